@@ -1,0 +1,1 @@
+//! Domain types: household, members, analisi preliminare, progetto personalizzato.

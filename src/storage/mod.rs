@@ -1,0 +1,1 @@
+//! The only module that touches SQLite: schema, versioned migrations, queries.

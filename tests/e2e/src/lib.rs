@@ -1,0 +1,1 @@
+//! Real-window tests (tauri-driver + WebKitWebDriver under Xvfb) live in tests/.
