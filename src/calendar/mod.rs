@@ -23,3 +23,36 @@ pub fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
     }
     years as u32
 }
+
+/// A comune as the office calendar needs it (rules.md §1.2).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Comune {
+    /// Belfiore code, e.g. `F205`.
+    pub belfiore: String,
+    pub nome: String,
+    /// Patron saint's day: (month, day). An office-closing day, not a legal holiday.
+    pub patrono: (u32, u32),
+}
+
+/// The outcome of a calendar-day deadline: the date, and whether the office is
+/// closed on it (Saturday or patron day: the deadline does not move, but warn).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Deadline {
+    pub date: NaiveDate,
+    pub office_closed: bool,
+}
+
+/// Monday to Friday, not a national holiday, not the comune's patron day.
+pub fn is_office_day(_date: NaiveDate, _comune: &Comune) -> bool {
+    unimplemented!("issue 2")
+}
+
+/// N giorni lavorativi: day 1 is the first office day after `from`.
+pub fn add_working_days(_from: NaiveDate, _n: u32, _comune: &Comune) -> NaiveDate {
+    unimplemented!("issue 2")
+}
+
+/// N giorni: day 1 is the day after `from`; a legal holiday on day N moves it on.
+pub fn add_days(_from: NaiveDate, _n: u32, _comune: &Comune) -> Deadline {
+    unimplemented!("issue 2")
+}

@@ -1,0 +1,1 @@
+//! Comuni and patron days: built-in `assets/calendar/comuni.toml` plus overrides. OWNER: issue 2.

@@ -1,0 +1,1 @@
+//! Rule-set files: built-in `assets/rules/*.toml` plus overrides. OWNER: issue 4.
