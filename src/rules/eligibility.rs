@@ -141,7 +141,8 @@ impl Eligibility {
 pub fn evaluate(household: &Household, rules: &RuleSets) -> Result<Eligibility> {
     validate(household)?;
     let h = household;
-    let sr_set = rules.covering(Kind::SostegnoReddito, &h.comune, h.reference_date)?;
+    let sr_set =
+        rules.covering(Kind::SostegnoReddito, &h.comune, h.reference_date).map_err(|e| e.with_field("reference_date"))?;
     let sr = sr_set.sostegno_reddito().expect("covering returns the requested kind");
     let ages: Vec<u32> = h.members.iter().map(|m| age_on(m.birth_date, h.reference_date)).collect();
     let ctx = Ctx { h, sr_set, sr, ages: &ages };
