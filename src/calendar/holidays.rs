@@ -94,7 +94,8 @@ fn parse_festivita(text: &str) -> Result<Festivita> {
     for f in raw.festa {
         let when = match (f.giorno.as_deref(), f.regola.as_deref()) {
             (Some(g), None) => {
-                let (m, d) = g.split_once('-').ok_or_else(|| bad(format!("{}: giorno «{g}» non è MM-GG", f.nome)))?;
+                let (m, d) =
+                    g.split_once('-').ok_or_else(|| bad(format!("{}: giorno «{g}» non è MM-GG", f.nome)))?;
                 let (month, day) = (m.parse().unwrap_or(0), d.parse().unwrap_or(0));
                 // 2001 is a common year: 29 February is refused as a fixed holiday.
                 if NaiveDate::from_ymd_opt(2001, month, day).is_none() {
@@ -176,7 +177,11 @@ pub fn national_holidays(year: i32) -> Result<Vec<Holiday>> {
         .feste
         .iter()
         .filter_map(|festa| {
-            festa.date_in(year).map(|date| Holiday { date, nome: festa.nome.as_str(), atto: festa.atto.as_str() })
+            festa.date_in(year).map(|date| Holiday {
+                date,
+                nome: festa.nome.as_str(),
+                atto: festa.atto.as_str(),
+            })
         })
         .collect();
     out.sort_by_key(|h| h.date);

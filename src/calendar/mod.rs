@@ -25,7 +25,9 @@ mod holidays;
 mod office;
 
 pub use crate::catalog::comuni::{ComuneInfo, Comuni};
-pub use holidays::{covered_from, easter_sunday, is_legal_holiday, national_holiday, national_holidays, Holiday};
+pub use holidays::{
+    covered_from, easter_sunday, is_legal_holiday, national_holiday, national_holidays, Holiday,
+};
 pub use office::{closure, try_add_days, try_add_working_days, try_is_office_day, Closure};
 
 /// Completed years on `on`. The birthday itself counts as reached; a person born

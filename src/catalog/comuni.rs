@@ -36,7 +36,7 @@ pub struct ComuneInfo {
 }
 
 /// The comuni known to the office calendar, by Belfiore code.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Comuni {
     entries: BTreeMap<String, ComuneInfo>,
 }
@@ -88,10 +88,15 @@ fn parse_entries(text: &str, origine: &str) -> Result<Vec<ComuneInfo>> {
     for spanned in raw.comune {
         let line = line_of(text, spanned.span().start);
         let r = spanned.into_inner();
-        let fail = |field: &str, message: String| Err(Error::new(Code::BadRuleSet, message).with_field(field).at_line(line));
+        let fail = |field: &str, message: String| {
+            Err(Error::new(Code::BadRuleSet, message).with_field(field).at_line(line))
+        };
         let belfiore = r.belfiore.trim().to_uppercase();
         if !is_belfiore(&belfiore) {
-            return fail("belfiore", format!("codice Belfiore non valido: «{}» (una lettera e tre cifre)", r.belfiore));
+            return fail(
+                "belfiore",
+                format!("codice Belfiore non valido: «{}» (una lettera e tre cifre)", r.belfiore),
+            );
         }
         if let Some(first) = seen.insert(belfiore.clone(), line) {
             return fail("belfiore", format!("comune {belfiore} già presente alla riga {first}"));
@@ -103,7 +108,10 @@ fn parse_entries(text: &str, origine: &str) -> Result<Vec<ComuneInfo>> {
         if chrono::NaiveDate::from_ymd_opt(2001, r.patrono.mese, r.patrono.giorno).is_none() {
             return fail(
                 "patrono",
-                format!("giorno del patrono inesistente: giorno {} del mese {}", r.patrono.giorno, r.patrono.mese),
+                format!(
+                    "giorno del patrono inesistente: giorno {} del mese {}",
+                    r.patrono.giorno, r.patrono.mese
+                ),
             );
         }
         if r.fonte.trim().is_empty() {
@@ -125,7 +133,8 @@ fn parse_entries(text: &str, origine: &str) -> Result<Vec<ComuneInfo>> {
 
 static BUILTIN: LazyLock<Comuni> = LazyLock::new(|| {
     // The file is compiled in and checked by the tests: failing here is a build defect.
-    Comuni::from_toml(BUILTIN_TOML, BUILTIN_FILE).unwrap_or_else(|e| panic!("{BUILTIN_FILE}: {}", e.located("")))
+    Comuni::from_toml(BUILTIN_TOML, BUILTIN_FILE)
+        .unwrap_or_else(|e| panic!("{BUILTIN_FILE}: {}", e.located("")))
 });
 
 impl Comuni {
@@ -194,7 +203,10 @@ impl Comuni {
         if !is_belfiore(&code) {
             return Err(Error::new(
                 Code::UnknownComune,
-                format!("codice Belfiore non valido: «{}» (una lettera e tre cifre, es. F205)", belfiore.trim()),
+                format!(
+                    "codice Belfiore non valido: «{}» (una lettera e tre cifre, es. F205)",
+                    belfiore.trim()
+                ),
             )
             .with_field("comune"));
         }
@@ -220,12 +232,6 @@ impl Comuni {
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
-    }
-}
-
-impl Default for Comuni {
-    fn default() -> Self {
-        Comuni { entries: BTreeMap::new() }
     }
 }
 
@@ -261,7 +267,8 @@ mod tests {
     #[test]
     fn overrides_add_and_replace() {
         let replace_milano = "[[comune]]\nbelfiore = \"f205\"\nnome = \"Milano\"\npatrono = { mese = 12, giorno = 6 }\nsanto = \"Prova\"\nfonte = \"prova\"\n";
-        let c = Comuni::builtin().with_overrides(&format!("{ROZZANO}\n{replace_milano}"), "over.toml").unwrap();
+        let c =
+            Comuni::builtin().with_overrides(&format!("{ROZZANO}\n{replace_milano}"), "over.toml").unwrap();
         assert_eq!(c.get("H623").unwrap().nome, "Rozzano");
         assert_eq!(c.get("F205").unwrap().patrono, (12, 6));
         assert_eq!(c.info("F205").unwrap().origine, "over.toml");

@@ -84,7 +84,10 @@ mod tests {
         let code = encode("Dell'Orto", "Zoë", d(2015, 9, 30), Sex::F, "F205").unwrap();
         for k in 0..=7 {
             let cf = parse(&with_omocodia(&code, k).unwrap(), today).unwrap();
-            assert!(check_against(&cf, "Zoë", "Dell'Orto", Some(d(2015, 9, 30)), Some(Sex::F)).is_empty(), "{k}");
+            assert!(
+                check_against(&cf, "Zoë", "Dell'Orto", Some(d(2015, 9, 30)), Some(Sex::F)).is_empty(),
+                "{k}"
+            );
         }
     }
 

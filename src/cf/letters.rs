@@ -78,10 +78,19 @@ pub fn expected_name_letters(first_name: &str) -> String {
 
 /// The codice fiscale of a person (without omocodia). `birthplace` is the
 /// Belfiore code (`F205`, or `Z` + 3 digits for a foreign state).
-pub fn encode(last_name: &str, first_name: &str, birth_date: NaiveDate, sex: Sex, birthplace: &str) -> Result<String> {
+pub fn encode(
+    last_name: &str,
+    first_name: &str,
+    birth_date: NaiveDate,
+    sex: Sex,
+    birthplace: &str,
+) -> Result<String> {
     let place = birthplace.trim().to_uppercase();
     if !is_belfiore(&place) {
-        return Err(Error::invalid("birthplace", format!("codice Belfiore non valido: «{}»", birthplace.trim())));
+        return Err(Error::invalid(
+            "birthplace",
+            format!("codice Belfiore non valido: «{}»", birthplace.trim()),
+        ));
     }
     let day = birth_date.day() + if sex == Sex::F { 40 } else { 0 };
     let first15 = format!(
@@ -103,7 +112,10 @@ pub fn encode(last_name: &str, first_name: &str, birth_date: NaiveDate, sex: Sex
 pub fn with_omocodia(code: &str, substitutions: usize) -> Result<String> {
     let mut chars: Vec<char> = code.trim().to_uppercase().chars().collect();
     if chars.len() != 16 || substitutions > OMOCODIA_POSITIONS.len() {
-        return Err(Error::invalid("codice_fiscale", "servono un codice di 16 caratteri e al più 7 sostituzioni"));
+        return Err(Error::invalid(
+            "codice_fiscale",
+            "servono un codice di 16 caratteri e al più 7 sostituzioni",
+        ));
     }
     for &i in &OMOCODIA_POSITIONS[..substitutions] {
         if let Some(d) = chars[i].to_digit(10) {

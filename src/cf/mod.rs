@@ -124,7 +124,7 @@ enum Problem {
     Character { position: usize, found: char, digit_slot: bool },
     Month(char),
     Day(String),
-    CheckLetter(char),
+    CheckLetter { expected: char, found: char },
 }
 
 impl Problem {
@@ -146,9 +146,9 @@ impl Problem {
                 format!("«{c}» non indica un mese: le lettere ammesse sono A B C D E H L M P R S T"),
             ),
             Problem::Day(why) => ("invalid day".to_string(), why),
-            Problem::CheckLetter(expected) => (
+            Problem::CheckLetter { expected, found } => (
                 format!("check letter should be {expected}"),
-                format!("il carattere di controllo dovrebbe essere {expected}: c'è un errore di battitura"),
+                format!("il carattere di controllo è {found} ma dovrebbe essere {expected}: controllare il codice carattere per carattere"),
             ),
         };
         CfError { code, reason, messaggio }
@@ -206,7 +206,7 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<CodiceFiscale, CfError> {
     };
     let expected = check_letter(&code);
     if chars[15] != expected {
-        return Err(Problem::CheckLetter(expected).into_error(code));
+        return Err(Problem::CheckLetter { expected, found: chars[15] }.into_error(code));
     }
     let birthplace: String = std::iter::once(chars[11])
         .chain((12..15).map(|i| char::from_digit(digit(i), 10).unwrap_or('0')))
@@ -255,7 +255,10 @@ mod tests {
     #[test]
     fn rules_examples_are_valid() {
         let cf = parse("RSSMRA80A01F205X", today()).unwrap();
-        assert_eq!((cf.sex, cf.birth_date, cf.birthplace.as_str()), (Sex::M, NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(), "F205"));
+        assert_eq!(
+            (cf.sex, cf.birth_date, cf.birthplace.as_str()),
+            (Sex::M, NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(), "F205")
+        );
         let cf = parse("BNCGLI92L55F205A", today()).unwrap();
         assert_eq!((cf.sex, cf.birth_date), (Sex::F, NaiveDate::from_ymd_opt(1992, 7, 15).unwrap()));
         let cf = parse("RSSMRA80A01F20RS", today()).unwrap();
