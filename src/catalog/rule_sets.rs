@@ -96,6 +96,13 @@ pub fn load(data_dir: Option<&Path>) -> Result<RuleSets, FileError> {
     let mut sets = parse_builtin()?;
     let mut origin: Vec<String> = BUILTIN.iter().map(|(id, _)| format!("assets/rules/{id}.toml")).collect();
     if let Some(dir) = data_dir {
+        // A mistyped directory must not silently drop the administrator's rules.
+        if !dir.is_dir() {
+            return Err(FileError {
+                file: dir.display().to_string(),
+                error: Error::new(Code::Io, "la cartella dati non esiste"),
+            });
+        }
         let rules_dir = dir.join("rules");
         if rules_dir.is_dir() {
             let entries = std::fs::read_dir(&rules_dir).map_err(|e| FileError {

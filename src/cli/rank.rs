@@ -135,7 +135,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         Some(_) => {
             let on = published_on.unwrap_or_else(|| chrono::Local::now().date_naive());
             let comune = office_comune(set, args.data_dir.as_deref())?;
-            let deadline = sportello::calendar::add_days(on, b2rules.appeal_days.value, &comune);
+            let deadline = sportello::calendar::try_add_days(on, b2rules.appeal_days.value, &comune)?;
             let public = public_ranking(set, &ranking, 1, on, deadline.date)?;
             Some(sportello::print::ranking::render(&public)?)
         }
@@ -187,10 +187,9 @@ fn office_comune(set: &RuleSet, data_dir: Option<&Path>) -> Result<Comune, CliEr
     let belfiore = set.comune.as_deref().ok_or_else(|| {
         Error::new(Code::BadRuleSet, format!("l'avviso «{}» non indica il comune: serve per il termine dei ricorsi", set.id))
     })?;
-    // PENDING: the comuni catalog (branch basics) is not on main yet; this becomes
-    // `Comuni::load(dir)?.get(belfiore)?.clone()` when it lands.
-    let _ = (data_dir, belfiore);
-    Err(Error::new(Code::Internal, "calendario dei comuni non ancora disponibile").into())
+    let dir = data_dir.map(Path::to_path_buf).or_else(sportello::catalog::rule_sets::data_dir_from_env);
+    let comuni = sportello::catalog::comuni::Comuni::load(dir.as_deref())?;
+    Ok(comuni.get(belfiore)?.clone())
 }
 
 fn ranked(x: &b2::Ranked) -> JsonRanked<'_> {

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::applications::Application;
 use super::b2::{rank, Ranking};
 use super::rule_set::{RuleSet, RuleSetRef, RuleSets};
-use crate::calendar::{add_days, Comune};
+use crate::calendar::{try_add_days, Comune};
 use crate::dates::format_it;
 use crate::error::{Code, Error, Result};
 use crate::money::Money;
@@ -206,7 +206,7 @@ impl Call {
             }
         }
         let ranking = rank(&self.applications, set, &self.measure, self.budget)?;
-        let deadline = add_days(published_on, b2.appeal_days.value, comune);
+        let deadline = try_add_days(published_on, b2.appeal_days.value, comune)?;
         let changes = match self.versions.last() {
             Some(prev) => compare(&prev.ranking, &ranking, |p| self.why(p, &upheld)),
             None => Vec::new(),
