@@ -32,7 +32,16 @@ const HEADER: &str = "protocol,submitted_on,birth_date,isee,isee_expires_on,resi
 const GOOD: &str = "2019/000101,2019-02-04,1933-03-10,12000.00,2019-12-31,true,true,true,false,false,4800.00";
 
 fn rank_json(csv: &Path, extra: &[&str]) -> Output {
-    let mut args = vec!["rank", "--measure", "b2-anziani", "--budget", "20000.00", "--input", csv.to_str().unwrap(), "--json"];
+    let mut args = vec![
+        "rank",
+        "--measure",
+        "b2-anziani",
+        "--budget",
+        "20000.00",
+        "--input",
+        csv.to_str().unwrap(),
+        "--json",
+    ];
     args.extend_from_slice(extra);
     run(&args)
 }
@@ -47,22 +56,59 @@ fn rank_answers_the_public_example_exactly() {
     assert_eq!(got, expected);
     // Field order as in cli.md, money and scores as strings.
     let s = stdout(&o);
-    let keys = ["\"measure\"", "\"budget\"", "\"allocated\"", "\"remaining\"", "\"funded\"", "\"admitted_not_funded\"", "\"not_admitted\""];
+    let keys = [
+        "\"measure\"",
+        "\"budget\"",
+        "\"allocated\"",
+        "\"remaining\"",
+        "\"funded\"",
+        "\"admitted_not_funded\"",
+        "\"not_admitted\"",
+    ];
     let pos: Vec<usize> = keys.iter().map(|k| s.find(k).unwrap()).collect();
     assert!(pos.windows(2).all(|w| w[0] < w[1]), "{s}");
-    assert!(s.contains(r#"{"position":1,"protocol":"2019/000101","score":"9.100","amount":"4800.00"}"#), "{s}");
+    assert!(
+        s.contains(r#"{"position":1,"protocol":"2019/000101","score":"9.100","amount":"4800.00"}"#),
+        "{s}"
+    );
     assert!(stderr(&o).is_empty());
 }
 
 #[test]
 fn rank_text_is_italian() {
-    let o = run(&["rank", "--measure", "b2-anziani", "--budget", "20000.00", "--input", esempi("b2-anziani-applications.csv").to_str().unwrap()]);
+    let o = run(&[
+        "rank",
+        "--measure",
+        "b2-anziani",
+        "--budget",
+        "20000.00",
+        "--input",
+        esempi("b2-anziani-applications.csv").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0));
     let s = stdout(&o);
-    for needle in ["Graduatoria Misura B2 anziani", "20.000,00 €", "1.200,50 €", "9,100", "NON AMMESSE (5)", "ISEE 40.000,01 € superiore al tetto di 40.000,00 €", "milano-b2-2019 v1"] {
+    for needle in [
+        "Graduatoria Misura B2 anziani",
+        "20.000,00 €",
+        "1.200,50 €",
+        "9,100",
+        "NON AMMESSE (5)",
+        "ISEE 40.000,01 € superiore al tetto di 40.000,00 €",
+        "milano-b2-2019 v1",
+    ] {
         assert!(s.contains(needle), "missing «{needle}» in:\n{s}");
     }
-    let o = run(&["rank", "--measure", "b2-anziani", "--budget", "20000.00", "--input", esempi("b2-anziani-applications.csv").to_str().unwrap(), "--explain", "2019/000109"]);
+    let o = run(&[
+        "rank",
+        "--measure",
+        "b2-anziani",
+        "--budget",
+        "20000.00",
+        "--input",
+        esempi("b2-anziani-applications.csv").to_str().unwrap(),
+        "--explain",
+        "2019/000109",
+    ]);
     let s = stdout(&o);
     assert!(s.contains("Posizione 6") && s.contains("data di presentazione") && s.contains("1,875"), "{s}");
 }
@@ -75,7 +121,10 @@ fn rank_office_export_is_written_only_on_success() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let csv = std::fs::read_to_string(&out).unwrap();
     assert!(csv.starts_with("posizione,protocollo,esito,punteggio"), "{csv}");
-    assert!(csv.contains("1,2019/000101,ammessa e finanziata,9.100,9.1,5,2.1,2,,4800.00,,milano-b2-2019 v1"), "{csv}");
+    assert!(
+        csv.contains("1,2019/000101,ammessa e finanziata,9.100,9.1,5,2.1,2,,4800.00,,milano-b2-2019 v1"),
+        "{csv}"
+    );
     assert!(csv.contains(",2019/000105,non ammessa,,,,,,,,NO_VALID_ISEE,"), "{csv}");
 }
 
@@ -91,7 +140,17 @@ fn assert_refused(rows: &[&str], line: u64, column: &str) -> String {
     let csv = write_csv(dir.path(), rows);
     let pdf = dir.path().join("graduatoria.pdf");
     let export = dir.path().join("ufficio.csv");
-    let o = rank_json(&csv, &["--publish", pdf.to_str().unwrap(), "--export", export.to_str().unwrap(), "--published-on", "2019-07-01"]);
+    let o = rank_json(
+        &csv,
+        &[
+            "--publish",
+            pdf.to_str().unwrap(),
+            "--export",
+            export.to_str().unwrap(),
+            "--published-on",
+            "2019-07-01",
+        ],
+    );
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(stdout(&o).is_empty(), "stdout: {}", stdout(&o));
@@ -106,18 +165,83 @@ fn assert_refused(rows: &[&str], line: u64, column: &str) -> String {
 
 #[test]
 fn bad_csv_is_refused_with_line_and_column() {
-    assert_refused(&[HEADER, GOOD, "2019/000102,2019-02-04,1934-02-04,0.00,2019-12-31,true,false,true,false,false,4800.00", GOOD], 4, "protocol");
-    assert_refused(&[HEADER, GOOD.replace("2019/000101", "2019/000001").as_str(), "2019/000102,2019-02-30,1934-02-04,0.00,2019-12-31,true,false,true,false,false,4800.00"], 3, "submitted_on");
-    assert_refused(&[HEADER, "2019/000102,2019-02-04,1934-02-04,dodicimila,2019-12-31,true,false,true,false,false,4800.00"], 2, "isee");
-    assert_refused(&[HEADER, "2019/000102,2019-02-04,1934-02-04,12000.00,2019-12-31,true,false,true,false,false,4.800,00"], 2, "riga");
-    assert_refused(&[HEADER, "2019/000102,2019-02-04,1934-02-04,12000.00,2019-12-31,true,false,true,false,false,\"4.800,00\""], 2, "amount");
-    assert_refused(&[HEADER, "2019/000102,2019-02-04,1934-02-04,12000.00,2019-12-31,sì,false,true,false,false,4800.00"], 2, "resident");
-    assert_refused(&[HEADER, "2019/000102,2019-02-04,1934-02-04,12000.00,2019-12-31,true,false,yes,false,false,4800.00"], 2, "non_self_sufficient");
-    assert_refused(&[&HEADER.replace(",isee_expires_on", ""), "2019/000102,2019-02-04,1934-02-04,12000.00,true,false,true,false,false,4800.00"], 1, "isee_expires_on");
+    assert_refused(
+        &[
+            HEADER,
+            GOOD,
+            "2019/000102,2019-02-04,1934-02-04,0.00,2019-12-31,true,false,true,false,false,4800.00",
+            GOOD,
+        ],
+        4,
+        "protocol",
+    );
+    assert_refused(
+        &[
+            HEADER,
+            GOOD.replace("2019/000101", "2019/000001").as_str(),
+            "2019/000102,2019-02-30,1934-02-04,0.00,2019-12-31,true,false,true,false,false,4800.00",
+        ],
+        3,
+        "submitted_on",
+    );
+    assert_refused(
+        &[
+            HEADER,
+            "2019/000102,2019-02-04,1934-02-04,dodicimila,2019-12-31,true,false,true,false,false,4800.00",
+        ],
+        2,
+        "isee",
+    );
+    assert_refused(
+        &[
+            HEADER,
+            "2019/000102,2019-02-04,1934-02-04,12000.00,2019-12-31,true,false,true,false,false,4.800,00",
+        ],
+        2,
+        "riga",
+    );
+    assert_refused(
+        &[
+            HEADER,
+            "2019/000102,2019-02-04,1934-02-04,12000.00,2019-12-31,true,false,true,false,false,\"4.800,00\"",
+        ],
+        2,
+        "amount",
+    );
+    assert_refused(
+        &[HEADER, "2019/000102,2019-02-04,1934-02-04,12000.00,2019-12-31,sì,false,true,false,false,4800.00"],
+        2,
+        "resident",
+    );
+    assert_refused(
+        &[HEADER, "2019/000102,2019-02-04,1934-02-04,12000.00,2019-12-31,true,false,yes,false,false,4800.00"],
+        2,
+        "non_self_sufficient",
+    );
+    assert_refused(
+        &[
+            &HEADER.replace(",isee_expires_on", ""),
+            "2019/000102,2019-02-04,1934-02-04,12000.00,true,false,true,false,false,4800.00",
+        ],
+        1,
+        "isee_expires_on",
+    );
     assert_refused(&[&format!("{HEADER},isee"), &format!("{GOOD},1")], 1, "isee");
-    assert_refused(&[HEADER, "2019/000102,2019-02-04,1934-02-04,-5.00,2019-12-31,true,false,true,false,false,4800.00"], 2, "isee");
-    assert_refused(&[HEADER, ",2019-02-04,1934-02-04,5.00,2019-12-31,true,false,true,false,false,4800.00"], 2, "protocol");
-    assert_refused(&[HEADER, "2019/000102,2019-02-04,1934-02-04,5.00,2019-12-31,true,false,true,false,false,"], 2, "amount");
+    assert_refused(
+        &[HEADER, "2019/000102,2019-02-04,1934-02-04,-5.00,2019-12-31,true,false,true,false,false,4800.00"],
+        2,
+        "isee",
+    );
+    assert_refused(
+        &[HEADER, ",2019-02-04,1934-02-04,5.00,2019-12-31,true,false,true,false,false,4800.00"],
+        2,
+        "protocol",
+    );
+    assert_refused(
+        &[HEADER, "2019/000102,2019-02-04,1934-02-04,5.00,2019-12-31,true,false,true,false,false,"],
+        2,
+        "amount",
+    );
 }
 
 #[test]
@@ -142,11 +266,23 @@ fn every_refused_row_is_reported_and_nothing_is_imported() {
 fn empty_optional_flags_are_allowed_when_the_measure_does_not_use_them() {
     let dir = tempfile::tempdir().unwrap();
     // independent_living and other_interventions empty: an anziani call does not use them.
-    let csv = write_csv(dir.path(), &[HEADER, "2019/000102,2019-02-04,1934-02-04,0.00,2019-12-31,true,false,true,,,4800.00"]);
+    let csv = write_csv(
+        dir.path(),
+        &[HEADER, "2019/000102,2019-02-04,1934-02-04,0.00,2019-12-31,true,false,true,,,4800.00"],
+    );
     let o = rank_json(&csv, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // … but not for disabili, which ranks on both.
-    let o = run(&["rank", "--measure", "b2-disabili", "--budget", "1.00", "--input", csv.to_str().unwrap(), "--json"]);
+    let o = run(&[
+        "rank",
+        "--measure",
+        "b2-disabili",
+        "--budget",
+        "1.00",
+        "--input",
+        csv.to_str().unwrap(),
+        "--json",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains(":2: independent_living: "), "{}", stderr(&o));
 }
@@ -154,10 +290,19 @@ fn empty_optional_flags_are_allowed_when_the_measure_does_not_use_them() {
 #[test]
 fn a_legitimate_refusal_is_not_an_input_error() {
     let dir = tempfile::tempdir().unwrap();
-    let csv = write_csv(dir.path(), &[HEADER, "2019/000110,2019-04-10,1950-01-01,,,false,true,true,false,false,4800.00"]);
+    let csv = write_csv(
+        dir.path(),
+        &[HEADER, "2019/000110,2019-04-10,1950-01-01,,,false,true,true,false,false,4800.00"],
+    );
     let o = rank_json(&csv, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains(r#""not_admitted":[{"protocol":"2019/000110","reasons":["NO_VALID_ISEE","NOT_RESIDENT"]}]"#), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains(
+            r#""not_admitted":[{"protocol":"2019/000110","reasons":["NO_VALID_ISEE","NOT_RESIDENT"]}]"#
+        ),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -168,9 +313,46 @@ fn bad_options_are_exit_2() {
         (vec!["rank", "--measure", "b2-anziani", "--budget", "20.000,00", "--input", csv], "--budget"),
         (vec!["rank", "--measure", "b2-anziani", "--budget", "-1.00", "--input", csv], "--budget"),
         (vec!["rank", "--measure", "b2-minori", "--budget", "1.00", "--input", csv], "--measure"),
-        (vec!["rank", "--measure", "b2-anziani", "--budget", "1.00", "--input", csv, "--rule-set", "milano-b2-2031"], "--rule-set"),
-        (vec!["rank", "--measure", "b2-anziani", "--budget", "1.00", "--input", csv, "--rule-set", "milano-sostegno-reddito-2019"], "--rule-set"),
-        (vec!["rank", "--measure", "b2-anziani", "--budget", "1.00", "--input", "/nonexistent/domande.csv"], "/nonexistent/domande.csv"),
+        (
+            vec![
+                "rank",
+                "--measure",
+                "b2-anziani",
+                "--budget",
+                "1.00",
+                "--input",
+                csv,
+                "--rule-set",
+                "milano-b2-2031",
+            ],
+            "--rule-set",
+        ),
+        (
+            vec![
+                "rank",
+                "--measure",
+                "b2-anziani",
+                "--budget",
+                "1.00",
+                "--input",
+                csv,
+                "--rule-set",
+                "milano-sostegno-reddito-2019",
+            ],
+            "--rule-set",
+        ),
+        (
+            vec![
+                "rank",
+                "--measure",
+                "b2-anziani",
+                "--budget",
+                "1.00",
+                "--input",
+                "/nonexistent/domande.csv",
+            ],
+            "/nonexistent/domande.csv",
+        ),
         (vec!["rank", "--measure", "b2-anziani", "--input", csv], "--budget"),
     ] {
         let o = run(&args);
@@ -195,7 +377,18 @@ fn an_administrator_adds_a_call_without_a_rebuild() {
     );
     let o = bin()
         .env("SPORTELLO_DATA_DIR", &data)
-        .args(["rank", "--rule-set", "prova-b2-2025", "--measure", "b2-anziani", "--budget", "3000.00", "--input", csv.to_str().unwrap(), "--json"])
+        .args([
+            "rank",
+            "--rule-set",
+            "prova-b2-2025",
+            "--measure",
+            "b2-anziani",
+            "--budget",
+            "3000.00",
+            "--input",
+            csv.to_str().unwrap(),
+            "--json",
+        ])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -205,7 +398,17 @@ fn an_administrator_adds_a_call_without_a_rebuild() {
         r#"{"measure":"b2-anziani","budget":"3000.00","allocated":"3000.00","remaining":"0.00","funded":[{"position":1,"protocol":"2025/000001","score":"6.000","amount":"3000.00"}],"admitted_not_funded":[{"position":2,"protocol":"2025/000003","score":"2.000","amount":"3000.00"}],"not_admitted":[{"protocol":"2025/000002","reasons":["ISEE_OVER_CAP"]}]}"#
     );
     // Without the data directory, the call does not exist.
-    let o = run(&["rank", "--rule-set", "prova-b2-2025", "--measure", "b2-anziani", "--budget", "1.00", "--input", csv.to_str().unwrap()]);
+    let o = run(&[
+        "rank",
+        "--rule-set",
+        "prova-b2-2025",
+        "--measure",
+        "b2-anziani",
+        "--budget",
+        "1.00",
+        "--input",
+        csv.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -222,7 +425,13 @@ fn a_broken_rule_set_file_is_refused_with_its_line() {
     let line = broken.lines().position(|l| l == "valore = 25000").unwrap() + 1;
     std::fs::write(&file, broken).unwrap();
     let o = bin()
-        .args(["eligibility", "--input", esempi("household-newborn.json").to_str().unwrap(), "--json", "--data-dir"])
+        .args([
+            "eligibility",
+            "--input",
+            esempi("household-newborn.json").to_str().unwrap(),
+            "--json",
+            "--data-dir",
+        ])
         .arg(data.path())
         .output()
         .unwrap();
@@ -240,7 +449,8 @@ fn eligibility_answers_the_public_examples() {
         assert!(s.starts_with(r#"{"measures":[{"id":"misura-1","eligible":"#), "{s}");
         let v: serde_json::Value = serde_json::from_str(&s).unwrap();
         let expected: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(esempi(&format!("{name}.expected.json"))).unwrap()).unwrap();
+            serde_json::from_str(&std::fs::read_to_string(esempi(&format!("{name}.expected.json"))).unwrap())
+                .unwrap();
         let measures = v["measures"].as_array().unwrap();
         assert_eq!(measures.len(), 7);
         for m in measures {
@@ -254,7 +464,12 @@ fn eligibility_answers_the_public_examples() {
             }
         }
     }
-    let o = run(&["eligibility", "--input", esempi("household-family-with-minors.json").to_str().unwrap(), "--json"]);
+    let o = run(&[
+        "eligibility",
+        "--input",
+        esempi("household-family-with-minors.json").to_str().unwrap(),
+        "--json",
+    ]);
     assert!(stdout(&o).contains(r#"{"id":"misura-2","eligible":false,"reasons":[{"code":"HAS_MINORS","text":"Nel nucleo è presente almeno un minore"}]}"#));
 }
 
@@ -263,7 +478,14 @@ fn eligibility_text_explains_every_no() {
     let o = run(&["eligibility", "--input", esempi("household-new-resident-elderly.json").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0));
     let s = stdout(&o);
-    for needle in ["Requisiti al 10/03/2026", "NON SPETTA", "RESIDENCE_TOO_SHORT", "11/03/2025", "milano-sostegno-reddito-2019 v1", "Deliberazione di Giunta comunale di Milano n. 1354/2018"] {
+    for needle in [
+        "Requisiti al 10/03/2026",
+        "NON SPETTA",
+        "RESIDENCE_TOO_SHORT",
+        "11/03/2025",
+        "milano-sostegno-reddito-2019 v1",
+        "Deliberazione di Giunta comunale di Milano n. 1354/2018",
+    ] {
         assert!(s.contains(needle), "missing «{needle}»:\n{s}");
     }
 }
@@ -301,7 +523,10 @@ fn bad_households_are_exit_2_naming_the_field() {
 fn publish_writes_the_public_pdf_without_personal_data() {
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("graduatoria.pdf");
-    let o = rank_json(&esempi("b2-anziani-applications.csv"), &["--publish", pdf.to_str().unwrap(), "--published-on", "2019-07-01"]);
+    let o = rank_json(
+        &esempi("b2-anziani-applications.csv"),
+        &["--publish", pdf.to_str().unwrap(), "--published-on", "2019-07-01"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(bytes.starts_with(b"%PDF"));

@@ -15,8 +15,11 @@ fn d(s: &str) -> NaiveDate {
 }
 
 fn example() -> Vec<Application> {
-    let csv = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenari/esempi/b2-anziani-applications.csv"))
-        .unwrap();
+    let csv = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/scenari/esempi/b2-anziani-applications.csv"
+    ))
+    .unwrap();
     import_csv(&csv, &[]).unwrap()
 }
 
@@ -48,7 +51,10 @@ fn publishing_freezes_a_version_with_its_30_day_deadline() {
 fn appeals_are_filed_within_the_deadline_only() {
     let mut c = call();
     let rules = rule_sets::builtin();
-    assert_eq!(c.file_appeal("2019/000105", d("2019-07-02"), "ISEE rinnovato", vec![]).unwrap_err().code, Code::Conflict);
+    assert_eq!(
+        c.file_appeal("2019/000105", d("2019-07-02"), "ISEE rinnovato", vec![]).unwrap_err().code,
+        Code::Conflict
+    );
     c.publish(rules, d("2019-07-01"), &milano()).unwrap();
     let late = c.file_appeal("2019/000105", d("2019-08-01"), "ISEE rinnovato", vec![]).unwrap_err();
     assert_eq!(late.field.as_deref(), Some("filed_on"));
@@ -57,7 +63,9 @@ fn appeals_are_filed_within_the_deadline_only() {
     assert!(c.file_appeal("2019/999999", d("2019-07-10"), "ISEE rinnovato", vec![]).is_err());
     assert!(c.file_appeal("2019/000105", d("2019-07-10"), "  ", vec![]).is_err());
     // The last day counts.
-    let id = c.file_appeal("2019/000105", d("2019-07-31"), "ISEE rinnovato", vec!["attestazione ISEE".into()]).unwrap();
+    let id = c
+        .file_appeal("2019/000105", d("2019-07-31"), "ISEE rinnovato", vec!["attestazione ISEE".into()])
+        .unwrap();
     assert_eq!(c.appeals()[0].id, id);
     assert_eq!(c.appeals()[0].outcome, AppealOutcome::Pending);
 }
@@ -83,9 +91,18 @@ fn an_upheld_appeal_makes_a_new_version_and_keeps_the_old_one() {
     let b = c.file_appeal("2019/000111", d("2019-07-16"), "Residente da marzo", vec![]).unwrap();
     let mut corrected = c.applications().iter().find(|x| x.protocol == "2019/000105").unwrap().clone();
     corrected.isee_expires_on = Some(d("2019-12-31"));
-    c.decide_appeal(a, d("2019-08-20"), Decision::Upheld { corrected, note: "attestazione valida alla data della domanda".into() })
-        .unwrap();
-    c.decide_appeal(b, d("2019-08-20"), Decision::Rejected { note: "residenza dal 10/06/2019, dopo la domanda".into() }).unwrap();
+    c.decide_appeal(
+        a,
+        d("2019-08-20"),
+        Decision::Upheld { corrected, note: "attestazione valida alla data della domanda".into() },
+    )
+    .unwrap();
+    c.decide_appeal(
+        b,
+        d("2019-08-20"),
+        Decision::Rejected { note: "residenza dal 10/06/2019, dopo la domanda".into() },
+    )
+    .unwrap();
     assert_eq!(
         c.decide_appeal(b, d("2019-08-21"), Decision::Rejected { note: "di nuovo".into() }).unwrap_err().code,
         Code::Conflict

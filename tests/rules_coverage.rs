@@ -22,8 +22,16 @@ fn d(s: &str) -> NaiveDate {
 /// 6 a newborn, residence and a valid ISEE (so the cap is needed); for misura 7
 /// three minors.
 fn household(kind: Kind, on: NaiveDate, comune: &str) -> Household {
-    let adult = Member { birth_date: on - Duration::days(40 * 365), invalidity_percent: 0, disability_certified: false };
-    let minor = |years: i64| Member { birth_date: on - Duration::days(years * 365), invalidity_percent: 0, disability_certified: false };
+    let adult = Member {
+        birth_date: on - Duration::days(40 * 365),
+        invalidity_percent: 0,
+        disability_certified: false,
+    };
+    let minor = |years: i64| Member {
+        birth_date: on - Duration::days(years * 365),
+        invalidity_percent: 0,
+        disability_certified: false,
+    };
     let (members, child) = match kind {
         Kind::AssegnoMaternita => (vec![adult, minor(0)], Some(on)),
         Kind::AssegnoTreFigli => (vec![adult, minor(3), minor(6), minor(9)], None),
@@ -71,7 +79,8 @@ fn answer(set: &RuleSet, on: NaiveDate) -> Result<Vec<String>, Code> {
             };
             let mut ids = Vec::new();
             for m in chosen.b2().unwrap().measures.keys() {
-                let r = b2::rank(std::slice::from_ref(&app), chosen, m, Money::from_cents(100_000)).map_err(|e| e.code)?;
+                let r = b2::rank(std::slice::from_ref(&app), chosen, m, Money::from_cents(100_000))
+                    .map_err(|e| e.code)?;
                 assert_eq!(r.admitted().count() + r.not_admitted.len(), 1, "{} on {on}: no answer", set.id);
                 ids.push(r.rule_set.id.clone());
             }
@@ -105,7 +114,9 @@ fn every_rule_set_answers_every_day_it_covers_and_no_other() {
                 continue;
             }
             match answer(set, outside) {
-                Ok(ids) => assert!(!ids.contains(&set.id), "{} answers on {outside}, outside its period", set.id),
+                Ok(ids) => {
+                    assert!(!ids.contains(&set.id), "{} answers on {outside}, outside its period", set.id)
+                }
                 Err(code) => assert_eq!(code, Code::NoRuleSet, "{} on {outside}", set.id),
             }
         }
@@ -129,7 +140,8 @@ fn the_gaps_are_typed_errors() {
         assert_eq!(e.code, Code::NoRuleSet, "{kind:?} {day}");
         assert!(e.message.contains(&sportello::dates::format_it(d(day))), "{}", e.message);
     }
-    let e = eligibility::evaluate(&household(Kind::AssegnoMaternita, d("2027-01-01"), "F205"), sets).unwrap_err();
+    let e =
+        eligibility::evaluate(&household(Kind::AssegnoMaternita, d("2027-01-01"), "F205"), sets).unwrap_err();
     assert_eq!(e.code, Code::NoRuleSet);
     assert!(e.message.contains("2027"), "{}", e.message);
 }

@@ -19,7 +19,14 @@ fn day(from: &str, offset: i64) -> NaiveDate {
 /// Values drawn from small pools, so that ties at every level are frequent.
 fn application(i: usize) -> impl Strategy<Value = Application> {
     (
-        (0i64..140, 0i64..12, prop::option::weighted(0.9, prop_oneof![Just(0i64), Just(1_500_000), Just(4_000_000), Just(4_000_001), 0i64..5_000_000])),
+        (
+            0i64..140,
+            0i64..12,
+            prop::option::weighted(
+                0.9,
+                prop_oneof![Just(0i64), Just(1_500_000), Just(4_000_000), Just(4_000_001), 0i64..5_000_000],
+            ),
+        ),
         (prop::option::weighted(0.95, -3i64..300), any::<bool>(), any::<bool>(), any::<bool>()),
         (any::<bool>(), any::<bool>(), prop_oneof![Just(120_000i64), Just(480_000), 0i64..1_000_000]),
     )
@@ -30,8 +37,18 @@ fn application(i: usize) -> impl Strategy<Value = Application> {
                 submitted_on,
                 // Twelve birth dates around the 85th birthday, 29 February included.
                 birth_date: [
-                    "1934-02-04", "1934-02-05", "1932-02-29", "1932-03-01", "1940-07-01", "1938-05-20",
-                    "1933-03-10", "1950-01-01", "1929-12-12", "1934-03-01", "1934-03-02", "1990-06-15",
+                    "1934-02-04",
+                    "1934-02-05",
+                    "1932-02-29",
+                    "1932-03-01",
+                    "1940-07-01",
+                    "1938-05-20",
+                    "1933-03-10",
+                    "1950-01-01",
+                    "1929-12-12",
+                    "1934-03-01",
+                    "1934-03-02",
+                    "1990-06-15",
                 ]
                 .map(|s| day(s, 0))[birth as usize],
                 isee: isee.map(Money::from_cents),

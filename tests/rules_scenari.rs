@@ -94,13 +94,19 @@ fn check_requisiti(path: &Path, t: &toml::Table) -> Result<(), String> {
     }
     let mut problems = Vec::new();
     for (id, exp) in atteso {
-        let m = Measure::ALL.into_iter().find(|m| m.id() == id).ok_or_else(|| format!("misura {id} sconosciuta"))?;
+        let m = Measure::ALL
+            .into_iter()
+            .find(|m| m.id() == id)
+            .ok_or_else(|| format!("misura {id} sconosciuta"))?;
         let d = r.get(m);
         let spetta = exp["spetta"].as_bool().unwrap();
         let motivi = exp.get("motivi").map(strings).unwrap_or_default();
         let got: Vec<String> = d.reasons.iter().map(|r| r.code.as_str().to_string()).collect();
         if d.eligible != spetta || got != motivi {
-            problems.push(format!("{id}: atteso spetta={spetta} {motivi:?}, ottenuto spetta={} {got:?}", d.eligible));
+            problems.push(format!(
+                "{id}: atteso spetta={spetta} {motivi:?}, ottenuto spetta={} {got:?}",
+                d.eligible
+            ));
         }
         // Every answer names its rule sets; every "no" explains itself.
         if !d.eligible && d.reasons.iter().any(|r| r.text.trim().is_empty()) {
@@ -149,7 +155,8 @@ fn check_graduatoria(t: &toml::Table) -> Result<(), String> {
         problems.push(format!("finanziate {funded:?}, attese {:?}", strings(&atteso["finanziate"])));
     }
     if not_funded != strings(&atteso["non_finanziate"]) {
-        problems.push(format!("non finanziate {not_funded:?}, attese {:?}", strings(&atteso["non_finanziate"])));
+        problems
+            .push(format!("non finanziate {not_funded:?}, attese {:?}", strings(&atteso["non_finanziate"])));
     }
     let got_na: BTreeMap<String, Vec<String>> = r
         .not_admitted
@@ -225,24 +232,36 @@ fn esempi_pubblici() {
     let set = rule_sets::builtin().get("milano-b2-2019").unwrap();
     let r = b2::rank(&apps, set, "b2-anziani", Money::from_str("20000.00").unwrap()).unwrap();
     let expected: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir("esempi/b2-anziani-expected.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir("esempi/b2-anziani-expected.json")).unwrap())
+            .unwrap();
     let funded: Vec<(u64, &str, String)> =
         r.funded.iter().map(|x| (x.position as u64, x.protocol.as_str(), x.score_shown())).collect();
     let exp_funded: Vec<(u64, &str, String)> = expected["funded"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|x| (x["position"].as_u64().unwrap(), x["protocol"].as_str().unwrap(), x["score"].as_str().unwrap().to_string()))
+        .map(|x| {
+            (
+                x["position"].as_u64().unwrap(),
+                x["protocol"].as_str().unwrap(),
+                x["score"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert_eq!(funded, exp_funded);
     assert_eq!(r.allocated.to_string(), expected["allocated"].as_str().unwrap());
     for name in ["household-family-with-minors", "household-new-resident-elderly", "household-newborn"] {
-        let h = eligibility::parse_household_json(&std::fs::read_to_string(dir(&format!("esempi/{name}.json"))).unwrap())
-            .unwrap();
-        let exp: BTreeMap<String, bool> =
-            serde_json::from_str(&std::fs::read_to_string(dir(&format!("esempi/{name}.expected.json"))).unwrap()).unwrap();
+        let h = eligibility::parse_household_json(
+            &std::fs::read_to_string(dir(&format!("esempi/{name}.json"))).unwrap(),
+        )
+        .unwrap();
+        let exp: BTreeMap<String, bool> = serde_json::from_str(
+            &std::fs::read_to_string(dir(&format!("esempi/{name}.expected.json"))).unwrap(),
+        )
+        .unwrap();
         let r = eligibility::evaluate(&h, rule_sets::builtin()).unwrap();
-        let got: BTreeMap<String, bool> = r.measures.iter().map(|d| (d.measure.id().to_string(), d.eligible)).collect();
+        let got: BTreeMap<String, bool> =
+            r.measures.iter().map(|d| (d.measure.id().to_string(), d.eligible)).collect();
         assert_eq!(got, exp, "{name}");
     }
 }

@@ -84,8 +84,10 @@ pub fn data_dir_from_env() -> Option<PathBuf> {
 /// the app's "check a new rule-set file" action.
 pub fn check_file(path: &Path) -> Result<RuleSet, FileError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| FileError { file: file.clone(), error: Error::new(Code::Io, format!("impossibile leggere il file: {e}")) })?;
+    let text = std::fs::read_to_string(path).map_err(|e| FileError {
+        file: file.clone(),
+        error: Error::new(Code::Io, format!("impossibile leggere il file: {e}")),
+    })?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     rule_set::parse(&text, Some(&stem)).map_err(|error| FileError { file, error })
 }
@@ -136,7 +138,8 @@ pub fn load(data_dir: Option<&Path>) -> Result<RuleSets, FileError> {
             .iter()
             .rev()
             .find(|f| {
-                let stem = Path::new(f).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                let stem =
+                    Path::new(f).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
                 error.message.contains(&format!("«{stem}»"))
             })
             .cloned()

@@ -56,7 +56,8 @@ pub(super) fn load_rules(data_dir: Option<PathBuf>) -> Result<sportello::rules::
 
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let text = read_input(&args.input)?;
-    let household = eligibility::parse_household_json(&text).map_err(|e| CliError::in_file(&args.input, e))?;
+    let household =
+        eligibility::parse_household_json(&text).map_err(|e| CliError::in_file(&args.input, e))?;
     let rules = load_rules(args.data_dir)?;
     let result = eligibility::evaluate(&household, &rules).map_err(|e| CliError::in_file(&args.input, e))?;
     if args.json {
@@ -67,7 +68,11 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
                 .map(|d| JsonMeasure {
                     id: d.measure.id(),
                     eligible: d.eligible,
-                    reasons: d.reasons.iter().map(|r| JsonReason { code: r.code.as_str(), text: &r.text }).collect(),
+                    reasons: d
+                        .reasons
+                        .iter()
+                        .map(|r| JsonReason { code: r.code.as_str(), text: &r.text })
+                        .collect(),
                 })
                 .collect(),
         };

@@ -102,7 +102,8 @@ fn import_failed(file: &Path, report: ImportReport) -> CliError {
 }
 
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
-    let budget = Money::parse(&args.budget).map_err(|e| CliError::from(Error { field: Some("--budget".into()), ..e }))?;
+    let budget = Money::parse(&args.budget)
+        .map_err(|e| CliError::from(Error { field: Some("--budget".into()), ..e }))?;
     if budget.is_negative() {
         return Err(Error::invalid("--budget", "lo stanziamento non può essere negativo").into());
     }
@@ -111,8 +112,10 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         None => None,
     };
     let rules = super::eligibility::load_rules(args.data_dir.clone())?;
-    let (set, b2rules) = rules.b2(&args.rule_set).map_err(|e| Error { field: Some("--rule-set".into()), ..e })?;
-    let measure = b2rules.measure(&args.measure).map_err(|e| Error { field: Some("--measure".into()), ..e })?;
+    let (set, b2rules) =
+        rules.b2(&args.rule_set).map_err(|e| Error { field: Some("--rule-set".into()), ..e })?;
+    let measure =
+        b2rules.measure(&args.measure).map_err(|e| Error { field: Some("--measure".into()), ..e })?;
     let mut used = measure.bonus.value.requires.clone();
     if measure.tie_breaks.value.contains(&TieBreak::WithoutOtherInterventions) {
         used.push(sportello::rules::rule_set::Flag::OtherInterventions);
@@ -120,7 +123,8 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
 
     let text = read_input(&args.input)?;
     let apps = import_csv(&text, &used).map_err(|r| import_failed(&args.input, r))?;
-    let ranking = b2::rank(&apps, set, &args.measure, budget).map_err(|e| CliError::in_file(&args.input, e))?;
+    let ranking =
+        b2::rank(&apps, set, &args.measure, budget).map_err(|e| CliError::in_file(&args.input, e))?;
 
     let explained = match &args.explain {
         Some(p) => {
@@ -162,7 +166,11 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         let p = args.explain.as_deref().unwrap_or_default();
         println!("Domanda {p} — {} ({})", measure.title, ranking.rule_set);
         if let Some(r) = ranking.admitted().find(|r| r.protocol == p) {
-            let status = if ranking.funded.iter().any(|f| f.protocol == p) { "ammessa e finanziata" } else { "ammessa non finanziata" };
+            let status = if ranking.funded.iter().any(|f| f.protocol == p) {
+                "ammessa e finanziata"
+            } else {
+                "ammessa non finanziata"
+            };
             println!("Posizione {}: {status}", r.position);
             if let Some(t) = r.tie_break {
                 println!(
@@ -185,7 +193,10 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
 /// The comune whose calendar sets the appeal deadline: the call's.
 fn office_comune(set: &RuleSet, data_dir: Option<&Path>) -> Result<Comune, CliError> {
     let belfiore = set.comune.as_deref().ok_or_else(|| {
-        Error::new(Code::BadRuleSet, format!("l'avviso «{}» non indica il comune: serve per il termine dei ricorsi", set.id))
+        Error::new(
+            Code::BadRuleSet,
+            format!("l'avviso «{}» non indica il comune: serve per il termine dei ricorsi", set.id),
+        )
     })?;
     let dir = data_dir.map(Path::to_path_buf).or_else(sportello::catalog::rule_sets::data_dir_from_env);
     let comuni = sportello::catalog::comuni::Comuni::load(dir.as_deref())?;
@@ -207,7 +218,10 @@ fn json_out(r: &Ranking) -> JsonOut<'_> {
         not_admitted: r
             .not_admitted
             .iter()
-            .map(|x| JsonNotAdmitted { protocol: &x.protocol, reasons: x.reasons.iter().map(|c| c.as_str()).collect() })
+            .map(|x| JsonNotAdmitted {
+                protocol: &x.protocol,
+                reasons: x.reasons.iter().map(|c| c.as_str()).collect(),
+            })
             .collect(),
     }
 }
@@ -229,10 +243,15 @@ fn render_text(r: &Ranking, set: &RuleSet, rules: &B2Rules, measure: &str, apps:
         r.allocated.format_it(),
         r.remaining.format_it()
     );
-    for (heading, list) in [("AMMESSE E FINANZIATE", &r.funded), ("AMMESSE NON FINANZIATE", &r.admitted_not_funded)] {
+    for (heading, list) in
+        [("AMMESSE E FINANZIATE", &r.funded), ("AMMESSE NON FINANZIATE", &r.admitted_not_funded)]
+    {
         s.push_str(&format!("\n{heading} ({})\n", list.len()));
         if !list.is_empty() {
-            s.push_str(&format!("{:>6}  {:<16} {:>10} {:>16}  {}\n", "pos.", "protocollo", "punteggio", "importo", "spareggio"));
+            s.push_str(&format!(
+                "{:>6}  {:<16} {:>10} {:>16}  {}\n",
+                "pos.", "protocollo", "punteggio", "importo", "spareggio"
+            ));
         }
         for x in list {
             s.push_str(&format!(
@@ -246,7 +265,8 @@ fn render_text(r: &Ranking, set: &RuleSet, rules: &B2Rules, measure: &str, apps:
         }
     }
     s.push_str(&format!("\nNON AMMESSE ({})\n", r.not_admitted.len()));
-    let by_protocol: std::collections::HashMap<&str, &Application> = apps.iter().map(|a| (a.protocol.as_str(), a)).collect();
+    let by_protocol: std::collections::HashMap<&str, &Application> =
+        apps.iter().map(|a| (a.protocol.as_str(), a)).collect();
     for x in &r.not_admitted {
         let codes: Vec<&str> = x.reasons.iter().map(|c| c.as_str()).collect();
         s.push_str(&format!("  {:<16} {}\n", x.protocol, codes.join(", ")));

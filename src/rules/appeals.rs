@@ -84,8 +84,16 @@ pub struct PublishedVersion {
 pub enum AppealOutcome {
     Pending,
     /// The application's data as corrected by the appeal office, and what it was.
-    Upheld { decided_on: NaiveDate, note: String, original: Box<Application>, corrected: Box<Application> },
-    Rejected { decided_on: NaiveDate, note: String },
+    Upheld {
+        decided_on: NaiveDate,
+        note: String,
+        original: Box<Application>,
+        corrected: Box<Application>,
+    },
+    Rejected {
+        decided_on: NaiveDate,
+        note: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,8 +114,13 @@ pub struct Appeal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     /// Upheld: `corrected` replaces the application's data (same protocol).
-    Upheld { corrected: Application, note: String },
-    Rejected { note: String },
+    Upheld {
+        corrected: Application,
+        note: String,
+    },
+    Rejected {
+        note: String,
+    },
 }
 
 /// A call's applications with its published versions and appeals.
@@ -126,7 +139,14 @@ impl Call {
     /// that publishing later cannot fail on them.
     pub fn new(set: &RuleSet, measure: &str, budget: Money, applications: Vec<Application>) -> Result<Call> {
         rank(&applications, set, measure, budget)?;
-        Ok(Call { rule_set: set.reference(), measure: measure.to_string(), budget, applications, versions: Vec::new(), appeals: Vec::new() })
+        Ok(Call {
+            rule_set: set.reference(),
+            measure: measure.to_string(),
+            budget,
+            applications,
+            versions: Vec::new(),
+            appeals: Vec::new(),
+        })
     }
 
     pub fn rule_set(&self) -> &RuleSetRef {
@@ -177,7 +197,12 @@ impl Call {
 
     /// Freezes a new version published on `published_on`. After the first, a new
     /// version needs at least one upheld appeal not yet applied.
-    pub fn publish(&mut self, rules: &RuleSets, published_on: NaiveDate, comune: &Comune) -> Result<&PublishedVersion> {
+    pub fn publish(
+        &mut self,
+        rules: &RuleSets,
+        published_on: NaiveDate,
+        comune: &Comune,
+    ) -> Result<&PublishedVersion> {
         let set = self.rules(rules)?;
         let b2 = set.b2().expect("checked when the call was created");
         let applied: Vec<u32> = self.versions.iter().flat_map(|v| v.upheld_appeals.iter().copied()).collect();
@@ -250,15 +275,25 @@ impl Call {
         documents: Vec<String>,
     ) -> Result<u32> {
         let v = self.versions.last().ok_or_else(|| {
-            Error::new(Code::Conflict, "la graduatoria non è ancora pubblicata: non si può presentare ricorso")
+            Error::new(
+                Code::Conflict,
+                "la graduatoria non è ancora pubblicata: non si può presentare ricorso",
+            )
         })?;
         if !self.applications.iter().any(|a| a.protocol == protocol) {
-            return Err(Error::invalid("protocol", format!("nessuna domanda con protocollo «{protocol}» in questo avviso")));
+            return Err(Error::invalid(
+                "protocol",
+                format!("nessuna domanda con protocollo «{protocol}» in questo avviso"),
+            ));
         }
         if filed_on < v.published_on {
             return Err(Error::invalid(
                 "filed_on",
-                format!("ricorso datato {} prima della pubblicazione del {}", format_it(filed_on), format_it(v.published_on)),
+                format!(
+                    "ricorso datato {} prima della pubblicazione del {}",
+                    format_it(filed_on),
+                    format_it(v.published_on)
+                ),
             ));
         }
         if filed_on > v.appeal_deadline {
@@ -303,7 +338,10 @@ impl Call {
             return Err(Error::new(Code::Conflict, format!("il ricorso n. {id} è già stato deciso")));
         }
         if decided_on < appeal.filed_on {
-            return Err(Error::invalid("decided_on", "la decisione non può precedere la presentazione del ricorso"));
+            return Err(Error::invalid(
+                "decided_on",
+                "la decisione non può precedere la presentazione del ricorso",
+            ));
         }
         let outcome = match decision {
             Decision::Rejected { note } => AppealOutcome::Rejected { decided_on, note },
@@ -311,15 +349,27 @@ impl Call {
                 if corrected.protocol != appeal.protocol {
                     return Err(Error::invalid(
                         "protocol",
-                        format!("i dati corretti sono della domanda «{}», il ricorso della «{}»", corrected.protocol, appeal.protocol),
+                        format!(
+                            "i dati corretti sono della domanda «{}», il ricorso della «{}»",
+                            corrected.protocol, appeal.protocol
+                        ),
                     ));
                 }
                 if corrected.amount.is_negative() {
                     return Err(Error::invalid("amount", "l'importo richiesto non può essere negativo"));
                 }
-                let j = self.applications.iter().position(|a| a.protocol == appeal.protocol).expect("checked when filed");
+                let j = self
+                    .applications
+                    .iter()
+                    .position(|a| a.protocol == appeal.protocol)
+                    .expect("checked when filed");
                 let original = std::mem::replace(&mut self.applications[j], corrected.clone());
-                AppealOutcome::Upheld { decided_on, note, original: Box::new(original), corrected: Box::new(corrected) }
+                AppealOutcome::Upheld {
+                    decided_on,
+                    note,
+                    original: Box::new(original),
+                    corrected: Box::new(corrected),
+                }
             }
         };
         self.appeals[i].outcome = outcome;
@@ -346,7 +396,13 @@ fn standings(r: &Ranking) -> std::collections::HashMap<&str, Standing> {
     for x in &r.not_admitted {
         m.insert(
             x.protocol.as_str(),
-            Standing { status: Status::NotAdmitted, position: None, score: None, amount: None, reasons: x.reasons.clone() },
+            Standing {
+                status: Status::NotAdmitted,
+                position: None,
+                score: None,
+                amount: None,
+                reasons: x.reasons.clone(),
+            },
         );
     }
     m
@@ -360,7 +416,13 @@ pub fn compare(before: &Ranking, after: &Ranking, why: impl Fn(&str) -> String) 
         .admitted()
         .map(|x| x.protocol.as_str())
         .chain(after.not_admitted.iter().map(|x| x.protocol.as_str()))
-        .chain(before.admitted().map(|x| x.protocol.as_str()).chain(before.not_admitted.iter().map(|x| x.protocol.as_str())).filter(|p| !a.contains_key(p)));
+        .chain(
+            before
+                .admitted()
+                .map(|x| x.protocol.as_str())
+                .chain(before.not_admitted.iter().map(|x| x.protocol.as_str()))
+                .filter(|p| !a.contains_key(p)),
+        );
     let mut out = Vec::new();
     for p in order {
         let (x, y) = (b.get(p), a.get(p));
@@ -380,10 +442,16 @@ pub fn public_ranking(
     published_on: NaiveDate,
     appeal_deadline: NaiveDate,
 ) -> Result<PublicRanking> {
-    let b2 = set.b2().ok_or_else(|| Error::new(Code::NoRuleSet, format!("«{}» non è un avviso B2", set.id)))?;
+    let b2 =
+        set.b2().ok_or_else(|| Error::new(Code::NoRuleSet, format!("«{}» non è un avviso B2", set.id)))?;
     let m = b2.measure(&ranking.measure)?;
-    let mut rows = Vec::with_capacity(ranking.funded.len() + ranking.admitted_not_funded.len() + ranking.not_admitted.len());
-    for (status, list) in [(PublicStatus::Funded, &ranking.funded), (PublicStatus::AdmittedNotFunded, &ranking.admitted_not_funded)] {
+    let mut rows = Vec::with_capacity(
+        ranking.funded.len() + ranking.admitted_not_funded.len() + ranking.not_admitted.len(),
+    );
+    for (status, list) in [
+        (PublicStatus::Funded, &ranking.funded),
+        (PublicStatus::AdmittedNotFunded, &ranking.admitted_not_funded),
+    ] {
         for x in list {
             rows.push(PublicRow {
                 position: Some(x.position),
@@ -395,7 +463,13 @@ pub fn public_ranking(
         }
     }
     for x in &ranking.not_admitted {
-        rows.push(PublicRow { position: None, protocol: x.protocol.clone(), score: None, status: PublicStatus::NotAdmitted, amount: None });
+        rows.push(PublicRow {
+            position: None,
+            protocol: x.protocol.clone(),
+            score: None,
+            status: PublicStatus::NotAdmitted,
+            amount: None,
+        });
     }
     Ok(PublicRanking {
         title: format!("{} — graduatoria {}", m.title, b2.window.value.0.year()),

@@ -108,7 +108,11 @@ const MAX_ERRORS: usize = 200;
 /// flag columns may be left empty (read as `false`), since an office exporting a
 /// B2 anziani call has no reason to fill `independent_living`.
 pub fn import_csv(text: &str, used_flags: &[Flag]) -> Result<Vec<Application>, ImportReport> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).trim(csv::Trim::All).flexible(true).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let mut rec = csv::StringRecord::new();
     let header_err = |msg: String, field: &str| ImportReport {
         rows_read: 0,
@@ -116,11 +120,14 @@ pub fn import_csv(text: &str, used_flags: &[Flag]) -> Result<Vec<Application>, I
     };
     match rdr.read_record(&mut rec) {
         Ok(true) => {}
-        Ok(false) => return Err(header_err("file vuoto: manca la riga di intestazione".into(), "intestazione")),
+        Ok(false) => {
+            return Err(header_err("file vuoto: manca la riga di intestazione".into(), "intestazione"))
+        }
         Err(e) => return Err(header_err(format!("intestazione illeggibile: {e}"), "intestazione")),
     }
     let header_line = rec.position().map_or(1, |p| p.line());
-    let names: Vec<String> = rec.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_string()).collect();
+    let names: Vec<String> =
+        rec.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_string()).collect();
     let mut idx = [usize::MAX; 11];
     for (i, col) in COLUMNS.iter().enumerate() {
         let mut found = names.iter().enumerate().filter(|(_, n)| n.as_str() == *col);
@@ -129,14 +136,18 @@ pub fn import_csv(text: &str, used_flags: &[Flag]) -> Result<Vec<Application>, I
             (Some(_), Some(_)) => {
                 return Err(ImportReport {
                     rows_read: 0,
-                    errors: vec![Error::invalid(*col, format!("colonna «{col}» ripetuta nell'intestazione")).at_line(header_line)],
+                    errors: vec![Error::invalid(*col, format!("colonna «{col}» ripetuta nell'intestazione"))
+                        .at_line(header_line)],
                 })
             }
             (None, _) => {
                 return Err(ImportReport {
                     rows_read: 0,
-                    errors: vec![Error::invalid(*col, format!("colonna obbligatoria «{col}» mancante nell'intestazione"))
-                        .at_line(header_line)],
+                    errors: vec![Error::invalid(
+                        *col,
+                        format!("colonna obbligatoria «{col}» mancante nell'intestazione"),
+                    )
+                    .at_line(header_line)],
                 })
             }
         }
@@ -155,7 +166,11 @@ pub fn import_csv(text: &str, used_flags: &[Flag]) -> Result<Vec<Application>, I
             Err(e) => {
                 rows += 1;
                 let line = e.position().map_or(line_hint, |p| p.line());
-                push(&mut errors, &mut truncated, Error::invalid("riga", format!("riga illeggibile: {e}")).at_line(line));
+                push(
+                    &mut errors,
+                    &mut truncated,
+                    Error::invalid("riga", format!("riga illeggibile: {e}")).at_line(line),
+                );
                 continue;
             }
         }
@@ -169,7 +184,8 @@ pub fn import_csv(text: &str, used_flags: &[Flag]) -> Result<Vec<Application>, I
             push(
                 &mut errors,
                 &mut truncated,
-                Error::invalid("riga", format!("la riga ha {} campi, l'intestazione {}", rec.len(), width)).at_line(line),
+                Error::invalid("riga", format!("la riga ha {} campi, l'intestazione {}", rec.len(), width))
+                    .at_line(line),
             );
             continue;
         }
@@ -190,7 +206,11 @@ pub fn import_csv(text: &str, used_flags: &[Flag]) -> Result<Vec<Application>, I
             if b > s {
                 row.error(
                     2,
-                    format!("data di nascita {} successiva alla presentazione {}", dates::format_it(b), dates::format_it(s)),
+                    format!(
+                        "data di nascita {} successiva alla presentazione {}",
+                        dates::format_it(b),
+                        dates::format_it(s)
+                    ),
                 );
             }
         }
@@ -302,9 +322,7 @@ impl Row<'_> {
         let s = self.cell(col);
         if s.eq_ignore_ascii_case("true") {
             Some(true)
-        } else if s.eq_ignore_ascii_case("false") {
-            Some(false)
-        } else if s.is_empty() && !required {
+        } else if s.eq_ignore_ascii_case("false") || (s.is_empty() && !required) {
             Some(false)
         } else if s.is_empty() {
             self.error(col, "valore obbligatorio mancante: atteso true oppure false".into());

@@ -141,8 +141,9 @@ impl Eligibility {
 pub fn evaluate(household: &Household, rules: &RuleSets) -> Result<Eligibility> {
     validate(household)?;
     let h = household;
-    let sr_set =
-        rules.covering(Kind::SostegnoReddito, &h.comune, h.reference_date).map_err(|e| e.with_field("reference_date"))?;
+    let sr_set = rules
+        .covering(Kind::SostegnoReddito, &h.comune, h.reference_date)
+        .map_err(|e| e.with_field("reference_date"))?;
     let sr = sr_set.sostegno_reddito().expect("covering returns the requested kind");
     let ages: Vec<u32> = h.members.iter().map(|m| age_on(m.birth_date, h.reference_date)).collect();
     let ctx = Ctx { h, sr_set, sr, ages: &ages };
@@ -260,7 +261,10 @@ impl Ctx<'_> {
                     self.src(excl),
                 )
             } else {
-                Step::passed("Nessun altro sussidio della Direzione Politiche Sociali ricevuto o chiesto", self.src(excl))
+                Step::passed(
+                    "Nessun altro sussidio della Direzione Politiche Sociali ricevuto o chiesto",
+                    self.src(excl),
+                )
             });
         }
         let isee_valid = isee_validity(h, &mut steps, Some(self.act_only("isee_valido")));
@@ -269,7 +273,12 @@ impl Ctx<'_> {
             let src = self.src(&sr.isee_threshold);
             steps.push(if t.comparator.holds(v, t.amount) {
                 Step::passed(
-                    format!("ISEE {} {} soglia di accesso di {}", v.format_it(), t.comparator.phrase(false, "alla"), t.amount.format_it()),
+                    format!(
+                        "ISEE {} {} soglia di accesso di {}",
+                        v.format_it(),
+                        t.comparator.phrase(false, "alla"),
+                        t.amount.format_it()
+                    ),
                     src,
                 )
             } else {
@@ -328,7 +337,9 @@ impl Ctx<'_> {
         trace.push(self.members_line());
         let majority = sr.age_of_majority.value;
         let minors = self.minors();
-        let invalid = |mb: &Member| sr.invalidity.value.comparator.holds(mb.invalidity_percent, sr.invalidity.value.percent);
+        let invalid = |mb: &Member| {
+            sr.invalidity.value.comparator.holds(mb.invalidity_percent, sr.invalidity.value.percent)
+        };
         let inv_pct = sr.invalidity.value.percent;
         match m {
             Measure::Misura1 => trace.push(if minors > 0 {
@@ -346,9 +357,16 @@ impl Ctx<'_> {
             Measure::Misura2 => {
                 let max = sr.max_age_misura_2.value;
                 trace.push(if minors > 0 {
-                    Step::failed(ReasonCode::HasMinors, "Nel nucleo è presente almeno un minore", self.src(&sr.age_of_majority))
+                    Step::failed(
+                        ReasonCode::HasMinors,
+                        "Nel nucleo è presente almeno un minore",
+                        self.src(&sr.age_of_majority),
+                    )
                 } else {
-                    Step::passed(format!("Tutti i componenti hanno almeno {majority} anni"), self.src(&sr.age_of_majority))
+                    Step::passed(
+                        format!("Tutti i componenti hanno almeno {majority} anni"),
+                        self.src(&sr.age_of_majority),
+                    )
                 });
                 let over = self.ages.iter().filter(|&&a| a > max).count();
                 trace.push(if over > 0 {
@@ -358,7 +376,10 @@ impl Ctx<'_> {
                         self.src(&sr.max_age_misura_2),
                     )
                 } else {
-                    Step::passed(format!("Nessun componente ha più di {max} anni"), self.src(&sr.max_age_misura_2))
+                    Step::passed(
+                        format!("Nessun componente ha più di {max} anni"),
+                        self.src(&sr.max_age_misura_2),
+                    )
                 });
                 trace.push(if self.h.members.iter().any(invalid) {
                     Step::failed(
@@ -371,7 +392,10 @@ impl Ctx<'_> {
                     )
                 } else {
                     Step::passed(
-                        format!("Nessun componente ha invalidità civile {}{inv_pct}%", sr.invalidity.value.comparator.phrase(false, "al ")),
+                        format!(
+                            "Nessun componente ha invalidità civile {}{inv_pct}%",
+                            sr.invalidity.value.comparator.phrase(false, "al ")
+                        ),
                         self.src(&sr.invalidity),
                     )
                 });
@@ -408,7 +432,10 @@ impl Ctx<'_> {
                 } else {
                     Step::failed(
                         ReasonCode::NoOver64,
-                        format!("Nel nucleo non è presente alcuna persona con più di {} anni", min.saturating_sub(1)),
+                        format!(
+                            "Nel nucleo non è presente alcuna persona con più di {} anni",
+                            min.saturating_sub(1)
+                        ),
                         self.src(&sr.min_age_misura_4),
                     )
                 });
@@ -438,10 +465,16 @@ impl Ctx<'_> {
             }
             Some(since) => Step::failed(
                 ReasonCode::NotResident,
-                format!("Residenza nel comune dal {}, successiva alla data di riferimento {}", format_it(since), self.reference()),
+                format!(
+                    "Residenza nel comune dal {}, successiva alla data di riferimento {}",
+                    format_it(since),
+                    self.reference()
+                ),
                 source,
             ),
-            None => Step::failed(ReasonCode::NotResident, "Il nucleo non risulta residente nel comune", source),
+            None => {
+                Step::failed(ReasonCode::NotResident, "Il nucleo non risulta residente nel comune", source)
+            }
         }
     }
 
@@ -450,11 +483,17 @@ impl Ctx<'_> {
         let h = self.h;
         let set = match rules.covering(Kind::AssegnoMaternita, &h.comune, h.reference_date) {
             Ok(s) => s,
-            Err(e) => return self.without_rule_set(Measure::Misura6, e, |steps| {
-                if h.child_birth_date.is_none() {
-                    steps.push(Step::failed(ReasonCode::NoRecentBirth, "Nessuna nascita o adozione indicata", None));
-                }
-            }),
+            Err(e) => {
+                return self.without_rule_set(Measure::Misura6, e, |steps| {
+                    if h.child_birth_date.is_none() {
+                        steps.push(Step::failed(
+                            ReasonCode::NoRecentBirth,
+                            "Nessuna nascita o adozione indicata",
+                            None,
+                        ));
+                    }
+                })
+            }
         };
         let r = set.maternita().expect("kind checked");
         let mut trace = Trace::default();
@@ -464,7 +503,11 @@ impl Ctx<'_> {
             None => Step::failed(ReasonCode::NoRecentBirth, "Nessuna nascita o adozione indicata", src),
             Some(b) if b > h.reference_date => Step::failed(
                 ReasonCode::NoRecentBirth,
-                format!("Nascita o adozione del {}, successiva alla data di riferimento {}", format_it(b), self.reference()),
+                format!(
+                    "Nascita o adozione del {}, successiva alla data di riferimento {}",
+                    format_it(b),
+                    self.reference()
+                ),
                 src,
             ),
             Some(b) => {
@@ -473,7 +516,11 @@ impl Ctx<'_> {
                 let last = b.checked_add_months(Months::new(months)).expect("date in range");
                 if h.reference_date <= last {
                     Step::passed(
-                        format!("Figlio nato o adottato il {}: entro {months} mesi fino al {}", format_it(b), format_it(last)),
+                        format!(
+                            "Figlio nato o adottato il {}: entro {months} mesi fino al {}",
+                            format_it(b),
+                            format_it(last)
+                        ),
                         src,
                     )
                 } else {
@@ -492,7 +539,13 @@ impl Ctx<'_> {
         let cap = r.isee_cap.value;
         trace.push(self.residence_any_length(Some(Source::of(set, &r.isee_cap))));
         if let Some(v) = isee_validity(h, &mut trace.steps, Some(Source::of(set, &r.isee_cap))) {
-            trace.push(cap_step(v, cap.amount, cap.comparator, h.reference_date.year(), Source::of(set, &r.isee_cap)));
+            trace.push(cap_step(
+                v,
+                cap.amount,
+                cap.comparator,
+                h.reference_date.year(),
+                Source::of(set, &r.isee_cap),
+            ));
         }
         Ok(decision(Measure::Misura6, vec![set.reference()], trace))
     }
@@ -522,7 +575,10 @@ impl Ctx<'_> {
                 let n = self.minors();
                 let need = min_minors.value;
                 trace.push(if n as u32 >= need {
-                    Step::passed(format!("Nel nucleo sono presenti {n} minori (ne servono almeno {need})"), Some(Source::of(set, min_minors)))
+                    Step::passed(
+                        format!("Nel nucleo sono presenti {n} minori (ne servono almeno {need})"),
+                        Some(Source::of(set, min_minors)),
+                    )
                 } else {
                     Step::failed(
                         ReasonCode::FewerThanThreeMinors,
@@ -533,7 +589,13 @@ impl Ctx<'_> {
                 trace.push(self.residence_any_length(Some(Source::of(set, isee_cap))));
                 if let Some(v) = isee_validity(h, &mut trace.steps, Some(Source::of(set, isee_cap))) {
                     let c = isee_cap.value;
-                    trace.push(cap_step(v, c.amount, c.comparator, h.reference_date.year(), Source::of(set, isee_cap)));
+                    trace.push(cap_step(
+                        v,
+                        c.amount,
+                        c.comparator,
+                        h.reference_date.year(),
+                        Source::of(set, isee_cap),
+                    ));
                 }
             }
         }
@@ -610,7 +672,10 @@ fn isee_validity(h: &Household, steps: &mut Vec<Step>, src: Option<Source>) -> O
 
 fn cap_step(v: Money, cap: Money, cmp: super::rule_set::Comparator, year: i32, src: Source) -> Step {
     if cmp.holds(v, cap) {
-        Step::passed(format!("ISEE {} {} tetto {year} di {}", v.format_it(), cmp.phrase(false, "al"), cap.format_it()), Some(src))
+        Step::passed(
+            format!("ISEE {} {} tetto {year} di {}", v.format_it(), cmp.phrase(false, "al"), cap.format_it()),
+            Some(src),
+        )
     } else {
         Step::failed(
             ReasonCode::IseeOverCap,
@@ -627,10 +692,11 @@ fn cap_step(v: Money, cap: Money, cmp: super::rule_set::Comparator, year: i32, s
 /// Parses the household JSON of cli.md. Syntax errors carry the line; value errors
 /// name the field. Fields not in the contract are ignored.
 pub fn parse_household_json(text: &str) -> Result<Household> {
-    let v: Value = serde_json::from_str(text).map_err(|e| {
-        Error::invalid("json", format!("JSON non valido: {e}")).at_line(e.line() as u64)
-    })?;
-    let root = v.as_object().ok_or_else(|| Error::invalid("json", "atteso un oggetto JSON con i dati del nucleo"))?;
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| Error::invalid("json", format!("JSON non valido: {e}")).at_line(e.line() as u64))?;
+    let root = v
+        .as_object()
+        .ok_or_else(|| Error::invalid("json", "atteso un oggetto JSON con i dati del nucleo"))?;
     let get = |k: &str| root.get(k).unwrap_or(&Value::Null);
     let comune = match get("comune") {
         Value::String(s) => {
@@ -661,12 +727,19 @@ pub fn parse_household_json(text: &str) -> Result<Household> {
             let expires_on = req_date(g("expires_on"), "isee.expires_on")?;
             Some(Isee { value, expires_on })
         }
-        _ => return Err(Error::invalid("isee", "atteso null oppure {\"value\": \"1234.56\", \"expires_on\": \"AAAA-MM-GG\"}")),
+        _ => {
+            return Err(Error::invalid(
+                "isee",
+                "atteso null oppure {\"value\": \"1234.56\", \"expires_on\": \"AAAA-MM-GG\"}",
+            ))
+        }
     };
     let urgent_need = match get("urgent_need") {
         Value::Null => None,
         Value::String(s) => Some(s.clone()),
-        _ => return Err(Error::invalid("urgent_need", "atteso null oppure il testo dell'assistente sociale")),
+        _ => {
+            return Err(Error::invalid("urgent_need", "atteso null oppure il testo dell'assistente sociale"))
+        }
     };
     Ok(Household {
         reference_date: req_date(get("reference_date"), "reference_date")?,
@@ -681,15 +754,20 @@ pub fn parse_household_json(text: &str) -> Result<Household> {
 }
 
 fn parse_member(v: &Value, path: &str) -> Result<Member> {
-    let o = v.as_object().ok_or_else(|| Error::invalid(path, "atteso un oggetto con i dati del componente"))?;
+    let o =
+        v.as_object().ok_or_else(|| Error::invalid(path, "atteso un oggetto con i dati del componente"))?;
     let g = |k: &str| o.get(k).unwrap_or(&Value::Null);
     let field = |k: &str| format!("{path}.{k}");
     let invalidity_percent = match g("invalidity_percent") {
         Value::Number(n) => match n.as_u64() {
             Some(p) if p <= 100 => p as u32,
-            _ => return Err(Error::invalid(field("invalidity_percent"), "atteso un numero intero da 0 a 100")),
+            _ => {
+                return Err(Error::invalid(field("invalidity_percent"), "atteso un numero intero da 0 a 100"))
+            }
         },
-        Value::Null => return Err(Error::invalid(field("invalidity_percent"), "campo obbligatorio mancante")),
+        Value::Null => {
+            return Err(Error::invalid(field("invalidity_percent"), "campo obbligatorio mancante"))
+        }
         _ => return Err(Error::invalid(field("invalidity_percent"), "atteso un numero intero da 0 a 100")),
     };
     Ok(Member {
@@ -732,6 +810,9 @@ fn req_money(v: &Value, field: &str) -> Result<Money> {
             Ok(m)
         }
         Value::Null => Err(Error::invalid(field, "campo obbligatorio mancante")),
-        _ => Err(Error::invalid(field, "atteso un importo come testo, es. \"4800.00\" (mai un numero con la virgola mobile)")),
+        _ => Err(Error::invalid(
+            field,
+            "atteso un importo come testo, es. \"4800.00\" (mai un numero con la virgola mobile)",
+        )),
     }
 }

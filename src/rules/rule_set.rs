@@ -235,6 +235,8 @@ pub struct AssegnoMaternita {
 }
 
 /// Misura 7: either its conditions for a period, or its abolition.
+// A handful of these exist, loaded once: boxing would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AssegnoTreFigli {
@@ -403,7 +405,10 @@ impl B2Rules {
             let known: Vec<&str> = self.measures.keys().map(String::as_str).collect();
             Error::new(
                 Code::NoRuleSet,
-                format!("misura «{id}» non prevista da questo avviso (misure previste: {})", known.join(", ")),
+                format!(
+                    "misura «{id}» non prevista da questo avviso (misure previste: {})",
+                    known.join(", ")
+                ),
             )
             .with_field("measure")
         })
@@ -589,7 +594,11 @@ impl Ctx<'_> {
     fn count(&self, v: &Spanned<i64>, field: &str, min: i64, max: i64) -> Result<u32> {
         let n = *v.get_ref();
         if n < min || n > max {
-            return Err(self.err(&v.span(), field, format!("valore {n} fuori dall'intervallo ammesso ({min}-{max})")));
+            return Err(self.err(
+                &v.span(),
+                field,
+                format!("valore {n} fuori dall'intervallo ammesso ({min}-{max})"),
+            ));
         }
         Ok(n as u32)
     }
@@ -604,10 +613,15 @@ impl Ctx<'_> {
         let t = v.get_ref().trim();
         let ok_shape = !t.is_empty()
             && t.split_once('.').map_or(t.bytes().all(|b| b.is_ascii_digit()), |(i, f)| {
-                !i.is_empty() && !f.is_empty() && i.bytes().all(|b| b.is_ascii_digit()) && f.bytes().all(|b| b.is_ascii_digit())
+                !i.is_empty()
+                    && !f.is_empty()
+                    && i.bytes().all(|b| b.is_ascii_digit())
+                    && f.bytes().all(|b| b.is_ascii_digit())
             });
         let d = if ok_shape { Decimal::from_str(t).ok() } else { None };
-        d.ok_or_else(|| self.err(&v.span(), field, format!("numero non valido: «{t}» (atteso ad esempio 2 o 2.5)")))
+        d.ok_or_else(|| {
+            self.err(&v.span(), field, format!("numero non valido: «{t}» (atteso ad esempio 2 o 2.5)"))
+        })
     }
     fn comparator(&self, v: &Spanned<String>, field: &str) -> Result<Comparator> {
         Comparator::parse(v.get_ref()).ok_or_else(|| {
@@ -618,11 +632,25 @@ impl Ctx<'_> {
             )
         })
     }
-    fn param<T, U>(&self, raw: &Spanned<RawValue<T>>, name: &str, f: impl FnOnce(&Spanned<T>) -> Result<U>) -> Result<Param<U>> {
+    fn param<T, U>(
+        &self,
+        raw: &Spanned<RawValue<T>>,
+        name: &str,
+        f: impl FnOnce(&Spanned<T>) -> Result<U>,
+    ) -> Result<Param<U>> {
         let r = raw.get_ref();
-        Ok(Param { name: name.to_string(), value: f(&r.valore)?, act: self.act(&r.atto, name)?, note: r.nota.clone() })
+        Ok(Param {
+            name: name.to_string(),
+            value: f(&r.valore)?,
+            act: self.act(&r.atto, name)?,
+            note: r.nota.clone(),
+        })
     }
-    fn money_threshold(&self, raw: &Spanned<RawThreshold<String>>, name: &str) -> Result<Param<MoneyThreshold>> {
+    fn money_threshold(
+        &self,
+        raw: &Spanned<RawThreshold<String>>,
+        name: &str,
+    ) -> Result<Param<MoneyThreshold>> {
         let r = raw.get_ref();
         let amount = self.money(&r.valore, &format!("{name}.valore"))?;
         let comparator = self.comparator(&r.confronto, name)?;
@@ -645,7 +673,9 @@ impl Ctx<'_> {
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 80
-        && id.split('-').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && id
+            .split('-')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 fn valid_belfiore(s: &str) -> bool {
@@ -672,7 +702,8 @@ macro_rules! meta {
 
 fn toml_error(text: &str, e: toml::de::Error) -> Error {
     let ctx = Ctx { text, acts: BTreeMap::new() };
-    let mut err = Error::new(Code::BadRuleSet, format!("file delle regole non valido: {}", e.message().trim()));
+    let mut err =
+        Error::new(Code::BadRuleSet, format!("file delle regole non valido: {}", e.message().trim()));
     if let Some(span) = e.span() {
         err = err.at_line(ctx.line(&span));
     }
@@ -722,8 +753,9 @@ pub fn parse(text: &str, expected_id: Option<&str>) -> Result<RuleSet> {
                     ctx.count(v, "residenza_minima_anni.valore", 0, 50)
                 })?,
                 isee_threshold: ctx.money_threshold(&raw.soglia_isee, "soglia_isee")?,
-                age_of_majority: ctx
-                    .param(&raw.eta_maggiore, "eta_maggiore", |v| ctx.count(v, "eta_maggiore.valore", 1, 150))?,
+                age_of_majority: ctx.param(&raw.eta_maggiore, "eta_maggiore", |v| {
+                    ctx.count(v, "eta_maggiore.valore", 1, 150)
+                })?,
                 max_age_misura_2: ctx.param(&raw.eta_massima_misura_2, "eta_massima_misura_2", |v| {
                     ctx.count(v, "eta_massima_misura_2.valore", 1, 150)
                 })?,
@@ -742,11 +774,18 @@ pub fn parse(text: &str, expected_id: Option<&str>) -> Result<RuleSet> {
                         note: r.nota.clone(),
                     }
                 },
-                other_subsidies_excluded: ctx
-                    .param(&raw.altri_sussidi_esclusi, "altri_sussidi_esclusi", |v| Ok(*v.get_ref()))?,
+                other_subsidies_excluded: ctx.param(
+                    &raw.altri_sussidi_esclusi,
+                    "altri_sussidi_esclusi",
+                    |v| Ok(*v.get_ref()),
+                )?,
             };
             if let Some(t) = &raw.soglia_isee.get_ref().tipo_isee {
-                return Err(ctx.err(&t.span(), "soglia_isee.tipo_isee", "campo non previsto per questo tipo di regole"));
+                return Err(ctx.err(
+                    &t.span(),
+                    "soglia_isee.tipo_isee",
+                    "campo non previsto per questo tipo di regole",
+                ));
             }
             if rules.max_age_misura_2.value < rules.age_of_majority.value {
                 return Err(ctx.err(
@@ -794,7 +833,8 @@ pub fn parse(text: &str, expected_id: Option<&str>) -> Result<RuleSet> {
                     AssegnoTreFigli::Abolished { abolished }
                 }
                 (None, Some(m), Some(cap)) => AssegnoTreFigli::InForce {
-                    min_minors: ctx.param(m, "figli_minori", |v| ctx.count(v, "figli_minori.valore", 1, 20))?,
+                    min_minors: ctx
+                        .param(m, "figli_minori", |v| ctx.count(v, "figli_minori.valore", 1, 20))?,
                     isee_cap: ctx.money_threshold(cap, "tetto_isee")?,
                     monthly_amount: raw
                         .importo_mensile
@@ -854,7 +894,6 @@ impl Meta {
     }
 }
 
-
 #[allow(clippy::too_many_arguments)]
 fn parse_meta<'a>(
     text: &'a str,
@@ -875,7 +914,11 @@ fn parse_meta<'a>(
     }
     let comune = match comune {
         Some(c) if !valid_belfiore(c.get_ref()) => {
-            return Err(ctx.err(&c.span(), "comune", format!("codice Belfiore «{}» non valido (es. F205)", c.get_ref())))
+            return Err(ctx.err(
+                &c.span(),
+                "comune",
+                format!("codice Belfiore «{}» non valido (es. F205)", c.get_ref()),
+            ))
         }
         Some(c) => Some(c.get_ref().clone()),
         None => None,
@@ -890,11 +933,19 @@ fn parse_meta<'a>(
     let mut acts = Vec::new();
     for (key, act) in atti {
         if !valid_id(key) {
-            return Err(ctx.err(&act.span(), &format!("atti.{key}"), "chiave dell'atto non valida (minuscole, cifre, trattini)"));
+            return Err(ctx.err(
+                &act.span(),
+                &format!("atti.{key}"),
+                "chiave dell'atto non valida (minuscole, cifre, trattini)",
+            ));
         }
         let a = act.get_ref();
         if a.titolo.get_ref().trim().is_empty() {
-            return Err(ctx.err(&a.titolo.span(), &format!("atti.{key}.titolo"), "il titolo dell'atto non può essere vuoto"));
+            return Err(ctx.err(
+                &a.titolo.span(),
+                &format!("atti.{key}.titolo"),
+                "il titolo dell'atto non può essere vuoto",
+            ));
         }
         let act = Act { id: key.clone(), title: a.titolo.get_ref().trim().to_string(), url: a.url.clone() };
         ctx.acts.insert(key.clone(), act.clone());
@@ -950,11 +1001,16 @@ fn parse_b2(raw: &RawB2, ctx: &Ctx<'_>, meta: &Meta) -> Result<B2Rules> {
             k_str.to_string()
         }
         None => {
-            return Err(ctx.err(&raw.tetto_isee.span(), "tetto_isee.tipo_isee", "indicare il tipo di ISEE richiesto"))
+            return Err(ctx.err(
+                &raw.tetto_isee.span(),
+                "tetto_isee.tipo_isee",
+                "indicare il tipo di ISEE richiesto",
+            ))
         }
     };
-    let continuation_points =
-        ctx.param(&raw.punti_completamento, "punti_completamento", |v| ctx.decimal(v, "punti_completamento.valore"))?;
+    let continuation_points = ctx.param(&raw.punti_completamento, "punti_completamento", |v| {
+        ctx.decimal(v, "punti_completamento.valore")
+    })?;
     let p = raw.punti_isee.get_ref();
     let isee_points = Param {
         name: "punti_isee".into(),
@@ -963,7 +1019,11 @@ fn parse_b2(raw: &RawB2, ctx: &Ctx<'_>, meta: &Meta) -> Result<B2Rules> {
             reference: {
                 let r = ctx.money(&p.riferimento, "punti_isee.riferimento")?;
                 if r == Money::ZERO {
-                    return Err(ctx.err(&p.riferimento.span(), "punti_isee.riferimento", "il riferimento non può essere zero"));
+                    return Err(ctx.err(
+                        &p.riferimento.span(),
+                        "punti_isee.riferimento",
+                        "il riferimento non può essere zero",
+                    ));
                 }
                 r
             },
@@ -979,7 +1039,11 @@ fn parse_b2(raw: &RawB2, ctx: &Ctx<'_>, meta: &Meta) -> Result<B2Rules> {
         note: a.nota.clone(),
     };
     if raw.misure.is_empty() {
-        return Err(ctx.err(&raw.tipo.span(), "misure", "l'avviso deve prevedere almeno una misura ([misure.<id>])"));
+        return Err(ctx.err(
+            &raw.tipo.span(),
+            "misure",
+            "l'avviso deve prevedere almeno una misura ([misure.<id>])",
+        ));
     }
     let mut measures = BTreeMap::new();
     for (id, m) in &raw.misure {
@@ -989,7 +1053,11 @@ fn parse_b2(raw: &RawB2, ctx: &Ctx<'_>, meta: &Meta) -> Result<B2Rules> {
         }
         let m = m.get_ref();
         if m.titolo.get_ref().trim().is_empty() {
-            return Err(ctx.err(&m.titolo.span(), &format!("{field}.titolo"), "il titolo non può essere vuoto"));
+            return Err(ctx.err(
+                &m.titolo.span(),
+                &format!("{field}.titolo"),
+                "il titolo non può essere vuoto",
+            ));
         }
         let b = m.punti_aggiuntivi.get_ref();
         let bfield = format!("{field}.punti_aggiuntivi");
@@ -1007,9 +1075,17 @@ fn parse_b2(raw: &RawB2, ctx: &Ctx<'_>, meta: &Meta) -> Result<B2Rules> {
             }
             requires.push(flag);
         }
-        let min_age = b.eta_minima.as_ref().map(|e| ctx.count(e, &format!("{bfield}.eta_minima"), 0, 150)).transpose()?;
+        let min_age = b
+            .eta_minima
+            .as_ref()
+            .map(|e| ctx.count(e, &format!("{bfield}.eta_minima"), 0, 150))
+            .transpose()?;
         if b.descrizione.get_ref().trim().is_empty() {
-            return Err(ctx.err(&b.descrizione.span(), &format!("{bfield}.descrizione"), "descrivere chi riceve i punti"));
+            return Err(ctx.err(
+                &b.descrizione.span(),
+                &format!("{bfield}.descrizione"),
+                "descrivere chi riceve i punti",
+            ));
         }
         let bonus = Param {
             name: bfield.clone(),
@@ -1049,7 +1125,12 @@ fn parse_b2(raw: &RawB2, ctx: &Ctx<'_>, meta: &Meta) -> Result<B2Rules> {
                 "l'ultimo criterio deve essere «protocollo», perché l'ordine sia completo",
             ));
         }
-        let tie_breaks = Param { name: tfield.clone(), value: keys, act: ctx.act(&t.atto, &tfield)?, note: t.nota.clone() };
+        let tie_breaks = Param {
+            name: tfield.clone(),
+            value: keys,
+            act: ctx.act(&t.atto, &tfield)?,
+            note: t.nota.clone(),
+        };
         measures.insert(
             id.clone(),
             B2Measure { id: id.clone(), title: m.titolo.get_ref().trim().to_string(), bonus, tie_breaks },
@@ -1086,10 +1167,15 @@ impl RuleSets {
         let mut ids = HashSet::new();
         for s in &sets {
             if !ids.insert(s.id.clone()) {
-                return Err(Error::new(Code::BadRuleSet, format!("insieme di regole «{}» presente due volte", s.id)));
+                return Err(Error::new(
+                    Code::BadRuleSet,
+                    format!("insieme di regole «{}» presente due volte", s.id),
+                ));
             }
         }
-        sets.sort_by(|a, b| (a.kind, &a.comune, a.valid_from, &a.id).cmp(&(b.kind, &b.comune, b.valid_from, &b.id)));
+        sets.sort_by(|a, b| {
+            (a.kind, &a.comune, a.valid_from, &a.id).cmp(&(b.kind, &b.comune, b.valid_from, &b.id))
+        });
         let mut ends: Vec<Option<NaiveDate>> = sets.iter().map(|s| s.valid_to).collect();
         for i in 1..sets.len() {
             let (prev, cur) = (&sets[i - 1], &sets[i]);
@@ -1129,7 +1215,8 @@ impl RuleSets {
 
     pub fn get(&self, id: &str) -> Result<&RuleSet> {
         self.sets.iter().find(|s| s.id == id).ok_or_else(|| {
-            Error::new(Code::NoRuleSet, format!("nessun insieme di regole con identificativo «{id}»")).with_field("rule_set")
+            Error::new(Code::NoRuleSet, format!("nessun insieme di regole con identificativo «{id}»"))
+                .with_field("rule_set")
         })
     }
 
@@ -1137,7 +1224,8 @@ impl RuleSets {
     pub fn b2(&self, id: &str) -> Result<(&RuleSet, &B2Rules)> {
         let set = self.get(id)?;
         let rules = set.b2().ok_or_else(|| {
-            Error::new(Code::NoRuleSet, format!("«{id}» non è un insieme di regole della Misura B2")).with_field("rule_set")
+            Error::new(Code::NoRuleSet, format!("«{id}» non è un insieme di regole della Misura B2"))
+                .with_field("rule_set")
         })?;
         Ok((set, rules))
     }
@@ -1275,7 +1363,8 @@ atto = "legge"
 
     #[test]
     fn overlaps_and_duplicates_are_conflicts() {
-        let e = RuleSets::new(vec![dated("a", "2020-01-01", Some("2020-12-31")), dated("b", "2020-12-31", None)]);
+        let e =
+            RuleSets::new(vec![dated("a", "2020-01-01", Some("2020-12-31")), dated("b", "2020-12-31", None)]);
         assert_eq!(e.unwrap_err().code, Code::BadRuleSet);
         let e = RuleSets::new(vec![dated("a", "2020-01-01", None), dated("b", "2020-01-01", None)]);
         assert_eq!(e.unwrap_err().code, Code::BadRuleSet);

@@ -81,13 +81,17 @@ fn by_key(a: &Application, b: &Application, key: TieBreak) -> Ordering {
 /// Scores, orders and funds `applications` under the call `set` for `measure`.
 pub fn rank(applications: &[Application], set: &RuleSet, measure: &str, budget: Money) -> Result<Ranking> {
     let rules = set.b2().ok_or_else(|| {
-        Error::new(Code::NoRuleSet, format!("«{}» non è un insieme di regole della Misura B2", set.id)).with_field("rule_set")
+        Error::new(Code::NoRuleSet, format!("«{}» non è un insieme di regole della Misura B2", set.id))
+            .with_field("rule_set")
     })?;
     let m = rules.measure(measure)?;
     let mut protocols = HashSet::with_capacity(applications.len());
     for a in applications {
         if !protocols.insert(a.protocol.as_str()) {
-            return Err(Error::invalid("protocol", format!("protocollo «{}» presente più di una volta", a.protocol)));
+            return Err(Error::invalid(
+                "protocol",
+                format!("protocollo «{}» presente più di una volta", a.protocol),
+            ));
         }
         if a.amount.is_negative() {
             return Err(Error::invalid("amount", format!("domanda {}: importo negativo", a.protocol)));
@@ -98,7 +102,9 @@ pub fn rank(applications: &[Application], set: &RuleSet, measure: &str, budget: 
     for (i, a) in applications.iter().enumerate() {
         match assess(a, rules, m) {
             Assessment::Admitted(parts) => admitted.push((i, parts, parts.total())),
-            Assessment::NotAdmitted(reasons) => not_admitted.push(NotAdmitted { protocol: a.protocol.clone(), reasons }),
+            Assessment::NotAdmitted(reasons) => {
+                not_admitted.push(NotAdmitted { protocol: a.protocol.clone(), reasons })
+            }
         }
     }
     let keys = &m.tie_breaks.value;
@@ -169,7 +175,9 @@ pub fn office_csv(r: &Ranking) -> String {
     ];
     let rules = r.rule_set.to_string();
     let _ = w.write_record(header);
-    for (status, list) in [("ammessa e finanziata", &r.funded), ("ammessa non finanziata", &r.admitted_not_funded)] {
+    for (status, list) in
+        [("ammessa e finanziata", &r.funded), ("ammessa non finanziata", &r.admitted_not_funded)]
+    {
         for x in list {
             let tie = x.tie_break.map(|t| t.label().to_string()).unwrap_or_default();
             let _ = w.write_record([
@@ -190,7 +198,20 @@ pub fn office_csv(r: &Ranking) -> String {
     }
     for x in &r.not_admitted {
         let reasons: Vec<&str> = x.reasons.iter().map(|c| c.as_str()).collect();
-        let _ = w.write_record(["", &x.protocol, "non ammessa", "", "", "", "", "", "", "", &reasons.join(" "), &rules]);
+        let _ = w.write_record([
+            "",
+            &x.protocol,
+            "non ammessa",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            &reasons.join(" "),
+            &rules,
+        ]);
     }
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("csv of UTF-8 strings")
 }

@@ -85,7 +85,8 @@ pub fn assess(app: &Application, rules: &B2Rules, measure: &B2Measure) -> Assess
 
 fn bonus_applies(app: &Application, measure: &B2Measure) -> bool {
     let b = &measure.bonus.value;
-    b.requires.iter().all(|f| app.flag(*f)) && b.min_age.is_none_or(|min| age_on(app.birth_date, app.submitted_on) >= min)
+    b.requires.iter().all(|f| app.flag(*f))
+        && b.min_age.is_none_or(|min| age_on(app.birth_date, app.submitted_on) >= min)
 }
 
 fn points(app: &Application, isee: Decimal, rules: &B2Rules, measure: &B2Measure) -> ScoreParts {
@@ -103,7 +104,10 @@ fn points(app: &Application, isee: Decimal, rules: &B2Rules, measure: &B2Measure
 /// applications does not carry 100,000 texts.
 pub fn explain(app: &Application, set: &RuleSet, measure_id: &str) -> Result<Trace> {
     let rules = set.b2().ok_or_else(|| {
-        crate::Error::new(crate::Code::NoRuleSet, format!("«{}» non è un insieme di regole della Misura B2", set.id))
+        crate::Error::new(
+            crate::Code::NoRuleSet,
+            format!("«{}» non è un insieme di regole della Misura B2", set.id),
+        )
     })?;
     let measure = rules.measure(measure_id)?;
     fn src<T>(set: &RuleSet, p: &crate::rules::rule_set::Param<T>) -> Option<Source> {
@@ -120,12 +124,17 @@ pub fn explain(app: &Application, set: &RuleSet, measure_id: &str) -> Result<Tra
             src(set, &rules.window),
         )
     } else {
-        Step::passed(format!("Domanda presentata il {sub}, nel periodo di raccolta ({window})"), src(set, &rules.window))
+        Step::passed(
+            format!("Domanda presentata il {sub}, nel periodo di raccolta ({window})"),
+            src(set, &rules.window),
+        )
     });
     let cap = rules.isee_cap.value;
     let cap_src = || Some(Source::of(set, &rules.isee_cap));
     match (app.isee, app.isee_expires_on) {
-        (None, _) => t.push(Step::failed(ReasonCode::NoValidIsee, "Nessun ISEE indicato nella domanda", cap_src())),
+        (None, _) => {
+            t.push(Step::failed(ReasonCode::NoValidIsee, "Nessun ISEE indicato nella domanda", cap_src()))
+        }
         (Some(_), None) => t.push(Step::failed(
             ReasonCode::NoValidIsee,
             "Attestazione ISEE senza data di scadenza: la validità non è verificabile",
@@ -138,15 +147,32 @@ pub fn explain(app: &Application, set: &RuleSet, measure_id: &str) -> Result<Tra
         )),
         (Some(v), Some(exp)) => {
             t.push(Step::passed(
-                format!("Attestazione ISEE {} valida fino al {} (presentazione {sub})", rules.isee_kind, format_it(exp)),
+                format!(
+                    "Attestazione ISEE {} valida fino al {} (presentazione {sub})",
+                    rules.isee_kind,
+                    format_it(exp)
+                ),
                 cap_src(),
             ));
             t.push(if cap.comparator.holds(v, cap.amount) {
-                Step::passed(format!("ISEE {} {} tetto di {}", v.format_it(), cap.comparator.phrase(false, "al"), cap.amount.format_it()), cap_src())
+                Step::passed(
+                    format!(
+                        "ISEE {} {} tetto di {}",
+                        v.format_it(),
+                        cap.comparator.phrase(false, "al"),
+                        cap.amount.format_it()
+                    ),
+                    cap_src(),
+                )
             } else {
                 Step::failed(
                     ReasonCode::IseeOverCap,
-                    format!("ISEE {} {} tetto di {}", v.format_it(), cap.comparator.phrase(true, "al"), cap.amount.format_it()),
+                    format!(
+                        "ISEE {} {} tetto di {}",
+                        v.format_it(),
+                        cap.comparator.phrase(true, "al"),
+                        cap.amount.format_it()
+                    ),
                     cap_src(),
                 )
             });
@@ -161,7 +187,10 @@ pub fn explain(app: &Application, set: &RuleSet, measure_id: &str) -> Result<Tra
         let isee = valid_isee(app).expect("admitted");
         t.push(Step::info(
             if app.continuation {
-                format!("Completamento di un progetto personalizzato dell'anno precedente: {} punti", it(parts.continuation))
+                format!(
+                    "Completamento di un progetto personalizzato dell'anno precedente: {} punti",
+                    it(parts.continuation)
+                )
             } else {
                 "Nessun completamento di un progetto dell'anno precedente: 0 punti".to_string()
             },
@@ -190,7 +219,11 @@ pub fn explain(app: &Application, set: &RuleSet, measure_id: &str) -> Result<Tra
             Some(Source::of(set, &measure.bonus)),
         ));
         t.push(Step::info(
-            format!("Punteggio totale: {} (pubblicato come {})", it(parts.total()), shown(parts.total()).replace('.', ",")),
+            format!(
+                "Punteggio totale: {} (pubblicato come {})",
+                it(parts.total()),
+                shown(parts.total()).replace('.', ",")
+            ),
             None,
         ));
     }
