@@ -342,14 +342,14 @@ pub struct AgreementDocument {
 
 impl AgreementDocument {
     /// Computes the signing deadline in the comune's office calendar.
-    pub fn prepare(agreement: ValidAgreement, comune: &Comune) -> AgreementDocument {
+    pub fn prepare(agreement: ValidAgreement, comune: &Comune) -> Result<AgreementDocument> {
         let signing_deadline = calendar::add_working_days(agreement.analysis_date, SIGNING_WORKING_DAYS, comune);
-        AgreementDocument {
+        Ok(AgreementDocument {
             agreement,
             comune_name: comune.nome.clone(),
             signing_deadline,
             signing_working_days: SIGNING_WORKING_DAYS,
-        }
+        })
     }
 }
 

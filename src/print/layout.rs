@@ -286,10 +286,12 @@ impl Document {
     /// Lays out and writes the PDF.
     pub fn render(&self) -> Result<Vec<u8>, Error> {
         let layout = self.layout()?;
-        self.write_pdf(&layout)
+        self.pdf(&layout)
     }
 
-    fn write_pdf(&self, layout: &Layout) -> Result<Vec<u8>, Error> {
+    /// Writes the PDF of a layout made by [`Document::layout`] (for callers that
+    /// also want to know the page count).
+    pub fn pdf(&self, layout: &Layout) -> Result<Vec<u8>, Error> {
         let fonts = fonts()?;
         let mut pdf = PdfDocument::new(&self.title);
         let info = &mut pdf.metadata.info;
