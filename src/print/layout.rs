@@ -19,7 +19,7 @@ use printpdf::{
 };
 
 use super::fonts::{fonts, Face, Fonts};
-use crate::error::Error;
+use crate::error::{Code, Error};
 
 /// A4 in points.
 pub const PAGE_WIDTH: f32 = 595.276;
@@ -313,8 +313,39 @@ impl Document {
             .collect();
         pdf.with_pages(pages);
         let mut warnings = Vec::new();
-        let opts = PdfSaveOptions { image_optimization: None, ..PdfSaveOptions::default() };
-        Ok(pdf.save(&opts, &mut warnings))
+        // printpdf would compress at flate's best level, which triples the time
+        // of a two-page document for a few percent of size: compress here.
+        let opts = PdfSaveOptions { optimize: false, image_optimization: None, ..PdfSaveOptions::default() };
+        let mut doc = pdf.to_lopdf_document(&opts, &mut warnings);
+        for object in doc.objects.values_mut() {
+            if let lopdf::Object::Stream(stream) = object {
+                compress(stream);
+            }
+        }
+        let mut out = Vec::new();
+        doc.save_to(&mut out).map_err(|e| Error::new(Code::Internal, format!("scrittura del PDF: {e}")))?;
+        Ok(out)
+    }
+}
+
+/// zlib's default level: within a few percent of the best size, in half the time.
+const FLATE_LEVEL: u32 = 6;
+
+fn compress(stream: &mut lopdf::Stream) {
+    use std::io::Write;
+    if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
+        return;
+    }
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(FLATE_LEVEL));
+    if enc.write_all(&stream.content).is_err() {
+        return;
+    }
+    if let Ok(packed) = enc.finish() {
+        // Only worth it when it saves more than the /Filter entry costs.
+        if packed.len() + 19 < stream.content.len() {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(packed);
+        }
     }
 }
 
