@@ -13,7 +13,9 @@ fn render_agreement(c: &mut Criterion) {
     assert_eq!(pages, 2, "the benchmark is meant for a two-page agreement");
     // Fonts are parsed once per process, as in the app: keep that out of the loop.
     agreement::render(&doc).unwrap();
-    c.bench_function("agreement_render_2_pages", |b| b.iter(|| agreement::render(std::hint::black_box(&doc)).unwrap()));
+    c.bench_function("agreement_render_2_pages", |b| {
+        b.iter(|| agreement::render(std::hint::black_box(&doc)).unwrap())
+    });
 }
 
 criterion_group!(benches, render_agreement);

@@ -41,7 +41,6 @@ fn assert_refused(input: &str, expected: &[&str]) {
 }
 
 #[test]
-#[ignore = "needs basics"]
 fn the_example_becomes_a_pdf_with_its_deadline() {
     let dir = tempfile::tempdir().unwrap();
     let (output, out) = run(EXAMPLE_JSON, dir.path());
@@ -57,7 +56,6 @@ fn the_example_becomes_a_pdf_with_its_deadline() {
 }
 
 #[test]
-#[ignore = "needs basics"]
 fn json_summary_on_request() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("p.json");
@@ -77,35 +75,30 @@ fn json_summary_on_request() {
 }
 
 #[test]
-#[ignore = "needs basics"]
 fn a_bad_codice_fiscale_names_the_member_and_the_field() {
     let bad = EXAMPLE_JSON.replace("NGYTLN88S60Z251L", "NGYTLN88S60Z251X");
     assert_refused(&bad, &["members[m2].codice_fiscale", "Thị Lan Nguyễn"]);
 }
 
 #[test]
-#[ignore = "needs basics"]
 fn an_unknown_member_in_a_commitment_is_refused() {
     let bad = EXAMPLE_JSON.replacen("\"member\": \"m2\"", "\"member\": \"m9\"", 1);
     assert_refused(&bad, &["commitments[1].member", "m9"]);
 }
 
 #[test]
-#[ignore = "needs basics"]
 fn an_unknown_guardian_is_refused() {
     let bad = EXAMPLE_JSON.replace("\"guardian\": \"m2\"", "\"guardian\": \"m7\"");
     assert_refused(&bad, &["members[m3].guardian", "Zoë Dell'Orto", "m7"]);
 }
 
 #[test]
-#[ignore = "needs basics"]
 fn a_missing_member_field_is_refused() {
     let bad = EXAMPLE_JSON.replace("\"last_name\": \"Nguyễn\",", "");
     assert_refused(&bad, &["members[m2].last_name"]);
 }
 
 #[test]
-#[ignore = "needs basics"]
 fn an_unknown_comune_is_refused() {
     let bad = EXAMPLE_JSON.replace("\"comune\": \"F205\"", "\"comune\": \"Q999\"");
     assert_refused(&bad, &["comune", "Q999"]);

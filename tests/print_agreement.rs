@@ -78,7 +78,10 @@ fn the_example_prints_every_member_commitment_and_the_deadline() {
 fn the_pdf_is_a4_with_a_title() {
     let bytes = agreement::render(&example_document()).unwrap();
     let info = pdf_info(&bytes);
-    assert!(info.contains("Progetto personalizzato — Patto per l'inclusione — pratica 2026/000123"), "{info}");
+    assert!(
+        info.contains("Progetto personalizzato — Patto per l'inclusione — pratica 2026/000123"),
+        "{info}"
+    );
     assert!(info.contains("(A4)"), "{info}");
     // The document is dated by its analysis, never by the clock.
     assert!(info.contains("2026"), "{info}");
@@ -153,7 +156,8 @@ fn an_adult_with_a_guardian_is_signed_for_by_name() {
         signed_by: Some(0),
     });
     let flat = squash(&pdf_text(&agreement::render(&doc).unwrap()));
-    assert!(flat.contains("per Ettore Dell'Orto: firma del tutore o amministratore di sostegno Niccolò Dell'Orto"));
+    assert!(flat
+        .contains("per Ettore Dell'Orto: firma del tutore o amministratore di sostegno Niccolò Dell'Orto"));
     assert_eq!(flat.matches("Firma").count(), 5);
 }
 
@@ -192,7 +196,6 @@ fn bad_json_names_its_line() {
 }
 
 #[test]
-#[ignore = "needs basics"]
 fn the_example_validates_and_zoe_is_signed_for_by_her_guardian() {
     let v = input().validate(today()).unwrap();
     assert_eq!(v.members.len(), 3);
@@ -204,7 +207,6 @@ fn the_example_validates_and_zoe_is_signed_for_by_her_guardian() {
 }
 
 #[test]
-#[ignore = "needs basics"]
 fn a_minor_without_guardian_is_signed_for_by_the_richiedente() {
     let mut i = input();
     i.members.as_mut().unwrap()[2].guardian = None;
@@ -212,20 +214,44 @@ fn a_minor_without_guardian_is_signed_for_by_the_richiedente() {
     assert_eq!(v.members[2].signed_by, Some(0));
 }
 
+/// An edit of the example input that makes it invalid.
+type Change = Box<dyn Fn(&mut AgreementInput)>;
+
 #[test]
-#[ignore = "needs basics"]
 fn input_errors_name_the_member_and_the_field() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut AgreementInput)>)> = vec![
-        ("members[m2].codice_fiscale", Box::new(|i| i.members.as_mut().unwrap()[1].codice_fiscale = Some("NGYTLN88S60Z251X".into()))),
+    let cases: Vec<(&str, Change)> = vec![
+        (
+            "members[m2].codice_fiscale",
+            Box::new(|i| i.members.as_mut().unwrap()[1].codice_fiscale = Some("NGYTLN88S60Z251X".into())),
+        ),
         ("members[m3].last_name", Box::new(|i| i.members.as_mut().unwrap()[2].last_name = None)),
-        ("members[m1].birth_date", Box::new(|i| i.members.as_mut().unwrap()[0].birth_date = Some("1980-02-30".into()))),
-        ("members[m1].birth_date", Box::new(|i| i.members.as_mut().unwrap()[0].birth_date = Some("1981-01-01".into()))),
+        (
+            "members[m1].birth_date",
+            Box::new(|i| i.members.as_mut().unwrap()[0].birth_date = Some("1980-02-30".into())),
+        ),
+        (
+            "members[m1].birth_date",
+            Box::new(|i| i.members.as_mut().unwrap()[0].birth_date = Some("1981-01-01".into())),
+        ),
+        ("members[m1].birth_date", Box::new(|i| i.analysis_date = Some("1979-12-31".into()))),
+        ("analysis_date", Box::new(|i| i.analysis_date = Some("2026-11-31".into()))),
         ("members[m3].guardian", Box::new(|i| i.members.as_mut().unwrap()[2].guardian = Some("m9".into()))),
         ("members[m3].guardian", Box::new(|i| i.members.as_mut().unwrap()[2].guardian = Some("m3".into()))),
-        ("commitments[1].member", Box::new(|i| i.commitments.as_mut().unwrap()[1].member = Some("m7".into()))),
+        (
+            "commitments[1].member",
+            Box::new(|i| i.commitments.as_mut().unwrap()[1].member = Some("m7".into())),
+        ),
         ("commitments[0].due", Box::new(|i| i.commitments.as_mut().unwrap()[0].due = None)),
         ("commitments[2].text", Box::new(|i| i.commitments.as_mut().unwrap()[2].text = Some(" ".into()))),
         ("objectives", Box::new(|i| i.objectives = Some(vec![]))),
+        (
+            "members[m3].first_name",
+            Box::new(|i| i.members.as_mut().unwrap()[2].first_name = Some("Zoë 王小明".into())),
+        ),
+        (
+            "commitments[0].text",
+            Box::new(|i| i.commitments.as_mut().unwrap()[0].text = Some("Firmare 签 subito".into())),
+        ),
         ("supports[1]", Box::new(|i| i.supports.as_mut().unwrap()[1] = String::new())),
         ("members[1].id", Box::new(|i| i.members.as_mut().unwrap()[1].id = None)),
         ("members[m1].id", Box::new(|i| i.members.as_mut().unwrap()[1].id = Some("m1".into()))),
@@ -240,7 +266,6 @@ fn input_errors_name_the_member_and_the_field() {
 }
 
 #[test]
-#[ignore = "needs basics"]
 fn a_minor_guardian_or_no_adult_richiedente_is_refused() {
     // Zoë's guardian is her (minor) brother.
     let mut i = input();
@@ -261,4 +286,21 @@ fn a_minor_guardian_or_no_adult_richiedente_is_refused() {
     let (field, message) = field_of(&i);
     assert_eq!(field, "members[m3].guardian");
     assert!(message.contains("Zoë Dell'Orto"), "{message}");
+}
+
+#[test]
+fn the_deadline_is_twenty_working_days_in_the_comunes_calendar() {
+    use sportello::calendar::Comuni;
+    use sportello::print::agreement::AgreementDocument;
+    let comuni = Comuni::builtin();
+    let v = input().validate(today()).unwrap();
+    let milano = AgreementDocument::prepare(v.clone(), comuni.get("F205").unwrap()).unwrap();
+    assert_eq!(milano.signing_deadline, date("2026-12-22"));
+    assert_eq!(milano.comune_name, "Milano");
+    // Sesto San Giovanni's patron day is in June: 7 December is an office day there.
+    let sesto = AgreementDocument::prepare(v, comuni.get("I690").unwrap()).unwrap();
+    assert_eq!(sesto.signing_deadline, date("2026-12-21"));
+    let flat = squash(&pdf_text(&agreement::render(&sesto).unwrap()));
+    assert!(flat.contains("Comune di Sesto San Giovanni"));
+    assert!(flat.contains("da sottoscrivere entro il 21/12/2026"));
 }

@@ -20,7 +20,13 @@ fn ranking(rows: Vec<PublicRow>) -> PublicRanking {
     }
 }
 
-fn row(position: Option<u32>, protocol: &str, score: Option<&str>, status: PublicStatus, amount: Option<&str>) -> PublicRow {
+fn row(
+    position: Option<u32>,
+    protocol: &str,
+    score: Option<&str>,
+    status: PublicStatus,
+    amount: Option<&str>,
+) -> PublicRow {
     PublicRow {
         position,
         protocol: protocol.into(),
@@ -96,7 +102,9 @@ fn thousands_of_rows_paginate_with_the_header_on_every_page() {
             let protocol = format!("2019/{:06}", 100_000 + i);
             match i {
                 0..=99 => row(Some(i + 1), &protocol, Some("8.500"), PublicStatus::Funded, Some("4800.00")),
-                100..=2799 => row(Some(i + 1), &protocol, Some("4.250"), PublicStatus::AdmittedNotFunded, None),
+                100..=2799 => {
+                    row(Some(i + 1), &protocol, Some("4.250"), PublicStatus::AdmittedNotFunded, None)
+                }
                 _ => row(None, &protocol, None, PublicStatus::NotAdmitted, None),
             }
         })

@@ -84,7 +84,14 @@ pub fn date(s: &str) -> NaiveDate {
 /// The example as validation would produce it, with the deadline of rules.md
 /// §1.3 (20 working days from Fri 20/11/2026 in Milano: Tue 22/12/2026).
 pub fn example_document() -> AgreementDocument {
-    let member = |id: &str, first: &str, last: &str, cf: &str, birth: &str, role: &str, minor: bool, by: Option<usize>| {
+    let member = |id: &str,
+                  first: &str,
+                  last: &str,
+                  cf: &str,
+                  birth: &str,
+                  role: &str,
+                  minor: bool,
+                  by: Option<usize>| {
         Member {
             id: id.into(),
             first_name: first.into(),

@@ -16,6 +16,9 @@ pub struct Args {
     /// Il PDF da scrivere.
     #[arg(long, value_name = "AGREEMENT.pdf")]
     out: PathBuf,
+    /// Cartella dati con un comuni.toml aggiuntivo (predefinita: $SPORTELLO_DATA_DIR).
+    #[arg(long, value_name = "CARTELLA")]
+    data_dir: Option<PathBuf>,
     /// Stampa un riepilogo JSON (file, pagine, scadenza) invece del testo.
     #[arg(long)]
     json: bool,
@@ -35,15 +38,20 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     // The codice fiscale's two-digit year is resolved against the operator's today.
     let today = chrono::Local::now().date_naive();
     let valid = input.validate(today).map_err(in_input)?;
-    let comune = comune(&valid.comune).map_err(in_input)?;
-    let doc = AgreementDocument::prepare(valid, &comune).map_err(in_input)?;
+    let comuni = super::deadline::load_comuni(args.data_dir.clone())?;
+    let comune = comuni.get(&valid.comune).map_err(in_input)?;
+    let doc = AgreementDocument::prepare(valid, comune).map_err(in_input)?;
     let document = agreement::document(&doc);
     let layout = document.layout()?;
     let pages = layout.pages.len();
     let bytes = document.pdf(&layout)?;
     write_atomic(&args.out, &bytes)?;
     if args.json {
-        print_json(&Summary { out: args.out.display().to_string(), pages, signing_deadline: doc.signing_deadline })?;
+        print_json(&Summary {
+            out: args.out.display().to_string(),
+            pages,
+            signing_deadline: doc.signing_deadline,
+        })?;
     } else {
         println!(
             "Progetto della pratica n. {} stampato in {} ({} pagine): da sottoscrivere entro il {}.",
@@ -54,9 +62,4 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The comune's office calendar; an unknown Belfiore code is an input error.
-fn comune(belfiore: &str) -> sportello::Result<sportello::calendar::Comune> {
-    Err(sportello::Error::invalid("comune", format!("comune sconosciuto: «{belfiore}» (TODO calendario)")))
 }

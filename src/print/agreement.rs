@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::fonts::check_printable;
 use super::layout::{Align, Block, Column, Document, Paragraph, Row, Signature, Span, Table};
 use super::office::{required, Office, ValidOffice};
 use crate::calendar::{self, Comune};
@@ -178,23 +179,38 @@ impl AgreementInput {
         let inputs = match &self.members {
             Some(m) if !m.is_empty() => m,
             Some(_) => return Err(Error::invalid("members", "il nucleo non ha componenti")),
-            None => return Err(Error::invalid("members", "mancano i componenti del nucleo: campo obbligatorio")),
+            None => {
+                return Err(Error::invalid("members", "mancano i componenti del nucleo: campo obbligatorio"))
+            }
         };
         let mut members = Vec::with_capacity(inputs.len());
         let mut by_id: HashMap<String, usize> = HashMap::new();
         for (i, m) in inputs.iter().enumerate() {
-            let id = required(&m.id, &format!("members[{i}].id"), &format!("l'identificativo del componente n. {}", i + 1))?;
+            let id = required(
+                &m.id,
+                &format!("members[{i}].id"),
+                &format!("l'identificativo del componente n. {}", i + 1),
+            )?;
             let at = |field: &str| format!("members[{id}].{field}");
             if by_id.insert(id.clone(), i).is_some() {
-                return Err(Error::invalid(at("id"), format!("l'identificativo «{id}» è usato per più componenti")));
+                return Err(Error::invalid(
+                    at("id"),
+                    format!("l'identificativo «{id}» è usato per più componenti"),
+                ));
             }
-            let first_name = required(&m.first_name, &at("first_name"), "il nome")?;
-            let last_name = required(&m.last_name, &at("last_name"), "il cognome")?;
+            let first_name =
+                required(&m.first_name, &at("first_name"), &format!("il nome del componente {id}"))?;
+            let last_name =
+                required(&m.last_name, &at("last_name"), &format!("il cognome di {first_name} ({id})"))?;
             let who = format!("{first_name} {last_name}");
             let role = required(&m.role, &at("role"), &format!("il ruolo nel nucleo di {who}"))?;
-            let cf_text = required(&m.codice_fiscale, &at("codice_fiscale"), &format!("il codice fiscale di {who}"))?;
+            let cf_text =
+                required(&m.codice_fiscale, &at("codice_fiscale"), &format!("il codice fiscale di {who}"))?;
             let cf = crate::cf::parse(&cf_text, today).map_err(|e| {
-                Error::invalid(at("codice_fiscale"), format!("codice fiscale di {who} non valido ({}): {}", e.code, e.messaggio))
+                Error::invalid(
+                    at("codice_fiscale"),
+                    format!("codice fiscale di {who} non valido ({}): {}", e.code, e.messaggio),
+                )
             })?;
             let birth = required(&m.birth_date, &at("birth_date"), &format!("la data di nascita di {who}"))?;
             let birth_date = dates::parse_iso(&at("birth_date"), &birth)?;
@@ -211,6 +227,16 @@ impl AgreementInput {
                     ),
                 ));
             }
+            if birth_date > analysis_date {
+                return Err(Error::invalid(
+                    at("birth_date"),
+                    format!(
+                        "la data di nascita di {who} ({}) è successiva all'analisi preliminare ({})",
+                        dates::format_it(birth_date),
+                        dates::format_it(analysis_date)
+                    ),
+                ));
+            }
             let minor = calendar::age_on(birth_date, analysis_date) < AGE_OF_MAJORITY;
             members.push(Member {
                 id,
@@ -224,13 +250,18 @@ impl AgreementInput {
             });
         }
 
-        let applicants: Vec<usize> =
-            (0..members.len()).filter(|&i| members[i].role.trim().eq_ignore_ascii_case(APPLICANT_ROLE)).collect();
+        let applicants: Vec<usize> = (0..members.len())
+            .filter(|&i| members[i].role.trim().eq_ignore_ascii_case(APPLICANT_ROLE))
+            .collect();
         if let Some(&second) = applicants.get(1) {
             let m = &members[second];
             return Err(Error::invalid(
                 format!("members[{}].role", m.id),
-                format!("più di un componente ha il ruolo «{APPLICANT_ROLE}» ({} e {})", members[applicants[0]].full_name(), m.full_name()),
+                format!(
+                    "più di un componente ha il ruolo «{APPLICANT_ROLE}» ({} e {})",
+                    members[applicants[0]].full_name(),
+                    m.full_name()
+                ),
             ));
         }
 
@@ -243,11 +274,17 @@ impl AgreementInput {
                     let Some(&gi) = by_id.get(g) else {
                         return Err(Error::invalid(
                             field,
-                            format!("chi firma per {} è «{g}», che non è un componente del nucleo", m.full_name()),
+                            format!(
+                                "chi firma per {} è «{g}», che non è un componente del nucleo",
+                                m.full_name()
+                            ),
                         ));
                     };
                     if gi == i {
-                        return Err(Error::invalid(field, format!("{} non può essere il tutore di sé stesso", m.full_name())));
+                        return Err(Error::invalid(
+                            field,
+                            format!("{} non può essere il tutore di sé stesso", m.full_name()),
+                        ));
                     }
                     if members[gi].minor {
                         return Err(Error::invalid(
@@ -284,7 +321,9 @@ impl AgreementInput {
     fn validate_commitments(&self, members: &[Member]) -> Result<Vec<Commitment>> {
         let inputs = match &self.commitments {
             Some(c) if !c.is_empty() => c,
-            Some(_) => return Err(Error::invalid("commitments", "il progetto non ha impegni: indicarne almeno uno")),
+            Some(_) => {
+                return Err(Error::invalid("commitments", "il progetto non ha impegni: indicarne almeno uno"))
+            }
             None => return Err(Error::invalid("commitments", "mancano gli impegni: campo obbligatorio")),
         };
         inputs
@@ -292,7 +331,11 @@ impl AgreementInput {
             .enumerate()
             .map(|(i, c)| {
                 let n = i + 1;
-                let id = required(&c.member, &format!("commitments[{i}].member"), &format!("il componente dell'impegno n. {n}"))?;
+                let id = required(
+                    &c.member,
+                    &format!("commitments[{i}].member"),
+                    &format!("il componente dell'impegno n. {n}"),
+                )?;
                 let member = members.iter().position(|m| m.id == id).ok_or_else(|| {
                     Error::invalid(
                         format!("commitments[{i}].member"),
@@ -300,9 +343,16 @@ impl AgreementInput {
                     )
                 })?;
                 let who = members[member].full_name();
-                let text = required(&c.text, &format!("commitments[{i}].text"), &format!("il testo dell'impegno n. {n} ({who})"))?;
-                let due_text =
-                    required(&c.due, &format!("commitments[{i}].due"), &format!("la scadenza dell'impegno n. {n} ({who})"))?;
+                let text = required(
+                    &c.text,
+                    &format!("commitments[{i}].text"),
+                    &format!("il testo dell'impegno n. {n} ({who})"),
+                )?;
+                let due_text = required(
+                    &c.due,
+                    &format!("commitments[{i}].due"),
+                    &format!("la scadenza dell'impegno n. {n} ({who})"),
+                )?;
                 let due = dates::parse_iso(&format!("commitments[{i}].due"), &due_text)?;
                 Ok(Commitment { member, text, due })
             })
@@ -322,10 +372,13 @@ fn text_list(list: &Option<Vec<String>>, field: &str, what: &str) -> Result<Vec<
         .map(|(i, s)| {
             let t = s.trim();
             if t.is_empty() {
-                Err(Error::invalid(format!("{field}[{i}]"), format!("il {what} n. {} è vuoto", i + 1)))
-            } else {
-                Ok(t.to_string())
+                return Err(Error::invalid(
+                    format!("{field}[{i}]"),
+                    format!("il {what} n. {} è vuoto", i + 1),
+                ));
             }
+            check_printable(&format!("{field}[{i}]"), t)?;
+            Ok(t.to_string())
         })
         .collect()
 }
@@ -341,9 +394,12 @@ pub struct AgreementDocument {
 }
 
 impl AgreementDocument {
-    /// Computes the signing deadline in the comune's office calendar.
+    /// Computes the signing deadline in the comune's office calendar (an analysis
+    /// date the holiday data does not cover is an error, never a guess).
     pub fn prepare(agreement: ValidAgreement, comune: &Comune) -> Result<AgreementDocument> {
-        let signing_deadline = calendar::add_working_days(agreement.analysis_date, SIGNING_WORKING_DAYS, comune);
+        let signing_deadline =
+            calendar::try_add_working_days(agreement.analysis_date, SIGNING_WORKING_DAYS, comune)
+                .map_err(|e| e.with_field("analysis_date"))?;
         Ok(AgreementDocument {
             agreement,
             comune_name: comune.nome.clone(),
@@ -455,14 +511,20 @@ pub fn document(d: &AgreementDocument) -> Document {
                 Span::bold(a.members[g].full_name()),
             ],
             Some(g) => vec![
-                Span::regular(format!("per {}: firma del tutore o amministratore di sostegno ", m.full_name())),
+                Span::regular(format!(
+                    "per {}: firma del tutore o amministratore di sostegno ",
+                    m.full_name()
+                )),
                 Span::bold(a.members[g].full_name()),
             ],
         };
         doc.push(Block::Signature(Signature { label }));
     }
     doc.push(Block::Signature(Signature {
-        label: vec![Span::regular("Per il Servizio sociale, l'operatore di riferimento: "), Span::bold(&a.operator)],
+        label: vec![
+            Span::regular("Per il Servizio sociale, l'operatore di riferimento: "),
+            Span::bold(&a.operator),
+        ],
     }));
     doc
 }

@@ -82,7 +82,10 @@ impl Convocation {
             ));
         }
         if let Some(i) = self.bring.iter().position(|b| b.trim().is_empty()) {
-            return Err(Error::invalid(format!("bring[{i}]"), format!("la voce n. {} dell'elenco è vuota", i + 1)));
+            return Err(Error::invalid(
+                format!("bring[{i}]"),
+                format!("la voce n. {} dell'elenco è vuota", i + 1),
+            ));
         }
         Ok(())
     }
@@ -92,7 +95,8 @@ impl Convocation {
 pub fn document(c: &Convocation) -> Document {
     let mut doc = Document::new(format!("Convocazione — pratica {}", c.case_number));
     doc.footer = format!("Convocazione — pratica n. {}", c.case_number);
-    doc.subject = format!("Appuntamento del {} alle ore {}", dates::format_it(c.date), c.time.format("%H:%M"));
+    doc.subject =
+        format!("Appuntamento del {} alle ore {}", dates::format_it(c.date), c.time.format("%H:%M"));
     doc.date = Some(c.issued_on);
 
     c.office.heading(&mut doc, c.comune_name.as_deref());
@@ -101,7 +105,9 @@ pub fn document(c: &Convocation) -> Document {
         None => dates::format_it(c.issued_on),
     };
     doc.paragraph(Paragraph::text(place_date).align(Align::Right).space_before(10.0));
-    doc.paragraph(Paragraph::text(format!("Pratica n. {}", c.case_number)).align(Align::Right).space_before(1.0));
+    doc.paragraph(
+        Paragraph::text(format!("Pratica n. {}", c.case_number)).align(Align::Right).space_before(1.0),
+    );
 
     // The recipient's block sits on the right half, where a window envelope shows it.
     let indent = doc.text_width() * 0.52;
@@ -131,8 +137,12 @@ pub fn document(c: &Convocation) -> Document {
         .space_before(6.0),
     );
     doc.paragraph(
-        Paragraph::new(vec![Span::regular("Al Suo arrivo chieda di "), Span::bold(c.ask_for.trim()), Span::regular(".")])
-            .space_before(6.0),
+        Paragraph::new(vec![
+            Span::regular("Al Suo arrivo chieda di "),
+            Span::bold(c.ask_for.trim()),
+            Span::regular("."),
+        ])
+        .space_before(6.0),
     );
     if !c.bring.is_empty() {
         doc.paragraph(Paragraph::text("La preghiamo di portare con sé:").space_before(6.0).keep_with_next());
@@ -162,8 +172,12 @@ pub fn document(c: &Convocation) -> Document {
     doc.paragraph(Paragraph::text(warn).space_before(6.0));
     doc.paragraph(Paragraph::text("Cordiali saluti.").space_before(10.0));
 
-    doc.paragraph(Paragraph::text("L'operatore di riferimento").indent(indent).space_before(18.0).keep_with_next());
-    doc.paragraph(Paragraph::new(vec![Span::bold(c.operator.trim())]).indent(indent).space_before(1.0).keep_with_next());
+    doc.paragraph(
+        Paragraph::text("L'operatore di riferimento").indent(indent).space_before(18.0).keep_with_next(),
+    );
+    doc.paragraph(
+        Paragraph::new(vec![Span::bold(c.operator.trim())]).indent(indent).space_before(1.0).keep_with_next(),
+    );
     doc.paragraph(Paragraph::text(c.office.name.clone()).size(9.0).indent(indent).space_before(1.0));
 
     let titolare = match &c.comune_name {

@@ -87,6 +87,33 @@ impl FaceData {
     pub fn has_glyph(&self, ch: char) -> bool {
         self.font.lookup_glyph_index(ch as u32).is_some_and(|g| g != 0)
     }
+
+    /// The first character of `s` this face cannot print (spaces and control
+    /// characters aside, which the layout never draws as glyphs).
+    pub fn missing_glyph(&self, s: &str) -> Option<char> {
+        s.chars().find(|&c| !c.is_ascii() && !c.is_whitespace() && !c.is_control() && !self.has_glyph(c))
+    }
+}
+
+/// A text that cannot be printed as written would reach paper as empty boxes and
+/// vanish from the PDF's text: refuse it, naming the character and the field.
+pub fn check_printable(field: &str, text: &str) -> Result<(), Error> {
+    let f = fonts()?;
+    match f.regular.missing_glyph(text).or_else(|| f.bold.missing_glyph(text)) {
+        None => Ok(()),
+        Some(c) => Err(unprintable(c).with_field(field)),
+    }
+}
+
+pub(crate) fn unprintable(c: char) -> Error {
+    Error::invalid(
+        "testo",
+        format!(
+            "il carattere «{c}» (U+{:04X}) non si può stampare con il carattere dei documenti (DejaVu Sans): \
+             scrivere il testo in caratteri latini, come nei documenti d'identità italiani",
+            c as u32
+        ),
+    )
 }
 
 pub struct Fonts {
@@ -108,7 +135,10 @@ pub fn fonts() -> Result<&'static Fonts, Error> {
     static FONTS: OnceLock<Result<Fonts, Error>> = OnceLock::new();
     FONTS
         .get_or_init(|| {
-            Ok(Fonts { regular: FaceData::load(REGULAR, "DejaVu Sans")?, bold: FaceData::load(BOLD, "DejaVu Sans Bold")? })
+            Ok(Fonts {
+                regular: FaceData::load(REGULAR, "DejaVu Sans")?,
+                bold: FaceData::load(BOLD, "DejaVu Sans Bold")?,
+            })
         })
         .as_ref()
         .map_err(Clone::clone)
@@ -126,6 +156,14 @@ mod tests {
                 assert!(f.face(face).has_glyph(ch), "{ch} missing in {face:?}");
             }
         }
+    }
+
+    #[test]
+    fn unprintable_characters_are_named() {
+        assert!(check_printable("x", "Niccolò Dell'Orto, Thị Lan Nguyễn — 1.234,56 € “ok”").is_ok());
+        let e = check_printable("members[m3].first_name", "Zoë 王").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("members[m3].first_name"));
+        assert!(e.message.contains("«王» (U+738B)"), "{}", e.message);
     }
 
     #[test]

@@ -14,8 +14,8 @@
 
 use chrono::{Datelike, NaiveDate};
 use printpdf::{
-    Color, DateTime, Greyscale, Line as PdfLine, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+    Color, DateTime, Greyscale, Line as PdfLine, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
 };
 
 use super::fonts::{fonts, Face, Fonts};
@@ -265,7 +265,11 @@ impl Document {
     /// A bulleted list, one paragraph per item.
     pub fn bullets<S: AsRef<str>>(&mut self, items: &[S]) -> &mut Self {
         for (i, item) in items.iter().enumerate() {
-            let p = Paragraph::text(item.as_ref()).indent(14.0).marker("•").space_before(if i == 0 { 4.0 } else { 2.0 });
+            let p = Paragraph::text(item.as_ref()).indent(14.0).marker("•").space_before(if i == 0 {
+                4.0
+            } else {
+                2.0
+            });
             self.paragraph(p);
         }
         self
@@ -280,6 +284,16 @@ impl Document {
         }
         let mut layout = paginate(&b, &self.margins);
         add_footers(&mut layout, fonts, &self.margins, &self.footer);
+        // Last line of defence: callers check their fields by name first.
+        for page in &layout.pages {
+            for item in &page.items {
+                if let Item::Text { face, text, .. } = item {
+                    if let Some(c) = fonts.face(*face).missing_glyph(text) {
+                        return Err(super::fonts::unprintable(c));
+                    }
+                }
+            }
+        }
         Ok(layout)
     }
 
@@ -378,7 +392,9 @@ fn page_ops(page: &Page, regular: &PdfFontHandle, bold: &PdfFontHandle) -> Vec<O
             ops.push(Op::SetOutlineColor { col: grey(*g) });
             ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
             let p = |x: f32, y: f32| LinePoint { p: Point { x: Pt(x), y: flip(y) }, bezier: false };
-            ops.push(Op::DrawLine { line: PdfLine { points: vec![p(*x1, *y1), p(*x2, *y2)], is_closed: false } });
+            ops.push(Op::DrawLine {
+                line: PdfLine { points: vec![p(*x1, *y1), p(*x2, *y2)], is_closed: false },
+            });
         }
     }
     ops.push(Op::SetFillColor { col: grey(0.0) });
@@ -605,7 +621,15 @@ fn baseline(fonts: &Fonts, face: Face, size: f32, line_h: f32) -> f32 {
 }
 
 /// Text items for one wrapped line whose box starts at `x` and is `w` wide.
-fn line_items(fonts: &Fonts, line: &WrappedLine, size: f32, x: f32, w: f32, align: Align, y: f32) -> Vec<Item> {
+fn line_items(
+    fonts: &Fonts,
+    line: &WrappedLine,
+    size: f32,
+    x: f32,
+    w: f32,
+    align: Align,
+    y: f32,
+) -> Vec<Item> {
     let mut cx = match align {
         Align::Left => x,
         Align::Center => x + (w - line.width).max(0.0) / 2.0,
@@ -621,7 +645,15 @@ fn line_items(fonts: &Fonts, line: &WrappedLine, size: f32, x: f32, w: f32, alig
 
 impl<'f> UnitBuilder<'f> {
     fn new(fonts: &'f Fonts, left: f32, width: f32) -> Self {
-        UnitBuilder { fonts, left, width, units: Vec::new(), headers: Vec::new(), continued: Vec::new(), pending_space: 0.0 }
+        UnitBuilder {
+            fonts,
+            left,
+            width,
+            units: Vec::new(),
+            headers: Vec::new(),
+            continued: Vec::new(),
+            pending_space: 0.0,
+        }
     }
 
     fn take_space(&mut self, own: f32) -> f32 {
@@ -638,7 +670,14 @@ impl<'f> UnitBuilder<'f> {
             Block::Space(pt) => self.pending_space += pt,
             Block::Rule => {
                 let sb = self.take_space(2.0);
-                let line = Item::Line { x1: self.left, y1: 3.0, x2: self.left + self.width, y2: 3.0, width: 0.6, grey: 0.45 };
+                let line = Item::Line {
+                    x1: self.left,
+                    y1: 3.0,
+                    x2: self.left + self.width,
+                    y2: 3.0,
+                    width: 0.6,
+                    grey: 0.45,
+                };
                 self.units.push(Unit::new(6.0, sb, vec![line]));
             }
             Block::PageBreak => {
@@ -665,7 +704,13 @@ impl<'f> UnitBuilder<'f> {
                 if let Some(m) = &p.marker {
                     let mw = self.fonts.regular.text_width(m, p.size);
                     let mx = (x - mw - 4.0).max(self.left);
-                    items.push(Item::Text { x: mx, y: base, face: Face::Regular, size: p.size, text: m.clone() });
+                    items.push(Item::Text {
+                        x: mx,
+                        y: base,
+                        face: Face::Regular,
+                        size: p.size,
+                        text: m.clone(),
+                    });
                 }
             }
             let mut u = Unit::new(line_h, if i == 0 { sb } else { 0.0 }, items);
@@ -697,7 +742,14 @@ impl<'f> UnitBuilder<'f> {
         let data_w = f.text_width("Data", small);
         let items = vec![
             Item::Text { x: self.left, y, face: Face::Regular, size: small, text: "Firma".into() },
-            Item::Line { x1: self.left + firma_w + 4.0, y1: y + 1.0, x2: data_x - 18.0, y2: y + 1.0, width: 0.5, grey: 0.0 },
+            Item::Line {
+                x1: self.left + firma_w + 4.0,
+                y1: y + 1.0,
+                x2: data_x - 18.0,
+                y2: y + 1.0,
+                width: 0.5,
+                grey: 0.0,
+            },
             Item::Text { x: data_x, y, face: Face::Regular, size: small, text: "Data".into() },
             Item::Line {
                 x1: data_x + data_w + 4.0,
@@ -731,7 +783,10 @@ impl<'f> UnitBuilder<'f> {
 
         // A row of cells as slices (line k of every cell), so that a row taller
         // than a page can still flow; slices of a row keep together otherwise.
-        let row_units = |cells: Vec<(Vec<WrappedLine>, Align)>, fill: Option<f32>, rule: (f32, f32)| -> Vec<Unit> {
+        let row_units = |cells: Vec<(Vec<WrappedLine>, Align)>,
+                         fill: Option<f32>,
+                         rule: (f32, f32)|
+         -> Vec<Unit> {
             let n = cells.iter().map(|(l, _)| l.len()).max().unwrap_or(0).max(1);
             let mut units = Vec::with_capacity(n);
             for k in 0..n {
@@ -746,7 +801,15 @@ impl<'f> UnitBuilder<'f> {
                     if let Some(line) = lines.get(k) {
                         let (cx, cw) = xs[col.min(xs.len() - 1)];
                         let cw = if cells.len() == 1 { width } else { cw };
-                        items.extend(line_items(fonts, line, size, cx + PAD_X, cw - 2.0 * PAD_X, *align, top + base));
+                        items.extend(line_items(
+                            fonts,
+                            line,
+                            size,
+                            cx + PAD_X,
+                            cw - 2.0 * PAD_X,
+                            *align,
+                            top + base,
+                        ));
                     }
                 }
                 if k + 1 == n {
@@ -763,8 +826,12 @@ impl<'f> UnitBuilder<'f> {
             wrap(fonts, &[Span { text: text.to_string(), face }], size, w.max(4.0))
         };
 
-        let header_cells =
-            t.columns.iter().enumerate().map(|(i, c)| (wrap_cell(&c.title, Face::Bold, i, false), c.align)).collect();
+        let header_cells = t
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (wrap_cell(&c.title, Face::Bold, i, false), c.align))
+            .collect();
         let header_slices = row_units(header_cells, Some(0.88), (0.8, 0.2));
         // The header is one unit: it never splits and it is what gets repeated.
         let mut header = Unit::new(header_slices.iter().map(|u| u.height).sum(), 0.0, Vec::new());
@@ -790,7 +857,11 @@ impl<'f> UnitBuilder<'f> {
                     section = Some(s);
                     let ctx = Some(TableCtx { table, section });
                     let mk = |text: &str| -> Unit {
-                        let mut units = row_units(vec![(wrap_cell(text, Face::Bold, 0, true), Align::Left)], Some(0.95), (0.4, 0.6));
+                        let mut units = row_units(
+                            vec![(wrap_cell(text, Face::Bold, 0, true), Align::Left)],
+                            Some(0.95),
+                            (0.4, 0.6),
+                        );
                         // A label is short; should it wrap, keep it as one piece.
                         let mut u = Unit::new(units.iter().map(|u| u.height).sum(), 0.0, Vec::new());
                         let mut dy = 0.0;
@@ -811,7 +882,17 @@ impl<'f> UnitBuilder<'f> {
                         .columns
                         .iter()
                         .enumerate()
-                        .map(|(i, c)| (wrap_cell(cells.get(i).map(String::as_str).unwrap_or(""), Face::Regular, i, false), c.align))
+                        .map(|(i, c)| {
+                            (
+                                wrap_cell(
+                                    cells.get(i).map(String::as_str).unwrap_or(""),
+                                    Face::Regular,
+                                    i,
+                                    false,
+                                ),
+                                c.align,
+                            )
+                        })
                         .collect();
                     for mut u in row_units(wrapped, None, (0.4, 0.7)) {
                         u.ctx = Some(TableCtx { table, section });
@@ -828,7 +909,9 @@ impl<'f> UnitBuilder<'f> {
 fn shift(item: Item, dy: f32) -> Item {
     match item {
         Item::Text { x, y, face, size, text } => Item::Text { x, y: y + dy, face, size, text },
-        Item::Line { x1, y1, x2, y2, width, grey } => Item::Line { x1, y1: y1 + dy, x2, y2: y2 + dy, width, grey },
+        Item::Line { x1, y1, x2, y2, width, grey } => {
+            Item::Line { x1, y1: y1 + dy, x2, y2: y2 + dy, width, grey }
+        }
         Item::Fill { x, y, w, h, grey } => Item::Fill { x, y: y + dy, w, h, grey },
     }
 }
@@ -884,7 +967,14 @@ fn repeats<'a>(b: &'a UnitBuilder<'_>, u: &Unit) -> Vec<&'a Unit> {
 }
 
 fn paginate(b: &UnitBuilder<'_>, m: &Margins) -> Layout {
-    let mut p = Pager { b, top: m.top, body: PAGE_HEIGHT - m.top - m.bottom, pages: Vec::new(), y: 0.0, has_content: false };
+    let mut p = Pager {
+        b,
+        top: m.top,
+        body: PAGE_HEIGHT - m.top - m.bottom,
+        pages: Vec::new(),
+        y: 0.0,
+        has_content: false,
+    };
     p.new_page();
     let units = &b.units;
     let mut i = 0;
@@ -900,7 +990,8 @@ fn paginate(b: &UnitBuilder<'_>, m: &Margins) -> Layout {
         while j + 1 < units.len() && units[j].keep_with_next && units[j + 1].role != Role::PageBreak {
             j += 1;
         }
-        let rest: f32 = units[i..=j].iter().skip(1).map(|u| u.space_before + u.height).sum::<f32>() + units[i].height;
+        let rest: f32 =
+            units[i..=j].iter().skip(1).map(|u| u.space_before + u.height).sum::<f32>() + units[i].height;
         let sb = if p.has_content { units[i].space_before } else { 0.0 };
         if p.has_content && p.y + sb + rest > p.body {
             let repeat_h: f32 = repeats(b, &units[i]).iter().map(|u| u.height).sum();
@@ -930,7 +1021,14 @@ fn add_footers(layout: &mut Layout, fonts: &Fonts, m: &Margins, label: &str) {
     for (n, page) in layout.pages.iter_mut().enumerate() {
         let count = format!("pagina {} di {}", n + 1, total);
         let cw = fonts.regular.text_width(&count, size);
-        page.items.push(Item::Line { x1: left, y1: y - 10.0, x2: right, y2: y - 10.0, width: 0.4, grey: 0.6 });
+        page.items.push(Item::Line {
+            x1: left,
+            y1: y - 10.0,
+            x2: right,
+            y2: y - 10.0,
+            width: 0.4,
+            grey: 0.6,
+        });
         page.items.push(Item::Text { x: right - cw, y, face: Face::Regular, size, text: count });
         // The label repeats what the first page says in full, so it may be
         // shortened to leave room for the page count.
@@ -1040,7 +1138,8 @@ mod tests {
 
     #[test]
     fn faces_mix_within_a_line() {
-        let spans = [Span::regular("da sottoscrivere entro il "), Span::bold("22/12/2026"), Span::regular(".")];
+        let spans =
+            [Span::regular("da sottoscrivere entro il "), Span::bold("22/12/2026"), Span::regular(".")];
         let lines = wrap(f(), &spans, 10.0, 400.0);
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].text(), "da sottoscrivere entro il 22/12/2026.");
@@ -1103,10 +1202,19 @@ mod tests {
     fn table_header_repeats_on_every_page_with_the_section() {
         let mut d = Document::new("Tabella");
         let rows = (0..300)
-            .map(|i| if i == 0 { Row::Section("Ammessi".into()) } else { Row::Cells(vec![i.to_string(), format!("P{i}")]) })
+            .map(|i| {
+                if i == 0 {
+                    Row::Section("Ammessi".into())
+                } else {
+                    Row::Cells(vec![i.to_string(), format!("P{i}")])
+                }
+            })
             .collect();
         d.push(Block::Table(Table {
-            columns: vec![Column::new("Posizione", 1.0, Align::Right), Column::new("Protocollo", 3.0, Align::Left)],
+            columns: vec![
+                Column::new("Posizione", 1.0, Align::Right),
+                Column::new("Protocollo", 3.0, Align::Left),
+            ],
             rows,
             size: 9.0,
         }));
@@ -1122,6 +1230,14 @@ mod tests {
         for i in 1..300 {
             assert_eq!(all.iter().filter(|t| **t == format!("P{i}")).count(), 1);
         }
+    }
+
+    #[test]
+    fn text_the_font_cannot_print_is_refused_not_lost() {
+        let mut d = Document::new("Prova");
+        d.paragraph(Paragraph::text("Nguyễn ok, 王 no"));
+        let e = d.layout().unwrap_err();
+        assert!(e.message.contains("U+738B"), "{}", e.message);
     }
 
     #[test]

@@ -2,10 +2,12 @@
 //! address and contacts. Also the Italian long date ("martedì 15/12/2026") the
 //! letters use.
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::fonts::check_printable;
 use super::layout::{Block, Document, Paragraph, Span};
+use crate::calendar;
 use crate::dates;
 use crate::error::{Error, Result};
 
@@ -37,15 +39,31 @@ impl Office {
     pub fn validate(&self, prefix: &str) -> Result<ValidOffice> {
         let name = required(&self.name, &format!("{prefix}.name"), "il nome dell'ufficio")?;
         let address = required(&self.address, &format!("{prefix}.address"), "l'indirizzo dell'ufficio")?;
-        let opt = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
-        Ok(ValidOffice { name, address, phone: opt(&self.phone), email: opt(&self.email) })
+        let opt = |v: &Option<String>, field: &str| -> Result<Option<String>> {
+            match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                Some(s) => {
+                    check_printable(&format!("{prefix}.{field}"), s)?;
+                    Ok(Some(s.to_string()))
+                }
+                None => Ok(None),
+            }
+        };
+        Ok(ValidOffice {
+            name,
+            address,
+            phone: opt(&self.phone, "phone")?,
+            email: opt(&self.email, "email")?,
+        })
     }
 }
 
-/// A required text field: present and not blank; returned trimmed.
+/// A required text field: present, not blank, printable; returned trimmed.
 pub(crate) fn required(value: &Option<String>, field: &str, what: &str) -> Result<String> {
     match value.as_deref().map(str::trim) {
-        Some(v) if !v.is_empty() => Ok(v.to_string()),
+        Some(v) if !v.is_empty() => {
+            check_printable(field, v)?;
+            Ok(v.to_string())
+        }
         Some(_) => Err(Error::invalid(field, format!("manca {what}: il campo è vuoto"))),
         None => Err(Error::invalid(field, format!("manca {what}: campo obbligatorio"))),
     }
@@ -56,14 +74,19 @@ impl ValidOffice {
     /// contacts, then a rule.
     pub fn heading(&self, doc: &mut Document, comune: Option<&str>) {
         if let Some(c) = comune {
-            doc.paragraph(Paragraph::new(vec![Span::bold(format!("Comune di {c}"))]).size(12.0).space_before(0.0));
+            doc.paragraph(
+                Paragraph::new(vec![Span::bold(format!("Comune di {c}"))]).size(12.0).space_before(0.0),
+            );
         }
         doc.paragraph(Paragraph::new(vec![Span::bold(&self.name)]).size(10.5).space_before(1.0));
         doc.paragraph(Paragraph::text(&self.address).size(9.0).space_before(1.0));
-        let contacts: Vec<String> = [self.phone.as_ref().map(|p| format!("tel. {p}")), self.email.as_ref().map(|e| format!("e-mail {e}"))]
-            .into_iter()
-            .flatten()
-            .collect();
+        let contacts: Vec<String> = [
+            self.phone.as_ref().map(|p| format!("tel. {p}")),
+            self.email.as_ref().map(|e| format!("e-mail {e}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         if !contacts.is_empty() {
             doc.paragraph(Paragraph::text(contacts.join(" — ")).size(9.0).space_before(1.0));
         }
@@ -74,16 +97,7 @@ impl ValidOffice {
 
 /// "martedì 15/12/2026".
 pub fn long_date(d: NaiveDate) -> String {
-    let day = match d.weekday() {
-        Weekday::Mon => "lunedì",
-        Weekday::Tue => "martedì",
-        Weekday::Wed => "mercoledì",
-        Weekday::Thu => "giovedì",
-        Weekday::Fri => "venerdì",
-        Weekday::Sat => "sabato",
-        Weekday::Sun => "domenica",
-    };
-    format!("{day} {}", dates::format_it(d))
+    format!("{} {}", calendar::giorno_della_settimana(d), dates::format_it(d))
 }
 
 #[cfg(test)]
@@ -98,7 +112,8 @@ mod tests {
 
     #[test]
     fn office_needs_name_and_address() {
-        let o = Office { name: Some(" ".into()), address: Some("largo Treves 1".into()), ..Default::default() };
+        let o =
+            Office { name: Some(" ".into()), address: Some("largo Treves 1".into()), ..Default::default() };
         let e = o.validate("office").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("office.name"));
         let o = Office { name: Some("Servizi Sociali".into()), ..Default::default() };

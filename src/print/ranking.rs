@@ -110,7 +110,8 @@ pub fn document(r: &PublicRanking) -> crate::Result<Document> {
         money.push_str(&format!(" — residuo {}", rest.format_it()));
     }
     doc.paragraph(fact("Stanziamento", money));
-    let counts = [PublicStatus::Funded, PublicStatus::AdmittedNotFunded, PublicStatus::NotAdmitted].map(|s| by(s).count());
+    let counts = [PublicStatus::Funded, PublicStatus::AdmittedNotFunded, PublicStatus::NotAdmitted]
+        .map(|s| by(s).count());
     doc.paragraph(fact(
         "Domande",
         format!(
