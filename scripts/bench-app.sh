@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What Sportello costs over an empty Tauri window: time from launch to the first
 # screen drawn (the board, from a demo database), and memory (PSS) of the app
-# process and all its WebKit children, against src-tauri/src/bin/minimal-window.rs.
+# process and all its WebKit children, against benches/minimal-window (an empty Tauri window).
 # Target: both ratios ≤ 1.25×.
 #
 #   bash scripts/bench-app.sh [RUNS]        (default 5 runs each; median reported)
@@ -22,7 +22,7 @@ profile="${PROFILE:-debug}"
 cargo_profile=()
 [ "$profile" = "release" ] && cargo_profile=(--release)
 
-cargo build -q "${cargo_profile[@]}" -p sportello -p sportello-app --bins
+cargo build -q "${cargo_profile[@]}" -p sportello -p sportello-app -p sportello-minimal-window --bins
 bin="${CARGO_TARGET_DIR:-target}/${profile}"
 
 work="$(mktemp -d -t sportello-bench-XXXXXX)"

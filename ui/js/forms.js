@@ -152,13 +152,13 @@ export class Form {
       return parseDate(v) ? null : t('common.badDate');
     });
     const input = control.querySelector('input');
+    // On leaving the field a valid day is shown the standard way (7/12/2026 →
+    // 07/12/2026). A bad one is only reported on saving: a message appearing on
+    // blur would move the Save button away from under the pointer mid-click.
     input.addEventListener('blur', () => {
       const v = input.value.trim();
-      if (v !== '' && !parseDate(v)) {
-        this.setFieldError(opts.field, t('common.badDate'));
-      } else if (v !== '') {
-        input.value = formatDate(parseDate(v));
-      }
+      const parsed = parseDate(v);
+      if (parsed) input.value = formatDate(parsed);
     });
     return control;
   }

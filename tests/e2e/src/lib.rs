@@ -82,6 +82,13 @@ fn terminate(child: &mut Child, grace: Duration) {
     eprintln!("e2e: tauri-driver (pid {}) non si è fermato entro {grace:?}", child.id());
 }
 
+fn wait_ports_free(grace: Duration) {
+    let start = Instant::now();
+    while (port_open(DRIVER_PORT) || port_open(NATIVE_PORT)) && start.elapsed() < grace {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 /// Processes whose command line mentions `needle` (our own temporary directory):
 /// the app instances this test started, if the driver left any behind.
 fn pids_mentioning(needle: &str) -> Vec<libc::pid_t> {
@@ -141,6 +148,8 @@ impl App {
         );
         let driver_bin = find_in_path("tauri-driver")
             .expect("manca tauri-driver: `cargo install tauri-driver --locked --version ^2` (scripts/test-all.sh lo fa)");
+        // The previous test's driver and native driver may still be letting go of their ports.
+        wait_ports_free(Duration::from_secs(15));
         assert!(!port_open(DRIVER_PORT), "la porta {DRIVER_PORT} è già occupata: un altro tauri-driver è in esecuzione?");
 
         let dir = tempfile::Builder::new().prefix("sportello-e2e-").tempdir().expect("cartella temporanea");
@@ -199,7 +208,22 @@ impl App {
         );
         let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
         builder.capabilities(caps);
-        let connected = tokio::time::timeout(CONNECT_TIMEOUT, builder.connect(&format!("http://127.0.0.1:{DRIVER_PORT}"))).await;
+        // tauri-driver listens before its native driver does: a refused first
+        // session is tried again, within the same overall timeout.
+        let connect = async {
+            let mut last = None;
+            for _ in 0..20 {
+                match builder.connect(&format!("http://127.0.0.1:{DRIVER_PORT}")).await {
+                    Ok(c) => return Ok(c),
+                    Err(e) => {
+                        last = Some(e);
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                    }
+                }
+            }
+            Err(last.unwrap())
+        };
+        let connected = tokio::time::timeout(CONNECT_TIMEOUT, connect).await;
         let client = match connected {
             Ok(Ok(client)) => client,
             Ok(Err(e)) => {
@@ -222,6 +246,7 @@ impl App {
         let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
         terminate(&mut self.driver, Duration::from_secs(10));
         self.reap_apps();
+        wait_ports_free(Duration::from_secs(10));
     }
 
     fn reap_apps(&self) {
@@ -284,7 +309,9 @@ impl App {
 
     pub async fn click(&self, testid: &str) {
         let e = self.el(testid).await;
-        e.click().await.unwrap_or_else(|err| panic!("clic su {testid}: {err}"));
+        // Centred first: at the bottom of the page the sticky save bar would cover it.
+        let _ = self.client.execute("arguments[0].scrollIntoView({block: 'center'}); return true;", vec![serde_json::to_value(&e).unwrap()]).await;
+        e.click().await.unwrap_or_else(|err| panic!("clic su {testid}: {err:?}"));
     }
 
     /// Types into an input, after clearing it.
@@ -353,6 +380,12 @@ impl App {
     }
 
     async fn screenshot_debug(&self, what: &str) {
+        if let Ok(url) = self.client.current_url().await {
+            eprintln!("e2e: pagina {url}");
+        }
+        if let Ok(v) = self.client.execute("return document.documentElement.outerHTML.slice(0, 400)", vec![]).await {
+            eprintln!("e2e: DOM {v}");
+        }
         let safe: String = what.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
         if let Ok(png) = self.client.screenshot().await {
             let path = std::env::temp_dir().join(format!("sportello-e2e-fallito-{safe}.png"));
