@@ -1,13 +1,34 @@
-//! Office calendars and deadlines (rules.md §1). Pure: every date is a parameter.
+//! Office calendars and deadlines (rules.md §1). Pure: every date is a parameter;
+//! the only data are compiled-in files under `assets/calendar/`.
 //!
-//! OWNER: issue 2. API relied on by others:
-//! - `age_on(birth, on) -> u32` (completed years; 29 Feb → 1 Mar in common years)
-//! - `Comune` (Belfiore, name, patron day) and `Comuni::builtin()`, `Comuni::get(belfiore)`
-//! - `add_working_days(from, n, &Comune) -> NaiveDate`
-//! - `add_days(from, n, &Comune) -> Deadline { date, office_closed }`
-//! - `is_office_day(date, &Comune) -> bool`
+//! - Ages (§1.1): [`age_on`], completed years; 29 February → 1 March in common years.
+//! - Holidays (§1.2): [`national_holidays`], [`is_legal_holiday`], [`easter_sunday`],
+//!   from `assets/calendar/festivita.toml` (L. 260/1949, L. 54/1977, D.P.R. 792/1985,
+//!   L. 336/2000, L. 151/2025 for 4 October from 2026).
+//! - Comuni and patron days (§1.2): [`Comune`]; the list is [`Comuni`]
+//!   (`crate::catalog::comuni`, `assets/calendar/comuni.toml` plus an administrator's
+//!   overrides).
+//! - Office days and deadlines (§1.2-1.3): [`is_office_day`], [`add_working_days`],
+//!   [`add_days`] and their `try_` forms.
+//!
+//! The holiday file covers dates from 1 January 1978 on. The `try_` functions
+//! return `Code::NoRuleSet` for an earlier date; [`is_office_day`],
+//! [`add_working_days`] and [`add_days`] keep the simple signatures the rest of the
+//! app codes against and panic instead, so call the `try_` forms on dates typed
+//! by a person.
+//!
+//! OWNER: issue 2.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, Weekday};
+
+mod holidays;
+mod office;
+
+pub use crate::catalog::comuni::{ComuneInfo, Comuni};
+pub use holidays::{
+    covered_from, easter_sunday, is_legal_holiday, national_holiday, national_holidays, Holiday,
+};
+pub use office::{closure, try_add_days, try_add_working_days, try_is_office_day, Closure};
 
 /// Completed years on `on`. The birthday itself counts as reached; a person born
 /// on 29 February reaches a new age on 1 March in a common year (rules.md §1.1).
@@ -43,16 +64,40 @@ pub struct Deadline {
 }
 
 /// Monday to Friday, not a national holiday, not the comune's patron day.
-pub fn is_office_day(_date: NaiveDate, _comune: &Comune) -> bool {
-    unimplemented!("issue 2")
+///
+/// # Panics
+/// For a date before the holiday file's coverage (1978); see [`try_is_office_day`].
+pub fn is_office_day(date: NaiveDate, comune: &Comune) -> bool {
+    try_is_office_day(date, comune).unwrap_or_else(|e| panic!("{}", e.message))
 }
 
 /// N giorni lavorativi: day 1 is the first office day after `from`.
-pub fn add_working_days(_from: NaiveDate, _n: u32, _comune: &Comune) -> NaiveDate {
-    unimplemented!("issue 2")
+///
+/// # Panics
+/// For dates before the holiday file's coverage (1978) or beyond the last date
+/// `chrono` represents; see [`try_add_working_days`].
+pub fn add_working_days(from: NaiveDate, n: u32, comune: &Comune) -> NaiveDate {
+    try_add_working_days(from, n, comune).unwrap_or_else(|e| panic!("{}", e.message))
 }
 
 /// N giorni: day 1 is the day after `from`; a legal holiday on day N moves it on.
-pub fn add_days(_from: NaiveDate, _n: u32, _comune: &Comune) -> Deadline {
-    unimplemented!("issue 2")
+///
+/// # Panics
+/// For a deadline before the holiday file's coverage (1978) or beyond the last
+/// date `chrono` represents; see [`try_add_days`].
+pub fn add_days(from: NaiveDate, n: u32, comune: &Comune) -> Deadline {
+    try_add_days(from, n, comune).unwrap_or_else(|e| panic!("{}", e.message))
+}
+
+/// The Italian name of the day of the week, lower case ("martedì").
+pub fn giorno_della_settimana(date: NaiveDate) -> &'static str {
+    match date.weekday() {
+        Weekday::Mon => "lunedì",
+        Weekday::Tue => "martedì",
+        Weekday::Wed => "mercoledì",
+        Weekday::Thu => "giovedì",
+        Weekday::Fri => "venerdì",
+        Weekday::Sat => "sabato",
+        Weekday::Sun => "domenica",
+    }
 }
