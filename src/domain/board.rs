@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{is_office_day, Comune};
+use crate::calendar::{try_is_office_day, Comune};
 use crate::domain::procedure;
 use crate::domain::Id;
 use crate::error::Error;
@@ -34,8 +34,14 @@ pub struct BoardRow {
 }
 
 /// Office days after `today` up to and including `deadline`.
-pub fn office_days_left(today: NaiveDate, deadline: NaiveDate, comune: &Comune) -> u32 {
-    today.iter_days().skip(1).take_while(|d| *d <= deadline).filter(|d| is_office_day(*d, comune)).count() as u32
+pub fn office_days_left(today: NaiveDate, deadline: NaiveDate, comune: &Comune) -> Result<u32, Error> {
+    let mut n = 0;
+    for d in today.iter_days().skip(1).take_while(|d| *d <= deadline) {
+        if try_is_office_day(d, comune)? {
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 /// Days left and state of a deadline on `today`: past the deadline it is
@@ -47,7 +53,7 @@ pub fn classify(deadline: NaiveDate, today: NaiveDate, comune: &Comune) -> Resul
         return Ok((days_left, BoardState::Scaduto));
     }
     let warn = procedure::warning_window(today)?.working_days;
-    let state = if office_days_left(today, deadline, comune) <= warn {
+    let state = if office_days_left(today, deadline, comune)? <= warn {
         BoardState::InScadenza
     } else {
         BoardState::NeiTermini

@@ -1,7 +1,7 @@
 //! Analisi preliminare: recording it starts the signing clock.
 
-use super::{calendar_of, not_found, office, Action, Service};
-use crate::calendar::add_working_days;
+use super::{not_found, office, Action, Service};
+use crate::calendar::try_add_working_days;
 use crate::domain::analysis::AnalysisInput;
 use crate::domain::{procedure, Analysis, Id, StrEnum};
 use crate::error::{Code, Error};
@@ -46,8 +46,8 @@ impl Service {
                 }
             }
             let window = procedure::signing_window(draft.interview_date)?;
-            let comune = calendar_of(&office(tx)?.comune)?;
-            let deadline = add_working_days(draft.interview_date, window.working_days, &comune);
+            let comune = self.calendar_of(&office(tx)?.comune)?;
+            let deadline = try_add_working_days(draft.interview_date, window.working_days, &comune)?;
             let id = old.as_ref().map_or_else(Id::new, |a| a.id);
             tx.analysis_write(id, old.as_ref(), &draft, deadline, stamp)?;
             tx.analysis_get(id)?.ok_or_else(|| not_found("Analisi preliminare"))

@@ -130,24 +130,20 @@ impl Service {
                     crate::cf::Sex::M => Sex::M,
                     crate::cf::Sex::F => Sex::F,
                 };
-                let mut warnings = Vec::new();
-                if let Some(Ok(birth)) = form::clean(&input.birth_date).map(|s| crate::dates::parse_iso("birth_date", &s)) {
-                    if birth != cf.birth_date {
-                        warnings.push(format!(
-                            "Il codice fiscale indica come data di nascita il {}, diversa da quella indicata ({})",
-                            crate::dates::format_it(cf.birth_date),
-                            crate::dates::format_it(birth)
-                        ));
-                    }
-                }
-                if let Some(given) = form::clean(&input.sex).and_then(|s| Sex::parse(&s)) {
-                    if given != sex {
-                        warnings.push(format!(
-                            "Il codice fiscale è di una persona di sesso {}, diverso da quello indicato",
-                            sex.label()
-                        ));
-                    }
-                }
+                // Only what was typed correctly is compared: a half-typed date
+                // is the form's business, not a mismatch.
+                let birth = form::clean(&input.birth_date).and_then(|s| crate::dates::parse_iso("birth_date", &s).ok());
+                let given_sex = form::clean(&input.sex).and_then(|s| Sex::parse(&s)).map(|s| match s {
+                    Sex::M => crate::cf::Sex::M,
+                    Sex::F => crate::cf::Sex::F,
+                });
+                let warnings = crate::cf::check_against(
+                    &cf,
+                    input.first_name.as_deref().unwrap_or(""),
+                    input.last_name.as_deref().unwrap_or(""),
+                    birth,
+                    given_sex,
+                );
                 Ok(CfCheck {
                     valid: true,
                     code: cf.code.clone(),

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, Utc};
 
-use crate::calendar::Comune;
+use crate::calendar::{Comune, Comuni};
 use crate::domain::string_enum;
 use crate::domain::{Id, Office, Operator, Role, Session, StrEnum};
 use crate::error::{Code, Error};
@@ -55,6 +55,9 @@ pub struct Service {
     documents_dir: PathBuf,
     operator: Operator,
     clock: Clock,
+    /// Comuni with their patron days (built in, plus the administrator's file
+    /// in `SPORTELLO_DATA_DIR`): the office calendar comes from here.
+    comuni: Comuni,
 }
 
 string_enum!(
@@ -79,6 +82,7 @@ string_enum!(
         DocumentsList = "documents_list": "elenco dei documenti",
         DocumentOpen = "document_open": "apertura di un documento",
         OperatorRegistered = "operator_registered": "registrazione di un operatore",
+        OperatorSave = "operator_save": "gestione degli operatori",
     }
 );
 
@@ -87,7 +91,7 @@ impl Action {
     /// place that enforces it is [`Service::authorize_and_audit`].
     fn min_role(self) -> Role {
         match self {
-            Action::OfficeSet => Role::Amministratore,
+            Action::OfficeSet | Action::OperatorSave => Role::Amministratore,
             _ => Role::Operatore,
         }
     }
@@ -133,6 +137,7 @@ impl Service {
         if username.is_empty() {
             return Err(Error::invalid("operator", "Indicare l'operatore che usa il programma"));
         }
+        let comuni = Comuni::load(Comuni::data_dir_from_env().as_deref())?;
         let store = Storage::open(&o.database, o.key.as_deref())?;
         let clock = o.today.map_or(Clock::System, Clock::Fixed);
         let now = timestamp(clock);
@@ -152,7 +157,7 @@ impl Service {
             }
             Ok(op)
         })?;
-        Ok(Service { store, documents_dir: o.documents_dir, operator, clock })
+        Ok(Service { store, documents_dir: o.documents_dir, operator, clock, comuni })
     }
 
     /// The database of this computer's user, unless `SPORTELLO_DATABASE` says
@@ -204,6 +209,11 @@ impl Service {
     /// Access to the storage for checks in tests and tools (integrity, audit).
     pub fn storage(&self) -> &Storage {
         &self.store
+    }
+
+    /// The office calendar (patron day) of a comune.
+    fn calendar_of(&self, belfiore: &str) -> Result<Comune, Error> {
+        self.comuni.get(belfiore).cloned()
     }
 
     /// The one gate of every command: may this operator do `action`? If the
@@ -265,10 +275,34 @@ impl Service {
             comune: crate::domain::household::belfiore("comune", &Some(o.comune), true)?.unwrap_or_default(),
         };
         // The office's comune must have a calendar: every deadline depends on it.
-        calendar_of(&o.comune)?;
+        self.calendar_of(&o.comune).map_err(|e| e.with_field("comune"))?;
         self.run(Action::OfficeSet, None, |tx, stamp| {
             tx.office_set(&o, stamp)?;
             Ok(o.clone())
+        })
+    }
+}
+
+impl Service {
+    /// Registers an operator or changes their name and role (administrators
+    /// only). Issue 5 adds passwords and deactivation on top.
+    pub fn operator_save(&self, username: &str, name: &str, role: Role) -> Result<Operator, Error> {
+        let username = crate::domain::form::required_line("username", &Some(username.to_string()), "il nome utente")?;
+        let name = crate::domain::form::name("name", &Some(name.to_string()), "il nome dell'operatore")?;
+        self.run(Action::OperatorSave, None, |tx, stamp| {
+            match tx.operator_by_username(&username)? {
+                Some(mut op) => {
+                    op.name = name.clone();
+                    op.role = role;
+                    tx.operator_update(&op)?;
+                    Ok(op)
+                }
+                None => {
+                    let op = Operator { id: Id::new(), username: username.clone(), name: name.clone(), role };
+                    tx.operator_insert(&op, &stamp.at)?;
+                    Ok(op)
+                }
+            }
         })
     }
 }
@@ -277,11 +311,7 @@ fn office(tx: &Tx<'_>) -> Result<Office, Error> {
     tx.office_get()?.ok_or_else(|| Error::new(Code::Storage, "Dati dell'ufficio mancanti nel database"))
 }
 
-/// The office calendar (patron day) of a comune.
-fn calendar_of(belfiore: &str) -> Result<Comune, Error> {
-    // PENDING MERGE of `basics`: look the comune up in `catalog::comuni`.
-    Err(Error::new(Code::UnknownComune, format!("Calendario del comune {belfiore} non disponibile")))
-}
+
 
 /// UTC, to the millisecond: `2026-11-21T09:30:00.123Z`. With a fixed today the
 /// date is that day and the time the real one, so records stay in order.

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::{calendar_of, not_found, office, Action, Service};
+use super::{not_found, office, Action, Service};
 use crate::domain::project::{self, ProjectInput};
 use crate::domain::{board, AgreementData, BoardRow, Id, Project, ProjectStatus, Signature, StrEnum};
 use crate::error::{Code, Error};
@@ -143,7 +143,7 @@ impl Service {
     pub fn deadlines_board(&self) -> Result<Vec<BoardRow>, Error> {
         let today = self.today();
         self.run(Action::DeadlinesBoard, None, |tx, _| {
-            let comune = calendar_of(&office(tx)?.comune)?;
+            let comune = self.calendar_of(&office(tx)?.comune)?;
             let mut rows = Vec::new();
             for w in tx.awaiting_signatures()? {
                 if w.project_id.is_none() && !w.outcome.needs_project() {

@@ -44,6 +44,15 @@ pub struct Stamp {
     pub by: Id,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostics {
+    pub schema_version: u32,
+    pub journal_mode: String,
+    pub foreign_keys: bool,
+    pub busy_timeout_ms: u64,
+    pub application_id: i32,
+}
+
 pub struct Storage {
     conn: Mutex<Connection>,
     path: Option<PathBuf>,
@@ -125,6 +134,27 @@ impl Storage {
     pub fn schema_version(&self) -> Result<u32, Error> {
         let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
         migrations::user_version(&conn)
+    }
+
+    /// How the connection is set up (for an "about" screen and for tests).
+    pub fn diagnostics(&self) -> Result<Diagnostics, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let text = |name: &str| -> Result<String, Error> {
+            conn.pragma_query_value(None, name, |r| r.get::<_, rusqlite::types::Value>(0))
+                .map(|v| match v {
+                    rusqlite::types::Value::Integer(i) => i.to_string(),
+                    rusqlite::types::Value::Text(t) => t,
+                    other => format!("{other:?}"),
+                })
+                .map_err(db_err)
+        };
+        Ok(Diagnostics {
+            schema_version: migrations::user_version(&conn)?,
+            journal_mode: text("journal_mode")?,
+            foreign_keys: text("foreign_keys")? == "1",
+            busy_timeout_ms: text("busy_timeout")?.parse().unwrap_or(0),
+            application_id: text("application_id")?.parse().unwrap_or(0),
+        })
     }
 
     /// Checks the file: SQLite's integrity check and every foreign key.

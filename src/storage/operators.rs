@@ -52,6 +52,17 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Changes an operator's name and role.
+    pub fn operator_update(&self, op: &Operator) -> Result<(), Error> {
+        self.tx
+            .execute(
+                "UPDATE operators SET name = ?2, role = ?3 WHERE id = ?1",
+                params![op.id, op.name, op.role.as_str()],
+            )
+            .map_err(db_err)?;
+        Ok(())
+    }
+
     pub fn office_get(&self) -> Result<Option<Office>, Error> {
         self.tx
             .query_row("SELECT name, address, phone, email, comune FROM office WHERE id = 1", [], |r| {
