@@ -4,11 +4,11 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::{not_found, Action, Service};
+use super::{later_than, not_found, Action, Service};
 use crate::domain::household::HouseholdInput;
 use crate::domain::{form, Household, HouseholdSummary, Id, Sex, StrEnum};
 use crate::error::{Code, Error};
-use crate::storage::SearchQuery;
+use crate::storage::{SearchQuery, Stamp};
 
 /// Most results a search returns: enough to scan, few enough to stay fast.
 pub const SEARCH_LIMIT: usize = 50;
@@ -110,7 +110,8 @@ impl Service {
                             .with_field("members"));
                         }
                     }
-                    tx.household_update(old, &draft, stamp)?;
+                    let stamp = Stamp { at: later_than(&stamp.at, &old.updated_at), by: stamp.by };
+                    tx.household_update(old, &draft, &stamp)?;
                 }
             }
             tx.household_get(id)?.ok_or_else(|| not_found("Nucleo"))

@@ -324,6 +324,19 @@ fn timestamp(clock: Clock) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
+/// A timestamp strictly after `previous`: `updated_at` tells a form whether the
+/// record changed since it was loaded, so two saves in the same millisecond (or
+/// a clock set back) must still give different values.
+fn later_than(now: &str, previous: &str) -> String {
+    if now > previous {
+        return now.to_string();
+    }
+    match chrono::DateTime::parse_from_rfc3339(previous) {
+        Ok(t) => (t.with_timezone(&Utc) + chrono::Duration::milliseconds(1)).format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        Err(_) => now.to_string(),
+    }
+}
+
 fn data_dir() -> Result<PathBuf, Error> {
     directories::ProjectDirs::from("it", "Sportello", "Sportello")
         .map(|d| d.data_dir().to_path_buf())
