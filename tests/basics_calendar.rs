@@ -232,6 +232,14 @@ proptest! {
     }
 
     #[test]
+    fn long_working_day_terms_count_every_office_day(from in any_date(), n in 200u32..1500, comune in any_comune()) {
+        let due = add_working_days(from, n, comune);
+        prop_assert!(is_office_day(due, comune));
+        let office_days = from.iter_days().skip(1).take_while(|x| *x <= due).filter(|x| is_office_day(*x, comune)).count();
+        prop_assert_eq!(office_days, n as usize);
+    }
+
+    #[test]
     fn working_days_are_monotonic(from in any_date(), n in 0u32..120, extra in 1u32..30, comune in any_comune()) {
         prop_assert!(add_working_days(from, n, comune) < add_working_days(from, n + extra, comune));
     }

@@ -195,6 +195,8 @@ fn deadline_bad_input_is_exit_2_with_nothing_on_stdout() {
     assert_usage_error(&["deadline", "--from", "2026-11-20", "--days", "-3"], "--days");
     assert_usage_error(&["deadline", "--from", "2026-11-20", "--working-days", "venti"], "--working-days");
     assert_usage_error(&["deadline", "--from", "1960-01-01", "--working-days", "3", "--json"], "1978");
+    assert_usage_error(&["deadline", "--from", "2026-11-20", "--days", "4000000000", "--json"], "--days");
+    assert_usage_error(&["deadline", "--from", "2026-11-20", "--days", "99999999999", "--json"], "--days");
     assert_usage_error(&["deadline", "--from", "2026-11-20", "--days"], "");
     assert_usage_error(&["deadline", "--from", "2026-11-20", "--days", "3", "--bogus"], "");
 }

@@ -79,6 +79,13 @@ fn parse_term(args: &Args) -> Result<Term, Error> {
     }
 }
 
+/// A date the holiday calendar does not cover is about `--from`; a deadline
+/// beyond the last representable date is about the number of days.
+fn blame(e: Error, term_option: &str) -> Error {
+    let field = if e.code == Code::NoRuleSet { "--from" } else { term_option };
+    e.with_field(field)
+}
+
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let from = args
         .from
@@ -92,7 +99,8 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
 
     let (deadline, notes) = match term {
         Term::WorkingDays(n) => {
-            let date = calendar::try_add_working_days(from, n, comune).map_err(|e| e.with_field("--from"))?;
+            let date =
+                calendar::try_add_working_days(from, n, comune).map_err(|e| blame(e, "--working-days"))?;
             let what =
                 if n == 1 { "1 giorno lavorativo".to_string() } else { format!("{n} giorni lavorativi") };
             let note = format!(
@@ -105,7 +113,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             (date, vec![note])
         }
         Term::Days(n) => {
-            let d = calendar::try_add_days(from, n, comune).map_err(|e| e.with_field("--from"))?;
+            let d = calendar::try_add_days(from, n, comune).map_err(|e| blame(e, "--days"))?;
             let mut notes = vec![format!(
                 "{n} giorni di calendario dal {} {}.",
                 calendar::giorno_della_settimana(from),

@@ -75,7 +75,7 @@ impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.file {
             Some(file) => f.write_str(&self.error.located(file)),
-            None => f.write_str(&self.error.located("").trim_start_matches(": ").to_string()),
+            None => f.write_str(self.error.located("").trim_start_matches(": ")),
         }
     }
 }
