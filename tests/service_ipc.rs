@@ -147,3 +147,10 @@ fn every_command_of_the_contract_is_answered() {
         }
     }
 }
+
+#[test]
+fn the_service_can_live_in_the_apps_shared_state() {
+    // Tauri keeps managed state behind `Send + Sync`; commands run on a pool.
+    fn shared<T: Send + Sync + 'static>() {}
+    shared::<sportello::service::Service>();
+}
