@@ -20,34 +20,214 @@ use sportello::storage::Stamp;
 const MEMBERS: usize = 100_000;
 
 const SURNAMES: &[&str] = &[
-    "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco", "Bruno",
-    "Gallo", "Conti", "De Luca", "Mancini", "Costa", "Giordano", "Rizzo", "Lombardi", "Moretti", "Barbieri", "Fontana",
-    "Santoro", "Mariani", "Rinaldi", "Caruso", "Ferrara", "Galli", "Martini", "Leone", "Longo", "Gentile", "Martinelli",
-    "Vitale", "Lombardo", "Serra", "Coppola", "De Santis", "D'Angelo", "Marchetti", "Parisi", "Villa", "Conte",
-    "Ferraro", "Ferri", "Fabbri", "Bianco", "Marini", "Grasso", "Valentini", "Messina", "Sala", "De Angelis",
-    "Gatti", "Pellegrini", "Palumbo", "Sanna", "Farina", "Rizzi", "Monti", "Cattaneo", "Morelli", "Amato", "Silvestri",
-    "Mazza", "Testa", "Dell'Orto", "Grassi", "Pellegrino", "Carbone", "Giuliani", "Benedetti", "Barone", "Rossetti",
-    "Caputo", "Montanari", "Guerra", "Palmieri", "Bernardi", "Martino", "Fiore", "De Rosa", "Ferretti", "Bellini",
-    "Basile", "Riva", "Donati", "Piras", "Vitali", "Battaglia", "Sartori", "Neri", "Costantini", "Milani", "Pagano",
-    "Ruggiero", "Sorrentino", "D'Amico", "Orlando", "Damico", "Negri", "Brambilla", "Fumagalli", "Cantù", "Mazzà",
-    "Nguyễn", "Trần", "Phạm", "Lê", "Đặng", "Chen", "Wang", "Hu", "Zhou", "Liu", "El Amrani", "Benali", "Haddad",
-    "Popescu", "Ionescu", "Ștefănescu", "Núñez", "Quispe", "García", "Mamani", "Fernando", "Perera", "Santos",
-    "Dela Cruz", "Reyes", "Kovalenko", "Shevchenko", "Hoxha", "Shehu", "Nowak", "Mazur", "Abdelrahman", "Mostafa",
+    "Rossi",
+    "Russo",
+    "Ferrari",
+    "Esposito",
+    "Bianchi",
+    "Romano",
+    "Colombo",
+    "Ricci",
+    "Marino",
+    "Greco",
+    "Bruno",
+    "Gallo",
+    "Conti",
+    "De Luca",
+    "Mancini",
+    "Costa",
+    "Giordano",
+    "Rizzo",
+    "Lombardi",
+    "Moretti",
+    "Barbieri",
+    "Fontana",
+    "Santoro",
+    "Mariani",
+    "Rinaldi",
+    "Caruso",
+    "Ferrara",
+    "Galli",
+    "Martini",
+    "Leone",
+    "Longo",
+    "Gentile",
+    "Martinelli",
+    "Vitale",
+    "Lombardo",
+    "Serra",
+    "Coppola",
+    "De Santis",
+    "D'Angelo",
+    "Marchetti",
+    "Parisi",
+    "Villa",
+    "Conte",
+    "Ferraro",
+    "Ferri",
+    "Fabbri",
+    "Bianco",
+    "Marini",
+    "Grasso",
+    "Valentini",
+    "Messina",
+    "Sala",
+    "De Angelis",
+    "Gatti",
+    "Pellegrini",
+    "Palumbo",
+    "Sanna",
+    "Farina",
+    "Rizzi",
+    "Monti",
+    "Cattaneo",
+    "Morelli",
+    "Amato",
+    "Silvestri",
+    "Mazza",
+    "Testa",
+    "Dell'Orto",
+    "Grassi",
+    "Pellegrino",
+    "Carbone",
+    "Giuliani",
+    "Benedetti",
+    "Barone",
+    "Rossetti",
+    "Caputo",
+    "Montanari",
+    "Guerra",
+    "Palmieri",
+    "Bernardi",
+    "Martino",
+    "Fiore",
+    "De Rosa",
+    "Ferretti",
+    "Bellini",
+    "Basile",
+    "Riva",
+    "Donati",
+    "Piras",
+    "Vitali",
+    "Battaglia",
+    "Sartori",
+    "Neri",
+    "Costantini",
+    "Milani",
+    "Pagano",
+    "Ruggiero",
+    "Sorrentino",
+    "D'Amico",
+    "Orlando",
+    "Damico",
+    "Negri",
+    "Brambilla",
+    "Fumagalli",
+    "Cantù",
+    "Mazzà",
+    "Nguyễn",
+    "Trần",
+    "Phạm",
+    "Lê",
+    "Đặng",
+    "Chen",
+    "Wang",
+    "Hu",
+    "Zhou",
+    "Liu",
+    "El Amrani",
+    "Benali",
+    "Haddad",
+    "Popescu",
+    "Ionescu",
+    "Ștefănescu",
+    "Núñez",
+    "Quispe",
+    "García",
+    "Mamani",
+    "Fernando",
+    "Perera",
+    "Santos",
+    "Dela Cruz",
+    "Reyes",
+    "Kovalenko",
+    "Shevchenko",
+    "Hoxha",
+    "Shehu",
+    "Nowak",
+    "Mazur",
+    "Abdelrahman",
+    "Mostafa",
 ];
 
 const MALE: &[&str] = &[
-    "Luca", "Marco", "Giuseppe", "Andrea", "Francesco", "Mattia", "Niccolò", "Nicolò", "Gabriele", "Davide",
-    "Salvatore", "Antonio", "Giovanni", "Leonardo", "Tommaso", "Edoardo", "Alessandro", "Lorenzo", "Riccardo", "Pietro",
-    "Youssef", "Mohamed", "Wei", "Văn Hùng", "Ștefan", "José Luis", "Oleksandr", "Arben", "Łukasz", "Nuwan",
+    "Luca",
+    "Marco",
+    "Giuseppe",
+    "Andrea",
+    "Francesco",
+    "Mattia",
+    "Niccolò",
+    "Nicolò",
+    "Gabriele",
+    "Davide",
+    "Salvatore",
+    "Antonio",
+    "Giovanni",
+    "Leonardo",
+    "Tommaso",
+    "Edoardo",
+    "Alessandro",
+    "Lorenzo",
+    "Riccardo",
+    "Pietro",
+    "Youssef",
+    "Mohamed",
+    "Wei",
+    "Văn Hùng",
+    "Ștefan",
+    "José Luis",
+    "Oleksandr",
+    "Arben",
+    "Łukasz",
+    "Nuwan",
 ];
 
 const FEMALE: &[&str] = &[
-    "Giulia", "Chiara", "Francesca", "Sara", "Martina", "Anna", "Maria", "Elena", "Noemi", "Aurora", "Sofia",
-    "Ginevra", "Beatrice", "Alice", "Emma", "Zoë", "Rosalia", "Lucia", "Paola", "Valentina", "Thị Lan", "Fatima Zahra",
-    "Fang", "Ioana", "María José", "Oksana", "Elira", "Małgorzata", "Dilani", "Khadija",
+    "Giulia",
+    "Chiara",
+    "Francesca",
+    "Sara",
+    "Martina",
+    "Anna",
+    "Maria",
+    "Elena",
+    "Noemi",
+    "Aurora",
+    "Sofia",
+    "Ginevra",
+    "Beatrice",
+    "Alice",
+    "Emma",
+    "Zoë",
+    "Rosalia",
+    "Lucia",
+    "Paola",
+    "Valentina",
+    "Thị Lan",
+    "Fatima Zahra",
+    "Fang",
+    "Ioana",
+    "María José",
+    "Oksana",
+    "Elira",
+    "Małgorzata",
+    "Dilani",
+    "Khadija",
 ];
 
-const PLACES: &[&str] = &["F205", "F205", "F205", "I690", "C895", "F839", "G273", "Z251", "Z330", "Z129", "Z611", "Z210"];
+const PLACES: &[&str] =
+    &["F205", "F205", "F205", "I690", "C895", "F839", "G273", "Z251", "Z330", "Z129", "Z611", "Z210"];
 
 struct Rng(u64);
 impl Rng {
@@ -63,9 +243,15 @@ impl Rng {
     }
 }
 
-fn member(rng: &mut Rng, used: &mut HashSet<String>, rel: Relationship, last: &str, today: NaiveDate) -> Member {
+fn member(
+    rng: &mut Rng,
+    used: &mut HashSet<String>,
+    rel: Relationship,
+    last: &str,
+    today: NaiveDate,
+) -> Member {
     loop {
-        let female = rng.next() % 2 == 0;
+        let female = rng.next().is_multiple_of(2);
         let first = if female { rng.pick(FEMALE) } else { rng.pick(MALE) };
         let birth = today - chrono::Days::new(365 * 18 + rng.next() % (365 * 60));
         let sex = if female { cf::Sex::F } else { cf::Sex::M };
@@ -111,7 +297,7 @@ fn populate(service: &Service, today: NaiveDate) {
                 let last = rng.pick(SURNAMES);
                 let mut members = vec![member(&mut rng, &mut used, Relationship::Richiedente, last, today)];
                 for _ in 1..size {
-                    let other = if rng.next() % 3 == 0 { rng.pick(SURNAMES) } else { last };
+                    let other = if rng.next().is_multiple_of(3) { rng.pick(SURNAMES) } else { last };
                     members.push(member(&mut rng, &mut used, Relationship::Figlio, other, today));
                 }
                 count += members.len();
@@ -134,12 +320,14 @@ fn populate(service: &Service, today: NaiveDate) {
         .expect("populate");
 }
 
-const QUERIES: &[&str] = &["ros", "rossi ma", "dell'orto", "nguyen", "fer", "RSSMRA", "NGY", "FRRGLI8", "2026/0012"];
+const QUERIES: &[&str] =
+    &["ros", "rossi ma", "dell'orto", "nguyen", "fer", "RSSMRA", "NGY", "FRRGLI8", "2026/0012"];
 
 fn setup() -> (tempfile::TempDir, Service) {
     let dir = tempfile::tempdir().expect("temp dir");
     let today = NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
-    let service = Service::open_on(dir.path().join("bench.sqlite"), dir.path().join("docs"), "bench", today).expect("open");
+    let service = Service::open_on(dir.path().join("bench.sqlite"), dir.path().join("docs"), "bench", today)
+        .expect("open");
     let t = Instant::now();
     populate(&service, today);
     eprintln!("{MEMBERS} members written in {:.1} s", t.elapsed().as_secs_f64());
@@ -150,7 +338,9 @@ fn bench_search(c: &mut Criterion) {
     let (_dir, service) = setup();
     let mut group = c.benchmark_group("households_search_100k");
     for q in QUERIES {
-        group.bench_function(*q, |b| b.iter(|| service.households_search(std::hint::black_box(q)).expect("search")));
+        group.bench_function(*q, |b| {
+            b.iter(|| service.households_search(std::hint::black_box(q)).expect("search"))
+        });
     }
     group.finish();
 
@@ -168,7 +358,11 @@ fn bench_search(c: &mut Criterion) {
         times.sort();
         let p95 = times[times.len() * 95 / 100];
         let hits = service.households_search(q).expect("search").len();
-        eprintln!("  {q:<12} {hits:>3} risultati  p50 {:>8.3} ms  p95 {:>8.3} ms", ms(times[times.len() / 2]), ms(p95));
+        eprintln!(
+            "  {q:<12} {hits:>3} risultati  p50 {:>8.3} ms  p95 {:>8.3} ms",
+            ms(times[times.len() / 2]),
+            ms(p95)
+        );
     }
 }
 

@@ -169,11 +169,51 @@ struct Origin {
 
 const ITALIA: Origin = Origin {
     surnames: &[
-        "Rossi", "Esposito", "Colombo", "Brambilla", "Fumagalli", "Dell'Orto", "D'Angelo", "De Luca", "Sant'Ambrogio",
-        "Lo Russo", "D'Amico", "Cantù", "Dall'Ara", "Mazzà", "Ferrari", "Galli", "Marino", "Greco", "Villa", "Sala",
+        "Rossi",
+        "Esposito",
+        "Colombo",
+        "Brambilla",
+        "Fumagalli",
+        "Dell'Orto",
+        "D'Angelo",
+        "De Luca",
+        "Sant'Ambrogio",
+        "Lo Russo",
+        "D'Amico",
+        "Cantù",
+        "Dall'Ara",
+        "Mazzà",
+        "Ferrari",
+        "Galli",
+        "Marino",
+        "Greco",
+        "Villa",
+        "Sala",
     ],
-    male: &["Niccolò", "Luca", "Giuseppe", "Andrea", "Salvatore", "Nicolò", "Davide", "Gabriele", "Antonio", "Mattia"],
-    female: &["Giulia", "Chiara", "Francesca", "Rosalia", "Maria Grazia", "Noemi", "Elena", "Anna", "Lucia", "Beatrice"],
+    male: &[
+        "Niccolò",
+        "Luca",
+        "Giuseppe",
+        "Andrea",
+        "Salvatore",
+        "Nicolò",
+        "Davide",
+        "Gabriele",
+        "Antonio",
+        "Mattia",
+    ],
+    female: &[
+        "Giulia",
+        "Chiara",
+        "Francesca",
+        "Rosalia",
+        "Maria Grazia",
+        "Noemi",
+        "Elena",
+        "Anna",
+        "Lucia",
+        "Beatrice",
+    ],
     birthplace: &["F205", "F205", "F205", "I690", "C895", "F839", "G273", "A662"],
     citizenship: "italiana",
 };
@@ -244,12 +284,24 @@ const FOREIGN: &[Origin] = &[
     },
 ];
 
-const CHILDREN_M: &[&str] = &["Leonardo", "Tommaso", "Edoardo", "Noè", "Gioele", "Karim", "Minh", "Mateo", "Ilyas"];
-const CHILDREN_F: &[&str] = &["Zoë", "Sofia", "Aurora", "Ginevra", "Matilde", "Amira", "Linh", "Chloé", "Maëlle"];
+const CHILDREN_M: &[&str] =
+    &["Leonardo", "Tommaso", "Edoardo", "Noè", "Gioele", "Karim", "Minh", "Mateo", "Ilyas"];
+const CHILDREN_F: &[&str] =
+    &["Zoë", "Sofia", "Aurora", "Ginevra", "Matilde", "Amira", "Linh", "Chloé", "Maëlle"];
 
 const STREETS: &[&str] = &[
-    "via Padova", "viale Monza", "via Gallarate", "via dei Cinquecento", "via Giambellino", "via Lorenteggio",
-    "piazzale Selinunte", "via Quarto Oggiaro", "via Ornato", "viale Famagosta", "via San Dionigi", "via Mecenate",
+    "via Padova",
+    "viale Monza",
+    "via Gallarate",
+    "via dei Cinquecento",
+    "via Giambellino",
+    "via Lorenteggio",
+    "piazzale Selinunte",
+    "via Quarto Oggiaro",
+    "via Ornato",
+    "viale Famagosta",
+    "via San Dionigi",
+    "via Mecenate",
 ];
 
 /// Commitments an adult may take on (action, months to the due date).
@@ -298,12 +350,18 @@ const SUPPORTS: &[(&str, &str)] = &[
 ];
 
 const AREA_NOTES: &[[&str; 2]; 6] = &[
-    ["Buone capacità relazionali; stanchezza e sfiducia dopo mesi senza lavoro.", "Nessuna criticità sanitaria riferita."],
+    [
+        "Buone capacità relazionali; stanchezza e sfiducia dopo mesi senza lavoro.",
+        "Nessuna criticità sanitaria riferita.",
+    ],
     ["Entrate saltuarie, arretrati di affitto di tre mensilità.", "Unico reddito: pensione minima."],
     ["Esperienza nella ristorazione e nelle pulizie, senza contratti regolari.", "Disponibilità a formarsi."],
     ["Licenza media; nessun titolo riconosciuto in Italia.", "Minori iscritti alla scuola del quartiere."],
     ["Alloggio in affitto privato sovraffollato.", "Casa popolare ALER con problemi di umidità."],
-    ["Parenti a Milano disponibili ad aiutare con i figli.", "Rete di vicinato scarsa; contatti con la parrocchia."],
+    [
+        "Parenti a Milano disponibili ad aiutare con i figli.",
+        "Rete di vicinato scarsa; contatti con la parrocchia.",
+    ],
 ];
 
 struct PlannedMember {
@@ -397,7 +455,12 @@ fn deadline_of(interview: NaiveDate, comune: &Comune) -> Result<NaiveDate, Error
 }
 
 /// The interview date that puts the household in its situation on `today`.
-fn interview_for(rng: &mut Rng, s: Situation, today: NaiveDate, comune: &Comune) -> Result<Option<NaiveDate>, Error> {
+fn interview_for(
+    rng: &mut Rng,
+    s: Situation,
+    today: NaiveDate,
+    comune: &Comune,
+) -> Result<Option<NaiveDate>, Error> {
     let warn = procedure::warning_window(today)?.working_days;
     let start = office_day_on_or_before(today, comune)?;
     let pick = |rng: &mut Rng, back_lo: i64, back_hi: i64| -> Result<NaiveDate, Error> {
@@ -495,7 +558,8 @@ fn plan_story(
                 add!(first, surname, birth, "M", "figlio", child_place, origin.citizenship);
                 members.last_mut().expect("just added").input.employment = Some("studente".into());
             }
-            let child_surname = if applicant_is_mother && shape == Shape::SingleParent { mother_last } else { surname };
+            let child_surname =
+                if applicant_is_mother && shape == Shape::SingleParent { mother_last } else { surname };
             for _ in 0..children {
                 let girl = rng.chance(50);
                 let first = if girl { *rng.pick(CHILDREN_F) } else { *rng.pick(CHILDREN_M) };
@@ -511,7 +575,15 @@ fn plan_story(
             let male = rng.chance(55);
             let first = if male { *rng.pick(origin.male) } else { *rng.pick(origin.female) };
             let birth = age_date(rng, 24, 60);
-            add!(first, surname, birth, if male { "M" } else { "F" }, "richiedente", place, origin.citizenship);
+            add!(
+                first,
+                surname,
+                birth,
+                if male { "M" } else { "F" },
+                "richiedente",
+                place,
+                origin.citizenship
+            );
         }
         Shape::ElderlyAlone | Shape::ElderlyCouple => {
             let female_first = *rng.pick(origin.female);
@@ -561,9 +633,21 @@ fn plan_story(
     let isee_year = registered.year();
     let isee = IseeInput {
         protocol: Some(format!("INPS-ISEE-{isee_year}-{:09}-00", rng.below(1_000_000_000))),
-        kind: Some(if shape == Shape::ElderlyAlone || shape == Shape::CarerAndParent { "sociosanitario" } else { "ordinario" }.into()),
+        kind: Some(
+            if shape == Shape::ElderlyAlone || shape == Shape::CarerAndParent {
+                "sociosanitario"
+            } else {
+                "ordinario"
+            }
+            .into(),
+        ),
         value: Some(format!("{}.{:02}", rng.range(1_500, 14_000), rng.below(100))),
-        issued_on: Some(NaiveDate::from_ymd_opt(isee_year, 1, 1).expect("date").max(days_before(registered, rng.range(5, 40))).to_string()),
+        issued_on: Some(
+            NaiveDate::from_ymd_opt(isee_year, 1, 1)
+                .expect("date")
+                .max(days_before(registered, rng.range(5, 40)))
+                .to_string(),
+        ),
         expires_on: Some(NaiveDate::from_ymd_opt(isee_year, 12, 31).expect("date").to_string()),
     };
     let street = *rng.pick(STREETS);
@@ -596,42 +680,46 @@ fn person(
     citizenship: &str,
     used: &mut HashSet<String>,
 ) -> Result<PlannedMember, Error> {
-        let code = unique_code(last, first, birth, sex, birthplace, used)?;
-        let age = crate::calendar::age_on(birth, on);
-        let (employment, education) = if age < 18 {
-            ("studente", if age < 11 { "nessuno" } else { "isced_0_2" })
-        } else if age >= 67 {
-            ("pensionato", *rng.pick(&["nessuno", "isced_0_2", "isced_0_2", "isced_3_4"]))
-        } else {
-            (
-                *rng.pick(&["disoccupato", "disoccupato_lungo_periodo", "occupato", "inattivo", "disoccupato"]),
-                *rng.pick(&["isced_0_2", "isced_3_4", "isced_0_2", "isced_5_8", "nessuno"]),
-            )
-        };
-        let since = if birthplace.starts_with('Z') { days_after(birth, 18 * 365 + rng.range(0, 3000)).min(on) } else { birth };
-        let since = since.max(birth);
-        Ok(PlannedMember {
-            input: MemberInput {
-                id: Some(Id::new().to_string()),
-                first_name: Some(first.to_string()),
-                last_name: Some(last.to_string()),
-                codice_fiscale: Some(code),
-                birth_date: Some(birth.to_string()),
-                sex: Some(sex.to_string()),
-                relationship: Some(rel.to_string()),
-                citizenship: Some(citizenship.to_string()),
-                residence_comune: Some("F205".into()),
-                resident_since: Some(since.min(on).to_string()),
-                invalidity_percent: Some(Scalar::Int(0)),
-                disability_certified: Some(false),
-                not_self_sufficient: Some(false),
-                employment: Some(employment.to_string()),
-                education: Some(education.to_string()),
-                guardian_id: None,
-            },
-            birth,
-        })
-    }
+    let code = unique_code(last, first, birth, sex, birthplace, used)?;
+    let age = crate::calendar::age_on(birth, on);
+    let (employment, education) = if age < 18 {
+        ("studente", if age < 11 { "nessuno" } else { "isced_0_2" })
+    } else if age >= 67 {
+        ("pensionato", *rng.pick(&["nessuno", "isced_0_2", "isced_0_2", "isced_3_4"]))
+    } else {
+        (
+            *rng.pick(&["disoccupato", "disoccupato_lungo_periodo", "occupato", "inattivo", "disoccupato"]),
+            *rng.pick(&["isced_0_2", "isced_3_4", "isced_0_2", "isced_5_8", "nessuno"]),
+        )
+    };
+    let since = if birthplace.starts_with('Z') {
+        days_after(birth, 18 * 365 + rng.range(0, 3000)).min(on)
+    } else {
+        birth
+    };
+    let since = since.max(birth);
+    Ok(PlannedMember {
+        input: MemberInput {
+            id: Some(Id::new().to_string()),
+            first_name: Some(first.to_string()),
+            last_name: Some(last.to_string()),
+            codice_fiscale: Some(code),
+            birth_date: Some(birth.to_string()),
+            sex: Some(sex.to_string()),
+            relationship: Some(rel.to_string()),
+            citizenship: Some(citizenship.to_string()),
+            residence_comune: Some("F205".into()),
+            resident_since: Some(since.min(on).to_string()),
+            invalidity_percent: Some(Scalar::Int(0)),
+            disability_certified: Some(false),
+            not_self_sufficient: Some(false),
+            employment: Some(employment.to_string()),
+            education: Some(education.to_string()),
+            guardian_id: None,
+        },
+        birth,
+    })
+}
 
 fn unique_code(
     last: &str,
@@ -738,7 +826,8 @@ fn project_input(rng: &mut Rng, h: &Household, interview: NaiveDate) -> ProjectI
             status: None,
         });
     }
-    let first_objective = if adults.iter().any(|m| m.not_self_sufficient) { OBJECTIVES[5] } else { OBJECTIVES[0] };
+    let first_objective =
+        if adults.iter().any(|m| m.not_self_sufficient) { OBJECTIVES[5] } else { OBJECTIVES[0] };
     let mut objectives = vec![Some(first_objective.to_string())];
     if !minors.is_empty() {
         objectives.push(Some(OBJECTIVES[1].into()));
@@ -753,7 +842,11 @@ fn project_input(rng: &mut Rng, h: &Household, interview: NaiveDate) -> ProjectI
     let mut support_inputs: Vec<SupportInput> = Vec::new();
     for (d, p) in supports {
         if !support_inputs.iter().any(|s| s.description.as_deref() == Some(d)) {
-            support_inputs.push(SupportInput { id: None, description: Some(d.into()), provider: Some(p.into()) });
+            support_inputs.push(SupportInput {
+                id: None,
+                description: Some(d.into()),
+                provider: Some(p.into()),
+            });
         }
     }
     // The first meeting within 120 days, then every 90 (as under the ADI).

@@ -13,19 +13,26 @@ fn a_document_is_saved_in_the_case_folder_and_listed() {
     let e = env();
     let h = create_family(&e.service);
     assert!(e.service.documents_list(h.id).unwrap().is_empty());
-    let doc = e.service.document_add(h.id, DocumentKind::Patto, "Patto per l'inclusione — Dell'Orto", PDF).unwrap();
+    let doc =
+        e.service.document_add(h.id, DocumentKind::Patto, "Patto per l'inclusione — Dell'Orto", PDF).unwrap();
     assert_eq!(doc.household_id, h.id);
     assert_eq!(doc.kind, DocumentKind::Patto);
-    assert!(doc.file_name.starts_with("patto-2026-11-20-") && doc.file_name.ends_with(".pdf"), "{}", doc.file_name);
+    assert!(
+        doc.file_name.starts_with("patto-2026-11-20-") && doc.file_name.ends_with(".pdf"),
+        "{}",
+        doc.file_name
+    );
 
     let path = e.service.document_path(doc.id).unwrap();
     assert_eq!(path, e.docs().join("2026-000001").join(&doc.file_name));
     assert_eq!(std::fs::read(&path).unwrap(), PDF);
     // No temporary file left beside it.
-    let names: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().map(|f| f.unwrap().file_name()).collect();
+    let names: Vec<_> =
+        std::fs::read_dir(path.parent().unwrap()).unwrap().map(|f| f.unwrap().file_name()).collect();
     assert_eq!(names.len(), 1);
 
-    let second = e.service.document_add(h.id, DocumentKind::Convocazione, "Convocazione del 01/12/2026", PDF).unwrap();
+    let second =
+        e.service.document_add(h.id, DocumentKind::Convocazione, "Convocazione del 01/12/2026", PDF).unwrap();
     let list = e.service.documents_list(h.id).unwrap();
     assert_eq!(list, [second.clone(), doc.clone()], "newest first");
     assert_ne!(second.file_name, doc.file_name);
@@ -35,15 +42,19 @@ fn a_document_is_saved_in_the_case_folder_and_listed() {
 fn bad_documents_are_refused_and_leave_no_file() {
     let e = env();
     let h = create_family(&e.service);
-    let err = e.service.document_add(h.id, DocumentKind::Patto, "Patto", b"<html>not a pdf</html>").unwrap_err();
+    let err =
+        e.service.document_add(h.id, DocumentKind::Patto, "Patto", b"<html>not a pdf</html>").unwrap_err();
     assert_eq!(err.code, Code::Invalid);
     let err = e.service.document_add(h.id, DocumentKind::Patto, "  ", PDF).unwrap_err();
     assert_eq!(err.field.as_deref(), Some("title"));
     let err = e.service.document_add(Id::new(), DocumentKind::Patto, "Patto", PDF).unwrap_err();
     assert_eq!(err.code, Code::NotFound);
-    assert!(!e.docs().exists() || std::fs::read_dir(e.docs()).unwrap().all(|d| {
-        std::fs::read_dir(d.unwrap().path()).unwrap().next().is_none()
-    }));
+    assert!(
+        !e.docs().exists()
+            || std::fs::read_dir(e.docs())
+                .unwrap()
+                .all(|d| { std::fs::read_dir(d.unwrap().path()).unwrap().next().is_none() })
+    );
     assert_eq!(e.service.document_path(Id::new()).unwrap_err().code, Code::NotFound);
 }
 

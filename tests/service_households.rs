@@ -268,7 +268,10 @@ fn cf_check_explains_and_warns() {
     assert_eq!(ok.code, "NGYTLN88S60Z251L");
     assert_eq!(ok.warnings, Vec::<String>::new());
     let decoded = ok.decoded.unwrap();
-    assert_eq!((decoded.birthplace.as_str(), decoded.birth_date.to_string().as_str()), ("Z251", "1988-11-20"));
+    assert_eq!(
+        (decoded.birthplace.as_str(), decoded.birth_date.to_string().as_str()),
+        ("Z251", "1988-11-20")
+    );
 
     let mismatch = e
         .service
@@ -283,7 +286,10 @@ fn cf_check_explains_and_warns() {
     assert!(mismatch.valid);
     assert_eq!(mismatch.warnings.len(), 3, "{:?}", mismatch.warnings);
 
-    let bad = e.service.cf_check(CfCheckInput { code: Some("NGYTLN88S60Z251X".into()), ..Default::default() }).unwrap();
+    let bad = e
+        .service
+        .cf_check(CfCheckInput { code: Some("NGYTLN88S60Z251X".into()), ..Default::default() })
+        .unwrap();
     assert!(!bad.valid);
     assert!(bad.reason.unwrap().contains('L'));
     assert!(bad.decoded.is_none());
@@ -304,7 +310,9 @@ fn reads_and_writes_of_personal_data_are_audited() {
         [("household_create", Some(h.id)), ("household_get", Some(h.id)), ("households_search", None)]
     );
     let op = e.service.operator().id;
-    assert!(entries[entries.len() - 3..].iter().all(|a| a.operator_id == op && a.at.starts_with("2026-11-20T")));
+    assert!(entries[entries.len() - 3..]
+        .iter()
+        .all(|a| a.operator_id == op && a.at.starts_with("2026-11-20T")));
     // A failed save leaves no trace of work that did not happen.
     let before = entries.len();
     let mut bad = family_input();

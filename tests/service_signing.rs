@@ -22,7 +22,8 @@ fn project(h: &Household) -> ProjectInput {
 }
 
 fn single(s: &Service, last: &str, first: &str, birth: &str) -> Household {
-    s.household_save(serde_json::from_value::<HouseholdInput>(single_json(last, first, birth, "M")).unwrap()).unwrap()
+    s.household_save(serde_json::from_value::<HouseholdInput>(single_json(last, first, birth, "M")).unwrap())
+        .unwrap()
 }
 
 #[test]
@@ -76,8 +77,9 @@ fn the_analysis_form_is_checked_against_the_household() {
     assert_eq!(field, "employability");
     assert!(msg.contains("Thị Lan Nguyễn"), "{msg}");
     let zoe = h.members[2].id.to_string();
-    let (_, field, msg) =
-        check(&|v| v["employability"].as_array_mut().unwrap().push(json!({"member_id": zoe, "profile": "occupabile"})));
+    let (_, field, msg) = check(&|v| {
+        v["employability"].as_array_mut().unwrap().push(json!({"member_id": zoe, "profile": "occupabile"}))
+    });
     assert_eq!(field, "employability[2].member_id");
     assert!(msg.contains("minorenne"), "{msg}");
     let (_, field, _) = check(&|v| v["outcome"] = json!(""));
@@ -102,7 +104,8 @@ fn a_project_is_signed_member_by_member_and_a_guardian_signs_for_a_minor() {
     assert_eq!(p.objectives.len(), 1, "blank objectives are dropped");
     assert_eq!(p.commitments.len(), 3);
     assert_eq!(p.meetings[0].duration_minutes, 45);
-    let signers: Vec<_> = p.required_signers.iter().map(|r| (r.member_id, r.signer_id, r.for_minor)).collect();
+    let signers: Vec<_> =
+        p.required_signers.iter().map(|r| (r.member_id, r.signer_id, r.for_minor)).collect();
     assert_eq!(signers, [(niccolo, niccolo, false), (thi_lan, thi_lan, false), (zoe, thi_lan, true)]);
     assert_eq!(p.required_signers[2].signer_name, "Thị Lan Nguyễn");
 
@@ -139,7 +142,11 @@ fn a_project_is_signed_member_by_member_and_a_guardian_signs_for_a_minor() {
     assert_eq!(later.project_save(ProjectInput::from(&p)).unwrap_err().code, Code::Conflict);
     let mut form = AnalysisInput::from(&later.analysis_get(h.id).unwrap().unwrap());
     form.outcome_reason = Some("ripensamento".into());
-    assert_eq!(later.analysis_save(form).unwrap_err().code, Code::Conflict, "a signed project freezes its analysis");
+    assert_eq!(
+        later.analysis_save(form).unwrap_err().code,
+        Code::Conflict,
+        "a signed project freezes its analysis"
+    );
 
     for bad in [ProjectStatus::Bozza, ProjectStatus::Concluso, ProjectStatus::DaFirmare] {
         assert_eq!(later.project_set_status(p.id, bad).unwrap_err().code, Code::Conflict, "{bad}");
@@ -270,8 +277,12 @@ fn the_agreement_data_has_everything_the_printed_patto_needs() {
     assert_eq!(data.operator, "Anna Verdi");
     assert_eq!(data.comune, "F205");
     assert!(data.office.address.contains("largo Treves"));
-    let minors: Vec<_> = data.members.iter().map(|m| (m.first_name.as_str(), m.minor, m.guardian_id)).collect();
-    assert_eq!(minors, [("Niccolò", false, None), ("Thị Lan", false, None), ("Zoë", true, Some(h.members[1].id))]);
+    let minors: Vec<_> =
+        data.members.iter().map(|m| (m.first_name.as_str(), m.minor, m.guardian_id)).collect();
+    assert_eq!(
+        minors,
+        [("Niccolò", false, None), ("Thị Lan", false, None), ("Zoë", true, Some(h.members[1].id))]
+    );
     assert_eq!(data.commitments[2].member_name, "Zoë Dell'Orto");
     assert_eq!(data.commitments[0].due_date, d("2027-03-31"));
     assert_eq!(data.supports[0].provider.as_deref(), Some("Servizio sociale"));

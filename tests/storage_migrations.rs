@@ -91,7 +91,8 @@ fn a_file_that_is_not_a_sportello_database_is_refused_untouched() {
     assert_eq!(std::fs::read(&other).unwrap(), before);
 
     let text = dir.path().join("notes.txt");
-    std::fs::write(&text, "questo non è un database, solo testo che occupa più di cento byte. ".repeat(10)).unwrap();
+    std::fs::write(&text, "questo non è un database, solo testo che occupa più di cento byte. ".repeat(10))
+        .unwrap();
     let err = Storage::open(&text, None).err().expect("must be refused");
     assert_eq!(err.code, Code::Storage);
 }

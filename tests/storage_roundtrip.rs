@@ -14,7 +14,12 @@ fn a_household_round_trips_through_sqlite() {
     let path = dir.path().join("db.sqlite");
     let draft = family_input().validate(today()).unwrap();
     let id = Id::new();
-    let op = Operator { id: Id::new(), username: "averdi".into(), name: "Anna Verdi".into(), role: Role::Operatore };
+    let op = Operator {
+        id: Id::new(),
+        username: "averdi".into(),
+        name: "Anna Verdi".into(),
+        role: Role::Operatore,
+    };
     {
         let store = Storage::open(&path, None).unwrap();
         store
@@ -31,7 +36,10 @@ fn a_household_round_trips_through_sqlite() {
     let h = store.transaction(|tx| tx.household_get(id)).unwrap().expect("household stored");
     assert_eq!(h.case_number, "2026/000001");
     assert_eq!((h.created_by.as_str(), h.updated_by.as_str()), ("Anna Verdi", "Anna Verdi"));
-    assert_eq!((h.created_at.as_str(), h.updated_at.as_str()), ("2026-11-20T09:00:00.000Z", "2026-11-20T09:00:00.000Z"));
+    assert_eq!(
+        (h.created_at.as_str(), h.updated_at.as_str()),
+        ("2026-11-20T09:00:00.000Z", "2026-11-20T09:00:00.000Z")
+    );
     assert_eq!(h.address, draft.address);
     assert_eq!(h.comune, "F205");
     assert_eq!(h.phone.as_deref(), Some("+39 333 123 4567"));
@@ -68,7 +76,9 @@ fn money_is_stored_as_exact_text() {
     drop(store);
     let conn = rusqlite::Connection::open(&path).unwrap();
     let (ty, text): (String, String) = conn
-        .query_row("SELECT typeof(isee_value), isee_value FROM households", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT typeof(isee_value), isee_value FROM households", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .unwrap();
     assert_eq!((ty.as_str(), text.as_str()), ("text", "20668.26"));
 }

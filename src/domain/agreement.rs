@@ -115,7 +115,10 @@ impl AgreementData {
             supports: project
                 .supports
                 .iter()
-                .map(|s| AgreementSupport { description: s.description.clone(), provider: s.provider.clone() })
+                .map(|s| AgreementSupport {
+                    description: s.description.clone(),
+                    provider: s.provider.clone(),
+                })
                 .collect(),
             signing_deadline: project.signing_deadline,
             required_signers: project.required_signers.clone(),

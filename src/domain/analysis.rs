@@ -178,7 +178,8 @@ impl AnalysisInput {
         if household_id != household.id {
             return Err(Error::invalid("household_id", "L'analisi non appartiene a questo nucleo"));
         }
-        let interview_date = form::required_date("interview_date", &self.interview_date, "la data del colloquio")?;
+        let interview_date =
+            form::required_date("interview_date", &self.interview_date, "la data del colloquio")?;
         if interview_date > today {
             return Err(Error::invalid("interview_date", "La data del colloquio non può essere nel futuro"));
         }
@@ -203,7 +204,10 @@ impl AnalysisInput {
         for (i, d) in self.domains.iter().enumerate() {
             let area: LifeArea = form::required_choice(&format!("domains[{i}].domain"), &d.domain, "l'area")?;
             if given.iter().any(|(a, _)| *a == area) {
-                return Err(Error::invalid(format!("domains[{i}].domain"), format!("Area «{}» ripetuta", area.label())));
+                return Err(Error::invalid(
+                    format!("domains[{i}].domain"),
+                    format!("Area «{}» ripetuta", area.label()),
+                ));
             }
             given.push((area, d));
         }
@@ -239,7 +243,10 @@ impl AnalysisInput {
                 ));
             }
             if !seen.insert(member_id) {
-                return Err(Error::invalid(f("member_id"), format!("Profilo di {} ripetuto", member.full_name())));
+                return Err(Error::invalid(
+                    f("member_id"),
+                    format!("Profilo di {} ripetuto", member.full_name()),
+                ));
             }
             employability.push(Employability {
                 member_id,
@@ -247,7 +254,9 @@ impl AnalysisInput {
                 notes: form::optional_text(&f("notes"), &e.notes)?,
             });
         }
-        if let Some(missing) = household.members.iter().find(|m| m.is_adult_on(interview_date) && !seen.contains(&m.id)) {
+        if let Some(missing) =
+            household.members.iter().find(|m| m.is_adult_on(interview_date) && !seen.contains(&m.id))
+        {
             return Err(Error::invalid(
                 "employability",
                 format!("Indicare il profilo di occupabilità di {}", missing.full_name()),
@@ -257,7 +266,17 @@ impl AnalysisInput {
         employability.sort_by_key(|e| household.members.iter().position(|m| m.id == e.member_id));
 
         let outcome = form::required_choice("outcome", &self.outcome, "l'esito dell'analisi")?;
-        let outcome_reason = form::required_text("outcome_reason", &self.outcome_reason, "la motivazione dell'esito")?;
-        Ok(AnalysisDraft { id, household_id, interview_date, participants, domains, employability, outcome, outcome_reason })
+        let outcome_reason =
+            form::required_text("outcome_reason", &self.outcome_reason, "la motivazione dell'esito")?;
+        Ok(AnalysisDraft {
+            id,
+            household_id,
+            interview_date,
+            participants,
+            domains,
+            employability,
+            outcome,
+            outcome_reason,
+        })
     }
 }

@@ -151,7 +151,10 @@ pub fn time_of_day(field: &str, v: &Option<String>, what: &str) -> Result<String
         && s[..2].parse::<u32>().is_ok_and(|h| h < 24 && s[..2].bytes().all(|b| b.is_ascii_digit()))
         && s[3..].parse::<u32>().is_ok_and(|m| m < 60 && s[3..].bytes().all(|b| b.is_ascii_digit()));
     if !ok {
-        return Err(Error::invalid(field, format!("ora non valida: «{s}» (formato atteso HH:MM, ad esempio 09:30)")));
+        return Err(Error::invalid(
+            field,
+            format!("ora non valida: «{s}» (formato atteso HH:MM, ad esempio 09:30)"),
+        ));
     }
     Ok(s)
 }

@@ -291,12 +291,20 @@ fn earliest_birth() -> NaiveDate {
 /// countries (`Z…`) are not comuni of residence.
 pub fn belfiore(field: &str, v: &Option<String>, required: bool) -> Result<Option<String>, Error> {
     let Some(s) = form::clean(v).map(|s| s.to_uppercase()) else {
-        return if required { Err(Error::invalid(field, "Indicare il comune (codice catastale, ad esempio F205)")) } else { Ok(None) };
+        return if required {
+            Err(Error::invalid(field, "Indicare il comune (codice catastale, ad esempio F205)"))
+        } else {
+            Ok(None)
+        };
     };
     let b = s.as_bytes();
-    let ok = b.len() == 4 && b[0].is_ascii_uppercase() && b[0] != b'Z' && b[1..].iter().all(u8::is_ascii_digit);
+    let ok =
+        b.len() == 4 && b[0].is_ascii_uppercase() && b[0] != b'Z' && b[1..].iter().all(u8::is_ascii_digit);
     if !ok {
-        return Err(Error::invalid(field, format!("comune non valido: «{s}» (atteso il codice catastale, ad esempio F205)")));
+        return Err(Error::invalid(
+            field,
+            format!("comune non valido: «{s}» (atteso il codice catastale, ad esempio F205)"),
+        ));
     }
     Ok(Some(s))
 }
@@ -346,7 +354,8 @@ fn email(field: &str, v: &Option<String>) -> Result<Option<String>, Error> {
 
 fn phone(field: &str, v: &Option<String>) -> Result<Option<String>, Error> {
     let Some(s) = form::optional_line(field, v)? else { return Ok(None) };
-    let ok = s.chars().all(|c| c.is_ascii_digit() || " +./-()".contains(c)) && s.chars().any(|c| c.is_ascii_digit());
+    let ok = s.chars().all(|c| c.is_ascii_digit() || " +./-()".contains(c))
+        && s.chars().any(|c| c.is_ascii_digit());
     if !ok {
         return Err(Error::invalid(field, format!("numero di telefono non valido: «{s}»")));
     }
@@ -378,7 +387,10 @@ impl IseeInput {
         }
         let expires_on = form::required_date("isee.expires_on", &self.expires_on, "la data di scadenza")?;
         if expires_on < issued_on {
-            return Err(Error::invalid("isee.expires_on", "La scadenza non può precedere la data di rilascio"));
+            return Err(Error::invalid(
+                "isee.expires_on",
+                "La scadenza non può precedere la data di rilascio",
+            ));
         }
         Ok(Some(Isee { protocol, kind, value, issued_on, expires_on }))
     }
@@ -402,26 +414,38 @@ impl MemberInput {
             return Err(Error::invalid(f("birth_date"), "La data di nascita non può essere nel futuro"));
         }
         if birth_date < earliest_birth() {
-            return Err(Error::invalid(f("birth_date"), "Data di nascita non plausibile: controllare l'anno"));
+            return Err(Error::invalid(
+                f("birth_date"),
+                "Data di nascita non plausibile: controllare l'anno",
+            ));
         }
         let sex = form::required_choice(&f("sex"), &self.sex, "il sesso")?;
-        let relationship = form::required_choice(&f("relationship"), &self.relationship, "la relazione con il richiedente")?;
+        let relationship =
+            form::required_choice(&f("relationship"), &self.relationship, "la relazione con il richiedente")?;
         let citizenship = form::required_choice(&f("citizenship"), &self.citizenship, "la cittadinanza")?;
         let residence_comune = belfiore(&f("residence_comune"), &self.residence_comune, false)?;
         let resident_since = form::optional_date(&f("resident_since"), &self.resident_since)?;
         if let Some(since) = resident_since {
             if since > today {
-                return Err(Error::invalid(f("resident_since"), "La data di inizio residenza non può essere nel futuro"));
+                return Err(Error::invalid(
+                    f("resident_since"),
+                    "La data di inizio residenza non può essere nel futuro",
+                ));
             }
             if since < birth_date {
-                return Err(Error::invalid(f("resident_since"), "La residenza non può iniziare prima della nascita"));
+                return Err(Error::invalid(
+                    f("resident_since"),
+                    "La residenza non può iniziare prima della nascita",
+                ));
             }
             if residence_comune.is_none() {
                 return Err(Error::invalid(f("residence_comune"), "Indicare il comune di residenza"));
             }
         }
-        let invalidity_percent = form::integer(&f("invalidity_percent"), &self.invalidity_percent, 0, 100, 0)? as u8;
-        let employment = form::required_choice(&f("employment"), &self.employment, "la condizione occupazionale")?;
+        let invalidity_percent =
+            form::integer(&f("invalidity_percent"), &self.invalidity_percent, 0, 100, 0)? as u8;
+        let employment =
+            form::required_choice(&f("employment"), &self.employment, "la condizione occupazionale")?;
         let education = form::required_choice(&f("education"), &self.education, "il titolo di studio")?;
         let guardian_id = form::optional_id(&f("guardian_id"), &self.guardian_id)?;
         let member = Member {
@@ -509,10 +533,16 @@ impl HouseholdInput {
             let Some(g) = m.guardian_id else { continue };
             let field = format!("members[{i}].guardian_id");
             if m.is_adult_on(today) {
-                return Err(Error::invalid(field, "Il genitore o tutore che firma si indica solo per i minori"));
+                return Err(Error::invalid(
+                    field,
+                    "Il genitore o tutore che firma si indica solo per i minori",
+                ));
             }
             let Some(guardian) = members.iter().find(|o| o.id == g) else {
-                return Err(Error::invalid(field, "Il genitore o tutore deve essere un componente del nucleo"));
+                return Err(Error::invalid(
+                    field,
+                    "Il genitore o tutore deve essere un componente del nucleo",
+                ));
             };
             if guardian.id == m.id {
                 return Err(Error::invalid(field, "Un minore non può firmare per sé stesso"));

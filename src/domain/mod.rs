@@ -27,7 +27,9 @@ pub mod project;
 pub mod session;
 
 pub use agreement::{AgreementCommitment, AgreementData, AgreementMember, AgreementSupport};
-pub use analysis::{Analysis, AnalysisInput, AreaAssessment, Employability, LifeArea, Need, Outcome, Profile};
+pub use analysis::{
+    Analysis, AnalysisInput, AreaAssessment, Employability, LifeArea, Need, Outcome, Profile,
+};
 pub use board::{BoardRow, BoardState};
 pub use document::{Document, DocumentKind};
 pub use household::{

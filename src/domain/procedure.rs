@@ -55,11 +55,11 @@ fn convert(list: Vec<RawWindow>, what: &str) -> Result<Vec<Window>, Error> {
     let mut out = Vec::new();
     for (i, r) in list.into_iter().enumerate() {
         let field = format!("{what}[{i}]");
-        let from = dates::parse_iso(&field, &r.dal).map_err(|e| bad(format!("{field}.dal: {}", e.message)))?;
-        let to = r
-            .al
-            .map(|a| dates::parse_iso(&field, &a).map_err(|e| bad(format!("{field}.al: {}", e.message))))
-            .transpose()?;
+        let from =
+            dates::parse_iso(&field, &r.dal).map_err(|e| bad(format!("{field}.dal: {}", e.message)))?;
+        let to =
+            r.al.map(|a| dates::parse_iso(&field, &a).map_err(|e| bad(format!("{field}.al: {}", e.message))))
+                .transpose()?;
         if to.is_some_and(|t| t < from) {
             return Err(bad(format!("{field}: «al» precede «dal»")));
         }

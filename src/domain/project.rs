@@ -109,14 +109,28 @@ pub struct Signature {
 /// for themselves, bound by a commitment or not; a minor bound by a commitment
 /// has it signed by their guardian (else the richiedente). Adult or minor is
 /// decided on the date of the analysis, as on the printed agreement.
-pub fn required_signers(household: &Household, commitments: &[Commitment], analysis_date: NaiveDate) -> Vec<RequiredSigner> {
+pub fn required_signers(
+    household: &Household,
+    commitments: &[Commitment],
+    analysis_date: NaiveDate,
+) -> Vec<RequiredSigner> {
     let mut out = Vec::new();
     for m in &household.members {
         if m.is_adult_on(analysis_date) {
-            out.push(RequiredSigner { member_id: m.id, signer_id: m.id, signer_name: m.full_name(), for_minor: false });
+            out.push(RequiredSigner {
+                member_id: m.id,
+                signer_id: m.id,
+                signer_name: m.full_name(),
+                for_minor: false,
+            });
         } else if commitments.iter().any(|c| c.member_id == m.id) {
             if let Some(g) = household.guardian_of(m) {
-                out.push(RequiredSigner { member_id: m.id, signer_id: g.id, signer_name: g.full_name(), for_minor: true });
+                out.push(RequiredSigner {
+                    member_id: m.id,
+                    signer_id: g.id,
+                    signer_name: g.full_name(),
+                    for_minor: true,
+                });
             }
         }
     }
@@ -124,7 +138,11 @@ pub fn required_signers(household: &Household, commitments: &[Commitment], analy
 }
 
 /// Names of the required signatures still missing ("Thị Lan Nguyễn per Zoë Dell'Orto").
-pub fn missing_signatures(household: &Household, required: &[RequiredSigner], signatures: &[Signature]) -> Vec<String> {
+pub fn missing_signatures(
+    household: &Household,
+    required: &[RequiredSigner],
+    signatures: &[Signature],
+) -> Vec<String> {
     required
         .iter()
         .filter(|r| !signatures.iter().any(|s| s.member_id == r.member_id))
@@ -143,7 +161,10 @@ pub fn missing_signatures(household: &Household, required: &[RequiredSigner], si
 /// reached only by the last signature.
 pub fn check_transition(from: ProjectStatus, to: ProjectStatus) -> Result<(), Error> {
     use ProjectStatus::*;
-    let ok = matches!((from, to), (Bozza, DaFirmare) | (DaFirmare, Bozza) | (Sottoscritto, InCorso) | (InCorso, Concluso));
+    let ok = matches!(
+        (from, to),
+        (Bozza, DaFirmare) | (DaFirmare, Bozza) | (Sottoscritto, InCorso) | (InCorso, Concluso)
+    );
     if ok {
         return Ok(());
     }
@@ -310,14 +331,24 @@ impl ProjectInput {
             }
             let due_date = form::required_date(&f("due_date"), &c.due_date, "la scadenza dell'impegno")?;
             if due_date < analysis_date {
-                return Err(Error::invalid(f("due_date"), "La scadenza dell'impegno precede l'analisi preliminare"));
+                return Err(Error::invalid(
+                    f("due_date"),
+                    "La scadenza dell'impegno precede l'analisi preliminare",
+                ));
             }
             let status = match form::clean(&c.status) {
                 None => CommitmentStatus::DaAvviare,
                 Some(_) => form::required_choice(&f("status"), &c.status, "lo stato dell'impegno")?,
             };
             let id = form::optional_id(&f("id"), &c.id)?.unwrap_or_else(Id::new);
-            commitments.push(Commitment { id, action, member_id, other_member_ids: others, due_date, status });
+            commitments.push(Commitment {
+                id,
+                action,
+                member_id,
+                other_member_ids: others,
+                due_date,
+                status,
+            });
         }
 
         let mut supports = Vec::new();
@@ -334,7 +365,8 @@ impl ProjectInput {
             let f = |n: &str| format!("meetings[{i}].{n}");
             let date = form::required_date(&f("date"), &m.date, "la data dell'incontro")?;
             let time = form::time_of_day(&f("time"), &m.time, "l'ora dell'incontro")?;
-            let duration = form::integer(&f("duration_minutes"), &m.duration_minutes, 5, MEETING_MAX_MINUTES, 60)?;
+            let duration =
+                form::integer(&f("duration_minutes"), &m.duration_minutes, 5, MEETING_MAX_MINUTES, 60)?;
             let id = form::optional_id(&f("id"), &m.id)?.unwrap_or_else(Id::new);
             meetings.push(Meeting {
                 id,
@@ -349,7 +381,11 @@ impl ProjectInput {
         meetings.sort_by(|a, b| (a.date, &a.time).cmp(&(b.date, &b.time)));
 
         let mut seen = std::collections::HashSet::new();
-        let ids = commitments.iter().map(|c| c.id).chain(supports.iter().map(|s| s.id)).chain(meetings.iter().map(|m| m.id));
+        let ids = commitments
+            .iter()
+            .map(|c| c.id)
+            .chain(supports.iter().map(|s| s.id))
+            .chain(meetings.iter().map(|m| m.id));
         for item in ids {
             if !seen.insert(item) {
                 return Err(Error::invalid("id", "Voce ripetuta nel modulo"));

@@ -12,7 +12,13 @@ impl Service {
     /// Saves a printed document for a household: the file is written whole (a
     /// temporary file, then a rename) before the record is committed; if the
     /// record cannot be written the file is removed again.
-    pub fn document_add(&self, household_id: Id, kind: DocumentKind, title: &str, bytes: &[u8]) -> Result<Document, Error> {
+    pub fn document_add(
+        &self,
+        household_id: Id,
+        kind: DocumentKind,
+        title: &str,
+        bytes: &[u8],
+    ) -> Result<Document, Error> {
         let title = form::required_line("title", &Some(title.to_string()), "il titolo del documento")?;
         if !bytes.starts_with(b"%PDF-") {
             return Err(Error::invalid("bytes", "Il documento non è un PDF"));
@@ -23,12 +29,20 @@ impl Service {
             let household = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
             let folder = self.case_folder(&household.case_number)?;
             let day = &stamp.at[..10];
-            let suffix: String = id.to_string().chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
+            let suffix: String =
+                id.to_string().chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
             let file_name = format!("{}-{day}-{suffix}.pdf", kind.as_str());
             let path = folder.join(&file_name);
             write_atomic(&path, bytes)?;
             written = Some(path);
-            let doc = Document { id, household_id, kind, title: title.clone(), created_at: stamp.at.clone(), file_name };
+            let doc = Document {
+                id,
+                household_id,
+                kind,
+                title: title.clone(),
+                created_at: stamp.at.clone(),
+                file_name,
+            };
             tx.document_insert(&doc, bytes.len(), stamp)?;
             Ok(doc)
         });
@@ -57,7 +71,10 @@ impl Service {
             if !path.is_file() {
                 return Err(Error::new(
                     Code::Io,
-                    format!("Il file del documento non si trova più nella cartella del caso: {}", path.display()),
+                    format!(
+                        "Il file del documento non si trova più nella cartella del caso: {}",
+                        path.display()
+                    ),
                 ));
             }
             Ok(path)

@@ -54,7 +54,9 @@ impl Service {
     }
 
     pub fn household_get(&self, id: Id) -> Result<Household, Error> {
-        self.run(Action::HouseholdGet, Some(id), |tx, _| tx.household_get(id)?.ok_or_else(|| not_found("Nucleo")))
+        self.run(Action::HouseholdGet, Some(id), |tx, _| {
+            tx.household_get(id)?.ok_or_else(|| not_found("Nucleo"))
+        })
     }
 
     /// Creates (no id: a new case number) or updates a household.
@@ -125,7 +127,13 @@ impl Service {
         self.run(Action::CfCheck, None, |_, _| Ok(()))?;
         let typed = form::clean(&input.code).unwrap_or_default();
         match crate::cf::parse(&typed, self.today()) {
-            Err(e) => Ok(CfCheck { valid: false, code: e.code, reason: Some(e.messaggio), decoded: None, warnings: Vec::new() }),
+            Err(e) => Ok(CfCheck {
+                valid: false,
+                code: e.code,
+                reason: Some(e.messaggio),
+                decoded: None,
+                warnings: Vec::new(),
+            }),
             Ok(cf) => {
                 let sex = match cf.sex {
                     crate::cf::Sex::M => Sex::M,
@@ -133,7 +141,8 @@ impl Service {
                 };
                 // Only what was typed correctly is compared: a half-typed date
                 // is the form's business, not a mismatch.
-                let birth = form::clean(&input.birth_date).and_then(|s| crate::dates::parse_iso("birth_date", &s).ok());
+                let birth = form::clean(&input.birth_date)
+                    .and_then(|s| crate::dates::parse_iso("birth_date", &s).ok());
                 let given_sex = form::clean(&input.sex).and_then(|s| Sex::parse(&s)).map(|s| match s {
                     Sex::M => crate::cf::Sex::M,
                     Sex::F => crate::cf::Sex::F,

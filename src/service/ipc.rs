@@ -151,7 +151,11 @@ impl Service {
             "deadlines_board" => output(self.deadlines_board()?),
             "documents_list" => {
                 let i: ByHousehold = input(input_value)?;
-                output(self.documents_list(form::required_id("household_id", &i.household_id, "il nucleo")?)?)
+                output(self.documents_list(form::required_id(
+                    "household_id",
+                    &i.household_id,
+                    "il nucleo",
+                )?)?)
             }
             other => Err(Error::new(Code::Invalid, format!("Comando sconosciuto: «{other}»"))),
         }

@@ -106,7 +106,11 @@ impl Action {
 impl Service {
     /// Opens the database (creating and migrating it if needed) for `operator`,
     /// with the computer's date as today.
-    pub fn open(db_path: impl AsRef<Path>, documents_dir: impl AsRef<Path>, operator: &str) -> Result<Service, Error> {
+    pub fn open(
+        db_path: impl AsRef<Path>,
+        documents_dir: impl AsRef<Path>,
+        operator: &str,
+    ) -> Result<Service, Error> {
         Service::open_with(OpenOptions {
             database: db_path.as_ref().to_path_buf(),
             documents_dir: documents_dir.as_ref().to_path_buf(),
@@ -148,7 +152,8 @@ impl Service {
                 return Ok(op);
             }
             let role = if tx.operators_count()? == 0 { Role::Amministratore } else { Role::Operatore };
-            let op = Operator { id: Id::new(), username: username.to_string(), name: username.to_string(), role };
+            let op =
+                Operator { id: Id::new(), username: username.to_string(), name: username.to_string(), role };
             tx.operator_insert(&op, &now)?;
             let stamp = Stamp { at: now.clone(), by: op.id };
             tx.audit_append(&stamp, Action::OperatorRegistered.as_str(), Some(op.id), Some(role.as_str()))?;
@@ -287,21 +292,20 @@ impl Service {
     /// Registers an operator or changes their name and role (administrators
     /// only). Issue 5 adds passwords and deactivation on top.
     pub fn operator_save(&self, username: &str, name: &str, role: Role) -> Result<Operator, Error> {
-        let username = crate::domain::form::required_line("username", &Some(username.to_string()), "il nome utente")?;
+        let username =
+            crate::domain::form::required_line("username", &Some(username.to_string()), "il nome utente")?;
         let name = crate::domain::form::name("name", &Some(name.to_string()), "il nome dell'operatore")?;
-        self.run(Action::OperatorSave, None, |tx, stamp| {
-            match tx.operator_by_username(&username)? {
-                Some(mut op) => {
-                    op.name = name.clone();
-                    op.role = role;
-                    tx.operator_update(&op)?;
-                    Ok(op)
-                }
-                None => {
-                    let op = Operator { id: Id::new(), username: username.clone(), name: name.clone(), role };
-                    tx.operator_insert(&op, &stamp.at)?;
-                    Ok(op)
-                }
+        self.run(Action::OperatorSave, None, |tx, stamp| match tx.operator_by_username(&username)? {
+            Some(mut op) => {
+                op.name = name.clone();
+                op.role = role;
+                tx.operator_update(&op)?;
+                Ok(op)
+            }
+            None => {
+                let op = Operator { id: Id::new(), username: username.clone(), name: name.clone(), role };
+                tx.operator_insert(&op, &stamp.at)?;
+                Ok(op)
             }
         })
     }
@@ -310,8 +314,6 @@ impl Service {
 fn office(tx: &Tx<'_>) -> Result<Office, Error> {
     tx.office_get()?.ok_or_else(|| Error::new(Code::Storage, "Dati dell'ufficio mancanti nel database"))
 }
-
-
 
 /// UTC, to the millisecond: `2026-11-21T09:30:00.123Z`. With a fixed today the
 /// date is that day and the time the real one, so records stay in order.
@@ -332,7 +334,9 @@ fn later_than(now: &str, previous: &str) -> String {
         return now.to_string();
     }
     match chrono::DateTime::parse_from_rfc3339(previous) {
-        Ok(t) => (t.with_timezone(&Utc) + chrono::Duration::milliseconds(1)).format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        Ok(t) => (t.with_timezone(&Utc) + chrono::Duration::milliseconds(1))
+            .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+            .to_string(),
         Err(_) => now.to_string(),
     }
 }

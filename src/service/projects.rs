@@ -102,7 +102,12 @@ impl Service {
     /// Records that `member_id`'s signature (their own, or for a minor the
     /// guardian's) is on the paper agreement, dated `signed_on`. Recording it
     /// again corrects the date. The last one makes the project "sottoscritto".
-    pub fn signature_record(&self, project_id: Id, member_id: Id, signed_on: NaiveDate) -> Result<Project, Error> {
+    pub fn signature_record(
+        &self,
+        project_id: Id,
+        member_id: Id,
+        signed_on: NaiveDate,
+    ) -> Result<Project, Error> {
         let today = self.today();
         self.run(Action::SignatureRecord, Some(project_id), |tx, stamp| {
             let p = load_project(tx, project_id)?;
@@ -116,7 +121,10 @@ impl Service {
                 ));
             }
             let Some(required) = p.required_signers.iter().find(|r| r.member_id == member_id) else {
-                return Err(Error::invalid("member_id", "Per questo componente non è prevista una firma del progetto"));
+                return Err(Error::invalid(
+                    "member_id",
+                    "Per questo componente non è prevista una firma del progetto",
+                ));
             };
             let analysis = tx.analysis_get(p.analysis_id)?.ok_or_else(|| not_found("Analisi preliminare"))?;
             if signed_on > today {
@@ -128,7 +136,8 @@ impl Service {
             let sig = Signature { member_id, signer_id: required.signer_id, signed_on };
             tx.signature_put(project_id, &sig, stamp)?;
             let p = load_project(tx, project_id)?;
-            let complete = p.required_signers.iter().all(|r| p.signatures.iter().any(|s| s.member_id == r.member_id));
+            let complete =
+                p.required_signers.iter().all(|r| p.signatures.iter().any(|s| s.member_id == r.member_id));
             if complete {
                 let last = p.signatures.iter().map(|s| s.signed_on).max();
                 tx.project_set_status(project_id, ProjectStatus::Sottoscritto, last, stamp)?;
@@ -184,7 +193,13 @@ impl Service {
             let p = load_project(tx, project_id)?;
             let household = tx.household_get(p.household_id)?.ok_or_else(|| not_found("Nucleo"))?;
             let analysis = tx.analysis_get(p.analysis_id)?.ok_or_else(|| not_found("Analisi preliminare"))?;
-            Ok(AgreementData::build(&office(tx)?, &household, &p, analysis.interview_date, &analysis.operator))
+            Ok(AgreementData::build(
+                &office(tx)?,
+                &household,
+                &p,
+                analysis.interview_date,
+                &analysis.operator,
+            ))
         })
     }
 }

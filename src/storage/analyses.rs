@@ -53,9 +53,12 @@ impl Tx<'_> {
 
         let mut stmt = self
             .tx
-            .prepare_cached("SELECT member_id FROM analysis_participants WHERE analysis_id = ?1 ORDER BY position")
+            .prepare_cached(
+                "SELECT member_id FROM analysis_participants WHERE analysis_id = ?1 ORDER BY position",
+            )
             .map_err(db_err)?;
-        a.participants = stmt.query_map([id], |r| r.get(0)).map_err(db_err)?.collect::<Result<_, _>>().map_err(db_err)?;
+        a.participants =
+            stmt.query_map([id], |r| r.get(0)).map_err(db_err)?.collect::<Result<_, _>>().map_err(db_err)?;
 
         let mut stmt = self
             .tx
@@ -65,7 +68,12 @@ impl Tx<'_> {
             .map_err(db_err)?;
         a.domains = stmt
             .query_map([id], |r| {
-                Ok(AreaAssessment { domain: word(r, 0)?, need: word(r, 1)?, resources: r.get(2)?, notes: r.get(3)? })
+                Ok(AreaAssessment {
+                    domain: word(r, 0)?,
+                    need: word(r, 1)?,
+                    resources: r.get(2)?,
+                    notes: r.get(3)?,
+                })
             })
             .map_err(db_err)?
             .collect::<Result<_, _>>()
@@ -78,7 +86,9 @@ impl Tx<'_> {
             )
             .map_err(db_err)?;
         a.employability = stmt
-            .query_map([id], |r| Ok(Employability { member_id: r.get(0)?, profile: word(r, 1)?, notes: r.get(2)? }))
+            .query_map([id], |r| {
+                Ok(Employability { member_id: r.get(0)?, profile: word(r, 1)?, notes: r.get(2)? })
+            })
             .map_err(db_err)?
             .collect::<Result<_, _>>()
             .map_err(db_err)?;
@@ -112,7 +122,9 @@ impl Tx<'_> {
                 )
                 .map_err(db_err)?;
             for table in ["analysis_participants", "analysis_areas", "analysis_employability"] {
-                self.tx.execute(&format!("DELETE FROM {table} WHERE analysis_id = ?1"), [id]).map_err(db_err)?;
+                self.tx
+                    .execute(&format!("DELETE FROM {table} WHERE analysis_id = ?1"), [id])
+                    .map_err(db_err)?;
             }
         } else {
             self.tx

@@ -8,7 +8,8 @@ use crate::domain::household::HouseholdDraft;
 use crate::domain::{CaseNumber, Household, HouseholdSummary, Id, Isee, Member, StrEnum};
 use crate::error::Error;
 
-const MEMBER_COLS: &str = "id, first_name, last_name, codice_fiscale, birth_date, sex, relationship, citizenship,
+const MEMBER_COLS: &str =
+    "id, first_name, last_name, codice_fiscale, birth_date, sex, relationship, citizenship,
     residence_comune, resident_since, invalidity_percent, disability_certified, not_self_sufficient,
     employment, education, guardian_id";
 
@@ -56,7 +57,8 @@ impl SearchQuery {
         let digits_and_slash = !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '/');
         let (case_digits, case_seq) = if digits_and_slash {
             let digits: String = t.chars().filter(char::is_ascii_digit).collect();
-            let seq = if t.contains('/') { None } else { digits.parse::<i64>().ok().filter(|_| digits.len() <= 7) };
+            let seq =
+                if t.contains('/') { None } else { digits.parse::<i64>().ok().filter(|_| digits.len() <= 7) };
             let year_prefix = (t.contains('/') || digits.len() >= 4).then_some(digits);
             (year_prefix, seq)
         } else {
@@ -114,7 +116,9 @@ impl Tx<'_> {
         let Some(mut h) = head else { return Ok(None) };
         let mut stmt = self
             .tx
-            .prepare_cached(&format!("SELECT {MEMBER_COLS} FROM members WHERE household_id = ?1 ORDER BY position"))
+            .prepare_cached(&format!(
+                "SELECT {MEMBER_COLS} FROM members WHERE household_id = ?1 ORDER BY position"
+            ))
             .map_err(db_err)?;
         h.members = stmt
             .query_map([id], member_from_row)
@@ -124,7 +128,13 @@ impl Tx<'_> {
         Ok(Some(h))
     }
 
-    pub fn household_insert(&self, id: Id, case: CaseNumber, d: &HouseholdDraft, stamp: &Stamp) -> Result<(), Error> {
+    pub fn household_insert(
+        &self,
+        id: Id,
+        case: CaseNumber,
+        d: &HouseholdDraft,
+        stamp: &Stamp,
+    ) -> Result<(), Error> {
         let isee = d.isee.as_ref();
         self.tx
             .execute(
@@ -162,7 +172,12 @@ impl Tx<'_> {
     /// Writes the changes of `d` over `old`: rows that did not change keep their
     /// timestamps, members no longer listed are removed (the caller has checked
     /// that nothing refers to them).
-    pub fn household_update(&self, old: &Household, d: &HouseholdDraft, stamp: &Stamp) -> Result<bool, Error> {
+    pub fn household_update(
+        &self,
+        old: &Household,
+        d: &HouseholdDraft,
+        stamp: &Stamp,
+    ) -> Result<bool, Error> {
         let mut changed = false;
         let head_changed = old.address != d.address
             || old.comune != d.comune
@@ -303,7 +318,11 @@ impl Tx<'_> {
 
     /// The case number of another household that has a member with this
     /// codice fiscale.
-    pub fn codice_fiscale_elsewhere(&self, code: &str, household: Option<Id>) -> Result<Option<String>, Error> {
+    pub fn codice_fiscale_elsewhere(
+        &self,
+        code: &str,
+        household: Option<Id>,
+    ) -> Result<Option<String>, Error> {
         self.tx
             .query_row(
                 "SELECT h.case_number FROM members m JOIN households h ON h.id = m.household_id
@@ -322,13 +341,17 @@ impl Tx<'_> {
         // member also names the new guardian, and the domain checks that.
         let checks: [(&str, &'static str); 5] = [
             ("SELECT 1 FROM analysis_participants WHERE member_id = ?1", "partecipa all'analisi preliminare"),
-            ("SELECT 1 FROM analysis_employability WHERE member_id = ?1", "ha un profilo di occupabilità nell'analisi preliminare"),
+            (
+                "SELECT 1 FROM analysis_employability WHERE member_id = ?1",
+                "ha un profilo di occupabilità nell'analisi preliminare",
+            ),
             ("SELECT 1 FROM commitments WHERE member_id = ?1", "ha impegni nel progetto"),
             ("SELECT 1 FROM commitment_others WHERE member_id = ?1", "è coinvolto in impegni del progetto"),
             ("SELECT 1 FROM signatures WHERE member_id = ?1 OR signer_id = ?1", "ha firmato il progetto"),
         ];
         for (sql, why) in checks {
-            let hit: Option<i64> = self.tx.query_row(sql, [member], |r| r.get(0)).optional().map_err(db_err)?;
+            let hit: Option<i64> =
+                self.tx.query_row(sql, [member], |r| r.get(0)).optional().map_err(db_err)?;
             if hit.is_some() {
                 return Ok(Some(why));
             }
@@ -354,7 +377,10 @@ impl Tx<'_> {
             Ok(())
         };
         if let Some(seq) = q.case_seq {
-            add("SELECT id FROM households WHERE case_seq = ?1 ORDER BY case_year DESC LIMIT ?2", &[&seq, &lim])?;
+            add(
+                "SELECT id FROM households WHERE case_seq = ?1 ORDER BY case_year DESC LIMIT ?2",
+                &[&seq, &lim],
+            )?;
         }
         if let Some(digits) = &q.case_digits {
             let up = prefix_upper_bound(digits);

@@ -50,7 +50,10 @@ pub fn migrate(conn: &mut Connection, migrations: &[Migration]) -> Result<u32, E
             let inner = db_err(e);
             Error::new(
                 inner.code,
-                format!("aggiornamento del database allo schema {} ({}) non riuscito: {}", m.version, m.name, inner.message),
+                format!(
+                    "aggiornamento del database allo schema {} ({}) non riuscito: {}",
+                    m.version, m.name, inner.message
+                ),
             )
         })?;
     }
@@ -61,7 +64,10 @@ pub fn migrate(conn: &mut Connection, migrations: &[Migration]) -> Result<u32, E
         if !broken.is_empty() {
             return Err(Error::new(
                 Code::Storage,
-                format!("aggiornamento del database non riuscito: riferimenti non validi ({})", broken.join("; ")),
+                format!(
+                    "aggiornamento del database non riuscito: riferimenti non validi ({})",
+                    broken.join("; ")
+                ),
             ));
         }
     }
@@ -103,7 +109,11 @@ mod tests {
 
     const BROKEN: &[Migration] = &[
         Migration { version: 1, name: "uno", sql: "CREATE TABLE a (x INTEGER) STRICT;" },
-        Migration { version: 2, name: "due", sql: "CREATE TABLE b (y INTEGER) STRICT; INSERT INTO nowhere VALUES (1);" },
+        Migration {
+            version: 2,
+            name: "due",
+            sql: "CREATE TABLE b (y INTEGER) STRICT; INSERT INTO nowhere VALUES (1);",
+        },
     ];
 
     #[test]
@@ -115,9 +125,8 @@ mod tests {
         assert_eq!(e.code, Code::Storage);
         assert!(e.message.contains("schema 2 (due)"), "{}", e.message);
         assert_eq!(user_version(&conn).unwrap(), 1);
-        let b: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'b'", [], |r| r.get(0))
-            .unwrap();
+        let b: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'b'", [], |r| r.get(0)).unwrap();
         assert_eq!(b, 0, "table b of the failed migration must have been rolled back");
     }
 
@@ -131,7 +140,8 @@ mod tests {
         assert_eq!(migrate(&mut conn, &ok[..1]).unwrap(), 1);
         conn.execute("INSERT INTO a (x) VALUES (7)", []).unwrap();
         assert_eq!(migrate(&mut conn, ok).unwrap(), 2);
-        let (x, y): (i64, Option<i64>) = conn.query_row("SELECT x, y FROM a", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        let (x, y): (i64, Option<i64>) =
+            conn.query_row("SELECT x, y FROM a", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
         assert_eq!((x, y), (7, None));
         // Running again is a no-op.
         assert_eq!(migrate(&mut conn, ok).unwrap(), 2);

@@ -80,7 +80,9 @@ impl Storage {
                 Error::new(Code::Io, format!("impossibile creare la cartella {}: {e}", dir.display()))
             })?;
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| {
             Error::new(Code::Storage, format!("impossibile aprire il database {}: {e}", path.display()))
         })?;
@@ -101,7 +103,10 @@ impl Storage {
             let mode: String =
                 conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0)).map_err(db_err)?;
             if !mode.eq_ignore_ascii_case("wal") {
-                return Err(Error::new(Code::Storage, format!("impossibile attivare il journal WAL (modalità {mode})")));
+                return Err(Error::new(
+                    Code::Storage,
+                    format!("impossibile attivare il journal WAL (modalità {mode})"),
+                ));
             }
         }
         // In WAL mode NORMAL never corrupts the file; a power cut may lose the last
@@ -119,10 +124,9 @@ impl Storage {
     /// Runs `f` in one write transaction (taken at once, so two writers never
     /// deadlock): committed if `f` succeeds, rolled back otherwise.
     pub fn transaction<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T, Error>) -> Result<T, Error> {
-        let mut conn = self
-            .conn
-            .lock()
-            .map_err(|_| Error::new(Code::Internal, "connessione al database non disponibile dopo un errore"))?;
+        let mut conn = self.conn.lock().map_err(|_| {
+            Error::new(Code::Internal, "connessione al database non disponibile dopo un errore")
+        })?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
         let tx = Tx { tx };
         let out = f(&tx)?;
@@ -170,7 +174,8 @@ fn check_application_id(conn: &Connection) -> Result<(), Error> {
     if app == APPLICATION_ID {
         return Ok(());
     }
-    let objects: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(db_err)?;
+    let objects: i64 =
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(db_err)?;
     if app != 0 || objects > 0 {
         return Err(Error::new(
             Code::Storage,
@@ -186,10 +191,9 @@ pub(crate) fn db_err(e: rusqlite::Error) -> Error {
         Some(ErrorCode::DiskFull) => {
             Error::new(Code::DiskFull, "Il disco è pieno: l'operazione non è stata salvata")
         }
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::new(
-            Code::Conflict,
-            "Il database è occupato da un'altra operazione: riprovare tra poco",
-        ),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            Error::new(Code::Conflict, "Il database è occupato da un'altra operazione: riprovare tra poco")
+        }
         Some(ErrorCode::NotADatabase) => {
             Error::new(Code::Storage, "Il file non è un database di Sportello oppure è danneggiato")
         }

@@ -66,7 +66,13 @@ impl Tx<'_> {
     pub fn office_get(&self) -> Result<Option<Office>, Error> {
         self.tx
             .query_row("SELECT name, address, phone, email, comune FROM office WHERE id = 1", [], |r| {
-                Ok(Office { name: r.get(0)?, address: r.get(1)?, phone: r.get(2)?, email: r.get(3)?, comune: r.get(4)? })
+                Ok(Office {
+                    name: r.get(0)?,
+                    address: r.get(1)?,
+                    phone: r.get(2)?,
+                    email: r.get(3)?,
+                    comune: r.get(4)?,
+                })
             })
             .optional()
             .map_err(db_err)
@@ -86,7 +92,13 @@ impl Tx<'_> {
         Ok(())
     }
 
-    pub fn audit_append(&self, stamp: &Stamp, action: &str, record: Option<Id>, detail: Option<&str>) -> Result<(), Error> {
+    pub fn audit_append(
+        &self,
+        stamp: &Stamp,
+        action: &str,
+        record: Option<Id>,
+        detail: Option<&str>,
+    ) -> Result<(), Error> {
         self.tx
             .execute(
                 "INSERT INTO audit_log (at, operator_id, action, record_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -134,5 +146,4 @@ impl Tx<'_> {
             .map_err(db_err)?;
         Ok(CaseNumber { year, seq: seq as u32 })
     }
-
 }

@@ -67,9 +67,12 @@ impl Tx<'_> {
 
         let mut stmt = self
             .tx
-            .prepare_cached("SELECT kind, text FROM project_texts WHERE project_id = ?1 ORDER BY kind, position")
+            .prepare_cached(
+                "SELECT kind, text FROM project_texts WHERE project_id = ?1 ORDER BY kind, position",
+            )
             .map_err(db_err)?;
-        let rows = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(db_err)?;
+        let rows =
+            stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(db_err)?;
         for row in rows {
             let (kind, text) = row.map_err(db_err)?;
             if kind == "objective" {
@@ -101,16 +104,23 @@ impl Tx<'_> {
             .map_err(db_err)?;
         let mut stmt = self
             .tx
-            .prepare_cached("SELECT member_id FROM commitment_others WHERE commitment_id = ?1 ORDER BY position")
+            .prepare_cached(
+                "SELECT member_id FROM commitment_others WHERE commitment_id = ?1 ORDER BY position",
+            )
             .map_err(db_err)?;
         for c in &mut p.commitments {
-            c.other_member_ids =
-                stmt.query_map([c.id], |r| r.get(0)).map_err(db_err)?.collect::<Result<_, _>>().map_err(db_err)?;
+            c.other_member_ids = stmt
+                .query_map([c.id], |r| r.get(0))
+                .map_err(db_err)?
+                .collect::<Result<_, _>>()
+                .map_err(db_err)?;
         }
 
         let mut stmt = self
             .tx
-            .prepare_cached("SELECT id, description, provider FROM supports WHERE project_id = ?1 ORDER BY position")
+            .prepare_cached(
+                "SELECT id, description, provider FROM supports WHERE project_id = ?1 ORDER BY position",
+            )
             .map_err(db_err)?;
         p.supports = stmt
             .query_map([id], |r| Ok(Support { id: r.get(0)?, description: r.get(1)?, provider: r.get(2)? }))
@@ -149,7 +159,9 @@ impl Tx<'_> {
             )
             .map_err(db_err)?;
         p.signatures = stmt
-            .query_map([id], |r| Ok(Signature { member_id: r.get(0)?, signer_id: r.get(1)?, signed_on: date(r, 2)? }))
+            .query_map([id], |r| {
+                Ok(Signature { member_id: r.get(0)?, signer_id: r.get(1)?, signed_on: date(r, 2)? })
+            })
             .map_err(db_err)?
             .collect::<Result<_, _>>()
             .map_err(db_err)?;
@@ -157,13 +169,25 @@ impl Tx<'_> {
     }
 
     /// Inserts (`exists` = false, as a bozza) or rewrites the content of project `id`.
-    pub fn project_write(&self, id: Id, exists: bool, analysis: Id, d: &ProjectDraft, stamp: &Stamp) -> Result<(), Error> {
+    pub fn project_write(
+        &self,
+        id: Id,
+        exists: bool,
+        analysis: Id,
+        d: &ProjectDraft,
+        stamp: &Stamp,
+    ) -> Result<(), Error> {
         if exists {
             self.tx
-                .execute("UPDATE projects SET updated_at = ?2, updated_by = ?3 WHERE id = ?1", params![id, stamp.at, stamp.by])
+                .execute(
+                    "UPDATE projects SET updated_at = ?2, updated_by = ?3 WHERE id = ?1",
+                    params![id, stamp.at, stamp.by],
+                )
                 .map_err(db_err)?;
             for table in ["project_texts", "commitments", "supports", "meetings"] {
-                self.tx.execute(&format!("DELETE FROM {table} WHERE project_id = ?1"), [id]).map_err(db_err)?;
+                self.tx
+                    .execute(&format!("DELETE FROM {table} WHERE project_id = ?1"), [id])
+                    .map_err(db_err)?;
             }
         } else {
             self.tx
@@ -174,9 +198,12 @@ impl Tx<'_> {
                 )
                 .map_err(db_err)?;
         }
-        let texts = d.objectives.iter().map(|t| ("objective", t)).enumerate().chain(
-            d.expected_results.iter().map(|t| ("expected_result", t)).enumerate(),
-        );
+        let texts = d
+            .objectives
+            .iter()
+            .map(|t| ("objective", t))
+            .enumerate()
+            .chain(d.expected_results.iter().map(|t| ("expected_result", t)).enumerate());
         for (pos, (kind, text)) in texts {
             self.tx
                 .execute(
@@ -190,7 +217,15 @@ impl Tx<'_> {
                 .execute(
                     "INSERT INTO commitments (id, project_id, position, action, member_id, due_date, status)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![c.id, id, pos as i64, c.action, c.member_id, c.due_date.to_string(), c.status.as_str()],
+                    params![
+                        c.id,
+                        id,
+                        pos as i64,
+                        c.action,
+                        c.member_id,
+                        c.due_date.to_string(),
+                        c.status.as_str()
+                    ],
                 )
                 .map_err(db_err)?;
             for (j, o) in c.other_member_ids.iter().enumerate() {

@@ -44,10 +44,14 @@ pub fn env() -> Env {
 
 pub fn env_on(on: NaiveDate) -> Env {
     let dir = tempfile::tempdir().unwrap();
-    let service = Service::open_on(dir.path().join("sportello.sqlite"), dir.path().join("documenti"), "averdi", on).unwrap();
+    let service =
+        Service::open_on(dir.path().join("sportello.sqlite"), dir.path().join("documenti"), "averdi", on)
+            .unwrap();
     service.operator_save("averdi", "Anna Verdi", sportello::domain::Role::Amministratore).unwrap();
     // Reopen so the session carries the operator's full name.
-    let service = Service::open_on(dir.path().join("sportello.sqlite"), dir.path().join("documenti"), "averdi", on).unwrap();
+    let service =
+        Service::open_on(dir.path().join("sportello.sqlite"), dir.path().join("documenti"), "averdi", on)
+            .unwrap();
     Env { dir, service }
 }
 
