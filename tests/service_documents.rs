@@ -68,3 +68,27 @@ fn a_missing_file_is_reported_not_opened() {
     assert_eq!(err.code, Code::Io);
     assert!(err.message.contains("non si trova"), "{}", err.message);
 }
+
+/// The path `agreement_print` will take: agreement data from the service, the
+/// printer's input shape, a PDF, saved in the case's folder.
+#[test]
+fn the_agreement_data_prints_and_is_filed() {
+    use sportello::print::agreement::{render, AgreementDocument, AgreementInput};
+    let e = env();
+    let h = create_family(&e.service);
+    let a: sportello::domain::analysis::AnalysisInput =
+        serde_json::from_value(service_support::analysis_json(&h, "2026-11-20", "progetto_servizio_sociale"))
+            .unwrap();
+    e.service.analysis_save(a).unwrap();
+    let p =
+        e.service.project_save(serde_json::from_value(service_support::project_json(&h)).unwrap()).unwrap();
+    let data = e.service.agreement_data(p.id).unwrap();
+    let input = AgreementInput::from_json(&data.to_cli_input().to_string()).unwrap();
+    let valid = input.validate(service_support::today()).unwrap();
+    let comune = sportello::calendar::Comuni::builtin().get(&data.comune).unwrap();
+    let prepared = AgreementDocument::prepare(valid, comune).unwrap();
+    assert_eq!(prepared.signing_deadline, data.signing_deadline, "printer and service agree on the deadline");
+    let pdf = render(&prepared).unwrap();
+    let doc = e.service.document_add(h.id, DocumentKind::Patto, "Patto per l'inclusione", &pdf).unwrap();
+    assert_eq!(std::fs::read(e.service.document_path(doc.id).unwrap()).unwrap(), pdf);
+}
