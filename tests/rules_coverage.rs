@@ -1,0 +1,147 @@
+//! Catala-style coverage: every built-in rule set, evaluated on every day it claims
+//! to cover, gives an answer taken under that very set; on the day before it
+//! starts and the day after it ends, the answer comes from another set or is the
+//! typed error `no_rule_set`, never a silent default. Open-ended sets are walked
+//! up to a horizon.
+
+use chrono::{Duration, NaiveDate};
+use sportello::catalog::rule_sets;
+use sportello::rules::applications::Application;
+use sportello::rules::b2;
+use sportello::rules::eligibility::{self, Household, Isee, Measure, Member};
+use sportello::rules::rule_set::{Kind, RuleSet};
+use sportello::{Code, Money};
+
+const HORIZON: &str = "2035-12-31";
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// A household that needs the rules of `kind` to be answered on `on`: for misura
+/// 6 a newborn, residence and a valid ISEE (so the cap is needed); for misura 7
+/// three minors.
+fn household(kind: Kind, on: NaiveDate, comune: &str) -> Household {
+    let adult = Member {
+        birth_date: on - Duration::days(40 * 365),
+        invalidity_percent: 0,
+        disability_certified: false,
+    };
+    let minor = |years: i64| Member {
+        birth_date: on - Duration::days(years * 365),
+        invalidity_percent: 0,
+        disability_certified: false,
+    };
+    let (members, child) = match kind {
+        Kind::AssegnoMaternita => (vec![adult, minor(0)], Some(on)),
+        Kind::AssegnoTreFigli => (vec![adult, minor(3), minor(6), minor(9)], None),
+        _ => (vec![adult, minor(5)], None),
+    };
+    Household {
+        reference_date: on,
+        comune: comune.to_string(),
+        resident_since: Some(on - Duration::days(3 * 365)),
+        other_subsidies: false,
+        isee: Some(Isee { value: Money::from_cents(300_000), expires_on: on + Duration::days(30) }),
+        urgent_need: None,
+        child_birth_date: child,
+        members,
+    }
+}
+
+fn measure_of(kind: Kind) -> Measure {
+    match kind {
+        Kind::AssegnoMaternita => Measure::Misura6,
+        Kind::AssegnoTreFigli => Measure::Misura7,
+        _ => Measure::Misura1,
+    }
+}
+
+/// The id of the set the answer on `on` was taken under, or the error code.
+fn answer(set: &RuleSet, on: NaiveDate) -> Result<Vec<String>, Code> {
+    let comune = set.comune.clone().unwrap_or_else(|| "F205".into());
+    match set.kind {
+        Kind::B2 => {
+            let sets = rule_sets::builtin();
+            let chosen = sets.covering(Kind::B2, &comune, on).map_err(|e| e.code)?;
+            let app = Application {
+                protocol: "X/1".into(),
+                submitted_on: on,
+                birth_date: d("1930-01-01"),
+                isee: Some(Money::from_cents(1_000_000)),
+                isee_expires_on: Some(on),
+                resident: true,
+                continuation: false,
+                non_self_sufficient: true,
+                independent_living: true,
+                other_interventions: false,
+                amount: Money::from_cents(100_000),
+            };
+            let mut ids = Vec::new();
+            for m in chosen.b2().unwrap().measures.keys() {
+                let r = b2::rank(std::slice::from_ref(&app), chosen, m, Money::from_cents(100_000))
+                    .map_err(|e| e.code)?;
+                assert_eq!(r.admitted().count() + r.not_admitted.len(), 1, "{} on {on}: no answer", set.id);
+                ids.push(r.rule_set.id.clone());
+            }
+            Ok(ids)
+        }
+        kind => {
+            let h = household(kind, on, &comune);
+            let r = eligibility::evaluate(&h, rule_sets::builtin()).map_err(|e| e.code)?;
+            assert_eq!(r.measures.len(), 7);
+            Ok(r.get(measure_of(kind)).rule_sets.iter().map(|x| x.id.clone()).collect())
+        }
+    }
+}
+
+#[test]
+fn every_rule_set_answers_every_day_it_covers_and_no_other() {
+    let sets = rule_sets::builtin();
+    let mut days = 0;
+    for set in sets.iter() {
+        let end = sets.effective_end(&set.id).unwrap_or_else(|| d(HORIZON));
+        let mut on = set.valid_from;
+        while on <= end {
+            let ids = answer(set, on).unwrap_or_else(|c| panic!("{}: no answer on {on}: {c:?}", set.id));
+            assert!(ids.contains(&set.id), "{} on {on}: decided under {ids:?}", set.id);
+            assert!(!ids.is_empty(), "{} on {on}: decision names no rule set", set.id);
+            on += Duration::days(1);
+            days += 1;
+        }
+        for outside in [set.valid_from.pred_opt().unwrap(), end.succ_opt().unwrap()] {
+            if outside > d(HORIZON) {
+                continue;
+            }
+            match answer(set, outside) {
+                Ok(ids) => {
+                    assert!(!ids.contains(&set.id), "{} answers on {outside}, outside its period", set.id)
+                }
+                Err(code) => assert_eq!(code, Code::NoRuleSet, "{} on {outside}", set.id),
+            }
+        }
+    }
+    assert!(days > 6000, "only {days} days walked");
+}
+
+#[test]
+fn the_gaps_are_typed_errors() {
+    // Before 2019 no set covers misure 1-5 in Milano; no maternity cap for 2024 or
+    // 2027; no misura-7 set before 2019.
+    let sets = rule_sets::builtin();
+    for (kind, day) in [
+        (Kind::SostegnoReddito, "2018-12-31"),
+        (Kind::AssegnoMaternita, "2024-12-31"),
+        (Kind::AssegnoMaternita, "2027-01-01"),
+        (Kind::AssegnoTreFigli, "2018-12-31"),
+        (Kind::B2, "2020-01-01"),
+    ] {
+        let e = sets.covering(kind, "F205", d(day)).unwrap_err();
+        assert_eq!(e.code, Code::NoRuleSet, "{kind:?} {day}");
+        assert!(e.message.contains(&sportello::dates::format_it(d(day))), "{}", e.message);
+    }
+    let e =
+        eligibility::evaluate(&household(Kind::AssegnoMaternita, d("2027-01-01"), "F205"), sets).unwrap_err();
+    assert_eq!(e.code, Code::NoRuleSet);
+    assert!(e.message.contains("2027"), "{}", e.message);
+}
