@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod cf;
 pub mod dates;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod money;

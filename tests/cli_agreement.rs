@@ -132,3 +132,16 @@ fn a_missing_input_file_is_refused() {
     assert!(!out.exists());
     assert!(String::from_utf8_lossy(&output.stderr).contains("non-esiste.json"));
 }
+
+#[test]
+fn hostile_names_reach_the_pdf_literally() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = EXAMPLE_JSON
+        .replace("\"first_name\": \"Niccolò\"", "\"first_name\": \"<img src=x onerror=alert(1)>\"")
+        .replace("\"last_name\": \"Nguyễn\"", "\"last_name\": \"Nguyễn Thị Dell'Orto\"");
+    let (output, out) = run(&input, dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let flat = squash(&pdf_text(&std::fs::read(out).unwrap()));
+    assert!(flat.contains("<img src=x onerror=alert(1)> Dell'Orto (richiedente)"), "{flat}");
+    assert!(flat.contains("firma del genitore/tutore Thị Lan Nguyễn Thị Dell'Orto"), "{flat}");
+}

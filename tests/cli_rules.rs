@@ -519,7 +519,6 @@ fn bad_households_are_exit_2_naming_the_field() {
 }
 
 #[test]
-#[ignore = "needs print (print::ranking::render) and basics (calendar::add_days, Comuni) on main"]
 fn publish_writes_the_public_pdf_without_personal_data() {
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("graduatoria.pdf");

@@ -1,1 +1,55 @@
-//! Domain types: household, members, analisi preliminare, progetto personalizzato.
+//! Domain types: household ("nucleo familiare") and members, analisi preliminare,
+//! progetto personalizzato with its signatures, the deadlines board, documents,
+//! operators and office.
+//!
+//! Architecture invariant: no I/O here. Types and pure functions only: validation
+//! of what an operator typed (the `*Input` form types, lenient, turned into strict
+//! types with an Italian message and the `field` at fault), required signers,
+//! allowed status moves, deadline classification. The date is always a parameter.
+//!
+//! The strict types serialize to exactly the shapes of `docs/ipc.md`; the input
+//! types accept what a form sends (empty strings, missing fields) so that every
+//! mistake comes back as a field error rather than a parse failure.
+
+#[macro_use]
+mod macros;
+pub(crate) use macros::string_enum;
+
+pub mod agreement;
+pub mod analysis;
+pub mod board;
+pub mod document;
+pub mod form;
+pub mod household;
+pub mod ids;
+pub mod procedure;
+pub mod project;
+pub mod session;
+
+pub use agreement::{AgreementCommitment, AgreementData, AgreementMember, AgreementSupport};
+pub use analysis::{
+    Analysis, AnalysisInput, AreaAssessment, Employability, LifeArea, Need, Outcome, Profile,
+};
+pub use board::{BoardRow, BoardState};
+pub use document::{Document, DocumentKind};
+pub use household::{
+    Citizenship, Education, Employment, Household, HouseholdInput, HouseholdSummary, Isee, IseeKind, Member,
+    Relationship, Sex,
+};
+pub use ids::{CaseNumber, Id};
+pub use project::{
+    Commitment, CommitmentStatus, Meeting, Project, ProjectInput, ProjectStatus, RequiredSigner, Signature,
+    Support,
+};
+pub use session::{Office, Operator, Role, Session};
+
+/// An enum stored and sent as a fixed lower-case word (`"da_firmare"`), with the
+/// Italian label an operator reads (`"Da firmare"`).
+pub trait StrEnum: Sized + Copy + 'static {
+    const ALL: &'static [Self];
+    fn as_str(self) -> &'static str;
+    fn label(self) -> &'static str;
+    fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.as_str() == s)
+    }
+}

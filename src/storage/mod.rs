@@ -1,1 +1,258 @@
-//! The only module that touches SQLite: schema, versioned migrations, queries.
+//! The only module that touches SQLite: connection setup, versioned migrations,
+//! and the queries of each record type.
+//!
+//! Architecture invariant: no rules and no clock here. Callers pass the acting
+//! operator and the timestamp ([`Stamp`]); every command runs in one transaction
+//! ([`Storage::transaction`]), so a failure leaves nothing half-written.
+//!
+//! One file per database, opened with WAL (readers never wait for the writer),
+//! `foreign_keys=ON`, a busy timeout (two app windows or the CLI may share it),
+//! and an application id that tells a Sportello database from any other file.
+
+mod analyses;
+mod documents;
+mod households;
+pub mod migrations;
+mod operators;
+mod projects;
+pub mod search;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
+use rusqlite::{Connection, ErrorCode, OpenFlags, ToSql, TransactionBehavior};
+
+use crate::domain::{Id, StrEnum};
+use crate::error::{Code, Error};
+use crate::money::Money;
+
+pub use households::SearchQuery;
+
+/// `PRAGMA application_id` of a Sportello database ("SPRT").
+pub const APPLICATION_ID: i32 = 0x5350_5254;
+
+/// How long a writer waits for another before giving up with a clear error.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Who acts and when, stamped on every row written.
+#[derive(Debug, Clone)]
+pub struct Stamp {
+    pub at: String,
+    pub by: Id,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostics {
+    pub schema_version: u32,
+    pub journal_mode: String,
+    pub foreign_keys: bool,
+    pub busy_timeout_ms: u64,
+    pub application_id: i32,
+}
+
+pub struct Storage {
+    conn: Mutex<Connection>,
+    path: Option<PathBuf>,
+}
+
+/// One open transaction: every query of the service goes through it.
+pub struct Tx<'c> {
+    tx: rusqlite::Transaction<'c>,
+}
+
+impl Storage {
+    /// Opens (creating it if absent) the database at `path` and migrates it.
+    /// `key` is for the encrypted database that will come with SQLCipher: until
+    /// then a key is refused rather than silently ignored, so nobody believes an
+    /// unencrypted file is protected.
+    pub fn open(path: &Path, key: Option<&str>) -> Result<Storage, Error> {
+        if key.is_some() {
+            return Err(Error::new(
+                Code::Storage,
+                "La cifratura del database non è ancora disponibile in questa versione: aprire il database senza chiave",
+            ));
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Error::new(Code::Io, format!("impossibile creare la cartella {}: {e}", dir.display()))
+            })?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| {
+            Error::new(Code::Storage, format!("impossibile aprire il database {}: {e}", path.display()))
+        })?;
+        Storage::setup(conn, Some(path.to_path_buf()))
+    }
+
+    /// A private database in memory (tests, benchmarks).
+    pub fn open_in_memory() -> Result<Storage, Error> {
+        let conn = Connection::open_in_memory().map_err(db_err)?;
+        Storage::setup(conn, None)
+    }
+
+    fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Storage, Error> {
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(db_err)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(db_err)?;
+        check_application_id(&conn)?;
+        if path.is_some() {
+            let mode: String =
+                conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0)).map_err(db_err)?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(Error::new(
+                    Code::Storage,
+                    format!("impossibile attivare il journal WAL (modalità {mode})"),
+                ));
+            }
+        }
+        // In WAL mode NORMAL never corrupts the file; a power cut may lose the last
+        // commits, which FULL would keep at the price of a disk flush per keystroke
+        // of search (each one writes its audit row).
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(db_err)?;
+        migrations::migrate(&mut conn, migrations::MIGRATIONS)?;
+        Ok(Storage { conn: Mutex::new(conn), path })
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Runs `f` in one write transaction (taken at once, so two writers never
+    /// deadlock): committed if `f` succeeds, rolled back otherwise.
+    pub fn transaction<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T, Error>) -> Result<T, Error> {
+        let mut conn = self.conn.lock().map_err(|_| {
+            Error::new(Code::Internal, "connessione al database non disponibile dopo un errore")
+        })?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
+        let tx = Tx { tx };
+        let out = f(&tx)?;
+        tx.tx.commit().map_err(db_err)?;
+        Ok(out)
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<u32, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        migrations::user_version(&conn)
+    }
+
+    /// How the connection is set up (for an "about" screen and for tests).
+    pub fn diagnostics(&self) -> Result<Diagnostics, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let text = |name: &str| -> Result<String, Error> {
+            conn.pragma_query_value(None, name, |r| r.get::<_, rusqlite::types::Value>(0))
+                .map(|v| match v {
+                    rusqlite::types::Value::Integer(i) => i.to_string(),
+                    rusqlite::types::Value::Text(t) => t,
+                    other => format!("{other:?}"),
+                })
+                .map_err(db_err)
+        };
+        Ok(Diagnostics {
+            schema_version: migrations::user_version(&conn)?,
+            journal_mode: text("journal_mode")?,
+            foreign_keys: text("foreign_keys")? == "1",
+            busy_timeout_ms: text("busy_timeout")?.parse().unwrap_or(0),
+            application_id: text("application_id")?.parse().unwrap_or(0),
+        })
+    }
+
+    /// Checks the file: SQLite's integrity check and every foreign key.
+    /// Returns the problems found (empty = sound).
+    pub fn check(&self) -> Result<Vec<String>, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        migrations::check(&conn)
+    }
+}
+
+fn check_application_id(conn: &Connection) -> Result<(), Error> {
+    let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(db_err)?;
+    if app == APPLICATION_ID {
+        return Ok(());
+    }
+    let objects: i64 =
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(db_err)?;
+    if app != 0 || objects > 0 {
+        return Err(Error::new(
+            Code::Storage,
+            "Il file indicato non è un database di Sportello: non è stato modificato",
+        ));
+    }
+    conn.pragma_update(None, "application_id", APPLICATION_ID).map_err(db_err)
+}
+
+/// Maps a SQLite failure to the library's error, in Italian.
+pub(crate) fn db_err(e: rusqlite::Error) -> Error {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => {
+            Error::new(Code::DiskFull, "Il disco è pieno: l'operazione non è stata salvata")
+        }
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            Error::new(Code::Conflict, "Il database è occupato da un'altra operazione: riprovare tra poco")
+        }
+        Some(ErrorCode::NotADatabase) => {
+            Error::new(Code::Storage, "Il file non è un database di Sportello oppure è danneggiato")
+        }
+        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
+            Error::new(Code::Storage, format!("Il database non è accessibile in scrittura: {e}"))
+        }
+        _ => Error::new(Code::Storage, format!("Errore del database: {e}")),
+    }
+}
+
+// --- Column conversions ------------------------------------------------------
+
+impl ToSql for Money {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.to_string()))
+    }
+}
+
+impl FromSql for Money {
+    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+        Money::parse(v.as_str()?).map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
+}
+
+impl ToSql for Id {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.to_string()))
+    }
+}
+
+impl FromSql for Id {
+    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+        Id::parse("id", v.as_str()?).map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
+}
+
+/// A date column (`YYYY-MM-DD`).
+fn date(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<NaiveDate> {
+    let s: String = row.get(idx)?;
+    crate::dates::parse_iso("data", &s).map_err(|e| conversion(idx, e))
+}
+
+fn opt_date(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    let s: Option<String> = row.get(idx)?;
+    s.map(|s| crate::dates::parse_iso("data", &s).map_err(|e| conversion(idx, e))).transpose()
+}
+
+/// A closed-word column (status, kind…).
+fn word<E: StrEnum>(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<E> {
+    let s: String = row.get(idx)?;
+    E::parse(&s).ok_or_else(|| {
+        conversion(idx, Error::new(Code::Storage, format!("valore «{s}» inatteso nel database")))
+    })
+}
+
+fn conversion(idx: usize, e: Error) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+}
+
+fn opt_date_sql(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.to_string())
+}

@@ -1,0 +1,167 @@
+//! Households: search as you type, read, create and edit; the codice fiscale
+//! check behind the form.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::{later_than, not_found, Action, Service};
+use crate::domain::household::HouseholdInput;
+use crate::domain::{form, Household, HouseholdSummary, Id, Sex, StrEnum};
+use crate::error::{Code, Error};
+use crate::storage::{SearchQuery, Stamp};
+
+/// Most results a search returns: enough to scan, few enough to stay fast.
+pub const SEARCH_LIMIT: usize = 50;
+
+/// `cf_check` input: the code as typed and what the form knows of the person.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CfCheckInput {
+    pub code: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub birth_date: Option<String>,
+    pub sex: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CfCheck {
+    pub valid: bool,
+    /// The normalised code (trimmed, upper case).
+    pub code: String,
+    /// Why it is invalid, in Italian.
+    pub reason: Option<String>,
+    pub decoded: Option<CfDecoded>,
+    /// Where a valid code does not match the person's data.
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CfDecoded {
+    pub sex: Sex,
+    pub birth_date: NaiveDate,
+    /// Belfiore code of the birthplace.
+    pub birthplace: String,
+}
+
+impl Service {
+    /// Households whose members match what was typed: surname or name (in either
+    /// order, accents and apostrophes optional), codice fiscale prefix or case
+    /// number. Fewer than two letters find nothing.
+    pub fn households_search(&self, query: &str) -> Result<Vec<HouseholdSummary>, Error> {
+        let Some(q) = SearchQuery::parse(query) else { return Ok(Vec::new()) };
+        self.run(Action::HouseholdsSearch, None, |tx, _| tx.households_search(&q, SEARCH_LIMIT))
+    }
+
+    pub fn household_get(&self, id: Id) -> Result<Household, Error> {
+        self.run(Action::HouseholdGet, Some(id), |tx, _| {
+            tx.household_get(id)?.ok_or_else(|| not_found("Nucleo"))
+        })
+    }
+
+    /// Creates (no id: a new case number) or updates a household.
+    pub fn household_save(&self, input: HouseholdInput) -> Result<Household, Error> {
+        let today = self.today();
+        let draft = input.validate(today)?;
+        let (id, action) = match draft.id {
+            Some(id) => (id, Action::HouseholdUpdate),
+            None => (Id::new(), Action::HouseholdCreate),
+        };
+        self.run(action, Some(id), |tx, stamp| {
+            let old = match draft.id {
+                Some(id) => Some(tx.household_get(id)?.ok_or_else(|| not_found("Nucleo"))?),
+                None => None,
+            };
+            if let (Some(old), Some(seen)) = (&old, &draft.updated_at) {
+                if old.updated_at != *seen {
+                    return Err(Error::new(
+                        Code::Conflict,
+                        format!(
+                            "Il nucleo {} è stato modificato da {} nel frattempo: ricaricare la scheda prima di salvare",
+                            old.case_number, old.updated_by
+                        ),
+                    ));
+                }
+            }
+            for (i, m) in draft.members.iter().enumerate() {
+                if let Some(h) = tx.member_household(m.id)? {
+                    if Some(h) != draft.id {
+                        return Err(Error::invalid(format!("members[{i}].id"), "Il componente appartiene a un altro nucleo"));
+                    }
+                }
+                if let Some(case) = tx.codice_fiscale_elsewhere(&m.codice_fiscale, draft.id)? {
+                    return Err(Error::new(
+                        Code::Conflict,
+                        format!("Il codice fiscale {} è già registrato nel nucleo {case}", m.codice_fiscale),
+                    )
+                    .with_field(format!("members[{i}].codice_fiscale")));
+                }
+            }
+            match &old {
+                None => {
+                    let case = tx.next_case_number(today.year())?;
+                    tx.household_insert(id, case, &draft, stamp)?;
+                }
+                Some(old) => {
+                    for m in old.members.iter().filter(|m| !draft.members.iter().any(|n| n.id == m.id)) {
+                        if let Some(why) = tx.member_references(m.id)? {
+                            return Err(Error::new(
+                                Code::Conflict,
+                                format!("{} non può essere tolto dal nucleo: {why}", m.full_name()),
+                            )
+                            .with_field("members"));
+                        }
+                    }
+                    let stamp = Stamp { at: later_than(&stamp.at, &old.updated_at), by: stamp.by };
+                    tx.household_update(old, &draft, &stamp)?;
+                }
+            }
+            tx.household_get(id)?.ok_or_else(|| not_found("Nucleo"))
+        })
+    }
+
+    /// Checks a codice fiscale as it is typed. An invalid code is an answer
+    /// (`valid: false` with the reason), not an error; a valid code that does
+    /// not match the person's names, birth date or sex gives warnings.
+    pub fn cf_check(&self, input: CfCheckInput) -> Result<CfCheck, Error> {
+        self.run(Action::CfCheck, None, |_, _| Ok(()))?;
+        let typed = form::clean(&input.code).unwrap_or_default();
+        match crate::cf::parse(&typed, self.today()) {
+            Err(e) => Ok(CfCheck {
+                valid: false,
+                code: e.code,
+                reason: Some(e.messaggio),
+                decoded: None,
+                warnings: Vec::new(),
+            }),
+            Ok(cf) => {
+                let sex = match cf.sex {
+                    crate::cf::Sex::M => Sex::M,
+                    crate::cf::Sex::F => Sex::F,
+                };
+                // Only what was typed correctly is compared: a half-typed date
+                // is the form's business, not a mismatch.
+                let birth = form::clean(&input.birth_date)
+                    .and_then(|s| crate::dates::parse_iso("birth_date", &s).ok());
+                let given_sex = form::clean(&input.sex).and_then(|s| Sex::parse(&s)).map(|s| match s {
+                    Sex::M => crate::cf::Sex::M,
+                    Sex::F => crate::cf::Sex::F,
+                });
+                let warnings = crate::cf::check_against(
+                    &cf,
+                    input.first_name.as_deref().unwrap_or(""),
+                    input.last_name.as_deref().unwrap_or(""),
+                    birth,
+                    given_sex,
+                );
+                Ok(CfCheck {
+                    valid: true,
+                    code: cf.code.clone(),
+                    reason: None,
+                    decoded: Some(CfDecoded { sex, birth_date: cf.birth_date, birthplace: cf.birthplace }),
+                    warnings,
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! The commands of `docs/ipc.md` by name, with JSON in and out: what a Tauri
+//! command (or a test of the contract) calls. Inputs are read leniently and
+//! checked with field errors, as the forms send them.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::Service;
+use crate::domain::analysis::AnalysisInput;
+use crate::domain::household::HouseholdInput;
+use crate::domain::project::ProjectInput;
+use crate::domain::{form, ProjectStatus};
+use crate::error::{Code, Error};
+
+use super::CfCheckInput;
+
+/// Every command this service answers, in the order of `docs/ipc.md`.
+pub const COMMANDS: &[&str] = &[
+    "session",
+    "households_search",
+    "household_get",
+    "household_save",
+    "cf_check",
+    "analysis_get",
+    "analysis_save",
+    "project_get",
+    "project_save",
+    "project_set_status",
+    "signature_record",
+    "deadlines_board",
+    "documents_list",
+];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ById {
+    id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ByHousehold {
+    household_id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Search {
+    query: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct HouseholdSave {
+    household: Option<HouseholdInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct AnalysisSave {
+    analysis: Option<AnalysisInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ProjectSave {
+    project: Option<ProjectInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SetStatus {
+    project_id: Option<String>,
+    status: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SignatureRecord {
+    project_id: Option<String>,
+    member_id: Option<String>,
+    signed_on: Option<String>,
+}
+
+fn input<T: DeserializeOwned + Default>(v: Value) -> Result<T, Error> {
+    if v.is_null() {
+        return Ok(T::default());
+    }
+    serde_json::from_value(v).map_err(|e| Error::new(Code::Invalid, format!("Richiesta non valida: {e}")))
+}
+
+fn output<T: Serialize>(v: T) -> Result<Value, Error> {
+    serde_json::to_value(v).map_err(|e| Error::new(Code::Internal, format!("serializzazione JSON: {e}")))
+}
+
+impl Service {
+    /// Runs the command `name` with its `input` object (`null` when it takes
+    /// none) and returns its JSON answer.
+    pub fn call(&self, name: &str, input_value: Value) -> Result<Value, Error> {
+        match name {
+            "session" => output(self.session()?),
+            "households_search" => {
+                let i: Search = input(input_value)?;
+                output(self.households_search(i.query.as_deref().unwrap_or(""))?)
+            }
+            "household_get" => {
+                let i: ById = input(input_value)?;
+                output(self.household_get(form::required_id("id", &i.id, "il nucleo")?)?)
+            }
+            "household_save" => {
+                let i: HouseholdSave = input(input_value)?;
+                let h = i.household.ok_or_else(|| Error::invalid("household", "Dati del nucleo mancanti"))?;
+                output(self.household_save(h)?)
+            }
+            "cf_check" => {
+                let i: CfCheckInput = input(input_value)?;
+                output(self.cf_check(i)?)
+            }
+            "analysis_get" => {
+                let i: ByHousehold = input(input_value)?;
+                output(self.analysis_get(form::required_id("household_id", &i.household_id, "il nucleo")?)?)
+            }
+            "analysis_save" => {
+                let i: AnalysisSave = input(input_value)?;
+                let a = i.analysis.ok_or_else(|| Error::invalid("analysis", "Dati dell'analisi mancanti"))?;
+                output(self.analysis_save(a)?)
+            }
+            "project_get" => {
+                let i: ByHousehold = input(input_value)?;
+                output(self.project_get(form::required_id("household_id", &i.household_id, "il nucleo")?)?)
+            }
+            "project_save" => {
+                let i: ProjectSave = input(input_value)?;
+                let p = i.project.ok_or_else(|| Error::invalid("project", "Dati del progetto mancanti"))?;
+                output(self.project_save(p)?)
+            }
+            "project_set_status" => {
+                let i: SetStatus = input(input_value)?;
+                let id = form::required_id("project_id", &i.project_id, "il progetto")?;
+                let status: ProjectStatus = form::required_choice("status", &i.status, "lo stato")?;
+                output(self.project_set_status(id, status)?)
+            }
+            "signature_record" => {
+                let i: SignatureRecord = input(input_value)?;
+                let project = form::required_id("project_id", &i.project_id, "il progetto")?;
+                let member = form::required_id("member_id", &i.member_id, "il componente")?;
+                let on = form::required_date("signed_on", &i.signed_on, "la data della firma")?;
+                output(self.signature_record(project, member, on)?)
+            }
+            "deadlines_board" => output(self.deadlines_board()?),
+            "documents_list" => {
+                let i: ByHousehold = input(input_value)?;
+                output(self.documents_list(form::required_id(
+                    "household_id",
+                    &i.household_id,
+                    "il nucleo",
+                )?)?)
+            }
+            other => Err(Error::new(Code::Invalid, format!("Comando sconosciuto: «{other}»"))),
+        }
+    }
+}

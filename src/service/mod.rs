@@ -1,0 +1,352 @@
+//! The single command service the app and batch tools go through. It knows the
+//! acting operator, so access control and the audit log live in one place:
+//! every command passes through [`Service::authorize_and_audit`] inside the
+//! transaction that does its work.
+//!
+//! Methods are named after the commands of `docs/ipc.md`; [`Service::call`]
+//! dispatches a command by name with its JSON input, which is all a Tauri
+//! command has to do.
+//!
+//! Architecture invariant: the service may read the clock (today, timestamps)
+//! but passes dates into the pure rules; it touches SQLite only through
+//! [`crate::storage`].
+
+mod analyses;
+mod documents;
+mod households;
+pub mod ipc;
+mod projects;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, Utc};
+
+use crate::calendar::{Comune, Comuni};
+use crate::domain::string_enum;
+use crate::domain::{Id, Office, Operator, Role, Session, StrEnum};
+use crate::error::{Code, Error};
+use crate::storage::{Stamp, Storage, Tx};
+
+pub use households::{CfCheck, CfCheckInput, CfDecoded};
+
+/// Where "today" comes from: the computer's clock, or a fixed day for tests and
+/// demonstrations (`--today`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Clock {
+    System,
+    Fixed(NaiveDate),
+}
+
+/// How to open the service.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    pub database: PathBuf,
+    pub documents_dir: PathBuf,
+    /// The acting operator's login.
+    pub operator: String,
+    /// A fixed "today" (tests, demos); `None` = the computer's date.
+    pub today: Option<NaiveDate>,
+    /// Database key, for when the file is encrypted (not yet supported).
+    pub key: Option<String>,
+}
+
+pub struct Service {
+    store: Storage,
+    documents_dir: PathBuf,
+    operator: Operator,
+    clock: Clock,
+    /// Comuni with their patron days (built in, plus the administrator's file
+    /// in `SPORTELLO_DATA_DIR`): the office calendar comes from here.
+    comuni: Comuni,
+}
+
+string_enum!(
+    /// What an operator does: the unit of access control and of the audit log.
+    Action {
+        Session = "session": "apertura della sessione",
+        OfficeSet = "office_set": "modifica dei dati dell'ufficio",
+        HouseholdsSearch = "households_search": "ricerca dei nuclei",
+        HouseholdGet = "household_get": "consultazione di un nucleo",
+        HouseholdCreate = "household_create": "creazione di un nucleo",
+        HouseholdUpdate = "household_update": "modifica di un nucleo",
+        CfCheck = "cf_check": "verifica di un codice fiscale",
+        AnalysisGet = "analysis_get": "consultazione dell'analisi preliminare",
+        AnalysisSave = "analysis_save": "registrazione dell'analisi preliminare",
+        ProjectGet = "project_get": "consultazione del progetto",
+        ProjectSave = "project_save": "modifica del progetto",
+        ProjectSetStatus = "project_set_status": "cambio di stato del progetto",
+        SignatureRecord = "signature_record": "registrazione di una firma",
+        DeadlinesBoard = "deadlines_board": "consultazione delle scadenze",
+        AgreementData = "agreement_data": "preparazione del patto",
+        DocumentAdd = "document_add": "archiviazione di un documento",
+        DocumentsList = "documents_list": "elenco dei documenti",
+        DocumentOpen = "document_open": "apertura di un documento",
+        OperatorRegistered = "operator_registered": "registrazione di un operatore",
+        OperatorSave = "operator_save": "gestione degli operatori",
+    }
+);
+
+impl Action {
+    /// The least role allowed to do it. Issue 5 refines this table; the one
+    /// place that enforces it is [`Service::authorize_and_audit`].
+    fn min_role(self) -> Role {
+        match self {
+            Action::OfficeSet | Action::OperatorSave => Role::Amministratore,
+            _ => Role::Operatore,
+        }
+    }
+
+    /// Whether it reads or writes someone's data, and so leaves a trace. Opening
+    /// the session and checking a typed codice fiscale touch no stored person.
+    fn audited(self) -> bool {
+        !matches!(self, Action::Session | Action::CfCheck)
+    }
+}
+
+impl Service {
+    /// Opens the database (creating and migrating it if needed) for `operator`,
+    /// with the computer's date as today.
+    pub fn open(
+        db_path: impl AsRef<Path>,
+        documents_dir: impl AsRef<Path>,
+        operator: &str,
+    ) -> Result<Service, Error> {
+        Service::open_with(OpenOptions {
+            database: db_path.as_ref().to_path_buf(),
+            documents_dir: documents_dir.as_ref().to_path_buf(),
+            operator: operator.to_string(),
+            today: None,
+            key: None,
+        })
+    }
+
+    /// As [`Service::open`], with a fixed "today" (tests, demonstrations).
+    pub fn open_on(
+        db_path: impl AsRef<Path>,
+        documents_dir: impl AsRef<Path>,
+        operator: &str,
+        today: NaiveDate,
+    ) -> Result<Service, Error> {
+        Service::open_with(OpenOptions {
+            database: db_path.as_ref().to_path_buf(),
+            documents_dir: documents_dir.as_ref().to_path_buf(),
+            operator: operator.to_string(),
+            today: Some(today),
+            key: None,
+        })
+    }
+
+    pub fn open_with(o: OpenOptions) -> Result<Service, Error> {
+        let username = o.operator.trim();
+        if username.is_empty() {
+            return Err(Error::invalid("operator", "Indicare l'operatore che usa il programma"));
+        }
+        let comuni = Comuni::load(Comuni::data_dir_from_env().as_deref())?;
+        let store = Storage::open(&o.database, o.key.as_deref())?;
+        let clock = o.today.map_or(Clock::System, Clock::Fixed);
+        let now = timestamp(clock);
+        // The first operator of a new database administers it; the next ones
+        // are registered as operatori (issue 5 brings proper accounts).
+        let operator = store.transaction(|tx| {
+            if let Some(op) = tx.operator_by_username(username)? {
+                return Ok(op);
+            }
+            let role = if tx.operators_count()? == 0 { Role::Amministratore } else { Role::Operatore };
+            let op =
+                Operator { id: Id::new(), username: username.to_string(), name: username.to_string(), role };
+            tx.operator_insert(&op, &now)?;
+            let stamp = Stamp { at: now.clone(), by: op.id };
+            tx.audit_append(&stamp, Action::OperatorRegistered.as_str(), Some(op.id), Some(role.as_str()))?;
+            if tx.office_get()?.is_none() {
+                tx.office_set(&Office::default(), &stamp)?;
+            }
+            Ok(op)
+        })?;
+        Ok(Service { store, documents_dir: o.documents_dir, operator, clock, comuni })
+    }
+
+    /// The database of this computer's user, unless `SPORTELLO_DATABASE` says
+    /// otherwise (tests, demos).
+    pub fn default_database_path() -> Result<PathBuf, Error> {
+        if let Some(p) = std::env::var_os("SPORTELLO_DATABASE").filter(|p| !p.is_empty()) {
+            return Ok(PathBuf::from(p));
+        }
+        Ok(data_dir()?.join("sportello.sqlite"))
+    }
+
+    /// Where the case folders with the printed documents go, unless
+    /// `SPORTELLO_DOCUMENTS` says otherwise.
+    pub fn default_documents_dir() -> Result<PathBuf, Error> {
+        if let Some(p) = std::env::var_os("SPORTELLO_DOCUMENTS").filter(|p| !p.is_empty()) {
+            return Ok(PathBuf::from(p));
+        }
+        Ok(data_dir()?.join("documenti"))
+    }
+
+    /// The acting operator's login on this computer (`USER` / `USERNAME`).
+    pub fn system_operator() -> String {
+        std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or_else(|| "operatore".to_string())
+    }
+
+    pub fn operator(&self) -> &Operator {
+        &self.operator
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        match self.clock {
+            Clock::System => chrono::Local::now().date_naive(),
+            Clock::Fixed(d) => d,
+        }
+    }
+
+    pub fn documents_dir(&self) -> &Path {
+        &self.documents_dir
+    }
+
+    pub fn database_path(&self) -> Option<&Path> {
+        self.store.path()
+    }
+
+    /// Access to the storage for checks in tests and tools (integrity, audit).
+    pub fn storage(&self) -> &Storage {
+        &self.store
+    }
+
+    /// The office calendar (patron day) of a comune.
+    fn calendar_of(&self, belfiore: &str) -> Result<Comune, Error> {
+        self.comuni.get(belfiore).cloned()
+    }
+
+    /// The one gate of every command: may this operator do `action`? If the
+    /// action touches someone's data, it is written to the audit log in the
+    /// same transaction as the work, so there is no work without its trace.
+    fn authorize_and_audit(&self, tx: &Tx<'_>, action: Action, record: Option<Id>) -> Result<Stamp, Error> {
+        if self.operator.role < action.min_role() {
+            return Err(Error::new(
+                Code::Forbidden,
+                format!(
+                    "Operazione non consentita: la {} spetta al ruolo {} (ruolo attuale: {})",
+                    action.label(),
+                    action.min_role().label(),
+                    self.operator.role.label()
+                ),
+            ));
+        }
+        let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
+        if action.audited() {
+            tx.audit_append(&stamp, action.as_str(), record, None)?;
+        }
+        Ok(stamp)
+    }
+
+    /// Runs a command: one transaction, authorised and audited first.
+    fn run<T>(
+        &self,
+        action: Action,
+        record: Option<Id>,
+        f: impl FnOnce(&Tx<'_>, &Stamp) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        self.store.transaction(|tx| {
+            let stamp = self.authorize_and_audit(tx, action, record)?;
+            f(tx, &stamp)
+        })
+    }
+
+    pub fn session(&self) -> Result<Session, Error> {
+        self.run(Action::Session, None, |tx, _| {
+            Ok(Session {
+                operator: self.operator.clone(),
+                office: office(tx)?,
+                today: self.today(),
+                database_path: self.store.path().map(|p| p.display().to_string()).unwrap_or_default(),
+            })
+        })
+    }
+
+    /// Changes the office's details (administrators only).
+    pub fn office_set(&self, o: Office) -> Result<Office, Error> {
+        let clean = |field: &str, v: &str, what: &str| {
+            crate::domain::form::required_line(field, &Some(v.to_string()), what)
+        };
+        let o = Office {
+            name: clean("name", &o.name, "il nome dell'ufficio")?,
+            address: clean("address", &o.address, "l'indirizzo")?,
+            phone: clean("phone", &o.phone, "il telefono")?,
+            email: clean("email", &o.email, "l'email")?,
+            comune: crate::domain::household::belfiore("comune", &Some(o.comune), true)?.unwrap_or_default(),
+        };
+        // The office's comune must have a calendar: every deadline depends on it.
+        self.calendar_of(&o.comune).map_err(|e| e.with_field("comune"))?;
+        self.run(Action::OfficeSet, None, |tx, stamp| {
+            tx.office_set(&o, stamp)?;
+            Ok(o.clone())
+        })
+    }
+}
+
+impl Service {
+    /// Registers an operator or changes their name and role (administrators
+    /// only). Issue 5 adds passwords and deactivation on top.
+    pub fn operator_save(&self, username: &str, name: &str, role: Role) -> Result<Operator, Error> {
+        let username =
+            crate::domain::form::required_line("username", &Some(username.to_string()), "il nome utente")?;
+        let name = crate::domain::form::name("name", &Some(name.to_string()), "il nome dell'operatore")?;
+        self.run(Action::OperatorSave, None, |tx, stamp| match tx.operator_by_username(&username)? {
+            Some(mut op) => {
+                op.name = name.clone();
+                op.role = role;
+                tx.operator_update(&op)?;
+                Ok(op)
+            }
+            None => {
+                let op = Operator { id: Id::new(), username: username.clone(), name: name.clone(), role };
+                tx.operator_insert(&op, &stamp.at)?;
+                Ok(op)
+            }
+        })
+    }
+}
+
+fn office(tx: &Tx<'_>) -> Result<Office, Error> {
+    tx.office_get()?.ok_or_else(|| Error::new(Code::Storage, "Dati dell'ufficio mancanti nel database"))
+}
+
+/// UTC, to the millisecond: `2026-11-21T09:30:00.123Z`. With a fixed today the
+/// date is that day and the time the real one, so records stay in order.
+fn timestamp(clock: Clock) -> String {
+    let now = Utc::now();
+    let at = match clock {
+        Clock::System => now,
+        Clock::Fixed(d) => d.and_time(now.time()).and_utc(),
+    };
+    at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// A timestamp strictly after `previous`: `updated_at` tells a form whether the
+/// record changed since it was loaded, so two saves in the same millisecond (or
+/// a clock set back) must still give different values.
+fn later_than(now: &str, previous: &str) -> String {
+    if now > previous {
+        return now.to_string();
+    }
+    match chrono::DateTime::parse_from_rfc3339(previous) {
+        Ok(t) => (t.with_timezone(&Utc) + chrono::Duration::milliseconds(1))
+            .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+            .to_string(),
+        Err(_) => now.to_string(),
+    }
+}
+
+fn data_dir() -> Result<PathBuf, Error> {
+    directories::ProjectDirs::from("it", "Sportello", "Sportello")
+        .map(|d| d.data_dir().to_path_buf())
+        .ok_or_else(|| Error::new(Code::Io, "Cartella dei dati dell'utente non trovata: indicare --database"))
+}
+
+fn not_found(what: &str) -> Error {
+    Error::not_found(format!("{what} non trovato"))
+}

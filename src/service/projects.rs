@@ -1,0 +1,205 @@
+//! Progetto personalizzato: writing it, its status, the paper signatures, the
+//! deadlines board and the data of the printed agreement.
+
+use chrono::NaiveDate;
+
+use super::{not_found, office, Action, Service};
+use crate::domain::project::{self, ProjectInput};
+use crate::domain::{board, AgreementData, BoardRow, Id, Project, ProjectStatus, Signature, StrEnum};
+use crate::error::{Code, Error};
+use crate::storage::Tx;
+
+/// A project with who must sign it (computed from the household and the
+/// commitments, as of the analysis date).
+fn load_project(tx: &Tx<'_>, id: Id) -> Result<Project, Error> {
+    let mut p = tx.project_get(id)?.ok_or_else(|| not_found("Progetto"))?;
+    let household = tx.household_get(p.household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+    let analysis = tx.analysis_get(p.analysis_id)?.ok_or_else(|| not_found("Analisi preliminare"))?;
+    p.required_signers = project::required_signers(&household, &p.commitments, analysis.interview_date);
+    Ok(p)
+}
+
+impl Service {
+    pub fn project_get(&self, household_id: Id) -> Result<Option<Project>, Error> {
+        self.run(Action::ProjectGet, Some(household_id), |tx, _| {
+            tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+            match tx.project_of_household(household_id)? {
+                Some(p) => load_project(tx, p.id).map(Some),
+                None => Ok(None),
+            }
+        })
+    }
+
+    /// Writes the project (a new one starts as a bozza). Only while nobody has
+    /// signed: once a signature is in, the text on paper is what was signed.
+    pub fn project_save(&self, input: ProjectInput) -> Result<Project, Error> {
+        let household_id = input.household_id()?;
+        self.run(Action::ProjectSave, Some(household_id), |tx, stamp| {
+            let household = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+            let analysis = tx.analysis_of_household(household_id)?.ok_or_else(|| {
+                Error::new(Code::Conflict, "Registrare prima l'analisi preliminare: il progetto nasce da lì")
+            })?;
+            let draft = input.validate(&household, analysis.interview_date)?;
+            let old = tx.project_of_household(household_id)?;
+            if let Some(given) = draft.id {
+                if old.as_ref().map(|p| p.id) != Some(given) {
+                    return Err(not_found("Progetto"));
+                }
+            }
+            if let Some(old) = &old {
+                if !old.status.editable() {
+                    return Err(Error::new(
+                        Code::Conflict,
+                        format!("Il progetto è «{}»: non si può più modificare", old.status.label()),
+                    ));
+                }
+                if !old.signatures.is_empty() {
+                    return Err(Error::new(
+                        Code::Conflict,
+                        "Sono già state registrate firme: per modificare il progetto riportarlo in bozza (le firme andranno raccolte di nuovo)",
+                    ));
+                }
+            }
+            let id = old.as_ref().map_or_else(Id::new, |p| p.id);
+            let items = draft
+                .commitments
+                .iter()
+                .map(|c| c.id)
+                .chain(draft.supports.iter().map(|s| s.id))
+                .chain(draft.meetings.iter().map(|m| m.id));
+            for item in items {
+                if tx.project_item_elsewhere(item, id)? {
+                    return Err(Error::invalid("id", "Voce che appartiene a un altro progetto"));
+                }
+            }
+            tx.project_write(id, old.is_some(), analysis.id, &draft, stamp)?;
+            load_project(tx, id)
+        })
+    }
+
+    /// Moves the project by hand: bozza ⇄ da firmare, sottoscritto → in corso →
+    /// concluso. Going back to bozza drops the signatures already recorded.
+    pub fn project_set_status(&self, project_id: Id, status: ProjectStatus) -> Result<Project, Error> {
+        self.run(Action::ProjectSetStatus, Some(project_id), |tx, stamp| {
+            let p = load_project(tx, project_id)?;
+            project::check_transition(p.status, status)?;
+            let signed_on = match status {
+                ProjectStatus::DaFirmare => {
+                    project::check_ready_to_sign(&p)?;
+                    None
+                }
+                ProjectStatus::Bozza => {
+                    tx.signatures_clear(project_id)?;
+                    None
+                }
+                _ => p.signed_on,
+            };
+            tx.project_set_status(project_id, status, signed_on, stamp)?;
+            load_project(tx, project_id)
+        })
+    }
+
+    /// Records that `member_id`'s signature (their own, or for a minor the
+    /// guardian's) is on the paper agreement, dated `signed_on`. Recording it
+    /// again corrects the date. The last one makes the project "sottoscritto".
+    pub fn signature_record(
+        &self,
+        project_id: Id,
+        member_id: Id,
+        signed_on: NaiveDate,
+    ) -> Result<Project, Error> {
+        let today = self.today();
+        self.run(Action::SignatureRecord, Some(project_id), |tx, stamp| {
+            let p = load_project(tx, project_id)?;
+            if p.status != ProjectStatus::DaFirmare {
+                return Err(Error::new(
+                    Code::Conflict,
+                    format!(
+                        "Le firme si registrano quando il progetto è «da firmare» (ora è «{}»)",
+                        p.status.label()
+                    ),
+                ));
+            }
+            let Some(required) = p.required_signers.iter().find(|r| r.member_id == member_id) else {
+                return Err(Error::invalid(
+                    "member_id",
+                    "Per questo componente non è prevista una firma del progetto",
+                ));
+            };
+            let analysis = tx.analysis_get(p.analysis_id)?.ok_or_else(|| not_found("Analisi preliminare"))?;
+            if signed_on > today {
+                return Err(Error::invalid("signed_on", "La data della firma non può essere nel futuro"));
+            }
+            if signed_on < analysis.interview_date {
+                return Err(Error::invalid("signed_on", "La data della firma precede l'analisi preliminare"));
+            }
+            let sig = Signature { member_id, signer_id: required.signer_id, signed_on };
+            tx.signature_put(project_id, &sig, stamp)?;
+            let p = load_project(tx, project_id)?;
+            let complete =
+                p.required_signers.iter().all(|r| p.signatures.iter().any(|s| s.member_id == r.member_id));
+            if complete {
+                let last = p.signatures.iter().map(|s| s.signed_on).max();
+                tx.project_set_status(project_id, ProjectStatus::Sottoscritto, last, stamp)?;
+                return load_project(tx, project_id);
+            }
+            Ok(p)
+        })
+    }
+
+    /// Projects waiting for signatures (and analyses whose project is still to
+    /// be written, when the outcome calls for one), overdue first.
+    pub fn deadlines_board(&self) -> Result<Vec<BoardRow>, Error> {
+        let today = self.today();
+        self.run(Action::DeadlinesBoard, None, |tx, _| {
+            let comune = self.calendar_of(&office(tx)?.comune)?;
+            let mut rows = Vec::new();
+            for w in tx.awaiting_signatures()? {
+                if w.project_id.is_none() && !w.outcome.needs_project() {
+                    continue;
+                }
+                let household = tx.household_get(w.household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+                let missing = match w.project_id {
+                    Some(pid) => {
+                        let p = load_project(tx, pid)?;
+                        project::missing_signatures(&household, &p.required_signers, &p.signatures)
+                    }
+                    None => {
+                        let required = project::required_signers(&household, &[], w.analysis_date);
+                        project::missing_signatures(&household, &required, &[])
+                    }
+                };
+                let (days_left, state) = board::classify(w.deadline, today, &comune)?;
+                rows.push(BoardRow {
+                    project_id: w.project_id,
+                    household_id: w.household_id,
+                    case_number: household.case_number.clone(),
+                    household_name: household.name(),
+                    analysis_date: w.analysis_date,
+                    deadline: w.deadline,
+                    days_left,
+                    state,
+                    missing_signatures: missing,
+                });
+            }
+            board::sort(&mut rows);
+            Ok(rows)
+        })
+    }
+
+    /// Everything the printed agreement needs.
+    pub fn agreement_data(&self, project_id: Id) -> Result<AgreementData, Error> {
+        self.run(Action::AgreementData, Some(project_id), |tx, _| {
+            let p = load_project(tx, project_id)?;
+            let household = tx.household_get(p.household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+            let analysis = tx.analysis_get(p.analysis_id)?.ok_or_else(|| not_found("Analisi preliminare"))?;
+            Ok(AgreementData::build(
+                &office(tx)?,
+                &household,
+                &p,
+                analysis.interview_date,
+                &analysis.operator,
+            ))
+        })
+    }
+}

@@ -1,0 +1,477 @@
+//! Households and members: load, insert, update, search.
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::search::{fold, fold_code, prefix_upper_bound};
+use super::{date, db_err, opt_date, opt_date_sql, word, Stamp, Tx};
+use crate::domain::household::HouseholdDraft;
+use crate::domain::{CaseNumber, Household, HouseholdSummary, Id, Isee, Member, StrEnum};
+use crate::error::Error;
+
+const MEMBER_COLS: &str =
+    "id, first_name, last_name, codice_fiscale, birth_date, sex, relationship, citizenship,
+    residence_comune, resident_since, invalidity_percent, disability_certified, not_self_sufficient,
+    employment, education, guardian_id";
+
+fn member_from_row(r: &Row<'_>) -> rusqlite::Result<Member> {
+    Ok(Member {
+        id: r.get(0)?,
+        first_name: r.get(1)?,
+        last_name: r.get(2)?,
+        codice_fiscale: r.get(3)?,
+        birth_date: date(r, 4)?,
+        sex: word(r, 5)?,
+        relationship: word(r, 6)?,
+        citizenship: word(r, 7)?,
+        residence_comune: r.get(8)?,
+        resident_since: opt_date(r, 9)?,
+        invalidity_percent: r.get(10)?,
+        disability_certified: r.get(11)?,
+        not_self_sufficient: r.get(12)?,
+        employment: word(r, 13)?,
+        education: word(r, 14)?,
+        guardian_id: r.get(15)?,
+    })
+}
+
+/// What to look for, as typed in the search box.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchQuery {
+    /// Folded name prefix ("dell'orto ni" → "dellortoni").
+    pub name: String,
+    /// Codice fiscale prefix, upper case.
+    pub code: String,
+    /// Case-number digits (`2026/0001` → "20260001").
+    pub case_digits: Option<String>,
+    /// Case sequence when only digits of a number were typed ("123").
+    pub case_seq: Option<i64>,
+}
+
+impl SearchQuery {
+    /// `None` when there is too little to search for: one letter would list
+    /// thousands of people and tell the operator nothing.
+    pub fn parse(typed: &str) -> Option<SearchQuery> {
+        let t = typed.trim();
+        let name = fold(t);
+        let code = fold_code(t);
+        let digits_and_slash = !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '/');
+        let (case_digits, case_seq) = if digits_and_slash {
+            let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+            let seq =
+                if t.contains('/') { None } else { digits.parse::<i64>().ok().filter(|_| digits.len() <= 7) };
+            let year_prefix = (t.contains('/') || digits.len() >= 4).then_some(digits);
+            (year_prefix, seq)
+        } else {
+            (None, None)
+        };
+        if name.chars().count() < 2 && case_seq.is_none() && case_digits.is_none() {
+            return None;
+        }
+        Some(SearchQuery { name, code, case_digits, case_seq })
+    }
+}
+
+impl Tx<'_> {
+    pub fn household_get(&self, id: Id) -> Result<Option<Household>, Error> {
+        let head = self
+            .tx
+            .query_row(
+                "SELECT h.id, h.case_number, h.created_at, h.updated_at, c.name, u.name,
+                        h.address, h.comune, h.phone, h.email, h.notes,
+                        h.isee_protocol, h.isee_kind, h.isee_value, h.isee_issued_on, h.isee_expires_on
+                 FROM households h JOIN operators c ON c.id = h.created_by JOIN operators u ON u.id = h.updated_by
+                 WHERE h.id = ?1",
+                [id],
+                |r| {
+                    let protocol: Option<String> = r.get(11)?;
+                    let isee = match protocol {
+                        None => None,
+                        Some(protocol) => Some(Isee {
+                            protocol,
+                            kind: word(r, 12)?,
+                            value: r.get(13)?,
+                            issued_on: date(r, 14)?,
+                            expires_on: date(r, 15)?,
+                        }),
+                    };
+                    Ok(Household {
+                        id: r.get(0)?,
+                        case_number: r.get(1)?,
+                        created_at: r.get(2)?,
+                        updated_at: r.get(3)?,
+                        created_by: r.get(4)?,
+                        updated_by: r.get(5)?,
+                        address: r.get(6)?,
+                        comune: r.get(7)?,
+                        phone: r.get(8)?,
+                        email: r.get(9)?,
+                        notes: r.get(10)?,
+                        isee,
+                        members: Vec::new(),
+                    })
+                },
+            )
+            .optional()
+            .map_err(db_err)?;
+        let Some(mut h) = head else { return Ok(None) };
+        let mut stmt = self
+            .tx
+            .prepare_cached(&format!(
+                "SELECT {MEMBER_COLS} FROM members WHERE household_id = ?1 ORDER BY position"
+            ))
+            .map_err(db_err)?;
+        h.members = stmt
+            .query_map([id], member_from_row)
+            .map_err(db_err)?
+            .collect::<Result<_, _>>()
+            .map_err(db_err)?;
+        Ok(Some(h))
+    }
+
+    pub fn household_insert(
+        &self,
+        id: Id,
+        case: CaseNumber,
+        d: &HouseholdDraft,
+        stamp: &Stamp,
+    ) -> Result<(), Error> {
+        let isee = d.isee.as_ref();
+        self.tx
+            .execute(
+                "INSERT INTO households (id, case_number, case_year, case_seq, case_key, address, comune, phone, email,
+                    notes, isee_protocol, isee_kind, isee_value, isee_issued_on, isee_expires_on,
+                    created_at, updated_at, created_by, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?17)",
+                params![
+                    id,
+                    case.to_string(),
+                    case.year,
+                    case.seq,
+                    fold_code(&case.to_string()),
+                    d.address,
+                    d.comune,
+                    d.phone,
+                    d.email,
+                    d.notes,
+                    isee.map(|i| &i.protocol),
+                    isee.map(|i| i.kind.as_str()),
+                    isee.map(|i| i.value),
+                    isee.map(|i| i.issued_on.to_string()),
+                    isee.map(|i| i.expires_on.to_string()),
+                    stamp.at,
+                    stamp.by,
+                ],
+            )
+            .map_err(db_err)?;
+        for (pos, m) in d.members.iter().enumerate() {
+            self.member_insert(id, pos, m, stamp)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the changes of `d` over `old`: rows that did not change keep their
+    /// timestamps, members no longer listed are removed (the caller has checked
+    /// that nothing refers to them).
+    pub fn household_update(
+        &self,
+        old: &Household,
+        d: &HouseholdDraft,
+        stamp: &Stamp,
+    ) -> Result<bool, Error> {
+        let mut changed = false;
+        let head_changed = old.address != d.address
+            || old.comune != d.comune
+            || old.phone != d.phone
+            || old.email != d.email
+            || old.notes != d.notes
+            || old.isee != d.isee;
+        for m in &old.members {
+            if !d.members.iter().any(|n| n.id == m.id) {
+                self.tx.execute("DELETE FROM members WHERE id = ?1", [m.id]).map_err(db_err)?;
+                changed = true;
+            }
+        }
+        for (pos, m) in d.members.iter().enumerate() {
+            match old.members.iter().position(|o| o.id == m.id) {
+                None => {
+                    self.member_insert(old.id, pos, m, stamp)?;
+                    changed = true;
+                }
+                Some(old_pos) if old_pos != pos || old.members[old_pos] != *m => {
+                    self.member_update(pos, m, stamp)?;
+                    changed = true;
+                }
+                Some(_) => {}
+            }
+        }
+        if head_changed || changed {
+            let isee = d.isee.as_ref();
+            self.tx
+                .execute(
+                    "UPDATE households SET address = ?2, comune = ?3, phone = ?4, email = ?5, notes = ?6,
+                        isee_protocol = ?7, isee_kind = ?8, isee_value = ?9, isee_issued_on = ?10,
+                        isee_expires_on = ?11, updated_at = ?12, updated_by = ?13
+                     WHERE id = ?1",
+                    params![
+                        old.id,
+                        d.address,
+                        d.comune,
+                        d.phone,
+                        d.email,
+                        d.notes,
+                        isee.map(|i| &i.protocol),
+                        isee.map(|i| i.kind.as_str()),
+                        isee.map(|i| i.value),
+                        isee.map(|i| i.issued_on.to_string()),
+                        isee.map(|i| i.expires_on.to_string()),
+                        stamp.at,
+                        stamp.by,
+                    ],
+                )
+                .map_err(db_err)?;
+        }
+        Ok(head_changed || changed)
+    }
+
+    fn member_insert(&self, household: Id, pos: usize, m: &Member, stamp: &Stamp) -> Result<(), Error> {
+        self.tx
+            .prepare_cached(&format!(
+                "INSERT INTO members ({MEMBER_COLS}, household_id, position, last_first_key, first_last_key,
+                    created_at, updated_at, created_by, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+                    ?21, ?21, ?22, ?22)"
+            ))
+            .map_err(db_err)?
+            .execute(params![
+                m.id,
+                m.first_name,
+                m.last_name,
+                m.codice_fiscale,
+                m.birth_date.to_string(),
+                m.sex.as_str(),
+                m.relationship.as_str(),
+                m.citizenship.as_str(),
+                m.residence_comune,
+                opt_date_sql(m.resident_since),
+                m.invalidity_percent,
+                m.disability_certified,
+                m.not_self_sufficient,
+                m.employment.as_str(),
+                m.education.as_str(),
+                m.guardian_id,
+                household,
+                pos as i64,
+                fold(&format!("{}{}", m.last_name, m.first_name)),
+                fold(&format!("{}{}", m.first_name, m.last_name)),
+                stamp.at,
+                stamp.by,
+            ])
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    fn member_update(&self, pos: usize, m: &Member, stamp: &Stamp) -> Result<(), Error> {
+        self.tx
+            .prepare_cached(
+                "UPDATE members SET first_name = ?2, last_name = ?3, codice_fiscale = ?4, birth_date = ?5, sex = ?6,
+                    relationship = ?7, citizenship = ?8, residence_comune = ?9, resident_since = ?10,
+                    invalidity_percent = ?11, disability_certified = ?12, not_self_sufficient = ?13,
+                    employment = ?14, education = ?15, guardian_id = ?16, position = ?17,
+                    last_first_key = ?18, first_last_key = ?19, updated_at = ?20, updated_by = ?21
+                 WHERE id = ?1",
+            )
+            .map_err(db_err)?
+            .execute(params![
+                m.id,
+                m.first_name,
+                m.last_name,
+                m.codice_fiscale,
+                m.birth_date.to_string(),
+                m.sex.as_str(),
+                m.relationship.as_str(),
+                m.citizenship.as_str(),
+                m.residence_comune,
+                opt_date_sql(m.resident_since),
+                m.invalidity_percent,
+                m.disability_certified,
+                m.not_self_sufficient,
+                m.employment.as_str(),
+                m.education.as_str(),
+                m.guardian_id,
+                pos as i64,
+                fold(&format!("{}{}", m.last_name, m.first_name)),
+                fold(&format!("{}{}", m.first_name, m.last_name)),
+                stamp.at,
+                stamp.by,
+            ])
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// The household a member id belongs to, if any.
+    pub fn member_household(&self, member: Id) -> Result<Option<Id>, Error> {
+        self.tx
+            .query_row("SELECT household_id FROM members WHERE id = ?1", [member], |r| r.get(0))
+            .optional()
+            .map_err(db_err)
+    }
+
+    /// The case number of another household that has a member with this
+    /// codice fiscale.
+    pub fn codice_fiscale_elsewhere(
+        &self,
+        code: &str,
+        household: Option<Id>,
+    ) -> Result<Option<String>, Error> {
+        self.tx
+            .query_row(
+                "SELECT h.case_number FROM members m JOIN households h ON h.id = m.household_id
+                 WHERE m.codice_fiscale = ?1 AND (?2 IS NULL OR m.household_id <> ?2)",
+                params![code, household],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db_err)
+    }
+
+    /// Where a member is still referred to (analysis, project, signatures), in
+    /// words for the operator; `None` when the member can be removed.
+    pub fn member_references(&self, member: Id) -> Result<Option<&'static str>, Error> {
+        // Who signs for a minor is not checked here: the form that removes a
+        // member also names the new guardian, and the domain checks that.
+        let checks: [(&str, &'static str); 5] = [
+            ("SELECT 1 FROM analysis_participants WHERE member_id = ?1", "partecipa all'analisi preliminare"),
+            (
+                "SELECT 1 FROM analysis_employability WHERE member_id = ?1",
+                "ha un profilo di occupabilità nell'analisi preliminare",
+            ),
+            ("SELECT 1 FROM commitments WHERE member_id = ?1", "ha impegni nel progetto"),
+            ("SELECT 1 FROM commitment_others WHERE member_id = ?1", "è coinvolto in impegni del progetto"),
+            ("SELECT 1 FROM signatures WHERE member_id = ?1 OR signer_id = ?1", "ha firmato il progetto"),
+        ];
+        for (sql, why) in checks {
+            let hit: Option<i64> =
+                self.tx.query_row(sql, [member], |r| r.get(0)).optional().map_err(db_err)?;
+            if hit.is_some() {
+                return Ok(Some(why));
+            }
+        }
+        Ok(None)
+    }
+
+    /// At most `limit` households matching the query, by the richiedente's name.
+    /// Each source is an index range scan cut at `limit` rows, so the cost does
+    /// not grow with the number of people who match a short prefix.
+    pub fn households_search(&self, q: &SearchQuery, limit: usize) -> Result<Vec<HouseholdSummary>, Error> {
+        let lim = limit as i64;
+        let mut ids: Vec<Id> = Vec::new();
+        let mut add = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<(), Error> {
+            let mut stmt = self.tx.prepare_cached(sql).map_err(db_err)?;
+            let rows = stmt.query_map(p, |r| r.get::<_, Id>(0)).map_err(db_err)?;
+            for r in rows {
+                let id = r.map_err(db_err)?;
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            Ok(())
+        };
+        if let Some(seq) = q.case_seq {
+            add(
+                "SELECT id FROM households WHERE case_seq = ?1 ORDER BY case_year DESC LIMIT ?2",
+                &[&seq, &lim],
+            )?;
+        }
+        if let Some(digits) = &q.case_digits {
+            let up = prefix_upper_bound(digits);
+            add(
+                "SELECT id FROM households WHERE case_key >= ?1 AND case_key < ?2 ORDER BY case_key LIMIT ?3",
+                &[digits, &up, &lim],
+            )?;
+        }
+        if q.name.chars().count() >= 2 {
+            let up = prefix_upper_bound(&q.name);
+            add(
+                "SELECT household_id FROM members WHERE last_first_key >= ?1 AND last_first_key < ?2
+                 ORDER BY last_first_key LIMIT ?3",
+                &[&q.name, &up, &lim],
+            )?;
+            add(
+                "SELECT household_id FROM members WHERE first_last_key >= ?1 AND first_last_key < ?2
+                 ORDER BY first_last_key LIMIT ?3",
+                &[&q.name, &up, &lim],
+            )?;
+        }
+        if q.code.len() >= 2 {
+            let up = prefix_upper_bound(&q.code);
+            add(
+                "SELECT household_id FROM members WHERE codice_fiscale >= ?1 AND codice_fiscale < ?2
+                 ORDER BY codice_fiscale LIMIT ?3",
+                &[&q.code, &up, &lim],
+            )?;
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(s) = self.household_summary(id)? {
+                out.push(s);
+            }
+        }
+        out.sort_by_cached_key(|s| (fold(&s.name), s.case_number.clone()));
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    pub fn household_summary(&self, id: Id) -> Result<Option<HouseholdSummary>, Error> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT h.id, h.case_number, a.last_name || ' ' || a.first_name, h.comune, a.codice_fiscale,
+                        (SELECT count(*) FROM members m WHERE m.household_id = h.id),
+                        (SELECT p.status FROM projects p WHERE p.household_id = h.id)
+                 FROM households h
+                 LEFT JOIN members a ON a.household_id = h.id AND a.relationship = 'richiedente'
+                 WHERE h.id = ?1",
+            )
+            .map_err(db_err)?;
+        stmt.query_row([id], |r| {
+            let status: Option<String> = r.get(6)?;
+            Ok(HouseholdSummary {
+                id: r.get(0)?,
+                case_number: r.get(1)?,
+                name: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                comune: r.get(3)?,
+                codice_fiscale: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                members: r.get(5)?,
+                project_status: match status {
+                    Some(_) => Some(word(r, 6)?),
+                    None => None,
+                },
+            })
+        })
+        .optional()
+        .map_err(db_err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_read_the_way_operators_type() {
+        let q = SearchQuery::parse("Dell'Orto Ni").unwrap();
+        assert_eq!(q.name, "dellortoni");
+        assert_eq!(q.case_seq, None);
+        let q = SearchQuery::parse("rssmra80").unwrap();
+        assert_eq!(q.code, "RSSMRA80");
+        let q = SearchQuery::parse("2026/0001").unwrap();
+        assert_eq!((q.case_digits.as_deref(), q.case_seq), (Some("20260001"), None));
+        let q = SearchQuery::parse("123").unwrap();
+        assert_eq!((q.case_digits, q.case_seq), (None, Some(123)));
+        let q = SearchQuery::parse("7").unwrap();
+        assert_eq!(q.case_seq, Some(7));
+        assert_eq!(SearchQuery::parse("r"), None);
+        assert_eq!(SearchQuery::parse("  "), None);
+        assert_eq!(SearchQuery::parse("'"), None);
+    }
+}

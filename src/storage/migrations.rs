@@ -1,0 +1,149 @@
+//! Versioned migrations: an ordered list, applied in one transaction together
+//! with `PRAGMA user_version`, so a database is always at one whole version.
+//! A database newer than this program is refused, never touched or deleted.
+//!
+//! To change the schema, append a migration (never edit a released one) and add
+//! a fixture of the previous version to the tests.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::db_err;
+use crate::error::{Code, Error};
+
+pub struct Migration {
+    pub version: u32,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] =
+    &[Migration { version: 1, name: "schema iniziale", sql: include_str!("migrations/0001_initial.sql") }];
+
+/// The version this program writes.
+pub fn latest() -> u32 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+pub fn user_version(conn: &Connection) -> Result<u32, Error> {
+    let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(db_err)?;
+    u32::try_from(v).map_err(|_| Error::new(Code::Storage, format!("versione dello schema non valida: {v}")))
+}
+
+/// Brings the database to the last version of `migrations`; returns it.
+pub fn migrate(conn: &mut Connection, migrations: &[Migration]) -> Result<u32, Error> {
+    let target = migrations.last().map_or(0, |m| m.version);
+    debug_assert!(migrations.windows(2).all(|w| w[1].version == w[0].version + 1));
+    // Immediate: two processes opening an old file at once do not both migrate it.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
+    let current = user_version(&tx)?;
+    if current > target {
+        return Err(Error::new(
+            Code::Storage,
+            format!(
+                "Il database è stato creato da una versione più recente di Sportello (schema {current}, \
+                 questa versione arriva allo schema {target}): aggiornare il programma. Il database non è stato modificato."
+            ),
+        ));
+    }
+    for m in migrations.iter().filter(|m| m.version > current) {
+        tx.execute_batch(m.sql).map_err(|e| {
+            let inner = db_err(e);
+            Error::new(
+                inner.code,
+                format!(
+                    "aggiornamento del database allo schema {} ({}) non riuscito: {}",
+                    m.version, m.name, inner.message
+                ),
+            )
+        })?;
+    }
+    if target != current {
+        tx.pragma_update(None, "user_version", target).map_err(db_err)?;
+        // A migration that breaks a reference must not be committed.
+        let broken = foreign_key_problems(&tx)?;
+        if !broken.is_empty() {
+            return Err(Error::new(
+                Code::Storage,
+                format!(
+                    "aggiornamento del database non riuscito: riferimenti non validi ({})",
+                    broken.join("; ")
+                ),
+            ));
+        }
+    }
+    tx.commit().map_err(db_err)?;
+    Ok(target)
+}
+
+fn foreign_key_problems(conn: &Connection) -> Result<Vec<String>, Error> {
+    let mut stmt = conn.prepare("PRAGMA foreign_key_check").map_err(db_err)?;
+    let rows = stmt
+        .query_map([], |r| {
+            let table: String = r.get(0)?;
+            let rowid: Option<i64> = r.get(1)?;
+            let parent: String = r.get(2)?;
+            Ok(format!("{table} riga {} → {parent}", rowid.unwrap_or_default()))
+        })
+        .map_err(db_err)?;
+    rows.collect::<Result<Vec<_>, _>>().map_err(db_err)
+}
+
+/// SQLite's integrity check plus every foreign key: the problems found.
+pub fn check(conn: &Connection) -> Result<Vec<String>, Error> {
+    let mut problems = Vec::new();
+    let mut stmt = conn.prepare("PRAGMA integrity_check").map_err(db_err)?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(db_err)?;
+    for r in rows {
+        let r = r.map_err(db_err)?;
+        if r != "ok" {
+            problems.push(r);
+        }
+    }
+    problems.extend(foreign_key_problems(conn)?);
+    Ok(problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BROKEN: &[Migration] = &[
+        Migration { version: 1, name: "uno", sql: "CREATE TABLE a (x INTEGER) STRICT;" },
+        Migration {
+            version: 2,
+            name: "due",
+            sql: "CREATE TABLE b (y INTEGER) STRICT; INSERT INTO nowhere VALUES (1);",
+        },
+    ];
+
+    #[test]
+    fn a_failing_migration_leaves_the_database_as_it_was() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, &BROKEN[..1]).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), 1);
+        let e = migrate(&mut conn, BROKEN).unwrap_err();
+        assert_eq!(e.code, Code::Storage);
+        assert!(e.message.contains("schema 2 (due)"), "{}", e.message);
+        assert_eq!(user_version(&conn).unwrap(), 1);
+        let b: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'b'", [], |r| r.get(0)).unwrap();
+        assert_eq!(b, 0, "table b of the failed migration must have been rolled back");
+    }
+
+    #[test]
+    fn migrations_apply_in_order_from_any_version() {
+        let ok: &[Migration] = &[
+            Migration { version: 1, name: "uno", sql: "CREATE TABLE a (x INTEGER) STRICT;" },
+            Migration { version: 2, name: "due", sql: "ALTER TABLE a ADD COLUMN y INTEGER;" },
+        ];
+        let mut conn = Connection::open_in_memory().unwrap();
+        assert_eq!(migrate(&mut conn, &ok[..1]).unwrap(), 1);
+        conn.execute("INSERT INTO a (x) VALUES (7)", []).unwrap();
+        assert_eq!(migrate(&mut conn, ok).unwrap(), 2);
+        let (x, y): (i64, Option<i64>) =
+            conn.query_row("SELECT x, y FROM a", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        assert_eq!((x, y), (7, None));
+        // Running again is a no-op.
+        assert_eq!(migrate(&mut conn, ok).unwrap(), 2);
+    }
+}

@@ -1,0 +1,149 @@
+//! Operators, the office, the audit log and the case-number counter.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::{db_err, word, Stamp, Tx};
+use crate::domain::{CaseNumber, Id, Office, Operator, StrEnum};
+use crate::error::Error;
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: String,
+    pub operator_id: Id,
+    pub action: String,
+    pub record_id: Option<Id>,
+    pub detail: Option<String>,
+}
+
+impl Tx<'_> {
+    pub fn operator_by_username(&self, username: &str) -> Result<Option<Operator>, Error> {
+        self.tx
+            .query_row(
+                "SELECT id, username, name, role FROM operators WHERE username = ?1 AND active = 1",
+                [username],
+                |r| Ok(Operator { id: r.get(0)?, username: r.get(1)?, name: r.get(2)?, role: word(r, 3)? }),
+            )
+            .optional()
+            .map_err(db_err)
+    }
+
+    pub fn operator_get(&self, id: Id) -> Result<Option<Operator>, Error> {
+        self.tx
+            .query_row("SELECT id, username, name, role FROM operators WHERE id = ?1", [id], |r| {
+                Ok(Operator { id: r.get(0)?, username: r.get(1)?, name: r.get(2)?, role: word(r, 3)? })
+            })
+            .optional()
+            .map_err(db_err)
+    }
+
+    pub fn operators_count(&self) -> Result<i64, Error> {
+        self.tx.query_row("SELECT count(*) FROM operators", [], |r| r.get(0)).map_err(db_err)
+    }
+
+    pub fn operator_insert(&self, op: &Operator, created_at: &str) -> Result<(), Error> {
+        self.tx
+            .execute(
+                "INSERT INTO operators (id, username, name, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![op.id, op.username, op.name, op.role.as_str(), created_at],
+            )
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Changes an operator's name and role.
+    pub fn operator_update(&self, op: &Operator) -> Result<(), Error> {
+        self.tx
+            .execute(
+                "UPDATE operators SET name = ?2, role = ?3 WHERE id = ?1",
+                params![op.id, op.name, op.role.as_str()],
+            )
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    pub fn office_get(&self) -> Result<Option<Office>, Error> {
+        self.tx
+            .query_row("SELECT name, address, phone, email, comune FROM office WHERE id = 1", [], |r| {
+                Ok(Office {
+                    name: r.get(0)?,
+                    address: r.get(1)?,
+                    phone: r.get(2)?,
+                    email: r.get(3)?,
+                    comune: r.get(4)?,
+                })
+            })
+            .optional()
+            .map_err(db_err)
+    }
+
+    pub fn office_set(&self, o: &Office, stamp: &Stamp) -> Result<(), Error> {
+        self.tx
+            .execute(
+                "INSERT INTO office (id, name, address, phone, email, comune, updated_at, updated_by)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT(id) DO UPDATE SET name = excluded.name, address = excluded.address,
+                   phone = excluded.phone, email = excluded.email, comune = excluded.comune,
+                   updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                params![o.name, o.address, o.phone, o.email, o.comune, stamp.at, stamp.by],
+            )
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    pub fn audit_append(
+        &self,
+        stamp: &Stamp,
+        action: &str,
+        record: Option<Id>,
+        detail: Option<&str>,
+    ) -> Result<(), Error> {
+        self.tx
+            .execute(
+                "INSERT INTO audit_log (at, operator_id, action, record_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![stamp.at, stamp.by, action, record, detail],
+            )
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// The audit entries about `record` (all of them when `None`), oldest first.
+    pub fn audit_entries(&self, record: Option<Id>) -> Result<Vec<AuditEntry>, Error> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT seq, at, operator_id, action, record_id, detail FROM audit_log
+                 WHERE ?1 IS NULL OR record_id = ?1 ORDER BY seq",
+            )
+            .map_err(db_err)?;
+        let rows = stmt
+            .query_map([record], |r| {
+                Ok(AuditEntry {
+                    seq: r.get(0)?,
+                    at: r.get(1)?,
+                    operator_id: r.get(2)?,
+                    action: r.get(3)?,
+                    record_id: r.get(4)?,
+                    detail: r.get(5)?,
+                })
+            })
+            .map_err(db_err)?;
+        rows.collect::<Result<_, _>>().map_err(db_err)
+    }
+
+    /// The next case number of `year` (the counter lives in the same transaction
+    /// as the household it numbers: a rolled-back save leaves no gap).
+    pub fn next_case_number(&self, year: i32) -> Result<CaseNumber, Error> {
+        let seq: i64 = self
+            .tx
+            .query_row(
+                "INSERT INTO case_counters (year, last) VALUES (?1, 1)
+                 ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
+                [year],
+                |r| r.get(0),
+            )
+            .map_err(db_err)?;
+        Ok(CaseNumber { year, seq: seq as u32 })
+    }
+}

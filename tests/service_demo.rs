@@ -1,0 +1,116 @@
+//! The demonstration database: thirty households in every state, the same on
+//! every run for the same day, and a board with overdue and close deadlines.
+
+mod service_support;
+
+use service_support::d;
+use sportello::domain::{BoardState, ProjectStatus};
+use sportello::service::Service;
+
+fn demo(on: &str) -> (tempfile::TempDir, Service, sportello::demo::DemoReport) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let report = sportello::demo::create(&db, &dir.path().join("documenti"), d(on)).unwrap();
+    let s = Service::open_on(&db, dir.path().join("documenti"), "averdi", d(on)).unwrap();
+    (dir, s, report)
+}
+
+#[test]
+fn the_demo_has_households_in_every_state() {
+    let (_dir, s, report) = demo("2026-11-21");
+    assert_eq!(report.households, 30);
+    assert!(report.minors >= 10, "{report:?}");
+    assert_eq!(s.session().unwrap().operator.name, "Anna Verdi");
+
+    let board = s.deadlines_board().unwrap();
+    let count = |st: BoardState| board.iter().filter(|r| r.state == st).count();
+    assert!(count(BoardState::Scaduto) >= 4, "{board:#?}");
+    assert!(count(BoardState::InScadenza) >= 4, "{board:#?}");
+    assert!(count(BoardState::NeiTermini) >= 4, "{board:#?}");
+    assert_eq!(board[0].state, BoardState::Scaduto, "overdue first");
+    assert!(board.iter().any(|r| r.project_id.is_none()), "an analysis still without its project");
+    assert!(board
+        .iter()
+        .filter(|r| r.state != BoardState::NeiTermini)
+        .all(|r| !r.missing_signatures.is_empty()));
+
+    // Every household is found by its case number; collect the project states.
+    let mut statuses = Vec::new();
+    let mut names = Vec::new();
+    for n in 1..=30 {
+        for year in ["2024", "2025", "2026"] {
+            if let Some(h) = s.households_search(&format!("{year}/{n:06}")).unwrap().first() {
+                statuses.push(h.project_status);
+                names.push(h.name.clone());
+            }
+        }
+    }
+    assert_eq!(statuses.len(), 30);
+    for st in [
+        ProjectStatus::Bozza,
+        ProjectStatus::DaFirmare,
+        ProjectStatus::Sottoscritto,
+        ProjectStatus::InCorso,
+        ProjectStatus::Concluso,
+    ] {
+        assert!(statuses.contains(&Some(st)), "{st} missing: {statuses:?}");
+    }
+    assert!(statuses.contains(&None));
+    // Foreign letters and apostrophes are part of the demo.
+    let all = names.join(" ");
+    assert!(!all.is_ascii(), "{all}");
+    assert!(s.storage().check().unwrap().is_empty());
+}
+
+#[test]
+fn the_same_day_gives_the_same_demo() {
+    let (_a, sa, ra) = demo("2026-03-02");
+    let (_b, sb, rb) = demo("2026-03-02");
+    assert_eq!(ra, rb);
+    let board = |s: &Service| -> Vec<_> {
+        s.deadlines_board()
+            .unwrap()
+            .into_iter()
+            .map(|r| {
+                (r.case_number, r.household_name, r.analysis_date, r.deadline, r.state, r.missing_signatures)
+            })
+            .collect()
+    };
+    assert_eq!(board(&sa), board(&sb));
+}
+
+#[test]
+fn an_existing_database_is_never_overwritten() {
+    let (dir, _s, _) = demo("2026-11-21");
+    let err =
+        sportello::demo::create(&dir.path().join("demo.sqlite"), dir.path(), d("2026-11-21")).unwrap_err();
+    assert_eq!(err.code, sportello::Code::Conflict);
+}
+
+#[test]
+fn the_demo_command_creates_a_database_and_refuses_to_overwrite_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let run = |today: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_sportello"))
+            .args(["demo", "--database", db.to_str().unwrap(), "--today", today])
+            .output()
+            .unwrap()
+    };
+    let out = run("2026-11-21");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("30 nuclei"), "{text}");
+    assert!(text.contains("21/11/2026"), "{text}");
+    let again = run("2026-11-21");
+    assert_eq!(again.status.code(), Some(2));
+    assert!(again.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("esiste già"));
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_sportello"))
+        .args(["demo", "--database", dir.path().join("x.sqlite").to_str().unwrap(), "--today", "2026-02-30"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--today"));
+    assert!(!dir.path().join("x.sqlite").exists());
+}

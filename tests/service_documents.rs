@@ -1,0 +1,94 @@
+//! Documents of a case: written whole into the case's folder and listed.
+
+mod service_support;
+
+use service_support::{create_family, env};
+use sportello::domain::{DocumentKind, Id};
+use sportello::Code;
+
+const PDF: &[u8] = b"%PDF-1.7\n% Sportello test\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+
+#[test]
+fn a_document_is_saved_in_the_case_folder_and_listed() {
+    let e = env();
+    let h = create_family(&e.service);
+    assert!(e.service.documents_list(h.id).unwrap().is_empty());
+    let doc =
+        e.service.document_add(h.id, DocumentKind::Patto, "Patto per l'inclusione — Dell'Orto", PDF).unwrap();
+    assert_eq!(doc.household_id, h.id);
+    assert_eq!(doc.kind, DocumentKind::Patto);
+    assert!(
+        doc.file_name.starts_with("patto-2026-11-20-") && doc.file_name.ends_with(".pdf"),
+        "{}",
+        doc.file_name
+    );
+
+    let path = e.service.document_path(doc.id).unwrap();
+    assert_eq!(path, e.docs().join("2026-000001").join(&doc.file_name));
+    assert_eq!(std::fs::read(&path).unwrap(), PDF);
+    // No temporary file left beside it.
+    let names: Vec<_> =
+        std::fs::read_dir(path.parent().unwrap()).unwrap().map(|f| f.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 1);
+
+    let second =
+        e.service.document_add(h.id, DocumentKind::Convocazione, "Convocazione del 01/12/2026", PDF).unwrap();
+    let list = e.service.documents_list(h.id).unwrap();
+    assert_eq!(list, [second.clone(), doc.clone()], "newest first");
+    assert_ne!(second.file_name, doc.file_name);
+}
+
+#[test]
+fn bad_documents_are_refused_and_leave_no_file() {
+    let e = env();
+    let h = create_family(&e.service);
+    let err =
+        e.service.document_add(h.id, DocumentKind::Patto, "Patto", b"<html>not a pdf</html>").unwrap_err();
+    assert_eq!(err.code, Code::Invalid);
+    let err = e.service.document_add(h.id, DocumentKind::Patto, "  ", PDF).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("title"));
+    let err = e.service.document_add(Id::new(), DocumentKind::Patto, "Patto", PDF).unwrap_err();
+    assert_eq!(err.code, Code::NotFound);
+    assert!(
+        !e.docs().exists()
+            || std::fs::read_dir(e.docs())
+                .unwrap()
+                .all(|d| { std::fs::read_dir(d.unwrap().path()).unwrap().next().is_none() })
+    );
+    assert_eq!(e.service.document_path(Id::new()).unwrap_err().code, Code::NotFound);
+}
+
+#[test]
+fn a_missing_file_is_reported_not_opened() {
+    let e = env();
+    let h = create_family(&e.service);
+    let doc = e.service.document_add(h.id, DocumentKind::EsitoRequisiti, "Esito", PDF).unwrap();
+    std::fs::remove_file(e.service.document_path(doc.id).unwrap()).unwrap();
+    let err = e.service.document_path(doc.id).unwrap_err();
+    assert_eq!(err.code, Code::Io);
+    assert!(err.message.contains("non si trova"), "{}", err.message);
+}
+
+/// The path `agreement_print` will take: agreement data from the service, the
+/// printer's input shape, a PDF, saved in the case's folder.
+#[test]
+fn the_agreement_data_prints_and_is_filed() {
+    use sportello::print::agreement::{render, AgreementDocument, AgreementInput};
+    let e = env();
+    let h = create_family(&e.service);
+    let a: sportello::domain::analysis::AnalysisInput =
+        serde_json::from_value(service_support::analysis_json(&h, "2026-11-20", "progetto_servizio_sociale"))
+            .unwrap();
+    e.service.analysis_save(a).unwrap();
+    let p =
+        e.service.project_save(serde_json::from_value(service_support::project_json(&h)).unwrap()).unwrap();
+    let data = e.service.agreement_data(p.id).unwrap();
+    let input = AgreementInput::from_json(&data.to_cli_input().to_string()).unwrap();
+    let valid = input.validate(service_support::today()).unwrap();
+    let comune = sportello::calendar::Comuni::builtin().get(&data.comune).unwrap();
+    let prepared = AgreementDocument::prepare(valid, comune).unwrap();
+    assert_eq!(prepared.signing_deadline, data.signing_deadline, "printer and service agree on the deadline");
+    let pdf = render(&prepared).unwrap();
+    let doc = e.service.document_add(h.id, DocumentKind::Patto, "Patto per l'inclusione", &pdf).unwrap();
+    assert_eq!(std::fs::read(e.service.document_path(doc.id).unwrap()).unwrap(), pdf);
+}

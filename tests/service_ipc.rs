@@ -1,0 +1,222 @@
+//! The contract of docs/ipc.md, through `Service::call` with JSON in and out:
+//! names of commands and fields, enums, dates and money as strings.
+
+mod service_support;
+
+use serde_json::{json, Value};
+use service_support::{analysis_json, env, family_json, project_json};
+use sportello::domain::Household;
+use sportello::service::ipc::COMMANDS;
+use sportello::Code;
+
+fn keys(v: &Value) -> Vec<&str> {
+    let mut k: Vec<&str> = v.as_object().expect("an object").keys().map(String::as_str).collect();
+    k.sort();
+    k
+}
+
+#[test]
+fn the_whole_path_speaks_the_contract() {
+    let e = env();
+    let s = &e.service;
+
+    let session = s.call("session", Value::Null).unwrap();
+    assert_eq!(keys(&session), ["database_path", "office", "operator", "today"]);
+    assert_eq!(keys(&session["operator"]), ["id", "name", "role"]);
+    assert_eq!(session["operator"]["role"], "amministratore");
+    assert_eq!(keys(&session["office"]), ["address", "comune", "email", "name", "phone"]);
+    assert_eq!(session["today"], "2026-11-20");
+
+    let h = s.call("household_save", json!({ "household": family_json() })).unwrap();
+    let mut expected = vec![
+        "address",
+        "case_number",
+        "comune",
+        "created_at",
+        "created_by",
+        "email",
+        "id",
+        "isee",
+        "members",
+        "notes",
+        "phone",
+        "updated_at",
+        "updated_by",
+    ];
+    expected.sort();
+    assert_eq!(keys(&h), expected);
+    assert_eq!(h["isee"]["value"], "4800.00", "money is a string");
+    assert_eq!(keys(&h["isee"]), ["expires_on", "issued_on", "kind", "protocol", "value"]);
+    let mut member_keys = vec![
+        "birth_date",
+        "citizenship",
+        "codice_fiscale",
+        "disability_certified",
+        "education",
+        "employment",
+        "first_name",
+        "guardian_id",
+        "id",
+        "invalidity_percent",
+        "last_name",
+        "not_self_sufficient",
+        "relationship",
+        "residence_comune",
+        "resident_since",
+        "sex",
+    ];
+    member_keys.sort();
+    assert_eq!(keys(&h["members"][0]), member_keys);
+    assert_eq!(h["members"][1]["last_name"], "Nguyễn");
+    assert_eq!(h["members"][2]["codice_fiscale"], "DLLZOE15P70F205X");
+    assert_eq!(h["members"][0]["invalidity_percent"], 0);
+    let id = h["id"].as_str().unwrap().to_string();
+
+    let got = s.call("household_get", json!({ "id": id })).unwrap();
+    assert_eq!(got, h);
+    let household: Household = serde_json::from_value(got).unwrap();
+
+    let found = s.call("households_search", json!({ "query": "nguyen" })).unwrap();
+    assert_eq!(
+        keys(&found[0]),
+        ["case_number", "codice_fiscale", "comune", "id", "members", "name", "project_status"]
+    );
+    assert_eq!(found[0]["project_status"], Value::Null);
+
+    let check = s
+        .call("cf_check", json!({"code": "DLLZOE15P70F205X", "first_name": "Zoë", "last_name": "Dell'Orto", "birth_date": "2015-09-30", "sex": "F"}))
+        .unwrap();
+    assert_eq!(keys(&check), ["code", "decoded", "reason", "valid", "warnings"]);
+    assert_eq!(keys(&check["decoded"]), ["birth_date", "birthplace", "sex"]);
+    assert_eq!(check["warnings"], json!([]));
+
+    assert_eq!(s.call("analysis_get", json!({ "household_id": id })).unwrap(), Value::Null);
+    let a = s
+        .call(
+            "analysis_save",
+            json!({ "analysis": analysis_json(&household, "2026-11-20", "progetto_servizio_sociale") }),
+        )
+        .unwrap();
+    assert_eq!(a["signing_deadline"], "2026-12-22");
+    assert_eq!(a["domains"][0]["domain"], "condizioni_personali_sociali");
+    assert_eq!(a["domains"][5]["domain"], "reti_familiari_sociali");
+    assert_eq!(keys(&a["domains"][0]), ["domain", "need", "notes", "resources"]);
+    assert_eq!(keys(&a["employability"][0]), ["member_id", "notes", "profile"]);
+    for k in ["id", "household_id", "interview_date", "participants", "operator", "outcome", "outcome_reason"]
+    {
+        assert!(a.get(k).is_some(), "analysis.{k}");
+    }
+
+    assert_eq!(s.call("project_get", json!({ "household_id": id })).unwrap(), Value::Null);
+    let p = s.call("project_save", json!({ "project": project_json(&household) })).unwrap();
+    for k in [
+        "id",
+        "household_id",
+        "analysis_id",
+        "status",
+        "signing_deadline",
+        "objectives",
+        "expected_results",
+        "commitments",
+        "supports",
+        "meetings",
+        "required_signers",
+        "signatures",
+    ] {
+        assert!(p.get(k).is_some(), "project.{k}");
+    }
+    assert_eq!(
+        keys(&p["commitments"][0]),
+        ["action", "due_date", "id", "member_id", "other_member_ids", "status"]
+    );
+    assert_eq!(p["commitments"][0]["status"], "da_avviare");
+    assert_eq!(keys(&p["supports"][0]), ["description", "id", "provider"]);
+    assert_eq!(
+        keys(&p["meetings"][0]),
+        ["date", "duration_minutes", "evaluation", "id", "notes", "place", "time"]
+    );
+    assert_eq!(keys(&p["required_signers"][0]), ["for_minor", "member_id", "signer_id", "signer_name"]);
+    let pid = p["id"].as_str().unwrap();
+
+    let p = s.call("project_set_status", json!({ "project_id": pid, "status": "da_firmare" })).unwrap();
+    assert_eq!(p["status"], "da_firmare");
+    let board = s.call("deadlines_board", Value::Null).unwrap();
+    let mut row_keys = vec![
+        "analysis_date",
+        "case_number",
+        "days_left",
+        "deadline",
+        "household_id",
+        "household_name",
+        "missing_signatures",
+        "project_id",
+        "state",
+    ];
+    row_keys.sort();
+    assert_eq!(keys(&board[0]), row_keys);
+    assert_eq!(board[0]["state"], "nei_termini");
+
+    let member = household.members[0].id.to_string();
+    let p = s
+        .call(
+            "signature_record",
+            json!({ "project_id": pid, "member_id": member, "signed_on": "2026-11-20" }),
+        )
+        .unwrap();
+    assert_eq!(keys(&p["signatures"][0]), ["member_id", "signed_on", "signer_id"]);
+    assert_eq!(s.call("documents_list", json!({ "household_id": id })).unwrap(), json!([]));
+}
+
+#[test]
+fn errors_carry_code_and_field_for_the_form() {
+    let e = env();
+    let s = &e.service;
+    let mut v = family_json();
+    v["members"][1]["codice_fiscale"] = json!("NGYTLN88S60Z251");
+    let err = s.call("household_save", json!({ "household": v })).unwrap_err();
+    assert_eq!((err.code, err.field.as_deref()), (Code::Invalid, Some("members[1].codice_fiscale")));
+    let err = s.call("household_get", json!({ "id": "not-an-id" })).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("id"));
+    let err = s.call("household_get", json!({})).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("id"));
+    let err = s.call("signature_record", json!({ "project_id": sportello::domain::Id::new().to_string(), "member_id": sportello::domain::Id::new().to_string(), "signed_on": "26/11/2026" })).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("signed_on"));
+    let err = s
+        .call(
+            "project_set_status",
+            json!({ "project_id": sportello::domain::Id::new().to_string(), "status": "firmato" }),
+        )
+        .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("status"));
+    let err = s.call("household_save", json!({ "household": { "members": "tanti" } })).unwrap_err();
+    assert_eq!(err.code, Code::Invalid);
+    let err = s.call("household_delete", Value::Null).unwrap_err();
+    assert_eq!(err.code, Code::Invalid);
+    assert!(err.message.contains("household_delete"));
+    // Hostile text is data: stored and returned as typed.
+    let mut v = family_json();
+    v["members"][0]["first_name"] = json!("<img src=x onerror=alert(1)>");
+    let h = s.call("household_save", json!({ "household": v })).unwrap();
+    assert_eq!(h["members"][0]["first_name"], "<img src=x onerror=alert(1)>");
+}
+
+#[test]
+fn every_command_of_the_contract_is_answered() {
+    let ipc = include_str!("../docs/ipc.md");
+    for c in COMMANDS {
+        assert!(ipc.contains(&format!("`{c}")), "{c} is not in docs/ipc.md");
+    }
+    let e = env();
+    for c in COMMANDS {
+        if let Err(err) = e.service.call(c, json!({})) {
+            assert!(!err.message.contains("Comando sconosciuto"), "{c}");
+        }
+    }
+}
+
+#[test]
+fn the_service_can_live_in_the_apps_shared_state() {
+    // Tauri keeps managed state behind `Send + Sync`; commands run on a pool.
+    fn shared<T: Send + Sync + 'static>() {}
+    shared::<sportello::service::Service>();
+}

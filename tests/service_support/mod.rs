@@ -1,0 +1,172 @@
+//! Shared by the storage and service tests: a fixed "today", a service on a
+//! temporary database, and the family of the project-agreement example
+//! (shared/examples/project-agreement.json): Niccolò Dell'Orto, Thị Lan Nguyễn
+//! and their daughter Zoë, for whom her mother signs.
+#![allow(dead_code)]
+
+use chrono::NaiveDate;
+use serde_json::{json, Value};
+use sportello::domain::household::HouseholdInput;
+use sportello::domain::{Household, Id};
+use sportello::service::Service;
+use tempfile::TempDir;
+
+pub fn d(s: &str) -> NaiveDate {
+    sportello::dates::parse_iso("test", s).unwrap()
+}
+
+/// Friday 20 November 2026: the analysis date of the example.
+pub fn today() -> NaiveDate {
+    d("2026-11-20")
+}
+
+pub struct Env {
+    pub dir: TempDir,
+    pub service: Service,
+}
+
+impl Env {
+    pub fn db(&self) -> std::path::PathBuf {
+        self.dir.path().join("sportello.sqlite")
+    }
+    pub fn docs(&self) -> std::path::PathBuf {
+        self.dir.path().join("documenti")
+    }
+    /// The same database opened again on another day (and operator).
+    pub fn reopen(&self, operator: &str, on: NaiveDate) -> Service {
+        Service::open_on(self.db(), self.docs(), operator, on).unwrap()
+    }
+}
+
+pub fn env() -> Env {
+    env_on(today())
+}
+
+pub fn env_on(on: NaiveDate) -> Env {
+    let dir = tempfile::tempdir().unwrap();
+    let service =
+        Service::open_on(dir.path().join("sportello.sqlite"), dir.path().join("documenti"), "averdi", on)
+            .unwrap();
+    service.operator_save("averdi", "Anna Verdi", sportello::domain::Role::Amministratore).unwrap();
+    // Reopen so the session carries the operator's full name.
+    let service =
+        Service::open_on(dir.path().join("sportello.sqlite"), dir.path().join("documenti"), "averdi", on)
+            .unwrap();
+    Env { dir, service }
+}
+
+/// The example family as the household form would send it. Thị Lan's id is
+/// made by the form so that Zoë's guardian can point at her before saving.
+pub fn family_json() -> Value {
+    let mother = Id::new().to_string();
+    json!({
+        "id": null,
+        "address": "via Padova 21, 20127 Milano",
+        "comune": "F205",
+        "phone": "+39 333 123 4567",
+        "email": "famiglia.dellorto@example.it",
+        "notes": "Primo accesso allo sportello.\nSegnalati dalla scuola.",
+        "isee": {
+            "protocol": "INPS-ISEE-2026-00012345A-00",
+            "kind": "ordinario",
+            "value": "4800.00",
+            "issued_on": "2026-02-10",
+            "expires_on": "2026-12-31"
+        },
+        "members": [
+            {
+                "first_name": "Niccolò", "last_name": "Dell'Orto", "codice_fiscale": "DLLNCL80A01F205Q",
+                "birth_date": "1980-01-01", "sex": "M", "relationship": "richiedente", "citizenship": "italiana",
+                "residence_comune": "F205", "resident_since": "2019-04-01", "invalidity_percent": 0,
+                "disability_certified": false, "not_self_sufficient": false,
+                "employment": "disoccupato_lungo_periodo", "education": "isced_3_4", "guardian_id": null
+            },
+            {
+                "id": mother,
+                "first_name": "Thị Lan", "last_name": "Nguyễn", "codice_fiscale": "NGYTLN88S60Z251L",
+                "birth_date": "1988-11-20", "sex": "F", "relationship": "coniuge", "citizenship": "extra_ue",
+                "residence_comune": "F205", "resident_since": "2019-04-01", "invalidity_percent": "0",
+                "disability_certified": false, "not_self_sufficient": false,
+                "employment": "inattivo", "education": "isced_0_2", "guardian_id": ""
+            },
+            {
+                "first_name": "Zoë", "last_name": "Dell'Orto", "codice_fiscale": "dllzoe15p70f205x",
+                "birth_date": "2015-09-30", "sex": "F", "relationship": "figlio", "citizenship": "italiana",
+                "residence_comune": "F205", "resident_since": "2015-09-30", "invalidity_percent": 0,
+                "disability_certified": false, "not_self_sufficient": false,
+                "employment": "studente", "education": "nessuno", "guardian_id": mother
+            }
+        ]
+    })
+}
+
+pub fn family_input() -> HouseholdInput {
+    serde_json::from_value(family_json()).unwrap()
+}
+
+pub fn create_family(s: &Service) -> Household {
+    s.household_save(family_input()).unwrap()
+}
+
+/// A one-person household: `n` makes the codice fiscale and name distinct.
+pub fn single_json(last: &str, first: &str, birth: &str, sex: &str) -> Value {
+    let b = d(birth);
+    let sx = if sex == "M" { sportello::cf::Sex::M } else { sportello::cf::Sex::F };
+    let code = sportello::cf::encode(last, first, b, sx, "F205").unwrap();
+    json!({
+        "comune": "F205",
+        "members": [{
+            "first_name": first, "last_name": last, "codice_fiscale": code, "birth_date": birth,
+            "sex": sex, "relationship": "richiedente", "citizenship": "italiana",
+            "employment": "disoccupato", "education": "isced_0_2"
+        }]
+    })
+}
+
+/// The analysis form for a household, all six areas, every adult profiled.
+pub fn analysis_json(h: &Household, interview: &str, outcome: &str) -> Value {
+    let areas = [
+        "condizioni_personali_sociali",
+        "situazione_economica",
+        "situazione_lavorativa",
+        "istruzione_formazione",
+        "condizione_abitativa",
+        "reti_familiari_sociali",
+    ];
+    let on = d(interview);
+    let needs = ["lieve", "grave", "moderato", "nessuno", "moderato", "lieve"];
+    json!({
+        "household_id": h.id.to_string(),
+        "interview_date": interview,
+        "participants": h.members.iter().filter(|m| m.is_adult_on(on)).map(|m| m.id.to_string()).collect::<Vec<_>>(),
+        "domains": areas.iter().enumerate().map(|(i, a)| json!({
+            "domain": a,
+            "need": needs[i],
+            "resources": "Rete parentale presente a Milano.",
+            "notes": ""
+        })).collect::<Vec<_>>(),
+        "employability": h.members.iter().filter(|m| m.is_adult_on(on)).map(|m| json!({
+            "member_id": m.id.to_string(), "profile": "occupabile_con_supporto", "notes": null
+        })).collect::<Vec<_>>(),
+        "outcome": outcome,
+        "outcome_reason": "Bisogni complessi ma risorse attivabili: progetto del servizio sociale."
+    })
+}
+
+/// A project with a commitment for each adult and one for every minor.
+pub fn project_json(h: &Household) -> Value {
+    json!({
+        "household_id": h.id.to_string(),
+        "objectives": ["Raggiungere l'autonomia economica del nucleo entro dodici mesi.", ""],
+        "expected_results": ["Un contratto di lavoro per almeno un adulto."],
+        "commitments": h.members.iter().map(|m| json!({
+            "action": format!("Impegno di {}: colloquio al Centro per l'impiego (AFOL Metropolitana).", m.first_name),
+            "member_id": m.id.to_string(),
+            "other_member_ids": [],
+            "due_date": "2027-03-31",
+            "status": ""
+        })).collect::<Vec<_>>(),
+        "supports": [{"description": "Colloqui di monitoraggio ogni 90 giorni", "provider": "Servizio sociale"}],
+        "meetings": [{"date": "2027-02-15", "time": "09:30", "duration_minutes": "45", "place": "largo Treves 1", "notes": "", "evaluation": ""}]
+    })
+}
