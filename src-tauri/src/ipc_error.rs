@@ -30,13 +30,6 @@ impl IpcError {
             code => IpcError { code: code.as_str(), message: error.message, field: error.field },
         }
     }
-
-    /// The UI sent something that is not the shape of the contract: a bug of the
-    /// UI, not a mistake of the operator.
-    pub fn bad_input(command: &str, detail: impl std::fmt::Display) -> Self {
-        log_internal(command, &format!("input non conforme al contratto: {detail}"));
-        IpcError { code: Code::Internal.as_str(), message: GENERIC_MESSAGE.to_string(), field: None }
-    }
 }
 
 fn log_internal(command: &str, detail: &str) {
@@ -88,12 +81,5 @@ mod tests {
         assert_eq!(ipc.code, "internal");
         assert_eq!(ipc.message, GENERIC_MESSAGE);
         assert_eq!(ipc.field, None);
-    }
-
-    #[test]
-    fn malformed_input_is_an_internal_error_with_the_generic_message() {
-        let ipc = IpcError::bad_input("household_get", "missing field `id`");
-        assert_eq!(ipc.code, "internal");
-        assert_eq!(ipc.message, GENERIC_MESSAGE);
     }
 }

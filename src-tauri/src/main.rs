@@ -9,6 +9,7 @@
 
 mod backend;
 mod commands;
+mod documents;
 mod ipc_error;
 mod options;
 mod ready;

@@ -1,73 +1,45 @@
-//! The backend of the app: `sportello::service::Service`.
+//! The app's backend: `sportello::service::Service`, opened on the database and
+//! documents folder of the options, for the operator logged in on this computer.
 //!
-//! TEMPORARY (until the backend branch is merged): the service does not exist in
-//! this branch yet, so every command answers that it is unavailable. Replaced by
-//! the adapter to the real `Service` at integration.
+//! The service answers the commands of docs/ipc.md by name (`Service::call`). The
+//! three that also print or open a file are put together in `documents`.
 
 use chrono::NaiveDate;
 use serde_json::Value;
-use sportello::{Code, Error, Result};
+use sportello::calendar::Comuni;
+use sportello::service::{OpenOptions, Service};
+use sportello::Result;
 
-use crate::backend::{Backend, CfCheckInput, ConvocationInput};
+use crate::backend::Backend;
+use crate::documents;
 use crate::options::Places;
 
-pub fn open(_places: &Places, _today: Option<NaiveDate>) -> Result<Box<dyn Backend>> {
-    Ok(Box::new(Unwired))
+pub struct ServiceBackend {
+    service: Service,
+    comuni: Comuni,
 }
 
-struct Unwired;
-
-fn unavailable() -> Result<Value> {
-    Err(Error::new(Code::Storage, "Il servizio dei dati non è ancora collegato a questa versione dell'applicazione."))
+/// Opens (creating and migrating if needed) the database. `today` fixes the date
+/// for tests and demonstrations; `None` is the computer's date.
+pub fn open(places: &Places, today: Option<NaiveDate>) -> Result<Box<dyn Backend>> {
+    let service = Service::open_with(OpenOptions {
+        database: places.database.clone(),
+        documents_dir: places.documents.clone(),
+        operator: Service::system_operator(),
+        today,
+        key: None,
+    })?;
+    let comuni = Comuni::load(Comuni::data_dir_from_env().as_deref())?;
+    Ok(Box::new(ServiceBackend { service, comuni }))
 }
 
-impl Backend for Unwired {
-    fn session(&self) -> Result<Value> {
-        unavailable()
-    }
-    fn households_search(&self, _: &str) -> Result<Value> {
-        unavailable()
-    }
-    fn household_get(&self, _: &str) -> Result<Value> {
-        unavailable()
-    }
-    fn household_save(&self, _: Value) -> Result<Value> {
-        unavailable()
-    }
-    fn cf_check(&self, _: CfCheckInput) -> Result<Value> {
-        unavailable()
-    }
-    fn analysis_get(&self, _: &str) -> Result<Value> {
-        unavailable()
-    }
-    fn analysis_save(&self, _: Value) -> Result<Value> {
-        unavailable()
-    }
-    fn project_get(&self, _: &str) -> Result<Value> {
-        unavailable()
-    }
-    fn project_save(&self, _: Value) -> Result<Value> {
-        unavailable()
-    }
-    fn project_set_status(&self, _: &str, _: &str) -> Result<Value> {
-        unavailable()
-    }
-    fn agreement_print(&self, _: &str) -> Result<Value> {
-        unavailable()
-    }
-    fn signature_record(&self, _: &str, _: &str, _: &str) -> Result<Value> {
-        unavailable()
-    }
-    fn deadlines_board(&self) -> Result<Value> {
-        unavailable()
-    }
-    fn convocation_print(&self, _: ConvocationInput) -> Result<Value> {
-        unavailable()
-    }
-    fn documents_list(&self, _: &str) -> Result<Value> {
-        unavailable()
-    }
-    fn document_open(&self, _: &str) -> Result<Value> {
-        unavailable()
+impl Backend for ServiceBackend {
+    fn call(&self, command: &str, input: Value) -> Result<Value> {
+        match command {
+            "agreement_print" => documents::agreement_print(&self.service, &self.comuni, input),
+            "convocation_print" => documents::convocation_print(&self.service, &self.comuni, input),
+            "document_open" => documents::document_open(&self.service, input),
+            other => self.service.call(other, input),
+        }
     }
 }

@@ -134,12 +134,12 @@ async fn from_a_new_household_to_a_signed_agreement() {
     app.click("deadline-household").await;
     app.el("signers-table").await;
     for i in 0..3 {
-        app.fill(&format!("signer-{i}-date"), "23/11/2026").await;
+        app.fill(&format!("signer-{i}-date"), "21/11/2026").await;
         app.click(&format!("signer-{i}-record")).await;
         app.el(&format!("signer-{i}-signed")).await;
     }
     app.wait_js(r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'sottoscritto'"#).await;
-    assert_eq!(app.text_of("signer-2-signed").await, "Firmato il 23/11/2026");
+    assert_eq!(app.text_of("signer-2-signed").await, "Firmato il 21/11/2026");
     app.el("all-signed").await;
     app.screenshot("firme").await;
 

@@ -33,7 +33,7 @@ function row(item) {
     h('td', { class: 'nowrap', 'data-testid': 'deadline-days' }, daysLeftText(item.days_left)),
     h(
       'td',
-      {},
+      { class: 'missing' },
       (item.missing_signatures || []).length === 0
         ? t('common.none')
         : h('ul', { class: 'plain' }, item.missing_signatures.map((name) => h('li', {}, name))),

@@ -12,9 +12,20 @@ function options(kind) {
   return ENUMS[kind].map((v) => [v, label(kind, v)]);
 }
 
+// A new member gets its id from the form (docs/ipc.md allows it), so that a
+// minor's guardian can be chosen among members not saved yet.
+function newMemberId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 function newMember(relationship, comune) {
   return {
-    id: null,
+    id: newMemberId(),
     first_name: null,
     last_name: null,
     codice_fiscale: null,
@@ -99,15 +110,17 @@ export async function mount(view, ctx) {
         }
         // The code carries birth date and sex: fill them when still empty.
         if (res.decoded) {
-          if (!member.birth_date && res.decoded.birth_date) {
-            member.birth_date = res.decoded.birth_date;
-            const input = fieldOf('birth_date');
-            if (input) input.value = res.decoded.birth_date.split('-').reverse().join('/');
+          // Through the controls' own events, so every binding sees the value.
+          const sex = fieldOf('sex');
+          if (!member.sex && res.decoded.sex && sex) {
+            sex.value = res.decoded.sex;
+            sex.dispatchEvent(new Event('change'));
           }
-          if (!member.sex && res.decoded.sex) {
-            member.sex = res.decoded.sex;
-            const select = fieldOf('sex');
-            if (select) select.value = res.decoded.sex;
+          const birth = fieldOf('birth_date');
+          if (!member.birth_date && res.decoded.birth_date && birth) {
+            birth.value = res.decoded.birth_date.split('-').reverse().join('/');
+            birth.dispatchEvent(new Event('input'));
+            birth.dispatchEvent(new Event('change'));
           }
         }
         const warnings = res.warnings || [];
@@ -166,11 +179,10 @@ export async function mount(view, ctx) {
           )
         : null;
 
-    // The guardian: other members with an id (a new member has none until saved).
+    // The guardian: another member who is an adult (the service checks it too).
     const guardianChoices = model.members
-      .filter((m, i) => i !== index && m.id && !isMinor(m.birth_date, today))
-      .map((m) => [m.id, [m.last_name, m.first_name].filter(Boolean).join(' ')]);
-    const unsaved = model.members.some((m) => !m.id);
+      .filter((m, i) => i !== index && m.id && m.birth_date && !isMinor(m.birth_date, today))
+      .map((m) => [m.id, [m.last_name, m.first_name].filter(Boolean).join(' ') || t('household.member', { n: model.members.indexOf(m) + 1 })]);
 
     const grid = h(
       'div',
@@ -273,7 +285,6 @@ export async function mount(view, ctx) {
             testid: tid('guardian'),
             options: guardianChoices,
             emptyLabel: t('household.guardianDefault'),
-            hint: unsaved ? t('household.guardianAfterSave') : null,
           })
         : null,
     );

@@ -146,8 +146,11 @@ export async function mount(view, ctx) {
             onclick: () =>
               guarded(async () => {
                 lastDocument = await api.agreementPrint(model.id);
+                // Printing a draft makes it "da firmare": read the project again.
+                const fresh = await api.projectGet(household.id);
+                if (fresh) adopt(fresh);
                 ctx.toast(t('project.printed', { title: lastDocument.title }));
-                drawActions();
+                drawAll();
               }),
           },
           t('project.print'),
@@ -422,6 +425,7 @@ export async function mount(view, ctx) {
         'section',
         { class: 'group' },
         h('h2', {}, t('project.meetings')),
+        model.meetings.length === 0 && !editable ? h('p', { class: 'muted' }, t('project.noMeetings')) : null,
         model.meetings.map((m, i) => meetingCard(m, i, editable)),
         editable
           ? addButton(
@@ -443,13 +447,16 @@ export async function mount(view, ctx) {
   // ---- signatures --------------------------------------------------------------------
 
   function drawSignatures() {
+    // Nothing to sign before the project exists.
+    signaturesEl.hidden = !model.id;
+    if (!model.id) return;
     const signers = model.required_signers || [];
     const signed = new Map((model.signatures || []).map((s) => [s.member_id, s]));
     const canRecord = model.id && model.status === 'da_firmare';
     const rows = signers.map((s, i) => {
       const signature = signed.get(s.member_id);
       const member = membersById.get(s.member_id);
-      const who = s.for_minor && member ? t('project.forMinor', { name: fullName(member) }) : null;
+      const who = s.for_minor && member ? t('project.forMinor', { name: `${member.first_name} ${member.last_name}` }) : null;
       let state;
       if (signature) {
         state = h('span', { class: 'badge signed', 'data-testid': `signer-${i}-signed` }, t('project.signedOn', { date: formatDate(signature.signed_on) }));
@@ -546,7 +553,7 @@ export async function mount(view, ctx) {
     adopt(model);
     drawAll();
     replace(view, h('div', {}, header, section));
-    replace(section, actionsEl, formEl, signaturesEl);
+    replace(section, actionsEl, signaturesEl, formEl);
     return;
   }
   if (!analysis) {
@@ -576,7 +583,7 @@ export async function mount(view, ctx) {
         model = blankProject(household, analysis);
         markDirty(true);
         drawAll();
-        replace(section, actionsEl, formEl, signaturesEl);
+        replace(section, actionsEl, signaturesEl, formEl);
         formEl.querySelector('[data-field="objectives[0]"]')?.focus();
       },
     },
