@@ -149,7 +149,8 @@ mod tests {
         let main = include_str!("main.rs");
         let build = include_str!("../build.rs");
         let capability: Value = serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
-        let allowed: Vec<&str> = capability["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+        let allowed: Vec<&str> =
+            capability["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
         for command in COMMANDS {
             assert!(main.contains(&format!("c::{command},")), "{command} is not in generate_handler!");
             assert!(build.contains(&format!("\"{command}\"")), "{command} is not declared in build.rs");

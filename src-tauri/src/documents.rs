@@ -103,10 +103,9 @@ pub fn convocation_print(service: &Service, comuni: &Comuni, v: Value) -> Result
         .iter()
         .find(|m| m.relationship == Relationship::Richiedente)
         .ok_or_else(|| Error::invalid("members", "Il nucleo non ha un richiedente a cui scrivere"))?;
-    let address = household
-        .address
-        .clone()
-        .ok_or_else(|| Error::invalid("address", "Manca l'indirizzo del nucleo: indicarlo nella scheda del nucleo"))?;
+    let address = household.address.clone().ok_or_else(|| {
+        Error::invalid("address", "Manca l'indirizzo del nucleo: indicarlo nella scheda del nucleo")
+    })?;
     let town = comuni.get(&household.comune).map(|c| c.nome.clone()).unwrap_or_default();
     let recipient_address =
         if town.is_empty() || address.contains(&town) { address } else { format!("{address}\n{town}") };

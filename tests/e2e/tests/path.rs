@@ -4,14 +4,25 @@
 //! lists it. And names that are not what a programmer expects.
 
 use serde_json::json;
-use sportello_e2e::App;
+use sportello_e2e::{App, Setup};
+
+/// A member as the form is filled in.
+struct Person<'a> {
+    last: &'a str,
+    first: &'a str,
+    cf: &'a str,
+    relationship: &'a str,
+    citizenship: &'a str,
+    employment: &'a str,
+    education: &'a str,
+}
 
 /// Fills the member card `i` (the codice fiscale fills birth date and sex).
-async fn member(app: &App, i: usize, last: &str, first: &str, cf: &str, rel: &str, cit: &str, job: &str, edu: &str) {
+async fn member(app: &App, i: usize, p: Person<'_>) {
     let t = |name: &str| format!("member-{i}-{name}");
-    app.fill(&t("last-name"), last).await;
-    app.fill(&t("first-name"), first).await;
-    app.fill(&t("codice-fiscale"), cf).await;
+    app.fill(&t("last-name"), p.last).await;
+    app.fill(&t("first-name"), p.first).await;
+    app.fill(&t("codice-fiscale"), p.cf).await;
     // Checked as typed: the status beside the field, and the decoded birth date.
     app.wait_js(&format!(
         r#"const s = document.querySelector('[data-testid="member-{i}-cf-status"]');
@@ -22,10 +33,10 @@ async fn member(app: &App, i: usize, last: &str, first: &str, cf: &str, rel: &st
         r#"return document.querySelector('[data-field="members[{i}].birth_date"]').value.length === 10"#
     ))
     .await;
-    app.choose(&t("relationship"), rel).await;
-    app.choose(&t("citizenship"), cit).await;
-    app.choose(&t("employment"), job).await;
-    app.choose(&t("education"), edu).await;
+    app.choose(&t("relationship"), p.relationship).await;
+    app.choose(&t("citizenship"), p.citizenship).await;
+    app.choose(&t("employment"), p.employment).await;
+    app.choose(&t("education"), p.education).await;
 }
 
 #[tokio::test]
@@ -37,11 +48,50 @@ async fn from_a_new_household_to_a_signed_agreement() {
     app.wait_route("/nuclei/nuovo").await;
     app.fill("household-address", "via Padova 12, 20127 Milano").await;
     app.fill("household-phone", "02 1234567").await;
-    member(&app, 0, "Dell'Orto", "Niccolò", "DLLNCL80A01F205Q", "richiedente", "italiana", "disoccupato", "isced_3_4").await;
+    member(
+        &app,
+        0,
+        Person {
+            last: "Dell'Orto",
+            first: "Niccolò",
+            cf: "DLLNCL80A01F205Q",
+            relationship: "richiedente",
+            citizenship: "italiana",
+            employment: "disoccupato",
+            education: "isced_3_4",
+        },
+    )
+    .await;
     app.click("member-add").await;
-    member(&app, 1, "Nguyễn", "Thị Lan", "NGYTLN88S60Z251L", "coniuge", "extra_ue", "occupato", "isced_5_8").await;
+    member(
+        &app,
+        1,
+        Person {
+            last: "Nguyễn",
+            first: "Thị Lan",
+            cf: "NGYTLN88S60Z251L",
+            relationship: "coniuge",
+            citizenship: "extra_ue",
+            employment: "occupato",
+            education: "isced_5_8",
+        },
+    )
+    .await;
     app.click("member-add").await;
-    member(&app, 2, "Dell'Orto", "Zoë", "DLLZOE15P70F205X", "figlio", "italiana", "studente", "isced_0_2").await;
+    member(
+        &app,
+        2,
+        Person {
+            last: "Dell'Orto",
+            first: "Zoë",
+            cf: "DLLZOE15P70F205X",
+            relationship: "figlio",
+            citizenship: "italiana",
+            employment: "studente",
+            education: "isced_0_2",
+        },
+    )
+    .await;
     app.tick("isee-present").await;
     app.fill("isee-protocol", "INPS-ISEE-2026-000123456-00").await;
     app.fill("isee-value", "4.800,00").await;
@@ -49,7 +99,8 @@ async fn from_a_new_household_to_a_signed_agreement() {
     app.fill("isee-expires-on", "31/12/2026").await;
     app.screenshot("nucleo").await;
     app.click("household-save").await;
-    app.wait_js("return /^#\\/nuclei\\/[^/]+$/.test(location.hash) && location.hash !== '#/nuclei/nuovo'").await;
+    app.wait_js("return /^#\\/nuclei\\/[^/]+$/.test(location.hash) && location.hash !== '#/nuclei/nuovo'")
+        .await;
     app.el("case-number").await;
     assert_eq!(app.text_of("case-name").await, "Dell'Orto Niccolò");
     let case_number = app.text_of("case-number").await;
@@ -59,7 +110,7 @@ async fn from_a_new_household_to_a_signed_agreement() {
 
     // ---- the analisi preliminare ------------------------------------------------------
     app.click("tab-analisi").await;
-    app.wait_route(&app.js("return location.hash.slice(1)", vec![]).await.as_str().unwrap().to_string()).await;
+    app.el("analysis-form").await;
     app.fill("analysis-interview-date", "20/11/2026").await;
     app.tick("analysis-participant-0").await;
     app.tick("analysis-participant-1").await;
@@ -73,15 +124,29 @@ async fn from_a_new_household_to_a_signed_agreement() {
     ] {
         app.choose(&format!("domain-{domain}-need"), need).await;
     }
-    app.fill("domain-situazione_economica-resources", "Reddito saltuario della signora Nguyễn; nessun risparmio.").await;
+    app.fill(
+        "domain-situazione_economica-resources",
+        "Reddito saltuario della signora Nguyễn; nessun risparmio.",
+    )
+    .await;
     app.choose("employability-0-profile", "occupabile").await;
     app.choose("employability-1-profile", "occupabile_con_supporto").await;
-    assert!(app.all(r#"[data-testid="employability-2"]"#).await.is_empty(), "Zoë is a minor: no employability profile");
+    assert!(
+        app.all(r#"[data-testid="employability-2"]"#).await.is_empty(),
+        "Zoë is a minor: no employability profile"
+    );
     app.choose("analysis-outcome", "progetto_servizio_sociale").await;
-    app.fill("analysis-outcome-reason", "Bisogni prevalentemente economici e lavorativi; rete familiare presente.").await;
+    app.fill(
+        "analysis-outcome-reason",
+        "Bisogni prevalentemente economici e lavorativi; rete familiare presente.",
+    )
+    .await;
     app.click("analysis-save").await;
     // 20 working days from Fri 20/11/2026 in Milano: 7 and 8 December closed.
-    assert_eq!(app.text_of("signing-deadline").await, "Il progetto personalizzato va sottoscritto entro il 22/12/2026.");
+    assert_eq!(
+        app.text_of("signing-deadline").await,
+        "Il progetto personalizzato va sottoscritto entro il 22/12/2026."
+    );
     app.screenshot("analisi").await;
 
     // ---- the project ------------------------------------------------------------------
@@ -103,12 +168,16 @@ async fn from_a_new_household_to_a_signed_agreement() {
     app.tick("commitment-1-other-1").await; // her mother is involved
     app.fill("commitment-1-due-date", "10/06/2027").await;
     app.click("support-add").await;
-    app.fill("support-0-description", "Colloqui di monitoraggio con l'assistente sociale ogni 90 giorni.").await;
+    app.fill("support-0-description", "Colloqui di monitoraggio con l'assistente sociale ogni 90 giorni.")
+        .await;
     app.fill("support-0-provider", "Servizio sociale professionale").await;
     app.click("project-save").await;
     app.wait_js(r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'bozza' && document.body.dataset.dirty === 'false'"#).await;
     app.click("status-to-da_firmare").await;
-    app.wait_js(r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'da_firmare'"#).await;
+    app.wait_js(
+        r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'da_firmare'"#,
+    )
+    .await;
 
     // Adults sign for themselves; Zoë's commitment is signed by the richiedente.
     let signers = app.all(r#"[data-testid="signer-row"]"#).await;
@@ -169,7 +238,20 @@ async fn hostile_and_foreign_names_are_shown_exactly_as_typed() {
     app.click("nav-nuovo-nucleo").await;
     app.wait_route("/nuclei/nuovo").await;
     app.fill("household-address", "via <b>Padova</b> 12").await;
-    member(&app, 0, hostile, "Nguyễn Thị Dell'Orto", "RSSMRA80A01F205X", "richiedente", "extra_ue", "inattivo", "nessuno").await;
+    member(
+        &app,
+        0,
+        Person {
+            last: hostile,
+            first: "Nguyễn Thị Dell'Orto",
+            cf: "RSSMRA80A01F205X",
+            relationship: "richiedente",
+            citizenship: "extra_ue",
+            employment: "inattivo",
+            education: "nessuno",
+        },
+    )
+    .await;
     // The code does not match these names: a warning, not a refusal.
     app.el("member-0-cf-warnings").await;
     app.click("household-save").await;
@@ -194,4 +276,89 @@ async fn hostile_and_foreign_names_are_shown_exactly_as_typed() {
     assert!(app.client.get_alert_text().await.is_err(), "an alert was opened");
     app.screenshot("nomi").await;
     app.stop().await;
+}
+
+#[tokio::test]
+async fn the_service_refusal_appears_beside_the_field_at_fault() {
+    let app = App::start().await;
+    app.click("nav-nuovo-nucleo").await;
+    app.wait_route("/nuclei/nuovo").await;
+    app.fill("household-address", "via Padova 12, 20127 Milano").await;
+    app.fill("member-0-last-name", "Rossi").await;
+    app.fill("member-0-first-name", "Mario").await;
+    app.fill("member-0-codice-fiscale", "RSSMRA80A01F205Y").await;
+    // Checked as typed: the reason, in Italian, beside the field.
+    app.wait_js(
+        r#"return document.querySelector('[data-testid="member-0-cf-status"]').dataset.state === 'invalid'"#,
+    )
+    .await;
+    let reason = app.text_of("member-0-cf-status").await;
+    assert!(!reason.is_empty());
+    app.fill("member-0-birth-date", "01/01/1980").await;
+    app.choose("member-0-sex", "M").await;
+    app.choose("member-0-citizenship", "italiana").await;
+    app.choose("member-0-employment", "occupato").await;
+    app.choose("member-0-education", "isced_3_4").await;
+    app.click("household-save").await;
+    // The service refuses it and names the field: the message lands beside it.
+    app.wait_js(
+        r#"const e = document.querySelector('[data-testid="error:members[0].codice_fiscale"]');
+           return !!e && !e.hidden && e.textContent.length > 0"#,
+    )
+    .await;
+    let invalid = app.el("member-0-codice-fiscale").await.attr("aria-invalid").await.unwrap();
+    assert_eq!(invalid.as_deref(), Some("true"));
+    assert_eq!(app.text_of("error-message").await, "Correggere i campi segnalati.");
+    let route = app.js("return location.hash", vec![]).await;
+    assert_eq!(route, json!("#/nuclei/nuovo"), "nothing was created");
+    app.screenshot("nucleo-rifiutato").await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_convocation_letter_is_printed_into_the_case_folder() {
+    let app = App::start_with(Setup { demo: true, ..Setup::default() }).await;
+    app.click("nav-nuclei").await;
+    app.wait_route("/nuclei").await;
+    app.fill("households-search", "rossi").await;
+    app.wait_js(r#"return document.querySelectorAll('[data-testid="household-row"]').length > 0"#).await;
+    app.click("household-link").await;
+    app.click("tab-convocazione").await;
+    app.el("convocation-form").await;
+    // Place and whom to ask for come from the office and the operator.
+    let place = app.el("convocation-place").await.prop("value").await.unwrap().unwrap_or_default();
+    assert!(place.contains("largo Treves"), "{place}");
+    app.fill("convocation-date", "30/11/2026").await;
+    app.fill("convocation-time", "9:30").await;
+    app.click("convocation-print").await;
+    let created = app.text_of("document-created").await;
+    assert!(created.contains("Convocazione per il 30/11/2026 alle 09:30"), "{created}");
+    app.screenshot("convocazione").await;
+
+    app.click("tab-documenti").await;
+    app.el("documents-table").await;
+    let rows = app.all(r#"[data-testid="document-row"][data-kind="convocazione"]"#).await;
+    assert_eq!(rows.len(), 1);
+
+    // A real PDF in the case's folder, with real text in it.
+    let pdf = find_pdf(&app.dir.path().join("documenti"), "convocazione").expect("il PDF della convocazione");
+    let text = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("30 novembre 2026") || text.contains("30/11/2026"), "{text}");
+    assert!(text.contains("09:30"), "{text}");
+    app.stop().await;
+}
+
+fn find_pdf(dir: &std::path::Path, prefix: &str) -> Option<std::path::PathBuf> {
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            if let Some(found) = find_pdf(&path, prefix) {
+                return Some(found);
+            }
+        } else if path.file_name()?.to_string_lossy().starts_with(prefix) {
+            return Some(path);
+        }
+    }
+    None
 }
