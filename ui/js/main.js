@@ -6,12 +6,16 @@ import { h, replace } from './dom.js';
 import { formatDate } from './format.js';
 import { t } from './i18n.js';
 import * as deadlines from './screens/deadlines.js';
-import * as households from './screens/households.js';
-import * as household from './screens/household.js';
-import * as analysis from './screens/analysis.js';
-import * as project from './screens/project.js';
-import * as documents from './screens/documents.js';
-import * as convocation from './screens/convocation.js';
+
+// The board is the first screen and comes with the frame; the others load when
+// first visited, so the window is ready sooner.
+const lazy = (load) => ({ mount: async (view, ctx) => (await load()).mount(view, ctx) });
+const households = lazy(() => import('./screens/households.js'));
+const household = lazy(() => import('./screens/household.js'));
+const analysis = lazy(() => import('./screens/analysis.js'));
+const project = lazy(() => import('./screens/project.js'));
+const documents = lazy(() => import('./screens/documents.js'));
+const convocation = lazy(() => import('./screens/convocation.js'));
 
 const ROUTES = [
   { path: /^\/scadenze$/, screen: deadlines, nav: 'deadlines' },
