@@ -22,9 +22,11 @@ cargo fmt --all --check
 echo "==> cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
-# The real-window tests drive the built binaries: build them first.
-echo "==> building the app and the command line"
-cargo build -p sportello -p sportello-app --bins
+# The real-window tests drive the built binaries: build them first. Everything,
+# tests included, in one invocation: the same feature set as `cargo test
+# --workspace` below, so that nothing is compiled twice.
+echo "==> building the workspace (binaries and tests)"
+cargo build --workspace --all-targets
 
 echo "==> cargo test (workspace, real-window tests under Xvfb)"
 xvfb-run -a -s "-screen 0 1600x1000x24" cargo test --workspace
