@@ -13,7 +13,7 @@ use crate::domain::project::ProjectInput;
 use crate::domain::{form, ProjectStatus};
 use crate::error::{Code, Error};
 
-use super::CfCheckInput;
+use super::{CfCheckInput, ConvocationInput, EligibilityFactsInput};
 
 /// Every command this service answers, in the order of `docs/ipc.md`.
 pub const COMMANDS: &[&str] = &[
@@ -27,9 +27,17 @@ pub const COMMANDS: &[&str] = &[
     "project_get",
     "project_save",
     "project_set_status",
+    "agreement_print",
     "signature_record",
     "deadlines_board",
+    "convocation_print",
     "documents_list",
+    "document_open",
+    "eligibility_facts_get",
+    "eligibility_facts_save",
+    "eligibility_check",
+    "eligibility_checks_list",
+    "esito_print",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -73,6 +81,28 @@ struct ProjectSave {
 struct SetStatus {
     project_id: Option<String>,
     status: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ByProject {
+    project_id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct OnDate {
+    household_id: Option<String>,
+    reference_date: Option<String>,
+}
+
+impl OnDate {
+    fn read(&self) -> Result<(crate::domain::Id, chrono::NaiveDate), Error> {
+        Ok((
+            form::required_id("household_id", &self.household_id, "il nucleo")?,
+            form::required_date("reference_date", &self.reference_date, "la data di riferimento")?,
+        ))
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -156,6 +186,39 @@ impl Service {
                     &i.household_id,
                     "il nucleo",
                 )?)?)
+            }
+            "agreement_print" => {
+                let i: ByProject = input(input_value)?;
+                output(self.agreement_print(form::required_id("project_id", &i.project_id, "il progetto")?)?)
+            }
+            "convocation_print" => {
+                let i: ConvocationInput = input(input_value)?;
+                output(self.convocation_print(i)?)
+            }
+            "document_open" => {
+                let i: ById = input(input_value)?;
+                let path = self.document_open(form::required_id("id", &i.id, "il documento")?)?;
+                output(serde_json::json!({ "path": path.display().to_string() }))
+            }
+            "eligibility_facts_get" => {
+                let i: ByHousehold = input(input_value)?;
+                output(self.eligibility_facts_get(form::required_id("household_id", &i.household_id, "il nucleo")?)?)
+            }
+            "eligibility_facts_save" => {
+                let i: EligibilityFactsInput = input(input_value)?;
+                output(self.eligibility_facts_save(i)?)
+            }
+            "eligibility_check" => {
+                let (id, on) = input::<OnDate>(input_value)?.read()?;
+                output(self.eligibility_check(id, on)?)
+            }
+            "eligibility_checks_list" => {
+                let i: ByHousehold = input(input_value)?;
+                output(self.eligibility_checks_list(form::required_id("household_id", &i.household_id, "il nucleo")?)?)
+            }
+            "esito_print" => {
+                let (id, on) = input::<OnDate>(input_value)?.read()?;
+                output(self.esito_print(id, on)?)
             }
             other => Err(Error::new(Code::Invalid, format!("Comando sconosciuto: «{other}»"))),
         }

@@ -13,8 +13,10 @@
 
 mod analyses;
 mod documents;
+mod eligibility;
 mod households;
 pub mod ipc;
+mod printing;
 mod projects;
 
 use std::path::{Path, PathBuf};
@@ -27,7 +29,9 @@ use crate::domain::{Id, Office, Operator, Role, Session, StrEnum};
 use crate::error::{Code, Error};
 use crate::storage::{Stamp, Storage, Tx};
 
+pub use eligibility::{EligibilityCheck, EligibilityFacts, EligibilityFactsInput, MeasureAnswer, RuleSetInfo};
 pub use households::{CfCheck, CfCheckInput, CfDecoded};
+pub use printing::ConvocationInput;
 
 /// Where "today" comes from: the computer's clock, or a fixed day for tests and
 /// demonstrations (`--today`).
@@ -81,6 +85,13 @@ string_enum!(
         DocumentAdd = "document_add": "archiviazione di un documento",
         DocumentsList = "documents_list": "elenco dei documenti",
         DocumentOpen = "document_open": "apertura di un documento",
+        AgreementPrint = "agreement_print": "stampa del patto",
+        ConvocationPrint = "convocation_print": "stampa di una convocazione",
+        EligibilityFactsGet = "eligibility_facts_get": "consultazione dei dati per i requisiti",
+        EligibilityFactsSave = "eligibility_facts_save": "modifica dei dati per i requisiti",
+        EligibilityCheck = "eligibility_check": "verifica dei requisiti delle misure",
+        EligibilityChecksList = "eligibility_checks_list": "consultazione delle verifiche dei requisiti",
+        EsitoPrint = "esito_print": "stampa dell'esito dei requisiti",
         OperatorRegistered = "operator_registered": "registrazione di un operatore",
         OperatorSave = "operator_save": "gestione degli operatori",
     }

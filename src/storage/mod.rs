@@ -11,6 +11,7 @@
 
 mod analyses;
 mod documents;
+pub mod eligibility;
 mod households;
 pub mod migrations;
 mod operators;
