@@ -294,7 +294,7 @@ fn members_not_yet_born_on_the_reference_date_are_left_out() {
     let c = e.service.eligibility_check(h.id, d("2019-09-01")).unwrap();
     assert_eq!(c.input.members.len(), 3);
     assert_eq!(c.input.isee, None);
-    assert_eq!(codes(&c, "misura-1"), ["NO_VALID_ISEE"]);
+    assert_eq!(codes(&c, "misura-1"), ["RESIDENCE_TOO_SHORT", "NO_VALID_ISEE"]);
     assert!(c.notes.iter().any(|n| n.contains("rilasciata il 10/02/2026")), "{:?}", c.notes);
     let mut input = family_input();
     input.members[2].birth_date = Some("2026-10-01".into());

@@ -112,7 +112,7 @@ pub fn document(e: &Esito) -> Document {
         .space_before(4.0),
     );
 
-    doc.heading(2, "Nucleo familiare");
+    section(&mut doc, "Nucleo familiare");
     doc.push(Block::Table(Table {
         columns: vec![
             Column::new("Nome e cognome", 3.0, Align::Left),
@@ -135,13 +135,13 @@ pub fn document(e: &Esito) -> Document {
         size: 9.0,
     }));
 
-    doc.heading(2, "Misure di sostegno al reddito");
+    section(&mut doc, "Misure di sostegno al reddito");
     for (i, m) in e.measures.iter().enumerate() {
         let verdict = if m.eligible { "SPETTA" } else { "NON SPETTA" };
         doc.paragraph(
             Paragraph::new(vec![Span::regular(format!("{}: ", m.title)), Span::bold(verdict)])
                 .size(9.5)
-                .space_before(if i == 0 { 4.0 } else { 5.0 })
+                .space_before(if i == 0 { 2.0 } else { 4.0 })
                 .keep_with_next(),
         );
         for r in &m.reasons {
@@ -150,13 +150,13 @@ pub fn document(e: &Esito) -> Document {
     }
 
     if !e.notes.is_empty() {
-        doc.heading(3, "Dati considerati");
+        section(&mut doc, "Dati considerati");
         for n in &e.notes {
             doc.paragraph(Paragraph::text(n).size(8.5).indent(14.0).marker("•").space_before(1.0));
         }
     }
 
-    doc.heading(3, "Regole applicate");
+    section(&mut doc, "Regole applicate");
     for r in &e.rule_sets {
         let mut spans = vec![Span::bold(format!("{} (versione {})", r.title, r.version))];
         if !r.acts.is_empty() {
@@ -171,19 +171,27 @@ pub fn document(e: &Esito) -> Document {
              Contro l'esito è possibile chiedere il riesame all'ufficio, che riporta per ogni requisito il valore \
              considerato e la norma da cui deriva.",
         )
-        .size(8.5)
-        .space_before(6.0),
+        .size(8.0)
+        .space_before(4.0),
     );
 
     let place_date = match &e.comune_name {
         Some(n) => format!("{n}, {}", dates::format_it(e.issued_on)),
         None => dates::format_it(e.issued_on),
     };
-    doc.paragraph(Paragraph::text(place_date).size(9.0).space_before(8.0).keep_with_next());
     doc.push(Block::Signature(Signature {
-        label: vec![Span::regular("L'operatore che ha eseguito la verifica: "), Span::bold(e.operator.trim())],
+        label: vec![
+            Span::regular(format!("{place_date} — l'operatore che ha eseguito la verifica: ")),
+            Span::bold(e.operator.trim()),
+        ],
     }));
     doc
+}
+
+/// A section title, smaller than the layout's headings: the page must hold
+/// seven measures with their reasons.
+fn section(doc: &mut Document, title: &str) {
+    doc.paragraph(Paragraph::new(vec![Span::bold(title)]).size(10.5).space_before(8.0).keep_with_next());
 }
 
 /// The page as PDF bytes.
