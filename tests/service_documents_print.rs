@@ -2,9 +2,9 @@
 //! convocation letter, the esito of the eligibility check, each filed in the
 //! case's folder, listed, and opened through `document_open`.
 
-mod service_support;
 #[path = "print_support.rs"]
 mod print_support;
+mod service_support;
 
 use print_support::{page_count, pdf_text, squash};
 use serde_json::json;
@@ -14,8 +14,10 @@ use sportello::service::Service;
 use sportello::Code;
 
 fn with_project(s: &Service, h: &Household) -> Project {
-    s.analysis_save(serde_json::from_value(analysis_json(h, "2026-11-20", "progetto_servizio_sociale")).unwrap())
-        .unwrap();
+    s.analysis_save(
+        serde_json::from_value(analysis_json(h, "2026-11-20", "progetto_servizio_sociale")).unwrap(),
+    )
+    .unwrap();
     s.project_save(serde_json::from_value(project_json(h)).unwrap()).unwrap()
 }
 
@@ -49,7 +51,7 @@ fn printing_the_agreement_files_it_and_sends_the_project_to_signature() {
     assert_eq!(doc.kind, DocumentKind::Patto);
     assert_eq!(doc.household_id, h.id);
     assert!(doc.title.contains("22/12/2026"), "{}", doc.title);
-    assert_eq!(s.documents_list(h.id).unwrap(), [doc.clone()]);
+    assert_eq!(s.documents_list(h.id).unwrap(), std::slice::from_ref(&doc));
     let text = text_of(s, doc.id);
     for name in ["Niccolò Dell'Orto", "Thị Lan Nguyễn", "Zoë Dell'Orto"] {
         assert!(text.contains(name), "{name} missing from the patto:\n{text}");
@@ -82,8 +84,10 @@ fn a_project_not_ready_to_sign_is_not_printed_and_nothing_is_filed() {
     let h = create_family(s);
     let mut form = project_json(&h);
     form["commitments"] = json!([]);
-    s.analysis_save(serde_json::from_value(analysis_json(&h, "2026-11-20", "progetto_servizio_sociale")).unwrap())
-        .unwrap();
+    s.analysis_save(
+        serde_json::from_value(analysis_json(&h, "2026-11-20", "progetto_servizio_sociale")).unwrap(),
+    )
+    .unwrap();
     let p = s.project_save(serde_json::from_value(form).unwrap()).unwrap();
     let err = s.call("agreement_print", json!({"project_id": p.id.to_string()})).unwrap_err();
     assert_eq!((err.code, err.field.as_deref()), (Code::Invalid, Some("commitments")));
@@ -152,9 +156,12 @@ fn convocation_mistakes_name_their_field() {
     let h = create_family(s);
     let base = json!({"household_id": h.id.to_string(), "date": "2026-12-01", "time": "09:30",
                       "place": "largo Treves 1", "ask_for": "Anna Verdi"});
-    for (field, value) in
-        [("time", json!("9.30")), ("date", json!("2026-11-19")), ("place", json!("  ")), ("ask_for", json!(null))]
-    {
+    for (field, value) in [
+        ("time", json!("9.30")),
+        ("date", json!("2026-11-19")),
+        ("place", json!("  ")),
+        ("ask_for", json!(null)),
+    ] {
         let mut input = base.clone();
         input[field] = value;
         let err = s.call("convocation_print", input).unwrap_err();
@@ -230,4 +237,43 @@ fn the_esito_prints_every_measure_with_its_reasons_and_acts() {
     assert_eq!(s.documents_list(h.id).unwrap().len(), 1);
     assert_eq!(files_in(&e.docs().join("2026-000001")), 1);
     assert_eq!(s.eligibility_checks_list(h.id).unwrap().len(), 1);
+}
+
+/// The signing window comes from `assets/procedure/progetto-personalizzato.toml`
+/// (20 working days from 1 January 2018), not from a constant of the printer.
+#[test]
+fn the_printer_takes_the_window_from_the_procedure_file() {
+    use sportello::print::agreement::{AgreementDocument, AgreementInput};
+    let comuni = sportello::calendar::Comuni::builtin();
+    let milano = comuni.get("F205").unwrap();
+    let input = AgreementInput::from_json(print_support::EXAMPLE_JSON).unwrap();
+    let valid = input.validate(service_support::today()).unwrap();
+    let doc = AgreementDocument::prepare(valid.clone(), milano).unwrap();
+    let window = sportello::domain::procedure::signing_window(valid.analysis_date).unwrap();
+    assert_eq!(doc.signing_working_days, window.working_days);
+    assert_eq!(doc.signing_deadline, print_support::date("2026-12-22"));
+    assert_eq!(
+        doc,
+        AgreementDocument::prepare_with_window(valid.clone(), milano, window.working_days).unwrap()
+    );
+    // Another window moves the deadline: nothing else decides it.
+    let shorter = AgreementDocument::prepare_with_window(valid.clone(), milano, 10).unwrap();
+    assert_eq!(shorter.signing_deadline, print_support::date("2026-12-04"));
+
+    // Before the procedure's first entry there is no window: an error, not 20.
+    let mut old = valid.clone();
+    old.analysis_date = print_support::date("2017-12-20");
+    let err = AgreementDocument::prepare(old.clone(), milano).unwrap_err();
+    assert_eq!((err.code, err.field.as_deref()), (Code::NoRuleSet, Some("analysis_date")));
+    assert!(err.message.contains("20/12/2017"), "{}", err.message);
+    let err = AgreementDocument::with_deadline(old, "Milano", print_support::date("2018-01-20")).unwrap_err();
+    assert_eq!(err.code, Code::NoRuleSet);
+
+    // The app prints the deadline it stored, with the window's sentence.
+    let stored =
+        AgreementDocument::with_deadline(valid.clone(), "Milano", print_support::date("2026-12-22")).unwrap();
+    assert_eq!(stored, doc);
+    let err =
+        AgreementDocument::with_deadline(valid, "Milano", print_support::date("2026-11-19")).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("signing_deadline"));
 }

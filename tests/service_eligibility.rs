@@ -89,7 +89,9 @@ fn recreate(s: &Service, example: &Value) -> Household {
     let h = s.household_save(input).unwrap();
     s.eligibility_facts_save(EligibilityFactsInput {
         household_id: Some(h.id.to_string()),
-        other_subsidies: Some(sportello::domain::form::Scalar::Bool(example["other_subsidies"].as_bool().unwrap())),
+        other_subsidies: Some(sportello::domain::form::Scalar::Bool(
+            example["other_subsidies"].as_bool().unwrap(),
+        )),
         urgent_need: example["urgent_need"].as_str().map(String::from),
     })
     .unwrap();
@@ -162,7 +164,11 @@ fn the_reasons_are_the_ones_the_family_is_told() {
     assert_eq!(codes(&c, "misura-3"), ["RESIDENCE_TOO_SHORT"]);
     assert!(m3.reasons[0].text.contains("11/03/2026"), "{}", m3.reasons[0].text);
     // The richiedente's residence is named in the notes.
-    assert!(c.notes.iter().any(|n| n.contains("Niccolò Dell'Orto") && n.contains("11/03/2025")), "{:?}", c.notes);
+    assert!(
+        c.notes.iter().any(|n| n.contains("Niccolò Dell'Orto") && n.contains("11/03/2025")),
+        "{:?}",
+        c.notes
+    );
     // The next day the same household meets misura 3 and 4.
     let later = e.service.eligibility_check(h.id, d("2026-03-11")).unwrap();
     assert!(measure(&later, "misura-3").eligible);
@@ -303,8 +309,9 @@ fn members_not_yet_born_on_the_reference_date_are_left_out() {
     );
     input.members[2].resident_since = None;
     input.members[2].residence_comune = None;
-    input.members[0].codice_fiscale =
-        Some(sportello::cf::encode("Rossi", "Mario", d("1980-01-01"), sportello::cf::Sex::M, "F205").unwrap());
+    input.members[0].codice_fiscale = Some(
+        sportello::cf::encode("Rossi", "Mario", d("1980-01-01"), sportello::cf::Sex::M, "F205").unwrap(),
+    );
     input.members[1].codice_fiscale = Some(
         sportello::cf::encode("Bianchi", "Lucia", d("1988-11-20"), sportello::cf::Sex::F, "F205").unwrap(),
     );
@@ -322,7 +329,8 @@ fn the_commands_speak_json_with_field_errors() {
     let e = env_on(d("2026-11-21"));
     let h = create_family(&e.service);
     let id = h.id.to_string();
-    let err = e.service.call("eligibility_check", json!({"household_id": id, "reference_date": ""})).unwrap_err();
+    let err =
+        e.service.call("eligibility_check", json!({"household_id": id, "reference_date": ""})).unwrap_err();
     assert_eq!((err.code, err.field.as_deref()), (Code::Invalid, Some("reference_date")));
     let err = e
         .service
@@ -332,7 +340,10 @@ fn the_commands_speak_json_with_field_errors() {
     let facts = e.service.call("eligibility_facts_get", json!({"household_id": id})).unwrap();
     assert_eq!(facts["other_subsidies"], false);
     assert_eq!(facts["updated_at"], Value::Null);
-    let v = e.service.call("eligibility_check", json!({"household_id": id, "reference_date": "2026-11-21"})).unwrap();
+    let v = e
+        .service
+        .call("eligibility_check", json!({"household_id": id, "reference_date": "2026-11-21"}))
+        .unwrap();
     let m1 = &v["measures"][0];
     assert_eq!(m1["measure"], "misura-1");
     assert_eq!(m1["eligible"], true);

@@ -400,7 +400,8 @@ impl AgreementDocument {
     /// that the procedure or the holiday data does not cover is an error, never
     /// a guess.
     pub fn prepare(agreement: ValidAgreement, comune: &Comune) -> Result<AgreementDocument> {
-        let window = procedure::signing_window(agreement.analysis_date).map_err(|e| e.with_field("analysis_date"))?;
+        let window =
+            procedure::signing_window(agreement.analysis_date).map_err(|e| e.with_field("analysis_date"))?;
         AgreementDocument::prepare_with_window(agreement, comune, window.working_days)
     }
 
@@ -429,7 +430,8 @@ impl AgreementDocument {
         comune_name: &str,
         signing_deadline: NaiveDate,
     ) -> Result<AgreementDocument> {
-        let window = procedure::signing_window(agreement.analysis_date).map_err(|e| e.with_field("analysis_date"))?;
+        let window =
+            procedure::signing_window(agreement.analysis_date).map_err(|e| e.with_field("analysis_date"))?;
         if signing_deadline < agreement.analysis_date {
             return Err(Error::invalid(
                 "signing_deadline",

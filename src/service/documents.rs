@@ -54,7 +54,8 @@ impl Service {
         let household = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
         let folder = self.case_folder(&household.case_number)?;
         let day = &stamp.at[..10];
-        let suffix: String = id.to_string().chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
+        let suffix: String =
+            id.to_string().chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
         let file_name = format!("{}-{day}-{suffix}.pdf", kind.as_str());
         let path = folder.join(&file_name);
         write_atomic(&path, bytes)?;

@@ -107,8 +107,9 @@ fn to_json<T: Serialize>(v: &T) -> Result<String, Error> {
 }
 
 fn from_json<T: for<'de> Deserialize<'de>>(s: &str) -> Result<T, Error> {
-    serde_json::from_str(s)
-        .map_err(|e| Error::new(Code::Storage, format!("verifica dei requisiti non leggibile nel database: {e}")))
+    serde_json::from_str(s).map_err(|e| {
+        Error::new(Code::Storage, format!("verifica dei requisiti non leggibile nel database: {e}"))
+    })
 }
 
 impl EligibilityFactsInput {
@@ -157,9 +158,8 @@ pub fn rules_input(
             format!("Alla data del {} nessun componente del nucleo era nato", format_it(reference_date)),
         ));
     }
-    let applicant = household
-        .applicant()
-        .ok_or_else(|| Error::new(Code::Internal, "nucleo senza richiedente"))?;
+    let applicant =
+        household.applicant().ok_or_else(|| Error::new(Code::Internal, "nucleo senza richiedente"))?;
     let resident_since = match (&applicant.residence_comune, applicant.resident_since) {
         (Some(c), Some(since)) if c.eq_ignore_ascii_case(office_comune) => {
             notes.push(format!(
@@ -319,7 +319,11 @@ impl Service {
 
     /// Checks misure 1-7 for the stored household on `reference_date` and keeps
     /// the answer.
-    pub fn eligibility_check(&self, household_id: Id, reference_date: NaiveDate) -> Result<EligibilityCheck, Error> {
+    pub fn eligibility_check(
+        &self,
+        household_id: Id,
+        reference_date: NaiveDate,
+    ) -> Result<EligibilityCheck, Error> {
         let rules = load_rules()?;
         self.run(Action::EligibilityCheck, Some(household_id), |tx, stamp| {
             self.check_in(tx, stamp, &rules, household_id, reference_date)

@@ -189,7 +189,11 @@ impl Service {
             }
             "agreement_print" => {
                 let i: ByProject = input(input_value)?;
-                output(self.agreement_print(form::required_id("project_id", &i.project_id, "il progetto")?)?)
+                output(self.agreement_print(form::required_id(
+                    "project_id",
+                    &i.project_id,
+                    "il progetto",
+                )?)?)
             }
             "convocation_print" => {
                 let i: ConvocationInput = input(input_value)?;
@@ -202,7 +206,11 @@ impl Service {
             }
             "eligibility_facts_get" => {
                 let i: ByHousehold = input(input_value)?;
-                output(self.eligibility_facts_get(form::required_id("household_id", &i.household_id, "il nucleo")?)?)
+                output(self.eligibility_facts_get(form::required_id(
+                    "household_id",
+                    &i.household_id,
+                    "il nucleo",
+                )?)?)
             }
             "eligibility_facts_save" => {
                 let i: EligibilityFactsInput = input(input_value)?;
@@ -214,7 +222,11 @@ impl Service {
             }
             "eligibility_checks_list" => {
                 let i: ByHousehold = input(input_value)?;
-                output(self.eligibility_checks_list(form::required_id("household_id", &i.household_id, "il nucleo")?)?)
+                output(self.eligibility_checks_list(form::required_id(
+                    "household_id",
+                    &i.household_id,
+                    "il nucleo",
+                )?)?)
             }
             "esito_print" => {
                 let (id, on) = input::<OnDate>(input_value)?.read()?;

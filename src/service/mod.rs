@@ -29,7 +29,9 @@ use crate::domain::{Id, Office, Operator, Role, Session, StrEnum};
 use crate::error::{Code, Error};
 use crate::storage::{Stamp, Storage, Tx};
 
-pub use eligibility::{EligibilityCheck, EligibilityFacts, EligibilityFactsInput, MeasureAnswer, RuleSetInfo};
+pub use eligibility::{
+    EligibilityCheck, EligibilityFacts, EligibilityFactsInput, MeasureAnswer, RuleSetInfo,
+};
 pub use households::{CfCheck, CfCheckInput, CfDecoded};
 pub use printing::ConvocationInput;
 

@@ -48,7 +48,10 @@ fn printed_office(o: &Office) -> Result<ValidOffice, Error> {
     .map_err(|e| {
         Error::new(
             e.code,
-            format!("Dati dell'ufficio incompleti per la stampa ({}): completarli nelle impostazioni", e.message),
+            format!(
+                "Dati dell'ufficio incompleti per la stampa ({}): completarli nelle impostazioni",
+                e.message
+            ),
         )
     })
 }
@@ -216,7 +219,15 @@ impl Service {
             };
             let bytes = esito::render(&page).map_err(|e| cannot_print("l'esito", e))?;
             let title = format!("Esito verifica requisiti al {}", format_it(reference_date));
-            self.document_store(tx, stamp, household_id, DocumentKind::EsitoRequisiti, &title, &bytes, written)
+            self.document_store(
+                tx,
+                stamp,
+                household_id,
+                DocumentKind::EsitoRequisiti,
+                &title,
+                &bytes,
+                written,
+            )
         })
     }
 

@@ -101,8 +101,16 @@ impl Tx<'_> {
             )
             .map_err(db_err)?;
         for (i, a) in c.answers.iter().enumerate() {
-            stmt.execute(params![c.id, i as i64, a.measure, a.eligible as i64, a.reasons, a.rule_sets, a.trace])
-                .map_err(db_err)?;
+            stmt.execute(params![
+                c.id,
+                i as i64,
+                a.measure,
+                a.eligible as i64,
+                a.reasons,
+                a.rule_sets,
+                a.trace
+            ])
+            .map_err(db_err)?;
         }
         Ok(())
     }
