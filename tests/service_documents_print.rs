@@ -146,7 +146,22 @@ fn a_convocation_is_printed_for_the_richiedente_and_filed() {
         .unwrap();
     let text = text_of(s, Id::parse("id", doc["id"].as_str().unwrap()).unwrap());
     assert!(text.contains("attestazione ISEE in corso di validità"), "{text}");
-    assert_eq!(s.documents_list(h.id).unwrap().len(), 2);
+
+    // An address without the town gets the household's comune on the envelope.
+    let mut form = sportello::domain::household::HouseholdInput::from(&s.household_get(h.id).unwrap());
+    form.address = Some("via Padova 21".into());
+    s.household_save(form).unwrap();
+    let doc = s
+        .call(
+            "convocation_print",
+            json!({"household_id": h.id.to_string(), "date": "2026-12-03", "time": "10:00",
+                   "place": "largo Treves 1", "ask_for": "Anna Verdi", "bring": []}),
+        )
+        .unwrap();
+    let raw = pdf_text(&read_filed(s, Id::parse("id", doc["id"].as_str().unwrap()).unwrap()));
+    assert!(raw.contains("via Padova 21\nMilano"), "{raw}");
+    assert!(!raw.contains("La preghiamo di portare con sé"), "an empty list asks for nothing:\n{raw}");
+    assert_eq!(s.documents_list(h.id).unwrap().len(), 3);
 }
 
 #[test]

@@ -145,6 +145,14 @@ impl Service {
                     "Il nucleo non ha un indirizzo: indicarlo nella scheda del nucleo prima di stampare la convocazione",
                 )
             })?;
+            // The envelope needs the town: add the household's comune when the
+            // address does not name it.
+            let town = self.calendar_of(&household.comune).map(|c| c.nome).unwrap_or_default();
+            let address = if town.is_empty() || address.to_lowercase().contains(&town.to_lowercase()) {
+                address
+            } else {
+                format!("{address}\n{town}")
+            };
             let office = office(tx)?;
             let comune_name = self.calendar_of(&office.comune).ok().map(|c| c.nome);
             let letter = Convocation {
