@@ -11,6 +11,8 @@ use clap::{Parser, Subcommand};
 use sportello::Error;
 
 mod agreement;
+mod audit;
+mod backup;
 mod cf;
 mod deadline;
 mod demo;
@@ -38,6 +40,12 @@ enum Command {
     Agreement(agreement::Args),
     /// Crea un database con dati dimostrativi.
     Demo(demo::Args),
+    /// Registro degli accessi (verifica della catena).
+    Audit(audit::Args),
+    /// Copia di sicurezza del database.
+    Backup(backup::BackupArgs),
+    /// Ripristina il database da una copia di sicurezza.
+    Restore(backup::RestoreArgs),
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
@@ -48,6 +56,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Rank(a) => rank::run(a),
         Command::Agreement(a) => agreement::run(a),
         Command::Demo(a) => demo::run(a),
+        Command::Audit(a) => audit::run(a),
+        Command::Backup(a) => backup::backup(a),
+        Command::Restore(a) => backup::restore(a),
     }
 }
 

@@ -99,12 +99,9 @@ impl Tx<'_> {
         record: Option<Id>,
         detail: Option<&str>,
     ) -> Result<(), Error> {
-        self.tx
-            .execute(
-                "INSERT INTO audit_log (at, operator_id, action, record_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![stamp.at, stamp.by, action, record, detail],
-            )
-            .map_err(db_err)?;
+        // Chained to the previous row (storage/audit.rs).
+        let record = record.map(|r| r.to_string());
+        super::audit::append(&self.tx, &stamp.at, &stamp.by.to_string(), action, record.as_deref(), detail)?;
         Ok(())
     }
 
