@@ -128,6 +128,7 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
         s.document_add(hid, DocumentKind::Patto, "Patto firmato", b"%PDF-1.7\n%%EOF\n")
     });
     one_row_for(s, "document_open", Some(doc.id), || s.document_path(doc.id));
+    one_row_for(s, "audit_history", Some(hid), || s.audit_history(hid));
     let office = s.session().unwrap().office;
     one_row_for(s, "office_set", None, || s.office_set(Office { phone: "02 8845 0000".into(), ..office }));
     one_row_for(s, "operator_save", None, || s.operator_save("mrossi", "Mario Rossi", Role::Operatore));
@@ -224,11 +225,11 @@ fn removing_a_row_or_recomputing_its_hash_alone_is_caught_too() {
     assert_eq!(b.seq, 3, "the row after the hole");
     assert!(b.reason.contains("non segue"), "{}", b.reason);
 
-    // A forger who rewrites a row and its own hash still breaks the next link.
+    // A stored hash changed by one character no longer matches its row.
     let (_dir, db, _) = history();
     let conn = Connection::open(&db).unwrap();
     conn.execute_batch(
-        "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET hash = 'f' || substr(hash, 2) WHERE seq = 4",
+        "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET hash = (CASE WHEN substr(hash, 1, 1) = '0' THEN '1' ELSE '0' END) || substr(hash, 2) WHERE seq = 4",
     )
     .unwrap();
     drop(conn);

@@ -86,6 +86,7 @@ string_enum!(
         DocumentOpen = "document_open": "apertura di un documento",
         OperatorRegistered = "operator_registered": "registrazione di un operatore",
         OperatorSave = "operator_save": "gestione degli operatori",
+        AuditHistory = "audit_history": "consultazione degli accessi a un fascicolo",
     }
 );
 
