@@ -18,6 +18,7 @@ mod deadline;
 mod demo;
 mod eligibility;
 mod rank;
+mod stress;
 
 #[derive(Parser)]
 #[command(name = "sportello", version, about = "Sportello: servizi sociali, da riga di comando")]
@@ -46,6 +47,9 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Ripristina il database da una copia di sicurezza.
     Restore(backup::RestoreArgs),
+    /// Scrive in un ciclo per la prova di arresto improvviso (tests/crash_kill.rs).
+    #[command(hide = true)]
+    StressWrite(stress::Args),
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
@@ -59,6 +63,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Audit(a) => audit::run(a),
         Command::Backup(a) => backup::backup(a),
         Command::Restore(a) => backup::restore(a),
+        Command::StressWrite(a) => stress::run(a),
     }
 }
 
