@@ -55,14 +55,15 @@ pub fn run(a: Args) -> Result<ExitCode, CliError> {
         }
         let birth = base.checked_add_days(Days::new(n as u64)).expect("in range");
         let (last, first) = (SURNAMES[n % SURNAMES.len()], NAMES[(n / SURNAMES.len()) % NAMES.len()]);
-        let sex = if n % 2 == 0 { sportello::cf::Sex::M } else { sportello::cf::Sex::F };
+        let male = n.is_multiple_of(2);
+        let sex = if male { sportello::cf::Sex::M } else { sportello::cf::Sex::F };
         let code = sportello::cf::encode(last, first, birth, sex, "F205")?;
         let household = serde_json::from_value(json!({
             "comune": "F205",
             "notes": format!("Scrittura di prova {n}: {}", "testo di riempimento ".repeat(n % 40)),
             "members": [{
                 "first_name": first, "last_name": last, "codice_fiscale": code, "birth_date": birth.to_string(),
-                "sex": if n % 2 == 0 { "M" } else { "F" }, "relationship": "richiedente", "citizenship": "italiana",
+                "sex": if male { "M" } else { "F" }, "relationship": "richiedente", "citizenship": "italiana",
                 "employment": "disoccupato", "education": "isced_0_2"
             }]
         }))
@@ -71,7 +72,7 @@ pub fn run(a: Args) -> Result<ExitCode, CliError> {
         let _ = writeln!(out, "household {}", h.id);
         let _ = out.flush();
         // Every other household also gets an analysis, a project and a signature.
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             let member = h.members[0].id;
             let areas = [
                 "condizioni_personali_sociali",
