@@ -146,6 +146,13 @@ fn one_writer_per_database_with_a_clear_message() {
     let (code, _, stderr) = sportello(&["restore", "--from", p(&copy), "--database", p(&db)]);
     assert_eq!(code, 2);
     assert!(stderr.contains("già in uso"), "{stderr}");
+    let fresh = e.dir.path().join("nuovo.sqlite");
+    let held = DatabaseLock::acquire(&fresh).unwrap();
+    let (code, _, stderr) = sportello(&["demo", "--database", p(&fresh), "--today", "2026-11-20"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("già in uso"), "{stderr}");
+    assert!(!fresh.exists(), "nothing written while another holds the lock");
+    drop(held);
     drop(first);
     drop(open().unwrap());
     // A lock held by this process through another handle (the app's) blocks too.

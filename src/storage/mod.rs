@@ -348,3 +348,21 @@ fn conversion(idx: usize, e: Error) -> rusqlite::Error {
 fn opt_date_sql(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn synchronous_in(tx: &Tx<'_>) -> i64 {
+        tx.tx.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn durable_transactions_commit_with_full_sync_the_others_with_normal() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Storage::open(&dir.path().join("s.sqlite"), None).unwrap();
+        assert_eq!(store.transaction(|tx| Ok(synchronous_in(tx))).unwrap(), 1, "NORMAL");
+        assert_eq!(store.durable_transaction(|tx| Ok(synchronous_in(tx))).unwrap(), 2, "FULL");
+        assert_eq!(store.transaction(|tx| Ok(synchronous_in(tx))).unwrap(), 1, "NORMAL again");
+    }
+}
