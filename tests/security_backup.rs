@@ -186,10 +186,19 @@ fn automatic_backups_one_a_day_keeping_the_newest() {
             "sportello-20261106T080000000Z.sqlite"
         ]
     );
-    // Other files in the folder are never pruned.
+    // Other files in the folder are never pruned; the temporary file of a
+    // backup cut by a crash goes once it is old, not while it may be in use.
     std::fs::write(policy.dir.join("mia-copia.sqlite"), "x").unwrap();
+    let stale = policy.dir.join(".sportello-20261101T080000000Z.sqlite.4242.tmp");
+    let recent = policy.dir.join(".sportello-20261106T080000000Z.sqlite.4243.tmp");
+    for t in [&stale, &recent] {
+        std::fs::write(t, "mezza copia").unwrap();
+    }
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    std::fs::File::options().write(true).open(&stale).unwrap().set_modified(two_hours_ago).unwrap();
     store.rotate_backups(&policy, "2026-11-07T08:00:00.000Z").unwrap();
     assert!(policy.dir.join("mia-copia.sqlite").exists());
+    assert!(!stale.exists() && recent.exists());
     assert_eq!(backup::automatic_backups(&policy.dir).unwrap().len(), 3);
     for b in backup::automatic_backups(&policy.dir).unwrap() {
         backup::validate(&b).unwrap();

@@ -166,11 +166,35 @@ pub fn rotate(conn: &Connection, policy: &BackupPolicy, stamp: &str) -> Result<O
         existing.sort();
         Some(out)
     };
+    remove_stale_temporaries(&policy.dir);
     let excess = existing.len().saturating_sub(policy.keep);
     for old in &existing[..excess] {
         std::fs::remove_file(old).map_err(|e| io(old, "impossibile eliminare la copia", e))?;
     }
     Ok(taken)
+}
+
+/// A backup interrupted by a crash leaves its temporary file: removed once it
+/// is an hour old (no `VACUUM INTO` of an office database takes that long, so
+/// another instance's backup in progress is never touched).
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let hour = std::time::Duration::from_secs(3600);
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if !(n.starts_with(&format!(".{AUTO_PREFIX}")) && n.ends_with(".tmp")) {
+            continue;
+        }
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|a| a > hour);
+        if old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 fn file_name(p: &Path) -> String {

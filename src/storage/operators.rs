@@ -6,8 +6,8 @@ use super::{db_err, word, Stamp, Tx};
 use crate::domain::{CaseNumber, Id, Office, Operator, StrEnum};
 use crate::error::Error;
 
-/// One line of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One line of the audit log (serialised for the coordinator's export).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AuditEntry {
     pub seq: i64,
     pub at: String,
