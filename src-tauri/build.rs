@@ -18,6 +18,11 @@ const COMMANDS: &[&str] = &[
     "convocation_print",
     "documents_list",
     "document_open",
+    "eligibility_facts_get",
+    "eligibility_facts_save",
+    "eligibility_check",
+    "eligibility_checks_list",
+    "esito_print",
     "ui_ready",
 ];
 

@@ -49,6 +49,11 @@ pub const COMMANDS: &[&str] = &[
     "convocation_print",
     "documents_list",
     "document_open",
+    "eligibility_facts_get",
+    "eligibility_facts_save",
+    "eligibility_check",
+    "eligibility_checks_list",
+    "esito_print",
 ];
 
 /// Runs one command for the UI: the only place errors are mapped.
@@ -98,6 +103,11 @@ pub mod tauri_commands {
         convocation_print,
         documents_list,
         document_open,
+        eligibility_facts_get,
+        eligibility_facts_save,
+        eligibility_check,
+        eligibility_checks_list,
+        esito_print,
     );
 
     #[tauri::command]
@@ -149,7 +159,8 @@ mod tests {
         let main = include_str!("main.rs");
         let build = include_str!("../build.rs");
         let capability: Value = serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
-        let allowed: Vec<&str> = capability["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+        let allowed: Vec<&str> =
+            capability["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
         for command in COMMANDS {
             assert!(main.contains(&format!("c::{command},")), "{command} is not in generate_handler!");
             assert!(build.contains(&format!("\"{command}\"")), "{command} is not declared in build.rs");

@@ -9,7 +9,6 @@
 
 mod backend;
 mod commands;
-mod documents;
 mod ipc_error;
 mod options;
 mod ready;
@@ -53,6 +52,11 @@ fn main() -> ExitCode {
             c::convocation_print,
             c::documents_list,
             c::document_open,
+            c::eligibility_facts_get,
+            c::eligibility_facts_save,
+            c::eligibility_check,
+            c::eligibility_checks_list,
+            c::esito_print,
             c::ui_ready,
         ])
         .run(tauri::generate_context!());
