@@ -12,6 +12,7 @@
 //! [`crate::storage`].
 
 mod analyses;
+mod calls;
 mod documents;
 mod households;
 pub mod ipc;
@@ -27,6 +28,10 @@ use crate::domain::{Id, Office, Operator, Role, Session, StrEnum};
 use crate::error::{Code, Error};
 use crate::storage::{Stamp, Storage, Tx};
 
+pub use calls::{
+    AppealDecisionInput, AppealInput, ApplicationInput, CallDetail, CallInput, CallSummary, Comparison, Exported,
+    ImportOutcome, RankingRow, RankingView, RefusedRow, VersionView,
+};
 pub use households::{CfCheck, CfCheckInput, CfDecoded};
 
 /// Where "today" comes from: the computer's clock, or a fixed day for tests and
@@ -83,6 +88,18 @@ string_enum!(
         DocumentOpen = "document_open": "apertura di un documento",
         OperatorRegistered = "operator_registered": "registrazione di un operatore",
         OperatorSave = "operator_save": "gestione degli operatori",
+        CallsList = "calls_list": "elenco degli avvisi",
+        CallGet = "call_get": "consultazione di un avviso",
+        CallSave = "call_save": "modifica di un avviso",
+        ApplicationsImport = "applications_import": "importazione delle domande",
+        ApplicationSave = "application_save": "registrazione di una domanda",
+        RankingDraft = "ranking_draft": "calcolo della graduatoria",
+        RankingPublish = "ranking_publish": "pubblicazione della graduatoria",
+        RankingVersions = "ranking_versions": "consultazione delle graduatorie pubblicate",
+        RankingCompare = "ranking_compare": "confronto tra versioni della graduatoria",
+        RankingExport = "ranking_export_csv": "esportazione della graduatoria",
+        AppealFile = "appeal_file": "registrazione di un ricorso",
+        AppealDecide = "appeal_decide": "decisione di un ricorso",
     }
 );
 
@@ -92,6 +109,9 @@ impl Action {
     fn min_role(self) -> Role {
         match self {
             Action::OfficeSet | Action::OperatorSave => Role::Amministratore,
+            // Publishing a ranking and deciding an appeal are acts of the office's
+            // head (rules.md §4), not of the desk.
+            Action::RankingPublish | Action::AppealDecide => Role::Coordinatore,
             _ => Role::Operatore,
         }
     }

@@ -16,8 +16,10 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "schema iniziale", sql: include_str!("migrations/0001_initial.sql") }];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "schema iniziale", sql: include_str!("migrations/0001_initial.sql") },
+    Migration { version: 2, name: "avvisi e graduatorie", sql: include_str!("migrations/0002_calls.sql") },
+];
 
 /// The version this program writes.
 pub fn latest() -> u32 {

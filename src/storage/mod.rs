@@ -10,6 +10,7 @@
 //! and an application id that tells a Sportello database from any other file.
 
 mod analyses;
+mod calls;
 mod documents;
 mod households;
 pub mod migrations;
@@ -29,6 +30,7 @@ use crate::domain::{Id, StrEnum};
 use crate::error::{Code, Error};
 use crate::money::Money;
 
+pub use calls::{ApplicationRow, CallRow, VersionRow};
 pub use households::SearchQuery;
 
 /// `PRAGMA application_id` of a Sportello database ("SPRT").
