@@ -432,7 +432,11 @@ fn ranking_view(
         allocated: r.allocated,
         remaining: r.remaining,
         funded: r.funded.iter().map(|x| ranked(x, Status::Funded)).collect(),
-        admitted_not_funded: r.admitted_not_funded.iter().map(|x| ranked(x, Status::AdmittedNotFunded)).collect(),
+        admitted_not_funded: r
+            .admitted_not_funded
+            .iter()
+            .map(|x| ranked(x, Status::AdmittedNotFunded))
+            .collect(),
         not_admitted: r.not_admitted.iter().map(|x| row(&x.protocol, Status::NotAdmitted)).collect(),
         ranking: r.clone(),
     }
@@ -583,19 +587,17 @@ impl Service {
             let flags = used_flags(set, &l.row.measure)?;
             let apps = match import_csv(csv, &flags) {
                 Ok(apps) => apps,
-                Err(report) => {
-                    return Ok(ImportOutcome {
-                        saved: false,
-                        rows_read: report.rows_read,
-                        imported: 0,
-                        refused: report.errors.iter().map(refused).collect(),
-                        summary: format!(
-                            "Importazione rifiutata: {} righe con errori su {} lette; nessuna domanda importata",
-                            report.refused_lines().len(),
-                            report.rows_read
-                        ),
-                    })
-                }
+                Err(report) => return Ok(ImportOutcome {
+                    saved: false,
+                    rows_read: report.rows_read,
+                    imported: 0,
+                    refused: report.errors.iter().map(refused).collect(),
+                    summary: format!(
+                        "Importazione rifiutata: {} righe con errori su {} lette; nessuna domanda importata",
+                        report.refused_lines().len(),
+                        report.rows_read
+                    ),
+                }),
             };
             // Protocols already in the call: refused with their line (header = 1,
             // so the n-th application is on line n + 1 when there are no blank lines).
@@ -628,7 +630,11 @@ impl Service {
             all.extend(apps.iter().cloned());
             Call::new(set, &l.row.measure, l.row.budget, all)?;
             for a in &apps {
-                tx.application_insert(call_id, &ApplicationRow { application: a.clone(), household_id: None }, stamp)?;
+                tx.application_insert(
+                    call_id,
+                    &ApplicationRow { application: a.clone(), household_id: None },
+                    stamp,
+                )?;
             }
             Ok(ImportOutcome {
                 saved: true,
@@ -765,11 +771,9 @@ impl Service {
     pub fn ranking_pdf(&self, call_id: Id, version: u32) -> Result<Vec<u8>, Error> {
         self.run(Action::RankingVersions, Some(call_id), |tx, _| {
             let l = load(tx, call_id)?;
-            let v = l
-                .versions
-                .into_iter()
-                .find(|v| v.version.version == version)
-                .ok_or_else(|| Error::not_found(format!("versione {version} della graduatoria non pubblicata")))?;
+            let v = l.versions.into_iter().find(|v| v.version.version == version).ok_or_else(|| {
+                Error::not_found(format!("versione {version} della graduatoria non pubblicata"))
+            })?;
             Ok(v.pdf)
         })
     }
@@ -865,8 +869,11 @@ impl Service {
             let appeal = l.call.decide_appeal(appeal_id, decided_on, decision)?.clone();
             tx.appeal_decide(call_id, &appeal, stamp)?;
             if let AppealOutcome::Upheld { corrected, .. } = &appeal.outcome {
-                let household_id =
-                    l.apps.iter().find(|a| a.application.protocol == corrected.protocol).and_then(|a| a.household_id);
+                let household_id = l
+                    .apps
+                    .iter()
+                    .find(|a| a.application.protocol == corrected.protocol)
+                    .and_then(|a| a.household_id);
                 tx.application_update(
                     call_id,
                     &ApplicationRow { application: (**corrected).clone(), household_id },
@@ -899,14 +906,26 @@ impl Service {
 
 /// The lines (1-based, header = 1) of the CSV's non-empty data records, in order.
 fn data_lines(csv: &str) -> Vec<u64> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(csv.as_bytes());
+    // Read as `import_csv` reads, so the lines are the ones it would report.
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(csv.as_bytes());
     let mut out = Vec::new();
     let mut rec = csv::StringRecord::new();
+    let mut header = true;
     while let Ok(true) = rdr.read_record(&mut rec) {
-        if rec.iter().all(|c| c.trim().is_empty()) {
+        if std::mem::take(&mut header) || rec.iter().all(str::is_empty) {
             continue;
         }
-        out.push(rec.position().map_or(0, |p| p.line()));
+        // The record's offset may point at blank lines the reader skipped before it.
+        let bytes = csv.as_bytes();
+        let mut at = (rec.position().map_or(0, |p| p.byte()) as usize).min(bytes.len());
+        while at < bytes.len() && (bytes[at] == b'\n' || bytes[at] == b'\r') {
+            at += 1;
+        }
+        out.push(bytes[..at].iter().filter(|b| **b == b'\n').count() as u64 + 1);
     }
     out
 }
@@ -932,4 +951,17 @@ fn why(appeals: &[Appeal], upheld: &[u32], protocol: &str) -> String {
         return format!("Effetto dei ricorsi accolti ({}) sulle altre domande", ids.join(", "));
     }
     own.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_lines_count_from_the_header() {
+        assert_eq!(data_lines("a,b\n1,2\n\n3,4\n"), [2, 4]);
+        assert_eq!(data_lines("a,b\r\n1,2\r\n,\r\n3,4"), [2, 4]);
+        let example = include_str!("../../tests/scenari/esempi/b2-anziani-applications.csv");
+        assert_eq!(data_lines(example)[..2], [2, 3]);
+    }
 }

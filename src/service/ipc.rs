@@ -234,15 +234,18 @@ impl Service {
             "applications_import" => {
                 let i: ApplicationsImport = input(input_value)?;
                 let id = call_id(&i.call_id)?;
-                let csv = i.csv.filter(|c| !c.trim().is_empty()).ok_or_else(|| {
-                    Error::invalid("csv", "Il file delle domande è vuoto")
-                })?;
+                let csv = i
+                    .csv
+                    .filter(|c| !c.trim().is_empty())
+                    .ok_or_else(|| Error::invalid("csv", "Il file delle domande è vuoto"))?;
                 output(self.applications_import(id, &csv)?)
             }
             "application_save" => {
                 let i: ApplicationSave = input(input_value)?;
                 let id = call_id(&i.call_id)?;
-                let a = i.application.ok_or_else(|| Error::invalid("application", "Dati della domanda mancanti"))?;
+                let a = i
+                    .application
+                    .ok_or_else(|| Error::invalid("application", "Dati della domanda mancanti"))?;
                 output(self.application_save(id, a)?)
             }
             "ranking_draft" => {
@@ -262,7 +265,8 @@ impl Service {
             "ranking_compare" => {
                 let i: RankingCompare = input(input_value)?;
                 let id = call_id(&i.call_id)?;
-                let from = i.from.ok_or_else(|| Error::invalid("from", "Indicare la versione di partenza"))?;
+                let from =
+                    i.from.ok_or_else(|| Error::invalid("from", "Indicare la versione di partenza"))?;
                 let to = i.to.ok_or_else(|| Error::invalid("to", "Indicare la versione di arrivo"))?;
                 output(self.ranking_compare(id, from, to)?)
             }

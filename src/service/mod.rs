@@ -29,8 +29,8 @@ use crate::error::{Code, Error};
 use crate::storage::{Stamp, Storage, Tx};
 
 pub use calls::{
-    AppealDecisionInput, AppealInput, ApplicationInput, CallDetail, CallInput, CallSummary, Comparison, Exported,
-    ImportOutcome, RankingRow, RankingView, RefusedRow, VersionView,
+    AppealDecisionInput, AppealInput, ApplicationInput, CallDetail, CallInput, CallSummary, Comparison,
+    Exported, ImportOutcome, RankingRow, RankingView, RefusedRow, VersionView,
 };
 pub use households::{CfCheck, CfCheckInput, CfDecoded};
 

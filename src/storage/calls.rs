@@ -126,7 +126,9 @@ fn appeal_from_row(r: &Row<'_>) -> rusqlite::Result<Appeal> {
     let note: Option<String> = r.get(8)?;
     let outcome = match (outcome.as_str(), decided_on) {
         ("pending", _) => AppealOutcome::Pending,
-        ("rejected", Some(decided_on)) => AppealOutcome::Rejected { decided_on, note: note.unwrap_or_default() },
+        ("rejected", Some(decided_on)) => {
+            AppealOutcome::Rejected { decided_on, note: note.unwrap_or_default() }
+        }
         ("upheld", Some(decided_on)) => AppealOutcome::Upheld {
             decided_on,
             note: note.unwrap_or_default(),
@@ -387,7 +389,17 @@ impl Tx<'_> {
                 "UPDATE appeals SET outcome = ?3, decided_on = ?4, note = ?5, original_json = ?6,
                     corrected_json = ?7, decided_at = ?8, decided_by = ?9
                  WHERE call_id = ?1 AND id = ?2",
-                params![call, a.id, outcome, decided_on.to_string(), note, original, corrected, stamp.at, stamp.by],
+                params![
+                    call,
+                    a.id,
+                    outcome,
+                    decided_on.to_string(),
+                    note,
+                    original,
+                    corrected,
+                    stamp.at,
+                    stamp.by
+                ],
             )
             .map_err(db_err)?;
         if n != 1 {
