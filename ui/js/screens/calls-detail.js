@@ -156,23 +156,22 @@ async function applications(body, c, ctx, reload) {
   replace(body, parts);
 }
 
-function applicationFields(form, model, prefix) {
-  const f = (key) => `${prefix}${key}`;
+/** The application's fields; `fields` prefixes the contract's names, `ids` the test ids. */
+function applicationFields(form, model, fields, ids) {
+  const f = (key) => `${fields}${key}`;
+  const id = (key) => `${ids}${key.replace(/_/g, '-')}`;
+  const camel = (key) => key.replace(/_([a-z])/g, (m, x) => x.toUpperCase());
   return [
-    form.date(model, 'submitted_on', { label: tc('applications.submittedOn'), field: f('submitted_on'), testid: `${prefix}submitted-on`, required: true }),
-    form.date(model, 'birth_date', { label: tc('applications.birthDate'), field: f('birth_date'), testid: `${prefix}birth-date`, required: true }),
-    form.money(model, 'isee', { label: tc('applications.isee'), field: f('isee'), testid: `${prefix}isee` }),
-    form.date(model, 'isee_expires_on', { label: tc('applications.iseeExpires'), field: f('isee_expires_on'), testid: `${prefix}isee-expires-on` }),
-    form.money(model, 'amount', { label: tc('applications.amount'), field: f('amount'), testid: `${prefix}amount`, required: true }),
+    form.date(model, 'submitted_on', { label: tc('applications.submittedOn'), field: f('submitted_on'), testid: id('submitted_on'), required: true }),
+    form.date(model, 'birth_date', { label: tc('applications.birthDate'), field: f('birth_date'), testid: id('birth_date'), required: true }),
+    form.money(model, 'isee', { label: tc('applications.isee'), field: f('isee'), testid: id('isee') }),
+    form.date(model, 'isee_expires_on', { label: tc('applications.iseeExpires'), field: f('isee_expires_on'), testid: id('isee_expires_on') }),
+    form.money(model, 'amount', { label: tc('applications.amount'), field: f('amount'), testid: id('amount'), required: true }),
     h(
       'div',
       { class: 'checks wide' },
       ['resident', 'continuation', 'non_self_sufficient', 'independent_living', 'other_interventions'].map((k) =>
-        form.checkbox(model, k, {
-          label: tc(`applications.${k.replace(/_([a-z])/g, (m, x) => x.toUpperCase())}`),
-          field: f(k),
-          testid: `${prefix}${k.replace(/_/g, '-')}`,
-        }),
+        form.checkbox(model, k, { label: tc(`applications.${camel(k)}`), field: f(k), testid: id(k) }),
       ),
     ),
   ];
@@ -248,7 +247,7 @@ function manualForm(c, ctx, reload) {
       'div',
       { class: 'grid' },
       form.text(model, 'protocol', { label: tc('applications.protocol'), field: 'protocol', testid: 'application-protocol', required: true }),
-      applicationFields(form, model, ''),
+      applicationFields(form, model, '', 'application-'),
       householdPicker(model, ctx),
     ),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'application-save' }, tc('applications.save'))),
@@ -698,7 +697,7 @@ function decideForm(c, appeal, ctx, reload) {
     'fieldset',
     { class: 'field wide', 'data-testid': `appeal-${appeal.id}-corrected` },
     h('legend', {}, tc('appeals.corrected')),
-    h('div', { class: 'grid' }, applicationFields(form, corrected, 'corrected.')),
+    h('div', { class: 'grid' }, applicationFields(form, corrected, 'corrected.', `appeal-${appeal.id}-corrected-`)),
   );
   const el = h(
     'form',
