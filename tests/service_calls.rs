@@ -403,3 +403,34 @@ proptest! {
         prop_assert_eq!(rows, apps.len());
     }
 }
+
+#[test]
+fn a_schema_one_database_gains_the_calls_tables_and_keeps_its_data() {
+    use sportello::storage::migrations::{migrate, MIGRATIONS};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.sqlite");
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "application_id", sportello::storage::APPLICATION_ID).unwrap();
+        assert_eq!(migrate(&mut conn, &MIGRATIONS[..1]).unwrap(), 1);
+        conn.execute(
+            "INSERT INTO operators (id, username, name, role, created_at)
+             VALUES ('0190d2c4-0000-7000-8000-000000000001', 'averdi', 'Anna Verdi', 'coordinatore', '2026-11-20T09:00:00.000Z')",
+            [],
+        )
+        .unwrap();
+    }
+    let s =
+        Service::open_on(&path, dir.path().join("documenti"), "averdi", service_support::today()).unwrap();
+    assert_eq!(s.storage().schema_version().unwrap(), 2);
+    assert_eq!(s.operator().name, "Anna Verdi");
+    assert!(s.calls_list().unwrap().is_empty());
+    drop(s);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    for t in ["calls", "call_applications", "ranking_versions", "appeals"] {
+        let strict: i64 = conn
+            .query_row("SELECT strict FROM pragma_table_list WHERE name = ?1", [t], |r| r.get(0))
+            .unwrap();
+        assert_eq!(strict, 1, "{t} should be STRICT");
+    }
+}

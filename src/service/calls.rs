@@ -587,17 +587,19 @@ impl Service {
             let flags = used_flags(set, &l.row.measure)?;
             let apps = match import_csv(csv, &flags) {
                 Ok(apps) => apps,
-                Err(report) => return Ok(ImportOutcome {
-                    saved: false,
-                    rows_read: report.rows_read,
-                    imported: 0,
-                    refused: report.errors.iter().map(refused).collect(),
-                    summary: format!(
+                Err(report) => {
+                    return Ok(ImportOutcome {
+                        saved: false,
+                        rows_read: report.rows_read,
+                        imported: 0,
+                        refused: report.errors.iter().map(refused).collect(),
+                        summary: format!(
                         "Importazione rifiutata: {} righe con errori su {} lette; nessuna domanda importata",
                         report.refused_lines().len(),
                         report.rows_read
                     ),
-                }),
+                    })
+                }
             };
             // Protocols already in the call: refused with their line (header = 1,
             // so the n-th application is on line n + 1 when there are no blank lines).

@@ -57,7 +57,9 @@ async fn a_call_from_the_csv_to_the_second_version_of_its_ranking() {
     choose_file(&app, "import-file", "domande.csv", &bad).await;
     app.click("import-run").await;
     app.el("import-refused").await;
-    let line = app.js(r#"return document.querySelector('[data-testid="import-refused-row"]').dataset.line"#, vec![]).await;
+    let line = app
+        .js(r#"return document.querySelector('[data-testid="import-refused-row"]').dataset.line"#, vec![])
+        .await;
     assert_eq!(line, json!("4"));
     app.el("applications-empty").await;
 
@@ -72,7 +74,8 @@ async fn a_call_from_the_csv_to_the_second_version_of_its_ranking() {
     app.el("ranking-funded").await;
     let funded = rows(&app, r#"[data-testid="ranking-funded"] [data-testid="ranking-row"]"#).await;
     assert_eq!(funded, ["2019/000101", "2019/000106", "2019/000102", "2019/000107"]);
-    let not_admitted = rows(&app, r#"[data-testid="ranking-not_admitted"] [data-testid="ranking-row"]"#).await;
+    let not_admitted =
+        rows(&app, r#"[data-testid="ranking-not_admitted"] [data-testid="ranking-row"]"#).await;
     assert_eq!(not_admitted, ["2019/000104", "2019/000105", "2019/000110", "2019/000111", "2019/000112"]);
     // The filter, and the explanation of one application.
     app.fill("draft-filter", "000105").await;
@@ -94,7 +97,11 @@ async fn a_call_from_the_csv_to_the_second_version_of_its_ranking() {
     app.el("appeal-form").await;
     app.choose("appeal-protocol", "2019/000105").await;
     app.fill("appeal-filed-on", "20/06/2019").await;
-    app.fill("appeal-grounds", "L'attestazione ISEE valida era stata consegnata allo sportello con la domanda.").await;
+    app.fill(
+        "appeal-grounds",
+        "L'attestazione ISEE valida era stata consegnata allo sportello con la domanda.",
+    )
+    .await;
     app.fill("appeal-documents", "Attestazione ISEE INPS-ISEE-2019-000000123-00, valida al 31/12/2019").await;
     app.click("appeal-file").await;
     app.el("appeal-1-decide-form").await;
