@@ -422,7 +422,7 @@ fn a_schema_one_database_gains_the_calls_tables_and_keeps_its_data() {
     }
     let s =
         Service::open_on(&path, dir.path().join("documenti"), "averdi", service_support::today()).unwrap();
-    assert_eq!(s.storage().schema_version().unwrap(), 2);
+    assert_eq!(s.storage().schema_version().unwrap(), sportello::storage::migrations::latest());
     assert_eq!(s.operator().name, "Anna Verdi");
     assert!(s.calls_list().unwrap().is_empty());
     drop(s);

@@ -509,8 +509,8 @@ impl Service {
             appeals: l.call.appeals().to_vec(),
             upheld_not_published: upheld_not_published(&l.call),
             editable: l.versions.is_empty(),
-            can_publish: role >= Action::RankingPublish.min_role(),
-            can_decide: role >= Action::AppealDecide.min_role(),
+            can_publish: super::access::allowed("ranking_publish", role),
+            can_decide: super::access::allowed("appeal_decide", role),
         }
     }
 
@@ -784,11 +784,14 @@ impl Service {
     pub fn ranking_compare(&self, call_id: Id, from: u32, to: u32) -> Result<Comparison, Error> {
         self.run(Action::RankingCompare, Some(call_id), |tx, _| {
             let l = load(tx, call_id)?;
-            if from >= to {
+            if from > to {
                 return Err(Error::invalid("to", "confrontare una versione con una successiva"));
             }
             let a = l.call.version(from).map_err(|e| e.with_field("from"))?;
             let b = l.call.version(to).map_err(|e| e.with_field("to"))?;
+            if from == to {
+                return Ok(Comparison { from, to, changes: Vec::new() });
+            }
             if to == from + 1 {
                 return Ok(Comparison { from, to, changes: b.changes.clone() });
             }

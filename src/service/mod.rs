@@ -11,6 +11,7 @@
 //! but passes dates into the pure rules; it touches SQLite only through
 //! [`crate::storage`].
 
+pub mod access;
 mod analyses;
 mod calls;
 mod documents;
@@ -57,6 +58,8 @@ pub struct OpenOptions {
 
 pub struct Service {
     store: Storage,
+    /// Held by [`Service::open_exclusive`]: one writing instance per database.
+    _lock: Option<crate::storage::lock::DatabaseLock>,
     documents_dir: PathBuf,
     operator: Operator,
     clock: Clock,
@@ -100,26 +103,18 @@ string_enum!(
         RankingExport = "ranking_export_csv": "esportazione della graduatoria",
         AppealFile = "appeal_file": "registrazione di un ricorso",
         AppealDecide = "appeal_decide": "decisione di un ricorso",
+        AuditHistory = "audit_history": "consultazione degli accessi a un fascicolo",
     }
 );
 
 impl Action {
-    /// The least role allowed to do it. Issue 5 refines this table; the one
-    /// place that enforces it is [`Service::authorize_and_audit`].
-    fn min_role(self) -> Role {
+    /// The command of [`access::MATRIX`] it belongs to.
+    fn command(self) -> &'static str {
         match self {
-            Action::OfficeSet | Action::OperatorSave => Role::Amministratore,
-            // Publishing a ranking and deciding an appeal are acts of the office's
-            // head (rules.md §4), not of the desk.
-            Action::RankingPublish | Action::AppealDecide => Role::Coordinatore,
-            _ => Role::Operatore,
+            Action::HouseholdCreate | Action::HouseholdUpdate => "household_save",
+            Action::OperatorRegistered => "session",
+            other => other.as_str(),
         }
-    }
-
-    /// Whether it reads or writes someone's data, and so leaves a trace. Opening
-    /// the session and checking a typed codice fiscale touch no stored person.
-    fn audited(self) -> bool {
-        !matches!(self, Action::Session | Action::CfCheck)
     }
 }
 
@@ -182,7 +177,20 @@ impl Service {
             }
             Ok(op)
         })?;
-        Ok(Service { store, documents_dir: o.documents_dir, operator, clock, comuni })
+        // The day's automatic backup, before the operator changes anything.
+        let policy = crate::storage::backup::BackupPolicy::from_env(&o.database)?;
+        store.rotate_backups(&policy, &now)?;
+        Ok(Service { store, _lock: None, documents_dir: o.documents_dir, operator, clock, comuni })
+    }
+
+    /// As [`Service::open_with`], holding the database's lock for as long as the
+    /// service lives: what the app and the command line use, so a second
+    /// instance is told at once that the database is in use.
+    pub fn open_exclusive(o: OpenOptions) -> Result<Service, Error> {
+        let lock = crate::storage::lock::DatabaseLock::acquire(&o.database)?;
+        let mut s = Service::open_with(o)?;
+        s._lock = Some(lock);
+        Ok(s)
     }
 
     /// The database of this computer's user, unless `SPORTELLO_DATABASE` says
@@ -245,22 +253,44 @@ impl Service {
     /// action touches someone's data, it is written to the audit log in the
     /// same transaction as the work, so there is no work without its trace.
     fn authorize_and_audit(&self, tx: &Tx<'_>, action: Action, record: Option<Id>) -> Result<Stamp, Error> {
-        if self.operator.role < action.min_role() {
+        let command = action.command();
+        let Some(permission) = access::permission(command) else {
+            return Err(Error::new(
+                Code::Forbidden,
+                format!("Operazione non consentita: «{command}» non è nella tabella dei permessi"),
+            ));
+        };
+        if !permission.roles.contains(&self.operator.role) {
+            let roles: Vec<&str> = permission.roles.iter().map(|r| r.label()).collect();
             return Err(Error::new(
                 Code::Forbidden,
                 format!(
                     "Operazione non consentita: la {} spetta al ruolo {} (ruolo attuale: {})",
                     action.label(),
-                    action.min_role().label(),
+                    roles.join(" o "),
                     self.operator.role.label()
                 ),
             ));
         }
         let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
-        if action.audited() {
+        if permission.personal_data {
             tx.audit_append(&stamp, action.as_str(), record, None)?;
         }
         Ok(stamp)
+    }
+
+    /// As [`Service::run`], committed with `synchronous=FULL` (signatures,
+    /// published rankings: see [`Storage::durable_transaction`]).
+    fn run_durable<T>(
+        &self,
+        action: Action,
+        record: Option<Id>,
+        f: impl FnOnce(&Tx<'_>, &Stamp) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        self.store.durable_transaction(|tx| {
+            let stamp = self.authorize_and_audit(tx, action, record)?;
+            f(tx, &stamp)
+        })
     }
 
     /// Runs a command: one transaction, authorised and audited first.

@@ -109,7 +109,7 @@ impl Service {
         signed_on: NaiveDate,
     ) -> Result<Project, Error> {
         let today = self.today();
-        self.run(Action::SignatureRecord, Some(project_id), |tx, stamp| {
+        self.run_durable(Action::SignatureRecord, Some(project_id), |tx, stamp| {
             let p = load_project(tx, project_id)?;
             if p.status != ProjectStatus::DaFirmare {
                 return Err(Error::new(
