@@ -444,17 +444,25 @@ function publishForm(c, ctx) {
 
 // ---- Versioni ------------------------------------------------------------------
 
-function standingText(s) {
+/** Protocol → the Italian reasons of a not-admitted row in a version. */
+function reasonTexts(version) {
+  const m = new Map();
+  for (const r of version ? version.ranking.not_admitted : []) m.set(r.protocol, r.reasons.map((x) => x.text));
+  return m;
+}
+
+function standingText(s, texts) {
   if (!s) return tc('versions.absent');
   const bits = [statusLabel(s.status)];
   if (s.position) bits.push(`pos. ${s.position}`);
   if (s.score) bits.push(`punti ${scoreIt(s.score)}`);
   if (s.amount) bits.push(formatMoney(s.amount));
-  if (s.reasons && s.reasons.length) bits.push(s.reasons.join(', '));
+  if (s.reasons && s.reasons.length) bits.push(texts && texts.length ? texts.join('; ') : s.reasons.join(', '));
   return bits.join(' · ');
 }
 
-function changesTable(changes) {
+function changesTable(changes, before, after) {
+  const [was, now] = [reasonTexts(before), reasonTexts(after)];
   if (changes.length === 0) return h('p', { class: 'empty', 'data-testid': 'changes-empty' }, tc('versions.noChanges'));
   return h(
     'table',
@@ -468,8 +476,8 @@ function changesTable(changes) {
           'tr',
           { 'data-testid': 'change-row', 'data-protocol': x.protocol },
           h('td', { class: 'mono' }, x.protocol),
-          h('td', {}, standingText(x.before)),
-          h('td', {}, standingText(x.after)),
+          h('td', {}, standingText(x.before, was.get(x.protocol))),
+          h('td', {}, standingText(x.after, now.get(x.protocol))),
           h('td', { 'data-testid': 'change-why' }, x.why),
         ),
       ),
@@ -538,14 +546,16 @@ async function versions(body, c, ctx) {
           tc('versions.export'),
         ),
       ),
-      publicRows(v.ranking),
+      // Two versions share the width: the table scrolls inside its card.
+      h('div', { style: 'overflow-x:auto' }, publicRows(v.ranking)),
     );
   // The last two versions side by side, the newest on the right.
   const shown = list.slice(-2);
   const side = h('div', { class: 'versions-side', style: `display:grid;grid-template-columns:repeat(${shown.length},minmax(0,1fr));gap:1rem`, 'data-testid': 'versions-side' }, shown.map(card));
   const parts = [side];
   if (list.length >= 2) {
-    const changes = h('div', { 'data-testid': 'changes' }, changesTable(list[list.length - 1].changes));
+    const byNumber = (n) => list.find((v) => v.version === n);
+    const changes = h('div', { 'data-testid': 'changes' }, changesTable(list[list.length - 1].changes, list[list.length - 2], list[list.length - 1]));
     const numbers = list.map((v) => [String(v.version), tc('versions.heading', { n: v.version })]);
     const pick = (id, value) => {
       const s = h('select', { id, 'data-testid': id }, numbers.map(([v, l]) => h('option', { value: v }, l)));
@@ -558,7 +568,7 @@ async function versions(body, c, ctx) {
       ctx.showError(null);
       try {
         const cmp = await callsApi.compare(c.id, Number(from.value), Number(to.value));
-        replace(changes, changesTable(cmp.changes));
+        replace(changes, changesTable(cmp.changes, byNumber(cmp.from), byNumber(cmp.to)));
       } catch (err) {
         ctx.showError(err);
       }
