@@ -1,1 +1,404 @@
-//! Real-window tests (tauri-driver + WebKitWebDriver under Xvfb) live in tests/.
+//! The harness of the real-window tests: the real `sportello-app` binary, in a
+//! real WebKitGTK window, driven through tauri-driver (WebDriver) under Xvfb.
+//!
+//! Each test gets its own temporary database and documents folder and a fixed
+//! "today" (`--today`), so what it sees does not depend on the calendar. Tests
+//! take turns (one tauri-driver on 127.0.0.1:4444 at a time). tauri-driver is
+//! stopped with SIGTERM, never SIGKILL, so it can close the native driver and
+//! the app behind it.
+//!
+//! Run with: `cargo build -p sportello-app && xvfb-run -a cargo test -p sportello-e2e`
+//! (scripts/test-all.sh does both).
+
+use std::io::Read;
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+pub use fantoccini;
+
+/// The day the tests live in: a Saturday, with Milano's patron day (7 Dec) and
+/// the Immacolata ahead, so the 20-working-day clock is not trivial.
+pub const TODAY: &str = "2026-11-21";
+
+const DRIVER_PORT: u16 = 4444;
+const NATIVE_PORT: u16 = 4445;
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(60);
+const WAIT: Duration = Duration::from_secs(15);
+
+static TURN: Mutex<()> = Mutex::new(());
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+}
+
+/// The app binary: `SPORTELLO_APP`, or the workspace's debug build.
+fn app_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("SPORTELLO_APP") {
+        return PathBuf::from(p);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
+    let target = if target.is_absolute() { target } else { workspace_root().join(target) };
+    target.join("debug").join("sportello-app")
+}
+
+fn find_in_path(name: &str) -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
+    if let Some(home) = std::env::var_os("CARGO_HOME") {
+        dirs.push(PathBuf::from(home).join("bin"));
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(PathBuf::from(home).join(".cargo/bin"));
+    }
+    dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+fn port_open(port: u16) -> bool {
+    TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_millis(200)).is_ok()
+}
+
+/// Sends SIGTERM to a process we started and waits for it (up to `grace`).
+fn terminate(child: &mut Child, grace: Duration) {
+    if let Ok(Some(_)) = child.try_wait() {
+        return;
+    }
+    // SAFETY: kill(2) with a pid we own and a plain signal number.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
+    }
+    let start = Instant::now();
+    while start.elapsed() < grace {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    eprintln!("e2e: tauri-driver (pid {}) non si è fermato entro {grace:?}", child.id());
+}
+
+fn wait_ports_free(grace: Duration) {
+    let start = Instant::now();
+    while (port_open(DRIVER_PORT) || port_open(NATIVE_PORT)) && start.elapsed() < grace {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Processes whose command line mentions `needle` (our own temporary directory):
+/// the app instances this test started, if the driver left any behind.
+fn pids_mentioning(needle: &str) -> Vec<libc::pid_t> {
+    let mut pids = Vec::new();
+    let Ok(entries) = std::fs::read_dir("/proc") else { return pids };
+    for entry in entries.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<libc::pid_t>() else { continue };
+        let mut cmdline = Vec::new();
+        if let Ok(mut f) = std::fs::File::open(entry.path().join("cmdline")) {
+            let _ = f.read_to_end(&mut cmdline);
+        }
+        if String::from_utf8_lossy(&cmdline).contains(needle) && pid != std::process::id() as libc::pid_t {
+            pids.push(pid);
+        }
+    }
+    pids
+}
+
+/// How a test wants its app.
+#[derive(Clone, Debug)]
+pub struct Setup {
+    pub today: String,
+    /// Fill the database with `sportello demo` first.
+    pub demo: bool,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup { today: TODAY.to_string(), demo: false }
+    }
+}
+
+/// A running app in its window, with the WebDriver session that drives it.
+pub struct App {
+    pub client: Client,
+    pub dir: tempfile::TempDir,
+    driver: Child,
+    _turn: MutexGuard<'static, ()>,
+}
+
+impl App {
+    pub async fn start() -> App {
+        App::start_with(Setup::default()).await
+    }
+
+    pub async fn start_with(setup: Setup) -> App {
+        let turn = TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        assert!(
+            std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some(),
+            "le prove nella finestra vera hanno bisogno di uno schermo: lanciarle con `xvfb-run -a cargo test -p sportello-e2e`"
+        );
+        let app = app_binary();
+        assert!(
+            app.is_file(),
+            "manca {}: prima `cargo build -p sportello-app` (scripts/test-all.sh lo fa)",
+            app.display()
+        );
+        let driver_bin = find_in_path("tauri-driver")
+            .expect("manca tauri-driver: `cargo install tauri-driver --locked --version ^2` (scripts/test-all.sh lo fa)");
+        // The previous test's driver and native driver may still be letting go of their ports.
+        wait_ports_free(Duration::from_secs(15));
+        assert!(!port_open(DRIVER_PORT), "la porta {DRIVER_PORT} è già occupata: un altro tauri-driver è in esecuzione?");
+
+        let dir = tempfile::Builder::new().prefix("sportello-e2e-").tempdir().expect("cartella temporanea");
+        let database = dir.path().join("sportello.sqlite");
+        let documents = dir.path().join("documenti");
+        std::fs::create_dir_all(&documents).unwrap();
+        if setup.demo {
+            let cli = app.with_file_name("sportello");
+            let status = Command::new(&cli)
+                .args(["demo", "--database"])
+                .arg(&database)
+                .args(["--today", &setup.today])
+                .status()
+                .unwrap_or_else(|e| panic!("{}: {e}", cli.display()));
+            assert!(status.success(), "sportello demo non è riuscito");
+        }
+
+        let log = std::fs::File::create(dir.path().join("tauri-driver.log")).unwrap();
+        let mut cmd = Command::new(&driver_bin);
+        cmd.args(["--port", &DRIVER_PORT.to_string(), "--native-port", &NATIVE_PORT.to_string()]);
+        if let Some(native) = find_in_path("WebKitWebDriver") {
+            cmd.arg("--native-driver").arg(native);
+        }
+        // No PDF viewer pops up under Xvfb when a test opens a document.
+        cmd.env("SPORTELLO_VIEWER", "true");
+        let mut driver = cmd
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| panic!("{}: {e}", driver_bin.display()));
+
+        let started = Instant::now();
+        while !port_open(DRIVER_PORT) {
+            if let Ok(Some(status)) = driver.try_wait() {
+                panic!("tauri-driver è uscito subito ({status}); vedere {}", dir.path().join("tauri-driver.log").display());
+            }
+            if started.elapsed() > Duration::from_secs(20) {
+                terminate(&mut driver, Duration::from_secs(5));
+                panic!("tauri-driver non ascolta sulla porta {DRIVER_PORT}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            json!({
+                "application": app.to_string_lossy(),
+                "args": [
+                    "--database", database.to_string_lossy(),
+                    "--documents", documents.to_string_lossy(),
+                    "--today", setup.today,
+                ],
+            }),
+        );
+        let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+        builder.capabilities(caps);
+        // tauri-driver listens before its native driver does: a refused first
+        // session is tried again, within the same overall timeout.
+        let connect = async {
+            let mut last = None;
+            for _ in 0..20 {
+                match builder.connect(&format!("http://127.0.0.1:{DRIVER_PORT}")).await {
+                    Ok(c) => return Ok(c),
+                    Err(e) => {
+                        last = Some(e);
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                    }
+                }
+            }
+            Err(last.unwrap())
+        };
+        let connected = tokio::time::timeout(CONNECT_TIMEOUT, connect).await;
+        let client = match connected {
+            Ok(Ok(client)) => client,
+            Ok(Err(e)) => {
+                terminate(&mut driver, Duration::from_secs(5));
+                panic!("sessione WebDriver non aperta: {e}");
+            }
+            Err(_) => {
+                terminate(&mut driver, Duration::from_secs(5));
+                panic!("nessuna risposta da tauri-driver entro {CONNECT_TIMEOUT:?}");
+            }
+        };
+        let app = App { client, dir, driver, _turn: turn };
+        app.wait_js("return document.body && document.body.dataset.ready === 'true'").await;
+        app
+    }
+
+    /// Closes the session (the app with it) and stops tauri-driver with SIGTERM.
+    pub async fn stop(mut self) {
+        let client = self.client.clone();
+        let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
+        terminate(&mut self.driver, Duration::from_secs(10));
+        self.reap_apps();
+        wait_ports_free(Duration::from_secs(10));
+    }
+
+    fn reap_apps(&self) {
+        // The app's command line carries our temporary directory: any instance
+        // still alive is ours. SIGTERM, as for the driver.
+        for pid in pids_mentioning(&self.dir.path().to_string_lossy()) {
+            // SAFETY: kill(2) on a process this test started.
+            unsafe {
+                libc::kill(pid, libc::SIGTERM);
+            }
+        }
+    }
+
+    // ---- finding things ----------------------------------------------------------
+
+    pub fn sel(testid: &str) -> String {
+        format!("[data-testid=\"{testid}\"]")
+    }
+
+    /// Waits for an element by its `data-testid`.
+    pub async fn el(&self, testid: &str) -> Element {
+        let css = App::sel(testid);
+        match self.client.wait().at_most(WAIT).for_element(Locator::Css(&css)).await {
+            Ok(e) => e,
+            Err(e) => {
+                self.screenshot_debug(testid).await;
+                panic!("elemento {css} non trovato: {e}");
+            }
+        }
+    }
+
+    pub async fn all(&self, css: &str) -> Vec<Element> {
+        self.client.find_all(Locator::Css(css)).await.unwrap_or_default()
+    }
+
+    pub async fn text_of(&self, testid: &str) -> String {
+        self.el(testid).await.text().await.expect("testo")
+    }
+
+    /// Runs a script until it returns true (or fails the test after a while).
+    pub async fn wait_js(&self, script: &str) {
+        let start = Instant::now();
+        loop {
+            if let Ok(Value::Bool(true)) = self.client.execute(script, vec![]).await {
+                return;
+            }
+            if start.elapsed() > WAIT {
+                self.screenshot_debug("wait").await;
+                panic!("condizione mai vera: {script}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn js(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client.execute(script, args).await.unwrap_or_else(|e| panic!("script {script}: {e}"))
+    }
+
+    // ---- acting --------------------------------------------------------------------
+
+    pub async fn click(&self, testid: &str) {
+        let e = self.el(testid).await;
+        // Centred first: at the bottom of the page the sticky save bar would cover it.
+        let _ = self.client.execute("arguments[0].scrollIntoView({block: 'center'}); return true;", vec![serde_json::to_value(&e).unwrap()]).await;
+        e.click().await.unwrap_or_else(|err| panic!("clic su {testid}: {err:?}"));
+    }
+
+    /// Types into an input, after clearing it.
+    pub async fn fill(&self, testid: &str, text: &str) {
+        let e = self.el(testid).await;
+        e.clear().await.unwrap_or_else(|err| panic!("svuotare {testid}: {err}"));
+        e.send_keys(text).await.unwrap_or_else(|err| panic!("scrivere in {testid}: {err}"));
+    }
+
+    pub async fn choose(&self, testid: &str, value: &str) {
+        let e = self.el(testid).await;
+        e.select_by_value(value).await.unwrap_or_else(|err| panic!("scegliere {value} in {testid}: {err}"));
+        let selected = e.prop("value").await.ok().flatten();
+        assert_eq!(selected.as_deref(), Some(value), "{testid}: valore scelto");
+    }
+
+    /// Types into an input and leaves it with Tab (so its `change` fires).
+    pub async fn fill_and_leave(&self, testid: &str, text: &str) {
+        self.fill(testid, text).await;
+        let tab = char::from(fantoccini::key::Key::Tab).to_string();
+        self.el(testid).await.send_keys(&tab).await.unwrap_or_else(|err| panic!("Tab in {testid}: {err}"));
+    }
+
+    /// Chooses the option at `index` (0 is the empty "— scegliere —" where there is one).
+    pub async fn choose_index(&self, testid: &str, index: usize) {
+        let e = self.el(testid).await;
+        e.select_by_index(index).await.unwrap_or_else(|err| panic!("scegliere l'opzione {index} in {testid}: {err}"));
+    }
+
+    pub async fn checked(&self, testid: &str) -> bool {
+        self.el(testid).await.is_selected().await.unwrap_or(false)
+    }
+
+    /// Ticks a checkbox if it is not ticked yet.
+    pub async fn tick(&self, testid: &str) {
+        if !self.checked(testid).await {
+            self.click(testid).await;
+        }
+    }
+
+    pub async fn go(&self, hash: &str) {
+        self.js("location.hash = arguments[0]; return true;", vec![json!(hash)]).await;
+    }
+
+    /// Waits until the router shows `route` (e.g. "/scadenze") and the screen is drawn.
+    pub async fn wait_route(&self, route: &str) {
+        self.wait_js(&format!(
+            "const m = document.querySelector('main'); return !!m && m.dataset.route === {} && !m.querySelector('.screen > p.muted');",
+            serde_json::to_string(route).unwrap()
+        ))
+        .await;
+    }
+
+    // ---- looking -------------------------------------------------------------------
+
+    /// Saves a screenshot of the window into docs/screenshots/NAME.png.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        // Let fonts, layout and transitions settle.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = workspace_root().join("docs/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap();
+        path
+    }
+
+    async fn screenshot_debug(&self, what: &str) {
+        if let Ok(url) = self.client.current_url().await {
+            eprintln!("e2e: pagina {url}");
+        }
+        if let Ok(v) = self.client.execute("return document.documentElement.outerHTML.slice(0, 400)", vec![]).await {
+            eprintln!("e2e: DOM {v}");
+        }
+        let safe: String = what.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+        if let Ok(png) = self.client.screenshot().await {
+            let path = std::env::temp_dir().join(format!("sportello-e2e-fallito-{safe}.png"));
+            let _ = std::fs::write(&path, png);
+            eprintln!("e2e: schermata al momento dell'errore: {}", path.display());
+        }
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        // A test that panicked never reached stop(): still never leave a driver behind.
+        terminate(&mut self.driver, Duration::from_secs(10));
+        self.reap_apps();
+    }
+}

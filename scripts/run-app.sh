@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# README command 1: build Sportello and start it on a demo database.
+#
+#   bash scripts/run-app.sh            # demo database in ~/.local/share/sportello/demo.sqlite
+#   bash scripts/run-app.sh --release  # optimised build (slower to build)
+#
+# On a fresh Debian/Ubuntu machine it first installs the system packages the
+# Tauri shell needs (with sudo when not root). The demo database is created once
+# with `sportello demo` and reused afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib-apt.sh
+
+profile=debug
+cargo_profile=()
+if [ "${1:-}" = "--release" ]; then
+  profile=release
+  cargo_profile=(--release)
+fi
+
+ensure_apt_packages "${BUILD_PACKAGES[@]}"
+ensure_cargo
+
+echo "==> building (${profile})"
+cargo build "${cargo_profile[@]}" -p sportello -p sportello-app --bin sportello --bin sportello-app
+
+target_dir="${CARGO_TARGET_DIR:-target}/${profile}"
+data_dir="${SPORTELLO_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/sportello}"
+database="${data_dir}/demo.sqlite"
+mkdir -p "$data_dir"
+if [ ! -f "$database" ]; then
+  echo "==> creating the demo database ${database}"
+  "${target_dir}/sportello" demo --database "$database"
+fi
+
+echo "==> starting Sportello on ${database}"
+exec "${target_dir}/sportello-app" --database "$database" --documents "${data_dir}/documenti-demo"

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# README command 2: every check CI runs, on a fresh Debian/Ubuntu machine too.
+#
+# Installs what is missing (system packages, tauri-driver), then: formatting,
+# clippy with warnings as errors, and the whole workspace's tests, the
+# real-window ones (tests/e2e) under a virtual X server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib-apt.sh
+
+ensure_apt_packages "${BUILD_PACKAGES[@]}" xvfb xauth webkit2gtk-driver poppler-utils
+ensure_cargo
+
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "==> installing tauri-driver"
+  cargo install tauri-driver --locked --version '^2'
+fi
+
+echo "==> cargo fmt --check"
+cargo fmt --all --check
+
+echo "==> cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+
+# The real-window tests drive the built binaries: build them first.
+echo "==> building the app and the command line"
+cargo build -p sportello -p sportello-app --bins
+
+echo "==> cargo test (workspace, real-window tests under Xvfb)"
+xvfb-run -a -s "-screen 0 1600x1000x24" cargo test --workspace

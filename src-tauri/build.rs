@@ -1,0 +1,29 @@
+// The app's commands are declared here so that tauri-build generates one
+// permission per command; capabilities/default.json then grants the window
+// exactly these and nothing else (no plugin, no core API).
+const COMMANDS: &[&str] = &[
+    "session",
+    "households_search",
+    "household_get",
+    "household_save",
+    "cf_check",
+    "analysis_get",
+    "analysis_save",
+    "project_get",
+    "project_save",
+    "project_set_status",
+    "agreement_print",
+    "signature_record",
+    "deadlines_board",
+    "convocation_print",
+    "documents_list",
+    "document_open",
+    "ui_ready",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri-build");
+}

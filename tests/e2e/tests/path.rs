@@ -1,0 +1,197 @@
+//! The walking skeleton end to end, in the real window: a household of three with
+//! a minor → the analisi preliminare → a project with commitments for two members
+//! → the printed patto → the signatures, member by member → the board no longer
+//! lists it. And names that are not what a programmer expects.
+
+use serde_json::json;
+use sportello_e2e::App;
+
+/// Fills the member card `i` (the codice fiscale fills birth date and sex).
+async fn member(app: &App, i: usize, last: &str, first: &str, cf: &str, rel: &str, cit: &str, job: &str, edu: &str) {
+    let t = |name: &str| format!("member-{i}-{name}");
+    app.fill(&t("last-name"), last).await;
+    app.fill(&t("first-name"), first).await;
+    app.fill(&t("codice-fiscale"), cf).await;
+    // Checked as typed: the status beside the field, and the decoded birth date.
+    app.wait_js(&format!(
+        r#"const s = document.querySelector('[data-testid="member-{i}-cf-status"]');
+           return !!s && (s.dataset.state === 'valid' || s.dataset.state === 'warning');"#
+    ))
+    .await;
+    app.wait_js(&format!(
+        r#"return document.querySelector('[data-field="members[{i}].birth_date"]').value.length === 10"#
+    ))
+    .await;
+    app.choose(&t("relationship"), rel).await;
+    app.choose(&t("citizenship"), cit).await;
+    app.choose(&t("employment"), job).await;
+    app.choose(&t("education"), edu).await;
+}
+
+#[tokio::test]
+async fn from_a_new_household_to_a_signed_agreement() {
+    let app = App::start().await;
+
+    // ---- the household -----------------------------------------------------------
+    app.click("nav-nuovo-nucleo").await;
+    app.wait_route("/nuclei/nuovo").await;
+    app.fill("household-address", "via Padova 12, 20127 Milano").await;
+    app.fill("household-phone", "02 1234567").await;
+    member(&app, 0, "Dell'Orto", "Niccolò", "DLLNCL80A01F205Q", "richiedente", "italiana", "disoccupato", "isced_3_4").await;
+    app.click("member-add").await;
+    member(&app, 1, "Nguyễn", "Thị Lan", "NGYTLN88S60Z251L", "coniuge", "extra_ue", "occupato", "isced_5_8").await;
+    app.click("member-add").await;
+    member(&app, 2, "Dell'Orto", "Zoë", "DLLZOE15P70F205X", "figlio", "italiana", "studente", "isced_0_2").await;
+    app.tick("isee-present").await;
+    app.fill("isee-protocol", "INPS-ISEE-2026-000123456-00").await;
+    app.fill("isee-value", "4.800,00").await;
+    app.fill("isee-issued-on", "15/01/2026").await;
+    app.fill("isee-expires-on", "31/12/2026").await;
+    app.screenshot("nucleo").await;
+    app.click("household-save").await;
+    app.wait_js("return /^#\\/nuclei\\/[^/]+$/.test(location.hash) && location.hash !== '#/nuclei/nuovo'").await;
+    app.el("case-number").await;
+    assert_eq!(app.text_of("case-name").await, "Dell'Orto Niccolò");
+    let case_number = app.text_of("case-number").await;
+    assert!(case_number.starts_with("Fascicolo 2026/"), "{case_number}");
+    // The minor is marked, and her guardian can now be chosen among the saved adults.
+    app.el("member-2-guardian").await;
+
+    // ---- the analisi preliminare ------------------------------------------------------
+    app.click("tab-analisi").await;
+    app.wait_route(&app.js("return location.hash.slice(1)", vec![]).await.as_str().unwrap().to_string()).await;
+    app.fill("analysis-interview-date", "20/11/2026").await;
+    app.tick("analysis-participant-0").await;
+    app.tick("analysis-participant-1").await;
+    for (domain, need) in [
+        ("condizioni_personali_sociali", "lieve"),
+        ("situazione_economica", "grave"),
+        ("situazione_lavorativa", "moderato"),
+        ("istruzione_formazione", "lieve"),
+        ("condizione_abitativa", "moderato"),
+        ("reti_familiari_sociali", "nessuno"),
+    ] {
+        app.choose(&format!("domain-{domain}-need"), need).await;
+    }
+    app.fill("domain-situazione_economica-resources", "Reddito saltuario della signora Nguyễn; nessun risparmio.").await;
+    app.choose("employability-0-profile", "occupabile").await;
+    app.choose("employability-1-profile", "occupabile_con_supporto").await;
+    assert!(app.all(r#"[data-testid="employability-2"]"#).await.is_empty(), "Zoë is a minor: no employability profile");
+    app.choose("analysis-outcome", "progetto_servizio_sociale").await;
+    app.fill("analysis-outcome-reason", "Bisogni prevalentemente economici e lavorativi; rete familiare presente.").await;
+    app.click("analysis-save").await;
+    // 20 working days from Fri 20/11/2026 in Milano: 7 and 8 December closed.
+    assert_eq!(app.text_of("signing-deadline").await, "Il progetto personalizzato va sottoscritto entro il 22/12/2026.");
+    app.screenshot("analisi").await;
+
+    // ---- the project ------------------------------------------------------------------
+    app.click("tab-progetto").await;
+    app.click("project-create").await;
+    app.fill("objective-0", "Raggiungere l'autonomia economica del nucleo entro dodici mesi.").await;
+    app.fill("result-0", "Un contratto di lavoro per Niccolò entro giugno 2027.").await;
+    app.click("commitment-add").await;
+    app.fill(
+        "commitment-0-action",
+        "Presentarsi al Centro per l'impiego (AFOL Metropolitana) per il colloquio di orientamento.",
+    )
+    .await;
+    app.choose_index("commitment-0-member", 1).await; // Niccolò
+    app.fill("commitment-0-due-date", "15/12/2026").await;
+    app.click("commitment-add").await;
+    app.fill("commitment-1-action", "Frequentare regolarmente la scuola primaria.").await;
+    app.choose_index("commitment-1-member", 3).await; // Zoë
+    app.tick("commitment-1-other-1").await; // her mother is involved
+    app.fill("commitment-1-due-date", "10/06/2027").await;
+    app.click("support-add").await;
+    app.fill("support-0-description", "Colloqui di monitoraggio con l'assistente sociale ogni 90 giorni.").await;
+    app.fill("support-0-provider", "Servizio sociale professionale").await;
+    app.click("project-save").await;
+    app.wait_js(r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'bozza' && document.body.dataset.dirty === 'false'"#).await;
+    app.click("status-to-da_firmare").await;
+    app.wait_js(r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'da_firmare'"#).await;
+
+    // Adults sign for themselves; Zoë's commitment is signed by the richiedente.
+    let signers = app.all(r#"[data-testid="signer-row"]"#).await;
+    assert_eq!(signers.len(), 3);
+    assert_eq!(app.text_of("signer-0-name").await, "Niccolò Dell'Orto");
+
+    // ---- printing the patto -----------------------------------------------------------
+    app.click("agreement-print").await;
+    let created = app.text_of("document-created").await;
+    assert!(created.contains("Patto stampato"), "{created}");
+    app.screenshot("progetto").await;
+
+    // ---- the board lists it while signatures are missing --------------------------------
+    app.click("nav-scadenze").await;
+    app.wait_route("/scadenze").await;
+    let rows = app.all(r#"[data-testid="deadline-row"]"#).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(app.text_of("deadline-date").await, "22/12/2026");
+    assert_eq!(app.text_of("deadline-household").await, "Dell'Orto Niccolò");
+    app.screenshot("scadenze-in-attesa").await;
+
+    // ---- the signatures, one by one ---------------------------------------------------------
+    app.click("deadline-household").await;
+    app.el("signers-table").await;
+    for i in 0..3 {
+        app.fill(&format!("signer-{i}-date"), "21/11/2026").await;
+        app.click(&format!("signer-{i}-record")).await;
+        app.el(&format!("signer-{i}-signed")).await;
+    }
+    app.wait_js(r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'sottoscritto'"#).await;
+    assert_eq!(app.text_of("signer-2-signed").await, "Firmato il 21/11/2026");
+    app.el("all-signed").await;
+    app.screenshot("firme").await;
+
+    // ---- and the board no longer lists it ----------------------------------------------------
+    app.click("nav-scadenze").await;
+    app.wait_route("/scadenze").await;
+    assert_eq!(app.text_of("deadlines-empty").await, "Nessun progetto in attesa di firma.");
+
+    // The printed patto is in the case's documents.
+    app.click("nav-nuclei").await;
+    app.wait_route("/nuclei").await;
+    app.fill("households-search", "dellorto").await;
+    app.wait_js(r#"return document.querySelectorAll('[data-testid="household-row"]').length === 1"#).await;
+    app.click("household-link").await;
+    app.click("tab-documenti").await;
+    let docs = app.all(r#"[data-testid="document-row"][data-kind="patto"]"#).await;
+    assert_eq!(docs.len(), 1);
+    app.click("document-open").await;
+    app.el("toast").await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn hostile_and_foreign_names_are_shown_exactly_as_typed() {
+    let app = App::start().await;
+    let hostile = "<img src=x onerror=alert(1)>";
+    app.click("nav-nuovo-nucleo").await;
+    app.wait_route("/nuclei/nuovo").await;
+    app.fill("household-address", "via <b>Padova</b> 12").await;
+    member(&app, 0, hostile, "Nguyễn Thị Dell'Orto", "RSSMRA80A01F205X", "richiedente", "extra_ue", "inattivo", "nessuno").await;
+    // The code does not match these names: a warning, not a refusal.
+    app.el("member-0-cf-warnings").await;
+    app.click("household-save").await;
+    app.wait_js("return location.hash !== '#/nuclei/nuovo' && !!document.querySelector('[data-testid=\"case-name\"]')").await;
+
+    assert_eq!(app.text_of("case-name").await, format!("{hostile} Nguyễn Thị Dell'Orto"));
+    let value = app.el("member-0-last-name").await.prop("value").await.unwrap();
+    assert_eq!(value.as_deref(), Some(hostile));
+    let address = app.el("household-address").await.prop("value").await.unwrap();
+    assert_eq!(address.as_deref(), Some("via <b>Padova</b> 12"));
+
+    // Found by the folded name, and listed literally.
+    app.click("nav-nuclei").await;
+    app.wait_route("/nuclei").await;
+    app.fill("households-search", "nguyen").await;
+    app.wait_js(r#"return document.querySelectorAll('[data-testid="household-row"]').length === 1"#).await;
+    assert_eq!(app.text_of("household-link").await, format!("{hostile} Nguyễn Thị Dell'Orto"));
+
+    // Nothing was ever parsed as markup: no image, no bold, no alert.
+    let parsed = app.js("return document.querySelectorAll('img, b').length", vec![]).await;
+    assert_eq!(parsed, json!(0));
+    assert!(app.client.get_alert_text().await.is_err(), "an alert was opened");
+    app.screenshot("nomi").await;
+    app.stop().await;
+}

@@ -1,0 +1,76 @@
+//! The app starts in a real window and shows its first screen.
+
+use sportello_e2e::{App, Setup};
+
+#[tokio::test]
+async fn the_app_opens_on_the_deadlines_board() {
+    let app = App::start().await;
+
+    assert_eq!(app.client.title().await.unwrap(), "Sportello");
+    app.wait_route("/scadenze").await;
+    assert_eq!(app.text_of("screen-title").await, "Scadenze");
+
+    // The sidebar leads to the three places of the skeleton, the board marked current.
+    assert_eq!(app.text_of("nav-scadenze").await, "Scadenze");
+    assert_eq!(app.text_of("nav-nuclei").await, "Nuclei");
+    assert_eq!(app.text_of("nav-nuovo-nucleo").await, "Nuovo nucleo");
+    let current = app.el("nav-scadenze").await.attr("aria-current").await.unwrap();
+    assert_eq!(current.as_deref(), Some("page"));
+
+    // The window is the size the desk screens were designed for.
+    let (w, h) = app.client.get_window_size().await.unwrap();
+    assert!(w >= 1000 && h >= 700, "finestra {w}×{h}");
+
+    app.screenshot("scadenze").await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_demo_office_sees_late_agreements_first_in_red() {
+    let app = App::start_with(Setup { demo: true, ..Setup::default() }).await;
+    app.wait_route("/scadenze").await;
+    app.el("deadlines-table").await;
+    let states = app
+        .js(
+            r#"return [...document.querySelectorAll('[data-testid="deadline-row"]')].map((r) => r.dataset.state)"#,
+            vec![],
+        )
+        .await;
+    let states: Vec<String> = serde_json::from_value(states).unwrap();
+    assert!(states.iter().any(|s| s == "scaduto"), "the demo has overdue agreements: {states:?}");
+    let first_not_late = states.iter().position(|s| s != "scaduto").unwrap_or(states.len());
+    assert!(states[first_not_late..].iter().all(|s| s != "scaduto"), "overdue first: {states:?}");
+
+    // Late rows are red, close ones amber: the colour of the row says it, and the words too.
+    let colour = |state: &str| {
+        format!(
+            r#"const r = document.querySelector('[data-testid="deadline-row"][data-state="{state}"]');
+               return r ? getComputedStyle(r).backgroundColor : null"#
+        )
+    };
+    assert_eq!(app.js(&colour("scaduto"), vec![]).await, serde_json::json!("rgb(253, 236, 236)"));
+    if states.iter().any(|s| s == "in_scadenza") {
+        assert_eq!(app.js(&colour("in_scadenza"), vec![]).await, serde_json::json!("rgb(255, 243, 214)"));
+    }
+    let badge = app.js(
+        r#"return document.querySelector('[data-testid="deadline-row"][data-state="scaduto"] [data-testid="deadline-state"]').textContent"#,
+        vec![],
+    ).await;
+    assert_eq!(badge, serde_json::json!("Scaduto"));
+    let days = app.js(
+        r#"return document.querySelector('[data-testid="deadline-row"][data-state="scaduto"] [data-testid="deadline-days"]').textContent"#,
+        vec![],
+    ).await;
+    assert!(days.as_str().unwrap().starts_with("scaduto da"), "{days}");
+
+    app.screenshot("scadenze-demo").await;
+
+    // Search as you type, accents optional.
+    app.click("nav-nuclei").await;
+    app.wait_route("/nuclei").await;
+    app.el("households-hint").await;
+    app.fill("households-search", "ro").await;
+    app.wait_js(r#"return document.querySelectorAll('[data-testid="household-row"]').length > 0"#).await;
+    app.screenshot("nuclei-demo").await;
+    app.stop().await;
+}

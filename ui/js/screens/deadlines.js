@@ -1,0 +1,101 @@
+// Scadenze: the first screen. Projects waiting for signatures, late ones first,
+// so the morning starts with the families whose agreement is overdue.
+
+import { api } from '../api.js';
+import { h, replace } from '../dom.js';
+import { formatDate } from '../format.js';
+import { label, t } from '../i18n.js';
+
+export function daysLeftText(days) {
+  if (days === null || days === undefined) return '';
+  if (days === 0) return t('deadlines.dueToday');
+  if (days === 1) return t('deadlines.oneDayLeft');
+  if (days === -1) return t('deadlines.overdueByOne');
+  if (days < 0) return t('deadlines.overdueBy', { n: -days });
+  return t('deadlines.daysLeft', { n: days });
+}
+
+function row(item) {
+  const href = `#/nuclei/${encodeURIComponent(item.household_id)}/progetto`;
+  return h(
+    'tr',
+    {
+      class: `deadline ${item.state}`,
+      'data-testid': 'deadline-row',
+      'data-state': item.state,
+      'data-project-id': item.project_id,
+    },
+    h('td', {}, h('span', { class: `badge ${item.state}`, 'data-testid': 'deadline-state' }, label('deadlineState', item.state))),
+    h('td', { class: 'nowrap' }, item.case_number),
+    h('td', {}, h('a', { href, 'data-testid': 'deadline-household' }, item.household_name)),
+    h('td', { class: 'nowrap' }, formatDate(item.analysis_date)),
+    h('td', { class: 'nowrap', 'data-testid': 'deadline-date' }, formatDate(item.deadline)),
+    h('td', { class: 'nowrap', 'data-testid': 'deadline-days' }, daysLeftText(item.days_left)),
+    h(
+      'td',
+      { class: 'missing' },
+      (item.missing_signatures || []).length === 0
+        ? t('common.none')
+        : h('ul', { class: 'plain' }, item.missing_signatures.map((name) => h('li', {}, name))),
+    ),
+  );
+}
+
+export async function mount(view, ctx) {
+  // The heading first: the board is the first thing an operator sees, even
+  // while (or if) the data cannot be read.
+  const body = h('div', { 'data-testid': 'deadlines-body' }, h('p', { class: 'muted' }, t('app.loading')));
+  replace(
+    view,
+    h(
+      'section',
+      { 'data-testid': 'screen-scadenze' },
+      h(
+        'header',
+        { class: 'screen-head' },
+        h('h1', { 'data-testid': 'screen-title' }, t('deadlines.title')),
+        h('p', { class: 'muted' }, t('deadlines.subtitle')),
+      ),
+      body,
+    ),
+  );
+  let items;
+  try {
+    items = await api.deadlinesBoard();
+  } catch (e) {
+    if (!ctx.isCurrent()) return;
+    replace(body);
+    ctx.showError(e, { focus: false });
+    return;
+  }
+  if (!ctx.isCurrent()) return;
+  const count = (s) => items.filter((i) => i.state === s).length;
+  if (items.length === 0) {
+    replace(body, h('p', { class: 'empty', 'data-testid': 'deadlines-empty' }, t('deadlines.empty')));
+    return;
+  }
+  replace(
+    body,
+    h(
+      'p',
+      { class: 'summary', 'data-testid': 'deadlines-summary' },
+      t('deadlines.summary', { overdue: count('scaduto'), soon: count('in_scadenza'), ok: count('nei_termini') }),
+    ),
+    h(
+      'table',
+      { class: 'data', 'data-testid': 'deadlines-table' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['colState', 'colCase', 'colHousehold', 'colAnalysis', 'colDeadline', 'colDaysLeft', 'colMissing'].map((k) =>
+            h('th', { scope: 'col' }, t(`deadlines.${k}`)),
+          ),
+        ),
+      ),
+      h('tbody', {}, items.map((item) => row(item))),
+    ),
+  );
+}

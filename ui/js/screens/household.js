@@ -1,0 +1,466 @@
+// Nucleo: the household form. Members with every field of the contract, the
+// codice fiscale checked as it is typed, the ISEE attestation. New and existing.
+
+import { api } from '../api.js';
+import { h, replace } from '../dom.js';
+import { isMinor } from '../format.js';
+import { Form, statusLine } from '../forms.js';
+import { ENUMS, label, t } from '../i18n.js';
+import { caseHeader } from './case-header.js';
+
+function options(kind) {
+  return ENUMS[kind].map((v) => [v, label(kind, v)]);
+}
+
+// A new member gets its id from the form (docs/ipc.md allows it), so that a
+// minor's guardian can be chosen among members not saved yet.
+function newMemberId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function newMember(relationship, comune) {
+  return {
+    id: newMemberId(),
+    first_name: null,
+    last_name: null,
+    codice_fiscale: null,
+    birth_date: null,
+    sex: null,
+    relationship,
+    citizenship: null,
+    residence_comune: comune ?? null,
+    resident_since: null,
+    invalidity_percent: 0,
+    disability_certified: false,
+    not_self_sufficient: false,
+    employment: null,
+    education: null,
+    guardian_id: null,
+  };
+}
+
+function newHousehold(session) {
+  const comune = session?.office?.comune ?? null;
+  return {
+    id: null,
+    case_number: null,
+    address: null,
+    comune,
+    phone: null,
+    email: null,
+    notes: null,
+    isee: null,
+    members: [newMember('richiedente', comune)],
+  };
+}
+
+function emptyIsee() {
+  return { protocol: null, kind: 'ordinario', value: null, issued_on: null, expires_on: null };
+}
+
+export async function mount(view, ctx) {
+  const id = ctx.params.id;
+  const loaded = id ? await api.householdGet(id) : newHousehold(ctx.session);
+  if (!ctx.isCurrent()) return;
+  const model = structuredClone(loaded);
+  const today = ctx.session?.today ?? new Date().toISOString().slice(0, 10);
+  let keptIsee = model.isee ?? emptyIsee();
+  let saving = false;
+
+  const form = new Form({ onChange: () => ctx.setDirty(true) });
+  const formEl = h('form', { class: 'form', novalidate: true, 'data-testid': 'household-form' });
+
+  // ---- codice fiscale as typed --------------------------------------------------
+
+  function cfChecker(member, index, card, status) {
+    let timer = null;
+    let seq = 0;
+    const fieldOf = (name) => card.querySelector(`[data-field="members[${index}].${name}"]`);
+    const run = async () => {
+      const code = (member.codice_fiscale || '').trim();
+      if (code.length === 0) {
+        replace(status);
+        status.dataset.state = '';
+        return;
+      }
+      if (code.length < 16) {
+        replace(status);
+        status.dataset.state = '';
+        return;
+      }
+      const mine = ++seq;
+      try {
+        const res = await api.cfCheck({
+          code,
+          first_name: member.first_name ?? '',
+          last_name: member.last_name ?? '',
+          birth_date: member.birth_date ?? null,
+          sex: member.sex ?? null,
+        });
+        if (mine !== seq) return;
+        if (!res.valid) {
+          status.dataset.state = 'invalid';
+          replace(status, h('span', { class: 'cf-reason' }, res.reason ?? ''));
+          return;
+        }
+        // The code carries birth date and sex: fill them when still empty.
+        if (res.decoded) {
+          // Through the controls' own events, so every binding sees the value.
+          const sex = fieldOf('sex');
+          if (!member.sex && res.decoded.sex && sex) {
+            sex.value = res.decoded.sex;
+            sex.dispatchEvent(new Event('change'));
+          }
+          const birth = fieldOf('birth_date');
+          if (!member.birth_date && res.decoded.birth_date && birth) {
+            birth.value = res.decoded.birth_date.split('-').reverse().join('/');
+            birth.dispatchEvent(new Event('input'));
+            birth.dispatchEvent(new Event('change'));
+          }
+        }
+        const warnings = res.warnings || [];
+        status.dataset.state = warnings.length ? 'warning' : 'valid';
+        replace(
+          status,
+          h('span', { class: 'cf-ok' }, t('household.cfValid')),
+          warnings.length ? h('ul', { class: 'warnings', 'data-testid': `member-${index}-cf-warnings` }, warnings.map((w) => h('li', {}, w))) : null,
+        );
+      } catch (e) {
+        if (mine !== seq) return;
+        status.dataset.state = 'invalid';
+        replace(status, e.message);
+      }
+    };
+    return {
+      soon() {
+        clearTimeout(timer);
+        timer = setTimeout(run, 250);
+      },
+      now: run,
+    };
+  }
+
+  // ---- drawing ----------------------------------------------------------------
+
+  function memberCard(member, index) {
+    const f = (name) => `members[${index}].${name}`;
+    const tid = (name) => `member-${index}-${name}`;
+    const card = h('fieldset', { class: 'card member', 'data-testid': `member-${index}` });
+    const status = statusLine(tid('cf-status'));
+    const checker = cfChecker(member, index, card, status);
+    const minor = isMinor(member.birth_date, today);
+
+    const legend = h(
+      'legend',
+      {},
+      t('household.member', { n: index + 1 }),
+      minor ? h('span', { class: 'tag' }, ' · ', t('household.minor')) : null,
+    );
+    const removeBtn =
+      model.members.length > 1
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'link danger',
+              'data-testid': tid('remove'),
+              onclick: () => {
+                model.members.splice(index, 1);
+                ctx.setDirty(true);
+                draw();
+              },
+            },
+            t('household.removeMember'),
+          )
+        : null;
+
+    // The guardian: another member who is an adult (the service checks it too).
+    const guardianChoices = model.members
+      .filter((m, i) => i !== index && m.id && m.birth_date && !isMinor(m.birth_date, today))
+      .map((m) => [m.id, [m.last_name, m.first_name].filter(Boolean).join(' ') || t('household.member', { n: model.members.indexOf(m) + 1 })]);
+
+    const grid = h(
+      'div',
+      { class: 'grid' },
+      form.text(member, 'last_name', {
+        label: t('household.lastName'),
+        field: f('last_name'),
+        testid: tid('last-name'),
+        required: true,
+        spellcheck: false,
+        onInput: () => checker.soon(),
+      }),
+      form.text(member, 'first_name', {
+        label: t('household.firstName'),
+        field: f('first_name'),
+        testid: tid('first-name'),
+        required: true,
+        spellcheck: false,
+        onInput: () => checker.soon(),
+      }),
+      form.text(member, 'codice_fiscale', {
+        label: t('household.codiceFiscale'),
+        field: f('codice_fiscale'),
+        testid: tid('codice-fiscale'),
+        required: true,
+        maxlength: 16,
+        spellcheck: false,
+        className: 'cf',
+        transform: (v) => v.toUpperCase().trim(),
+        onInput: () => checker.soon(),
+        extra: status,
+      }),
+      form.date(member, 'birth_date', {
+        label: t('household.birthDate'),
+        field: f('birth_date'),
+        testid: tid('birth-date'),
+        required: true,
+        onInput: () => checker.soon(),
+      }),
+      form.select(member, 'sex', {
+        label: t('household.sex'),
+        field: f('sex'),
+        testid: tid('sex'),
+        options: options('sex'),
+        required: true,
+        onChange: () => checker.soon(),
+      }),
+      form.select(member, 'relationship', {
+        label: t('household.relationship'),
+        field: f('relationship'),
+        testid: tid('relationship'),
+        options: options('relationship'),
+        required: true,
+      }),
+      form.select(member, 'citizenship', {
+        label: t('household.citizenship'),
+        field: f('citizenship'),
+        testid: tid('citizenship'),
+        options: options('citizenship'),
+        required: true,
+      }),
+      form.text(member, 'residence_comune', {
+        label: t('household.residenceComune'),
+        field: f('residence_comune'),
+        testid: tid('residence-comune'),
+        maxlength: 4,
+        transform: (v) => v.toUpperCase().trim(),
+      }),
+      form.date(member, 'resident_since', {
+        label: t('household.residentSince'),
+        field: f('resident_since'),
+        testid: tid('resident-since'),
+      }),
+      form.integer(member, 'invalidity_percent', {
+        label: t('household.invalidity'),
+        field: f('invalidity_percent'),
+        testid: tid('invalidity'),
+        min: 0,
+        max: 100,
+        emptyValue: 0,
+      }),
+      form.select(member, 'employment', {
+        label: t('household.employment'),
+        field: f('employment'),
+        testid: tid('employment'),
+        options: options('employment'),
+        required: true,
+      }),
+      form.select(member, 'education', {
+        label: t('household.education'),
+        field: f('education'),
+        testid: tid('education'),
+        options: options('education'),
+        required: true,
+      }),
+      minor
+        ? form.select(member, 'guardian_id', {
+            label: t('household.guardian'),
+            field: f('guardian_id'),
+            testid: tid('guardian'),
+            options: guardianChoices,
+            emptyLabel: t('household.guardianDefault'),
+          })
+        : null,
+    );
+    const flags = h(
+      'div',
+      { class: 'flags' },
+      form.checkbox(member, 'disability_certified', {
+        label: t('household.disability'),
+        field: f('disability_certified'),
+        testid: tid('disability'),
+      }),
+      form.checkbox(member, 'not_self_sufficient', {
+        label: t('household.notSelfSufficient'),
+        field: f('not_self_sufficient'),
+        testid: tid('not-self-sufficient'),
+      }),
+    );
+    card.append(legend, grid, flags);
+    // Becoming (or ceasing to be) a minor changes the card: who signs for them.
+    card.querySelector(`[data-field="${f('birth_date')}"]`).addEventListener('change', () => {
+      if (isMinor(member.birth_date, today) !== minor) {
+        draw();
+        formEl.querySelector(`[data-field="${f('sex')}"]`)?.focus();
+      }
+    });
+    if (removeBtn) card.append(h('div', { class: 'card-actions' }, removeBtn));
+    if ((member.codice_fiscale || '').length === 16) checker.now();
+    return card;
+  }
+
+  function iseeSection() {
+    const present = { value: model.isee !== null };
+    const body = h('div', { class: 'grid', hidden: !present.value || null });
+    const drawBody = () => {
+      form.fields.forEach((_, k) => k.startsWith('isee.') && form.fields.delete(k));
+      form.validators = form.validators.filter((v) => !String(v.field).startsWith('isee.'));
+      if (!model.isee) {
+        replace(body);
+        return;
+      }
+      const isee = model.isee;
+      replace(
+        body,
+        form.text(isee, 'protocol', {
+          label: t('household.iseeProtocol'),
+          field: 'isee.protocol',
+          testid: 'isee-protocol',
+          required: true,
+          placeholder: t('household.iseeProtocolHint'),
+          transform: (v) => v.toUpperCase().trim(),
+          spellcheck: false,
+        }),
+        form.select(isee, 'kind', {
+          label: t('household.iseeKind'),
+          field: 'isee.kind',
+          testid: 'isee-kind',
+          options: options('iseeKind'),
+          required: true,
+        }),
+        form.money(isee, 'value', { label: t('household.iseeValue'), field: 'isee.value', testid: 'isee-value', required: true }),
+        form.date(isee, 'issued_on', { label: t('household.iseeIssuedOn'), field: 'isee.issued_on', testid: 'isee-issued-on', required: true }),
+        form.date(isee, 'expires_on', { label: t('household.iseeExpiresOn'), field: 'isee.expires_on', testid: 'isee-expires-on', required: true }),
+      );
+    };
+    drawBody();
+    const toggle = form.checkbox(present, 'value', {
+      label: t('household.iseePresent'),
+      field: 'isee',
+      testid: 'isee-present',
+      onChange: (on) => {
+        if (on) {
+          model.isee = keptIsee;
+        } else {
+          keptIsee = model.isee ?? keptIsee;
+          model.isee = null;
+        }
+        body.hidden = !on;
+        drawBody();
+      },
+    });
+    return h('fieldset', { class: 'card' }, h('legend', {}, t('household.sectionIsee')), toggle, body);
+  }
+
+  function draw() {
+    form.reset();
+    const general = h(
+      'fieldset',
+      { class: 'card' },
+      h('legend', {}, t('household.sectionHousehold')),
+      h(
+        'div',
+        { class: 'grid' },
+        form.text(model, 'address', { label: t('household.address'), field: 'address', testid: 'household-address', wide: true, required: true }),
+        form.text(model, 'comune', {
+          label: t('household.comune'),
+          field: 'comune',
+          testid: 'household-comune',
+          hint: t('household.comuneHint'),
+          maxlength: 4,
+          required: true,
+          transform: (v) => v.toUpperCase().trim(),
+        }),
+        form.text(model, 'phone', { label: t('household.phone'), field: 'phone', testid: 'household-phone', type: 'tel' }),
+        form.text(model, 'email', { label: t('household.email'), field: 'email', testid: 'household-email', type: 'email' }),
+        form.text(model, 'notes', { label: t('household.notes'), field: 'notes', testid: 'household-notes', multiline: true, wide: true }),
+      ),
+    );
+    const members = h(
+      'section',
+      { class: 'members', 'aria-label': t('household.sectionMembers') },
+      h('h2', {}, t('household.sectionMembers')),
+      model.members.map((m, i) => memberCard(m, i)),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          'data-testid': 'member-add',
+          onclick: () => {
+            model.members.push(newMember(model.members.length === 0 ? 'richiedente' : null, model.comune));
+            ctx.setDirty(true);
+            draw();
+            const last = model.members.length - 1;
+            formEl.querySelector(`[data-field="members[${last}].last_name"]`)?.focus();
+          },
+        },
+        t('household.addMember'),
+      ),
+    );
+    const saveBtn = h('button', { type: 'submit', class: 'primary', 'data-testid': 'household-save' }, t('common.save'));
+    replace(formEl, general, iseeSection(), members, h('div', { class: 'form-actions sticky' }, saveBtn));
+  }
+
+  formEl.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (saving) return;
+    ctx.showError(null);
+    if (!form.validate()) {
+      ctx.showError({ code: 'invalid', message: t('common.fixErrors') }, { focus: false });
+      return;
+    }
+    saving = true;
+    const btn = formEl.querySelector('[data-testid="household-save"]');
+    btn.disabled = true;
+    replace(btn, t('common.saving'));
+    try {
+      const saved = await api.householdSave(model);
+      ctx.setDirty(false);
+      if (!id) {
+        ctx.toast(t('household.created', { n: saved.case_number }));
+        ctx.navigate(`/nuclei/${saved.id}`);
+        return;
+      }
+      Object.assign(model, structuredClone(saved));
+      ctx.toast(t('common.saved'));
+      drawPage();
+    } catch (err) {
+      if (form.showError(err)) {
+        ctx.showError({ code: err.code, message: t('common.fixErrors') }, { focus: false });
+      } else {
+        ctx.showError(err);
+      }
+    } finally {
+      saving = false;
+      btn.disabled = false;
+      replace(btn, t('common.save'));
+    }
+  });
+
+  function drawPage() {
+    draw();
+    const header = model.id
+      ? caseHeader(model, 'household', t('household.title'))
+      : h('header', { class: 'screen-head' }, h('h1', { 'data-testid': 'screen-title' }, t('household.newTitle')));
+    replace(view, h('section', { 'data-testid': 'screen-nucleo' }, header, formEl));
+  }
+
+  drawPage();
+}

@@ -1,0 +1,100 @@
+// Nuclei: search as you type (surname, name, codice fiscale prefix, case number).
+
+import { api } from '../api.js';
+import { h, replace } from '../dom.js';
+import { label, t } from '../i18n.js';
+
+// Remembered while the app is open, so "back to the list" finds the same results.
+let lastQuery = '';
+
+function resultsTable(items) {
+  if (items.length === 0) {
+    return h('p', { class: 'empty', 'data-testid': 'households-empty' }, t('households.empty'));
+  }
+  return h(
+    'table',
+    { class: 'data', 'data-testid': 'households-table' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ['colCase', 'colName', 'colCf', 'colMembers', 'colComune', 'colProject'].map((k) => h('th', { scope: 'col' }, t(`households.${k}`))),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      items.map((item) =>
+        h(
+          'tr',
+          { 'data-testid': 'household-row', 'data-household-id': item.id },
+          h('td', { class: 'nowrap' }, item.case_number),
+          h('td', {}, h('a', { href: `#/nuclei/${encodeURIComponent(item.id)}`, 'data-testid': 'household-link' }, item.name)),
+          h('td', { class: 'mono' }, item.codice_fiscale ?? ''),
+          h('td', { class: 'num' }, item.members),
+          h('td', {}, item.comune ?? ''),
+          h('td', {}, item.project_status ? label('projectStatus', item.project_status) : t('households.noProject')),
+        ),
+      ),
+    ),
+  );
+}
+
+export async function mount(view, ctx) {
+  const results = h('div', { 'data-testid': 'households-results', 'aria-live': 'polite' });
+  const input = h('input', {
+    id: 'household-search',
+    type: 'search',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    placeholder: t('households.searchPlaceholder'),
+    'data-testid': 'households-search',
+    value: lastQuery,
+  });
+  // Answers can come back out of order while typing: only the latest one is drawn.
+  let seq = 0;
+  let timer = null;
+  const search = async () => {
+    const mine = ++seq;
+    const query = input.value.trim();
+    lastQuery = input.value;
+    // One letter would match half the city: the service answers from two on.
+    if ([...query].length < 2) {
+      ctx.showError(null);
+      replace(results, h('p', { class: 'muted', 'data-testid': 'households-hint' }, t('households.hint')));
+      return;
+    }
+    try {
+      const items = await api.householdsSearch(query);
+      if (mine !== seq || !ctx.isCurrent()) return;
+      ctx.showError(null);
+      replace(results, resultsTable(items));
+    } catch (e) {
+      if (mine !== seq || !ctx.isCurrent()) return;
+      ctx.showError(e);
+    }
+  };
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(search, 150);
+  });
+  replace(
+    view,
+    h(
+      'section',
+      { 'data-testid': 'screen-nuclei' },
+      h(
+        'header',
+        { class: 'screen-head with-action' },
+        h('h1', { 'data-testid': 'screen-title' }, t('households.title')),
+        h('a', { class: 'button primary', href: '#/nuclei/nuovo', 'data-testid': 'households-new' }, t('households.newHousehold')),
+      ),
+      h('div', { class: 'field search' }, h('label', { for: 'household-search' }, t('households.searchLabel')), input),
+      results,
+    ),
+  );
+  await search();
+  if (ctx.isCurrent()) input.focus();
+}

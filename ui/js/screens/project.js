@@ -1,0 +1,594 @@
+// Progetto personalizzato: objectives, results, commitments of each member,
+// supports, meetings; the status moves; printing the patto; recording, member by
+// member, the signatures brought back on paper.
+
+import { api } from '../api.js';
+import { h, replace } from '../dom.js';
+import { formatDate } from '../format.js';
+import { Form } from '../forms.js';
+import { ENUMS, label, t } from '../i18n.js';
+import { caseHeader } from './case-header.js';
+
+const fullName = (m) => [m.last_name, m.first_name].filter(Boolean).join(' ');
+
+// docs/ipc.md: →sottoscritto happens only by signatures.
+const MOVES = {
+  bozza: ['da_firmare'],
+  da_firmare: ['bozza'],
+  sottoscritto: ['in_corso'],
+  in_corso: ['concluso'],
+  concluso: [],
+};
+const EDITABLE = new Set(['bozza', 'da_firmare']);
+
+function blankProject(household, analysis) {
+  return {
+    id: null,
+    household_id: household.id,
+    analysis_id: analysis.id,
+    status: 'bozza',
+    signing_deadline: analysis.signing_deadline ?? null,
+    objectives: [''],
+    expected_results: [''],
+    commitments: [],
+    supports: [],
+    meetings: [],
+    required_signers: [],
+    signatures: [],
+  };
+}
+
+/** What is sent: blank lines of the lists dropped (an empty textarea is not an objective). */
+function forSave(model) {
+  const copy = structuredClone(model);
+  copy.objectives = copy.objectives.map((s) => (s ?? '').trim()).filter(Boolean);
+  copy.expected_results = copy.expected_results.map((s) => (s ?? '').trim()).filter(Boolean);
+  return copy;
+}
+
+export async function mount(view, ctx) {
+  const household = await api.householdGet(ctx.params.id);
+  const [analysis, stored] = await Promise.all([api.analysisGet(ctx.params.id), api.projectGet(ctx.params.id)]);
+  if (!ctx.isCurrent()) return;
+  const today = ctx.session?.today ?? new Date().toISOString().slice(0, 10);
+  const membersById = new Map(household.members.map((m) => [m.id, m]));
+  const memberOptions = household.members.filter((m) => m.id).map((m) => [m.id, fullName(m)]);
+  let model = stored ? structuredClone(stored) : null;
+  let dirty = false;
+  let busy = false;
+  let lastDocument = null;
+
+  const markDirty = (value) => {
+    dirty = value;
+    ctx.setDirty(value);
+    drawActions();
+  };
+  const form = new Form({ onChange: () => markDirty(true) });
+  const section = h('section', { 'data-testid': 'screen-progetto' });
+  const actionsEl = h('div', { class: 'card status-bar', 'data-testid': 'project-actions' });
+  const formEl = h('form', { class: 'form', novalidate: true, 'data-testid': 'project-form' });
+  const signaturesEl = h('section', { class: 'card', 'data-testid': 'signatures' });
+
+  const fail = (err) => {
+    if (form.showError(err)) {
+      ctx.showError({ code: err.code, message: t('common.fixErrors') }, { focus: false });
+    } else {
+      ctx.showError(err);
+    }
+  };
+
+  async function guarded(fn) {
+    if (busy) return;
+    busy = true;
+    ctx.showError(null);
+    try {
+      await fn();
+    } catch (err) {
+      fail(err);
+    } finally {
+      busy = false;
+    }
+  }
+
+  function adopt(saved) {
+    model = structuredClone(saved);
+    if (model.objectives.length === 0) model.objectives.push('');
+    if (model.expected_results.length === 0) model.expected_results.push('');
+  }
+
+  // ---- status, printing ----------------------------------------------------------
+
+  function drawActions() {
+    if (!model) return;
+    const saved = Boolean(model.id);
+    const blocked = !saved || dirty;
+    const moves = MOVES[model.status] || [];
+    replace(
+      actionsEl,
+      h(
+        'div',
+        { class: 'status-line' },
+        h('span', { class: 'label' }, t('project.status'), ': '),
+        h('span', { class: `badge status-${model.status}`, 'data-testid': 'project-status', 'data-status': model.status }, label('projectStatus', model.status)),
+        model.signing_deadline
+          ? h('span', { class: 'deadline-note', 'data-testid': 'project-deadline' }, t('project.deadline', { date: formatDate(model.signing_deadline) }))
+          : null,
+      ),
+      h(
+        'div',
+        { class: 'actions' },
+        moves.map((to) =>
+          h(
+            'button',
+            {
+              type: 'button',
+              class: to === 'bozza' ? 'secondary' : 'primary',
+              'data-testid': `status-to-${to}`,
+              disabled: blocked,
+              onclick: () =>
+                guarded(async () => {
+                  const updated = await api.projectSetStatus(model.id, to);
+                  adopt(updated);
+                  ctx.toast(t('project.statusChanged', { status: label('projectStatus', model.status) }));
+                  drawAll();
+                }),
+            },
+            t(`project.toStatus.${to}`),
+          ),
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary',
+            'data-testid': 'agreement-print',
+            disabled: blocked,
+            onclick: () =>
+              guarded(async () => {
+                lastDocument = await api.agreementPrint(model.id);
+                // Printing a draft makes it "da firmare": read the project again.
+                const fresh = await api.projectGet(household.id);
+                if (fresh) adopt(fresh);
+                ctx.toast(t('project.printed', { title: lastDocument.title }));
+                drawAll();
+              }),
+          },
+          t('project.print'),
+        ),
+      ),
+      dirty && saved ? h('p', { class: 'hint' }, t('project.saveFirst')) : null,
+      lastDocument
+        ? h(
+            'p',
+            { class: 'document-created', 'data-testid': 'document-created', 'data-document-id': lastDocument.id },
+            t('project.printed', { title: lastDocument.title }),
+            ' ',
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'link',
+                'data-testid': 'document-open',
+                onclick: () => guarded(async () => api.documentOpen(lastDocument.id)),
+              },
+              t('common.open'),
+            ),
+          )
+        : null,
+    );
+  }
+
+  // ---- the editable content --------------------------------------------------------
+
+  function stringList(key, fieldBase, itemLabel, addLabel, testBase, editable) {
+    const list = model[key];
+    return h(
+      'div',
+      { class: 'list' },
+      list.map((_, i) =>
+        h(
+          'div',
+          { class: 'list-item' },
+          form.text(list, i, {
+            label: t(itemLabel, { n: i + 1 }),
+            field: `${fieldBase}[${i}]`,
+            testid: `${testBase}-${i}`,
+            multiline: true,
+            rows: 2,
+            wide: true,
+            emptyAsNull: false,
+            disabled: !editable,
+          }),
+          editable && list.length > 1
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'link danger',
+                  'data-testid': `${testBase}-${i}-remove`,
+                  onclick: () => {
+                    list.splice(i, 1);
+                    markDirty(true);
+                    drawForm();
+                  },
+                },
+                t('common.remove'),
+              )
+            : null,
+        ),
+      ),
+      editable
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'secondary',
+              'data-testid': `${testBase}-add`,
+              onclick: () => {
+                list.push('');
+                markDirty(true);
+                drawForm();
+                formEl.querySelector(`[data-field="${fieldBase}[${list.length - 1}]"]`)?.focus();
+              },
+            },
+            t(addLabel),
+          )
+        : null,
+    );
+  }
+
+  function removeButton(list, i, testid) {
+    return h(
+      'button',
+      {
+        type: 'button',
+        class: 'link danger',
+        'data-testid': testid,
+        onclick: () => {
+          list.splice(i, 1);
+          markDirty(true);
+          drawForm();
+        },
+      },
+      t('common.remove'),
+    );
+  }
+
+  function addButton(list, make, testid, text, focusField) {
+    return h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary',
+        'data-testid': testid,
+        onclick: () => {
+          list.push(make());
+          markDirty(true);
+          drawForm();
+          formEl.querySelector(`[data-field="${focusField(list.length - 1)}"]`)?.focus();
+        },
+      },
+      text,
+    );
+  }
+
+  function commitmentCard(c, i, editable) {
+    const f = (name) => `commitments[${i}].${name}`;
+    const tid = (name) => `commitment-${i}-${name}`;
+    const others = household.members
+      .filter((m) => m.id)
+      .map((m, j) => {
+        const id = `commitment-${i}-other-${j}`;
+        const box = h('input', {
+          id,
+          type: 'checkbox',
+          'data-testid': `commitment-${i}-other-${j}`,
+          checked: (c.other_member_ids || []).includes(m.id),
+          disabled: !editable || m.id === c.member_id,
+        });
+        box.addEventListener('change', () => {
+          const set = new Set(c.other_member_ids || []);
+          if (box.checked) set.add(m.id);
+          else set.delete(m.id);
+          c.other_member_ids = household.members.map((x) => x.id).filter((x) => set.has(x));
+          markDirty(true);
+        });
+        return h('label', { for: id, class: 'check' }, box, ' ', fullName(m));
+      });
+    return h(
+      'fieldset',
+      { class: 'card commitment', 'data-testid': `commitment-${i}` },
+      h('legend', {}, t('project.commitment', { n: i + 1 })),
+      h(
+        'div',
+        { class: 'grid' },
+        form.text(c, 'action', {
+          label: t('project.action'),
+          field: f('action'),
+          testid: tid('action'),
+          multiline: true,
+          rows: 2,
+          wide: true,
+          required: true,
+          disabled: !editable,
+        }),
+        form.select(c, 'member_id', {
+          label: t('project.member'),
+          field: f('member_id'),
+          testid: tid('member'),
+          options: memberOptions,
+          required: true,
+          disabled: !editable,
+          onChange: () => {
+            // The member bound is not also "another member involved".
+            c.other_member_ids = (c.other_member_ids || []).filter((x) => x !== c.member_id);
+            drawForm();
+          },
+        }),
+        form.date(c, 'due_date', { label: t('project.dueDate'), field: f('due_date'), testid: tid('due-date'), required: true, disabled: !editable }),
+        form.select(c, 'status', {
+          label: t('project.commitmentStatus'),
+          field: f('status'),
+          testid: tid('status'),
+          options: ENUMS.commitmentStatus.map((v) => [v, label('commitmentStatus', v)]),
+          allowEmpty: false,
+          disabled: !editable,
+        }),
+        h('fieldset', { class: 'field wide' }, h('legend', {}, t('project.otherMembers')), h('div', { class: 'checks' }, others)),
+      ),
+      editable ? h('div', { class: 'card-actions' }, removeButton(model.commitments, i, tid('remove'))) : null,
+    );
+  }
+
+  function supportCard(s, i, editable) {
+    const f = (name) => `supports[${i}].${name}`;
+    return h(
+      'div',
+      { class: 'grid row-card', 'data-testid': `support-${i}` },
+      form.text(s, 'description', {
+        label: t('project.support', { n: i + 1 }),
+        field: f('description'),
+        testid: `support-${i}-description`,
+        required: true,
+        wide: true,
+        disabled: !editable,
+      }),
+      form.text(s, 'provider', { label: t('project.provider'), field: f('provider'), testid: `support-${i}-provider`, disabled: !editable }),
+      editable ? h('div', { class: 'card-actions' }, removeButton(model.supports, i, `support-${i}-remove`)) : null,
+    );
+  }
+
+  function meetingCard(m, i, editable) {
+    const f = (name) => `meetings[${i}].${name}`;
+    const tid = (name) => `meeting-${i}-${name}`;
+    return h(
+      'fieldset',
+      { class: 'card', 'data-testid': `meeting-${i}` },
+      h('legend', {}, t('project.meeting', { n: i + 1 })),
+      h(
+        'div',
+        { class: 'grid' },
+        form.date(m, 'date', { label: t('project.meetingDate'), field: f('date'), testid: tid('date'), required: true, disabled: !editable }),
+        form.time(m, 'time', { label: t('project.meetingTime'), field: f('time'), testid: tid('time'), disabled: !editable }),
+        form.integer(m, 'duration_minutes', {
+          label: t('project.duration'),
+          field: f('duration_minutes'),
+          testid: tid('duration'),
+          min: 1,
+          max: 480,
+          message: t('project.badDuration'),
+          disabled: !editable,
+        }),
+        form.text(m, 'place', { label: t('project.place'), field: f('place'), testid: tid('place'), disabled: !editable }),
+        form.text(m, 'notes', { label: t('project.notes'), field: f('notes'), testid: tid('notes'), multiline: true, rows: 2, wide: true, disabled: !editable }),
+        form.text(m, 'evaluation', { label: t('project.evaluation'), field: f('evaluation'), testid: tid('evaluation'), multiline: true, rows: 2, wide: true, disabled: !editable }),
+      ),
+      editable ? h('div', { class: 'card-actions' }, removeButton(model.meetings, i, tid('remove'))) : null,
+    );
+  }
+
+  function drawForm() {
+    form.reset();
+    const editable = EDITABLE.has(model.status);
+    const parts = [];
+    if (!editable) {
+      parts.push(h('p', { class: 'callout', 'data-testid': 'project-readonly' }, t('project.readOnly', { status: label('projectStatus', model.status).toLowerCase() })));
+    }
+    parts.push(
+      h('fieldset', { class: 'card' }, h('legend', {}, t('project.objectives')), stringList('objectives', 'objectives', 'project.objective', 'project.addObjective', 'objective', editable)),
+      h('fieldset', { class: 'card' }, h('legend', {}, t('project.results')), stringList('expected_results', 'expected_results', 'project.result', 'project.addResult', 'result', editable)),
+      h(
+        'section',
+        { class: 'group' },
+        h('h2', {}, t('project.commitments')),
+        model.commitments.map((c, i) => commitmentCard(c, i, editable)),
+        editable
+          ? addButton(
+              model.commitments,
+              () => ({ id: null, action: '', member_id: null, other_member_ids: [], due_date: null, status: 'da_avviare' }),
+              'commitment-add',
+              t('project.addCommitment'),
+              (i) => `commitments[${i}].action`,
+            )
+          : null,
+      ),
+      h(
+        'fieldset',
+        { class: 'card' },
+        h('legend', {}, t('project.supports')),
+        model.supports.map((s, i) => supportCard(s, i, editable)),
+        editable
+          ? addButton(model.supports, () => ({ id: null, description: '', provider: null }), 'support-add', t('project.addSupport'), (i) => `supports[${i}].description`)
+          : null,
+      ),
+      h(
+        'section',
+        { class: 'group' },
+        h('h2', {}, t('project.meetings')),
+        model.meetings.length === 0 && !editable ? h('p', { class: 'muted' }, t('project.noMeetings')) : null,
+        model.meetings.map((m, i) => meetingCard(m, i, editable)),
+        editable
+          ? addButton(
+              model.meetings,
+              () => ({ id: null, date: null, time: null, duration_minutes: 60, place: null, notes: null, evaluation: null }),
+              'meeting-add',
+              t('project.addMeeting'),
+              (i) => `meetings[${i}].date`,
+            )
+          : null,
+      ),
+    );
+    if (editable) {
+      parts.push(h('div', { class: 'form-actions sticky' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'project-save' }, t('common.save'))));
+    }
+    replace(formEl, parts);
+  }
+
+  // ---- signatures --------------------------------------------------------------------
+
+  function drawSignatures() {
+    // Nothing to sign before the project exists.
+    signaturesEl.hidden = !model.id;
+    if (!model.id) return;
+    const signers = model.required_signers || [];
+    const signed = new Map((model.signatures || []).map((s) => [s.member_id, s]));
+    const canRecord = model.id && model.status === 'da_firmare';
+    const rows = signers.map((s, i) => {
+      const signature = signed.get(s.member_id);
+      const member = membersById.get(s.member_id);
+      const who = s.for_minor && member ? t('project.forMinor', { name: `${member.first_name} ${member.last_name}` }) : null;
+      let state;
+      if (signature) {
+        state = h('span', { class: 'badge signed', 'data-testid': `signer-${i}-signed` }, t('project.signedOn', { date: formatDate(signature.signed_on) }));
+      } else if (canRecord && !dirty) {
+        const day = { signed_on: today };
+        const mini = new Form({});
+        const dateField = mini.date(day, 'signed_on', {
+          label: t('project.signDate'),
+          field: 'signed_on',
+          testid: `signer-${i}-date`,
+          required: true,
+        });
+        state = h(
+          'div',
+          { class: 'sign-form' },
+          dateField,
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'primary',
+              'data-testid': `signer-${i}-record`,
+              onclick: () => {
+                if (!mini.validate()) return;
+                guarded(async () => {
+                  try {
+                    const updated = await api.signatureRecord(model.id, s.member_id, day.signed_on);
+                    adopt(updated);
+                    ctx.toast(t('project.recorded'));
+                    drawAll();
+                  } catch (err) {
+                    if (err.field && mini.setFieldError('signed_on', err.message)) return;
+                    throw err;
+                  }
+                });
+              },
+            },
+            t('project.record'),
+          ),
+        );
+      } else {
+        state = h('span', { class: 'badge pending' }, t('project.notSigned'));
+      }
+      return h(
+        'tr',
+        { 'data-testid': 'signer-row', 'data-member-id': s.member_id, 'data-signed': signature ? 'true' : 'false' },
+        h('td', {}, h('strong', { 'data-testid': `signer-${i}-name` }, s.signer_name), who ? h('div', { class: 'muted' }, who) : null),
+        h('td', {}, state),
+      );
+    });
+    replace(
+      signaturesEl,
+      h('h2', {}, t('project.signatures')),
+      signers.length === 0
+        ? h('p', { class: 'muted' }, t('project.noSigners'))
+        : h(
+            'table',
+            { class: 'data', 'data-testid': 'signers-table' },
+            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('project.signer')), h('th', { scope: 'col' }, t('project.signDate')))),
+            h('tbody', {}, rows),
+          ),
+      signers.length > 0 && signers.every((s) => signed.has(s.member_id))
+        ? h('p', { class: 'callout ok', 'data-testid': 'all-signed' }, t('project.allSigned'))
+        : !canRecord && signers.length > 0 && ['bozza'].includes(model.status)
+          ? h('p', { class: 'hint' }, t('project.signHint'))
+          : null,
+    );
+  }
+
+  function drawAll() {
+    drawActions();
+    drawForm();
+    drawSignatures();
+  }
+
+  formEl.addEventListener('submit', (e) => {
+    e.preventDefault();
+    ctx.showError(null);
+    if (!form.validate()) {
+      ctx.showError({ code: 'invalid', message: t('common.fixErrors') }, { focus: false });
+      return;
+    }
+    guarded(async () => {
+      const saved = await api.projectSave(forSave(model));
+      adopt(saved);
+      markDirty(false);
+      ctx.toast(t('project.saved'));
+      drawAll();
+    });
+  });
+
+  const header = caseHeader(household, 'project', t('project.title'));
+  if (model) {
+    adopt(model);
+    drawAll();
+    replace(view, h('div', {}, header, section));
+    replace(section, actionsEl, signaturesEl, formEl);
+    return;
+  }
+  if (!analysis) {
+    replace(
+      view,
+      h(
+        'div',
+        {},
+        header,
+        h(
+          'section',
+          { 'data-testid': 'screen-progetto' },
+          h('p', { class: 'callout', 'data-testid': 'project-needs-analysis' }, t('project.needAnalysis')),
+          h('a', { class: 'button secondary', href: `#/nuclei/${encodeURIComponent(household.id)}/analisi` }, t('project.goToAnalysis')),
+        ),
+      ),
+    );
+    return;
+  }
+  const createBtn = h(
+    'button',
+    {
+      type: 'button',
+      class: 'primary',
+      'data-testid': 'project-create',
+      onclick: () => {
+        model = blankProject(household, analysis);
+        markDirty(true);
+        drawAll();
+        replace(section, actionsEl, signaturesEl, formEl);
+        formEl.querySelector('[data-field="objectives[0]"]')?.focus();
+      },
+    },
+    t('project.create'),
+  );
+  replace(section, h('p', { class: 'muted' }, t('project.none')), createBtn);
+  replace(view, h('div', {}, header, section));
+}
