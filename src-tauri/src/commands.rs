@@ -49,6 +49,18 @@ pub const COMMANDS: &[&str] = &[
     "convocation_print",
     "documents_list",
     "document_open",
+    "calls_list",
+    "call_get",
+    "call_save",
+    "applications_import",
+    "application_save",
+    "ranking_draft",
+    "ranking_publish",
+    "ranking_versions",
+    "ranking_compare",
+    "appeal_file",
+    "appeal_decide",
+    "ranking_export_csv",
 ];
 
 /// Runs one command for the UI: the only place errors are mapped.
@@ -98,6 +110,18 @@ pub mod tauri_commands {
         convocation_print,
         documents_list,
         document_open,
+        calls_list,
+        call_get,
+        call_save,
+        applications_import,
+        application_save,
+        ranking_draft,
+        ranking_publish,
+        ranking_versions,
+        ranking_compare,
+        appeal_file,
+        appeal_decide,
+        ranking_export_csv,
     );
 
     #[tauri::command]
