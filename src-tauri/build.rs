@@ -23,6 +23,18 @@ const COMMANDS: &[&str] = &[
     "eligibility_check",
     "eligibility_checks_list",
     "esito_print",
+    "calls_list",
+    "call_get",
+    "call_save",
+    "applications_import",
+    "application_save",
+    "ranking_draft",
+    "ranking_publish",
+    "ranking_versions",
+    "ranking_compare",
+    "appeal_file",
+    "appeal_decide",
+    "ranking_export_csv",
     "ui_ready",
 ];
 

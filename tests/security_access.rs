@@ -78,6 +78,27 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
         "eligibility_check" | "esito_print" => {
             ipc(json!({ "household_id": hid, "reference_date": "2026-11-20" }))
         }
+        // Calls: well-formed inputs about a call that need not exist (not_found
+        // is an answer; what matters here is forbidden or not).
+        "calls_list" => ipc(Value::Null),
+        "call_get" => ipc(json!({ "id": Id::new().to_string() })),
+        "call_save" => ipc(json!({ "call": {
+            "title": "Avviso B2", "measure": "b2-anziani", "rule_set": "milano-b2-2019", "budget": "1000.00"
+        } })),
+        "applications_import" => ipc(json!({ "call_id": Id::new().to_string(), "csv": "protocol\n" })),
+        "application_save" => ipc(json!({ "call_id": Id::new().to_string(), "application": {} })),
+        "ranking_draft" | "ranking_versions" | "ranking_export_csv" => {
+            ipc(json!({ "call_id": Id::new().to_string() }))
+        }
+        "ranking_publish" => ipc(json!({ "call_id": Id::new().to_string(), "published_on": "2019-06-10" })),
+        "ranking_compare" => ipc(json!({ "call_id": Id::new().to_string(), "from": 1, "to": 2 })),
+        "appeal_file" => ipc(json!({
+            "call_id": Id::new().to_string(), "protocol": "2019/000101", "filed_on": "2019-06-20", "grounds": "ISEE"
+        })),
+        "appeal_decide" => ipc(json!({
+            "call_id": Id::new().to_string(), "appeal_id": 1, "decided_on": "2019-07-01", "outcome": "rejected",
+            "note": "Motivi non fondati"
+        })),
         other => panic!("«{other}» is in the matrix but this test cannot run it: add it"),
     }
 }

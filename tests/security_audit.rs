@@ -79,6 +79,17 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
         access::MATRIX.iter().filter(|p| !p.personal_data).map(|p| p.command).collect();
     assert_eq!(unaudited, ["session", "cf_check"]);
 
+    // A call to run the commands of "Avvisi e graduatorie" on.
+    let call = s
+        .call(
+            "call_save",
+            json!({ "call": { "title": "Avviso B2", "measure": "b2-anziani", "rule_set": "milano-b2-2019",
+                              "budget": "20000.00" } }),
+        )
+        .unwrap();
+    let cid = Id::parse("id", call["id"].as_str().unwrap()).unwrap();
+    let c = cid.to_string();
+
     for &name in COMMANDS {
         let (input, record) = match name {
             "session" | "deadlines_board" => (Value::Null, None),
@@ -117,6 +128,58 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                 json!({ "project_id": pid.to_string(), "member_id": h.members[0].id.to_string(), "signed_on": "2026-11-20" }),
                 Some(pid),
             ),
+            "agreement_print" => (json!({ "project_id": pid.to_string() }), Some(pid)),
+            "convocation_print" => (
+                json!({ "household_id": hid.to_string(), "date": "2026-12-01", "time": "09:30",
+                        "place": "largo Treves 1", "ask_for": "Anna Verdi" }),
+                Some(hid),
+            ),
+            "document_open" => {
+                let doc = s.documents_list(hid).unwrap().into_iter().next().expect("a printed document");
+                (json!({ "id": doc.id.to_string() }), Some(doc.id))
+            }
+            "eligibility_facts_get" | "eligibility_checks_list" => {
+                (json!({ "household_id": hid.to_string() }), Some(hid))
+            }
+            "eligibility_facts_save" => {
+                (json!({ "household_id": hid.to_string(), "other_subsidies": false }), Some(hid))
+            }
+            "eligibility_check" | "esito_print" => {
+                (json!({ "household_id": hid.to_string(), "reference_date": "2026-11-20" }), Some(hid))
+            }
+            "calls_list" => (Value::Null, None),
+            "call_get" => (json!({ "id": c }), Some(cid)),
+            "call_save" => (
+                json!({ "call": { "id": c, "title": "Avviso B2 2019", "measure": "b2-anziani",
+                                  "rule_set": "milano-b2-2019", "budget": "20000.00" } }),
+                Some(cid),
+            ),
+            "applications_import" => (
+                json!({ "call_id": c, "csv": include_str!("scenari/esempi/b2-anziani-applications.csv") }),
+                Some(cid),
+            ),
+            "application_save" => (
+                json!({ "call_id": c, "application": {
+                    "protocol": "2019/000201", "submitted_on": "2019-03-01", "birth_date": "1930-01-01",
+                    "isee": "9000.00", "isee_expires_on": "2019-12-31", "resident": true, "continuation": false,
+                    "non_self_sufficient": true, "other_interventions": false, "amount": "1000.00",
+                    "household_id": hid.to_string() } }),
+                Some(cid),
+            ),
+            "ranking_draft" | "ranking_versions" => (json!({ "call_id": c }), Some(cid)),
+            "ranking_publish" => (json!({ "call_id": c, "published_on": "2019-06-10" }), Some(cid)),
+            "ranking_compare" => (json!({ "call_id": c, "from": 1, "to": 1 }), Some(cid)),
+            "appeal_file" => (
+                json!({ "call_id": c, "protocol": "2019/000105", "filed_on": "2019-06-20",
+                        "grounds": "ISEE valido consegnato", "documents": ["attestazione ISEE"] }),
+                Some(cid),
+            ),
+            "appeal_decide" => (
+                json!({ "call_id": c, "appeal_id": 1, "decided_on": "2019-07-01", "outcome": "rejected",
+                        "note": "L'attestazione era scaduta alla data della domanda" }),
+                Some(cid),
+            ),
+            "ranking_export_csv" => (json!({ "call_id": c, "version": 1 }), Some(cid)),
             other => panic!("new command «{other}»: add it to this test with a valid input"),
         };
         one_row_for(s, name, record, || s.call(name, input));

@@ -54,6 +54,18 @@ pub const COMMANDS: &[&str] = &[
     "eligibility_check",
     "eligibility_checks_list",
     "esito_print",
+    "calls_list",
+    "call_get",
+    "call_save",
+    "applications_import",
+    "application_save",
+    "ranking_draft",
+    "ranking_publish",
+    "ranking_versions",
+    "ranking_compare",
+    "appeal_file",
+    "appeal_decide",
+    "ranking_export_csv",
 ];
 
 /// Runs one command for the UI: the only place errors are mapped.
@@ -108,6 +120,18 @@ pub mod tauri_commands {
         eligibility_check,
         eligibility_checks_list,
         esito_print,
+        calls_list,
+        call_get,
+        call_save,
+        applications_import,
+        application_save,
+        ranking_draft,
+        ranking_publish,
+        ranking_versions,
+        ranking_compare,
+        appeal_file,
+        appeal_decide,
+        ranking_export_csv,
     );
 
     #[tauri::command]

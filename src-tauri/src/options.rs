@@ -7,7 +7,11 @@ use chrono::NaiveDate;
 use clap::Parser;
 
 #[derive(Debug, Parser)]
-#[command(name = "sportello-app", version, about = "Sportello: l'applicazione per lo sportello dei servizi sociali")]
+#[command(
+    name = "sportello-app",
+    version,
+    about = "Sportello: l'applicazione per lo sportello dei servizi sociali"
+)]
 pub struct Options {
     /// File del database (SQLite). Anche da SPORTELLO_DATABASE.
     #[arg(long, value_name = "PATH")]
@@ -42,9 +46,15 @@ impl Options {
             .clone()
             .or_else(|| from_env("SPORTELLO_DATABASE"))
             .unwrap_or_else(|| data_dir().join("sportello.sqlite"));
-        let documents = self.documents.clone().or_else(|| from_env("SPORTELLO_DOCUMENTS")).unwrap_or_else(|| {
-            database.parent().filter(|p| !p.as_os_str().is_empty()).map(PathBuf::from).unwrap_or_default().join("documenti")
-        });
+        let documents =
+            self.documents.clone().or_else(|| from_env("SPORTELLO_DOCUMENTS")).unwrap_or_else(|| {
+                database
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map(PathBuf::from)
+                    .unwrap_or_default()
+                    .join("documenti")
+            });
         Places { database, documents }
     }
 }
@@ -94,7 +104,10 @@ mod tests {
     #[test]
     fn documents_default_to_beside_the_database() {
         let o = parse(&["--database", "/tmp/prova/demo.sqlite"]);
-        assert_eq!(o.places(no_env, || PathBuf::from("/data")).documents, PathBuf::from("/tmp/prova/documenti"));
+        assert_eq!(
+            o.places(no_env, || PathBuf::from("/data")).documents,
+            PathBuf::from("/tmp/prova/documenti")
+        );
     }
 
     #[test]

@@ -28,7 +28,10 @@ fn opener() -> (String, Vec<String>) {
 /// Starts the viewer on `path` and returns at once (the viewer lives on its own).
 pub fn open(path: &Path) -> Result<()> {
     if !path.is_file() {
-        return Err(Error::new(Code::NotFound, format!("Il file del documento non si trova più: {}", path.display())));
+        return Err(Error::new(
+            Code::NotFound,
+            format!("Il file del documento non si trova più: {}", path.display()),
+        ));
     }
     let (program, args) = opener();
     let mut child = Command::new(&program)
@@ -38,7 +41,9 @@ pub fn open(path: &Path) -> Result<()> {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| Error::new(Code::Io, format!("Impossibile aprire il visualizzatore di PDF ({program}): {e}")))?;
+        .map_err(|e| {
+            Error::new(Code::Io, format!("Impossibile aprire il visualizzatore di PDF ({program}): {e}"))
+        })?;
     // Reap it in the background: xdg-open exits quickly, a viewer may not.
     std::thread::spawn(move || {
         let _ = child.wait();

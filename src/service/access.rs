@@ -83,6 +83,21 @@ pub const MATRIX: &[Permission] = &[
     p("eligibility_checks_list", ALL, true),
     // Who looked at a case: the coordinator answers for the office.
     p("audit_history", COORD, true),
+    // Calls of the Misura B2 (applications carry birth dates, ISEE, household
+    // links). Publishing a ranking and deciding an appeal are acts of the
+    // office's head (rules.md §4), not of the desk; the desk files appeals.
+    p("calls_list", ALL, true),
+    p("call_get", ALL, true),
+    p("call_save", ALL, true),
+    p("applications_import", ALL, true),
+    p("application_save", ALL, true),
+    p("ranking_draft", ALL, true),
+    p("ranking_publish", COORD, true),
+    p("ranking_versions", ALL, true),
+    p("ranking_compare", ALL, true),
+    p("ranking_export_csv", ALL, true),
+    p("appeal_file", ALL, true),
+    p("appeal_decide", COORD, true),
 ];
 
 /// The row of `command`, if it has one.

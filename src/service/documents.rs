@@ -106,7 +106,7 @@ impl Service {
     }
 }
 
-fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
+pub(super) fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
     // ENOSPC: say it plainly, the operator can act on it.
     if e.raw_os_error() == Some(28) {
         return Error::new(Code::DiskFull, format!("Il disco è pieno: {what} ({})", path.display()));
@@ -116,7 +116,7 @@ fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
 
 /// Writes the whole file or nothing: a temporary file beside it, flushed to
 /// disk, then renamed over the final name.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));

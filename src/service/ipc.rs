@@ -38,6 +38,18 @@ pub const COMMANDS: &[&str] = &[
     "eligibility_check",
     "eligibility_checks_list",
     "esito_print",
+    "calls_list",
+    "call_get",
+    "call_save",
+    "applications_import",
+    "application_save",
+    "ranking_draft",
+    "ranking_publish",
+    "ranking_versions",
+    "ranking_compare",
+    "appeal_file",
+    "appeal_decide",
+    "ranking_export_csv",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -111,6 +123,58 @@ struct SignatureRecord {
     project_id: Option<String>,
     member_id: Option<String>,
     signed_on: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CallSave {
+    call: Option<super::CallInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ByCall {
+    call_id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ApplicationsImport {
+    call_id: Option<String>,
+    csv: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ApplicationSave {
+    call_id: Option<String>,
+    application: Option<super::ApplicationInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RankingPublish {
+    call_id: Option<String>,
+    published_on: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RankingCompare {
+    call_id: Option<String>,
+    from: Option<u32>,
+    to: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RankingExport {
+    call_id: Option<String>,
+    version: Option<u32>,
+}
+
+fn call_id(v: &Option<String>) -> Result<crate::domain::Id, Error> {
+    form::required_id("call_id", v, "l'avviso")
 }
 
 fn input<T: DeserializeOwned + Default>(v: Value) -> Result<T, Error> {
@@ -231,6 +295,67 @@ impl Service {
             "esito_print" => {
                 let (id, on) = input::<OnDate>(input_value)?.read()?;
                 output(self.esito_print(id, on)?)
+            }
+            "calls_list" => output(self.calls_list()?),
+            "call_get" => {
+                let i: ById = input(input_value)?;
+                output(self.call_get(form::required_id("id", &i.id, "l'avviso")?)?)
+            }
+            "call_save" => {
+                let i: CallSave = input(input_value)?;
+                let c = i.call.ok_or_else(|| Error::invalid("call", "Dati dell'avviso mancanti"))?;
+                output(self.call_save(c)?)
+            }
+            "applications_import" => {
+                let i: ApplicationsImport = input(input_value)?;
+                let id = call_id(&i.call_id)?;
+                let csv = i
+                    .csv
+                    .filter(|c| !c.trim().is_empty())
+                    .ok_or_else(|| Error::invalid("csv", "Il file delle domande è vuoto"))?;
+                output(self.applications_import(id, &csv)?)
+            }
+            "application_save" => {
+                let i: ApplicationSave = input(input_value)?;
+                let id = call_id(&i.call_id)?;
+                let a = i
+                    .application
+                    .ok_or_else(|| Error::invalid("application", "Dati della domanda mancanti"))?;
+                output(self.application_save(id, a)?)
+            }
+            "ranking_draft" => {
+                let i: ByCall = input(input_value)?;
+                output(self.ranking_draft(call_id(&i.call_id)?)?)
+            }
+            "ranking_publish" => {
+                let i: RankingPublish = input(input_value)?;
+                let id = call_id(&i.call_id)?;
+                let on = form::required_date("published_on", &i.published_on, "la data di pubblicazione")?;
+                output(self.ranking_publish(id, on)?)
+            }
+            "ranking_versions" => {
+                let i: ByCall = input(input_value)?;
+                output(self.ranking_versions(call_id(&i.call_id)?)?)
+            }
+            "ranking_compare" => {
+                let i: RankingCompare = input(input_value)?;
+                let id = call_id(&i.call_id)?;
+                let from =
+                    i.from.ok_or_else(|| Error::invalid("from", "Indicare la versione di partenza"))?;
+                let to = i.to.ok_or_else(|| Error::invalid("to", "Indicare la versione di arrivo"))?;
+                output(self.ranking_compare(id, from, to)?)
+            }
+            "appeal_file" => {
+                let i: super::AppealInput = input(input_value)?;
+                output(self.appeal_file(i)?)
+            }
+            "appeal_decide" => {
+                let i: super::AppealDecisionInput = input(input_value)?;
+                output(self.appeal_decide(i)?)
+            }
+            "ranking_export_csv" => {
+                let i: RankingExport = input(input_value)?;
+                output(self.ranking_export_csv(call_id(&i.call_id)?, i.version)?)
             }
             other => Err(Error::new(Code::Invalid, format!("Comando sconosciuto: «{other}»"))),
         }

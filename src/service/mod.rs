@@ -13,6 +13,7 @@
 
 pub mod access;
 mod analyses;
+mod calls;
 mod documents;
 mod eligibility;
 mod households;
@@ -30,6 +31,10 @@ use crate::domain::{Id, Office, Operator, Role, Session, StrEnum};
 use crate::error::{Code, Error};
 use crate::storage::{Stamp, Storage, Tx};
 
+pub use calls::{
+    AppealDecisionInput, AppealInput, ApplicationInput, CallDetail, CallInput, CallSummary, Comparison,
+    Exported, ImportOutcome, RankingRow, RankingView, RefusedRow, VersionView,
+};
 pub use eligibility::{
     EligibilityCheck, EligibilityFacts, EligibilityFactsInput, MeasureAnswer, RuleSetInfo,
 };
@@ -99,6 +104,18 @@ string_enum!(
         EsitoPrint = "esito_print": "stampa dell'esito dei requisiti",
         OperatorRegistered = "operator_registered": "registrazione di un operatore",
         OperatorSave = "operator_save": "gestione degli operatori",
+        CallsList = "calls_list": "elenco degli avvisi",
+        CallGet = "call_get": "consultazione di un avviso",
+        CallSave = "call_save": "modifica di un avviso",
+        ApplicationsImport = "applications_import": "importazione delle domande",
+        ApplicationSave = "application_save": "registrazione di una domanda",
+        RankingDraft = "ranking_draft": "calcolo della graduatoria",
+        RankingPublish = "ranking_publish": "pubblicazione della graduatoria",
+        RankingVersions = "ranking_versions": "consultazione delle graduatorie pubblicate",
+        RankingCompare = "ranking_compare": "confronto tra versioni della graduatoria",
+        RankingExport = "ranking_export_csv": "esportazione della graduatoria",
+        AppealFile = "appeal_file": "registrazione di un ricorso",
+        AppealDecide = "appeal_decide": "decisione di un ricorso",
         AuditHistory = "audit_history": "consultazione degli accessi a un fascicolo",
     }
 );

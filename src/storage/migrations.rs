@@ -18,6 +18,7 @@ pub struct Migration {
 
 pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "schema iniziale", sql: include_str!("migrations/0001_initial.sql") },
+    Migration { version: 2, name: "avvisi e graduatorie", sql: include_str!("migrations/0002_calls.sql") },
     Migration {
         version: 3,
         name: "registro degli accessi concatenato",

@@ -12,6 +12,7 @@
 mod analyses;
 pub mod audit;
 pub mod backup;
+mod calls;
 mod documents;
 pub mod eligibility;
 mod households;
@@ -33,6 +34,7 @@ use crate::domain::{Id, StrEnum};
 use crate::error::{Code, Error};
 use crate::money::Money;
 
+pub use calls::{ApplicationRow, CallRow, VersionRow};
 pub use households::SearchQuery;
 pub use operators::AuditEntry;
 

@@ -14,6 +14,7 @@ const STRINGS = {
     deadlines: 'Scadenze',
     households: 'Nuclei',
     newHousehold: 'Nuovo nucleo',
+    calls: 'Avvisi e graduatorie',
   },
   common: {
     save: 'Salva',

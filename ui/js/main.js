@@ -12,6 +12,8 @@ import * as analysis from './screens/analysis.js';
 import * as project from './screens/project.js';
 import * as documents from './screens/documents.js';
 import * as convocation from './screens/convocation.js';
+import * as calls from './screens/calls.js';
+import * as callDetail from './screens/calls-detail.js';
 
 const ROUTES = [
   { path: /^\/scadenze$/, screen: deadlines, nav: 'deadlines' },
@@ -26,6 +28,15 @@ const ROUTES = [
     screen: convocation,
     nav: 'households',
     params: (m) => ({ id: m[1] }),
+  },
+  { path: /^\/avvisi$/, screen: calls, nav: 'calls' },
+  { path: /^\/avvisi\/nuovo$/, screen: { mount: calls.mountNew }, nav: 'calls' },
+  { path: /^\/avvisi\/([^/]+)$/, screen: callDetail, nav: 'calls', params: (m) => ({ id: m[1], tab: 'domande' }) },
+  {
+    path: /^\/avvisi\/([^/]+)\/(graduatoria|versioni|ricorsi)$/,
+    screen: callDetail,
+    nav: 'calls',
+    params: (m) => ({ id: m[1], tab: m[2] }),
   },
 ];
 const DEFAULT_ROUTE = '/scadenze';
@@ -230,6 +241,7 @@ function buildFrame() {
       navLink('deadlines', '/scadenze', 'nav-scadenze'),
       navLink('households', '/nuclei', 'nav-nuclei'),
       navLink('newHousehold', '/nuclei/nuovo', 'nav-nuovo-nucleo'),
+      navLink('calls', '/avvisi', 'nav-avvisi'),
     ),
   );
   els.session = h('div', { class: 'session', 'data-testid': 'session' });

@@ -16,8 +16,10 @@ fn ui_ready() {
         return;
     }
     if let Some(path) = std::env::var_os("SPORTELLO_READY_FILE") {
-        let nanos =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
         let path = std::path::PathBuf::from(path);
         let tmp = path.with_extension("tmp");
         if std::fs::write(&tmp, format!("{nanos}\n")).and_then(|_| std::fs::rename(&tmp, &path)).is_err() {

@@ -43,13 +43,16 @@ fn app_binary() -> PathBuf {
     if let Some(p) = std::env::var_os("SPORTELLO_APP") {
         return PathBuf::from(p);
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
     let target = if target.is_absolute() { target } else { workspace_root().join(target) };
     target.join("debug").join("sportello-app")
 }
 
 fn find_in_path(name: &str) -> Option<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
+    let mut dirs: Vec<PathBuf> =
+        std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
     if let Some(home) = std::env::var_os("CARGO_HOME") {
         dirs.push(PathBuf::from(home).join("bin"));
     }
@@ -150,7 +153,10 @@ impl App {
             .expect("manca tauri-driver: `cargo install tauri-driver --locked --version ^2` (scripts/test-all.sh lo fa)");
         // The previous test's driver and native driver may still be letting go of their ports.
         wait_ports_free(Duration::from_secs(15));
-        assert!(!port_open(DRIVER_PORT), "la porta {DRIVER_PORT} è già occupata: un altro tauri-driver è in esecuzione?");
+        assert!(
+            !port_open(DRIVER_PORT),
+            "la porta {DRIVER_PORT} è già occupata: un altro tauri-driver è in esecuzione?"
+        );
 
         let dir = tempfile::Builder::new().prefix("sportello-e2e-").tempdir().expect("cartella temporanea");
         let database = dir.path().join("sportello.sqlite");
@@ -185,7 +191,10 @@ impl App {
         let started = Instant::now();
         while !port_open(DRIVER_PORT) {
             if let Ok(Some(status)) = driver.try_wait() {
-                panic!("tauri-driver è uscito subito ({status}); vedere {}", dir.path().join("tauri-driver.log").display());
+                panic!(
+                    "tauri-driver è uscito subito ({status}); vedere {}",
+                    dir.path().join("tauri-driver.log").display()
+                );
             }
             if started.elapsed() > Duration::from_secs(20) {
                 terminate(&mut driver, Duration::from_secs(5));
@@ -310,7 +319,13 @@ impl App {
     pub async fn click(&self, testid: &str) {
         let e = self.el(testid).await;
         // Centred first: at the bottom of the page the sticky save bar would cover it.
-        let _ = self.client.execute("arguments[0].scrollIntoView({block: 'center'}); return true;", vec![serde_json::to_value(&e).unwrap()]).await;
+        let _ = self
+            .client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'}); return true;",
+                vec![serde_json::to_value(&e).unwrap()],
+            )
+            .await;
         e.click().await.unwrap_or_else(|err| panic!("clic su {testid}: {err:?}"));
     }
 
@@ -338,7 +353,9 @@ impl App {
     /// Chooses the option at `index` (0 is the empty "— scegliere —" where there is one).
     pub async fn choose_index(&self, testid: &str, index: usize) {
         let e = self.el(testid).await;
-        e.select_by_index(index).await.unwrap_or_else(|err| panic!("scegliere l'opzione {index} in {testid}: {err}"));
+        e.select_by_index(index)
+            .await
+            .unwrap_or_else(|err| panic!("scegliere l'opzione {index} in {testid}: {err}"));
     }
 
     pub async fn checked(&self, testid: &str) -> bool {
@@ -383,7 +400,9 @@ impl App {
         if let Ok(url) = self.client.current_url().await {
             eprintln!("e2e: pagina {url}");
         }
-        if let Ok(v) = self.client.execute("return document.documentElement.outerHTML.slice(0, 400)", vec![]).await {
+        if let Ok(v) =
+            self.client.execute("return document.documentElement.outerHTML.slice(0, 400)", vec![]).await
+        {
             eprintln!("e2e: DOM {v}");
         }
         let safe: String = what.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();

@@ -68,7 +68,10 @@ async fn a_new_household_form_says_what_is_missing_beside_each_field() {
 
     // Typing in a field clears its message.
     app.fill("member-0-last-name", "Dell'Orto").await;
-    app.wait_js(r#"return document.querySelector('[data-testid="error:members[0].last_name"]').hidden === true"#).await;
+    app.wait_js(
+        r#"return document.querySelector('[data-testid="error:members[0].last_name"]').hidden === true"#,
+    )
+    .await;
 
     // A second member, then a minor's guardian choice appears once a birth date says so.
     app.click("member-add").await;

@@ -7,7 +7,17 @@ use serde_json::json;
 use sportello_e2e::App;
 
 /// Fills the member card `i` (the codice fiscale fills birth date and sex).
-async fn member(app: &App, i: usize, last: &str, first: &str, cf: &str, rel: &str, cit: &str, job: &str, edu: &str) {
+async fn member(
+    app: &App,
+    i: usize,
+    last: &str,
+    first: &str,
+    cf: &str,
+    rel: &str,
+    cit: &str,
+    job: &str,
+    edu: &str,
+) {
     let t = |name: &str| format!("member-{i}-{name}");
     app.fill(&t("last-name"), last).await;
     app.fill(&t("first-name"), first).await;
@@ -37,11 +47,24 @@ async fn from_a_new_household_to_a_signed_agreement() {
     app.wait_route("/nuclei/nuovo").await;
     app.fill("household-address", "via Padova 12, 20127 Milano").await;
     app.fill("household-phone", "02 1234567").await;
-    member(&app, 0, "Dell'Orto", "Niccolò", "DLLNCL80A01F205Q", "richiedente", "italiana", "disoccupato", "isced_3_4").await;
+    member(
+        &app,
+        0,
+        "Dell'Orto",
+        "Niccolò",
+        "DLLNCL80A01F205Q",
+        "richiedente",
+        "italiana",
+        "disoccupato",
+        "isced_3_4",
+    )
+    .await;
     app.click("member-add").await;
-    member(&app, 1, "Nguyễn", "Thị Lan", "NGYTLN88S60Z251L", "coniuge", "extra_ue", "occupato", "isced_5_8").await;
+    member(&app, 1, "Nguyễn", "Thị Lan", "NGYTLN88S60Z251L", "coniuge", "extra_ue", "occupato", "isced_5_8")
+        .await;
     app.click("member-add").await;
-    member(&app, 2, "Dell'Orto", "Zoë", "DLLZOE15P70F205X", "figlio", "italiana", "studente", "isced_0_2").await;
+    member(&app, 2, "Dell'Orto", "Zoë", "DLLZOE15P70F205X", "figlio", "italiana", "studente", "isced_0_2")
+        .await;
     app.tick("isee-present").await;
     app.fill("isee-protocol", "INPS-ISEE-2026-000123456-00").await;
     app.fill("isee-value", "4.800,00").await;
@@ -49,7 +72,8 @@ async fn from_a_new_household_to_a_signed_agreement() {
     app.fill("isee-expires-on", "31/12/2026").await;
     app.screenshot("nucleo").await;
     app.click("household-save").await;
-    app.wait_js("return /^#\\/nuclei\\/[^/]+$/.test(location.hash) && location.hash !== '#/nuclei/nuovo'").await;
+    app.wait_js("return /^#\\/nuclei\\/[^/]+$/.test(location.hash) && location.hash !== '#/nuclei/nuovo'")
+        .await;
     app.el("case-number").await;
     assert_eq!(app.text_of("case-name").await, "Dell'Orto Niccolò");
     let case_number = app.text_of("case-number").await;
@@ -59,7 +83,8 @@ async fn from_a_new_household_to_a_signed_agreement() {
 
     // ---- the analisi preliminare ------------------------------------------------------
     app.click("tab-analisi").await;
-    app.wait_route(&app.js("return location.hash.slice(1)", vec![]).await.as_str().unwrap().to_string()).await;
+    app.wait_route(&app.js("return location.hash.slice(1)", vec![]).await.as_str().unwrap().to_string())
+        .await;
     app.fill("analysis-interview-date", "20/11/2026").await;
     app.tick("analysis-participant-0").await;
     app.tick("analysis-participant-1").await;
@@ -73,15 +98,29 @@ async fn from_a_new_household_to_a_signed_agreement() {
     ] {
         app.choose(&format!("domain-{domain}-need"), need).await;
     }
-    app.fill("domain-situazione_economica-resources", "Reddito saltuario della signora Nguyễn; nessun risparmio.").await;
+    app.fill(
+        "domain-situazione_economica-resources",
+        "Reddito saltuario della signora Nguyễn; nessun risparmio.",
+    )
+    .await;
     app.choose("employability-0-profile", "occupabile").await;
     app.choose("employability-1-profile", "occupabile_con_supporto").await;
-    assert!(app.all(r#"[data-testid="employability-2"]"#).await.is_empty(), "Zoë is a minor: no employability profile");
+    assert!(
+        app.all(r#"[data-testid="employability-2"]"#).await.is_empty(),
+        "Zoë is a minor: no employability profile"
+    );
     app.choose("analysis-outcome", "progetto_servizio_sociale").await;
-    app.fill("analysis-outcome-reason", "Bisogni prevalentemente economici e lavorativi; rete familiare presente.").await;
+    app.fill(
+        "analysis-outcome-reason",
+        "Bisogni prevalentemente economici e lavorativi; rete familiare presente.",
+    )
+    .await;
     app.click("analysis-save").await;
     // 20 working days from Fri 20/11/2026 in Milano: 7 and 8 December closed.
-    assert_eq!(app.text_of("signing-deadline").await, "Il progetto personalizzato va sottoscritto entro il 22/12/2026.");
+    assert_eq!(
+        app.text_of("signing-deadline").await,
+        "Il progetto personalizzato va sottoscritto entro il 22/12/2026."
+    );
     app.screenshot("analisi").await;
 
     // ---- the project ------------------------------------------------------------------
@@ -103,12 +142,16 @@ async fn from_a_new_household_to_a_signed_agreement() {
     app.tick("commitment-1-other-1").await; // her mother is involved
     app.fill("commitment-1-due-date", "10/06/2027").await;
     app.click("support-add").await;
-    app.fill("support-0-description", "Colloqui di monitoraggio con l'assistente sociale ogni 90 giorni.").await;
+    app.fill("support-0-description", "Colloqui di monitoraggio con l'assistente sociale ogni 90 giorni.")
+        .await;
     app.fill("support-0-provider", "Servizio sociale professionale").await;
     app.click("project-save").await;
     app.wait_js(r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'bozza' && document.body.dataset.dirty === 'false'"#).await;
     app.click("status-to-da_firmare").await;
-    app.wait_js(r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'da_firmare'"#).await;
+    app.wait_js(
+        r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'da_firmare'"#,
+    )
+    .await;
 
     // Adults sign for themselves; Zoë's commitment is signed by the richiedente.
     let signers = app.all(r#"[data-testid="signer-row"]"#).await;
@@ -169,7 +212,18 @@ async fn hostile_and_foreign_names_are_shown_exactly_as_typed() {
     app.click("nav-nuovo-nucleo").await;
     app.wait_route("/nuclei/nuovo").await;
     app.fill("household-address", "via <b>Padova</b> 12").await;
-    member(&app, 0, hostile, "Nguyễn Thị Dell'Orto", "RSSMRA80A01F205X", "richiedente", "extra_ue", "inattivo", "nessuno").await;
+    member(
+        &app,
+        0,
+        hostile,
+        "Nguyễn Thị Dell'Orto",
+        "RSSMRA80A01F205X",
+        "richiedente",
+        "extra_ue",
+        "inattivo",
+        "nessuno",
+    )
+    .await;
     // The code does not match these names: a warning, not a refusal.
     app.el("member-0-cf-warnings").await;
     app.click("household-save").await;
