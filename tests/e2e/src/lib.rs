@@ -137,6 +137,9 @@ impl App {
         App::start_with(Setup::default()).await
     }
 
+    // The guard is meant to live as long as the App: it serialises the real-window
+    // tests of one binary (one tauri-driver port, one display), across their awaits.
+    #[allow(clippy::await_holding_lock)]
     pub async fn start_with(setup: Setup) -> App {
         let turn = TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         assert!(

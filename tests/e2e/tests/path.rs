@@ -7,6 +7,7 @@ use serde_json::json;
 use sportello_e2e::App;
 
 /// Fills the member card `i` (the codice fiscale fills birth date and sex).
+#[allow(clippy::too_many_arguments)] // one row of the members' table, as the operator types it
 async fn member(
     app: &App,
     i: usize,
@@ -83,8 +84,8 @@ async fn from_a_new_household_to_a_signed_agreement() {
 
     // ---- the analisi preliminare ------------------------------------------------------
     app.click("tab-analisi").await;
-    app.wait_route(&app.js("return location.hash.slice(1)", vec![]).await.as_str().unwrap().to_string())
-        .await;
+    let route = app.js("return location.hash.slice(1)", vec![]).await;
+    app.wait_route(route.as_str().unwrap()).await;
     app.fill("analysis-interview-date", "20/11/2026").await;
     app.tick("analysis-participant-0").await;
     app.tick("analysis-participant-1").await;
