@@ -117,6 +117,25 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                 json!({ "project_id": pid.to_string(), "member_id": h.members[0].id.to_string(), "signed_on": "2026-11-20" }),
                 Some(pid),
             ),
+            "agreement_print" => (json!({ "project_id": pid.to_string() }), Some(pid)),
+            "convocation_print" => (
+                json!({ "household_id": hid.to_string(), "date": "2026-12-01", "time": "09:30",
+                        "place": "largo Treves 1", "ask_for": "Anna Verdi" }),
+                Some(hid),
+            ),
+            "document_open" => {
+                let doc = s.documents_list(hid).unwrap()[0].id;
+                (json!({ "id": doc.to_string() }), Some(doc))
+            }
+            "eligibility_facts_get" | "eligibility_checks_list" => {
+                (json!({ "household_id": hid.to_string() }), Some(hid))
+            }
+            "eligibility_facts_save" => {
+                (json!({ "household_id": hid.to_string(), "other_subsidies": false }), Some(hid))
+            }
+            "eligibility_check" | "esito_print" => {
+                (json!({ "household_id": hid.to_string(), "reference_date": "2026-11-20" }), Some(hid))
+            }
             other => panic!("new command «{other}»: add it to this test with a valid input"),
         };
         one_row_for(s, name, record, || s.call(name, input));
