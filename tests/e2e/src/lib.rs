@@ -336,6 +336,13 @@ impl App {
     pub async fn fill(&self, testid: &str, text: &str) {
         let e = self.el(testid).await;
         e.clear().await.unwrap_or_else(|err| panic!("svuotare {testid}: {err}"));
+        if text.is_empty() {
+            // WebKitWebDriver refuses empty keys; clearing fires no `input`, so say it.
+            let arg = vec![serde_json::to_value(&e).unwrap()];
+            let js = "arguments[0].dispatchEvent(new Event('input', {bubbles: true})); return true;";
+            self.client.execute(js, arg).await.unwrap_or_else(|err| panic!("svuotare {testid}: {err}"));
+            return;
+        }
         e.send_keys(text).await.unwrap_or_else(|err| panic!("scrivere in {testid}: {err}"));
     }
 
