@@ -163,6 +163,23 @@ fn assert_refused(rows: &[&str], line: u64, column: &str) -> String {
     err
 }
 
+/// Regression: a bad row followed by good ones was named one line too early
+/// (the csv reader's line count lags behind the record it has just read).
+#[test]
+fn a_bad_row_in_the_middle_is_named_by_its_own_line() {
+    assert_refused(
+        &[
+            HEADER,
+            GOOD,
+            "2019/000102,2019-02-30,1934-02-04,0.00,2019-12-31,true,false,true,false,false,4800.00",
+            GOOD.replace("2019/000101", "2019/000103").as_str(),
+            GOOD.replace("2019/000101", "2019/000104").as_str(),
+        ],
+        3,
+        "submitted_on",
+    );
+}
+
 #[test]
 fn bad_csv_is_refused_with_line_and_column() {
     assert_refused(

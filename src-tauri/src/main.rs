@@ -9,7 +9,6 @@
 
 mod backend;
 mod commands;
-mod documents;
 mod ipc_error;
 mod options;
 mod ready;
@@ -53,6 +52,23 @@ fn main() -> ExitCode {
             c::convocation_print,
             c::documents_list,
             c::document_open,
+            c::eligibility_facts_get,
+            c::eligibility_facts_save,
+            c::eligibility_check,
+            c::eligibility_checks_list,
+            c::esito_print,
+            c::calls_list,
+            c::call_get,
+            c::call_save,
+            c::applications_import,
+            c::application_save,
+            c::ranking_draft,
+            c::ranking_publish,
+            c::ranking_versions,
+            c::ranking_compare,
+            c::appeal_file,
+            c::appeal_decide,
+            c::ranking_export_csv,
             c::ui_ready,
         ])
         .run(tauri::generate_context!());

@@ -1,22 +1,22 @@
 //! The app's backend: `sportello::service::Service`, opened on the database and
 //! documents folder of the options, for the operator logged in on this computer.
 //!
-//! The service answers the commands of docs/ipc.md by name (`Service::call`). The
-//! three that also print or open a file are put together in `documents`.
+//! The service answers the commands of docs/ipc.md by name (`Service::call`),
+//! printing included. The one thing left to the shell is showing a file: for
+//! `document_open` the service checks the document and gives its path, and the
+//! shell opens it in the system viewer.
 
 use chrono::NaiveDate;
 use serde_json::Value;
-use sportello::calendar::Comuni;
 use sportello::service::{OpenOptions, Service};
-use sportello::Result;
+use sportello::{Code, Error, Result};
 
 use crate::backend::Backend;
-use crate::documents;
 use crate::options::Places;
+use crate::viewer;
 
 pub struct ServiceBackend {
     service: Service,
-    comuni: Comuni,
 }
 
 /// Opens (creating and migrating if needed) the database. `today` fixes the date
@@ -29,16 +29,20 @@ pub fn open(places: &Places, today: Option<NaiveDate>) -> Result<Box<dyn Backend
         today,
         key: None,
     })?;
-    let comuni = Comuni::load(Comuni::data_dir_from_env().as_deref())?;
-    Ok(Box::new(ServiceBackend { service, comuni }))
+    Ok(Box::new(ServiceBackend { service }))
 }
 
 impl Backend for ServiceBackend {
     fn call(&self, command: &str, input: Value) -> Result<Value> {
         match command {
-            "agreement_print" => documents::agreement_print(&self.service, &self.comuni, input),
-            "convocation_print" => documents::convocation_print(&self.service, &self.comuni, input),
-            "document_open" => documents::document_open(&self.service, input),
+            "document_open" => {
+                let answer = self.service.call("document_open", input)?;
+                let path = answer["path"]
+                    .as_str()
+                    .ok_or_else(|| Error::new(Code::Internal, "percorso del documento mancante"))?;
+                viewer::open(std::path::Path::new(path))?;
+                Ok(Value::Null)
+            }
             other => self.service.call(other, input),
         }
     }

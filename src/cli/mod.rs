@@ -11,11 +11,14 @@ use clap::{Parser, Subcommand};
 use sportello::Error;
 
 mod agreement;
+mod audit;
+mod backup;
 mod cf;
 mod deadline;
 mod demo;
 mod eligibility;
 mod rank;
+mod stress;
 
 #[derive(Parser)]
 #[command(name = "sportello", version, about = "Sportello: servizi sociali, da riga di comando")]
@@ -38,6 +41,15 @@ enum Command {
     Agreement(agreement::Args),
     /// Crea un database con dati dimostrativi.
     Demo(demo::Args),
+    /// Registro degli accessi (verifica della catena).
+    Audit(audit::Args),
+    /// Copia di sicurezza del database.
+    Backup(backup::BackupArgs),
+    /// Ripristina il database da una copia di sicurezza.
+    Restore(backup::RestoreArgs),
+    /// Scrive in un ciclo per la prova di arresto improvviso (tests/crash_kill.rs).
+    #[command(hide = true)]
+    StressWrite(stress::Args),
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
@@ -48,6 +60,10 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Rank(a) => rank::run(a),
         Command::Agreement(a) => agreement::run(a),
         Command::Demo(a) => demo::run(a),
+        Command::Audit(a) => audit::run(a),
+        Command::Backup(a) => backup::backup(a),
+        Command::Restore(a) => backup::restore(a),
+        Command::StressWrite(a) => stress::run(a),
     }
 }
 

@@ -7,6 +7,11 @@
 //! [`AgreementInput::validate`] checks it and decides who signs for whom;
 //! [`render`] prints an [`AgreementDocument`], which already carries the signing
 //! deadline, so printing never touches the calendar or the clock.
+//!
+//! The signing window (20 working days since 2018) is dated data in
+//! `assets/procedure/progetto-personalizzato.toml`, read through
+//! [`crate::domain::procedure::signing_window`]; an analysis date that no entry
+//! covers is a [`crate::Code::NoRuleSet`] error on `analysis_date`.
 
 use std::collections::HashMap;
 
@@ -18,12 +23,8 @@ use super::layout::{Align, Block, Column, Document, Paragraph, Row, Signature, S
 use super::office::{required, Office, ValidOffice};
 use crate::calendar::{self, Comune};
 use crate::dates;
+use crate::domain::procedure;
 use crate::error::{Error, Result};
-
-/// Working days the household has to sign, counted from the analisi preliminare
-/// (seed 000: "entro 20 giorni lavorativi dalla data in cui è stata effettuata
-/// l'analisi preliminare"; d.lgs. 147/2017 art. 6). Printed in the agreement.
-pub const SIGNING_WORKING_DAYS: u32 = 20;
 
 /// Age from which a member signs for himself (rules.md §1.1: minore = age < 18).
 const AGE_OF_MAJORITY: u32 = 18;
@@ -394,17 +395,58 @@ pub struct AgreementDocument {
 }
 
 impl AgreementDocument {
-    /// Computes the signing deadline in the comune's office calendar (an analysis
-    /// date the holiday data does not cover is an error, never a guess).
+    /// Computes the signing deadline in the comune's office calendar, with the
+    /// window in force on the analysis date (procedure file). An analysis date
+    /// that the procedure or the holiday data does not cover is an error, never
+    /// a guess.
     pub fn prepare(agreement: ValidAgreement, comune: &Comune) -> Result<AgreementDocument> {
-        let signing_deadline =
-            calendar::try_add_working_days(agreement.analysis_date, SIGNING_WORKING_DAYS, comune)
-                .map_err(|e| e.with_field("analysis_date"))?;
+        let window =
+            procedure::signing_window(agreement.analysis_date).map_err(|e| e.with_field("analysis_date"))?;
+        AgreementDocument::prepare_with_window(agreement, comune, window.working_days)
+    }
+
+    /// As [`AgreementDocument::prepare`], with the window chosen by the caller.
+    pub fn prepare_with_window(
+        agreement: ValidAgreement,
+        comune: &Comune,
+        working_days: u32,
+    ) -> Result<AgreementDocument> {
+        let signing_deadline = calendar::try_add_working_days(agreement.analysis_date, working_days, comune)
+            .map_err(|e| e.with_field("analysis_date"))?;
         Ok(AgreementDocument {
             agreement,
             comune_name: comune.nome.clone(),
             signing_deadline,
-            signing_working_days: SIGNING_WORKING_DAYS,
+            signing_working_days: working_days,
+        })
+    }
+
+    /// An agreement whose deadline was computed and stored when the analysis was
+    /// recorded (the app): the paper must show the same date as the deadlines
+    /// board, even if the holiday data changed since. The window is the one in
+    /// force on the analysis date, for the sentence that explains the date.
+    pub fn with_deadline(
+        agreement: ValidAgreement,
+        comune_name: &str,
+        signing_deadline: NaiveDate,
+    ) -> Result<AgreementDocument> {
+        let window =
+            procedure::signing_window(agreement.analysis_date).map_err(|e| e.with_field("analysis_date"))?;
+        if signing_deadline < agreement.analysis_date {
+            return Err(Error::invalid(
+                "signing_deadline",
+                format!(
+                    "il termine per la firma ({}) precede l'analisi preliminare ({})",
+                    dates::format_it(signing_deadline),
+                    dates::format_it(agreement.analysis_date)
+                ),
+            ));
+        }
+        Ok(AgreementDocument {
+            agreement,
+            comune_name: comune_name.to_string(),
+            signing_deadline,
+            signing_working_days: window.working_days,
         })
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod agreement;
 pub mod convocation;
+pub mod esito;
 pub mod fonts;
 pub mod layout;
 pub mod office;

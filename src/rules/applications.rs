@@ -107,6 +107,20 @@ const MAX_ERRORS: usize = 200;
 /// (bonus requirements, tie-breaks): those must say `true` or `false`; the other
 /// flag columns may be left empty (read as `false`), since an office exporting a
 /// B2 anziani call has no reason to fill `independent_living`.
+/// The 1-based line on which the record starting at `byte` stands. The csv
+/// reader's own line count can lag by one (it may count the previous record's
+/// line ending only when the next read starts), and the report must name the
+/// line the office sees in its spreadsheet, so it is computed from the offset,
+/// skipping the line ending the offset may still point at.
+fn line_at(text: &str, byte: u64) -> u64 {
+    let bytes = text.as_bytes();
+    let mut at = (byte as usize).min(bytes.len());
+    while at < bytes.len() && (bytes[at] == b'\n' || bytes[at] == b'\r') {
+        at += 1;
+    }
+    1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64
+}
+
 pub fn import_csv(text: &str, used_flags: &[Flag]) -> Result<Vec<Application>, ImportReport> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -174,7 +188,7 @@ pub fn import_csv(text: &str, used_flags: &[Flag]) -> Result<Vec<Application>, I
                 continue;
             }
         }
-        let line = rec.position().map_or(line_hint, |p| p.line());
+        let line = rec.position().map_or(line_hint, |p| line_at(text, p.byte()));
         // A row of only empty cells (a trailing `,,,,` from a spreadsheet) is no application.
         if rec.iter().all(str::is_empty) {
             continue;

@@ -19,32 +19,9 @@ impl Service {
         title: &str,
         bytes: &[u8],
     ) -> Result<Document, Error> {
-        let title = form::required_line("title", &Some(title.to_string()), "il titolo del documento")?;
-        if !bytes.starts_with(b"%PDF-") {
-            return Err(Error::invalid("bytes", "Il documento non è un PDF"));
-        }
-        let id = Id::new();
         let mut written: Option<PathBuf> = None;
         let result = self.run(Action::DocumentAdd, Some(household_id), |tx, stamp| {
-            let household = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
-            let folder = self.case_folder(&household.case_number)?;
-            let day = &stamp.at[..10];
-            let suffix: String =
-                id.to_string().chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
-            let file_name = format!("{}-{day}-{suffix}.pdf", kind.as_str());
-            let path = folder.join(&file_name);
-            write_atomic(&path, bytes)?;
-            written = Some(path);
-            let doc = Document {
-                id,
-                household_id,
-                kind,
-                title: title.clone(),
-                created_at: stamp.at.clone(),
-                file_name,
-            };
-            tx.document_insert(&doc, bytes.len(), stamp)?;
-            Ok(doc)
+            self.document_store(tx, stamp, household_id, kind, title, bytes, &mut written)
         });
         if result.is_err() {
             if let Some(path) = written {
@@ -52,6 +29,40 @@ impl Service {
             }
         }
         result
+    }
+
+    /// The work of [`Service::document_add`] inside the caller's transaction
+    /// (the printing commands file their PDF in the same transaction as the
+    /// rest of their work). `written` gets the file's path as soon as it exists:
+    /// the caller removes it if the transaction does not commit.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn document_store(
+        &self,
+        tx: &crate::storage::Tx<'_>,
+        stamp: &crate::storage::Stamp,
+        household_id: Id,
+        kind: DocumentKind,
+        title: &str,
+        bytes: &[u8],
+        written: &mut Option<PathBuf>,
+    ) -> Result<Document, Error> {
+        let title = form::required_line("title", &Some(title.to_string()), "il titolo del documento")?;
+        if !bytes.starts_with(b"%PDF-") {
+            return Err(Error::invalid("bytes", "Il documento non è un PDF"));
+        }
+        let id = Id::new();
+        let household = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+        let folder = self.case_folder(&household.case_number)?;
+        let day = &stamp.at[..10];
+        let suffix: String =
+            id.to_string().chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
+        let file_name = format!("{}-{day}-{suffix}.pdf", kind.as_str());
+        let path = folder.join(&file_name);
+        write_atomic(&path, bytes)?;
+        *written = Some(path);
+        let doc = Document { id, household_id, kind, title, created_at: stamp.at.clone(), file_name };
+        tx.document_insert(&doc, bytes.len(), stamp)?;
+        Ok(doc)
     }
 
     /// The documents of a household, newest first.
@@ -95,7 +106,7 @@ impl Service {
     }
 }
 
-fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
+pub(super) fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
     // ENOSPC: say it plainly, the operator can act on it.
     if e.raw_os_error() == Some(28) {
         return Error::new(Code::DiskFull, format!("Il disco è pieno: {what} ({})", path.display()));
@@ -105,7 +116,7 @@ fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
 
 /// Writes the whole file or nothing: a temporary file beside it, flushed to
 /// disk, then renamed over the final name.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));

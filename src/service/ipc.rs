@@ -13,7 +13,7 @@ use crate::domain::project::ProjectInput;
 use crate::domain::{form, ProjectStatus};
 use crate::error::{Code, Error};
 
-use super::CfCheckInput;
+use super::{CfCheckInput, ConvocationInput, EligibilityFactsInput};
 
 /// Every command this service answers, in the order of `docs/ipc.md`.
 pub const COMMANDS: &[&str] = &[
@@ -27,9 +27,29 @@ pub const COMMANDS: &[&str] = &[
     "project_get",
     "project_save",
     "project_set_status",
+    "agreement_print",
     "signature_record",
     "deadlines_board",
+    "convocation_print",
     "documents_list",
+    "document_open",
+    "eligibility_facts_get",
+    "eligibility_facts_save",
+    "eligibility_check",
+    "eligibility_checks_list",
+    "esito_print",
+    "calls_list",
+    "call_get",
+    "call_save",
+    "applications_import",
+    "application_save",
+    "ranking_draft",
+    "ranking_publish",
+    "ranking_versions",
+    "ranking_compare",
+    "appeal_file",
+    "appeal_decide",
+    "ranking_export_csv",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -77,10 +97,84 @@ struct SetStatus {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
+struct ByProject {
+    project_id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct OnDate {
+    household_id: Option<String>,
+    reference_date: Option<String>,
+}
+
+impl OnDate {
+    fn read(&self) -> Result<(crate::domain::Id, chrono::NaiveDate), Error> {
+        Ok((
+            form::required_id("household_id", &self.household_id, "il nucleo")?,
+            form::required_date("reference_date", &self.reference_date, "la data di riferimento")?,
+        ))
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 struct SignatureRecord {
     project_id: Option<String>,
     member_id: Option<String>,
     signed_on: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CallSave {
+    call: Option<super::CallInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ByCall {
+    call_id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ApplicationsImport {
+    call_id: Option<String>,
+    csv: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ApplicationSave {
+    call_id: Option<String>,
+    application: Option<super::ApplicationInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RankingPublish {
+    call_id: Option<String>,
+    published_on: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RankingCompare {
+    call_id: Option<String>,
+    from: Option<u32>,
+    to: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RankingExport {
+    call_id: Option<String>,
+    version: Option<u32>,
+}
+
+fn call_id(v: &Option<String>) -> Result<crate::domain::Id, Error> {
+    form::required_id("call_id", v, "l'avviso")
 }
 
 fn input<T: DeserializeOwned + Default>(v: Value) -> Result<T, Error> {
@@ -156,6 +250,112 @@ impl Service {
                     &i.household_id,
                     "il nucleo",
                 )?)?)
+            }
+            "agreement_print" => {
+                let i: ByProject = input(input_value)?;
+                output(self.agreement_print(form::required_id(
+                    "project_id",
+                    &i.project_id,
+                    "il progetto",
+                )?)?)
+            }
+            "convocation_print" => {
+                let i: ConvocationInput = input(input_value)?;
+                output(self.convocation_print(i)?)
+            }
+            "document_open" => {
+                let i: ById = input(input_value)?;
+                let path = self.document_open(form::required_id("id", &i.id, "il documento")?)?;
+                output(serde_json::json!({ "path": path.display().to_string() }))
+            }
+            "eligibility_facts_get" => {
+                let i: ByHousehold = input(input_value)?;
+                output(self.eligibility_facts_get(form::required_id(
+                    "household_id",
+                    &i.household_id,
+                    "il nucleo",
+                )?)?)
+            }
+            "eligibility_facts_save" => {
+                let i: EligibilityFactsInput = input(input_value)?;
+                output(self.eligibility_facts_save(i)?)
+            }
+            "eligibility_check" => {
+                let (id, on) = input::<OnDate>(input_value)?.read()?;
+                output(self.eligibility_check(id, on)?)
+            }
+            "eligibility_checks_list" => {
+                let i: ByHousehold = input(input_value)?;
+                output(self.eligibility_checks_list(form::required_id(
+                    "household_id",
+                    &i.household_id,
+                    "il nucleo",
+                )?)?)
+            }
+            "esito_print" => {
+                let (id, on) = input::<OnDate>(input_value)?.read()?;
+                output(self.esito_print(id, on)?)
+            }
+            "calls_list" => output(self.calls_list()?),
+            "call_get" => {
+                let i: ById = input(input_value)?;
+                output(self.call_get(form::required_id("id", &i.id, "l'avviso")?)?)
+            }
+            "call_save" => {
+                let i: CallSave = input(input_value)?;
+                let c = i.call.ok_or_else(|| Error::invalid("call", "Dati dell'avviso mancanti"))?;
+                output(self.call_save(c)?)
+            }
+            "applications_import" => {
+                let i: ApplicationsImport = input(input_value)?;
+                let id = call_id(&i.call_id)?;
+                let csv = i
+                    .csv
+                    .filter(|c| !c.trim().is_empty())
+                    .ok_or_else(|| Error::invalid("csv", "Il file delle domande è vuoto"))?;
+                output(self.applications_import(id, &csv)?)
+            }
+            "application_save" => {
+                let i: ApplicationSave = input(input_value)?;
+                let id = call_id(&i.call_id)?;
+                let a = i
+                    .application
+                    .ok_or_else(|| Error::invalid("application", "Dati della domanda mancanti"))?;
+                output(self.application_save(id, a)?)
+            }
+            "ranking_draft" => {
+                let i: ByCall = input(input_value)?;
+                output(self.ranking_draft(call_id(&i.call_id)?)?)
+            }
+            "ranking_publish" => {
+                let i: RankingPublish = input(input_value)?;
+                let id = call_id(&i.call_id)?;
+                let on = form::required_date("published_on", &i.published_on, "la data di pubblicazione")?;
+                output(self.ranking_publish(id, on)?)
+            }
+            "ranking_versions" => {
+                let i: ByCall = input(input_value)?;
+                output(self.ranking_versions(call_id(&i.call_id)?)?)
+            }
+            "ranking_compare" => {
+                let i: RankingCompare = input(input_value)?;
+                let id = call_id(&i.call_id)?;
+                let from =
+                    i.from.ok_or_else(|| Error::invalid("from", "Indicare la versione di partenza"))?;
+                let to = i.to.ok_or_else(|| Error::invalid("to", "Indicare la versione di arrivo"))?;
+                output(self.ranking_compare(id, from, to)?)
+            }
+            "appeal_file" => {
+                let i: super::AppealInput = input(input_value)?;
+                output(self.appeal_file(i)?)
+            }
+            "appeal_decide" => {
+                let i: super::AppealDecisionInput = input(input_value)?;
+                output(self.appeal_decide(i)?)
+            }
+            "ranking_export_csv" => {
+                let i: RankingExport = input(input_value)?;
+                output(self.ranking_export_csv(call_id(&i.call_id)?, i.version)?)
             }
             other => Err(Error::new(Code::Invalid, format!("Comando sconosciuto: «{other}»"))),
         }

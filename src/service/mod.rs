@@ -11,10 +11,14 @@
 //! but passes dates into the pure rules; it touches SQLite only through
 //! [`crate::storage`].
 
+pub mod access;
 mod analyses;
+mod calls;
 mod documents;
+mod eligibility;
 mod households;
 pub mod ipc;
+mod printing;
 mod projects;
 
 use std::path::{Path, PathBuf};
@@ -27,7 +31,15 @@ use crate::domain::{Id, Office, Operator, Role, Session, StrEnum};
 use crate::error::{Code, Error};
 use crate::storage::{Stamp, Storage, Tx};
 
+pub use calls::{
+    AppealDecisionInput, AppealInput, ApplicationInput, CallDetail, CallInput, CallSummary, Comparison,
+    Exported, ImportOutcome, RankingRow, RankingView, RefusedRow, VersionView,
+};
+pub use eligibility::{
+    EligibilityCheck, EligibilityFacts, EligibilityFactsInput, MeasureAnswer, RuleSetInfo,
+};
 pub use households::{CfCheck, CfCheckInput, CfDecoded};
+pub use printing::ConvocationInput;
 
 /// Where "today" comes from: the computer's clock, or a fixed day for tests and
 /// demonstrations (`--today`).
@@ -52,6 +64,8 @@ pub struct OpenOptions {
 
 pub struct Service {
     store: Storage,
+    /// Held by [`Service::open_exclusive`]: one writing instance per database.
+    _lock: Option<crate::storage::lock::DatabaseLock>,
     documents_dir: PathBuf,
     operator: Operator,
     clock: Clock,
@@ -81,25 +95,39 @@ string_enum!(
         DocumentAdd = "document_add": "archiviazione di un documento",
         DocumentsList = "documents_list": "elenco dei documenti",
         DocumentOpen = "document_open": "apertura di un documento",
+        AgreementPrint = "agreement_print": "stampa del patto",
+        ConvocationPrint = "convocation_print": "stampa di una convocazione",
+        EligibilityFactsGet = "eligibility_facts_get": "consultazione dei dati per i requisiti",
+        EligibilityFactsSave = "eligibility_facts_save": "modifica dei dati per i requisiti",
+        EligibilityCheck = "eligibility_check": "verifica dei requisiti delle misure",
+        EligibilityChecksList = "eligibility_checks_list": "consultazione delle verifiche dei requisiti",
+        EsitoPrint = "esito_print": "stampa dell'esito dei requisiti",
         OperatorRegistered = "operator_registered": "registrazione di un operatore",
         OperatorSave = "operator_save": "gestione degli operatori",
+        CallsList = "calls_list": "elenco degli avvisi",
+        CallGet = "call_get": "consultazione di un avviso",
+        CallSave = "call_save": "modifica di un avviso",
+        ApplicationsImport = "applications_import": "importazione delle domande",
+        ApplicationSave = "application_save": "registrazione di una domanda",
+        RankingDraft = "ranking_draft": "calcolo della graduatoria",
+        RankingPublish = "ranking_publish": "pubblicazione della graduatoria",
+        RankingVersions = "ranking_versions": "consultazione delle graduatorie pubblicate",
+        RankingCompare = "ranking_compare": "confronto tra versioni della graduatoria",
+        RankingExport = "ranking_export_csv": "esportazione della graduatoria",
+        AppealFile = "appeal_file": "registrazione di un ricorso",
+        AppealDecide = "appeal_decide": "decisione di un ricorso",
+        AuditHistory = "audit_history": "consultazione degli accessi a un fascicolo",
     }
 );
 
 impl Action {
-    /// The least role allowed to do it. Issue 5 refines this table; the one
-    /// place that enforces it is [`Service::authorize_and_audit`].
-    fn min_role(self) -> Role {
+    /// The command of [`access::MATRIX`] it belongs to.
+    fn command(self) -> &'static str {
         match self {
-            Action::OfficeSet | Action::OperatorSave => Role::Amministratore,
-            _ => Role::Operatore,
+            Action::HouseholdCreate | Action::HouseholdUpdate => "household_save",
+            Action::OperatorRegistered => "session",
+            other => other.as_str(),
         }
-    }
-
-    /// Whether it reads or writes someone's data, and so leaves a trace. Opening
-    /// the session and checking a typed codice fiscale touch no stored person.
-    fn audited(self) -> bool {
-        !matches!(self, Action::Session | Action::CfCheck)
     }
 }
 
@@ -162,7 +190,20 @@ impl Service {
             }
             Ok(op)
         })?;
-        Ok(Service { store, documents_dir: o.documents_dir, operator, clock, comuni })
+        // The day's automatic backup, before the operator changes anything.
+        let policy = crate::storage::backup::BackupPolicy::from_env(&o.database)?;
+        store.rotate_backups(&policy, &now)?;
+        Ok(Service { store, _lock: None, documents_dir: o.documents_dir, operator, clock, comuni })
+    }
+
+    /// As [`Service::open_with`], holding the database's lock for as long as the
+    /// service lives: what the app and the command line use, so a second
+    /// instance is told at once that the database is in use.
+    pub fn open_exclusive(o: OpenOptions) -> Result<Service, Error> {
+        let lock = crate::storage::lock::DatabaseLock::acquire(&o.database)?;
+        let mut s = Service::open_with(o)?;
+        s._lock = Some(lock);
+        Ok(s)
     }
 
     /// The database of this computer's user, unless `SPORTELLO_DATABASE` says
@@ -225,22 +266,44 @@ impl Service {
     /// action touches someone's data, it is written to the audit log in the
     /// same transaction as the work, so there is no work without its trace.
     fn authorize_and_audit(&self, tx: &Tx<'_>, action: Action, record: Option<Id>) -> Result<Stamp, Error> {
-        if self.operator.role < action.min_role() {
+        let command = action.command();
+        let Some(permission) = access::permission(command) else {
+            return Err(Error::new(
+                Code::Forbidden,
+                format!("Operazione non consentita: «{command}» non è nella tabella dei permessi"),
+            ));
+        };
+        if !permission.roles.contains(&self.operator.role) {
+            let roles: Vec<&str> = permission.roles.iter().map(|r| r.label()).collect();
             return Err(Error::new(
                 Code::Forbidden,
                 format!(
                     "Operazione non consentita: la {} spetta al ruolo {} (ruolo attuale: {})",
                     action.label(),
-                    action.min_role().label(),
+                    roles.join(" o "),
                     self.operator.role.label()
                 ),
             ));
         }
         let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
-        if action.audited() {
+        if permission.personal_data {
             tx.audit_append(&stamp, action.as_str(), record, None)?;
         }
         Ok(stamp)
+    }
+
+    /// As [`Service::run`], committed with `synchronous=FULL` (signatures,
+    /// published rankings: see [`Storage::durable_transaction`]).
+    fn run_durable<T>(
+        &self,
+        action: Action,
+        record: Option<Id>,
+        f: impl FnOnce(&Tx<'_>, &Stamp) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        self.store.durable_transaction(|tx| {
+            let stamp = self.authorize_and_audit(tx, action, record)?;
+            f(tx, &stamp)
+        })
     }
 
     /// Runs a command: one transaction, authorised and audited first.

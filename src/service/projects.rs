@@ -11,7 +11,7 @@ use crate::storage::Tx;
 
 /// A project with who must sign it (computed from the household and the
 /// commitments, as of the analysis date).
-fn load_project(tx: &Tx<'_>, id: Id) -> Result<Project, Error> {
+pub(super) fn load_project(tx: &Tx<'_>, id: Id) -> Result<Project, Error> {
     let mut p = tx.project_get(id)?.ok_or_else(|| not_found("Progetto"))?;
     let household = tx.household_get(p.household_id)?.ok_or_else(|| not_found("Nucleo"))?;
     let analysis = tx.analysis_get(p.analysis_id)?.ok_or_else(|| not_found("Analisi preliminare"))?;
@@ -109,7 +109,7 @@ impl Service {
         signed_on: NaiveDate,
     ) -> Result<Project, Error> {
         let today = self.today();
-        self.run(Action::SignatureRecord, Some(project_id), |tx, stamp| {
+        self.run_durable(Action::SignatureRecord, Some(project_id), |tx, stamp| {
             let p = load_project(tx, project_id)?;
             if p.status != ProjectStatus::DaFirmare {
                 return Err(Error::new(

@@ -10,8 +10,13 @@
 //! and an application id that tells a Sportello database from any other file.
 
 mod analyses;
+pub mod audit;
+pub mod backup;
+mod calls;
 mod documents;
+pub mod eligibility;
 mod households;
+pub mod lock;
 pub mod migrations;
 mod operators;
 mod projects;
@@ -29,7 +34,9 @@ use crate::domain::{Id, StrEnum};
 use crate::error::{Code, Error};
 use crate::money::Money;
 
+pub use calls::{ApplicationRow, CallRow, VersionRow};
 pub use households::SearchQuery;
+pub use operators::AuditEntry;
 
 /// `PRAGMA application_id` of a Sportello database ("SPRT").
 pub const APPLICATION_ID: i32 = 0x5350_5254;
@@ -100,6 +107,11 @@ impl Storage {
         conn.pragma_update(None, "foreign_keys", "ON").map_err(db_err)?;
         check_application_id(&conn)?;
         if path.is_some() {
+            // A damaged or truncated file is told at once, with the way out,
+            // rather than failing on some later screen.
+            quick_check(&conn)?;
+        }
+        if path.is_some() {
             let mode: String =
                 conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0)).map_err(db_err)?;
             if !mode.eq_ignore_ascii_case("wal") {
@@ -111,9 +123,12 @@ impl Storage {
         }
         // In WAL mode NORMAL never corrupts the file; a power cut may lose the last
         // commits, which FULL would keep at the price of a disk flush per keystroke
-        // of search (each one writes its audit row).
+        // of search (each one writes its audit row). What must survive a power
+        // cut (a signature, a published ranking) goes through
+        // [`Storage::durable_transaction`], which commits with FULL.
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(db_err)?;
         migrations::migrate(&mut conn, migrations::MIGRATIONS)?;
+        audit::seal_unsealed(&mut conn)?;
         Ok(Storage { conn: Mutex::new(conn), path })
     }
 
@@ -132,6 +147,54 @@ impl Storage {
         let out = f(&tx)?;
         tx.tx.commit().map_err(db_err)?;
         Ok(out)
+    }
+
+    /// As [`Storage::transaction`], with `synchronous=FULL` for its commit: the
+    /// WAL is flushed to the disk before it returns, so a power cut right
+    /// after cannot lose it. For signatures and published rankings, whose loss
+    /// would be told to a family or the public.
+    pub fn durable_transaction<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T, Error>) -> Result<T, Error> {
+        self.set_synchronous("FULL")?;
+        let out = self.transaction(f);
+        let back = self.set_synchronous("NORMAL");
+        let out = out?;
+        back?;
+        Ok(out)
+    }
+
+    fn set_synchronous(&self, level: &str) -> Result<(), Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        conn.pragma_update(None, "synchronous", level).map_err(db_err)
+    }
+
+    /// `synchronous` now (1 = NORMAL, 2 = FULL), for tests.
+    pub fn synchronous(&self) -> Result<i64, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        conn.pragma_query_value(None, "synchronous", |r| r.get(0)).map_err(db_err)
+    }
+
+    /// Writes a consistent copy of the database to `out` ([`backup::vacuum_into`]).
+    pub fn backup_to(&self, out: &Path) -> Result<backup::BackupInfo, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        backup::vacuum_into(&conn, out)
+    }
+
+    /// Takes the day's automatic backup and prunes the old ones ([`backup::rotate`]).
+    pub fn rotate_backups(
+        &self,
+        policy: &backup::BackupPolicy,
+        stamp: &str,
+    ) -> Result<Option<PathBuf>, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        backup::rotate(&conn, policy, stamp)
+    }
+
+    /// Caps the database at `pages` pages, as a full disk would (tests of
+    /// [`Code::DiskFull`]). Returns the cap in force.
+    #[doc(hidden)]
+    pub fn limit_pages(&self, pages: i64) -> Result<i64, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        conn.pragma_update_and_check(None, "max_page_count", pages, |r| r.get(0)).map_err(db_err)
     }
 
     /// The schema version of the open database.
@@ -161,12 +224,40 @@ impl Storage {
         })
     }
 
+    /// Walks the hash chain of the audit log ([`audit::verify`]).
+    pub fn audit_verify(&self) -> Result<audit::VerifyReport, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        audit::verify(&conn)
+    }
+
     /// Checks the file: SQLite's integrity check and every foreign key.
     /// Returns the problems found (empty = sound).
     pub fn check(&self) -> Result<Vec<String>, Error> {
         let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
         migrations::check(&conn)
     }
+}
+
+fn quick_check(conn: &Connection) -> Result<(), Error> {
+    let damaged = |detail: String| {
+        Error::new(
+            Code::Storage,
+            format!(
+                "Il database è danneggiato ({detail}): non è stato modificato. Ripristinarlo dall'ultima \
+                 copia di sicurezza (sportello restore --from COPIA --database DATABASE)"
+            ),
+        )
+    };
+    let first: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0)).map_err(|e| {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => damaged(e.to_string()),
+            _ => db_err(e),
+        }
+    })?;
+    if first != "ok" {
+        return Err(damaged(first));
+    }
+    Ok(())
 }
 
 fn check_application_id(conn: &Connection) -> Result<(), Error> {
@@ -194,6 +285,10 @@ pub(crate) fn db_err(e: rusqlite::Error) -> Error {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
             Error::new(Code::Conflict, "Il database è occupato da un'altra operazione: riprovare tra poco")
         }
+        Some(ErrorCode::DatabaseCorrupt) => Error::new(
+            Code::Storage,
+            "Il database è danneggiato: ripristinarlo dall'ultima copia di sicurezza (sportello restore)",
+        ),
         Some(ErrorCode::NotADatabase) => {
             Error::new(Code::Storage, "Il file non è un database di Sportello oppure è danneggiato")
         }
@@ -255,4 +350,22 @@ fn conversion(idx: usize, e: Error) -> rusqlite::Error {
 
 fn opt_date_sql(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn synchronous_in(tx: &Tx<'_>) -> i64 {
+        tx.tx.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn durable_transactions_commit_with_full_sync_the_others_with_normal() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Storage::open(&dir.path().join("s.sqlite"), None).unwrap();
+        assert_eq!(store.transaction(|tx| Ok(synchronous_in(tx))).unwrap(), 1, "NORMAL");
+        assert_eq!(store.durable_transaction(|tx| Ok(synchronous_in(tx))).unwrap(), 2, "FULL");
+        assert_eq!(store.transaction(|tx| Ok(synchronous_in(tx))).unwrap(), 1, "NORMAL again");
+    }
 }

@@ -6,8 +6,8 @@ use super::{db_err, word, Stamp, Tx};
 use crate::domain::{CaseNumber, Id, Office, Operator, StrEnum};
 use crate::error::Error;
 
-/// One line of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One line of the audit log (serialised for the coordinator's export).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AuditEntry {
     pub seq: i64,
     pub at: String,
@@ -99,12 +99,9 @@ impl Tx<'_> {
         record: Option<Id>,
         detail: Option<&str>,
     ) -> Result<(), Error> {
-        self.tx
-            .execute(
-                "INSERT INTO audit_log (at, operator_id, action, record_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![stamp.at, stamp.by, action, record, detail],
-            )
-            .map_err(db_err)?;
+        // Chained to the previous row (storage/audit.rs).
+        let record = record.map(|r| r.to_string());
+        super::audit::append(&self.tx, &stamp.at, &stamp.by.to_string(), action, record.as_deref(), detail)?;
         Ok(())
     }
 

@@ -53,6 +53,14 @@ export const api = {
   documentsList: (householdId) => call('documents_list', { household_id: householdId }),
   documentOpen: (id) => call('document_open', { id }),
 
+  eligibilityFactsGet: (householdId) => call('eligibility_facts_get', { household_id: householdId }),
+  eligibilityFactsSave: (facts) => call('eligibility_facts_save', facts),
+  eligibilityCheck: (householdId, referenceDate) =>
+    call('eligibility_check', { household_id: householdId, reference_date: referenceDate }),
+  eligibilityChecksList: (householdId) => call('eligibility_checks_list', { household_id: householdId }),
+  esitoPrint: (householdId, referenceDate) =>
+    call('esito_print', { household_id: householdId, reference_date: referenceDate }),
+
   // Not a service command: tells the shell the first screen is on (for the benchmark).
   uiReady: () => call('ui_ready').catch(() => {}),
 };

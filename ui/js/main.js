@@ -9,13 +9,16 @@ import * as deadlines from './screens/deadlines.js';
 
 // The board is the first screen and comes with the frame; the others load when
 // first visited, so the window is ready sooner.
-const lazy = (load) => ({ mount: async (view, ctx) => (await load()).mount(view, ctx) });
+const lazy = (load, name = 'mount') => ({ mount: async (view, ctx) => (await load())[name](view, ctx) });
 const households = lazy(() => import('./screens/households.js'));
 const household = lazy(() => import('./screens/household.js'));
 const analysis = lazy(() => import('./screens/analysis.js'));
 const project = lazy(() => import('./screens/project.js'));
 const documents = lazy(() => import('./screens/documents.js'));
 const convocation = lazy(() => import('./screens/convocation.js'));
+const calls = lazy(() => import('./screens/calls.js'));
+const callsNew = lazy(() => import('./screens/calls.js'), 'mountNew');
+const callDetail = lazy(() => import('./screens/calls-detail.js'));
 
 const ROUTES = [
   { path: /^\/scadenze$/, screen: deadlines, nav: 'deadlines' },
@@ -30,6 +33,15 @@ const ROUTES = [
     screen: convocation,
     nav: 'households',
     params: (m) => ({ id: m[1] }),
+  },
+  { path: /^\/avvisi$/, screen: calls, nav: 'calls' },
+  { path: /^\/avvisi\/nuovo$/, screen: callsNew, nav: 'calls' },
+  { path: /^\/avvisi\/([^/]+)$/, screen: callDetail, nav: 'calls', params: (m) => ({ id: m[1], tab: 'domande' }) },
+  {
+    path: /^\/avvisi\/([^/]+)\/(graduatoria|versioni|ricorsi)$/,
+    screen: callDetail,
+    nav: 'calls',
+    params: (m) => ({ id: m[1], tab: m[2] }),
   },
 ];
 const DEFAULT_ROUTE = '/scadenze';
@@ -234,6 +246,7 @@ function buildFrame() {
       navLink('deadlines', '/scadenze', 'nav-scadenze'),
       navLink('households', '/nuclei', 'nav-nuclei'),
       navLink('newHousehold', '/nuclei/nuovo', 'nav-nuovo-nucleo'),
+      navLink('calls', '/avvisi', 'nav-avvisi'),
     ),
   );
   els.session = h('div', { class: 'session', 'data-testid': 'session' });

@@ -7,6 +7,7 @@ import { isMinor } from '../format.js';
 import { Form, statusLine } from '../forms.js';
 import { ENUMS, label, t } from '../i18n.js';
 import { caseHeader } from './case-header.js';
+import { eligibilityPanel } from './eligibility.js';
 
 function options(kind) {
   return ENUMS[kind].map((v) => [v, label(kind, v)]);
@@ -459,7 +460,9 @@ export async function mount(view, ctx) {
     const header = model.id
       ? caseHeader(model, 'household', t('household.title'))
       : h('header', { class: 'screen-head' }, h('h1', { 'data-testid': 'screen-title' }, t('household.newTitle')));
-    replace(view, h('section', { 'data-testid': 'screen-nucleo' }, header, formEl));
+    // Requisiti misure di sostegno: on a saved household, below its form.
+    const eligibility = model.id ? eligibilityPanel(model, ctx) : null;
+    replace(view, h('section', { 'data-testid': 'screen-nucleo' }, header, formEl, eligibility));
   }
 
   drawPage();

@@ -1,0 +1,54 @@
+//! `sportello audit verify --database PATH [--json]`: walks the hash chain of
+//! the audit log without changing the database. Exit 0 when whole, 1 when a row
+//! was tampered with (named on stdout), 2 when the database cannot be read.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use sportello::storage::audit;
+
+use super::{print_json, CliError};
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Verifica che il registro degli accessi non sia stato alterato.
+    Verify(VerifyArgs),
+}
+
+#[derive(clap::Args)]
+struct VerifyArgs {
+    /// Il database da verificare (aperto in sola lettura).
+    #[arg(long, value_name = "PATH")]
+    database: PathBuf,
+    /// Risultato in JSON: {ok, rows, head, broken: {seq, at, action, reason} | null}.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> Result<ExitCode, CliError> {
+    match args.command {
+        Command::Verify(a) => verify(a),
+    }
+}
+
+fn verify(a: VerifyArgs) -> Result<ExitCode, CliError> {
+    let report = audit::verify_file(&a.database).map_err(|e| CliError::in_file(&a.database, e))?;
+    if a.json {
+        print_json(&report)?;
+    } else if let Some(b) = &report.broken {
+        println!("Registro degli accessi ALTERATO: la riga {} ({}, {}) {}.", b.seq, b.at, b.action, b.reason);
+    } else {
+        println!(
+            "Registro degli accessi integro: {} righe verificate. Impronta finale: {}",
+            report.rows,
+            report.head.as_deref().unwrap_or("(registro vuoto)")
+        );
+    }
+    Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}

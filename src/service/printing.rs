@@ -1,0 +1,248 @@
+//! The printing commands: the patto, the convocation letter and the esito of the
+//! eligibility check, each rendered from the stored case and filed in the case's
+//! folder in the same transaction as the rest of its work; and `document_open`,
+//! which gives the shell the file to show.
+
+use std::path::PathBuf;
+
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+use super::eligibility::{load_rules, role_label};
+use super::projects::load_project;
+use super::{not_found, office, Action, Service};
+use crate::dates::format_it;
+use crate::domain::project::check_ready_to_sign;
+use crate::domain::{form, AgreementData, Document, DocumentKind, Id, Office, ProjectStatus};
+use crate::error::{Code, Error};
+use crate::print::agreement::{self as patto, AgreementDocument, AgreementInput};
+use crate::print::convocation::{self, Convocation};
+use crate::print::esito::{self, Esito, EsitoMeasure, EsitoMember, EsitoRuleSet};
+use crate::print::ValidOffice;
+use crate::storage::{Stamp, Tx};
+
+/// What the convocation form sends (`docs/ipc.md`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConvocationInput {
+    pub household_id: Option<String>,
+    pub date: Option<String>,
+    pub time: Option<String>,
+    pub place: Option<String>,
+    pub ask_for: Option<String>,
+    /// What to bring, one item per entry (blank entries dropped). Missing: the
+    /// usual list ([`convocation::default_bring`]); empty: nothing listed.
+    pub bring: Option<Vec<Option<String>>>,
+    pub notes: Option<String>,
+}
+
+/// The office as the printed heading needs it.
+fn printed_office(o: &Office) -> Result<ValidOffice, Error> {
+    crate::print::Office {
+        name: Some(o.name.clone()),
+        address: Some(o.address.clone()),
+        phone: Some(o.phone.clone()),
+        email: Some(o.email.clone()),
+    }
+    .validate("office")
+    .map_err(|e| {
+        Error::new(
+            e.code,
+            format!(
+                "Dati dell'ufficio incompleti per la stampa ({}): completarli nelle impostazioni",
+                e.message
+            ),
+        )
+    })
+}
+
+/// A printer's complaint about the case, said as what to fix before printing.
+fn cannot_print(what: &str, e: Error) -> Error {
+    Error { message: format!("Impossibile stampare {what}: {}", e.message), ..e }
+}
+
+impl Service {
+    /// Runs a printing command: one transaction, and the PDF written into the
+    /// case folder removed again if the transaction does not commit.
+    fn filing<T>(
+        &self,
+        action: Action,
+        record: Option<Id>,
+        f: impl FnOnce(&Tx<'_>, &Stamp, &mut Option<PathBuf>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let mut written: Option<PathBuf> = None;
+        let result = self.run(action, record, |tx, stamp| f(tx, stamp, &mut written));
+        if result.is_err() {
+            if let Some(path) = written {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+        result
+    }
+
+    /// Prints the project's agreement (the patto) and files it. A project still
+    /// in bozza becomes «da firmare»: the printed text is the one the family
+    /// signs. The deadline printed is the stored one (the deadlines board's).
+    pub fn agreement_print(&self, project_id: Id) -> Result<Document, Error> {
+        let today = self.today();
+        self.filing(Action::AgreementPrint, Some(project_id), |tx, stamp, written| {
+            let p = load_project(tx, project_id)?;
+            if p.status == ProjectStatus::Bozza {
+                check_ready_to_sign(&p)?;
+            }
+            let household = tx.household_get(p.household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+            let analysis = tx.analysis_get(p.analysis_id)?.ok_or_else(|| not_found("Analisi preliminare"))?;
+            let office = office(tx)?;
+            let data =
+                AgreementData::build(&office, &household, &p, analysis.interview_date, &analysis.operator);
+            let input: AgreementInput = serde_json::from_value(data.to_cli_input())
+                .map_err(|e| Error::new(Code::Internal, format!("dati del patto: {e}")))?;
+            let valid = input.validate(today).map_err(|e| cannot_print("il patto", e))?;
+            let comune = self.calendar_of(&office.comune)?;
+            let doc = AgreementDocument::with_deadline(valid, &comune.nome, p.signing_deadline)
+                .map_err(|e| cannot_print("il patto", e))?;
+            let bytes = patto::render(&doc).map_err(|e| cannot_print("il patto", e))?;
+            let title = format!(
+                "Progetto personalizzato (patto) — analisi del {}, da firmare entro il {}",
+                format_it(analysis.interview_date),
+                format_it(p.signing_deadline)
+            );
+            let filed =
+                self.document_store(tx, stamp, household.id, DocumentKind::Patto, &title, &bytes, written)?;
+            if p.status == ProjectStatus::Bozza {
+                tx.project_set_status(project_id, ProjectStatus::DaFirmare, None, stamp)?;
+            }
+            Ok(filed)
+        })
+    }
+
+    /// Prints a convocation letter to the richiedente and files it.
+    pub fn convocation_print(&self, input: ConvocationInput) -> Result<Document, Error> {
+        let household_id = form::required_id("household_id", &input.household_id, "il nucleo")?;
+        let date = form::required_date("date", &input.date, "la data dell'appuntamento")?;
+        let time_text = form::time_of_day("time", &input.time, "l'ora dell'appuntamento")?;
+        let time = NaiveTime::parse_from_str(&time_text, "%H:%M")
+            .map_err(|_| Error::invalid("time", "ora non valida"))?;
+        let place = form::required_line("place", &input.place, "il luogo dell'appuntamento")?;
+        let ask_for = form::required_line("ask_for", &input.ask_for, "chi chiedere all'arrivo")?;
+        let bring = match &input.bring {
+            None => convocation::default_bring(),
+            Some(items) => form::text_list("bring", items)?,
+        };
+        let notes = form::optional_text("notes", &input.notes)?;
+        let today = self.today();
+        if date < today {
+            return Err(Error::invalid("date", "La data dell'appuntamento è già passata"));
+        }
+        self.filing(Action::ConvocationPrint, Some(household_id), |tx, stamp, written| {
+            let household = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+            let applicant = household
+                .applicant()
+                .ok_or_else(|| Error::new(Code::Internal, "nucleo senza richiedente"))?;
+            let address = household.address.clone().ok_or_else(|| {
+                Error::invalid(
+                    "address",
+                    "Il nucleo non ha un indirizzo: indicarlo nella scheda del nucleo prima di stampare la convocazione",
+                )
+            })?;
+            // The envelope needs the town: add the household's comune when the
+            // address does not name it.
+            let town = self.calendar_of(&household.comune).map(|c| c.nome).unwrap_or_default();
+            let address = if town.is_empty() || address.to_lowercase().contains(&town.to_lowercase()) {
+                address
+            } else {
+                format!("{address}\n{town}")
+            };
+            let office = office(tx)?;
+            let comune_name = self.calendar_of(&office.comune).ok().map(|c| c.nome);
+            let letter = Convocation {
+                office: printed_office(&office)?,
+                comune_name,
+                case_number: household.case_number.clone(),
+                issued_on: today,
+                recipient_name: applicant.full_name(),
+                recipient_address: address,
+                date,
+                time,
+                place: place.clone(),
+                ask_for: ask_for.clone(),
+                bring: bring.clone(),
+                purpose: None,
+                notes: notes.clone(),
+                operator: self.operator.name.clone(),
+            };
+            let bytes = convocation::render(&letter).map_err(|e| cannot_print("la convocazione", e))?;
+            let title = format!("Convocazione per il {} alle ore {time_text}", format_it(date));
+            self.document_store(tx, stamp, household_id, DocumentKind::Convocazione, &title, &bytes, written)
+        })
+    }
+
+    /// Checks the requirements on `reference_date` (the check is kept, as by
+    /// [`Service::eligibility_check`]) and prints the esito for the case file.
+    pub fn esito_print(&self, household_id: Id, reference_date: NaiveDate) -> Result<Document, Error> {
+        let rules = load_rules()?;
+        let today = self.today();
+        self.filing(Action::EsitoPrint, Some(household_id), |tx, stamp, written| {
+            let check = self.check_in(tx, stamp, &rules, household_id, reference_date)?;
+            let household = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+            let office = office(tx)?;
+            let page = Esito {
+                office: printed_office(&office)?,
+                comune_name: self.calendar_of(&office.comune).ok().map(|c| c.nome),
+                case_number: household.case_number.clone(),
+                issued_on: today,
+                reference_date,
+                members: household
+                    .members
+                    .iter()
+                    .filter(|m| m.birth_date <= reference_date)
+                    .map(|m| EsitoMember {
+                        name: m.full_name(),
+                        codice_fiscale: m.codice_fiscale.clone(),
+                        birth_date: m.birth_date,
+                        role: role_label(m),
+                    })
+                    .collect(),
+                measures: check
+                    .measures
+                    .iter()
+                    .map(|m| EsitoMeasure {
+                        title: m.title.clone(),
+                        eligible: m.eligible,
+                        reasons: m.reasons.iter().map(|r| r.text.clone()).collect(),
+                    })
+                    .collect(),
+                rule_sets: check
+                    .rule_sets
+                    .iter()
+                    .map(|r| EsitoRuleSet {
+                        id: r.id.clone(),
+                        version: r.version,
+                        title: r.title.clone(),
+                        acts: r.acts.clone(),
+                    })
+                    .collect(),
+                notes: check.notes.clone(),
+                operator: self.operator.name.clone(),
+            };
+            let bytes = esito::render(&page).map_err(|e| cannot_print("l'esito", e))?;
+            let title = format!("Esito verifica requisiti al {}", format_it(reference_date));
+            self.document_store(
+                tx,
+                stamp,
+                household_id,
+                DocumentKind::EsitoRequisiti,
+                &title,
+                &bytes,
+                written,
+            )
+        })
+    }
+
+    /// The file of a document, for the shell to open in the system viewer.
+    /// Goes through the same gate as every command: an operator who may not see
+    /// the case does not get its documents.
+    pub fn document_open(&self, id: Id) -> Result<PathBuf, Error> {
+        self.document_path(id)
+    }
+}

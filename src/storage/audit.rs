@@ -1,0 +1,292 @@
+//! The audit log as a hash chain: who read or changed whose data, and when,
+//! in rows that cannot be edited, removed or reordered without it showing.
+//!
+//! Each row stores `prev_hash` (the hash of the row before it, or [`GENESIS`]
+//! for the first) and `hash` = SHA-256 of a canonical serialisation of the row
+//! together with `prev_hash`. The triggers of schema 3 refuse UPDATE and DELETE
+//! through SQLite; someone editing the file by other means breaks the chain at
+//! the row they touched, and [`verify`] names it.
+//!
+//! What a chain alone cannot show: whoever can rewrite the file can also
+//! recompute every hash after their edit, or cut the last rows. Against that the
+//! office keeps the `head` of [`VerifyReport`] (e.g. printed with the periodic
+//! backup) and compares it later: the row count and head of an older report must
+//! still be a prefix of the chain.
+
+use std::path::Path;
+
+use rusqlite::types::ValueRef;
+use rusqlite::{params, Connection, OpenFlags};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::db_err;
+use crate::error::{Code, Error};
+
+/// `prev_hash` of the first row.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Tag of the serialisation: a future format gets a new tag, never a silent change.
+const FORMAT: &str = "sportello-audit-v1";
+
+/// The outcome of [`verify`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    /// True when every row is in the chain.
+    pub ok: bool,
+    /// Rows checked (up to and including the first broken one).
+    pub rows: u64,
+    /// Hash of the last row when the chain is whole (`None` for an empty log).
+    pub head: Option<String>,
+    /// The first row that breaks the chain.
+    pub broken: Option<BrokenRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BrokenRow {
+    pub seq: i64,
+    pub at: String,
+    pub action: String,
+    /// Italian, for the operator.
+    pub reason: String,
+}
+
+/// One row as stored, every column as text (what the hash covers).
+struct Row {
+    seq: i64,
+    at: String,
+    operator_id: String,
+    action: String,
+    record_id: Option<String>,
+    detail: Option<String>,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 over the format tag, the previous hash and the row as a JSON array:
+/// serde_json writes an array of strings, nulls and an integer one way only, and
+/// its quoting keeps any text (newlines, quotes, Nguyễn) unambiguous.
+fn row_hash(prev_hash: &str, row: &Row) -> String {
+    let body = serde_json::json!([row.seq, row.at, row.operator_id, row.action, row.record_id, row.detail]);
+    let mut h = Sha256::new();
+    h.update(FORMAT.as_bytes());
+    h.update(b"\n");
+    h.update(prev_hash.as_bytes());
+    h.update(b"\n");
+    h.update(body.to_string().as_bytes());
+    hex(&h.finalize())
+}
+
+fn last_link(conn: &Connection) -> Result<(i64, String), Error> {
+    let last: Option<(i64, Option<String>)> = conn
+        .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .map(Some)
+        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
+        .map_err(db_err)?;
+    match last {
+        None => Ok((0, GENESIS.to_string())),
+        Some((seq, Some(hash))) => Ok((seq, hash)),
+        Some((seq, None)) => Err(Error::new(
+            Code::Storage,
+            format!("Registro degli accessi: la riga {seq} non è sigillata; riaprire il database"),
+        )),
+    }
+}
+
+/// Appends one row, chained to the last. Call it inside the command's write
+/// transaction: the transaction is what keeps two writers from taking the
+/// same link.
+pub(crate) fn append(
+    conn: &Connection,
+    at: &str,
+    operator_id: &str,
+    action: &str,
+    record_id: Option<&str>,
+    detail: Option<&str>,
+) -> Result<i64, Error> {
+    let (last_seq, prev_hash) = last_link(conn)?;
+    let row = Row {
+        seq: last_seq + 1,
+        at: at.to_string(),
+        operator_id: operator_id.to_string(),
+        action: action.to_string(),
+        record_id: record_id.map(str::to_string),
+        detail: detail.map(str::to_string),
+    };
+    let hash = row_hash(&prev_hash, &row);
+    conn.execute(
+        "INSERT INTO audit_log (seq, at, operator_id, action, record_id, detail, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![row.seq, row.at, row.operator_id, row.action, row.record_id, row.detail, prev_hash, hash],
+    )
+    .map_err(db_err)?;
+    Ok(row.seq)
+}
+
+/// Seals the rows written before schema 3 (no hash yet), in order, once; the
+/// triggers allow setting the two hash columns of an unsealed row and nothing
+/// else. Returns how many rows were sealed.
+pub(crate) fn seal_unsealed(conn: &mut Connection) -> Result<u64, Error> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db_err)?;
+    let unsealed: i64 = tx
+        .query_row("SELECT count(*) FROM audit_log WHERE hash IS NULL", [], |r| r.get(0))
+        .map_err(db_err)?;
+    if unsealed == 0 {
+        return Ok(0);
+    }
+    let rows = read_rows(&tx)?;
+    let mut prev = GENESIS.to_string();
+    let mut sealed = 0;
+    for (row, stored_prev, stored_hash) in rows {
+        match stored_hash {
+            Some(h) if stored_prev.as_deref() == Some(prev.as_str()) => prev = h,
+            Some(_) => {
+                return Err(Error::new(
+                    Code::Storage,
+                    format!("Registro degli accessi alterato alla riga {}: impossibile sigillarlo", row.seq),
+                ))
+            }
+            None => {
+                let hash = row_hash(&prev, &row);
+                tx.execute(
+                    "UPDATE audit_log SET prev_hash = ?2, hash = ?3 WHERE seq = ?1",
+                    params![row.seq, prev, hash],
+                )
+                .map_err(db_err)?;
+                prev = hash;
+                sealed += 1;
+            }
+        }
+    }
+    tx.commit().map_err(db_err)?;
+    Ok(sealed)
+}
+
+type StoredRow = (Row, Option<String>, Option<String>);
+
+fn text(v: ValueRef<'_>) -> Option<String> {
+    match v {
+        ValueRef::Null => None,
+        ValueRef::Integer(i) => Some(i.to_string()),
+        ValueRef::Real(f) => Some(f.to_string()),
+        // Lossy on purpose: a byte flipped into invalid UTF-8 must still be
+        // read (and then fail the hash), not stop the check.
+        ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
+    }
+}
+
+fn read_rows(conn: &Connection) -> Result<Vec<StoredRow>, Error> {
+    let mut stmt = conn
+        .prepare("SELECT seq, at, operator_id, action, record_id, detail, prev_hash, hash FROM audit_log ORDER BY seq")
+        .map_err(db_err)?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                Row {
+                    seq: r.get(0)?,
+                    at: text(r.get_ref(1)?).unwrap_or_default(),
+                    operator_id: text(r.get_ref(2)?).unwrap_or_default(),
+                    action: text(r.get_ref(3)?).unwrap_or_default(),
+                    record_id: text(r.get_ref(4)?),
+                    detail: text(r.get_ref(5)?),
+                },
+                text(r.get_ref(6)?),
+                text(r.get_ref(7)?),
+            ))
+        })
+        .map_err(db_err)?;
+    rows.collect::<Result<_, _>>().map_err(db_err)
+}
+
+/// Walks the chain from the first row and stops at the first that does not fit.
+pub fn verify(conn: &Connection) -> Result<VerifyReport, Error> {
+    let has_chain: i64 = conn
+        .query_row("SELECT count(*) FROM pragma_table_info('audit_log') WHERE name = 'hash'", [], |r| {
+            r.get(0)
+        })
+        .map_err(db_err)?;
+    if has_chain == 0 {
+        return Err(Error::new(
+            Code::Storage,
+            "Il registro degli accessi di questo database non è ancora concatenato: aprirlo una volta con questa versione di Sportello",
+        ));
+    }
+    let mut prev = GENESIS.to_string();
+    let mut count = 0u64;
+    for (row, stored_prev, stored_hash) in read_rows(conn)? {
+        count += 1;
+        let reason = if stored_prev.as_deref() != Some(prev.as_str()) {
+            Some("non segue la riga precedente (righe rimosse, inserite o riordinate)")
+        } else {
+            match &stored_hash {
+                None => Some("non è sigillata"),
+                Some(h) if *h != row_hash(&prev, &row) => Some("il contenuto è stato modificato"),
+                Some(_) => None,
+            }
+        };
+        if let Some(reason) = reason {
+            return Ok(VerifyReport {
+                ok: false,
+                rows: count,
+                head: None,
+                broken: Some(BrokenRow {
+                    seq: row.seq,
+                    at: row.at,
+                    action: row.action,
+                    reason: reason.into(),
+                }),
+            });
+        }
+        prev = stored_hash.unwrap_or_default();
+    }
+    Ok(VerifyReport { ok: true, rows: count, head: (count > 0).then_some(prev), broken: None })
+}
+
+/// Verifies the database at `path` without changing it (read-only: no
+/// migration, no sealing), as `sportello audit verify` does.
+pub fn verify_file(path: &Path) -> Result<VerifyReport, Error> {
+    if !path.is_file() {
+        return Err(Error::new(Code::Storage, format!("Database non trovato: {}", path.display())));
+    }
+    let conn =
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(db_err)?;
+    let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(db_err)?;
+    if app != super::APPLICATION_ID {
+        return Err(Error::new(Code::Storage, "Il file indicato non è un database di Sportello"));
+    }
+    verify(&conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(seq: i64, detail: Option<&str>) -> Row {
+        Row {
+            seq,
+            at: "2026-11-20T09:30:00.000Z".into(),
+            operator_id: "op".into(),
+            action: "household_get".into(),
+            record_id: Some("rec".into()),
+            detail: detail.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn the_hash_covers_every_column_and_the_previous_hash() {
+        let base = row_hash(GENESIS, &row(1, None));
+        assert_eq!(base.len(), 64);
+        assert_ne!(base, row_hash(GENESIS, &row(2, None)));
+        assert_ne!(base, row_hash(GENESIS, &row(1, Some(""))), "NULL and empty text differ");
+        assert_ne!(base, row_hash(&"1".repeat(64), &row(1, None)));
+        let mut r = row(1, None);
+        r.record_id = None;
+        assert_ne!(base, row_hash(GENESIS, &r));
+        assert_eq!(base, row_hash(GENESIS, &row(1, None)), "deterministic");
+    }
+}

@@ -1,0 +1,150 @@
+//! A call in the real window: create it → import the example CSV → see the
+//! ranking (the CLI's) → publish version 1 → file an appeal and uphold it →
+//! publish version 2, shown beside version 1 with what changed and why.
+
+use serde_json::json;
+use sportello_e2e::App;
+
+const EXAMPLE_CSV: &str = include_str!("../../scenari/esempi/b2-anziani-applications.csv");
+
+/// The file picker cannot be driven under Xvfb: the test gives the input the
+/// file the operator would choose, and the screen reads it as it would.
+async fn choose_file(app: &App, testid: &str, name: &str, text: &str) {
+    app.el(testid).await;
+    app.js(
+        r#"const input = document.querySelector(`[data-testid="${arguments[0]}"]`);
+           const dt = new DataTransfer();
+           dt.items.add(new File([arguments[2]], arguments[1], { type: 'text/csv' }));
+           input.files = dt.files;
+           return input.files.length === 1;"#,
+        vec![json!(testid), json!(name), json!(text)],
+    )
+    .await;
+}
+
+async fn rows(app: &App, css: &str) -> Vec<String> {
+    let v = app
+        .js(
+            "return [...document.querySelectorAll(arguments[0])].map((r) => r.dataset.protocol);",
+            vec![json!(css)],
+        )
+        .await;
+    v.as_array().unwrap().iter().map(|x| x.as_str().unwrap_or_default().to_string()).collect()
+}
+
+#[tokio::test]
+async fn a_call_from_the_csv_to_the_second_version_of_its_ranking() {
+    let app = App::start().await;
+
+    // ---- the call -------------------------------------------------------------
+    app.click("nav-avvisi").await;
+    app.wait_route("/avvisi").await;
+    app.el("calls-empty").await;
+    app.click("call-new").await;
+    app.wait_route("/avvisi/nuovo").await;
+    app.fill("call-title-input", "Avviso Misura B2 anziani 2019 — Municipio 2").await;
+    app.choose("call-measure", "b2-anziani").await;
+    app.fill("call-rule-set", "milano-b2-2019").await;
+    app.fill("call-budget", "20.000,00").await;
+    app.click("call-save").await;
+    app.wait_js("return /^#\\/avvisi\\/[0-9a-f-]{36}$/.test(location.hash)").await;
+    app.el("call-body-domande").await;
+    assert!(app.text_of("call-head").await.contains("20.000,00"), "budget in the heading");
+    assert!(app.text_of("call-head").await.contains("01/02/2019"), "window from the rule set");
+
+    // ---- a bad file is refused whole, with line and column ----------------------
+    let bad = EXAMPLE_CSV.replacen("2019-02-05", "2019-02-30", 1);
+    choose_file(&app, "import-file", "domande.csv", &bad).await;
+    app.click("import-run").await;
+    app.el("import-refused").await;
+    let line = app
+        .js(r#"return document.querySelector('[data-testid="import-refused-row"]').dataset.line"#, vec![])
+        .await;
+    assert_eq!(line, json!("4"));
+    app.el("applications-empty").await;
+
+    // ---- the good file goes in whole ------------------------------------------------
+    choose_file(&app, "import-file", "domande.csv", EXAMPLE_CSV).await;
+    app.click("import-run").await;
+    app.wait_js(r#"return document.querySelectorAll('[data-testid="application-row"]').length === 13"#).await;
+
+    // ---- the ranking: the CLI's answer (shared/examples/b2-anziani-expected.json) ----
+    app.click("call-tab-graduatoria").await;
+    app.el("call-body-graduatoria").await;
+    app.el("ranking-funded").await;
+    let funded = rows(&app, r#"[data-testid="ranking-funded"] [data-testid="ranking-row"]"#).await;
+    assert_eq!(funded, ["2019/000101", "2019/000106", "2019/000102", "2019/000107"]);
+    let not_admitted =
+        rows(&app, r#"[data-testid="ranking-not_admitted"] [data-testid="ranking-row"]"#).await;
+    assert_eq!(not_admitted, ["2019/000104", "2019/000105", "2019/000110", "2019/000111", "2019/000112"]);
+    // The filter, and the explanation of one application.
+    app.fill("draft-filter", "000105").await;
+    app.wait_js(r#"return document.querySelectorAll('[data-testid="ranking-row"]').length === 1"#).await;
+    app.click("ranking-explain").await;
+    assert!(app.text_of("explanation").await.contains("ISEE"), "the explanation names the ISEE condition");
+    app.fill("draft-filter", "").await;
+
+    // ---- publish version 1 ----------------------------------------------------------
+    app.fill("publish-date", "10/06/2019").await;
+    app.click("publish").await;
+    app.click("confirm-ok").await;
+    app.el("call-body-versioni").await;
+    let deadline = app.text_of("version-deadline").await;
+    assert!(deadline.contains("10/07/2019"), "{deadline}");
+
+    // ---- an appeal: 2019/000105 brings the valid ISEE ---------------------------------
+    app.click("call-tab-ricorsi").await;
+    app.el("appeal-form").await;
+    app.choose("appeal-protocol", "2019/000105").await;
+    app.fill("appeal-filed-on", "20/06/2019").await;
+    app.fill(
+        "appeal-grounds",
+        "L'attestazione ISEE valida era stata consegnata allo sportello con la domanda.",
+    )
+    .await;
+    app.fill("appeal-documents", "Attestazione ISEE INPS-ISEE-2019-000000123-00, valida al 31/12/2019").await;
+    app.click("appeal-file").await;
+    app.el("appeal-1-decide-form").await;
+    app.choose("appeal-1-outcome", "upheld").await;
+    app.fill("appeal-1-decided-on", "15/07/2019").await;
+    app.fill("appeal-1-note", "ISEE valido alla data della domanda, verificato sulla banca dati INPS.").await;
+    app.fill("appeal-1-corrected-isee", "5.000,00").await;
+    app.fill("appeal-1-corrected-isee-expires-on", "31/12/2019").await;
+    app.click("appeal-1-decide").await;
+    app.wait_js(r#"const r = document.querySelector('[data-testid="appeal-row"]'); return !!r && r.dataset.outcome === 'upheld'"#).await;
+
+    // ---- version 2 -------------------------------------------------------------------
+    app.click("call-tab-graduatoria").await;
+    app.el("upheld-pending").await;
+    app.fill("publish-date", "20/07/2019").await;
+    app.click("publish").await;
+    app.click("confirm-ok").await;
+    app.el("call-body-versioni").await;
+    app.wait_js(r#"return document.querySelectorAll('[data-testid="version-card"]').length === 2"#).await;
+    let why = app
+        .js(
+            r#"const r = document.querySelector('[data-testid="change-row"][data-protocol="2019/000105"]');
+               return r ? r.querySelector('[data-testid="change-why"]').textContent : null;"#,
+            vec![],
+        )
+        .await;
+    assert!(why.as_str().unwrap_or_default().starts_with("Ricorso n. 1 accolto il 15/07/2019"), "{why}");
+    // Version 1 still shows 2019/000105 as not admitted; version 2 ranks it.
+    let v1 = app
+        .js(
+            r#"return document.querySelector('[data-testid="version-card"][data-version="1"] [data-testid="version-row"][data-protocol="2019/000105"]').dataset.status"#,
+            vec![],
+        )
+        .await;
+    assert_eq!(v1, json!("not_admitted"));
+    let v2 = app
+        .js(
+            r#"return document.querySelector('[data-testid="version-card"][data-version="2"] [data-testid="version-row"][data-protocol="2019/000105"]').dataset.status"#,
+            vec![],
+        )
+        .await;
+    assert_ne!(v2, json!("not_admitted"));
+    app.screenshot("graduatoria").await;
+
+    app.stop().await;
+}

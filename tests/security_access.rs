@@ -1,0 +1,198 @@
+//! The roles × commands matrix (service/access.rs) is complete and enforced:
+//! every command is in it, and every pair it forbids answers `forbidden`
+//! without doing anything or leaving a trace.
+
+mod service_support;
+
+use serde_json::{json, Value};
+use service_support::{analysis_json, create_family, env, project_json, today};
+use sportello::domain::{DocumentKind, Id, Office, Role, StrEnum};
+use sportello::service::access::{self, MATRIX};
+use sportello::service::ipc::COMMANDS;
+use sportello::service::Service;
+use sportello::Code;
+
+#[test]
+fn every_ipc_command_is_in_the_matrix() {
+    for c in COMMANDS {
+        assert!(access::permission(c).is_some(), "«{c}» is in ipc::COMMANDS but not in access::MATRIX");
+    }
+}
+
+struct Case {
+    household: Id,
+    project: Id,
+    member: Id,
+    document: Id,
+}
+
+/// Runs `command` as `s` with a valid input for `case`.
+fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
+    let hid = case.household.to_string();
+    let ipc = |input: Value| s.call(command, input).map(|_| ());
+    match command {
+        "session" | "deadlines_board" => ipc(Value::Null),
+        "households_search" => ipc(json!({ "query": "nguyen" })),
+        "household_get" => ipc(json!({ "id": hid })),
+        "household_save" => {
+            let v = serde_json::to_value(s.household_get(case.household)?).unwrap();
+            ipc(json!({ "household": v }))
+        }
+        "cf_check" => ipc(json!({"code": "DLLZOE15P70F205X"})),
+        "analysis_get" | "project_get" | "documents_list" => ipc(json!({ "household_id": hid })),
+        "analysis_save" => {
+            let h = s.household_get(case.household)?;
+            ipc(json!({ "analysis": analysis_json(&h, "2026-11-20", "progetto_servizio_sociale") }))
+        }
+        "project_save" => {
+            let h = s.household_get(case.household)?;
+            let mut v = project_json(&h);
+            let p = s.project_get(case.household)?.expect("project");
+            v["id"] = json!(p.id.to_string());
+            v["updated_at"] = json!(p.updated_at);
+            ipc(json!({ "project": v }))
+        }
+        "project_set_status" => {
+            ipc(json!({ "project_id": case.project.to_string(), "status": "da_firmare" }))
+        }
+        "signature_record" => ipc(json!({
+            "project_id": case.project.to_string(), "member_id": case.member.to_string(), "signed_on": "2026-11-20"
+        })),
+        "agreement_data" => s.agreement_data(case.project).map(|_| ()),
+        "document_add" => {
+            s.document_add(case.household, DocumentKind::Patto, "Patto", b"%PDF-1.7\n").map(|_| ())
+        }
+        "document_open" => s.document_path(case.document).map(|_| ()),
+        "office_set" => {
+            let o = s.session()?.office;
+            s.office_set(Office { phone: "02 0000 0000".into(), ..o }).map(|_| ())
+        }
+        "audit_history" => s.audit_history(case.household).map(|_| ()),
+        "operator_save" => s.operator_save("nuovo", "Nuovo Operatore", Role::Operatore).map(|_| ()),
+        "agreement_print" => ipc(json!({ "project_id": case.project.to_string() })),
+        "convocation_print" => ipc(json!({
+            "household_id": hid, "date": "2026-12-01", "time": "09:30", "place": "largo Treves 1", "ask_for": "Anna Verdi"
+        })),
+        "eligibility_facts_get" | "eligibility_checks_list" => ipc(json!({ "household_id": hid })),
+        "eligibility_facts_save" => ipc(json!({ "household_id": hid, "other_subsidies": false })),
+        "eligibility_check" | "esito_print" => {
+            ipc(json!({ "household_id": hid, "reference_date": "2026-11-20" }))
+        }
+        // Calls: well-formed inputs about a call that need not exist (not_found
+        // is an answer; what matters here is forbidden or not).
+        "calls_list" => ipc(Value::Null),
+        "call_get" => ipc(json!({ "id": Id::new().to_string() })),
+        "call_save" => ipc(json!({ "call": {
+            "title": "Avviso B2", "measure": "b2-anziani", "rule_set": "milano-b2-2019", "budget": "1000.00"
+        } })),
+        "applications_import" => ipc(json!({ "call_id": Id::new().to_string(), "csv": "protocol\n" })),
+        "application_save" => ipc(json!({ "call_id": Id::new().to_string(), "application": {} })),
+        "ranking_draft" | "ranking_versions" | "ranking_export_csv" => {
+            ipc(json!({ "call_id": Id::new().to_string() }))
+        }
+        "ranking_publish" => ipc(json!({ "call_id": Id::new().to_string(), "published_on": "2019-06-10" })),
+        "ranking_compare" => ipc(json!({ "call_id": Id::new().to_string(), "from": 1, "to": 2 })),
+        "appeal_file" => ipc(json!({
+            "call_id": Id::new().to_string(), "protocol": "2019/000101", "filed_on": "2019-06-20", "grounds": "ISEE"
+        })),
+        "appeal_decide" => ipc(json!({
+            "call_id": Id::new().to_string(), "appeal_id": 1, "decided_on": "2019-07-01", "outcome": "rejected",
+            "note": "Motivi non fondati"
+        })),
+        other => panic!("«{other}» is in the matrix but this test cannot run it: add it"),
+    }
+}
+
+#[test]
+fn each_forbidden_pair_answers_forbidden_and_each_allowed_one_does_not() {
+    let e = env();
+    let admin = &e.service;
+    admin.operator_save("lbianchi", "Lucia Bianchi", Role::Coordinatore).unwrap();
+    admin.operator_save("mrossi", "Mario Rossi", Role::Operatore).unwrap();
+    let h = create_family(admin);
+    admin
+        .analysis_save(
+            serde_json::from_value(analysis_json(&h, "2026-11-20", "progetto_servizio_sociale")).unwrap(),
+        )
+        .unwrap();
+    let p = admin.project_save(serde_json::from_value(project_json(&h)).unwrap()).unwrap();
+    let doc = admin.document_add(h.id, DocumentKind::Patto, "Patto", b"%PDF-1.7\n").unwrap();
+    let case = Case { household: h.id, project: p.id, member: h.members[0].id, document: doc.id };
+
+    let as_role = |role: Role| match role {
+        Role::Amministratore => e.reopen("averdi", today()),
+        Role::Coordinatore => e.reopen("lbianchi", today()),
+        Role::Operatore => e.reopen("mrossi", today()),
+    };
+    let mut forbidden_pairs = 0;
+    for role in Role::ALL.iter().copied() {
+        let s = as_role(role);
+        assert_eq!(s.operator().role, role);
+        for perm in MATRIX {
+            let audit_before = s.storage().transaction(|tx| tx.audit_entries(None)).unwrap().len();
+            let result = run(&s, perm.command, &case);
+            if perm.roles.contains(&role) {
+                if let Err(err) = &result {
+                    assert_ne!(err.code, Code::Forbidden, "{} as {role}: {}", perm.command, err.message);
+                }
+            } else {
+                forbidden_pairs += 1;
+                let err = result.expect_err(&format!("{} as {role} must be refused", perm.command));
+                assert_eq!(err.code, Code::Forbidden, "{} as {role}: {err:?}", perm.command);
+                assert!(
+                    err.message.contains("non consentita") && err.message.contains(role.label()),
+                    "{}",
+                    err.message
+                );
+                let audit_after = s.storage().transaction(|tx| tx.audit_entries(None)).unwrap().len();
+                assert_eq!(
+                    audit_before, audit_after,
+                    "{} as {role}: a refused command leaves nothing",
+                    perm.command
+                );
+            }
+        }
+    }
+    // office_set and operator_save for operatore and coordinatore, audit_history for operatore.
+    assert!(forbidden_pairs >= 5, "{forbidden_pairs}");
+    // The refused operator_save created nobody.
+    let nuovo = admin.storage().transaction(|tx| tx.operator_by_username("nuovo")).unwrap();
+    assert_eq!(nuovo.map(|o| o.role), Some(Role::Operatore), "created once, by the administrator");
+}
+
+#[test]
+fn roles_are_cumulative_and_the_team_is_the_office() {
+    for perm in MATRIX {
+        if perm.roles.contains(&Role::Operatore) {
+            assert!(perm.roles.contains(&Role::Coordinatore), "{}", perm.command);
+        }
+        if perm.roles.contains(&Role::Coordinatore) {
+            assert!(perm.roles.contains(&Role::Amministratore), "{}", perm.command);
+        }
+    }
+    // An operatore sees the cases a colleague of the office took in charge.
+    let e = env();
+    e.service.operator_save("mrossi", "Mario Rossi", Role::Operatore).unwrap();
+    let h = create_family(&e.service);
+    let op = e.reopen("mrossi", today());
+    assert_eq!(access::case_scope(Role::Operatore), access::CaseScope::Office);
+    assert_eq!(op.household_get(h.id).unwrap().id, h.id);
+}
+
+#[test]
+fn a_coordinator_sees_who_looked_at_a_case() {
+    let e = env();
+    e.service.operator_save("lbianchi", "Lucia Bianchi", Role::Coordinatore).unwrap();
+    e.service.operator_save("mrossi", "Mario Rossi", Role::Operatore).unwrap();
+    let h = create_family(&e.service);
+    let op = e.reopen("mrossi", today());
+    op.household_get(h.id).unwrap();
+    assert_eq!(op.audit_history(h.id).unwrap_err().code, Code::Forbidden);
+    let coord = e.reopen("lbianchi", today());
+    let history = coord.audit_history(h.id).unwrap();
+    let seen: Vec<(&str, Id)> = history.iter().map(|r| (r.action.as_str(), r.operator_id)).collect();
+    assert_eq!(seen, [("household_create", e.service.operator().id), ("household_get", op.operator().id)]);
+    // The coordinator's look is on record for the next one.
+    let again = coord.audit_history(h.id).unwrap();
+    assert_eq!(again.last().map(|r| r.action.as_str()), Some("audit_history"));
+}

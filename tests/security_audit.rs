@@ -1,0 +1,354 @@
+//! The audit log (issue 5): one row per command that touches a person's data,
+//! rows chained by hash, append-only, and `sportello audit verify` naming the
+//! first row that was tampered with.
+
+mod service_support;
+
+use std::process::Command;
+
+use rusqlite::Connection;
+use serde_json::{json, Value};
+use service_support::{analysis_json, create_family, env, project_json};
+use sportello::domain::{DocumentKind, Id, Office, Role};
+use sportello::service::access;
+use sportello::service::ipc::COMMANDS;
+use sportello::service::Service;
+use sportello::storage::{audit, migrations, Storage};
+
+fn entries(s: &Service) -> Vec<sportello::storage::AuditEntry> {
+    s.storage().transaction(|tx| tx.audit_entries(None)).unwrap()
+}
+
+fn sportello(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_sportello")).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs `f` and checks the rows it added to the log: exactly one, for the
+/// acting operator and `record`, when the matrix says the command touches
+/// someone's data; none otherwise.
+fn one_row_for<T>(
+    s: &Service,
+    command: &str,
+    record: Option<Id>,
+    f: impl FnOnce() -> sportello::Result<T>,
+) -> T {
+    let before = entries(s);
+    let out = match f() {
+        Ok(v) => v,
+        Err(e) => panic!("{command} failed: {e:?}"),
+    };
+    let after = entries(s);
+    let new = &after[before.len()..];
+    let personal =
+        access::permission(command).unwrap_or_else(|| panic!("{command} not in the matrix")).personal_data;
+    if !personal {
+        assert!(new.is_empty(), "{command} touches nobody's data but wrote {new:?}");
+        return out;
+    }
+    assert_eq!(new.len(), 1, "{command} must leave exactly one audit row, left {new:?}");
+    let row = &new[0];
+    assert_eq!(row.operator_id, s.operator().id, "{command}: who");
+    assert!(row.action.starts_with(command.split('_').next().unwrap()), "{command}: action {}", row.action);
+    if record.is_some() {
+        assert_eq!(row.record_id, record, "{command}: which record");
+    }
+    assert!(row.at.starts_with("2026-11-20T"), "{command}: when {}", row.at);
+    out
+}
+
+#[test]
+fn every_command_that_touches_a_person_leaves_exactly_one_row() {
+    let e = env();
+    let s = &e.service;
+    let h = create_family(s);
+    let hid = h.id;
+    s.analysis_save(
+        serde_json::from_value(analysis_json(&h, "2026-11-20", "progetto_servizio_sociale")).unwrap(),
+    )
+    .unwrap();
+    let p = s.project_save(serde_json::from_value(project_json(&h)).unwrap()).unwrap();
+    let pid = p.id;
+
+    // Only these two touch nobody's stored data.
+    let unaudited: Vec<&str> =
+        access::MATRIX.iter().filter(|p| !p.personal_data).map(|p| p.command).collect();
+    assert_eq!(unaudited, ["session", "cf_check"]);
+
+    // A call to run the commands of "Avvisi e graduatorie" on.
+    let call = s
+        .call(
+            "call_save",
+            json!({ "call": { "title": "Avviso B2", "measure": "b2-anziani", "rule_set": "milano-b2-2019",
+                              "budget": "20000.00" } }),
+        )
+        .unwrap();
+    let cid = Id::parse("id", call["id"].as_str().unwrap()).unwrap();
+    let c = cid.to_string();
+
+    for &name in COMMANDS {
+        let (input, record) = match name {
+            "session" | "deadlines_board" => (Value::Null, None),
+            "households_search" => (json!({ "query": "dell'orto" }), None),
+            "household_get" => (json!({ "id": hid.to_string() }), Some(hid)),
+            "household_save" => {
+                let mut v = serde_json::to_value(s.household_get(hid).unwrap()).unwrap();
+                v["notes"] = json!("Colloquio del 20/11: nota aggiunta.");
+                (json!({ "household": v }), Some(hid))
+            }
+            "cf_check" => (
+                json!({"code": "DLLZOE15P70F205X", "first_name": "Zoë", "last_name": "Dell'Orto", "birth_date": "2015-09-30", "sex": "F"}),
+                None,
+            ),
+            "analysis_get" | "project_get" | "documents_list" => {
+                (json!({ "household_id": hid.to_string() }), Some(hid))
+            }
+            "analysis_save" => {
+                let h = s.household_get(hid).unwrap();
+                (
+                    json!({ "analysis": analysis_json(&h, "2026-11-20", "progetto_servizio_sociale") }),
+                    Some(hid),
+                )
+            }
+            "project_save" => {
+                let h = s.household_get(hid).unwrap();
+                let mut v = project_json(&h);
+                v["id"] = json!(pid.to_string());
+                v["updated_at"] = json!(s.project_get(hid).unwrap().unwrap().updated_at);
+                (json!({ "project": v }), Some(hid))
+            }
+            "project_set_status" => {
+                (json!({ "project_id": pid.to_string(), "status": "da_firmare" }), Some(pid))
+            }
+            "signature_record" => (
+                json!({ "project_id": pid.to_string(), "member_id": h.members[0].id.to_string(), "signed_on": "2026-11-20" }),
+                Some(pid),
+            ),
+            "agreement_print" => (json!({ "project_id": pid.to_string() }), Some(pid)),
+            "convocation_print" => (
+                json!({ "household_id": hid.to_string(), "date": "2026-12-01", "time": "09:30",
+                        "place": "largo Treves 1", "ask_for": "Anna Verdi" }),
+                Some(hid),
+            ),
+            "document_open" => {
+                let doc = s.documents_list(hid).unwrap().into_iter().next().expect("a printed document");
+                (json!({ "id": doc.id.to_string() }), Some(doc.id))
+            }
+            "eligibility_facts_get" | "eligibility_checks_list" => {
+                (json!({ "household_id": hid.to_string() }), Some(hid))
+            }
+            "eligibility_facts_save" => {
+                (json!({ "household_id": hid.to_string(), "other_subsidies": false }), Some(hid))
+            }
+            "eligibility_check" | "esito_print" => {
+                (json!({ "household_id": hid.to_string(), "reference_date": "2026-11-20" }), Some(hid))
+            }
+            "calls_list" => (Value::Null, None),
+            "call_get" => (json!({ "id": c }), Some(cid)),
+            "call_save" => (
+                json!({ "call": { "id": c, "title": "Avviso B2 2019", "measure": "b2-anziani",
+                                  "rule_set": "milano-b2-2019", "budget": "20000.00" } }),
+                Some(cid),
+            ),
+            "applications_import" => (
+                json!({ "call_id": c, "csv": include_str!("scenari/esempi/b2-anziani-applications.csv") }),
+                Some(cid),
+            ),
+            "application_save" => (
+                json!({ "call_id": c, "application": {
+                    "protocol": "2019/000201", "submitted_on": "2019-03-01", "birth_date": "1930-01-01",
+                    "isee": "9000.00", "isee_expires_on": "2019-12-31", "resident": true, "continuation": false,
+                    "non_self_sufficient": true, "other_interventions": false, "amount": "1000.00",
+                    "household_id": hid.to_string() } }),
+                Some(cid),
+            ),
+            "ranking_draft" | "ranking_versions" => (json!({ "call_id": c }), Some(cid)),
+            "ranking_publish" => (json!({ "call_id": c, "published_on": "2019-06-10" }), Some(cid)),
+            "ranking_compare" => (json!({ "call_id": c, "from": 1, "to": 1 }), Some(cid)),
+            "appeal_file" => (
+                json!({ "call_id": c, "protocol": "2019/000105", "filed_on": "2019-06-20",
+                        "grounds": "ISEE valido consegnato", "documents": ["attestazione ISEE"] }),
+                Some(cid),
+            ),
+            "appeal_decide" => (
+                json!({ "call_id": c, "appeal_id": 1, "decided_on": "2019-07-01", "outcome": "rejected",
+                        "note": "L'attestazione era scaduta alla data della domanda" }),
+                Some(cid),
+            ),
+            "ranking_export_csv" => (json!({ "call_id": c, "version": 1 }), Some(cid)),
+            other => panic!("new command «{other}»: add it to this test with a valid input"),
+        };
+        one_row_for(s, name, record, || s.call(name, input));
+    }
+
+    // The service's entry points outside the IPC list.
+    one_row_for(s, "agreement_data", Some(pid), || s.agreement_data(pid));
+    let doc = one_row_for(s, "document_add", Some(hid), || {
+        s.document_add(hid, DocumentKind::Patto, "Patto firmato", b"%PDF-1.7\n%%EOF\n")
+    });
+    one_row_for(s, "document_open", Some(doc.id), || s.document_path(doc.id));
+    one_row_for(s, "audit_history", Some(hid), || s.audit_history(hid));
+    let office = s.session().unwrap().office;
+    one_row_for(s, "office_set", None, || s.office_set(Office { phone: "02 8845 0000".into(), ..office }));
+    one_row_for(s, "operator_save", None, || s.operator_save("mrossi", "Mario Rossi", Role::Operatore));
+
+    // Everything above is one intact chain.
+    let report = s.storage().audit_verify().unwrap();
+    assert!(report.ok, "{report:?}");
+    assert_eq!(report.rows as usize, entries(s).len());
+}
+
+#[test]
+fn the_log_is_append_only_through_sqlite() {
+    let e = env();
+    create_family(&e.service);
+    drop(e.service);
+    let conn = Connection::open(e.dir.path().join("sportello.sqlite")).unwrap();
+    let err = conn.execute("UPDATE audit_log SET action = 'x' WHERE seq = 1", []).unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    let err = conn.execute("DELETE FROM audit_log WHERE seq = 1", []).unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    let err = conn
+        .execute(
+            "INSERT INTO audit_log (at, operator_id, action) SELECT at, operator_id, 'household_get' FROM audit_log LIMIT 1",
+            [],
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("prev_hash"), "{err}");
+}
+
+/// A database with some history, closed, and the number of its audit rows.
+fn history() -> (tempfile::TempDir, std::path::PathBuf, i64) {
+    let e = env();
+    let h = create_family(&e.service);
+    for _ in 0..3 {
+        e.service.household_get(h.id).unwrap();
+    }
+    let rows = entries(&e.service).len() as i64;
+    assert!(rows >= 6, "{rows}");
+    let db = e.db();
+    drop(e.service);
+    (e.dir, db, rows)
+}
+
+#[test]
+fn audit_verify_passes_on_an_untouched_database() {
+    let (_dir, db, rows) = history();
+    let (code, out, err) = sportello(&["audit", "verify", "--database", db.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains(&format!("integro: {rows} righe")), "{out}");
+    let (code, out, _) = sportello(&["audit", "verify", "--database", db.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["rows"], rows);
+    assert_eq!(v["head"].as_str().unwrap().len(), 64);
+    assert_eq!(v["broken"], Value::Null);
+}
+
+#[test]
+fn editing_a_row_in_the_file_makes_audit_verify_fail_naming_it() {
+    let (_dir, db, _) = history();
+    let conn = Connection::open(&db).unwrap();
+    conn.execute_batch("DROP TRIGGER audit_log_no_update").unwrap();
+    // One byte: household_get → household_gat.
+    let n = conn
+        .execute(
+            "UPDATE audit_log SET action = 'household_gat' WHERE seq = (SELECT max(seq) - 1 FROM audit_log)",
+            [],
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+    let seq: i64 = conn.query_row("SELECT max(seq) - 1 FROM audit_log", [], |r| r.get(0)).unwrap();
+    drop(conn);
+
+    let (code, out, err) = sportello(&["audit", "verify", "--database", db.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains(&format!("ALTERATO: la riga {seq} ")), "{out}");
+    assert!(out.contains("contenuto è stato modificato"), "{out}");
+    let (code, out, _) = sportello(&["audit", "verify", "--database", db.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((v["ok"].clone(), v["broken"]["seq"].clone()), (json!(false), json!(seq)));
+}
+
+#[test]
+fn removing_a_row_or_recomputing_its_hash_alone_is_caught_too() {
+    let (_dir, db, _) = history();
+    let conn = Connection::open(&db).unwrap();
+    conn.execute_batch("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 2").unwrap();
+    drop(conn);
+    let r = audit::verify_file(&db).unwrap();
+    assert!(!r.ok);
+    let b = r.broken.unwrap();
+    assert_eq!(b.seq, 3, "the row after the hole");
+    assert!(b.reason.contains("non segue"), "{}", b.reason);
+
+    // A stored hash changed by one character no longer matches its row.
+    let (_dir, db, _) = history();
+    let conn = Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET hash = (CASE WHEN substr(hash, 1, 1) = '0' THEN '1' ELSE '0' END) || substr(hash, 2) WHERE seq = 4",
+    )
+    .unwrap();
+    drop(conn);
+    let r = audit::verify_file(&db).unwrap();
+    assert_eq!(r.broken.map(|b| b.seq), Some(4));
+}
+
+#[test]
+fn audit_verify_on_a_missing_or_foreign_file_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nessuno.sqlite");
+    let (code, out, err) = sportello(&["audit", "verify", "--database", missing.to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(out.is_empty());
+    assert!(err.contains("Database non trovato"), "{err}");
+    let text = dir.path().join("note.txt");
+    std::fs::write(&text, "non sono un database").unwrap();
+    let (code, _, err) = sportello(&["audit", "verify", "--database", text.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, _) = sportello(&["audit", "verify"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn rows_of_a_schema_1_database_are_sealed_once_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("vecchio.sqlite");
+    {
+        let conn = Connection::open(&db).unwrap();
+        conn.execute_batch(migrations::MIGRATIONS[0].sql).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.pragma_update(None, "application_id", sportello::storage::APPLICATION_ID).unwrap();
+        conn.execute(
+            "INSERT INTO operators (id, username, name, role, created_at) VALUES (?1, 'averdi', 'Anna Verdi', 'amministratore', '2026-01-01T00:00:00.000Z')",
+            [Id::new().to_string()],
+        )
+        .unwrap();
+        for i in 0..4 {
+            conn.execute(
+                "INSERT INTO audit_log (at, operator_id, action, record_id) SELECT ?1, id, 'household_get', NULL FROM operators",
+                [format!("2026-01-0{}T10:00:00.000Z", i + 1)],
+            )
+            .unwrap();
+        }
+    }
+    let store = Storage::open(&db, None).unwrap();
+    let r = store.audit_verify().unwrap();
+    assert!(r.ok, "{r:?}");
+    assert_eq!(r.rows, 4);
+    let head = r.head.clone();
+    drop(store);
+    // Sealed for good: a second open changes nothing, and the seal cannot be redone.
+    let store = Storage::open(&db, None).unwrap();
+    assert_eq!(store.audit_verify().unwrap().head, head);
+    drop(store);
+    let conn = Connection::open(&db).unwrap();
+    let err = conn.execute("UPDATE audit_log SET hash = NULL WHERE seq = 1", []).unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+}
