@@ -30,7 +30,7 @@ function row(item) {
     h('td', {}, h('a', { href, 'data-testid': 'deadline-household' }, item.household_name)),
     h('td', { class: 'nowrap' }, formatDate(item.analysis_date)),
     h('td', { class: 'nowrap', 'data-testid': 'deadline-date' }, formatDate(item.deadline)),
-    h('td', { class: 'nowrap', 'data-testid': 'deadline-days' }, daysLeftText(item.days_left)),
+    h('td', { 'data-testid': 'deadline-days' }, daysLeftText(item.days_left)),
     h(
       'td',
       { class: 'missing' },
