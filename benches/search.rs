@@ -326,8 +326,16 @@ const QUERIES: &[&str] =
 fn setup() -> (tempfile::TempDir, Service) {
     let dir = tempfile::tempdir().expect("temp dir");
     let today = NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
-    let service = Service::open_on(dir.path().join("bench.sqlite"), dir.path().join("docs"), "bench", today)
-        .expect("open");
+    let (service, _) = Service::create(sportello::service::NewDatabase {
+        database: dir.path().join("bench.sqlite"),
+        documents_dir: dir.path().join("docs"),
+        username: "bench".into(),
+        name: "Benchmark".into(),
+        password: "password del benchmark".to_string().into(),
+        today: Some(today),
+        kdf: sportello::keyring::KdfParams::for_tests(),
+    })
+    .expect("create");
     let t = Instant::now();
     populate(&service, today);
     eprintln!("{MEMBERS} members written in {:.1} s", t.elapsed().as_secs_f64());

@@ -26,7 +26,8 @@ use crate::domain::household::{HouseholdInput, IseeInput, MemberInput};
 use crate::domain::project::{CommitmentInput, MeetingInput, ProjectInput, SupportInput};
 use crate::domain::{board, procedure, Household, Id, LifeArea, Office, ProjectStatus, Role, StrEnum};
 use crate::error::{Code, Error};
-use crate::service::Service;
+use crate::keyring::{DbKey, KdfParams};
+use crate::service::{Credentials, NewDatabase, Service};
 
 /// What the demo created.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -38,6 +39,13 @@ pub struct DemoReport {
     pub projects: usize,
     /// Households by situation ("scaduto", "in_scadenza", "in_corso", …).
     pub by_situation: BTreeMap<String, usize>,
+    /// The demo database's recovery key.
+    pub recovery_key: String,
+}
+
+/// The demo's accounts (login, name, role), besides `amministratore`.
+pub fn accounts() -> &'static [(&'static str, &'static str, Role)] {
+    OPERATORS
 }
 
 /// Where a household stands on the demo's "today".
@@ -369,13 +377,21 @@ struct PlannedMember {
     birth: NaiveDate,
 }
 
-/// Creates the demo database at `db` (it must not exist yet) with its
-/// documents folder, as of `today`. On failure the half-made file is removed.
-pub fn create(db: &Path, documents: &Path, today: NaiveDate) -> Result<DemoReport, Error> {
+/// Creates the demo database at `db` (it must not exist yet), encrypted like
+/// any other, as of `today`. Every demo account (`amministratore` and the
+/// [`OPERATORS`]) gets `password`; the report carries the recovery key. On
+/// failure the half-made files are removed.
+pub fn create(
+    db: &Path,
+    documents: &Path,
+    today: NaiveDate,
+    password: &str,
+    kdf: KdfParams,
+) -> Result<DemoReport, Error> {
     refuse_existing(db)?;
-    let result = fill(db, documents, today);
+    let result = fill(db, documents, today, password, kdf);
     if result.is_err() {
-        for suffix in ["", "-wal", "-shm"] {
+        for suffix in ["", "-wal", "-shm", ".keys"] {
             let mut p = db.as_os_str().to_owned();
             p.push(suffix);
             let _ = std::fs::remove_file(p);
@@ -398,13 +414,31 @@ fn refuse_existing(db: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-fn fill(db: &Path, documents: &Path, today: NaiveDate) -> Result<DemoReport, Error> {
+fn fill(
+    db: &Path,
+    documents: &Path,
+    today: NaiveDate,
+    password: &str,
+    kdf: KdfParams,
+) -> Result<DemoReport, Error> {
     let comune = Comuni::builtin().get(&Office::default().comune)?.clone();
-    let admin = Service::open_on(db, documents, "amministratore", today)?;
-    admin.operator_save("amministratore", "Amministratore di sistema", Role::Amministratore)?;
+    let (admin, recovery) = Service::create(NewDatabase {
+        database: db.to_path_buf(),
+        documents_dir: documents.to_path_buf(),
+        username: "amministratore".into(),
+        name: "Amministratore di sistema".into(),
+        password: zeroize::Zeroizing::new(password.to_string()),
+        today: Some(today),
+        kdf,
+    })?;
+    let key = admin.key().duplicate();
+    let mut ring = admin.keyring()?;
     for (login, name, role) in OPERATORS {
         admin.operator_save(login, name, *role)?;
+        // Demo accounts are ready to use: no forced change at the first login.
+        ring.set_password(&key, login, password, &kdf, false)?;
     }
+    ring.save()?;
     drop(admin);
 
     let mut rng = Rng(0x5350_5254_2026);
@@ -418,9 +452,9 @@ fn fill(db: &Path, documents: &Path, today: NaiveDate) -> Result<DemoReport, Err
     }
     stories.sort_by_key(|s| s.registered);
 
-    let mut report = DemoReport::default();
+    let mut report = DemoReport { recovery_key: recovery.to_string(), ..DemoReport::default() };
     for story in &stories {
-        play(db, documents, story, &mut rng, today, &mut report)?;
+        play(db, documents, &key, story, &mut rng, today, &mut report)?;
     }
     Ok(report)
 }
@@ -877,12 +911,23 @@ fn project_input(rng: &mut Rng, h: &Household, interview: NaiveDate) -> ProjectI
 fn play(
     db: &Path,
     documents: &Path,
+    key: &DbKey,
     story: &Story,
     rng: &mut Rng,
     today: NaiveDate,
     report: &mut DemoReport,
 ) -> Result<(), Error> {
-    let at = |day: NaiveDate| Service::open_on(db, documents, story.operator, day.min(today));
+    // The key is in hand: each step opens as the story's operator on its day
+    // without paying Argon2 again.
+    let at = |day: NaiveDate| {
+        Service::unlocked(
+            db,
+            documents,
+            key.duplicate(),
+            Credentials::password(story.operator, ""),
+            Some(day.min(today)),
+        )
+    };
     let h = at(story.registered)?.household_save(story.household.clone())?;
     report.households += 1;
     report.members += h.members.len();

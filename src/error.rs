@@ -32,6 +32,13 @@ pub enum Code {
     Io,
     /// A bug: logged, shown to the operator as a generic message.
     Internal,
+    /// Wrong username or password (the same answer for both), or a recovery
+    /// key that is not this database's.
+    Unauthorized,
+    /// The session is locked (idle time, or the operator locked it): log in again.
+    Locked,
+    /// The database file is damaged or truncated: restore it from a backup.
+    Corrupt,
 }
 
 impl Code {
@@ -48,6 +55,9 @@ impl Code {
             Code::DiskFull => "disk_full",
             Code::Io => "io",
             Code::Internal => "internal",
+            Code::Unauthorized => "unauthorized",
+            Code::Locked => "locked",
+            Code::Corrupt => "corrupt",
         }
     }
 }

@@ -99,6 +99,19 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
             "call_id": Id::new().to_string(), "appeal_id": 1, "decided_on": "2019-07-01", "outcome": "rejected",
             "note": "Motivi non fondati"
         })),
+        // A login is the opening of the service itself: every role may
+        // (tests/security_encryption.rs tries wrong and right passwords).
+        "login" => Ok(()),
+        // A wrong old password: refused as invalid, not as forbidden.
+        "password_change" => s.password_change("non è questa", "una password nuova e lunga"),
+        "operators_list" => s.operators_list().map(|_| ()),
+        "operator_set_password" => s.operator_set_password("nessuno", "una password nuova e lunga"),
+        "operator_revoke" => s.operator_revoke("nessuno"),
+        "backup" => {
+            let dir = tempfile::tempdir().unwrap();
+            s.backup_to(&dir.path().join("copia.sqlite")).map(|_| ())
+        }
+        "audit_verify" => s.audit_verify().map(|_| ()),
         other => panic!("«{other}» is in the matrix but this test cannot run it: add it"),
     }
 }

@@ -6,7 +6,6 @@ mod service_support;
 
 use std::process::Command;
 
-use rusqlite::Connection;
 use serde_json::{json, Value};
 use service_support::{analysis_json, create_family, env, project_json};
 use sportello::domain::{DocumentKind, Id, Office, Role};
@@ -20,7 +19,10 @@ fn entries(s: &Service) -> Vec<sportello::storage::AuditEntry> {
 }
 
 fn sportello(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sportello")).args(args).output().unwrap();
+    let out = service_support::cli_login(&mut Command::new(env!("CARGO_BIN_EXE_sportello")))
+        .args(args)
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -74,10 +76,11 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
     let p = s.project_save(serde_json::from_value(project_json(&h)).unwrap()).unwrap();
     let pid = p.id;
 
-    // Only these two touch nobody's stored data.
+    // Only these touch nobody's stored data: the session, the list of
+    // colleagues' accounts, the check of the log's chain, a typed code.
     let unaudited: Vec<&str> =
         access::MATRIX.iter().filter(|p| !p.personal_data).map(|p| p.command).collect();
-    assert_eq!(unaudited, ["session", "cf_check"]);
+    assert_eq!(unaudited, ["session", "operators_list", "audit_verify", "cf_check"]);
 
     // A call to run the commands of "Avvisi e graduatorie" on.
     let call = s
@@ -180,6 +183,18 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                 Some(cid),
             ),
             "ranking_export_csv" => (json!({ "call_id": c, "version": 1 }), Some(cid)),
+            "password_change" => (
+                json!({ "old_password": service_support::PASSWORD, "new_password": "una password nuova e lunga" }),
+                Some(s.operator().id),
+            ),
+            "operators_list" => (Value::Null, None),
+            "operator_save" => {
+                (json!({ "username": "nuovo", "name": "Nuovo Operatore", "role": "operatore" }), None)
+            }
+            "operator_set_password" => {
+                (json!({ "username": "nuovo", "password": "password iniziale" }), None)
+            }
+            "operator_revoke" => (json!({ "username": "nuovo" }), None),
             other => panic!("new command «{other}»: add it to this test with a valid input"),
         };
         one_row_for(s, name, record, || s.call(name, input));
@@ -207,7 +222,7 @@ fn the_log_is_append_only_through_sqlite() {
     let e = env();
     create_family(&e.service);
     drop(e.service);
-    let conn = Connection::open(e.dir.path().join("sportello.sqlite")).unwrap();
+    let conn = service_support::raw(&e.dir.path().join("sportello.sqlite"));
     let err = conn.execute("UPDATE audit_log SET action = 'x' WHERE seq = 1", []).unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
     let err = conn.execute("DELETE FROM audit_log WHERE seq = 1", []).unwrap_err();
@@ -253,7 +268,7 @@ fn audit_verify_passes_on_an_untouched_database() {
 #[test]
 fn editing_a_row_in_the_file_makes_audit_verify_fail_naming_it() {
     let (_dir, db, _) = history();
-    let conn = Connection::open(&db).unwrap();
+    let conn = service_support::raw(&db);
     conn.execute_batch("DROP TRIGGER audit_log_no_update").unwrap();
     // One byte: household_get → household_gat.
     let n = conn
@@ -279,10 +294,10 @@ fn editing_a_row_in_the_file_makes_audit_verify_fail_naming_it() {
 #[test]
 fn removing_a_row_or_recomputing_its_hash_alone_is_caught_too() {
     let (_dir, db, _) = history();
-    let conn = Connection::open(&db).unwrap();
+    let conn = service_support::raw(&db);
     conn.execute_batch("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 2").unwrap();
     drop(conn);
-    let r = audit::verify_file(&db).unwrap();
+    let r = audit::verify_file(&db, Some(&service_support::key(&db))).unwrap();
     assert!(!r.ok);
     let b = r.broken.unwrap();
     assert_eq!(b.seq, 3, "the row after the hole");
@@ -290,13 +305,13 @@ fn removing_a_row_or_recomputing_its_hash_alone_is_caught_too() {
 
     // A stored hash changed by one character no longer matches its row.
     let (_dir, db, _) = history();
-    let conn = Connection::open(&db).unwrap();
+    let conn = service_support::raw(&db);
     conn.execute_batch(
         "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET hash = (CASE WHEN substr(hash, 1, 1) = '0' THEN '1' ELSE '0' END) || substr(hash, 2) WHERE seq = 4",
     )
     .unwrap();
     drop(conn);
-    let r = audit::verify_file(&db).unwrap();
+    let r = audit::verify_file(&db, Some(&service_support::key(&db))).unwrap();
     assert_eq!(r.broken.map(|b| b.seq), Some(4));
 }
 
@@ -307,7 +322,7 @@ fn audit_verify_on_a_missing_or_foreign_file_is_a_usage_error() {
     let (code, out, err) = sportello(&["audit", "verify", "--database", missing.to_str().unwrap()]);
     assert_eq!(code, 2, "{out}{err}");
     assert!(out.is_empty());
-    assert!(err.contains("Database non trovato"), "{err}");
+    assert!(err.contains("non esiste"), "{err}");
     let text = dir.path().join("note.txt");
     std::fs::write(&text, "non sono un database").unwrap();
     let (code, _, err) = sportello(&["audit", "verify", "--database", text.to_str().unwrap()]);
@@ -320,8 +335,9 @@ fn audit_verify_on_a_missing_or_foreign_file_is_a_usage_error() {
 fn rows_of_a_schema_1_database_are_sealed_once_on_open() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("vecchio.sqlite");
+    let key = sportello::keyring::DbKey::generate().unwrap();
     {
-        let conn = Connection::open(&db).unwrap();
+        let conn = service_support::keyed(&db, &key);
         conn.execute_batch(migrations::MIGRATIONS[0].sql).unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
         conn.pragma_update(None, "application_id", sportello::storage::APPLICATION_ID).unwrap();
@@ -338,17 +354,17 @@ fn rows_of_a_schema_1_database_are_sealed_once_on_open() {
             .unwrap();
         }
     }
-    let store = Storage::open(&db, None).unwrap();
+    let store = Storage::open(&db, &key).unwrap();
     let r = store.audit_verify().unwrap();
     assert!(r.ok, "{r:?}");
     assert_eq!(r.rows, 4);
     let head = r.head.clone();
     drop(store);
     // Sealed for good: a second open changes nothing, and the seal cannot be redone.
-    let store = Storage::open(&db, None).unwrap();
+    let store = Storage::open(&db, &key).unwrap();
     assert_eq!(store.audit_verify().unwrap().head, head);
     drop(store);
-    let conn = Connection::open(&db).unwrap();
+    let conn = service_support::keyed(&db, &key);
     let err = conn.execute("UPDATE audit_log SET hash = NULL WHERE seq = 1", []).unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
 }

@@ -6,7 +6,6 @@ mod service_support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use rusqlite::Connection;
 use serde_json::json;
 use service_support::{create_family, env, single_json, today};
 use sportello::domain::household::HouseholdInput;
@@ -17,7 +16,10 @@ use sportello::storage::Storage;
 use sportello::Code;
 
 fn sportello(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sportello")).args(args).output().unwrap();
+    let out = service_support::cli_login(&mut Command::new(env!("CARGO_BIN_EXE_sportello")))
+        .args(args)
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -26,7 +28,7 @@ fn sportello(args: &[&str]) -> (i32, String, String) {
 }
 
 fn count(db: &Path, table: &str) -> i64 {
-    let conn = Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let conn = service_support::raw(db);
     conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
 }
 
@@ -52,7 +54,7 @@ fn backup_takes_the_commits_still_in_the_wal_while_the_app_is_open() {
     assert!(stdout.contains("Copia di sicurezza creata e verificata"), "{stdout}");
     assert_eq!(count(&out, "households"), 1);
     assert_eq!(count(&out, "members"), 3);
-    let info = backup::validate(&out).unwrap();
+    let info = backup::validate(&out, Some(&service_support::key(&out))).unwrap();
     assert_eq!(info.schema_version, e.service.storage().schema_version().unwrap());
     // A backup never overwrites another file.
     let (code, _, stderr) = sportello(&["backup", "--database", p(&e.db()), "--out", p(&out)]);
@@ -84,7 +86,7 @@ fn restore_checks_the_backup_then_replaces_the_database_keeping_the_old_one() {
     assert_eq!(count(&db, "households"), 1, "back to the backup");
     assert_eq!(count(&backup::replaced_path(&db), "households"), 2, "the replaced database is kept");
     // The restored database opens, verifies and works.
-    let s = Service::open_on(&db, docs, "averdi", today()).unwrap();
+    let s = service_support::login(&db, &docs, "averdi", today()).unwrap();
     assert!(s.storage().check().unwrap().is_empty());
     assert!(s.storage().audit_verify().unwrap().ok);
     single(&s, "Bianchi", "Giulia", "1970-05-06");
@@ -109,7 +111,7 @@ fn restore_refuses_a_damaged_or_newer_backup_and_touches_nothing() {
 
     let newer = e.dir.path().join("futura.sqlite");
     std::fs::copy(&copy, &newer).unwrap();
-    Connection::open(&newer).unwrap().pragma_update(None, "user_version", 999).unwrap();
+    service_support::raw(&newer).pragma_update(None, "user_version", 999).unwrap();
     let (code, _, stderr) = sportello(&["restore", "--from", p(&newer), "--database", p(&db)]);
     assert_eq!(code, 2);
     assert!(stderr.contains("schema 999"), "{stderr}");
@@ -126,14 +128,14 @@ fn restore_refuses_a_damaged_or_newer_backup_and_touches_nothing() {
 #[test]
 fn one_writer_per_database_with_a_clear_message() {
     let e = env();
-    let db = e.dir.path().join("altro.sqlite");
+    let db = e.dir.path().join("altro").join("sportello.sqlite");
+    drop(service_support::create(&db, &e.docs(), today()));
     let open = || {
         Service::open_exclusive(OpenOptions {
             database: db.clone(),
             documents_dir: e.docs(),
-            operator: "averdi".into(),
+            credentials: sportello::service::Credentials::password("averdi", service_support::PASSWORD),
             today: Some(today()),
-            key: None,
         })
     };
     let first = open().unwrap();
@@ -165,7 +167,8 @@ fn one_writer_per_database_with_a_clear_message() {
 fn automatic_backups_one_a_day_keeping_the_newest() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("sportello.sqlite");
-    let store = Storage::open(&db, None).unwrap();
+    let key = sportello::keyring::DbKey::generate().unwrap();
+    let store = Storage::open(&db, &key).unwrap();
     let policy = BackupPolicy { dir: dir.path().join("copie"), keep: 3 };
     for day in 1..=6 {
         let at = format!("2026-11-0{day}T08:00:00.000Z");
@@ -201,7 +204,7 @@ fn automatic_backups_one_a_day_keeping_the_newest() {
     assert!(!stale.exists() && recent.exists());
     assert_eq!(backup::automatic_backups(&policy.dir).unwrap().len(), 3);
     for b in backup::automatic_backups(&policy.dir).unwrap() {
-        backup::validate(&b).unwrap();
+        backup::validate(&b, Some(&key)).unwrap();
     }
     let off = BackupPolicy { dir: dir.path().join("mai"), keep: 0 };
     assert!(store.rotate_backups(&off, "2026-11-08T08:00:00.000Z").unwrap().is_none());
@@ -241,7 +244,7 @@ fn sample_db() -> (tempfile::TempDir, PathBuf, Vec<u8>) {
 fn open_copy(dir: &Path, name: &str, bytes: &[u8]) -> Result<Storage, sportello::Error> {
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
-    Storage::open(&path, None)
+    Storage::open(&path, &service_support::key(&path))
 }
 
 #[test]
@@ -267,7 +270,7 @@ fn a_truncated_or_damaged_file_is_a_typed_error_at_open() {
         let err = open_copy(dir.path(), &format!("{name}-{i}.sqlite"), b)
             .err()
             .unwrap_or_else(|| panic!("{name}: opened"));
-        assert_eq!(err.code, Code::Storage, "{name}: {err:?}");
+        assert_eq!(err.code, Code::Corrupt, "{name}: {err:?}");
         assert!(
             err.message.contains("danneggiato") || err.message.contains("non è un database"),
             "{name}: {}",
@@ -297,7 +300,7 @@ fn flipped_bytes_anywhere_never_panic() {
                 let _ = store.audit_verify();
             }
             Err(e) => {
-                assert!(matches!(e.code, Code::Storage), "{e:?}");
+                assert!(matches!(e.code, Code::Corrupt | Code::Storage), "{e:?}");
                 refused += 1;
             }
         }
@@ -311,24 +314,34 @@ fn a_full_disk_is_a_typed_error_and_leaves_nothing_half_written() {
     let e = env();
     let s = &e.service;
     create_family(s);
-    let audit_before = s.storage().transaction(|tx| tx.audit_entries(None)).unwrap().len();
-    // The database may not grow by a single page: as a disk with no room left.
+    // The database may not grow any more, as a disk with no room left: the
+    // first saves fill the free pages a migration may have left, then one fails.
     s.storage().limit_pages(1).unwrap();
     let mut big: serde_json::Value = single_json("Gallo", "Rosa", "1950-03-04", "F");
     big["notes"] = json!("Relazione del servizio. ".repeat(200));
-    let input: HouseholdInput = serde_json::from_value(big.clone()).unwrap();
-    let err = s.household_save(input).unwrap_err();
+    let (err, audit_before, saved) = (0..500)
+        .find_map(|i| {
+            let before = s.storage().transaction(|tx| tx.audit_entries(None)).unwrap().len();
+            let born = chrono::NaiveDate::from_ymd_opt(1950, 1, 1).unwrap() + chrono::Days::new(i);
+            let mut one = single_json("Gallo", "Rosa", &born.to_string(), "F");
+            one["notes"] = big["notes"].clone();
+            let input: HouseholdInput = serde_json::from_value(one).unwrap();
+            s.household_save(input).err().map(|e| (e, before, i))
+        })
+        .expect("the database must fill up");
     assert_eq!(err.code, Code::DiskFull, "{err:?}");
     assert!(err.message.contains("disco è pieno"), "{}", err.message);
     // Nothing of the failed save: no household, no member, no audit row.
     let n = s.storage().transaction(|tx| tx.audit_entries(None)).unwrap().len();
     assert_eq!(n, audit_before);
-    assert!(s.households_search("gallo").unwrap().is_empty());
+    assert_eq!(s.households_search("gallo").unwrap().len(), saved as usize);
     assert!(s.storage().check().unwrap().is_empty());
     // Room again: the same save goes through.
     s.storage().limit_pages(1_000_000).unwrap();
-    s.household_save(serde_json::from_value(big).unwrap()).unwrap();
-    assert_eq!(s.households_search("gallo").unwrap().len(), 1);
+    let mut one = single_json("Gallo", "Rosa", "1949-12-31", "F");
+    one["notes"] = big["notes"].clone();
+    s.household_save(serde_json::from_value(one).unwrap()).unwrap();
+    assert_eq!(s.households_search("gallo").unwrap().len(), saved as usize + 1);
     assert!(s.storage().audit_verify().unwrap().ok);
 }
 

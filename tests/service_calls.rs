@@ -242,7 +242,7 @@ fn publishing_freezes_and_an_upheld_appeal_makes_version_two() {
     // The database itself refuses to change a published version.
     let db = e.db();
     drop(e.service);
-    let conn = rusqlite::Connection::open(db).unwrap();
+    let conn = service_support::raw(&db);
     let err = conn.execute("UPDATE ranking_versions SET published_on = '2019-06-01'", []).unwrap_err();
     assert!(err.to_string().contains("never changed"), "{err}");
     assert!(conn.execute("DELETE FROM ranking_versions", []).is_err());
@@ -409,8 +409,9 @@ fn a_schema_one_database_gains_the_calls_tables_and_keeps_its_data() {
     use sportello::storage::migrations::{migrate, MIGRATIONS};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v1.sqlite");
+    let key = service_support::hand_made_keys(&path);
     {
-        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        let mut conn = service_support::keyed(&path, &key);
         conn.pragma_update(None, "application_id", sportello::storage::APPLICATION_ID).unwrap();
         assert_eq!(migrate(&mut conn, &MIGRATIONS[..1]).unwrap(), 1);
         conn.execute(
@@ -420,13 +421,13 @@ fn a_schema_one_database_gains_the_calls_tables_and_keeps_its_data() {
         )
         .unwrap();
     }
-    let s =
-        Service::open_on(&path, dir.path().join("documenti"), "averdi", service_support::today()).unwrap();
+    let s = service_support::login(&path, &dir.path().join("documenti"), "averdi", service_support::today())
+        .unwrap();
     assert_eq!(s.storage().schema_version().unwrap(), sportello::storage::migrations::latest());
     assert_eq!(s.operator().name, "Anna Verdi");
     assert!(s.calls_list().unwrap().is_empty());
     drop(s);
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = service_support::keyed(&path, &key);
     for t in ["calls", "call_applications", "ranking_versions", "appeals"] {
         let strict: i64 = conn
             .query_row("SELECT strict FROM pragma_table_list WHERE name = ?1", [t], |r| r.get(0))

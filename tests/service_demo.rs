@@ -5,13 +5,21 @@ mod service_support;
 
 use service_support::d;
 use sportello::domain::{BoardState, ProjectStatus};
+use sportello::keyring::KdfParams;
 use sportello::service::Service;
 
 fn demo(on: &str) -> (tempfile::TempDir, Service, sportello::demo::DemoReport) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.sqlite");
-    let report = sportello::demo::create(&db, &dir.path().join("documenti"), d(on)).unwrap();
-    let s = Service::open_on(&db, dir.path().join("documenti"), "averdi", d(on)).unwrap();
+    let report = sportello::demo::create(
+        &db,
+        &dir.path().join("documenti"),
+        d(on),
+        service_support::PASSWORD,
+        KdfParams::for_tests(),
+    )
+    .unwrap();
+    let s = service_support::login(&db, &dir.path().join("documenti"), "averdi", d(on)).unwrap();
     (dir, s, report)
 }
 
@@ -66,7 +74,13 @@ fn the_demo_has_households_in_every_state() {
 fn the_same_day_gives_the_same_demo() {
     let (_a, sa, ra) = demo("2026-03-02");
     let (_b, sb, rb) = demo("2026-03-02");
-    assert_eq!(ra, rb);
+    // Everything but the recovery key, which is a new random key each time.
+    assert_ne!(ra.recovery_key, rb.recovery_key);
+    let same = |r: &sportello::demo::DemoReport| sportello::demo::DemoReport {
+        recovery_key: String::new(),
+        ..r.clone()
+    };
+    assert_eq!(same(&ra), same(&rb));
     let board = |s: &Service| -> Vec<_> {
         s.deadlines_board()
             .unwrap()
@@ -82,8 +96,14 @@ fn the_same_day_gives_the_same_demo() {
 #[test]
 fn an_existing_database_is_never_overwritten() {
     let (dir, _s, _) = demo("2026-11-21");
-    let err =
-        sportello::demo::create(&dir.path().join("demo.sqlite"), dir.path(), d("2026-11-21")).unwrap_err();
+    let err = sportello::demo::create(
+        &dir.path().join("demo.sqlite"),
+        dir.path(),
+        d("2026-11-21"),
+        service_support::PASSWORD,
+        KdfParams::for_tests(),
+    )
+    .unwrap_err();
     assert_eq!(err.code, sportello::Code::Conflict);
 }
 
@@ -92,7 +112,7 @@ fn the_demo_command_creates_a_database_and_refuses_to_overwrite_it() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.sqlite");
     let run = |today: &str| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_sportello"))
+        service_support::cli_login(&mut std::process::Command::new(env!("CARGO_BIN_EXE_sportello")))
             .args(["demo", "--database", db.to_str().unwrap(), "--today", today])
             .output()
             .unwrap()

@@ -23,13 +23,12 @@ fn a_document_is_saved_in_the_case_folder_and_listed() {
         doc.file_name
     );
 
+    // Kept in the encrypted database; opened, it is written in clear only
+    // into the private viewing area, never into the documents folder.
     let path = e.service.document_path(doc.id).unwrap();
-    assert_eq!(path, e.docs().join("2026-000001").join(&doc.file_name));
+    assert_eq!(path, e.service.viewing_dir().join(&doc.file_name));
     assert_eq!(std::fs::read(&path).unwrap(), PDF);
-    // No temporary file left beside it.
-    let names: Vec<_> =
-        std::fs::read_dir(path.parent().unwrap()).unwrap().map(|f| f.unwrap().file_name()).collect();
-    assert_eq!(names.len(), 1);
+    assert!(!e.docs().exists(), "nothing written into the documents folder");
 
     let second =
         e.service.document_add(h.id, DocumentKind::Convocazione, "Convocazione del 01/12/2026", PDF).unwrap();
@@ -59,14 +58,24 @@ fn bad_documents_are_refused_and_leave_no_file() {
 }
 
 #[test]
-fn a_missing_file_is_reported_not_opened() {
+fn documents_of_earlier_versions_move_from_the_case_folder_into_the_database() {
     let e = env();
     let h = create_family(&e.service);
     let doc = e.service.document_add(h.id, DocumentKind::EsitoRequisiti, "Esito", PDF).unwrap();
-    std::fs::remove_file(e.service.document_path(doc.id).unwrap()).unwrap();
-    let err = e.service.document_path(doc.id).unwrap_err();
-    assert_eq!(err.code, Code::Io);
-    assert!(err.message.contains("non si trova"), "{}", err.message);
+    // As an earlier version left it: the PDF a file of the case folder, the row without content.
+    let folder = e.docs().join("2026-000001");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join(&doc.file_name), PDF).unwrap();
+    service_support::raw(&e.db())
+        .execute("UPDATE documents SET content = NULL WHERE id = ?1", [doc.id.to_string()])
+        .unwrap();
+    let s = e.reopen("averdi", service_support::today());
+    assert_eq!(std::fs::read(s.document_path(doc.id).unwrap()).unwrap(), PDF);
+    assert!(!folder.join(&doc.file_name).exists(), "the clear file is gone");
+    // Logging out empties the viewing area.
+    let shown = s.document_path(doc.id).unwrap();
+    drop(s);
+    assert!(!shown.exists());
 }
 
 /// The path `agreement_print` will take: agreement data from the service, the

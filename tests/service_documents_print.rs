@@ -70,7 +70,7 @@ fn printing_the_agreement_files_it_and_sends_the_project_to_signature() {
     assert_eq!(s.project_get(h.id).unwrap().unwrap().status, ProjectStatus::DaFirmare);
     assert_eq!(s.documents_list(h.id).unwrap().len(), 2);
 
-    let db = rusqlite::Connection::open(e.db()).unwrap();
+    let db = service_support::raw(&e.db());
     let audited: i64 = db
         .query_row("SELECT count(*) FROM audit_log WHERE action = 'agreement_print'", [], |r| r.get(0))
         .unwrap();
@@ -193,14 +193,14 @@ fn convocation_mistakes_name_their_field() {
 }
 
 #[test]
-fn document_open_gives_the_file_in_the_case_folder() {
+fn document_open_gives_the_file_in_the_viewing_area() {
     let e = env();
     let s = &e.service;
     let h = create_family(s);
     let p = with_project(s, &h);
     let doc = s.agreement_print(p.id).unwrap();
     let path = s.document_open(doc.id).unwrap();
-    assert_eq!(path, e.docs().join("2026-000001").join(&doc.file_name));
+    assert_eq!(path, s.viewing_dir().join(&doc.file_name));
     assert!(std::fs::read(&path).unwrap().starts_with(b"%PDF-"));
     let v = s.call("document_open", json!({"id": doc.id.to_string()})).unwrap();
     assert_eq!(v["path"], path.display().to_string());
@@ -250,7 +250,7 @@ fn the_esito_prints_every_measure_with_its_reasons_and_acts() {
     let err = s.esito_print(h.id, sportello::dates::parse_iso("d", "2018-06-01").unwrap()).unwrap_err();
     assert_eq!(err.code, Code::NoRuleSet);
     assert_eq!(s.documents_list(h.id).unwrap().len(), 1);
-    assert_eq!(files_in(&e.docs().join("2026-000001")), 1);
+    assert!(!e.docs().exists(), "documents live in the database");
     assert_eq!(s.eligibility_checks_list(h.id).unwrap().len(), 1);
 }
 

@@ -253,7 +253,7 @@ fn stored_checks_carry_the_rule_set_version_and_trace() {
     assert!(measure(&a, "misura-7").rule_sets.iter().any(|r| r.id == "assegno-tre-figli-abolizione"));
 
     // In the database: one row per check, seven answers each, the trace as JSON.
-    let db = rusqlite::Connection::open(e.db()).unwrap();
+    let db = service_support::raw(&e.db());
     let (checks, answers): (i64, i64) = db
         .query_row(
             "SELECT (SELECT count(*) FROM eligibility_checks), (SELECT count(*) FROM eligibility_answers)",

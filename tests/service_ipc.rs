@@ -21,7 +21,7 @@ fn the_whole_path_speaks_the_contract() {
     let s = &e.service;
 
     let session = s.call("session", Value::Null).unwrap();
-    assert_eq!(keys(&session), ["database_path", "office", "operator", "today"]);
+    assert_eq!(keys(&session), ["database_path", "must_change_password", "office", "operator", "today"]);
     assert_eq!(keys(&session["operator"]), ["id", "name", "role"]);
     assert_eq!(session["operator"]["role"], "amministratore");
     assert_eq!(keys(&session["office"]), ["address", "comune", "email", "name", "phone"]);

@@ -1,6 +1,7 @@
 //! Opening a database: migrations from an empty file, the connection settings,
 //! and the files that must be refused without being touched.
 
+use sportello::keyring::DbKey;
 use sportello::storage::migrations::latest;
 use sportello::storage::{Storage, APPLICATION_ID};
 use sportello::Code;
@@ -30,7 +31,7 @@ const TABLES: &[&str] = &[
 fn an_empty_file_is_migrated_to_the_latest_schema_and_validates() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested").join("new.sqlite");
-    let store = Storage::open(&path, None).unwrap();
+    let store = Storage::open(&path, &key()).unwrap();
     let diag = store.diagnostics().unwrap();
     assert_eq!(diag.schema_version, latest());
     assert!(latest() >= 1);
@@ -41,7 +42,7 @@ fn an_empty_file_is_migrated_to_the_latest_schema_and_validates() {
     assert_eq!(store.check().unwrap(), Vec::<String>::new());
     drop(store);
 
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = raw(&path);
     for t in TABLES {
         let strict: i64 = conn
             .query_row("SELECT strict FROM pragma_table_list WHERE name = ?1", [t], |r| r.get(0))
@@ -49,7 +50,7 @@ fn an_empty_file_is_migrated_to_the_latest_schema_and_validates() {
         assert_eq!(strict, 1, "{t} should be STRICT");
     }
     // Opening again is a no-op at the same version.
-    let store = Storage::open(&path, None).unwrap();
+    let store = Storage::open(&path, &key()).unwrap();
     assert_eq!(store.schema_version().unwrap(), latest());
 }
 
@@ -57,19 +58,19 @@ fn an_empty_file_is_migrated_to_the_latest_schema_and_validates() {
 fn a_database_newer_than_the_program_is_refused_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("future.sqlite");
-    drop(Storage::open(&path, None).unwrap());
+    drop(Storage::open(&path, &key()).unwrap());
     {
-        let conn = rusqlite::Connection::open(&path).unwrap();
+        let conn = raw(&path);
         conn.pragma_update(None, "user_version", latest() + 1).unwrap();
         conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
     }
     let before = std::fs::read(&path).unwrap();
-    let err = Storage::open(&path, None).err().expect("must be refused");
+    let err = Storage::open(&path, &key()).err().expect("must be refused");
     assert_eq!(err.code, Code::Storage);
     assert!(err.message.contains("più recente"), "{}", err.message);
     assert!(err.message.contains("aggiornare il programma"), "{}", err.message);
     assert!(path.exists());
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = raw(&path);
     let v: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
     assert_eq!(v, latest() + 1);
     drop(conn);
@@ -85,7 +86,7 @@ fn a_file_that_is_not_a_sportello_database_is_refused_untouched() {
         conn.execute_batch("CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('mine');").unwrap();
     }
     let before = std::fs::read(&other).unwrap();
-    let err = Storage::open(&other, None).err().expect("must be refused");
+    let err = Storage::open(&other, &key()).err().expect("must be refused");
     assert_eq!(err.code, Code::Storage);
     assert!(err.message.contains("non è un database di Sportello"), "{}", err.message);
     assert_eq!(std::fs::read(&other).unwrap(), before);
@@ -93,15 +94,47 @@ fn a_file_that_is_not_a_sportello_database_is_refused_untouched() {
     let text = dir.path().join("notes.txt");
     std::fs::write(&text, "questo non è un database, solo testo che occupa più di cento byte. ".repeat(10))
         .unwrap();
-    let err = Storage::open(&text, None).err().expect("must be refused");
-    assert_eq!(err.code, Code::Storage);
+    let err = Storage::open(&text, &key()).err().expect("must be refused");
+    // Not plain SQLite: to SQLCipher it is a file its key does not open.
+    assert_eq!(err.code, Code::Corrupt);
 }
 
 #[test]
-fn a_key_is_refused_until_encryption_exists() {
+fn a_wrong_key_never_opens_the_file_and_never_changes_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("k.sqlite");
-    let err = Storage::open(&path, Some("segreta")).err().expect("no silent plain-text database");
+    drop(Storage::open(&path, &key()).unwrap());
+    let before = std::fs::read(&path).unwrap();
+    let other = DbKey::from_bytes(&[9u8; 32]).unwrap();
+    let err = Storage::open(&path, &other).err().expect("a wrong key must be refused");
+    assert_eq!(err.code, Code::Corrupt, "{err:?}");
+    assert_eq!(std::fs::read(&path).unwrap(), before, "untouched");
+    assert!(Storage::open(&path, &key()).is_ok(), "the right key still opens it");
+}
+
+#[test]
+fn a_plain_sportello_database_is_told_to_be_encrypted_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("in-chiaro.sqlite");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+        conn.execute_batch("CREATE TABLE x (y TEXT);").unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let err = Storage::open(&path, &key()).err().expect("refused");
     assert_eq!(err.code, Code::Storage);
-    assert!(!path.exists());
+    assert!(err.message.contains("non è cifrato"), "{}", err.message);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+fn key() -> DbKey {
+    DbKey::from_bytes(&[7u8; 32]).unwrap()
+}
+
+/// A raw connection with the tests' key.
+fn raw(path: &std::path::Path) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"{}\";", &*key().sqlcipher_literal())).unwrap();
+    conn
 }

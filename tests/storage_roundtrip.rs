@@ -21,7 +21,7 @@ fn a_household_round_trips_through_sqlite() {
         role: Role::Operatore,
     };
     {
-        let store = Storage::open(&path, None).unwrap();
+        let store = Storage::open(&path, &key()).unwrap();
         store
             .transaction(|tx| {
                 tx.operator_insert(&op, "2026-11-20T09:00:00.000Z")?;
@@ -32,7 +32,7 @@ fn a_household_round_trips_through_sqlite() {
             })
             .unwrap();
     }
-    let store = Storage::open(&path, None).unwrap();
+    let store = Storage::open(&path, &key()).unwrap();
     let h = store.transaction(|tx| tx.household_get(id)).unwrap().expect("household stored");
     assert_eq!(h.case_number, "2026/000001");
     assert_eq!((h.created_by.as_str(), h.updated_by.as_str()), ("Anna Verdi", "Anna Verdi"));
@@ -64,7 +64,7 @@ fn money_is_stored_as_exact_text() {
     draft.isee.as_mut().unwrap().value = Money::parse("20668.26").unwrap();
     let id = Id::new();
     let op = Operator { id: Id::new(), username: "x".into(), name: "X".into(), role: Role::Operatore };
-    let store = Storage::open(&path, None).unwrap();
+    let store = Storage::open(&path, &key()).unwrap();
     store
         .transaction(|tx| {
             tx.operator_insert(&op, "t")?;
@@ -74,7 +74,7 @@ fn money_is_stored_as_exact_text() {
         })
         .unwrap();
     drop(store);
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = service_support::keyed(&path, &key());
     let (ty, text): (String, String) = conn
         .query_row("SELECT typeof(isee_value), isee_value FROM households", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -103,4 +103,8 @@ fn a_failed_transaction_leaves_nothing_behind() {
     assert!(store.transaction(|tx| tx.household_get(id)).unwrap().is_none());
     // The case counter rolled back with it: the next household is still 000001.
     assert_eq!(store.transaction(|tx| tx.next_case_number(2026)).unwrap().seq, 1);
+}
+
+fn key() -> sportello::keyring::DbKey {
+    sportello::keyring::DbKey::from_bytes(&[5u8; 32]).unwrap()
 }

@@ -25,9 +25,12 @@ pub fn open(places: &Places, today: Option<NaiveDate>) -> Result<Box<dyn Backend
     let service = Service::open_with(OpenOptions {
         database: places.database.clone(),
         documents_dir: places.documents.clone(),
-        operator: Service::system_operator(),
+        // Until the login screen: the operator and password of the environment.
+        credentials: sportello::service::Credentials::password(
+            std::env::var("SPORTELLO_OPERATOR").unwrap_or_else(|_| Service::system_operator()),
+            std::env::var("SPORTELLO_PASSWORD").unwrap_or_default(),
+        ),
         today,
-        key: None,
     })?;
     Ok(Box::new(ServiceBackend { service }))
 }

@@ -5,10 +5,26 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use sportello::domain::Operator;
+use sportello::service::{access, Credentials, Service};
 use sportello::storage::backup;
 use sportello::storage::lock::DatabaseLock;
+use sportello::{Code, Error};
 
-use super::CliError;
+use sportello::domain::StrEnum;
+
+use super::{login, CliError};
+
+/// The role check of the file-level commands (the service's table decides).
+pub fn require(op: &Operator, command: &str) -> Result<(), Error> {
+    if access::allowed(command, op.role) {
+        return Ok(());
+    }
+    Err(Error::new(
+        Code::Forbidden,
+        format!("Operazione non consentita al ruolo {} ({})", op.role.label(), op.username),
+    ))
+}
 
 #[derive(clap::Args)]
 pub struct BackupArgs {
@@ -31,7 +47,13 @@ pub struct RestoreArgs {
 }
 
 pub fn backup(a: BackupArgs) -> Result<ExitCode, CliError> {
-    let info = backup::backup_file(&a.database, &a.out).map_err(|e| CliError::in_file(&a.database, e))?;
+    let in_db = |e| CliError::in_file(&a.database, e);
+    // The database's own key: the copy is encrypted like the database, and
+    // the same passwords (or the recovery key) open it.
+    let (key, operator) =
+        Service::authenticate(&a.database, &login::credentials(&a.database)?).map_err(in_db)?;
+    require(&operator, "backup").map_err(in_db)?;
+    let info = backup::backup_file(&a.database, &a.out, Some(&key)).map_err(in_db)?;
     println!(
         "Copia di sicurezza creata e verificata: {} ({} byte, schema {}).",
         info.path, info.size_bytes, info.schema_version
@@ -42,7 +64,20 @@ pub fn backup(a: BackupArgs) -> Result<ExitCode, CliError> {
 pub fn restore(a: RestoreArgs) -> Result<ExitCode, CliError> {
     let _lock = DatabaseLock::acquire(&a.database).map_err(|e| CliError::in_file(&a.database, e))?;
     let existed = a.database.exists();
-    let info = backup::restore(&a.from, &a.database).map_err(|e| CliError::in_file(&a.from, e))?;
+    let credentials = login::credentials(&a.database)?;
+    // The database may be the damaged file being replaced: the account is
+    // checked in the copy about to become the database.
+    let key =
+        Service::database_key(&a.database, &credentials).map_err(|e| CliError::in_file(&a.database, e))?;
+    backup::validate(&a.from, Some(&key)).map_err(|e| CliError::in_file(&a.from, e))?;
+    if let Credentials::Password { username, .. } = &credentials {
+        let op = sportello::storage::peek_operator(&a.from, &key, username)
+            .map_err(|e| CliError::in_file(&a.from, e))?
+            .ok_or_else(|| CliError::in_file(&a.from, sportello::keyring::wrong_credentials()))?;
+        require(&op, "backup").map_err(|e| CliError::in_file(&a.from, e))?;
+    }
+    let info =
+        backup::restore(&a.from, &a.database, Some(&key)).map_err(|e| CliError::in_file(&a.from, e))?;
     println!(
         "Database {} ripristinato dalla copia {} (schema {}).",
         info.path,

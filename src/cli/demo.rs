@@ -1,8 +1,12 @@
 //! `sportello demo --database PATH [--documents DIR] [--today YYYY-MM-DD]`:
-//! creates a new database filled with fictional households (sportello::demo).
+//! creates a new encrypted database filled with fictional households
+//! (sportello::demo); the accounts' password comes from `SPORTELLO_PASSWORD`
+//! or is asked on the terminal.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use sportello::domain::StrEnum;
 
 use super::CliError;
 
@@ -30,7 +34,9 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     // One writer per database: a second `demo` or the open app is told at once.
     let _lock = sportello::storage::lock::DatabaseLock::acquire(&args.database)
         .map_err(|e| CliError::in_file(&args.database, e))?;
-    let report = sportello::demo::create(&args.database, &documents, today)
+    let password = super::login::new_password("degli account dimostrativi")?;
+    let kdf = sportello::keyring::KdfParams::from_env()?;
+    let report = sportello::demo::create(&args.database, &documents, today, &password, kdf)
         .map_err(|e| CliError::in_file(&args.database, e))?;
     println!(
         "Creato il database dimostrativo {} al {}: {} nuclei ({} persone, di cui {} minori), {} analisi preliminari, {} progetti.",
@@ -45,5 +51,12 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     for (situation, n) in &report.by_situation {
         println!("  {situation}: {n}");
     }
+    println!("Il database è cifrato. Account (tutti con la password indicata):");
+    println!("  amministratore — Amministratore di sistema (amministratore)");
+    for (login, name, role) in sportello::demo::accounts() {
+        println!("  {login} — {name} ({})", role.label());
+    }
+    println!("Chiave di recupero (dati fittizi: per un database vero va stampata e chiusa in cassaforte):");
+    println!("  {}", report.recovery_key);
     Ok(ExitCode::SUCCESS)
 }

@@ -17,6 +17,7 @@ mod cf;
 mod deadline;
 mod demo;
 mod eligibility;
+mod login;
 mod rank;
 mod stress;
 

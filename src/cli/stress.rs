@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use chrono::{Days, NaiveDate};
 use serde_json::json;
 use sportello::domain::{ProjectStatus, StrEnum};
-use sportello::service::{OpenOptions, Service};
+use sportello::service::{NewDatabase, OpenOptions, Service};
 
 use super::CliError;
 
@@ -37,14 +37,29 @@ const NAMES: &[&str] = &["Niccolò", "Zoë", "Giulia", "Luca", "Chiara", "Matteo
 pub fn run(a: Args) -> Result<ExitCode, CliError> {
     let today = NaiveDate::from_ymd_opt(2026, 11, 20).expect("valid date");
     let documents = a.database.with_extension("documenti");
-    let s = Service::open_exclusive(OpenOptions {
-        database: a.database.clone(),
-        documents_dir: documents,
-        operator: "stress".into(),
-        today: Some(today),
-        key: None,
-    })
-    .map_err(|e| CliError::in_file(&a.database, e))?;
+    // The first run creates the database (account «stress», password from
+    // SPORTELLO_PASSWORD); the next ones log in to it.
+    let opened = if Service::database_state(&a.database)?.needs_setup {
+        let password = super::login::new_password("dell'account «stress»")?;
+        Service::create(NewDatabase {
+            database: a.database.clone(),
+            documents_dir: documents,
+            username: "stress".into(),
+            name: "Prova di arresto".into(),
+            password,
+            today: Some(today),
+            kdf: sportello::keyring::KdfParams::from_env()?,
+        })
+        .map(|(s, _)| s)
+    } else {
+        Service::open_exclusive(OpenOptions {
+            database: a.database.clone(),
+            documents_dir: documents,
+            credentials: super::login::credentials(&a.database)?,
+            today: Some(today),
+        })
+    };
+    let s = opened.map_err(|e| CliError::in_file(&a.database, e))?;
     let mut out = std::io::stdout().lock();
     let base = NaiveDate::from_ymd_opt(1940, 1, 1).expect("valid date");
     let mut i = 0u64;

@@ -55,4 +55,7 @@ pub struct Session {
     pub office: Office,
     pub today: NaiveDate,
     pub database_path: String,
+    /// The password was set by an administrator: the operator must choose
+    /// their own before working.
+    pub must_change_password: bool,
 }

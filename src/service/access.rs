@@ -51,6 +51,15 @@ const fn p(command: &'static str, roles: &'static [Role], personal_data: bool) -
 pub const MATRIX: &[Permission] = &[
     // Session and office.
     p("session", ALL, false),
+    // Logins are on record (who opened the database, and how).
+    p("login", ALL, true),
+    p("password_change", ALL, true),
+    // Accounts, backups, verification of the log: the administrator's.
+    p("operators_list", COORD, false),
+    p("operator_set_password", ADMIN, true),
+    p("operator_revoke", ADMIN, true),
+    p("backup", ADMIN, true),
+    p("audit_verify", COORD, false),
     p("office_set", ADMIN, true),
     p("operator_save", ADMIN, true),
     // Households.

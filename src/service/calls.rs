@@ -890,7 +890,8 @@ impl Service {
     }
 
     /// Writes the office's CSV (points by criterion, reasons) of a published
-    /// version, or of the draft when `version` is `None`, into the call's folder.
+    /// version, or of the draft when `version` is `None`, into the private
+    /// viewing area, for the shell to open in the spreadsheet program.
     pub fn ranking_export_csv(&self, call_id: Id, version: Option<u32>) -> Result<Exported, Error> {
         let rules = load_rules()?;
         self.run(Action::RankingExport, Some(call_id), |tx, stamp| {
@@ -899,11 +900,9 @@ impl Service {
                 Some(n) => (l.call.version(n)?.ranking.clone(), format!("graduatoria-v{n}-ufficio.csv")),
                 None => (l.call.draft(&rules)?, format!("graduatoria-bozza-{}-ufficio.csv", &stamp.at[..10])),
             };
-            let folder = self.call_folder(&l.row);
-            std::fs::create_dir_all(&folder)
-                .map_err(|e| io_error(&folder, "impossibile creare la cartella dell'avviso", e))?;
-            let path = folder.join(&file_name);
-            write_atomic(&path, b2::office_csv(&ranking).as_bytes())?;
+            // The office's CSV names the applicants: it goes to the private
+            // viewing area (memory, emptied at logout), never a folder on disk.
+            let path = self.viewing.write(&file_name, b2::office_csv(&ranking).as_bytes())?;
             Ok(Exported { path: path.display().to_string(), file_name })
         })
     }

@@ -1,5 +1,5 @@
-//! Documents of a case: PDFs written into the case's folder
-//! (`<documents>/2026-000123/…`) and recorded in the database.
+//! Documents of a case: PDFs kept inside the encrypted database, written out
+//! only into the private viewing area when someone opens one.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,9 +9,7 @@ use crate::domain::{form, CaseNumber, Document, DocumentKind, Id, StrEnum};
 use crate::error::{Code, Error};
 
 impl Service {
-    /// Saves a printed document for a household: the file is written whole (a
-    /// temporary file, then a rename) before the record is committed; if the
-    /// record cannot be written the file is removed again.
+    /// Saves a printed document for a household, in the encrypted database.
     pub fn document_add(
         &self,
         household_id: Id,
@@ -19,23 +17,14 @@ impl Service {
         title: &str,
         bytes: &[u8],
     ) -> Result<Document, Error> {
-        let mut written: Option<PathBuf> = None;
-        let result = self.run(Action::DocumentAdd, Some(household_id), |tx, stamp| {
-            self.document_store(tx, stamp, household_id, kind, title, bytes, &mut written)
-        });
-        if result.is_err() {
-            if let Some(path) = written {
-                let _ = std::fs::remove_file(path);
-            }
-        }
-        result
+        self.run(Action::DocumentAdd, Some(household_id), |tx, stamp| {
+            self.document_store(tx, stamp, household_id, kind, title, bytes)
+        })
     }
 
     /// The work of [`Service::document_add`] inside the caller's transaction
     /// (the printing commands file their PDF in the same transaction as the
-    /// rest of their work). `written` gets the file's path as soon as it exists:
-    /// the caller removes it if the transaction does not commit.
-    #[allow(clippy::too_many_arguments)]
+    /// rest of their work, so a failure leaves neither).
     pub(super) fn document_store(
         &self,
         tx: &crate::storage::Tx<'_>,
@@ -44,24 +33,19 @@ impl Service {
         kind: DocumentKind,
         title: &str,
         bytes: &[u8],
-        written: &mut Option<PathBuf>,
     ) -> Result<Document, Error> {
         let title = form::required_line("title", &Some(title.to_string()), "il titolo del documento")?;
         if !bytes.starts_with(b"%PDF-") {
             return Err(Error::invalid("bytes", "Il documento non è un PDF"));
         }
         let id = Id::new();
-        let household = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
-        let folder = self.case_folder(&household.case_number)?;
+        tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
         let day = &stamp.at[..10];
         let suffix: String =
             id.to_string().chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
         let file_name = format!("{}-{day}-{suffix}.pdf", kind.as_str());
-        let path = folder.join(&file_name);
-        write_atomic(&path, bytes)?;
-        *written = Some(path);
         let doc = Document { id, household_id, kind, title, created_at: stamp.at.clone(), file_name };
-        tx.document_insert(&doc, bytes.len(), stamp)?;
+        tx.document_insert(&doc, bytes, stamp)?;
         Ok(doc)
     }
 
@@ -73,36 +57,54 @@ impl Service {
         })
     }
 
-    /// Where a document's file is (to open it in the system viewer).
-    pub fn document_path(&self, id: Id) -> Result<PathBuf, Error> {
+    /// The PDF of a document, decrypted in memory.
+    pub fn document_bytes(&self, id: Id) -> Result<(Document, Vec<u8>), Error> {
         self.run(Action::DocumentOpen, Some(id), |tx, _| {
             let doc = tx.document_get(id)?.ok_or_else(|| not_found("Documento"))?;
-            let household = tx.household_get(doc.household_id)?.ok_or_else(|| not_found("Nucleo"))?;
-            let path = self.case_folder_path(&household.case_number)?.join(&doc.file_name);
-            if !path.is_file() {
-                return Err(Error::new(
-                    Code::Io,
-                    format!(
-                        "Il file del documento non si trova più nella cartella del caso: {}",
-                        path.display()
-                    ),
-                ));
-            }
-            Ok(path)
+            let bytes = tx.document_content(id)?.ok_or_else(|| {
+                Error::new(
+                    Code::NotFound,
+                    "Il contenuto del documento non è nel database (versione precedente)",
+                )
+            })?;
+            Ok((doc, bytes))
         })
     }
 
-    fn case_folder_path(&self, case_number: &str) -> Result<PathBuf, Error> {
-        let case = CaseNumber::parse(case_number)
-            .ok_or_else(|| Error::new(Code::Internal, format!("numero di caso non valido: {case_number}")))?;
-        Ok(self.documents_dir.join(case.folder_name()))
+    /// Writes a document, decrypted, into the private viewing area (memory on
+    /// Linux, emptied at logout and lock) and gives its path, for the system
+    /// viewer.
+    pub fn document_path(&self, id: Id) -> Result<PathBuf, Error> {
+        let (doc, bytes) = self.document_bytes(id)?;
+        self.viewing.write(&doc.file_name, &bytes)
     }
 
-    fn case_folder(&self, case_number: &str) -> Result<PathBuf, Error> {
-        let dir = self.case_folder_path(case_number)?;
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| io_error(&dir, "impossibile creare la cartella del caso", e))?;
-        Ok(dir)
+    /// The private folder where opened documents and exports are written.
+    pub fn viewing_dir(&self) -> &Path {
+        self.viewing.dir()
+    }
+
+    /// Moves the PDFs that earlier versions kept as files in the case folders
+    /// into the database, then removes the files: after this, no document of
+    /// the office is on the disk in clear. A missing file is left for the
+    /// operator to see (the document says its content is missing).
+    pub(super) fn import_legacy_documents(&self) -> Result<usize, Error> {
+        let pending = self.store.transaction(|tx| tx.documents_without_content())?;
+        let mut imported = Vec::new();
+        for (id, case_number, file_name) in pending {
+            let Some(case) = CaseNumber::parse(&case_number) else { continue };
+            let path = self.documents_dir.join(case.folder_name()).join(&file_name);
+            let Ok(bytes) = std::fs::read(&path) else { continue };
+            self.store.transaction(|tx| tx.document_set_content(id, &bytes))?;
+            imported.push(path);
+        }
+        for path in &imported {
+            let _ = std::fs::remove_file(path);
+            if let Some(dir) = path.parent() {
+                let _ = std::fs::remove_dir(dir);
+            }
+        }
+        Ok(imported.len())
     }
 }
 

@@ -50,7 +50,28 @@ pub const COMMANDS: &[&str] = &[
     "appeal_file",
     "appeal_decide",
     "ranking_export_csv",
+    "password_change",
+    "operators_list",
+    "operator_save",
+    "operator_set_password",
+    "operator_revoke",
 ];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PasswordChange {
+    old_password: Option<String>,
+    new_password: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct OperatorSave {
+    username: Option<String>,
+    name: Option<String>,
+    role: Option<String>,
+    password: Option<String>,
+}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -356,6 +377,46 @@ impl Service {
             "ranking_export_csv" => {
                 let i: RankingExport = input(input_value)?;
                 output(self.ranking_export_csv(call_id(&i.call_id)?, i.version)?)
+            }
+            "password_change" => {
+                let i: PasswordChange = input(input_value)?;
+                self.password_change(
+                    &i.old_password.unwrap_or_default(),
+                    &i.new_password.unwrap_or_default(),
+                )?;
+                output(self.session()?)
+            }
+            "operators_list" => output(self.operators_list()?),
+            "operator_save" => {
+                let i: OperatorSave = input(input_value)?;
+                let role = i
+                    .role
+                    .as_deref()
+                    .and_then(<crate::domain::Role as crate::domain::StrEnum>::parse)
+                    .ok_or_else(|| Error::invalid("role", "Scegliere il ruolo dell'operatore"))?;
+                let username = i.username.unwrap_or_default();
+                super::check_username(username.trim())?;
+                if let Some(p) = i.password.as_deref().filter(|p| !p.is_empty()) {
+                    crate::keyring::check_new_password(p)?;
+                }
+                let op = self.operator_save(username.trim(), &i.name.unwrap_or_default(), role)?;
+                if let Some(p) = i.password.filter(|p| !p.is_empty()) {
+                    self.operator_set_password(&op.username, &p)?;
+                }
+                output(op)
+            }
+            "operator_set_password" => {
+                let i: OperatorSave = input(input_value)?;
+                self.operator_set_password(
+                    i.username.as_deref().unwrap_or_default(),
+                    &i.password.unwrap_or_default(),
+                )?;
+                output(Value::Null)
+            }
+            "operator_revoke" => {
+                let i: OperatorSave = input(input_value)?;
+                self.operator_revoke(i.username.as_deref().unwrap_or_default())?;
+                output(Value::Null)
             }
             other => Err(Error::new(Code::Invalid, format!("Comando sconosciuto: «{other}»"))),
         }

@@ -18,8 +18,11 @@ mod documents;
 mod eligibility;
 mod households;
 pub mod ipc;
+mod operators;
 mod printing;
 mod projects;
+mod session;
+mod viewing;
 
 use std::path::{Path, PathBuf};
 
@@ -39,7 +42,11 @@ pub use eligibility::{
     EligibilityCheck, EligibilityFacts, EligibilityFactsInput, MeasureAnswer, RuleSetInfo,
 };
 pub use households::{CfCheck, CfCheckInput, CfDecoded};
+pub use operators::OperatorAccount;
 pub use printing::ConvocationInput;
+pub use session::{
+    check_username, Credentials, DatabaseState, NewDatabase, OpenOptions, RECOVERY_NAME, RECOVERY_USERNAME,
+};
 
 /// Where "today" comes from: the computer's clock, or a fixed day for tests and
 /// demonstrations (`--today`).
@@ -47,19 +54,6 @@ pub use printing::ConvocationInput;
 enum Clock {
     System,
     Fixed(NaiveDate),
-}
-
-/// How to open the service.
-#[derive(Debug, Clone)]
-pub struct OpenOptions {
-    pub database: PathBuf,
-    pub documents_dir: PathBuf,
-    /// The acting operator's login.
-    pub operator: String,
-    /// A fixed "today" (tests, demos); `None` = the computer's date.
-    pub today: Option<NaiveDate>,
-    /// Database key, for when the file is encrypted (not yet supported).
-    pub key: Option<String>,
 }
 
 pub struct Service {
@@ -72,12 +66,25 @@ pub struct Service {
     /// Comuni with their patron days (built in, plus the administrator's file
     /// in `SPORTELLO_DATA_DIR`): the office calendar comes from here.
     comuni: Comuni,
+    /// The database key, wiped when the service is dropped (logout, idle lock).
+    key: crate::keyring::DbKey,
+    /// The password was set by an administrator: the operator must change it.
+    must_change_password: bool,
+    /// Where documents are written, decrypted, for the system viewer.
+    viewing: viewing::ViewingArea,
 }
 
 string_enum!(
     /// What an operator does: the unit of access control and of the audit log.
     Action {
         Session = "session": "apertura della sessione",
+        Login = "login": "accesso al programma",
+        PasswordChange = "password_change": "cambio della propria password",
+        OperatorsList = "operators_list": "elenco degli operatori",
+        OperatorSetPassword = "operator_set_password": "impostazione della password di un operatore",
+        OperatorRevoke = "operator_revoke": "revoca di un operatore",
+        Backup = "backup": "copia di sicurezza del database",
+        AuditVerify = "audit_verify": "verifica del registro degli accessi",
         OfficeSet = "office_set": "modifica dei dati dell'ufficio",
         HouseholdsSearch = "households_search": "ricerca dei nuclei",
         HouseholdGet = "household_get": "consultazione di un nucleo",
@@ -132,80 +139,6 @@ impl Action {
 }
 
 impl Service {
-    /// Opens the database (creating and migrating it if needed) for `operator`,
-    /// with the computer's date as today.
-    pub fn open(
-        db_path: impl AsRef<Path>,
-        documents_dir: impl AsRef<Path>,
-        operator: &str,
-    ) -> Result<Service, Error> {
-        Service::open_with(OpenOptions {
-            database: db_path.as_ref().to_path_buf(),
-            documents_dir: documents_dir.as_ref().to_path_buf(),
-            operator: operator.to_string(),
-            today: None,
-            key: None,
-        })
-    }
-
-    /// As [`Service::open`], with a fixed "today" (tests, demonstrations).
-    pub fn open_on(
-        db_path: impl AsRef<Path>,
-        documents_dir: impl AsRef<Path>,
-        operator: &str,
-        today: NaiveDate,
-    ) -> Result<Service, Error> {
-        Service::open_with(OpenOptions {
-            database: db_path.as_ref().to_path_buf(),
-            documents_dir: documents_dir.as_ref().to_path_buf(),
-            operator: operator.to_string(),
-            today: Some(today),
-            key: None,
-        })
-    }
-
-    pub fn open_with(o: OpenOptions) -> Result<Service, Error> {
-        let username = o.operator.trim();
-        if username.is_empty() {
-            return Err(Error::invalid("operator", "Indicare l'operatore che usa il programma"));
-        }
-        let comuni = Comuni::load(Comuni::data_dir_from_env().as_deref())?;
-        let store = Storage::open(&o.database, o.key.as_deref())?;
-        let clock = o.today.map_or(Clock::System, Clock::Fixed);
-        let now = timestamp(clock);
-        // The first operator of a new database administers it; the next ones
-        // are registered as operatori (issue 5 brings proper accounts).
-        let operator = store.transaction(|tx| {
-            if let Some(op) = tx.operator_by_username(username)? {
-                return Ok(op);
-            }
-            let role = if tx.operators_count()? == 0 { Role::Amministratore } else { Role::Operatore };
-            let op =
-                Operator { id: Id::new(), username: username.to_string(), name: username.to_string(), role };
-            tx.operator_insert(&op, &now)?;
-            let stamp = Stamp { at: now.clone(), by: op.id };
-            tx.audit_append(&stamp, Action::OperatorRegistered.as_str(), Some(op.id), Some(role.as_str()))?;
-            if tx.office_get()?.is_none() {
-                tx.office_set(&Office::default(), &stamp)?;
-            }
-            Ok(op)
-        })?;
-        // The day's automatic backup, before the operator changes anything.
-        let policy = crate::storage::backup::BackupPolicy::from_env(&o.database)?;
-        store.rotate_backups(&policy, &now)?;
-        Ok(Service { store, _lock: None, documents_dir: o.documents_dir, operator, clock, comuni })
-    }
-
-    /// As [`Service::open_with`], holding the database's lock for as long as the
-    /// service lives: what the app and the command line use, so a second
-    /// instance is told at once that the database is in use.
-    pub fn open_exclusive(o: OpenOptions) -> Result<Service, Error> {
-        let lock = crate::storage::lock::DatabaseLock::acquire(&o.database)?;
-        let mut s = Service::open_with(o)?;
-        s._lock = Some(lock);
-        Ok(s)
-    }
-
     /// The database of this computer's user, unless `SPORTELLO_DATABASE` says
     /// otherwise (tests, demos).
     pub fn default_database_path() -> Result<PathBuf, Error> {
@@ -266,6 +199,18 @@ impl Service {
     /// action touches someone's data, it is written to the audit log in the
     /// same transaction as the work, so there is no work without its trace.
     fn authorize_and_audit(&self, tx: &Tx<'_>, action: Action, record: Option<Id>) -> Result<Stamp, Error> {
+        let permission = self.authorize(action)?;
+        let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
+        if permission.personal_data {
+            tx.audit_append(&stamp, action.as_str(), record, None)?;
+        }
+        Ok(stamp)
+    }
+
+    /// The role check alone: for a command that must look something up
+    /// before its audited transaction, so that a forbidden operator learns
+    /// nothing from the lookup.
+    fn authorize(&self, action: Action) -> Result<&'static access::Permission, Error> {
         let command = action.command();
         let Some(permission) = access::permission(command) else {
             return Err(Error::new(
@@ -285,11 +230,7 @@ impl Service {
                 ),
             ));
         }
-        let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
-        if permission.personal_data {
-            tx.audit_append(&stamp, action.as_str(), record, None)?;
-        }
-        Ok(stamp)
+        Ok(permission)
     }
 
     /// As [`Service::run`], committed with `synchronous=FULL` (signatures,
@@ -326,6 +267,7 @@ impl Service {
                 office: office(tx)?,
                 today: self.today(),
                 database_path: self.store.path().map(|p| p.display().to_string()).unwrap_or_default(),
+                must_change_password: self.must_change_password,
             })
         })
     }

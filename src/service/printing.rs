@@ -62,22 +62,15 @@ fn cannot_print(what: &str, e: Error) -> Error {
 }
 
 impl Service {
-    /// Runs a printing command: one transaction, and the PDF written into the
-    /// case folder removed again if the transaction does not commit.
+    /// Runs a printing command: one transaction, in which the PDF is filed
+    /// in the database with the rest of the command's work.
     fn filing<T>(
         &self,
         action: Action,
         record: Option<Id>,
-        f: impl FnOnce(&Tx<'_>, &Stamp, &mut Option<PathBuf>) -> Result<T, Error>,
+        f: impl FnOnce(&Tx<'_>, &Stamp) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let mut written: Option<PathBuf> = None;
-        let result = self.run(action, record, |tx, stamp| f(tx, stamp, &mut written));
-        if result.is_err() {
-            if let Some(path) = written {
-                let _ = std::fs::remove_file(path);
-            }
-        }
-        result
+        self.run(action, record, f)
     }
 
     /// Prints the project's agreement (the patto) and files it. A project still
@@ -85,7 +78,7 @@ impl Service {
     /// signs. The deadline printed is the stored one (the deadlines board's).
     pub fn agreement_print(&self, project_id: Id) -> Result<Document, Error> {
         let today = self.today();
-        self.filing(Action::AgreementPrint, Some(project_id), |tx, stamp, written| {
+        self.filing(Action::AgreementPrint, Some(project_id), |tx, stamp| {
             let p = load_project(tx, project_id)?;
             if p.status == ProjectStatus::Bozza {
                 check_ready_to_sign(&p)?;
@@ -107,8 +100,7 @@ impl Service {
                 format_it(analysis.interview_date),
                 format_it(p.signing_deadline)
             );
-            let filed =
-                self.document_store(tx, stamp, household.id, DocumentKind::Patto, &title, &bytes, written)?;
+            let filed = self.document_store(tx, stamp, household.id, DocumentKind::Patto, &title, &bytes)?;
             if p.status == ProjectStatus::Bozza {
                 tx.project_set_status(project_id, ProjectStatus::DaFirmare, None, stamp)?;
             }
@@ -134,7 +126,7 @@ impl Service {
         if date < today {
             return Err(Error::invalid("date", "La data dell'appuntamento è già passata"));
         }
-        self.filing(Action::ConvocationPrint, Some(household_id), |tx, stamp, written| {
+        self.filing(Action::ConvocationPrint, Some(household_id), |tx, stamp| {
             let household = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
             let applicant = household
                 .applicant()
@@ -173,7 +165,7 @@ impl Service {
             };
             let bytes = convocation::render(&letter).map_err(|e| cannot_print("la convocazione", e))?;
             let title = format!("Convocazione per il {} alle ore {time_text}", format_it(date));
-            self.document_store(tx, stamp, household_id, DocumentKind::Convocazione, &title, &bytes, written)
+            self.document_store(tx, stamp, household_id, DocumentKind::Convocazione, &title, &bytes)
         })
     }
 
@@ -182,7 +174,7 @@ impl Service {
     pub fn esito_print(&self, household_id: Id, reference_date: NaiveDate) -> Result<Document, Error> {
         let rules = load_rules()?;
         let today = self.today();
-        self.filing(Action::EsitoPrint, Some(household_id), |tx, stamp, written| {
+        self.filing(Action::EsitoPrint, Some(household_id), |tx, stamp| {
             let check = self.check_in(tx, stamp, &rules, household_id, reference_date)?;
             let household = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
             let office = office(tx)?;
@@ -227,15 +219,7 @@ impl Service {
             };
             let bytes = esito::render(&page).map_err(|e| cannot_print("l'esito", e))?;
             let title = format!("Esito verifica requisiti al {}", format_it(reference_date));
-            self.document_store(
-                tx,
-                stamp,
-                household_id,
-                DocumentKind::EsitoRequisiti,
-                &title,
-                &bytes,
-                written,
-            )
+            self.document_store(tx, stamp, household_id, DocumentKind::EsitoRequisiti, &title, &bytes)
         })
     }
 

@@ -248,13 +248,12 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport, Error> {
 
 /// Verifies the database at `path` without changing it (read-only: no
 /// migration, no sealing), as `sportello audit verify` does.
-pub fn verify_file(path: &Path) -> Result<VerifyReport, Error> {
+pub fn verify_file(path: &Path, key: Option<&crate::keyring::DbKey>) -> Result<VerifyReport, Error> {
     if !path.is_file() {
         return Err(Error::new(Code::Storage, format!("Database non trovato: {}", path.display())));
     }
     let conn =
-        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(db_err)?;
+        super::open_keyed(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX, key)?;
     let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(db_err)?;
     if app != super::APPLICATION_ID {
         return Err(Error::new(Code::Storage, "Il file indicato non è un database di Sportello"));

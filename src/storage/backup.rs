@@ -1,7 +1,13 @@
-//! Backups and restore, always through SQLite (`VACUUM INTO`), never a file
-//! copy: a copy of a database in WAL mode taken while it is open may miss the
-//! commits still in the WAL or catch a page half-written; `VACUUM INTO` reads
-//! one consistent snapshot and writes a compact, self-contained file.
+//! Backups and restore, always through SQLite's online backup API, never a
+//! file copy: a copy of a database in WAL mode taken while it is open may miss
+//! the commits still in the WAL or catch a page half-written; the backup API
+//! copies one consistent snapshot, page by page, into a new file that
+//! SQLCipher encrypts with the same key as the database. (`VACUUM INTO` is not
+//! used: under SQLCipher it has written damaged or partly plain copies.)
+//!
+//! A backup is opened with the database's key, so the current keys file (or
+//! the office's recovery key) opens every backup; no keys file is copied next
+//! to it, so an operator revoked since cannot use an old one.
 //!
 //! Every file is written beside its destination under a temporary name,
 //! checked, flushed and then renamed: a failure (or a full disk) leaves the
@@ -12,8 +18,9 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
-use super::{db_err, migrations, APPLICATION_ID};
+use super::{db_err, migrations, open_keyed, APPLICATION_ID};
 use crate::error::{Code, Error};
+use crate::keyring::DbKey;
 
 /// What a checked backup holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -80,8 +87,8 @@ fn temp_beside(path: &Path) -> PathBuf {
 }
 
 /// Writes a consistent snapshot of `conn`'s database to `out` (which must not
-/// exist: a backup never overwrites another).
-pub fn vacuum_into(conn: &Connection, out: &Path) -> Result<BackupInfo, Error> {
+/// exist: a backup never overwrites another), encrypted with `key`.
+pub fn copy_into(conn: &Connection, key: Option<&DbKey>, out: &Path) -> Result<BackupInfo, Error> {
     if out.exists() {
         return Err(Error::new(
             Code::Conflict,
@@ -94,8 +101,8 @@ pub fn vacuum_into(conn: &Connection, out: &Path) -> Result<BackupInfo, Error> {
     let tmp = temp_beside(out);
     let _ = std::fs::remove_file(&tmp);
     let result = (|| {
-        conn.execute("VACUUM INTO ?1", [tmp.to_string_lossy()]).map_err(db_err)?;
-        let info = validate(&tmp)?;
+        snapshot(conn, key, &tmp)?;
+        let info = validate(&tmp, key)?;
         std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(|e| io(&tmp, "la copia", e))?;
         std::fs::rename(&tmp, out).map_err(|e| io(out, "la copia", e))?;
         sync_dir(out);
@@ -105,6 +112,24 @@ pub fn vacuum_into(conn: &Connection, out: &Path) -> Result<BackupInfo, Error> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Copies `conn`'s database into the new file `to` with the backup API. The
+/// destination gets the same key first, so no page is ever written in clear.
+fn snapshot(conn: &Connection, key: Option<&DbKey>, to: &Path) -> Result<(), Error> {
+    let flags =
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut dst = open_keyed(to, flags, key)?;
+    {
+        let backup = rusqlite::backup::Backup::new(conn, &mut dst).map_err(db_err)?;
+        // All pages in one step: the source is one snapshot, and the office
+        // database is small enough (tens of MB) for that to be quick.
+        backup.run_to_completion(i32::MAX, std::time::Duration::ZERO, None).map_err(db_err)?;
+    }
+    // The copy keeps the journal mode in its header: make it a plain
+    // self-contained file (no -wal beside a backup).
+    dst.pragma_update(None, "journal_mode", "DELETE").map_err(db_err)?;
+    dst.close().map_err(|(_, e)| db_err(e))
 }
 
 /// Flushes the directory entry of a renamed file (best effort: not every
@@ -119,14 +144,13 @@ fn sync_dir(file: &Path) {
 
 /// Checks that `path` is a sound Sportello database this program can open:
 /// SQLite's integrity check, the application id and the schema version.
-pub fn validate(path: &Path) -> Result<BackupInfo, Error> {
+pub fn validate(path: &Path, key: Option<&DbKey>) -> Result<BackupInfo, Error> {
     let bad = |why: String| {
         Error::new(Code::Storage, format!("La copia {} non è utilizzabile: {why}", path.display()))
     };
     let size_bytes = std::fs::metadata(path).map_err(|e| bad(format!("{e}")))?.len();
-    let conn =
-        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|e| bad(db_err(e).message))?;
+    let conn = open_keyed(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX, key)
+        .map_err(|e| bad(e.message))?;
     let app: i32 =
         conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|e| bad(db_err(e).message))?;
     if app != APPLICATION_ID {
@@ -149,7 +173,12 @@ pub fn validate(path: &Path) -> Result<BackupInfo, Error> {
 /// Takes an automatic backup named after `stamp` (`2026-11-20T09:30:00.123Z`)
 /// unless one of the same day exists, then keeps only the newest
 /// `policy.keep`. Returns the new backup, if one was taken.
-pub fn rotate(conn: &Connection, policy: &BackupPolicy, stamp: &str) -> Result<Option<PathBuf>, Error> {
+pub fn rotate(
+    conn: &Connection,
+    key: Option<&DbKey>,
+    policy: &BackupPolicy,
+    stamp: &str,
+) -> Result<Option<PathBuf>, Error> {
     if policy.keep == 0 {
         return Ok(None);
     }
@@ -161,7 +190,7 @@ pub fn rotate(conn: &Connection, policy: &BackupPolicy, stamp: &str) -> Result<O
         None
     } else {
         let out = policy.dir.join(format!("{AUTO_PREFIX}{compact}.sqlite"));
-        vacuum_into(conn, &out)?;
+        copy_into(conn, key, &out)?;
         existing.push(out.clone());
         existing.sort();
         Some(out)
@@ -226,25 +255,22 @@ pub fn replaced_path(database: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Replaces `database` with the backup `from`, after checking it. The caller
-/// holds the database's lock ([`super::lock::DatabaseLock`]).
+/// Replaces `database` with the backup `from`, after checking it with `key`.
+/// The caller holds the database's lock ([`super::lock::DatabaseLock`]).
 ///
-/// The backup is first rewritten (`VACUUM INTO`) beside the database and
-/// checked; the current database, if any, is checkpointed (its WAL emptied) and
-/// kept as `<database>.prima-del-ripristino`; then the new file takes its name.
-pub fn restore(from: &Path, database: &Path) -> Result<BackupInfo, Error> {
-    validate(from)?;
+/// The backup is first copied (backup API) beside the database and checked;
+/// the current database, if any, is checkpointed (its WAL emptied) and kept as
+/// `<database>.prima-del-ripristino` (still encrypted); then the new file
+/// takes its name.
+pub fn restore(from: &Path, database: &Path, key: Option<&DbKey>) -> Result<BackupInfo, Error> {
+    validate(from, key)?;
     let tmp = temp_beside(database);
     let _ = std::fs::remove_file(&tmp);
     let prepared = (|| {
-        let src = Connection::open_with_flags(
-            from,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(db_err)?;
-        src.execute("VACUUM INTO ?1", [tmp.to_string_lossy()]).map_err(db_err)?;
+        let src = open_keyed(from, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX, key)?;
+        snapshot(&src, key, &tmp)?;
         drop(src);
-        let info = validate(&tmp)?;
+        let info = validate(&tmp, key)?;
         std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(|e| io(&tmp, "la copia", e))?;
         Ok(info)
     })();
@@ -257,7 +283,7 @@ pub fn restore(from: &Path, database: &Path) -> Result<BackupInfo, Error> {
     };
     if database.exists() {
         // An old WAL left beside the new file would be replayed into it.
-        if let Ok(old) = Connection::open_with_flags(database, OpenFlags::SQLITE_OPEN_READ_WRITE) {
+        if let Ok(old) = open_keyed(database, OpenFlags::SQLITE_OPEN_READ_WRITE, key) {
             let _ = old.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         }
         let kept = replaced_path(database);
@@ -279,18 +305,14 @@ pub fn restore(from: &Path, database: &Path) -> Result<BackupInfo, Error> {
 
 /// Backs up the database file at `database` (read-only: no migration, works
 /// while the app has it open) to `out`.
-pub fn backup_file(database: &Path, out: &Path) -> Result<BackupInfo, Error> {
+pub fn backup_file(database: &Path, out: &Path, key: Option<&DbKey>) -> Result<BackupInfo, Error> {
     if !database.is_file() {
         return Err(Error::new(Code::Storage, format!("Database non trovato: {}", database.display())));
     }
-    let conn = Connection::open_with_flags(
-        database,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(db_err)?;
+    let conn = open_keyed(database, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX, key)?;
     let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(db_err)?;
     if app != APPLICATION_ID {
         return Err(Error::new(Code::Storage, "Il file indicato non è un database di Sportello"));
     }
-    vacuum_into(&conn, out)
+    copy_into(&conn, key, out)
 }

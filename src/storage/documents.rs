@@ -1,5 +1,5 @@
-//! Documents printed for a case: the record; the file itself lives in the
-//! case's folder (written by the service).
+//! Documents printed for a case: the record and the PDF itself, inside the
+//! encrypted database (migration 5).
 
 use rusqlite::{params, OptionalExtension, Row};
 
@@ -19,12 +19,58 @@ fn document_from_row(r: &Row<'_>) -> rusqlite::Result<Document> {
 }
 
 impl Tx<'_> {
-    pub fn document_insert(&self, d: &Document, size_bytes: usize, stamp: &Stamp) -> Result<(), Error> {
+    pub fn document_insert(&self, d: &Document, content: &[u8], stamp: &Stamp) -> Result<(), Error> {
         self.tx
             .execute(
-                "INSERT INTO documents (id, household_id, kind, title, file_name, size_bytes, created_at, created_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![d.id, d.household_id, d.kind.as_str(), d.title, d.file_name, size_bytes as i64, d.created_at, stamp.by],
+                "INSERT INTO documents (id, household_id, kind, title, file_name, size_bytes, created_at, created_by, content)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    d.id,
+                    d.household_id,
+                    d.kind.as_str(),
+                    d.title,
+                    d.file_name,
+                    content.len() as i64,
+                    d.created_at,
+                    stamp.by,
+                    content
+                ],
+            )
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// The PDF of a document (`None`: a document of an earlier version whose
+    /// file was never imported).
+    pub fn document_content(&self, id: Id) -> Result<Option<Vec<u8>>, Error> {
+        self.tx
+            .query_row("SELECT content FROM documents WHERE id = ?1", [id], |r| {
+                r.get::<_, Option<Vec<u8>>>(0)
+            })
+            .optional()
+            .map(Option::flatten)
+            .map_err(db_err)
+    }
+
+    /// Documents of earlier versions, whose PDF is still a file in the case
+    /// folder: (id, case number, file name).
+    pub fn documents_without_content(&self) -> Result<Vec<(Id, String, String)>, Error> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT d.id, h.case_number, d.file_name FROM documents d
+                 JOIN households h ON h.id = d.household_id WHERE d.content IS NULL",
+            )
+            .map_err(db_err)?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(db_err)?;
+        rows.collect::<Result<_, _>>().map_err(db_err)
+    }
+
+    pub fn document_set_content(&self, id: Id, content: &[u8]) -> Result<(), Error> {
+        self.tx
+            .execute(
+                "UPDATE documents SET content = ?2, size_bytes = ?3 WHERE id = ?1",
+                params![id, content, content.len() as i64],
             )
             .map_err(db_err)?;
         Ok(())

@@ -26,6 +26,11 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     // Migration 2 (calls) is on its branch; versions only need to increase.
     Migration { version: 4, name: "requisiti misure", sql: include_str!("migrations/0004_eligibility.sql") },
+    Migration {
+        version: 5,
+        name: "documenti nel database cifrato",
+        sql: include_str!("migrations/0005_documents_in_database.sql"),
+    },
 ];
 
 /// The version this program writes.

@@ -32,6 +32,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, ToSql, TransactionBehavior};
 
 use crate::domain::{Id, StrEnum};
 use crate::error::{Code, Error};
+use crate::keyring::DbKey;
 use crate::money::Money;
 
 pub use calls::{ApplicationRow, CallRow, VersionRow};
@@ -63,6 +64,8 @@ pub struct Diagnostics {
 pub struct Storage {
     conn: Mutex<Connection>,
     path: Option<PathBuf>,
+    /// The file's key, for the backups (encrypted with it too). Wiped on drop.
+    key: Option<DbKey>,
 }
 
 /// One open transaction: every query of the service goes through it.
@@ -71,17 +74,11 @@ pub struct Tx<'c> {
 }
 
 impl Storage {
-    /// Opens (creating it if absent) the database at `path` and migrates it.
-    /// `key` is for the encrypted database that will come with SQLCipher: until
-    /// then a key is refused rather than silently ignored, so nobody believes an
-    /// unencrypted file is protected.
-    pub fn open(path: &Path, key: Option<&str>) -> Result<Storage, Error> {
-        if key.is_some() {
-            return Err(Error::new(
-                Code::Storage,
-                "La cifratura del database non è ancora disponibile in questa versione: aprire il database senza chiave",
-            ));
-        }
+    /// Opens (creating it if absent) the database at `path` with `key` and
+    /// migrates it. A file database is always encrypted: `key` is required.
+    /// A key that is not the file's, or a damaged file, is a typed error and
+    /// the file is left as it was.
+    pub fn open(path: &Path, key: &DbKey) -> Result<Storage, Error> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
                 Error::new(Code::Io, format!("impossibile creare la cartella {}: {e}", dir.display()))
@@ -90,19 +87,17 @@ impl Storage {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| {
-            Error::new(Code::Storage, format!("impossibile aprire il database {}: {e}", path.display()))
-        })?;
-        Storage::setup(conn, Some(path.to_path_buf()))
+        let conn = open_keyed(path, flags, Some(key))?;
+        Storage::setup(conn, Some(path.to_path_buf()), Some(key.duplicate()))
     }
 
     /// A private database in memory (tests, benchmarks).
     pub fn open_in_memory() -> Result<Storage, Error> {
         let conn = Connection::open_in_memory().map_err(db_err)?;
-        Storage::setup(conn, None)
+        Storage::setup(conn, None, None)
     }
 
-    fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Storage, Error> {
+    fn setup(mut conn: Connection, path: Option<PathBuf>, key: Option<DbKey>) -> Result<Storage, Error> {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(db_err)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(db_err)?;
         check_application_id(&conn)?;
@@ -129,11 +124,18 @@ impl Storage {
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(db_err)?;
         migrations::migrate(&mut conn, migrations::MIGRATIONS)?;
         audit::seal_unsealed(&mut conn)?;
-        Ok(Storage { conn: Mutex::new(conn), path })
+        Ok(Storage { conn: Mutex::new(conn), path, key })
     }
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// Closes the connection, folding the WAL into the main file.
+    pub fn close(self) -> Result<(), Error> {
+        let conn =
+            self.conn.into_inner().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        conn.close().map_err(|(_, e)| db_err(e))
     }
 
     /// Runs `f` in one write transaction (taken at once, so two writers never
@@ -173,10 +175,10 @@ impl Storage {
         conn.pragma_query_value(None, "synchronous", |r| r.get(0)).map_err(db_err)
     }
 
-    /// Writes a consistent copy of the database to `out` ([`backup::vacuum_into`]).
+    /// Writes a consistent, encrypted copy of the database to `out` ([`backup::copy_into`]).
     pub fn backup_to(&self, out: &Path) -> Result<backup::BackupInfo, Error> {
         let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
-        backup::vacuum_into(&conn, out)
+        backup::copy_into(&conn, self.key.as_ref(), out)
     }
 
     /// Takes the day's automatic backup and prunes the old ones ([`backup::rotate`]).
@@ -186,7 +188,7 @@ impl Storage {
         stamp: &str,
     ) -> Result<Option<PathBuf>, Error> {
         let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
-        backup::rotate(&conn, policy, stamp)
+        backup::rotate(&conn, self.key.as_ref(), policy, stamp)
     }
 
     /// Caps the database at `pages` pages, as a full disk would (tests of
@@ -238,10 +240,96 @@ impl Storage {
     }
 }
 
+/// Opens the file at `path` and gives SQLCipher its key before anything else
+/// is read, then checks that the key opens it: a wrong key, a plain (not
+/// encrypted) SQLite file and a damaged first page each get their message.
+pub(crate) fn open_keyed(path: &Path, flags: OpenFlags, key: Option<&DbKey>) -> Result<Connection, Error> {
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| {
+        Error::new(Code::Storage, format!("impossibile aprire il database {}: {e}", path.display()))
+    })?;
+    if let Some(key) = key {
+        // The raw-key form (x'…'): no passphrase derivation inside SQLCipher.
+        let sql = zeroize::Zeroizing::new(format!("PRAGMA key = \"{}\";", &*key.sqlcipher_literal()));
+        conn.execute_batch(&sql).map_err(db_err)?;
+    }
+    if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+        return Err(match e.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) if is_plain_sqlite(path) && !is_plain_sportello(path) => {
+                Error::new(Code::Storage, "Il file indicato non è un database di Sportello: non è stato modificato")
+            }
+            Some(ErrorCode::NotADatabase) if is_plain_sqlite(path) => Error::new(
+                Code::Storage,
+                format!(
+                    "Il database {} non è cifrato: convertirlo con «sportello encrypt --database {}» \
+                     prima di usarlo",
+                    path.display(),
+                    path.display()
+                ),
+            ),
+            Some(ErrorCode::NotADatabase) => Error::new(
+                Code::Corrupt,
+                format!(
+                    "Il database {} non si apre con questa chiave: è danneggiato oppure appartiene a un altro \
+                     file delle chiavi. Non è stato modificato: ripristinarlo dall'ultima copia di sicurezza",
+                    path.display()
+                ),
+            ),
+            _ => db_err(e),
+        });
+    }
+    // Sorting and temporary indexes stay in memory: SQLite's temporary files
+    // would otherwise hold decrypted rows on disk.
+    conn.pragma_update(None, "temp_store", "MEMORY").map_err(db_err)?;
+    Ok(conn)
+}
+
+/// The active account `username` in the database file at `path`, read
+/// without changing anything (no migration, no lock): how the command line
+/// checks the role of whoever asks for a backup or a verification.
+pub fn peek_operator(
+    path: &Path,
+    key: &DbKey,
+    username: &str,
+) -> Result<Option<crate::domain::Operator>, Error> {
+    let conn =
+        open_keyed(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX, Some(key))?;
+    conn.query_row(
+        "SELECT id, username, name, role FROM operators WHERE username = ?1 AND active = 1",
+        [username],
+        |r| {
+            Ok(crate::domain::Operator {
+                id: r.get(0)?,
+                username: r.get(1)?,
+                name: r.get(2)?,
+                role: word(r, 3)?,
+            })
+        },
+    )
+    .map(Some)
+    .or_else(|e| if matches!(e, rusqlite::Error::QueryReturnedNoRows) { Ok(None) } else { Err(db_err(e)) })
+}
+
+/// Whether a plain SQLite file carries Sportello's application id (read
+/// straight from the header: offset 68, big-endian).
+fn is_plain_sportello(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 72];
+    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok()
+        && i32::from_be_bytes([head[68], head[69], head[70], head[71]]) == APPLICATION_ID
+}
+
+/// Whether the file starts with SQLite's plain header (an unencrypted database).
+pub fn is_plain_sqlite(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok()
+        && &head == b"SQLite format 3\0"
+}
+
 fn quick_check(conn: &Connection) -> Result<(), Error> {
     let damaged = |detail: String| {
         Error::new(
-            Code::Storage,
+            Code::Corrupt,
             format!(
                 "Il database è danneggiato ({detail}): non è stato modificato. Ripristinarlo dall'ultima \
                  copia di sicurezza (sportello restore --from COPIA --database DATABASE)"
@@ -286,11 +374,11 @@ pub(crate) fn db_err(e: rusqlite::Error) -> Error {
             Error::new(Code::Conflict, "Il database è occupato da un'altra operazione: riprovare tra poco")
         }
         Some(ErrorCode::DatabaseCorrupt) => Error::new(
-            Code::Storage,
+            Code::Corrupt,
             "Il database è danneggiato: ripristinarlo dall'ultima copia di sicurezza (sportello restore)",
         ),
         Some(ErrorCode::NotADatabase) => {
-            Error::new(Code::Storage, "Il file non è un database di Sportello oppure è danneggiato")
+            Error::new(Code::Corrupt, "Il file non è un database di Sportello oppure è danneggiato")
         }
         Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
             Error::new(Code::Storage, format!("Il database non è accessibile in scrittura: {e}"))
@@ -363,7 +451,8 @@ mod tests {
     #[test]
     fn durable_transactions_commit_with_full_sync_the_others_with_normal() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Storage::open(&dir.path().join("s.sqlite"), None).unwrap();
+        let key = DbKey::generate().unwrap();
+        let store = Storage::open(&dir.path().join("s.sqlite"), &key).unwrap();
         assert_eq!(store.transaction(|tx| Ok(synchronous_in(tx))).unwrap(), 1, "NORMAL");
         assert_eq!(store.durable_transaction(|tx| Ok(synchronous_in(tx))).unwrap(), 2, "FULL");
         assert_eq!(store.transaction(|tx| Ok(synchronous_in(tx))).unwrap(), 1, "NORMAL again");

@@ -38,6 +38,58 @@ impl Tx<'_> {
             .map_err(db_err)
     }
 
+    /// Whether the account exists and is active (a revoked operator keeps their
+    /// row, for the audit log's sake, with `active = 0`).
+    pub fn operator_active(&self, id: Id) -> Result<bool, Error> {
+        self.tx
+            .query_row("SELECT active FROM operators WHERE id = ?1", [id], |r| r.get::<_, i64>(0))
+            .optional()
+            .map(|a| a == Some(1))
+            .map_err(db_err)
+    }
+
+    /// Revokes an account: it can no longer log in; its past stays on record.
+    pub fn operator_deactivate(&self, id: Id) -> Result<(), Error> {
+        self.tx.execute("UPDATE operators SET active = 0 WHERE id = ?1", [id]).map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Every account, active ones first, by name.
+    pub fn operators_all(&self) -> Result<Vec<(Operator, bool)>, Error> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT id, username, name, role, active FROM operators ORDER BY active DESC, name, username",
+            )
+            .map_err(db_err)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    Operator { id: r.get(0)?, username: r.get(1)?, name: r.get(2)?, role: word(r, 3)? },
+                    r.get::<_, i64>(4)? == 1,
+                ))
+            })
+            .map_err(db_err)?;
+        rows.collect::<Result<_, _>>().map_err(db_err)
+    }
+
+    /// Any account by username, active or not.
+    pub fn operator_by_username_any(&self, username: &str) -> Result<Option<(Operator, bool)>, Error> {
+        self.tx
+            .query_row(
+                "SELECT id, username, name, role, active FROM operators WHERE username = ?1",
+                [username],
+                |r| {
+                    Ok((
+                        Operator { id: r.get(0)?, username: r.get(1)?, name: r.get(2)?, role: word(r, 3)? },
+                        r.get::<_, i64>(4)? == 1,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(db_err)
+    }
+
     pub fn operators_count(&self) -> Result<i64, Error> {
         self.tx.query_row("SELECT count(*) FROM operators", [], |r| r.get(0)).map_err(db_err)
     }

@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use serde_json::{json, Value};
 use sportello::domain::household::HouseholdInput;
 use sportello::domain::{Household, Id};
-use sportello::service::Service;
+use sportello::keyring::KdfParams;
+use sportello::service::{Credentials, NewDatabase, OpenOptions, Service};
 use tempfile::TempDir;
 
 pub fn d(s: &str) -> NaiveDate {
@@ -32,10 +33,58 @@ impl Env {
     pub fn docs(&self) -> std::path::PathBuf {
         self.dir.path().join("documenti")
     }
-    /// The same database opened again on another day (and operator).
+    /// The same database opened again on another day (and operator). An
+    /// operator not yet known is registered first by the administrator, as an
+    /// operatore with the test password.
     pub fn reopen(&self, operator: &str, on: NaiveDate) -> Service {
-        Service::open_on(self.db(), self.docs(), operator, on).unwrap()
+        if operator != ADMIN {
+            let admin = login(&self.db(), &self.docs(), ADMIN, on).unwrap();
+            let account =
+                admin.operators_list().unwrap().into_iter().find(|a| a.operator.username == operator);
+            if account.is_none() {
+                admin.operator_save(operator, operator, sportello::domain::Role::Operatore).unwrap();
+            }
+            if !account.is_some_and(|a| a.has_password) {
+                admin.operator_set_password(operator, PASSWORD).unwrap();
+            }
+        }
+        login(&self.db(), &self.docs(), operator, on).unwrap()
     }
+}
+
+/// The administrator of every test database, and everyone's password there.
+pub const ADMIN: &str = "averdi";
+pub const PASSWORD: &str = "password di prova";
+
+/// Logs in as `operator` with the test password.
+pub fn login(
+    db: &std::path::Path,
+    docs: &std::path::Path,
+    operator: &str,
+    on: NaiveDate,
+) -> sportello::Result<Service> {
+    Service::open_with(OpenOptions {
+        database: db.to_path_buf(),
+        documents_dir: docs.to_path_buf(),
+        credentials: Credentials::password(operator, PASSWORD),
+        today: Some(on),
+    })
+}
+
+/// Creates an encrypted database at `db` with the administrator «averdi»
+/// (Anna Verdi) and the test password, with a cheap Argon2 cost.
+pub fn create(db: &std::path::Path, docs: &std::path::Path, on: NaiveDate) -> Service {
+    let (service, _recovery) = Service::create(NewDatabase {
+        database: db.to_path_buf(),
+        documents_dir: docs.to_path_buf(),
+        username: ADMIN.into(),
+        name: "Anna Verdi".into(),
+        password: PASSWORD.to_string().into(),
+        today: Some(on),
+        kdf: KdfParams::for_tests(),
+    })
+    .unwrap();
+    service
 }
 
 pub fn env() -> Env {
@@ -44,14 +93,7 @@ pub fn env() -> Env {
 
 pub fn env_on(on: NaiveDate) -> Env {
     let dir = tempfile::tempdir().unwrap();
-    let service =
-        Service::open_on(dir.path().join("sportello.sqlite"), dir.path().join("documenti"), "averdi", on)
-            .unwrap();
-    service.operator_save("averdi", "Anna Verdi", sportello::domain::Role::Amministratore).unwrap();
-    // Reopen so the session carries the operator's full name.
-    let service =
-        Service::open_on(dir.path().join("sportello.sqlite"), dir.path().join("documenti"), "averdi", on)
-            .unwrap();
+    let service = create(&dir.path().join("sportello.sqlite"), &dir.path().join("documenti"), on);
     Env { dir, service }
 }
 
@@ -169,4 +211,46 @@ pub fn project_json(h: &Household) -> Value {
         "supports": [{"description": "Colloqui di monitoraggio ogni 90 giorni", "provider": "Servizio sociale"}],
         "meetings": [{"date": "2027-02-15", "time": "09:30", "duration_minutes": "45", "place": "largo Treves 1", "notes": "", "evaluation": ""}]
     })
+}
+
+/// A raw SQLite connection to the encrypted test database at `db` (keyed
+/// through the administrator's password), for tests that look under the
+/// service.
+pub fn raw(db: &std::path::Path) -> rusqlite::Connection {
+    keyed(db, &key(db))
+}
+
+/// The key of the encrypted test database at `db`.
+/// A file with no keys of its own (a backup) is taken to be a copy of the
+/// test database `sportello.sqlite` of its folder.
+pub fn key(db: &std::path::Path) -> sportello::keyring::DbKey {
+    let creds = Credentials::password(ADMIN, PASSWORD);
+    let own = sportello::keyring::Keyring::path_for(db);
+    let of = if own.exists() { db.to_path_buf() } else { db.parent().unwrap().join("sportello.sqlite") };
+    Service::database_key(&of, &creds).unwrap()
+}
+
+/// A raw connection to `db` with `key` (the file may not exist yet).
+pub fn keyed(db: &std::path::Path, key: &sportello::keyring::DbKey) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"{}\";", &*key.sqlcipher_literal())).unwrap();
+    conn
+}
+
+/// The environment of a `sportello` command run as the test administrator.
+pub fn cli_login(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    cmd.env("SPORTELLO_OPERATOR", ADMIN)
+        .env("SPORTELLO_PASSWORD", PASSWORD)
+        .env("SPORTELLO_KDF_MEMORY_KIB", "256")
+        .env_remove("SPORTELLO_RECOVERY_KEY")
+}
+
+/// The key and keys file for a database a test builds by hand at `db` (an
+/// old schema, say), where «averdi» logs in with the test password.
+pub fn hand_made_keys(db: &std::path::Path) -> sportello::keyring::DbKey {
+    let key = sportello::keyring::DbKey::generate().unwrap();
+    let mut ring = sportello::keyring::Keyring::new(db, &key);
+    ring.set_password(&key, ADMIN, PASSWORD, &KdfParams::for_tests(), false).unwrap();
+    ring.save().unwrap();
+    key
 }

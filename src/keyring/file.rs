@@ -1,0 +1,195 @@
+//! The keys file on disk: JSON, one entry per operator, nothing secret in
+//! clear (salts, nonces and wrapped keys only), written whole or not at all.
+
+use std::io::Write;
+use std::path::Path;
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Code, Error};
+
+/// The format tag: a file of another format is refused, never guessed at.
+const FORMAT: &str = "sportello-chiavi/1";
+
+/// Argon2id's cost. The defaults take about half a second and 64 MiB on an
+/// office laptop: nothing at a login, a great deal for someone trying
+/// passwords against a stolen file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KdfParams {
+    pub memory_kib: u32,
+    pub passes: u32,
+    pub parallelism: u32,
+}
+
+impl Default for KdfParams {
+    fn default() -> Self {
+        KdfParams { memory_kib: 64 * 1024, passes: 3, parallelism: 1 }
+    }
+}
+
+impl KdfParams {
+    /// A cheap cost for tests: never for a real database.
+    pub fn for_tests() -> Self {
+        KdfParams { memory_kib: 256, passes: 1, parallelism: 1 }
+    }
+
+    /// The default, unless `SPORTELLO_KDF_MEMORY_KIB` lowers the memory (the
+    /// test suite and throwaway demo databases only: a lower cost is stored
+    /// in the file and makes its passwords cheaper to guess).
+    pub fn from_env() -> Result<Self, Error> {
+        match std::env::var("SPORTELLO_KDF_MEMORY_KIB") {
+            Ok(v) if !v.trim().is_empty() => {
+                let memory_kib: u32 = v.trim().parse().map_err(|_| {
+                    Error::invalid("SPORTELLO_KDF_MEMORY_KIB", format!("«{v}» non è un numero di KiB"))
+                })?;
+                Ok(KdfParams { memory_kib: memory_kib.max(64), passes: 1, parallelism: 1 })
+            }
+            _ => Ok(KdfParams::default()),
+        }
+    }
+}
+
+/// One operator's wrapped copy of the database key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub username: String,
+    pub kdf: KdfParams,
+    salt: String,
+    nonce: String,
+    wrapped_key: String,
+    /// A password set by an administrator: to be replaced at the next login.
+    #[serde(default)]
+    pub must_change: bool,
+}
+
+impl Entry {
+    pub(super) fn new(
+        username: &str,
+        kdf: KdfParams,
+        salt: &[u8],
+        nonce: &[u8],
+        wrapped: &[u8],
+        must_change: bool,
+    ) -> Entry {
+        Entry {
+            username: username.to_string(),
+            kdf,
+            salt: B64.encode(salt),
+            nonce: B64.encode(nonce),
+            wrapped_key: B64.encode(wrapped),
+            must_change,
+        }
+    }
+
+    pub(super) fn salt(&self) -> Result<Vec<u8>, Error> {
+        decode("salt", &self.salt, 16)
+    }
+
+    pub(super) fn nonce(&self) -> Result<Vec<u8>, Error> {
+        decode("nonce", &self.nonce, 24)
+    }
+
+    pub(super) fn wrapped(&self) -> Result<Vec<u8>, Error> {
+        // 32 bytes of key + 16 of authentication tag.
+        decode("wrapped_key", &self.wrapped_key, 48)
+    }
+}
+
+fn decode(field: &str, text: &str, len: usize) -> Result<Vec<u8>, Error> {
+    match B64.decode(text) {
+        Ok(b) if b.len() == len => Ok(b),
+        _ => Err(Error::new(
+            Code::Storage,
+            format!("file delle chiavi danneggiato: campo «{field}» non valido"),
+        )),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct KeyFile {
+    format: String,
+    /// [`super::DbKey::fingerprint`] of the key every entry wraps.
+    pub fingerprint: String,
+    pub entries: Vec<Entry>,
+}
+
+impl KeyFile {
+    pub fn new(fingerprint: String) -> KeyFile {
+        KeyFile { format: FORMAT.to_string(), fingerprint, entries: Vec::new() }
+    }
+
+    pub fn parse(text: &str) -> Result<KeyFile, Error> {
+        let f: KeyFile = serde_json::from_str(text).map_err(|e| {
+            Error::new(Code::Storage, format!("file delle chiavi illeggibile: {e}")).at_line(e.line() as u64)
+        })?;
+        if f.format != FORMAT {
+            return Err(Error::new(
+                Code::Storage,
+                format!("file delle chiavi di formato «{}», atteso «{FORMAT}»", f.format),
+            ));
+        }
+        for e in &f.entries {
+            e.salt()?;
+            e.nonce()?;
+            e.wrapped()?;
+        }
+        Ok(f)
+    }
+
+    pub fn to_text(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    pub fn entry(&self, username: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.username == username)
+    }
+
+    pub fn put(&mut self, entry: Entry) {
+        self.entries.retain(|e| e.username != entry.username);
+        self.entries.push(entry);
+        self.entries.sort_by(|a, b| a.username.cmp(&b.username));
+    }
+
+    pub fn remove(&mut self, username: &str) -> bool {
+        let before = self.entries.len();
+        self.entries.retain(|e| e.username != username);
+        self.entries.len() != before
+    }
+}
+
+/// Writes `bytes` at `path` whole: a temporary file beside it (mode 0600 on
+/// Unix), flushed, renamed, and the directory flushed.
+pub(super) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        std::fs::create_dir_all(dir)?;
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts.open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    result.map_err(|e: std::io::Error| {
+        let _ = std::fs::remove_file(&tmp);
+        if e.raw_os_error() == Some(28) {
+            return Error::new(Code::DiskFull, "Il disco è pieno: il file delle chiavi non è stato scritto");
+        }
+        Error::new(Code::Io, format!("impossibile scrivere il file delle chiavi {}: {e}", path.display()))
+    })
+}

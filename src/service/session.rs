@@ -1,0 +1,344 @@
+//! Opening the service: creating an encrypted database, logging in with a
+//! password or the office's recovery key, and what a login checks.
+//!
+//! The order is always: keys file → database key → SQLCipher opens the file →
+//! the account is looked up in the database (active, with its role). A wrong
+//! password stops at the first step, before the database file is opened.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use zeroize::Zeroizing;
+
+use super::{timestamp, Action, Clock, Service};
+use crate::calendar::Comuni;
+use crate::domain::{Id, Office, Operator, Role, StrEnum};
+use crate::error::{Code, Error};
+use crate::keyring::{self, DbKey, KdfParams, Keyring, RecoveryCode};
+use crate::storage::{Stamp, Storage};
+
+/// Who is opening the database.
+#[derive(Clone)]
+pub enum Credentials {
+    /// An operator and their password.
+    Password { username: String, password: Zeroizing<String> },
+    /// The office's recovery key (from the safe): acts as the built-in
+    /// administrator account [`RECOVERY_USERNAME`].
+    Recovery { code: Zeroizing<String> },
+}
+
+impl Credentials {
+    pub fn password(username: impl Into<String>, password: impl Into<String>) -> Credentials {
+        Credentials::Password { username: username.into(), password: Zeroizing::new(password.into()) }
+    }
+
+    pub fn recovery(code: impl Into<String>) -> Credentials {
+        Credentials::Recovery { code: Zeroizing::new(code.into()) }
+    }
+
+    pub fn username(&self) -> &str {
+        match self {
+            Credentials::Password { username, .. } => username,
+            Credentials::Recovery { .. } => RECOVERY_USERNAME,
+        }
+    }
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Credentials({})", self.username())
+    }
+}
+
+/// The account that acts when the recovery key is used: an administrator,
+/// so that the office can set new passwords; every act of it is on record.
+pub const RECOVERY_USERNAME: &str = "recupero";
+
+/// How to open the service.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    pub database: PathBuf,
+    pub documents_dir: PathBuf,
+    pub credentials: Credentials,
+    /// A fixed "today" (tests, demos); `None` = the computer's date.
+    pub today: Option<NaiveDate>,
+}
+
+/// A new database and its first account, an administrator.
+#[derive(Debug, Clone)]
+pub struct NewDatabase {
+    pub database: PathBuf,
+    pub documents_dir: PathBuf,
+    pub username: String,
+    pub name: String,
+    pub password: Zeroizing<String>,
+    pub today: Option<NaiveDate>,
+    /// Argon2id's cost for the passwords ([`KdfParams::from_env`] in the app).
+    pub kdf: KdfParams,
+}
+
+/// What the login screen needs to know before anyone logs in.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DatabaseState {
+    pub database_path: String,
+    /// No keys file and no database: the first administrator is to be created.
+    pub needs_setup: bool,
+    /// A database without its keys file: only the recovery key opens it.
+    pub keys_missing: bool,
+}
+
+impl Service {
+    /// Where `database` stands before a login.
+    pub fn database_state(database: &Path) -> Result<DatabaseState, Error> {
+        let keys = Keyring::load(database)?.is_some();
+        let db = database.is_file() && std::fs::metadata(database).map(|m| m.len() > 0).unwrap_or(false);
+        Ok(DatabaseState {
+            database_path: database.display().to_string(),
+            needs_setup: !keys && !db,
+            keys_missing: !keys && db,
+        })
+    }
+
+    /// Creates a new encrypted database with its administrator and returns
+    /// the service logged in as them, and the recovery key — shown once,
+    /// never stored anywhere by the program.
+    pub fn create(n: NewDatabase) -> Result<(Service, RecoveryCode), Error> {
+        let state = Service::database_state(&n.database)?;
+        // A keys file with no database is a creation cut short: start again.
+        let unfinished = !n.database.exists() && Keyring::load(&n.database)?.is_some();
+        if !state.needs_setup && !unfinished {
+            return Err(Error::new(
+                Code::Conflict,
+                format!(
+                    "Il database {} esiste già: accedere con il proprio nome utente",
+                    n.database.display()
+                ),
+            ));
+        }
+        let username =
+            crate::domain::form::required_line("username", &Some(n.username.clone()), "il nome utente")?;
+        check_username(&username)?;
+        let name = crate::domain::form::name("name", &Some(n.name.clone()), "il nome dell'amministratore")?;
+        keyring::check_new_password(&n.password)?;
+        let key = DbKey::generate()?;
+        let mut ring = Keyring::new(&n.database, &key);
+        ring.set_password(&key, &username, &n.password, &n.kdf, false)?;
+        // Built aside and renamed into place once its keys are saved: a crash
+        // leaves either no database or a whole one that its keys open.
+        let aside = aside_path(&n.database);
+        remove_database_files(&aside);
+        let clock = n.today.map_or(Clock::System, Clock::Fixed);
+        let now = timestamp(clock);
+        let built = (|| {
+            let store = Storage::open(&aside, &key)?;
+            store.transaction(|tx| {
+                let op = Operator {
+                    id: Id::new(),
+                    username: username.clone(),
+                    name: name.clone(),
+                    role: Role::Amministratore,
+                };
+                tx.operator_insert(&op, &now)?;
+                let stamp = Stamp { at: now.clone(), by: op.id };
+                tx.audit_append(
+                    &stamp,
+                    Action::OperatorRegistered.as_str(),
+                    Some(op.id),
+                    Some(op.role.as_str()),
+                )?;
+                tx.office_set(&Office::default(), &stamp)?;
+                Ok(())
+            })?;
+            // Closing the only connection folds the WAL into the file.
+            store.close()?;
+            ring.save()?;
+            std::fs::rename(&aside, &n.database).map_err(|e| {
+                Error::new(Code::Io, format!("impossibile creare il database {}: {e}", n.database.display()))
+            })
+        })();
+        if let Err(e) = built {
+            remove_database_files(&aside);
+            return Err(e);
+        }
+        let code = key.recovery_code();
+        let service = Service::unlocked(
+            &n.database,
+            &n.documents_dir,
+            key,
+            Credentials::password(username, ""),
+            n.today,
+        )?;
+        Ok((service, code))
+    }
+
+    /// Logs in: opens the database (migrating it if needed) for the account
+    /// of `o.credentials`.
+    pub fn open_with(o: OpenOptions) -> Result<Service, Error> {
+        let key = Service::database_key(&o.database, &o.credentials)?;
+        Service::unlocked(&o.database, &o.documents_dir, key, o.credentials, o.today)
+    }
+
+    /// As [`Service::open_with`], holding the database's lock for as long as the
+    /// service lives: what the app and the command line use, so a second
+    /// instance is told at once that the database is in use.
+    pub fn open_exclusive(o: OpenOptions) -> Result<Service, Error> {
+        let lock = crate::storage::lock::DatabaseLock::acquire(&o.database)?;
+        let mut s = Service::open_with(o)?;
+        s._lock = Some(lock);
+        Ok(s)
+    }
+
+    /// The database key for `credentials`, from the keys file (or the recovery
+    /// key itself when the keys file is lost). Touches no database file.
+    pub fn database_key(database: &Path, credentials: &Credentials) -> Result<DbKey, Error> {
+        let ring = Keyring::load(database)?;
+        match (credentials, ring) {
+            (Credentials::Password { username, password }, Some(ring)) => ring.unlock(username, password),
+            (Credentials::Recovery { code }, Some(ring)) => ring.unlock_recovery(code),
+            (Credentials::Recovery { code }, None) => RecoveryCode::parse(code),
+            (Credentials::Password { .. }, None) if database.exists() => Err(Error::new(
+                Code::Unauthorized,
+                format!(
+                    "Manca il file delle chiavi del database ({}): accedere con la chiave di recupero dell'ufficio",
+                    Keyring::path_for(database).display()
+                ),
+            )),
+            (Credentials::Password { .. }, None) => Err(Error::new(
+                Code::NotFound,
+                format!("Il database {} non esiste ancora: crearlo con il primo amministratore", database.display()),
+            )),
+        }
+    }
+
+    /// The active account of `credentials` in the database file, read without
+    /// changing it, and the key: for the command line's file-level tools
+    /// (backup, verification), which check the role before acting.
+    pub fn authenticate(database: &Path, credentials: &Credentials) -> Result<(DbKey, Operator), Error> {
+        let key = Service::database_key(database, credentials)?;
+        if matches!(credentials, Credentials::Recovery { .. }) {
+            let op = crate::storage::peek_operator(database, &key, RECOVERY_USERNAME)?.unwrap_or(Operator {
+                id: Id::new(),
+                username: RECOVERY_USERNAME.into(),
+                name: RECOVERY_NAME.into(),
+                role: Role::Amministratore,
+            });
+            return Ok((key, op));
+        }
+        let op = crate::storage::peek_operator(database, &key, credentials.username())?
+            .ok_or_else(keyring::wrong_credentials)?;
+        Ok((key, op))
+    }
+
+    /// Opens with a key already in hand (after a login, or in the demo
+    /// generator, which would otherwise pay Argon2 at every step).
+    pub(crate) fn unlocked(
+        database: &Path,
+        documents_dir: &Path,
+        key: DbKey,
+        credentials: Credentials,
+        today: Option<NaiveDate>,
+    ) -> Result<Service, Error> {
+        let comuni = Comuni::load(Comuni::data_dir_from_env().as_deref())?;
+        let store = Storage::open(database, &key)?;
+        let clock = today.map_or(Clock::System, Clock::Fixed);
+        let now = timestamp(clock);
+        let is_recovery = matches!(credentials, Credentials::Recovery { .. });
+        let username = credentials.username().to_string();
+        let operator = store.transaction(|tx| {
+            let op = match tx.operator_by_username_any(&username)? {
+                Some((op, true)) => op,
+                Some((_, false)) => {
+                    return Err(Error::new(
+                        Code::Unauthorized,
+                        "L'account è stato disattivato: rivolgersi all'amministratore",
+                    ))
+                }
+                None if is_recovery => {
+                    let op = Operator {
+                        id: Id::new(),
+                        username: RECOVERY_USERNAME.into(),
+                        name: RECOVERY_NAME.into(),
+                        role: Role::Amministratore,
+                    };
+                    tx.operator_insert(&op, &now)?;
+                    op
+                }
+                None => return Err(keyring::wrong_credentials()),
+            };
+            let stamp = Stamp { at: now.clone(), by: op.id };
+            let how = if is_recovery { "chiave di recupero" } else { "password" };
+            tx.audit_append(&stamp, Action::Login.as_str(), Some(op.id), Some(how))?;
+            Ok(op)
+        })?;
+        let must_change_password = match &credentials {
+            Credentials::Password { .. } => {
+                Keyring::load(database)?.is_some_and(|r| r.must_change(&username))
+            }
+            Credentials::Recovery { .. } => false,
+        };
+        // The day's automatic backup, before the operator changes anything.
+        let policy = crate::storage::backup::BackupPolicy::from_env(database)?;
+        store.rotate_backups(&policy, &now)?;
+        let service = Service {
+            store,
+            _lock: None,
+            documents_dir: documents_dir.to_path_buf(),
+            operator,
+            clock,
+            comuni,
+            key,
+            must_change_password,
+            viewing: super::viewing::ViewingArea::for_database(database),
+        };
+        service.import_legacy_documents()?;
+        Ok(service)
+    }
+
+    /// The key of the open database (for operator management and backups).
+    pub(crate) fn key(&self) -> &DbKey {
+        &self.key
+    }
+
+    /// The keys file of the open database.
+    pub(crate) fn keyring(&self) -> Result<Keyring, Error> {
+        let db = self.database_path().ok_or_else(|| Error::new(Code::Internal, "database senza file"))?;
+        Ok(Keyring::load(db)?.unwrap_or_else(|| Keyring::new(db, &self.key)))
+    }
+}
+
+/// `.<name>.nuovo` beside the database: where a new one is built.
+fn aside_path(database: &Path) -> PathBuf {
+    let name = database.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    database.with_file_name(format!(".{name}.nuovo"))
+}
+
+fn remove_database_files(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+}
+
+pub const RECOVERY_NAME: &str = "Chiave di recupero dell'ufficio";
+
+/// Usernames are what operators type at every login: short, no spaces, no
+/// characters a keyboard layout may hide.
+pub fn check_username(username: &str) -> Result<(), Error> {
+    let ok = !username.is_empty()
+        && username.chars().count() <= 40
+        && username.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !ok {
+        return Err(Error::invalid(
+            "username",
+            "Il nome utente può contenere solo lettere senza accento, cifre, punto, trattino e trattino basso (al più 40)",
+        ));
+    }
+    if username == RECOVERY_USERNAME {
+        return Err(Error::invalid(
+            "username",
+            "«recupero» è riservato alla chiave di recupero dell'ufficio",
+        ));
+    }
+    Ok(())
+}
