@@ -6,7 +6,11 @@
 #
 # On a fresh Debian/Ubuntu machine it first installs the system packages the
 # Tauri shell needs (with sudo when not root). The demo database is created once
-# with `sportello demo` and reused afterwards.
+# with `sportello demo` and reused afterwards; it is encrypted like a real one,
+# and every demo account has the password `sportello-demo` (given to the
+# program through the environment, never on a command line). The app opens on
+# the login screen: amministratore, averdi (coordinatrice), mbianchi, lgallo,
+# kamrani (operatori).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib-apt.sh
@@ -28,10 +32,16 @@ target_dir="${CARGO_TARGET_DIR:-target}/${profile}"
 data_dir="${SPORTELLO_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/sportello}"
 database="${data_dir}/demo.sqlite"
 mkdir -p "$data_dir"
+if [ -f "$database" ] && [ ! -f "${database}.keys" ]; then
+  # A demo made before encryption (no keys file): it holds only fictional data.
+  echo "==> replacing the old unencrypted demo database ${database}"
+  rm -f "$database" "${database}-wal" "${database}-shm"
+fi
 if [ ! -f "$database" ]; then
   echo "==> creating the demo database ${database}"
-  "${target_dir}/sportello" demo --database "$database"
+  SPORTELLO_PASSWORD=sportello-demo "${target_dir}/sportello" demo --database "$database" \
+    --documents "${data_dir}/documenti-demo"
 fi
 
-echo "==> starting Sportello on ${database}"
+echo "==> starting Sportello on ${database} (accesso: amministratore / sportello-demo)"
 exec "${target_dir}/sportello-app" --database "$database" --documents "${data_dir}/documenti-demo"

@@ -35,12 +35,31 @@ const COMMANDS: &[&str] = &[
     "appeal_file",
     "appeal_decide",
     "ranking_export_csv",
+    "password_change",
+    "operators_list",
+    "operator_save",
+    "operator_set_password",
+    "operator_revoke",
+];
+
+// The shell's own commands (login, lock, the window): src-tauri/src/commands.rs.
+const SHELL_COMMANDS: &[&str] = &[
+    "app_state",
+    "setup_create",
+    "login",
+    "restore_backups",
+    "restore_backup",
+    "lock",
+    "logout",
+    "ui_dirty",
+    "app_quit",
     "ui_ready",
 ];
 
 fn main() {
+    let all: &'static [&'static str] = [COMMANDS, SHELL_COMMANDS].concat().leak();
     tauri_build::try_build(
-        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(all)),
     )
     .expect("tauri-build");
 }

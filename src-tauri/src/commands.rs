@@ -6,71 +6,72 @@
 //! call rejects with `{code, message, field}`, never with a bare string.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use serde_json::Value;
 use tauri::State;
 
-use crate::backend::Backend;
 use crate::ipc_error::IpcError;
+use crate::login::Gate;
+use crate::session::{LockReason, Sessions};
 
-/// What the commands share: the backend, and whether the UI has said it is ready.
+/// What the commands share: the logged-in service (or none), the login
+/// side, and what the window has told the shell.
 pub struct AppState {
-    pub backend: Box<dyn Backend>,
+    pub sessions: Arc<Sessions>,
+    pub gate: Gate,
+    /// The window has unsaved changes: closing it asks first.
+    pub dirty: AtomicBool,
     pub ready: AtomicBool,
     /// Where `ui_ready` writes the moment the first screen was on (benchmark only).
     pub ready_file: Option<std::path::PathBuf>,
 }
 
 impl AppState {
-    pub fn new(backend: Box<dyn Backend>, ready_file: Option<std::path::PathBuf>) -> Self {
-        AppState { backend, ready: AtomicBool::new(false), ready_file }
+    pub fn new(sessions: Arc<Sessions>, gate: Gate, ready_file: Option<std::path::PathBuf>) -> Self {
+        AppState { sessions, gate, dirty: AtomicBool::new(false), ready: AtomicBool::new(false), ready_file }
     }
 }
 
 type Reply = Result<Value, IpcError>;
 
-/// Every command of docs/ipc.md, in its order (checked against main.rs, build.rs
-/// and the capability by a test).
-#[cfg(test)]
-pub const COMMANDS: &[&str] = &[
-    "session",
-    "households_search",
-    "household_get",
-    "household_save",
-    "cf_check",
-    "analysis_get",
-    "analysis_save",
-    "project_get",
-    "project_save",
-    "project_set_status",
-    "agreement_print",
-    "signature_record",
-    "deadlines_board",
-    "convocation_print",
-    "documents_list",
-    "document_open",
-    "eligibility_facts_get",
-    "eligibility_facts_save",
-    "eligibility_check",
-    "eligibility_checks_list",
-    "esito_print",
-    "calls_list",
-    "call_get",
-    "call_save",
-    "applications_import",
-    "application_save",
-    "ranking_draft",
-    "ranking_publish",
-    "ranking_versions",
-    "ranking_compare",
-    "appeal_file",
-    "appeal_decide",
-    "ranking_export_csv",
+/// The shell's own commands (not the service's): login, lock, the window.
+pub const SHELL_COMMANDS: &[&str] = &[
+    "app_state",
+    "setup_create",
+    "login",
+    "restore_backups",
+    "restore_backup",
+    "lock",
+    "logout",
+    "ui_dirty",
+    "app_quit",
+    "ui_ready",
 ];
 
 /// Runs one command for the UI: the only place errors are mapped.
 pub fn run(state: &AppState, command: &str, input: Option<Value>) -> Reply {
-    state.backend.call(command, input.unwrap_or(Value::Null)).map_err(|e| IpcError::from_error(command, e))
+    state.sessions.call(command, input.unwrap_or(Value::Null)).map_err(|e| IpcError::from_error(command, e))
+}
+
+fn shell(command: &str, r: sportello::Result<Value>) -> Reply {
+    r.map_err(|e| IpcError::from_error(command, e))
+}
+
+/// `lock {reason?}`: the operator locked the screen, or the window's own idle
+/// timer ran out (`reason: "idle"`) a moment before the shell's.
+pub fn lock(s: &AppState, input: Option<Value>) -> Reply {
+    let idle = input.as_ref().and_then(|i| i.get("reason")).and_then(Value::as_str) == Some("idle");
+    s.sessions.end(if idle { LockReason::Idle } else { LockReason::Locked });
+    s.dirty.store(false, Ordering::SeqCst);
+    Ok(Value::Null)
+}
+
+/// `ui_dirty {dirty}`: whether the page has unsaved changes (closing asks).
+pub fn ui_dirty(s: &AppState, input: Option<Value>) -> Reply {
+    let dirty = input.as_ref().and_then(|i| i.get("dirty")).and_then(Value::as_bool).unwrap_or(false);
+    s.dirty.store(dirty, Ordering::SeqCst);
+    Ok(Value::Null)
 }
 
 /// Not part of the service: the UI calls it once its first screen is drawn. The
@@ -132,11 +133,66 @@ pub mod tauri_commands {
         appeal_file,
         appeal_decide,
         ranking_export_csv,
+        password_change,
+        operators_list,
+        operator_save,
+        operator_set_password,
+        operator_revoke,
     );
 
     #[tauri::command]
     pub async fn ui_ready(state: State<'_, AppState>) -> Reply {
         super::ui_ready(&state)
+    }
+
+    #[tauri::command]
+    pub async fn app_state(state: State<'_, AppState>) -> Reply {
+        shell("app_state", state.gate.app_state(&state.sessions))
+    }
+
+    #[tauri::command]
+    pub async fn setup_create(state: State<'_, AppState>, input: Option<Value>) -> Reply {
+        shell("setup_create", state.gate.setup_create(&state.sessions, input.unwrap_or(Value::Null)))
+    }
+
+    #[tauri::command]
+    pub async fn login(state: State<'_, AppState>, input: Option<Value>) -> Reply {
+        shell("login", state.gate.login(&state.sessions, input.unwrap_or(Value::Null)))
+    }
+
+    #[tauri::command]
+    pub async fn restore_backups(state: State<'_, AppState>, input: Option<Value>) -> Reply {
+        shell("restore_backups", state.gate.restore_backups(input.unwrap_or(Value::Null)))
+    }
+
+    #[tauri::command]
+    pub async fn restore_backup(state: State<'_, AppState>, input: Option<Value>) -> Reply {
+        shell("restore_backup", state.gate.restore_backup(&state.sessions, input.unwrap_or(Value::Null)))
+    }
+
+    #[tauri::command]
+    pub async fn lock(state: State<'_, AppState>, input: Option<Value>) -> Reply {
+        super::lock(&state, input)
+    }
+
+    #[tauri::command]
+    pub async fn logout(state: State<'_, AppState>) -> Reply {
+        state.sessions.end(LockReason::NotLoggedIn);
+        state.dirty.store(false, Ordering::SeqCst);
+        Ok(Value::Null)
+    }
+
+    #[tauri::command]
+    pub async fn ui_dirty(state: State<'_, AppState>, input: Option<Value>) -> Reply {
+        super::ui_dirty(&state, input)
+    }
+
+    /// Closing after the operator confirmed leaving unsaved changes.
+    #[tauri::command]
+    pub async fn app_quit(app: tauri::AppHandle, state: State<'_, AppState>) -> Reply {
+        state.sessions.end(LockReason::NotLoggedIn);
+        app.exit(0);
+        Ok(Value::Null)
     }
 }
 
@@ -148,6 +204,15 @@ mod tests {
     use sportello::{Code, Error, Result};
 
     use super::*;
+    use crate::backend::Backend;
+    use sportello::service::ipc::COMMANDS;
+
+    fn state_with(backend: Box<dyn Backend>, ready_file: Option<std::path::PathBuf>) -> AppState {
+        let sessions = Arc::new(Sessions::new(std::time::Duration::from_secs(600)));
+        sessions.start(backend);
+        let places = crate::options::Places { database: "/nonexistent/db".into(), documents: "/nonexistent/d".into() };
+        AppState::new(sessions, Gate::new(places, None), ready_file)
+    }
 
     /// Records each call and answers from a script.
     #[derive(Default)]
@@ -168,7 +233,7 @@ mod tests {
 
     #[test]
     fn each_command_reaches_the_service_method_of_the_same_name_with_its_input() {
-        let s = AppState::new(Box::new(Fake::default()), None);
+        let s = state_with(Box::new(Fake::default()), None);
         for command in COMMANDS {
             let input = json!({"id": "0190d2c4-0000-7000-8000-000000000001", "query": "nguyễn"});
             let reply = run(&s, command, Some(input.clone())).unwrap();
@@ -185,21 +250,21 @@ mod tests {
         let capability: Value = serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
         let allowed: Vec<&str> =
             capability["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
-        for command in COMMANDS {
+        for command in COMMANDS.iter().chain(SHELL_COMMANDS) {
             assert!(main.contains(&format!("c::{command},")), "{command} is not in generate_handler!");
             assert!(build.contains(&format!("\"{command}\"")), "{command} is not declared in build.rs");
             let permission = format!("allow-{}", command.replace('_', "-"));
             assert!(allowed.contains(&permission.as_str()), "{permission} is not granted");
         }
         let contract = include_str!("../../docs/ipc.md");
-        for command in COMMANDS {
+        for command in COMMANDS.iter().chain(SHELL_COMMANDS) {
             assert!(contract.contains(&format!("`{command}")), "{command} is not in docs/ipc.md");
         }
     }
 
     #[test]
     fn backend_errors_keep_their_field_for_the_form() {
-        let s = AppState::new(
+        let s = state_with(
             Box::new(Fake {
                 fail_with: Some(Error::invalid("members[1].codice_fiscale", "Carattere di controllo errato")),
                 ..Fake::default()
@@ -213,11 +278,23 @@ mod tests {
     }
 
     #[test]
+    fn locking_refuses_every_command_until_the_next_login() {
+        let s = state_with(Box::new(Fake::default()), None);
+        ui_dirty(&s, Some(json!({"dirty": true}))).unwrap();
+        assert!(s.dirty.load(Ordering::SeqCst));
+        lock(&s, Some(json!({"reason": "idle"}))).unwrap();
+        let e = run(&s, "households_search", Some(json!({"query": "ro"}))).unwrap_err();
+        assert_eq!(e.code, "locked");
+        assert_eq!(e.message, "Sessione bloccata per inattività: accedere di nuovo");
+        assert!(!s.dirty.load(Ordering::SeqCst), "nothing left to save once locked");
+    }
+
+    #[test]
     fn ui_ready_writes_the_ready_file_only_the_first_time() {
         let dir = std::env::temp_dir().join(format!("sportello-ready-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("ready");
-        let s = AppState::new(
+        let s = state_with(
             Box::new(Fake { fail_with: Some(Error::new(Code::Internal, "x")), ..Fake::default() }),
             Some(file.clone()),
         );

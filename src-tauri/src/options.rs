@@ -22,7 +22,16 @@ pub struct Options {
     /// Data da usare come "oggi" (AAAA-MM-GG), per prove e dimostrazioni.
     #[arg(long, value_name = "AAAA-MM-GG", value_parser = parse_day)]
     pub today: Option<NaiveDate>,
+    /// Minuti di inattività dopo cui la sessione si blocca (predefinito 10). Anche da SPORTELLO_IDLE_LOCK_MINUTES.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=480))]
+    pub idle_lock_minutes: Option<u32>,
+    /// Only for the real-window tests, which cannot wait minutes.
+    #[arg(long, value_name = "N", hide = true, value_parser = clap::value_parser!(u32).range(1..))]
+    pub idle_lock_seconds: Option<u32>,
 }
+
+/// What an office expects: the screen locks after ten minutes away from the desk.
+pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 10;
 
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
     sportello::dates::parse_iso("--today", s).map_err(|e| e.message)
@@ -56,6 +65,27 @@ impl Options {
                     .join("documenti")
             });
         Places { database, documents }
+    }
+}
+
+impl Options {
+    /// How long without a command before the session locks: the option, else
+    /// `SPORTELLO_IDLE_LOCK_MINUTES`, else ten minutes. A malformed variable is
+    /// an error, not a silent default: an office that set it wants it honoured.
+    pub fn idle_lock(&self, env: impl Fn(&str) -> Option<String>) -> Result<std::time::Duration, String> {
+        if let Some(s) = self.idle_lock_seconds {
+            return Ok(std::time::Duration::from_secs(u64::from(s)));
+        }
+        let minutes = match self.idle_lock_minutes {
+            Some(m) => m,
+            None => match env("SPORTELLO_IDLE_LOCK_MINUTES").filter(|v| !v.trim().is_empty()) {
+                Some(v) => v.trim().parse::<u32>().ok().filter(|m| (1..=480).contains(m)).ok_or_else(|| {
+                    format!("SPORTELLO_IDLE_LOCK_MINUTES: «{v}» non è un numero di minuti tra 1 e 480")
+                })?,
+                None => DEFAULT_IDLE_LOCK_MINUTES,
+            },
+        };
+        Ok(std::time::Duration::from_secs(u64::from(minutes) * 60))
     }
 }
 
@@ -108,6 +138,19 @@ mod tests {
             o.places(no_env, || PathBuf::from("/data")).documents,
             PathBuf::from("/tmp/prova/documenti")
         );
+    }
+
+    #[test]
+    fn idle_lock_option_beats_environment_beats_ten_minutes() {
+        use std::time::Duration;
+        let env = |k: &str| (k == "SPORTELLO_IDLE_LOCK_MINUTES").then(|| "3".to_string());
+        assert_eq!(parse(&[]).idle_lock(no_env), Ok(Duration::from_secs(600)));
+        assert_eq!(parse(&[]).idle_lock(env), Ok(Duration::from_secs(180)));
+        assert_eq!(parse(&["--idle-lock-minutes", "15"]).idle_lock(env), Ok(Duration::from_secs(900)));
+        assert_eq!(parse(&["--idle-lock-seconds", "3"]).idle_lock(env), Ok(Duration::from_secs(3)));
+        let bad = |_: &str| Some("dieci".to_string());
+        assert!(parse(&[]).idle_lock(bad).unwrap_err().contains("SPORTELLO_IDLE_LOCK_MINUTES"));
+        assert!(Options::try_parse_from(["sportello-app", "--idle-lock-minutes", "0"]).is_err());
     }
 
     #[test]

@@ -1,38 +1,41 @@
-//! The app's backend: `sportello::service::Service`, opened on the database and
-//! documents folder of the options, for the operator logged in on this computer.
+//! The app's backend: `sportello::service::Service`, logged in by the login
+//! screen (`login`), for one operator.
 //!
 //! The service answers the commands of docs/ipc.md by name (`Service::call`),
-//! printing included. The one thing left to the shell is showing a file: for
-//! `document_open` the service checks the document and gives its path, and the
-//! shell opens it in the system viewer.
+//! printing included. The one thing left to the shell is showing a file:
+//! for `document_open` and `ranking_export_csv` the service writes the file,
+//! decrypted, into its private viewing area and gives the path, and the shell
+//! opens it with the system's program (PDF viewer, spreadsheet). The window
+//! never learns the path: a copy kept elsewhere is the operator's "Salva con
+//! nome", a deliberate act.
 
-use chrono::NaiveDate;
-use serde_json::Value;
-use sportello::service::{OpenOptions, Service};
+use serde_json::{json, Value};
+use sportello::service::Service;
+use sportello::storage::lock::DatabaseLock;
 use sportello::{Code, Error, Result};
 
 use crate::backend::Backend;
-use crate::options::Places;
 use crate::viewer;
 
 pub struct ServiceBackend {
+    // Dropped before the lock: the database is closed before it is let go.
     service: Service,
+    _lock: Option<DatabaseLock>,
 }
 
-/// Opens (creating and migrating if needed) the database. `today` fixes the date
-/// for tests and demonstrations; `None` is the computer's date.
-pub fn open(places: &Places, today: Option<NaiveDate>) -> Result<Box<dyn Backend>> {
-    let service = Service::open_with(OpenOptions {
-        database: places.database.clone(),
-        documents_dir: places.documents.clone(),
-        // Until the login screen: the operator and password of the environment.
-        credentials: sportello::service::Credentials::password(
-            std::env::var("SPORTELLO_OPERATOR").unwrap_or_else(|_| Service::system_operator()),
-            std::env::var("SPORTELLO_PASSWORD").unwrap_or_default(),
-        ),
-        today,
-    })?;
-    Ok(Box::new(ServiceBackend { service }))
+impl ServiceBackend {
+    /// `lock`: the database's lock when the service does not hold it itself
+    /// (a database just created).
+    pub fn new(service: Service, lock: Option<DatabaseLock>) -> ServiceBackend {
+        ServiceBackend { service, _lock: lock }
+    }
+}
+
+fn path_of(answer: &Value) -> Result<&std::path::Path> {
+    answer["path"]
+        .as_str()
+        .map(std::path::Path::new)
+        .ok_or_else(|| Error::new(Code::Internal, "percorso del file mancante"))
 }
 
 impl Backend for ServiceBackend {
@@ -40,11 +43,13 @@ impl Backend for ServiceBackend {
         match command {
             "document_open" => {
                 let answer = self.service.call("document_open", input)?;
-                let path = answer["path"]
-                    .as_str()
-                    .ok_or_else(|| Error::new(Code::Internal, "percorso del documento mancante"))?;
-                viewer::open(std::path::Path::new(path))?;
+                viewer::open(path_of(&answer)?)?;
                 Ok(Value::Null)
+            }
+            "ranking_export_csv" => {
+                let answer = self.service.call("ranking_export_csv", input)?;
+                viewer::open(path_of(&answer)?)?;
+                Ok(json!({ "file_name": answer["file_name"] }))
             }
             other => self.service.call(other, input),
         }

@@ -1,4 +1,6 @@
-//! Opening a printed PDF in the system's viewer (`document_open`).
+//! Opening a file from the viewing area with the system's program: a printed
+//! PDF (`document_open`) in the viewer, an export (`ranking_export_csv`) in
+//! the spreadsheet.
 //!
 //! `SPORTELLO_VIEWER` names another program (tests and demos set it to a
 //! harmless command, so that no viewer pops up under Xvfb).
@@ -30,7 +32,7 @@ pub fn open(path: &Path) -> Result<()> {
     if !path.is_file() {
         return Err(Error::new(
             Code::NotFound,
-            format!("Il file del documento non si trova più: {}", path.display()),
+            format!("Il file da aprire non si trova più: {}", path.display()),
         ));
     }
     let (program, args) = opener();
@@ -42,7 +44,7 @@ pub fn open(path: &Path) -> Result<()> {
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| {
-            Error::new(Code::Io, format!("Impossibile aprire il visualizzatore di PDF ({program}): {e}"))
+            Error::new(Code::Io, format!("Impossibile aprire il file con il programma del computer ({program}): {e}"))
         })?;
     // Reap it in the background: xdg-open exits quickly, a viewer may not.
     std::thread::spawn(move || {
@@ -59,6 +61,6 @@ mod tests {
     fn a_missing_file_is_not_found_in_italian() {
         let e = open(Path::new("/nonexistent/sportello/patto.pdf")).unwrap_err();
         assert_eq!(e.code, Code::NotFound);
-        assert!(e.message.starts_with("Il file del documento non si trova più"));
+        assert!(e.message.starts_with("Il file da aprire non si trova più"));
     }
 }

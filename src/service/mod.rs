@@ -21,6 +21,7 @@ pub mod ipc;
 mod operators;
 mod printing;
 mod projects;
+pub mod restore;
 mod session;
 mod viewing;
 

@@ -17,17 +17,45 @@ export function normaliseError(e) {
   return { code: 'internal', message: t('errors.generic'), field: null };
 }
 
+// The shell's own commands (login, lock, the window): they do not reach the
+// service, so they are no activity for the idle lock and never "locked".
+const SHELL = new Set([
+  'app_state', 'setup_create', 'login', 'restore_backups', 'restore_backup',
+  'lock', 'logout', 'ui_dirty', 'app_quit', 'ui_ready',
+]);
+
+// Set by main.js: every service command is activity (the shell's idle clock
+// restarts with it, so the window's timer does too); a `locked` answer means
+// the shell has locked the session and the lock screen must come up.
+const hooks = { activity: () => {}, locked: () => {} };
+export function setSessionHooks({ activity, locked }) {
+  hooks.activity = activity;
+  hooks.locked = locked;
+}
+
 async function call(command, input) {
   const bridge = core();
   if (!bridge) {
     throw { code: 'internal', message: t('errors.noBackend'), field: null };
   }
+  const service = !SHELL.has(command);
   try {
-    return await bridge.invoke(command, input === undefined ? {} : { input });
+    const answer = await bridge.invoke(command, input === undefined ? {} : { input });
+    if (service) hooks.activity();
+    return answer;
   } catch (e) {
-    throw normaliseError(e);
+    const error = normaliseError(e);
+    if (service && error.code === 'locked') {
+      hooks.locked(error);
+    } else if (service) {
+      hooks.activity();
+    }
+    throw error;
   }
 }
+
+/** For screens that keep their own command table (calls-common.js). */
+export { call as invokeCommand };
 
 export const api = {
   session: () => call('session'),
@@ -61,6 +89,24 @@ export const api = {
   esitoPrint: (householdId, referenceDate) =>
     call('esito_print', { household_id: householdId, reference_date: referenceDate }),
 
-  // Not a service command: tells the shell the first screen is on (for the benchmark).
+  // Accounts (issue 5).
+  passwordChange: (oldPassword, newPassword) =>
+    call('password_change', { old_password: oldPassword, new_password: newPassword }),
+  operatorsList: () => call('operators_list'),
+  operatorSave: (operator) => call('operator_save', operator),
+  operatorSetPassword: (username, password) => call('operator_set_password', { username, password }),
+  operatorRevoke: (username) => call('operator_revoke', { username }),
+
+  // The shell's commands: the state before login, logging in, locking, the window.
+  appState: () => call('app_state'),
+  setupCreate: (input) => call('setup_create', input),
+  login: (credentials) => call('login', credentials),
+  restoreBackups: (credentials) => call('restore_backups', credentials),
+  restoreBackup: (credentials, backup) => call('restore_backup', { ...credentials, backup }),
+  lock: (reason) => call('lock', reason ? { reason } : {}),
+  logout: () => call('logout'),
+  uiDirty: (dirty) => call('ui_dirty', { dirty }).catch(() => {}),
+  appQuit: () => call('app_quit'),
+  // Tells the shell the first screen is on (for the benchmark).
   uiReady: () => call('ui_ready').catch(() => {}),
 };

@@ -1,10 +1,16 @@
 // The frame of the app: sidebar, a tiny hash router, the unsaved-changes guard,
 // messages. Each screen is a module in screens/ with mount(view, ctx).
+// Before it, the gate (access.js): the app starts locked, and comes back to
+// the lock screen when the shell locks the session (idle, "Blocca").
 
-import { api } from './api.js';
+import { forcedPasswordScreen, loginScreen, setupScreen } from './access.js';
+import { api, setSessionHooks } from './api.js';
+import { confirmDialog } from './confirm.js';
 import { h, replace } from './dom.js';
 import { formatDate } from './format.js';
 import { t } from './i18n.js';
+import { roleLabel, ta } from './i18n-access.js';
+import { armIdle, disarmIdle, touchIdle } from './idle.js';
 import * as deadlines from './screens/deadlines.js';
 
 // The board is the first screen and comes with the frame; the others load when
@@ -19,6 +25,8 @@ const convocation = lazy(() => import('./screens/convocation.js'));
 const calls = lazy(() => import('./screens/calls.js'));
 const callsNew = lazy(() => import('./screens/calls.js'), 'mountNew');
 const callDetail = lazy(() => import('./screens/calls-detail.js'));
+const operators = lazy(() => import('./screens/operators.js'));
+const password = lazy(() => import('./screens/password.js'));
 
 const ROUTES = [
   { path: /^\/scadenze$/, screen: deadlines, nav: 'deadlines' },
@@ -43,11 +51,17 @@ const ROUTES = [
     nav: 'calls',
     params: (m) => ({ id: m[1], tab: m[2] }),
   },
+  { path: /^\/operatori$/, screen: operators, nav: 'operators' },
+  { path: /^\/password$/, screen: password, nav: null },
 ];
 const DEFAULT_ROUTE = '/scadenze';
 
 const state = {
   session: null,
+  // app_state of the shell: database, idle time, whether it is locked.
+  appState: null,
+  // Who was in when the session locked: the same operator comes back to the same page.
+  lockedUser: null,
   dirty: false,
   currentHash: null,
   // Set while the router itself puts back the previous hash: that change is not a navigation.
@@ -80,7 +94,10 @@ export function navigate(path) {
 }
 
 function setDirty(value) {
-  state.dirty = Boolean(value);
+  const dirty = Boolean(value);
+  // The shell asks before closing the window only while there is something to lose.
+  if (dirty !== state.dirty && state.session) api.uiDirty(dirty);
+  state.dirty = dirty;
   document.body.dataset.dirty = state.dirty ? 'true' : 'false';
 }
 
@@ -159,6 +176,8 @@ function confirmLeave() {
 }
 
 async function onHashChange() {
+  // Behind the lock screen nothing is drawn: the address waits for the login.
+  if (!state.session) return;
   if (state.restoring) {
     state.restoring = false;
     return;
@@ -179,6 +198,8 @@ async function onHashChange() {
 }
 
 // ---- rendering ---------------------------------------------------------------
+
+const MAY_SEE_OPERATORS = ['coordinatore', 'amministratore'];
 
 function renderSidebar(activeNav) {
   for (const link of els.nav.querySelectorAll('a[data-nav]')) {
@@ -247,6 +268,9 @@ function buildFrame() {
       navLink('households', '/nuclei', 'nav-nuclei'),
       navLink('newHousehold', '/nuclei/nuovo', 'nav-nuovo-nucleo'),
       navLink('calls', '/avvisi', 'nav-avvisi'),
+      MAY_SEE_OPERATORS.includes(state.session?.operator?.role)
+        ? h('li', {}, h('a', { href: '#/operatori', 'data-nav': 'operators', 'data-testid': 'nav-operatori' }, ta('operators.nav')))
+        : null,
     ),
   );
   els.session = h('div', { class: 'session', 'data-testid': 'session' });
@@ -254,8 +278,127 @@ function buildFrame() {
   els.banner = h('div', { class: 'banner error', role: 'alert', tabindex: '-1', hidden: true, 'data-testid': 'error-banner' });
   els.toast = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite', hidden: true, 'data-testid': 'toast' });
   els.main = h('main', { id: 'main', 'data-testid': 'main' });
-  const content = h('div', { class: 'content' }, els.banner, els.main);
-  replace(document.getElementById('app'), els.nav, content, els.toast);
+  const content = h('div', { class: 'content' }, userBar(), els.banner, els.main);
+  const root = document.getElementById('app');
+  root.className = 'app';
+  replace(root, els.nav, content, els.toast);
+}
+
+// ---- the user menu ------------------------------------------------------------------
+
+function userBar() {
+  const op = state.session?.operator ?? {};
+  const menu = h(
+    'ul',
+    { class: 'user-menu', role: 'menu', hidden: true, 'data-testid': 'user-menu' },
+    h('li', { role: 'none' }, h('a', { role: 'menuitem', href: '#/password', 'data-testid': 'user-change-password', onclick: () => toggle(false) }, ta('user.changePassword'))),
+    h('li', { role: 'none' }, h('button', { type: 'button', role: 'menuitem', 'data-testid': 'user-lock', onclick: () => leave('locked') }, ta('user.lock'))),
+    h('li', { role: 'none' }, h('button', { type: 'button', role: 'menuitem', 'data-testid': 'user-logout', onclick: () => leave('logout') }, ta('user.logout'))),
+  );
+  const button = h(
+    'button',
+    { type: 'button', class: 'user-button', 'aria-haspopup': 'menu', 'aria-expanded': 'false', 'data-testid': 'user-button', onclick: () => toggle(menu.hidden) },
+    h('span', { class: 'user-name', 'data-testid': 'user-name' }, op.name ?? ''),
+    h('span', { class: 'user-role', 'data-testid': 'user-role' }, roleLabel(op.role)),
+    ' ▾',
+  );
+  function toggle(open) {
+    menu.hidden = !open;
+    button.setAttribute('aria-expanded', open ? 'true' : 'false');
+    if (open) menu.querySelector('[role="menuitem"]')?.focus();
+  }
+  menu.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      toggle(false);
+      button.focus();
+    }
+  });
+  return h('header', { class: 'topbar', 'aria-label': ta('user.menu') }, h('div', { class: 'user' }, button, menu));
+}
+
+/** "Blocca" and "Esci": unsaved changes are asked about first. */
+async function leave(how) {
+  if (state.dirty && !(await confirmLeave())) return;
+  setDirty(false);
+  if (how === 'locked') {
+    await api.lock().catch(() => {});
+    showLock('locked');
+  } else {
+    await api.logout().catch(() => {});
+    state.lockedUser = null;
+    location.hash = '';
+    showLogin();
+  }
+}
+
+// ---- the gate: login, lock, first run ---------------------------------------------
+
+function gateRoot() {
+  state.session = null;
+  disarmIdle();
+  const root = document.getElementById('app');
+  root.className = 'gate';
+  replace(root);
+  return root;
+}
+
+function showLogin() {
+  loginScreen(gateRoot(), { appState: state.appState, reason: null, onSession: enter });
+}
+
+/** The lock screen, over the page that was open (kept in the address). */
+function showLock(reason) {
+  if (!state.session) return;
+  const lostChanges = state.dirty;
+  const username = state.session.operator?.username;
+  state.lockedUser = state.session.operator?.id ?? null;
+  state.dirty = false;
+  document.body.dataset.dirty = 'false';
+  api.uiDirty(false);
+  loginScreen(gateRoot(), { appState: state.appState, reason, lostChanges, username, onSession: enter });
+}
+
+async function onIdle() {
+  // The shell locks on its own at the same moment; saying it too is harmless.
+  await api.lock('idle').catch(() => {});
+  showLock('idle');
+}
+
+function onLocked(error) {
+  showLock(/inattivit/.test(error.message) ? 'idle' : 'locked');
+}
+
+/** In: the must-change-password screen first if needed, then the app where it was. */
+async function enter(session, { recovered = false } = {}) {
+  if (session.must_change_password) {
+    state.session = session;
+    forcedPasswordScreen(gateRoot(), {
+      // The session still carries the flag it had at login: the change just made answers it.
+      onDone: (s) => enter({ ...s, must_change_password: false }),
+    });
+    return;
+  }
+  const sameOperator = state.lockedUser !== null && state.lockedUser === session.operator?.id;
+  state.lockedUser = null;
+  state.session = session;
+  state.dirty = false;
+  buildFrame();
+  renderSession(session);
+  armIdle(state.appState?.idle_lock_seconds ?? 600, onIdle);
+  if (recovered) {
+    history.replaceState(null, '', '#/operatori');
+    toast(ta('login.recovered'));
+  } else if (!sameOperator && location.hash !== '' && location.hash !== `#${DEFAULT_ROUTE}`) {
+    // Another operator after a lock starts from the board, not from someone else's case.
+    history.replaceState(null, '', `#${DEFAULT_ROUTE}`);
+  }
+  await render();
+}
+
+/** The shell's close button with unsaved changes (see main.rs): ask, then quit. */
+async function onCloseRequested() {
+  if (!(await confirmDialog({ title: ta('close.title'), body: ta('close.body'), yes: ta('close.leave'), no: ta('close.stay'), testid: 'close' }))) return;
+  await api.appQuit();
 }
 
 function renderSession(session) {
@@ -268,7 +411,6 @@ function renderSession(session) {
 }
 
 async function start() {
-  buildFrame();
   window.addEventListener('hashchange', onHashChange);
   window.addEventListener('beforeunload', (e) => {
     if (state.dirty) {
@@ -276,13 +418,22 @@ async function start() {
       e.returnValue = '';
     }
   });
+  window.sportelloCloseRequested = onCloseRequested;
+  setSessionHooks({ activity: touchIdle, locked: onLocked });
   try {
-    state.session = await api.session();
-    renderSession(state.session);
+    state.appState = await api.appState();
+    if (!state.appState.locked) {
+      // The window was reloaded while the session is open.
+      await enter(await api.session());
+    } else if (state.appState.needs_setup) {
+      setupScreen(gateRoot(), { appState: state.appState, onSession: enter });
+    } else {
+      showLogin();
+    }
   } catch (e) {
-    showError(e);
+    const root = gateRoot();
+    replace(root, h('p', { class: 'banner error', role: 'alert', 'data-testid': 'error-message' }, e.message || t('errors.generic')));
   }
-  await render();
   document.body.dataset.ready = 'true';
   api.uiReady();
 }

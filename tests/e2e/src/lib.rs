@@ -22,6 +22,26 @@ use serde_json::{json, Value};
 
 pub use fantoccini;
 
+/// Argon2's memory for the tests' accounts, in KiB: fast, and stored in the
+/// keys file, so only ever for throwaway databases.
+const KDF_MEMORY_KIB: &str = "256";
+
+/// An encrypted database with only its administrator ([`ADMIN`], [`PASSWORD`]),
+/// made through the library as the first-run screen would.
+fn empty_database(database: &Path, documents: &Path, today: &str) {
+    let (service, _recovery) = sportello::service::Service::create(sportello::service::NewDatabase {
+        database: database.to_path_buf(),
+        documents_dir: documents.to_path_buf(),
+        username: ADMIN.into(),
+        name: "Amministratore di sistema".into(),
+        password: PASSWORD.to_string().into(),
+        today: Some(sportello::dates::parse_iso("today", today).expect("data della prova")),
+        kdf: sportello::keyring::KdfParams::for_tests(),
+    })
+    .expect("database della prova");
+    drop(service);
+}
+
 /// The day the tests live in: a Saturday, with Milano's patron day (7 Dec) and
 /// the Immacolata ahead, so the 20-working-day clock is not trivial.
 pub const TODAY: &str = "2026-11-21";
@@ -110,18 +130,55 @@ fn pids_mentioning(needle: &str) -> Vec<libc::pid_t> {
     pids
 }
 
+/// The administrator of every test database, and everyone's password there
+/// (the demo's accounts too: `sportello demo` is given it).
+pub const ADMIN: &str = "amministratore";
+pub const PASSWORD: &str = "sportello-prova";
+
 /// How a test wants its app.
 #[derive(Clone, Debug)]
 pub struct Setup {
     pub today: String,
     /// Fill the database with `sportello demo` first.
     pub demo: bool,
+    /// No database at all: the app opens on the first-run screen.
+    pub fresh: bool,
+    /// Log in as this account (with [`PASSWORD`]) once the window is up;
+    /// `None` leaves the login screen on.
+    pub login: Option<String>,
+    /// `--idle-lock-seconds`: the idle lock, in seconds, for the tests that wait for it.
+    pub idle_lock_seconds: Option<u32>,
 }
 
 impl Default for Setup {
     fn default() -> Self {
-        Setup { today: TODAY.to_string(), demo: false }
+        Setup {
+            today: TODAY.to_string(),
+            demo: false,
+            fresh: false,
+            login: Some(ADMIN.to_string()),
+            idle_lock_seconds: None,
+        }
     }
+}
+
+/// Logs in through the login screen (or the lock screen) and waits for the app.
+pub async fn login(client: &Client, user: &str, password: &str) {
+    let wait = |css: &'static str| async move {
+        client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+    };
+    let username = wait(r#"[data-testid="login-username"]"#).await;
+    username.clear().await.unwrap();
+    username.send_keys(user).await.unwrap();
+    let pw = wait(r#"[data-testid="login-password"]"#).await;
+    pw.clear().await.unwrap();
+    pw.send_keys(password).await.unwrap();
+    wait(r#"[data-testid="login-submit"]"#).await.click().await.unwrap();
 }
 
 /// A running app in its window, with the WebDriver session that drives it.
@@ -171,9 +228,14 @@ impl App {
                 .args(["demo", "--database"])
                 .arg(&database)
                 .args(["--today", &setup.today])
+                .env("SPORTELLO_PASSWORD", PASSWORD)
+                .env("SPORTELLO_KDF_MEMORY_KIB", KDF_MEMORY_KIB)
+                .stdout(Stdio::null())
                 .status()
                 .unwrap_or_else(|e| panic!("{}: {e}", cli.display()));
             assert!(status.success(), "sportello demo non è riuscito");
+        } else if !setup.fresh {
+            empty_database(&database, &documents, &setup.today);
         }
 
         let log = std::fs::File::create(dir.path().join("tauri-driver.log")).unwrap();
@@ -182,8 +244,12 @@ impl App {
         if let Some(native) = find_in_path("WebKitWebDriver") {
             cmd.arg("--native-driver").arg(native);
         }
-        // No PDF viewer pops up under Xvfb when a test opens a document.
+        // No PDF viewer pops up under Xvfb when a test opens a document; what
+        // it would have shown is in the test's own viewing area.
         cmd.env("SPORTELLO_VIEWER", "true");
+        cmd.env("SPORTELLO_VIEWING_DIR", dir.path().join("visualizzazione"));
+        // A cheap Argon2 for the accounts the tests create (never for a real database).
+        cmd.env("SPORTELLO_KDF_MEMORY_KIB", KDF_MEMORY_KIB);
         let mut driver = cmd
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
@@ -207,17 +273,18 @@ impl App {
         }
 
         let mut caps = serde_json::Map::new();
-        caps.insert(
-            "tauri:options".into(),
-            json!({
-                "application": app.to_string_lossy(),
-                "args": [
-                    "--database", database.to_string_lossy(),
-                    "--documents", documents.to_string_lossy(),
-                    "--today", setup.today,
-                ],
-            }),
-        );
+        let mut args = vec![
+            "--database".to_string(),
+            database.to_string_lossy().into_owned(),
+            "--documents".to_string(),
+            documents.to_string_lossy().into_owned(),
+            "--today".to_string(),
+            setup.today.clone(),
+        ];
+        if let Some(s) = setup.idle_lock_seconds {
+            args.extend(["--idle-lock-seconds".to_string(), s.to_string()]);
+        }
+        caps.insert("tauri:options".into(), json!({ "application": app.to_string_lossy(), "args": args }));
         let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
         builder.capabilities(caps);
         // tauri-driver listens before its native driver does: a refused first
@@ -249,7 +316,21 @@ impl App {
         };
         let app = App { client, dir, driver, _turn: turn };
         app.wait_js("return document.body && document.body.dataset.ready === 'true'").await;
+        if let Some(user) = &setup.login {
+            app.login_as(user, PASSWORD).await;
+        }
         app
+    }
+
+    /// Logs in and waits until the app's first screen is drawn.
+    pub async fn login_as(&self, user: &str, password: &str) {
+        login(&self.client, user, password).await;
+        self.wait_js("return !!document.querySelector('main') && !!document.querySelector('main').dataset.route").await;
+    }
+
+    /// Where `document_open` and `ranking_export_csv` put the files they open.
+    pub fn viewing_dir(&self) -> PathBuf {
+        self.dir.path().join("visualizzazione")
     }
 
     /// Closes the session (the app with it) and stops tauri-driver with SIGTERM.

@@ -340,8 +340,15 @@ async fn a_convocation_letter_is_printed_into_the_case_folder() {
     let rows = app.all(r#"[data-testid="document-row"][data-kind="convocazione"]"#).await;
     assert_eq!(rows.len(), 1);
 
-    // A real PDF in the case's folder, with real text in it.
-    let pdf = find_pdf(&app.dir.path().join("documenti"), "convocazione").expect("il PDF della convocazione");
+    // The PDF is kept in the encrypted database: opening it writes it, decrypted,
+    // into the private viewing area for the viewer — a real PDF with real text.
+    app.js(
+        r#"document.querySelector('[data-testid="document-row"][data-kind="convocazione"] [data-testid="document-open"]').click(); return true;"#,
+        vec![],
+    )
+    .await;
+    app.el("toast").await;
+    let pdf = find_pdf(&app.viewing_dir(), "convocazione").expect("il PDF della convocazione");
     let text = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext");
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("30 novembre 2026") || text.contains("30/11/2026"), "{text}");

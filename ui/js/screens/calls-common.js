@@ -1,20 +1,10 @@
 // Shared by the screens of "Avvisi e graduatorie": their commands (docs/ipc.md,
 // section "Avvisi e graduatorie"), their Italian strings, and small pieces of page.
 
-import { normaliseError } from '../api.js';
+import { invokeCommand as call } from '../api.js';
 import { h } from '../dom.js';
 import { formatDate, formatMoney } from '../format.js';
 import { t } from '../i18n.js';
-
-async function call(command, input) {
-  const bridge = window.__TAURI__ && window.__TAURI__.core;
-  if (!bridge) throw { code: 'internal', message: t('errors.noBackend'), field: null };
-  try {
-    return await bridge.invoke(command, input === undefined ? {} : { input });
-  } catch (e) {
-    throw normaliseError(e);
-  }
-}
 
 export const callsApi = {
   list: () => call('calls_list'),
@@ -134,7 +124,7 @@ const STRINGS = {
     upheldPending: 'Ricorsi accolti da applicare: {list}. Pubblicare la nuova versione della graduatoria.',
     nothingNew: 'La graduatoria pubblicata è in vigore: una nuova versione si pubblica solo dopo un ricorso accolto.',
     exportDraft: 'Esporta CSV per l’ufficio',
-    exported: 'CSV salvato in {path}',
+    exported: 'Esportazione aperta nel foglio di calcolo; per conservarla usare «Salva con nome»',
   },
   versions: {
     empty: 'Nessuna versione pubblicata.',

@@ -1,0 +1,153 @@
+// Operatori: the accounts that can open the database. An amministratore adds
+// operators, sets a new password for one who forgot it and revokes accounts;
+// a coordinatore sees the list. The service decides who may do what: a
+// refused action shows its `forbidden` message as it is.
+
+import { api } from '../api.js';
+import { confirmDialog } from '../confirm.js';
+import { h, replace } from '../dom.js';
+import { roleLabel, ta } from '../i18n-access.js';
+
+const ROLES = ['operatore', 'coordinatore', 'amministratore'];
+
+let nextId = 0;
+function input(attrs) {
+  return h('input', { id: `op${++nextId}`, autocomplete: 'off', spellcheck: 'false', ...attrs });
+}
+function labelled(labelText, control, hint) {
+  return h('div', { class: 'field' }, h('label', { for: control.id }, labelText), control, hint ? h('div', { class: 'hint' }, hint) : null);
+}
+
+export async function mount(view, ctx) {
+  const accounts = await api.operatorsList();
+  if (!ctx.isCurrent()) return;
+  const admin = ctx.session?.operator?.role === 'amministratore';
+  const me = ctx.session?.operator?.username;
+  const reload = () => ctx.navigate('/operatori');
+
+  const setPassword = (account, cell) => {
+    const pw = input({ type: 'password', autocomplete: 'new-password', 'data-testid': 'operator-new-password' });
+    const save = async (e) => {
+      e.preventDefault();
+      ctx.showError(null);
+      try {
+        await api.operatorSetPassword(account.username, pw.value);
+        ctx.toast(ta('operators.passwordSet', { name: account.name }));
+        reload();
+      } catch (err) {
+        ctx.showError(err);
+      }
+    };
+    replace(
+      cell,
+      h(
+        'form',
+        { class: 'inline-form', onsubmit: save, 'data-testid': 'operator-password-form' },
+        labelled(ta('operators.newPassword', { name: account.name }), pw, ta('operators.newPasswordHint')),
+        h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'operator-password-save' }, ta('operators.setPassword')), h('button', { type: 'button', class: 'link', onclick: reload }, ta('operators.cancel'))),
+      ),
+    );
+    pw.focus();
+  };
+
+  const revoke = async (account) => {
+    const yes = await confirmDialog({
+      title: ta('operators.revokeTitle'),
+      body: ta('operators.revokeBody', { name: account.name, username: account.username }),
+      yes: ta('operators.revokeConfirm'),
+      no: ta('operators.cancel'),
+      testid: 'revoke',
+    });
+    if (!yes) return;
+    ctx.showError(null);
+    try {
+      await api.operatorRevoke(account.username);
+      ctx.toast(ta('operators.revoked_done', { name: account.name }));
+      reload();
+    } catch (err) {
+      ctx.showError(err);
+    }
+  };
+
+  const rows = accounts.map((a) => {
+    const actions = h('div', { class: 'actions-cell' });
+    if (admin && a.active && a.username !== 'recupero') {
+      replace(
+        actions,
+        h('button', { type: 'button', class: 'secondary', 'data-testid': 'operator-set-password', onclick: () => setPassword(a, actions) }, ta('operators.setPassword')),
+        a.username === me ? null : h('button', { type: 'button', class: 'link danger', 'data-testid': 'operator-revoke', onclick: () => revoke(a) }, ta('operators.revoke')),
+      );
+    }
+    return h(
+      'tr',
+      { 'data-testid': 'operator-row', 'data-username': a.username, 'data-active': String(a.active) },
+      h('td', { class: 'mono' }, a.username),
+      h('td', { 'data-testid': 'operator-name' }, a.name),
+      h('td', {}, a.role_label || roleLabel(a.role)),
+      h('td', {}, a.active ? ta('operators.active') : ta('operators.revoked')),
+      h('td', { 'data-testid': 'operator-must-change' }, a.must_change_password ? 'Sì' : 'No'),
+      h('td', {}, actions),
+    );
+  });
+
+  const table = h(
+    'table',
+    { class: 'data', 'data-testid': 'operators-table' },
+    h('thead', {}, h('tr', {}, ['colUsername', 'colName', 'colRole', 'colActive', 'colMustChange', 'colActions'].map((k) => h('th', { scope: 'col' }, ta(`operators.${k}`))))),
+    h('tbody', {}, rows),
+  );
+
+  replace(
+    view,
+    h(
+      'section',
+      { 'data-testid': 'screen-operatori' },
+      h('div', { class: 'screen-head' }, h('h1', { 'data-testid': 'screen-title' }, ta('operators.title')), h('p', { class: 'muted' }, ta('operators.subtitle'))),
+      admin ? null : h('p', { class: 'callout', 'data-testid': 'operators-read-only' }, ta('operators.readOnly')),
+      table,
+      admin ? addForm(ctx, reload) : null,
+    ),
+  );
+}
+
+function addForm(ctx, reload) {
+  const username = input({ type: 'text', 'data-testid': 'operator-username', 'data-field': 'username' });
+  const name = input({ type: 'text', 'data-testid': 'operator-name-input', 'data-field': 'name' });
+  const role = h('select', { id: `op${++nextId}`, 'data-testid': 'operator-role', 'data-field': 'role' }, ROLES.map((r) => h('option', { value: r }, roleLabel(r))));
+  const password = input({ type: 'password', autocomplete: 'new-password', 'data-testid': 'operator-password', 'data-field': 'password' });
+  const fields = { username, name, role, password };
+  let dirty = false;
+  for (const c of Object.values(fields)) {
+    c.addEventListener('input', () => {
+      if (!dirty) ctx.setDirty(true);
+      dirty = true;
+    });
+  }
+  const save = async (e) => {
+    e.preventDefault();
+    ctx.showError(null);
+    try {
+      const op = await api.operatorSave({ username: username.value.trim(), name: name.value, role: role.value, password: password.value });
+      ctx.setDirty(false);
+      ctx.toast(ta('operators.added', { name: op.name }));
+      reload();
+    } catch (err) {
+      ctx.showError(err);
+      fields[err.field]?.focus();
+    }
+  };
+  return h(
+    'form',
+    { class: 'card form', onsubmit: save, 'data-testid': 'operator-add', novalidate: true },
+    h('h2', {}, ta('operators.addTitle')),
+    h(
+      'div',
+      { class: 'grid' },
+      labelled(ta('operators.username'), username, ta('setup.usernameHint')),
+      labelled(ta('operators.name'), name),
+      labelled(ta('operators.role'), role),
+      labelled(ta('operators.initialPassword'), password, ta('operators.initialPasswordHint')),
+    ),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'operator-add-submit' }, ta('operators.add'))),
+  );
+}
