@@ -15,6 +15,7 @@ pub mod backup;
 mod calls;
 mod documents;
 pub mod eligibility;
+pub mod encrypt;
 mod households;
 pub mod lock;
 pub mod migrations;
@@ -89,6 +90,17 @@ impl Storage {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = open_keyed(path, flags, Some(key))?;
         Storage::setup(conn, Some(path.to_path_buf()), Some(key.duplicate()))
+    }
+
+    /// A PLAIN file database, only for the benchmark that measures what
+    /// encryption costs. Never for real data.
+    #[doc(hidden)]
+    pub fn open_unencrypted_for_benchmark(path: &Path) -> Result<Storage, Error> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = open_keyed(path, flags, None)?;
+        Storage::setup(conn, Some(path.to_path_buf()), None)
     }
 
     /// A private database in memory (tests, benchmarks).
@@ -291,8 +303,19 @@ pub fn peek_operator(
     key: &DbKey,
     username: &str,
 ) -> Result<Option<crate::domain::Operator>, Error> {
-    let conn =
-        open_keyed(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX, Some(key))?;
+    peek_operator_with(path, Some(key), username)
+}
+
+/// As [`peek_operator`]; `None` for a plain database of an earlier version.
+pub fn peek_operator_with(
+    path: &Path,
+    key: Option<&DbKey>,
+    username: &str,
+) -> Result<Option<crate::domain::Operator>, Error> {
+    if !path.is_file() {
+        return Err(Error::new(Code::NotFound, format!("Database non trovato: {}", path.display())));
+    }
+    let conn = open_keyed(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX, key)?;
     conn.query_row(
         "SELECT id, username, name, role FROM operators WHERE username = ?1 AND active = 1",
         [username],
