@@ -186,6 +186,25 @@ mod tests {
 
     use super::*;
 
+    /// A fresh folder under the temporary directory, removed at the end.
+    struct TempDir(std::path::PathBuf);
+    impl TempDir {
+        fn new(name: &str) -> TempDir {
+            let dir = std::env::temp_dir().join(format!("sportello-app-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            TempDir(dir)
+        }
+        fn path(&self) -> &std::path::Path {
+            &self.0
+        }
+    }
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
     fn gate(dir: &std::path::Path) -> Gate {
         std::env::set_var("SPORTELLO_KDF_MEMORY_KIB", "256");
         Gate::new(
@@ -207,7 +226,7 @@ mod tests {
 
     #[test]
     fn first_run_creates_the_database_and_logs_the_administrator_in() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = TempDir::new("primo-avvio");
         let (g, s) = (gate(dir.path()), Sessions::new(Duration::from_secs(600)));
         let st = g.app_state(&s).unwrap();
         assert_eq!((st["needs_setup"].as_bool(), st["locked"].as_bool()), (Some(true), Some(true)));
@@ -243,7 +262,7 @@ mod tests {
         if std::env::var_os("SPORTELLO_BACKUP_DIR").is_some() || std::env::var_os("SPORTELLO_BACKUP_KEEP").is_some() {
             return;
         }
-        let dir = tempfile::tempdir().unwrap();
+        let dir = TempDir::new("ripristino");
         let (g, s) = (gate(dir.path()), Sessions::new(Duration::from_secs(600)));
         setup(&g, &s);
         s.end(LockReason::NotLoggedIn);

@@ -26,22 +26,6 @@ pub use fantoccini;
 /// keys file, so only ever for throwaway databases.
 const KDF_MEMORY_KIB: &str = "256";
 
-/// An encrypted database with only its administrator ([`ADMIN`], [`PASSWORD`]),
-/// made through the library as the first-run screen would.
-fn empty_database(database: &Path, documents: &Path, today: &str) {
-    let (service, _recovery) = sportello::service::Service::create(sportello::service::NewDatabase {
-        database: database.to_path_buf(),
-        documents_dir: documents.to_path_buf(),
-        username: ADMIN.into(),
-        name: "Amministratore di sistema".into(),
-        password: PASSWORD.to_string().into(),
-        today: Some(sportello::dates::parse_iso("today", today).expect("data della prova")),
-        kdf: sportello::keyring::KdfParams::for_tests(),
-    })
-    .expect("database della prova");
-    drop(service);
-}
-
 /// The day the tests live in: a Saturday, with Milano's patron day (7 Dec) and
 /// the Immacolata ahead, so the 20-working-day clock is not trivial.
 pub const TODAY: &str = "2026-11-21";
@@ -141,10 +125,12 @@ pub struct Setup {
     pub today: String,
     /// Fill the database with `sportello demo` first.
     pub demo: bool,
-    /// No database at all: the app opens on the first-run screen.
+    /// Leave the first-run screen on (no database yet). Otherwise a test
+    /// without the demo gets an empty database made through that screen, and
+    /// is logged in as [`ADMIN`].
     pub fresh: bool,
-    /// Log in as this account (with [`PASSWORD`]) once the window is up;
-    /// `None` leaves the login screen on.
+    /// With the demo: log in as this account (with [`PASSWORD`]) once the
+    /// window is up; `None` leaves the login screen on.
     pub login: Option<String>,
     /// `--idle-lock-seconds`: the idle lock, in seconds, for the tests that wait for it.
     pub idle_lock_seconds: Option<u32>,
@@ -234,8 +220,6 @@ impl App {
                 .status()
                 .unwrap_or_else(|e| panic!("{}: {e}", cli.display()));
             assert!(status.success(), "sportello demo non è riuscito");
-        } else if !setup.fresh {
-            empty_database(&database, &documents, &setup.today);
         }
 
         let log = std::fs::File::create(dir.path().join("tauri-driver.log")).unwrap();
@@ -316,10 +300,29 @@ impl App {
         };
         let app = App { client, dir, driver, _turn: turn };
         app.wait_js("return document.body && document.body.dataset.ready === 'true'").await;
-        if let Some(user) = &setup.login {
+        if !setup.demo && !setup.fresh {
+            // An empty database is made the way an office makes one: the
+            // first-run screen, as the administrator.
+            app.first_run(ADMIN, "Amministratore di sistema", PASSWORD).await;
+        } else if let Some(user) = &setup.login {
             app.login_as(user, PASSWORD).await;
         }
         app
+    }
+
+    /// The first-run screen: creates the database with its administrator,
+    /// passes the recovery key sheet, and waits for the app.
+    pub async fn first_run(&self, user: &str, name: &str, password: &str) {
+        self.el("screen-setup").await;
+        self.fill("setup-username", user).await;
+        self.fill("setup-name", name).await;
+        self.fill("setup-password", password).await;
+        self.fill("setup-password-repeat", password).await;
+        self.click("setup-submit").await;
+        self.el("screen-recovery-key").await;
+        self.tick("recovery-confirm").await;
+        self.click("recovery-continue").await;
+        self.wait_js("return !!document.querySelector('main') && !!document.querySelector('main').dataset.route").await;
     }
 
     /// Logs in and waits until the app's first screen is drawn.

@@ -347,8 +347,15 @@ async fn a_convocation_letter_is_printed_into_the_case_folder() {
         vec![],
     )
     .await;
-    app.el("toast").await;
-    let pdf = find_pdf(&app.viewing_dir(), "convocazione").expect("il PDF della convocazione");
+    let mut pdf = None;
+    for _ in 0..100 {
+        pdf = find_pdf(&app.viewing_dir(), "convocazione");
+        if pdf.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let pdf = pdf.expect("il PDF della convocazione");
     let text = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext");
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("30 novembre 2026") || text.contains("30/11/2026"), "{text}");
