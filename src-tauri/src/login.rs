@@ -254,7 +254,7 @@ mod tests {
 
         // The recovery key enters as the built-in administrator.
         let session = g.login(&s, json!({"recovery_key": key.to_lowercase()})).unwrap();
-        assert_eq!(session["operator"]["username"], json!("recupero"));
+        assert_eq!(session["operator"]["name"], json!(sportello::service::RECOVERY_NAME));
     }
 
     #[test]
@@ -278,7 +278,7 @@ mod tests {
         let mut chosen = creds.clone();
         chosen["backup"] = json!(name);
         let session = g.restore_backup(&s, chosen).unwrap();
-        assert_eq!(session["operator"]["username"], json!("amministratore"));
+        assert_eq!(session["operator"]["name"], json!("Anna Verdi"));
         assert!(s.is_open());
         assert_eq!(g.app_state(&s).unwrap()["damaged"], json!(false));
     }

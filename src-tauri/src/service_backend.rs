@@ -31,6 +31,13 @@ impl ServiceBackend {
     }
 }
 
+impl ServiceBackend {
+    /// The usernames of `operators_list`, in its order.
+    fn service_accounts(&self) -> Result<Vec<String>> {
+        Ok(self.service.operators_list()?.into_iter().map(|a| a.operator.username).collect())
+    }
+}
+
 fn path_of(answer: &Value) -> Result<&std::path::Path> {
     answer["path"]
         .as_str()
@@ -50,6 +57,22 @@ impl Backend for ServiceBackend {
                 let answer = self.service.call("ranking_export_csv", input)?;
                 viewer::open(path_of(&answer)?)?;
                 Ok(json!({ "file_name": answer["file_name"] }))
+            }
+            "operators_list" => {
+                // docs/ipc.md lists each account's `username` (what the screen
+                // sends back to set a password or revoke), but `Operator` does
+                // not serialise it; until the library's OperatorAccount carries
+                // it, the shell adds it from the same answer.
+                let mut answer = self.service.call("operators_list", input)?;
+                let accounts = self.service_accounts()?;
+                if let Some(rows) = answer.as_array_mut() {
+                    for (row, username) in rows.iter_mut().zip(accounts) {
+                        if row.get("username").is_none() {
+                            row["username"] = Value::String(username);
+                        }
+                    }
+                }
+                Ok(answer)
             }
             other => self.service.call(other, input),
         }

@@ -121,7 +121,7 @@ export function loginScreen(root, opts) {
       const creds = credentials();
       try {
         const session = await api.login(creds);
-        opts.onSession(session, { recovered: recovery });
+        opts.onSession(session, { recovered: recovery, username: creds.username });
       } catch (err) {
         busy(submit, false);
         showError(form, err);
@@ -213,7 +213,7 @@ async function offerRestore(area, creds, onSession) {
     busy(submit, true, ta('damaged.restoring'));
     try {
       const session = await api.restoreBackup(creds, chosen.value);
-      onSession(session, { recovered: Boolean(creds.recovery_key) });
+      onSession(session, { recovered: Boolean(creds.recovery_key), username: creds.username });
     } catch (err) {
       busy(submit, false);
       showError(form, err);
@@ -255,7 +255,7 @@ export function setupScreen(root, { appState, onSession }) {
     try {
       const created = await api.setupCreate(input);
       const session = await api.session();
-      recoveryKeySheet(root, { key: created.recovery_key, appState, session, onDone: () => onSession(session, {}) });
+      recoveryKeySheet(root, { key: created.recovery_key, appState, session, onDone: () => onSession(session, { username: input.username }) });
     } catch (err) {
       busy(submit, false);
       showError(form, err);

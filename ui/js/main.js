@@ -62,6 +62,8 @@ const state = {
   appState: null,
   // Who was in when the session locked: the same operator comes back to the same page.
   lockedUser: null,
+  // The username typed at the login (the session names the operator, not the login).
+  username: null,
   dirty: false,
   currentHash: null,
   // Set while the router itself puts back the previous hash: that change is not a navigation.
@@ -326,6 +328,7 @@ async function leave(how) {
   } else {
     await api.logout().catch(() => {});
     state.lockedUser = null;
+    state.username = null;
     location.hash = '';
     showLogin();
   }
@@ -350,7 +353,7 @@ function showLogin() {
 function showLock(reason) {
   if (!state.session) return;
   const lostChanges = state.dirty;
-  const username = state.session.operator?.username;
+  const username = state.username;
   state.lockedUser = state.session.operator?.id ?? null;
   state.dirty = false;
   document.body.dataset.dirty = 'false';
@@ -369,12 +372,13 @@ function onLocked(error) {
 }
 
 /** In: the must-change-password screen first if needed, then the app where it was. */
-async function enter(session, { recovered = false } = {}) {
+async function enter(session, { recovered = false, username = null } = {}) {
+  if (username) state.username = username;
   if (session.must_change_password) {
     state.session = session;
     forcedPasswordScreen(gateRoot(), {
       // The session still carries the flag it had at login: the change just made answers it.
-      onDone: (s) => enter({ ...s, must_change_password: false }),
+      onDone: (s) => enter({ ...s, must_change_password: false }, { username }),
     });
     return;
   }

@@ -22,7 +22,7 @@ export async function mount(view, ctx) {
   const accounts = await api.operatorsList();
   if (!ctx.isCurrent()) return;
   const admin = ctx.session?.operator?.role === 'amministratore';
-  const me = ctx.session?.operator?.username;
+  const me = ctx.session?.operator?.id;
   const reload = () => ctx.navigate('/operatori');
 
   const setPassword = (account, cell) => {
@@ -75,7 +75,7 @@ export async function mount(view, ctx) {
       replace(
         actions,
         h('button', { type: 'button', class: 'secondary', 'data-testid': 'operator-set-password', onclick: () => setPassword(a, actions) }, ta('operators.setPassword')),
-        a.username === me ? null : h('button', { type: 'button', class: 'link danger', 'data-testid': 'operator-revoke', onclick: () => revoke(a) }, ta('operators.revoke')),
+        a.id === me ? null : h('button', { type: 'button', class: 'link danger', 'data-testid': 'operator-revoke', onclick: () => revoke(a) }, ta('operators.revoke')),
       );
     }
     return h(
