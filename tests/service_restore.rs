@@ -21,14 +21,15 @@ fn a_damaged_database_is_restored_by_an_administrator_from_the_newest_backup() {
     e.service.operator_save("mbianchi", "Marco Bianchi", Role::Operatore).unwrap();
     e.service.operator_set_password("mbianchi", PASSWORD).unwrap();
     let family = create_family(&e.service);
-    let db = e.db();
+    let (db, docs) = (e.db(), e.docs());
+    let dir = e.dir;
     drop(e.service);
     // The next day's login takes the backup that holds the family.
-    drop(login(&db, &e.docs(), ADMIN, d("2026-11-23")).unwrap());
+    drop(login(&db, &docs, ADMIN, d("2026-11-23")).unwrap());
 
     let bytes = std::fs::read(&db).unwrap();
     std::fs::write(&db, &bytes[..bytes.len() / 2]).unwrap();
-    let err = login(&db, &e.docs(), ADMIN, d("2026-11-24")).err().expect("a damaged file never opens");
+    let err = login(&db, &docs, ADMIN, d("2026-11-24")).err().expect("a damaged file never opens");
     assert_eq!(err.code, Code::Corrupt, "{err:?}");
 
     let admin = Credentials::password(ADMIN, PASSWORD);
@@ -51,10 +52,11 @@ fn a_damaged_database_is_restored_by_an_administrator_from_the_newest_backup() {
     assert_eq!(elsewhere.code, Code::NotFound);
 
     Service::restore_from_backup(&db, &offered[0].file_name, &admin).unwrap();
-    let back = login(&db, &e.docs(), ADMIN, d("2026-11-24")).unwrap();
+    let back = login(&db, &docs, ADMIN, d("2026-11-24")).unwrap();
     let found = back.household_get(family.id).unwrap();
     assert_eq!(found.members.len(), family.members.len());
     assert!(sportello::storage::backup::replaced_path(&db).exists(), "the damaged file is kept aside");
+    drop(dir);
 }
 
 #[test]
