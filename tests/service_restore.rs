@@ -3,10 +3,10 @@
 
 mod service_support;
 
+use service_support::*;
 use sportello::domain::Role;
 use sportello::service::{Credentials, Service};
 use sportello::Code;
-use service_support::*;
 
 fn skip_configured_backups() -> bool {
     std::env::var_os("SPORTELLO_BACKUP_KEEP").is_some() || std::env::var_os("SPORTELLO_BACKUP_DIR").is_some()

@@ -212,7 +212,8 @@ mod tests {
     fn state_with(backend: Box<dyn Backend>, ready_file: Option<std::path::PathBuf>) -> AppState {
         let sessions = Arc::new(Sessions::new(std::time::Duration::from_secs(600)));
         sessions.start(backend);
-        let places = crate::options::Places { database: "/nonexistent/db".into(), documents: "/nonexistent/d".into() };
+        let places =
+            crate::options::Places { database: "/nonexistent/db".into(), documents: "/nonexistent/d".into() };
         AppState::new(sessions, Gate::new(places, None), ready_file)
     }
 

@@ -172,7 +172,8 @@ impl Gate {
     pub fn restore_backup(&self, sessions: &Sessions, input: Value) -> Result<Value> {
         let raw = input.clone();
         let i: LoginInput = read(input)?;
-        let backup = given(&i.backup).ok_or_else(|| Error::invalid("backup", "Scegliere una copia di sicurezza"))?;
+        let backup =
+            given(&i.backup).ok_or_else(|| Error::invalid("backup", "Scegliere una copia di sicurezza"))?;
         sessions.end(LockReason::NotLoggedIn);
         Service::restore_from_backup(&self.places.database, backup, &credentials(&i)?)?;
         self.damaged.store(false, Ordering::SeqCst);
@@ -232,7 +233,10 @@ mod tests {
         assert_eq!((st["needs_setup"].as_bool(), st["locked"].as_bool()), (Some(true), Some(true)));
         assert_eq!(st["idle_lock_minutes"], json!(10));
         let mismatch = g
-            .setup_create(&s, json!({"username": "a", "name": "A", "password": "0123456789", "password_repeat": "x"}))
+            .setup_create(
+                &s,
+                json!({"username": "a", "name": "A", "password": "0123456789", "password_repeat": "x"}),
+            )
             .unwrap_err();
         assert_eq!(mismatch.field.as_deref(), Some("password_repeat"));
         let key = setup(&g, &s);
@@ -244,12 +248,17 @@ mod tests {
         // Locked: the key is gone and commands refused; a wrong password stays out.
         s.end(LockReason::Locked);
         assert_eq!(s.call("session", Value::Null).unwrap_err().code, Code::Locked);
-        let wrong = g.login(&s, json!({"username": "amministratore", "password": "sbagliata!!"})).unwrap_err();
-        assert_eq!((wrong.code, wrong.message.as_str()), (Code::Unauthorized, "Nome utente o password non corretti"));
+        let wrong =
+            g.login(&s, json!({"username": "amministratore", "password": "sbagliata!!"})).unwrap_err();
+        assert_eq!(
+            (wrong.code, wrong.message.as_str()),
+            (Code::Unauthorized, "Nome utente o password non corretti")
+        );
         assert!(!s.is_open());
         let missing = g.login(&s, json!({"username": "amministratore"})).unwrap_err();
         assert_eq!(missing.field.as_deref(), Some("password"));
-        let session = g.login(&s, json!({"username": "amministratore", "password": "password di prova"})).unwrap();
+        let session =
+            g.login(&s, json!({"username": "amministratore", "password": "password di prova"})).unwrap();
         assert_eq!(session["operator"]["role"], json!("amministratore"));
 
         // The recovery key enters as the built-in administrator.
@@ -259,7 +268,9 @@ mod tests {
 
     #[test]
     fn a_damaged_database_is_reported_and_restored_from_the_login_screen() {
-        if std::env::var_os("SPORTELLO_BACKUP_DIR").is_some() || std::env::var_os("SPORTELLO_BACKUP_KEEP").is_some() {
+        if std::env::var_os("SPORTELLO_BACKUP_DIR").is_some()
+            || std::env::var_os("SPORTELLO_BACKUP_KEEP").is_some()
+        {
             return;
         }
         let dir = TempDir::new("ripristino");

@@ -79,9 +79,11 @@ impl Options {
         let minutes = match self.idle_lock_minutes {
             Some(m) => m,
             None => match env("SPORTELLO_IDLE_LOCK_MINUTES").filter(|v| !v.trim().is_empty()) {
-                Some(v) => v.trim().parse::<u32>().ok().filter(|m| (1..=480).contains(m)).ok_or_else(|| {
-                    format!("SPORTELLO_IDLE_LOCK_MINUTES: «{v}» non è un numero di minuti tra 1 e 480")
-                })?,
+                Some(v) => {
+                    v.trim().parse::<u32>().ok().filter(|m| (1..=480).contains(m)).ok_or_else(|| {
+                        format!("SPORTELLO_IDLE_LOCK_MINUTES: «{v}» non è un numero di minuti tra 1 e 480")
+                    })?
+                }
                 None => DEFAULT_IDLE_LOCK_MINUTES,
             },
         };

@@ -41,7 +41,11 @@ pub struct Sessions {
 impl Sessions {
     pub fn new(idle: Duration) -> Sessions {
         Sessions {
-            inner: Mutex::new(Inner { backend: None, last_command: Instant::now(), reason: LockReason::NotLoggedIn }),
+            inner: Mutex::new(Inner {
+                backend: None,
+                last_command: Instant::now(),
+                reason: LockReason::NotLoggedIn,
+            }),
             idle,
         }
     }
@@ -181,7 +185,10 @@ mod tests {
         assert!(s.lock_if_idle(Instant::now() + Duration::from_secs(61)));
         assert_eq!(n.load(Ordering::SeqCst), 0, "the service (and its key) is gone");
         let e = s.call("session", Value::Null).unwrap_err();
-        assert_eq!((e.code, e.message.as_str()), (Code::Locked, "Sessione bloccata per inattività: accedere di nuovo"));
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (Code::Locked, "Sessione bloccata per inattività: accedere di nuovo")
+        );
         assert_eq!(s.reason(), LockReason::Idle);
     }
 

@@ -44,7 +44,10 @@ pub fn open(path: &Path) -> Result<()> {
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| {
-            Error::new(Code::Io, format!("Impossibile aprire il file con il programma del computer ({program}): {e}"))
+            Error::new(
+                Code::Io,
+                format!("Impossibile aprire il file con il programma del computer ({program}): {e}"),
+            )
         })?;
     // Reap it in the background: xdg-open exits quickly, a viewer may not.
     std::thread::spawn(move || {

@@ -322,13 +322,19 @@ impl App {
         self.el("screen-recovery-key").await;
         self.tick("recovery-confirm").await;
         self.click("recovery-continue").await;
-        self.wait_js("return !!document.querySelector('main') && !!document.querySelector('main').dataset.route").await;
+        self.wait_js(
+            "return !!document.querySelector('main') && !!document.querySelector('main').dataset.route",
+        )
+        .await;
     }
 
     /// Logs in and waits until the app's first screen is drawn.
     pub async fn login_as(&self, user: &str, password: &str) {
         login(&self.client, user, password).await;
-        self.wait_js("return !!document.querySelector('main') && !!document.querySelector('main').dataset.route").await;
+        self.wait_js(
+            "return !!document.querySelector('main') && !!document.querySelector('main').dataset.route",
+        )
+        .await;
     }
 
     /// Where `document_open` and `ranking_export_csv` put the files they open.

@@ -26,8 +26,10 @@ async fn a_wrong_password_is_refused_in_italian_and_the_right_one_opens_the_boar
 
     login(&app.client, "mbianchi", "password sbagliata").await;
     app.el("gate-error").await;
-    app.wait_js(r#"const e = document.querySelector('[data-testid="gate-error"]'); return !!e && !e.hidden;"#)
-        .await;
+    app.wait_js(
+        r#"const e = document.querySelector('[data-testid="gate-error"]'); return !!e && !e.hidden;"#,
+    )
+    .await;
     assert_eq!(app.text_of("gate-error-message").await, "Nome utente o password non corretti");
     app.screenshot("accesso").await;
 
@@ -59,7 +61,10 @@ async fn the_first_run_creates_the_administrator_and_shows_the_recovery_key_once
         .await;
     let groups: Vec<String> = serde_json::from_value(groups).unwrap();
     assert!(groups.len() >= 10, "the key in groups: {groups:?}");
-    assert!(groups.iter().all(|g| g.len() == 4 && g.chars().all(|c| c.is_ascii_alphanumeric())), "{groups:?}");
+    assert!(
+        groups.iter().all(|g| g.len() == 4 && g.chars().all(|c| c.is_ascii_alphanumeric())),
+        "{groups:?}"
+    );
     let key = groups.join("-");
     // Continuing needs the operator to say the key is kept.
     let next = app.el("recovery-continue").await;
@@ -131,11 +136,16 @@ async fn an_operatore_is_refused_the_operators_screen_and_an_administrator_manag
     app.wait_route("/scadenze").await;
     app.go("#/operatori").await;
     app.el("error-banner").await;
-    app.wait_js(r#"const b = document.querySelector('[data-testid="error-banner"]'); return !!b && !b.hidden;"#)
-        .await;
+    app.wait_js(
+        r#"const b = document.querySelector('[data-testid="error-banner"]'); return !!b && !b.hidden;"#,
+    )
+    .await;
     let message = app.text_of("error-message").await;
     assert!(message.starts_with("Operazione non consentita"), "{message}");
-    assert_eq!(app.js(r#"return document.querySelector('[data-testid="error-banner"]').dataset.code"#, vec![]).await, json!("forbidden"));
+    assert_eq!(
+        app.js(r#"return document.querySelector('[data-testid="error-banner"]').dataset.code"#, vec![]).await,
+        json!("forbidden")
+    );
     // Publishing a ranking is a coordinatore's: refused by the service, not only hidden.
     let publish = invoke(
         &app,
@@ -156,7 +166,10 @@ async fn an_operatore_is_refused_the_operators_screen_and_an_administrator_manag
     app.choose("operator-role", "operatore").await;
     app.fill("operator-password", "benvenuta-2026").await;
     app.click("operator-add-submit").await;
-    app.wait_js(r#"return !!document.querySelector('[data-testid="operator-row"][data-username="gferrari"]')"#).await;
+    app.wait_js(
+        r#"return !!document.querySelector('[data-testid="operator-row"][data-username="gferrari"]')"#,
+    )
+    .await;
     let must = app
         .js(
             r#"return document.querySelector('[data-testid="operator-row"][data-username="gferrari"] [data-testid="operator-must-change"]').textContent"#,
@@ -200,19 +213,19 @@ async fn hostile_strings_are_shown_as_text() {
     let note: String = "Nota lunga <b>non in grassetto</b> ".repeat(400).chars().take(10_000).collect();
     let household = |notes: &str| {
         json!({"household": {
-            "id": null, "address": "via Padova 21, 20127 Milano", "comune": "F205", "notes": notes,
-            "members": [
-                {"first_name": HOSTILE_NAME, "last_name": "Rossi", "codice_fiscale": "DLLNCL80A01F205Q",
-                 "birth_date": "1980-01-01", "sex": "M", "relationship": "richiedente", "citizenship": "italiana",
-                 "residence_comune": "F205", "resident_since": "2010-01-01", "invalidity_percent": 0,
-                 "disability_certified": false, "not_self_sufficient": false,
-                 "employment": "disoccupato", "education": "isced_3_4", "guardian_id": null},
-                {"first_name": rtl, "last_name": "Rossi", "codice_fiscale": "NGYTLN88S60Z251L",
-                 "birth_date": "1988-11-20", "sex": "F", "relationship": "coniuge", "citizenship": "extra_ue",
-                 "residence_comune": "F205", "resident_since": "2012-01-01", "invalidity_percent": 0,
-                 "disability_certified": false, "not_self_sufficient": false,
-                 "employment": "occupato", "education": "isced_5_8", "guardian_id": null}
-            ]}})
+        "id": null, "address": "via Padova 21, 20127 Milano", "comune": "F205", "notes": notes,
+        "members": [
+            {"first_name": HOSTILE_NAME, "last_name": "Rossi", "codice_fiscale": "DLLNCL80A01F205Q",
+             "birth_date": "1980-01-01", "sex": "M", "relationship": "richiedente", "citizenship": "italiana",
+             "residence_comune": "F205", "resident_since": "2010-01-01", "invalidity_percent": 0,
+             "disability_certified": false, "not_self_sufficient": false,
+             "employment": "disoccupato", "education": "isced_3_4", "guardian_id": null},
+            {"first_name": rtl, "last_name": "Rossi", "codice_fiscale": "NGYTLN88S60Z251L",
+             "birth_date": "1988-11-20", "sex": "F", "relationship": "coniuge", "citizenship": "extra_ue",
+             "residence_comune": "F205", "resident_since": "2012-01-01", "invalidity_percent": 0,
+             "disability_certified": false, "not_self_sufficient": false,
+             "employment": "occupato", "education": "isced_5_8", "guardian_id": null}
+        ]}})
     };
     // Ten thousand characters are more than a note may hold: refused in Italian, whole.
     let too_long = invoke(&app, "household_save", household(&note)).await;
@@ -226,17 +239,15 @@ async fn hostile_strings_are_shown_as_text() {
     app.click("nav-nuclei").await;
     app.fill("households-search", "rossi").await;
     app.wait_js(r#"return document.querySelectorAll('[data-testid="household-row"]').length > 0"#).await;
-    let row_text = app.js(r#"return document.querySelector('[data-testid="household-row"]').textContent"#, vec![]).await;
+    let row_text =
+        app.js(r#"return document.querySelector('[data-testid="household-row"]').textContent"#, vec![]).await;
     assert!(row_text.as_str().unwrap().contains(HOSTILE_NAME), "{row_text}");
     app.screenshot("ostili-elenco").await;
 
     app.go(&format!("#/nuclei/{id}")).await;
     app.wait_route(&format!("/nuclei/{id}")).await;
     let values = app
-        .js(
-            r#"return [...document.querySelectorAll('input, textarea')].map((i) => i.value)"#,
-            vec![],
-        )
+        .js(r#"return [...document.querySelectorAll('input, textarea')].map((i) => i.value)"#, vec![])
         .await;
     let values: Vec<String> = serde_json::from_value(values).unwrap();
     assert!(values.iter().any(|v| v == HOSTILE_NAME), "{values:?}");

@@ -83,7 +83,7 @@ export async function mount(view, ctx) {
       { 'data-testid': 'operator-row', 'data-username': a.username, 'data-active': String(a.active) },
       h('td', { class: 'mono' }, a.username),
       h('td', { 'data-testid': 'operator-name' }, a.name),
-      h('td', {}, a.role_label || roleLabel(a.role)),
+      h('td', {}, roleLabel(a.role)),
       h('td', {}, a.active ? ta('operators.active') : ta('operators.revoked')),
       h('td', { 'data-testid': 'operator-must-change' }, a.must_change_password ? 'Sì' : 'No'),
       h('td', {}, actions),
