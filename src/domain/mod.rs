@@ -33,7 +33,7 @@ pub use analysis::{
 pub use board::{BoardRow, BoardState};
 pub use document::{Document, DocumentKind};
 pub use household::{
-    Citizenship, Education, Employment, Household, HouseholdInput, HouseholdSummary, Isee, IseeKind, Member,
+    CaseOwner, Citizenship, Education, Employment, Household, HouseholdInput, HouseholdSummary, Isee, IseeKind, Member,
     Relationship, Sex,
 };
 pub use ids::{CaseNumber, Id};

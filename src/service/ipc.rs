@@ -21,6 +21,7 @@ pub const COMMANDS: &[&str] = &[
     "households_search",
     "household_get",
     "household_save",
+    "household_assign",
     "cf_check",
     "analysis_get",
     "analysis_save",
@@ -38,6 +39,8 @@ pub const COMMANDS: &[&str] = &[
     "eligibility_check",
     "eligibility_checks_list",
     "esito_print",
+    "audit_history",
+    "audit_history_print",
     "calls_list",
     "call_get",
     "call_save",
@@ -71,6 +74,13 @@ struct OperatorSave {
     name: Option<String>,
     role: Option<String>,
     password: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct HouseholdAssign {
+    household_id: Option<String>,
+    operator_id: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -227,6 +237,24 @@ impl Service {
                 let i: HouseholdSave = input(input_value)?;
                 let h = i.household.ok_or_else(|| Error::invalid("household", "Dati del nucleo mancanti"))?;
                 output(self.household_save(h)?)
+            }
+            "household_assign" => {
+                let i: HouseholdAssign = input(input_value)?;
+                let h = form::required_id("household_id", &i.household_id, "il nucleo")?;
+                let o = form::required_id("operator_id", &i.operator_id, "l'operatore responsabile")?;
+                output(self.household_assign(h, o)?)
+            }
+            "audit_history" => {
+                let i: ByHousehold = input(input_value)?;
+                output(self.audit_history(form::required_id("household_id", &i.household_id, "il nucleo")?)?)
+            }
+            "audit_history_print" => {
+                let i: ByHousehold = input(input_value)?;
+                output(self.audit_history_print(form::required_id(
+                    "household_id",
+                    &i.household_id,
+                    "il nucleo",
+                )?)?)
             }
             "cf_check" => {
                 let i: CfCheckInput = input(input_value)?;
@@ -388,6 +416,9 @@ impl Service {
             }
             "operators_list" => output(self.operators_list()?),
             "operator_save" => {
+                // Absent: the équipe stays as it is; null or "" : no équipe.
+                let equipe: Option<Option<String>> =
+                    input_value.get("equipe").map(|v| v.as_str().map(str::to_string));
                 let i: OperatorSave = input(input_value)?;
                 let role = i
                     .role
@@ -399,11 +430,19 @@ impl Service {
                 if let Some(p) = i.password.as_deref().filter(|p| !p.is_empty()) {
                     crate::keyring::check_new_password(p)?;
                 }
-                let op = self.operator_save(username.trim(), &i.name.unwrap_or_default(), role)?;
+                let op = self.operator_save_in(
+                    username.trim(),
+                    &i.name.unwrap_or_default(),
+                    role,
+                    equipe.as_ref().map(|e| e.as_deref()),
+                )?;
                 if let Some(p) = i.password.filter(|p| !p.is_empty()) {
                     self.operator_set_password(&op.username, &p)?;
                 }
-                output(op)
+                let equipe = self.store.transaction(|tx| tx.operator_equipe(op.id))?;
+                let mut v = output(op)?;
+                v["equipe"] = serde_json::json!(equipe);
+                Ok(v)
             }
             "operator_set_password" => {
                 let i: OperatorSave = input(input_value)?;

@@ -20,6 +20,7 @@ pub mod lock;
 pub mod migrations;
 mod operators;
 mod projects;
+pub mod scope;
 pub mod search;
 
 use std::path::{Path, PathBuf};
@@ -38,6 +39,7 @@ use crate::money::Money;
 pub use calls::{ApplicationRow, CallRow, VersionRow};
 pub use households::SearchQuery;
 pub use operators::AuditEntry;
+pub use scope::{CaseAuditRow, CaseFilter};
 
 /// `PRAGMA application_id` of a Sportello database ("SPRT").
 pub const APPLICATION_ID: i32 = 0x5350_5254;
