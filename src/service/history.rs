@@ -94,6 +94,20 @@ impl Service {
         })
     }
 
+    /// As [`Service::audit_history`], the case named by its number
+    /// (`2026/000123`): for the command line. The role is checked before the
+    /// lookup, so that whoever may not look learns nothing from it.
+    pub fn audit_history_case(&self, case_number: &str) -> Result<Vec<AccessRow>, Error> {
+        self.authorize(Action::AuditHistory)?;
+        let case = crate::domain::CaseNumber::parse(case_number.trim())
+            .ok_or_else(|| Error::invalid("household", format!("«{case_number}» non è un numero di fascicolo (AAAA/NNNNNN)")))?;
+        let id = self
+            .store
+            .transaction(|tx| tx.household_by_case_number(&case.to_string()))?
+            .ok_or_else(|| not_found("Fascicolo"))?;
+        self.audit_history(id)
+    }
+
     /// Prints the case's access history ("Registro degli accessi al fascicolo
     /// 2026/000123") and files it among the case's documents.
     pub fn audit_history_print(&self, household_id: Id) -> Result<crate::domain::Document, Error> {
