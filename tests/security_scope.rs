@@ -365,3 +365,38 @@ fn the_command_line_gives_the_history_as_text_json_and_csv() {
     assert_eq!(code, 2);
     assert!(err.contains("household") && err.contains("non trovato"), "{err}");
 }
+
+#[test]
+fn migration_6_puts_existing_cases_in_the_charge_of_who_opened_them() {
+    use sportello::storage::migrations::{migrate, MIGRATIONS};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v5.sqlite");
+    let key = service_support::hand_made_keys(&path);
+    let (mrossi, case) = ("0190d2c4-0000-7000-8000-000000000002", "0190d2c4-0000-7000-8000-0000000000aa");
+    {
+        let mut conn = service_support::keyed(&path, &key);
+        conn.pragma_update(None, "application_id", sportello::storage::APPLICATION_ID).unwrap();
+        let v5 = MIGRATIONS.iter().position(|m| m.version == 5).unwrap();
+        assert_eq!(migrate(&mut conn, &MIGRATIONS[..=v5]).unwrap(), 5);
+        conn.execute_batch(&format!(
+            "INSERT INTO operators (id, username, name, role, created_at) VALUES
+               ('0190d2c4-0000-7000-8000-000000000001', 'averdi', 'Anna Verdi', 'amministratore', '2026-11-20T09:00:00.000Z'),
+               ('{mrossi}', 'mrossi', 'Mario Rossi', 'operatore', '2026-11-20T09:00:00.000Z');
+             INSERT INTO households (id, case_number, case_year, case_seq, case_key, comune, created_at, updated_at,
+                                     created_by, updated_by)
+             VALUES ('{case}', '2026/000001', 2026, 1, '2026000001', 'F205', '2026-11-20T09:30:00.000Z',
+                     '2026-11-20T09:30:00.000Z', '{mrossi}', '0190d2c4-0000-7000-8000-000000000001');"
+        ))
+        .unwrap();
+    }
+    let s = service_support::login(&path, &dir.path().join("documenti"), "averdi", today()).unwrap();
+    assert_eq!(s.storage().schema_version().unwrap(), 6);
+    let h = s.household_get(case.parse().unwrap()).unwrap();
+    let owner = h.responsabile.expect("the operator who opened the case");
+    assert_eq!((owner.id.to_string().as_str(), owner.name.as_str(), owner.equipe), (mrossi, "Mario Rossi", None));
+    assert!(s.operators_list().unwrap().iter().all(|a| a.equipe.is_none()));
+    drop(s);
+    // An équipe is a name or nothing: never an empty string.
+    let conn = service_support::keyed(&path, &key);
+    assert!(conn.execute("UPDATE operators SET equipe = ' ' WHERE username = 'mrossi'", []).is_err());
+}
