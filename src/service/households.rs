@@ -53,7 +53,7 @@ impl Service {
         let Some(q) = SearchQuery::parse(query) else { return Ok(Vec::new()) };
         self.run(Action::HouseholdsSearch, None, |tx, _| {
             let scope = self.case_filter(tx)?;
-            tx.households_search(&q, SEARCH_LIMIT, scope.as_ref())
+            tx.households_search_in(&q, SEARCH_LIMIT, scope.as_ref())
         })
     }
 

@@ -367,11 +367,16 @@ impl Tx<'_> {
     }
 
     /// At most `limit` households matching the query, by the richiedente's name.
+    pub fn households_search(&self, q: &SearchQuery, limit: usize) -> Result<Vec<HouseholdSummary>, Error> {
+        self.households_search_in(q, limit, None)
+    }
+
+    /// As [`Tx::households_search`], within a case scope.
     /// Each source is an index range scan cut at `limit` rows, so the cost does
     /// not grow with the number of people who match a short prefix. With a
     /// `scope`, only the cases within it are found (the cut comes after the
     /// filter, so an operatore still gets up to `limit` of their cases).
-    pub fn households_search(
+    pub fn households_search_in(
         &self,
         q: &SearchQuery,
         limit: usize,
