@@ -136,7 +136,8 @@ fn each_forbidden_pair_answers_forbidden_and_each_allowed_one_does_not() {
         .unwrap();
     let p = admin.project_save(serde_json::from_value(project_json(&h)).unwrap()).unwrap();
     let doc = admin.document_add(h.id, DocumentKind::Patto, "Patto", b"%PDF-1.7\n").unwrap();
-    let case = Case { household: h.id, owner: mrossi.id, project: p.id, member: h.members[0].id, document: doc.id };
+    let case =
+        Case { household: h.id, owner: mrossi.id, project: p.id, member: h.members[0].id, document: doc.id };
 
     let as_role = |role: Role| match role {
         Role::Amministratore => e.reopen("averdi", today()),
@@ -195,7 +196,9 @@ fn roles_are_cumulative_and_an_operatore_sees_the_team_s_cases() {
     // An operatore sees the cases a colleague of their équipe took in charge
     // (tests/security_scope.rs: and not those of another équipe).
     let e = env();
-    e.service.operator_save_in("averdi", "Anna Verdi", Role::Amministratore, Some(Some("Équipe Nord"))).unwrap();
+    e.service
+        .operator_save_in("averdi", "Anna Verdi", Role::Amministratore, Some(Some("Équipe Nord")))
+        .unwrap();
     e.service.operator_save_in("mrossi", "Mario Rossi", Role::Operatore, Some(Some("Équipe Nord"))).unwrap();
     let h = create_family(&e.service);
     let op = e.reopen("mrossi", today());
@@ -208,7 +211,9 @@ fn a_coordinator_sees_who_looked_at_a_case() {
     e.service.operator_save("lbianchi", "Lucia Bianchi", Role::Coordinatore).unwrap();
     // The administrator and the operatore work in one équipe: the case is in
     // the operatore's scope.
-    e.service.operator_save_in("averdi", "Anna Verdi", Role::Amministratore, Some(Some("Équipe Nord"))).unwrap();
+    e.service
+        .operator_save_in("averdi", "Anna Verdi", Role::Amministratore, Some(Some("Équipe Nord")))
+        .unwrap();
     e.service.operator_save_in("mrossi", "Mario Rossi", Role::Operatore, Some(Some("Équipe Nord"))).unwrap();
     let h = create_family(&e.service);
     let op = e.reopen("mrossi", today());

@@ -107,7 +107,9 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                 json!({ "household_id": hid.to_string(), "operator_id": s.operator().id.to_string() }),
                 Some(hid),
             ),
-            "audit_history" | "audit_history_print" => (json!({ "household_id": hid.to_string() }), Some(hid)),
+            "audit_history" | "audit_history_print" => {
+                (json!({ "household_id": hid.to_string() }), Some(hid))
+            }
             "cf_check" => (
                 json!({"code": "DLLZOE15P70F205X", "first_name": "Zoë", "last_name": "Dell'Orto", "birth_date": "2015-09-30", "sex": "F"}),
                 None,

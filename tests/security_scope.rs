@@ -65,7 +65,13 @@ fn audit_len(s: &Service) -> usize {
 
 /// Runs the case command `command` as `s` on the case `h` (project and
 /// document given), with a valid input.
-fn run_case(s: &Service, command: &str, h: &Household, project: Id, document: Id) -> sportello::Result<Value> {
+fn run_case(
+    s: &Service,
+    command: &str,
+    h: &Household,
+    project: Id,
+    document: Id,
+) -> sportello::Result<Value> {
     let hid = h.id.to_string();
     let pid = project.to_string();
     match command {
@@ -116,7 +122,11 @@ fn an_operatore_of_equipe_nord_is_refused_every_command_on_a_case_of_equipe_sud(
         assert!(err.message.starts_with("Il fascicolo è assegnato a un'altra équipe"), "{}", err.message);
         assert!(err.message.contains("Sara Verdi (Équipe Sud)"), "{}", err.message);
         // Nothing of the family's in the message: no name, no case number.
-        assert!(!err.message.contains("Dell'Orto") && !err.message.contains(&o.sud.case_number), "{}", err.message);
+        assert!(
+            !err.message.contains("Dell'Orto") && !err.message.contains(&o.sud.case_number),
+            "{}",
+            err.message
+        );
         // The attempt is on record: one row, marked as refused, for the record tried.
         let rows = o.nord1.storage().transaction(|tx| tx.audit_entries(None)).unwrap();
         let new = &rows[before..];
@@ -146,13 +156,17 @@ fn an_operatore_of_equipe_nord_is_refused_every_command_on_a_case_of_equipe_sud(
 fn lists_show_an_operatore_only_the_cases_in_scope() {
     let o = office();
     // A third case, assigned to nobody by hand (data written outside the app).
-    let free = o.e.service
+    let free = o
+        .e
+        .service
         .household_save(serde_json::from_value(single_json("Bruno", "Teresa", "1948-07-01", "F")).unwrap())
         .unwrap();
     service_support::raw(&o.e.db())
         .execute("UPDATE households SET responsabile_id = NULL WHERE id = ?1", [free.id.to_string()])
         .unwrap();
-    let ids = |s: &Service, q: &str| -> Vec<Id> { s.households_search(q).unwrap().into_iter().map(|x| x.id).collect() };
+    let ids = |s: &Service, q: &str| -> Vec<Id> {
+        s.households_search(q).unwrap().into_iter().map(|x| x.id).collect()
+    };
     // "dell'orto" is Sud's, "rossi" Nord's, "bruno" nobody's.
     assert!(ids(&o.nord1, "dell'orto").is_empty());
     assert!(ids(&o.nord1, "DLLNCL").is_empty(), "not by codice fiscale either");
@@ -165,7 +179,9 @@ fn lists_show_an_operatore_only_the_cases_in_scope() {
     let solo = as_operator(&o.e, "psoli", "Paola Soli", Role::Operatore, None);
     assert!(ids(&solo, "rossi").is_empty());
     let own = solo
-        .household_save(serde_json::from_value(single_json("Rossini", "Gioachino", "1962-02-28", "M")).unwrap())
+        .household_save(
+            serde_json::from_value(single_json("Rossini", "Gioachino", "1962-02-28", "M")).unwrap(),
+        )
         .unwrap();
     assert_eq!(ids(&solo, "rossi"), [own.id]);
     assert_eq!(solo.household_get(o.nord.id).unwrap_err().code, Code::Forbidden);
@@ -173,9 +189,13 @@ fn lists_show_an_operatore_only_the_cases_in_scope() {
     // outcome); an analysis for the Nord case puts it there too.
     let nord = o.coord.household_get(o.nord.id).unwrap();
     o.nord1
-        .analysis_save(serde_json::from_value(analysis_json(&nord, "2026-11-20", "progetto_servizio_sociale")).unwrap())
+        .analysis_save(
+            serde_json::from_value(analysis_json(&nord, "2026-11-20", "progetto_servizio_sociale")).unwrap(),
+        )
         .unwrap();
-    let board = |s: &Service| -> Vec<Id> { s.deadlines_board().unwrap().into_iter().map(|r| r.household_id).collect() };
+    let board = |s: &Service| -> Vec<Id> {
+        s.deadlines_board().unwrap().into_iter().map(|r| r.household_id).collect()
+    };
     assert_eq!(board(&o.nord1), [o.nord.id]);
     let all = board(&o.coord);
     assert!(all.contains(&o.nord.id) && all.contains(&o.sud.id), "{all:?}");
@@ -189,26 +209,51 @@ fn a_coordinator_reassigns_a_case_and_the_scope_follows() {
     let sud = &o.sud.responsabile.as_ref().unwrap();
     assert_eq!((sud.name.as_str(), sud.equipe.as_deref()), ("Sara Verdi", Some("Équipe Sud")));
     // An operatore may not reassign, even a case of their own équipe.
-    let err = o.nord1.call("household_assign", json!({"household_id": o.nord.id.to_string(), "operator_id": o.nord1.operator().id.to_string()})).unwrap_err();
+    let err = o
+        .nord1
+        .call(
+            "household_assign",
+            json!({"household_id": o.nord.id.to_string(), "operator_id": o.nord1.operator().id.to_string()}),
+        )
+        .unwrap_err();
     assert_eq!(err.code, Code::Forbidden);
     assert!(err.message.contains("non consentita"), "{}", err.message);
     // Nobody unknown is put in charge.
     let err = o.coord.household_assign(o.sud.id, Id::new()).unwrap_err();
     assert_eq!((err.code, err.field.as_deref()), (Code::Invalid, Some("operator_id")));
     // The coordinator gives the Sud case to Marco Neri (Nord): now it is Nord's.
-    let moved = o.coord.call("household_assign", json!({"household_id": o.sud.id.to_string(), "operator_id": o.nord1.operator().id.to_string()})).unwrap();
+    let moved = o
+        .coord
+        .call(
+            "household_assign",
+            json!({"household_id": o.sud.id.to_string(), "operator_id": o.nord1.operator().id.to_string()}),
+        )
+        .unwrap();
     assert_eq!(moved["responsabile"]["name"], "Marco Neri");
     assert_eq!(moved["responsabile"]["equipe"], "Équipe Nord");
     assert_eq!(o.nord1.household_get(o.sud.id).unwrap().id, o.sud.id);
     let sara = o.e.reopen("sverdi", today());
     assert_eq!(sara.household_get(o.sud.id).unwrap_err().code, Code::Forbidden);
     // An operator moved to another équipe takes the team's view with them.
-    o.e.service.call("operator_save", json!({"username": "sverdi", "name": "Sara Verdi", "role": "operatore", "equipe": "Équipe Nord"})).unwrap();
+    o.e.service
+        .call(
+            "operator_save",
+            json!({"username": "sverdi", "name": "Sara Verdi", "role": "operatore", "equipe": "Équipe Nord"}),
+        )
+        .unwrap();
     assert_eq!(sara.household_get(o.sud.id).unwrap().id, o.sud.id);
     // Absent équipe: unchanged; empty: none.
-    o.e.service.call("operator_save", json!({"username": "sverdi", "name": "Sara Verdi", "role": "operatore"})).unwrap();
+    o.e.service
+        .call("operator_save", json!({"username": "sverdi", "name": "Sara Verdi", "role": "operatore"}))
+        .unwrap();
     assert_eq!(sara.household_get(o.sud.id).unwrap().id, o.sud.id);
-    let v = o.e.service.call("operator_save", json!({"username": "sverdi", "name": "Sara Verdi", "role": "operatore", "equipe": ""})).unwrap();
+    let v =
+        o.e.service
+            .call(
+                "operator_save",
+                json!({"username": "sverdi", "name": "Sara Verdi", "role": "operatore", "equipe": ""}),
+            )
+            .unwrap();
     assert_eq!(v["equipe"], Value::Null);
     assert_eq!(sara.household_get(o.sud.id).unwrap_err().code, Code::Forbidden);
     let list = o.coord.operators_list().unwrap();
@@ -240,7 +285,9 @@ fn the_history_of_a_case_lists_reads_in_order_with_its_records_and_refusals() {
     let rows: Vec<Value> = v.as_array().unwrap().clone();
     let got: Vec<(&str, &str, bool)> = rows
         .iter()
-        .map(|r| (r["action"].as_str().unwrap(), r["username"].as_str().unwrap(), r["refused"].as_bool().unwrap()))
+        .map(|r| {
+            (r["action"].as_str().unwrap(), r["username"].as_str().unwrap(), r["refused"].as_bool().unwrap())
+        })
         .collect();
     assert_eq!(
         got,
@@ -339,7 +386,17 @@ fn the_command_line_gives_the_history_as_text_json_and_csv() {
     let (code, out, err) = sportello(
         &o.e,
         "averdi",
-        &["audit", "history", "--database", db, "--household", &o.sud.case_number, "--json", "--csv", csv.to_str().unwrap()],
+        &[
+            "audit",
+            "history",
+            "--database",
+            db,
+            "--household",
+            &o.sud.case_number,
+            "--json",
+            "--csv",
+            csv.to_str().unwrap(),
+        ],
     );
     assert_eq!(code, 0, "{err}");
     let rows: Vec<Value> = serde_json::from_str(out.trim()).unwrap();
@@ -347,21 +404,33 @@ fn the_command_line_gives_the_history_as_text_json_and_csv() {
     assert!(rows.iter().any(|r| r["username"] == "sverdi" && r["action"] == "household_get"));
     let text = std::fs::read_to_string(&csv).unwrap();
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("data_ora,at_utc,username,operatore,ruolo,azione,descrizione,esito,dato,id_dato"));
-    assert!(text.contains("sverdi,Sara Verdi,operatore,household_get,consultazione di un nucleo,eseguito,nucleo"), "{text}");
+    assert_eq!(
+        lines.next(),
+        Some("data_ora,at_utc,username,operatore,ruolo,azione,descrizione,esito,dato,id_dato")
+    );
+    assert!(
+        text.contains("sverdi,Sara Verdi,operatore,household_get,consultazione di un nucleo,eseguito,nucleo"),
+        "{text}"
+    );
     assert_eq!(text.lines().count(), rows.len() + 1);
     // By id, as text.
-    let (code, out, err) = sportello(&o.e, "averdi", &["audit", "history", "--database", db, "--household", &o.sud.id.to_string()]);
+    let (code, out, err) = sportello(
+        &o.e,
+        "averdi",
+        &["audit", "history", "--database", db, "--household", &o.sud.id.to_string()],
+    );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("Sara Verdi (sverdi, operatore)  consultazione di un nucleo"), "{out}");
     // The command line's looks are on record too.
     let history = o.e.service.audit_history(o.sud.id).unwrap();
     assert_eq!(history.iter().filter(|r| r.action == "audit_history" && r.username == "averdi").count(), 2);
     // An operatore is refused; an unknown case is named.
-    let (code, _, err) = sportello(&o.e, "sverdi", &["audit", "history", "--database", db, "--household", &o.sud.case_number]);
+    let (code, _, err) =
+        sportello(&o.e, "sverdi", &["audit", "history", "--database", db, "--household", &o.sud.case_number]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("non consentita"), "{err}");
-    let (code, _, err) = sportello(&o.e, "averdi", &["audit", "history", "--database", db, "--household", "2026/999999"]);
+    let (code, _, err) =
+        sportello(&o.e, "averdi", &["audit", "history", "--database", db, "--household", "2026/999999"]);
     assert_eq!(code, 2);
     assert!(err.contains("household") && err.contains("non trovato"), "{err}");
 }
@@ -393,7 +462,10 @@ fn migration_6_puts_existing_cases_in_the_charge_of_who_opened_them() {
     assert_eq!(s.storage().schema_version().unwrap(), 6);
     let h = s.household_get(case.parse().unwrap()).unwrap();
     let owner = h.responsabile.expect("the operator who opened the case");
-    assert_eq!((owner.id.to_string().as_str(), owner.name.as_str(), owner.equipe), (mrossi, "Mario Rossi", None));
+    assert_eq!(
+        (owner.id.to_string().as_str(), owner.name.as_str(), owner.equipe),
+        (mrossi, "Mario Rossi", None)
+    );
     assert!(s.operators_list().unwrap().iter().all(|a| a.equipe.is_none()));
     drop(s);
     // An équipe is a name or nothing: never an empty string.

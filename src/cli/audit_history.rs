@@ -74,7 +74,16 @@ fn csv(rows: &[AccessRow]) -> Result<Vec<u8>, CliError> {
     let err = |e: csv::Error| Error::new(Code::Internal, format!("CSV: {e}"));
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     w.write_record([
-        "data_ora", "at_utc", "username", "operatore", "ruolo", "azione", "descrizione", "esito", "dato", "id_dato",
+        "data_ora",
+        "at_utc",
+        "username",
+        "operatore",
+        "ruolo",
+        "azione",
+        "descrizione",
+        "esito",
+        "dato",
+        "id_dato",
     ])
     .map_err(err)?;
     for r in rows {

@@ -38,7 +38,8 @@ pub struct AccessRow {
 
 impl AccessRow {
     fn from_row(r: CaseAuditRow) -> AccessRow {
-        let action_label = super::Action::parse(&r.action).map_or_else(|| r.action.clone(), |a| a.label().to_string());
+        let action_label =
+            super::Action::parse(&r.action).map_or_else(|| r.action.clone(), |a| a.label().to_string());
         let record = match (r.record_kind.as_deref(), &r.record_title) {
             (Some("documento"), Some(t)) => format!("documento «{t}»"),
             (Some("verifica_requisiti"), _) => "verifica dei requisiti".to_string(),
@@ -99,8 +100,9 @@ impl Service {
     /// lookup, so that whoever may not look learns nothing from it.
     pub fn audit_history_case(&self, case_number: &str) -> Result<Vec<AccessRow>, Error> {
         self.authorize(Action::AuditHistory)?;
-        let case = crate::domain::CaseNumber::parse(case_number.trim())
-            .ok_or_else(|| Error::invalid("household", format!("«{case_number}» non è un numero di fascicolo (AAAA/NNNNNN)")))?;
+        let case = crate::domain::CaseNumber::parse(case_number.trim()).ok_or_else(|| {
+            Error::invalid("household", format!("«{case_number}» non è un numero di fascicolo (AAAA/NNNNNN)"))
+        })?;
         let id = self
             .store
             .transaction(|tx| tx.household_by_case_number(&case.to_string()))?
@@ -138,8 +140,10 @@ impl Service {
                     .collect(),
                 operator: self.operator.name.clone(),
             };
-            let bytes = access_log::render(&log)
-                .map_err(|e| Error { message: format!("Impossibile stampare il registro: {}", e.message), ..e })?;
+            let bytes = access_log::render(&log).map_err(|e| Error {
+                message: format!("Impossibile stampare il registro: {}", e.message),
+                ..e
+            })?;
             let title = format!("{} (al {})", log.title(), format_it(today));
             self.document_store(tx, stamp, household_id, DocumentKind::RegistroAccessi, &title, &bytes)
         })

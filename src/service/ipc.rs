@@ -246,7 +246,11 @@ impl Service {
             }
             "audit_history" => {
                 let i: ByHousehold = input(input_value)?;
-                output(self.audit_history(form::required_id("household_id", &i.household_id, "il nucleo")?)?)
+                output(self.audit_history(form::required_id(
+                    "household_id",
+                    &i.household_id,
+                    "il nucleo",
+                )?)?)
             }
             "audit_history_print" => {
                 let i: ByHousehold = input(input_value)?;

@@ -125,13 +125,13 @@ impl Service {
                 .into_iter()
                 .map(|(op, active)| {
                     Ok(OperatorAccount {
-                    role_label: op.role.label().to_string(),
-                    equipe: tx.operator_equipe(op.id)?,
-                    has_password: with_password.contains(&op.username),
-                    must_change_password: ring.must_change(&op.username),
-                    active,
-                    operator: op,
-                })
+                        role_label: op.role.label().to_string(),
+                        equipe: tx.operator_equipe(op.id)?,
+                        has_password: with_password.contains(&op.username),
+                        must_change_password: ring.must_change(&op.username),
+                        active,
+                        operator: op,
+                    })
                 })
                 .collect()
         })

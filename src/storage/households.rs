@@ -2,8 +2,8 @@
 
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::search::{fold, fold_code, prefix_upper_bound};
 use super::scope::CaseFilter;
+use super::search::{fold, fold_code, prefix_upper_bound};
 use super::{date, db_err, opt_date, opt_date_sql, word, Stamp, Tx};
 use crate::domain::household::HouseholdDraft;
 use crate::domain::{CaseNumber, CaseOwner, Household, HouseholdSummary, Id, Isee, Member, StrEnum};
@@ -386,34 +386,40 @@ impl Tx<'_> {
         let mut ids: Vec<Id> = Vec::new();
         // `source` selects the household id as its first column and binds its
         // own parameters ?1..?n; the scope's and the limit's come after them.
-        let mut add = |source: &str, column: &str, order: &str, p: &[&dyn rusqlite::ToSql]| -> Result<(), Error> {
-            let n = p.len();
-            let mut values: Vec<&dyn rusqlite::ToSql> = p.to_vec();
-            let sql = match scope {
-                Some(f) => {
-                    values.push(&f.operator);
-                    values.push(&f.equipe);
-                    format!("{source} AND {} ORDER BY {order} LIMIT ?{}", f.sql(column, n + 1), n + 3)
+        let mut add =
+            |source: &str, column: &str, order: &str, p: &[&dyn rusqlite::ToSql]| -> Result<(), Error> {
+                let n = p.len();
+                let mut values: Vec<&dyn rusqlite::ToSql> = p.to_vec();
+                let sql = match scope {
+                    Some(f) => {
+                        values.push(&f.operator);
+                        values.push(&f.equipe);
+                        format!("{source} AND {} ORDER BY {order} LIMIT ?{}", f.sql(column, n + 1), n + 3)
+                    }
+                    None => format!("{source} ORDER BY {order} LIMIT ?{}", n + 1),
+                };
+                values.push(&lim);
+                let mut stmt = self.tx.prepare_cached(&sql).map_err(db_err)?;
+                let rows = stmt.query_map(values.as_slice(), |r| r.get::<_, Id>(0)).map_err(db_err)?;
+                for r in rows {
+                    let id = r.map_err(db_err)?;
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
                 }
-                None => format!("{source} ORDER BY {order} LIMIT ?{}", n + 1),
+                Ok(())
             };
-            values.push(&lim);
-            let mut stmt = self.tx.prepare_cached(&sql).map_err(db_err)?;
-            let rows = stmt.query_map(values.as_slice(), |r| r.get::<_, Id>(0)).map_err(db_err)?;
-            for r in rows {
-                let id = r.map_err(db_err)?;
-                if !ids.contains(&id) {
-                    ids.push(id);
-                }
-            }
-            Ok(())
-        };
         if let Some(seq) = q.case_seq {
             add("SELECT id FROM households WHERE case_seq = ?1", "id", "case_year DESC", &[&seq])?;
         }
         if let Some(digits) = &q.case_digits {
             let up = prefix_upper_bound(digits);
-            add("SELECT id FROM households WHERE case_key >= ?1 AND case_key < ?2", "id", "case_key", &[digits, &up])?;
+            add(
+                "SELECT id FROM households WHERE case_key >= ?1 AND case_key < ?2",
+                "id",
+                "case_key",
+                &[digits, &up],
+            )?;
         }
         if q.name.chars().count() >= 2 {
             let up = prefix_upper_bound(&q.name);

@@ -12,10 +12,10 @@
 mod analyses;
 pub mod audit;
 pub mod backup;
-pub mod encrypt;
 mod calls;
 mod documents;
 pub mod eligibility;
+pub mod encrypt;
 mod households;
 pub mod lock;
 pub mod migrations;

@@ -61,7 +61,9 @@ impl Tx<'_> {
     }
 
     pub fn operator_set_equipe(&self, id: Id, equipe: Option<&str>) -> Result<(), Error> {
-        self.tx.execute("UPDATE operators SET equipe = ?2 WHERE id = ?1", params![id, equipe]).map_err(db_err)?;
+        self.tx
+            .execute("UPDATE operators SET equipe = ?2 WHERE id = ?1", params![id, equipe])
+            .map_err(db_err)?;
         Ok(())
     }
 
