@@ -336,6 +336,10 @@ fn the_coordinator_exports_the_history_as_a_pdf_filed_with_the_case() {
     let listed = o.coord.documents_list(o.sud.id).unwrap();
     let filed = listed.iter().find(|d| d.kind == DocumentKind::RegistroAccessi).expect("filed with the case");
     let path = o.coord.document_open(filed.id).unwrap();
+    // SPORTELLO_KEEP_PDF=<dir>: a copy to look at (pdftoppm -png).
+    if let Some(dir) = std::env::var_os("SPORTELLO_KEEP_PDF") {
+        std::fs::copy(&path, std::path::Path::new(&dir).join("registro-accessi.pdf")).unwrap();
+    }
     let text = print_support::squash(&print_support::pdf_text(&std::fs::read(path).unwrap()));
     assert!(text.contains(&title), "{text}");
     for needle in [

@@ -89,11 +89,11 @@ pub fn document(l: &AccessLog) -> Document {
     } else {
         doc.push(Block::Table(Table {
             columns: vec![
-                Column::new("Data e ora", 1.7, Align::Left),
+                Column::new("Data e ora", 2.1, Align::Left),
                 Column::new("Operatore", 2.4, Align::Left),
-                Column::new("Ruolo", 2.0, Align::Left),
+                Column::new("Ruolo", 1.8, Align::Left),
                 Column::new("Azione", 3.0, Align::Left),
-                Column::new("Dato", 2.1, Align::Left),
+                Column::new("Dato", 1.9, Align::Left),
             ],
             rows: l
                 .rows
