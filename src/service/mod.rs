@@ -256,7 +256,7 @@ impl Service {
         Ok(Some(Error::new(
             Code::Forbidden,
             format!(
-                "Il fascicolo è assegnato a un'altra équipe: {who}. Per lavorarci occorre che il coordinatore lo assegni a voi o alla vostra équipe."
+                "Il fascicolo è assegnato a un'altra équipe: {who}. Per lavorarci, chiedere al coordinatore di assegnarlo a sé o alla propria équipe."
             ),
         )))
     }
