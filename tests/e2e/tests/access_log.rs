@@ -15,6 +15,8 @@ fn log_in_as_the_coordinator() {
 }
 
 #[tokio::test]
+#[ignore = "written against the harness of this session, not yet run: the app build did not fit in the session; \
+            run with `cargo build -p sportello-app && xvfb-run -a cargo test -p sportello-e2e -- --ignored access_log`"]
 async fn a_coordinator_reads_and_exports_the_access_log_of_a_demo_case() {
     log_in_as_the_coordinator();
     let app = App::start_with(Setup { demo: true, ..Setup::default() }).await;
