@@ -30,7 +30,10 @@ async fn a_coordinator_reads_and_exports_the_access_log_of_a_demo_case() {
     let owner = app.text_of("case-responsabile").await;
     assert!(owner.starts_with("Operatore responsabile: "), "{owner}");
     assert!(owner.contains("Équipe Nord") || owner.contains("Équipe Sud"), "{owner}");
-    app.wait_js(r#"return document.querySelectorAll('[data-testid="case-assign-select"] option').length > 3"#).await;
+    app.wait_js(
+        r#"return document.querySelectorAll('[data-testid="case-assign-select"] option').length > 3"#,
+    )
+    .await;
 
     // The register loads on request, oldest first, dates as gg/mm/aaaa hh:mm.
     app.click("access-log-show").await;
