@@ -202,7 +202,44 @@ fn input<T: DeserializeOwned + Default>(v: Value) -> Result<T, Error> {
     if v.is_null() {
         return Ok(T::default());
     }
-    serde_json::from_value(v).map_err(|e| Error::new(Code::Invalid, format!("Richiesta non valida: {e}")))
+    serde_json::from_value(v).map_err(|e| Error::new(Code::Invalid, format!("Richiesta non valida: {}", italian(&e))))
+}
+
+/// serde's reason in Italian: the message reaches the operator's screen (a
+/// hostile or buggy caller sent the wrong shape), and it must read as the rest.
+fn italian(e: &serde_json::Error) -> String {
+    const WORDS: &[(&str, &str)] = &[
+        ("invalid type: ", "tipo non valido: "),
+        ("invalid value: ", "valore non valido: "),
+        ("invalid length ", "lunghezza non valida "),
+        ("unknown variant ", "valore sconosciuto "),
+        ("unknown field ", "campo sconosciuto "),
+        ("missing field ", "campo mancante "),
+        ("duplicate field ", "campo ripetuto "),
+        ("data did not match any variant of untagged enum Scalar", "atteso un numero o un testo"),
+        ("expected one of", "atteso uno tra"),
+        ("expected ", "atteso "),
+        ("a string", "un testo"),
+        ("a sequence", "un elenco"),
+        ("sequence", "un elenco"),
+        ("a map", "un oggetto"),
+        ("map", "un oggetto"),
+        ("struct ", "l'oggetto "),
+        ("a boolean", "sì o no (true/false)"),
+        ("boolean ", "il valore logico "),
+        ("floating point ", "il numero "),
+        ("integer ", "il numero "),
+        ("u32", "un numero intero non negativo"),
+        ("i64", "un numero intero"),
+        ("u64", "un numero intero non negativo"),
+        ("string ", "il testo "),
+        ("unit value", "null"),
+    ];
+    let mut s = e.to_string();
+    for (en, it) in WORDS {
+        s = s.replace(en, it);
+    }
+    s
 }
 
 fn output<T: Serialize>(v: T) -> Result<Value, Error> {
