@@ -17,6 +17,7 @@ mod cf;
 mod deadline;
 mod demo;
 mod eligibility;
+mod encrypt;
 mod login;
 mod rank;
 mod stress;
@@ -48,6 +49,8 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Ripristina il database da una copia di sicurezza.
     Restore(backup::RestoreArgs),
+    /// Cifra un database creato in chiaro da una versione precedente.
+    Encrypt(encrypt::Args),
     /// Scrive in un ciclo per la prova di arresto improvviso (tests/crash_kill.rs).
     #[command(hide = true)]
     StressWrite(stress::Args),
@@ -64,6 +67,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Audit(a) => audit::run(a),
         Command::Backup(a) => backup::backup(a),
         Command::Restore(a) => backup::restore(a),
+        Command::Encrypt(a) => encrypt::run(a),
         Command::StressWrite(a) => stress::run(a),
     }
 }

@@ -85,6 +85,8 @@ pub struct DatabaseState {
     pub needs_setup: bool,
     /// A database without its keys file: only the recovery key opens it.
     pub keys_missing: bool,
+    /// A plain database of an earlier version: to be encrypted first.
+    pub needs_encryption: bool,
 }
 
 impl Service {
@@ -95,7 +97,8 @@ impl Service {
         Ok(DatabaseState {
             database_path: database.display().to_string(),
             needs_setup: !keys && !db,
-            keys_missing: !keys && db,
+            keys_missing: !keys && db && !crate::storage::is_plain_sqlite(database),
+            needs_encryption: db && crate::storage::is_plain_sqlite(database),
         })
     }
 
@@ -196,6 +199,15 @@ impl Service {
             (Credentials::Password { username, password }, Some(ring)) => ring.unlock(username, password),
             (Credentials::Recovery { code }, Some(ring)) => ring.unlock_recovery(code),
             (Credentials::Recovery { code }, None) => RecoveryCode::parse(code),
+            (_, None) if crate::storage::is_plain_sqlite(database) => Err(Error::new(
+                Code::Unauthorized,
+                format!(
+                    "Il database {} è di una versione precedente e non è cifrato: un amministratore lo cifra \
+                     con «sportello encrypt --database {}»",
+                    database.display(),
+                    database.display()
+                ),
+            )),
             (Credentials::Password { .. }, None) if database.exists() => Err(Error::new(
                 Code::Unauthorized,
                 format!(
@@ -292,6 +304,52 @@ impl Service {
         };
         service.import_legacy_documents()?;
         Ok(service)
+    }
+
+    /// Encrypts a plain database of an earlier version (and its automatic
+    /// backups) and gives it its keys file, with `username` — an active
+    /// amministratore of that database — as its first password holder.
+    /// Returns the recovery key, shown once. The caller holds the lock.
+    pub fn encrypt_plain_database(
+        database: &Path,
+        username: &str,
+        password: &str,
+        kdf: KdfParams,
+    ) -> Result<RecoveryCode, Error> {
+        if !crate::storage::is_plain_sqlite(database) {
+            return Err(Error::new(
+                Code::Conflict,
+                format!("Il database {} non è un database in chiaro da cifrare", database.display()),
+            ));
+        }
+        let op = crate::storage::peek_operator_with(database, None, username)?.ok_or_else(|| {
+            Error::invalid("username", format!("«{username}» non è un operatore attivo di questo database"))
+        })?;
+        if op.role != Role::Amministratore {
+            return Err(Error::new(Code::Forbidden, "Solo un amministratore può cifrare il database"));
+        }
+        keyring::check_new_password(password)?;
+        // The keys are saved before the file is encrypted: a crash in between
+        // leaves a plain file and keys that open its future encrypted copy
+        // (running the command again with the same password carries on).
+        let key = match Keyring::load(database)? {
+            Some(ring) => ring.unlock(username, password)?,
+            None => {
+                let key = DbKey::generate()?;
+                let mut ring = Keyring::new(database, &key);
+                ring.set_password(&key, username, password, &kdf, false)?;
+                ring.save()?;
+                key
+            }
+        };
+        crate::storage::encrypt::encrypt_in_place(database, &key)?;
+        let policy = crate::storage::backup::BackupPolicy::from_env(database)?;
+        for b in crate::storage::backup::automatic_backups(&policy.dir)? {
+            if crate::storage::is_plain_sqlite(&b) {
+                crate::storage::encrypt::encrypt_in_place(&b, &key)?;
+            }
+        }
+        Ok(key.recovery_code())
     }
 
     /// The key of the open database (for operator management and backups).

@@ -12,6 +12,7 @@
 mod analyses;
 pub mod audit;
 pub mod backup;
+pub mod encrypt;
 mod calls;
 mod documents;
 pub mod eligibility;
@@ -291,8 +292,19 @@ pub fn peek_operator(
     key: &DbKey,
     username: &str,
 ) -> Result<Option<crate::domain::Operator>, Error> {
-    let conn =
-        open_keyed(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX, Some(key))?;
+    peek_operator_with(path, Some(key), username)
+}
+
+/// As [`peek_operator`]; `None` for a plain database of an earlier version.
+pub fn peek_operator_with(
+    path: &Path,
+    key: Option<&DbKey>,
+    username: &str,
+) -> Result<Option<crate::domain::Operator>, Error> {
+    if !path.is_file() {
+        return Err(Error::new(Code::NotFound, format!("Database non trovato: {}", path.display())));
+    }
+    let conn = open_keyed(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX, key)?;
     conn.query_row(
         "SELECT id, username, name, role FROM operators WHERE username = ?1 AND active = 1",
         [username],
