@@ -250,8 +250,35 @@ impl Service {
         credentials: Credentials,
         today: Option<NaiveDate>,
     ) -> Result<Service, Error> {
-        let comuni = Comuni::load(Comuni::data_dir_from_env().as_deref())?;
         let store = Storage::open(database, &key)?;
+        Service::with_store(store, database, documents_dir, key, credentials, today)
+    }
+
+    /// A service on a PLAIN database, for the benchmark that measures what
+    /// encryption costs (`benches/encryption.rs`). Never for real data.
+    #[doc(hidden)]
+    pub fn create_unencrypted_for_benchmark(n: NewDatabase) -> Result<Service, Error> {
+        let store = Storage::open_unencrypted_for_benchmark(&n.database)?;
+        let now = timestamp(n.today.map_or(Clock::System, Clock::Fixed));
+        store.transaction(|tx| {
+            let op =
+                Operator { id: Id::new(), username: n.username.clone(), name: n.name.clone(), role: Role::Amministratore };
+            tx.operator_insert(&op, &now)?;
+            tx.office_set(&Office::default(), &Stamp { at: now.clone(), by: op.id })
+        })?;
+        let credentials = Credentials::password(n.username.clone(), "");
+        Service::with_store(store, &n.database, &n.documents_dir, DbKey::generate()?, credentials, n.today)
+    }
+
+    fn with_store(
+        store: Storage,
+        database: &Path,
+        documents_dir: &Path,
+        key: DbKey,
+        credentials: Credentials,
+        today: Option<NaiveDate>,
+    ) -> Result<Service, Error> {
+        let comuni = Comuni::load(Comuni::data_dir_from_env().as_deref())?;
         let clock = today.map_or(Clock::System, Clock::Fixed);
         let now = timestamp(clock);
         let is_recovery = matches!(credentials, Credentials::Recovery { .. });

@@ -92,6 +92,15 @@ impl Storage {
         Storage::setup(conn, Some(path.to_path_buf()), Some(key.duplicate()))
     }
 
+    /// A PLAIN file database, only for the benchmark that measures what
+    /// encryption costs. Never for real data.
+    #[doc(hidden)]
+    pub fn open_unencrypted_for_benchmark(path: &Path) -> Result<Storage, Error> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = open_keyed(path, flags, None)?;
+        Storage::setup(conn, Some(path.to_path_buf()), None)
+    }
+
     /// A private database in memory (tests, benchmarks).
     pub fn open_in_memory() -> Result<Storage, Error> {
         let conn = Connection::open_in_memory().map_err(db_err)?;
