@@ -344,8 +344,12 @@ static CF_SEEDS: LazyLock<Vec<String>> = LazyLock::new(|| {
 fn check_cf(input: &str) {
     match sportello::cf::parse(input, today()) {
         Ok(cf) => {
+            // What was accepted is the input as rules.md §2 reads it, with a
+            // birth date in the last two centuries and never after today.
+            assert_eq!(cf.code, sportello::cf::normalise(input), "{input:?}");
             assert_eq!(cf.code.len(), 16, "{input:?}");
-            assert!(cf.birth_date <= today() || cf.birth_date.year() >= today().year() - 100);
+            assert!(cf.birth_date <= today() && cf.birth_date.year() > today().year() - 200, "{cf:?}");
+            assert!(sportello::catalog::comuni::is_belfiore(&cf.birthplace), "{cf:?}");
         }
         Err(e) => {
             assert!(!e.messaggio.trim().is_empty(), "{input:?}");
@@ -1194,4 +1198,98 @@ fn a_festivita_error_names_its_line() {
     let e = sportello::calendar::check_festivita("[copertura]\ndal = 1\n").unwrap_err();
     assert_eq!(e.line, Some(2), "{e:?}");
     sportello::calendar::check_festivita(&FESTIVITA_SEEDS[0]).unwrap();
+}
+
+// ---------------------------------------------------------------------------
+// Ids, case numbers, Belfiore codes, the recovery key, the keys file
+
+proptest! {
+    #![proptest_config(cases(2000))]
+
+    #[test]
+    fn ids_and_codes_take_any_text(s in hostile_string()) {
+        match Id::parse("id", &s) {
+            Ok(id) => prop_assert_eq!(Id::parse("id", &id.to_string()), Ok(id)),
+            Err(e) => {
+                typed(&e, &s);
+                prop_assert_eq!(e.field.as_deref(), Some("id"));
+            }
+        }
+        if let Some(n) = sportello::domain::ids::CaseNumber::parse(&s) {
+            prop_assert!(!n.to_string().is_empty());
+        }
+        if let Err(e) = Comuni::builtin().get(&s) {
+            typed(&e, &s);
+        }
+        if let Err(e) = sportello::keyring::RecoveryCode::parse(&s) {
+            typed(&e, "recovery key");
+            prop_assert_eq!(e.field.as_deref(), Some("recovery_key"));
+        }
+    }
+
+    #[test]
+    fn rule_set_ids_are_checked_against_the_file_name(
+        s in prop::sample::select(&RULE_SEEDS[..]),
+        name in prop_oneof![hostile_string(), Just("milano-b2-2019".to_string())],
+    ) {
+        if let Err(e) = rule_set::parse(&s, Some(&name)) {
+            typed(&e, &name);
+            prop_assert!(e.line.is_some(), "{:?}", e);
+        }
+    }
+}
+
+/// The keys file lies beside the database, where anyone with the disk can
+/// edit it: an edited one is refused with a typed error (or still opens, when
+/// the edit did not matter), never a panic, an abort or an endless login.
+#[test]
+fn a_tampered_keys_file_is_refused_typed() {
+    let Env { dir, service } = env();
+    let (db, docs) = (dir.path().join("sportello.sqlite"), dir.path().join("documenti"));
+    drop(service);
+    let keys = sportello::keyring::Keyring::path_for(&db);
+    let valid = std::fs::read_to_string(&keys).unwrap();
+    let seeds: &'static [String] = Vec::leak(vec![valid.clone()]);
+    let mut runner = proptest::test_runner::TestRunner::new(cases(60));
+    runner
+        .run(&json_text(seeds), |text| {
+            std::fs::write(&keys, &text).unwrap();
+            if let Err(e) = sportello::keyring::Keyring::load_file(&keys) {
+                typed(&e, "Keyring::load_file");
+            }
+            if let Err(e) = service_support::login(&db, &docs, service_support::ADMIN, today()) {
+                typed(&e, "login");
+            }
+            Ok(())
+        })
+        .unwrap();
+    std::fs::write(&keys, &valid).unwrap();
+    // Hostile user names at the login, with the keys file intact.
+    let mut runner = proptest::test_runner::TestRunner::new(cases(30));
+    runner
+        .run(&hostile_string(), |user| {
+            if let Err(e) = service_support::login(&db, &docs, &user, today()) {
+                typed(&e, "login");
+            }
+            Ok(())
+        })
+        .unwrap();
+    service_support::login(&db, &docs, service_support::ADMIN, today()).unwrap();
+}
+
+/// Found by the fuzzer: Argon2's cost came from the keys file unbounded.
+#[test]
+fn a_keys_file_asking_for_terabytes_is_refused() {
+    let Env { dir, service } = env();
+    let (db, docs) = (dir.path().join("sportello.sqlite"), dir.path().join("documenti"));
+    drop(service);
+    let keys = sportello::keyring::Keyring::path_for(&db);
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&keys).unwrap()).unwrap();
+    for e in v["entries"].as_array_mut().unwrap() {
+        e["kdf"]["memory_kib"] = json!(u32::MAX);
+    }
+    std::fs::write(&keys, v.to_string()).unwrap();
+    let err = service_support::login(&db, &docs, service_support::ADMIN, today()).err().unwrap();
+    assert_eq!(err.code, Code::Storage, "{err:?}");
+    assert!(err.message.contains("file delle chiavi"), "{}", err.message);
 }
