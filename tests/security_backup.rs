@@ -362,3 +362,43 @@ fn signatures_commit_with_full_sync_and_the_rest_with_normal() {
     assert_eq!(err.code, Code::Conflict);
     assert_eq!(e.service.storage().synchronous().unwrap(), 1);
 }
+
+#[test]
+fn a_full_disk_during_an_import_saves_no_application_at_all() {
+    let e = env();
+    let s = &e.service;
+    let call = s
+        .call(
+            "call_save",
+            json!({"call": {"title": "Avviso B2 2019", "measure": "b2-anziani", "rule_set": "milano-b2-2019",
+                            "budget": "200000.00"}}),
+        )
+        .unwrap();
+    let call_id = sportello::domain::Id::parse("id", call["id"].as_str().unwrap()).unwrap();
+    // 600 applications: more than the free pages of the file can take.
+    let mut csv = String::from(
+        "protocol,submitted_on,birth_date,isee,isee_expires_on,resident,continuation,non_self_sufficient,independent_living,other_interventions,amount\n",
+    );
+    for i in 0..600 {
+        csv.push_str(&format!(
+            "2019/{:06},2019-02-04,1933-03-{:02},{}.00,2019-12-31,true,{},true,false,false,4800.00\n",
+            100 + i,
+            1 + i % 28,
+            (i * 37) % 20_000,
+            i % 2 == 0
+        ));
+    }
+    let audit_before = s.storage().transaction(|tx| tx.audit_entries(None)).unwrap().len();
+    s.storage().limit_pages(1).unwrap();
+    let err = s.applications_import(call_id, &csv).unwrap_err();
+    assert_eq!(err.code, Code::DiskFull, "{err:?}");
+    // All or none: no application, no audit row of the failed import.
+    assert_eq!(s.storage().transaction(|tx| tx.audit_entries(None)).unwrap().len(), audit_before);
+    s.storage().limit_pages(1_000_000).unwrap();
+    let got = s.call("call_get", json!({ "id": call_id.to_string() })).unwrap();
+    assert_eq!(got["applications"].as_array().expect("applications").len(), 0, "{got}");
+    assert!(s.storage().check().unwrap().is_empty());
+    // With room again the same import goes through whole.
+    let out = s.applications_import(call_id, &csv).unwrap();
+    assert_eq!(out.imported, 600, "{out:?}");
+}

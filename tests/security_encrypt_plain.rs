@@ -89,7 +89,8 @@ fn a_plain_database_is_refused_then_encrypted_in_place_with_its_backups() {
     assert!(s.storage().audit_verify().unwrap().ok);
     drop(s);
     let code = stdout.lines().last().unwrap().trim().to_string();
-    let key = sportello::service::Service::database_key(&db, &sportello::service::Credentials::recovery(code));
+    let key =
+        sportello::service::Service::database_key(&db, &sportello::service::Credentials::recovery(code));
     assert!(key.is_ok());
     sportello::storage::backup::validate(&old_backup, Some(&key.unwrap())).unwrap();
     // Twice is refused: it is encrypted now.

@@ -261,8 +261,12 @@ impl Service {
         let store = Storage::open_unencrypted_for_benchmark(&n.database)?;
         let now = timestamp(n.today.map_or(Clock::System, Clock::Fixed));
         store.transaction(|tx| {
-            let op =
-                Operator { id: Id::new(), username: n.username.clone(), name: n.name.clone(), role: Role::Amministratore };
+            let op = Operator {
+                id: Id::new(),
+                username: n.username.clone(),
+                name: n.name.clone(),
+                role: Role::Amministratore,
+            };
             tx.operator_insert(&op, &now)?;
             tx.office_set(&Office::default(), &Stamp { at: now.clone(), by: op.id })
         })?;

@@ -23,8 +23,9 @@ pub fn encrypt_in_place(path: &Path, key: &DbKey) -> Result<u32, Error> {
         return Err(Error::new(Code::Conflict, format!("Il database {} è già cifrato", path.display())));
     }
     // CREATE: the attached encrypted copy is a new file.
-    let plain = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
-        .map_err(db_err)?;
+    let plain =
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
+            .map_err(db_err)?;
     let app: i32 = plain.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(db_err)?;
     if app != APPLICATION_ID {
         return Err(Error::new(Code::Storage, "Il file indicato non è un database di Sportello"));
@@ -40,10 +41,11 @@ pub fn encrypt_in_place(path: &Path, key: &DbKey) -> Result<u32, Error> {
         plain.execute(&attach, [tmp.to_string_lossy()]).map_err(db_err)?;
         plain.query_row("SELECT sqlcipher_export('cifrato')", [], |_| Ok(())).map_err(db_err)?;
         // sqlcipher_export copies schema and rows; the header fields too, to be sure.
-        plain.execute_batch(&format!(
-            "PRAGMA cifrato.user_version = {version}; PRAGMA cifrato.application_id = {APPLICATION_ID};"
-        ))
-        .map_err(db_err)?;
+        plain
+            .execute_batch(&format!(
+                "PRAGMA cifrato.user_version = {version}; PRAGMA cifrato.application_id = {APPLICATION_ID};"
+            ))
+            .map_err(db_err)?;
         plain.execute_batch("DETACH DATABASE cifrato").map_err(db_err)?;
         backup::validate(&tmp, Some(key))?;
         Ok(())

@@ -12,10 +12,10 @@
 mod analyses;
 pub mod audit;
 pub mod backup;
-pub mod encrypt;
 mod calls;
 mod documents;
 pub mod eligibility;
+pub mod encrypt;
 mod households;
 pub mod lock;
 pub mod migrations;
@@ -96,7 +96,9 @@ impl Storage {
     /// encryption costs. Never for real data.
     #[doc(hidden)]
     pub fn open_unencrypted_for_benchmark(path: &Path) -> Result<Storage, Error> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = open_keyed(path, flags, None)?;
         Storage::setup(conn, Some(path.to_path_buf()), None)
     }
