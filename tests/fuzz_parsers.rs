@@ -1277,7 +1277,7 @@ fn a_tampered_keys_file_is_refused_typed() {
     service_support::login(&db, &docs, service_support::ADMIN, today()).unwrap();
 }
 
-/// Found by the fuzzer: Argon2's cost came from the keys file unbounded.
+/// Argon2's cost comes from the keys file: bounded (KdfParams::check).
 #[test]
 fn a_keys_file_asking_for_terabytes_is_refused() {
     let Env { dir, service } = env();

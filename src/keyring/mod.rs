@@ -290,20 +290,7 @@ fn aad(username: &str) -> Vec<u8> {
     a
 }
 
-/// Limits on the Argon2 cost read from a keys file: 16 times the default
-/// memory, a few times its passes. A tampered file must not make a login
-/// allocate terabytes (an abort, not an error) or run for hours.
-const MAX_MEMORY_KIB: u32 = 1024 * 1024;
-const MAX_PASSES: u32 = 16;
-const MAX_PARALLELISM: u32 = 16;
-
 fn derive(password: &str, salt: &[u8], p: &KdfParams) -> Result<Zeroizing<[u8; KEY_LEN]>, Error> {
-    if p.memory_kib > MAX_MEMORY_KIB || p.passes > MAX_PASSES || p.parallelism > MAX_PARALLELISM {
-        return Err(Error::new(
-            Code::Storage,
-            "file delle chiavi danneggiato: parametri Argon2 fuori dai limiti",
-        ));
-    }
     let params = Params::new(p.memory_kib, p.passes, p.parallelism, Some(KEY_LEN))
         .map_err(|e| Error::new(Code::Invalid, format!("parametri Argon2 non validi: {e}")))?;
     let mut out = Zeroizing::new([0u8; KEY_LEN]);
