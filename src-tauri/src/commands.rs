@@ -29,48 +29,19 @@ impl AppState {
 
 type Reply = Result<Value, IpcError>;
 
-/// Every command of docs/ipc.md, in its order (checked against main.rs, build.rs
-/// and the capability by a test).
+/// Commands of the service the window does not offer yet (the login screen
+/// brings them): a name leaves this list when its `#[tauri::command]` comes.
 #[cfg(test)]
-pub const COMMANDS: &[&str] = &[
-    "session",
-    "households_search",
-    "household_get",
-    "household_save",
-    "cf_check",
-    "analysis_get",
-    "analysis_save",
-    "project_get",
-    "project_save",
-    "project_set_status",
-    "agreement_print",
-    "signature_record",
-    "deadlines_board",
-    "convocation_print",
-    "documents_list",
-    "document_open",
-    "eligibility_facts_get",
-    "eligibility_facts_save",
-    "eligibility_check",
-    "eligibility_checks_list",
-    "esito_print",
-    "household_assign",
-    "audit_history",
-    "audit_history_print",
-    "operators_list",
-    "calls_list",
-    "call_get",
-    "call_save",
-    "applications_import",
-    "application_save",
-    "ranking_draft",
-    "ranking_publish",
-    "ranking_versions",
-    "ranking_compare",
-    "appeal_file",
-    "appeal_decide",
-    "ranking_export_csv",
-];
+const NOT_IN_THE_WINDOW_YET: &[&str] =
+    &["password_change", "operator_save", "operator_set_password", "operator_revoke"];
+
+/// Every command of docs/ipc.md the window offers, in its order: the service's
+/// list (src/service/commands.txt, which build.rs declares), checked against
+/// main.rs and the capability by a test.
+#[cfg(test)]
+pub fn commands() -> Vec<&'static str> {
+    sportello::service::ipc::COMMANDS.iter().copied().filter(|c| !NOT_IN_THE_WINDOW_YET.contains(c)).collect()
+}
 
 /// Runs one command for the UI: the only place errors are mapped.
 pub fn run(state: &AppState, command: &str, input: Option<Value>) -> Reply {
@@ -177,7 +148,7 @@ mod tests {
     #[test]
     fn each_command_reaches_the_service_method_of_the_same_name_with_its_input() {
         let s = AppState::new(Box::new(Fake::default()), None);
-        for command in COMMANDS {
+        for command in commands() {
             let input = json!({"id": "0190d2c4-0000-7000-8000-000000000001", "query": "nguyễn"});
             let reply = run(&s, command, Some(input.clone())).unwrap();
             assert_eq!(reply, json!({"command": command, "input": input}));
@@ -193,14 +164,18 @@ mod tests {
         let capability: Value = serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
         let allowed: Vec<&str> =
             capability["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
-        for command in COMMANDS {
+        // build.rs declares the service's list itself, not a copy of it.
+        assert!(build.contains("include_str!(\"../src/service/commands.txt\")"), "build.rs");
+        for command in commands() {
             assert!(main.contains(&format!("c::{command},")), "{command} is not in generate_handler!");
-            assert!(build.contains(&format!("\"{command}\"")), "{command} is not declared in build.rs");
             let permission = format!("allow-{}", command.replace('_', "-"));
             assert!(allowed.contains(&permission.as_str()), "{permission} is not granted");
         }
+        for command in NOT_IN_THE_WINDOW_YET {
+            assert!(sportello::service::ipc::COMMANDS.contains(command), "{command} is no command");
+        }
         let contract = include_str!("../../docs/ipc.md");
-        for command in COMMANDS {
+        for command in commands() {
             assert!(contract.contains(&format!("`{command}")), "{command} is not in docs/ipc.md");
         }
     }

@@ -387,6 +387,18 @@ impl Service {
                     op
                 }
                 None => {
+                    // A revoked account keeps its name: the audit log's "who" must
+                    // never point at two people (and SQLite's UNIQUE would refuse it
+                    // as a storage error).
+                    if tx.operator_by_username_any(&username)?.is_some() {
+                        return Err(Error::new(
+                            Code::Conflict,
+                            format!(
+                                "Il nome utente «{username}» apparteneva a un operatore revocato: sceglierne un altro"
+                            ),
+                        )
+                        .with_field("username"));
+                    }
                     let op = Operator { id: Id::new(), username: username.clone(), name: name.clone(), role };
                     tx.operator_insert(&op, &stamp.at)?;
                     op

@@ -2,6 +2,7 @@
 // messages. Each screen is a module in screens/ with mount(view, ctx).
 
 import { api } from './api.js';
+import { confirmDialog } from './dialog.js';
 import { h, replace } from './dom.js';
 import { formatDate } from './format.js';
 import { t } from './i18n.js';
@@ -116,45 +117,13 @@ function showError(error, { focus = true } = {}) {
 // ---- the unsaved-changes guard -----------------------------------------------
 
 function confirmLeave() {
-  return new Promise((resolve) => {
-    const close = (answer) => {
-      dialog.remove();
-      document.removeEventListener('keydown', onKey, true);
-      resolve(answer);
-    };
-    const onKey = (e) => {
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        close(false);
-      }
-    };
-    const stay = h('button', { type: 'button', class: 'primary', 'data-testid': 'unsaved-stay', onclick: () => close(false) }, t('unsaved.stay'));
-    const dialog = h(
-      'div',
-      { class: 'modal-backdrop' },
-      h(
-        'div',
-        {
-          class: 'modal',
-          role: 'alertdialog',
-          'aria-modal': 'true',
-          'aria-labelledby': 'unsaved-title',
-          'aria-describedby': 'unsaved-body',
-          'data-testid': 'unsaved-dialog',
-        },
-        h('h2', { id: 'unsaved-title' }, t('unsaved.title')),
-        h('p', { id: 'unsaved-body' }, t('unsaved.body')),
-        h(
-          'div',
-          { class: 'actions' },
-          stay,
-          h('button', { type: 'button', class: 'danger', 'data-testid': 'unsaved-leave', onclick: () => close(true) }, t('unsaved.leave')),
-        ),
-      ),
-    );
-    document.addEventListener('keydown', onKey, true);
-    document.body.appendChild(dialog);
-    stay.focus();
+  // Staying is the safe answer: it is the highlighted button, leaving is red.
+  return confirmDialog({
+    name: 'unsaved',
+    title: t('unsaved.title'),
+    body: t('unsaved.body'),
+    cancel: { label: t('unsaved.stay'), id: 'stay', className: 'primary' },
+    confirm: { label: t('unsaved.leave'), id: 'leave', className: 'danger' },
   });
 }
 
