@@ -127,31 +127,18 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn search_p95s(s: &Side) -> Vec<Duration> {
-    QUERIES
-        .iter()
-        .map(|q| {
-            p95((0..RUNS)
-                .map(|_| {
-                    let t = Instant::now();
-                    std::hint::black_box(s.service.households_search(q).expect("search"));
-                    t.elapsed()
-                })
-                .collect())
-        })
-        .collect()
-}
-
-fn print_median(s: &Side) -> Duration {
-    median(
-        (0..PRINTS)
-            .map(|_| {
-                let t = Instant::now();
-                std::hint::black_box(s.service.agreement_print(s.project).expect("print"));
-                t.elapsed()
-            })
-            .collect(),
-    )
+/// Times `f` on both sides in turn, `runs` times: a busy machine weighs on
+/// both alike.
+fn alternate(sides: &[Side; 2], runs: usize, f: impl Fn(&Side)) -> [Vec<Duration>; 2] {
+    let mut out = [Vec::with_capacity(runs), Vec::with_capacity(runs)];
+    for _ in 0..runs {
+        for (i, s) in sides.iter().enumerate() {
+            let t = Instant::now();
+            f(s);
+            out[i].push(t.elapsed());
+        }
+    }
+    out
 }
 
 fn bench_encryption(c: &mut Criterion) {
@@ -167,22 +154,28 @@ fn bench_encryption(c: &mut Criterion) {
     }
     group.finish();
 
-    // The figures of the target, measured alternately so that a busy machine
-    // weighs on both sides alike.
-    let (enc, plain) = (&sides[0], &sides[1]);
-    let (se, sp) = (search_p95s(enc), search_p95s(plain));
+    // The figures of the target.
     eprintln!("\nRicerca su {} persone, p95 su {RUNS} ripetizioni:", population::MEMBERS);
-    for (i, q) in QUERIES.iter().enumerate() {
+    let (mut te, mut tp) = (Duration::ZERO, Duration::ZERO);
+    for q in QUERIES {
+        let [e, p] = alternate(&sides, RUNS, |s| {
+            std::hint::black_box(s.service.households_search(q).expect("search"));
+        });
+        let (e, p) = (p95(e), p95(p));
+        te += e;
+        tp += p;
         eprintln!(
             "  {q:<10} cifrato {:>7.3} ms   in chiaro {:>7.3} ms   rapporto {:.2}×",
-            ms(se[i]),
-            ms(sp[i]),
-            se[i].as_secs_f64() / sp[i].as_secs_f64()
+            ms(e),
+            ms(p),
+            e.as_secs_f64() / p.as_secs_f64()
         );
     }
-    let (te, tp): (Duration, Duration) = (se.iter().sum(), sp.iter().sum());
     eprintln!("  somma dei p95: rapporto {:.2}× (obiettivo ≤ 1,30×)", te.as_secs_f64() / tp.as_secs_f64());
-    let (pe, pp) = (print_median(enc), print_median(plain));
+    let [e, p] = alternate(&sides, PRINTS, |s| {
+        std::hint::black_box(s.service.agreement_print(s.project).expect("print"));
+    });
+    let (pe, pp) = (median(e), median(p));
     eprintln!(
         "Stampa del patto (PDF archiviato nel database), mediana su {PRINTS}: cifrato {:.2} ms, in chiaro {:.2} ms, rapporto {:.2}× (obiettivo ≤ 1,30×)",
         ms(pe),

@@ -1,49 +1,14 @@
 // The app's commands are declared here so that tauri-build generates one
 // permission per command; capabilities/default.json then grants the window
 // exactly these and nothing else (no plugin, no core API).
-const COMMANDS: &[&str] = &[
-    "session",
-    "households_search",
-    "household_get",
-    "household_save",
-    "cf_check",
-    "analysis_get",
-    "analysis_save",
-    "project_get",
-    "project_save",
-    "project_set_status",
-    "agreement_print",
-    "signature_record",
-    "deadlines_board",
-    "convocation_print",
-    "documents_list",
-    "document_open",
-    "eligibility_facts_get",
-    "eligibility_facts_save",
-    "eligibility_check",
-    "eligibility_checks_list",
-    "esito_print",
-    "calls_list",
-    "call_get",
-    "call_save",
-    "applications_import",
-    "application_save",
-    "ranking_draft",
-    "ranking_publish",
-    "ranking_versions",
-    "ranking_compare",
-    "appeal_file",
-    "appeal_decide",
-    "ranking_export_csv",
-    "password_change",
-    "operators_list",
-    "operator_save",
-    "operator_set_password",
-    "operator_revoke",
-];
+//
+// The service's commands come from the one list the library reads too
+// (src/service/commands.txt, also `sportello::service::ipc::COMMANDS`), so that
+// a new command is a line there and not three copies to keep in step.
+const SERVICE_COMMANDS: &str = include_str!("../src/service/commands.txt");
 
-// The shell's own commands (login, lock, the window): src-tauri/src/commands.rs.
-const SHELL_COMMANDS: &[&str] = &[
+/// The shell's own commands (login, lock, the window): src-tauri/src/commands.rs.
+const APP_COMMANDS: &[&str] = &[
     "app_state",
     "setup_create",
     "login",
@@ -57,9 +22,14 @@ const SHELL_COMMANDS: &[&str] = &[
 ];
 
 fn main() {
-    let all: &'static [&'static str] = [COMMANDS, SHELL_COMMANDS].concat().leak();
+    println!("cargo:rerun-if-changed=../src/service/commands.txt");
+    let mut commands: Vec<&'static str> =
+        SERVICE_COMMANDS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    commands.extend_from_slice(APP_COMMANDS);
+    // tauri-build keeps the list for the rest of the build.
+    let commands: &'static [&'static str] = commands.leak();
     tauri_build::try_build(
-        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(all)),
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),
     )
     .expect("tauri-build");
 }

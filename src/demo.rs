@@ -139,6 +139,15 @@ const OPERATORS: &[(&str, &str, Role)] = &[
     ("kamrani", "Karima El Amrani", Role::Operatore),
 ];
 
+/// The demo's two équipe, so that the case scope shows: an operatore of one
+/// sees the cases of their équipe and not the other's.
+const EQUIPES: &[(&str, &str)] =
+    &[("mbianchi", "Équipe Nord"), ("kamrani", "Équipe Nord"), ("lgallo", "Équipe Sud")];
+
+/// Who takes in charge a case the coordinator registers (the coordinator
+/// distributes cases, and follows none).
+const ASSIGNEE_OF_COORDINATOR_CASES: &str = "lgallo";
+
 /// A small deterministic generator (SplitMix64): no dependency, same numbers
 /// on every machine.
 struct Rng(u64);
@@ -434,7 +443,8 @@ fn fill(
     let key = admin.key().duplicate();
     let mut ring = admin.keyring()?;
     for (login, name, role) in OPERATORS {
-        admin.operator_save(login, name, *role)?;
+        let equipe = EQUIPES.iter().find(|(l, _)| l == login).map(|(_, e)| *e);
+        admin.operator_save_in(login, name, *role, Some(equipe))?;
         // Demo accounts are ready to use: no forced change at the first login.
         ring.set_password(&key, login, password, &kdf, false)?;
     }
@@ -928,7 +938,16 @@ fn play(
             Some(day.min(today)),
         )
     };
-    let h = at(story.registered)?.household_save(story.household.clone())?;
+    let registrar = at(story.registered)?;
+    let mut h = registrar.household_save(story.household.clone())?;
+    if registrar.operator().role == Role::Coordinatore {
+        let to = registrar
+            .operators_list()?
+            .into_iter()
+            .find(|a| a.operator.username == ASSIGNEE_OF_COORDINATOR_CASES)
+            .ok_or_else(|| Error::new(crate::error::Code::Internal, "operatore della demo mancante"))?;
+        h = registrar.household_assign(h.id, to.operator.id)?;
+    }
     report.households += 1;
     report.members += h.members.len();
     report.minors += story.minors_at_interview;

@@ -21,6 +21,9 @@ fn every_ipc_command_is_in_the_matrix() {
 
 struct Case {
     household: Id,
+    /// The operatore in charge of the case (so that the walk meets the role
+    /// check, not the case scope: tests/security_scope.rs walks that).
+    owner: Id,
     project: Id,
     member: Id,
     document: Id,
@@ -68,6 +71,8 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
             s.office_set(Office { phone: "02 0000 0000".into(), ..o }).map(|_| ())
         }
         "audit_history" => s.audit_history(case.household).map(|_| ()),
+        "audit_history_print" => ipc(json!({ "household_id": hid })),
+        "household_assign" => ipc(json!({ "household_id": hid, "operator_id": case.owner.to_string() })),
         "operator_save" => s.operator_save("nuovo", "Nuovo Operatore", Role::Operatore).map(|_| ()),
         "agreement_print" => ipc(json!({ "project_id": case.project.to_string() })),
         "convocation_print" => ipc(json!({
@@ -121,8 +126,9 @@ fn each_forbidden_pair_answers_forbidden_and_each_allowed_one_does_not() {
     let e = env();
     let admin = &e.service;
     admin.operator_save("lbianchi", "Lucia Bianchi", Role::Coordinatore).unwrap();
-    admin.operator_save("mrossi", "Mario Rossi", Role::Operatore).unwrap();
+    let mrossi = admin.operator_save("mrossi", "Mario Rossi", Role::Operatore).unwrap();
     let h = create_family(admin);
+    admin.household_assign(h.id, mrossi.id).unwrap();
     admin
         .analysis_save(
             serde_json::from_value(analysis_json(&h, "2026-11-20", "progetto_servizio_sociale")).unwrap(),
@@ -130,7 +136,8 @@ fn each_forbidden_pair_answers_forbidden_and_each_allowed_one_does_not() {
         .unwrap();
     let p = admin.project_save(serde_json::from_value(project_json(&h)).unwrap()).unwrap();
     let doc = admin.document_add(h.id, DocumentKind::Patto, "Patto", b"%PDF-1.7\n").unwrap();
-    let case = Case { household: h.id, project: p.id, member: h.members[0].id, document: doc.id };
+    let case =
+        Case { household: h.id, owner: mrossi.id, project: p.id, member: h.members[0].id, document: doc.id };
 
     let as_role = |role: Role| match role {
         Role::Amministratore => e.reopen("averdi", today()),
@@ -174,7 +181,7 @@ fn each_forbidden_pair_answers_forbidden_and_each_allowed_one_does_not() {
 }
 
 #[test]
-fn roles_are_cumulative_and_the_team_is_the_office() {
+fn roles_are_cumulative_and_an_operatore_sees_the_team_s_cases() {
     for perm in MATRIX {
         if perm.roles.contains(&Role::Operatore) {
             assert!(perm.roles.contains(&Role::Coordinatore), "{}", perm.command);
@@ -183,12 +190,18 @@ fn roles_are_cumulative_and_the_team_is_the_office() {
             assert!(perm.roles.contains(&Role::Amministratore), "{}", perm.command);
         }
     }
-    // An operatore sees the cases a colleague of the office took in charge.
+    assert_eq!(access::case_scope(Role::Operatore), access::CaseScope::Team);
+    assert_eq!(access::case_scope(Role::Coordinatore), access::CaseScope::Office);
+    assert_eq!(access::case_scope(Role::Amministratore), access::CaseScope::Office);
+    // An operatore sees the cases a colleague of their équipe took in charge
+    // (tests/security_scope.rs: and not those of another équipe).
     let e = env();
-    e.service.operator_save("mrossi", "Mario Rossi", Role::Operatore).unwrap();
+    e.service
+        .operator_save_in("averdi", "Anna Verdi", Role::Amministratore, Some(Some("Équipe Nord")))
+        .unwrap();
+    e.service.operator_save_in("mrossi", "Mario Rossi", Role::Operatore, Some(Some("Équipe Nord"))).unwrap();
     let h = create_family(&e.service);
     let op = e.reopen("mrossi", today());
-    assert_eq!(access::case_scope(Role::Operatore), access::CaseScope::Office);
     assert_eq!(op.household_get(h.id).unwrap().id, h.id);
 }
 
@@ -196,7 +209,12 @@ fn roles_are_cumulative_and_the_team_is_the_office() {
 fn a_coordinator_sees_who_looked_at_a_case() {
     let e = env();
     e.service.operator_save("lbianchi", "Lucia Bianchi", Role::Coordinatore).unwrap();
-    e.service.operator_save("mrossi", "Mario Rossi", Role::Operatore).unwrap();
+    // The administrator and the operatore work in one équipe: the case is in
+    // the operatore's scope.
+    e.service
+        .operator_save_in("averdi", "Anna Verdi", Role::Amministratore, Some(Some("Équipe Nord")))
+        .unwrap();
+    e.service.operator_save_in("mrossi", "Mario Rossi", Role::Operatore, Some(Some("Équipe Nord"))).unwrap();
     let h = create_family(&e.service);
     let op = e.reopen("mrossi", today());
     op.household_get(h.id).unwrap();

@@ -103,6 +103,13 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                 v["notes"] = json!("Colloquio del 20/11: nota aggiunta.");
                 (json!({ "household": v }), Some(hid))
             }
+            "household_assign" => (
+                json!({ "household_id": hid.to_string(), "operator_id": s.operator().id.to_string() }),
+                Some(hid),
+            ),
+            "audit_history" | "audit_history_print" => {
+                (json!({ "household_id": hid.to_string() }), Some(hid))
+            }
             "cf_check" => (
                 json!({"code": "DLLZOE15P70F205X", "first_name": "Zoë", "last_name": "Dell'Orto", "birth_date": "2015-09-30", "sex": "F"}),
                 None,

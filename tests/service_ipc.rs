@@ -40,11 +40,15 @@ fn the_whole_path_speaks_the_contract() {
         "members",
         "notes",
         "phone",
+        "responsabile",
         "updated_at",
         "updated_by",
     ];
     expected.sort();
     assert_eq!(keys(&h), expected);
+    // A new case is in the charge of who opened it.
+    assert_eq!(keys(&h["responsabile"]), ["equipe", "id", "name"]);
+    assert_eq!(h["responsabile"]["id"], json!(s.operator().id.to_string()));
     assert_eq!(h["isee"]["value"], "4800.00", "money is a string");
     assert_eq!(keys(&h["isee"]), ["expires_on", "issued_on", "kind", "protocol", "value"]);
     let mut member_keys = vec![

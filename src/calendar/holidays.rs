@@ -61,8 +61,8 @@ struct Festivita {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileRaw {
-    copertura: CoperturaRaw,
-    festa: Vec<FestaRaw>,
+    copertura: toml::Spanned<CoperturaRaw>,
+    festa: Vec<toml::Spanned<FestaRaw>>,
 }
 
 #[derive(Deserialize)]
@@ -86,31 +86,52 @@ fn bad(message: String) -> Error {
     Error::new(Code::BadRuleSet, format!("{FESTIVITA_FILE}: {message}"))
 }
 
+/// The 1-based line of a byte offset, so that an error names where to look.
+fn line_of(text: &str, offset: usize) -> u64 {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+}
+
+/// Checks a festività file as the program would read it: an error names the
+/// line at fault (the file is built in, but an edit to it is outside input too).
+pub fn check_festivita(text: &str) -> Result<()> {
+    parse_festivita(text).map(|_| ())
+}
+
 fn parse_festivita(text: &str) -> Result<Festivita> {
-    let raw: FileRaw = toml::from_str(text).map_err(|e| bad(e.message().to_string()))?;
-    let date = |field: &str, s: &str| crate::dates::parse_iso(field, s).map_err(|e| bad(e.message));
-    let covered_from = date("copertura.dal", &raw.copertura.dal)?;
+    let raw: FileRaw = toml::from_str(text).map_err(|e| {
+        let err = bad(e.message().trim().to_string());
+        // A missing table or key has no span: it is missing from the whole file.
+        err.at_line(e.span().map_or(1, |s| line_of(text, s.start)))
+    })?;
+    let copertura_line = line_of(text, raw.copertura.span().start);
+    let date = |field: &str, s: &str, line: u64| {
+        crate::dates::parse_iso(field, s).map_err(|e| bad(e.message).with_field(field).at_line(line))
+    };
+    let covered_from = date("copertura.dal", &raw.copertura.get_ref().dal, copertura_line)?;
     let mut feste = Vec::with_capacity(raw.festa.len());
-    for f in raw.festa {
+    for spanned in raw.festa {
+        let line = line_of(text, spanned.span().start);
+        let f = spanned.into_inner();
+        let fail = |message: String| bad(message).at_line(line);
         let when = match (f.giorno.as_deref(), f.regola.as_deref()) {
             (Some(g), None) => {
                 let (m, d) =
-                    g.split_once('-').ok_or_else(|| bad(format!("{}: giorno «{g}» non è MM-GG", f.nome)))?;
+                    g.split_once('-').ok_or_else(|| fail(format!("{}: giorno «{g}» non è MM-GG", f.nome)))?;
                 let (month, day) = (m.parse().unwrap_or(0), d.parse().unwrap_or(0));
                 // 2001 is a common year: 29 February is refused as a fixed holiday.
                 if NaiveDate::from_ymd_opt(2001, month, day).is_none() {
-                    return Err(bad(format!("{}: giorno «{g}» inesistente", f.nome)));
+                    return Err(fail(format!("{}: giorno «{g}» inesistente", f.nome)));
                 }
                 When::Fixed { month, day }
             }
             (None, Some("lunedi-dopo-pasqua")) => When::EasterMonday,
-            (None, Some(r)) => return Err(bad(format!("{}: regola sconosciuta «{r}»", f.nome))),
-            _ => return Err(bad(format!("{}: indicare esattamente uno tra giorno e regola", f.nome))),
+            (None, Some(r)) => return Err(fail(format!("{}: regola sconosciuta «{r}»", f.nome))),
+            _ => return Err(fail(format!("{}: indicare esattamente uno tra giorno e regola", f.nome))),
         };
-        let dal = date("dal", &f.dal)?;
-        let al = f.al.as_deref().map(|s| date("al", s)).transpose()?;
+        let dal = date("dal", &f.dal, line)?;
+        let al = f.al.as_deref().map(|s| date("al", s, line)).transpose()?;
         if al.is_some_and(|al| al < dal) {
-            return Err(bad(format!("{}: «al» precede «dal»", f.nome)));
+            return Err(fail(format!("{}: «al» precede «dal»", f.nome)));
         }
         feste.push(Festa { nome: f.nome, atto: f.atto, when, dal, al });
     }

@@ -26,7 +26,8 @@ mod office;
 
 pub use crate::catalog::comuni::{ComuneInfo, Comuni};
 pub use holidays::{
-    covered_from, easter_sunday, is_legal_holiday, national_holiday, national_holidays, Holiday,
+    check_festivita, covered_from, easter_sunday, is_legal_holiday, national_holiday, national_holidays,
+    Holiday,
 };
 pub use office::{closure, try_add_days, try_add_working_days, try_is_office_day, Closure};
 

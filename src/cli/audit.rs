@@ -20,6 +20,8 @@ pub struct Args {
 enum Command {
     /// Verifica che il registro degli accessi non sia stato alterato.
     Verify(VerifyArgs),
+    /// Cronologia degli accessi a un fascicolo (coordinatore, amministratore).
+    History(super::audit_history::Args),
 }
 
 #[derive(clap::Args)]
@@ -35,6 +37,7 @@ struct VerifyArgs {
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
     match args.command {
         Command::Verify(a) => verify(a),
+        Command::History(a) => super::audit_history::run(a),
     }
 }
 

@@ -12,6 +12,7 @@ use sportello::Error;
 
 mod agreement;
 mod audit;
+mod audit_history;
 mod backup;
 mod cf;
 mod deadline;

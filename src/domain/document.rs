@@ -8,6 +8,7 @@ string_enum!(DocumentKind {
     Patto = "patto": "Progetto personalizzato (patto)",
     Convocazione = "convocazione": "Convocazione",
     EsitoRequisiti = "esito_requisiti": "Esito della verifica dei requisiti",
+    RegistroAccessi = "registro_accessi": "Registro degli accessi al fascicolo",
 });
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -89,6 +89,18 @@ pub struct Household {
     pub notes: Option<String>,
     pub isee: Option<Isee>,
     pub members: Vec<Member>,
+    /// The operator in charge of the case (`None`: nobody yet). Read-only
+    /// here: `household_assign` changes it.
+    #[serde(default)]
+    pub responsabile: Option<CaseOwner>,
+}
+
+/// The operator in charge of a case, and their équipe.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseOwner {
+    pub id: Id,
+    pub name: String,
+    pub equipe: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

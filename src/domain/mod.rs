@@ -33,8 +33,8 @@ pub use analysis::{
 pub use board::{BoardRow, BoardState};
 pub use document::{Document, DocumentKind};
 pub use household::{
-    Citizenship, Education, Employment, Household, HouseholdInput, HouseholdSummary, Isee, IseeKind, Member,
-    Relationship, Sex,
+    CaseOwner, Citizenship, Education, Employment, Household, HouseholdInput, HouseholdSummary, Isee,
+    IseeKind, Member, Relationship, Sex,
 };
 pub use ids::{CaseNumber, Id};
 pub use project::{

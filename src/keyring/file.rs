@@ -30,6 +30,25 @@ impl Default for KdfParams {
 }
 
 impl KdfParams {
+    /// Bounds a file may ask for: a damaged or hostile keys file must not
+    /// make the program allocate gigabytes (an abort, not an error) or spin
+    /// for minutes at the login.
+    pub fn check(&self) -> Result<(), Error> {
+        let ok = (8..=1024 * 1024).contains(&self.memory_kib)
+            && (1..=64).contains(&self.passes)
+            && (1..=16).contains(&self.parallelism);
+        if !ok {
+            return Err(Error::new(
+                Code::Storage,
+                format!(
+                    "file delle chiavi danneggiato: parametri Argon2 fuori dai limiti ({} KiB, {} passaggi, {} thread)",
+                    self.memory_kib, self.passes, self.parallelism
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// A cheap cost for tests: never for a real database.
     pub fn for_tests() -> Self {
         KdfParams { memory_kib: 256, passes: 1, parallelism: 1 }
@@ -131,6 +150,7 @@ impl KeyFile {
             ));
         }
         for e in &f.entries {
+            e.kdf.check()?;
             e.salt()?;
             e.nonce()?;
             e.wrapped()?;

@@ -364,3 +364,51 @@ mod tests {
         assert!(lit.starts_with("x'abab") && lit.ends_with("ab'"));
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    //! The keys file and the recovery code come from outside (a disk, a
+    //! person typing): whatever they hold, an error, never a panic.
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn valid_file() -> String {
+        static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        TEXT.get_or_init(make_valid_file).clone()
+    }
+
+    fn make_valid_file() -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("s.sqlite");
+        let key = DbKey::generate().unwrap();
+        let mut ring = Keyring::new(&db, &key);
+        ring.set_password(&key, "averdi", "password di prova", &KdfParams::for_tests(), true).unwrap();
+        ring.save().unwrap();
+        std::fs::read_to_string(ring.path()).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn any_text_as_a_recovery_code_is_an_answer(s in "\\PC{0,80}") {
+            let _ = RecoveryCode::parse(&s);
+        }
+
+        #[test]
+        fn a_mutated_keys_file_is_refused_or_read_never_a_panic(
+            cut in 0usize..2000, insert in "\\PC{0,6}", drop_n in 0usize..8
+        ) {
+            let text = valid_file();
+            let at = text.char_indices().map(|(i, _)| i).nth(cut % text.chars().count()).unwrap_or(0);
+            let end = text[at..].char_indices().map(|(i, _)| at + i).nth(drop_n).unwrap_or(text.len());
+            let mutated = format!("{}{}{}", &text[..at], insert, &text[end..]);
+            if let Ok(f) = file::KeyFile::parse(&mutated) {
+                // Whatever was read must still refuse a wrong password cleanly.
+                let ring = Keyring { path: "x".into(), file: f };
+                let _ = ring.unlock("averdi", "non è questa");
+            }
+        }
+    }
+}

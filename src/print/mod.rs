@@ -5,6 +5,7 @@
 //! Every document is built as a [`layout::Document`] from an already validated
 //! model, so rendering is pure: no clock, no files, no database.
 
+pub mod access_log;
 pub mod agreement;
 pub mod convocation;
 pub mod esito;

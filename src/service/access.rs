@@ -14,17 +14,29 @@
 //!   administrator is a coordinator or a senior social worker who also
 //!   handles accounts and backups, and the first account of a new database
 //!   (an amministratore) must be able to work on cases.
-//! - "Own and team cases" of an operatore: there is no team model yet, and one
-//!   database belongs to one office (the `office` table has one row), whose
-//!   social workers are one équipe that covers for each other. So the team is
-//!   the office and an operatore sees every case of the database; the audit
-//!   log records each look. When teams (équipes within an office) are modelled,
-//!   the scope check belongs in [`case_scope`].
+//! - "Own and team cases" of an operatore (the case scope): a case is in
+//!   scope when its responsabile (`households.responsabile_id`) is the
+//!   operatore, or an operator of the operatore's équipe (same non-empty
+//!   `operators.equipe`). An operatore with no équipe sees their own cases.
+//!   Coordinatore and amministratore see every case of the office (= of the
+//!   database). The check is made in one place, [`super::Service::run`]'s gate,
+//!   for every command marked `case` below, on the household its record is or
+//!   belongs to (project, analysis, document, eligibility check).
+//! - Cases with nobody in charge (`responsabile_id` NULL: only possible for
+//!   data written outside the app, since a new case gets its creator and
+//!   migration 6 gave old cases theirs) are in scope for everyone: a case
+//!   nobody may open would be a family nobody follows; the coordinator
+//!   assigns it, and the audit log records who looked meanwhile.
+//! - Lists (`households_search`, `deadlines_board`) are filtered, not
+//!   refused. Calls and rankings (Misura B2) stay office-level: applications
+//!   are the office's, ranked together.
+//! - A refused attempt on a case out of scope IS logged (one row, detail
+//!   `rifiutato`, in its own committed transaction): "who tried to open this
+//!   family's file" is what a coordinator must be able to answer. A refusal by
+//!   role (the command itself is not the role's) leaves nothing: it names no
+//!   family, and the UI does not offer it.
 
-use super::{Action, Service};
-use crate::domain::{Id, Role};
-use crate::error::Error;
-use crate::storage::AuditEntry;
+use crate::domain::Role;
 
 use Role::{Amministratore as A, Coordinatore as C, Operatore as O};
 
@@ -37,6 +49,9 @@ pub struct Permission {
     pub roles: &'static [Role],
     /// Reads or writes someone's data: one audit row per run.
     pub personal_data: bool,
+    /// Its record is a household or belongs to one: an operatore runs it only
+    /// on a case in scope.
+    pub case: bool,
 }
 
 const ALL: &[Role] = &[O, C, A];
@@ -44,7 +59,12 @@ const COORD: &[Role] = &[C, A];
 const ADMIN: &[Role] = &[A];
 
 const fn p(command: &'static str, roles: &'static [Role], personal_data: bool) -> Permission {
-    Permission { command, roles, personal_data }
+    Permission { command, roles, personal_data, case: false }
+}
+
+/// A command about one case (audited, and limited to the case scope).
+const fn case(command: &'static str, roles: &'static [Role]) -> Permission {
+    Permission { command, roles, personal_data: true, case: true }
 }
 
 /// The roles × commands matrix.
@@ -64,34 +84,37 @@ pub const MATRIX: &[Permission] = &[
     p("operator_save", ADMIN, true),
     // Households.
     p("households_search", ALL, true),
-    p("household_get", ALL, true),
-    p("household_save", ALL, true),
+    case("household_get", ALL),
+    case("household_save", ALL),
     // A typed code checked against nothing stored: no one's record is touched.
     p("cf_check", ALL, false),
     // Analysis, project, signatures, deadlines.
-    p("analysis_get", ALL, true),
-    p("analysis_save", ALL, true),
-    p("project_get", ALL, true),
-    p("project_save", ALL, true),
-    p("project_set_status", ALL, true),
-    p("signature_record", ALL, true),
+    case("analysis_get", ALL),
+    case("analysis_save", ALL),
+    case("project_get", ALL),
+    case("project_save", ALL),
+    case("project_set_status", ALL),
+    case("signature_record", ALL),
     p("deadlines_board", ALL, true),
-    p("agreement_data", ALL, true),
+    case("agreement_data", ALL),
     // Case folder.
-    p("document_add", ALL, true),
-    p("documents_list", ALL, true),
-    p("document_open", ALL, true),
+    case("document_add", ALL),
+    case("documents_list", ALL),
+    case("document_open", ALL),
     // Printing from the case (the PDF goes into the case folder).
-    p("agreement_print", ALL, true),
-    p("convocation_print", ALL, true),
-    p("esito_print", ALL, true),
+    case("agreement_print", ALL),
+    case("convocation_print", ALL),
+    case("esito_print", ALL),
     // Eligibility for misure 1-7: the desk's daily work.
-    p("eligibility_facts_get", ALL, true),
-    p("eligibility_facts_save", ALL, true),
-    p("eligibility_check", ALL, true),
-    p("eligibility_checks_list", ALL, true),
+    case("eligibility_facts_get", ALL),
+    case("eligibility_facts_save", ALL),
+    case("eligibility_check", ALL),
+    case("eligibility_checks_list", ALL),
     // Who looked at a case: the coordinator answers for the office.
-    p("audit_history", COORD, true),
+    case("audit_history", COORD),
+    case("audit_history_print", COORD),
+    // Who is in charge of a case: the coordinator distributes the cases.
+    case("household_assign", COORD),
     // Calls of the Misura B2 (applications carry birth dates, ISEE, household
     // links). Publishing a ranking and deciding an appeal are acts of the
     // office's head (rules.md §4), not of the desk; the desk files appeals.
@@ -119,30 +142,26 @@ pub fn allowed(command: &str, role: Role) -> bool {
     permission(command).is_some_and(|p| p.roles.contains(&role))
 }
 
-impl Service {
-    /// The access history of a record (a household, a project, a document),
-    /// oldest first: who read or changed it, and when. Coordinators and
-    /// administrators only; looking is itself recorded.
-    pub fn audit_history(&self, record: Id) -> Result<Vec<AuditEntry>, Error> {
-        self.run(Action::AuditHistory, Some(record), |tx, _| {
-            let mut rows = tx.audit_entries(Some(record))?;
-            // Not the row of this very look: the history is of the others.
-            rows.pop();
-            Ok(rows)
-        })
-    }
-}
-
 /// Which cases an operator with `role` sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaseScope {
-    /// Every case of the office (= of the database): see the module's notes.
+    /// Every case of the office (= of the database).
     Office,
+    /// Their own cases, their équipe's, and those with nobody in charge: see
+    /// the module's notes.
+    Team,
 }
 
-pub fn case_scope(_role: Role) -> CaseScope {
-    CaseScope::Office
+pub fn case_scope(role: Role) -> CaseScope {
+    match role {
+        Role::Operatore => CaseScope::Team,
+        Role::Coordinatore | Role::Amministratore => CaseScope::Office,
+    }
 }
+
+/// The detail of the audit row of an attempt refused because the case is out
+/// of the operator's scope.
+pub const REFUSED: &str = "rifiutato";
 
 #[cfg(test)]
 mod tests {

@@ -47,10 +47,35 @@ pub struct CfDecoded {
 impl Service {
     /// Households whose members match what was typed: surname or name (in either
     /// order, accents and apostrophes optional), codice fiscale prefix or case
-    /// number. Fewer than two letters find nothing.
+    /// number. Fewer than two letters find nothing. An operatore finds only
+    /// the cases in their scope (access.rs).
     pub fn households_search(&self, query: &str) -> Result<Vec<HouseholdSummary>, Error> {
         let Some(q) = SearchQuery::parse(query) else { return Ok(Vec::new()) };
-        self.run(Action::HouseholdsSearch, None, |tx, _| tx.households_search(&q, SEARCH_LIMIT))
+        self.run(Action::HouseholdsSearch, None, |tx, _| {
+            let scope = self.case_filter(tx)?;
+            tx.households_search_in(&q, SEARCH_LIMIT, scope.as_ref())
+        })
+    }
+
+    /// Puts an operator in charge of a case (coordinators): the case is then
+    /// in the scope of that operator and of their équipe.
+    pub fn household_assign(&self, household_id: Id, operator_id: Id) -> Result<Household, Error> {
+        self.run(Action::HouseholdAssign, Some(household_id), |tx, _| {
+            tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+            let op = tx.operator_get(operator_id)?.filter(|o| o.username != super::RECOVERY_USERNAME);
+            let active = match &op {
+                Some(o) => tx.operator_active(o.id)?,
+                None => false,
+            };
+            if !active {
+                return Err(Error::invalid(
+                    "operator_id",
+                    "L'operatore scelto non esiste o non è più attivo: sceglierne un altro",
+                ));
+            }
+            tx.household_assign(household_id, operator_id)?;
+            tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))
+        })
     }
 
     pub fn household_get(&self, id: Id) -> Result<Household, Error> {

@@ -15,47 +15,74 @@ use crate::error::{Code, Error};
 
 use super::{CfCheckInput, ConvocationInput, EligibilityFactsInput};
 
-/// Every command this service answers, in the order of `docs/ipc.md`.
-pub const COMMANDS: &[&str] = &[
-    "session",
-    "households_search",
-    "household_get",
-    "household_save",
-    "cf_check",
-    "analysis_get",
-    "analysis_save",
-    "project_get",
-    "project_save",
-    "project_set_status",
-    "agreement_print",
-    "signature_record",
-    "deadlines_board",
-    "convocation_print",
-    "documents_list",
-    "document_open",
-    "eligibility_facts_get",
-    "eligibility_facts_save",
-    "eligibility_check",
-    "eligibility_checks_list",
-    "esito_print",
-    "calls_list",
-    "call_get",
-    "call_save",
-    "applications_import",
-    "application_save",
-    "ranking_draft",
-    "ranking_publish",
-    "ranking_versions",
-    "ranking_compare",
-    "appeal_file",
-    "appeal_decide",
-    "ranking_export_csv",
-    "password_change",
-    "operators_list",
-    "operator_save",
-    "operator_set_password",
-    "operator_revoke",
-];
+/// Every command this service answers, in the order of `docs/ipc.md`: the
+/// lines of `commands.txt`, which the app's build script reads too.
+pub const COMMANDS: &[&str] = &LIST;
+
+const LIST_TEXT: &str = include_str!("commands.txt");
+const LIST: [&str; count(LIST_TEXT)] = names(LIST_TEXT);
+
+/// Whether a line of `commands.txt` names a command (not blank, not `#`).
+const fn is_name(line: &[u8]) -> bool {
+    !line.is_empty() && line[0] != b'#'
+}
+
+/// The lines of `text`, each trimmed, as byte ranges: what [`count`] and
+/// [`names`] walk (at compile time, so a malformed file fails the build).
+const fn next_line(text: &[u8], from: usize) -> (usize, usize, usize) {
+    let mut end = from;
+    while end < text.len() && text[end] != b'\n' {
+        end += 1;
+    }
+    let (mut a, mut b) = (from, end);
+    while a < b && text[a].is_ascii_whitespace() {
+        a += 1;
+    }
+    while b > a && text[b - 1].is_ascii_whitespace() {
+        b -= 1;
+    }
+    (a, b, end + 1)
+}
+
+const fn count(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut at, mut n) = (0, 0);
+    while at < bytes.len() {
+        let (a, b, next) = next_line(bytes, at);
+        if is_name(bytes.split_at(b).0.split_at(a).1) {
+            n += 1;
+        }
+        at = next;
+    }
+    n
+}
+
+const fn names<const N: usize>(text: &str) -> [&str; N] {
+    let bytes = text.as_bytes();
+    let mut out = [""; N];
+    let (mut at, mut i) = (0, 0);
+    while at < bytes.len() {
+        let (a, b, next) = next_line(bytes, at);
+        let line = bytes.split_at(b).0.split_at(a).1;
+        if is_name(line) {
+            let mut k = 0;
+            while k < line.len() {
+                assert!(
+                    line[k].is_ascii_lowercase() || line[k] == b'_',
+                    "commands.txt: a command is lowercase letters and _"
+                );
+                k += 1;
+            }
+            out[i] = match core::str::from_utf8(line) {
+                Ok(s) => s,
+                Err(_) => panic!("commands.txt is not UTF-8"),
+            };
+            i += 1;
+        }
+        at = next;
+    }
+    out
+}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -71,6 +98,13 @@ struct OperatorSave {
     name: Option<String>,
     role: Option<String>,
     password: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct HouseholdAssign {
+    household_id: Option<String>,
+    operator_id: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -202,7 +236,45 @@ fn input<T: DeserializeOwned + Default>(v: Value) -> Result<T, Error> {
     if v.is_null() {
         return Ok(T::default());
     }
-    serde_json::from_value(v).map_err(|e| Error::new(Code::Invalid, format!("Richiesta non valida: {e}")))
+    serde_json::from_value(v)
+        .map_err(|e| Error::new(Code::Invalid, format!("Richiesta non valida: {}", italian(&e))))
+}
+
+/// serde's reason in Italian: the message reaches the operator's screen (a
+/// hostile or buggy caller sent the wrong shape), and it must read as the rest.
+fn italian(e: &serde_json::Error) -> String {
+    const WORDS: &[(&str, &str)] = &[
+        ("invalid type: ", "tipo non valido: "),
+        ("invalid value: ", "valore non valido: "),
+        ("invalid length ", "lunghezza non valida "),
+        ("unknown variant ", "valore sconosciuto "),
+        ("unknown field ", "campo sconosciuto "),
+        ("missing field ", "campo mancante "),
+        ("duplicate field ", "campo ripetuto "),
+        ("data did not match any variant of untagged enum Scalar", "atteso un numero o un testo"),
+        ("expected one of", "atteso uno tra"),
+        ("expected ", "atteso "),
+        ("a string", "un testo"),
+        ("a sequence", "un elenco"),
+        ("sequence", "un elenco"),
+        ("a map", "un oggetto"),
+        ("map", "un oggetto"),
+        ("struct ", "l'oggetto "),
+        ("a boolean", "sì o no (true/false)"),
+        ("boolean ", "il valore logico "),
+        ("floating point ", "il numero "),
+        ("integer ", "il numero "),
+        ("u32", "un numero intero non negativo"),
+        ("i64", "un numero intero"),
+        ("u64", "un numero intero non negativo"),
+        ("string ", "il testo "),
+        ("unit value", "null"),
+    ];
+    let mut s = e.to_string();
+    for (en, it) in WORDS {
+        s = s.replace(en, it);
+    }
+    s
 }
 
 fn output<T: Serialize>(v: T) -> Result<Value, Error> {
@@ -227,6 +299,28 @@ impl Service {
                 let i: HouseholdSave = input(input_value)?;
                 let h = i.household.ok_or_else(|| Error::invalid("household", "Dati del nucleo mancanti"))?;
                 output(self.household_save(h)?)
+            }
+            "household_assign" => {
+                let i: HouseholdAssign = input(input_value)?;
+                let h = form::required_id("household_id", &i.household_id, "il nucleo")?;
+                let o = form::required_id("operator_id", &i.operator_id, "l'operatore responsabile")?;
+                output(self.household_assign(h, o)?)
+            }
+            "audit_history" => {
+                let i: ByHousehold = input(input_value)?;
+                output(self.audit_history(form::required_id(
+                    "household_id",
+                    &i.household_id,
+                    "il nucleo",
+                )?)?)
+            }
+            "audit_history_print" => {
+                let i: ByHousehold = input(input_value)?;
+                output(self.audit_history_print(form::required_id(
+                    "household_id",
+                    &i.household_id,
+                    "il nucleo",
+                )?)?)
             }
             "cf_check" => {
                 let i: CfCheckInput = input(input_value)?;
@@ -388,6 +482,9 @@ impl Service {
             }
             "operators_list" => output(self.operators_list()?),
             "operator_save" => {
+                // Absent: the équipe stays as it is; null or "" : no équipe.
+                let equipe: Option<Option<String>> =
+                    input_value.get("equipe").map(|v| v.as_str().map(str::to_string));
                 let i: OperatorSave = input(input_value)?;
                 let role = i
                     .role
@@ -399,11 +496,19 @@ impl Service {
                 if let Some(p) = i.password.as_deref().filter(|p| !p.is_empty()) {
                     crate::keyring::check_new_password(p)?;
                 }
-                let op = self.operator_save(username.trim(), &i.name.unwrap_or_default(), role)?;
+                let op = self.operator_save_in(
+                    username.trim(),
+                    &i.name.unwrap_or_default(),
+                    role,
+                    equipe.as_ref().map(|e| e.as_deref()),
+                )?;
                 if let Some(p) = i.password.filter(|p| !p.is_empty()) {
                     self.operator_set_password(&op.username, &p)?;
                 }
-                output(op)
+                let equipe = self.store.transaction(|tx| tx.operator_equipe(op.id))?;
+                let mut v = output(op)?;
+                v["equipe"] = serde_json::json!(equipe);
+                Ok(v)
             }
             "operator_set_password" => {
                 let i: OperatorSave = input(input_value)?;
@@ -419,6 +524,26 @@ impl Service {
                 output(Value::Null)
             }
             other => Err(Error::new(Code::Invalid, format!("Comando sconosciuto: «{other}»"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::COMMANDS;
+
+    #[test]
+    fn the_list_is_the_files_lines_each_once() {
+        // The same reading as src-tauri/build.rs makes at run time.
+        let lines: Vec<&str> = include_str!("commands.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        assert_eq!(COMMANDS, lines.as_slice());
+        assert!(COMMANDS.len() > 30, "{COMMANDS:?}");
+        for (i, c) in COMMANDS.iter().enumerate() {
+            assert!(!COMMANDS[..i].contains(c), "«{c}» is twice in commands.txt");
         }
     }
 }

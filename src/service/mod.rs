@@ -16,6 +16,7 @@ mod analyses;
 mod calls;
 mod documents;
 mod eligibility;
+mod history;
 mod households;
 pub mod ipc;
 mod operators;
@@ -33,7 +34,7 @@ use crate::calendar::{Comune, Comuni};
 use crate::domain::string_enum;
 use crate::domain::{Id, Office, Operator, Role, Session, StrEnum};
 use crate::error::{Code, Error};
-use crate::storage::{Stamp, Storage, Tx};
+use crate::storage::{CaseFilter, Stamp, Storage, Tx};
 
 pub use calls::{
     AppealDecisionInput, AppealInput, ApplicationInput, CallDetail, CallInput, CallSummary, Comparison,
@@ -42,6 +43,7 @@ pub use calls::{
 pub use eligibility::{
     EligibilityCheck, EligibilityFacts, EligibilityFactsInput, MeasureAnswer, RuleSetInfo,
 };
+pub use history::{local_time as history_local_time, AccessRow};
 pub use households::{CfCheck, CfCheckInput, CfDecoded};
 pub use operators::OperatorAccount;
 pub use printing::ConvocationInput;
@@ -125,6 +127,8 @@ string_enum!(
         AppealFile = "appeal_file": "registrazione di un ricorso",
         AppealDecide = "appeal_decide": "decisione di un ricorso",
         AuditHistory = "audit_history": "consultazione degli accessi a un fascicolo",
+        AuditHistoryPrint = "audit_history_print": "esportazione del registro degli accessi",
+        HouseholdAssign = "household_assign": "assegnazione del fascicolo a un operatore",
     }
 );
 
@@ -196,16 +200,66 @@ impl Service {
         self.comuni.get(belfiore).cloned()
     }
 
-    /// The one gate of every command: may this operator do `action`? If the
-    /// action touches someone's data, it is written to the audit log in the
-    /// same transaction as the work, so there is no work without its trace.
-    fn authorize_and_audit(&self, tx: &Tx<'_>, action: Action, record: Option<Id>) -> Result<Stamp, Error> {
+    /// The one gate of every command: may this operator do `action`, on this
+    /// record? If the action touches someone's data, it is written to the
+    /// audit log in the same transaction as the work, so there is no work
+    /// without its trace. A case out of the operator's scope gives
+    /// `Ok(Err(refusal))`: the attempt is logged (detail `rifiutato`) and the
+    /// caller commits that row alone (see access.rs).
+    fn authorize_and_audit(
+        &self,
+        tx: &Tx<'_>,
+        action: Action,
+        record: Option<Id>,
+    ) -> Result<Result<Stamp, Error>, Error> {
         let permission = self.authorize(action)?;
         let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
+        if let (true, Some(record)) = (permission.case, record) {
+            if let Some(refusal) = self.out_of_scope(tx, record)? {
+                tx.audit_append(&stamp, action.as_str(), Some(record), Some(access::REFUSED))?;
+                return Ok(Err(refusal));
+            }
+        }
         if permission.personal_data {
             tx.audit_append(&stamp, action.as_str(), record, None)?;
         }
-        Ok(stamp)
+        Ok(Ok(stamp))
+    }
+
+    /// The cases the acting operator may see, when that is less than the
+    /// office (`None`: every case).
+    fn case_filter(&self, tx: &Tx<'_>) -> Result<Option<CaseFilter>, Error> {
+        Ok(match access::case_scope(self.operator.role) {
+            access::CaseScope::Office => None,
+            access::CaseScope::Team => {
+                Some(CaseFilter { operator: self.operator.id, equipe: tx.operator_equipe(self.operator.id)? })
+            }
+        })
+    }
+
+    /// The refusal when `record` is (or belongs to) a case outside the acting
+    /// operator's scope. A record of no case (a new household's id, a call) is
+    /// not this check's business.
+    fn out_of_scope(&self, tx: &Tx<'_>, record: Id) -> Result<Option<Error>, Error> {
+        let Some(filter) = self.case_filter(tx)? else { return Ok(None) };
+        let Some(household) = tx.household_of_record(record)? else { return Ok(None) };
+        if tx.case_in_scope(household, &filter)? {
+            return Ok(None);
+        }
+        let owner = tx.case_owner(household)?;
+        let who = match &owner {
+            Some(o) => match &o.equipe {
+                Some(e) => format!("ne è responsabile {} ({e})", o.name),
+                None => format!("ne è responsabile {}", o.name),
+            },
+            None => "non è assegnato".to_string(),
+        };
+        Ok(Some(Error::new(
+            Code::Forbidden,
+            format!(
+                "Il fascicolo è assegnato a un'altra équipe: {who}. Per lavorarci, chiedere al coordinatore di assegnarlo a sé o alla propria équipe."
+            ),
+        )))
     }
 
     /// The role check alone: for a command that must look something up
@@ -242,10 +296,13 @@ impl Service {
         record: Option<Id>,
         f: impl FnOnce(&Tx<'_>, &Stamp) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        self.store.durable_transaction(|tx| {
-            let stamp = self.authorize_and_audit(tx, action, record)?;
-            f(tx, &stamp)
-        })
+        self.store
+            .durable_transaction(|tx| match self.authorize_and_audit(tx, action, record)? {
+                Ok(stamp) => f(tx, &stamp).map(Ok),
+                // Committed: the refused attempt's row, and nothing else.
+                Err(refused) => Ok(Err(refused)),
+            })
+            .and_then(|r| r)
     }
 
     /// Runs a command: one transaction, authorised and audited first.
@@ -255,10 +312,13 @@ impl Service {
         record: Option<Id>,
         f: impl FnOnce(&Tx<'_>, &Stamp) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        self.store.transaction(|tx| {
-            let stamp = self.authorize_and_audit(tx, action, record)?;
-            f(tx, &stamp)
-        })
+        self.store
+            .transaction(|tx| match self.authorize_and_audit(tx, action, record)? {
+                Ok(stamp) => f(tx, &stamp).map(Ok),
+                // Committed: the refused attempt's row, and nothing else.
+                Err(refused) => Ok(Err(refused)),
+            })
+            .and_then(|r| r)
     }
 
     pub fn session(&self) -> Result<Session, Error> {
@@ -298,21 +358,57 @@ impl Service {
     /// Registers an operator or changes their name and role (administrators
     /// only). Issue 5 adds passwords and deactivation on top.
     pub fn operator_save(&self, username: &str, name: &str, role: Role) -> Result<Operator, Error> {
+        self.operator_save_in(username, name, role, None)
+    }
+
+    /// As [`Service::operator_save`], also setting the operator's équipe:
+    /// `Some(Some(name))` puts them in it, `Some(None)` in none, `None` leaves
+    /// it as it is (a new operator: none). Operators of the same équipe see
+    /// each other's cases.
+    pub fn operator_save_in(
+        &self,
+        username: &str,
+        name: &str,
+        role: Role,
+        equipe: Option<Option<&str>>,
+    ) -> Result<Operator, Error> {
         let username =
             crate::domain::form::required_line("username", &Some(username.to_string()), "il nome utente")?;
         let name = crate::domain::form::name("name", &Some(name.to_string()), "il nome dell'operatore")?;
-        self.run(Action::OperatorSave, None, |tx, stamp| match tx.operator_by_username(&username)? {
-            Some(mut op) => {
-                op.name = name.clone();
-                op.role = role;
-                tx.operator_update(&op)?;
-                Ok(op)
+        let equipe = match equipe {
+            None => None,
+            Some(e) => Some(crate::domain::form::optional_line("equipe", &e.map(str::to_string))?),
+        };
+        self.run(Action::OperatorSave, None, |tx, stamp| {
+            let op = match tx.operator_by_username(&username)? {
+                Some(mut op) => {
+                    op.name = name.clone();
+                    op.role = role;
+                    tx.operator_update(&op)?;
+                    op
+                }
+                None => {
+                    // A revoked account keeps its name: the audit log's "who" must
+                    // never point at two people (and SQLite's UNIQUE would refuse it
+                    // as a storage error).
+                    if tx.operator_by_username_any(&username)?.is_some() {
+                        return Err(Error::new(
+                            Code::Conflict,
+                            format!(
+                                "Il nome utente «{username}» apparteneva a un operatore revocato: sceglierne un altro"
+                            ),
+                        )
+                        .with_field("username"));
+                    }
+                    let op = Operator { id: Id::new(), username: username.clone(), name: name.clone(), role };
+                    tx.operator_insert(&op, &stamp.at)?;
+                    op
+                }
+            };
+            if let Some(e) = &equipe {
+                tx.operator_set_equipe(op.id, e.as_deref())?;
             }
-            None => {
-                let op = Operator { id: Id::new(), username: username.clone(), name: name.clone(), role };
-                tx.operator_insert(&op, &stamp.at)?;
-                Ok(op)
-            }
+            Ok(op)
         })
     }
 }

@@ -24,6 +24,8 @@ pub struct OperatorAccount {
     #[serde(flatten)]
     pub operator: Operator,
     pub role_label: String,
+    /// The operator's équipe (operators of one équipe see each other's cases).
+    pub equipe: Option<String>,
     pub active: bool,
     /// Has a password in the keys file (can log in).
     pub has_password: bool,
@@ -119,17 +121,19 @@ impl Service {
         let ring = self.keyring()?;
         let with_password = ring.usernames();
         self.run(Action::OperatorsList, None, |tx, _| {
-            Ok(tx
-                .operators_all()?
+            tx.operators_all()?
                 .into_iter()
-                .map(|(op, active)| OperatorAccount {
-                    role_label: op.role.label().to_string(),
-                    has_password: with_password.contains(&op.username),
-                    must_change_password: ring.must_change(&op.username),
-                    active,
-                    operator: op,
+                .map(|(op, active)| {
+                    Ok(OperatorAccount {
+                        role_label: op.role.label().to_string(),
+                        equipe: tx.operator_equipe(op.id)?,
+                        has_password: with_password.contains(&op.username),
+                        must_change_password: ring.must_change(&op.username),
+                        active,
+                        operator: op,
+                    })
                 })
-                .collect())
+                .collect()
         })
     }
 

@@ -37,7 +37,7 @@ pub struct ConvocationInput {
 }
 
 /// The office as the printed heading needs it.
-fn printed_office(o: &Office) -> Result<ValidOffice, Error> {
+pub(super) fn printed_office(o: &Office) -> Result<ValidOffice, Error> {
     crate::print::Office {
         name: Some(o.name.clone()),
         address: Some(o.address.clone()),

@@ -148,15 +148,22 @@ impl Service {
     }
 
     /// Projects waiting for signatures (and analyses whose project is still to
-    /// be written, when the outcome calls for one), overdue first.
+    /// be written, when the outcome calls for one), overdue first. An
+    /// operatore sees the cases in their scope (access.rs).
     pub fn deadlines_board(&self) -> Result<Vec<BoardRow>, Error> {
         let today = self.today();
         self.run(Action::DeadlinesBoard, None, |tx, _| {
             let comune = self.calendar_of(&office(tx)?.comune)?;
+            let scope = self.case_filter(tx)?;
             let mut rows = Vec::new();
             for w in tx.awaiting_signatures()? {
                 if w.project_id.is_none() && !w.outcome.needs_project() {
                     continue;
+                }
+                if let Some(f) = &scope {
+                    if !tx.case_in_scope(w.household_id, f)? {
+                        continue;
+                    }
                 }
                 let household = tx.household_get(w.household_id)?.ok_or_else(|| not_found("Nucleo"))?;
                 let missing = match w.project_id {

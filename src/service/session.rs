@@ -135,12 +135,7 @@ impl Service {
         let built = (|| {
             let store = Storage::open(&aside, &key)?;
             store.transaction(|tx| {
-                let op = Operator {
-                    id: Id::new(),
-                    username: username.clone(),
-                    name: name.clone(),
-                    role: Role::Amministratore,
-                };
+                let op = administrator(&username, &name);
                 tx.operator_insert(&op, &now)?;
                 let stamp = Stamp { at: now.clone(), by: op.id };
                 tx.audit_append(
@@ -228,12 +223,8 @@ impl Service {
     pub fn authenticate(database: &Path, credentials: &Credentials) -> Result<(DbKey, Operator), Error> {
         let key = Service::database_key(database, credentials)?;
         if matches!(credentials, Credentials::Recovery { .. }) {
-            let op = crate::storage::peek_operator(database, &key, RECOVERY_USERNAME)?.unwrap_or(Operator {
-                id: Id::new(),
-                username: RECOVERY_USERNAME.into(),
-                name: RECOVERY_NAME.into(),
-                role: Role::Amministratore,
-            });
+            let op = crate::storage::peek_operator(database, &key, RECOVERY_USERNAME)?
+                .unwrap_or_else(|| administrator(RECOVERY_USERNAME, RECOVERY_NAME));
             return Ok((key, op));
         }
         let op = crate::storage::peek_operator(database, &key, credentials.username())?
@@ -261,12 +252,7 @@ impl Service {
         let store = Storage::open_unencrypted_for_benchmark(&n.database)?;
         let now = timestamp(n.today.map_or(Clock::System, Clock::Fixed));
         store.transaction(|tx| {
-            let op = Operator {
-                id: Id::new(),
-                username: n.username.clone(),
-                name: n.name.clone(),
-                role: Role::Amministratore,
-            };
+            let op = administrator(&n.username, &n.name);
             tx.operator_insert(&op, &now)?;
             tx.office_set(&Office::default(), &Stamp { at: now.clone(), by: op.id })
         })?;
@@ -297,12 +283,7 @@ impl Service {
                     ))
                 }
                 None if is_recovery => {
-                    let op = Operator {
-                        id: Id::new(),
-                        username: RECOVERY_USERNAME.into(),
-                        name: RECOVERY_NAME.into(),
-                        role: Role::Amministratore,
-                    };
+                    let op = administrator(RECOVERY_USERNAME, RECOVERY_NAME);
                     tx.operator_insert(&op, &now)?;
                     op
                 }
@@ -393,6 +374,11 @@ impl Service {
         let db = self.database_path().ok_or_else(|| Error::new(Code::Internal, "database senza file"))?;
         Ok(Keyring::load(db)?.unwrap_or_else(|| Keyring::new(db, &self.key)))
     }
+}
+
+/// A new administrator account (the first of a database, or `recupero`).
+fn administrator(username: &str, name: &str) -> Operator {
+    Operator { id: Id::new(), username: username.into(), name: name.into(), role: Role::Amministratore }
 }
 
 /// `.<name>.nuovo` beside the database: where a new one is built.

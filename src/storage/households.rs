@@ -2,10 +2,11 @@
 
 use rusqlite::{params, OptionalExtension, Row};
 
+use super::scope::CaseFilter;
 use super::search::{fold, fold_code, prefix_upper_bound};
 use super::{date, db_err, opt_date, opt_date_sql, word, Stamp, Tx};
 use crate::domain::household::HouseholdDraft;
-use crate::domain::{CaseNumber, Household, HouseholdSummary, Id, Isee, Member, StrEnum};
+use crate::domain::{CaseNumber, CaseOwner, Household, HouseholdSummary, Id, Isee, Member, StrEnum};
 use crate::error::Error;
 
 const MEMBER_COLS: &str =
@@ -78,8 +79,10 @@ impl Tx<'_> {
             .query_row(
                 "SELECT h.id, h.case_number, h.created_at, h.updated_at, c.name, u.name,
                         h.address, h.comune, h.phone, h.email, h.notes,
-                        h.isee_protocol, h.isee_kind, h.isee_value, h.isee_issued_on, h.isee_expires_on
+                        h.isee_protocol, h.isee_kind, h.isee_value, h.isee_issued_on, h.isee_expires_on,
+                        r.id, r.name, r.equipe
                  FROM households h JOIN operators c ON c.id = h.created_by JOIN operators u ON u.id = h.updated_by
+                 LEFT JOIN operators r ON r.id = h.responsabile_id
                  WHERE h.id = ?1",
                 [id],
                 |r| {
@@ -108,6 +111,10 @@ impl Tx<'_> {
                         notes: r.get(10)?,
                         isee,
                         members: Vec::new(),
+                        responsabile: match r.get::<_, Option<Id>>(16)? {
+                            Some(id) => Some(CaseOwner { id, name: r.get(17)?, equipe: r.get(18)? }),
+                            None => None,
+                        },
                     })
                 },
             )
@@ -140,8 +147,8 @@ impl Tx<'_> {
             .execute(
                 "INSERT INTO households (id, case_number, case_year, case_seq, case_key, address, comune, phone, email,
                     notes, isee_protocol, isee_kind, isee_value, isee_issued_on, isee_expires_on,
-                    created_at, updated_at, created_by, updated_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?17)",
+                    created_at, updated_at, created_by, updated_by, responsabile_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?17, ?17)",
                 params![
                     id,
                     case.to_string(),
@@ -360,54 +367,82 @@ impl Tx<'_> {
     }
 
     /// At most `limit` households matching the query, by the richiedente's name.
-    /// Each source is an index range scan cut at `limit` rows, so the cost does
-    /// not grow with the number of people who match a short prefix.
     pub fn households_search(&self, q: &SearchQuery, limit: usize) -> Result<Vec<HouseholdSummary>, Error> {
+        self.households_search_in(q, limit, None)
+    }
+
+    /// As [`Tx::households_search`], within a case scope.
+    /// Each source is an index range scan cut at `limit` rows, so the cost does
+    /// not grow with the number of people who match a short prefix. With a
+    /// `scope`, only the cases within it are found (the cut comes after the
+    /// filter, so an operatore still gets up to `limit` of their cases).
+    pub fn households_search_in(
+        &self,
+        q: &SearchQuery,
+        limit: usize,
+        scope: Option<&CaseFilter>,
+    ) -> Result<Vec<HouseholdSummary>, Error> {
         let lim = limit as i64;
         let mut ids: Vec<Id> = Vec::new();
-        let mut add = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<(), Error> {
-            let mut stmt = self.tx.prepare_cached(sql).map_err(db_err)?;
-            let rows = stmt.query_map(p, |r| r.get::<_, Id>(0)).map_err(db_err)?;
-            for r in rows {
-                let id = r.map_err(db_err)?;
-                if !ids.contains(&id) {
-                    ids.push(id);
+        // `source` selects the household id as its first column and binds its
+        // own parameters ?1..?n; the scope's and the limit's come after them.
+        let mut add =
+            |source: &str, column: &str, order: &str, p: &[&dyn rusqlite::ToSql]| -> Result<(), Error> {
+                let n = p.len();
+                let mut values: Vec<&dyn rusqlite::ToSql> = p.to_vec();
+                let sql = match scope {
+                    Some(f) => {
+                        values.push(&f.operator);
+                        values.push(&f.equipe);
+                        format!("{source} AND {} ORDER BY {order} LIMIT ?{}", f.sql(column, n + 1), n + 3)
+                    }
+                    None => format!("{source} ORDER BY {order} LIMIT ?{}", n + 1),
+                };
+                values.push(&lim);
+                let mut stmt = self.tx.prepare_cached(&sql).map_err(db_err)?;
+                let rows = stmt.query_map(values.as_slice(), |r| r.get::<_, Id>(0)).map_err(db_err)?;
+                for r in rows {
+                    let id = r.map_err(db_err)?;
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
                 }
-            }
-            Ok(())
-        };
+                Ok(())
+            };
         if let Some(seq) = q.case_seq {
-            add(
-                "SELECT id FROM households WHERE case_seq = ?1 ORDER BY case_year DESC LIMIT ?2",
-                &[&seq, &lim],
-            )?;
+            add("SELECT id FROM households WHERE case_seq = ?1", "id", "case_year DESC", &[&seq])?;
         }
         if let Some(digits) = &q.case_digits {
             let up = prefix_upper_bound(digits);
             add(
-                "SELECT id FROM households WHERE case_key >= ?1 AND case_key < ?2 ORDER BY case_key LIMIT ?3",
-                &[digits, &up, &lim],
+                "SELECT id FROM households WHERE case_key >= ?1 AND case_key < ?2",
+                "id",
+                "case_key",
+                &[digits, &up],
             )?;
         }
         if q.name.chars().count() >= 2 {
             let up = prefix_upper_bound(&q.name);
             add(
-                "SELECT household_id FROM members WHERE last_first_key >= ?1 AND last_first_key < ?2
-                 ORDER BY last_first_key LIMIT ?3",
-                &[&q.name, &up, &lim],
+                "SELECT household_id FROM members WHERE last_first_key >= ?1 AND last_first_key < ?2",
+                "household_id",
+                "last_first_key",
+                &[&q.name, &up],
             )?;
             add(
-                "SELECT household_id FROM members WHERE first_last_key >= ?1 AND first_last_key < ?2
-                 ORDER BY first_last_key LIMIT ?3",
-                &[&q.name, &up, &lim],
+                "SELECT household_id FROM members WHERE first_last_key >= ?1 AND first_last_key < ?2",
+                "household_id",
+                "first_last_key",
+                &[&q.name, &up],
             )?;
         }
         if q.code.len() >= 2 {
             let up = prefix_upper_bound(&q.code);
             add(
-                "SELECT household_id FROM members WHERE codice_fiscale >= ?1 AND codice_fiscale < ?2
-                 ORDER BY codice_fiscale LIMIT ?3",
-                &[&q.code, &up, &lim],
+                "SELECT household_id FROM members WHERE codice_fiscale >= ?1 AND codice_fiscale < ?2",
+                "household_id",
+                "codice_fiscale",
+                &[&q.code, &up],
             )?;
         }
         let mut out = Vec::with_capacity(ids.len());

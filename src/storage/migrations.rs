@@ -31,6 +31,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "documenti nel database cifrato",
         sql: include_str!("migrations/0005_documents_in_database.sql"),
     },
+    Migration {
+        version: 6,
+        name: "responsabile del fascicolo ed équipe",
+        sql: include_str!("migrations/0006_case_scope.sql"),
+    },
 ];
 
 /// The version this program writes.

@@ -21,6 +21,7 @@ pub mod lock;
 pub mod migrations;
 mod operators;
 mod projects;
+pub mod scope;
 pub mod search;
 
 use std::path::{Path, PathBuf};
@@ -39,6 +40,7 @@ use crate::money::Money;
 pub use calls::{ApplicationRow, CallRow, VersionRow};
 pub use households::SearchQuery;
 pub use operators::AuditEntry;
+pub use scope::{CaseAuditRow, CaseFilter};
 
 /// `PRAGMA application_id` of a Sportello database ("SPRT").
 pub const APPLICATION_ID: i32 = 0x5350_5254;
@@ -111,6 +113,12 @@ impl Storage {
 
     fn setup(mut conn: Connection, path: Option<PathBuf>, key: Option<DbKey>) -> Result<Storage, Error> {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(db_err)?;
+        // 32 MB of page cache (SQLite's default is 2 MB): with SQLCipher a page
+        // read from the file is decrypted and its HMAC checked, so keeping an
+        // office database's working set (indexes of names and codici fiscali)
+        // in memory is what keeps search as you type as fast as on a plain
+        // file. Decrypted pages live in this process's memory only.
+        conn.pragma_update(None, "cache_size", -32_768).map_err(db_err)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(db_err)?;
         check_application_id(&conn)?;
         if path.is_some() {

@@ -4,6 +4,8 @@
 //! and their daughter Zoë, for whom her mother signs.
 #![allow(dead_code)]
 
+pub mod operators;
+
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 use sportello::domain::household::HouseholdInput;

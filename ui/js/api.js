@@ -63,6 +63,11 @@ export const api = {
   householdsSearch: (query) => call('households_search', { query }),
   householdGet: (id) => call('household_get', { id }),
   householdSave: (household) => call('household_save', { household }),
+  householdAssign: (householdId, operatorId) =>
+    call('household_assign', { household_id: householdId, operator_id: operatorId }),
+  operatorsList: () => call('operators_list'),
+  auditHistory: (householdId) => call('audit_history', { household_id: householdId }),
+  auditHistoryPrint: (householdId) => call('audit_history_print', { household_id: householdId }),
   cfCheck: (input) => call('cf_check', input),
 
   analysisGet: (householdId) => call('analysis_get', { household_id: householdId }),

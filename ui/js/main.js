@@ -5,7 +5,8 @@
 
 import { forcedPasswordScreen, loginScreen, setupScreen } from './access.js';
 import { api, setSessionHooks } from './api.js';
-import { confirmDialog } from './confirm.js';
+import { confirmDialog as confirmBox } from './confirm.js';
+import { confirmDialog } from './dialog.js';
 import { h, replace } from './dom.js';
 import { formatDate } from './format.js';
 import { t } from './i18n.js';
@@ -135,45 +136,13 @@ function showError(error, { focus = true } = {}) {
 // ---- the unsaved-changes guard -----------------------------------------------
 
 function confirmLeave() {
-  return new Promise((resolve) => {
-    const close = (answer) => {
-      dialog.remove();
-      document.removeEventListener('keydown', onKey, true);
-      resolve(answer);
-    };
-    const onKey = (e) => {
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        close(false);
-      }
-    };
-    const stay = h('button', { type: 'button', class: 'primary', 'data-testid': 'unsaved-stay', onclick: () => close(false) }, t('unsaved.stay'));
-    const dialog = h(
-      'div',
-      { class: 'modal-backdrop' },
-      h(
-        'div',
-        {
-          class: 'modal',
-          role: 'alertdialog',
-          'aria-modal': 'true',
-          'aria-labelledby': 'unsaved-title',
-          'aria-describedby': 'unsaved-body',
-          'data-testid': 'unsaved-dialog',
-        },
-        h('h2', { id: 'unsaved-title' }, t('unsaved.title')),
-        h('p', { id: 'unsaved-body' }, t('unsaved.body')),
-        h(
-          'div',
-          { class: 'actions' },
-          stay,
-          h('button', { type: 'button', class: 'danger', 'data-testid': 'unsaved-leave', onclick: () => close(true) }, t('unsaved.leave')),
-        ),
-      ),
-    );
-    document.addEventListener('keydown', onKey, true);
-    document.body.appendChild(dialog);
-    stay.focus();
+  // Staying is the safe answer: it is the highlighted button, leaving is red.
+  return confirmDialog({
+    name: 'unsaved',
+    title: t('unsaved.title'),
+    body: t('unsaved.body'),
+    cancel: { label: t('unsaved.stay'), id: 'stay', className: 'primary' },
+    confirm: { label: t('unsaved.leave'), id: 'leave', className: 'danger' },
   });
 }
 
@@ -401,7 +370,7 @@ async function enter(session, { recovered = false, username = null } = {}) {
 
 /** The shell's close button with unsaved changes (see main.rs): ask, then quit. */
 async function onCloseRequested() {
-  if (!(await confirmDialog({ title: ta('close.title'), body: ta('close.body'), yes: ta('close.leave'), no: ta('close.stay'), testid: 'close' }))) return;
+  if (!(await confirmBox({ title: ta('close.title'), body: ta('close.body'), yes: ta('close.leave'), no: ta('close.stay'), testid: 'close' }))) return;
   await api.appQuit();
 }
 

@@ -247,35 +247,3 @@ export function callHeader(c, active) {
     h('nav', { class: 'tabs', 'aria-label': c.title }, tab('domande', ''), tab('graduatoria', '/graduatoria'), tab('versioni', '/versioni'), tab('ricorsi', '/ricorsi')),
   );
 }
-
-/** A yes/no dialog built from DOM nodes; resolves true on confirm. */
-export function confirmDialog(title, body, confirmLabel) {
-  return new Promise((resolve) => {
-    const close = (answer) => {
-      dialog.remove();
-      document.removeEventListener('keydown', onKey, true);
-      resolve(answer);
-    };
-    const onKey = (e) => {
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        close(false);
-      }
-    };
-    const cancel = h('button', { type: 'button', class: 'secondary', 'data-testid': 'confirm-cancel', onclick: () => close(false) }, t('common.cancel'));
-    const dialog = h(
-      'div',
-      { class: 'modal-backdrop' },
-      h(
-        'div',
-        { class: 'modal', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'confirm-title', 'data-testid': 'confirm-dialog' },
-        h('h2', { id: 'confirm-title' }, title),
-        h('p', {}, body),
-        h('div', { class: 'actions' }, cancel, h('button', { type: 'button', class: 'primary', 'data-testid': 'confirm-ok', onclick: () => close(true) }, confirmLabel)),
-      ),
-    );
-    document.addEventListener('keydown', onKey, true);
-    document.body.appendChild(dialog);
-    cancel.focus();
-  });
-}

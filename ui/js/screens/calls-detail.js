@@ -6,7 +6,8 @@ import { h, replace } from '../dom.js';
 import { formatDate, formatMoney } from '../format.js';
 import { t } from '../i18n.js';
 import { Form } from '../forms.js';
-import { callHeader, callsApi, confirmDialog, rulesLabel, scoreIt, statusLabel, tc } from './calls-common.js';
+import { confirmDialog } from '../dialog.js';
+import { callHeader, callsApi, rulesLabel, scoreIt, statusLabel, tc } from './calls-common.js';
 
 export async function mount(view, ctx) {
   const c = await callsApi.get(ctx.params.id);
@@ -425,11 +426,13 @@ function publishForm(c, ctx) {
     e.preventDefault();
     ctx.showError(null);
     if (!form.validate()) return;
-    const ok = await confirmDialog(
-      tc('ranking.confirmTitle'),
-      tc('ranking.confirmBody', { n: c.versions + 1, date: formatDate(model.published_on) }),
-      tc('ranking.confirm'),
-    );
+    const ok = await confirmDialog({
+      name: 'confirm',
+      title: tc('ranking.confirmTitle'),
+      body: tc('ranking.confirmBody', { n: c.versions + 1, date: formatDate(model.published_on) }),
+      cancel: { label: t('common.cancel'), id: 'cancel' },
+      confirm: { label: tc('ranking.confirm'), id: 'ok' },
+    });
     if (!ok) return;
     try {
       const v = await callsApi.publish(c.id, model.published_on);

@@ -2,6 +2,7 @@
 
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
+import { responsabileText } from './case-scope.js';
 
 const TABS = [
   ['household', ''],
@@ -37,6 +38,11 @@ export function caseHeader(household, active, title) {
       { class: 'case-id' },
       h('span', { class: 'case-number', 'data-testid': 'case-number' }, t('household.caseNumber', { n: household.case_number ?? '' })),
       h('span', { class: 'case-name', 'data-testid': 'case-name' }, applicantName(household)),
+      h(
+        'span',
+        { class: 'case-responsabile', 'data-testid': 'case-responsabile' },
+        `${t('caseScope.responsabile')}: ${responsabileText(household)}`,
+      ),
     ),
     h(
       'nav',

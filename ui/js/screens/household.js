@@ -7,6 +7,8 @@ import { isMinor } from '../format.js';
 import { Form, statusLine } from '../forms.js';
 import { ENUMS, label, t } from '../i18n.js';
 import { caseHeader } from './case-header.js';
+import { accessLogPanel } from './access-log.js';
+import { assignControl, seesWholeOffice } from './case-scope.js';
 import { eligibilityPanel } from './eligibility.js';
 
 function options(kind) {
@@ -460,9 +462,21 @@ export async function mount(view, ctx) {
     const header = model.id
       ? caseHeader(model, 'household', t('household.title'))
       : h('header', { class: 'screen-head' }, h('h1', { 'data-testid': 'screen-title' }, t('household.newTitle')));
+    // The coordinator distributes the cases: reassigning changes only who is
+    // in charge, so the form (and what is typed in it) stays as it is.
+    const coordinator = model.id && seesWholeOffice(ctx.session);
+    const assign = coordinator
+      ? assignControl(model, ctx, (saved) => {
+          model.responsabile = saved.responsabile;
+          loaded.responsabile = saved.responsabile;
+          replace(header, ...caseHeader(model, 'household', t('household.title')).childNodes);
+        })
+      : null;
     // Requisiti misure di sostegno: on a saved household, below its form.
     const eligibility = model.id ? eligibilityPanel(model, ctx) : null;
-    replace(view, h('section', { 'data-testid': 'screen-nucleo' }, header, formEl, eligibility));
+    // Registro accessi: the coordinator's, below everything else.
+    const accessLog = coordinator ? accessLogPanel(model, ctx) : null;
+    replace(view, h('section', { 'data-testid': 'screen-nucleo' }, header, assign, formEl, eligibility, accessLog));
   }
 
   drawPage();

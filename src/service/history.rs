@@ -1,0 +1,151 @@
+//! "Who looked at this family's file, and when": the access history of a
+//! case (every audit row about the household or one of its records) and its
+//! export as a PDF filed among the case's documents. Coordinators and
+//! administrators only; looking and exporting are themselves recorded.
+
+use serde::Serialize;
+
+use super::printing::printed_office;
+use super::{not_found, office, Action, Service};
+use crate::dates::format_it;
+use crate::domain::{DocumentKind, Id, Role, StrEnum};
+use crate::error::Error;
+use crate::print::access_log::{self, AccessLog, AccessLogRow};
+use crate::storage::{CaseAuditRow, Tx};
+
+/// One line of a case's access history (`docs/ipc.md`, `audit_history`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessRow {
+    pub seq: i64,
+    /// UTC, `2026-11-20T09:30:00.123Z` (the screen shows it in local time).
+    pub at: String,
+    pub operator_id: Id,
+    pub username: String,
+    pub operator_name: String,
+    /// The operator's role today (the log records who, not the role then).
+    pub role: Role,
+    pub role_label: String,
+    pub action: String,
+    pub action_label: String,
+    /// An attempt refused because the case was outside the operator's scope.
+    pub refused: bool,
+    pub record_id: Option<Id>,
+    /// `nucleo`, `analisi`, `progetto`, `documento`, `verifica_requisiti`.
+    pub record_kind: Option<String>,
+    /// The record in words: "nucleo", "documento «Convocazione per il …»".
+    pub record: String,
+}
+
+impl AccessRow {
+    fn from_row(r: CaseAuditRow) -> AccessRow {
+        let action_label =
+            super::Action::parse(&r.action).map_or_else(|| r.action.clone(), |a| a.label().to_string());
+        let record = match (r.record_kind.as_deref(), &r.record_title) {
+            (Some("documento"), Some(t)) => format!("documento «{t}»"),
+            (Some("verifica_requisiti"), _) => "verifica dei requisiti".to_string(),
+            (Some("analisi"), _) => "analisi preliminare".to_string(),
+            (Some(k), _) => k.to_string(),
+            (None, _) => String::new(),
+        };
+        AccessRow {
+            seq: r.seq,
+            at: r.at,
+            operator_id: r.operator_id,
+            username: r.username,
+            operator_name: r.operator_name,
+            role: r.role,
+            role_label: r.role.label().to_string(),
+            action: r.action,
+            action_label,
+            refused: r.detail.as_deref() == Some(super::access::REFUSED),
+            record_id: r.record_id,
+            record_kind: r.record_kind,
+            record,
+        }
+    }
+}
+
+/// The history of the case `household`, without the row of the look being
+/// made now (the history is of the others, and of the earlier looks).
+fn history(tx: &Tx<'_>, household: Id, this_look: Action) -> Result<Vec<AccessRow>, Error> {
+    let mut rows = tx.case_audit_rows(household)?;
+    if rows.last().is_some_and(|r| r.action == this_look.as_str()) {
+        rows.pop();
+    }
+    Ok(rows.into_iter().map(AccessRow::from_row).collect())
+}
+
+/// "20/11/2026 10:31" in the computer's time zone (what the office reads).
+pub fn local_time(at: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(at) {
+        Ok(t) => t.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M").to_string(),
+        Err(_) => at.to_string(),
+    }
+}
+
+impl Service {
+    /// The access history of a case, oldest first: every audit row about the
+    /// household or a record of it (analysis, project, documents, eligibility
+    /// checks), with who (account, name, role), when, what and on which
+    /// record. `case` may be the household or one of its records.
+    pub fn audit_history(&self, case: Id) -> Result<Vec<AccessRow>, Error> {
+        self.run(Action::AuditHistory, Some(case), |tx, _| {
+            let household = tx.household_of_record(case)?.ok_or_else(|| not_found("Nucleo"))?;
+            history(tx, household, Action::AuditHistory)
+        })
+    }
+
+    /// As [`Service::audit_history`], the case named by its number
+    /// (`2026/000123`): for the command line. The role is checked before the
+    /// lookup, so that whoever may not look learns nothing from it.
+    pub fn audit_history_case(&self, case_number: &str) -> Result<Vec<AccessRow>, Error> {
+        self.authorize(Action::AuditHistory)?;
+        let case = crate::domain::CaseNumber::parse(case_number.trim()).ok_or_else(|| {
+            Error::invalid("household", format!("«{case_number}» non è un numero di fascicolo (AAAA/NNNNNN)"))
+        })?;
+        let id = self
+            .store
+            .transaction(|tx| tx.household_by_case_number(&case.to_string()))?
+            .ok_or_else(|| not_found("Fascicolo"))?;
+        self.audit_history(id)
+    }
+
+    /// Prints the case's access history ("Registro degli accessi al fascicolo
+    /// 2026/000123") and files it among the case's documents.
+    pub fn audit_history_print(&self, household_id: Id) -> Result<crate::domain::Document, Error> {
+        let today = self.today();
+        self.run(Action::AuditHistoryPrint, Some(household_id), |tx, stamp| {
+            let household = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+            let rows = history(tx, household_id, Action::AuditHistoryPrint)?;
+            let office = office(tx)?;
+            let log = AccessLog {
+                office: printed_office(&office)?,
+                comune_name: self.calendar_of(&office.comune).ok().map(|c| c.nome),
+                case_number: household.case_number.clone(),
+                household_name: household.name(),
+                issued_on: today,
+                rows: rows
+                    .iter()
+                    .map(|r| AccessLogRow {
+                        when: local_time(&r.at),
+                        operator: format!("{} ({})", r.operator_name, r.username),
+                        role: r.role_label.clone(),
+                        action: if r.refused {
+                            format!("{} — RIFIUTATO", r.action_label)
+                        } else {
+                            r.action_label.clone()
+                        },
+                        record: r.record.clone(),
+                    })
+                    .collect(),
+                operator: self.operator.name.clone(),
+            };
+            let bytes = access_log::render(&log).map_err(|e| Error {
+                message: format!("Impossibile stampare il registro: {}", e.message),
+                ..e
+            })?;
+            let title = format!("{} (al {})", log.title(), format_it(today));
+            self.document_store(tx, stamp, household_id, DocumentKind::RegistroAccessi, &title, &bytes)
+        })
+    }
+}

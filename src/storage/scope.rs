@@ -1,0 +1,171 @@
+//! Who is in charge of a case, the équipe of each operator, and the access
+//! history of a case: the storage side of the case scope (service/access.rs
+//! decides; this module only answers questions about the rows).
+
+use rusqlite::{params, OptionalExtension};
+
+use super::{db_err, word, Tx};
+use crate::domain::{CaseOwner, Id, Role};
+use crate::error::Error;
+
+/// The cases an operatore may see: those in their charge, those of an
+/// operator of their équipe, and those with nobody in charge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFilter {
+    pub operator: Id,
+    /// `None`: the operator belongs to no équipe (sees only their own cases).
+    pub equipe: Option<String>,
+}
+
+impl CaseFilter {
+    /// An SQL condition on the household id expression `column`, with its two
+    /// parameters numbered `?{first}` and `?{first + 1}` (bind
+    /// [`CaseFilter::operator`] and [`CaseFilter::equipe`] there). `x IN
+    /// (SELECT …)` without correlation: SQLite builds the set once per query.
+    pub(crate) fn sql(&self, column: &str, first: usize) -> String {
+        let (o, e) = (first, first + 1);
+        format!(
+            "{column} IN (SELECT h.id FROM households h LEFT JOIN operators r ON r.id = h.responsabile_id
+               WHERE h.responsabile_id IS NULL OR h.responsabile_id = ?{o} OR r.equipe = ?{e})"
+        )
+    }
+}
+
+/// One row of a case's access history, with who the operator is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseAuditRow {
+    pub seq: i64,
+    pub at: String,
+    pub operator_id: Id,
+    pub username: String,
+    pub operator_name: String,
+    pub role: Role,
+    pub action: String,
+    pub record_id: Option<Id>,
+    /// What the record is: `nucleo`, `progetto`, `analisi`, `documento`,
+    /// `verifica_requisiti`.
+    pub record_kind: Option<String>,
+    /// The document's title, for a document.
+    pub record_title: Option<String>,
+    pub detail: Option<String>,
+}
+
+impl Tx<'_> {
+    /// The équipe of an operator (`None`: none, or no such operator).
+    pub fn operator_equipe(&self, id: Id) -> Result<Option<String>, Error> {
+        self.tx
+            .query_row("SELECT equipe FROM operators WHERE id = ?1", [id], |r| r.get::<_, Option<String>>(0))
+            .optional()
+            .map(Option::flatten)
+            .map_err(db_err)
+    }
+
+    pub fn operator_set_equipe(&self, id: Id, equipe: Option<&str>) -> Result<(), Error> {
+        self.tx
+            .execute("UPDATE operators SET equipe = ?2 WHERE id = ?1", params![id, equipe])
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// The household a record is (a household id) or belongs to (its
+    /// analysis, project, document, eligibility check); `None` when the id is
+    /// none of these (a record not created yet, a call, an operator).
+    pub fn household_of_record(&self, record: Id) -> Result<Option<Id>, Error> {
+        self.tx
+            .query_row(
+                "SELECT id FROM households WHERE id = ?1
+                 UNION ALL SELECT household_id FROM projects WHERE id = ?1
+                 UNION ALL SELECT household_id FROM analyses WHERE id = ?1
+                 UNION ALL SELECT household_id FROM documents WHERE id = ?1
+                 UNION ALL SELECT household_id FROM eligibility_checks WHERE id = ?1
+                 LIMIT 1",
+                [record],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db_err)
+    }
+
+    /// Who is in charge of a household (`None`: nobody, or no such household).
+    pub fn case_owner(&self, household: Id) -> Result<Option<CaseOwner>, Error> {
+        self.tx
+            .query_row(
+                "SELECT r.id, r.name, r.equipe FROM households h JOIN operators r ON r.id = h.responsabile_id
+                 WHERE h.id = ?1",
+                [household],
+                |r| Ok(CaseOwner { id: r.get(0)?, name: r.get(1)?, equipe: r.get(2)? }),
+            )
+            .optional()
+            .map_err(db_err)
+    }
+
+    /// Whether the (existing) `household` is within `filter`.
+    pub fn case_in_scope(&self, household: Id, filter: &CaseFilter) -> Result<bool, Error> {
+        let sql = format!("SELECT {}", filter.sql("?1", 2));
+        self.tx
+            .prepare_cached(&sql)
+            .map_err(db_err)?
+            .query_row(params![household, filter.operator, filter.equipe], |r| r.get(0))
+            .map_err(db_err)
+    }
+
+    /// Puts `operator` in charge of `household`.
+    /// The form's `updated_at` is left alone: a reassignment is not an edit of
+    /// the family's data, and must not make an open form's save a conflict.
+    pub fn household_assign(&self, household: Id, operator: Id) -> Result<(), Error> {
+        self.tx
+            .execute("UPDATE households SET responsabile_id = ?2 WHERE id = ?1", params![household, operator])
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Every audit row about the household or a record of it (analysis,
+    /// project, documents, eligibility checks), oldest first, with the
+    /// operator's name and role.
+    pub fn case_audit_rows(&self, household: Id) -> Result<Vec<CaseAuditRow>, Error> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "WITH records(id, kind, title) AS (
+                     SELECT id, 'nucleo', NULL FROM households WHERE id = ?1
+                     UNION ALL SELECT id, 'analisi', NULL FROM analyses WHERE household_id = ?1
+                     UNION ALL SELECT id, 'progetto', NULL FROM projects WHERE household_id = ?1
+                     UNION ALL SELECT id, 'documento', title FROM documents WHERE household_id = ?1
+                     UNION ALL SELECT id, 'verifica_requisiti', NULL FROM eligibility_checks WHERE household_id = ?1
+                 )
+                 SELECT a.seq, a.at, a.operator_id, o.username, o.name, o.role, a.action, a.record_id,
+                        rec.kind, rec.title, a.detail
+                 FROM records rec
+                 JOIN audit_log a ON a.record_id = rec.id
+                 JOIN operators o ON o.id = a.operator_id
+                 ORDER BY a.seq",
+            )
+            .map_err(db_err)?;
+        let rows = stmt
+            .query_map([household], |r| {
+                Ok(CaseAuditRow {
+                    seq: r.get(0)?,
+                    at: r.get(1)?,
+                    operator_id: r.get(2)?,
+                    username: r.get(3)?,
+                    operator_name: r.get(4)?,
+                    role: word(r, 5)?,
+                    action: r.get(6)?,
+                    record_id: r.get(7)?,
+                    record_kind: r.get(8)?,
+                    record_title: r.get(9)?,
+                    detail: r.get(10)?,
+                })
+            })
+            .map_err(db_err)?;
+        rows.collect::<Result<_, _>>().map_err(db_err)
+    }
+
+    /// A household by its case number (`2026/000123`).
+    pub fn household_by_case_number(&self, case_number: &str) -> Result<Option<Id>, Error> {
+        self.tx
+            .query_row("SELECT id FROM households WHERE case_number = ?1", [case_number], |r| r.get(0))
+            .optional()
+            .map_err(db_err)
+    }
+}
