@@ -217,7 +217,6 @@ mod tests {
 
     use super::*;
     use crate::backend::Backend;
-    use sportello::service::ipc::COMMANDS;
 
     fn state_with(backend: Box<dyn Backend>, ready_file: Option<std::path::PathBuf>) -> AppState {
         let sessions = Arc::new(Sessions::new(std::time::Duration::from_secs(600)));
