@@ -14,7 +14,7 @@
 //! from them, as the Agenzia delle Entrate would (omocodia on a collision).
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, Days, NaiveDate};
 
@@ -398,19 +398,78 @@ pub fn create(
     kdf: KdfParams,
 ) -> Result<DemoReport, Error> {
     refuse_existing(db)?;
-    let result = fill(db, documents, today, password, kdf);
+    // Built aside and given its name only when complete: a demo cut short
+    // never leaves a partly filled database that opens and verifies.
+    let aside = aside_path(db);
+    remove_aside(&aside);
+    let result = fill(&aside, documents, today, password, kdf).and_then(|report| {
+        publish(&aside, db)?;
+        Ok(report)
+    });
     if result.is_err() {
-        for suffix in ["", "-wal", "-shm", ".keys"] {
-            let mut p = db.as_os_str().to_owned();
-            p.push(suffix);
-            let _ = std::fs::remove_file(p);
-        }
+        remove_aside(&aside);
     }
     result
 }
 
+/// `.<name>.demo` beside the database: where the demo is built.
+pub fn aside_path(db: &Path) -> PathBuf {
+    let name = db.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    crate::fsx::parent_dir(db).join(format!(".{name}.demo"))
+}
+
+fn with_suffix(p: &Path, suffix: &str) -> PathBuf {
+    let mut s = p.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Removes a demo left half-built (and the build file of its creation).
+pub fn remove_aside(aside: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal", ".keys"] {
+        let _ = std::fs::remove_file(with_suffix(aside, suffix));
+    }
+    let name = aside.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let nuovo = crate::fsx::parent_dir(aside).join(format!(".{name}.nuovo"));
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(with_suffix(&nuovo, suffix));
+    }
+}
+
+/// Gives the finished demo at `aside` its name `db`: the keys file first
+/// (a keys file without its database is a creation to start again), then the
+/// database, never over one that appeared meanwhile.
+fn publish(aside: &Path, db: &Path) -> Result<(), Error> {
+    let wal = with_suffix(aside, "-wal");
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        return Err(Error::new(
+            Code::Storage,
+            format!("la demo {} non è stata chiusa del tutto: non viene usata", aside.display()),
+        ));
+    }
+    let _ = std::fs::remove_file(&wal);
+    let _ = std::fs::remove_file(with_suffix(aside, "-shm"));
+    crate::fsx::crash_point("demo-filled");
+    let keys = crate::keyring::Keyring::path_for(db);
+    std::fs::rename(crate::keyring::Keyring::path_for(aside), &keys)
+        .map_err(|e| crate::fsx::io_error(&keys, "impossibile salvare il file delle chiavi", e))?;
+    crate::fsx::sync_dir(&keys);
+    crate::fsx::crash_point("demo-keys-moved");
+    crate::fsx::publish_new(aside, db).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            Error::new(
+                Code::Conflict,
+                format!("Il database {} è comparso durante la creazione della demo: non viene sostituito", db.display()),
+            )
+            .with_field("database")
+        } else {
+            crate::fsx::io_error(db, "impossibile creare il database", e)
+        }
+    })
+}
+
 fn refuse_existing(db: &Path) -> Result<(), Error> {
-    if db.exists() && std::fs::metadata(db).map(|m| m.len() > 0).unwrap_or(true) {
+    if db.exists() {
         return Err(Error::new(
             Code::Conflict,
             format!(

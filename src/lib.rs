@@ -13,6 +13,7 @@ pub mod dates;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod fsx;
 pub mod keyring;
 pub mod money;
 pub mod print;

@@ -117,3 +117,166 @@ fn sigkill_at_random_moments_loses_nothing_committed() {
         signatures.len()
     );
 }
+
+// --- Issue 9: restore, backup and demo killed at every rename and flush -------
+
+mod service_support;
+
+use std::path::{Path, PathBuf};
+
+/// Runs `sportello args…` as the test administrator, stopped (abort, as a
+/// kill -9) at the crash point `at` when given. Returns the exit status.
+fn run_cli(args: &[&str], at: Option<&str>) -> (std::process::ExitStatus, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sportello"));
+    service_support::cli_login(&mut cmd).args(args).env_remove("SPORTELLO_CRASH_AT");
+    if let Some(at) = at {
+        cmd.env("SPORTELLO_CRASH_AT", at);
+    }
+    let out = cmd.output().unwrap();
+    (out.status, String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn households(db: &Path) -> i64 {
+    service_support::raw(db).query_row("SELECT count(*) FROM households", [], |r| r.get(0)).unwrap()
+}
+
+/// The database opens (through the lock, which finishes what a crash left),
+/// passes SQLite's and SQLCipher's checks and its audit chain is whole.
+fn opens_and_verifies(db: &Path, docs: &Path, who: &str, label: &str) {
+    let s = Service::open_exclusive(sportello::service::OpenOptions {
+        database: db.to_path_buf(),
+        documents_dir: docs.to_path_buf(),
+        credentials: Credentials::password(who, service_support::PASSWORD),
+        today: Some(service_support::today()),
+    })
+    .unwrap_or_else(|e| panic!("{label}: {e:?}"));
+    assert!(s.storage().check().unwrap().is_empty(), "{label}");
+    let report = s.storage().audit_verify().unwrap();
+    assert!(report.ok, "{label}: {report:?}");
+}
+
+/// Files in `dir` that a finished run must not leave: temporaries, prepared
+/// copies, journals, build files.
+fn leftovers(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for d in [dir.to_path_buf(), dir.join("copie-di-sicurezza")] {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.contains(".tmp") || n.contains("ripristino-in-corso") || n.ends_with(".ripristino")
+                || n.ends_with(".nuovo") || n.contains(".demo")
+            {
+                out.push(n);
+            }
+        }
+    }
+    out
+}
+
+fn single(s: &Service, last: &str) {
+    let input = serde_json::from_value(service_support::single_json(last, "Maria", "1960-02-03", "F")).unwrap();
+    s.household_save(input).unwrap();
+}
+
+fn killed(status: std::process::ExitStatus) -> bool {
+    status.signal() == Some(6) || status.signal() == Some(9)
+}
+
+#[test]
+fn restore_killed_at_every_rename_and_flush_loses_nothing() {
+    const POINTS: &[&str] = &[
+        "restore-prepared",
+        "write-before-rename",
+        "restore-journal-written",
+        "restore-kept",
+        "restore-before-rename",
+        "restore-renamed",
+    ];
+    for at in POINTS {
+        let e = service_support::env();
+        let db = e.db();
+        let docs = e.docs();
+        service_support::create_family(&e.service);
+        let copy = e.dir.path().join("copia.sqlite");
+        e.service.storage().backup_to(&copy).unwrap();
+        single(&e.service, "Rossi");
+        drop(e.service);
+        // An earlier restore, whose kept copy must survive everything below.
+        let (st, out, err) = run_cli(&["restore", "--from", copy.to_str().unwrap(), "--database", db.to_str().unwrap()], None);
+        assert!(st.success(), "{out}{err}");
+        let first_kept = PathBuf::from(format!("{}.prima-del-ripristino", db.display()));
+        let first_bytes = std::fs::read(&first_kept).unwrap();
+        let s = service_support::login(&db, &docs, "averdi", service_support::today()).unwrap();
+        single(&s, "Bianchi");
+        single(&s, "Neri");
+        drop(s);
+        assert_eq!(households(&db), 3);
+
+        let (st, out, err) =
+            run_cli(&["restore", "--from", copy.to_str().unwrap(), "--database", db.to_str().unwrap()], Some(at));
+        assert!(killed(st), "{at}: not stopped there: {st:?} {out}{err}");
+        // Whatever the moment, a whole database is under its name.
+        assert!(db.exists(), "{at}: no database");
+        opens_and_verifies(&db, &docs, "averdi", at);
+        let n = households(&db);
+        assert!(n == 1 || n == 3, "{at}: {n}");
+        assert_eq!(std::fs::read(&first_kept).unwrap(), first_bytes, "{at}: the earlier kept copy changed");
+        let kept: Vec<PathBuf> = sportello::storage::backup::replaced_copies(&db);
+        if n == 1 {
+            // Restored: the database it replaced is kept under a new name.
+            assert_eq!(kept.len(), 2, "{at}: {kept:?}");
+            assert_eq!(households(&kept[1]), 3, "{at}");
+        } else {
+            assert_eq!(kept.len(), 1, "{at}: {kept:?}");
+        }
+        assert!(leftovers(e.dir.path()).is_empty(), "{at}: {:?}", leftovers(e.dir.path()));
+        // And a retry does what was asked.
+        let (st, out, err) = run_cli(&["restore", "--from", copy.to_str().unwrap(), "--database", db.to_str().unwrap()], None);
+        assert!(st.success(), "{at}: {out}{err}");
+        assert_eq!(households(&db), 1);
+        assert_eq!(std::fs::read(&first_kept).unwrap(), first_bytes);
+    }
+}
+
+#[test]
+fn backup_killed_at_every_rename_and_flush_leaves_no_half_file() {
+    for at in ["backup-before-publish", "publish-before-unlink"] {
+        let e = service_support::env();
+        let db = e.db();
+        service_support::create_family(&e.service);
+        let out = e.dir.path().join("copia.sqlite");
+        let (st, o, err) = run_cli(&["backup", "--database", db.to_str().unwrap(), "--out", out.to_str().unwrap()], Some(at));
+        assert!(killed(st), "{at}: {st:?} {o}{err}");
+        // Either no copy or a whole one: never a half-written file under the name.
+        if out.exists() {
+            sportello::storage::backup::validate(&out, Some(&service_support::key(&db))).unwrap();
+        }
+        // The next run removes what the killed one left.
+        let (st, o, err) = run_cli(&["backup", "--database", db.to_str().unwrap(), "--out", out.to_str().unwrap()], None);
+        if at == "publish-before-unlink" {
+            assert_eq!(st.code(), Some(2), "{at}: the copy made is never overwritten: {o}{err}");
+        } else {
+            assert!(st.success(), "{at}: {o}{err}");
+        }
+        sportello::storage::backup::validate(&out, Some(&service_support::key(&db))).unwrap();
+        assert!(leftovers(e.dir.path()).is_empty(), "{at}: {:?}", leftovers(e.dir.path()));
+        assert!(e.service.storage().audit_verify().unwrap().ok);
+    }
+}
+
+#[test]
+fn demo_killed_at_every_rename_and_flush_never_leaves_a_partial_database() {
+    for at in ["create-before-publish", "publish-before-unlink", "demo-filled", "demo-keys-moved"] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("demo.sqlite");
+        let args = ["demo", "--database", db.to_str().unwrap(), "--today", "2026-11-20"];
+        let (st, o, err) = run_cli(&args, Some(at));
+        assert!(killed(st), "{at}: {st:?} {o}{err}");
+        assert!(!db.exists(), "{at}: a demo that did not finish is not under the database's name");
+        // The retry builds it whole and leaves nothing of the first attempt.
+        let (st, o, err) = run_cli(&args, None);
+        assert!(st.success(), "{at}: {o}{err}");
+        opens_and_verifies(&db, &dir.path().join("documenti"), "averdi", at);
+        assert_eq!(households(&db), 30, "{at}");
+        assert!(leftovers(dir.path()).is_empty(), "{at}: {:?}", leftovers(dir.path()));
+    }
+}

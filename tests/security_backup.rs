@@ -168,7 +168,7 @@ fn automatic_backups_one_a_day_keeping_the_newest() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("sportello.sqlite");
     let key = sportello::keyring::DbKey::generate().unwrap();
-    let store = Storage::open(&db, &key).unwrap();
+    let store = Storage::create(&db, &key).unwrap();
     let policy = BackupPolicy { dir: dir.path().join("copie"), keep: 3 };
     for day in 1..=6 {
         let at = format!("2026-11-0{day}T08:00:00.000Z");

@@ -31,7 +31,7 @@ const TABLES: &[&str] = &[
 fn an_empty_file_is_migrated_to_the_latest_schema_and_validates() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested").join("new.sqlite");
-    let store = Storage::open(&path, &key()).unwrap();
+    let store = Storage::create(&path, &key()).unwrap();
     let diag = store.diagnostics().unwrap();
     assert_eq!(diag.schema_version, latest());
     assert!(latest() >= 1);
@@ -58,7 +58,7 @@ fn an_empty_file_is_migrated_to_the_latest_schema_and_validates() {
 fn a_database_newer_than_the_program_is_refused_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("future.sqlite");
-    drop(Storage::open(&path, &key()).unwrap());
+    drop(Storage::create(&path, &key()).unwrap());
     {
         let conn = raw(&path);
         conn.pragma_update(None, "user_version", latest() + 1).unwrap();
@@ -103,7 +103,7 @@ fn a_file_that_is_not_a_sportello_database_is_refused_untouched() {
 fn a_wrong_key_never_opens_the_file_and_never_changes_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("k.sqlite");
-    drop(Storage::open(&path, &key()).unwrap());
+    drop(Storage::create(&path, &key()).unwrap());
     let before = std::fs::read(&path).unwrap();
     let other = DbKey::from_bytes(&[9u8; 32]).unwrap();
     let err = Storage::open(&path, &other).err().expect("a wrong key must be refused");

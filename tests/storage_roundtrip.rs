@@ -21,7 +21,7 @@ fn a_household_round_trips_through_sqlite() {
         role: Role::Operatore,
     };
     {
-        let store = Storage::open(&path, &key()).unwrap();
+        let store = Storage::create(&path, &key()).unwrap();
         store
             .transaction(|tx| {
                 tx.operator_insert(&op, "2026-11-20T09:00:00.000Z")?;
@@ -64,7 +64,7 @@ fn money_is_stored_as_exact_text() {
     draft.isee.as_mut().unwrap().value = Money::parse("20668.26").unwrap();
     let id = Id::new();
     let op = Operator { id: Id::new(), username: "x".into(), name: "X".into(), role: Role::Operatore };
-    let store = Storage::open(&path, &key()).unwrap();
+    let store = Storage::create(&path, &key()).unwrap();
     store
         .transaction(|tx| {
             tx.operator_insert(&op, "t")?;

@@ -1,6 +1,8 @@
-//! `sportello audit verify --database PATH [--json]`: walks the hash chain of
-//! the audit log without changing the database. Exit 0 when whole, 1 when a row
-//! was tampered with (named on stdout), 2 when the database cannot be read.
+//! `sportello audit verify --database PATH [--json]`: checks the file (every
+//! page's HMAC, SQLite's integrity check) and walks the hash chain of the
+//! audit log, without changing the database. Exit 0 when whole, 1 when a page
+//! is damaged, a row was tampered with or an append-only trigger is gone
+//! (named on stdout), 2 when the database cannot be read.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,7 +31,8 @@ struct VerifyArgs {
     /// Il database da verificare (aperto in sola lettura).
     #[arg(long, value_name = "PATH")]
     database: PathBuf,
-    /// Risultato in JSON: {ok, rows, head, broken: {seq, at, action, reason} | null}.
+    /// Risultato in JSON: {ok, rows, head, broken: {seq, at, action, reason} | null,
+    /// file_problems?: [..], guards_missing?: [..]}.
     #[arg(long)]
     json: bool,
 }
@@ -49,8 +52,20 @@ fn verify(a: VerifyArgs) -> Result<ExitCode, CliError> {
     let report = audit::verify_file(&a.database, Some(&key)).map_err(in_db)?;
     if a.json {
         print_json(&report)?;
+    } else if !report.file_problems.is_empty() {
+        println!(
+            "Database DANNEGGIATO: il registro degli accessi non è verificabile su un file alterato. {}. \
+             Ripristinarlo dall'ultima copia di sicurezza (sportello restore --from COPIA --database {}).",
+            report.file_problems.join("; "),
+            a.database.display()
+        );
     } else if let Some(b) = &report.broken {
         println!("Registro degli accessi ALTERATO: la riga {} ({}, {}) {}.", b.seq, b.at, b.action, b.reason);
+    } else if !report.guards_missing.is_empty() {
+        println!(
+            "Registro degli accessi NON PROTETTO: mancano i vincoli che lo rendono non modificabile ({}).",
+            report.guards_missing.join(", ")
+        );
     } else {
         println!(
             "Registro degli accessi integro: {} righe verificate. Impronta finale: {}",

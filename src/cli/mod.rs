@@ -118,24 +118,11 @@ pub fn read_input(path: &Path) -> Result<String, CliError> {
     })
 }
 
-/// Writes an output file all at once: a temporary file beside it, then a rename,
-/// so a failure never leaves a half-written file.
+/// Writes an output file all at once, private to the account (0600): a
+/// temporary file beside it, then a rename, so a failure never leaves a
+/// half-written file (sportello::fsx::write_private_atomic).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let io_err = |e: std::io::Error| {
+    sportello::fsx::write_private_atomic(path, bytes).map_err(|e| {
         CliError::in_file(path, Error::new(sportello::Code::Io, format!("impossibile scrivere il file: {e}")))
-    };
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io_err(e));
-    }
-    Ok(())
+    })
 }

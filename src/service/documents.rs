@@ -116,25 +116,8 @@ pub(super) fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
     Error::new(Code::Io, format!("{what} ({}): {e}", path.display()))
 }
 
-/// Writes the whole file or nothing: a temporary file beside it, flushed to
-/// disk, then renamed over the final name.
+/// Writes the whole file or nothing, private to the account (0600): a
+/// temporary file beside it, flushed to disk, then renamed over the final name.
 pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        // The rename itself must reach the disk too.
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io_error(path, "impossibile salvare il documento", e)
-    })
+    crate::fsx::write_private_atomic(path, bytes).map_err(|e| io_error(path, "impossibile salvare il documento", e))
 }

@@ -48,7 +48,8 @@ pub use households::{CfCheck, CfCheckInput, CfDecoded};
 pub use operators::OperatorAccount;
 pub use printing::ConvocationInput;
 pub use session::{
-    check_username, Credentials, DatabaseState, NewDatabase, OpenOptions, RECOVERY_NAME, RECOVERY_USERNAME,
+    check_username, recovery_administrator, Credentials, DatabaseState, NewDatabase, OpenOptions, RECOVERY_NAME,
+    RECOVERY_USERNAME,
 };
 
 /// Where "today" comes from: the computer's clock, or a fixed day for tests and
@@ -419,6 +420,12 @@ fn office(tx: &Tx<'_>) -> Result<Office, Error> {
 
 /// UTC, to the millisecond: `2026-11-21T09:30:00.123Z`. With a fixed today the
 /// date is that day and the time the real one, so records stay in order.
+/// Now, UTC, as the audit log writes it (`2026-11-20T09:30:00.123Z`): for
+/// the command line's file-level records (backups, restores).
+pub fn timestamp_now() -> String {
+    timestamp(Clock::System)
+}
+
 fn timestamp(clock: Clock) -> String {
     let now = Utc::now();
     let at = match clock {

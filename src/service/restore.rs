@@ -81,9 +81,40 @@ impl Service {
         if !may_restore(&from, &key, credentials)? {
             return Err(not_an_administrator());
         }
+        let operator = match credentials {
+            Credentials::Recovery { .. } => super::session::recovery_administrator(),
+            Credentials::Password { username, .. } => crate::storage::peek_operator(&from, &key, username)?
+                .ok_or_else(not_an_administrator)?,
+        };
         let _lock = DatabaseLock::acquire(database)?;
-        backup::restore(&from, database, Some(&key))
+        let info = backup::restore(&from, database, Some(&key))?;
+        Ok(record_restore(database, &key, &operator, &from, info))
     }
+}
+
+/// Records a restore done on the restored database: who, when, from which
+/// copy, where the replaced database is kept, and what was wrong in the copy.
+/// A failure to record is added to the warnings: the restore itself is done.
+pub fn record_restore(
+    database: &Path,
+    key: &DbKey,
+    operator: &crate::domain::Operator,
+    from: &Path,
+    mut info: BackupInfo,
+) -> BackupInfo {
+    let mut detail = format!("ripristino dalla copia {}", from.display());
+    if let Some(k) = &info.kept {
+        detail.push_str(&format!("; database sostituito conservato in {k}"));
+    }
+    if !info.warnings.is_empty() {
+        detail.push_str(&format!("; avvisi: {}", info.warnings.join("; ")));
+    }
+    let at = super::timestamp_now();
+    if let Err(e) = backup::record(database, key, &at, operator, crate::service::Action::Backup.as_str(), &detail)
+    {
+        info.warnings.push(format!("il ripristino non è stato registrato nel registro degli accessi: {}", e.message));
+    }
+    info
 }
 
 /// Whether the account of `credentials` is an active amministratore in the

@@ -133,7 +133,7 @@ impl Service {
         let clock = n.today.map_or(Clock::System, Clock::Fixed);
         let now = timestamp(clock);
         let built = (|| {
-            let store = Storage::open(&aside, &key)?;
+            let store = Storage::create(&aside, &key)?;
             store.transaction(|tx| {
                 let op = administrator(&username, &name);
                 tx.operator_insert(&op, &now)?;
@@ -150,8 +150,17 @@ impl Service {
             // Closing the only connection folds the WAL into the file.
             store.close()?;
             ring.save()?;
-            std::fs::rename(&aside, &n.database).map_err(|e| {
-                Error::new(Code::Io, format!("impossibile creare il database {}: {e}", n.database.display()))
+            crate::fsx::crash_point("create-before-publish");
+            // Never over a database that appeared meanwhile.
+            crate::fsx::publish_new(&aside, &n.database).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    Error::new(
+                        Code::Conflict,
+                        format!("Il database {} esiste già: non viene sostituito", n.database.display()),
+                    )
+                } else {
+                    Error::new(Code::Io, format!("impossibile creare il database {}: {e}", n.database.display()))
+                }
             })
         })();
         if let Err(e) = built {
@@ -379,6 +388,12 @@ impl Service {
 /// A new administrator account (the first of a database, or `recupero`).
 fn administrator(username: &str, name: &str) -> Operator {
     Operator { id: Id::new(), username: username.into(), name: name.into(), role: Role::Amministratore }
+}
+
+/// The built-in administrator the recovery key acts as (a new id: inserted
+/// where the database has none).
+pub fn recovery_administrator() -> Operator {
+    administrator(RECOVERY_USERNAME, RECOVERY_NAME)
 }
 
 /// `.<name>.nuovo` beside the database: where a new one is built.

@@ -40,6 +40,13 @@ pub struct VerifyReport {
     pub head: Option<String>,
     /// The first row that breaks the chain.
     pub broken: Option<BrokenRow>,
+    /// Damage to the file itself (pages whose HMAC fails, SQLite's integrity
+    /// check), in Italian: the chain of a damaged file is not to be trusted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub file_problems: Vec<String>,
+    /// Append-only triggers removed from the file (by name).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub guards_missing: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -239,11 +246,20 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport, Error> {
                     action: row.action,
                     reason: reason.into(),
                 }),
+                file_problems: Vec::new(),
+                guards_missing: Vec::new(),
             });
         }
         prev = stored_hash.unwrap_or_default();
     }
-    Ok(VerifyReport { ok: true, rows: count, head: (count > 0).then_some(prev), broken: None })
+    Ok(VerifyReport {
+        ok: true,
+        rows: count,
+        head: (count > 0).then_some(prev),
+        broken: None,
+        file_problems: Vec::new(),
+        guards_missing: Vec::new(),
+    })
 }
 
 /// Verifies the database at `path` without changing it (read-only: no
@@ -258,7 +274,117 @@ pub fn verify_file(path: &Path, key: Option<&crate::keyring::DbKey>) -> Result<V
     if app != super::APPLICATION_ID {
         return Err(Error::new(Code::Storage, "Il file indicato non è un database di Sportello"));
     }
-    verify(&conn)
+    // The file first: a chain read from damaged pages proves nothing.
+    let file_problems = file_problems(&conn, key.is_some());
+    let mut report = match verify(&conn) {
+        Ok(r) => r,
+        Err(e) if !file_problems.is_empty() => {
+VerifyReport {
+                ok: false,
+                rows: 0,
+                head: None,
+                broken: None,
+                file_problems: vec![e.message],
+                guards_missing: Vec::new(),
+            }
+        }
+        Err(e) => return Err(e),
+    };
+    if !file_problems.is_empty() {
+        report.ok = false;
+        report.head = None;
+        report.file_problems.splice(0..0, file_problems);
+    }
+    report.guards_missing = missing_guards(&conn);
+    if !report.guards_missing.is_empty() {
+        report.ok = false;
+    }
+    Ok(report)
+}
+
+/// SQLCipher's check of every page's HMAC (a page changed on disk) and
+/// SQLite's integrity check, in Italian; empty when the file is sound.
+pub fn file_problems(conn: &Connection, encrypted: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut run = |sql: &str, ok: &dyn Fn(&str) -> bool, what: &str| {
+        let rows = conn.prepare(sql).and_then(|mut st| {
+            st.query_map([], |r| r.get::<_, Option<String>>(0))?.collect::<Result<Vec<_>, _>>()
+        });
+        match rows {
+            Ok(rows) => {
+                for r in rows.into_iter().flatten().filter(|r| !ok(r)).take(20) {
+                    out.push(format!("{what}: {r}"));
+                }
+            }
+            Err(e) => out.push(format!("{what}: {}", db_err(e).message)),
+        }
+    };
+    if encrypted {
+        // One row per page whose HMAC fails; no row when all are sound.
+        run("PRAGMA cipher_integrity_check", &|_| false, "pagina cifrata alterata");
+    }
+    run("PRAGMA integrity_check", &|r| r == "ok", "controllo di integrità");
+    out
+}
+
+/// The triggers that keep the audit log (and published rankings, decided
+/// appeals) append-only, by name.
+const GUARDS: &[(&str, &str)] = &[
+    (
+        "audit_log_no_update",
+        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+         WHEN OLD.hash IS NOT NULL
+           OR NEW.seq IS NOT OLD.seq OR NEW.at IS NOT OLD.at OR NEW.operator_id IS NOT OLD.operator_id
+           OR NEW.action IS NOT OLD.action OR NEW.record_id IS NOT OLD.record_id OR NEW.detail IS NOT OLD.detail
+         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;",
+    ),
+    (
+        "audit_log_no_delete",
+        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;",
+    ),
+    (
+        "audit_log_sealed",
+        "CREATE TRIGGER audit_log_sealed BEFORE INSERT ON audit_log
+         WHEN NEW.hash IS NULL OR NEW.prev_hash IS NULL
+         BEGIN SELECT RAISE(ABORT, 'audit_log rows must carry prev_hash and hash'); END;",
+    ),
+    (
+        "ranking_versions_no_update",
+        "CREATE TRIGGER ranking_versions_no_update BEFORE UPDATE ON ranking_versions
+         BEGIN SELECT RAISE(ABORT, 'ranking_versions: a published version is never changed'); END;",
+    ),
+    (
+        "ranking_versions_no_delete",
+        "CREATE TRIGGER ranking_versions_no_delete BEFORE DELETE ON ranking_versions
+         BEGIN SELECT RAISE(ABORT, 'ranking_versions: a published version is never deleted'); END;",
+    ),
+];
+
+/// The append-only triggers missing from the database of `conn` (a file
+/// edited by other means), by name.
+pub fn missing_guards(conn: &Connection) -> Vec<String> {
+    GUARDS
+        .iter()
+        .filter(|(name, _)| {
+            conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?1", [name], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map_or(true, |n| n == 0)
+        })
+        .map(|(name, _)| name.to_string())
+        .collect()
+}
+
+/// Puts back the append-only triggers that are missing; returns their names.
+pub(crate) fn restore_guards(conn: &Connection) -> Result<Vec<String>, Error> {
+    let missing = missing_guards(conn);
+    for (name, sql) in GUARDS {
+        if missing.iter().any(|m| m == name) {
+            conn.execute_batch(sql).map_err(db_err)?;
+        }
+    }
+    Ok(missing)
 }
 
 #[cfg(test)]

@@ -28,6 +28,14 @@ pub struct BackupInfo {
     pub path: String,
     pub schema_version: u32,
     pub size_bytes: u64,
+    /// After a restore: where the replaced database is kept (a name starting
+    /// `<database>.prima-del-ripristino`, never one used before).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kept: Option<String>,
+    /// What is wrong in a copy that is nonetheless usable (a broken audit
+    /// chain, missing append-only triggers), in Italian: told and recorded.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// Automatic backups kept beside the database.
@@ -81,44 +89,72 @@ fn io(path: &Path, what: &str, e: std::io::Error) -> Error {
 }
 
 fn temp_beside(path: &Path) -> PathBuf {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    dir.join(format!(".{name}.{}.tmp", std::process::id()))
+    crate::fsx::temp_beside(path)
 }
 
 /// Writes a consistent snapshot of `conn`'s database to `out` (which must not
 /// exist: a backup never overwrites another), encrypted with `key`.
 pub fn copy_into(conn: &Connection, key: Option<&DbKey>, out: &Path) -> Result<BackupInfo, Error> {
-    if out.exists() {
-        return Err(Error::new(
+    let exists = || {
+        Error::new(
             Code::Conflict,
             format!("Il file {} esiste già: scegliere un altro nome per la copia", out.display()),
-        ));
+        )
+    };
+    // Left by a backup to the same name killed before it finished.
+    if let Some(name) = out.file_name() {
+        crate::fsx::remove_stale_temporaries(crate::fsx::parent_dir(out), &name.to_string_lossy());
+    }
+    if out.exists() {
+        return Err(exists());
     }
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| io(dir, "impossibile creare la cartella", e))?;
     }
     let tmp = temp_beside(out);
-    let _ = std::fs::remove_file(&tmp);
+    remove_sqlite_files(&tmp);
     let result = (|| {
         snapshot(conn, key, &tmp)?;
         let info = validate(&tmp, key)?;
         std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(|e| io(&tmp, "la copia", e))?;
-        std::fs::rename(&tmp, out).map_err(|e| io(out, "la copia", e))?;
-        sync_dir(out);
+        crate::fsx::crash_point("backup-before-publish");
+        // Created exclusively: a file that took the name meanwhile (another
+        // backup to the same path) is never overwritten.
+        crate::fsx::publish_new(&tmp, out).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                exists()
+            } else {
+                io(out, "la copia", e)
+            }
+        })?;
         Ok(BackupInfo { path: out.display().to_string(), ..info })
     })();
     if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+        remove_sqlite_files(&tmp);
     }
     result
+}
+
+/// Removes a database file SQLite was writing and its side files.
+fn remove_sqlite_files(path: &Path) {
+    for suffix in ["", "-journal", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(side(path, suffix));
+    }
+}
+
+fn side(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 /// Copies `conn`'s database into the new file `to` with the backup API. The
 /// destination gets the same key first, so no page is ever written in clear.
 fn snapshot(conn: &Connection, key: Option<&DbKey>, to: &Path) -> Result<(), Error> {
-    let flags =
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    // Created empty and 0600 before SQLite writes a page (its journal takes
+    // the same mode).
+    crate::fsx::create_private_new(to).map_err(|e| io(to, "la copia", e))?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut dst = open_keyed(to, flags, key)?;
     {
         let backup = rusqlite::backup::Backup::new(conn, &mut dst).map_err(db_err)?;
@@ -132,14 +168,8 @@ fn snapshot(conn: &Connection, key: Option<&DbKey>, to: &Path) -> Result<(), Err
     dst.close().map_err(|(_, e)| db_err(e))
 }
 
-/// Flushes the directory entry of a renamed file (best effort: not every
-/// system can open a directory).
 fn sync_dir(file: &Path) {
-    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
+    crate::fsx::sync_dir(file)
 }
 
 /// Checks that `path` is a sound Sportello database this program can open:
@@ -167,7 +197,13 @@ pub fn validate(path: &Path, key: Option<&DbKey>) -> Result<BackupInfo, Error> {
             migrations::latest()
         )));
     }
-    Ok(BackupInfo { path: path.display().to_string(), schema_version, size_bytes })
+    Ok(BackupInfo {
+        path: path.display().to_string(),
+        schema_version,
+        size_bytes,
+        kept: None,
+        warnings: Vec::new(),
+    })
 }
 
 /// Takes an automatic backup named after `stamp` (`2026-11-20T09:30:00.123Z`)
@@ -203,27 +239,10 @@ pub fn rotate(
     Ok(taken)
 }
 
-/// A backup interrupted by a crash leaves its temporary file: removed once it
-/// is an hour old (no `VACUUM INTO` of an office database takes that long, so
-/// another instance's backup in progress is never touched).
+/// A backup interrupted by a crash leaves its temporary file (and SQLite's
+/// `-journal` of it): removed once the process that wrote it is gone.
 fn remove_stale_temporaries(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let hour = std::time::Duration::from_secs(3600);
-    for e in entries.flatten() {
-        let n = e.file_name().to_string_lossy().into_owned();
-        if !(n.starts_with(&format!(".{AUTO_PREFIX}")) && n.ends_with(".tmp")) {
-            continue;
-        }
-        let old = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|a| a > hour);
-        if old {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
+    crate::fsx::remove_stale_temporaries(dir, AUTO_PREFIX);
 }
 
 fn file_name(p: &Path) -> String {
@@ -248,59 +267,285 @@ pub fn automatic_backups(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     Ok(out)
 }
 
-/// The file where the database replaced by a restore is kept.
+/// The first name `<database>.prima-del-ripristino` (then `.2`, `.3`, …)
+/// that no file (nor its `-wal`) has: where a restore keeps the database it
+/// replaces, never over a copy kept by an earlier restore.
 pub fn replaced_path(database: &Path) -> PathBuf {
-    let mut name = database.as_os_str().to_owned();
-    name.push(".prima-del-ripristino");
-    PathBuf::from(name)
+    let base = side(database, ".prima-del-ripristino");
+    let mut n = 1u32;
+    loop {
+        let candidate = if n == 1 { base.clone() } else { side(&base, &format!(".{n}")) };
+        if !candidate.exists() && !side(&candidate, "-wal").exists() {
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+/// Every copy kept by earlier restores of `database`, oldest first.
+pub fn replaced_copies(database: &Path) -> Vec<PathBuf> {
+    let base = side(database, ".prima-del-ripristino");
+    let mut out = Vec::new();
+    let mut missing = 0;
+    let mut n = 1u32;
+    // A gap (a copy the office deleted) does not hide the later ones.
+    while missing < 100 {
+        let candidate = if n == 1 { base.clone() } else { side(&base, &format!(".{n}")) };
+        if candidate.exists() {
+            out.push(candidate);
+            missing = 0;
+        } else {
+            missing += 1;
+        }
+        n += 1;
+    }
+    out
+}
+
+/// `<database>.ripristino-in-corso`: written once the new file is complete
+/// and checked, removed once it has replaced the database. While it exists a
+/// restore was cut short, and the next holder of the lock finishes it.
+pub fn restore_journal_path(database: &Path) -> PathBuf {
+    side(database, ".ripristino-in-corso")
+}
+
+/// `.<name>.ripristino` beside the database: the new file being prepared.
+fn restore_temp_path(database: &Path) -> PathBuf {
+    let name = database.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    crate::fsx::parent_dir(database).join(format!(".{name}.ripristino"))
 }
 
 /// Replaces `database` with the backup `from`, after checking it with `key`.
 /// The caller holds the database's lock ([`super::lock::DatabaseLock`]).
 ///
-/// The backup is first copied (backup API) beside the database and checked;
-/// the current database, if any, is checkpointed (its WAL emptied) and kept as
-/// `<database>.prima-del-ripristino` (still encrypted); then the new file
-/// takes its name.
+/// One atomic replacement, so that a crash at any moment leaves a whole
+/// database under its name (the old or the new) and the old one kept:
+/// 1. the backup is copied (backup API) to `.<name>.ripristino` beside the
+///    database, checked and flushed;
+/// 2. the journal `<database>.ripristino-in-corso` names the copy to keep;
+/// 3. the current database, checkpointed, gets a second name (a hard link,
+///    or a copy where links are not supported), `<database>.prima-del-ripristino`
+///    or the next free `.2`, `.3`…, with its `-wal` if one is left;
+/// 4. the old `-wal`/`-shm` are removed (they would be replayed into the new file);
+/// 5. one rename puts the new file in place; the journal is removed.
+///
+/// A crash before 2 leaves a temporary file the next run removes; after 2,
+/// [`finish_interrupted_restore`] completes 3–5.
 pub fn restore(from: &Path, database: &Path, key: Option<&DbKey>) -> Result<BackupInfo, Error> {
     validate(from, key)?;
-    let tmp = temp_beside(database);
-    let _ = std::fs::remove_file(&tmp);
+    // An earlier restore cut short is finished first: its kept copy is named.
+    finish_interrupted_restore(database)?;
+    let tmp = restore_temp_path(database);
+    remove_sqlite_files(&tmp);
     let prepared = (|| {
         let src = open_keyed(from, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX, key)?;
+        let warnings = copy_warnings(&src);
         snapshot(&src, key, &tmp)?;
         drop(src);
+        if !warnings.is_empty() {
+            // A copy edited by other means gets back the triggers that keep
+            // its log append-only (the broken chain stays as found: evidence).
+            let fix = open_keyed(&tmp, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX, key)?;
+            super::audit::restore_guards(&fix)?;
+            fix.close().map_err(|(_, e)| db_err(e))?;
+        }
         let info = validate(&tmp, key)?;
+        // An office that shares the database with a group keeps it shared.
+        crate::fsx::share_like(&tmp, database);
         std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(|e| io(&tmp, "la copia", e))?;
-        Ok(info)
+        crate::fsx::crash_point("restore-prepared");
+        Ok(BackupInfo { warnings, ..info })
     })();
     let info = match prepared {
         Ok(i) => i,
         Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
+            remove_sqlite_files(&tmp);
             return Err(e);
         }
     };
     if database.exists() {
-        // An old WAL left beside the new file would be replayed into it.
-        if let Ok(old) = open_keyed(database, OpenFlags::SQLITE_OPEN_READ_WRITE, key) {
+        // Folds the old WAL into the file, so that the kept copy is whole on its own.
+        if let Ok(old) = open_keyed(database, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX, key)
+        {
             let _ = old.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         }
-        let kept = replaced_path(database);
-        std::fs::rename(database, &kept)
-            .map_err(|e| io(database, "impossibile mettere da parte il database", e))?;
     }
-    for suffix in ["-wal", "-shm"] {
-        let mut side = database.as_os_str().to_owned();
-        side.push(suffix);
-        let side = PathBuf::from(side);
-        if side.exists() {
-            std::fs::remove_file(&side).map_err(|e| io(&side, "impossibile eliminare", e))?;
+    let kept = database.exists().then(|| replaced_path(database));
+    let journal = restore_journal_path(database);
+    let body = match &kept {
+        Some(k) => format!("conserva={}\n", k.display()),
+        None => String::new(),
+    };
+    crate::fsx::write_private_atomic(&journal, body.as_bytes())
+        .map_err(|e| io(&journal, "impossibile registrare il ripristino", e))?;
+    crate::fsx::crash_point("restore-journal-written");
+    let kept = complete_restore(database, &tmp, kept.as_deref())?;
+    Ok(BackupInfo {
+        path: database.display().to_string(),
+        kept: kept.map(|k| k.display().to_string()),
+        ..info
+    })
+}
+
+/// Steps 3–5 of [`restore`]: idempotent, so that a crash at any point is
+/// finished by running it again. Returns the kept copy.
+fn complete_restore(database: &Path, tmp: &Path, kept: Option<&Path>) -> Result<Option<PathBuf>, Error> {
+    let journal = restore_journal_path(database);
+    if tmp.exists() {
+        if let Some(kept) = kept {
+            if database.exists() && !kept.exists() {
+                keep_copy(database, kept)?;
+                crate::fsx::crash_point("restore-kept");
+            }
+            let wal = side(database, "-wal");
+            let kept_wal = side(kept, "-wal");
+            if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) && !kept_wal.exists() {
+                // Commits the checkpoint could not fold in (a damaged file):
+                // they stay with the copy they belong to.
+                keep_copy(&wal, &kept_wal)?;
+            }
+        }
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let p = side(database, suffix);
+            match std::fs::remove_file(&p) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io(&p, "impossibile eliminare", e)),
+            }
+        }
+        crate::fsx::crash_point("restore-before-rename");
+        std::fs::rename(tmp, database).map_err(|e| io(database, "impossibile ripristinare", e))?;
+        sync_dir(database);
+        crate::fsx::crash_point("restore-renamed");
+    }
+    std::fs::remove_file(&journal).map_err(|e| io(&journal, "impossibile chiudere il ripristino", e))?;
+    sync_dir(database);
+    Ok(kept.map(Path::to_path_buf))
+}
+
+/// Gives the file at `from` the second name `to` (which must not exist).
+fn keep_copy(from: &Path, to: &Path) -> Result<(), Error> {
+    match std::fs::hard_link(from, to) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(io(to, "esiste già, non viene sovrascritto:", e))
+        }
+        Err(_) => {
+            // No hard links here (some network drives): a flushed copy.
+            let copied = (|| {
+                let mut dst = crate::fsx::create_private_new(to)?;
+                let mut src = std::fs::File::open(from)?;
+                std::io::copy(&mut src, &mut dst)?;
+                dst.sync_all()
+            })();
+            if let Err(e) = copied {
+                let _ = std::fs::remove_file(to);
+                return Err(io(to, "impossibile conservare il database sostituito", e));
+            }
         }
     }
-    std::fs::rename(&tmp, database).map_err(|e| io(database, "impossibile ripristinare", e))?;
-    sync_dir(database);
-    Ok(BackupInfo { path: database.display().to_string(), ..info })
+    sync_dir(to);
+    Ok(())
+}
+
+/// What a restore cut short by a crash left, put right: with its journal,
+/// the prepared copy replaces the database (the old one kept as the journal
+/// says); without, a half-prepared copy is removed. The caller holds the
+/// lock ([`super::lock::DatabaseLock::acquire`] calls it). Returns the kept
+/// copy when a restore was finished.
+pub fn finish_interrupted_restore(database: &Path) -> Result<Option<PathBuf>, Error> {
+    let journal = restore_journal_path(database);
+    let tmp = restore_temp_path(database);
+    let text = match std::fs::read_to_string(&journal) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            remove_sqlite_files(&tmp);
+            return Ok(None);
+        }
+        Err(e) => return Err(io(&journal, "impossibile leggere", e)),
+    };
+    let kept = text.lines().find_map(|l| l.strip_prefix("conserva=")).map(PathBuf::from);
+    // SQLite's rollback journal of the prepared copy: the copy was complete
+    // and flushed before the journal was written, so it holds nothing.
+    let _ = std::fs::remove_file(side(&tmp, "-journal"));
+    complete_restore(database, &tmp, kept.as_deref())
+}
+
+/// Records on the audit log of `database` a copy made of it or a restore into
+/// it (`detail`: from where, to where, what was wrong), as the account
+/// `operator` (added first if it is not in that file: the recovery key's
+/// built-in administrator, or an account that a restored copy predates).
+/// Every backup and restore carries every family: who, when, where to.
+pub fn record(
+    database: &Path,
+    key: &DbKey,
+    at: &str,
+    operator: &crate::domain::Operator,
+    action: &str,
+    detail: &str,
+) -> Result<(), Error> {
+    let store = super::Storage::open(database, key)?;
+    store.transaction(|tx| {
+        let id = match tx.operator_by_username_any(&operator.username)? {
+            Some((op, _)) => op.id,
+            None => {
+                tx.operator_insert(operator, at)?;
+                operator.id
+            }
+        };
+        tx.audit_append(&super::Stamp { at: at.to_string(), by: id }, action, None, Some(detail))
+    })?;
+    store.close()
+}
+
+/// What crashes left beside `database`, put right by the holder of its lock:
+/// a restore cut short is finished ([`finish_interrupted_restore`]), the
+/// temporary files of interrupted writes are removed (beside the database and
+/// among the automatic backups), and so are the build files of a new
+/// database (`.<name>.nuovo`) or of a demo (`.<name>.demo`).
+pub fn tidy(database: &Path) -> Result<(), Error> {
+    finish_interrupted_restore(database)?;
+    let dir = crate::fsx::parent_dir(database);
+    if let Some(name) = database.file_name().map(|n| n.to_string_lossy().into_owned()) {
+        crate::fsx::remove_stale_temporaries(dir, &name);
+        // Build files of a new database or of the demo (their builders hold
+        // this lock, so none is in progress).
+        remove_sqlite_files(&dir.join(format!(".{name}.nuovo")));
+        let demo = dir.join(format!(".{name}.demo"));
+        remove_sqlite_files(&demo);
+        let _ = std::fs::remove_file(side(&demo, ".keys"));
+        remove_sqlite_files(&dir.join(format!("..{name}.demo.nuovo")));
+    }
+    if let Ok(policy) = BackupPolicy::from_env(database) {
+        remove_stale_temporaries(&policy.dir);
+    }
+    Ok(())
+}
+
+/// What is wrong with a copy that is still usable: its audit chain broken,
+/// or the triggers that make the audit log append-only missing.
+fn copy_warnings(conn: &Connection) -> Vec<String> {
+    let mut out = Vec::new();
+    match super::audit::verify(conn) {
+        Ok(r) if r.ok => {}
+        Ok(r) => {
+            let b = r.broken.as_ref();
+            out.push(format!(
+                "il registro degli accessi della copia è alterato (riga {}{})",
+                b.map(|b| b.seq).unwrap_or_default(),
+                b.map(|b| format!(": {}", b.reason)).unwrap_or_default()
+            ));
+        }
+        Err(e) => out.push(format!("il registro degli accessi della copia non è verificabile: {}", e.message)),
+    }
+    let missing = super::audit::missing_guards(conn);
+    if !missing.is_empty() {
+        out.push(format!(
+            "mancavano nella copia le protezioni del registro degli accessi ({}): sono state ricreate",
+            missing.join(", ")
+        ));
+    }
+    out
 }
 
 /// Backs up the database file at `database` (read-only: no migration, works

@@ -69,7 +69,11 @@ impl DatabaseLock {
         }
         // Who holds it, for a person looking at the folder; the lock is what counts.
         let _ = file.set_len(0).and_then(|_| writeln!(file, "{}", std::process::id()));
-        Ok(DatabaseLock { _file: file, path })
+        let lock = DatabaseLock { _file: file, path };
+        // Whoever holds the lock is the only writer: the moment to put right
+        // what a crash of an earlier one left.
+        super::backup::tidy(database)?;
+        Ok(lock)
     }
 
     pub fn path(&self) -> &Path {

@@ -77,19 +77,49 @@ pub struct Tx<'c> {
 }
 
 impl Storage {
-    /// Opens (creating it if absent) the database at `path` with `key` and
-    /// migrates it. A file database is always encrypted: `key` is required.
-    /// A key that is not the file's, or a damaged file, is a typed error and
-    /// the file is left as it was.
+    /// Opens the existing database at `path` with `key` and migrates it. A
+    /// file database is always encrypted: `key` is required. A missing or
+    /// empty file is [`Code::NotFound`] and nothing is created in its place
+    /// (a new database comes only from [`Storage::create`]); a key that is
+    /// not the file's, or a damaged file, is a typed error; the file is left
+    /// as it was in every case. A restore interrupted by a crash is finished
+    /// first ([`backup::finish_interrupted_restore`]).
     pub fn open(path: &Path, key: &DbKey) -> Result<Storage, Error> {
+        if backup::restore_journal_path(path).exists() {
+            // The lock's holder finishes the restore; held by another
+            // instance, it is told as a conflict.
+            drop(lock::DatabaseLock::acquire(path)?);
+        }
+        require_existing(path)?;
+        crate::fsx::close_to_others(path);
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = open_keyed(path, flags, Some(key))?;
+        route_library_log(&conn, path);
+        Storage::setup(conn, Some(path.to_path_buf()), Some(key.duplicate()))
+    }
+
+    /// Creates a new, empty encrypted database at `path` (which must not
+    /// exist: [`Code::Conflict`]), private to the account (0600), and
+    /// migrates it. Only for a new database ([`crate::service::Service::create`]).
+    pub fn create(path: &Path, key: &DbKey) -> Result<Storage, Error> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
                 Error::new(Code::Io, format!("impossibile creare la cartella {}: {e}", dir.display()))
             })?;
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        // Created here, empty and 0600, before SQLite writes a page: SQLite
+        // gives its -wal and -shm the mode of the database file.
+        crate::fsx::create_private_new(path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::new(
+                    Code::Conflict,
+                    format!("Il database {} esiste già: non viene sostituito da uno nuovo", path.display()),
+                )
+            } else {
+                crate::fsx::io_error(path, "impossibile creare il database", e)
+            }
+        })?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = open_keyed(path, flags, Some(key))?;
         Storage::setup(conn, Some(path.to_path_buf()), Some(key.duplicate()))
     }
@@ -249,7 +279,15 @@ impl Storage {
     /// Walks the hash chain of the audit log ([`audit::verify`]).
     pub fn audit_verify(&self) -> Result<audit::VerifyReport, Error> {
         let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
-        audit::verify(&conn)
+        let mut report = audit::verify(&conn)?;
+        // "Integro" only for a sound file whose log is still append-only.
+        report.file_problems = audit::file_problems(&conn, self.key.is_some());
+        report.guards_missing = audit::missing_guards(&conn);
+        if !report.file_problems.is_empty() || !report.guards_missing.is_empty() {
+            report.ok = false;
+            report.head = None;
+        }
+        Ok(report)
     }
 
     /// Checks the file: SQLite's integrity check and every foreign key.
@@ -267,6 +305,7 @@ pub(crate) fn open_keyed(path: &Path, flags: OpenFlags, key: Option<&DbKey>) -> 
     let conn = Connection::open_with_flags(path, flags).map_err(|e| {
         Error::new(Code::Storage, format!("impossibile aprire il database {}: {e}", path.display()))
     })?;
+    quiet_library_log(&conn);
     if let Some(key) = key {
         // The raw-key form (x'…'): no passphrase derivation inside SQLCipher.
         let sql = zeroize::Zeroizing::new(format!("PRAGMA key = \"{}\";", &*key.sqlcipher_literal()));
@@ -301,6 +340,38 @@ pub(crate) fn open_keyed(path: &Path, flags: OpenFlags, key: Option<&DbKey>) -> 
     // would otherwise hold decrypted rows on disk.
     conn.pragma_update(None, "temp_store", "MEMORY").map_err(db_err)?;
     Ok(conn)
+}
+
+/// SQLCipher writes its own English lines (`ERROR CORE … hmac check
+/// failed`, one per damaged page) to standard error unless told otherwise:
+/// the command line's contract is one Italian message there. Silenced for
+/// the whole process at the first connection; [`route_library_log`] then
+/// sends them to a file beside the database.
+fn quiet_library_log(conn: &Connection) {
+    static QUIET: std::sync::Once = std::sync::Once::new();
+    QUIET.call_once(|| {
+        let _ = conn.query_row("PRAGMA cipher_log = off", [], |_| Ok(()));
+    });
+}
+
+/// Name of the file beside the database where SQLCipher's own messages go:
+/// page numbers and error codes, never a row's content.
+pub const LIBRARY_LOG: &str = "sportello-sqlcipher.log";
+
+/// Sends SQLCipher's messages to [`LIBRARY_LOG`] beside `database` (0600),
+/// once per process: the setting is global to the library, and changing its
+/// file while another thread logs would close it under that thread.
+fn route_library_log(conn: &Connection, database: &Path) {
+    static ROUTED: std::sync::Once = std::sync::Once::new();
+    ROUTED.call_once(|| {
+        let file = crate::fsx::parent_dir(database).join(LIBRARY_LOG);
+        if !file.exists() {
+            let _ = crate::fsx::create_private_new(&file);
+        }
+        let Some(text) = file.to_str() else { return };
+        let sql = format!("PRAGMA cipher_log = '{}'", text.replace('\'', "''"));
+        let _ = conn.query_row(&sql, [], |_| Ok(()));
+    });
 }
 
 /// The active account `username` in the database file at `path`, read
@@ -338,6 +409,40 @@ pub fn peek_operator_with(
     )
     .map(Some)
     .or_else(|e| if matches!(e, rusqlite::Error::QueryReturnedNoRows) { Ok(None) } else { Err(db_err(e)) })
+}
+
+/// A missing or empty file where a database should be: never created here.
+fn require_existing(path: &Path) -> Result<(), Error> {
+    let len = match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => Some(m.len()),
+        Ok(_) => {
+            return Err(Error::new(Code::Storage, format!("{} non è un file di database", path.display())))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(crate::fsx::io_error(path, "impossibile leggere il database", e)),
+    };
+    match len {
+        None => Err(Error::new(
+            Code::NotFound,
+            format!(
+                "Il database {} non esiste: non ne viene creato uno vuoto al suo posto. Se è stato spostato, \
+                 indicarne il percorso; se è andato perso, ripristinarlo dall'ultima copia di sicurezza \
+                 (sportello restore --from COPIA --database {})",
+                path.display(),
+                path.display()
+            ),
+        )),
+        Some(0) => Err(Error::new(
+            Code::Corrupt,
+            format!(
+                "Il database {} è vuoto (0 byte): non è stato modificato. Ripristinarlo dall'ultima copia di \
+                 sicurezza (sportello restore --from COPIA --database {})",
+                path.display(),
+                path.display()
+            ),
+        )),
+        Some(_) => Ok(()),
+    }
 }
 
 /// Whether a plain SQLite file carries Sportello's application id (read
@@ -483,7 +588,7 @@ mod tests {
     fn durable_transactions_commit_with_full_sync_the_others_with_normal() {
         let dir = tempfile::tempdir().unwrap();
         let key = DbKey::generate().unwrap();
-        let store = Storage::open(&dir.path().join("s.sqlite"), &key).unwrap();
+        let store = Storage::create(&dir.path().join("s.sqlite"), &key).unwrap();
         assert_eq!(store.transaction(|tx| Ok(synchronous_in(tx))).unwrap(), 1, "NORMAL");
         assert_eq!(store.durable_transaction(|tx| Ok(synchronous_in(tx))).unwrap(), 2, "FULL");
         assert_eq!(store.transaction(|tx| Ok(synchronous_in(tx))).unwrap(), 1, "NORMAL again");
