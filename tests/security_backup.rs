@@ -84,7 +84,7 @@ fn restore_checks_the_backup_then_replaces_the_database_keeping_the_old_one() {
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stdout.contains("ripristinato"), "{stdout}");
     assert_eq!(count(&db, "households"), 1, "back to the backup");
-    assert_eq!(count(&backup::replaced_path(&db), "households"), 2, "the replaced database is kept");
+    assert_eq!(count(&backup::replaced_copies(&db)[0], "households"), 2, "the replaced database is kept");
     // The restored database opens, verifies and works.
     let s = service_support::login(&db, &docs, "averdi", today()).unwrap();
     assert!(s.storage().check().unwrap().is_empty());
@@ -122,7 +122,7 @@ fn restore_refuses_a_damaged_or_newer_backup_and_touches_nothing() {
     assert_eq!(code, 2);
 
     assert_eq!(std::fs::read(&db).unwrap(), before, "the database is untouched");
-    assert!(!backup::replaced_path(&db).exists());
+    assert!(backup::replaced_copies(&db).is_empty());
 }
 
 #[test]

@@ -55,7 +55,7 @@ fn a_damaged_database_is_restored_by_an_administrator_from_the_newest_backup() {
     let back = login(&db, &docs, ADMIN, d("2026-11-24")).unwrap();
     let found = back.household_get(family.id).unwrap();
     assert_eq!(found.members.len(), family.members.len());
-    assert!(sportello::storage::backup::replaced_path(&db).exists(), "the damaged file is kept aside");
+    assert_eq!(sportello::storage::backup::replaced_copies(&db).len(), 1, "the damaged file is kept aside");
     drop(dir);
 }
 

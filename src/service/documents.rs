@@ -1,7 +1,6 @@
 //! Documents of a case: PDFs kept inside the encrypted database, written out
 //! only into the private viewing area when someone opens one.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{not_found, Action, Service};

@@ -110,7 +110,7 @@ pub fn record_restore(
         detail.push_str(&format!("; avvisi: {}", info.warnings.join("; ")));
     }
     let at = super::timestamp_now();
-    if let Err(e) = backup::record(database, key, &at, operator, crate::service::Action::Backup.as_str(), &detail)
+    if let Err(e) = backup::record(database, key, &at, operator, crate::domain::StrEnum::as_str(super::Action::Backup), &detail)
     {
         info.warnings.push(format!("il ripristino non è stato registrato nel registro degli accessi: {}", e.message));
     }

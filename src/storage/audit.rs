@@ -307,9 +307,15 @@ VerifyReport {
 pub fn file_problems(conn: &Connection, encrypted: bool) -> Vec<String> {
     let mut out = Vec::new();
     let mut run = |sql: &str, ok: &dyn Fn(&str) -> bool, what: &str| {
-        let rows = conn.prepare(sql).and_then(|mut st| {
-            st.query_map([], |r| r.get::<_, Option<String>>(0))?.collect::<Result<Vec<_>, _>>()
-        });
+        let rows = (|| -> rusqlite::Result<Vec<Option<String>>> {
+            let mut st = conn.prepare(sql)?;
+            let mut rows = st.query([])?;
+            let mut found = Vec::new();
+            while let Some(r) = rows.next()? {
+                found.push(r.get(0)?);
+            }
+            Ok(found)
+        })();
         match rows {
             Ok(rows) => {
                 for r in rows.into_iter().flatten().filter(|r| !ok(r)).take(20) {

@@ -270,7 +270,7 @@ pub fn automatic_backups(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 /// The first name `<database>.prima-del-ripristino` (then `.2`, `.3`, …)
 /// that no file (nor its `-wal`) has: where a restore keeps the database it
 /// replaces, never over a copy kept by an earlier restore.
-pub fn replaced_path(database: &Path) -> PathBuf {
+pub fn next_replaced_path(database: &Path) -> PathBuf {
     let base = side(database, ".prima-del-ripristino");
     let mut n = 1u32;
     loop {
@@ -370,7 +370,7 @@ pub fn restore(from: &Path, database: &Path, key: Option<&DbKey>) -> Result<Back
             let _ = old.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         }
     }
-    let kept = database.exists().then(|| replaced_path(database));
+    let kept = database.exists().then(|| next_replaced_path(database));
     let journal = restore_journal_path(database);
     let body = match &kept {
         Some(k) => format!("conserva={}\n", k.display()),
