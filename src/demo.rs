@@ -459,7 +459,10 @@ fn publish(aside: &Path, db: &Path) -> Result<(), Error> {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             Error::new(
                 Code::Conflict,
-                format!("Il database {} è comparso durante la creazione della demo: non viene sostituito", db.display()),
+                format!(
+                    "Il database {} è comparso durante la creazione della demo: non viene sostituito",
+                    db.display()
+                ),
             )
             .with_field("database")
         } else {

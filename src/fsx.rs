@@ -194,16 +194,18 @@ fn stale_pid(file_name: &str, prefix: &str) -> Option<u32> {
     if !rest.starts_with(prefix) {
         return None;
     }
-    let base = ["", "-journal", "-wal", "-shm"]
-        .iter()
-        .find_map(|s| rest.strip_suffix(&format!(".tmp{s}")))?;
+    let base =
+        ["", "-journal", "-wal", "-shm"].iter().find_map(|s| rest.strip_suffix(&format!(".tmp{s}")))?;
     let (_, pid) = base.rsplit_once('.')?;
     pid.parse().ok()
 }
 
 pub(crate) fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
     if e.raw_os_error() == Some(28) || e.kind() == std::io::ErrorKind::StorageFull {
-        return Error::new(Code::DiskFull, format!("Il disco è pieno: {what} {} non è stato scritto", path.display()));
+        return Error::new(
+            Code::DiskFull,
+            format!("Il disco è pieno: {what} {} non è stato scritto", path.display()),
+        );
     }
     Error::new(Code::Io, format!("{what} {}: {e}", path.display()))
 }

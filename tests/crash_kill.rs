@@ -133,7 +133,11 @@ fn run_cli(args: &[&str], at: Option<&str>) -> (std::process::ExitStatus, String
         cmd.env("SPORTELLO_CRASH_AT", at);
     }
     let out = cmd.output().unwrap();
-    (out.status, String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status,
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn households(db: &Path) -> i64 {
@@ -162,8 +166,11 @@ fn leftovers(dir: &Path) -> Vec<String> {
     for d in [dir.to_path_buf(), dir.join("copie-di-sicurezza")] {
         for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
             let n = e.file_name().to_string_lossy().into_owned();
-            if n.contains(".tmp") || n.contains("ripristino-in-corso") || n.ends_with(".ripristino")
-                || n.ends_with(".nuovo") || n.contains(".demo")
+            if n.contains(".tmp")
+                || n.contains("ripristino-in-corso")
+                || n.ends_with(".ripristino")
+                || n.ends_with(".nuovo")
+                || n.contains(".demo")
             {
                 out.push(n);
             }
@@ -173,7 +180,8 @@ fn leftovers(dir: &Path) -> Vec<String> {
 }
 
 fn single(s: &Service, last: &str) {
-    let input = serde_json::from_value(service_support::single_json(last, "Maria", "1960-02-03", "F")).unwrap();
+    let input =
+        serde_json::from_value(service_support::single_json(last, "Maria", "1960-02-03", "F")).unwrap();
     s.household_save(input).unwrap();
 }
 
@@ -201,7 +209,8 @@ fn restore_killed_at_every_rename_and_flush_loses_nothing() {
         single(&e.service, "Rossi");
         drop(e.service);
         // An earlier restore, whose kept copy must survive everything below.
-        let (st, out, err) = run_cli(&["restore", "--from", copy.to_str().unwrap(), "--database", db.to_str().unwrap()], None);
+        let (st, out, err) =
+            run_cli(&["restore", "--from", copy.to_str().unwrap(), "--database", db.to_str().unwrap()], None);
         assert!(st.success(), "{out}{err}");
         let first_kept = PathBuf::from(format!("{}.prima-del-ripristino", db.display()));
         let first_bytes = std::fs::read(&first_kept).unwrap();
@@ -211,8 +220,10 @@ fn restore_killed_at_every_rename_and_flush_loses_nothing() {
         drop(s);
         assert_eq!(households(&db), 3);
 
-        let (st, out, err) =
-            run_cli(&["restore", "--from", copy.to_str().unwrap(), "--database", db.to_str().unwrap()], Some(at));
+        let (st, out, err) = run_cli(
+            &["restore", "--from", copy.to_str().unwrap(), "--database", db.to_str().unwrap()],
+            Some(at),
+        );
         assert!(killed(st), "{at}: not stopped there: {st:?} {out}{err}");
         // Whatever the moment, a whole database is under its name.
         assert!(db.exists(), "{at}: no database");
@@ -230,7 +241,8 @@ fn restore_killed_at_every_rename_and_flush_loses_nothing() {
         }
         assert!(leftovers(e.dir.path()).is_empty(), "{at}: {:?}", leftovers(e.dir.path()));
         // And a retry does what was asked.
-        let (st, out, err) = run_cli(&["restore", "--from", copy.to_str().unwrap(), "--database", db.to_str().unwrap()], None);
+        let (st, out, err) =
+            run_cli(&["restore", "--from", copy.to_str().unwrap(), "--database", db.to_str().unwrap()], None);
         assert!(st.success(), "{at}: {out}{err}");
         assert_eq!(households(&db), 1);
         assert_eq!(std::fs::read(&first_kept).unwrap(), first_bytes);
@@ -244,14 +256,18 @@ fn backup_killed_at_every_rename_and_flush_leaves_no_half_file() {
         let db = e.db();
         service_support::create_family(&e.service);
         let out = e.dir.path().join("copia.sqlite");
-        let (st, o, err) = run_cli(&["backup", "--database", db.to_str().unwrap(), "--out", out.to_str().unwrap()], Some(at));
+        let (st, o, err) = run_cli(
+            &["backup", "--database", db.to_str().unwrap(), "--out", out.to_str().unwrap()],
+            Some(at),
+        );
         assert!(killed(st), "{at}: {st:?} {o}{err}");
         // Either no copy or a whole one: never a half-written file under the name.
         if out.exists() {
             sportello::storage::backup::validate(&out, Some(&service_support::key(&db))).unwrap();
         }
         // The next run removes what the killed one left.
-        let (st, o, err) = run_cli(&["backup", "--database", db.to_str().unwrap(), "--out", out.to_str().unwrap()], None);
+        let (st, o, err) =
+            run_cli(&["backup", "--database", db.to_str().unwrap(), "--out", out.to_str().unwrap()], None);
         if at == "publish-before-unlink" {
             assert_eq!(st.code(), Some(2), "{at}: the copy made is never overwritten: {o}{err}");
         } else {

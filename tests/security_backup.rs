@@ -190,10 +190,11 @@ fn automatic_backups_one_a_day_keeping_the_newest() {
         ]
     );
     // Other files in the folder are never pruned; the temporary file of a
-    // backup cut by a crash goes once it is old, not while it may be in use.
+    // backup cut by a crash goes once its process is gone (or, where the
+    // system cannot tell, once it is old), not while it may be in use.
     std::fs::write(policy.dir.join("mia-copia.sqlite"), "x").unwrap();
-    let stale = policy.dir.join(".sportello-20261101T080000000Z.sqlite.4242.tmp");
-    let recent = policy.dir.join(".sportello-20261106T080000000Z.sqlite.4243.tmp");
+    let stale = policy.dir.join(".sportello-20261101T080000000Z.sqlite.4999999.tmp");
+    let recent = policy.dir.join(format!(".sportello-20261106T080000000Z.sqlite.{}.tmp", std::process::id()));
     for t in [&stale, &recent] {
         std::fs::write(t, "mezza copia").unwrap();
     }

@@ -361,7 +361,8 @@ fn temporaries_of_interrupted_writes_are_removed_at_the_next_run() {
     drop(e.service);
     // Left by processes that are gone (pid_max is at most 2^22).
     let beside = e.dir.path().join(".sportello.sqlite.4999999.tmp");
-    let auto = e.dir.path().join("copie-di-sicurezza/.sportello-20261120T080000000Z.sqlite.4999999.tmp-journal");
+    let auto =
+        e.dir.path().join("copie-di-sicurezza/.sportello-20261120T080000000Z.sqlite.4999999.tmp-journal");
     let building = e.dir.path().join(".sportello.sqlite.nuovo");
     let unrelated = e.dir.path().join(".altro.txt.4999999.tmp");
     for f in [&beside, &auto, &building, &unrelated] {

@@ -54,7 +54,8 @@ pub fn backup(a: BackupArgs) -> Result<ExitCode, CliError> {
     let (key, operator) =
         Service::authenticate(&a.database, &login::credentials(&a.database)?).map_err(in_db)?;
     require(&operator, "backup").map_err(in_db)?;
-    let info = backup::backup_file(&a.database, &a.out, Some(&key)).map_err(|e| CliError::in_file(&a.out, e))?;
+    let info =
+        backup::backup_file(&a.database, &a.out, Some(&key)).map_err(|e| CliError::in_file(&a.out, e))?;
     println!(
         "Copia di sicurezza creata e verificata: {} ({} byte, schema {}).",
         info.path, info.size_bytes, info.schema_version
@@ -87,7 +88,8 @@ pub fn restore(a: RestoreArgs) -> Result<ExitCode, CliError> {
     };
     let info =
         backup::restore(&a.from, &a.database, Some(&key)).map_err(|e| CliError::in_file(&a.from, e))?;
-    let info = sportello::service::restore::record_restore(&a.database, &key, &operator, &absolute(&a.from), info);
+    let info =
+        sportello::service::restore::record_restore(&a.database, &key, &operator, &absolute(&a.from), info);
     println!(
         "Database {} ripristinato dalla copia {} (schema {}).",
         info.path,

@@ -39,7 +39,10 @@ pub fn run(a: Args) -> Result<ExitCode, CliError> {
     let documents = a.database.with_extension("documenti");
     // The first run creates the database (account «stress», password from
     // SPORTELLO_PASSWORD); the next ones log in to it.
-    let opened = if Service::database_state(&a.database)?.needs_setup {
+    // A keys file without its database is this tool's own creation cut short
+    // by the kill (Service::create starts it again); a login would be refused.
+    let unfinished = !a.database.exists() && sportello::keyring::Keyring::path_for(&a.database).exists();
+    let opened = if Service::database_state(&a.database)?.needs_setup || unfinished {
         let password = super::login::new_password("dell'account «stress»")?;
         Service::create(NewDatabase {
             database: a.database.clone(),

@@ -118,5 +118,6 @@ pub(super) fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
 /// Writes the whole file or nothing, private to the account (0600): a
 /// temporary file beside it, flushed to disk, then renamed over the final name.
 pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    crate::fsx::write_private_atomic(path, bytes).map_err(|e| io_error(path, "impossibile salvare il documento", e))
+    crate::fsx::write_private_atomic(path, bytes)
+        .map_err(|e| io_error(path, "impossibile salvare il documento", e))
 }

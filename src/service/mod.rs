@@ -48,8 +48,8 @@ pub use households::{CfCheck, CfCheckInput, CfDecoded};
 pub use operators::OperatorAccount;
 pub use printing::ConvocationInput;
 pub use session::{
-    check_username, recovery_administrator, Credentials, DatabaseState, NewDatabase, OpenOptions, RECOVERY_NAME,
-    RECOVERY_USERNAME,
+    check_username, recovery_administrator, Credentials, DatabaseState, NewDatabase, OpenOptions,
+    RECOVERY_NAME, RECOVERY_USERNAME,
 };
 
 /// Where "today" comes from: the computer's clock, or a fixed day for tests and

@@ -83,8 +83,9 @@ impl Service {
         }
         let operator = match credentials {
             Credentials::Recovery { .. } => super::session::recovery_administrator(),
-            Credentials::Password { username, .. } => crate::storage::peek_operator(&from, &key, username)?
-                .ok_or_else(not_an_administrator)?,
+            Credentials::Password { username, .. } => {
+                crate::storage::peek_operator(&from, &key, username)?.ok_or_else(not_an_administrator)?
+            }
         };
         let _lock = DatabaseLock::acquire(database)?;
         let info = backup::restore(&from, database, Some(&key))?;
@@ -110,9 +111,16 @@ pub fn record_restore(
         detail.push_str(&format!("; avvisi: {}", info.warnings.join("; ")));
     }
     let at = super::timestamp_now();
-    if let Err(e) = backup::record(database, key, &at, operator, crate::domain::StrEnum::as_str(super::Action::Backup), &detail)
-    {
-        info.warnings.push(format!("il ripristino non è stato registrato nel registro degli accessi: {}", e.message));
+    if let Err(e) = backup::record(
+        database,
+        key,
+        &at,
+        operator,
+        crate::domain::StrEnum::as_str(super::Action::Backup),
+        &detail,
+    ) {
+        info.warnings
+            .push(format!("il ripristino non è stato registrato nel registro degli accessi: {}", e.message));
     }
     info
 }

@@ -159,7 +159,10 @@ impl Service {
                         format!("Il database {} esiste già: non viene sostituito", n.database.display()),
                     )
                 } else {
-                    Error::new(Code::Io, format!("impossibile creare il database {}: {e}", n.database.display()))
+                    Error::new(
+                        Code::Io,
+                        format!("impossibile creare il database {}: {e}", n.database.display()),
+                    )
                 }
             })
         })();

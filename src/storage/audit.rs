@@ -278,16 +278,14 @@ pub fn verify_file(path: &Path, key: Option<&crate::keyring::DbKey>) -> Result<V
     let file_problems = file_problems(&conn, key.is_some());
     let mut report = match verify(&conn) {
         Ok(r) => r,
-        Err(e) if !file_problems.is_empty() => {
-VerifyReport {
-                ok: false,
-                rows: 0,
-                head: None,
-                broken: None,
-                file_problems: vec![e.message],
-                guards_missing: Vec::new(),
-            }
-        }
+        Err(e) if !file_problems.is_empty() => VerifyReport {
+            ok: false,
+            rows: 0,
+            head: None,
+            broken: None,
+            file_problems: vec![e.message],
+            guards_missing: Vec::new(),
+        },
         Err(e) => return Err(e),
     };
     if !file_problems.is_empty() {
@@ -373,9 +371,11 @@ pub fn missing_guards(conn: &Connection) -> Vec<String> {
     GUARDS
         .iter()
         .filter(|(name, _)| {
-            conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?1", [name], |r| {
-                r.get::<_, i64>(0)
-            })
+            conn.query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
+                [name],
+                |r| r.get::<_, i64>(0),
+            )
             .map_or(true, |n| n == 0)
         })
         .map(|(name, _)| name.to_string())

@@ -275,7 +275,8 @@ pub fn next_replaced_path(database: &Path) -> PathBuf {
     let mut n = 1u32;
     loop {
         let candidate = if n == 1 { base.clone() } else { side(&base, &format!(".{n}")) };
-        if !candidate.exists() && !side(&candidate, "-wal").exists() {
+        if !candidate.exists() && !side(&candidate, "-wal").exists() && !side(&candidate, "-journal").exists()
+        {
             return candidate;
         }
         n += 1;
@@ -345,7 +346,8 @@ pub fn restore(from: &Path, database: &Path, key: Option<&DbKey>) -> Result<Back
         if !warnings.is_empty() {
             // A copy edited by other means gets back the triggers that keep
             // its log append-only (the broken chain stays as found: evidence).
-            let fix = open_keyed(&tmp, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX, key)?;
+            let fix =
+                open_keyed(&tmp, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX, key)?;
             super::audit::restore_guards(&fix)?;
             fix.close().map_err(|(_, e)| db_err(e))?;
         }
@@ -365,7 +367,8 @@ pub fn restore(from: &Path, database: &Path, key: Option<&DbKey>) -> Result<Back
     };
     if database.exists() {
         // Folds the old WAL into the file, so that the kept copy is whole on its own.
-        if let Ok(old) = open_keyed(database, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX, key)
+        if let Ok(old) =
+            open_keyed(database, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX, key)
         {
             let _ = old.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         }
@@ -397,12 +400,14 @@ fn complete_restore(database: &Path, tmp: &Path, kept: Option<&Path>) -> Result<
                 keep_copy(database, kept)?;
                 crate::fsx::crash_point("restore-kept");
             }
-            let wal = side(database, "-wal");
-            let kept_wal = side(kept, "-wal");
-            if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) && !kept_wal.exists() {
-                // Commits the checkpoint could not fold in (a damaged file):
-                // they stay with the copy they belong to.
-                keep_copy(&wal, &kept_wal)?;
+            for suffix in ["-wal", "-journal"] {
+                let own = side(database, suffix);
+                let kept_side = side(kept, suffix);
+                if std::fs::metadata(&own).is_ok_and(|m| m.len() > 0) && !kept_side.exists() {
+                    // Commits the checkpoint could not fold in (a damaged
+                    // file), or a hot journal: they stay with their copy.
+                    keep_copy(&own, &kept_side)?;
+                }
             }
         }
         for suffix in ["-wal", "-shm", "-journal"] {
@@ -536,7 +541,9 @@ fn copy_warnings(conn: &Connection) -> Vec<String> {
                 b.map(|b| format!(": {}", b.reason)).unwrap_or_default()
             ));
         }
-        Err(e) => out.push(format!("il registro degli accessi della copia non è verificabile: {}", e.message)),
+        Err(e) => {
+            out.push(format!("il registro degli accessi della copia non è verificabile: {}", e.message))
+        }
     }
     let missing = super::audit::missing_guards(conn);
     if !missing.is_empty() {
