@@ -410,3 +410,14 @@ fn a_restore_by_the_recovery_key_is_on_record_as_recupero() {
     let s = service_support::login(&db, &docs, "averdi", today()).unwrap();
     assert!(s.storage().audit_verify().unwrap().ok);
 }
+
+#[test]
+fn a_backup_from_the_app_is_on_record_with_where_it_went() {
+    let e = env();
+    create_family(&e.service);
+    let out = e.dir.path().join("dalla-finestra.sqlite");
+    e.service.backup_to(&out).unwrap();
+    let rows = audit_rows(&e.db(), "backup");
+    assert!(rows.iter().any(|(who, d)| who == "averdi" && d.contains("dalla-finestra.sqlite")), "{rows:?}");
+    assert!(e.service.storage().audit_verify().unwrap().ok);
+}

@@ -146,7 +146,13 @@ impl Service {
     /// (administrators). Every backup holds every family: it is on record.
     pub fn backup_to(&self, out: &Path) -> Result<BackupInfo, Error> {
         self.run(Action::Backup, None, |_, _| Ok(()))?;
-        self.store.backup_to(out)
+        let info = self.store.backup_to(out)?;
+        // Where every family went, once the copy exists.
+        let to = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+        let detail = format!("copia di sicurezza creata in {}", to.display());
+        let stamp = crate::storage::Stamp { at: super::timestamp(self.clock), by: self.operator.id };
+        self.store.transaction(|tx| tx.audit_append(&stamp, Action::Backup.as_str(), None, Some(&detail)))?;
+        Ok(info)
     }
 
     /// Walks the hash chain of the audit log.
