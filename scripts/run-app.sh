@@ -37,6 +37,12 @@ if [ -f "$database" ] && [ ! -f "${database}.keys" ]; then
   echo "==> replacing the old unencrypted demo database ${database}"
   rm -f "$database" "${database}-wal" "${database}-shm"
 fi
+if [ -f "$database" ] && [ ! -s "$database" ]; then
+  # An empty file left by a demo of an earlier version cut short (the demo is
+  # now built aside and appears whole): fictional data only, made again.
+  echo "==> replacing the empty demo database ${database}"
+  rm -f "$database" "${database}-wal" "${database}-shm"
+fi
 if [ ! -f "$database" ]; then
   echo "==> creating the demo database ${database}"
   SPORTELLO_PASSWORD=sportello-demo "${target_dir}/sportello" demo --database "$database" \
