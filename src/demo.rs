@@ -440,7 +440,7 @@ fn fill(
         today: Some(today),
         kdf,
     })?;
-    let key = admin.key().duplicate();
+    let key = admin.key();
     let mut ring = admin.keyring()?;
     for (login, name, role) in OPERATORS {
         let equipe = EQUIPES.iter().find(|(l, _)| l == login).map(|(_, e)| *e);

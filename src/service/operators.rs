@@ -53,7 +53,7 @@ impl Service {
         keyring::check_new_password(new_password).map_err(|e| e.with_field("new_password"))?;
         let params = KdfParams::from_env()?;
         self.run(Action::PasswordChange, Some(self.operator.id), |_, _| {
-            ring.set_password(self.key(), &username, new_password, &params, false)?;
+            ring.set_password(&self.key(), &username, new_password, &params, false)?;
             ring.save()
         })
     }
@@ -75,7 +75,7 @@ impl Service {
             if op.username == super::RECOVERY_USERNAME {
                 return Err(Error::invalid("username", "«recupero» non ha una password"));
             }
-            ring.set_password(self.key(), &op.username, password, &params, op.id != self.operator.id)?;
+            ring.set_password(&self.key(), &op.username, password, &params, op.id != self.operator.id)?;
             ring.save()
         })
     }

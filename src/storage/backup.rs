@@ -9,6 +9,14 @@
 //! the office's recovery key) opens every backup; no keys file is copied next
 //! to it, so an operator revoked since cannot use an old one.
 //!
+//! Except across a re-key (`Service::database_rekey`): the backups taken
+//! before it keep the old key (they are left as they were: rewriting them
+//! would add a second place where a crash could leave a file no key opens,
+//! and they hold nothing newer than what the revoked operator could already
+//! read). They open with the old recovery key, which the office keeps with
+//! them; the automatic ones leave with the rotation within [`DEFAULT_KEEP`]
+//! days. The re-key takes a new automatic backup at once, under the new key.
+//!
 //! Every file is written beside its destination under a temporary name,
 //! checked, flushed and then renamed: a failure (or a full disk) leaves the
 //! destination as it was and no half-written file behind.
@@ -179,6 +187,26 @@ pub fn rotate(
     policy: &BackupPolicy,
     stamp: &str,
 ) -> Result<Option<PathBuf>, Error> {
+    rotate_with(conn, key, policy, stamp, false)
+}
+
+/// As [`rotate`], taking a backup even if the day has one.
+pub fn rotate_now(
+    conn: &Connection,
+    key: Option<&DbKey>,
+    policy: &BackupPolicy,
+    stamp: &str,
+) -> Result<Option<PathBuf>, Error> {
+    rotate_with(conn, key, policy, stamp, true)
+}
+
+fn rotate_with(
+    conn: &Connection,
+    key: Option<&DbKey>,
+    policy: &BackupPolicy,
+    stamp: &str,
+    even_if_taken_today: bool,
+) -> Result<Option<PathBuf>, Error> {
     if policy.keep == 0 {
         return Ok(None);
     }
@@ -186,10 +214,11 @@ pub fn rotate(
     let compact: String = stamp.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     let day = compact.get(..8).unwrap_or(&compact).to_string();
     let mut existing = automatic_backups(&policy.dir)?;
-    let taken = if existing.iter().any(|p| file_name(p).starts_with(&format!("{AUTO_PREFIX}{day}"))) {
+    let taken_today = existing.iter().any(|p| file_name(p).starts_with(&format!("{AUTO_PREFIX}{day}")));
+    let out = policy.dir.join(format!("{AUTO_PREFIX}{compact}.sqlite"));
+    let taken = if (taken_today && !even_if_taken_today) || out.exists() {
         None
     } else {
-        let out = policy.dir.join(format!("{AUTO_PREFIX}{compact}.sqlite"));
         copy_into(conn, key, &out)?;
         existing.push(out.clone());
         existing.sort();
