@@ -128,7 +128,9 @@ fn rekey_cli(db: &Path, crash_at: Option<&str>, operator: &str) -> Output {
         .env("SPORTELLO_OPERATOR", operator)
         .env("SPORTELLO_DOCUMENTS", db.parent().unwrap().join("documenti"))
         .env_remove("SPORTELLO_BACKUP_DIR")
-        .env_remove("SPORTELLO_CRASH_AT");
+        .env_remove("SPORTELLO_CRASH_AT")
+        // An abort may leave a core file where the process runs: not in the repository.
+        .current_dir(db.parent().unwrap());
     if let Some(label) = crash_at {
         cmd.env("SPORTELLO_CRASH_AT", label);
     }
@@ -258,6 +260,7 @@ fn kills_at_random_moments_of_a_rekey_never_lose_the_key() {
             .args(["rekey", "--json", "--database", db.to_str().unwrap()])
             .env("SPORTELLO_DOCUMENTS", dir.path().join("documenti"))
             .env_remove("SPORTELLO_CRASH_AT")
+            .current_dir(dir.path())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null());
         let mut child = child.spawn().unwrap();

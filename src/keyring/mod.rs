@@ -317,6 +317,14 @@ impl Keyring {
         must_change: bool,
     ) -> Result<(), Error> {
         check_new_password(password)?;
+        // Every entry of a file wraps the one key of its fingerprint: an entry
+        // of another key (an old one, across a re-key) would open nothing.
+        if !self.wraps(key) {
+            return Err(Error::new(
+                Code::Conflict,
+                "La chiave del database è cambiata nel frattempo: uscire, accedere di nuovo e riprovare",
+            ));
+        }
         let mut salt = [0u8; 16];
         random(&mut salt)?;
         let mut nonce = [0u8; 24];

@@ -58,6 +58,10 @@ impl Service {
             .database_path()
             .ok_or_else(|| Error::new(Code::Conflict, "Un database in memoria non ha una chiave da cambiare"))?
             .to_path_buf();
+        // Held to the end, before the connection (as every change of the keys
+        // file does): nothing wraps the old key into the keys file meanwhile,
+        // and the key in memory changes with the file's.
+        let mut held = self.key.write().unwrap_or_else(|e| e.into_inner());
         let current = Keyring::load(&database)?.ok_or_else(|| {
             Error::new(Code::Conflict, "Il database non ha un file delle chiavi: non c'è una chiave da cambiare")
         })?;
@@ -69,7 +73,7 @@ impl Service {
             let key = current
                 .unlock(&me, password)
                 .map_err(|_| Error::invalid("password", "La password non è corretta"))?;
-            if key.bytes() != self.key().bytes() {
+            if key.bytes() != held.bytes() {
                 return Err(Error::new(
                     Code::Conflict,
                     "Il file delle chiavi è cambiato da quando si è acceduto: uscire, accedere di nuovo e riprovare",
@@ -110,10 +114,7 @@ impl Service {
         pending.save()?;
         crashpoint("rekey:pending-written");
 
-        let old_key = self.key();
-        // The key in memory changes with the file's, under one write lock: a
-        // command running meanwhile on another thread never wraps the old key.
-        let mut held = self.key.write().unwrap_or_else(|e| e.into_inner());
+        let old_key = held.duplicate();
         if let Err(e) = self.store.rekey(&new_key) {
             // Rolled back: the file kept the old key, the new keys go. (If
             // even that cannot be told, the pending file stays for the next
@@ -124,13 +125,13 @@ impl Service {
             return Err(e);
         }
         *held = new_key.duplicate();
-        drop(held);
         crashpoint("rekey:before-audit");
         let audited = self.run_durable(Action::DatabaseRekey, None, |_, _| Ok(()));
         crashpoint("rekey:audited");
         // Whatever the audit row did, the keys file must follow the database.
         pending.install(&database)?;
         crashpoint("rekey:installed");
+        drop(held);
         audited?;
 
         let mut warnings = Vec::new();

@@ -382,8 +382,21 @@ impl Service {
 
     /// The keys file of the open database.
     pub(crate) fn keyring(&self) -> Result<Keyring, Error> {
+        self.keyring_for(&self.key())
+    }
+
+    /// As [`Service::keyring`], for `key` held by the caller.
+    pub(crate) fn keyring_for(&self, key: &DbKey) -> Result<Keyring, Error> {
         let db = self.database_path().ok_or_else(|| Error::new(Code::Internal, "database senza file"))?;
-        Ok(Keyring::load(db)?.unwrap_or_else(|| Keyring::new(db, &self.key())))
+        Ok(Keyring::load(db)?.unwrap_or_else(|| Keyring::new(db, key)))
+    }
+
+    /// The key, held until the guard is dropped: whoever changes the keys file
+    /// holds it from reading the file to writing it back, so a re-key (which
+    /// holds it for writing) never has its keys file overwritten by a change
+    /// made with the old key. Always taken before the connection.
+    pub(crate) fn key_guard(&self) -> std::sync::RwLockReadGuard<'_, DbKey> {
+        self.key.read().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -435,11 +448,11 @@ fn settle_rekey(
             }
         },
     };
-    if let Some(key) = new_key {
-        if crate::storage::key_opens(database, &key)? {
+    if let Some(key) = &new_key {
+        if crate::storage::key_opens(database, key)? {
             pending.install(database)?;
             drop(lock);
-            return Ok(Some(key));
+            return Ok(Some(key.duplicate()));
         }
     }
     // The old key opens the file only if the new one never reached it (the

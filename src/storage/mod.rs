@@ -263,7 +263,16 @@ impl Storage {
             conn.pragma_update(None, "synchronous", "FULL").map_err(db_err)?;
             crate::crashpoint::crashpoint("rekey:journal-delete");
             let sql = zeroize::Zeroizing::new(format!("PRAGMA rekey = \"{}\";", &*new_key.sqlcipher_literal()));
-            conn.execute_batch(&sql).map_err(db_err)?;
+            if let Err(e) = conn.execute_batch(&sql) {
+                // Rolled back, but SQLCipher has already made the new key this
+                // connection's key for writing: give it the old one back, or its
+                // next commit would write pages the old key cannot read.
+                if let Some(old) = self.current_key()? {
+                    let back = zeroize::Zeroizing::new(format!("PRAGMA rekey = \"{}\";", &*old.sqlcipher_literal()));
+                    let _ = conn.execute_batch(&back);
+                }
+                return Err(db_err(e));
+            }
             crate::crashpoint::crashpoint("rekey:rekeyed");
             Ok(())
         })();
