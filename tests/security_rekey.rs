@@ -75,8 +75,8 @@ fn after_revoke_and_rekey_an_old_keys_file_opens_neither_the_database_nor_its_ne
     let old_recovery = old_key.recovery_code().to_string();
     let revoked = key_from_old_file(e.dir.path(), &old_keys);
     assert!(key_opens(&e.db(), &revoked).unwrap(), "before the re-key the old file still opens it");
-    let backups_before = sportello::storage::backup::automatic_backups(&e.dir.path().join("copie-di-sicurezza"))
-        .unwrap();
+    let backups_before =
+        sportello::storage::backup::automatic_backups(&e.dir.path().join("copie-di-sicurezza")).unwrap();
     assert!(!backups_before.is_empty());
 
     let done = e.service.database_rekey(PASSWORD).unwrap();
@@ -128,10 +128,12 @@ fn only_an_administrator_with_their_password_changes_the_key() {
     office(&e);
     let fingerprint = || Keyring::load(&e.db()).unwrap().unwrap().fingerprint().to_string();
     let before = fingerprint();
-    let coordinator = service_support::operators::as_operator(&e, "gneri", "Giulia Neri", Role::Coordinatore, None);
+    let coordinator =
+        service_support::operators::as_operator(&e, "gneri", "Giulia Neri", Role::Coordinatore, None);
     let err = coordinator.call("database_rekey", serde_json::json!({ "password": PASSWORD })).unwrap_err();
     assert_eq!(err.code, Code::Forbidden, "{err:?}");
-    let err = e.service.call("database_rekey", serde_json::json!({ "password": "non è questa" })).unwrap_err();
+    let err =
+        e.service.call("database_rekey", serde_json::json!({ "password": "non è questa" })).unwrap_err();
     assert_eq!((err.code, err.field.as_deref()), (Code::Invalid, Some("password")), "{err:?}");
     assert_eq!(fingerprint(), before);
     assert!(!Keyring::pending_path_for(&e.db()).exists());

@@ -477,7 +477,10 @@ mod tests {
         pending.set_password(&new, "averdi", "password di anna", &fast(), false).unwrap();
         pending.save().unwrap();
         assert!(Keyring::pending_path_for(&db).exists());
-        assert!(Keyring::load(&db).unwrap().unwrap().wraps(&old), "the keys file is untouched until installed");
+        assert!(
+            Keyring::load(&db).unwrap().unwrap().wraps(&old),
+            "the keys file is untouched until installed"
+        );
         pending.install(&db).unwrap();
         assert!(!Keyring::pending_path_for(&db).exists());
         let ring = Keyring::load(&db).unwrap().unwrap();

@@ -56,14 +56,19 @@ impl Service {
         self.authorize(Action::DatabaseRekey)?;
         let database = self
             .database_path()
-            .ok_or_else(|| Error::new(Code::Conflict, "Un database in memoria non ha una chiave da cambiare"))?
+            .ok_or_else(|| {
+                Error::new(Code::Conflict, "Un database in memoria non ha una chiave da cambiare")
+            })?
             .to_path_buf();
         // Held to the end, before the connection (as every change of the keys
         // file does): nothing wraps the old key into the keys file meanwhile,
         // and the key in memory changes with the file's.
         let mut held = self.key.write().unwrap_or_else(|e| e.into_inner());
         let current = Keyring::load(&database)?.ok_or_else(|| {
-            Error::new(Code::Conflict, "Il database non ha un file delle chiavi: non c'è una chiave da cambiare")
+            Error::new(
+                Code::Conflict,
+                "Il database non ha un file delle chiavi: non c'è una chiave da cambiare",
+            )
         })?;
         let me = self.operator.username.clone();
         // The recovery account has no password: everyone, administrators

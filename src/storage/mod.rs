@@ -243,7 +243,10 @@ impl Storage {
             return Err(Error::new(Code::Conflict, "Un database in memoria non ha una chiave da cambiare"));
         };
         if self.current_key()?.is_none() {
-            return Err(Error::new(Code::Conflict, "Il database non è cifrato: cifrarlo prima di cambiarne la chiave"));
+            return Err(Error::new(
+                Code::Conflict,
+                "Il database non è cifrato: cifrarlo prima di cambiarne la chiave",
+            ));
         }
         let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
         let busy: i64 =
@@ -258,17 +261,22 @@ impl Storage {
             conn.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0)).map_err(db_err)?;
         let result = (|| {
             if !mode.eq_ignore_ascii_case("delete") {
-                return Err(Error::new(Code::Storage, format!("impossibile lasciare il journal WAL (modalità {mode})")));
+                return Err(Error::new(
+                    Code::Storage,
+                    format!("impossibile lasciare il journal WAL (modalità {mode})"),
+                ));
             }
             conn.pragma_update(None, "synchronous", "FULL").map_err(db_err)?;
             crate::crashpoint::crashpoint("rekey:journal-delete");
-            let sql = zeroize::Zeroizing::new(format!("PRAGMA rekey = \"{}\";", &*new_key.sqlcipher_literal()));
+            let sql =
+                zeroize::Zeroizing::new(format!("PRAGMA rekey = \"{}\";", &*new_key.sqlcipher_literal()));
             if let Err(e) = conn.execute_batch(&sql) {
                 // Rolled back, but SQLCipher has already made the new key this
                 // connection's key for writing: give it the old one back, or its
                 // next commit would write pages the old key cannot read.
                 if let Some(old) = self.current_key()? {
-                    let back = zeroize::Zeroizing::new(format!("PRAGMA rekey = \"{}\";", &*old.sqlcipher_literal()));
+                    let back =
+                        zeroize::Zeroizing::new(format!("PRAGMA rekey = \"{}\";", &*old.sqlcipher_literal()));
                     let _ = conn.execute_batch(&back);
                 }
                 return Err(db_err(e));
@@ -281,7 +289,10 @@ impl Storage {
                 conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0)).map_err(db_err)?;
             conn.pragma_update(None, "synchronous", "NORMAL").map_err(db_err)?;
             if !mode.eq_ignore_ascii_case("wal") {
-                return Err(Error::new(Code::Storage, format!("impossibile riattivare il journal WAL (modalità {mode})")));
+                return Err(Error::new(
+                    Code::Storage,
+                    format!("impossibile riattivare il journal WAL (modalità {mode})"),
+                ));
             }
             Ok(())
         })();
@@ -293,7 +304,8 @@ impl Storage {
         if !key_opens(&path, new_key)? {
             return Err(Error::new(Code::Storage, "il cambio della chiave del database non è riuscito"));
         }
-        *self.key.write().map_err(|_| Error::new(Code::Internal, "chiave non disponibile"))? = Some(new_key.duplicate());
+        *self.key.write().map_err(|_| Error::new(Code::Internal, "chiave non disponibile"))? =
+            Some(new_key.duplicate());
         Ok(())
     }
 
