@@ -299,3 +299,48 @@ fn kills_at_random_moments_of_a_rekey_never_lose_the_key() {
     }
     assert!(killed > 0, "no run was killed before it finished");
 }
+
+#[test]
+fn with_the_recovery_key_every_operator_gets_a_one_time_password() {
+    let e = env();
+    let (_, old_key) = office(&e);
+    let Env { dir, service } = e;
+    // A re-key needs the database to itself: the administrator's session ends first.
+    drop(service);
+    let e =
+        Env { service: open_at(dir.path(), Credentials::recovery(old_key.recovery_code().to_string())), dir };
+    let done = e.service.database_rekey("").unwrap();
+    let mut handed: Vec<&str> = done.one_time_passwords.iter().map(|p| p.username.as_str()).collect();
+    handed.sort();
+    assert_eq!(handed, [ADMIN, "mrossi"], "the recovery account has no password to keep");
+    let err = refused(&e, Credentials::password(ADMIN, PASSWORD));
+    assert_eq!(err.code, Code::Unauthorized);
+    let admin = done.one_time_passwords.iter().find(|p| p.username == ADMIN).unwrap();
+    assert!(open(&e, Credentials::password(ADMIN, &admin.password)).unwrap().must_change_password());
+    assert!(!key_opens(&e.db(), &old_key).unwrap());
+}
+
+fn open_at(dir: &Path, credentials: Credentials) -> Service {
+    Service::open_with(OpenOptions {
+        database: dir.join("sportello.sqlite"),
+        documents_dir: dir.join("documenti"),
+        credentials,
+        today: Some(service_support::today()),
+    })
+    .unwrap()
+}
+
+#[test]
+fn while_another_program_has_the_database_open_nothing_changes() {
+    let e = env();
+    let (_, old_key) = office(&e);
+    let other = open(&e, Credentials::password(ADMIN, PASSWORD)).unwrap();
+    let err = e.service.database_rekey(PASSWORD).unwrap_err();
+    assert_eq!(err.code, Code::Conflict, "{err:?}");
+    assert!(!Keyring::pending_path_for(&e.db()).exists(), "the new keys went with the refusal");
+    assert!(Keyring::load(&e.db()).unwrap().unwrap().wraps(&old_key));
+    assert!(key_opens(&e.db(), &old_key).unwrap());
+    // Both go on working under the old key.
+    person(&e.service, 7);
+    person(&other, 8);
+}
