@@ -449,12 +449,12 @@ fn publish(aside: &Path, db: &Path) -> Result<(), Error> {
     }
     let _ = std::fs::remove_file(&wal);
     let _ = std::fs::remove_file(with_suffix(aside, "-shm"));
-    crate::fsx::crash_point("demo-filled");
+    crate::crashpoint::crashpoint("demo-filled");
     let keys = crate::keyring::Keyring::path_for(db);
     std::fs::rename(crate::keyring::Keyring::path_for(aside), &keys)
         .map_err(|e| crate::fsx::io_error(&keys, "impossibile salvare il file delle chiavi", e))?;
     crate::fsx::sync_dir(&keys);
-    crate::fsx::crash_point("demo-keys-moved");
+    crate::crashpoint::crashpoint("demo-keys-moved");
     crate::fsx::publish_new(aside, db).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             Error::new(
@@ -502,7 +502,7 @@ fn fill(
         today: Some(today),
         kdf,
     })?;
-    let key = admin.key().duplicate();
+    let key = admin.key();
     let mut ring = admin.keyring()?;
     for (login, name, role) in OPERATORS {
         let equipe = EQUIPES.iter().find(|(l, _)| l == login).map(|(_, e)| *e);

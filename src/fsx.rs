@@ -1,6 +1,6 @@
 //! Files with personal data: created private (0600 on Unix), written whole or
-//! not at all, never over a file created meanwhile; and the crash points the
-//! crash tests kill the program at.
+//! not at all, never over a file created meanwhile (with the crash points of
+//! `crate::crashpoint` at every rename and flush).
 //!
 //! Private by default because the folder of a database is often a shared
 //! drive or a laptop's home: a family's names and codici fiscali must not be
@@ -12,16 +12,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Code, Error};
-
-/// Stops the process at the named point when `SPORTELLO_CRASH_AT` names it:
-/// how `tests/crash_kill.rs` interrupts a restore, a backup or the demo at
-/// every rename and flush. Only in debug builds: a release ignores it.
-pub fn crash_point(label: &str) {
-    if cfg!(debug_assertions) && std::env::var("SPORTELLO_CRASH_AT").is_ok_and(|v| v == label) {
-        // abort, not exit: no destructor, no flush — as a kill -9 or a power cut.
-        std::process::abort();
-    }
-}
 
 /// Opens `path` for writing, creating it: it must not exist (never
 /// overwrites), mode 0600 on Unix.
@@ -64,7 +54,7 @@ pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         f.write_all(bytes)?;
         f.sync_all()?;
         drop(f);
-        crash_point("write-before-rename");
+        crate::crashpoint::crashpoint("write-before-rename");
         std::fs::rename(&tmp, path)?;
         sync_dir(path);
         Ok(())
@@ -98,7 +88,7 @@ pub fn publish_new(tmp: &Path, out: &Path) -> std::io::Result<()> {
         }
     }
     sync_dir(out);
-    crash_point("publish-before-unlink");
+    crate::crashpoint::crashpoint("publish-before-unlink");
     std::fs::remove_file(tmp)?;
     sync_dir(out);
     Ok(())

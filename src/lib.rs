@@ -9,6 +9,8 @@
 pub mod calendar;
 pub mod catalog;
 pub mod cf;
+#[doc(hidden)]
+pub mod crashpoint;
 pub mod dates;
 pub mod demo;
 pub mod domain;

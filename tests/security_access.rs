@@ -112,6 +112,8 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
         "operators_list" => s.operators_list().map(|_| ()),
         "operator_set_password" => s.operator_set_password("nessuno", "una password nuova e lunga"),
         "operator_revoke" => s.operator_revoke("nessuno"),
+        // A wrong password of one's own: refused as invalid, not as forbidden.
+        "database_rekey" => s.database_rekey("non è questa").map(|_| ()),
         "backup" => {
             let dir = tempfile::tempdir().unwrap();
             s.backup_to(&dir.path().join("copia.sqlite")).map(|_| ())

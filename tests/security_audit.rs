@@ -202,6 +202,8 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                 (json!({ "username": "nuovo", "password": "password iniziale" }), None)
             }
             "operator_revoke" => (json!({ "username": "nuovo" }), None),
+            // The administrator's own password, as changed by `password_change` above.
+            "database_rekey" => (json!({ "password": "una password nuova e lunga" }), None),
             other => panic!("new command «{other}»: add it to this test with a valid input"),
         };
         one_row_for(s, name, record, || s.call(name, input));

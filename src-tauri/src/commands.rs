@@ -150,6 +150,7 @@ pub mod tauri_commands {
         operator_save,
         operator_set_password,
         operator_revoke,
+        database_rekey,
     );
 
     #[tauri::command]

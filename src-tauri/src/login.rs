@@ -147,7 +147,10 @@ impl Gate {
         let service = match opened {
             Ok(s) => s,
             Err(e) => {
-                if e.code == Code::Corrupt {
+                // A damaged file, or a database gone while its keys file is
+                // still there (a restore cut short, a file moved): the login
+                // screen offers the automatic backups; nothing is created.
+                if matches!(e.code, Code::Corrupt | Code::NotFound) {
                     self.damaged.store(true, Ordering::SeqCst);
                 }
                 return Err(e);

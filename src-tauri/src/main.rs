@@ -110,6 +110,7 @@ fn main() -> ExitCode {
             c::operator_save,
             c::operator_set_password,
             c::operator_revoke,
+            c::database_rekey,
             c::app_state,
             c::setup_create,
             c::login,

@@ -21,6 +21,7 @@ mod eligibility;
 mod encrypt;
 mod login;
 mod rank;
+mod rekey;
 mod stress;
 
 #[derive(Parser)]
@@ -52,6 +53,8 @@ enum Command {
     Restore(backup::RestoreArgs),
     /// Cifra un database creato in chiaro da una versione precedente.
     Encrypt(encrypt::Args),
+    /// Cambia la chiave del database (dopo una revoca): nuova chiave di recupero e password provvisorie.
+    Rekey(rekey::Args),
     /// Scrive in un ciclo per la prova di arresto improvviso (tests/crash_kill.rs).
     #[command(hide = true)]
     StressWrite(stress::Args),
@@ -69,6 +72,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Backup(a) => backup::backup(a),
         Command::Restore(a) => backup::restore(a),
         Command::Encrypt(a) => encrypt::run(a),
+        Command::Rekey(a) => rekey::run(a),
         Command::StressWrite(a) => stress::run(a),
     }
 }

@@ -200,9 +200,7 @@ pub(super) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         f.write_all(bytes)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
+        sync_parent(path);
         Ok(())
     })();
     result.map_err(|e: std::io::Error| {
@@ -212,4 +210,13 @@ pub(super) fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         }
         Error::new(Code::Io, format!("impossibile scrivere il file delle chiavi {}: {e}", path.display()))
     })
+}
+
+/// Flushes the directory holding `path`, so a rename or removal in it survives
+/// a power cut (best effort: not every system can open a directory).
+pub(super) fn sync_parent(path: &Path) {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
 }

@@ -19,6 +19,35 @@
 //! A wrong password fails the authentication tag before the database file is
 //! touched at all: it can never open the data nor damage it.
 //!
+//! Revoking an operator removes their entry, but an old copy of the keys file
+//! still unwraps the same database key. The re-key (`Service::database_rekey`,
+//! `sportello rekey`, an administrator's) gives the database a new key, so
+//! that nothing a revoked operator kept opens it or its new backups any more:
+//! - the administrator's own entry wraps the new key with their password,
+//!   asked again;
+//! - every other active operator with a password gets a one-time password
+//!   ([`one_time_password`], must be changed at the first login), shown once
+//!   to the administrator, who hands it over in person. Why not keep their
+//!   passwords: an entry can only be made by someone who knows the password
+//!   or something derived from it; anything the administrator could use to
+//!   wrap the new key without the operator (a per-operator key stored under
+//!   the old database key, say) the revoked operator could have read with the
+//!   old key too, and would unwrap the new key with it. Per-operator public
+//!   keys (the private half wrapped by the password) would avoid the
+//!   hand-over, at the price of a new keys-file format: a re-key is rare
+//!   (someone left on bad terms, a laptop lost with a keys file), and after
+//!   it everyone choosing a new password is good practice anyway;
+//! - a new recovery key, shown once: the old one no longer opens the
+//!   database nor its new backups (the backups taken before keep the old
+//!   key: see `storage::backup`).
+//!
+//! The new keys are written first to a pending file
+//! ([`Keyring::pending_path_for`], `<database>.keys.nuove`), then the database
+//! takes the new key, then the pending file becomes the keys file. A crash at
+//! any point leaves a database that one of the two files opens: the next login
+//! tries both and finishes (or drops) the pending file
+//! (`Service::database_key`).
+//!
 //! Architecture invariant: no SQLite here (the key reaches SQLite through
 //! [`crate::storage`]); key material lives in [`zeroize::Zeroizing`] buffers
 //! and is wiped when dropped.
@@ -156,6 +185,56 @@ impl Keyring {
         Keyring::load_file(&Keyring::path_for(database))
     }
 
+    /// `<database>.keys.nuove`: the keys of a re-key in progress, written
+    /// before the database takes the new key (see the module's notes).
+    pub fn pending_path_for(database: &Path) -> PathBuf {
+        let mut p = database.as_os_str().to_owned();
+        p.push(".keys.nuove");
+        PathBuf::from(p)
+    }
+
+    /// The keys of a re-key cut short, if there are any.
+    pub fn load_pending(database: &Path) -> Result<Option<Keyring>, Error> {
+        Keyring::load_file(&Keyring::pending_path_for(database))
+    }
+
+    /// A new, empty pending keys file for `database`, bound to `key`.
+    pub fn new_pending(database: &Path, key: &DbKey) -> Keyring {
+        Keyring { path: Keyring::pending_path_for(database), file: file::KeyFile::new(key.fingerprint()) }
+    }
+
+    /// Makes these keys the keys file of `database` (written whole, by a
+    /// rename) and removes the pending file. Written from memory rather than
+    /// by renaming the pending file: a read-only tool that dropped the pending
+    /// file meanwhile cannot make the new key disappear.
+    pub fn install(&mut self, database: &Path) -> Result<(), Error> {
+        let path = Keyring::path_for(database);
+        self.save_to(&path)?;
+        self.path = path;
+        Keyring::remove_pending(database)
+    }
+
+    /// Removes the pending keys file of `database` (absent is fine).
+    pub fn remove_pending(database: &Path) -> Result<(), Error> {
+        let pending = Keyring::pending_path_for(database);
+        match std::fs::remove_file(&pending) {
+            Ok(()) => {
+                file::sync_parent(&pending);
+                Ok(())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::new(
+                Code::Io,
+                format!("impossibile eliminare il file delle chiavi {}: {e}", pending.display()),
+            )),
+        }
+    }
+
+    /// Whether the entries of this file wrap `key`.
+    pub fn wraps(&self, key: &DbKey) -> bool {
+        key.fingerprint() == self.file.fingerprint
+    }
+
     /// Reads a keys file at `path` (a backup's, for instance).
     pub fn load_file(path: &Path) -> Result<Option<Keyring>, Error> {
         let text = match std::fs::read_to_string(path) {
@@ -238,6 +317,14 @@ impl Keyring {
         must_change: bool,
     ) -> Result<(), Error> {
         check_new_password(password)?;
+        // Every entry of a file wraps the one key of its fingerprint: an entry
+        // of another key (an old one, across a re-key) would open nothing.
+        if !self.wraps(key) {
+            return Err(Error::new(
+                Code::Conflict,
+                "La chiave del database è cambiata nel frattempo: uscire, accedere di nuovo e riprovare",
+            ));
+        }
         let mut salt = [0u8; 16];
         random(&mut salt)?;
         let mut nonce = [0u8; 24];
@@ -280,6 +367,24 @@ impl Keyring {
     pub fn save_to(&self, path: &Path) -> Result<(), Error> {
         file::write_private(path, self.file.to_text().as_bytes())
     }
+}
+
+/// A password an administrator hands over for one login: 16 characters of
+/// Crockford's base32 (80 random bits, no letter to misread) in groups of
+/// four. The operator must replace it at that login.
+pub fn one_time_password() -> Result<Zeroizing<String>, Error> {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut bytes = Zeroizing::new([0u8; 16]);
+    random(&mut bytes[..])?;
+    let mut out = Zeroizing::new(String::with_capacity(19));
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            out.push('-');
+        }
+        // 256 is a multiple of 32: every character is equally likely.
+        out.push(char::from(ALPHABET[usize::from(b % 32)]));
+    }
+    Ok(out)
 }
 
 /// Binds a wrapped key to its username: an entry copied under another name
@@ -347,6 +452,40 @@ mod tests {
         assert_eq!(ring.unlock_recovery(&code).unwrap().bytes(), key.bytes());
         let other = DbKey::generate().unwrap().recovery_code().to_string();
         assert_eq!(ring.unlock_recovery(&other).unwrap_err().code, Code::Unauthorized);
+    }
+
+    #[test]
+    fn one_time_passwords_are_long_enough_and_differ() {
+        let a = one_time_password().unwrap();
+        let b = one_time_password().unwrap();
+        assert_ne!(*a, *b);
+        assert_eq!(a.len(), 19);
+        check_new_password(&a).unwrap();
+        assert!(a.chars().all(|c| c == '-' || c.is_ascii_digit() || c.is_ascii_uppercase()), "{}", *a);
+    }
+
+    #[test]
+    fn installing_pending_keys_replaces_the_keys_file_and_removes_the_pending_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("s.sqlite");
+        let old = DbKey::generate().unwrap();
+        let mut ring = Keyring::new(&db, &old);
+        ring.set_password(&old, "averdi", "password di anna", &fast(), false).unwrap();
+        ring.save().unwrap();
+        let new = DbKey::generate().unwrap();
+        let mut pending = Keyring::new_pending(&db, &new);
+        pending.set_password(&new, "averdi", "password di anna", &fast(), false).unwrap();
+        pending.save().unwrap();
+        assert!(Keyring::pending_path_for(&db).exists());
+        assert!(
+            Keyring::load(&db).unwrap().unwrap().wraps(&old),
+            "the keys file is untouched until installed"
+        );
+        pending.install(&db).unwrap();
+        assert!(!Keyring::pending_path_for(&db).exists());
+        let ring = Keyring::load(&db).unwrap().unwrap();
+        assert!(ring.wraps(&new) && !ring.wraps(&old));
+        assert_eq!(ring.unlock("averdi", "password di anna").unwrap().bytes(), new.bytes());
     }
 
     #[test]

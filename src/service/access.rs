@@ -78,6 +78,8 @@ pub const MATRIX: &[Permission] = &[
     p("operators_list", COORD, false),
     p("operator_set_password", ADMIN, true),
     p("operator_revoke", ADMIN, true),
+    // A new database key (after a revocation): every family's data rewritten.
+    p("database_rekey", ADMIN, true),
     p("backup", ADMIN, true),
     p("audit_verify", COORD, false),
     p("office_set", ADMIN, true),

@@ -102,6 +102,12 @@ struct OperatorSave {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
+struct DatabaseRekey {
+    password: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 struct HouseholdAssign {
     household_id: Option<String>,
     operator_id: Option<String>,
@@ -522,6 +528,10 @@ impl Service {
                 let i: OperatorSave = input(input_value)?;
                 self.operator_revoke(i.username.as_deref().unwrap_or_default())?;
                 output(Value::Null)
+            }
+            "database_rekey" => {
+                let i: DatabaseRekey = input(input_value)?;
+                output(self.database_rekey(i.password.as_deref().unwrap_or_default())?)
             }
             other => Err(Error::new(Code::Invalid, format!("Comando sconosciuto: «{other}»"))),
         }

@@ -22,6 +22,7 @@ pub mod ipc;
 mod operators;
 mod printing;
 mod projects;
+mod rekey;
 pub mod restore;
 mod session;
 mod viewing;
@@ -47,6 +48,7 @@ pub use history::{local_time as history_local_time, AccessRow};
 pub use households::{CfCheck, CfCheckInput, CfDecoded};
 pub use operators::OperatorAccount;
 pub use printing::ConvocationInput;
+pub use rekey::{OneTimePassword, Rekeyed};
 pub use session::{
     check_username, recovery_administrator, Credentials, DatabaseState, NewDatabase, OpenOptions,
     RECOVERY_NAME, RECOVERY_USERNAME,
@@ -71,7 +73,8 @@ pub struct Service {
     /// in `SPORTELLO_DATA_DIR`): the office calendar comes from here.
     comuni: Comuni,
     /// The database key, wiped when the service is dropped (logout, idle lock).
-    key: crate::keyring::DbKey,
+    /// Replaced by a re-key ([`Service::database_rekey`]).
+    key: std::sync::RwLock<crate::keyring::DbKey>,
     /// The password was set by an administrator: the operator must change it.
     must_change_password: bool,
     /// Where documents are written, decrypted, for the system viewer.
@@ -87,6 +90,7 @@ string_enum!(
         OperatorsList = "operators_list": "elenco degli operatori",
         OperatorSetPassword = "operator_set_password": "impostazione della password di un operatore",
         OperatorRevoke = "operator_revoke": "revoca di un operatore",
+        DatabaseRekey = "database_rekey": "cambio della chiave del database",
         Backup = "backup": "copia di sicurezza del database",
         AuditVerify = "audit_verify": "verifica del registro degli accessi",
         OfficeSet = "office_set": "modifica dei dati dell'ufficio",

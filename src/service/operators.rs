@@ -38,7 +38,8 @@ impl Service {
     /// an unlocked, unattended screen is not enough to take over an account).
     pub fn password_change(&self, old_password: &str, new_password: &str) -> Result<(), Error> {
         let username = self.operator.username.clone();
-        let mut ring = self.keyring()?;
+        let key = self.key_guard();
+        let mut ring = self.keyring_for(&key)?;
         if username == super::RECOVERY_USERNAME {
             return Err(Error::new(Code::Forbidden, "La chiave di recupero non ha una password da cambiare"));
         }
@@ -53,7 +54,7 @@ impl Service {
         keyring::check_new_password(new_password).map_err(|e| e.with_field("new_password"))?;
         let params = KdfParams::from_env()?;
         self.run(Action::PasswordChange, Some(self.operator.id), |_, _| {
-            ring.set_password(self.key(), &username, new_password, &params, false)?;
+            ring.set_password(&key, &username, new_password, &params, false)?;
             ring.save()
         })
     }
@@ -61,7 +62,8 @@ impl Service {
     /// Sets the password of an account (a new colleague, or one who forgot
     /// it). They must change it at their next login.
     pub fn operator_set_password(&self, username: &str, password: &str) -> Result<(), Error> {
-        let mut ring = self.keyring()?;
+        let key = self.key_guard();
+        let mut ring = self.keyring_for(&key)?;
         let params = KdfParams::from_env()?;
         self.authorize(Action::OperatorSetPassword)?;
         let (op, active) = self.account(username)?;
@@ -75,7 +77,7 @@ impl Service {
             if op.username == super::RECOVERY_USERNAME {
                 return Err(Error::invalid("username", "«recupero» non ha una password"));
             }
-            ring.set_password(self.key(), &op.username, password, &params, op.id != self.operator.id)?;
+            ring.set_password(&key, &op.username, password, &params, op.id != self.operator.id)?;
             ring.save()
         })
     }
@@ -84,7 +86,8 @@ impl Service {
     /// removed and the account deactivated, so even an old copy of the keys
     /// file is refused); its past stays in the audit log.
     pub fn operator_revoke(&self, username: &str) -> Result<(), Error> {
-        let mut ring = self.keyring()?;
+        let key = self.key_guard();
+        let mut ring = self.keyring_for(&key)?;
         self.authorize(Action::OperatorRevoke)?;
         let (op, _) = self.account(username)?;
         self.run(Action::OperatorRevoke, Some(op.id), |tx, _| {

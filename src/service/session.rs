@@ -150,7 +150,7 @@ impl Service {
             // Closing the only connection folds the WAL into the file.
             store.close()?;
             ring.save()?;
-            crate::fsx::crash_point("create-before-publish");
+            crate::crashpoint::crashpoint("create-before-publish");
             // Never over a database that appeared meanwhile.
             crate::fsx::publish_new(&aside, &n.database).map_err(|e| {
                 if e.kind() == std::io::ErrorKind::AlreadyExists {
@@ -193,7 +193,8 @@ impl Service {
     /// instance is told at once that the database is in use.
     pub fn open_exclusive(o: OpenOptions) -> Result<Service, Error> {
         let lock = crate::storage::lock::DatabaseLock::acquire(&o.database)?;
-        let mut s = Service::open_with(o)?;
+        let key = Service::database_key_with(&o.database, &o.credentials, Tidy::LockHeld)?;
+        let mut s = Service::unlocked(&o.database, &o.documents_dir, key, o.credentials, o.today)?;
         s._lock = Some(lock);
         Ok(s)
     }
@@ -201,6 +202,15 @@ impl Service {
     /// The database key for `credentials`, from the keys file (or the recovery
     /// key itself when the keys file is lost). Touches no database file.
     pub fn database_key(database: &Path, credentials: &Credentials) -> Result<DbKey, Error> {
+        Service::database_key_with(database, credentials, Tidy::IfUnlocked)
+    }
+
+    fn database_key_with(database: &Path, credentials: &Credentials, tidy: Tidy) -> Result<DbKey, Error> {
+        if let Some(pending) = Keyring::load_pending(database)? {
+            if let Some(key) = settle_rekey(database, credentials, pending, tidy)? {
+                return Ok(key);
+            }
+        }
         let ring = Keyring::load(database)?;
         match (credentials, ring) {
             (Credentials::Password { username, password }, Some(ring)) => ring.unlock(username, password),
@@ -322,7 +332,7 @@ impl Service {
             operator,
             clock,
             comuni,
-            key,
+            key: std::sync::RwLock::new(key),
             must_change_password,
             viewing: super::viewing::ViewingArea::for_database(database),
         };
@@ -376,16 +386,106 @@ impl Service {
         Ok(key.recovery_code())
     }
 
-    /// The key of the open database (for operator management and backups).
-    pub(crate) fn key(&self) -> &DbKey {
-        &self.key
+    /// The key of the open database (for operator management and backups): a
+    /// copy, wiped when dropped, since a re-key replaces it.
+    pub(crate) fn key(&self) -> DbKey {
+        self.key.read().unwrap_or_else(|e| e.into_inner()).duplicate()
     }
 
     /// The keys file of the open database.
     pub(crate) fn keyring(&self) -> Result<Keyring, Error> {
-        let db = self.database_path().ok_or_else(|| Error::new(Code::Internal, "database senza file"))?;
-        Ok(Keyring::load(db)?.unwrap_or_else(|| Keyring::new(db, &self.key)))
+        self.keyring_for(&self.key())
     }
+
+    /// As [`Service::keyring`], for `key` held by the caller.
+    pub(crate) fn keyring_for(&self, key: &DbKey) -> Result<Keyring, Error> {
+        let db = self.database_path().ok_or_else(|| Error::new(Code::Internal, "database senza file"))?;
+        Ok(Keyring::load(db)?.unwrap_or_else(|| Keyring::new(db, key)))
+    }
+
+    /// The key, held until the guard is dropped: whoever changes the keys file
+    /// holds it from reading the file to writing it back, so a re-key (which
+    /// holds it for writing) never has its keys file overwritten by a change
+    /// made with the old key. Always taken before the connection.
+    pub(crate) fn key_guard(&self) -> std::sync::RwLockReadGuard<'_, DbKey> {
+        self.key.read().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Whether settling a re-key cut short may change the keys files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tidy {
+    /// This process holds the database's lock (the app, a command that writes).
+    LockHeld,
+    /// Only if the lock is free: a read-only tool (backup, verification) must
+    /// not touch the files of a re-key another process is running.
+    IfUnlocked,
+}
+
+/// A re-key cut short left its new keys in `<database>.keys.nuove` beside the
+/// keys file: the database file has one of the two keys, never a mix (see
+/// [`crate::storage::Storage::rekey`]). The key that opens it, if
+/// `credentials` unlock it from either file: the new one first (the pending
+/// file then becomes the keys file), else the old one (the pending file is
+/// dropped: the re-key never happened). `None` when neither opens the file
+/// (the ordinary login then says why).
+fn settle_rekey(
+    database: &Path,
+    credentials: &Credentials,
+    mut pending: Keyring,
+    tidy: Tidy,
+) -> Result<Option<DbKey>, Error> {
+    if !database.is_file() {
+        return Ok(None);
+    }
+    let unlock = |ring: &Keyring| match credentials {
+        Credentials::Password { username, password } => ring.unlock(username, password).ok(),
+        Credentials::Recovery { code } => ring.unlock_recovery(code).ok(),
+    };
+    let current = Keyring::load(database)?;
+    let new_key = unlock(&pending);
+    let old_key = current.as_ref().and_then(unlock);
+    let lock = match tidy {
+        Tidy::LockHeld => None,
+        Tidy::IfUnlocked => match crate::storage::lock::DatabaseLock::acquire(database) {
+            Ok(l) => Some(l),
+            // Another process holds the database: maybe the re-key itself.
+            Err(_) => {
+                for key in [new_key, old_key].into_iter().flatten() {
+                    if crate::storage::key_opens(database, &key)? {
+                        return Ok(Some(key));
+                    }
+                }
+                return Ok(None);
+            }
+        },
+    };
+    if let Some(key) = &new_key {
+        if crate::storage::key_opens(database, key)? {
+            pending.install(database)?;
+            drop(lock);
+            return Ok(Some(key.duplicate()));
+        }
+    }
+    // The old key opens the file only if the new one never reached it (the
+    // probe above has rolled back a re-key cut short): the pending keys go.
+    if let Some(key) = old_key {
+        if crate::storage::key_opens(database, &key)? {
+            Keyring::remove_pending(database)?;
+            drop(lock);
+            return Ok(Some(key));
+        }
+        if new_key.is_none() {
+            // An operator whose password the re-key replaced: only the
+            // administrator who ran it can finish it.
+            return Err(Error::new(
+                Code::Unauthorized,
+                "La chiave del database è stata cambiata da un amministratore e il cambio non è stato \
+                 completato: l'amministratore deve accedere per completarlo e consegnare le nuove password",
+            ));
+        }
+    }
+    Ok(None)
 }
 
 /// A new administrator account (the first of a database, or `recupero`).

@@ -9,6 +9,14 @@
 //! the office's recovery key) opens every backup; no keys file is copied next
 //! to it, so an operator revoked since cannot use an old one.
 //!
+//! Except across a re-key (`Service::database_rekey`): the backups taken
+//! before it keep the old key (they are left as they were: rewriting them
+//! would add a second place where a crash could leave a file no key opens,
+//! and they hold nothing newer than what the revoked operator could already
+//! read). They open with the old recovery key, which the office keeps with
+//! them; the automatic ones leave with the rotation within [`DEFAULT_KEEP`]
+//! days. The re-key takes a new automatic backup at once, under the new key.
+//!
 //! Every file is written beside its destination under a temporary name,
 //! checked, flushed and then renamed: a failure (or a full disk) leaves the
 //! destination as it was and no half-written file behind.
@@ -117,7 +125,7 @@ pub fn copy_into(conn: &Connection, key: Option<&DbKey>, out: &Path) -> Result<B
         snapshot(conn, key, &tmp)?;
         let info = validate(&tmp, key)?;
         std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(|e| io(&tmp, "la copia", e))?;
-        crate::fsx::crash_point("backup-before-publish");
+        crate::crashpoint::crashpoint("backup-before-publish");
         // Created exclusively: a file that took the name meanwhile (another
         // backup to the same path) is never overwritten.
         crate::fsx::publish_new(&tmp, out).map_err(|e| {
@@ -215,6 +223,26 @@ pub fn rotate(
     policy: &BackupPolicy,
     stamp: &str,
 ) -> Result<Option<PathBuf>, Error> {
+    rotate_with(conn, key, policy, stamp, false)
+}
+
+/// As [`rotate`], taking a backup even if the day has one.
+pub fn rotate_now(
+    conn: &Connection,
+    key: Option<&DbKey>,
+    policy: &BackupPolicy,
+    stamp: &str,
+) -> Result<Option<PathBuf>, Error> {
+    rotate_with(conn, key, policy, stamp, true)
+}
+
+fn rotate_with(
+    conn: &Connection,
+    key: Option<&DbKey>,
+    policy: &BackupPolicy,
+    stamp: &str,
+    even_if_taken_today: bool,
+) -> Result<Option<PathBuf>, Error> {
     if policy.keep == 0 {
         return Ok(None);
     }
@@ -222,10 +250,11 @@ pub fn rotate(
     let compact: String = stamp.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     let day = compact.get(..8).unwrap_or(&compact).to_string();
     let mut existing = automatic_backups(&policy.dir)?;
-    let taken = if existing.iter().any(|p| file_name(p).starts_with(&format!("{AUTO_PREFIX}{day}"))) {
+    let taken_today = existing.iter().any(|p| file_name(p).starts_with(&format!("{AUTO_PREFIX}{day}")));
+    let out = policy.dir.join(format!("{AUTO_PREFIX}{compact}.sqlite"));
+    let taken = if (taken_today && !even_if_taken_today) || out.exists() {
         None
     } else {
-        let out = policy.dir.join(format!("{AUTO_PREFIX}{compact}.sqlite"));
         copy_into(conn, key, &out)?;
         existing.push(out.clone());
         existing.sort();
@@ -355,7 +384,7 @@ pub fn restore(from: &Path, database: &Path, key: Option<&DbKey>) -> Result<Back
         // An office that shares the database with a group keeps it shared.
         crate::fsx::share_like(&tmp, database);
         std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(|e| io(&tmp, "la copia", e))?;
-        crate::fsx::crash_point("restore-prepared");
+        crate::crashpoint::crashpoint("restore-prepared");
         Ok(BackupInfo { warnings, ..info })
     })();
     let info = match prepared {
@@ -381,7 +410,7 @@ pub fn restore(from: &Path, database: &Path, key: Option<&DbKey>) -> Result<Back
     };
     crate::fsx::write_private_atomic(&journal, body.as_bytes())
         .map_err(|e| io(&journal, "impossibile registrare il ripristino", e))?;
-    crate::fsx::crash_point("restore-journal-written");
+    crate::crashpoint::crashpoint("restore-journal-written");
     let kept = complete_restore(database, &tmp, kept.as_deref())?;
     Ok(BackupInfo {
         path: database.display().to_string(),
@@ -398,7 +427,7 @@ fn complete_restore(database: &Path, tmp: &Path, kept: Option<&Path>) -> Result<
         if let Some(kept) = kept {
             if database.exists() && !kept.exists() {
                 keep_copy(database, kept)?;
-                crate::fsx::crash_point("restore-kept");
+                crate::crashpoint::crashpoint("restore-kept");
             }
             for suffix in ["-wal", "-journal"] {
                 let own = side(database, suffix);
@@ -418,10 +447,10 @@ fn complete_restore(database: &Path, tmp: &Path, kept: Option<&Path>) -> Result<
                 Err(e) => return Err(io(&p, "impossibile eliminare", e)),
             }
         }
-        crate::fsx::crash_point("restore-before-rename");
+        crate::crashpoint::crashpoint("restore-before-rename");
         std::fs::rename(tmp, database).map_err(|e| io(database, "impossibile ripristinare", e))?;
         sync_dir(database);
-        crate::fsx::crash_point("restore-renamed");
+        crate::crashpoint::crashpoint("restore-renamed");
     }
     std::fs::remove_file(&journal).map_err(|e| io(&journal, "impossibile chiudere il ripristino", e))?;
     sync_dir(database);

@@ -25,7 +25,7 @@ pub mod scope;
 pub mod search;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -68,7 +68,8 @@ pub struct Storage {
     conn: Mutex<Connection>,
     path: Option<PathBuf>,
     /// The file's key, for the backups (encrypted with it too). Wiped on drop.
-    key: Option<DbKey>,
+    /// Changes only with [`Storage::rekey`], which holds the connection.
+    key: RwLock<Option<DbKey>>,
 }
 
 /// One open transaction: every query of the service goes through it.
@@ -174,7 +175,7 @@ impl Storage {
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(db_err)?;
         migrations::migrate(&mut conn, migrations::MIGRATIONS)?;
         audit::seal_unsealed(&mut conn)?;
-        Ok(Storage { conn: Mutex::new(conn), path, key })
+        Ok(Storage { conn: Mutex::new(conn), path, key: RwLock::new(key) })
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -228,7 +229,8 @@ impl Storage {
     /// Writes a consistent, encrypted copy of the database to `out` ([`backup::copy_into`]).
     pub fn backup_to(&self, out: &Path) -> Result<backup::BackupInfo, Error> {
         let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
-        backup::copy_into(&conn, self.key.as_ref(), out)
+        let key = self.current_key()?;
+        backup::copy_into(&conn, key.as_ref(), out)
     }
 
     /// Takes the day's automatic backup and prunes the old ones ([`backup::rotate`]).
@@ -238,7 +240,103 @@ impl Storage {
         stamp: &str,
     ) -> Result<Option<PathBuf>, Error> {
         let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
-        backup::rotate(&conn, self.key.as_ref(), policy, stamp)
+        let key = self.current_key()?;
+        backup::rotate(&conn, key.as_ref(), policy, stamp)
+    }
+
+    /// An automatic backup now, even if the day has one already (after a
+    /// re-key: the day's earlier backup is under the old key), then pruning.
+    pub fn fresh_backup(&self, policy: &backup::BackupPolicy, stamp: &str) -> Result<Option<PathBuf>, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let key = self.current_key()?;
+        backup::rotate_now(&conn, key.as_ref(), policy, stamp)
+    }
+
+    fn current_key(&self) -> Result<Option<DbKey>, Error> {
+        let key = self.key.read().map_err(|_| Error::new(Code::Internal, "chiave non disponibile"))?;
+        Ok(key.as_ref().map(DbKey::duplicate))
+    }
+
+    /// Gives the database file the key `new_key` (SQLCipher's `PRAGMA rekey`,
+    /// every page rewritten in one transaction) and keeps using it.
+    ///
+    /// The rewrite runs with a rollback journal, not the WAL: SQLCipher writes
+    /// the journal's pages with the old key, so a crash in the middle rolls
+    /// the file back, whole, to the old key at the next open, and a commit
+    /// leaves it whole under the new one; a file is never half one, half the
+    /// other. `synchronous=FULL` for that commit: a power cut must not undo it
+    /// once the caller goes on to write the new keys. The WAL comes back after.
+    /// Another process reading the file meanwhile makes it fail with
+    /// [`Code::Conflict`], nothing changed.
+    pub fn rekey(&self, new_key: &DbKey) -> Result<(), Error> {
+        let Some(path) = self.path.clone() else {
+            return Err(Error::new(Code::Conflict, "Un database in memoria non ha una chiave da cambiare"));
+        };
+        if self.current_key()?.is_none() {
+            return Err(Error::new(
+                Code::Conflict,
+                "Il database non è cifrato: cifrarlo prima di cambiarne la chiave",
+            ));
+        }
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let busy: i64 =
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0)).map_err(db_err)?;
+        if busy != 0 {
+            return Err(Error::new(
+                Code::Conflict,
+                "Il database è in uso da un altro programma (una copia o una verifica in corso): riprovare tra poco",
+            ));
+        }
+        let mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0)).map_err(db_err)?;
+        let result = (|| {
+            if !mode.eq_ignore_ascii_case("delete") {
+                return Err(Error::new(
+                    Code::Storage,
+                    format!("impossibile lasciare il journal WAL (modalità {mode})"),
+                ));
+            }
+            conn.pragma_update(None, "synchronous", "FULL").map_err(db_err)?;
+            crate::crashpoint::crashpoint("rekey:journal-delete");
+            let sql =
+                zeroize::Zeroizing::new(format!("PRAGMA rekey = \"{}\";", &*new_key.sqlcipher_literal()));
+            if let Err(e) = conn.execute_batch(&sql) {
+                // Rolled back, but SQLCipher has already made the new key this
+                // connection's key for writing: give it the old one back, or its
+                // next commit would write pages the old key cannot read.
+                if let Some(old) = self.current_key()? {
+                    let back =
+                        zeroize::Zeroizing::new(format!("PRAGMA rekey = \"{}\";", &*old.sqlcipher_literal()));
+                    let _ = conn.execute_batch(&back);
+                }
+                return Err(db_err(e));
+            }
+            crate::crashpoint::crashpoint("rekey:rekeyed");
+            Ok(())
+        })();
+        let back = (|| {
+            let mode: String =
+                conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0)).map_err(db_err)?;
+            conn.pragma_update(None, "synchronous", "NORMAL").map_err(db_err)?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(Error::new(
+                    Code::Storage,
+                    format!("impossibile riattivare il journal WAL (modalità {mode})"),
+                ));
+            }
+            Ok(())
+        })();
+        result?;
+        back?;
+        drop(conn);
+        // SQLCipher's pragma reports some failures only as a row: a second
+        // connection with the new key is the proof that the file has it.
+        if !key_opens(&path, new_key)? {
+            return Err(Error::new(Code::Storage, "il cambio della chiave del database non è riuscito"));
+        }
+        *self.key.write().map_err(|_| Error::new(Code::Internal, "chiave non disponibile"))? =
+            Some(new_key.duplicate());
+        Ok(())
     }
 
     /// Caps the database at `pages` pages, as a full disk would (tests of
@@ -372,6 +470,21 @@ fn route_library_log(conn: &Connection, database: &Path) {
         let sql = format!("PRAGMA cipher_log = '{}'", text.replace('\'', "''"));
         let _ = conn.query_row(&sql, [], |_| Ok(()));
     });
+}
+
+/// Whether `key` opens the database file at `path`. `false` when the file
+/// answers "not a database" with it (another key); an error for anything else
+/// (missing, unreadable). Opened for writing, never created: a rollback left
+/// by a crash (a re-key cut short) is finished here, whatever the key.
+pub fn key_opens(path: &Path, key: &DbKey) -> Result<bool, Error> {
+    if !path.is_file() {
+        return Err(Error::new(Code::NotFound, format!("Database non trovato: {}", path.display())));
+    }
+    match open_keyed(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX, Some(key)) {
+        Ok(_) => Ok(true),
+        Err(e) if e.code == Code::Corrupt => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// The active account `username` in the database file at `path`, read
