@@ -41,7 +41,7 @@ fn longer(times: usize) -> AgreementDocument {
 }
 
 const MAX_SCALING: f64 = 20.0;
-const REPS: usize = 3;
+const REPS: usize = 5;
 
 fn quick_check() -> ExitCode {
     let mut checks = quick::Checks::new("patto (stampa PDF)");

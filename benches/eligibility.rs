@@ -22,9 +22,10 @@ const FAMILY: &str = include_str!("../tests/scenari/esempi/household-family-with
 
 fn eligibility(c: &mut Criterion) {
     let rules = rule_sets::builtin();
-    for (name, json) in
-        [("famiglia con minori", FAMILY), ("neonato", include_str!("../tests/scenari/esempi/household-newborn.json"))]
-    {
+    for (name, json) in [
+        ("famiglia con minori", FAMILY),
+        ("neonato", include_str!("../tests/scenari/esempi/household-newborn.json")),
+    ] {
         let h = parse_household_json(json).unwrap();
         c.bench_function(&format!("requisiti misure 1-7: {name}"), |b| {
             b.iter(|| evaluate(black_box(&h), rules).unwrap())

@@ -296,7 +296,6 @@ impl Default for Population {
 }
 
 impl Population {
-
     /// Members written so far (a household is never split: may pass a target by up to four).
     pub fn members(&self) -> usize {
         self.count

@@ -107,12 +107,14 @@ pub fn ms(d: Duration) -> String {
 pub struct Checks {
     bench: &'static str,
     regressions: Vec<String>,
+    /// A run was stopped before a ratio could be judged.
+    interrupted: bool,
 }
 
 impl Checks {
     pub fn new(bench: &'static str) -> Checks {
         println!("== {bench} (modalità rapida: complessità) ==");
-        Checks { bench, regressions: Vec::new() }
+        Checks { bench, regressions: Vec::new(), interrupted: false }
     }
 
     /// A figure that is printed and not judged.
@@ -120,15 +122,24 @@ impl Checks {
         println!("  {label:<44} {value}");
     }
 
-    /// `num / den` must stay within `limit`. A `num` stopped at its cap counts
-    /// with the cap: a lower bound of the real ratio.
+    /// `num / den` must stay within `limit`. A `num` stopped at its cap gives
+    /// a lower bound of the ratio: a regression if that bound already passes
+    /// the limit, otherwise not judged (another check stopped the run).
     pub fn ratio(&mut self, label: &str, num: Timed, den: Duration, limit: f64) {
         let r = num.at_least().as_secs_f64() / den.as_secs_f64().max(1e-9);
-        let over = matches!(num, Timed::Over(_));
-        let shown = if over { format!("> {r:.2}×") } else { format!("{r:.2}×") };
-        let ok = !over && r <= limit;
-        println!("  {label:<44} {shown:<9} (limite {limit}×) {}", if ok { "ok" } else { "REGRESSIONE" });
-        if !ok {
+        // The cap is a limit times a figure: allow for the rounding of that product.
+        let over_limit = r > limit * (1.0 + 1e-6);
+        let (shown, verdict) = match num {
+            Timed::Done(_) if !over_limit => (format!("{r:.2}×"), "ok"),
+            Timed::Done(_) => (format!("{r:.2}×"), "REGRESSIONE"),
+            Timed::Over(_) if r >= limit * (1.0 - 1e-6) => (format!("> {r:.2}×"), "REGRESSIONE"),
+            Timed::Over(_) => {
+                self.interrupted = true;
+                (format!("> {r:.2}×"), "non giudicato (interrotto)")
+            }
+        };
+        println!("  {label:<44} {shown:<9} (limite {limit}×) {verdict}");
+        if verdict == "REGRESSIONE" {
             self.regressions.push(format!("{label}: {shown}, limite {limit}×"));
         }
     }
@@ -140,6 +151,9 @@ impl Checks {
     }
 
     pub fn finish(self) -> ExitCode {
+        // A run is stopped only at a limit: stopped with no regression found is
+        // a bug of the bench, and must not pass.
+        assert!(!self.interrupted || !self.regressions.is_empty(), "a run was stopped but no check failed");
         if self.regressions.is_empty() {
             return ExitCode::SUCCESS;
         }

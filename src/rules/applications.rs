@@ -361,7 +361,9 @@ mod tests {
     const HEADER: &str = "protocol,submitted_on,birth_date,isee,isee_expires_on,resident,continuation,non_self_sufficient,independent_living,other_interventions,amount";
 
     fn row(n: u32, submitted_on: &str) -> String {
-        format!("2019/{n:06},{submitted_on},1933-03-10,12000.00,2019-12-31,true,true,true,false,false,4800.00")
+        format!(
+            "2019/{n:06},{submitted_on},1933-03-10,12000.00,2019-12-31,true,true,true,false,false,4800.00"
+        )
     }
 
     /// The line of the refused rows, as `import_csv` reports them.
