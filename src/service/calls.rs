@@ -21,7 +21,7 @@ use crate::domain::{form, Id};
 use crate::error::{Code, Error};
 use crate::money::Money;
 use crate::rules::appeals::{compare, Appeal, AppealOutcome, Call, Change, Decision, Status};
-use crate::rules::applications::{import_csv, Application, COLUMNS};
+use crate::rules::applications::{self, import_csv, Application, COLUMNS};
 use crate::rules::b2::{self, Ranked, Ranking};
 use crate::rules::rule_set::{Flag, RuleSet, RuleSetRef, RuleSets, TieBreak};
 use crate::rules::trace::Trace;
@@ -911,11 +911,7 @@ impl Service {
 /// The lines (1-based, header = 1) of the CSV's non-empty data records, in order.
 fn data_lines(csv: &str) -> Vec<u64> {
     // Read as `import_csv` reads, so the lines are the ones it would report.
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(csv.as_bytes());
+    let mut rdr = applications::csv_reader(csv);
     let mut out = Vec::new();
     let mut rec = csv::StringRecord::new();
     let mut header = true;
@@ -923,13 +919,7 @@ fn data_lines(csv: &str) -> Vec<u64> {
         if std::mem::take(&mut header) || rec.iter().all(str::is_empty) {
             continue;
         }
-        // The record's offset may point at blank lines the reader skipped before it.
-        let bytes = csv.as_bytes();
-        let mut at = (rec.position().map_or(0, |p| p.byte()) as usize).min(bytes.len());
-        while at < bytes.len() && (bytes[at] == b'\n' || bytes[at] == b'\r') {
-            at += 1;
-        }
-        out.push(bytes[..at].iter().filter(|b| **b == b'\n').count() as u64 + 1);
+        out.push(rec.position().map_or(0, |p| applications::record_line(csv, p)));
     }
     out
 }
