@@ -199,14 +199,6 @@ impl Household {
     pub fn name(&self) -> String {
         self.applicant().map(Member::sort_name).unwrap_or_default()
     }
-    /// Who signs for `member` when they are a minor: the named guardian, else
-    /// the richiedente (rules.md §5).
-    pub fn guardian_of(&self, member: &Member) -> Option<&Member> {
-        match member.guardian_id {
-            Some(g) => self.member(g),
-            None => self.applicant(),
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------
