@@ -242,7 +242,8 @@ fn a_minor_with_a_commitment_and_nobody_to_sign_stops_the_signing() {
     son["sex"] = json!("M");
     son["birth_date"] = json!("2008-11-25");
     son["codice_fiscale"] =
-        json!(sportello::cf::encode("Dell'Orto", "Luca", d("2008-11-25"), sportello::cf::Sex::M, "F205").unwrap());
+        json!(sportello::cf::encode("Dell'Orto", "Luca", d("2008-11-25"), sportello::cf::Sex::M, "F205")
+            .unwrap());
     son["guardian_id"] = json!(null);
     form["members"].as_array_mut().unwrap().push(son);
     form["members"][2]["guardian_id"] = json!(luca);
@@ -252,7 +253,11 @@ fn a_minor_with_a_commitment_and_nobody_to_sign_stops_the_signing() {
     let p = later.project_save(serde_json::from_value(service_support::project_json(&h)).unwrap()).unwrap();
     let err = later.agreement_print(p.id).unwrap_err();
     assert_eq!(err.field.as_deref(), Some("members[2].guardian_id"), "{}", err.message);
-    assert!(err.message.contains("Luca Dell'Orto") && err.message.contains("Zoë Dell'Orto"), "{}", err.message);
+    assert!(
+        err.message.contains("Luca Dell'Orto") && err.message.contains("Zoë Dell'Orto"),
+        "{}",
+        err.message
+    );
     assert!(later.documents_list(h.id).unwrap().is_empty());
     let err = later.project_set_status(p.id, ProjectStatus::DaFirmare).unwrap_err();
     assert_eq!(err.field.as_deref(), Some("members[2].guardian_id"));

@@ -86,15 +86,16 @@ pub fn date(s: &str) -> NaiveDate {
 /// The example as the command line's door builds it, with the deadline of
 /// rules.md §1.3 (20 working days from Fri 20/11/2026 in Milano: Tue 22/12/2026).
 pub fn example_document() -> Patto {
-    let member = |id: &str, first: &str, last: &str, cf: &str, birth: &str, role: &str, minor: bool| PattoMember {
-        id: id.into(),
-        first_name: first.into(),
-        last_name: last.into(),
-        codice_fiscale: Cf::check(cf).unwrap(),
-        birth_date: date(birth),
-        role: role.into(),
-        minor,
-    };
+    let member =
+        |id: &str, first: &str, last: &str, cf: &str, birth: &str, role: &str, minor: bool| PattoMember {
+            id: id.into(),
+            first_name: first.into(),
+            last_name: last.into(),
+            codice_fiscale: Cf::check(cf).unwrap(),
+            birth_date: date(birth),
+            role: role.into(),
+            minor,
+        };
     let commitment = |member: usize, text: &str, due: &str| PattoCommitment {
         member,
         others: Vec::new(),

@@ -282,7 +282,10 @@ fn the_agreement_data_has_everything_the_printed_patto_needs() {
     // Relationships in words, as the form chose them (Zoë is a daughter).
     let members: Vec<_> =
         data.members.iter().map(|m| (m.first_name.as_str(), m.role.as_str(), m.minor)).collect();
-    assert_eq!(members, [("Niccolò", "richiedente", false), ("Thị Lan", "coniuge", false), ("Zoë", "figlia", true)]);
+    assert_eq!(
+        members,
+        [("Niccolò", "richiedente", false), ("Thị Lan", "coniuge", false), ("Zoë", "figlia", true)]
+    );
     assert_eq!(data.members[2].codice_fiscale, "DLLZOE15P70F205X");
     assert_eq!(data.commitments[2].member, 2);
     assert_eq!(data.commitments[0].due, d("2027-03-31"));
@@ -295,6 +298,7 @@ fn the_agreement_data_has_everything_the_printed_patto_needs() {
         .iter()
         .map(|l| (h.members[l.member].id, h.members[l.signer].id, l.for_minor()))
         .collect();
-    let required: Vec<_> = p.required_signers.iter().map(|r| (r.member_id, r.signer_id, r.for_minor)).collect();
+    let required: Vec<_> =
+        p.required_signers.iter().map(|r| (r.member_id, r.signer_id, r.for_minor)).collect();
     assert_eq!(lines, required);
 }

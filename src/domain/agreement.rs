@@ -20,10 +20,10 @@ use crate::calendar::{self, Comune, Comuni};
 use crate::cf::Cf;
 use crate::dates;
 use crate::domain::household::{is_adult, Household};
+use crate::domain::procedure;
 use crate::domain::project::{self, Project};
 use crate::domain::session::{Office, OfficeInput};
 use crate::domain::signers::{who_signs, SignLine, Signatory};
-use crate::domain::procedure;
 use crate::error::{Error, Result};
 
 /// Everything the printed patto says.
@@ -105,12 +105,15 @@ pub struct PattoMeeting {
 /// The signing window in force on `analysis_date` (procedure file), in working
 /// days. A date no entry covers is an error on `analysis_date`, never a guess.
 pub fn signing_window(analysis_date: NaiveDate) -> Result<u32> {
-    procedure::signing_window(analysis_date).map(|w| w.working_days).map_err(|e| e.with_field("analysis_date"))
+    procedure::signing_window(analysis_date)
+        .map(|w| w.working_days)
+        .map_err(|e| e.with_field("analysis_date"))
 }
 
 /// The analysis date plus `working_days` in the comune's office calendar.
 pub fn deadline_after(analysis_date: NaiveDate, working_days: u32, comune: &Comune) -> Result<NaiveDate> {
-    calendar::try_add_working_days(analysis_date, working_days, comune).map_err(|e| e.with_field("analysis_date"))
+    calendar::try_add_working_days(analysis_date, working_days, comune)
+        .map_err(|e| e.with_field("analysis_date"))
 }
 
 /// A deadline computed when the analysis was recorded (the app's, shown on
@@ -146,12 +149,16 @@ impl Patto {
         let signing_working_days = signing_window(analysis_date)?;
         check_stored_deadline(analysis_date, project.signing_deadline)?;
         project::check_signers(household, &project.commitments, analysis_date)?;
-        let (signatures, _) = who_signs(&project::signatories(household, &project.commitments, analysis_date));
+        let (signatures, _) =
+            who_signs(&project::signatories(household, &project.commitments, analysis_date));
         let index = |id| household.members.iter().position(|m| m.id == id);
         let mut commitments = Vec::with_capacity(project.commitments.len());
         for (i, c) in project.commitments.iter().enumerate() {
             let member = index(c.member_id).ok_or_else(|| {
-                Error::invalid(format!("commitments[{i}].member_id"), "Il componente non appartiene al nucleo")
+                Error::invalid(
+                    format!("commitments[{i}].member_id"),
+                    "Il componente non appartiene al nucleo",
+                )
             })?;
             commitments.push(PattoCommitment {
                 member,
@@ -287,7 +294,10 @@ fn text_list(list: &Option<Vec<String>>, field: &str, what: &str) -> Result<Vec<
         .map(|(i, s)| {
             let t = s.trim();
             if t.is_empty() {
-                return Err(Error::invalid(format!("{field}[{i}]"), format!("il {what} n. {} è vuoto", i + 1)));
+                return Err(Error::invalid(
+                    format!("{field}[{i}]"),
+                    format!("il {what} n. {} è vuoto", i + 1),
+                ));
             }
             Ok(t.to_string())
         })
@@ -324,7 +334,12 @@ impl AgreementInput {
 
     /// As [`AgreementInput::to_patto`] with a signing window chosen by the
     /// caller (`None`: the procedure's).
-    pub fn to_patto_with(&self, today: NaiveDate, comuni: &Comuni, working_days: Option<u32>) -> Result<Patto> {
+    pub fn to_patto_with(
+        &self,
+        today: NaiveDate,
+        comuni: &Comuni,
+        working_days: Option<u32>,
+    ) -> Result<Patto> {
         let comune_code = required(&self.comune, "comune", "il comune (codice Belfiore)")?.to_uppercase();
         let office = self
             .office
@@ -375,7 +390,10 @@ impl AgreementInput {
             objectives,
             expected_results: Vec::new(),
             commitments,
-            supports: supports.into_iter().map(|description| PattoSupport { description, provider: None }).collect(),
+            supports: supports
+                .into_iter()
+                .map(|description| PattoSupport { description, provider: None })
+                .collect(),
             meetings: Vec::new(),
             signing_deadline,
             signing_working_days,
@@ -400,9 +418,13 @@ impl AgreementInput {
             )?;
             let at = |field: &str| format!("members[{id}].{field}");
             if out.iter().any(|c| c.member.id == id) {
-                return Err(Error::invalid(at("id"), format!("l'identificativo «{id}» è usato per più componenti")));
+                return Err(Error::invalid(
+                    at("id"),
+                    format!("l'identificativo «{id}» è usato per più componenti"),
+                ));
             }
-            let first_name = required(&m.first_name, &at("first_name"), &format!("il nome del componente {id}"))?;
+            let first_name =
+                required(&m.first_name, &at("first_name"), &format!("il nome del componente {id}"))?;
             let last_name =
                 required(&m.last_name, &at("last_name"), &format!("il cognome di {first_name} ({id})"))?;
             let who = format!("{first_name} {last_name}");
@@ -479,7 +501,10 @@ impl AgreementInput {
                 ));
             }
             if g == &m.id {
-                return Err(Error::invalid(field, format!("{} non può firmare per sé stesso", m.full_name())));
+                return Err(Error::invalid(
+                    field,
+                    format!("{} non può firmare per sé stesso", m.full_name()),
+                ));
             }
             if !m.minor {
                 return Err(Error::invalid(

@@ -107,7 +107,11 @@ pub struct Signature {
 }
 
 /// What the signer rule needs of each member of `household`, in its order.
-pub fn signatories(household: &Household, commitments: &[Commitment], analysis_date: NaiveDate) -> Vec<Signatory> {
+pub fn signatories(
+    household: &Household,
+    commitments: &[Commitment],
+    analysis_date: NaiveDate,
+) -> Vec<Signatory> {
     household
         .members
         .iter()
@@ -146,7 +150,11 @@ pub fn required_signers(
 
 /// Refuses a project with a minor bound by a commitment whom nobody in the
 /// household can sign for (the guardian to name is on the household form).
-pub fn check_signers(household: &Household, commitments: &[Commitment], analysis_date: NaiveDate) -> Result<(), Error> {
+pub fn check_signers(
+    household: &Household,
+    commitments: &[Commitment],
+    analysis_date: NaiveDate,
+) -> Result<(), Error> {
     let (_, problems) = who_signs(&signatories(household, commitments, analysis_date));
     match problems.first() {
         None => Ok(()),

@@ -114,10 +114,10 @@ mod tests {
     #[test]
     fn adults_sign_committed_minors_through_their_guardian_others_sign_nothing() {
         let family = [
-            m(true, true, None, true),     // richiedente
-            m(true, false, None, false),   // adult without commitment: signs
-            m(false, false, Some(1), true), // minor with guardian
-            m(false, false, None, true),   // minor: the richiedente signs
+            m(true, true, None, true),       // richiedente
+            m(true, false, None, false),     // adult without commitment: signs
+            m(false, false, Some(1), true),  // minor with guardian
+            m(false, false, None, true),     // minor: the richiedente signs
             m(false, false, Some(1), false), // minor without commitment: nothing
         ];
         let (lines, problems) = who_signs(&family);
@@ -129,7 +129,11 @@ mod tests {
 
     #[test]
     fn a_minor_signer_or_nobody_is_a_problem_named_on_the_minor() {
-        let (lines, problems) = who_signs(&[m(true, false, None, true), m(false, false, Some(2), true), m(false, false, None, false)]);
+        let (lines, problems) = who_signs(&[
+            m(true, false, None, true),
+            m(false, false, Some(2), true),
+            m(false, false, None, false),
+        ]);
         assert_eq!(lines.len(), 1);
         assert_eq!(problems, [SignerProblem::SignerIsMinor { member: 1, signer: 2 }]);
         let (_, problems) = who_signs(&[m(true, false, None, false), m(false, false, None, true)]);

@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 use super::fonts::check_printable;
 use super::layout::{Align, Block, Column, Document, Paragraph, Row, Signature, Span, Table};
 use super::office;
-use crate::domain::Office;
 use crate::dates;
+use crate::domain::Office;
 use crate::error::{Error, Result};
 
 pub const TITLE: &str = "Registro degli accessi al fascicolo";

@@ -88,7 +88,12 @@ pub fn document(a: &Patto) -> Document {
         .iter()
         .map(|m| {
             let role = if m.minor { format!("{} (minore)", m.role) } else { m.role.clone() };
-            Row::Cells(vec![m.full_name(), m.codice_fiscale.to_string(), dates::format_it(m.birth_date), role])
+            Row::Cells(vec![
+                m.full_name(),
+                m.codice_fiscale.to_string(),
+                dates::format_it(m.birth_date),
+                role,
+            ])
         })
         .collect();
     doc.push(Block::Table(Table {
@@ -129,9 +134,12 @@ pub fn document(a: &Patto) -> Document {
         if !c.others.is_empty() {
             let names: Vec<String> = c.others.iter().map(|&o| a.members[o].full_name()).collect();
             doc.paragraph(
-                Paragraph::new(vec![Span::regular("Con la partecipazione di: "), Span::regular(names.join(", "))])
-                    .indent(18.0)
-                    .space_before(1.0),
+                Paragraph::new(vec![
+                    Span::regular("Con la partecipazione di: "),
+                    Span::regular(names.join(", ")),
+                ])
+                .indent(18.0)
+                .space_before(1.0),
             );
         }
     }
@@ -153,7 +161,8 @@ pub fn document(a: &Patto) -> Document {
             .meetings
             .iter()
             .map(|m| {
-                let mut line = format!("{} alle ore {} ({} minuti)", long_date(m.date), m.time, m.duration_minutes);
+                let mut line =
+                    format!("{} alle ore {} ({} minuti)", long_date(m.date), m.time, m.duration_minutes);
                 if let Some(place) = &m.place {
                     line.push_str(&format!(", {place}"));
                 }

@@ -6,8 +6,8 @@ use chrono::{NaiveDate, NaiveTime};
 
 use super::layout::{Align, Block, Document, Paragraph, Span};
 use super::office::{self, long_date};
-use crate::domain::Office;
 use crate::dates;
+use crate::domain::Office;
 use crate::error::{Error, Result};
 
 /// Default reason for the appointment: the interview of the analisi preliminare.

@@ -14,9 +14,12 @@ use crate::error::Result;
 /// Checks that every text of the heading can be printed with the embedded
 /// font; `prefix` names the office in the error (`office.name`).
 pub fn check(office: &Office, prefix: &str) -> Result<()> {
-    for (field, v) in
-        [("name", &office.name), ("address", &office.address), ("phone", &office.phone), ("email", &office.email)]
-    {
+    for (field, v) in [
+        ("name", &office.name),
+        ("address", &office.address),
+        ("phone", &office.phone),
+        ("email", &office.email),
+    ] {
         check_printable(&format!("{prefix}.{field}"), v)?;
     }
     Ok(())
@@ -29,7 +32,9 @@ pub fn check(office: &Office, prefix: &str) -> Result<()> {
 pub fn heading(doc: &mut Document, office: &Office, comune: Option<&str>) {
     let mut name = office.name.as_str();
     if let Some(c) = comune {
-        doc.paragraph(Paragraph::new(vec![Span::bold(format!("Comune di {c}"))]).size(12.0).space_before(0.0));
+        doc.paragraph(
+            Paragraph::new(vec![Span::bold(format!("Comune di {c}"))]).size(12.0).space_before(0.0),
+        );
         name = without_comune(name, c);
     }
     if !name.is_empty() {
@@ -85,7 +90,10 @@ mod tests {
 
     #[test]
     fn the_comune_is_printed_once() {
-        assert_eq!(without_comune("Comune di Milano — Servizi Sociali Territoriali", "Milano"), "Servizi Sociali Territoriali");
+        assert_eq!(
+            without_comune("Comune di Milano — Servizi Sociali Territoriali", "Milano"),
+            "Servizi Sociali Territoriali"
+        );
         assert_eq!(without_comune("comune di milano - Servizi", "Milano"), "Servizi");
         assert_eq!(without_comune("Servizi Sociali Territoriali", "Milano"), "Servizi Sociali Territoriali");
         assert_eq!(without_comune("Comune di Milanino", "Milano"), "Comune di Milanino");

@@ -208,7 +208,11 @@ pub fn import_csv(text: &str, used_flags: &[Flag]) -> Result<Vec<Application>, I
         let mut refused = checked.is_err();
         if let Err(row_errors) = &checked {
             for (col, message) in row_errors {
-                push(&mut errors, &mut truncated, Error::invalid(COLUMNS[*col], message.clone()).at_line(line));
+                push(
+                    &mut errors,
+                    &mut truncated,
+                    Error::invalid(COLUMNS[*col], message.clone()).at_line(line),
+                );
             }
         }
         let protocol = cells[0];
@@ -246,7 +250,10 @@ fn push(errors: &mut Vec<Error>, truncated: &mut usize, e: Error) {
 /// trimmed: the checks of a CSV row, shared by the import and the app's form.
 /// `used_flags` as for [`import_csv`]. A refusal lists every faulty cell (its
 /// column index and the Italian message), in column order.
-pub fn application_from_cells(cells: &[&str; 11], used_flags: &[Flag]) -> Result<Application, Vec<(usize, String)>> {
+pub fn application_from_cells(
+    cells: &[&str; 11],
+    used_flags: &[Flag],
+) -> Result<Application, Vec<(usize, String)>> {
     fn take<T>(errors: &mut Vec<(usize, String)>, col: usize, r: Result<T, String>) -> Option<T> {
         r.map_err(|message| errors.push((col, message))).ok()
     }
@@ -259,15 +266,22 @@ pub fn application_from_cells(cells: &[&str; 11], used_flags: &[Flag]) -> Result
     let isee_expires_on = take(e, 4, field::date(COLUMNS[4], cells[4], false));
     let resident = take(e, 5, field::boolean(cells[5], true));
     let continuation = take(e, 6, field::boolean(cells[6], true));
-    let non_self_sufficient = take(e, 7, field::boolean(cells[7], used_flags.contains(&Flag::NonSelfSufficient)));
-    let independent_living = take(e, 8, field::boolean(cells[8], used_flags.contains(&Flag::IndependentLiving)));
-    let other_interventions = take(e, 9, field::boolean(cells[9], used_flags.contains(&Flag::OtherInterventions)));
+    let non_self_sufficient =
+        take(e, 7, field::boolean(cells[7], used_flags.contains(&Flag::NonSelfSufficient)));
+    let independent_living =
+        take(e, 8, field::boolean(cells[8], used_flags.contains(&Flag::IndependentLiving)));
+    let other_interventions =
+        take(e, 9, field::boolean(cells[9], used_flags.contains(&Flag::OtherInterventions)));
     let amount = take(e, 10, field::money(cells[10], true));
     if let (Some(Some(b)), Some(Some(s))) = (birth_date, submitted_on) {
         if b > s {
             e.push((
                 2,
-                format!("data di nascita {} successiva alla presentazione {}", dates::format_it(b), dates::format_it(s)),
+                format!(
+                    "data di nascita {} successiva alla presentazione {}",
+                    dates::format_it(b),
+                    dates::format_it(s)
+                ),
             ));
         }
     }
@@ -336,5 +350,51 @@ pub mod field {
         } else {
             Err(format!("valore «{s}» non valido: atteso true oppure false"))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "protocol,submitted_on,birth_date,isee,isee_expires_on,resident,continuation,\
+                          non_self_sufficient,independent_living,other_interventions,amount";
+
+    /// The form's door ([`application_from_cells`]) and the CSV's agree on
+    /// every row: the same application, or the same refusals.
+    #[test]
+    fn a_row_and_its_cells_give_the_same_answer() {
+        let rows = [
+            "P-1,2019-05-02,1940-03-04,12000.50,2019-12-31,true,false,true,,,4800.00",
+            "P-2,2019-05-02,1940-03-04,,,TRUE,False,false,false,false,4800",
+            "P-3,2019-02-30,2020-01-01,-5,x,yes,,maybe,,,",
+            ",2019-05-02,2019-06-01,1000,,true,true,true,,,100",
+        ];
+        let flags = [Flag::NonSelfSufficient];
+        for row in rows {
+            let csv = format!("{HEADER}\n{row}\n");
+            let cells: Vec<&str> = row.split(',').collect();
+            let cells: [&str; 11] = cells.try_into().unwrap();
+            let direct = application_from_cells(&cells, &flags);
+            match import_csv(&csv, &flags) {
+                Ok(apps) => assert_eq!(direct, Ok(apps[0].clone()), "{row}"),
+                Err(report) => {
+                    let via_csv: Vec<(String, String)> = report
+                        .errors
+                        .iter()
+                        .map(|e| (e.field.clone().unwrap_or_default(), e.message.clone()))
+                        .collect();
+                    let direct: Vec<(String, String)> = direct
+                        .unwrap_err()
+                        .into_iter()
+                        .map(|(col, m)| (COLUMNS[col].to_string(), m))
+                        .collect();
+                    assert_eq!(direct, via_csv, "{row}");
+                }
+            }
+        }
+        let bad = application_from_cells(&rows[2].split(',').collect::<Vec<_>>().try_into().unwrap(), &flags);
+        let cols: Vec<usize> = bad.unwrap_err().into_iter().map(|(c, _)| c).collect();
+        assert_eq!(cols, [1, 3, 4, 5, 6, 7, 10]);
     }
 }

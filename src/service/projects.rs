@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 
 use super::{not_found, office, Action, Service};
-use crate::domain::project::{self, ProjectInput};
 use crate::domain::agreement::Patto;
+use crate::domain::project::{self, ProjectInput};
 use crate::domain::{board, BoardRow, Id, Project, ProjectStatus, Signature, StrEnum};
 use crate::error::{Code, Error};
 use crate::storage::Tx;
@@ -209,7 +209,14 @@ impl Service {
             let analysis = tx.analysis_get(p.analysis_id)?.ok_or_else(|| not_found("Analisi preliminare"))?;
             let office = office(tx)?;
             let comune = self.calendar_of(&office.comune)?;
-            Patto::from_case(&office, &comune.nome, &household, &p, analysis.interview_date, &analysis.operator)
+            Patto::from_case(
+                &office,
+                &comune.nome,
+                &household,
+                &p,
+                analysis.interview_date,
+                &analysis.operator,
+            )
         })
     }
 }
