@@ -591,3 +591,29 @@ impl HouseholdInput {
         Ok(HouseholdDraft { id, updated_at, address, comune, phone, email, notes, isee, members })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The household form shows the guardian field by the same age: the
+    /// window's copy (JavaScript cannot import this constant) is held to it.
+    #[test]
+    fn the_forms_adult_age_is_the_librarys() {
+        let ui = include_str!("../../ui/js/format.js");
+        assert!(ui.contains(&format!("age < {ADULT_AGE};")), "ui/js/format.js isMinor uses another age");
+    }
+
+    #[test]
+    fn relationships_print_as_words_by_sex() {
+        assert_eq!(Relationship::Figlio.word(Sex::F), "figlia");
+        assert_eq!(Relationship::Figlio.word(Sex::M), "figlio");
+        assert_eq!(Relationship::FratelloSorella.word(Sex::F), "sorella");
+        assert_eq!(Relationship::AltroParente.word(Sex::M), "altro parente");
+        for r in Relationship::ALL {
+            for s in [Sex::M, Sex::F] {
+                assert!(!r.word(s).contains('_') && !r.word(s).contains('/'), "{r:?}");
+            }
+        }
+    }
+}
