@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use sportello::cf;
-use sportello::domain::household::HouseholdDraft;
+use sportello::domain::household::{HouseholdDraft, ADULT_AGE};
 use sportello::domain::{Citizenship, Education, Employment, Id, Member, Relationship, Sex};
 use sportello::service::Service;
 use sportello::storage::Stamp;
@@ -247,7 +247,7 @@ fn member(
     loop {
         let female = rng.next().is_multiple_of(2);
         let first = if female { rng.pick(FEMALE) } else { rng.pick(MALE) };
-        let birth = today - chrono::Days::new(365 * 18 + rng.next() % (365 * 60));
+        let birth = today - chrono::Days::new(365 * u64::from(ADULT_AGE) + rng.next() % (365 * 60));
         let sex = if female { cf::Sex::F } else { cf::Sex::M };
         let base = cf::encode(last, first, birth, sex, rng.pick(PLACES)).expect("valid data");
         for n in 0..=7 {
@@ -257,7 +257,7 @@ fn member(
                     id: Id::new(),
                     first_name: first.to_string(),
                     last_name: last.to_string(),
-                    codice_fiscale: code,
+                    codice_fiscale: cf::Cf::check(&code).expect("a code encode made"),
                     birth_date: birth,
                     sex: if female { Sex::F } else { Sex::M },
                     relationship: rel,

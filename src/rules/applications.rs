@@ -209,55 +209,31 @@ pub fn import_csv(text: &str, used_flags: &[Flag]) -> Result<Vec<Application>, I
             );
             continue;
         }
-        let row_errors_before = errors.len() + truncated;
-        let mut row = Row { rec: &rec, idx: &idx, line, errors: &mut errors, truncated: &mut truncated };
-        let protocol = row.text(0);
-        let submitted_on = row.date(1, true);
-        let birth_date = row.date(2, true);
-        let isee = row.money(3, false);
-        let isee_expires_on = row.date(4, false);
-        let resident = row.boolean(5, true);
-        let continuation = row.boolean(6, true);
-        let non_self_sufficient = row.boolean(7, used_flags.contains(&Flag::NonSelfSufficient));
-        let independent_living = row.boolean(8, used_flags.contains(&Flag::IndependentLiving));
-        let other_interventions = row.boolean(9, used_flags.contains(&Flag::OtherInterventions));
-        let amount = row.money(10, true);
-        if let (Some(Some(b)), Some(Some(s))) = (birth_date, submitted_on) {
-            if b > s {
-                row.error(
-                    2,
-                    format!(
-                        "data di nascita {} successiva alla presentazione {}",
-                        dates::format_it(b),
-                        dates::format_it(s)
-                    ),
+        let cells: [&str; 11] = std::array::from_fn(|col| rec.get(idx[col]).unwrap_or(""));
+        let checked = application_from_cells(&cells, used_flags);
+        let mut refused = checked.is_err();
+        if let Err(row_errors) = &checked {
+            for (col, message) in row_errors {
+                push(
+                    &mut errors,
+                    &mut truncated,
+                    Error::invalid(COLUMNS[*col], message.clone()).at_line(line),
                 );
             }
         }
-        if let Some(p) = &protocol {
-            if let Some(first) = seen.get(p) {
-                row.error(0, format!("protocollo «{p}» già presente alla riga {first}"));
+        let protocol = cells[0];
+        if !protocol.is_empty() {
+            if let Some(first) = seen.get(protocol) {
+                let message = format!("protocollo «{protocol}» già presente alla riga {first}");
+                push(&mut errors, &mut truncated, Error::invalid(COLUMNS[0], message).at_line(line));
+                refused = true;
             } else {
-                seen.insert(p.clone(), line);
+                seen.insert(protocol.to_string(), line);
             }
         }
-        if errors.len() + truncated > row_errors_before {
-            continue;
+        if let (Ok(app), false) = (checked, refused) {
+            apps.push(app);
         }
-        let ok = |o: Option<bool>| o.expect("no error recorded, so the value is there");
-        apps.push(Application {
-            protocol: protocol.expect("checked"),
-            submitted_on: submitted_on.flatten().expect("required"),
-            birth_date: birth_date.flatten().expect("required"),
-            isee: isee.flatten(),
-            isee_expires_on: isee_expires_on.flatten(),
-            resident: ok(resident),
-            continuation: ok(continuation),
-            non_self_sufficient: ok(non_self_sufficient),
-            independent_living: ok(independent_living),
-            other_interventions: ok(other_interventions),
-            amount: amount.flatten().expect("required"),
-        });
     }
     if errors.is_empty() {
         return Ok(apps);
@@ -276,80 +252,109 @@ fn push(errors: &mut Vec<Error>, truncated: &mut usize, e: Error) {
     }
 }
 
-struct Row<'a> {
-    rec: &'a csv::StringRecord,
-    idx: &'a [usize; 11],
-    line: u64,
-    errors: &'a mut Vec<Error>,
-    truncated: &'a mut usize,
+/// One application from its cells, in the order of [`COLUMNS`], each already
+/// trimmed: the checks of a CSV row, shared by the import and the app's form.
+/// `used_flags` as for [`import_csv`]. A refusal lists every faulty cell (its
+/// column index and the Italian message), in column order.
+pub fn application_from_cells(
+    cells: &[&str; 11],
+    used_flags: &[Flag],
+) -> Result<Application, Vec<(usize, String)>> {
+    fn take<T>(errors: &mut Vec<(usize, String)>, col: usize, r: Result<T, String>) -> Option<T> {
+        r.map_err(|message| errors.push((col, message))).ok()
+    }
+    let mut errors = Vec::new();
+    let e = &mut errors;
+    let protocol = take(e, 0, field::text(cells[0]));
+    let submitted_on = take(e, 1, field::date(COLUMNS[1], cells[1], true));
+    let birth_date = take(e, 2, field::date(COLUMNS[2], cells[2], true));
+    let isee = take(e, 3, field::money(cells[3], false));
+    let isee_expires_on = take(e, 4, field::date(COLUMNS[4], cells[4], false));
+    let resident = take(e, 5, field::boolean(cells[5], true));
+    let continuation = take(e, 6, field::boolean(cells[6], true));
+    let non_self_sufficient =
+        take(e, 7, field::boolean(cells[7], used_flags.contains(&Flag::NonSelfSufficient)));
+    let independent_living =
+        take(e, 8, field::boolean(cells[8], used_flags.contains(&Flag::IndependentLiving)));
+    let other_interventions =
+        take(e, 9, field::boolean(cells[9], used_flags.contains(&Flag::OtherInterventions)));
+    let amount = take(e, 10, field::money(cells[10], true));
+    if let (Some(Some(b)), Some(Some(s))) = (birth_date, submitted_on) {
+        if b > s {
+            e.push((
+                2,
+                format!(
+                    "data di nascita {} successiva alla presentazione {}",
+                    dates::format_it(b),
+                    dates::format_it(s)
+                ),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let ok = |o: Option<bool>| o.expect("no error recorded, so the value is there");
+    Ok(Application {
+        protocol: protocol.expect("checked"),
+        submitted_on: submitted_on.flatten().expect("required"),
+        birth_date: birth_date.flatten().expect("required"),
+        isee: isee.flatten(),
+        isee_expires_on: isee_expires_on.flatten(),
+        resident: ok(resident),
+        continuation: ok(continuation),
+        non_self_sufficient: ok(non_self_sufficient),
+        independent_living: ok(independent_living),
+        other_interventions: ok(other_interventions),
+        amount: amount.flatten().expect("required"),
+    })
 }
 
-impl Row<'_> {
-    fn cell(&self, col: usize) -> &str {
-        self.rec.get(self.idx[col]).unwrap_or("")
-    }
-    fn error(&mut self, col: usize, message: String) {
-        push(self.errors, self.truncated, Error::invalid(COLUMNS[col], message).at_line(self.line));
-    }
-    fn text(&mut self, col: usize) -> Option<String> {
-        let s = self.cell(col);
+/// The check of one cell of an application, by kind; the value, or the
+/// Italian message for its column. An empty cell is `""`.
+pub mod field {
+    use chrono::NaiveDate;
+
+    use crate::dates;
+    use crate::money::Money;
+
+    pub fn text(s: &str) -> Result<String, String> {
         if s.is_empty() {
-            self.error(col, "valore obbligatorio mancante".into());
-            return None;
+            return Err("valore obbligatorio mancante".into());
         }
-        Some(s.to_string())
+        Ok(s.to_string())
     }
-    /// Outer None: an error was recorded; inner None: empty and allowed.
-    fn date(&mut self, col: usize, required: bool) -> Option<Option<NaiveDate>> {
-        let s = self.cell(col);
+
+    /// `Ok(None)`: empty and allowed.
+    pub fn date(column: &str, s: &str, required: bool) -> Result<Option<NaiveDate>, String> {
         if s.is_empty() {
-            if required {
-                self.error(col, "data obbligatoria mancante".into());
-                return None;
-            }
-            return Some(None);
+            return if required { Err("data obbligatoria mancante".into()) } else { Ok(None) };
         }
-        match dates::parse_iso(COLUMNS[col], s) {
-            Ok(d) => Some(Some(d)),
-            Err(e) => {
-                self.error(col, e.message);
-                None
-            }
-        }
+        dates::parse_iso(column, s).map(Some).map_err(|e| e.message)
     }
-    fn money(&mut self, col: usize, required: bool) -> Option<Option<Money>> {
-        let s = self.cell(col);
+
+    /// `Ok(None)`: empty and allowed. Never negative.
+    pub fn money(s: &str, required: bool) -> Result<Option<Money>, String> {
         if s.is_empty() {
-            if required {
-                self.error(col, "importo obbligatorio mancante".into());
-                return None;
-            }
-            return Some(None);
+            return if required { Err("importo obbligatorio mancante".into()) } else { Ok(None) };
         }
         match Money::parse(s) {
-            Ok(m) if m.is_negative() => {
-                self.error(col, format!("importo negativo non ammesso: «{s}»"));
-                None
-            }
-            Ok(m) => Some(Some(m)),
-            Err(e) => {
-                self.error(col, e.message);
-                None
-            }
+            Ok(m) if m.is_negative() => Err(format!("importo negativo non ammesso: «{s}»")),
+            Ok(m) => Ok(Some(m)),
+            Err(e) => Err(e.message),
         }
     }
-    fn boolean(&mut self, col: usize, required: bool) -> Option<bool> {
-        let s = self.cell(col);
+
+    /// `true`/`false` in any case; empty reads as `false` when not required.
+    pub fn boolean(s: &str, required: bool) -> Result<bool, String> {
         if s.eq_ignore_ascii_case("true") {
-            Some(true)
+            Ok(true)
         } else if s.eq_ignore_ascii_case("false") || (s.is_empty() && !required) {
-            Some(false)
+            Ok(false)
         } else if s.is_empty() {
-            self.error(col, "valore obbligatorio mancante: atteso true oppure false".into());
-            None
+            Err("valore obbligatorio mancante: atteso true oppure false".into())
         } else {
-            self.error(col, format!("valore «{s}» non valido: atteso true oppure false"));
-            None
+            Err(format!("valore «{s}» non valido: atteso true oppure false"))
         }
     }
 }
@@ -409,5 +414,42 @@ mod tests {
         // The header itself, after a blank line, is on line 2.
         let text = format!("\n{}\n", HEADER.replace("amount", "importo"));
         assert_eq!(refused(&text), [2]);
+
+    /// The form's door ([`application_from_cells`]) and the CSV's agree on
+    /// every row: the same application, or the same refusals.
+    #[test]
+    fn a_row_and_its_cells_give_the_same_answer() {
+        let rows = [
+            "P-1,2019-05-02,1940-03-04,12000.50,2019-12-31,true,false,true,,,4800.00",
+            "P-2,2019-05-02,1940-03-04,,,TRUE,False,false,false,false,4800",
+            "P-3,2019-02-30,2020-01-01,-5,x,yes,,maybe,,,",
+            ",2019-05-02,2019-06-01,1000,,true,true,true,,,100",
+        ];
+        let flags = [Flag::NonSelfSufficient];
+        for row in rows {
+            let csv = format!("{HEADER}\n{row}\n");
+            let cells: Vec<&str> = row.split(',').collect();
+            let cells: [&str; 11] = cells.try_into().unwrap();
+            let direct = application_from_cells(&cells, &flags);
+            match import_csv(&csv, &flags) {
+                Ok(apps) => assert_eq!(direct, Ok(apps[0].clone()), "{row}"),
+                Err(report) => {
+                    let via_csv: Vec<(String, String)> = report
+                        .errors
+                        .iter()
+                        .map(|e| (e.field.clone().unwrap_or_default(), e.message.clone()))
+                        .collect();
+                    let direct: Vec<(String, String)> = direct
+                        .unwrap_err()
+                        .into_iter()
+                        .map(|(col, m)| (COLUMNS[col].to_string(), m))
+                        .collect();
+                    assert_eq!(direct, via_csv, "{row}");
+                }
+            }
+        }
+        let bad = application_from_cells(&rows[2].split(',').collect::<Vec<_>>().try_into().unwrap(), &flags);
+        let cols: Vec<usize> = bad.unwrap_err().into_iter().map(|(c, _)| c).collect();
+        assert_eq!(cols, [1, 3, 4, 5, 6, 7, 10]);
     }
 }

@@ -663,6 +663,24 @@ impl FromSql for Id {
     }
 }
 
+/// A codice fiscale column: what the form checked when it was saved.
+impl FromSql for crate::cf::Cf {
+    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+        crate::cf::Cf::check(v.as_str()?).map_err(|e| {
+            FromSqlError::Other(Box::new(Error::new(
+                Code::Storage,
+                format!("codice fiscale non valido nel database: {}", e.messaggio),
+            )))
+        })
+    }
+}
+
+impl rusqlite::ToSql for crate::cf::Cf {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+    }
+}
+
 /// A date column (`YYYY-MM-DD`).
 fn date(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<NaiveDate> {
     let s: String = row.get(idx)?;
