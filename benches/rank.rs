@@ -6,7 +6,7 @@
 //! `sportello rank --json` end to end on 10,000 and 100,000 applications and
 //! GNU sort on the same files, and fails if 10× the applications cost more than
 //! 20× the time (about 6.5× today), or if 100,000 of them take more than 20×
-//! sort (the debug build CI runs: about 4× today; the release goal, ≤ 2×, is
+//! sort (the debug build CI runs: 4-6× today; the release goal, ≤ 2×, is
 //! `scripts/bench-rank.sh`'s).
 
 use std::fmt::Write;
