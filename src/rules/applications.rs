@@ -414,6 +414,7 @@ mod tests {
         // The header itself, after a blank line, is on line 2.
         let text = format!("\n{}\n", HEADER.replace("amount", "importo"));
         assert_eq!(refused(&text), [2]);
+    }
 
     /// The form's door ([`application_from_cells`]) and the CSV's agree on
     /// every row: the same application, or the same refusals.
