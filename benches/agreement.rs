@@ -11,7 +11,8 @@
 use std::process::ExitCode;
 
 use criterion::{criterion_group, Criterion};
-use sportello::print::agreement::{self, AgreementDocument};
+use sportello::domain::Patto;
+use sportello::print::agreement;
 
 #[path = "../tests/print_support.rs"]
 mod support;
@@ -31,9 +32,9 @@ fn render_agreement(c: &mut Criterion) {
 }
 
 /// The example with each of its lists repeated `times` times.
-fn longer(times: usize) -> AgreementDocument {
+fn longer(times: usize) -> Patto {
     let mut doc = support::example_document();
-    let a = &mut doc.agreement;
+    let a = &mut doc;
     a.objectives = [a.objectives.as_slice()].repeat(times).concat();
     a.commitments = [a.commitments.as_slice()].repeat(times).concat();
     a.supports = [a.supports.as_slice()].repeat(times).concat();
