@@ -32,9 +32,11 @@ const AGE_OF_MAJORITY: u32 = 18;
 /// The role that signs for a minor when no guardian is named (cli.md).
 const APPLICANT_ROLE: &str = "richiedente";
 
-/// The `sportello agreement` input, as typed. Unknown fields are ignored (the
-/// case file may carry more than the agreement prints).
+/// The `sportello agreement` input, as typed. A key not in cli.md, or given
+/// twice, is refused by name (a misspelt `guardain` would silently change who
+/// signs for a minor).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AgreementInput {
     #[serde(default)]
     pub comune: Option<String>,
@@ -57,6 +59,7 @@ pub struct AgreementInput {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MemberInput {
     #[serde(default)]
     pub id: Option<String>,
@@ -76,6 +79,7 @@ pub struct MemberInput {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CommitmentInput {
     #[serde(default)]
     pub member: Option<String>,
@@ -134,7 +138,7 @@ pub struct Commitment {
 impl AgreementInput {
     /// Reads the JSON of cli.md. A syntax or type error names its line.
     pub fn from_json(s: &str) -> Result<AgreementInput> {
-        serde_json::from_str(s).map_err(|e| {
+        crate::json_in::from_text(s, |e| {
             let err = Error::invalid("json", format!("file JSON non valido: {e}"));
             if e.line() > 0 {
                 err.at_line(e.line() as u64)

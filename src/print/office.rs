@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 
 /// The issuing office, as it appears in the heading of a document.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Office {
     #[serde(default)]
     pub name: Option<String>,
