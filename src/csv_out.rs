@@ -65,15 +65,19 @@ impl CsvOut {
 
     /// The header: the program's own column names.
     pub fn header(&mut self, names: &[&str]) -> Result<()> {
-        self.w.write_record(names.iter().map(|n| text_cell(n).into_owned())).map_err(csv_error)
+        let cells: Vec<Cow<'_, str>> = names.iter().map(|n| text_cell(n)).collect();
+        self.w.write_record(cells.iter().map(|c| c.as_bytes())).map_err(csv_error)
     }
 
     pub fn row(&mut self, cells: &[Cell<'_>]) -> Result<()> {
-        let record = cells.iter().map(|c| match c {
-            Cell::Text(s) => text_cell(s),
-            Cell::Number(n) => Cow::Borrowed(n.as_str()),
-        });
-        self.w.write_record(record).map_err(csv_error)
+        let record: Vec<Cow<'_, str>> = cells
+            .iter()
+            .map(|c| match c {
+                Cell::Text(s) => text_cell(s),
+                Cell::Number(n) => Cow::Borrowed(n.as_str()),
+            })
+            .collect();
+        self.w.write_record(record.iter().map(|c| c.as_bytes())).map_err(csv_error)
     }
 
     pub fn into_bytes(self) -> Result<Vec<u8>> {

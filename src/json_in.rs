@@ -29,14 +29,15 @@ enum Frame {
     Array { index: usize },
 }
 
+fn push_key(p: &mut String, k: &str) {
+    if !p.is_empty() {
+        p.push('.');
+    }
+    p.push_str(k);
+}
+
 fn path_of(frames: &[Frame], last: Option<&str>) -> String {
     let mut p = String::new();
-    let mut push_key = |p: &mut String, k: &str| {
-        if !p.is_empty() {
-            p.push('.');
-        }
-        p.push_str(k);
-    };
     for f in frames {
         match f {
             Frame::Object { current: Some(k), .. } => push_key(&mut p, k),
@@ -151,7 +152,7 @@ pub fn from_text<T: DeserializeOwned>(text: &str, other: impl FnOnce(serde_json:
                 .filter(|k| k.name == name)
                 .min_by_key(|k| k.end.abs_diff(offset))
                 .map(|k| k.path.clone())
-                .unwrap_or(name.clone());
+                .unwrap_or_else(|| name.clone());
             unknown(&at, &name).at_line(e.line() as u64)
         }
         None => other(e),
@@ -213,6 +214,7 @@ fn it_reason(e: &serde_json::Error) -> String {
         ("trailing comma", "virgola di troppo"),
         ("key must be a string", "il nome di un campo va tra virgolette"),
         ("control character (\\u0000-\\u001F) found while parsing a string", "carattere di controllo in un testo"),
+        ("recursion limit exceeded", "troppi livelli uno dentro l'altro"),
         (" at line ", " alla riga "),
         (" column ", " colonna "),
     ];

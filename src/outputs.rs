@@ -94,8 +94,11 @@ impl Outputs {
         }
         let _one_at_a_time = COMMITTING.lock().unwrap_or_else(|p| p.into_inner());
         let pid = std::process::id();
-        let mut plan = Vec::with_capacity(self.files.len());
-        for (path, _) in &self.files {
+        // Absolute: the journal is read back by a run from another folder.
+        let files: Vec<(PathBuf, Vec<u8>)> =
+            self.files.into_iter().map(|(p, b)| (absolute(&p), b)).collect();
+        let mut plan = Vec::with_capacity(files.len());
+        for (path, _) in &files {
             let (dir, name) = split(path)?;
             plan.push(Entry {
                 target: path.clone(),
@@ -103,12 +106,12 @@ impl Outputs {
                 kept: None,
             });
         }
-        let dirs: BTreeSet<PathBuf> = self.files.iter().map(|(p, _)| folder(p)).collect();
+        let dirs: BTreeSet<PathBuf> = files.iter().map(|(p, _)| folder(p)).collect();
         for dir in &dirs {
             recover_dir(dir);
         }
         let mut state = Progress { entries: plan, temps_made: 0, renamed: 0, journals: Vec::new() };
-        match write_all(&self.files, &dirs, pid, &mut state) {
+        match write_all(&files, &dirs, pid, &mut state) {
             Ok(()) => Ok(()),
             Err((path, e)) => {
                 state.undo();

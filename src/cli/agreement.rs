@@ -32,7 +32,7 @@ struct Summary {
 }
 
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
-    distinct_files(&[("--input", &args.input)], &[("--out", Some(&args.out))])?;
+    distinct_files(&[("--input", args.input.as_path())], &[("--out", Some(args.out.as_path()))])?;
     let text = read_input(&args.input, JSON_LIMIT)?;
     let in_input = |e| CliError::in_file(&args.input, e);
     let input = AgreementInput::from_json(&text).map_err(in_input)?;
@@ -46,7 +46,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let layout = document.layout()?;
     let pages = layout.pages.len();
     let bytes = document.pdf(&layout)?;
-    write_outputs(vec![(&args.out, bytes)])?;
+    write_outputs(vec![(args.out.as_path(), bytes)])?;
     if args.json {
         print_json(&Summary {
             out: args.out.display().to_string(),

@@ -34,8 +34,11 @@ pub struct Args {
 pub fn run(a: Args) -> Result<ExitCode, CliError> {
     let in_db = |e| CliError::in_file(&a.database, e);
     // The CSV must not overwrite the database, its keys or its journal.
-    let keys = sportello::keyring::keys_path(&a.database);
-    distinct_files(&[("--database", &a.database), ("--database", &keys)], &[("--csv", a.csv.as_deref())])?;
+    let keys = sportello::keyring::Keyring::path_for(&a.database);
+    distinct_files(
+        &[("--database", a.database.as_path()), ("--database", keys.as_path())],
+        &[("--csv", a.csv.as_deref())],
+    )?;
     let service = Service::open_exclusive(OpenOptions {
         database: a.database.clone(),
         documents_dir: Service::default_documents_dir()?,
@@ -50,7 +53,7 @@ pub fn run(a: Args) -> Result<ExitCode, CliError> {
     }
     .map_err(|e| if e.code == Code::NotFound { e.with_field("household") } else { e })?;
     if let Some(out) = &a.csv {
-        write_outputs(vec![(out, csv(&rows)?)])?;
+        write_outputs(vec![(out.as_path(), csv(&rows)?)])?;
     }
     if a.json {
         print_json(&rows)?;

@@ -124,7 +124,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     // Before anything is read or computed: an output over the input would
     // destroy the applications file.
     distinct_files(
-        &[("--input", &args.input)],
+        &[("--input", args.input.as_path())],
         &[("--publish", args.publish.as_deref()), ("--export", args.export.as_deref())],
     )?;
     let text = read_input(&args.input, CSV_LIMIT)?;
