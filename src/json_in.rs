@@ -141,7 +141,10 @@ fn syntax(e: &serde_json::Error) -> Error {
 /// Reads `T` (whose types deny unknown keys) from a JSON text from outside:
 /// duplicate and unknown keys are refused naming their path; any other serde
 /// error goes through `other` (which gives it the caller's wording).
-pub fn from_text<T: DeserializeOwned>(text: &str, other: impl FnOnce(serde_json::Error) -> Error) -> Result<T> {
+pub fn from_text<T: DeserializeOwned>(
+    text: &str,
+    other: impl FnOnce(serde_json::Error) -> Error,
+) -> Result<T> {
     let _: Value = serde_json::from_str(text).map_err(other_syntax)?;
     let keys = scan(text)?;
     serde_json::from_str(text).map_err(|e| match unknown_key(&e) {
@@ -166,7 +169,10 @@ fn other_syntax(e: serde_json::Error) -> Error {
 /// Reads `T` from a value (the IPC input): as [`from_text`], on the value's
 /// compact text. A value cannot hold a duplicate key (a JavaScript object
 /// cannot either), so only unknown keys can be found here.
-pub fn from_value<T: DeserializeOwned>(v: &Value, other: impl FnOnce(serde_json::Error) -> Error) -> Result<T> {
+pub fn from_value<T: DeserializeOwned>(
+    v: &Value,
+    other: impl FnOnce(serde_json::Error) -> Error,
+) -> Result<T> {
     let text = serde_json::to_string(v).map_err(|e| Error::new(crate::Code::Internal, e.to_string()))?;
     from_text(&text, other).map_err(|e| Error { line: None, ..e })
 }
@@ -186,7 +192,9 @@ pub fn only_keys(object: &Map<String, Value>, allowed: &[&str], path: &str) -> R
 fn unknown(path: &str, name: &str) -> Error {
     Error::invalid(
         path,
-        format!("Campo sconosciuto «{name}»: non fa parte del formato (controllare che non sia scritto male)"),
+        format!(
+            "Campo sconosciuto «{name}»: non fa parte del formato (controllare che non sia scritto male)"
+        ),
     )
 }
 
@@ -213,7 +221,10 @@ fn it_reason(e: &serde_json::Error) -> String {
         ("trailing characters", "caratteri dopo la fine del documento"),
         ("trailing comma", "virgola di troppo"),
         ("key must be a string", "il nome di un campo va tra virgolette"),
-        ("control character (\\u0000-\\u001F) found while parsing a string", "carattere di controllo in un testo"),
+        (
+            "control character (\\u0000-\\u001F) found while parsing a string",
+            "carattere di controllo in un testo",
+        ),
         ("recursion limit exceeded", "troppi livelli uno dentro l'altro"),
         (" at line ", " alla riga "),
         (" column ", " colonna "),
@@ -266,7 +277,8 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_named_with_their_path() {
-        let e = from_text::<Outer>("{\"a\": \"x\",\n \"members\": [{\"b\": 1}, {\"bb\": 2}]}", other).unwrap_err();
+        let e = from_text::<Outer>("{\"a\": \"x\",\n \"members\": [{\"b\": 1}, {\"bb\": 2}]}", other)
+            .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("members[1].bb"));
         assert_eq!(e.line, Some(2));
         assert!(e.message.contains("Campo sconosciuto «bb»"), "{}", e.message);
@@ -274,7 +286,8 @@ mod tests {
         let v = serde_json::json!({"members": [{"b": 1}], "zz": 1, "q": {"zz": 2}});
         let e = from_value::<Outer>(&v, other).unwrap_err();
         assert!(e.field.as_deref() == Some("q") || e.field.as_deref() == Some("zz"), "{e:?}");
-        let e = from_value::<Outer>(&serde_json::json!({"members": [{"b": 1, "c": true}]}), other).unwrap_err();
+        let e =
+            from_value::<Outer>(&serde_json::json!({"members": [{"b": 1, "c": true}]}), other).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("members[0].c"));
         assert_eq!(e.line, None);
         // Other errors keep the caller's wording.

@@ -95,8 +95,7 @@ impl Outputs {
         let _one_at_a_time = COMMITTING.lock().unwrap_or_else(|p| p.into_inner());
         let pid = std::process::id();
         // Absolute: the journal is read back by a run from another folder.
-        let files: Vec<(PathBuf, Vec<u8>)> =
-            self.files.into_iter().map(|(p, b)| (absolute(&p), b)).collect();
+        let files: Vec<(PathBuf, Vec<u8>)> = self.files.into_iter().map(|(p, b)| (absolute(&p), b)).collect();
         let mut plan = Vec::with_capacity(files.len());
         for (path, _) in &files {
             let (dir, name) = split(path)?;
@@ -470,8 +469,10 @@ mod tests {
     use super::*;
 
     fn names(dir: &Path) -> Vec<String> {
-        let mut v: Vec<String> =
-            fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         v.sort();
         v
     }
@@ -556,7 +557,11 @@ mod tests {
         let j = Journal {
             pid: dead,
             entries: vec![
-                Entry { target: a.clone(), temp: d.path().join(format!(".a.pdf.{dead}.tmp")), kept: Some(kept) },
+                Entry {
+                    target: a.clone(),
+                    temp: d.path().join(format!(".a.pdf.{dead}.tmp")),
+                    kept: Some(kept),
+                },
                 Entry { target: b.clone(), temp: b_temp, kept: None },
             ],
             journals: vec![journal_path.clone()],

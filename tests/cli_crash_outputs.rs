@@ -24,8 +24,14 @@ const RANK_POINTS: &[&str] = &[
     "outputs.commit",
 ];
 
-const AGREEMENT_POINTS: &[&str] =
-    &["outputs.temp.1", "outputs.keep.1", "outputs.journal", "outputs.rename.1", "outputs.dirsync", "outputs.commit"];
+const AGREEMENT_POINTS: &[&str] = &[
+    "outputs.temp.1",
+    "outputs.keep.1",
+    "outputs.journal",
+    "outputs.rename.1",
+    "outputs.dirsync",
+    "outputs.commit",
+];
 
 fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> =
@@ -55,8 +61,11 @@ impl Rank {
     fn new() -> Rank {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("domande.csv");
-        fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenari/esempi/b2-anziani-applications.csv"), &input)
-            .unwrap();
+        fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenari/esempi/b2-anziani-applications.csv"),
+            &input,
+        )
+        .unwrap();
         let (pdf, csv) = (dir.path().join("graduatoria.pdf"), dir.path().join("ufficio.csv"));
         Rank { dir, input, pdf, csv }
     }
@@ -105,7 +114,13 @@ fn whole(b: &[u8]) -> bool {
 fn write_something_else(dir: &Path) {
     let p = dir.join("altro.json");
     fs::write(&p, support::EXAMPLE_JSON).unwrap();
-    let o = bin(None).args(["agreement", "--input"]).arg(&p).arg("--out").arg(dir.join("altro.pdf")).output().unwrap();
+    let o = bin(None)
+        .args(["agreement", "--input"])
+        .arg(&p)
+        .arg("--out")
+        .arg(dir.join("altro.pdf"))
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     fs::remove_file(p).unwrap();
     fs::remove_file(dir.join("altro.pdf")).unwrap();
@@ -125,7 +140,8 @@ fn rank_killed_at_every_point_loses_nothing_and_is_all_or_none() {
     let reference = Rank::new();
     assert_eq!(reference.run(None).status.code(), Some(0));
     let (new_pdf, new_csv) = (fs::read(&reference.pdf).unwrap(), fs::read(&reference.csv).unwrap());
-    let (old_pdf, old_csv) = (b"%PDF graduatoria della settimana scorsa".to_vec(), b"ufficio,vecchio\n".to_vec());
+    let (old_pdf, old_csv) =
+        (b"%PDF graduatoria della settimana scorsa".to_vec(), b"ufficio,vecchio\n".to_vec());
 
     for &with_old in &[true, false] {
         for &at in RANK_POINTS {
@@ -203,7 +219,13 @@ fn agreement_killed_at_every_point_keeps_the_older_pdf_whole() {
         if !p.exists() {
             fs::write(&p, support::EXAMPLE_JSON).unwrap();
         }
-        bin(at).args(["agreement", "--input"]).arg(&p).arg("--out").arg(dir.join("patto.pdf")).output().unwrap()
+        bin(at)
+            .args(["agreement", "--input"])
+            .arg(&p)
+            .arg("--out")
+            .arg(dir.join("patto.pdf"))
+            .output()
+            .unwrap()
     };
     assert_eq!(run(reference.path(), None).status.code(), Some(0));
     let new_pdf = fs::read(reference.path().join("patto.pdf")).unwrap();

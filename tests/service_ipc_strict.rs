@@ -34,8 +34,14 @@ fn unknown_keys_are_refused_by_path() {
     refused(s.call("deadlines_board", json!({ "all": true })), "all");
     refused(s.call("operator_revoke", json!({ "username": "x", "name": "y" })), "name");
     refused(s.call("convocation_print", json!({ "household_id": null, "luogo": "x" })), "luogo");
-    refused(s.call("eligibility_facts_save", json!({ "household_id": null, "other_subsidy": true })), "other_subsidy");
-    refused(s.call("appeal_decide", json!({ "call_id": null, "corrected": { "isee_value": "1" } })), "corrected.isee_value");
+    refused(
+        s.call("eligibility_facts_save", json!({ "household_id": null, "other_subsidy": true })),
+        "other_subsidy",
+    );
+    refused(
+        s.call("appeal_decide", json!({ "call_id": null, "corrected": { "isee_value": "1" } })),
+        "corrected.isee_value",
+    );
     // Nothing was saved by the refused calls.
     assert_eq!(s.call("households_search", json!({ "query": "nguyen" })).unwrap(), json!([]));
 }
@@ -46,9 +52,7 @@ fn a_key_given_twice_is_refused_in_json_text() {
     let s = &e.service;
     let err = refused(s.call_json("households_search", r#"{"query": "aa", "query": "nguyen"}"#), "query");
     assert!(err.message.contains("ripetuto"), "{}", err.message);
-    let text = format!(
-        r#"{{"household": {{"comune": "F205", "members": [{{"sex": "M", "sex": "F"}}]}}}}"#
-    );
+    let text = format!(r#"{{"household": {{"comune": "F205", "members": [{{"sex": "M", "sex": "F"}}]}}}}"#);
     refused(s.call_json("household_save", &text), "household.members[0].sex");
     assert_eq!(s.call_json("households_search", r#"{"query": "nguyen"}"#).unwrap(), json!([]));
     assert!(s.call_json("session", "").is_ok());
@@ -69,7 +73,10 @@ fn what_a_command_answered_can_be_sent_back() {
     let id = h2["id"].as_str().unwrap().to_string();
 
     let a = s
-        .call("analysis_save", json!({ "analysis": analysis_json(&household, "2026-11-20", "progetto_servizio_sociale") }))
+        .call(
+            "analysis_save",
+            json!({ "analysis": analysis_json(&household, "2026-11-20", "progetto_servizio_sociale") }),
+        )
         .unwrap();
     let a2 = s.call("analysis_save", json!({ "analysis": a.clone() })).unwrap();
     assert_eq!(a2["id"], a["id"]);
@@ -84,7 +91,13 @@ fn what_a_command_answered_can_be_sent_back() {
     // The list names the operator by id and name (its rows carry no username:
     // the form adds the one it edits).
     let ops = s.call("operators_list", Value::Null).unwrap();
-    let mut me = ops.as_array().unwrap().iter().find(|o| o["name"] == "Anna Verdi").unwrap_or_else(|| panic!("{ops}")).clone();
+    let mut me = ops
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "Anna Verdi")
+        .unwrap_or_else(|| panic!("{ops}"))
+        .clone();
     me["username"] = json!("averdi");
     let saved = s.call("operator_save", me).unwrap();
     assert_eq!(saved["role"], "amministratore");
@@ -141,10 +154,16 @@ fn every_shape_the_ui_sends_is_accepted() {
                 "ask_for": "Anna Verdi", "bring": ["ISEE"], "notes": null }),
     )
     .unwrap();
-    s.call("eligibility_facts_save", json!({ "household_id": id, "other_subsidies": false, "urgent_need": "" }))
-        .unwrap();
-    s.call("operator_save", json!({ "username": "lbianchi", "name": "Luca Bianchi", "role": "operatore", "password": "" }))
-        .unwrap();
+    s.call(
+        "eligibility_facts_save",
+        json!({ "household_id": id, "other_subsidies": false, "urgent_need": "" }),
+    )
+    .unwrap();
+    s.call(
+        "operator_save",
+        json!({ "username": "lbianchi", "name": "Luca Bianchi", "role": "operatore", "password": "" }),
+    )
+    .unwrap();
     let c = s
         .call(
             "call_save",

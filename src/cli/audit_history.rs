@@ -7,9 +7,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use sportello::csv_out::{Cell, CsvOut};
 use sportello::domain::Id;
 use sportello::service::{history_local_time, AccessRow, OpenOptions, Service};
-use sportello::csv_out::{Cell, CsvOut};
 use sportello::Code;
 
 use super::{distinct_files, login, print_json, write_outputs, CliError};

@@ -148,7 +148,10 @@ pub fn read_input(path: &Path, limit: u64) -> Result<String, CliError> {
     String::from_utf8(bytes).map_err(|_| {
         CliError::in_file(
             path,
-            Error::invalid("--input", "il file non è testo UTF-8 (salvarlo come UTF-8 dal foglio di calcolo)"),
+            Error::invalid(
+                "--input",
+                "il file non è testo UTF-8 (salvarlo come UTF-8 dal foglio di calcolo)",
+            ),
         )
     })
 }

@@ -296,7 +296,11 @@ fn no_input(v: &Value) -> Result<(), Error> {
 /// that only truly unknown keys are refused. `(command, object, fields)`:
 /// `object` is the key the record sits under ("" = the input itself).
 const READ_ONLY: &[(&str, &str, &[&str])] = &[
-    ("household_save", "household", &["case_number", "created_at", "created_by", "updated_by", "responsabile"]),
+    (
+        "household_save",
+        "household",
+        &["case_number", "created_at", "created_by", "updated_by", "responsabile"],
+    ),
     ("analysis_save", "analysis", &["operator", "signing_deadline", "created_at", "updated_at"]),
     (
         "project_save",
