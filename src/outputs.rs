@@ -248,18 +248,16 @@ fn recover_dir(dir: &Path) {
         }
         let path = dir.join(name);
         let Ok(text) = fs::read(&path) else { continue };
-        match serde_json::from_slice::<Journal>(&text) {
-            Ok(j) => {
-                for e in &j.entries {
-                    restore(e);
-                }
-                sync_dirs(j.entries.iter().map(|e| folder(&e.target)));
-                for other in &j.journals {
-                    let _ = fs::remove_file(other);
-                }
+        // A journal cut short by the kill was written before any rename: there
+        // is nothing to undo, only files to delete.
+        if let Ok(j) = serde_json::from_slice::<Journal>(&text) {
+            for e in &j.entries {
+                restore(e);
             }
-            // A journal cut short by the kill: written before any rename.
-            Err(_) => {}
+            sync_dirs(j.entries.iter().map(|e| folder(&e.target)));
+            for other in &j.journals {
+                let _ = fs::remove_file(other);
+            }
         }
         let _ = fs::remove_file(&path);
     }

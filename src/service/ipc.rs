@@ -260,19 +260,21 @@ fn input<T: DeserializeOwned + Default>(v: Value) -> Result<T, Error> {
     crate::json_in::from_value(&v, |e| {
         Error::new(Code::Invalid, format!("Richiesta non valida: {}", italian(&e)))
     })
-    .map_err(|mut e| {
-        // The form's fields are the record's (`members[1].codice_fiscale`, as
-        // the validation names them), not the envelope's.
-        if let Some(f) = &e.field {
-            for wrapper in ["household.", "analysis.", "project.", "call.", "application."] {
-                if let Some(inner) = f.strip_prefix(wrapper) {
-                    e.field = Some(inner.to_string());
-                    break;
-                }
+    .map_err(record_field)
+}
+
+/// The form's fields are the record's (`members[1].codice_fiscale`, as the
+/// validation names them), not the envelope's (`household.…`).
+fn record_field(mut e: Error) -> Error {
+    if let Some(f) = &e.field {
+        for wrapper in ["household.", "analysis.", "project.", "call.", "application."] {
+            if let Some(inner) = f.strip_prefix(wrapper) {
+                e.field = Some(inner.to_string());
+                break;
             }
         }
-        e
-    })
+    }
+    e
 }
 
 /// A command that takes no input accepts `null` or `{}` only: anything else
@@ -654,7 +656,11 @@ impl Service {
     /// anything runs. (A JavaScript object cannot hold a key twice, so the
     /// app's input, a value, needs no such check.)
     pub fn call_json(&self, name: &str, input_text: &str) -> Result<Value, Error> {
-        let v = if input_text.trim().is_empty() { Value::Null } else { crate::json_in::parse(input_text)? };
+        let v = if input_text.trim().is_empty() {
+            Value::Null
+        } else {
+            crate::json_in::parse(input_text).map_err(record_field)?
+        };
         self.call(name, v)
     }
 }
