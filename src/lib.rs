@@ -11,17 +11,21 @@ pub mod catalog;
 pub mod cf;
 #[doc(hidden)]
 pub mod crashpoint;
+pub mod csv_out;
 pub mod dates;
 pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod fsx;
+pub mod json_in;
 pub mod keyring;
 pub mod money;
+pub mod outputs;
 pub mod print;
 pub mod rules;
 pub mod service;
 pub mod storage;
 
+pub use crashpoint::crashpoint;
 pub use error::{Code, Error, Result};
 pub use money::Money;

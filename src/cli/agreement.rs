@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use sportello::domain::agreement::AgreementInput;
 use sportello::print::agreement;
 
-use super::{print_json, read_input, write_atomic, CliError};
+use super::{distinct_files, print_json, read_input, write_outputs, CliError, JSON_LIMIT};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -33,7 +33,8 @@ struct Summary {
 }
 
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
-    let text = read_input(&args.input)?;
+    distinct_files(&[("--input", args.input.as_path())], &[("--out", Some(args.out.as_path()))])?;
+    let text = read_input(&args.input, JSON_LIMIT)?;
     let in_input = |e| CliError::in_file(&args.input, e);
     let input = AgreementInput::from_json(&text).map_err(in_input)?;
     // The codice fiscale's two-digit year is resolved against the operator's today.
@@ -46,7 +47,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let layout = document.layout()?;
     let pages = layout.pages.len();
     let bytes = document.pdf(&layout)?;
-    write_atomic(&args.out, &bytes)?;
+    write_outputs(vec![(args.out.as_path(), bytes)])?;
     if args.json {
         print_json(&Summary {
             out: args.out.display().to_string(),

@@ -7,11 +7,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use sportello::csv_out::{Cell, CsvOut};
 use sportello::domain::Id;
 use sportello::service::{history_local_time, AccessRow, OpenOptions, Service};
-use sportello::{Code, Error};
+use sportello::Code;
 
-use super::{login, print_json, write_atomic, CliError};
+use super::{distinct_files, login, print_json, write_outputs, CliError};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -32,6 +33,12 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<ExitCode, CliError> {
     let in_db = |e| CliError::in_file(&a.database, e);
+    // The CSV must not overwrite the database, its keys or its journal.
+    let keys = sportello::keyring::Keyring::path_for(&a.database);
+    distinct_files(
+        &[("--database", a.database.as_path()), ("--database", keys.as_path())],
+        &[("--csv", a.csv.as_deref())],
+    )?;
     let service = Service::open_exclusive(OpenOptions {
         database: a.database.clone(),
         documents_dir: Service::default_documents_dir()?,
@@ -46,7 +53,7 @@ pub fn run(a: Args) -> Result<ExitCode, CliError> {
     }
     .map_err(|e| if e.code == Code::NotFound { e.with_field("household") } else { e })?;
     if let Some(out) = &a.csv {
-        write_atomic(out, &csv(&rows)?)?;
+        write_outputs(vec![(out.as_path(), csv(&rows)?)])?;
     }
     if a.json {
         print_json(&rows)?;
@@ -69,11 +76,11 @@ pub fn run(a: Args) -> Result<ExitCode, CliError> {
 }
 
 /// One line per row; the local date and time for people, the UTC timestamp
-/// and the codes for programs.
+/// and the codes for programs. Every cell is text (names, descriptions): a
+/// name starting with `=` is written neutralised (sportello::csv_out).
 fn csv(rows: &[AccessRow]) -> Result<Vec<u8>, CliError> {
-    let err = |e: csv::Error| Error::new(Code::Internal, format!("CSV: {e}"));
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    w.write_record([
+    let mut w = CsvOut::new();
+    w.header(&[
         "data_ora",
         "at_utc",
         "username",
@@ -84,23 +91,22 @@ fn csv(rows: &[AccessRow]) -> Result<Vec<u8>, CliError> {
         "esito",
         "dato",
         "id_dato",
-    ])
-    .map_err(err)?;
+    ])?;
     for r in rows {
         let record_id = r.record_id.map(|i| i.to_string()).unwrap_or_default();
-        w.write_record([
-            history_local_time(&r.at).as_str(),
-            &r.at,
-            &r.username,
-            &r.operator_name,
-            &r.role_label,
-            &r.action,
-            &r.action_label,
-            if r.refused { "rifiutato" } else { "eseguito" },
-            &r.record,
-            &record_id,
-        ])
-        .map_err(err)?;
+        let local = history_local_time(&r.at);
+        w.row(&[
+            Cell::Text(&local),
+            Cell::Text(&r.at),
+            Cell::Text(&r.username),
+            Cell::Text(&r.operator_name),
+            Cell::Text(&r.role_label),
+            Cell::Text(&r.action),
+            Cell::Text(&r.action_label),
+            Cell::Text(if r.refused { "rifiutato" } else { "eseguito" }),
+            Cell::Text(&r.record),
+            Cell::Text(&record_id),
+        ])?;
     }
-    w.into_inner().map_err(|e| Error::new(Code::Internal, format!("CSV: {e}")).into())
+    Ok(w.into_bytes()?)
 }

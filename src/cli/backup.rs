@@ -49,6 +49,11 @@ pub struct RestoreArgs {
 
 pub fn backup(a: BackupArgs) -> Result<ExitCode, CliError> {
     let in_db = |e| CliError::in_file(&a.database, e);
+    let keys = sportello::keyring::Keyring::path_for(&a.database);
+    super::distinct_files(
+        &[("--database", a.database.as_path()), ("--database", keys.as_path())],
+        &[("--out", Some(a.out.as_path()))],
+    )?;
     // The database's own key: the copy is encrypted like the database, and
     // the same passwords (or the recovery key) open it.
     let (key, operator) =
@@ -69,6 +74,9 @@ pub fn backup(a: BackupArgs) -> Result<ExitCode, CliError> {
 }
 
 pub fn restore(a: RestoreArgs) -> Result<ExitCode, CliError> {
+    // Restoring a file over itself would keep it as the "replaced" copy and
+    // then lose it.
+    super::distinct_files(&[("--from", a.from.as_path())], &[("--database", Some(a.database.as_path()))])?;
     let _lock = DatabaseLock::acquire(&a.database).map_err(|e| CliError::in_file(&a.database, e))?;
     let credentials = login::credentials(&a.database)?;
     // The database may be the damaged file being replaced: the account is

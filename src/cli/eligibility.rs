@@ -15,7 +15,7 @@ use sportello::catalog::rule_sets;
 use sportello::dates::format_it;
 use sportello::rules::eligibility::{self, Eligibility};
 
-use super::{print_json, read_input, CliError};
+use super::{print_json, read_input, CliError, JSON_LIMIT};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -55,7 +55,7 @@ pub(super) fn load_rules(data_dir: Option<PathBuf>) -> Result<sportello::rules::
 }
 
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
-    let text = read_input(&args.input)?;
+    let text = read_input(&args.input, JSON_LIMIT)?;
     let household =
         eligibility::parse_household_json(&text).map_err(|e| CliError::in_file(&args.input, e))?;
     let rules = load_rules(args.data_dir)?;

@@ -10,8 +10,18 @@ use sportello::service::{Credentials, Service};
 use sportello::{Code, Error};
 
 /// The credentials for `database`.
+///
+/// Both a recovery key and a password are refused: which one opened the
+/// database (and whose name the audit log records) must not depend on a rule
+/// the operator cannot see.
 pub fn credentials(database: &Path) -> Result<Credentials, Error> {
     if let Some(code) = env("SPORTELLO_RECOVERY_KEY") {
+        if env("SPORTELLO_PASSWORD").is_some() {
+            return Err(Error::invalid(
+                "SPORTELLO_RECOVERY_KEY",
+                "Indicare la chiave di recupero (SPORTELLO_RECOVERY_KEY) oppure la password (SPORTELLO_PASSWORD), non entrambe",
+            ));
+        }
         return Ok(Credentials::recovery(code));
     }
     let username = env("SPORTELLO_OPERATOR").unwrap_or_else(Service::system_operator);

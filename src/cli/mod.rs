@@ -115,18 +115,63 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Reads an input file, naming it on failure.
-pub fn read_input(path: &Path) -> Result<String, CliError> {
-    std::fs::read_to_string(path).map_err(|e| {
+/// Largest JSON input file (`eligibility`, `agreement`): 1 MiB. A household or a
+/// project is a few kilobytes; a bigger file is a mistake (or an attack: serde
+/// builds a 30 MB text into gigabytes of values), refused before it is parsed.
+pub const JSON_LIMIT: u64 = 1 << 20;
+
+/// Largest applications CSV (`rank`): 64 MiB. A row of the contract's columns is
+/// about 100 bytes, 300 with the optional name and codice fiscale columns, so
+/// 100,000 applications (the benchmark's call, more than any Municipio receives)
+/// take at most 30 MB, with room to spare.
+pub const CSV_LIMIT: u64 = 64 << 20;
+
+/// Reads an input file of at most `limit` bytes, naming it on failure. The file is
+/// read through a cap, never whole first: a 2 GB file (or `/dev/zero`) costs
+/// `limit` bytes of memory, then a refusal.
+pub fn read_input(path: &Path, limit: u64) -> Result<String, CliError> {
+    use std::io::Read;
+    let io = |e: std::io::Error| {
         CliError::in_file(path, Error::new(sportello::Code::Io, format!("impossibile leggere il file: {e}")))
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(CliError::in_file(
+            path,
+            Error::invalid(
+                "--input",
+                format!(
+                    "il file è troppo grande: il limite è {} MiB (un file così grande non è un file di questo tipo)",
+                    limit >> 20
+                ),
+            ),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        CliError::in_file(
+            path,
+            Error::invalid(
+                "--input",
+                "il file non è testo UTF-8 (salvarlo come UTF-8 dal foglio di calcolo)",
+            ),
+        )
     })
 }
 
-/// Writes an output file all at once, private to the account (0600): a
-/// temporary file beside it, then a rename, so a failure never leaves a
-/// half-written file (sportello::fsx::write_private_atomic).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    sportello::fsx::write_private_atomic(path, bytes).map_err(|e| {
-        CliError::in_file(path, Error::new(sportello::Code::Io, format!("impossibile scrivere il file: {e}")))
-    })
+/// Refuses an output file that is one of the command's inputs, or another of its
+/// outputs (same file, whatever the spelling: sportello::outputs).
+pub fn distinct_files(inputs: &[(&str, &Path)], outputs: &[(&str, Option<&Path>)]) -> Result<(), CliError> {
+    let outs: Vec<(&str, &Path)> = outputs.iter().filter_map(|(o, p)| p.map(|p| (*o, p))).collect();
+    sportello::outputs::refuse_same_files(inputs, &outs).map_err(CliError::from)
+}
+
+/// Writes every output of a command or none (sportello::outputs), mode 0600.
+pub fn write_outputs(files: Vec<(&Path, Vec<u8>)>) -> Result<(), CliError> {
+    let mut out = sportello::outputs::Outputs::new();
+    for (path, bytes) in files {
+        out.add(path, bytes);
+    }
+    out.commit().map_err(CliError::from)
 }

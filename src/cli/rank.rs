@@ -21,7 +21,7 @@ use sportello::rules::b2::{self, Ranking};
 use sportello::rules::rule_set::{B2Rules, RuleSet, TieBreak};
 use sportello::{Code, Error, Money};
 
-use super::{print_json, read_input, write_atomic, CliError};
+use super::{distinct_files, print_json, read_input, write_outputs, CliError, CSV_LIMIT};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -121,7 +121,13 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         used.push(sportello::rules::rule_set::Flag::OtherInterventions);
     }
 
-    let text = read_input(&args.input)?;
+    // Before anything is read or computed: an output over the input would
+    // destroy the applications file.
+    distinct_files(
+        &[("--input", args.input.as_path())],
+        &[("--publish", args.publish.as_deref()), ("--export", args.export.as_deref())],
+    )?;
+    let text = read_input(&args.input, CSV_LIMIT)?;
     let apps = import_csv(&text, &used).map_err(|r| import_failed(&args.input, r))?;
     let ranking =
         b2::rank(&apps, set, &args.measure, budget).map_err(|e| CliError::in_file(&args.input, e))?;
@@ -147,18 +153,16 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     };
     let export = args.export.as_ref().map(|_| b2::office_csv(&ranking));
 
-    if let (Some(path), Some(bytes)) = (&args.publish, &pdf) {
-        write_atomic(path, bytes)?;
+    // The PDF and the CSV are written together or not at all: a failed export
+    // leaves the PDF as it was (published before, or absent).
+    let mut files = Vec::new();
+    if let (Some(path), Some(bytes)) = (&args.publish, pdf) {
+        files.push((path.as_path(), bytes));
     }
-    if let (Some(path), Some(csv)) = (&args.export, &export) {
-        if let Err(e) = write_atomic(path, csv.as_bytes()) {
-            // All or nothing: do not leave the PDF of a run that failed.
-            if let Some(p) = &args.publish {
-                let _ = std::fs::remove_file(p);
-            }
-            return Err(e);
-        }
+    if let (Some(path), Some(csv)) = (&args.export, export) {
+        files.push((path.as_path(), csv.into_bytes()));
     }
+    write_outputs(files)?;
 
     if args.json {
         print_json(&json_out(&ranking))?;

@@ -223,6 +223,7 @@ const APPLICANT_ROLE: &str = "richiedente";
 /// The `sportello agreement` input, as typed: every field optional, so that a
 /// missing one is reported by name rather than by the JSON parser.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AgreementInput {
     #[serde(default)]
     pub comune: Option<String>,
@@ -245,6 +246,7 @@ pub struct AgreementInput {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MemberInput {
     #[serde(default)]
     pub id: Option<String>,
@@ -264,6 +266,7 @@ pub struct MemberInput {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CommitmentInput {
     #[serde(default)]
     pub member: Option<String>,
@@ -314,7 +317,7 @@ struct Checked {
 impl AgreementInput {
     /// Reads the JSON of cli.md. A syntax or type error names its line.
     pub fn from_json(s: &str) -> Result<AgreementInput> {
-        serde_json::from_str(s).map_err(|e| {
+        crate::json_in::from_text(s, |e| {
             let err = Error::invalid("json", format!("file JSON non valido: {e}"));
             if e.line() > 0 {
                 err.at_line(e.line() as u64)

@@ -90,7 +90,7 @@ pub struct Employability {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct AnalysisInput {
     pub id: Option<String>,
     pub household_id: Option<String>,
@@ -103,7 +103,7 @@ pub struct AnalysisInput {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct AreaInput {
     pub domain: Option<String>,
     pub need: Option<String>,
@@ -112,7 +112,7 @@ pub struct AreaInput {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct EmployabilityInput {
     pub member_id: Option<String>,
     pub profile: Option<String>,

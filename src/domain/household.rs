@@ -205,7 +205,7 @@ impl Household {
 // What the household form sends.
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct HouseholdInput {
     /// `None` = a new household.
     pub id: Option<String>,
@@ -222,7 +222,7 @@ pub struct HouseholdInput {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct IseeInput {
     pub protocol: Option<String>,
     pub kind: Option<String>,
@@ -232,7 +232,7 @@ pub struct IseeInput {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct MemberInput {
     /// `None` = a new member; a new member may also carry an id made by the form
     /// (so that another member's `guardian_id` can point at it before saving).

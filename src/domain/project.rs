@@ -219,7 +219,7 @@ pub fn check_ready_to_sign(p: &Project) -> Result<(), Error> {
 // What the project form sends.
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ProjectInput {
     pub id: Option<String>,
     pub household_id: Option<String>,
@@ -231,7 +231,7 @@ pub struct ProjectInput {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct CommitmentInput {
     pub id: Option<String>,
     pub action: Option<String>,
@@ -242,7 +242,7 @@ pub struct CommitmentInput {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct SupportInput {
     pub id: Option<String>,
     pub description: Option<String>,
@@ -250,7 +250,7 @@ pub struct SupportInput {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct MeetingInput {
     pub id: Option<String>,
     pub date: Option<String>,

@@ -43,7 +43,7 @@ pub struct Office {
 /// The office as typed: in the settings, or as the `office` object of the
 /// `sportello agreement` file (cli.md).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct OfficeInput {
     pub name: Option<String>,
     pub address: Option<String>,

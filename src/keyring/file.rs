@@ -30,19 +30,39 @@ impl Default for KdfParams {
 }
 
 impl KdfParams {
+    /// Largest memory a keys file may ask for: 256 MiB (4 times the default).
+    pub const MAX_MEMORY_KIB: u32 = 256 * 1024;
+    /// Most passes: 10.
+    pub const MAX_PASSES: u32 = 10;
+    /// Most lanes: 8 (this build computes them one after the other: more lanes
+    /// do not make a login faster, only the file stranger).
+    pub const MAX_PARALLELISM: u32 = 8;
+    /// Most memory × passes, in KiB: 4 times the default (64 MiB × 3). Argon2's
+    /// time grows with the product: the default takes about half a second on an
+    /// office laptop, so no file can make a login take more than about two
+    /// seconds (256 MiB × 10 passes, each bound alone, would be 7 seconds).
+    pub const MAX_WORK_KIB: u64 = 4 * 64 * 1024 * 3;
+
     /// Bounds a file may ask for: a damaged or hostile keys file must not
     /// make the program allocate gigabytes (an abort, not an error) or spin
-    /// for minutes at the login.
+    /// for a minute at every login (1 GiB × 64 passes was accepted once).
     pub fn check(&self) -> Result<(), Error> {
-        let ok = (8..=1024 * 1024).contains(&self.memory_kib)
-            && (1..=64).contains(&self.passes)
-            && (1..=16).contains(&self.parallelism);
+        let ok = (8..=Self::MAX_MEMORY_KIB).contains(&self.memory_kib)
+            && (1..=Self::MAX_PASSES).contains(&self.passes)
+            && (1..=Self::MAX_PARALLELISM).contains(&self.parallelism)
+            && u64::from(self.memory_kib) * u64::from(self.passes) <= Self::MAX_WORK_KIB;
         if !ok {
             return Err(Error::new(
                 Code::Storage,
                 format!(
-                    "file delle chiavi danneggiato: parametri Argon2 fuori dai limiti ({} KiB, {} passaggi, {} thread)",
-                    self.memory_kib, self.passes, self.parallelism
+                    "file delle chiavi danneggiato: parametri Argon2 fuori dai limiti ({} KiB, {} passaggi, {} thread; al massimo {} MiB, {} passaggi, {} thread, {} MiB × passaggi)",
+                    self.memory_kib,
+                    self.passes,
+                    self.parallelism,
+                    Self::MAX_MEMORY_KIB / 1024,
+                    Self::MAX_PASSES,
+                    Self::MAX_PARALLELISM,
+                    Self::MAX_WORK_KIB / 1024
                 ),
             ));
         }
@@ -218,5 +238,35 @@ pub(super) fn sync_parent(path: &Path) {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KdfParams;
+
+    fn p(memory_kib: u32, passes: u32, parallelism: u32) -> KdfParams {
+        KdfParams { memory_kib, passes, parallelism }
+    }
+
+    #[test]
+    fn a_keys_file_cannot_make_a_login_slow() {
+        for ok in [KdfParams::default(), KdfParams::for_tests(), p(256 * 1024, 3, 1), p(64 * 1024, 10, 8)] {
+            ok.check().unwrap_or_else(|e| panic!("{ok:?}: {e}"));
+        }
+        // Each bound alone, and the product (256 MiB × 10 passes is 7 seconds).
+        for bad in [
+            p(1024 * 1024, 64, 1),
+            p(256 * 1024 + 1, 1, 1),
+            p(64 * 1024, 11, 1),
+            p(64 * 1024, 3, 9),
+            p(256 * 1024, 4, 1),
+            p(128 * 1024, 10, 1),
+            p(4, 1, 1),
+            p(64 * 1024, 0, 1),
+        ] {
+            let e = bad.check().unwrap_err();
+            assert!(e.message.contains("fuori dai limiti"), "{bad:?}: {}", e.message);
+        }
     }
 }

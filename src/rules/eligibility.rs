@@ -689,14 +689,29 @@ fn cap_step(v: Money, cap: Money, cmp: super::rule_set::Comparator, year: i32, s
 // The household file of `sportello eligibility` (cli.md). Parsed by hand over a
 // JSON value so that every error names its field (`members[1].birth_date`).
 
+/// The keys of the household file (cli.md), of a member and of the ISEE.
+const HOUSEHOLD_KEYS: &[&str] = &[
+    "reference_date",
+    "comune",
+    "resident_since",
+    "other_subsidies",
+    "isee",
+    "urgent_need",
+    "child_birth_date",
+    "members",
+];
+const MEMBER_KEYS: &[&str] = &["birth_date", "invalidity_percent", "disability_certified"];
+const ISEE_KEYS: &[&str] = &["value", "expires_on"];
+
 /// Parses the household JSON of cli.md. Syntax errors carry the line; value errors
-/// name the field. Fields not in the contract are ignored.
+/// name the field. A key not in the contract (`resident_snce`) or given twice is
+/// refused: read as "not given" it would change the answer.
 pub fn parse_household_json(text: &str) -> Result<Household> {
-    let v: Value = serde_json::from_str(text)
-        .map_err(|e| Error::invalid("json", format!("JSON non valido: {e}")).at_line(e.line() as u64))?;
+    let v: Value = crate::json_in::parse(text)?;
     let root = v
         .as_object()
         .ok_or_else(|| Error::invalid("json", "atteso un oggetto JSON con i dati del nucleo"))?;
+    crate::json_in::only_keys(root, HOUSEHOLD_KEYS, "")?;
     let get = |k: &str| root.get(k).unwrap_or(&Value::Null);
     let comune = match get("comune") {
         Value::String(s) => {
@@ -722,6 +737,7 @@ pub fn parse_household_json(text: &str) -> Result<Household> {
     let isee = match get("isee") {
         Value::Null => None,
         Value::Object(o) => {
+            crate::json_in::only_keys(o, ISEE_KEYS, "isee")?;
             let g = |k: &str| o.get(k).unwrap_or(&Value::Null);
             let value = req_money(g("value"), "isee.value")?;
             let expires_on = req_date(g("expires_on"), "isee.expires_on")?;
@@ -756,6 +772,7 @@ pub fn parse_household_json(text: &str) -> Result<Household> {
 fn parse_member(v: &Value, path: &str) -> Result<Member> {
     let o =
         v.as_object().ok_or_else(|| Error::invalid(path, "atteso un oggetto con i dati del componente"))?;
+    crate::json_in::only_keys(o, MEMBER_KEYS, path)?;
     let g = |k: &str| o.get(k).unwrap_or(&Value::Null);
     let field = |k: &str| format!("{path}.{k}");
     let invalidity_percent = match g("invalidity_percent") {

@@ -33,7 +33,7 @@ pub const MEASURES: [&str; 2] = ["b2-anziani", "b2-disabili"];
 
 /// The call form as the UI sends it.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct CallInput {
     /// Absent for a new call.
     pub id: Option<String>,
@@ -49,7 +49,7 @@ pub struct CallInput {
 /// text (booleans may be JSON booleans), plus the optional household link.
 /// Validated exactly as a CSV row is.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ApplicationInput {
     pub protocol: Option<Value>,
     pub submitted_on: Option<Value>,
@@ -200,7 +200,7 @@ pub struct Exported {
 
 /// An appeal as filed at the desk.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct AppealInput {
     pub call_id: Option<String>,
     pub protocol: Option<String>,
@@ -212,7 +212,7 @@ pub struct AppealInput {
 /// The decision on an appeal. `corrected`: for an upheld appeal, the fields of
 /// the application that change (the others keep their value).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct AppealDecisionInput {
     pub call_id: Option<String>,
     pub appeal_id: Option<u32>,

@@ -46,7 +46,7 @@ pub struct EligibilityFacts {
 
 /// What the facts form sends.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct EligibilityFactsInput {
     pub household_id: Option<String>,
     pub other_subsidies: Option<form::Scalar>,

@@ -15,7 +15,7 @@ pub const SEARCH_LIMIT: usize = 50;
 
 /// `cf_check` input: the code as typed and what the form knows of the person.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct CfCheckInput {
     pub code: Option<String>,
     pub first_name: Option<String>,

@@ -1,6 +1,8 @@
 //! The commands of `docs/ipc.md` by name, with JSON in and out: what a Tauri
-//! command (or a test of the contract) calls. Inputs are read leniently and
-//! checked with field errors, as the forms send them.
+//! command (or a test of the contract) calls. Inputs are read as the forms send
+//! them (empty strings and missing fields are "not given") and checked with field
+//! errors; a key no command knows (a misspelling) is refused by path, except the
+//! read-only fields of the command's own answer, which a form sends back.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -85,85 +87,102 @@ const fn names<const N: usize>(text: &str) -> [&str; N] {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct PasswordChange {
     old_password: Option<String>,
     new_password: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct OperatorSave {
     username: Option<String>,
     name: Option<String>,
     role: Option<String>,
     password: Option<String>,
+    /// Read from the raw input (absent and null differ): declared so that it
+    /// is a known key.
+    #[allow(dead_code)]
+    equipe: Option<Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct DatabaseRekey {
     password: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
+struct OperatorPassword {
+    username: Option<String>,
+    password: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct OperatorRevoke {
+    username: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 struct HouseholdAssign {
     household_id: Option<String>,
     operator_id: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct ById {
     id: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct ByHousehold {
     household_id: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct Search {
     query: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct HouseholdSave {
     household: Option<HouseholdInput>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct AnalysisSave {
     analysis: Option<AnalysisInput>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct ProjectSave {
     project: Option<ProjectInput>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct SetStatus {
     project_id: Option<String>,
     status: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct ByProject {
     project_id: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct OnDate {
     household_id: Option<String>,
     reference_date: Option<String>,
@@ -179,7 +198,7 @@ impl OnDate {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct SignatureRecord {
     project_id: Option<String>,
     member_id: Option<String>,
@@ -187,40 +206,40 @@ struct SignatureRecord {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct CallSave {
     call: Option<super::CallInput>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct ByCall {
     call_id: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct ApplicationsImport {
     call_id: Option<String>,
     csv: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct ApplicationSave {
     call_id: Option<String>,
     application: Option<super::ApplicationInput>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct RankingPublish {
     call_id: Option<String>,
     published_on: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct RankingCompare {
     call_id: Option<String>,
     from: Option<u32>,
@@ -228,7 +247,7 @@ struct RankingCompare {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct RankingExport {
     call_id: Option<String>,
     version: Option<u32>,
@@ -238,12 +257,110 @@ fn call_id(v: &Option<String>) -> Result<crate::domain::Id, Error> {
     form::required_id("call_id", v, "l'avviso")
 }
 
+/// A command's input: unknown keys are refused by path (crate::json_in), every
+/// other mistake of shape is an `invalid` with serde's reason in Italian.
 fn input<T: DeserializeOwned + Default>(v: Value) -> Result<T, Error> {
     if v.is_null() {
         return Ok(T::default());
     }
-    serde_json::from_value(v)
-        .map_err(|e| Error::new(Code::Invalid, format!("Richiesta non valida: {}", italian(&e))))
+    crate::json_in::from_value(&v, |e| {
+        Error::new(Code::Invalid, format!("Richiesta non valida: {}", italian(&e)))
+    })
+    .map_err(record_field)
+}
+
+/// The form's fields are the record's (`members[1].codice_fiscale`, as the
+/// validation names them), not the envelope's (`household.…`).
+fn record_field(mut e: Error) -> Error {
+    if let Some(f) = &e.field {
+        for wrapper in ["household.", "analysis.", "project.", "call.", "application."] {
+            if let Some(inner) = f.strip_prefix(wrapper) {
+                e.field = Some(inner.to_string());
+                break;
+            }
+        }
+    }
+    e
+}
+
+/// A command that takes no input accepts `null` or `{}` only: anything else
+/// was meant for another command.
+fn no_input(v: &Value) -> Result<(), Error> {
+    match v {
+        Value::Null => Ok(()),
+        Value::Object(o) => match o.keys().next() {
+            None => Ok(()),
+            Some(k) => Err(Error::invalid(
+                k.as_str(),
+                format!("Campo sconosciuto «{k}»: questo comando non prende dati"),
+            )),
+        },
+        _ => Err(Error::new(Code::Invalid, "Richiesta non valida: questo comando non prende dati")),
+    }
+}
+
+/// The read-only fields of a command's own answer, which a form sends back with
+/// what it loaded: accepted and ignored (removed before the input is read), so
+/// that only truly unknown keys are refused. `(command, object, fields)`:
+/// `object` is the key the record sits under ("" = the input itself).
+const READ_ONLY: &[(&str, &str, &[&str])] = &[
+    (
+        "household_save",
+        "household",
+        &["case_number", "created_at", "created_by", "updated_by", "responsabile"],
+    ),
+    ("analysis_save", "analysis", &["operator", "signing_deadline", "created_at", "updated_at"]),
+    (
+        "project_save",
+        "project",
+        &[
+            "analysis_id",
+            "status",
+            "signing_deadline",
+            "required_signers",
+            "signatures",
+            "signed_on",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    ("eligibility_facts_save", "", &["updated_at", "updated_by"]),
+    ("operator_save", "", &["id", "role_label", "active", "has_password", "must_change_password"]),
+    (
+        "call_save",
+        "call",
+        &[
+            "measure_title",
+            "window_from",
+            "window_to",
+            "applications",
+            "versions",
+            "published_on",
+            "appeal_deadline",
+            "pending_appeals",
+            "created_at",
+            "updated_at",
+            "appeals",
+            "upheld_not_published",
+            "editable",
+            "can_publish",
+            "can_decide",
+        ],
+    ),
+];
+
+fn drop_read_only(name: &str, v: &mut Value) {
+    for (command, object, fields) in READ_ONLY {
+        if *command != name {
+            continue;
+        }
+        let target = if object.is_empty() { Some(&mut *v) } else { v.get_mut(*object) };
+        if let Some(Value::Object(o)) = target {
+            for f in *fields {
+                o.remove(*f);
+            }
+        }
+    }
 }
 
 /// serde's reason in Italian: the message reaches the operator's screen (a
@@ -290,7 +407,12 @@ fn output<T: Serialize>(v: T) -> Result<Value, Error> {
 impl Service {
     /// Runs the command `name` with its `input` object (`null` when it takes
     /// none) and returns its JSON answer.
-    pub fn call(&self, name: &str, input_value: Value) -> Result<Value, Error> {
+    pub fn call(&self, name: &str, mut input_value: Value) -> Result<Value, Error> {
+        drop_read_only(name, &mut input_value);
+        match name {
+            "session" | "deadlines_board" | "calls_list" | "operators_list" => no_input(&input_value)?,
+            _ => {}
+        }
         match name {
             "session" => output(self.session()?),
             "households_search" => {
@@ -517,7 +639,7 @@ impl Service {
                 Ok(v)
             }
             "operator_set_password" => {
-                let i: OperatorSave = input(input_value)?;
+                let i: OperatorPassword = input(input_value)?;
                 self.operator_set_password(
                     i.username.as_deref().unwrap_or_default(),
                     &i.password.unwrap_or_default(),
@@ -525,7 +647,7 @@ impl Service {
                 output(Value::Null)
             }
             "operator_revoke" => {
-                let i: OperatorSave = input(input_value)?;
+                let i: OperatorRevoke = input(input_value)?;
                 self.operator_revoke(i.username.as_deref().unwrap_or_default())?;
                 output(Value::Null)
             }
@@ -535,6 +657,21 @@ impl Service {
             }
             other => Err(Error::new(Code::Invalid, format!("Comando sconosciuto: «{other}»"))),
         }
+    }
+}
+
+impl Service {
+    /// [`Service::call`] on the JSON text of the input, for callers that hold
+    /// text (a script, a test): a key given twice is refused by path before
+    /// anything runs. (A JavaScript object cannot hold a key twice, so the
+    /// app's input, a value, needs no such check.)
+    pub fn call_json(&self, name: &str, input_text: &str) -> Result<Value, Error> {
+        let v = if input_text.trim().is_empty() {
+            Value::Null
+        } else {
+            crate::json_in::parse(input_text).map_err(record_field)?
+        };
+        self.call(name, v)
     }
 }
 

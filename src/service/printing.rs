@@ -23,7 +23,7 @@ use crate::storage::{Stamp, Tx};
 
 /// What the convocation form sends (`docs/ipc.md`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ConvocationInput {
     pub household_id: Option<String>,
     pub date: Option<String>,

@@ -158,7 +158,8 @@ pub fn rank(applications: &[Application], set: &RuleSet, measure: &str, budget: 
 /// by criterion and the reasons). One row per application: funded and admitted
 /// in position order, then the not admitted in input order.
 pub fn office_csv(r: &Ranking) -> String {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    use crate::csv_out::{Cell, CsvOut};
+    let mut w = CsvOut::new();
     let header = [
         "posizione",
         "protocollo",
@@ -174,44 +175,36 @@ pub fn office_csv(r: &Ranking) -> String {
         "regole",
     ];
     let rules = r.rule_set.to_string();
-    let _ = w.write_record(header);
+    // Writing to memory fails only on a bug of the csv crate.
+    let _ = w.header(&header);
     for (status, list) in
         [("ammessa e finanziata", &r.funded), ("ammessa non finanziata", &r.admitted_not_funded)]
     {
         for x in list {
             let tie = x.tie_break.map(|t| t.label().to_string()).unwrap_or_default();
-            let _ = w.write_record([
-                x.position.to_string().as_str(),
-                &x.protocol,
-                status,
-                &x.score_shown(),
-                &x.score.normalize().to_string(),
-                &x.parts.continuation.normalize().to_string(),
-                &x.parts.isee.normalize().to_string(),
-                &x.parts.bonus.normalize().to_string(),
-                &tie,
-                &x.amount.to_string(),
-                "",
-                &rules,
+            let _ = w.row(&[
+                Cell::number(x.position),
+                Cell::Text(&x.protocol),
+                Cell::Text(status),
+                Cell::Number(x.score_shown()),
+                Cell::number(x.score.normalize()),
+                Cell::number(x.parts.continuation.normalize()),
+                Cell::number(x.parts.isee.normalize()),
+                Cell::number(x.parts.bonus.normalize()),
+                Cell::Text(&tie),
+                Cell::number(x.amount),
+                Cell::Text(""),
+                Cell::Text(&rules),
             ]);
         }
     }
     for x in &r.not_admitted {
         let reasons: Vec<&str> = x.reasons.iter().map(|c| c.as_str()).collect();
-        let _ = w.write_record([
-            "",
-            &x.protocol,
-            "non ammessa",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            &reasons.join(" "),
-            &rules,
-        ]);
+        let reasons = reasons.join(" ");
+        let mut row = vec![Cell::Text(""), Cell::Text(&x.protocol), Cell::Text("non ammessa")];
+        row.extend((0..7).map(|_| Cell::Text("")));
+        row.extend([Cell::Text(&reasons), Cell::Text(&rules)]);
+        let _ = w.row(&row);
     }
-    String::from_utf8(w.into_inner().expect("writing to memory")).expect("csv of UTF-8 strings")
+    w.into_string().unwrap_or_default()
 }
