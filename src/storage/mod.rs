@@ -95,7 +95,6 @@ impl Storage {
         crate::fsx::close_to_others(path);
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = open_keyed(path, flags, Some(key))?;
-        route_library_log(&conn, path);
         Storage::setup(conn, Some(path.to_path_buf()), Some(key.duplicate()))
     }
 
@@ -401,10 +400,10 @@ impl Storage {
 /// is read, then checks that the key opens it: a wrong key, a plain (not
 /// encrypted) SQLite file and a damaged first page each get their message.
 pub(crate) fn open_keyed(path: &Path, flags: OpenFlags, key: Option<&DbKey>) -> Result<Connection, Error> {
+    configure_library_log(path);
     let conn = Connection::open_with_flags(path, flags).map_err(|e| {
         Error::new(Code::Storage, format!("impossibile aprire il database {}: {e}", path.display()))
     })?;
-    quiet_library_log(&conn);
     if let Some(key) = key {
         // The raw-key form (x'…'): no passphrase derivation inside SQLCipher.
         let sql = zeroize::Zeroizing::new(format!("PRAGMA key = \"{}\";", &*key.sqlcipher_literal()));
@@ -443,35 +442,31 @@ pub(crate) fn open_keyed(path: &Path, flags: OpenFlags, key: Option<&DbKey>) -> 
 
 /// SQLCipher writes its own English lines (`ERROR CORE … hmac check
 /// failed`, one per damaged page) to standard error unless told otherwise:
-/// the command line's contract is one Italian message there. Silenced for
-/// the whole process at the first connection; [`route_library_log`] then
-/// sends them to a file beside the database.
-fn quiet_library_log(conn: &Connection) {
-    static QUIET: std::sync::Once = std::sync::Once::new();
-    QUIET.call_once(|| {
-        let _ = conn.query_row("PRAGMA cipher_log = off", [], |_| Ok(()));
+/// the command line's contract is one Italian message there. Its log setting
+/// is global to the library, so it is made once per process, before the first
+/// file is opened, on a throwaway in-memory connection that is never keyed:
+/// changing it while another thread keys a connection (the tests open
+/// databases in parallel) made a `PRAGMA key` fail now and then. The lines go
+/// to [`LIBRARY_LOG`] beside the first database the process opens (0600);
+/// where that file cannot be made, they are silenced.
+fn configure_library_log(database: &Path) {
+    static DONE: std::sync::Once = std::sync::Once::new();
+    DONE.call_once(|| {
+        let Ok(c) = Connection::open_in_memory() else { return };
+        let _ = c.query_row("PRAGMA cipher_log = off", [], |_| Ok(()));
+        let file = crate::fsx::parent_dir(database).join(LIBRARY_LOG);
+        if !file.exists() && crate::fsx::create_private_new(&file).is_err() {
+            return;
+        }
+        let Some(text) = file.to_str() else { return };
+        let sql = format!("PRAGMA cipher_log = '{}'", text.replace('\'', "''"));
+        let _ = c.query_row(&sql, [], |_| Ok(()));
     });
 }
 
 /// Name of the file beside the database where SQLCipher's own messages go:
 /// page numbers and error codes, never a row's content.
 pub const LIBRARY_LOG: &str = "sportello-sqlcipher.log";
-
-/// Sends SQLCipher's messages to [`LIBRARY_LOG`] beside `database` (0600),
-/// once per process: the setting is global to the library, and changing its
-/// file while another thread logs would close it under that thread.
-fn route_library_log(conn: &Connection, database: &Path) {
-    static ROUTED: std::sync::Once = std::sync::Once::new();
-    ROUTED.call_once(|| {
-        let file = crate::fsx::parent_dir(database).join(LIBRARY_LOG);
-        if !file.exists() {
-            let _ = crate::fsx::create_private_new(&file);
-        }
-        let Some(text) = file.to_str() else { return };
-        let sql = format!("PRAGMA cipher_log = '{}'", text.replace('\'', "''"));
-        let _ = conn.query_row(&sql, [], |_| Ok(()));
-    });
-}
 
 /// Whether `key` opens the database file at `path`. `false` when the file
 /// answers "not a database" with it (another key); an error for anything else
