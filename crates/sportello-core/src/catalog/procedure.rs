@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::dates;
 use crate::error::{Code, Error};
 
-const BUILTIN: &str = include_str!("../../assets/procedure/progetto-personalizzato.toml");
+const BUILTIN: &str = include_str!("../../../../assets/procedure/progetto-personalizzato.toml");
 
 /// A number of working days valid over a period, with its source.
 #[derive(Debug, Clone, PartialEq, Eq)]

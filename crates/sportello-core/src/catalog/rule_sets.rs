@@ -18,7 +18,7 @@ pub const DATA_DIR_ENV: &str = "SPORTELLO_DATA_DIR";
 
 macro_rules! builtin {
     ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../../assets/rules/", $name, ".toml")))),*]
+        &[$(($name, include_str!(concat!("../../../../assets/rules/", $name, ".toml")))),*]
     };
 }
 

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::line_of;
 use crate::error::{Code, Error, Result};
 
-const BUILTIN_TOML: &str = include_str!("../../assets/calendar/comuni.toml");
+const BUILTIN_TOML: &str = include_str!("../../../../assets/calendar/comuni.toml");
 const BUILTIN_FILE: &str = "assets/calendar/comuni.toml";
 
 /// The name of the override file inside the data directory.

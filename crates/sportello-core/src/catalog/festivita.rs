@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::line_of;
 use crate::error::{Code, Error, Result};
 
-const FESTIVITA_TOML: &str = include_str!("../../assets/calendar/festivita.toml");
+const FESTIVITA_TOML: &str = include_str!("../../../../assets/calendar/festivita.toml");
 const FESTIVITA_FILE: &str = "assets/calendar/festivita.toml";
 
 /// How a holiday's date is found each year.
