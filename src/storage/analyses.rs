@@ -51,50 +51,24 @@ impl Tx<'_> {
             .map_err(db_err)?;
         let Some(mut a) = head else { return Ok(None) };
 
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT member_id FROM analysis_participants WHERE analysis_id = ?1 ORDER BY position",
-            )
-            .map_err(db_err)?;
-        a.participants = stmt
-            .query_map([id.sql()], |r| col(r, 0))
-            .map_err(db_err)?
-            .collect::<Result<_, _>>()
-            .map_err(db_err)?;
+        a.participants = self.rows(
+            "SELECT member_id FROM analysis_participants WHERE analysis_id = ?1 ORDER BY position",
+            [id.sql()],
+            |r| col(r, 0),
+        )?;
 
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT domain, need, resources, notes FROM analysis_areas WHERE analysis_id = ?1 ORDER BY position",
-            )
-            .map_err(db_err)?;
-        a.domains = stmt
-            .query_map([id.sql()], |r| {
+        a.domains = self.rows("SELECT domain, need, resources, notes FROM analysis_areas WHERE analysis_id = ?1 ORDER BY position", [id.sql()], |r| {
                 Ok(AreaAssessment {
                     domain: word(r, 0)?,
                     need: word(r, 1)?,
                     resources: r.get(2)?,
                     notes: r.get(3)?,
                 })
-            })
-            .map_err(db_err)?
-            .collect::<Result<_, _>>()
-            .map_err(db_err)?;
+            })?;
 
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT member_id, profile, notes FROM analysis_employability WHERE analysis_id = ?1 ORDER BY position",
-            )
-            .map_err(db_err)?;
-        a.employability = stmt
-            .query_map([id.sql()], |r| {
+        a.employability = self.rows("SELECT member_id, profile, notes FROM analysis_employability WHERE analysis_id = ?1 ORDER BY position", [id.sql()], |r| {
                 Ok(Employability { member_id: col(r, 0)?, profile: word(r, 1)?, notes: r.get(2)? })
-            })
-            .map_err(db_err)?
-            .collect::<Result<_, _>>()
-            .map_err(db_err)?;
+            })?;
         Ok(Some(a))
     }
 

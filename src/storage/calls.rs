@@ -217,26 +217,22 @@ impl Tx<'_> {
 
     /// Every call, newest first.
     pub fn calls_list(&self) -> Result<Vec<CallRow>, Error> {
-        let mut stmt = self
-            .tx
-            .prepare_cached(&format!("SELECT {CALL_COLUMNS} FROM calls ORDER BY created_at DESC, id DESC"))
-            .map_err(db_err)?;
-        let rows = stmt.query_map([], call_from_row).map_err(db_err)?;
-        rows.collect::<Result<_, _>>().map_err(db_err)
+        self.rows(
+            &format!("SELECT {CALL_COLUMNS} FROM calls ORDER BY created_at DESC, id DESC"),
+            [],
+            call_from_row,
+        )
     }
 
     /// The applications of a call in input order.
     pub fn call_applications(&self, call: Id) -> Result<Vec<ApplicationRow>, Error> {
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT protocol, submitted_on, birth_date, isee, isee_expires_on, resident, continuation,
+        self.rows(
+            "SELECT protocol, submitted_on, birth_date, isee, isee_expires_on, resident, continuation,
                         non_self_sufficient, independent_living, other_interventions, amount, household_id
                  FROM call_applications WHERE call_id = ?1 ORDER BY seq",
-            )
-            .map_err(db_err)?;
-        let rows = stmt.query_map([call.sql()], application_from_row).map_err(db_err)?;
-        rows.collect::<Result<_, _>>().map_err(db_err)
+            [call.sql()],
+            application_from_row,
+        )
     }
 
     /// Adds an application at the end of the call's input order.
@@ -304,17 +300,14 @@ impl Tx<'_> {
 
     /// The published versions of a call, oldest first.
     pub fn versions_of_call(&self, call: Id) -> Result<Vec<VersionRow>, Error> {
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT version, published_on, appeal_deadline, deadline_office_closed, rule_set_id,
+        self.rows(
+            "SELECT version, published_on, appeal_deadline, deadline_office_closed, rule_set_id,
                         rule_set_version, ranking_json, upheld_appeals_json, changes_json,
                         explanations_json, pdf_file, pdf, created_at
                  FROM ranking_versions WHERE call_id = ?1 ORDER BY version",
-            )
-            .map_err(db_err)?;
-        let rows = stmt.query_map([call.sql()], version_from_row).map_err(db_err)?;
-        rows.collect::<Result<_, _>>().map_err(db_err)
+            [call.sql()],
+            version_from_row,
+        )
     }
 
     pub fn appeal_insert(&self, call: Id, a: &Appeal, stamp: &Stamp) -> Result<(), Error> {
@@ -377,16 +370,13 @@ impl Tx<'_> {
 
     /// The appeals of a call, in filing order.
     pub fn appeals_of_call(&self, call: Id) -> Result<Vec<Appeal>, Error> {
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT id, protocol, against_version, filed_on, grounds, documents_json, outcome,
+        self.rows(
+            "SELECT id, protocol, against_version, filed_on, grounds, documents_json, outcome,
                         decided_on, note, original_json, corrected_json
                  FROM appeals WHERE call_id = ?1 ORDER BY id",
-            )
-            .map_err(db_err)?;
-        let rows = stmt.query_map([call.sql()], appeal_from_row).map_err(db_err)?;
-        rows.collect::<Result<_, _>>().map_err(db_err)
+            [call.sql()],
+            appeal_from_row,
+        )
     }
 
     /// Whether a household exists (to link an application to it).

@@ -55,15 +55,12 @@ impl Tx<'_> {
     /// Documents of earlier versions, whose PDF is still a file in the case
     /// folder: (id, case number, file name).
     pub fn documents_without_content(&self) -> Result<Vec<(Id, String, String)>, Error> {
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT d.id, h.case_number, d.file_name FROM documents d
+        self.rows(
+            "SELECT d.id, h.case_number, d.file_name FROM documents d
                  JOIN households h ON h.id = d.household_id WHERE d.content IS NULL",
-            )
-            .map_err(db_err)?;
-        let rows = stmt.query_map([], |r| Ok((col(r, 0)?, r.get(1)?, r.get(2)?))).map_err(db_err)?;
-        rows.collect::<Result<_, _>>().map_err(db_err)
+            [],
+            |r| Ok((col(r, 0)?, r.get(1)?, r.get(2)?)),
+        )
     }
 
     pub fn document_set_content(&self, id: Id, content: &[u8]) -> Result<(), Error> {
@@ -89,14 +86,11 @@ impl Tx<'_> {
 
     /// The documents of a household, newest first.
     pub fn documents_of_household(&self, household: Id) -> Result<Vec<Document>, Error> {
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT id, household_id, kind, title, created_at, file_name FROM documents
+        self.rows(
+            "SELECT id, household_id, kind, title, created_at, file_name FROM documents
                  WHERE household_id = ?1 ORDER BY created_at DESC, id DESC",
-            )
-            .map_err(db_err)?;
-        let rows = stmt.query_map([household.sql()], document_from_row).map_err(db_err)?;
-        rows.collect::<Result<_, _>>().map_err(db_err)
+            [household.sql()],
+            document_from_row,
+        )
     }
 }

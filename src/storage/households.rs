@@ -164,17 +164,11 @@ impl Tx<'_> {
             .optional()
             .map_err(db_err)?;
         let Some(mut h) = head else { return Ok(None) };
-        let mut stmt = self
-            .tx
-            .prepare_cached(&format!(
-                "SELECT {MEMBER_COLS} FROM members WHERE household_id = ?1 ORDER BY position"
-            ))
-            .map_err(db_err)?;
-        h.members = stmt
-            .query_map([id.sql()], member_from_row)
-            .map_err(db_err)?
-            .collect::<Result<_, _>>()
-            .map_err(db_err)?;
+        h.members = self.rows(
+            &format!("SELECT {MEMBER_COLS} FROM members WHERE household_id = ?1 ORDER BY position"),
+            [id.sql()],
+            member_from_row,
+        )?;
         Ok(Some(h))
     }
 

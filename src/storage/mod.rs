@@ -78,6 +78,20 @@ pub struct Tx<'c> {
     tx: rusqlite::Transaction<'c>,
 }
 
+impl Tx<'_> {
+    /// Every row of a (cached) query, each made by `f`.
+    pub(crate) fn rows<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, Error> {
+        let mut stmt = self.tx.prepare_cached(sql).map_err(db_err)?;
+        let rows = stmt.query_map(params, f).map_err(db_err)?;
+        rows.collect::<Result<_, _>>().map_err(db_err)
+    }
+}
+
 impl Storage {
     /// Opens the existing database at `path` with `key` and migrates it. A
     /// file database is always encrypted: `key` is required. A missing or

@@ -83,14 +83,7 @@ impl Tx<'_> {
             }
         }
 
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT id, action, member_id, due_date, status FROM commitments WHERE project_id = ?1 ORDER BY position",
-            )
-            .map_err(db_err)?;
-        p.commitments = stmt
-            .query_map([id.sql()], |r| {
+        p.commitments = self.rows("SELECT id, action, member_id, due_date, status FROM commitments WHERE project_id = ?1 ORDER BY position", [id.sql()], |r| {
                 Ok(Commitment {
                     id: col(r, 0)?,
                     action: r.get(1)?,
@@ -99,10 +92,7 @@ impl Tx<'_> {
                     due_date: date(r, 3)?,
                     status: word(r, 4)?,
                 })
-            })
-            .map_err(db_err)?
-            .collect::<Result<_, _>>()
-            .map_err(db_err)?;
+            })?;
         let mut stmt = self
             .tx
             .prepare_cached(
@@ -117,29 +107,17 @@ impl Tx<'_> {
                 .map_err(db_err)?;
         }
 
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT id, description, provider FROM supports WHERE project_id = ?1 ORDER BY position",
-            )
-            .map_err(db_err)?;
-        p.supports = stmt
-            .query_map([id.sql()], |r| {
-                Ok(Support { id: col(r, 0)?, description: r.get(1)?, provider: r.get(2)? })
-            })
-            .map_err(db_err)?
-            .collect::<Result<_, _>>()
-            .map_err(db_err)?;
+        p.supports = self.rows(
+            "SELECT id, description, provider FROM supports WHERE project_id = ?1 ORDER BY position",
+            [id.sql()],
+            |r| Ok(Support { id: col(r, 0)?, description: r.get(1)?, provider: r.get(2)? }),
+        )?;
 
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT id, date, time, duration_minutes, place, notes, evaluation FROM meetings
+        p.meetings = self.rows(
+            "SELECT id, date, time, duration_minutes, place, notes, evaluation FROM meetings
                  WHERE project_id = ?1 ORDER BY date, time, id",
-            )
-            .map_err(db_err)?;
-        p.meetings = stmt
-            .query_map([id.sql()], |r| {
+            [id.sql()],
+            |r| {
                 Ok(Meeting {
                     id: col(r, 0)?,
                     date: date(r, 1)?,
@@ -149,25 +127,15 @@ impl Tx<'_> {
                     notes: r.get(5)?,
                     evaluation: r.get(6)?,
                 })
-            })
-            .map_err(db_err)?
-            .collect::<Result<_, _>>()
-            .map_err(db_err)?;
+            },
+        )?;
 
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT s.member_id, s.signer_id, s.signed_on FROM signatures s
+        p.signatures = self.rows(
+            "SELECT s.member_id, s.signer_id, s.signed_on FROM signatures s
                  JOIN members m ON m.id = s.member_id WHERE s.project_id = ?1 ORDER BY m.position",
-            )
-            .map_err(db_err)?;
-        p.signatures = stmt
-            .query_map([id.sql()], |r| {
-                Ok(Signature { member_id: col(r, 0)?, signer_id: col(r, 1)?, signed_on: date(r, 2)? })
-            })
-            .map_err(db_err)?
-            .collect::<Result<_, _>>()
-            .map_err(db_err)?;
+            [id.sql()],
+            |r| Ok(Signature { member_id: col(r, 0)?, signer_id: col(r, 1)?, signed_on: date(r, 2)? }),
+        )?;
         Ok(Some(p))
     }
 
