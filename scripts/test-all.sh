@@ -23,6 +23,11 @@ cargo fmt --all --check
 echo "==> cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
+# The pure core on its own: in the workspace chrono has its clock (the crates
+# above use it), here it has not, so a clock read in the core fails to build.
+echo "==> sportello-core alone (no clock, no SQLite, no PDF)"
+cargo check -p sportello-core
+
 # The real-window tests drive the built binaries: build them first. Everything,
 # tests included, in one invocation: the same feature set as `cargo test
 # --workspace` below, so that nothing is compiled twice.

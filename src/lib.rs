@@ -1,28 +1,25 @@
 //! Sportello: the library behind the desktop app and the `sportello` command line.
 //!
 //! See ARCHITECTURE.md for the map. In short:
-//! - pure rules: [`cf`], [`calendar`], [`rules`] (no clock, no I/O, no database);
-//! - [`domain`] types; [`storage`] (the only module that touches SQLite);
+//! - the pure core, crate `sportello-core`, re-exported here under the same paths:
+//!   [`cf`], [`calendar`], [`rules`] (no clock, no I/O, no database), [`domain`]
+//!   types, [`catalog`] (the one reader of data files), [`money`], [`dates`],
+//!   [`error`];
+//! - [`storage`] (the only module that touches SQLite);
 //! - [`service`]: the single entry point for the app, which knows the acting operator;
-//! - [`print`]: PDF documents; [`catalog`]: loading of data files (comuni, rule sets).
+//! - [`print`]: PDF documents.
 
-pub mod calendar;
-pub mod catalog;
-pub mod cf;
+// The core is its own crate so that it cannot import storage, print or the
+// service: a wrong import does not compile. Its modules keep their paths here.
+pub use sportello_core::{calendar, catalog, cf, csv_out, dates, domain, error, json_in, money, rules};
+
 #[doc(hidden)]
 pub mod crashpoint;
-pub mod csv_out;
-pub mod dates;
 pub mod demo;
-pub mod domain;
-pub mod error;
 pub mod fsx;
-pub mod json_in;
 pub mod keyring;
-pub mod money;
 pub mod outputs;
 pub mod print;
-pub mod rules;
 pub mod service;
 pub mod storage;
 

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
-use super::{date, db_err, word, Stamp, Tx};
+use super::{col, date, db_err, word, Sql, Stamp, Tx, Values};
 use crate::domain::analysis::AnalysisDraft;
 use crate::domain::{Analysis, AreaAssessment, Employability, Id, StrEnum};
 use crate::error::Error;
@@ -13,7 +13,7 @@ impl Tx<'_> {
     pub fn analysis_of_household(&self, household: Id) -> Result<Option<Analysis>, Error> {
         let id: Option<Id> = self
             .tx
-            .query_row("SELECT id FROM analyses WHERE household_id = ?1", [household], |r| r.get(0))
+            .query_row("SELECT id FROM analyses WHERE household_id = ?1", [household.sql()], |r| col(r, 0))
             .optional()
             .map_err(db_err)?;
         match id {
@@ -29,11 +29,11 @@ impl Tx<'_> {
                 "SELECT a.id, a.household_id, a.interview_date, o.name, a.outcome, a.outcome_reason,
                         a.signing_deadline, a.created_at, a.updated_at
                  FROM analyses a JOIN operators o ON o.id = a.operator_id WHERE a.id = ?1",
-                [id],
+                [id.sql()],
                 |r| {
                     Ok(Analysis {
-                        id: r.get(0)?,
-                        household_id: r.get(1)?,
+                        id: col(r, 0)?,
+                        household_id: col(r, 1)?,
                         interview_date: date(r, 2)?,
                         participants: Vec::new(),
                         operator: r.get(3)?,
@@ -51,47 +51,24 @@ impl Tx<'_> {
             .map_err(db_err)?;
         let Some(mut a) = head else { return Ok(None) };
 
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT member_id FROM analysis_participants WHERE analysis_id = ?1 ORDER BY position",
-            )
-            .map_err(db_err)?;
-        a.participants =
-            stmt.query_map([id], |r| r.get(0)).map_err(db_err)?.collect::<Result<_, _>>().map_err(db_err)?;
+        a.participants = self.rows(
+            "SELECT member_id FROM analysis_participants WHERE analysis_id = ?1 ORDER BY position",
+            [id.sql()],
+            |r| col(r, 0),
+        )?;
 
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT domain, need, resources, notes FROM analysis_areas WHERE analysis_id = ?1 ORDER BY position",
-            )
-            .map_err(db_err)?;
-        a.domains = stmt
-            .query_map([id], |r| {
+        a.domains = self.rows("SELECT domain, need, resources, notes FROM analysis_areas WHERE analysis_id = ?1 ORDER BY position", [id.sql()], |r| {
                 Ok(AreaAssessment {
                     domain: word(r, 0)?,
                     need: word(r, 1)?,
                     resources: r.get(2)?,
                     notes: r.get(3)?,
                 })
-            })
-            .map_err(db_err)?
-            .collect::<Result<_, _>>()
-            .map_err(db_err)?;
+            })?;
 
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT member_id, profile, notes FROM analysis_employability WHERE analysis_id = ?1 ORDER BY position",
-            )
-            .map_err(db_err)?;
-        a.employability = stmt
-            .query_map([id], |r| {
-                Ok(Employability { member_id: r.get(0)?, profile: word(r, 1)?, notes: r.get(2)? })
-            })
-            .map_err(db_err)?
-            .collect::<Result<_, _>>()
-            .map_err(db_err)?;
+        a.employability = self.rows("SELECT member_id, profile, notes FROM analysis_employability WHERE analysis_id = ?1 ORDER BY position", [id.sql()], |r| {
+                Ok(Employability { member_id: col(r, 0)?, profile: word(r, 1)?, notes: r.get(2)? })
+            })?;
         Ok(Some(a))
     }
 
@@ -105,51 +82,36 @@ impl Tx<'_> {
         signing_deadline: NaiveDate,
         stamp: &Stamp,
     ) -> Result<(), Error> {
+        // The columns a change writes; a new analysis adds who recorded it.
+        let values = Values::new()
+            .with("interview_date", d.interview_date.to_string())
+            .with("outcome", d.outcome.as_str())
+            .with("outcome_reason", &d.outcome_reason)
+            .with("signing_deadline", signing_deadline.to_string())
+            .with("updated_at", &stamp.at)
+            .with("updated_by", stamp.by.sql());
         if old.is_some() {
-            self.tx
-                .execute(
-                    "UPDATE analyses SET interview_date = ?2, outcome = ?3, outcome_reason = ?4,
-                        signing_deadline = ?5, updated_at = ?6, updated_by = ?7 WHERE id = ?1",
-                    params![
-                        id,
-                        d.interview_date.to_string(),
-                        d.outcome.as_str(),
-                        d.outcome_reason,
-                        signing_deadline.to_string(),
-                        stamp.at,
-                        stamp.by
-                    ],
-                )
-                .map_err(db_err)?;
+            values.update(&self.tx, "analyses", &Values::new().with("id", id.sql())).map_err(db_err)?;
             for table in ["analysis_participants", "analysis_areas", "analysis_employability"] {
                 self.tx
-                    .execute(&format!("DELETE FROM {table} WHERE analysis_id = ?1"), [id])
+                    .execute(&format!("DELETE FROM {table} WHERE analysis_id = ?1"), [id.sql()])
                     .map_err(db_err)?;
             }
         } else {
-            self.tx
-                .execute(
-                    "INSERT INTO analyses (id, household_id, interview_date, outcome, outcome_reason, signing_deadline,
-                        operator_id, created_at, updated_at, created_by, updated_by)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?7, ?7)",
-                    params![
-                        id,
-                        d.household_id,
-                        d.interview_date.to_string(),
-                        d.outcome.as_str(),
-                        d.outcome_reason,
-                        signing_deadline.to_string(),
-                        stamp.by,
-                        stamp.at
-                    ],
-                )
+            values
+                .with("id", id.sql())
+                .with("household_id", d.household_id.sql())
+                .with("operator_id", stamp.by.sql())
+                .with("created_at", &stamp.at)
+                .with("created_by", stamp.by.sql())
+                .insert(&self.tx, "analyses")
                 .map_err(db_err)?;
         }
         for (pos, m) in d.participants.iter().enumerate() {
             self.tx
                 .execute(
                     "INSERT INTO analysis_participants (analysis_id, member_id, position) VALUES (?1, ?2, ?3)",
-                    params![id, m, pos as i64],
+                    params![id.sql(), m.sql(), pos as i64],
                 )
                 .map_err(db_err)?;
         }
@@ -158,7 +120,7 @@ impl Tx<'_> {
                 .execute(
                     "INSERT INTO analysis_areas (analysis_id, position, domain, need, resources, notes)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![id, pos as i64, a.domain.as_str(), a.need.as_str(), a.resources, a.notes],
+                    params![id.sql(), pos as i64, a.domain.as_str(), a.need.as_str(), a.resources, a.notes],
                 )
                 .map_err(db_err)?;
         }
@@ -167,7 +129,7 @@ impl Tx<'_> {
                 .execute(
                     "INSERT INTO analysis_employability (analysis_id, member_id, position, profile, notes)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![id, e.member_id, pos as i64, e.profile.as_str(), e.notes],
+                    params![id.sql(), e.member_id.sql(), pos as i64, e.profile.as_str(), e.notes],
                 )
                 .map_err(db_err)?;
         }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use super::{date, db_err, opt_date, opt_date_sql, Stamp, Tx};
+use super::{col, date, db_err, opt_col, opt_date, opt_date_sql, Sql, Stamp, Tx, Values};
 use crate::domain::Id;
 use crate::error::{Code, Error};
 use crate::money::Money;
@@ -65,11 +65,11 @@ fn from_json<T: serde::de::DeserializeOwned>(idx: usize, s: &str) -> rusqlite::R
 
 fn call_from_row(r: &Row<'_>) -> rusqlite::Result<CallRow> {
     Ok(CallRow {
-        id: r.get(0)?,
+        id: col(r, 0)?,
         title: r.get(1)?,
         measure: r.get(2)?,
         rule_set: RuleSetRef { id: r.get(3)?, version: r.get(4)? },
-        budget: r.get(5)?,
+        budget: col(r, 5)?,
         office: r.get(6)?,
         window_from: date(r, 7)?,
         window_to: date(r, 8)?,
@@ -87,16 +87,16 @@ fn application_from_row(r: &Row<'_>) -> rusqlite::Result<ApplicationRow> {
             protocol: r.get(0)?,
             submitted_on: date(r, 1)?,
             birth_date: date(r, 2)?,
-            isee: r.get(3)?,
+            isee: opt_col(r, 3)?,
             isee_expires_on: opt_date(r, 4)?,
             resident: r.get(5)?,
             continuation: r.get(6)?,
             non_self_sufficient: r.get(7)?,
             independent_living: r.get(8)?,
             other_interventions: r.get(9)?,
-            amount: r.get(10)?,
+            amount: col(r, 10)?,
         },
-        household_id: r.get(11)?,
+        household_id: opt_col(r, 11)?,
     })
 }
 
@@ -153,153 +153,116 @@ fn appeal_from_row(r: &Row<'_>) -> rusqlite::Result<Appeal> {
     })
 }
 
+/// The columns of a call, for its INSERT and its UPDATE alike.
+fn call_values(c: &CallRow) -> Values<'_> {
+    Values::new()
+        .with("title", &c.title)
+        .with("measure", &c.measure)
+        .with("rule_set_id", &c.rule_set.id)
+        .with("rule_set_version", c.rule_set.version)
+        .with("budget", c.budget.sql())
+        .with("office", &c.office)
+        .with("window_from", c.window_from.to_string())
+        .with("window_to", c.window_to.to_string())
+}
+
+/// The columns of an application (its data and household link), for its INSERT
+/// and its UPDATE alike.
+fn application_values<'a>(a: &'a ApplicationRow, stamp: &'a Stamp) -> Values<'a> {
+    let x = &a.application;
+    Values::new()
+        .with("household_id", a.household_id.sql())
+        .with("submitted_on", x.submitted_on.to_string())
+        .with("birth_date", x.birth_date.to_string())
+        .with("isee", x.isee.sql())
+        .with("isee_expires_on", opt_date_sql(x.isee_expires_on))
+        .with("resident", x.resident)
+        .with("continuation", x.continuation)
+        .with("non_self_sufficient", x.non_self_sufficient)
+        .with("independent_living", x.independent_living)
+        .with("other_interventions", x.other_interventions)
+        .with("amount", x.amount.sql())
+        .with("updated_at", &stamp.at)
+        .with("updated_by", stamp.by.sql())
+}
+
 impl Tx<'_> {
     pub fn call_insert(&self, c: &CallRow, stamp: &Stamp) -> Result<(), Error> {
-        self.tx
-            .execute(
-                "INSERT INTO calls (id, title, measure, rule_set_id, rule_set_version, budget, office,
-                    window_from, window_to, created_at, updated_at, created_by, updated_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?11)",
-                params![
-                    c.id,
-                    c.title,
-                    c.measure,
-                    c.rule_set.id,
-                    c.rule_set.version,
-                    c.budget,
-                    c.office,
-                    c.window_from.to_string(),
-                    c.window_to.to_string(),
-                    stamp.at,
-                    stamp.by
-                ],
-            )
+        call_values(c)
+            .with("id", c.id.sql())
+            .with("created_at", &stamp.at)
+            .with("updated_at", &stamp.at)
+            .with("created_by", stamp.by.sql())
+            .with("updated_by", stamp.by.sql())
+            .insert(&self.tx, "calls")
             .map_err(db_err)?;
         Ok(())
     }
 
     pub fn call_update(&self, c: &CallRow, stamp: &Stamp) -> Result<(), Error> {
-        self.tx
-            .execute(
-                "UPDATE calls SET title = ?2, measure = ?3, rule_set_id = ?4, rule_set_version = ?5,
-                    budget = ?6, office = ?7, window_from = ?8, window_to = ?9, updated_at = ?10,
-                    updated_by = ?11
-                 WHERE id = ?1",
-                params![
-                    c.id,
-                    c.title,
-                    c.measure,
-                    c.rule_set.id,
-                    c.rule_set.version,
-                    c.budget,
-                    c.office,
-                    c.window_from.to_string(),
-                    c.window_to.to_string(),
-                    c.updated_at,
-                    stamp.by
-                ],
-            )
+        call_values(c)
+            .with("updated_at", &c.updated_at)
+            .with("updated_by", stamp.by.sql())
+            .update(&self.tx, "calls", &Values::new().with("id", c.id.sql()))
             .map_err(db_err)?;
         Ok(())
     }
 
     pub fn call_get(&self, id: Id) -> Result<Option<CallRow>, Error> {
         self.tx
-            .query_row(&format!("SELECT {CALL_COLUMNS} FROM calls WHERE id = ?1"), [id], call_from_row)
+            .query_row(&format!("SELECT {CALL_COLUMNS} FROM calls WHERE id = ?1"), [id.sql()], call_from_row)
             .optional()
             .map_err(db_err)
     }
 
     /// Every call, newest first.
     pub fn calls_list(&self) -> Result<Vec<CallRow>, Error> {
-        let mut stmt = self
-            .tx
-            .prepare_cached(&format!("SELECT {CALL_COLUMNS} FROM calls ORDER BY created_at DESC, id DESC"))
-            .map_err(db_err)?;
-        let rows = stmt.query_map([], call_from_row).map_err(db_err)?;
-        rows.collect::<Result<_, _>>().map_err(db_err)
+        self.rows(
+            &format!("SELECT {CALL_COLUMNS} FROM calls ORDER BY created_at DESC, id DESC"),
+            [],
+            call_from_row,
+        )
     }
 
     /// The applications of a call in input order.
     pub fn call_applications(&self, call: Id) -> Result<Vec<ApplicationRow>, Error> {
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT protocol, submitted_on, birth_date, isee, isee_expires_on, resident, continuation,
+        self.rows(
+            "SELECT protocol, submitted_on, birth_date, isee, isee_expires_on, resident, continuation,
                         non_self_sufficient, independent_living, other_interventions, amount, household_id
                  FROM call_applications WHERE call_id = ?1 ORDER BY seq",
-            )
-            .map_err(db_err)?;
-        let rows = stmt.query_map([call], application_from_row).map_err(db_err)?;
-        rows.collect::<Result<_, _>>().map_err(db_err)
+            [call.sql()],
+            application_from_row,
+        )
     }
 
     /// Adds an application at the end of the call's input order.
     pub fn application_insert(&self, call: Id, a: &ApplicationRow, stamp: &Stamp) -> Result<(), Error> {
-        let x = &a.application;
-        self.tx
-            .execute(
-                "INSERT INTO call_applications (call_id, protocol, seq, household_id, submitted_on,
-                    birth_date, isee, isee_expires_on, resident, continuation, non_self_sufficient,
-                    independent_living, other_interventions, amount, created_at, updated_at, created_by,
-                    updated_by)
-                 VALUES (?1, ?2,
-                    (SELECT coalesce(max(seq), 0) + 1 FROM call_applications WHERE call_id = ?1),
-                    ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?15)",
-                params![
-                    call,
-                    x.protocol,
-                    a.household_id,
-                    x.submitted_on.to_string(),
-                    x.birth_date.to_string(),
-                    x.isee,
-                    opt_date_sql(x.isee_expires_on),
-                    x.resident,
-                    x.continuation,
-                    x.non_self_sufficient,
-                    x.independent_living,
-                    x.other_interventions,
-                    x.amount,
-                    stamp.at,
-                    stamp.by
-                ],
+        let seq: i64 = self
+            .tx
+            .query_row(
+                "SELECT coalesce(max(seq), 0) + 1 FROM call_applications WHERE call_id = ?1",
+                [call.sql()],
+                |r| r.get(0),
             )
+            .map_err(db_err)?;
+        application_values(a, stamp)
+            .with("call_id", call.sql())
+            .with("protocol", &a.application.protocol)
+            .with("seq", seq)
+            .with("created_at", &stamp.at)
+            .with("created_by", stamp.by.sql())
+            .insert(&self.tx, "call_applications")
             .map_err(db_err)?;
         Ok(())
     }
 
     /// Replaces an application's data and household link (same protocol).
     pub fn application_update(&self, call: Id, a: &ApplicationRow, stamp: &Stamp) -> Result<(), Error> {
-        let x = &a.application;
-        let n = self
-            .tx
-            .execute(
-                "UPDATE call_applications SET household_id = ?3, submitted_on = ?4, birth_date = ?5,
-                    isee = ?6, isee_expires_on = ?7, resident = ?8, continuation = ?9,
-                    non_self_sufficient = ?10, independent_living = ?11, other_interventions = ?12,
-                    amount = ?13, updated_at = ?14, updated_by = ?15
-                 WHERE call_id = ?1 AND protocol = ?2",
-                params![
-                    call,
-                    x.protocol,
-                    a.household_id,
-                    x.submitted_on.to_string(),
-                    x.birth_date.to_string(),
-                    x.isee,
-                    opt_date_sql(x.isee_expires_on),
-                    x.resident,
-                    x.continuation,
-                    x.non_self_sufficient,
-                    x.independent_living,
-                    x.other_interventions,
-                    x.amount,
-                    stamp.at,
-                    stamp.by
-                ],
-            )
-            .map_err(db_err)?;
+        let protocol = &a.application.protocol;
+        let keys = Values::new().with("call_id", call.sql()).with("protocol", protocol);
+        let n = application_values(a, stamp).update(&self.tx, "call_applications", &keys).map_err(db_err)?;
         if n != 1 {
-            return Err(Error::not_found(format!("domanda «{}» non trovata nell'avviso", x.protocol)));
+            return Err(Error::not_found(format!("domanda «{protocol}» non trovata nell'avviso")));
         }
         Ok(())
     }
@@ -314,7 +277,7 @@ impl Tx<'_> {
                     created_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                 params![
-                    call,
+                    call.sql(),
                     p.version,
                     p.published_on.to_string(),
                     p.appeal_deadline.to_string(),
@@ -328,7 +291,7 @@ impl Tx<'_> {
                     v.pdf_file,
                     v.pdf,
                     stamp.at,
-                    stamp.by
+                    stamp.by.sql()
                 ],
             )
             .map_err(db_err)?;
@@ -337,17 +300,14 @@ impl Tx<'_> {
 
     /// The published versions of a call, oldest first.
     pub fn versions_of_call(&self, call: Id) -> Result<Vec<VersionRow>, Error> {
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT version, published_on, appeal_deadline, deadline_office_closed, rule_set_id,
+        self.rows(
+            "SELECT version, published_on, appeal_deadline, deadline_office_closed, rule_set_id,
                         rule_set_version, ranking_json, upheld_appeals_json, changes_json,
                         explanations_json, pdf_file, pdf, created_at
                  FROM ranking_versions WHERE call_id = ?1 ORDER BY version",
-            )
-            .map_err(db_err)?;
-        let rows = stmt.query_map([call], version_from_row).map_err(db_err)?;
-        rows.collect::<Result<_, _>>().map_err(db_err)
+            [call.sql()],
+            version_from_row,
+        )
     }
 
     pub fn appeal_insert(&self, call: Id, a: &Appeal, stamp: &Stamp) -> Result<(), Error> {
@@ -357,7 +317,7 @@ impl Tx<'_> {
                     documents_json, outcome, filed_at, filed_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?9)",
                 params![
-                    call,
+                    call.sql(),
                     a.id,
                     a.protocol,
                     a.against_version,
@@ -365,7 +325,7 @@ impl Tx<'_> {
                     a.grounds,
                     json(&a.documents)?,
                     stamp.at,
-                    stamp.by
+                    stamp.by.sql()
                 ],
             )
             .map_err(db_err)?;
@@ -390,7 +350,7 @@ impl Tx<'_> {
                     corrected_json = ?7, decided_at = ?8, decided_by = ?9
                  WHERE call_id = ?1 AND id = ?2",
                 params![
-                    call,
+                    call.sql(),
                     a.id,
                     outcome,
                     decided_on.to_string(),
@@ -398,7 +358,7 @@ impl Tx<'_> {
                     original,
                     corrected,
                     stamp.at,
-                    stamp.by
+                    stamp.by.sql()
                 ],
             )
             .map_err(db_err)?;
@@ -410,22 +370,19 @@ impl Tx<'_> {
 
     /// The appeals of a call, in filing order.
     pub fn appeals_of_call(&self, call: Id) -> Result<Vec<Appeal>, Error> {
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT id, protocol, against_version, filed_on, grounds, documents_json, outcome,
+        self.rows(
+            "SELECT id, protocol, against_version, filed_on, grounds, documents_json, outcome,
                         decided_on, note, original_json, corrected_json
                  FROM appeals WHERE call_id = ?1 ORDER BY id",
-            )
-            .map_err(db_err)?;
-        let rows = stmt.query_map([call], appeal_from_row).map_err(db_err)?;
-        rows.collect::<Result<_, _>>().map_err(db_err)
+            [call.sql()],
+            appeal_from_row,
+        )
     }
 
     /// Whether a household exists (to link an application to it).
     pub fn household_exists(&self, id: Id) -> Result<bool, Error> {
         self.tx
-            .query_row("SELECT 1 FROM households WHERE id = ?1", [id], |_| Ok(()))
+            .query_row("SELECT 1 FROM households WHERE id = ?1", [id.sql()], |_| Ok(()))
             .optional()
             .map(|o| o.is_some())
             .map_err(db_err)

@@ -3,14 +3,14 @@
 
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{db_err, word, Stamp, Tx};
+use super::{col, db_err, word, Sql, Stamp, Tx};
 use crate::domain::{Document, Id, StrEnum};
 use crate::error::Error;
 
 fn document_from_row(r: &Row<'_>) -> rusqlite::Result<Document> {
     Ok(Document {
-        id: r.get(0)?,
-        household_id: r.get(1)?,
+        id: col(r, 0)?,
+        household_id: col(r, 1)?,
         kind: word(r, 2)?,
         title: r.get(3)?,
         created_at: r.get(4)?,
@@ -25,14 +25,14 @@ impl Tx<'_> {
                 "INSERT INTO documents (id, household_id, kind, title, file_name, size_bytes, created_at, created_by, content)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
-                    d.id,
-                    d.household_id,
+                    d.id.sql(),
+                    d.household_id.sql(),
                     d.kind.as_str(),
                     d.title,
                     d.file_name,
                     content.len() as i64,
                     d.created_at,
-                    stamp.by,
+                    stamp.by.sql(),
                     content
                 ],
             )
@@ -44,7 +44,7 @@ impl Tx<'_> {
     /// file was never imported).
     pub fn document_content(&self, id: Id) -> Result<Option<Vec<u8>>, Error> {
         self.tx
-            .query_row("SELECT content FROM documents WHERE id = ?1", [id], |r| {
+            .query_row("SELECT content FROM documents WHERE id = ?1", [id.sql()], |r| {
                 r.get::<_, Option<Vec<u8>>>(0)
             })
             .optional()
@@ -55,22 +55,19 @@ impl Tx<'_> {
     /// Documents of earlier versions, whose PDF is still a file in the case
     /// folder: (id, case number, file name).
     pub fn documents_without_content(&self) -> Result<Vec<(Id, String, String)>, Error> {
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT d.id, h.case_number, d.file_name FROM documents d
+        self.rows(
+            "SELECT d.id, h.case_number, d.file_name FROM documents d
                  JOIN households h ON h.id = d.household_id WHERE d.content IS NULL",
-            )
-            .map_err(db_err)?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(db_err)?;
-        rows.collect::<Result<_, _>>().map_err(db_err)
+            [],
+            |r| Ok((col(r, 0)?, r.get(1)?, r.get(2)?)),
+        )
     }
 
     pub fn document_set_content(&self, id: Id, content: &[u8]) -> Result<(), Error> {
         self.tx
             .execute(
                 "UPDATE documents SET content = ?2, size_bytes = ?3 WHERE id = ?1",
-                params![id, content, content.len() as i64],
+                params![id.sql(), content, content.len() as i64],
             )
             .map_err(db_err)?;
         Ok(())
@@ -80,7 +77,7 @@ impl Tx<'_> {
         self.tx
             .query_row(
                 "SELECT id, household_id, kind, title, created_at, file_name FROM documents WHERE id = ?1",
-                [id],
+                [id.sql()],
                 document_from_row,
             )
             .optional()
@@ -89,14 +86,11 @@ impl Tx<'_> {
 
     /// The documents of a household, newest first.
     pub fn documents_of_household(&self, household: Id) -> Result<Vec<Document>, Error> {
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT id, household_id, kind, title, created_at, file_name FROM documents
+        self.rows(
+            "SELECT id, household_id, kind, title, created_at, file_name FROM documents
                  WHERE household_id = ?1 ORDER BY created_at DESC, id DESC",
-            )
-            .map_err(db_err)?;
-        let rows = stmt.query_map([household], document_from_row).map_err(db_err)?;
-        rows.collect::<Result<_, _>>().map_err(db_err)
+            [household.sql()],
+            document_from_row,
+        )
     }
 }

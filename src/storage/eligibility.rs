@@ -3,7 +3,7 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::{date, db_err, Stamp, Tx};
+use super::{col, date, db_err, Sql, Stamp, Tx};
 use crate::domain::Id;
 use crate::error::{Code, Error};
 
@@ -50,7 +50,7 @@ impl Tx<'_> {
             .query_row(
                 "SELECT f.other_subsidies, f.urgent_need, f.updated_at, o.name
                  FROM eligibility_facts f JOIN operators o ON o.id = f.updated_by WHERE f.household_id = ?1",
-                [household],
+                [household.sql()],
                 |r| {
                     Ok(FactsRow {
                         other_subsidies: r.get::<_, i64>(0)? != 0,
@@ -78,7 +78,7 @@ impl Tx<'_> {
                  ON CONFLICT (household_id) DO UPDATE SET other_subsidies = excluded.other_subsidies,
                    urgent_need = excluded.urgent_need, updated_at = excluded.updated_at,
                    updated_by = excluded.updated_by",
-                params![household, other_subsidies as i64, urgent_need, stamp.at, stamp.by],
+                params![household.sql(), other_subsidies as i64, urgent_need, stamp.at, stamp.by.sql()],
             )
             .map_err(db_err)?;
         Ok(())
@@ -90,7 +90,7 @@ impl Tx<'_> {
             .execute(
                 "INSERT INTO eligibility_checks (id, household_id, reference_date, comune, input, created_at, created_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![c.id, c.household_id, c.reference_date.to_string(), c.comune, c.input, stamp.at, stamp.by],
+                params![c.id.sql(), c.household_id.sql(), c.reference_date.to_string(), c.comune, c.input, stamp.at, stamp.by.sql()],
             )
             .map_err(db_err)?;
         let mut stmt = self
@@ -102,7 +102,7 @@ impl Tx<'_> {
             .map_err(db_err)?;
         for (i, a) in c.answers.iter().enumerate() {
             stmt.execute(params![
-                c.id,
+                c.id.sql(),
                 i as i64,
                 a.measure,
                 a.eligible as i64,
@@ -121,11 +121,11 @@ impl Tx<'_> {
             .query_row(
                 "SELECT c.id, c.household_id, c.reference_date, c.comune, c.input, c.created_at, o.name
                  FROM eligibility_checks c JOIN operators o ON o.id = c.created_by WHERE c.id = ?1",
-                [id],
+                [id.sql()],
                 |r| {
                     Ok(CheckRow {
-                        id: r.get(0)?,
-                        household_id: r.get(1)?,
+                        id: col(r, 0)?,
+                        household_id: col(r, 1)?,
                         reference_date: date(r, 2)?,
                         comune: r.get(3)?,
                         input: r.get(4)?,
@@ -146,7 +146,7 @@ impl Tx<'_> {
             )
             .map_err(db_err)?;
         let rows = stmt
-            .query_map([id], |r| {
+            .query_map([id.sql()], |r| {
                 Ok(AnswerRow {
                     measure: r.get(0)?,
                     eligible: r.get::<_, i64>(1)? != 0,
@@ -173,7 +173,7 @@ impl Tx<'_> {
                     "SELECT id FROM eligibility_checks WHERE household_id = ?1 ORDER BY created_at DESC, id DESC",
                 )
                 .map_err(db_err)?;
-            let rows = stmt.query_map([household], |r| r.get(0)).map_err(db_err)?;
+            let rows = stmt.query_map([household.sql()], |r| col(r, 0)).map_err(db_err)?;
             rows.collect::<Result<_, _>>().map_err(db_err)?
         };
         let mut out = Vec::with_capacity(ids.len());

@@ -4,7 +4,7 @@ use rusqlite::{params, OptionalExtension, Row};
 
 use super::scope::CaseFilter;
 use super::search::{fold, fold_code, prefix_upper_bound};
-use super::{date, db_err, opt_date, opt_date_sql, word, Stamp, Tx};
+use super::{col, date, db_err, opt_col, opt_date, opt_date_sql, word, Sql, Stamp, Tx, Values};
 use crate::domain::household::HouseholdDraft;
 use crate::domain::{CaseNumber, CaseOwner, Household, HouseholdSummary, Id, Isee, Member, StrEnum};
 use crate::error::Error;
@@ -16,10 +16,10 @@ const MEMBER_COLS: &str =
 
 fn member_from_row(r: &Row<'_>) -> rusqlite::Result<Member> {
     Ok(Member {
-        id: r.get(0)?,
+        id: col(r, 0)?,
         first_name: r.get(1)?,
         last_name: r.get(2)?,
-        codice_fiscale: r.get(3)?,
+        codice_fiscale: col(r, 3)?,
         birth_date: date(r, 4)?,
         sex: word(r, 5)?,
         relationship: word(r, 6)?,
@@ -31,7 +31,7 @@ fn member_from_row(r: &Row<'_>) -> rusqlite::Result<Member> {
         not_self_sufficient: r.get(12)?,
         employment: word(r, 13)?,
         education: word(r, 14)?,
-        guardian_id: r.get(15)?,
+        guardian_id: opt_col(r, 15)?,
     })
 }
 
@@ -72,6 +72,49 @@ impl SearchQuery {
     }
 }
 
+/// The columns a household's form writes, for its INSERT and its UPDATE alike.
+fn household_values<'a>(d: &'a HouseholdDraft, stamp: &'a Stamp) -> Values<'a> {
+    let isee = d.isee.as_ref();
+    Values::new()
+        .with("address", &d.address)
+        .with("comune", &d.comune)
+        .with("phone", &d.phone)
+        .with("email", &d.email)
+        .with("notes", &d.notes)
+        .with("isee_protocol", isee.map(|i| &i.protocol))
+        .with("isee_kind", isee.map(|i| i.kind.as_str()))
+        .with("isee_value", isee.map(|i| i.value.sql()))
+        .with("isee_issued_on", isee.map(|i| i.issued_on.to_string()))
+        .with("isee_expires_on", isee.map(|i| i.expires_on.to_string()))
+        .with("updated_at", &stamp.at)
+        .with("updated_by", stamp.by.sql())
+}
+
+/// The columns of a member at `pos`, for its INSERT and its UPDATE alike.
+fn member_values<'a>(pos: usize, m: &'a Member, stamp: &'a Stamp) -> Values<'a> {
+    Values::new()
+        .with("first_name", &m.first_name)
+        .with("last_name", &m.last_name)
+        .with("codice_fiscale", m.codice_fiscale.sql())
+        .with("birth_date", m.birth_date.to_string())
+        .with("sex", m.sex.as_str())
+        .with("relationship", m.relationship.as_str())
+        .with("citizenship", m.citizenship.as_str())
+        .with("residence_comune", &m.residence_comune)
+        .with("resident_since", opt_date_sql(m.resident_since))
+        .with("invalidity_percent", m.invalidity_percent)
+        .with("disability_certified", m.disability_certified)
+        .with("not_self_sufficient", m.not_self_sufficient)
+        .with("employment", m.employment.as_str())
+        .with("education", m.education.as_str())
+        .with("guardian_id", m.guardian_id.sql())
+        .with("position", pos as i64)
+        .with("last_first_key", fold(&format!("{}{}", m.last_name, m.first_name)))
+        .with("first_last_key", fold(&format!("{}{}", m.first_name, m.last_name)))
+        .with("updated_at", &stamp.at)
+        .with("updated_by", stamp.by.sql())
+}
+
 impl Tx<'_> {
     pub fn household_get(&self, id: Id) -> Result<Option<Household>, Error> {
         let head = self
@@ -84,7 +127,7 @@ impl Tx<'_> {
                  FROM households h JOIN operators c ON c.id = h.created_by JOIN operators u ON u.id = h.updated_by
                  LEFT JOIN operators r ON r.id = h.responsabile_id
                  WHERE h.id = ?1",
-                [id],
+                [id.sql()],
                 |r| {
                     let protocol: Option<String> = r.get(11)?;
                     let isee = match protocol {
@@ -92,13 +135,13 @@ impl Tx<'_> {
                         Some(protocol) => Some(Isee {
                             protocol,
                             kind: word(r, 12)?,
-                            value: r.get(13)?,
+                            value: col(r, 13)?,
                             issued_on: date(r, 14)?,
                             expires_on: date(r, 15)?,
                         }),
                     };
                     Ok(Household {
-                        id: r.get(0)?,
+                        id: col(r, 0)?,
                         case_number: r.get(1)?,
                         created_at: r.get(2)?,
                         updated_at: r.get(3)?,
@@ -111,7 +154,7 @@ impl Tx<'_> {
                         notes: r.get(10)?,
                         isee,
                         members: Vec::new(),
-                        responsabile: match r.get::<_, Option<Id>>(16)? {
+                        responsabile: match opt_col::<Id>(r, 16)? {
                             Some(id) => Some(CaseOwner { id, name: r.get(17)?, equipe: r.get(18)? }),
                             None => None,
                         },
@@ -121,17 +164,11 @@ impl Tx<'_> {
             .optional()
             .map_err(db_err)?;
         let Some(mut h) = head else { return Ok(None) };
-        let mut stmt = self
-            .tx
-            .prepare_cached(&format!(
-                "SELECT {MEMBER_COLS} FROM members WHERE household_id = ?1 ORDER BY position"
-            ))
-            .map_err(db_err)?;
-        h.members = stmt
-            .query_map([id], member_from_row)
-            .map_err(db_err)?
-            .collect::<Result<_, _>>()
-            .map_err(db_err)?;
+        h.members = self.rows(
+            &format!("SELECT {MEMBER_COLS} FROM members WHERE household_id = ?1 ORDER BY position"),
+            [id.sql()],
+            member_from_row,
+        )?;
         Ok(Some(h))
     }
 
@@ -142,33 +179,16 @@ impl Tx<'_> {
         d: &HouseholdDraft,
         stamp: &Stamp,
     ) -> Result<(), Error> {
-        let isee = d.isee.as_ref();
-        self.tx
-            .execute(
-                "INSERT INTO households (id, case_number, case_year, case_seq, case_key, address, comune, phone, email,
-                    notes, isee_protocol, isee_kind, isee_value, isee_issued_on, isee_expires_on,
-                    created_at, updated_at, created_by, updated_by, responsabile_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?17, ?17)",
-                params![
-                    id,
-                    case.to_string(),
-                    case.year,
-                    case.seq,
-                    fold_code(&case.to_string()),
-                    d.address,
-                    d.comune,
-                    d.phone,
-                    d.email,
-                    d.notes,
-                    isee.map(|i| &i.protocol),
-                    isee.map(|i| i.kind.as_str()),
-                    isee.map(|i| i.value),
-                    isee.map(|i| i.issued_on.to_string()),
-                    isee.map(|i| i.expires_on.to_string()),
-                    stamp.at,
-                    stamp.by,
-                ],
-            )
+        household_values(d, stamp)
+            .with("id", id.sql())
+            .with("case_number", case.to_string())
+            .with("case_year", case.year)
+            .with("case_seq", case.seq)
+            .with("case_key", fold_code(&case.to_string()))
+            .with("created_at", &stamp.at)
+            .with("created_by", stamp.by.sql())
+            .with("responsabile_id", stamp.by.sql())
+            .insert(&self.tx, "households")
             .map_err(db_err)?;
         for (pos, m) in d.members.iter().enumerate() {
             self.member_insert(id, pos, m, stamp)?;
@@ -194,7 +214,7 @@ impl Tx<'_> {
             || old.isee != d.isee;
         for m in &old.members {
             if !d.members.iter().any(|n| n.id == m.id) {
-                self.tx.execute("DELETE FROM members WHERE id = ?1", [m.id]).map_err(db_err)?;
+                self.tx.execute("DELETE FROM members WHERE id = ?1", [m.id.sql()]).map_err(db_err)?;
                 changed = true;
             }
         }
@@ -212,105 +232,27 @@ impl Tx<'_> {
             }
         }
         if head_changed || changed {
-            let isee = d.isee.as_ref();
-            self.tx
-                .execute(
-                    "UPDATE households SET address = ?2, comune = ?3, phone = ?4, email = ?5, notes = ?6,
-                        isee_protocol = ?7, isee_kind = ?8, isee_value = ?9, isee_issued_on = ?10,
-                        isee_expires_on = ?11, updated_at = ?12, updated_by = ?13
-                     WHERE id = ?1",
-                    params![
-                        old.id,
-                        d.address,
-                        d.comune,
-                        d.phone,
-                        d.email,
-                        d.notes,
-                        isee.map(|i| &i.protocol),
-                        isee.map(|i| i.kind.as_str()),
-                        isee.map(|i| i.value),
-                        isee.map(|i| i.issued_on.to_string()),
-                        isee.map(|i| i.expires_on.to_string()),
-                        stamp.at,
-                        stamp.by,
-                    ],
-                )
+            household_values(d, stamp)
+                .update(&self.tx, "households", &Values::new().with("id", old.id.sql()))
                 .map_err(db_err)?;
         }
         Ok(head_changed || changed)
     }
 
     fn member_insert(&self, household: Id, pos: usize, m: &Member, stamp: &Stamp) -> Result<(), Error> {
-        self.tx
-            .prepare_cached(&format!(
-                "INSERT INTO members ({MEMBER_COLS}, household_id, position, last_first_key, first_last_key,
-                    created_at, updated_at, created_by, updated_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                    ?21, ?21, ?22, ?22)"
-            ))
-            .map_err(db_err)?
-            .execute(params![
-                m.id,
-                m.first_name,
-                m.last_name,
-                m.codice_fiscale,
-                m.birth_date.to_string(),
-                m.sex.as_str(),
-                m.relationship.as_str(),
-                m.citizenship.as_str(),
-                m.residence_comune,
-                opt_date_sql(m.resident_since),
-                m.invalidity_percent,
-                m.disability_certified,
-                m.not_self_sufficient,
-                m.employment.as_str(),
-                m.education.as_str(),
-                m.guardian_id,
-                household,
-                pos as i64,
-                fold(&format!("{}{}", m.last_name, m.first_name)),
-                fold(&format!("{}{}", m.first_name, m.last_name)),
-                stamp.at,
-                stamp.by,
-            ])
+        member_values(pos, m, stamp)
+            .with("id", m.id.sql())
+            .with("household_id", household.sql())
+            .with("created_at", &stamp.at)
+            .with("created_by", stamp.by.sql())
+            .insert(&self.tx, "members")
             .map_err(db_err)?;
         Ok(())
     }
 
     fn member_update(&self, pos: usize, m: &Member, stamp: &Stamp) -> Result<(), Error> {
-        self.tx
-            .prepare_cached(
-                "UPDATE members SET first_name = ?2, last_name = ?3, codice_fiscale = ?4, birth_date = ?5, sex = ?6,
-                    relationship = ?7, citizenship = ?8, residence_comune = ?9, resident_since = ?10,
-                    invalidity_percent = ?11, disability_certified = ?12, not_self_sufficient = ?13,
-                    employment = ?14, education = ?15, guardian_id = ?16, position = ?17,
-                    last_first_key = ?18, first_last_key = ?19, updated_at = ?20, updated_by = ?21
-                 WHERE id = ?1",
-            )
-            .map_err(db_err)?
-            .execute(params![
-                m.id,
-                m.first_name,
-                m.last_name,
-                m.codice_fiscale,
-                m.birth_date.to_string(),
-                m.sex.as_str(),
-                m.relationship.as_str(),
-                m.citizenship.as_str(),
-                m.residence_comune,
-                opt_date_sql(m.resident_since),
-                m.invalidity_percent,
-                m.disability_certified,
-                m.not_self_sufficient,
-                m.employment.as_str(),
-                m.education.as_str(),
-                m.guardian_id,
-                pos as i64,
-                fold(&format!("{}{}", m.last_name, m.first_name)),
-                fold(&format!("{}{}", m.first_name, m.last_name)),
-                stamp.at,
-                stamp.by,
-            ])
+        member_values(pos, m, stamp)
+            .update(&self.tx, "members", &Values::new().with("id", m.id.sql()))
             .map_err(db_err)?;
         Ok(())
     }
@@ -318,7 +260,7 @@ impl Tx<'_> {
     /// The household a member id belongs to, if any.
     pub fn member_household(&self, member: Id) -> Result<Option<Id>, Error> {
         self.tx
-            .query_row("SELECT household_id FROM members WHERE id = ?1", [member], |r| r.get(0))
+            .query_row("SELECT household_id FROM members WHERE id = ?1", [member.sql()], |r| col(r, 0))
             .optional()
             .map_err(db_err)
     }
@@ -334,7 +276,7 @@ impl Tx<'_> {
             .query_row(
                 "SELECT h.case_number FROM members m JOIN households h ON h.id = m.household_id
                  WHERE m.codice_fiscale = ?1 AND (?2 IS NULL OR m.household_id <> ?2)",
-                params![code, household],
+                params![code, household.sql()],
                 |r| r.get(0),
             )
             .optional()
@@ -358,7 +300,7 @@ impl Tx<'_> {
         ];
         for (sql, why) in checks {
             let hit: Option<i64> =
-                self.tx.query_row(sql, [member], |r| r.get(0)).optional().map_err(db_err)?;
+                self.tx.query_row(sql, [member.sql()], |r| r.get(0)).optional().map_err(db_err)?;
             if hit.is_some() {
                 return Ok(Some(why));
             }
@@ -383,6 +325,7 @@ impl Tx<'_> {
         scope: Option<&CaseFilter>,
     ) -> Result<Vec<HouseholdSummary>, Error> {
         let lim = limit as i64;
+        let operator = scope.map(|f| f.operator.sql());
         let mut ids: Vec<Id> = Vec::new();
         // `source` selects the household id as its first column and binds its
         // own parameters ?1..?n; the scope's and the limit's come after them.
@@ -392,7 +335,7 @@ impl Tx<'_> {
                 let mut values: Vec<&dyn rusqlite::ToSql> = p.to_vec();
                 let sql = match scope {
                     Some(f) => {
-                        values.push(&f.operator);
+                        values.push(&operator);
                         values.push(&f.equipe);
                         format!("{source} AND {} ORDER BY {order} LIMIT ?{}", f.sql(column, n + 1), n + 3)
                     }
@@ -400,7 +343,7 @@ impl Tx<'_> {
                 };
                 values.push(&lim);
                 let mut stmt = self.tx.prepare_cached(&sql).map_err(db_err)?;
-                let rows = stmt.query_map(values.as_slice(), |r| r.get::<_, Id>(0)).map_err(db_err)?;
+                let rows = stmt.query_map(values.as_slice(), |r| col::<Id>(r, 0)).map_err(db_err)?;
                 for r in rows {
                     let id = r.map_err(db_err)?;
                     if !ids.contains(&id) {
@@ -468,10 +411,10 @@ impl Tx<'_> {
                  WHERE h.id = ?1",
             )
             .map_err(db_err)?;
-        stmt.query_row([id], |r| {
+        stmt.query_row([id.sql()], |r| {
             let status: Option<String> = r.get(6)?;
             Ok(HouseholdSummary {
-                id: r.get(0)?,
+                id: col(r, 0)?,
                 case_number: r.get(1)?,
                 name: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
                 comune: r.get(3)?,

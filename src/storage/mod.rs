@@ -13,6 +13,7 @@ mod analyses;
 pub mod audit;
 pub mod backup;
 mod calls;
+mod columns;
 mod documents;
 pub mod eligibility;
 pub mod encrypt;
@@ -24,18 +25,18 @@ mod projects;
 pub mod scope;
 pub mod search;
 
+// The column conversions, for the modules below (`super::col`, `super::date`…).
+use columns::{col, conversion, date, opt_col, opt_date, opt_date_sql, word, Sql, Values};
+
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, RwLock};
 use std::time::Duration;
 
-use chrono::NaiveDate;
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
-use rusqlite::{Connection, ErrorCode, OpenFlags, ToSql, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
-use crate::domain::{Id, StrEnum};
+use crate::domain::Id;
 use crate::error::{Code, Error};
 use crate::keyring::DbKey;
-use crate::money::Money;
 
 pub use calls::{ApplicationRow, CallRow, VersionRow};
 pub use households::SearchQuery;
@@ -75,6 +76,20 @@ pub struct Storage {
 /// One open transaction: every query of the service goes through it.
 pub struct Tx<'c> {
     tx: rusqlite::Transaction<'c>,
+}
+
+impl Tx<'_> {
+    /// Every row of a (cached) query, each made by `f`.
+    pub(crate) fn rows<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, Error> {
+        let mut stmt = self.tx.prepare_cached(sql).map_err(db_err)?;
+        let rows = stmt.query_map(params, f).map_err(db_err)?;
+        rows.collect::<Result<_, _>>().map_err(db_err)
+    }
 }
 
 impl Storage {
@@ -378,7 +393,8 @@ impl Storage {
         let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
         let mut report = audit::verify(&conn)?;
         // "Integro" only for a sound file whose log is still append-only.
-        let keyed = self.key.read().map_err(|_| Error::new(Code::Internal, "chiave non disponibile"))?.is_some();
+        let keyed =
+            self.key.read().map_err(|_| Error::new(Code::Internal, "chiave non disponibile"))?.is_some();
         report.file_problems = audit::file_problems(&conn, keyed);
         report.guards_missing = audit::missing_guards(&conn);
         if !report.file_problems.is_empty() || !report.guards_missing.is_empty() {
@@ -509,7 +525,7 @@ pub fn peek_operator_with(
         [username],
         |r| {
             Ok(crate::domain::Operator {
-                id: r.get(0)?,
+                id: col(r, 0)?,
                 username: r.get(1)?,
                 name: r.get(2)?,
                 role: word(r, 3)?,
@@ -630,77 +646,6 @@ pub(crate) fn db_err(e: rusqlite::Error) -> Error {
         }
         _ => Error::new(Code::Storage, format!("Errore del database: {e}")),
     }
-}
-
-// --- Column conversions ------------------------------------------------------
-
-impl ToSql for Money {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.to_string()))
-    }
-}
-
-impl FromSql for Money {
-    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
-        Money::parse(v.as_str()?).map_err(|e| FromSqlError::Other(Box::new(e)))
-    }
-}
-
-impl ToSql for Id {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.to_string()))
-    }
-}
-
-impl FromSql for Id {
-    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
-        Id::parse("id", v.as_str()?).map_err(|e| FromSqlError::Other(Box::new(e)))
-    }
-}
-
-/// A codice fiscale column: what the form checked when it was saved.
-impl FromSql for crate::cf::Cf {
-    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
-        crate::cf::Cf::check(v.as_str()?).map_err(|e| {
-            FromSqlError::Other(Box::new(Error::new(
-                Code::Storage,
-                format!("codice fiscale non valido nel database: {}", e.messaggio),
-            )))
-        })
-    }
-}
-
-impl rusqlite::ToSql for crate::cf::Cf {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
-    }
-}
-
-/// A date column (`YYYY-MM-DD`).
-fn date(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<NaiveDate> {
-    let s: String = row.get(idx)?;
-    crate::dates::parse_iso("data", &s).map_err(|e| conversion(idx, e))
-}
-
-fn opt_date(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Option<NaiveDate>> {
-    let s: Option<String> = row.get(idx)?;
-    s.map(|s| crate::dates::parse_iso("data", &s).map_err(|e| conversion(idx, e))).transpose()
-}
-
-/// A closed-word column (status, kind…).
-fn word<E: StrEnum>(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<E> {
-    let s: String = row.get(idx)?;
-    E::parse(&s).ok_or_else(|| {
-        conversion(idx, Error::new(Code::Storage, format!("valore «{s}» inatteso nel database")))
-    })
-}
-
-fn conversion(idx: usize, e: Error) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
-}
-
-fn opt_date_sql(d: Option<NaiveDate>) -> Option<String> {
-    d.map(|d| d.to_string())
 }
 
 #[cfg(test)]

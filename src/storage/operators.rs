@@ -2,7 +2,7 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::{db_err, word, Stamp, Tx};
+use super::{col, db_err, opt_col, word, Sql, Stamp, Tx};
 use crate::domain::{CaseNumber, Id, Office, Operator, StrEnum};
 use crate::error::Error;
 
@@ -23,7 +23,7 @@ impl Tx<'_> {
             .query_row(
                 "SELECT id, username, name, role FROM operators WHERE username = ?1 AND active = 1",
                 [username],
-                |r| Ok(Operator { id: r.get(0)?, username: r.get(1)?, name: r.get(2)?, role: word(r, 3)? }),
+                |r| Ok(Operator { id: col(r, 0)?, username: r.get(1)?, name: r.get(2)?, role: word(r, 3)? }),
             )
             .optional()
             .map_err(db_err)
@@ -31,8 +31,8 @@ impl Tx<'_> {
 
     pub fn operator_get(&self, id: Id) -> Result<Option<Operator>, Error> {
         self.tx
-            .query_row("SELECT id, username, name, role FROM operators WHERE id = ?1", [id], |r| {
-                Ok(Operator { id: r.get(0)?, username: r.get(1)?, name: r.get(2)?, role: word(r, 3)? })
+            .query_row("SELECT id, username, name, role FROM operators WHERE id = ?1", [id.sql()], |r| {
+                Ok(Operator { id: col(r, 0)?, username: r.get(1)?, name: r.get(2)?, role: word(r, 3)? })
             })
             .optional()
             .map_err(db_err)
@@ -42,7 +42,7 @@ impl Tx<'_> {
     /// row, for the audit log's sake, with `active = 0`).
     pub fn operator_active(&self, id: Id) -> Result<bool, Error> {
         self.tx
-            .query_row("SELECT active FROM operators WHERE id = ?1", [id], |r| r.get::<_, i64>(0))
+            .query_row("SELECT active FROM operators WHERE id = ?1", [id.sql()], |r| r.get::<_, i64>(0))
             .optional()
             .map(|a| a == Some(1))
             .map_err(db_err)
@@ -50,7 +50,7 @@ impl Tx<'_> {
 
     /// Revokes an account: it can no longer log in; its past stays on record.
     pub fn operator_deactivate(&self, id: Id) -> Result<(), Error> {
-        self.tx.execute("UPDATE operators SET active = 0 WHERE id = ?1", [id]).map_err(db_err)?;
+        self.tx.execute("UPDATE operators SET active = 0 WHERE id = ?1", [id.sql()]).map_err(db_err)?;
         Ok(())
     }
 
@@ -65,7 +65,7 @@ impl Tx<'_> {
         let rows = stmt
             .query_map([], |r| {
                 Ok((
-                    Operator { id: r.get(0)?, username: r.get(1)?, name: r.get(2)?, role: word(r, 3)? },
+                    Operator { id: col(r, 0)?, username: r.get(1)?, name: r.get(2)?, role: word(r, 3)? },
                     r.get::<_, i64>(4)? == 1,
                 ))
             })
@@ -81,7 +81,7 @@ impl Tx<'_> {
                 [username],
                 |r| {
                     Ok((
-                        Operator { id: r.get(0)?, username: r.get(1)?, name: r.get(2)?, role: word(r, 3)? },
+                        Operator { id: col(r, 0)?, username: r.get(1)?, name: r.get(2)?, role: word(r, 3)? },
                         r.get::<_, i64>(4)? == 1,
                     ))
                 },
@@ -98,7 +98,7 @@ impl Tx<'_> {
         self.tx
             .execute(
                 "INSERT INTO operators (id, username, name, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![op.id, op.username, op.name, op.role.as_str(), created_at],
+                params![op.id.sql(), op.username, op.name, op.role.as_str(), created_at],
             )
             .map_err(db_err)?;
         Ok(())
@@ -109,7 +109,7 @@ impl Tx<'_> {
         self.tx
             .execute(
                 "UPDATE operators SET name = ?2, role = ?3 WHERE id = ?1",
-                params![op.id, op.name, op.role.as_str()],
+                params![op.id.sql(), op.name, op.role.as_str()],
             )
             .map_err(db_err)?;
         Ok(())
@@ -138,7 +138,7 @@ impl Tx<'_> {
                  ON CONFLICT(id) DO UPDATE SET name = excluded.name, address = excluded.address,
                    phone = excluded.phone, email = excluded.email, comune = excluded.comune,
                    updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-                params![o.name, o.address, o.phone, o.email, o.comune, stamp.at, stamp.by],
+                params![o.name, o.address, o.phone, o.email, o.comune, stamp.at, stamp.by.sql()],
             )
             .map_err(db_err)?;
         Ok(())
@@ -167,13 +167,13 @@ impl Tx<'_> {
             )
             .map_err(db_err)?;
         let rows = stmt
-            .query_map([record], |r| {
+            .query_map([record.sql()], |r| {
                 Ok(AuditEntry {
                     seq: r.get(0)?,
                     at: r.get(1)?,
-                    operator_id: r.get(2)?,
+                    operator_id: col(r, 2)?,
                     action: r.get(3)?,
-                    record_id: r.get(4)?,
+                    record_id: opt_col(r, 4)?,
                     detail: r.get(5)?,
                 })
             })

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
-use super::{date, db_err, opt_date, opt_date_sql, word, Stamp, Tx};
+use super::{col, date, db_err, opt_col, opt_date, opt_date_sql, word, Sql, Stamp, Tx};
 use crate::domain::project::ProjectDraft;
 use crate::domain::{Commitment, Id, Meeting, Outcome, Project, ProjectStatus, Signature, StrEnum, Support};
 use crate::error::Error;
@@ -24,7 +24,7 @@ impl Tx<'_> {
     pub fn project_of_household(&self, household: Id) -> Result<Option<Project>, Error> {
         let id: Option<Id> = self
             .tx
-            .query_row("SELECT id FROM projects WHERE household_id = ?1", [household], |r| r.get(0))
+            .query_row("SELECT id FROM projects WHERE household_id = ?1", [household.sql()], |r| col(r, 0))
             .optional()
             .map_err(db_err)?;
         match id {
@@ -40,12 +40,12 @@ impl Tx<'_> {
                 "SELECT p.id, p.household_id, p.analysis_id, p.status, a.signing_deadline, p.signed_on,
                         p.created_at, p.updated_at
                  FROM projects p JOIN analyses a ON a.id = p.analysis_id WHERE p.id = ?1",
-                [id],
+                [id.sql()],
                 |r| {
                     Ok(Project {
-                        id: r.get(0)?,
-                        household_id: r.get(1)?,
-                        analysis_id: r.get(2)?,
+                        id: col(r, 0)?,
+                        household_id: col(r, 1)?,
+                        analysis_id: col(r, 2)?,
                         status: word(r, 3)?,
                         signing_deadline: date(r, 4)?,
                         signed_on: opt_date(r, 5)?,
@@ -71,8 +71,9 @@ impl Tx<'_> {
                 "SELECT kind, text FROM project_texts WHERE project_id = ?1 ORDER BY kind, position",
             )
             .map_err(db_err)?;
-        let rows =
-            stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(db_err)?;
+        let rows = stmt
+            .query_map([id.sql()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(db_err)?;
         for row in rows {
             let (kind, text) = row.map_err(db_err)?;
             if kind == "objective" {
@@ -82,26 +83,16 @@ impl Tx<'_> {
             }
         }
 
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT id, action, member_id, due_date, status FROM commitments WHERE project_id = ?1 ORDER BY position",
-            )
-            .map_err(db_err)?;
-        p.commitments = stmt
-            .query_map([id], |r| {
+        p.commitments = self.rows("SELECT id, action, member_id, due_date, status FROM commitments WHERE project_id = ?1 ORDER BY position", [id.sql()], |r| {
                 Ok(Commitment {
-                    id: r.get(0)?,
+                    id: col(r, 0)?,
                     action: r.get(1)?,
-                    member_id: r.get(2)?,
+                    member_id: col(r, 2)?,
                     other_member_ids: Vec::new(),
                     due_date: date(r, 3)?,
                     status: word(r, 4)?,
                 })
-            })
-            .map_err(db_err)?
-            .collect::<Result<_, _>>()
-            .map_err(db_err)?;
+            })?;
         let mut stmt = self
             .tx
             .prepare_cached(
@@ -110,35 +101,25 @@ impl Tx<'_> {
             .map_err(db_err)?;
         for c in &mut p.commitments {
             c.other_member_ids = stmt
-                .query_map([c.id], |r| r.get(0))
+                .query_map([c.id.sql()], |r| col(r, 0))
                 .map_err(db_err)?
                 .collect::<Result<_, _>>()
                 .map_err(db_err)?;
         }
 
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT id, description, provider FROM supports WHERE project_id = ?1 ORDER BY position",
-            )
-            .map_err(db_err)?;
-        p.supports = stmt
-            .query_map([id], |r| Ok(Support { id: r.get(0)?, description: r.get(1)?, provider: r.get(2)? }))
-            .map_err(db_err)?
-            .collect::<Result<_, _>>()
-            .map_err(db_err)?;
+        p.supports = self.rows(
+            "SELECT id, description, provider FROM supports WHERE project_id = ?1 ORDER BY position",
+            [id.sql()],
+            |r| Ok(Support { id: col(r, 0)?, description: r.get(1)?, provider: r.get(2)? }),
+        )?;
 
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT id, date, time, duration_minutes, place, notes, evaluation FROM meetings
+        p.meetings = self.rows(
+            "SELECT id, date, time, duration_minutes, place, notes, evaluation FROM meetings
                  WHERE project_id = ?1 ORDER BY date, time, id",
-            )
-            .map_err(db_err)?;
-        p.meetings = stmt
-            .query_map([id], |r| {
+            [id.sql()],
+            |r| {
                 Ok(Meeting {
-                    id: r.get(0)?,
+                    id: col(r, 0)?,
                     date: date(r, 1)?,
                     time: r.get(2)?,
                     duration_minutes: r.get(3)?,
@@ -146,25 +127,15 @@ impl Tx<'_> {
                     notes: r.get(5)?,
                     evaluation: r.get(6)?,
                 })
-            })
-            .map_err(db_err)?
-            .collect::<Result<_, _>>()
-            .map_err(db_err)?;
+            },
+        )?;
 
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT s.member_id, s.signer_id, s.signed_on FROM signatures s
+        p.signatures = self.rows(
+            "SELECT s.member_id, s.signer_id, s.signed_on FROM signatures s
                  JOIN members m ON m.id = s.member_id WHERE s.project_id = ?1 ORDER BY m.position",
-            )
-            .map_err(db_err)?;
-        p.signatures = stmt
-            .query_map([id], |r| {
-                Ok(Signature { member_id: r.get(0)?, signer_id: r.get(1)?, signed_on: date(r, 2)? })
-            })
-            .map_err(db_err)?
-            .collect::<Result<_, _>>()
-            .map_err(db_err)?;
+            [id.sql()],
+            |r| Ok(Signature { member_id: col(r, 0)?, signer_id: col(r, 1)?, signed_on: date(r, 2)? }),
+        )?;
         Ok(Some(p))
     }
 
@@ -181,12 +152,12 @@ impl Tx<'_> {
             self.tx
                 .execute(
                     "UPDATE projects SET updated_at = ?2, updated_by = ?3 WHERE id = ?1",
-                    params![id, stamp.at, stamp.by],
+                    params![id.sql(), stamp.at, stamp.by.sql()],
                 )
                 .map_err(db_err)?;
             for table in ["project_texts", "commitments", "supports", "meetings"] {
                 self.tx
-                    .execute(&format!("DELETE FROM {table} WHERE project_id = ?1"), [id])
+                    .execute(&format!("DELETE FROM {table} WHERE project_id = ?1"), [id.sql()])
                     .map_err(db_err)?;
             }
         } else {
@@ -194,7 +165,7 @@ impl Tx<'_> {
                 .execute(
                     "INSERT INTO projects (id, household_id, analysis_id, status, created_at, updated_at, created_by, updated_by)
                      VALUES (?1, ?2, ?3, 'bozza', ?4, ?4, ?5, ?5)",
-                    params![id, d.household_id, analysis, stamp.at, stamp.by],
+                    params![id.sql(), d.household_id.sql(), analysis.sql(), stamp.at, stamp.by.sql()],
                 )
                 .map_err(db_err)?;
         }
@@ -208,7 +179,7 @@ impl Tx<'_> {
             self.tx
                 .execute(
                     "INSERT INTO project_texts (project_id, kind, position, text) VALUES (?1, ?2, ?3, ?4)",
-                    params![id, kind, pos as i64, text],
+                    params![id.sql(), kind, pos as i64, text],
                 )
                 .map_err(db_err)?;
         }
@@ -218,11 +189,11 @@ impl Tx<'_> {
                     "INSERT INTO commitments (id, project_id, position, action, member_id, due_date, status)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     params![
-                        c.id,
-                        id,
+                        c.id.sql(),
+                        id.sql(),
                         pos as i64,
                         c.action,
-                        c.member_id,
+                        c.member_id.sql(),
                         c.due_date.to_string(),
                         c.status.as_str()
                     ],
@@ -232,7 +203,7 @@ impl Tx<'_> {
                 self.tx
                     .execute(
                         "INSERT INTO commitment_others (commitment_id, member_id, position) VALUES (?1, ?2, ?3)",
-                        params![c.id, o, j as i64],
+                        params![c.id.sql(), o.sql(), j as i64],
                     )
                     .map_err(db_err)?;
             }
@@ -241,7 +212,7 @@ impl Tx<'_> {
             self.tx
                 .execute(
                     "INSERT INTO supports (id, project_id, position, description, provider) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![s.id, id, pos as i64, s.description, s.provider],
+                    params![s.id.sql(), id.sql(), pos as i64, s.description, s.provider],
                 )
                 .map_err(db_err)?;
         }
@@ -250,7 +221,7 @@ impl Tx<'_> {
                 .execute(
                     "INSERT INTO meetings (id, project_id, date, time, duration_minutes, place, notes, evaluation)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![m.id, id, m.date.to_string(), m.time, m.duration_minutes, m.place, m.notes, m.evaluation],
+                    params![m.id.sql(), id.sql(), m.date.to_string(), m.time, m.duration_minutes, m.place, m.notes, m.evaluation],
                 )
                 .map_err(db_err)?;
         }
@@ -266,7 +237,7 @@ impl Tx<'_> {
                 "SELECT 1 FROM commitments WHERE id = ?1 AND project_id <> ?2
                  UNION ALL SELECT 1 FROM supports WHERE id = ?1 AND project_id <> ?2
                  UNION ALL SELECT 1 FROM meetings WHERE id = ?1 AND project_id <> ?2",
-                params![item, project],
+                params![item.sql(), project.sql()],
                 |r| r.get(0),
             )
             .optional()
@@ -284,7 +255,7 @@ impl Tx<'_> {
         self.tx
             .execute(
                 "UPDATE projects SET status = ?2, signed_on = ?3, updated_at = ?4, updated_by = ?5 WHERE id = ?1",
-                params![id, status.as_str(), opt_date_sql(signed_on), stamp.at, stamp.by],
+                params![id.sql(), status.as_str(), opt_date_sql(signed_on), stamp.at, stamp.by.sql()],
             )
             .map_err(db_err)?;
         Ok(())
@@ -298,14 +269,14 @@ impl Tx<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT(project_id, member_id) DO UPDATE SET signer_id = excluded.signer_id,
                    signed_on = excluded.signed_on, recorded_at = excluded.recorded_at, recorded_by = excluded.recorded_by",
-                params![project, s.member_id, s.signer_id, s.signed_on.to_string(), stamp.at, stamp.by],
+                params![project.sql(), s.member_id.sql(), s.signer_id.sql(), s.signed_on.to_string(), stamp.at, stamp.by.sql()],
             )
             .map_err(db_err)?;
         Ok(())
     }
 
     pub fn signatures_clear(&self, project: Id) -> Result<usize, Error> {
-        self.tx.execute("DELETE FROM signatures WHERE project_id = ?1", [project]).map_err(db_err)
+        self.tx.execute("DELETE FROM signatures WHERE project_id = ?1", [project.sql()]).map_err(db_err)
     }
 
     /// Analyses whose project is not signed yet: with a project in bozza or da
@@ -323,11 +294,11 @@ impl Tx<'_> {
         let rows = stmt
             .query_map([], |r| {
                 Ok(Awaiting {
-                    household_id: r.get(0)?,
+                    household_id: col(r, 0)?,
                     analysis_date: date(r, 1)?,
                     deadline: date(r, 2)?,
                     outcome: word(r, 3)?,
-                    project_id: r.get(4)?,
+                    project_id: opt_col(r, 4)?,
                 })
             })
             .map_err(db_err)?;

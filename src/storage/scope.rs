@@ -4,7 +4,7 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::{db_err, word, Tx};
+use super::{col, db_err, opt_col, word, Sql, Tx};
 use crate::domain::{CaseOwner, Id, Role};
 use crate::error::Error;
 
@@ -54,7 +54,9 @@ impl Tx<'_> {
     /// The équipe of an operator (`None`: none, or no such operator).
     pub fn operator_equipe(&self, id: Id) -> Result<Option<String>, Error> {
         self.tx
-            .query_row("SELECT equipe FROM operators WHERE id = ?1", [id], |r| r.get::<_, Option<String>>(0))
+            .query_row("SELECT equipe FROM operators WHERE id = ?1", [id.sql()], |r| {
+                r.get::<_, Option<String>>(0)
+            })
             .optional()
             .map(Option::flatten)
             .map_err(db_err)
@@ -62,7 +64,7 @@ impl Tx<'_> {
 
     pub fn operator_set_equipe(&self, id: Id, equipe: Option<&str>) -> Result<(), Error> {
         self.tx
-            .execute("UPDATE operators SET equipe = ?2 WHERE id = ?1", params![id, equipe])
+            .execute("UPDATE operators SET equipe = ?2 WHERE id = ?1", params![id.sql(), equipe])
             .map_err(db_err)?;
         Ok(())
     }
@@ -79,8 +81,8 @@ impl Tx<'_> {
                  UNION ALL SELECT household_id FROM documents WHERE id = ?1
                  UNION ALL SELECT household_id FROM eligibility_checks WHERE id = ?1
                  LIMIT 1",
-                [record],
-                |r| r.get(0),
+                [record.sql()],
+                |r| col(r, 0),
             )
             .optional()
             .map_err(db_err)
@@ -92,8 +94,8 @@ impl Tx<'_> {
             .query_row(
                 "SELECT r.id, r.name, r.equipe FROM households h JOIN operators r ON r.id = h.responsabile_id
                  WHERE h.id = ?1",
-                [household],
-                |r| Ok(CaseOwner { id: r.get(0)?, name: r.get(1)?, equipe: r.get(2)? }),
+                [household.sql()],
+                |r| Ok(CaseOwner { id: col(r, 0)?, name: r.get(1)?, equipe: r.get(2)? }),
             )
             .optional()
             .map_err(db_err)
@@ -105,7 +107,7 @@ impl Tx<'_> {
         self.tx
             .prepare_cached(&sql)
             .map_err(db_err)?
-            .query_row(params![household, filter.operator, filter.equipe], |r| r.get(0))
+            .query_row(params![household.sql(), filter.operator.sql(), filter.equipe], |r| r.get(0))
             .map_err(db_err)
     }
 
@@ -114,7 +116,10 @@ impl Tx<'_> {
     /// the family's data, and must not make an open form's save a conflict.
     pub fn household_assign(&self, household: Id, operator: Id) -> Result<(), Error> {
         self.tx
-            .execute("UPDATE households SET responsabile_id = ?2 WHERE id = ?1", params![household, operator])
+            .execute(
+                "UPDATE households SET responsabile_id = ?2 WHERE id = ?1",
+                params![household.sql(), operator.sql()],
+            )
             .map_err(db_err)?;
         Ok(())
     }
@@ -142,16 +147,16 @@ impl Tx<'_> {
             )
             .map_err(db_err)?;
         let rows = stmt
-            .query_map([household], |r| {
+            .query_map([household.sql()], |r| {
                 Ok(CaseAuditRow {
                     seq: r.get(0)?,
                     at: r.get(1)?,
-                    operator_id: r.get(2)?,
+                    operator_id: col(r, 2)?,
                     username: r.get(3)?,
                     operator_name: r.get(4)?,
                     role: word(r, 5)?,
                     action: r.get(6)?,
-                    record_id: r.get(7)?,
+                    record_id: opt_col(r, 7)?,
                     record_kind: r.get(8)?,
                     record_title: r.get(9)?,
                     detail: r.get(10)?,
@@ -164,7 +169,7 @@ impl Tx<'_> {
     /// A household by its case number (`2026/000123`).
     pub fn household_by_case_number(&self, case_number: &str) -> Result<Option<Id>, Error> {
         self.tx
-            .query_row("SELECT id FROM households WHERE case_number = ?1", [case_number], |r| r.get(0))
+            .query_row("SELECT id FROM households WHERE case_number = ?1", [case_number], |r| col(r, 0))
             .optional()
             .map_err(db_err)
     }

@@ -600,7 +600,7 @@ mod tests {
     /// window's copy (JavaScript cannot import this constant) is held to it.
     #[test]
     fn the_forms_adult_age_is_the_librarys() {
-        let ui = include_str!("../../ui/js/format.js");
+        let ui = include_str!("../../../../ui/js/format.js");
         assert!(ui.contains(&format!("age < {ADULT_AGE};")), "ui/js/format.js isMinor uses another age");
     }
 

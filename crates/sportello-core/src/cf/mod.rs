@@ -28,6 +28,13 @@ pub mod letters;
 pub use check::check_against;
 pub use letters::{encode, expected_name_letters, expected_surname_letters, with_omocodia};
 
+/// `F205`: a letter and three digits (Z + 3 digits for a foreign state), the
+/// birthplace part of a codice fiscale and the key of the comuni file.
+pub fn is_belfiore(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() == 4 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Sex {
     M,

@@ -13,7 +13,8 @@
 
 #[macro_use]
 mod macros;
-pub(crate) use macros::string_enum;
+#[doc(hidden)]
+pub use crate::string_enum;
 
 pub mod agreement;
 pub mod analysis;

@@ -10,15 +10,15 @@
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
+use super::rule_set::{self, RuleSet, RuleSets};
 use crate::error::{Code, Error, Result};
-use crate::rules::rule_set::{self, RuleSet, RuleSets};
 
 /// The environment variable naming the data directory (rules under `rules/`).
 pub const DATA_DIR_ENV: &str = "SPORTELLO_DATA_DIR";
 
 macro_rules! builtin {
     ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../../assets/rules/", $name, ".toml")))),*]
+        &[$(($name, include_str!(concat!("../../../../assets/rules/", $name, ".toml")))),*]
     };
 }
 

@@ -1,6 +1,11 @@
 /// Declares a closed set of words (see [`crate::domain::StrEnum`]). The wire form
 /// is the word itself, so a renamed variant would break stored data and the UI:
 /// never change a word once released.
+///
+/// Exported (the service declares its own closed words with it): a user needs
+/// `serde` among its dependencies, as `sportello` has.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $var:ident = $s:literal : $label:literal),+ $(,)? }) => {
         $(#[$m])*
@@ -43,4 +48,3 @@ macro_rules! string_enum {
         }
     };
 }
-pub(crate) use string_enum;

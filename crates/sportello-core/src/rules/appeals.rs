@@ -17,12 +17,12 @@ use serde::{Deserialize, Serialize};
 
 use super::applications::Application;
 use super::b2::{rank, Ranking};
+use super::public_ranking::{PublicRanking, PublicRow, PublicStatus};
 use super::rule_set::{RuleSet, RuleSetRef, RuleSets};
 use crate::calendar::{try_add_days, Comune};
 use crate::dates::format_it;
 use crate::error::{Code, Error, Result};
 use crate::money::Money;
-use crate::print::ranking::{PublicRanking, PublicRow, PublicStatus};
 
 /// Where an application stands in one version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -24,7 +24,8 @@ use chrono::{Datelike, NaiveDate, Weekday};
 mod holidays;
 mod office;
 
-pub use crate::catalog::comuni::{ComuneInfo, Comuni};
+// The comuni are data (the catalog reads them); the calendar only uses them.
+pub use crate::catalog::comuni::{Comune, ComuneInfo, Comuni};
 pub use holidays::{
     check_festivita, covered_from, easter_sunday, is_legal_holiday, national_holiday, national_holidays,
     Holiday,
@@ -44,16 +45,6 @@ pub fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
         years -= 1;
     }
     years as u32
-}
-
-/// A comune as the office calendar needs it (rules.md §1.2).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Comune {
-    /// Belfiore code, e.g. `F205`.
-    pub belfiore: String,
-    pub nome: String,
-    /// Patron saint's day: (month, day). An office-closing day, not a legal holiday.
-    pub patrono: (u32, u32),
 }
 
 /// The outcome of a calendar-day deadline: the date, and whether the office is

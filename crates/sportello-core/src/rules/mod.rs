@@ -42,6 +42,7 @@ pub mod appeals;
 pub mod applications;
 pub mod b2;
 pub mod eligibility;
+pub mod public_ranking;
 pub mod rule_set;
 pub mod trace;
 

@@ -12,8 +12,8 @@ use chrono::{Datelike, NaiveDate};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
+use super::is_belfiore;
 use super::{check_letter, Sex, MONTHS, OMOCODIA, OMOCODIA_POSITIONS};
-use crate::catalog::comuni::is_belfiore;
 use crate::error::{Error, Result};
 
 /// The letters A-Z of a name, upper case: diacritics stripped, letters with no

@@ -11,10 +11,10 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::Comune;
+use super::line_of;
 use crate::error::{Code, Error, Result};
 
-const BUILTIN_TOML: &str = include_str!("../../assets/calendar/comuni.toml");
+const BUILTIN_TOML: &str = include_str!("../../../../assets/calendar/comuni.toml");
 const BUILTIN_FILE: &str = "assets/calendar/comuni.toml";
 
 /// The name of the override file inside the data directory.
@@ -22,6 +22,17 @@ pub const OVERRIDES_FILE: &str = "comuni.toml";
 
 /// The environment variable naming the data directory.
 pub const DATA_DIR_ENV: &str = "SPORTELLO_DATA_DIR";
+
+/// A comune as the office calendar needs it (rules.md §1.2): a record of the
+/// comuni file, read by the calendar as `crate::calendar::Comune`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Comune {
+    /// Belfiore code, e.g. `F205`.
+    pub belfiore: String,
+    pub nome: String,
+    /// Patron saint's day: (month, day). An office-closing day, not a legal holiday.
+    pub patrono: (u32, u32),
+}
 
 /// A comune with what the data file says about its patron day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -65,15 +76,9 @@ struct PatronoRaw {
     giorno: u32,
 }
 
-fn line_of(text: &str, offset: usize) -> u64 {
-    text[..offset.min(text.len())].bytes().filter(|&b| b == b'\n').count() as u64 + 1
-}
-
-/// `F205`: a letter and three digits (Z + 3 digits for a foreign state).
-pub fn is_belfiore(code: &str) -> bool {
-    let b = code.as_bytes();
-    b.len() == 4 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
-}
+// The shape of a Belfiore code is the codice fiscale's, kept there; re-exported
+// for the callers that look for it beside the comuni.
+pub use crate::cf::is_belfiore;
 
 fn parse_entries(text: &str, origine: &str) -> Result<Vec<ComuneInfo>> {
     let raw: FileRaw = toml::from_str(text).map_err(|e| {

@@ -1,0 +1,398 @@
+//! What a rule set says: its identity, its acts, and the dated values of each kind.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Code, Error, Result};
+use crate::money::Money;
+
+/// Which rule set (and which edition of it) a decision was taken under.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RuleSetRef {
+    pub id: String,
+    pub version: u32,
+}
+
+impl fmt::Display for RuleSetRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} v{}", self.id, self.version)
+    }
+}
+
+/// A legal act (deliberazione, circolare, decreto) that parameters cite.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Act {
+    /// The key used inside the file, e.g. `dgc-1354-2018`.
+    pub id: String,
+    /// E.g. "Deliberazione di Giunta comunale n. 1354/2018".
+    pub title: String,
+    pub url: Option<String>,
+}
+
+/// One legal value with its source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Param<T> {
+    /// Dotted path in the file (`tetto_isee`, `misure.b2-anziani.punti_aggiuntivi`):
+    /// the appeal office finds the value from the trace.
+    pub name: String,
+    pub value: T,
+    pub act: Act,
+    pub note: Option<String>,
+}
+
+/// How a value is compared with a threshold for the condition to hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Comparator {
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = ">=")]
+    Ge,
+}
+
+impl Comparator {
+    pub(super) fn parse(s: &str) -> Option<Comparator> {
+        match s.trim() {
+            "<" => Some(Comparator::Lt),
+            "<=" | "≤" => Some(Comparator::Le),
+            ">" => Some(Comparator::Gt),
+            ">=" | "≥" => Some(Comparator::Ge),
+            _ => None,
+        }
+    }
+    /// Whether `value <cmp> threshold` holds.
+    pub fn holds<T: PartialOrd>(self, value: T, threshold: T) -> bool {
+        match self {
+            Comparator::Lt => value < threshold,
+            Comparator::Le => value <= threshold,
+            Comparator::Gt => value > threshold,
+            Comparator::Ge => value >= threshold,
+        }
+    }
+    /// "inferiore a", "non superiore a" …: for the Italian explanations.
+    pub fn italian(self) -> &'static str {
+        match self {
+            Comparator::Lt => "inferiore a",
+            Comparator::Le => "non superiore a",
+            Comparator::Gt => "superiore a",
+            Comparator::Ge => "non inferiore a",
+        }
+    }
+    /// "inferiore alla", "non superiore al": `prep` is the articled preposition
+    /// ("alla", "al") that the following noun needs.
+    pub fn phrase(self, negated: bool, prep: &str) -> String {
+        let base = if negated { self.italian_negated() } else { self.italian() };
+        format!("{} {prep}", base.strip_suffix(" a").unwrap_or(base))
+    }
+    /// The negation in words, for a failed condition.
+    pub fn italian_negated(self) -> &'static str {
+        match self {
+            Comparator::Lt => "non inferiore a",
+            Comparator::Le => "superiore a",
+            Comparator::Gt => "non superiore a",
+            Comparator::Ge => "inferiore a",
+        }
+    }
+}
+
+/// A money threshold: the condition holds when `amount <cmp> value`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoneyThreshold {
+    pub amount: Money,
+    pub comparator: Comparator,
+}
+
+/// A percentage threshold (civil invalidity): holds when `percent <cmp> value`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PercentThreshold {
+    pub percent: u32,
+    pub comparator: Comparator,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// Misure comunali 1-5 (rules.md §3).
+    SostegnoReddito,
+    /// Misura 6, assegno di maternità dei comuni.
+    AssegnoMaternita,
+    /// Misura 7, assegno ai nuclei con tre figli minori (and its abolition).
+    AssegnoTreFigli,
+    /// Misura B2 calls (rules.md §4).
+    B2,
+}
+
+impl Kind {
+    pub(super) fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "sostegno-reddito" => Some(Kind::SostegnoReddito),
+            "assegno-maternita" => Some(Kind::AssegnoMaternita),
+            "assegno-tre-figli" => Some(Kind::AssegnoTreFigli),
+            "b2" => Some(Kind::B2),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::SostegnoReddito => "sostegno-reddito",
+            Kind::AssegnoMaternita => "assegno-maternita",
+            Kind::AssegnoTreFigli => "assegno-tre-figli",
+            Kind::B2 => "b2",
+        }
+    }
+    /// For error messages read by an operator.
+    pub fn italian(self) -> &'static str {
+        match self {
+            Kind::SostegnoReddito => "misure comunali di sostegno al reddito 1-5",
+            Kind::AssegnoMaternita => "assegno di maternità dei comuni (misura 6)",
+            Kind::AssegnoTreFigli => "assegno ai nuclei con tre figli minori (misura 7)",
+            Kind::B2 => "Misura B2",
+        }
+    }
+}
+
+/// A parsed and validated rule-set file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleSet {
+    pub id: String,
+    pub version: u32,
+    pub kind: Kind,
+    pub title: String,
+    /// Belfiore code for a municipal set; None for national ones (INPS measures).
+    pub comune: Option<String>,
+    pub valid_from: NaiveDate,
+    /// As written in the file; None = until replaced.
+    pub valid_to: Option<NaiveDate>,
+    /// Where the rules were read from (a web page, the seed).
+    pub source: Option<String>,
+    pub acts: Vec<Act>,
+    pub rules: Rules,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Rules {
+    SostegnoReddito(SostegnoReddito),
+    AssegnoMaternita(AssegnoMaternita),
+    AssegnoTreFigli(AssegnoTreFigli),
+    B2(B2Rules),
+}
+
+/// Misure 1-5 (rules.md §3; DGC 1354/2018).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SostegnoReddito {
+    /// Years of residence in the comune on the reference date.
+    pub min_residence_years: Param<u32>,
+    /// ISEE access threshold (€ 6,000.00, strictly below).
+    pub isee_threshold: Param<MoneyThreshold>,
+    /// Age of majority: a member younger than this is a minor.
+    pub age_of_majority: Param<u32>,
+    /// Misura 2: the oldest age still "18-64".
+    pub max_age_misura_2: Param<u32>,
+    /// Misura 4: "oltre 64 anni" = at least this age.
+    pub min_age_misura_4: Param<u32>,
+    /// Civil invalidity that excludes from misura 2 and admits to misura 3.
+    pub invalidity: Param<PercentThreshold>,
+    /// Whether receiving or having applied for another subsidy of the Direzione
+    /// excludes (requirement 2).
+    pub other_subsidies_excluded: Param<bool>,
+}
+
+/// Misura 6 for one period (normally a calendar year: the cap is set yearly).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssegnoMaternita {
+    /// The application must come within this many months of the birth.
+    pub months_from_birth: Param<u32>,
+    pub isee_cap: Param<MoneyThreshold>,
+    /// Informational (not a condition): the monthly amount and how many months.
+    pub monthly_amount: Option<Param<Money>>,
+    pub months_paid: Option<Param<u32>>,
+}
+
+/// Misura 7: either its conditions for a period, or its abolition.
+// A handful of these exist, loaded once: boxing would only add noise.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssegnoTreFigli {
+    InForce { min_minors: Param<u32>, isee_cap: Param<MoneyThreshold>, monthly_amount: Option<Param<Money>> },
+    Abolished { abolished: Param<bool> },
+}
+
+/// A B2 call (rules.md §4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct B2Rules {
+    /// The issuing office, printed on the public ranking.
+    pub office: String,
+    /// Collection window, both days included.
+    pub window: Param<(NaiveDate, NaiveDate)>,
+    /// ISEE cap for admission: admitted when `ISEE <cmp> cap`.
+    pub isee_cap: Param<MoneyThreshold>,
+    /// Which ISEE the call asks for (ordinario, sociosanitario …): shown, not computed.
+    pub isee_kind: String,
+    pub continuation_points: Param<Decimal>,
+    /// `max × (1 − ISEE / reference)`, never below zero.
+    pub isee_points: Param<IseePoints>,
+    pub appeal_days: Param<u32>,
+    /// Per measure (`b2-anziani`, `b2-disabili`).
+    pub measures: BTreeMap<String, B2Measure>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IseePoints {
+    pub max: Decimal,
+    pub reference: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct B2Measure {
+    pub id: String,
+    /// E.g. "Misura B2 anziani".
+    pub title: String,
+    pub bonus: Param<Bonus>,
+    /// Tie-break keys after the score, in order; always ends with the protocol.
+    pub tie_breaks: Param<Vec<TieBreak>>,
+}
+
+/// The extra points of a measure and the facts that earn them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bonus {
+    pub points: Decimal,
+    /// The applicant must be at least this old on the submission date.
+    pub min_age: Option<u32>,
+    /// Application flags that must all be true.
+    pub requires: Vec<Flag>,
+    /// In Italian, for the trace: "richiedente ultra 85enne non autosufficiente".
+    pub description: String,
+}
+
+/// The yes/no facts of an application that rules may refer to (CSV column names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flag {
+    NonSelfSufficient,
+    IndependentLiving,
+    OtherInterventions,
+}
+
+impl Flag {
+    pub(super) fn parse(s: &str) -> Option<Flag> {
+        match s {
+            "non_self_sufficient" => Some(Flag::NonSelfSufficient),
+            "independent_living" => Some(Flag::IndependentLiving),
+            "other_interventions" => Some(Flag::OtherInterventions),
+            _ => None,
+        }
+    }
+    pub fn column(self) -> &'static str {
+        match self {
+            Flag::NonSelfSufficient => "non_self_sufficient",
+            Flag::IndependentLiving => "independent_living",
+            Flag::OtherInterventions => "other_interventions",
+        }
+    }
+    pub fn italian(self) -> &'static str {
+        match self {
+            Flag::NonSelfSufficient => "non autosufficiente",
+            Flag::IndependentLiving => "con progetto di vita indipendente",
+            Flag::OtherInterventions => "beneficiario di altri interventi della Direzione",
+        }
+    }
+}
+
+/// Tie-break keys (rules.md §4), applied in the order the rule set lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TieBreak {
+    /// Applicants without other interventions of the Direzione first.
+    WithoutOtherInterventions,
+    /// Earlier birth date first (older first).
+    BirthDate,
+    /// Earlier submission date first.
+    SubmissionDate,
+    /// Protocol in text order: the last key, it makes the order total.
+    Protocol,
+}
+
+impl TieBreak {
+    pub(super) fn parse(s: &str) -> Option<TieBreak> {
+        match s {
+            "senza_altri_interventi" => Some(TieBreak::WithoutOtherInterventions),
+            "data_nascita" => Some(TieBreak::BirthDate),
+            "data_presentazione" => Some(TieBreak::SubmissionDate),
+            "protocollo" => Some(TieBreak::Protocol),
+            _ => None,
+        }
+    }
+    /// Short label: "data di nascita".
+    pub fn label(self) -> &'static str {
+        match self {
+            TieBreak::WithoutOtherInterventions => "senza altri interventi",
+            TieBreak::BirthDate => "data di nascita",
+            TieBreak::SubmissionDate => "data di presentazione",
+            TieBreak::Protocol => "protocollo",
+        }
+    }
+    pub fn italian(self) -> &'static str {
+        match self {
+            TieBreak::WithoutOtherInterventions => "precede chi non riceve altri interventi della Direzione",
+            TieBreak::BirthDate => "precede la persona più anziana (data di nascita)",
+            TieBreak::SubmissionDate => "precede la domanda presentata prima",
+            TieBreak::Protocol => "precede il numero di protocollo minore",
+        }
+    }
+}
+
+impl RuleSet {
+    pub fn reference(&self) -> RuleSetRef {
+        RuleSetRef { id: self.id.clone(), version: self.version }
+    }
+    pub fn sostegno_reddito(&self) -> Option<&SostegnoReddito> {
+        match &self.rules {
+            Rules::SostegnoReddito(r) => Some(r),
+            _ => None,
+        }
+    }
+    pub fn maternita(&self) -> Option<&AssegnoMaternita> {
+        match &self.rules {
+            Rules::AssegnoMaternita(r) => Some(r),
+            _ => None,
+        }
+    }
+    pub fn tre_figli(&self) -> Option<&AssegnoTreFigli> {
+        match &self.rules {
+            Rules::AssegnoTreFigli(r) => Some(r),
+            _ => None,
+        }
+    }
+    pub fn b2(&self) -> Option<&B2Rules> {
+        match &self.rules {
+            Rules::B2(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+impl B2Rules {
+    /// The measure's rules, or an error naming the measures this call has.
+    pub fn measure(&self, id: &str) -> Result<&B2Measure> {
+        self.measures.get(id).ok_or_else(|| {
+            let known: Vec<&str> = self.measures.keys().map(String::as_str).collect();
+            Error::new(
+                Code::NoRuleSet,
+                format!(
+                    "misura «{id}» non prevista da questo avviso (misure previste: {})",
+                    known.join(", ")
+                ),
+            )
+            .with_field("measure")
+        })
+    }
+}
