@@ -21,11 +21,14 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("error", &[]),
     ("dates", &["error"]),
     ("money", &["error"]),
+    // Text in and out at the edges: strict JSON, spreadsheet-safe CSV.
+    ("json_in", &["error"]),
+    ("csv_out", &["error"]),
     ("cf", &["error", "dates"]),
     ("catalog", &["error", "dates", "money", "cf"]),
     ("calendar", &["error", "dates", "catalog"]),
-    ("rules", &["error", "dates", "money", "cf", "catalog", "calendar"]),
-    ("domain", &["error", "dates", "money", "cf", "catalog", "calendar"]),
+    ("rules", &["error", "dates", "money", "cf", "catalog", "calendar", "json_in", "csv_out"]),
+    ("domain", &["error", "dates", "money", "cf", "catalog", "calendar", "json_in"]),
 ];
 
 /// Reads the clock, in whatever spelling.
