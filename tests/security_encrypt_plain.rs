@@ -96,3 +96,75 @@ fn a_plain_database_is_refused_then_encrypted_in_place_with_its_backups() {
     // Twice is refused: it is encrypted now.
     assert_eq!(run(ADMIN).status.code(), Some(2));
 }
+
+/// `sportello encrypt` killed where the encrypted file takes the database's
+/// name (before and after), or while its backups are encrypted: the database
+/// is never missing, a second run finishes the work, and no plain copy is
+/// left beside it.
+#[test]
+fn encrypt_killed_at_the_switch_is_finished_by_the_next_run() {
+    for at in ["encrypt:kept", "encrypt:renamed"] {
+        for backup_only in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let source = dir.path().join("origine").join("sportello.sqlite");
+            let s = create(&source, &dir.path().join("doc"), today());
+            create_family(&s);
+            drop(s);
+            let db = dir.path().join("ufficio").join("sportello.sqlite");
+            std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+            decrypt_copy(&source, &db);
+            let backups = db.parent().unwrap().join("copie-di-sicurezza");
+            std::fs::create_dir_all(&backups).unwrap();
+            let old_backup = backups.join("sportello-20261101T080000000Z.sqlite");
+            decrypt_copy(&source, &old_backup);
+            let run = |crash: Option<&str>| {
+                let mut cmd = Command::new(env!("CARGO_BIN_EXE_sportello"));
+                cmd.args(["encrypt", "--database", db.to_str().unwrap()])
+                    .env("SPORTELLO_OPERATOR", ADMIN)
+                    .env("SPORTELLO_PASSWORD", PASSWORD)
+                    .env("SPORTELLO_KDF_MEMORY_KIB", "256")
+                    .env_remove("SPORTELLO_CRASH_AT");
+                if let Some(at) = crash {
+                    cmd.env("SPORTELLO_CRASH_AT", at);
+                }
+                cmd.output().unwrap()
+            };
+            if backup_only {
+                // The kill falls on the backup: the database is done first.
+                std::fs::rename(&old_backup, backups.join("parcheggiata")).unwrap();
+                assert!(run(None).status.success());
+                std::fs::rename(backups.join("parcheggiata"), &old_backup).unwrap();
+                assert!(has(&old_backup, b"SQLite format 3"));
+            }
+            let out = run(Some(at));
+            assert!(!out.status.success(), "{at}: not killed");
+            assert!(db.is_file(), "{at}: the database is missing after the kill");
+            // The next run finishes the work; when the kill came after the
+            // last file was switched there is nothing left to encrypt, and
+            // it says so (the clean-up is done when it takes the lock).
+            let out = run(None);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                out.status.success()
+                    || (at == "encrypt:renamed"
+                        && backup_only
+                        && stderr.contains("non è un database in chiaro")),
+                "{at} (backup only: {backup_only}): {stderr}"
+            );
+            for f in [&db, &old_backup] {
+                assert!(!has(f, b"SQLite format 3"), "{at}: {} still plain", f.display());
+            }
+            for folder in [db.parent().unwrap(), backups.as_path()] {
+                let left: Vec<_> = std::fs::read_dir(folder)
+                    .unwrap()
+                    .flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.contains("in-chiaro") || n.contains(".cifrato"))
+                    .collect();
+                assert!(left.is_empty(), "{at}: {left:?}");
+            }
+            let s = login(&db, &dir.path().join("doc"), ADMIN, today()).unwrap();
+            assert_eq!(s.households_search("dell'orto").unwrap().len(), 1, "{at}");
+        }
+    }
+}

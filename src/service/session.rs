@@ -351,10 +351,7 @@ impl Service {
         kdf: KdfParams,
     ) -> Result<RecoveryCode, Error> {
         if !crate::storage::is_plain_sqlite(database) {
-            return Err(Error::new(
-                Code::Conflict,
-                format!("Il database {} non è un database in chiaro da cifrare", database.display()),
-            ));
+            return Service::encrypt_plain_backups(database, username, password);
         }
         let op = crate::storage::peek_operator_with(database, None, username)?.ok_or_else(|| {
             Error::invalid("username", format!("«{username}» non è un operatore attivo di questo database"))
@@ -382,6 +379,35 @@ impl Service {
             if crate::storage::is_plain_sqlite(&b) {
                 crate::storage::encrypt::encrypt_in_place(&b, &key)?;
             }
+        }
+        Ok(key.recovery_code())
+    }
+
+    /// An encryption cut short after the database itself: its automatic
+    /// backups still in clear are encrypted with the keys file's key. With
+    /// none left, the database is simply not one to encrypt.
+    fn encrypt_plain_backups(database: &Path, username: &str, password: &str) -> Result<RecoveryCode, Error> {
+        let not_plain = || {
+            Error::new(
+                Code::Conflict,
+                format!("Il database {} non è un database in chiaro da cifrare", database.display()),
+            )
+        };
+        let policy = crate::storage::backup::BackupPolicy::from_env(database)?;
+        let plain: Vec<_> = crate::storage::backup::automatic_backups(&policy.dir)?
+            .into_iter()
+            .filter(|b| crate::storage::is_plain_sqlite(b))
+            .collect();
+        let Some(ring) = Keyring::load(database)?.filter(|_| !plain.is_empty()) else {
+            return Err(not_plain());
+        };
+        let key = ring.unlock(username, password)?;
+        let op = crate::storage::peek_operator(database, &key, username)?;
+        if op.map(|o| o.role) != Some(Role::Amministratore) {
+            return Err(Error::new(Code::Forbidden, "Solo un amministratore può cifrare il database"));
+        }
+        for b in plain {
+            crate::storage::encrypt::encrypt_in_place(&b, &key)?;
         }
         Ok(key.recovery_code())
     }

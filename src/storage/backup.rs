@@ -539,6 +539,7 @@ pub fn record(
 /// database (`.<name>.nuovo`) or of a demo (`.<name>.demo`).
 pub fn tidy(database: &Path) -> Result<(), Error> {
     finish_interrupted_restore(database)?;
+    super::encrypt::finish_interrupted_encryption(database);
     let dir = crate::fsx::parent_dir(database);
     if let Some(name) = database.file_name().map(|n| n.to_string_lossy().into_owned()) {
         crate::fsx::remove_stale_temporaries(dir, &name);
@@ -552,6 +553,10 @@ pub fn tidy(database: &Path) -> Result<(), Error> {
     }
     if let Ok(policy) = BackupPolicy::from_env(database) {
         remove_stale_temporaries(&policy.dir);
+        // An encryption of the backups cut short: a plain second name left.
+        for b in automatic_backups(&policy.dir).unwrap_or_default() {
+            super::encrypt::finish_interrupted_encryption(&b);
+        }
     }
     Ok(())
 }

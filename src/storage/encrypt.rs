@@ -19,6 +19,7 @@ use crate::keyring::DbKey;
 /// Encrypts the plain Sportello database at `path` with `key`. The caller
 /// holds the database's lock. Returns the schema version of the result.
 pub fn encrypt_in_place(path: &Path, key: &DbKey) -> Result<u32, Error> {
+    finish_interrupted_encryption(path);
     if !is_plain_sqlite(path) {
         return Err(Error::new(Code::Conflict, format!("Il database {} è già cifrato", path.display())));
     }
@@ -55,9 +56,21 @@ pub fn encrypt_in_place(path: &Path, key: &DbKey) -> Result<u32, Error> {
         remove_with_sidecars(&tmp);
         return Err(e);
     }
+    // The database never goes missing: the plain file gets a second name (a
+    // hard link, or a copy where links are not supported), then one rename
+    // puts the encrypted file over it; only then is the plain data zeroed
+    // through its second name. A kill at any point leaves `path` whole
+    // (plain or encrypted), and the next run finishes the clean-up
+    // ([`finish_interrupted_encryption`]).
     let clear = beside(path, "in-chiaro");
-    std::fs::rename(path, &clear).map_err(|e| Error::new(Code::Io, format!("{}: {e}", path.display())))?;
+    let _ = std::fs::remove_file(&clear);
+    std::fs::hard_link(path, &clear)
+        .or_else(|_| std::fs::copy(path, &clear).map(|_| ()))
+        .map_err(|e| Error::new(Code::Io, format!("{}: {e}", clear.display())))?;
+    crate::crashpoint::crashpoint("encrypt:kept");
     std::fs::rename(&tmp, path).map_err(|e| Error::new(Code::Io, format!("{}: {e}", path.display())))?;
+    crate::fsx::sync_dir(path);
+    crate::crashpoint::crashpoint("encrypt:renamed");
     shred(&clear);
     for suffix in ["-wal", "-shm"] {
         let mut side = path.as_os_str().to_owned();
@@ -65,6 +78,34 @@ pub fn encrypt_in_place(path: &Path, key: &DbKey) -> Result<u32, Error> {
         shred(Path::new(&side));
     }
     Ok(version)
+}
+
+/// Clears what an encryption cut short left beside `path`: the plain file's
+/// second name. While it is still the database itself (same file: the kill
+/// came before the switch), it is only unlinked; once the encrypted file has
+/// taken the name, it is the old plain data, zeroed and removed. Runs at every
+/// encryption and whenever the database's lock is taken ([`super::backup::tidy`]).
+pub fn finish_interrupted_encryption(path: &Path) {
+    let clear = beside(path, "in-chiaro");
+    let Ok(kept) = std::fs::metadata(&clear) else { return };
+    if same_file(&kept, path) {
+        let _ = std::fs::remove_file(&clear);
+    } else {
+        shred(&clear);
+    }
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).is_ok_and(|b| a.dev() == b.dev() && a.ino() == b.ino())
+}
+
+/// Without inode numbers: a copy was made (no hard links), so the kept file
+/// is the database's twin only while the database is still plain.
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::Metadata, path: &Path) -> bool {
+    is_plain_sqlite(path)
 }
 
 /// Overwrites a file with zeros, flushes it and removes it (best effort).
