@@ -5,14 +5,12 @@
 
 import { forcedPasswordScreen, loginScreen, setupScreen } from './access.js';
 import { api, setSessionHooks } from './api.js';
-import { confirmDialog as confirmBox } from './confirm.js';
 import { confirmDialog } from './dialog.js';
 import { h, replace } from './dom.js';
 import { formatDate } from './format.js';
-import { t } from './i18n.js';
-import { roleLabel, ta } from './i18n-access.js';
 import { armIdle, disarmIdle, touchIdle } from './idle.js';
 import * as deadlines from './screens/deadlines.js';
+import { roleLabel, t } from './i18n.js';
 
 // The board is the first screen and comes with the frame; the others load when
 // first visited, so the window is ready sooner.
@@ -240,7 +238,7 @@ function buildFrame() {
       navLink('newHousehold', '/nuclei/nuovo', 'nav-nuovo-nucleo'),
       navLink('calls', '/avvisi', 'nav-avvisi'),
       MAY_SEE_OPERATORS.includes(state.session?.operator?.role)
-        ? h('li', {}, h('a', { href: '#/operatori', 'data-nav': 'operators', 'data-testid': 'nav-operatori' }, ta('operators.nav')))
+        ? h('li', {}, h('a', { href: '#/operatori', 'data-nav': 'operators', 'data-testid': 'nav-operatori' }, t('operators.nav')))
         : null,
     ),
   );
@@ -262,9 +260,9 @@ function userBar() {
   const menu = h(
     'ul',
     { class: 'user-menu', role: 'menu', hidden: true, 'data-testid': 'user-menu' },
-    h('li', { role: 'none' }, h('a', { role: 'menuitem', href: '#/password', 'data-testid': 'user-change-password', onclick: () => toggle(false) }, ta('user.changePassword'))),
-    h('li', { role: 'none' }, h('button', { type: 'button', role: 'menuitem', 'data-testid': 'user-lock', onclick: () => leave('locked') }, ta('user.lock'))),
-    h('li', { role: 'none' }, h('button', { type: 'button', role: 'menuitem', 'data-testid': 'user-logout', onclick: () => leave('logout') }, ta('user.logout'))),
+    h('li', { role: 'none' }, h('a', { role: 'menuitem', href: '#/password', 'data-testid': 'user-change-password', onclick: () => toggle(false) }, t('user.changePassword'))),
+    h('li', { role: 'none' }, h('button', { type: 'button', role: 'menuitem', 'data-testid': 'user-lock', onclick: () => leave('locked') }, t('user.lock'))),
+    h('li', { role: 'none' }, h('button', { type: 'button', role: 'menuitem', 'data-testid': 'user-logout', onclick: () => leave('logout') }, t('user.logout'))),
   );
   const button = h(
     'button',
@@ -284,7 +282,7 @@ function userBar() {
       button.focus();
     }
   });
-  return h('header', { class: 'topbar', 'aria-label': ta('user.menu') }, h('div', { class: 'user' }, button, menu));
+  return h('header', { class: 'topbar', 'aria-label': t('user.menu') }, h('div', { class: 'user' }, button, menu));
 }
 
 /** "Blocca" and "Esci": unsaved changes are asked about first. */
@@ -360,7 +358,7 @@ async function enter(session, { recovered = false, username = null } = {}) {
   armIdle(state.appState?.idle_lock_seconds ?? 600, onIdle);
   if (recovered) {
     history.replaceState(null, '', '#/operatori');
-    toast(ta('login.recovered'));
+    toast(t('login.recovered'));
   } else if (!sameOperator && location.hash !== '' && location.hash !== `#${DEFAULT_ROUTE}`) {
     // Another operator after a lock starts from the board, not from someone else's case.
     history.replaceState(null, '', `#${DEFAULT_ROUTE}`);
@@ -370,7 +368,14 @@ async function enter(session, { recovered = false, username = null } = {}) {
 
 /** The shell's close button with unsaved changes (see main.rs): ask, then quit. */
 async function onCloseRequested() {
-  if (!(await confirmBox({ title: ta('close.title'), body: ta('close.body'), yes: ta('close.leave'), no: ta('close.stay'), testid: 'close' }))) return;
+  const quit = await confirmDialog({
+    name: 'close',
+    title: t('close.title'),
+    body: t('close.body'),
+    cancel: { label: t('close.stay'), id: 'no', className: 'primary' },
+    confirm: { label: t('close.leave'), id: 'yes', className: 'danger' },
+  });
+  if (!quit) return;
   await api.appQuit();
 }
 
