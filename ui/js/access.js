@@ -93,7 +93,7 @@ function card(testid, ...children) {
   return h(
     'section',
     { class: 'gate-card', 'data-testid': testid },
-    h('div', { class: 'gate-brand' }, h('span', { class: 'brand-name' }, 'Sportello'), h('span', { class: 'brand-tag' }, 'Servizi sociali')),
+    h('div', { class: 'gate-brand' }, h('span', { class: 'brand-name' }, t('app.name')), h('span', { class: 'brand-tag' }, t('app.tagline'))),
     children,
   );
 }

@@ -545,7 +545,8 @@ const STRINGS = {
       colBefore: 'Prima',
       colAfter: 'Dopo',
       colWhy: 'Perché',
-      standing: '{status}{position}{score}{amount}',
+      position: 'pos. {n}',
+      score: 'punti {score}',
       absent: 'assente',
     },
     appeals: {

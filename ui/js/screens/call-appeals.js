@@ -1,6 +1,11 @@
 // The appeals against a published ranking: filing and deciding.
 
-IMPORTS
+import { h, replace } from '../dom.js';
+import { formatDate } from '../format.js';
+import { Form } from '../forms.js';
+import { t } from '../i18n.js';
+import { applicationFields } from './call-applications.js';
+import { callsApi, fail, tc } from './calls-common.js';
 
 // ---- Ricorsi -------------------------------------------------------------------
 
@@ -11,7 +16,7 @@ function outcomeText(a) {
   return tc('appeals.pending');
 }
 
-async function appeals(body, c, ctx, reload) {
+export async function appeals(body, c, ctx, reload) {
   const parts = [h('h2', {}, tc('appeals.listTitle'))];
   if (c.appeals.length === 0) {
     parts.push(h('p', { class: 'empty', 'data-testid': 'appeals-empty' }, tc('appeals.empty')));

@@ -1,7 +1,11 @@
 // The call's applications: the CSV import with its report, the list, and the
 // typed entry of one application (linked to a household if chosen).
 
-IMPORTS
+import { h, replace } from '../dom.js';
+import { formatDate, formatMoney } from '../format.js';
+import { Form } from '../forms.js';
+import { t } from '../i18n.js';
+import { callsApi, fail, tc, yesNo } from './calls-common.js';
 
 // ---- Domande -------------------------------------------------------------------
 
@@ -35,7 +39,7 @@ function importReport(out) {
   );
 }
 
-async function applications(body, c, ctx, reload) {
+export async function applications(body, c, ctx, reload) {
   const report = h('div', { 'data-testid': 'import-report' });
   const file = h('input', { type: 'file', accept: '.csv,text/csv', 'data-testid': 'import-file', id: 'import-file' });
   const importCard = h(
@@ -129,7 +133,7 @@ async function applications(body, c, ctx, reload) {
 }
 
 /** The application's fields; `fields` prefixes the contract's names, `ids` the test ids. */
-function applicationFields(form, model, fields, ids) {
+export function applicationFields(form, model, fields, ids) {
   const f = (key) => `${fields}${key}`;
   const id = (key) => `${ids}${key.replace(/_/g, '-')}`;
   const camel = (key) => key.replace(/_([a-z])/g, (m, x) => x.toUpperCase());

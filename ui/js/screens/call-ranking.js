@@ -1,6 +1,11 @@
 // The draft ranking of a call, its explanations, and the publication.
 
-IMPORTS
+import { confirmDialog } from '../dialog.js';
+import { h, replace } from '../dom.js';
+import { formatDate, formatMoney } from '../format.js';
+import { Form } from '../forms.js';
+import { t } from '../i18n.js';
+import { callsApi, fail, rulesLabel, scoreIt, statusLabel, tc } from './calls-common.js';
 
 // ---- Graduatoria ---------------------------------------------------------------
 
@@ -107,7 +112,7 @@ function totals(view) {
   });
 }
 
-async function ranking(body, c, ctx) {
+export async function ranking(body, c, ctx) {
   const draft = await callsApi.draft(c.id);
   if (!ctx.isCurrent()) return;
   const parts = [h('h2', {}, tc('ranking.draftTitle')), h('p', { class: 'muted', 'data-testid': 'ranking-totals' }, totals(draft))];

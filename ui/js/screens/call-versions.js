@@ -1,6 +1,8 @@
 // The published versions of a call side by side: what changed and why.
 
-IMPORTS
+import { h, replace } from '../dom.js';
+import { formatDate, formatMoney } from '../format.js';
+import { callsApi, rulesLabel, scoreIt, statusLabel, tc } from './calls-common.js';
 
 // ---- Versioni ------------------------------------------------------------------
 
@@ -14,8 +16,8 @@ function reasonTexts(version) {
 function standingText(s, texts) {
   if (!s) return tc('versions.absent');
   const bits = [statusLabel(s.status)];
-  if (s.position) bits.push(`pos. ${s.position}`);
-  if (s.score) bits.push(`punti ${scoreIt(s.score)}`);
+  if (s.position) bits.push(tc('versions.position', { n: s.position }));
+  if (s.score) bits.push(tc('versions.score', { score: scoreIt(s.score) }));
   if (s.amount) bits.push(formatMoney(s.amount));
   if (s.reasons && s.reasons.length) bits.push(texts && texts.length ? texts.join('; ') : s.reasons.join(', '));
   return bits.join(' · ');
@@ -69,7 +71,7 @@ function publicRows(view) {
   );
 }
 
-async function versions(body, c, ctx) {
+export async function versions(body, c, ctx) {
   const list = await callsApi.versions(c.id);
   if (!ctx.isCurrent()) return;
   if (list.length === 0) {

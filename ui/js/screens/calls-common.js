@@ -2,26 +2,13 @@
 // section "Avvisi e graduatorie"), a shorthand for their strings (the
 // catalogue's `calls` block in i18n.js), and small pieces of page.
 
-import { invokeCommand as call } from '../api.js';
+import { callsApi } from '../api.js';
 import { h } from '../dom.js';
 import { formatDate, formatMoney } from '../format.js';
 import { label, t } from '../i18n.js';
 
-export const callsApi = {
-  list: () => call('calls_list'),
-  get: (id) => call('call_get', { id }),
-  save: (c) => call('call_save', { call: c }),
-  importCsv: (callId, csv) => call('applications_import', { call_id: callId, csv }),
-  applicationSave: (callId, application) => call('application_save', { call_id: callId, application }),
-  draft: (callId) => call('ranking_draft', { call_id: callId }),
-  publish: (callId, publishedOn) => call('ranking_publish', { call_id: callId, published_on: publishedOn }),
-  versions: (callId) => call('ranking_versions', { call_id: callId }),
-  compare: (callId, from, to) => call('ranking_compare', { call_id: callId, from, to }),
-  appealFile: (input) => call('appeal_file', input),
-  appealDecide: (input) => call('appeal_decide', input),
-  exportCsv: (callId, version) => call('ranking_export_csv', { call_id: callId, version }),
-  householdsSearch: (query) => call('households_search', { query }),
-};
+// The commands live with all the others in api.js.
+export { callsApi };
 
 // The strings of these screens, in one place (a translation is this block).
 
@@ -81,3 +68,16 @@ export function callHeader(c, active) {
     h('nav', { class: 'tabs', 'aria-label': c.title }, tab('domande', ''), tab('graduatoria', '/graduatoria'), tab('versioni', '/versioni'), tab('ricorsi', '/ricorsi')),
   );
 }
+
+/** A failed save: beside the field when the form has it, at the top otherwise. */
+export function fail(ctx, form) {
+  return (err) => {
+    if (form && form.showError(err)) {
+      ctx.showError({ code: err.code, message: t('common.fixErrors') }, { focus: false });
+    } else {
+      ctx.showError(err);
+    }
+  };
+}
+
+export const yesNo = (v) => (v ? t('common.yes') : t('common.no'));

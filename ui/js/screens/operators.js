@@ -85,7 +85,7 @@ export async function mount(view, ctx) {
       h('td', { 'data-testid': 'operator-name' }, a.name),
       h('td', {}, roleLabel(a.role)),
       h('td', {}, a.active ? t('operators.active') : t('operators.revoked')),
-      h('td', { 'data-testid': 'operator-must-change' }, a.must_change_password ? 'Sì' : 'No'),
+      h('td', { 'data-testid': 'operator-must-change' }, a.must_change_password ? t('common.yes') : t('common.no')),
       h('td', {}, actions),
     );
   });
