@@ -9,8 +9,15 @@
 
 import { h } from './dom.js';
 import { t } from './i18n.js';
+import { onSessionEnd } from './session-state.js';
 
 let nextId = 0;
+// The dialogs on screen: a lock or a logout closes them (answering "no"), so no
+// question of one operator stays over the lock screen or reaches the next one.
+const openDialogs = new Set();
+onSessionEnd(() => {
+  for (const refuse of [...openDialogs]) refuse();
+});
 
 /**
  * Opens the dialog. Resolves with the answer: for a yes/no question true or
@@ -53,6 +60,7 @@ export function openDialog({ name, title, body, cancel, confirm, input }) {
     }
 
     const close = (answer) => {
+      openDialogs.delete(refuse);
       backdrop.remove();
       document.removeEventListener('keydown', onKey, true);
       if (app) app.inert = wasInert;
@@ -123,6 +131,7 @@ export function openDialog({ name, title, body, cancel, confirm, input }) {
         accept();
       }
     };
+    openDialogs.add(refuse);
     document.addEventListener('keydown', onKey, true);
     // The page behind neither takes the focus nor answers the pointer.
     if (app) app.inert = true;

@@ -36,6 +36,8 @@ const STRINGS = {
     badMoney: 'Importo non valido: scrivere ad esempio 1.234,56.',
     badPercent: 'Scrivere un numero intero da 0 a 100.',
     fixErrors: 'Correggere i campi segnalati.',
+    saveShortcut: 'Ctrl+S per salvare',
+    close: 'Chiudi',
   },
   errors: {
     generic: 'Si è verificato un errore imprevisto. Riprovare; se si ripete, avvisare l’assistenza.',

@@ -226,7 +226,7 @@ function manualForm(c, ctx, reload) {
       applicationFields(form, model, '', 'application-'),
       householdPicker(model, ctx),
     ),
-    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'application-save' }, tc('applications.save'))),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'application-save', 'data-save': true }, tc('applications.save'))),
   );
   el.addEventListener('submit', async (e) => {
     e.preventDefault();
