@@ -458,6 +458,46 @@ impl App {
             .unwrap_or_else(|err| panic!("scegliere l'opzione {index} in {testid}: {err}"));
     }
 
+    // ---- the keyboard -----------------------------------------------------------------
+
+    /// Types keys (text and `fantoccini::key::Key` characters) into whatever
+    /// has the focus, as a person at the keyboard would: no element is chosen.
+    pub async fn keys(&self, keys: &str) {
+        let active = self.client.active_element().await.expect("elemento attivo");
+        active.send_keys(keys).await.unwrap_or_else(|err| panic!("tasti {keys:?}: {err}"));
+    }
+
+    /// One key, e.g. `app.key(Key::Tab)`.
+    pub async fn key(&self, key: fantoccini::key::Key) {
+        self.keys(&char::from(key).to_string()).await;
+    }
+
+    /// The `data-testid` of the element with the focus ("" when it has none).
+    pub async fn focused(&self) -> String {
+        let v = self
+            .js("const a = document.activeElement; return a && a.dataset ? (a.dataset.testid || '') : '';", vec![])
+            .await;
+        v.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Presses Tab until the focus is on `testid`, at most `max` times.
+    pub async fn tab_to(&self, testid: &str, max: usize) {
+        for _ in 0..=max {
+            if self.focused().await == testid {
+                return;
+            }
+            self.key(fantoccini::key::Key::Tab).await;
+        }
+        self.screenshot_debug(testid).await;
+        panic!("{testid} non raggiunto con {max} Tab (fuoco su {:?})", self.focused().await);
+    }
+
+    /// The current value of a control found by its `data-testid`.
+    pub async fn value_of(&self, testid: &str) -> String {
+        let e = self.el(testid).await;
+        e.prop("value").await.ok().flatten().unwrap_or_default()
+    }
+
     pub async fn checked(&self, testid: &str) -> bool {
         self.el(testid).await.is_selected().await.unwrap_or(false)
     }
