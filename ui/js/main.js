@@ -153,8 +153,9 @@ function onSaveShortcut(e) {
   // Never the webview's own "save page".
   e.preventDefault();
   if (!state.session || !els.main || document.querySelector('.modal-backdrop')) return;
-  const here = document.activeElement?.closest?.('form')?.querySelector('[data-save]');
-  const save = here || els.main.querySelector('[data-save]');
+  // Inside a form that is not a "save" one (an import, a publication) it does nothing.
+  const form = document.activeElement?.closest?.('form');
+  const save = form ? form.querySelector('[data-save]') : els.main.querySelector('[data-save]');
   if (!save || save.disabled) return;
   save.click();
 }
