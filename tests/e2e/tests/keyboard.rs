@@ -202,6 +202,9 @@ async fn a_project_with_two_commitments_is_typed_by_keyboard_only_and_the_text_l
     app.stop().await;
 }
 
+/// The search has answered (with cases of the operator's scope, or none).
+const ANSWERED: &str = r#"return !!document.querySelector('[data-testid="households-table"], [data-testid="households-empty"]')"#;
+
 /// Text of the whole window, for "nothing of the previous operator".
 async fn page_text(app: &App) -> String {
     app.js("return document.body.innerText", vec![]).await.as_str().unwrap().to_string()
@@ -213,7 +216,7 @@ async fn logout_and_lock_leave_nothing_of_one_operator_for_the_next() {
     app.click("nav-nuclei").await;
     app.wait_route("/nuclei").await;
     app.fill("households-search", "ro").await;
-    app.wait_js(r#"return document.querySelectorAll('[data-testid="household-row"]').length > 0"#).await;
+    app.wait_js(ANSWERED).await;
 
     // The user menu by keyboard (ARIA menu button): ↓ opens on the first item,
     // End/Home go to the ends, Escape closes and gives the focus back.
@@ -252,12 +255,12 @@ async fn logout_and_lock_leave_nothing_of_one_operator_for_the_next() {
     app.wait_route("/nuclei").await;
     assert_eq!(app.value_of("households-search").await, "", "la ricerca di chi è uscito non resta");
     app.el("households-hint").await;
-    assert!(app.all(r#"[data-testid="household-row"]"#).await.is_empty());
+    assert!(app.all(r#"[data-testid="household-row"], [data-testid="households-empty"]"#).await.is_empty());
     assert!(!page_text(&app).await.contains("Marco Bianchi"), "{}", page_text(&app).await);
 
     // Locking is the same: a search typed, "Blocca", someone else comes in.
     app.fill("households-search", "ro").await;
-    app.wait_js(r#"return document.querySelectorAll('[data-testid="household-row"]').length > 0"#).await;
+    app.wait_js(ANSWERED).await;
     app.click("user-button").await;
     app.click("user-lock").await;
     app.el("screen-lock").await;
