@@ -273,7 +273,10 @@ export class Form {
 
   focusField(field) {
     const entry = this.fields.get(field);
-    if (entry) entry.control.focus();
+    if (!entry) return;
+    // Centred, so that its message (below it) is not under the save bar.
+    entry.control.focus({ preventScroll: true });
+    entry.control.scrollIntoView({ block: 'center' });
   }
 
   /**

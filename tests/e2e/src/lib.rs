@@ -425,7 +425,10 @@ impl App {
     /// Types into an input, after clearing it.
     pub async fn fill(&self, testid: &str, text: &str) {
         let e = self.el(testid).await;
-        e.clear().await.unwrap_or_else(|err| panic!("svuotare {testid}: {err}"));
+        if let Err(err) = e.clear().await {
+            self.screenshot_debug(testid).await;
+            panic!("svuotare {testid}: {err:?}");
+        }
         if text.is_empty() {
             // WebKitWebDriver refuses empty keys; clearing fires no `input`, so say it.
             let arg = vec![serde_json::to_value(&e).unwrap()];

@@ -230,6 +230,7 @@ async fn logout_and_lock_leave_nothing_of_one_operator_for_the_next() {
     );
     app.key(Key::End).await;
     assert_eq!(app.focused().await, "user-logout");
+    app.screenshot("menu-utente").await;
     app.key(Key::Down).await;
     assert_eq!(app.focused().await, "user-change-password", "la freccia gira in tondo");
     app.key(Key::Up).await;
@@ -239,7 +240,6 @@ async fn logout_and_lock_leave_nothing_of_one_operator_for_the_next() {
     app.key(Key::Escape).await;
     assert_eq!(app.focused().await, "user-button");
     assert!(app.el("user-menu").await.attr("hidden").await.unwrap().is_some());
-    app.screenshot("menu-utente").await;
     // ↑ opens on the last item: "Esci", and Enter logs out.
     app.key(Key::Up).await;
     assert_eq!(app.focused().await, "user-logout");
