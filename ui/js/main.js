@@ -160,6 +160,25 @@ function onSaveShortcut(e) {
   save.click();
 }
 
+/**
+ * A control that takes the focus (Tab, a message sending the operator to it)
+ * is not left under the sticky save bar nor under the floating message.
+ */
+function keepInSight(e) {
+  const target = e.target;
+  if (!els.main || !(target instanceof Element) || !els.main.contains(target)) return;
+  const r = target.getBoundingClientRect();
+  const bar = target.closest('form')?.querySelector('.form-actions.sticky');
+  if (bar && !bar.contains(target)) {
+    const barTop = bar.getBoundingClientRect().top;
+    if (r.bottom > barTop) window.scrollBy(0, r.bottom - barTop + 16);
+  }
+  if (els.banner && !els.banner.hidden) {
+    const bannerBottom = els.banner.getBoundingClientRect().bottom;
+    if (r.top < bannerBottom) window.scrollBy(0, r.top - bannerBottom - 16);
+  }
+}
+
 // ---- the unsaved-changes guard -----------------------------------------------
 
 function confirmLeave() {
@@ -518,6 +537,7 @@ async function start() {
   });
   window.sportelloCloseRequested = onCloseRequested;
   document.addEventListener('keydown', onSaveShortcut);
+  document.addEventListener('focusin', keepInSight);
   document.addEventListener('sportello:field-fixed', onFieldFixed);
   setSessionHooks({ activity: touchIdle, locked: onLocked });
   try {

@@ -409,22 +409,28 @@ impl App {
 
     // ---- acting --------------------------------------------------------------------
 
-    pub async fn click(&self, testid: &str) {
-        let e = self.el(testid).await;
-        // Centred first: at the bottom of the page the sticky save bar would cover it.
+    /// Brings an element to the middle of the window: WebDriver's own scrolling
+    /// puts it at the bottom edge, where the sticky save bar covers it.
+    async fn centre(&self, e: &Element) {
         let _ = self
             .client
             .execute(
                 "arguments[0].scrollIntoView({block: 'center'}); return true;",
-                vec![serde_json::to_value(&e).unwrap()],
+                vec![serde_json::to_value(e).unwrap()],
             )
             .await;
+    }
+
+    pub async fn click(&self, testid: &str) {
+        let e = self.el(testid).await;
+        self.centre(&e).await;
         e.click().await.unwrap_or_else(|err| panic!("clic su {testid}: {err:?}"));
     }
 
     /// Types into an input, after clearing it.
     pub async fn fill(&self, testid: &str, text: &str) {
         let e = self.el(testid).await;
+        self.centre(&e).await;
         if let Err(err) = e.clear().await {
             self.screenshot_debug(testid).await;
             panic!("svuotare {testid}: {err:?}");
@@ -441,6 +447,7 @@ impl App {
 
     pub async fn choose(&self, testid: &str, value: &str) {
         let e = self.el(testid).await;
+        self.centre(&e).await;
         e.select_by_value(value).await.unwrap_or_else(|err| panic!("scegliere {value} in {testid}: {err}"));
         let selected = e.prop("value").await.ok().flatten();
         assert_eq!(selected.as_deref(), Some(value), "{testid}: valore scelto");
@@ -456,6 +463,7 @@ impl App {
     /// Chooses the option at `index` (0 is the empty "— scegliere —" where there is one).
     pub async fn choose_index(&self, testid: &str, index: usize) {
         let e = self.el(testid).await;
+        self.centre(&e).await;
         e.select_by_index(index)
             .await
             .unwrap_or_else(|err| panic!("scegliere l'opzione {index} in {testid}: {err}"));
