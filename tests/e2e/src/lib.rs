@@ -486,7 +486,10 @@ impl App {
     /// The `data-testid` of the element with the focus ("" when it has none).
     pub async fn focused(&self) -> String {
         let v = self
-            .js("const a = document.activeElement; return a && a.dataset ? (a.dataset.testid || '') : '';", vec![])
+            .js(
+                "const a = document.activeElement; return a && a.dataset ? (a.dataset.testid || '') : '';",
+                vec![],
+            )
             .await;
         v.as_str().unwrap_or_default().to_string()
     }

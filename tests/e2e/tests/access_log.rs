@@ -12,7 +12,8 @@ const COORDINATOR: &str = "averdi";
 async fn a_coordinator_reads_and_exports_the_access_log_of_a_demo_case() {
     // The shared login: the harness logs in through the login screen with the
     // demo's password, as for every other test.
-    let app = App::start_with(Setup { demo: true, login: Some(COORDINATOR.to_string()), ..Setup::default() }).await;
+    let app =
+        App::start_with(Setup { demo: true, login: Some(COORDINATOR.to_string()), ..Setup::default() }).await;
     assert_eq!(app.text_of("user-role").await, "Coordinatore");
     app.click("nav-nuclei").await;
     app.wait_route("/nuclei").await;

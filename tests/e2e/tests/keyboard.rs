@@ -32,7 +32,8 @@ async fn case_without_project(app: &App) -> (String, Vec<String>) {
         .await
         .unwrap();
     assert!(found.get("id").is_some(), "nessun caso senza progetto nella demo: {found}");
-    let members = found["members"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect();
+    let members =
+        found["members"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect();
     (found["id"].as_str().unwrap().to_string(), members)
 }
 
@@ -47,8 +48,11 @@ async fn rect_top(app: &App, testid: &str) -> f64 {
 }
 
 async fn banner_shown(app: &App) -> bool {
-    app.js("const b = document.querySelector('[data-testid=\"error-banner\"]'); return !!b && !b.hidden;", vec![])
-        .await
+    app.js(
+        "const b = document.querySelector('[data-testid=\"error-banner\"]'); return !!b && !b.hidden;",
+        vec![],
+    )
+    .await
         == Value::Bool(true)
 }
 
@@ -212,7 +216,8 @@ async fn page_text(app: &App) -> String {
 
 #[tokio::test]
 async fn logout_and_lock_leave_nothing_of_one_operator_for_the_next() {
-    let app = App::start_with(Setup { demo: true, login: Some("mbianchi".to_string()), ..Setup::default() }).await;
+    let app =
+        App::start_with(Setup { demo: true, login: Some("mbianchi".to_string()), ..Setup::default() }).await;
     app.click("nav-nuclei").await;
     app.wait_route("/nuclei").await;
     app.fill("households-search", "ro").await;
@@ -225,7 +230,11 @@ async fn logout_and_lock_leave_nothing_of_one_operator_for_the_next() {
     app.key(Key::Down).await;
     assert_eq!(app.focused().await, "user-change-password");
     assert_eq!(
-        app.js("return document.querySelector('[data-testid=\"user-button\"]').getAttribute('aria-expanded')", vec![]).await,
+        app.js(
+            "return document.querySelector('[data-testid=\"user-button\"]').getAttribute('aria-expanded')",
+            vec![]
+        )
+        .await,
         json!("true")
     );
     app.key(Key::End).await;
@@ -264,7 +273,10 @@ async fn logout_and_lock_leave_nothing_of_one_operator_for_the_next() {
     app.click("user-button").await;
     app.click("user-lock").await;
     app.el("screen-lock").await;
-    assert!(app.all(r#"[data-testid="households-search"]"#).await.is_empty(), "nulla della pagina dietro il blocco");
+    assert!(
+        app.all(r#"[data-testid="households-search"]"#).await.is_empty(),
+        "nulla della pagina dietro il blocco"
+    );
     app.login_as("lgallo", PASSWORD).await;
     app.wait_route("/scadenze").await;
     app.click("nav-nuclei").await;
