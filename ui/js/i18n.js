@@ -547,6 +547,7 @@ const STRINGS = {
       colBefore: 'Prima',
       colAfter: 'Dopo',
       colWhy: 'Perché',
+      colOutcome: 'Esito',
       position: 'pos. {n}',
       score: 'punti {score}',
       absent: 'assente',

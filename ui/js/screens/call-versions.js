@@ -52,7 +52,7 @@ function publicRows(view) {
   return h(
     'table',
     { class: 'data' },
-    h('thead', {}, h('tr', {}, ['colPosition', 'colProtocol', 'colScore', 'colAmount'].map((k) => h('th', { scope: 'col' }, tc(`ranking.${k}`))), h('th', { scope: 'col' }, 'Esito'))),
+    h('thead', {}, h('tr', {}, ['colPosition', 'colProtocol', 'colScore', 'colAmount'].map((k) => h('th', { scope: 'col' }, tc(`ranking.${k}`))), h('th', { scope: 'col' }, tc('versions.colOutcome')))),
     h(
       'tbody',
       {},
