@@ -6,7 +6,7 @@
 import { api } from './api.js';
 import { h, replace } from './dom.js';
 import { formatDate, formatDateTime } from './format.js';
-import { ta } from './i18n-access.js';
+import { t } from './i18n.js';
 
 // ---- small form pieces ----------------------------------------------------------
 
@@ -93,7 +93,7 @@ function card(testid, ...children) {
   return h(
     'section',
     { class: 'gate-card', 'data-testid': testid },
-    h('div', { class: 'gate-brand' }, h('span', { class: 'brand-name' }, 'Sportello'), h('span', { class: 'brand-tag' }, 'Servizi sociali')),
+    h('div', { class: 'gate-brand' }, h('span', { class: 'brand-name' }, t('app.name')), h('span', { class: 'brand-tag' }, t('app.tagline'))),
     children,
   );
 }
@@ -109,7 +109,7 @@ export function loginScreen(root, opts) {
   let recovery = keysMissing;
   const draw = () => {
     const form = newForm();
-    const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'login-submit' }, ta('login.submit'));
+    const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'login-submit' }, t('login.submit'));
     const restoreArea = h('div', { 'data-testid': 'restore-area' });
     const credentials = () =>
       recovery ? { recovery_key: value(form, 'recovery_key') } : { username: value(form, 'username').trim(), password: value(form, 'password') };
@@ -117,7 +117,7 @@ export function loginScreen(root, opts) {
       e.preventDefault();
       showError(form, null);
       replace(restoreArea);
-      busy(submit, true, ta('login.submitting'));
+      busy(submit, true, t('login.submitting'));
       const creds = credentials();
       try {
         const session = await api.login(creds);
@@ -130,21 +130,21 @@ export function loginScreen(root, opts) {
     };
     const heading = opts.reason
       ? [
-          h('h1', { 'data-testid': 'lock-title' }, ta('lock.title')),
-          h('p', { class: 'callout', 'data-testid': 'lock-message' }, ta(opts.reason === 'idle' ? 'lock.idle' : 'lock.locked')),
-          opts.lostChanges ? h('p', { class: 'callout warn', 'data-testid': 'lock-lost-changes' }, ta('lock.lostChanges')) : null,
-          h('p', { class: 'muted' }, ta('lock.back')),
+          h('h1', { 'data-testid': 'lock-title' }, t('lock.title')),
+          h('p', { class: 'callout', 'data-testid': 'lock-message' }, t(opts.reason === 'idle' ? 'lock.idle' : 'lock.locked')),
+          opts.lostChanges ? h('p', { class: 'callout warn', 'data-testid': 'lock-lost-changes' }, t('lock.lostChanges')) : null,
+          h('p', { class: 'muted' }, t('lock.back')),
         ]
-      : [h('h1', { 'data-testid': 'login-title' }, ta('login.title')), h('p', { class: 'muted' }, ta('login.intro'))];
+      : [h('h1', { 'data-testid': 'login-title' }, t('login.title')), h('p', { class: 'muted' }, t('login.intro'))];
     const fields = recovery
       ? [
-          keysMissing ? h('p', { class: 'callout warn', 'data-testid': 'keys-missing' }, ta('login.keysMissing')) : null,
-          h('p', { class: 'muted' }, ta('login.recoveryIntro')),
-          field(form, { label: ta('login.recoveryKey'), field: 'recovery_key', testid: 'login-recovery-key', hint: ta('login.recoveryHint'), multiline: true }),
+          keysMissing ? h('p', { class: 'callout warn', 'data-testid': 'keys-missing' }, t('login.keysMissing')) : null,
+          h('p', { class: 'muted' }, t('login.recoveryIntro')),
+          field(form, { label: t('login.recoveryKey'), field: 'recovery_key', testid: 'login-recovery-key', hint: t('login.recoveryHint'), multiline: true }),
         ]
       : [
-          field(form, { label: ta('login.username'), field: 'username', testid: 'login-username', autocomplete: 'username', value: opts.username }),
-          field(form, { label: ta('login.password'), field: 'password', type: 'password', testid: 'login-password', autocomplete: 'current-password' }),
+          field(form, { label: t('login.username'), field: 'username', testid: 'login-username', autocomplete: 'username', value: opts.username }),
+          field(form, { label: t('login.password'), field: 'password', type: 'password', testid: 'login-password', autocomplete: 'current-password' }),
         ];
     const toggle = keysMissing
       ? null
@@ -159,10 +159,10 @@ export function loginScreen(root, opts) {
               draw();
             },
           },
-          recovery ? ta('login.backToPassword') : ta('login.forgot'),
+          recovery ? t('login.backToPassword') : t('login.forgot'),
         );
     const databaseLine = opts.appState?.database_path
-      ? h('p', { class: 'hint gate-db', 'data-testid': 'login-database' }, ta('login.database', { path: opts.appState.database_path }))
+      ? h('p', { class: 'hint gate-db', 'data-testid': 'login-database' }, t('login.database', { path: opts.appState.database_path }))
       : null;
     replace(
       root,
@@ -182,17 +182,17 @@ export function loginScreen(root, opts) {
 
 /** The damaged-database part of the login screen: the backups an administrator may restore. */
 async function offerRestore(area, creds, onSession) {
-  const intro = [h('h2', {}, ta('damaged.title')), h('p', {}, ta('damaged.intro'))];
+  const intro = [h('h2', {}, t('damaged.title')), h('p', {}, t('damaged.intro'))];
   let backups;
   try {
     backups = await api.restoreBackups(creds);
   } catch (err) {
-    const text = err.code === 'forbidden' ? ta('damaged.noAdmin') : err.message;
+    const text = err.code === 'forbidden' ? t('damaged.noAdmin') : err.message;
     replace(area, h('div', { class: 'card damaged', 'data-testid': 'restore-refused' }, intro, h('p', { class: 'field-error' }, text)));
     return;
   }
   if (backups.length === 0) {
-    replace(area, h('div', { class: 'card damaged', 'data-testid': 'restore-none' }, intro, h('p', {}, ta('damaged.none'))));
+    replace(area, h('div', { class: 'card damaged', 'data-testid': 'restore-none' }, intro, h('p', {}, t('damaged.none'))));
     return;
   }
   const form = newForm();
@@ -202,15 +202,15 @@ async function offerRestore(area, creds, onSession) {
       { class: 'check' },
       h('input', { type: 'radio', name: 'backup', value: b.file_name, checked: i === 0, 'data-testid': 'restore-choice' }),
       ' ',
-      ta('damaged.takenAt', { date: b.taken_at ? formatDateTime(b.taken_at) : b.file_name }),
+      t('damaged.takenAt', { date: b.taken_at ? formatDateTime(b.taken_at) : b.file_name }),
     ),
   );
-  const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'restore-submit' }, ta('damaged.restore'));
+  const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'restore-submit' }, t('damaged.restore'));
   const onSubmit = async (e) => {
     e.preventDefault();
     const chosen = choices.map((c) => c.querySelector('input')).find((i) => i.checked);
     showError(form, null);
-    busy(submit, true, ta('damaged.restoring'));
+    busy(submit, true, t('damaged.restoring'));
     try {
       const session = await api.restoreBackup(creds, chosen.value);
       onSession(session, { recovered: Boolean(creds.recovery_key), username: creds.username });
@@ -226,7 +226,7 @@ async function offerRestore(area, creds, onSession) {
       { class: 'card damaged', 'data-testid': 'restore-form', onsubmit: onSubmit },
       intro,
       form.message,
-      h('fieldset', { class: 'field' }, h('legend', {}, ta('damaged.choose')), h('div', { class: 'checks column' }, choices)),
+      h('fieldset', { class: 'field' }, h('legend', {}, t('damaged.choose')), h('div', { class: 'checks column' }, choices)),
       h('div', { class: 'actions' }, submit),
     ),
   );
@@ -237,7 +237,7 @@ async function offerRestore(area, creds, onSession) {
 /** The first run: the administrator's account, then the recovery key sheet. */
 export function setupScreen(root, { appState, onSession }) {
   const form = newForm();
-  const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'setup-submit' }, ta('setup.submit'));
+  const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'setup-submit' }, t('setup.submit'));
   const onSubmit = async (e) => {
     e.preventDefault();
     showError(form, null);
@@ -248,10 +248,10 @@ export function setupScreen(root, { appState, onSession }) {
       password_repeat: value(form, 'password_repeat'),
     };
     if (input.password !== input.password_repeat) {
-      showError(form, { code: 'invalid', field: 'password_repeat', message: ta('setup.mismatch') });
+      showError(form, { code: 'invalid', field: 'password_repeat', message: t('setup.mismatch') });
       return;
     }
-    busy(submit, true, ta('setup.submitting'));
+    busy(submit, true, t('setup.submitting'));
     try {
       const created = await api.setupCreate(input);
       const session = await api.session();
@@ -265,19 +265,19 @@ export function setupScreen(root, { appState, onSession }) {
     root,
     card(
       'screen-setup',
-      h('h1', {}, ta('setup.title')),
-      h('p', {}, ta('setup.intro')),
+      h('h1', {}, t('setup.title')),
+      h('p', {}, t('setup.intro')),
       h(
         'form',
         { class: 'form', novalidate: true, onsubmit: onSubmit },
         form.message,
-        field(form, { label: ta('setup.username'), field: 'username', testid: 'setup-username', hint: ta('setup.usernameHint'), autocomplete: 'username' }),
-        field(form, { label: ta('setup.name'), field: 'name', testid: 'setup-name' }),
-        field(form, { label: ta('setup.password'), field: 'password', type: 'password', testid: 'setup-password', hint: ta('setup.passwordHint'), autocomplete: 'new-password' }),
-        field(form, { label: ta('setup.passwordRepeat'), field: 'password_repeat', type: 'password', testid: 'setup-password-repeat', autocomplete: 'new-password' }),
+        field(form, { label: t('setup.username'), field: 'username', testid: 'setup-username', hint: t('setup.usernameHint'), autocomplete: 'username' }),
+        field(form, { label: t('setup.name'), field: 'name', testid: 'setup-name' }),
+        field(form, { label: t('setup.password'), field: 'password', type: 'password', testid: 'setup-password', hint: t('setup.passwordHint'), autocomplete: 'new-password' }),
+        field(form, { label: t('setup.passwordRepeat'), field: 'password_repeat', type: 'password', testid: 'setup-password-repeat', autocomplete: 'new-password' }),
         h('div', { class: 'actions' }, submit),
       ),
-      appState?.database_path ? h('p', { class: 'hint gate-db' }, ta('login.database', { path: appState.database_path })) : null,
+      appState?.database_path ? h('p', { class: 'hint gate-db' }, t('login.database', { path: appState.database_path })) : null,
     ),
   );
   form.fields.get('username').control.focus();
@@ -287,7 +287,7 @@ export function setupScreen(root, { appState, onSession }) {
 function recoveryKeySheet(root, { key, appState, session, onDone }) {
   const groups = String(key).split('-');
   const confirm = h('input', { type: 'checkbox', 'data-testid': 'recovery-confirm' });
-  const next = h('button', { type: 'button', class: 'primary', disabled: true, 'data-testid': 'recovery-continue', onclick: onDone }, ta('recovery.continue'));
+  const next = h('button', { type: 'button', class: 'primary', disabled: true, 'data-testid': 'recovery-continue', onclick: onDone }, t('recovery.continue'));
   confirm.addEventListener('change', () => {
     next.disabled = !confirm.checked;
   });
@@ -296,28 +296,28 @@ function recoveryKeySheet(root, { key, appState, session, onDone }) {
     h(
       'section',
       { class: 'gate-card recovery-sheet', 'data-testid': 'screen-recovery-key' },
-      h('h1', {}, ta('recovery.title')),
-      h('p', { class: 'print-only' }, ta('recovery.sheetTitle')),
-      h('p', { class: 'callout warn' }, ta('recovery.intro')),
+      h('h1', {}, t('recovery.title')),
+      h('p', { class: 'print-only' }, t('recovery.sheetTitle')),
+      h('p', { class: 'callout warn' }, t('recovery.intro')),
       h(
         'div',
-        { class: 'recovery-key', 'data-testid': 'recovery-key', 'aria-label': ta('recovery.title') },
+        { class: 'recovery-key', 'data-testid': 'recovery-key', 'aria-label': t('recovery.title') },
         groups.map((g) => h('span', { class: 'recovery-group' }, g)),
       ),
-      h('p', {}, ta('recovery.why')),
-      h('ol', {}, ta('recovery.steps').map((s) => h('li', {}, s))),
+      h('p', {}, t('recovery.why')),
+      h('ol', {}, t('recovery.steps').map((s) => h('li', {}, s))),
       h(
         'p',
         { class: 'print-only' },
-        ta('recovery.sheetDatabase', { path: appState?.database_path ?? '' }),
+        t('recovery.sheetDatabase', { path: appState?.database_path ?? '' }),
         h('br', {}),
-        ta('recovery.sheetDate', { date: formatDate(session?.today) }),
+        t('recovery.sheetDate', { date: formatDate(session?.today) }),
       ),
       h(
         'div',
         { class: 'no-print recovery-actions' },
-        h('button', { type: 'button', class: 'secondary', 'data-testid': 'recovery-print', onclick: () => window.print() }, ta('recovery.print')),
-        h('label', { class: 'check' }, confirm, ' ', ta('recovery.confirm')),
+        h('button', { type: 'button', class: 'secondary', 'data-testid': 'recovery-print', onclick: () => window.print() }, t('recovery.print')),
+        h('label', { class: 'check' }, confirm, ' ', t('recovery.confirm')),
         next,
       ),
     ),
@@ -332,16 +332,16 @@ function recoveryKeySheet(root, { key, appState, session, onDone }) {
  */
 export function passwordForm({ forced, onDone }) {
   const form = newForm();
-  const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'password-submit' }, ta('password.submit'));
+  const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'password-submit' }, t('password.submit'));
   const onSubmit = async (e) => {
     e.preventDefault();
     showError(form, null);
     const [oldPassword, newPassword, repeat] = ['old_password', 'new_password', 'new_password_repeat'].map((n) => value(form, n));
     if (newPassword !== repeat) {
-      showError(form, { code: 'invalid', field: 'new_password_repeat', message: ta('password.mismatch') });
+      showError(form, { code: 'invalid', field: 'new_password_repeat', message: t('password.mismatch') });
       return;
     }
-    busy(submit, true, ta('password.submit'));
+    busy(submit, true, t('password.submit'));
     try {
       const session = await api.passwordChange(oldPassword, newPassword);
       onDone(session);
@@ -354,9 +354,9 @@ export function passwordForm({ forced, onDone }) {
     'form',
     { class: 'form password-form', novalidate: true, onsubmit: onSubmit, 'data-testid': forced ? 'password-forced' : 'password-form' },
     form.message,
-    field(form, { label: ta('password.old'), field: 'old_password', type: 'password', testid: 'password-old', autocomplete: 'current-password' }),
-    field(form, { label: ta('password.new'), field: 'new_password', type: 'password', testid: 'password-new', hint: ta('password.newHint'), autocomplete: 'new-password' }),
-    field(form, { label: ta('password.repeat'), field: 'new_password_repeat', type: 'password', testid: 'password-repeat', autocomplete: 'new-password' }),
+    field(form, { label: t('password.old'), field: 'old_password', type: 'password', testid: 'password-old', autocomplete: 'current-password' }),
+    field(form, { label: t('password.new'), field: 'new_password', type: 'password', testid: 'password-new', hint: t('password.newHint'), autocomplete: 'new-password' }),
+    field(form, { label: t('password.repeat'), field: 'new_password_repeat', type: 'password', testid: 'password-repeat', autocomplete: 'new-password' }),
     h('div', { class: 'actions' }, submit),
   );
 }
@@ -364,7 +364,7 @@ export function passwordForm({ forced, onDone }) {
 export function forcedPasswordScreen(root, { onDone }) {
   replace(
     root,
-    card('screen-password-forced', h('h1', {}, ta('password.forcedTitle')), h('p', { class: 'callout warn' }, ta('password.forcedIntro')), passwordForm({ forced: true, onDone })),
+    card('screen-password-forced', h('h1', {}, t('password.forcedTitle')), h('p', { class: 'callout warn' }, t('password.forcedIntro')), passwordForm({ forced: true, onDone })),
   );
   root.querySelector('input')?.focus();
 }

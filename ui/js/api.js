@@ -54,9 +54,6 @@ async function call(command, input) {
   }
 }
 
-/** For screens that keep their own command table (calls-common.js). */
-export { call as invokeCommand };
-
 export const api = {
   session: () => call('session'),
 
@@ -97,7 +94,6 @@ export const api = {
   // Accounts (issue 5).
   passwordChange: (oldPassword, newPassword) =>
     call('password_change', { old_password: oldPassword, new_password: newPassword }),
-  operatorsList: () => call('operators_list'),
   operatorSave: (operator) => call('operator_save', operator),
   operatorSetPassword: (username, password) => call('operator_set_password', { username, password }),
   operatorRevoke: (username) => call('operator_revoke', { username }),
@@ -114,4 +110,21 @@ export const api = {
   appQuit: () => call('app_quit'),
   // Tells the shell the first screen is on (for the benchmark).
   uiReady: () => call('ui_ready').catch(() => {}),
+};
+
+// Avvisi e graduatorie (docs/ipc.md, section "Avvisi e graduatorie").
+export const callsApi = {
+  list: () => call('calls_list'),
+  get: (id) => call('call_get', { id }),
+  save: (c) => call('call_save', { call: c }),
+  importCsv: (callId, csv) => call('applications_import', { call_id: callId, csv }),
+  applicationSave: (callId, application) => call('application_save', { call_id: callId, application }),
+  draft: (callId) => call('ranking_draft', { call_id: callId }),
+  publish: (callId, publishedOn) => call('ranking_publish', { call_id: callId, published_on: publishedOn }),
+  versions: (callId) => call('ranking_versions', { call_id: callId }),
+  compare: (callId, from, to) => call('ranking_compare', { call_id: callId, from, to }),
+  appealFile: (input) => call('appeal_file', input),
+  appealDecide: (input) => call('appeal_decide', input),
+  exportCsv: (callId, version) => call('ranking_export_csv', { call_id: callId, version }),
+  householdsSearch: (query) => call('households_search', { query }),
 };

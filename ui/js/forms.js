@@ -240,13 +240,20 @@ export class Form {
   clearField(field) {
     const entry = this.fields.get(field);
     if (!entry) return;
+    const wasInvalid = entry.control.getAttribute('aria-invalid') === 'true';
+    this.unmark(entry);
+    // The page's "correct the fields" message goes once none is left (main.js).
+    if (wasInvalid) document.dispatchEvent(new CustomEvent('sportello:field-fixed'));
+  }
+
+  unmark(entry) {
     entry.control.removeAttribute('aria-invalid');
     replace(entry.slot);
     entry.slot.hidden = true;
   }
 
   clearErrors() {
-    for (const field of this.fields.keys()) this.clearField(field);
+    for (const entry of this.fields.values()) this.unmark(entry);
   }
 
   /** Runs the local checks; shows each message beside its field. True when all pass. */
@@ -266,7 +273,10 @@ export class Form {
 
   focusField(field) {
     const entry = this.fields.get(field);
-    if (entry) entry.control.focus();
+    if (!entry) return;
+    // Centred, so that its message (below it) is not under the save bar.
+    entry.control.focus({ preventScroll: true });
+    entry.control.scrollIntoView({ block: 'center' });
   }
 
   /**
@@ -281,6 +291,14 @@ export class Form {
     }
     return false;
   }
+}
+
+/**
+ * The save bar of a long form: it stays in sight at the bottom of the window
+ * (CSS `.form-actions.sticky`), and Ctrl+S presses its `data-save` button (main.js).
+ */
+export function saveBar(...buttons) {
+  return h('div', { class: 'form-actions sticky', 'data-testid': 'save-bar' }, buttons, h('span', { class: 'shortcut', 'aria-hidden': 'true' }, t('common.saveShortcut')));
 }
 
 /** A status line beside a control (e.g. the codice fiscale check). */

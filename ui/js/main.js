@@ -5,14 +5,13 @@
 
 import { forcedPasswordScreen, loginScreen, setupScreen } from './access.js';
 import { api, setSessionHooks } from './api.js';
-import { confirmDialog as confirmBox } from './confirm.js';
 import { confirmDialog } from './dialog.js';
 import { h, replace } from './dom.js';
 import { formatDate } from './format.js';
-import { t } from './i18n.js';
-import { roleLabel, ta } from './i18n-access.js';
 import { armIdle, disarmIdle, touchIdle } from './idle.js';
+import { endSession } from './session-state.js';
 import * as deadlines from './screens/deadlines.js';
+import { roleLabel, t } from './i18n.js';
 
 // The board is the first screen and comes with the frame; the others load when
 // first visited, so the window is ready sooner.
@@ -108,6 +107,8 @@ function setDirty(value) {
 
 let toastTimer = null;
 function toast(message) {
+  // A late answer after lock or logout has no page to speak on.
+  if (!els.toast) return;
   replace(els.toast, message);
   els.toast.hidden = false;
   clearTimeout(toastTimer);
@@ -118,19 +119,64 @@ function toast(message) {
 
 /** A non-field error at the top of the page; null clears it. */
 function showError(error, { focus = true } = {}) {
+  if (!els.banner) return;
   if (!error) {
     els.banner.hidden = true;
     replace(els.banner);
     return;
   }
+  // "Correggere i campi segnalati" goes away by itself once the last field
+  // marked is corrected (see onFieldFixed).
+  els.banner.dataset.kind = error.message === t('common.fixErrors') ? 'fields' : 'page';
   replace(
     els.banner,
-    h('strong', {}, t('errors.title'), ': '),
-    h('span', { 'data-testid': 'error-message' }, error.message || t('errors.generic')),
+    h('span', { class: 'banner-text' }, h('strong', {}, t('errors.title'), ': '), h('span', { 'data-testid': 'error-message' }, error.message || t('errors.generic'))),
+    h('button', { type: 'button', class: 'banner-close', 'data-testid': 'error-close', onclick: () => showError(null) }, t('common.close')),
   );
   els.banner.dataset.code = error.code || 'internal';
   els.banner.hidden = false;
   if (focus) els.banner.focus();
+}
+
+/** A field's error was cleared (forms.js): no field left marked, no banner about them. */
+function onFieldFixed() {
+  if (!els.banner || els.banner.hidden || els.banner.dataset.kind !== 'fields') return;
+  if (!els.main.querySelector('[aria-invalid="true"]')) showError(null);
+}
+
+/**
+ * Ctrl+S (⌘S): the save button of the form being typed in, or else the page's
+ * one; a button that is disabled (e.g. while saving) is left alone.
+ */
+function onSaveShortcut(e) {
+  if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== 's') return;
+  // Never the webview's own "save page".
+  e.preventDefault();
+  if (!state.session || !els.main || document.querySelector('.modal-backdrop')) return;
+  // Inside a form that is not a "save" one (an import, a publication) it does nothing.
+  const form = document.activeElement?.closest?.('form');
+  const save = form ? form.querySelector('[data-save]') : els.main.querySelector('[data-save]');
+  if (!save || save.disabled) return;
+  save.click();
+}
+
+/**
+ * A control that takes the focus (Tab, a message sending the operator to it)
+ * is not left under the sticky save bar nor under the floating message.
+ */
+function keepInSight(e) {
+  const target = e.target;
+  if (!els.main || !(target instanceof Element) || !els.main.contains(target)) return;
+  const r = target.getBoundingClientRect();
+  const bar = target.closest('form')?.querySelector('.form-actions.sticky');
+  if (bar && !bar.contains(target)) {
+    const barTop = bar.getBoundingClientRect().top;
+    if (r.bottom > barTop) window.scrollBy(0, r.bottom - barTop + 16);
+  }
+  if (els.banner && !els.banner.hidden) {
+    const bannerBottom = els.banner.getBoundingClientRect().bottom;
+    if (r.top < bannerBottom) window.scrollBy(0, r.top - bannerBottom - 16);
+  }
 }
 
 // ---- the unsaved-changes guard -----------------------------------------------
@@ -240,7 +286,7 @@ function buildFrame() {
       navLink('newHousehold', '/nuclei/nuovo', 'nav-nuovo-nucleo'),
       navLink('calls', '/avvisi', 'nav-avvisi'),
       MAY_SEE_OPERATORS.includes(state.session?.operator?.role)
-        ? h('li', {}, h('a', { href: '#/operatori', 'data-nav': 'operators', 'data-testid': 'nav-operatori' }, ta('operators.nav')))
+        ? h('li', {}, h('a', { href: '#/operatori', 'data-nav': 'operators', 'data-testid': 'nav-operatori' }, t('operators.nav')))
         : null,
     ),
   );
@@ -257,34 +303,109 @@ function buildFrame() {
 
 // ---- the user menu ------------------------------------------------------------------
 
+// The ARIA menu button pattern: Enter, Space or ↓ open the menu on its first
+// item, ↑ on its last; inside, ↑/↓ move (round), Home/End go to the ends, a
+// letter goes to the next item starting with it, Escape closes it and gives the
+// focus back to the button, Tab closes it and moves on.
 function userBar() {
   const op = state.session?.operator ?? {};
+  const item = (el) => h('li', { role: 'none' }, el);
   const menu = h(
     'ul',
-    { class: 'user-menu', role: 'menu', hidden: true, 'data-testid': 'user-menu' },
-    h('li', { role: 'none' }, h('a', { role: 'menuitem', href: '#/password', 'data-testid': 'user-change-password', onclick: () => toggle(false) }, ta('user.changePassword'))),
-    h('li', { role: 'none' }, h('button', { type: 'button', role: 'menuitem', 'data-testid': 'user-lock', onclick: () => leave('locked') }, ta('user.lock'))),
-    h('li', { role: 'none' }, h('button', { type: 'button', role: 'menuitem', 'data-testid': 'user-logout', onclick: () => leave('logout') }, ta('user.logout'))),
+    { id: 'user-menu', class: 'user-menu', role: 'menu', 'aria-labelledby': 'user-button', hidden: true, 'data-testid': 'user-menu' },
+    item(h('a', { role: 'menuitem', tabindex: '-1', href: '#/password', 'data-testid': 'user-change-password', onclick: () => close(false) }, t('user.changePassword'))),
+    item(h('button', { type: 'button', role: 'menuitem', tabindex: '-1', 'data-testid': 'user-lock', onclick: () => chosen('locked') }, t('user.lock'))),
+    item(h('button', { type: 'button', role: 'menuitem', tabindex: '-1', 'data-testid': 'user-logout', onclick: () => chosen('logout') }, t('user.logout'))),
   );
   const button = h(
     'button',
-    { type: 'button', class: 'user-button', 'aria-haspopup': 'menu', 'aria-expanded': 'false', 'data-testid': 'user-button', onclick: () => toggle(menu.hidden) },
+    {
+      id: 'user-button',
+      type: 'button',
+      class: 'user-button',
+      'aria-haspopup': 'menu',
+      'aria-controls': 'user-menu',
+      'aria-expanded': 'false',
+      'data-testid': 'user-button',
+      onclick: () => (menu.hidden ? open(0) : close(true)),
+    },
     h('span', { class: 'user-name', 'data-testid': 'user-name' }, op.name ?? ''),
     h('span', { class: 'user-role', 'data-testid': 'user-role' }, roleLabel(op.role)),
-    ' ▾',
+    h('span', { 'aria-hidden': 'true' }, ' ▾'),
   );
-  function toggle(open) {
-    menu.hidden = !open;
-    button.setAttribute('aria-expanded', open ? 'true' : 'false');
-    if (open) menu.querySelector('[role="menuitem"]')?.focus();
+  const items = () => [...menu.querySelectorAll('[role="menuitem"]')];
+  const focusItem = (i) => {
+    const list = items();
+    list[(i + list.length) % list.length]?.focus();
+  };
+  function open(index) {
+    menu.hidden = false;
+    button.setAttribute('aria-expanded', 'true');
+    focusItem(index);
+    document.addEventListener('pointerdown', outside, true);
   }
-  menu.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape') {
-      toggle(false);
-      button.focus();
+  function close(focusButton) {
+    if (menu.hidden) return;
+    menu.hidden = true;
+    button.setAttribute('aria-expanded', 'false');
+    document.removeEventListener('pointerdown', outside, true);
+    if (focusButton) button.focus();
+  }
+  function outside(e) {
+    if (!menu.contains(e.target) && !button.contains(e.target)) close(false);
+  }
+  function chosen(how) {
+    // The focus goes back to the button first: "Blocca" then cancelled on the
+    // unsaved-changes question leaves the operator where the menu was.
+    close(true);
+    leave(how);
+  }
+  button.addEventListener('keydown', (e) => {
+    if (e.key === 'ArrowDown' || e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      open(0);
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      open(-1);
     }
   });
-  return h('header', { class: 'topbar', 'aria-label': ta('user.menu') }, h('div', { class: 'user' }, button, menu));
+  menu.addEventListener('keydown', (e) => {
+    const list = items();
+    const at = list.indexOf(document.activeElement);
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      focusItem(at + 1);
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      focusItem(at - 1);
+    } else if (e.key === 'Home') {
+      e.preventDefault();
+      focusItem(0);
+    } else if (e.key === 'End') {
+      e.preventDefault();
+      focusItem(-1);
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      close(true);
+    } else if (e.key === 'Tab') {
+      close(false);
+    } else if (e.key === ' ' && document.activeElement?.tagName === 'A') {
+      // A link does not answer Space by itself; a menu item does.
+      e.preventDefault();
+      document.activeElement.click();
+    } else if (e.key.length === 1 && /\S/.test(e.key) && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      const letter = e.key.toLocaleLowerCase('it');
+      for (let k = 1; k <= list.length; k += 1) {
+        const candidate = list[(at + k) % list.length];
+        if (candidate.textContent.trim().toLocaleLowerCase('it').startsWith(letter)) {
+          e.preventDefault();
+          candidate.focus();
+          break;
+        }
+      }
+    }
+  });
+  return h('header', { class: 'topbar', 'aria-label': t('user.menu') }, h('div', { class: 'user' }, button, menu));
 }
 
 /** "Blocca" and "Esci": unsaved changes are asked about first. */
@@ -298,9 +419,24 @@ async function leave(how) {
     await api.logout().catch(() => {});
     state.lockedUser = null;
     state.username = null;
-    location.hash = '';
+    forgetScreens();
+    // The address of the last case is the operator's too.
+    history.replaceState(null, '', location.pathname + location.search);
     showLogin();
   }
+}
+
+/**
+ * Lock and logout: every module forgets what it keeps (session-state.js), and
+ * the frame's page, messages and references go with the DOM, so that nothing
+ * of this operator reaches the next one's screens or commands.
+ */
+function forgetScreens() {
+  endSession();
+  clearTimeout(toastTimer);
+  state.renderSeq += 1;
+  state.currentHash = null;
+  for (const key of Object.keys(els)) delete els[key];
 }
 
 // ---- the gate: login, lock, first run ---------------------------------------------
@@ -327,6 +463,7 @@ function showLock(reason) {
   state.dirty = false;
   document.body.dataset.dirty = 'false';
   api.uiDirty(false);
+  forgetScreens();
   loginScreen(gateRoot(), { appState: state.appState, reason, lostChanges, username, onSession: enter });
 }
 
@@ -360,7 +497,7 @@ async function enter(session, { recovered = false, username = null } = {}) {
   armIdle(state.appState?.idle_lock_seconds ?? 600, onIdle);
   if (recovered) {
     history.replaceState(null, '', '#/operatori');
-    toast(ta('login.recovered'));
+    toast(t('login.recovered'));
   } else if (!sameOperator && location.hash !== '' && location.hash !== `#${DEFAULT_ROUTE}`) {
     // Another operator after a lock starts from the board, not from someone else's case.
     history.replaceState(null, '', `#${DEFAULT_ROUTE}`);
@@ -370,7 +507,14 @@ async function enter(session, { recovered = false, username = null } = {}) {
 
 /** The shell's close button with unsaved changes (see main.rs): ask, then quit. */
 async function onCloseRequested() {
-  if (!(await confirmBox({ title: ta('close.title'), body: ta('close.body'), yes: ta('close.leave'), no: ta('close.stay'), testid: 'close' }))) return;
+  const quit = await confirmDialog({
+    name: 'close',
+    title: t('close.title'),
+    body: t('close.body'),
+    cancel: { label: t('close.stay'), id: 'no', className: 'primary' },
+    confirm: { label: t('close.leave'), id: 'yes', className: 'danger' },
+  });
+  if (!quit) return;
   await api.appQuit();
 }
 
@@ -392,6 +536,9 @@ async function start() {
     }
   });
   window.sportelloCloseRequested = onCloseRequested;
+  document.addEventListener('keydown', onSaveShortcut);
+  document.addEventListener('focusin', keepInSight);
+  document.addEventListener('sportello:field-fixed', onFieldFixed);
   setSessionHooks({ activity: touchIdle, locked: onLocked });
   try {
     state.appState = await api.appState();

@@ -409,23 +409,32 @@ impl App {
 
     // ---- acting --------------------------------------------------------------------
 
-    pub async fn click(&self, testid: &str) {
-        let e = self.el(testid).await;
-        // Centred first: at the bottom of the page the sticky save bar would cover it.
+    /// Brings an element to the middle of the window: WebDriver's own scrolling
+    /// puts it at the bottom edge, where the sticky save bar covers it.
+    async fn centre(&self, e: &Element) {
         let _ = self
             .client
             .execute(
                 "arguments[0].scrollIntoView({block: 'center'}); return true;",
-                vec![serde_json::to_value(&e).unwrap()],
+                vec![serde_json::to_value(e).unwrap()],
             )
             .await;
+    }
+
+    pub async fn click(&self, testid: &str) {
+        let e = self.el(testid).await;
+        self.centre(&e).await;
         e.click().await.unwrap_or_else(|err| panic!("clic su {testid}: {err:?}"));
     }
 
     /// Types into an input, after clearing it.
     pub async fn fill(&self, testid: &str, text: &str) {
         let e = self.el(testid).await;
-        e.clear().await.unwrap_or_else(|err| panic!("svuotare {testid}: {err}"));
+        self.centre(&e).await;
+        if let Err(err) = e.clear().await {
+            self.screenshot_debug(testid).await;
+            panic!("svuotare {testid}: {err:?}");
+        }
         if text.is_empty() {
             // WebKitWebDriver refuses empty keys; clearing fires no `input`, so say it.
             let arg = vec![serde_json::to_value(&e).unwrap()];
@@ -438,6 +447,7 @@ impl App {
 
     pub async fn choose(&self, testid: &str, value: &str) {
         let e = self.el(testid).await;
+        self.centre(&e).await;
         e.select_by_value(value).await.unwrap_or_else(|err| panic!("scegliere {value} in {testid}: {err}"));
         let selected = e.prop("value").await.ok().flatten();
         assert_eq!(selected.as_deref(), Some(value), "{testid}: valore scelto");
@@ -453,9 +463,53 @@ impl App {
     /// Chooses the option at `index` (0 is the empty "— scegliere —" where there is one).
     pub async fn choose_index(&self, testid: &str, index: usize) {
         let e = self.el(testid).await;
+        self.centre(&e).await;
         e.select_by_index(index)
             .await
             .unwrap_or_else(|err| panic!("scegliere l'opzione {index} in {testid}: {err}"));
+    }
+
+    // ---- the keyboard -----------------------------------------------------------------
+
+    /// Types keys (text and `fantoccini::key::Key` characters) into whatever
+    /// has the focus, as a person at the keyboard would: no element is chosen.
+    pub async fn keys(&self, keys: &str) {
+        let active = self.client.active_element().await.expect("elemento attivo");
+        active.send_keys(keys).await.unwrap_or_else(|err| panic!("tasti {keys:?}: {err}"));
+    }
+
+    /// One key, e.g. `app.key(Key::Tab)`.
+    pub async fn key(&self, key: fantoccini::key::Key) {
+        self.keys(&char::from(key).to_string()).await;
+    }
+
+    /// The `data-testid` of the element with the focus ("" when it has none).
+    pub async fn focused(&self) -> String {
+        let v = self
+            .js(
+                "const a = document.activeElement; return a && a.dataset ? (a.dataset.testid || '') : '';",
+                vec![],
+            )
+            .await;
+        v.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Presses Tab until the focus is on `testid`, at most `max` times.
+    pub async fn tab_to(&self, testid: &str, max: usize) {
+        for _ in 0..=max {
+            if self.focused().await == testid {
+                return;
+            }
+            self.key(fantoccini::key::Key::Tab).await;
+        }
+        self.screenshot_debug(testid).await;
+        panic!("{testid} non raggiunto con {max} Tab (fuoco su {:?})", self.focused().await);
+    }
+
+    /// The current value of a control found by its `data-testid`.
+    pub async fn value_of(&self, testid: &str) -> String {
+        let e = self.el(testid).await;
+        e.prop("value").await.ok().flatten().unwrap_or_default()
     }
 
     pub async fn checked(&self, testid: &str) -> bool {

@@ -5,21 +5,16 @@
 
 use sportello_e2e::{App, Setup};
 
-/// The demo's coordinator (src/demo.rs) and the password the demo and the app
-/// take from the environment (until the login screen asks for it).
-fn log_in_as_the_coordinator() {
-    std::env::set_var("SPORTELLO_OPERATOR", "averdi");
-    std::env::set_var("SPORTELLO_PASSWORD", "password della demo e2e");
-    // A cheap Argon2 for the test's keys file.
-    std::env::set_var("SPORTELLO_KDF_MEMORY_KIB", "256");
-}
+/// The demo's coordinator (src/demo.rs): sees every case of the office.
+const COORDINATOR: &str = "averdi";
 
 #[tokio::test]
-#[ignore = "written against the harness of this session, not yet run: the app build did not fit in the session; \
-            run with `cargo build -p sportello-app && xvfb-run -a cargo test -p sportello-e2e -- --ignored access_log`"]
 async fn a_coordinator_reads_and_exports_the_access_log_of_a_demo_case() {
-    log_in_as_the_coordinator();
-    let app = App::start_with(Setup { demo: true, ..Setup::default() }).await;
+    // The shared login: the harness logs in through the login screen with the
+    // demo's password, as for every other test.
+    let app =
+        App::start_with(Setup { demo: true, login: Some(COORDINATOR.to_string()), ..Setup::default() }).await;
+    assert_eq!(app.text_of("user-role").await, "Coordinatore");
     app.click("nav-nuclei").await;
     app.wait_route("/nuclei").await;
     app.fill("households-search", "rossi").await;

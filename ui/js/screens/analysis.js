@@ -4,7 +4,7 @@
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { formatDate, isMinor } from '../format.js';
-import { Form } from '../forms.js';
+import { Form, saveBar } from '../forms.js';
 import { ENUMS, label, t } from '../i18n.js';
 import { caseHeader } from './case-header.js';
 
@@ -209,8 +209,8 @@ export async function mount(view, ctx) {
         }),
       ),
     );
-    const saveBtn = h('button', { type: 'submit', class: 'primary', 'data-testid': 'analysis-save' }, t('common.save'));
-    replace(formEl, interview, domains, employability, outcome, h('div', { class: 'form-actions sticky' }, saveBtn));
+    const saveBtn = h('button', { type: 'submit', class: 'primary', 'data-testid': 'analysis-save', 'data-save': true }, t('common.save'));
+    replace(formEl, interview, domains, employability, outcome, saveBar(saveBtn));
   }
 
   formEl.addEventListener('submit', async (e) => {

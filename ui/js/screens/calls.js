@@ -3,7 +3,7 @@
 import { h, replace } from '../dom.js';
 import { formatDate, formatMoney } from '../format.js';
 import { t } from '../i18n.js';
-import { Form } from '../forms.js';
+import { Form, saveBar } from '../forms.js';
 import { callsApi, measureLabel, rulesLabel, tc, windowText } from './calls-common.js';
 
 function stateText(c) {
@@ -90,7 +90,7 @@ export async function mountNew(view, ctx) {
         form.text(model, 'office', { label: tc('form.office'), hint: tc('form.officeHint'), field: 'office', testid: 'call-office', wide: true }),
       ),
     ),
-    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'call-save' }, tc('form.save'))),
+    saveBar(h('button', { type: 'submit', class: 'primary', 'data-testid': 'call-save', 'data-save': true }, tc('form.save'))),
   );
   el.addEventListener('submit', async (e) => {
     e.preventDefault();

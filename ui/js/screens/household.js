@@ -4,7 +4,7 @@
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { isMinor } from '../format.js';
-import { Form, statusLine } from '../forms.js';
+import { Form, saveBar, statusLine } from '../forms.js';
 import { ENUMS, label, t } from '../i18n.js';
 import { caseHeader } from './case-header.js';
 import { accessLogPanel } from './access-log.js';
@@ -417,8 +417,8 @@ export async function mount(view, ctx) {
         t('household.addMember'),
       ),
     );
-    const saveBtn = h('button', { type: 'submit', class: 'primary', 'data-testid': 'household-save' }, t('common.save'));
-    replace(formEl, general, iseeSection(), members, h('div', { class: 'form-actions sticky' }, saveBtn));
+    const saveBtn = h('button', { type: 'submit', class: 'primary', 'data-testid': 'household-save', 'data-save': true }, t('common.save'));
+    replace(formEl, general, iseeSection(), members, saveBar(saveBtn));
   }
 
   formEl.addEventListener('submit', async (e) => {

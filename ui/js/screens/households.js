@@ -3,9 +3,14 @@
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { label, t } from '../i18n.js';
+import { onSessionEnd } from '../session-state.js';
 
-// Remembered while the app is open, so "back to the list" finds the same results.
+// Remembered while the operator is in, so "back to the list" finds the same
+// results; forgotten at lock and logout (it is the operator's, not the app's).
 let lastQuery = '';
+onSessionEnd(() => {
+  lastQuery = '';
+});
 
 function resultsTable(items) {
   if (items.length === 0) {

@@ -4,9 +4,9 @@
 // refused action shows its `forbidden` message as it is.
 
 import { api } from '../api.js';
-import { confirmDialog } from '../confirm.js';
+import { confirmDialog } from '../dialog.js';
 import { h, replace } from '../dom.js';
-import { roleLabel, ta } from '../i18n-access.js';
+import { roleLabel, t } from '../i18n.js';
 
 const ROLES = ['operatore', 'coordinatore', 'amministratore'];
 
@@ -32,7 +32,7 @@ export async function mount(view, ctx) {
       ctx.showError(null);
       try {
         await api.operatorSetPassword(account.username, pw.value);
-        ctx.toast(ta('operators.passwordSet', { name: account.name }));
+        ctx.toast(t('operators.passwordSet', { name: account.name }));
         reload();
       } catch (err) {
         ctx.showError(err);
@@ -43,8 +43,8 @@ export async function mount(view, ctx) {
       h(
         'form',
         { class: 'inline-form', onsubmit: save, 'data-testid': 'operator-password-form' },
-        labelled(ta('operators.newPassword', { name: account.name }), pw, ta('operators.newPasswordHint')),
-        h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'operator-password-save' }, ta('operators.setPassword')), h('button', { type: 'button', class: 'link', onclick: reload }, ta('operators.cancel'))),
+        labelled(t('operators.newPassword', { name: account.name }), pw, t('operators.newPasswordHint')),
+        h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'operator-password-save' }, t('operators.setPassword')), h('button', { type: 'button', class: 'link', onclick: reload }, t('operators.cancel'))),
       ),
     );
     pw.focus();
@@ -52,17 +52,17 @@ export async function mount(view, ctx) {
 
   const revoke = async (account) => {
     const yes = await confirmDialog({
-      title: ta('operators.revokeTitle'),
-      body: ta('operators.revokeBody', { name: account.name, username: account.username }),
-      yes: ta('operators.revokeConfirm'),
-      no: ta('operators.cancel'),
-      testid: 'revoke',
+      title: t('operators.revokeTitle'),
+      body: t('operators.revokeBody', { name: account.name, username: account.username }),
+      cancel: { label: t('operators.cancel'), id: 'no', className: 'primary' },
+      confirm: { label: t('operators.revokeConfirm'), id: 'yes', className: 'danger' },
+      name: 'revoke',
     });
     if (!yes) return;
     ctx.showError(null);
     try {
       await api.operatorRevoke(account.username);
-      ctx.toast(ta('operators.revoked_done', { name: account.name }));
+      ctx.toast(t('operators.revoked_done', { name: account.name }));
       reload();
     } catch (err) {
       ctx.showError(err);
@@ -74,8 +74,8 @@ export async function mount(view, ctx) {
     if (admin && a.active && a.username !== 'recupero') {
       replace(
         actions,
-        h('button', { type: 'button', class: 'secondary', 'data-testid': 'operator-set-password', onclick: () => setPassword(a, actions) }, ta('operators.setPassword')),
-        a.id === me ? null : h('button', { type: 'button', class: 'link danger', 'data-testid': 'operator-revoke', onclick: () => revoke(a) }, ta('operators.revoke')),
+        h('button', { type: 'button', class: 'secondary', 'data-testid': 'operator-set-password', onclick: () => setPassword(a, actions) }, t('operators.setPassword')),
+        a.id === me ? null : h('button', { type: 'button', class: 'link danger', 'data-testid': 'operator-revoke', onclick: () => revoke(a) }, t('operators.revoke')),
       );
     }
     return h(
@@ -84,8 +84,8 @@ export async function mount(view, ctx) {
       h('td', { class: 'mono' }, a.username),
       h('td', { 'data-testid': 'operator-name' }, a.name),
       h('td', {}, roleLabel(a.role)),
-      h('td', {}, a.active ? ta('operators.active') : ta('operators.revoked')),
-      h('td', { 'data-testid': 'operator-must-change' }, a.must_change_password ? 'Sì' : 'No'),
+      h('td', {}, a.active ? t('operators.active') : t('operators.revoked')),
+      h('td', { 'data-testid': 'operator-must-change' }, a.must_change_password ? t('common.yes') : t('common.no')),
       h('td', {}, actions),
     );
   });
@@ -93,7 +93,7 @@ export async function mount(view, ctx) {
   const table = h(
     'table',
     { class: 'data', 'data-testid': 'operators-table' },
-    h('thead', {}, h('tr', {}, ['colUsername', 'colName', 'colRole', 'colActive', 'colMustChange', 'colActions'].map((k) => h('th', { scope: 'col' }, ta(`operators.${k}`))))),
+    h('thead', {}, h('tr', {}, ['colUsername', 'colName', 'colRole', 'colActive', 'colMustChange', 'colActions'].map((k) => h('th', { scope: 'col' }, t(`operators.${k}`))))),
     h('tbody', {}, rows),
   );
 
@@ -102,8 +102,8 @@ export async function mount(view, ctx) {
     h(
       'section',
       { 'data-testid': 'screen-operatori' },
-      h('div', { class: 'screen-head' }, h('h1', { 'data-testid': 'screen-title' }, ta('operators.title')), h('p', { class: 'muted' }, ta('operators.subtitle'))),
-      admin ? null : h('p', { class: 'callout', 'data-testid': 'operators-read-only' }, ta('operators.readOnly')),
+      h('div', { class: 'screen-head' }, h('h1', { 'data-testid': 'screen-title' }, t('operators.title')), h('p', { class: 'muted' }, t('operators.subtitle'))),
+      admin ? null : h('p', { class: 'callout', 'data-testid': 'operators-read-only' }, t('operators.readOnly')),
       table,
       admin ? addForm(ctx, reload) : null,
     ),
@@ -129,7 +129,7 @@ function addForm(ctx, reload) {
     try {
       const op = await api.operatorSave({ username: username.value.trim(), name: name.value, role: role.value, password: password.value });
       ctx.setDirty(false);
-      ctx.toast(ta('operators.added', { name: op.name }));
+      ctx.toast(t('operators.added', { name: op.name }));
       reload();
     } catch (err) {
       ctx.showError(err);
@@ -139,15 +139,15 @@ function addForm(ctx, reload) {
   return h(
     'form',
     { class: 'card form', onsubmit: save, 'data-testid': 'operator-add', novalidate: true },
-    h('h2', {}, ta('operators.addTitle')),
+    h('h2', {}, t('operators.addTitle')),
     h(
       'div',
       { class: 'grid' },
-      labelled(ta('operators.username'), username, ta('setup.usernameHint')),
-      labelled(ta('operators.name'), name),
-      labelled(ta('operators.role'), role),
-      labelled(ta('operators.initialPassword'), password, ta('operators.initialPasswordHint')),
+      labelled(t('operators.username'), username, t('setup.usernameHint')),
+      labelled(t('operators.name'), name),
+      labelled(t('operators.role'), role),
+      labelled(t('operators.initialPassword'), password, t('operators.initialPasswordHint')),
     ),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'operator-add-submit' }, ta('operators.add'))),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'operator-add-submit' }, t('operators.add'))),
   );
 }

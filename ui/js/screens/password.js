@@ -2,14 +2,14 @@
 
 import { h, replace } from '../dom.js';
 import { passwordForm } from '../access.js';
-import { ta } from '../i18n-access.js';
+import { t } from '../i18n.js';
 
 export async function mount(view, ctx) {
   const form = passwordForm({
     forced: false,
     onDone: () => {
       ctx.setDirty(false);
-      ctx.toast(ta('password.done'));
+      ctx.toast(t('password.done'));
       ctx.navigate('/scadenze');
     },
   });
@@ -19,7 +19,7 @@ export async function mount(view, ctx) {
     h(
       'section',
       { 'data-testid': 'screen-password', class: 'narrow' },
-      h('div', { class: 'screen-head' }, h('h1', { 'data-testid': 'screen-title' }, ta('password.title'))),
+      h('div', { class: 'screen-head' }, h('h1', { 'data-testid': 'screen-title' }, t('password.title'))),
       h('div', { class: 'card' }, form),
     ),
   );

@@ -5,7 +5,7 @@
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { formatDate } from '../format.js';
-import { Form } from '../forms.js';
+import { Form, saveBar } from '../forms.js';
 import { ENUMS, label, t } from '../i18n.js';
 import { caseHeader } from './case-header.js';
 
@@ -210,6 +210,7 @@ export async function mount(view, ctx) {
                     list.splice(i, 1);
                     markDirty(true);
                     drawForm();
+                    focusAfterRemove(`${testBase}-add`);
                   },
                 },
                 t('common.remove'),
@@ -237,7 +238,13 @@ export async function mount(view, ctx) {
     );
   }
 
-  function removeButton(list, i, testid) {
+  // The removed item's button is gone with it: the focus goes to the list's
+  // "add" button rather than to the top of the page.
+  function focusAfterRemove(addTestid) {
+    formEl.querySelector(`[data-testid="${addTestid}"]`)?.focus();
+  }
+
+  function removeButton(list, i, testid, addTestid) {
     return h(
       'button',
       {
@@ -248,6 +255,7 @@ export async function mount(view, ctx) {
           list.splice(i, 1);
           markDirty(true);
           drawForm();
+          focusAfterRemove(addTestid);
         },
       },
       t('common.remove'),
@@ -275,6 +283,7 @@ export async function mount(view, ctx) {
   function commitmentCard(c, i, editable) {
     const f = (name) => `commitments[${i}].${name}`;
     const tid = (name) => `commitment-${i}-${name}`;
+    const boxes = [];
     const others = household.members
       .filter((m) => m.id)
       .map((m, j) => {
@@ -293,8 +302,19 @@ export async function mount(view, ctx) {
           c.other_member_ids = household.members.map((x) => x.id).filter((x) => set.has(x));
           markDirty(true);
         });
+        boxes.push({ box, memberId: m.id });
         return h('label', { for: id, class: 'check' }, box, ' ', fullName(m));
       });
+    // Choosing the member bound changes only these boxes, in place: redrawing the
+    // form would take the focus from the list just used (the next Tab must go to
+    // the next field, not to the top of the page).
+    const syncOthers = () => {
+      for (const { box, memberId } of boxes) {
+        const bound = memberId === c.member_id;
+        box.disabled = !editable || bound;
+        if (bound) box.checked = false;
+      }
+    };
     return h(
       'fieldset',
       { class: 'card commitment', 'data-testid': `commitment-${i}` },
@@ -322,7 +342,7 @@ export async function mount(view, ctx) {
           onChange: () => {
             // The member bound is not also "another member involved".
             c.other_member_ids = (c.other_member_ids || []).filter((x) => x !== c.member_id);
-            drawForm();
+            syncOthers();
           },
         }),
         form.date(c, 'due_date', { label: t('project.dueDate'), field: f('due_date'), testid: tid('due-date'), required: true, disabled: !editable }),
@@ -336,7 +356,7 @@ export async function mount(view, ctx) {
         }),
         h('fieldset', { class: 'field wide' }, h('legend', {}, t('project.otherMembers')), h('div', { class: 'checks' }, others)),
       ),
-      editable ? h('div', { class: 'card-actions' }, removeButton(model.commitments, i, tid('remove'))) : null,
+      editable ? h('div', { class: 'card-actions' }, removeButton(model.commitments, i, tid('remove'), 'commitment-add')) : null,
     );
   }
 
@@ -354,7 +374,7 @@ export async function mount(view, ctx) {
         disabled: !editable,
       }),
       form.text(s, 'provider', { label: t('project.provider'), field: f('provider'), testid: `support-${i}-provider`, disabled: !editable }),
-      editable ? h('div', { class: 'card-actions' }, removeButton(model.supports, i, `support-${i}-remove`)) : null,
+      editable ? h('div', { class: 'card-actions' }, removeButton(model.supports, i, `support-${i}-remove`, 'support-add')) : null,
     );
   }
 
@@ -383,7 +403,7 @@ export async function mount(view, ctx) {
         form.text(m, 'notes', { label: t('project.notes'), field: f('notes'), testid: tid('notes'), multiline: true, rows: 2, wide: true, disabled: !editable }),
         form.text(m, 'evaluation', { label: t('project.evaluation'), field: f('evaluation'), testid: tid('evaluation'), multiline: true, rows: 2, wide: true, disabled: !editable }),
       ),
-      editable ? h('div', { class: 'card-actions' }, removeButton(model.meetings, i, tid('remove'))) : null,
+      editable ? h('div', { class: 'card-actions' }, removeButton(model.meetings, i, tid('remove'), 'meeting-add')) : null,
     );
   }
 
@@ -439,7 +459,7 @@ export async function mount(view, ctx) {
       ),
     );
     if (editable) {
-      parts.push(h('div', { class: 'form-actions sticky' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'project-save' }, t('common.save'))));
+      parts.push(saveBar(h('button', { type: 'submit', class: 'primary', 'data-testid': 'project-save', 'data-save': true }, t('common.save'))));
     }
     replace(formEl, parts);
   }
