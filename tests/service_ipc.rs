@@ -239,7 +239,9 @@ fn ui_calls() -> (Vec<(String, String)>, Vec<String>) {
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();
         for quote in ['\'', '"'] {
-            for pattern in [format!("call({quote}"), format!("invoke({quote}"), format!("invokeCommand({quote}")] {
+            for pattern in
+                [format!("call({quote}"), format!("invoke({quote}"), format!("invokeCommand({quote}")]
+            {
                 for rest in text.split(pattern.as_str()).skip(1) {
                     let name = rest.split(quote).next().unwrap();
                     calls.push((f.display().to_string(), name.to_string()));
@@ -249,7 +251,8 @@ fn ui_calls() -> (Vec<(String, String)>, Vec<String>) {
     }
     let api = std::fs::read_to_string(root.join("api.js")).unwrap();
     let set = api.split("const SHELL = new Set([").nth(1).and_then(|r| r.split("])").next()).unwrap();
-    let shell = set.split(',').map(|n| n.trim().trim_matches('\'').to_string()).filter(|n| !n.is_empty()).collect();
+    let shell =
+        set.split(',').map(|n| n.trim().trim_matches('\'').to_string()).filter(|n| !n.is_empty()).collect();
     (calls, shell)
 }
 

@@ -223,7 +223,9 @@ mod tests {
     /// `#[tauri::command]` functions, the real capability (generate_context!
     /// carries the permissions build.rs declared and default.json grants),
     /// on Tauri's mock runtime.
-    fn mock_app(state: AppState) -> (tauri::App<tauri::test::MockRuntime>, tauri::WebviewWindow<tauri::test::MockRuntime>) {
+    fn mock_app(
+        state: AppState,
+    ) -> (tauri::App<tauri::test::MockRuntime>, tauri::WebviewWindow<tauri::test::MockRuntime>) {
         use tauri::Manager;
         let app = tauri::test::mock_builder()
             .manage(state)
@@ -238,7 +240,11 @@ mod tests {
     }
 
     /// `invoke(command, body)` as api.js sends it: the answer, or the rejection.
-    fn invoke(window: &tauri::WebviewWindow<tauri::test::MockRuntime>, command: &str, body: Value) -> std::result::Result<Value, Value> {
+    fn invoke(
+        window: &tauri::WebviewWindow<tauri::test::MockRuntime>,
+        command: &str,
+        body: Value,
+    ) -> std::result::Result<Value, Value> {
         tauri::test::get_ipc_response(
             window,
             tauri::webview::InvokeRequest {
@@ -270,7 +276,8 @@ mod tests {
         let recorder = Recorder::default();
         let (_app, window) = mock_app(state_with(Box::new(recorder.clone()), None));
         for command in commands() {
-            let input = json!({"id": "0190d2c4-0000-7000-8000-000000000001", "query": "nguyễn", "of": command});
+            let input =
+                json!({"id": "0190d2c4-0000-7000-8000-000000000001", "query": "nguyễn", "of": command});
             let reply = invoke(&window, command, json!({ "input": input }))
                 .unwrap_or_else(|e| panic!("{command} was refused by the app: {e}"));
             assert_eq!(reply, json!({ "echo": command }), "{command}");
@@ -304,9 +311,16 @@ mod tests {
         let (_app, window) = mock_app(state_with(Box::new(backend), None));
         let session = invoke(&window, "session", json!({})).unwrap();
         assert_eq!(session["operator"]["name"], "Anna Verdi");
-        assert_eq!(invoke(&window, "households_search", json!({ "input": { "query": "rossi" } })).unwrap(), json!([]));
-        let e = invoke(&window, "household_get", json!({ "input": { "id": "0190d2c4-0000-7000-8000-000000000001" } }))
-            .unwrap_err();
+        assert_eq!(
+            invoke(&window, "households_search", json!({ "input": { "query": "rossi" } })).unwrap(),
+            json!([])
+        );
+        let e = invoke(
+            &window,
+            "household_get",
+            json!({ "input": { "id": "0190d2c4-0000-7000-8000-000000000001" } }),
+        )
+        .unwrap_err();
         assert_eq!(e["code"], "not_found", "{e}");
         let e = invoke(&window, "household_get", json!({ "input": {} })).unwrap_err();
         assert_eq!((e["code"].as_str(), e["field"].as_str()), (Some("invalid"), Some("id")), "{e}");
@@ -359,7 +373,8 @@ mod tests {
         // api.js tells the shell's commands from the service's by this list.
         let api = include_str!("../../ui/js/api.js");
         let set = api.split("const SHELL = new Set([").nth(1).and_then(|r| r.split("])").next()).unwrap();
-        let mut shell: Vec<&str> = set.split(',').map(|n| n.trim().trim_matches('\'')).filter(|n| !n.is_empty()).collect();
+        let mut shell: Vec<&str> =
+            set.split(',').map(|n| n.trim().trim_matches('\'')).filter(|n| !n.is_empty()).collect();
         let mut expected = SHELL_COMMANDS.to_vec();
         shell.sort_unstable();
         expected.sort_unstable();

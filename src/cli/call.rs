@@ -85,8 +85,13 @@ fn read_json(path: &Path) -> Result<Value, Error> {
     } else {
         std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text)).map(|_| ())
     };
-    read.map_err(|e| Error::new(Code::Io, format!("Impossibile leggere l'input ({name}): {e}")).with_field("input"))?;
+    read.map_err(|e| {
+        Error::new(Code::Io, format!("Impossibile leggere l'input ({name}): {e}")).with_field("input")
+    })?;
     serde_json::from_str(&text).map_err(|e| {
-        Error::invalid("input", format!("L'input ({name}) non è JSON valido: riga {}, colonna {}", e.line(), e.column()))
+        Error::invalid(
+            "input",
+            format!("L'input ({name}) non è JSON valido: riga {}, colonna {}", e.line(), e.column()),
+        )
     })
 }

@@ -63,8 +63,9 @@ fn save(a: SaveArgs) -> Result<ExitCode, CliError> {
         _ => CliError::from(e),
     })?;
     if a.json {
-        let mut v = serde_json::to_value(&doc)
-            .map_err(|e| sportello::Error::new(sportello::Code::Internal, format!("serializzazione JSON: {e}")))?;
+        let mut v = serde_json::to_value(&doc).map_err(|e| {
+            sportello::Error::new(sportello::Code::Internal, format!("serializzazione JSON: {e}"))
+        })?;
         v["path"] = serde_json::json!(a.out.display().to_string());
         print_json(&v)?;
     } else {
