@@ -2,7 +2,9 @@
 # Times `sportello rank --json` on a generated call of N applications (default
 # 100,000) against GNU sort ordering the same CSV by score-like keys (continuation
 # desc, ISEE asc, birth date, submission date, protocol), and prints the ratio.
-# Goal: within 2× of sort. A benchmark, not a test: nothing fails on timing.
+# Goal: within 2× of sort. A benchmark, not a test: nothing fails on timing
+# (CI guards the growth, 10,000 against 100,000 rows on the debug build, with
+# scripts/bench-quick.sh).
 #
 #   scripts/bench-rank.sh [N]
 set -euo pipefail

@@ -3,7 +3,8 @@
 #
 # Installs what is missing (system packages, tauri-driver), then: formatting,
 # clippy with warnings as errors, and the whole workspace's tests, the
-# real-window ones (tests/e2e) under a virtual X server.
+# real-window ones (tests/e2e) under a virtual X server, then the benches'
+# quick mode (scripts/bench-quick.sh: complexity regressions).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib-apt.sh
@@ -30,3 +31,8 @@ cargo build --workspace --all-targets
 
 echo "==> cargo test (workspace, real-window tests under Xvfb)"
 xvfb-run -a -s "-screen 0 1600x1000x24" cargo test --workspace
+
+# The benches' quick mode, on the debug build above: fails on a complexity
+# regression (e.g. the ranking gone quadratic), never on noise.
+echo "==> quick benchmarks (complexity)"
+bash scripts/bench-quick.sh --workspace

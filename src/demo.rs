@@ -22,7 +22,7 @@ use crate::calendar::{try_add_working_days, try_is_office_day, Comune, Comuni};
 use crate::cf;
 use crate::domain::analysis::{AnalysisInput, AreaInput, EmployabilityInput};
 use crate::domain::form::Scalar;
-use crate::domain::household::{HouseholdInput, IseeInput, MemberInput};
+use crate::domain::household::{is_adult, HouseholdInput, IseeInput, MemberInput, ADULT_AGE};
 use crate::domain::project::{CommitmentInput, MeetingInput, ProjectInput, SupportInput};
 use crate::domain::{board, procedure, Household, Id, LifeArea, Office, ProjectStatus, Role, StrEnum};
 use crate::error::{Code, Error};
@@ -728,7 +728,7 @@ fn plan_story(
     let check_on = interview.unwrap_or(registered);
     let mut minors = 0;
     for m in &mut members {
-        if crate::calendar::age_on(m.birth, check_on) < 18 {
+        if !is_adult(m.birth, check_on) {
             minors += 1;
             if other_parent.is_some() && rng.chance(50) {
                 m.input.guardian_id = other_parent.clone();
@@ -788,7 +788,7 @@ fn person(
 ) -> Result<PlannedMember, Error> {
     let code = unique_code(last, first, birth, sex, birthplace, used)?;
     let age = crate::calendar::age_on(birth, on);
-    let (employment, education) = if age < 18 {
+    let (employment, education) = if age < ADULT_AGE {
         ("studente", if age < 11 { "nessuno" } else { "isced_0_2" })
     } else if age >= 67 {
         ("pensionato", *rng.pick(&["nessuno", "isced_0_2", "isced_0_2", "isced_3_4"]))
@@ -799,7 +799,8 @@ fn person(
         )
     };
     let since = if birthplace.starts_with('Z') {
-        days_after(birth, 18 * 365 + rng.range(0, 3000)).min(on)
+        // Came to Italy as an adult.
+        days_after(birth, i64::from(ADULT_AGE) * 365 + rng.range(0, 3000)).min(on)
     } else {
         birth
     };

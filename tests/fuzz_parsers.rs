@@ -25,8 +25,9 @@ use serde_json::{json, Value};
 use service_support::{analysis_json, create_family, env, project_json, Env};
 use sportello::catalog::comuni::Comuni;
 use sportello::catalog::rule_sets;
+use sportello::domain::agreement::AgreementInput;
 use sportello::domain::Id;
-use sportello::print::agreement::{self, AgreementDocument, AgreementInput};
+use sportello::print::agreement;
 use sportello::rules::applications::import_csv;
 use sportello::rules::b2;
 use sportello::rules::eligibility;
@@ -611,18 +612,13 @@ fn check_agreement_file(text: &str, render: bool) {
             return;
         }
     };
-    let valid = match input.validate(today()) {
-        Ok(v) => v,
-        Err(e) => return typed(&e, "validate"),
-    };
-    let comune = match Comuni::builtin().get(&valid.comune) {
-        Ok(c) => c,
-        Err(e) => return typed(&e, "comune"),
-    };
-    let doc = match AgreementDocument::prepare(valid, comune) {
+    let doc = match input.to_patto(today(), Comuni::builtin()) {
         Ok(d) => d,
-        Err(e) => return typed(&e, "prepare"),
+        Err(e) => return typed(&e, "to_patto"),
     };
+    if let Err(e) = agreement::check(&doc) {
+        return typed(&e, "check");
+    }
     if render {
         if let Err(e) = agreement::document(&doc).layout() {
             typed(&e, "layout");

@@ -3,7 +3,9 @@
 #[path = "print_support.rs"]
 mod support;
 
-use sportello::print::agreement::{self, AgreementInput, Commitment, Member};
+use sportello::calendar::Comuni;
+use sportello::domain::agreement::{AgreementInput, Patto, PattoCommitment};
+use sportello::print::agreement;
 use support::*;
 
 fn today() -> chrono::NaiveDate {
@@ -93,7 +95,7 @@ fn long_commitments_flow_onto_further_pages_and_no_word_is_lost() {
     // 40 commitments of ~3000 characters, every word unique so that a lost,
     // cut or repeated word shows up in the count.
     let mut expected = Vec::new();
-    doc.agreement.commitments = (0..40)
+    doc.commitments = (0..40)
         .map(|i| {
             let mut text = String::new();
             let mut j = 0;
@@ -104,7 +106,7 @@ fn long_commitments_flow_onto_further_pages_and_no_word_is_lost() {
                 expected.push(word);
                 j += 1;
             }
-            Commitment { member: i % 3, text, due: date("2027-01-31") }
+            PattoCommitment { member: i % 3, others: Vec::new(), text, due: date("2027-01-31") }
         })
         .collect();
     let bytes = agreement::render(&doc).unwrap();
@@ -127,10 +129,10 @@ fn long_commitments_flow_onto_further_pages_and_no_word_is_lost() {
 #[test]
 fn hostile_and_foreign_names_print_literally() {
     let mut doc = example_document();
-    doc.agreement.members[0].first_name = "<img src=x onerror=alert(1)>".into();
-    doc.agreement.members[1].last_name = "Nguyễn Thị Dell'Orto".into();
-    doc.agreement.members[1].first_name = "Ngọc Ánh".into();
-    doc.agreement.operator = "Renée O'Brien «Łukasz» Ğül".into();
+    doc.members[0].first_name = "<img src=x onerror=alert(1)>".into();
+    doc.members[1].last_name = "Nguyễn Thị Dell'Orto".into();
+    doc.members[1].first_name = "Ngọc Ánh".into();
+    doc.operator = "Renée O'Brien «Łukasz» Ğül".into();
     let flat = squash(&pdf_text(&agreement::render(&doc).unwrap()));
     for s in [
         "<img src=x onerror=alert(1)> Dell'Orto",
@@ -142,23 +144,31 @@ fn hostile_and_foreign_names_print_literally() {
     }
 }
 
+/// The file's door builds exactly the value the printer is tested with.
 #[test]
-fn an_adult_with_a_guardian_is_signed_for_by_name() {
-    let mut doc = example_document();
-    doc.agreement.members.push(Member {
-        id: "m4".into(),
-        first_name: "Ettore".into(),
-        last_name: "Dell'Orto".into(),
-        codice_fiscale: "DLLTTR40A01F205X".into(),
-        birth_date: date("1940-01-01"),
-        role: "padre del richiedente".into(),
-        minor: false,
-        signed_by: Some(0),
-    });
-    let flat = squash(&pdf_text(&agreement::render(&doc).unwrap()));
-    assert!(flat
-        .contains("per Ettore Dell'Orto: firma del tutore o amministratore di sostegno Niccolò Dell'Orto"));
-    assert_eq!(flat.matches("Firma").count(), 5);
+fn the_example_file_becomes_the_example_patto() {
+    assert_eq!(patto(&input()), example_document());
+}
+
+/// One rule (cli.md): a minor with no commitment of their own signs nothing,
+/// nobody signs for them; an adult signs for themselves, so a guardian named
+/// for an adult is a mistake in the file.
+#[test]
+fn a_minor_without_commitments_signs_nothing_and_an_adults_guardian_is_refused() {
+    let mut i = input();
+    i.commitments.as_mut().unwrap().pop();
+    let p = patto(&i);
+    let pairs: Vec<_> = p.signatures.iter().map(|l| (l.member, l.signer)).collect();
+    assert_eq!(pairs, [(0, 0), (1, 1)]);
+    let flat = squash(&pdf_text(&agreement::render(&p).unwrap()));
+    assert!(!flat.contains("per Zoë Dell'Orto"), "{flat}");
+    assert_eq!(flat.matches("Firma").count(), 3, "two adults and the operator: {flat}");
+
+    let mut i = input();
+    i.members.as_mut().unwrap()[0].guardian = Some("m2".into());
+    let (field, message) = field_of(&i);
+    assert_eq!(field, "members[m1].guardian");
+    assert!(message.contains("Niccolò Dell'Orto"), "{message}");
 }
 
 // ------------------------------------------------------------ validation
@@ -167,8 +177,13 @@ fn input() -> AgreementInput {
     AgreementInput::from_json(EXAMPLE_JSON).unwrap()
 }
 
+fn patto(input: &AgreementInput) -> Patto {
+    input.to_patto(today(), Comuni::builtin()).unwrap()
+}
+
+/// The first refusal of the file's door or of the printer's font check.
 fn field_of(input: &AgreementInput) -> (String, String) {
-    let e = input.validate(today()).unwrap_err();
+    let e = input.to_patto(today(), Comuni::builtin()).and_then(|p| agreement::check(&p)).unwrap_err();
     (e.field.unwrap_or_default(), e.message)
 }
 
@@ -197,11 +212,11 @@ fn bad_json_names_its_line() {
 
 #[test]
 fn the_example_validates_and_zoe_is_signed_for_by_her_guardian() {
-    let v = input().validate(today()).unwrap();
+    let v = patto(&input());
     assert_eq!(v.members.len(), 3);
     assert!(!v.members[0].minor && !v.members[1].minor && v.members[2].minor);
-    assert_eq!(v.members[2].signed_by, Some(1));
-    assert_eq!(v.members[0].signed_by, None);
+    let pairs: Vec<_> = v.signatures.iter().map(|l| (l.member, l.signer)).collect();
+    assert_eq!(pairs, [(0, 0), (1, 1), (2, 1)]);
     assert_eq!(v.commitments[2].member, 2);
     assert_eq!(v.analysis_date, date("2026-11-20"));
 }
@@ -210,8 +225,8 @@ fn the_example_validates_and_zoe_is_signed_for_by_her_guardian() {
 fn a_minor_without_guardian_is_signed_for_by_the_richiedente() {
     let mut i = input();
     i.members.as_mut().unwrap()[2].guardian = None;
-    let v = i.validate(today()).unwrap();
-    assert_eq!(v.members[2].signed_by, Some(0));
+    let v = patto(&i);
+    assert_eq!((v.signatures[2].member, v.signatures[2].signer), (2, 0));
 }
 
 /// An edit of the example input that makes it invalid.
@@ -290,15 +305,13 @@ fn a_minor_guardian_or_no_adult_richiedente_is_refused() {
 
 #[test]
 fn the_deadline_is_twenty_working_days_in_the_comunes_calendar() {
-    use sportello::calendar::Comuni;
-    use sportello::print::agreement::AgreementDocument;
-    let comuni = Comuni::builtin();
-    let v = input().validate(today()).unwrap();
-    let milano = AgreementDocument::prepare(v.clone(), comuni.get("F205").unwrap()).unwrap();
+    let milano = patto(&input());
     assert_eq!(milano.signing_deadline, date("2026-12-22"));
     assert_eq!(milano.comune_name, "Milano");
     // Sesto San Giovanni's patron day is in June: 7 December is an office day there.
-    let sesto = AgreementDocument::prepare(v, comuni.get("I690").unwrap()).unwrap();
+    let mut i = input();
+    i.comune = Some("I690".into());
+    let sesto = patto(&i);
     assert_eq!(sesto.signing_deadline, date("2026-12-21"));
     let flat = squash(&pdf_text(&agreement::render(&sesto).unwrap()));
     assert!(flat.contains("Comune di Sesto San Giovanni"));

@@ -8,7 +8,7 @@ use sportello::print::convocation::{self, default_bring, Convocation};
 use support::*;
 
 fn letter() -> Convocation {
-    let office = example_document().agreement.office;
+    let office = example_document().office;
     Convocation {
         office,
         comune_name: Some("Milano".into()),
@@ -84,4 +84,18 @@ fn a_long_list_flows_onto_further_pages() {
     // The signature and the privacy note come after the whole list.
     let last = flat.rfind("documento numero 59 richiesto").unwrap();
     assert!(flat.rfind("Informativa sul trattamento").unwrap() > last);
+}
+
+/// The seed's office was named "Comune di Milano — Servizi Sociali
+/// Territoriali": its heading printed "Comune di Milano" twice (issue 15).
+#[test]
+fn the_comune_heads_the_letter_once_and_the_informativa_reads_dal_comune() {
+    let mut c = letter();
+    c.office.name = "Comune di Milano — Servizi Sociali Territoriali".into();
+    let flat = squash(&pdf_text(&convocation::render(&c).unwrap()));
+    let heading = &flat[..flat.find("Milano, 02/11/2026").expect("date line")];
+    assert_eq!(heading.matches("Comune di Milano").count(), 1, "{heading}");
+    assert!(heading.contains("Servizi Sociali Territoriali"), "{heading}");
+    assert!(flat.contains("trattati dal Comune di Milano, titolare"), "{flat}");
+    assert!(!flat.contains("da il Comune"), "{flat}");
 }

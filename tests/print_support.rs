@@ -7,8 +7,10 @@ use std::collections::HashMap;
 use std::process::Command;
 
 use chrono::NaiveDate;
-use sportello::print::agreement::{AgreementDocument, Commitment, Member, ValidAgreement};
-use sportello::print::ValidOffice;
+use sportello::cf::Cf;
+use sportello::domain::agreement::{Patto, PattoCommitment, PattoMember, PattoSupport};
+use sportello::domain::signers::SignLine;
+use sportello::domain::Office;
 
 /// shared/examples/project-agreement.json, verbatim (the tests must not depend
 /// on where the specs are checked out).
@@ -81,78 +83,78 @@ pub fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-/// The example as validation would produce it, with the deadline of rules.md
-/// §1.3 (20 working days from Fri 20/11/2026 in Milano: Tue 22/12/2026).
-pub fn example_document() -> AgreementDocument {
-    let member = |id: &str,
-                  first: &str,
-                  last: &str,
-                  cf: &str,
-                  birth: &str,
-                  role: &str,
-                  minor: bool,
-                  by: Option<usize>| {
-        Member {
+/// The example as the command line's door builds it, with the deadline of
+/// rules.md §1.3 (20 working days from Fri 20/11/2026 in Milano: Tue 22/12/2026).
+pub fn example_document() -> Patto {
+    let member =
+        |id: &str, first: &str, last: &str, cf: &str, birth: &str, role: &str, minor: bool| PattoMember {
             id: id.into(),
             first_name: first.into(),
             last_name: last.into(),
-            codice_fiscale: cf.into(),
+            codice_fiscale: Cf::check(cf).unwrap(),
             birth_date: date(birth),
             role: role.into(),
             minor,
-            signed_by: by,
-        }
+        };
+    let commitment = |member: usize, text: &str, due: &str| PattoCommitment {
+        member,
+        others: Vec::new(),
+        text: text.into(),
+        due: date(due),
     };
-    let agreement = ValidAgreement {
-        comune: "F205".into(),
-        office: ValidOffice {
+    let support = |s: &str| PattoSupport { description: s.into(), provider: None };
+    Patto {
+        office: Office {
             name: "Servizi Sociali Territoriali — Municipio 4".into(),
             address: "largo Treves 1, 20121 Milano".into(),
-            phone: Some("02 884.63068".into()),
-            email: Some("pss.sostegnoalreddito@comune.milano.it".into()),
+            phone: "02 884.63068".into(),
+            email: "pss.sostegnoalreddito@comune.milano.it".into(),
+            comune: "F205".into(),
         },
+        comune_name: "Milano".into(),
         case_number: "2026/000123".into(),
         analysis_date: date("2026-11-20"),
         operator: "Anna Verdi".into(),
         members: vec![
-            member("m1", "Niccolò", "Dell'Orto", "DLLNCL80A01F205Q", "1980-01-01", "richiedente", false, None),
-            member("m2", "Thị Lan", "Nguyễn", "NGYTLN88S60Z251L", "1988-11-20", "coniuge", false, None),
-            member("m3", "Zoë", "Dell'Orto", "DLLZOE15P70F205X", "2015-09-30", "figlia", true, Some(1)),
+            member("m1", "Niccolò", "Dell'Orto", "DLLNCL80A01F205Q", "1980-01-01", "richiedente", false),
+            member("m2", "Thị Lan", "Nguyễn", "NGYTLN88S60Z251L", "1988-11-20", "coniuge", false),
+            member("m3", "Zoë", "Dell'Orto", "DLLZOE15P70F205X", "2015-09-30", "figlia", true),
         ],
         objectives: vec![
             "Raggiungere l'autonomia economica del nucleo entro dodici mesi.".into(),
             "Garantire la frequenza scolastica regolare di Zoë.".into(),
         ],
+        expected_results: Vec::new(),
         commitments: vec![
-            Commitment {
-                member: 0,
-                text: "Presentarsi al Centro per l'impiego (AFOL Metropolitana) per il colloquio di orientamento e \
-                       sottoscrivere il patto di servizio."
-                    .into(),
-                due: date("2026-12-15"),
-            },
-            Commitment {
-                member: 1,
-                text: "Frequentare il corso di lingua italiana livello A2, almeno l'80% delle ore previste.".into(),
-                due: date("2027-03-31"),
-            },
-            Commitment {
-                member: 2,
-                text: "Frequentare regolarmente la scuola primaria; i genitori mantengono i contatti con gli insegnanti."
-                    .into(),
-                due: date("2027-06-10"),
-            },
+            commitment(
+                0,
+                "Presentarsi al Centro per l'impiego (AFOL Metropolitana) per il colloquio di orientamento e \
+                 sottoscrivere il patto di servizio.",
+                "2026-12-15",
+            ),
+            commitment(
+                1,
+                "Frequentare il corso di lingua italiana livello A2, almeno l'80% delle ore previste.",
+                "2027-03-31",
+            ),
+            commitment(
+                2,
+                "Frequentare regolarmente la scuola primaria; i genitori mantengono i contatti con gli insegnanti.",
+                "2027-06-10",
+            ),
         ],
         supports: vec![
-            "Colloqui di monitoraggio con l'assistente sociale ogni 90 giorni.".into(),
-            "Orientamento e ricerca attiva del lavoro con il Centro per l'impiego.".into(),
+            support("Colloqui di monitoraggio con l'assistente sociale ogni 90 giorni."),
+            support("Orientamento e ricerca attiva del lavoro con il Centro per l'impiego."),
         ],
-    };
-    AgreementDocument {
-        agreement,
-        comune_name: "Milano".into(),
+        meetings: Vec::new(),
         signing_deadline: date("2026-12-22"),
         signing_working_days: 20,
+        signatures: vec![
+            SignLine { member: 0, signer: 0 },
+            SignLine { member: 1, signer: 1 },
+            SignLine { member: 2, signer: 1 },
+        ],
     }
 }
 

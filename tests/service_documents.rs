@@ -78,11 +78,12 @@ fn documents_of_earlier_versions_move_from_the_case_folder_into_the_database() {
     assert!(!shown.exists());
 }
 
-/// The path `agreement_print` will take: agreement data from the service, the
-/// printer's input shape, a PDF, saved in the case's folder.
+/// The path `agreement_print` takes: the patto from the service, the printer,
+/// a PDF kept in the case's folder.
 #[test]
 fn the_agreement_data_prints_and_is_filed() {
-    use sportello::print::agreement::{render, AgreementDocument, AgreementInput};
+    use sportello::domain::agreement::{deadline_after, signing_window};
+    use sportello::print::agreement::render;
     let e = env();
     let h = create_family(&e.service);
     let a: sportello::domain::analysis::AnalysisInput =
@@ -92,12 +93,11 @@ fn the_agreement_data_prints_and_is_filed() {
     let p =
         e.service.project_save(serde_json::from_value(service_support::project_json(&h)).unwrap()).unwrap();
     let data = e.service.agreement_data(p.id).unwrap();
-    let input = AgreementInput::from_json(&data.to_cli_input().to_string()).unwrap();
-    let valid = input.validate(service_support::today()).unwrap();
-    let comune = sportello::calendar::Comuni::builtin().get(&data.comune).unwrap();
-    let prepared = AgreementDocument::prepare(valid, comune).unwrap();
-    assert_eq!(prepared.signing_deadline, data.signing_deadline, "printer and service agree on the deadline");
-    let pdf = render(&prepared).unwrap();
+    let comune = sportello::calendar::Comuni::builtin().get(&data.office.comune).unwrap();
+    let computed =
+        deadline_after(data.analysis_date, signing_window(data.analysis_date).unwrap(), comune).unwrap();
+    assert_eq!(computed, data.signing_deadline, "printer and service agree on the deadline");
+    let pdf = render(&data).unwrap();
     let doc = e.service.document_add(h.id, DocumentKind::Patto, "Patto per l'inclusione", &pdf).unwrap();
     assert_eq!(std::fs::read(e.service.document_path(doc.id).unwrap()).unwrap(), pdf);
 }

@@ -258,37 +258,30 @@ fn the_esito_prints_every_measure_with_its_reasons_and_acts() {
 /// (20 working days from 1 January 2018), not from a constant of the printer.
 #[test]
 fn the_printer_takes_the_window_from_the_procedure_file() {
-    use sportello::print::agreement::{AgreementDocument, AgreementInput};
+    use sportello::domain::agreement::{check_stored_deadline, signing_window, AgreementInput};
     let comuni = sportello::calendar::Comuni::builtin();
-    let milano = comuni.get("F205").unwrap();
+    let today = service_support::today();
     let input = AgreementInput::from_json(print_support::EXAMPLE_JSON).unwrap();
-    let valid = input.validate(service_support::today()).unwrap();
-    let doc = AgreementDocument::prepare(valid.clone(), milano).unwrap();
-    let window = sportello::domain::procedure::signing_window(valid.analysis_date).unwrap();
+    let doc = input.to_patto(today, comuni).unwrap();
+    let window = sportello::domain::procedure::signing_window(doc.analysis_date).unwrap();
     assert_eq!(doc.signing_working_days, window.working_days);
     assert_eq!(doc.signing_deadline, print_support::date("2026-12-22"));
-    assert_eq!(
-        doc,
-        AgreementDocument::prepare_with_window(valid.clone(), milano, window.working_days).unwrap()
-    );
+    assert_eq!(doc, input.to_patto_with(today, comuni, Some(window.working_days)).unwrap());
     // Another window moves the deadline: nothing else decides it.
-    let shorter = AgreementDocument::prepare_with_window(valid.clone(), milano, 10).unwrap();
+    let shorter = input.to_patto_with(today, comuni, Some(10)).unwrap();
     assert_eq!(shorter.signing_deadline, print_support::date("2026-12-04"));
 
     // Before the procedure's first entry there is no window: an error, not 20.
-    let mut old = valid.clone();
-    old.analysis_date = print_support::date("2017-12-20");
-    let err = AgreementDocument::prepare(old.clone(), milano).unwrap_err();
+    let mut old = input.clone();
+    old.analysis_date = Some("2017-12-20".into());
+    let err = old.to_patto(today, comuni).unwrap_err();
     assert_eq!((err.code, err.field.as_deref()), (Code::NoRuleSet, Some("analysis_date")));
     assert!(err.message.contains("20/12/2017"), "{}", err.message);
-    let err = AgreementDocument::with_deadline(old, "Milano", print_support::date("2018-01-20")).unwrap_err();
+    let err = signing_window(print_support::date("2017-12-20")).unwrap_err();
     assert_eq!(err.code, Code::NoRuleSet);
 
-    // The app prints the deadline it stored, with the window's sentence.
-    let stored =
-        AgreementDocument::with_deadline(valid.clone(), "Milano", print_support::date("2026-12-22")).unwrap();
-    assert_eq!(stored, doc);
-    let err =
-        AgreementDocument::with_deadline(valid, "Milano", print_support::date("2026-11-19")).unwrap_err();
+    // The app prints the deadline it stored, never one before the analysis.
+    assert!(check_stored_deadline(doc.analysis_date, print_support::date("2026-12-22")).is_ok());
+    let err = check_stored_deadline(doc.analysis_date, print_support::date("2026-11-19")).unwrap_err();
     assert_eq!(err.field.as_deref(), Some("signing_deadline"));
 }

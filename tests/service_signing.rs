@@ -274,26 +274,31 @@ fn the_agreement_data_has_everything_the_printed_patto_needs() {
     assert_eq!(data.case_number, "2026/000001");
     assert_eq!(data.analysis_date, d("2026-11-20"));
     assert_eq!(data.signing_deadline, d("2026-12-22"));
+    assert_eq!(data.signing_working_days, 20);
     assert_eq!(data.operator, "Anna Verdi");
-    assert_eq!(data.comune, "F205");
+    assert_eq!(data.office.comune, "F205");
+    assert_eq!(data.comune_name, "Milano");
     assert!(data.office.address.contains("largo Treves"));
-    let minors: Vec<_> =
-        data.members.iter().map(|m| (m.first_name.as_str(), m.minor, m.guardian_id)).collect();
+    // Relationships in words, as the form chose them (Zoë is a daughter).
+    let members: Vec<_> =
+        data.members.iter().map(|m| (m.first_name.as_str(), m.role.as_str(), m.minor)).collect();
     assert_eq!(
-        minors,
-        [("Niccolò", false, None), ("Thị Lan", false, None), ("Zoë", true, Some(h.members[1].id))]
+        members,
+        [("Niccolò", "richiedente", false), ("Thị Lan", "coniuge", false), ("Zoë", "figlia", true)]
     );
-    assert_eq!(data.commitments[2].member_name, "Zoë Dell'Orto");
-    assert_eq!(data.commitments[0].due_date, d("2027-03-31"));
+    assert_eq!(data.members[2].codice_fiscale, "DLLZOE15P70F205X");
+    assert_eq!(data.commitments[2].member, 2);
+    assert_eq!(data.commitments[0].due, d("2027-03-31"));
+    assert_eq!(data.expected_results, ["Un contratto di lavoro per almeno un adulto."]);
     assert_eq!(data.supports[0].provider.as_deref(), Some("Servizio sociale"));
-
-    // The same data in the input shape of `sportello agreement` (cli.md).
-    let cli = data.to_cli_input();
-    assert_eq!(cli["analysis_date"], "2026-11-20");
-    assert_eq!(cli["members"][2]["guardian"], h.members[1].id.to_string());
-    assert!(cli["members"][0].get("guardian").is_none());
-    assert_eq!(cli["members"][0]["role"], "richiedente");
-    assert_eq!(cli["commitments"][1]["member"], h.members[1].id.to_string());
-    assert_eq!(cli["commitments"][1]["due"], "2027-03-31");
-    assert_eq!(cli["supports"][0], "Colloqui di monitoraggio ogni 90 giorni (Servizio sociale)");
+    assert_eq!((data.meetings[0].date, data.meetings[0].time.as_str()), (d("2027-02-15"), "09:30"));
+    // The paper's signature lines are the app's required signers, one for one.
+    let lines: Vec<_> = data
+        .signatures
+        .iter()
+        .map(|l| (h.members[l.member].id, h.members[l.signer].id, l.for_minor()))
+        .collect();
+    let required: Vec<_> =
+        p.required_signers.iter().map(|r| (r.member_id, r.signer_id, r.for_minor)).collect();
+    assert_eq!(lines, required);
 }

@@ -214,6 +214,91 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<CodiceFiscale, CfError> {
     Ok(CodiceFiscale { code, sex, birth_date, birthplace })
 }
 
+/// A codice fiscale that passed [`parse`] once, kept as such by whoever holds it
+/// (a household member): normalised, the right length, characters, month, day
+/// and check letter. Whether it matches the person's names and birth date is a
+/// warning given when it is typed, never checked again, so a code accepted with
+/// a warning stays usable everywhere (printing included).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Cf(String);
+
+impl Cf {
+    /// Parses a code as typed (`today` resolves the two-digit year).
+    pub fn parse(input: &str, today: NaiveDate) -> Result<Cf, CfError> {
+        parse(input, today).map(|c| Cf(c.code))
+    }
+
+    /// A code read back from storage or from a file written by the program:
+    /// the same checks as [`parse`] without a "today". Every two-digit year
+    /// is read as 20yy, whose leap years are exactly those of the code (yy
+    /// divisible by 4, 2000 included), so a valid day is never refused.
+    pub fn check(input: &str) -> Result<Cf, CfError> {
+        let end_of_century = NaiveDate::from_ymd_opt(2099, 12, 31).expect("valid date");
+        Cf::parse(input, end_of_century)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl CodiceFiscale {
+    /// The code alone, as a member keeps it.
+    pub fn valid(&self) -> Cf {
+        Cf(self.code.clone())
+    }
+}
+
+impl std::ops::Deref for Cf {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Cf {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Cf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for Cf {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Cf {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl From<Cf> for String {
+    fn from(c: Cf) -> String {
+        c.0
+    }
+}
+
+impl Serialize for Cf {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Cf {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Cf, D::Error> {
+        let s = String::deserialize(d)?;
+        Cf::check(&s).map_err(|e| serde::de::Error::custom(e.messaggio))
+    }
+}
+
 impl CodiceFiscale {
     /// How many digits omocodia replaced with letters (0 for an ordinary code).
     pub fn omocodia(&self) -> usize {
@@ -323,6 +408,19 @@ mod tests {
         let code = "RSSMRA00B29F205";
         let e = parse(&format!("{code}{}", check_letter(code)), y2k).unwrap_err();
         assert_eq!(e.reason, "invalid day");
+    }
+
+    #[test]
+    fn a_kept_code_is_checked_without_today_and_serialises_as_text() {
+        let cf = Cf::parse(" rssmra80a01f205x ", today()).unwrap();
+        assert_eq!(cf, "RSSMRA80A01F205X");
+        assert_eq!(Cf::check("RSSMRA80A01F205X").unwrap(), cf);
+        // 29 February of a year 00 exists (2000): a stored code born then is valid.
+        let code = format!("RSSMRA00B69F205{}", check_letter("RSSMRA00B69F205"));
+        assert!(Cf::check(&code).is_ok(), "{code}");
+        assert_eq!(Cf::check("RSSMRA80A01F205Y").unwrap_err().reason, "check letter should be X");
+        assert_eq!(serde_json::to_string(&cf).unwrap(), "\"RSSMRA80A01F205X\"");
+        assert!(serde_json::from_str::<Cf>("\"RSSMRA80A01F205Y\"").is_err());
     }
 
     #[test]

@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use sportello::print::agreement::{self, AgreementDocument, AgreementInput};
+use sportello::domain::agreement::AgreementInput;
+use sportello::print::agreement;
 
 use super::{print_json, read_input, write_atomic, CliError};
 
@@ -37,10 +38,10 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let input = AgreementInput::from_json(&text).map_err(in_input)?;
     // The codice fiscale's two-digit year is resolved against the operator's today.
     let today = chrono::Local::now().date_naive();
-    let valid = input.validate(today).map_err(in_input)?;
     let comuni = super::deadline::load_comuni(args.data_dir.clone())?;
-    let comune = comuni.get(&valid.comune).map_err(in_input)?;
-    let doc = AgreementDocument::prepare(valid, comune).map_err(in_input)?;
+    // The same patto the app builds from a stored case, printed by the same code.
+    let doc = input.to_patto(today, &comuni).map_err(in_input)?;
+    agreement::check(&doc).map_err(in_input)?;
     let document = agreement::document(&doc);
     let layout = document.layout()?;
     let pages = layout.pages.len();
@@ -55,7 +56,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     } else {
         println!(
             "Progetto della pratica n. {} stampato in {} ({} pagine): da sottoscrivere entro il {}.",
-            doc.agreement.case_number,
+            doc.case_number,
             args.out.display(),
             pages,
             sportello::dates::format_it(doc.signing_deadline)

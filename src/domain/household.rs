@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::age_on;
+use crate::cf::Cf;
 use crate::domain::form::{self, Scalar};
 use crate::domain::{Id, StrEnum};
 use crate::error::Error;
@@ -69,7 +70,28 @@ string_enum!(
 );
 
 /// Age from which a member is an adult (rules.md §1.1: minore = age < 18).
+/// The one copy: who signs the patto, the forms and the demo all ask
+/// [`is_adult`].
 pub const ADULT_AGE: u32 = 18;
+
+/// Whether someone born on `birth_date` is an adult on `on`.
+pub fn is_adult(birth_date: NaiveDate, on: NaiveDate) -> bool {
+    age_on(birth_date, on) >= ADULT_AGE
+}
+
+impl Relationship {
+    /// The word printed on paper for a member of this sex: "figlia",
+    /// "fratello", never the stored code.
+    pub fn word(self, sex: Sex) -> &'static str {
+        match (self, sex) {
+            (Relationship::Figlio, Sex::M) => "figlio",
+            (Relationship::Figlio, Sex::F) => "figlia",
+            (Relationship::FratelloSorella, Sex::M) => "fratello",
+            (Relationship::FratelloSorella, Sex::F) => "sorella",
+            (other, _) => other.label(),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Household {
@@ -108,7 +130,9 @@ pub struct Member {
     pub id: Id,
     pub first_name: String,
     pub last_name: String,
-    pub codice_fiscale: String,
+    /// Checked when typed; a mismatch with the birth date or sex was only a
+    /// warning, so nothing downstream checks it again.
+    pub codice_fiscale: Cf,
     pub birth_date: NaiveDate,
     pub sex: Sex,
     pub relationship: Relationship,
@@ -156,7 +180,11 @@ impl Member {
         format!("{} {}", self.last_name, self.first_name)
     }
     pub fn is_adult_on(&self, on: NaiveDate) -> bool {
-        age_on(self.birth_date, on) >= ADULT_AGE
+        is_adult(self.birth_date, on)
+    }
+    /// The relationship as printed ("figlia").
+    pub fn relationship_word(&self) -> &'static str {
+        self.relationship.word(self.sex)
     }
 }
 
@@ -170,14 +198,6 @@ impl Household {
     /// "Cognome Nome" of the richiedente (the household's name in lists).
     pub fn name(&self) -> String {
         self.applicant().map(Member::sort_name).unwrap_or_default()
-    }
-    /// Who signs for `member` when they are a minor: the named guardian, else
-    /// the richiedente (rules.md §5).
-    pub fn guardian_of(&self, member: &Member) -> Option<&Member> {
-        match member.guardian_id {
-            Some(g) => self.member(g),
-            None => self.applicant(),
-        }
     }
 }
 
@@ -277,7 +297,7 @@ impl From<&Member> for MemberInput {
             id: Some(m.id.to_string()),
             first_name: Some(m.first_name.clone()),
             last_name: Some(m.last_name.clone()),
-            codice_fiscale: Some(m.codice_fiscale.clone()),
+            codice_fiscale: Some(m.codice_fiscale.to_string()),
             birth_date: Some(m.birth_date.to_string()),
             sex: Some(m.sex.as_str().into()),
             relationship: Some(m.relationship.as_str().into()),
@@ -417,8 +437,8 @@ impl MemberInput {
         let first_name = form::name(&f("first_name"), &self.first_name, "il nome")?;
         let cf_text = form::clean(&self.codice_fiscale)
             .ok_or_else(|| Error::invalid(f("codice_fiscale"), "Indicare il codice fiscale"))?;
-        let codice_fiscale = match crate::cf::parse(&cf_text, today) {
-            Ok(cf) => cf.code,
+        let codice_fiscale = match Cf::parse(&cf_text, today) {
+            Ok(cf) => cf,
             Err(e) => return Err(Error::invalid(f("codice_fiscale"), e.messaggio)),
         };
         let birth_date = form::required_date(&f("birth_date"), &self.birth_date, "la data di nascita")?;
@@ -508,7 +528,7 @@ impl HouseholdInput {
             if given_id.is_some() && !seen_ids.insert(m.id) {
                 return Err(Error::invalid(format!("members[{i}].id"), "Componente ripetuto nel modulo"));
             }
-            if let Some(j) = seen_cf.insert(m.codice_fiscale.clone(), i) {
+            if let Some(j) = seen_cf.insert(m.codice_fiscale.to_string(), i) {
                 return Err(Error::invalid(
                     format!("members[{i}].codice_fiscale"),
                     format!("Codice fiscale già indicato per il componente {} del nucleo", j + 1),
@@ -569,5 +589,31 @@ impl HouseholdInput {
 
         let updated_at = form::clean(&self.updated_at);
         Ok(HouseholdDraft { id, updated_at, address, comune, phone, email, notes, isee, members })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The household form shows the guardian field by the same age: the
+    /// window's copy (JavaScript cannot import this constant) is held to it.
+    #[test]
+    fn the_forms_adult_age_is_the_librarys() {
+        let ui = include_str!("../../ui/js/format.js");
+        assert!(ui.contains(&format!("age < {ADULT_AGE};")), "ui/js/format.js isMinor uses another age");
+    }
+
+    #[test]
+    fn relationships_print_as_words_by_sex() {
+        assert_eq!(Relationship::Figlio.word(Sex::F), "figlia");
+        assert_eq!(Relationship::Figlio.word(Sex::M), "figlio");
+        assert_eq!(Relationship::FratelloSorella.word(Sex::F), "sorella");
+        assert_eq!(Relationship::AltroParente.word(Sex::M), "altro parente");
+        for r in Relationship::ALL {
+            for s in [Sex::M, Sex::F] {
+                assert!(!r.word(s).contains('_') && !r.word(s).contains('/'), "{r:?}");
+            }
+        }
     }
 }

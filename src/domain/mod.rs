@@ -25,8 +25,9 @@ pub mod ids;
 pub mod procedure;
 pub mod project;
 pub mod session;
+pub mod signers;
 
-pub use agreement::{AgreementCommitment, AgreementData, AgreementMember, AgreementSupport};
+pub use agreement::{Patto, PattoCommitment, PattoMeeting, PattoMember, PattoSupport};
 pub use analysis::{
     Analysis, AnalysisInput, AreaAssessment, Employability, LifeArea, Need, Outcome, Profile,
 };
@@ -41,7 +42,7 @@ pub use project::{
     Commitment, CommitmentStatus, Meeting, Project, ProjectInput, ProjectStatus, RequiredSigner, Signature,
     Support,
 };
-pub use session::{Office, Operator, Role, Session};
+pub use session::{Office, OfficeInput, Operator, Role, Session};
 
 /// An enum stored and sent as a fixed lower-case word (`"da_firmare"`), with the
 /// Italian label an operator reads (`"Da firmare"`).

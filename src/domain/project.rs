@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::form::{self, Scalar};
-use crate::domain::household::Household;
+use crate::domain::household::{Household, Relationship};
+use crate::domain::signers::{who_signs, Signatory};
 use crate::domain::{Id, StrEnum};
 use crate::error::{Code, Error};
 
@@ -105,36 +106,63 @@ pub struct Signature {
     pub signed_on: NaiveDate,
 }
 
-/// Who must sign, in the household's order (rules.md §5): every adult member signs
-/// for themselves, bound by a commitment or not; a minor bound by a commitment
-/// has it signed by their guardian (else the richiedente). Adult or minor is
-/// decided on the date of the analysis, as on the printed agreement.
+/// What the signer rule needs of each member of `household`, in its order.
+pub fn signatories(
+    household: &Household,
+    commitments: &[Commitment],
+    analysis_date: NaiveDate,
+) -> Vec<Signatory> {
+    household
+        .members
+        .iter()
+        .map(|m| Signatory {
+            adult: m.is_adult_on(analysis_date),
+            applicant: m.relationship == Relationship::Richiedente,
+            guardian: m.guardian_id.and_then(|g| household.members.iter().position(|o| o.id == g)),
+            committed: commitments.iter().any(|c| c.member_id == m.id),
+        })
+        .collect()
+}
+
+/// Who must sign, in the household's order: the one rule of
+/// [`crate::domain::signers`], as of the date of the analysis. A minor nobody
+/// can sign for has no line here; [`check_signers`] refuses to print or to
+/// open the signing of such a project.
 pub fn required_signers(
     household: &Household,
     commitments: &[Commitment],
     analysis_date: NaiveDate,
 ) -> Vec<RequiredSigner> {
-    let mut out = Vec::new();
-    for m in &household.members {
-        if m.is_adult_on(analysis_date) {
-            out.push(RequiredSigner {
-                member_id: m.id,
-                signer_id: m.id,
-                signer_name: m.full_name(),
-                for_minor: false,
-            });
-        } else if commitments.iter().any(|c| c.member_id == m.id) {
-            if let Some(g) = household.guardian_of(m) {
-                out.push(RequiredSigner {
-                    member_id: m.id,
-                    signer_id: g.id,
-                    signer_name: g.full_name(),
-                    for_minor: true,
-                });
+    let (lines, _) = who_signs(&signatories(household, commitments, analysis_date));
+    lines
+        .into_iter()
+        .map(|l| {
+            let signer = &household.members[l.signer];
+            RequiredSigner {
+                member_id: household.members[l.member].id,
+                signer_id: signer.id,
+                signer_name: signer.full_name(),
+                for_minor: l.for_minor(),
             }
+        })
+        .collect()
+}
+
+/// Refuses a project with a minor bound by a commitment whom nobody in the
+/// household can sign for (the guardian to name is on the household form).
+pub fn check_signers(
+    household: &Household,
+    commitments: &[Commitment],
+    analysis_date: NaiveDate,
+) -> Result<(), Error> {
+    let (_, problems) = who_signs(&signatories(household, commitments, analysis_date));
+    match problems.first() {
+        None => Ok(()),
+        Some(p) => {
+            let i = p.member();
+            Err(p.to_error(format!("members[{i}].guardian_id"), |j| household.members[j].full_name()))
         }
     }
-    out
 }
 
 /// Names of the required signatures still missing ("Thị Lan Nguyễn per Zoë Dell'Orto").

@@ -3,7 +3,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Id;
+use crate::domain::{form, Id};
+use crate::error::Error;
 
 string_enum!(
     /// Roles, from least to most power (the order matters: `>=` compares them).
@@ -24,15 +25,59 @@ pub struct Operator {
     pub role: Role,
 }
 
-/// The office that prints and signs the documents.
+/// The office that prints and signs the documents: the heading of every
+/// printout, checked once by [`OfficeInput::validate`] (the settings form, the
+/// `sportello agreement` file).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Office {
     pub name: String,
     pub address: String,
+    /// Empty: not printed.
     pub phone: String,
+    /// Empty: not printed.
     pub email: String,
     /// Belfiore code: its calendar (patron day) sets the office days.
     pub comune: String,
+}
+
+/// The office as typed: in the settings, or as the `office` object of the
+/// `sportello agreement` file (cli.md).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OfficeInput {
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+impl From<&Office> for OfficeInput {
+    fn from(o: &Office) -> Self {
+        OfficeInput {
+            name: Some(o.name.clone()),
+            address: Some(o.address.clone()),
+            phone: Some(o.phone.clone()),
+            email: Some(o.email.clone()),
+        }
+    }
+}
+
+impl OfficeInput {
+    /// Name and address are required; phone and e-mail are printed when given.
+    /// `prefix` is where the office stands in the input (`office` in the
+    /// command line's file, empty in the settings form); `comune` is its
+    /// Belfiore code, checked by the caller against the calendars.
+    pub fn validate(&self, prefix: &str, comune: &str) -> Result<Office, Error> {
+        let at = |f: &str| if prefix.is_empty() { f.to_string() } else { format!("{prefix}.{f}") };
+        Ok(Office {
+            name: form::required_line(&at("name"), &self.name, "il nome dell'ufficio")?,
+            address: form::required_line(&at("address"), &self.address, "l'indirizzo dell'ufficio")?,
+            phone: form::optional_line(&at("phone"), &self.phone)?.unwrap_or_default(),
+            email: form::optional_line(&at("email"), &self.email)?.unwrap_or_default(),
+            comune: crate::domain::household::belfiore("comune", &Some(comune.to_string()), true)?
+                .unwrap_or_default(),
+        })
+    }
 }
 
 impl Default for Office {

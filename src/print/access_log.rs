@@ -11,15 +11,16 @@ use chrono::NaiveDate;
 
 use super::fonts::check_printable;
 use super::layout::{Align, Block, Column, Document, Paragraph, Row, Signature, Span, Table};
-use super::office::ValidOffice;
+use super::office;
 use crate::dates;
+use crate::domain::Office;
 use crate::error::{Error, Result};
 
 pub const TITLE: &str = "Registro degli accessi al fascicolo";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessLog {
-    pub office: ValidOffice,
+    pub office: Office,
     pub comune_name: Option<String>,
     pub case_number: String,
     /// "Cognome Nome" of the richiedente.
@@ -55,6 +56,7 @@ impl AccessLog {
     /// print would come out as blanks, and a register with gaps is worse than
     /// none.
     pub fn check(&self) -> Result<()> {
+        office::check(&self.office, "office")?;
         if self.operator.trim().is_empty() {
             return Err(Error::invalid("operator", "manca l'operatore che esporta il registro"));
         }
@@ -75,7 +77,7 @@ pub fn document(l: &AccessLog) -> Document {
     doc.subject = format!("Accessi al fascicolo {} al {}", l.case_number, dates::format_it(l.issued_on));
     doc.date = Some(l.issued_on);
 
-    l.office.heading(&mut doc, l.comune_name.as_deref());
+    office::heading(&mut doc, &l.office, l.comune_name.as_deref());
     doc.heading(1, l.title());
     let mut intro = vec![Span::regular("Nucleo di "), Span::bold(&l.household_name)];
     intro.push(Span::regular(format!(

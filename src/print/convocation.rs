@@ -5,8 +5,9 @@
 use chrono::{NaiveDate, NaiveTime};
 
 use super::layout::{Align, Block, Document, Paragraph, Span};
-use super::office::{long_date, ValidOffice};
+use super::office::{self, long_date};
 use crate::dates;
+use crate::domain::Office;
 use crate::error::{Error, Result};
 
 /// Default reason for the appointment: the interview of the analisi preliminare.
@@ -17,7 +18,7 @@ pub const DEFAULT_PURPOSE: &str =
 /// the operator's form; checked with [`Convocation::check`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Convocation {
-    pub office: ValidOffice,
+    pub office: Office,
     /// "Milano": heading "Comune di Milano" and the place of the date line.
     pub comune_name: Option<String>,
     pub case_number: String,
@@ -58,6 +59,7 @@ impl Convocation {
     /// Refuses a letter that could not be acted on: no recipient, no place, no
     /// one to ask for, or an appointment before the letter's own date.
     pub fn check(&self) -> Result<()> {
+        office::check(&self.office, "office")?;
         let blank = |v: &str, field: &str, what: &str| {
             if v.trim().is_empty() {
                 Err(Error::invalid(field, format!("manca {what}")))
@@ -99,7 +101,7 @@ pub fn document(c: &Convocation) -> Document {
         format!("Appuntamento del {} alle ore {}", dates::format_it(c.date), c.time.format("%H:%M"));
     doc.date = Some(c.issued_on);
 
-    c.office.heading(&mut doc, c.comune_name.as_deref());
+    office::heading(&mut doc, &c.office, c.comune_name.as_deref());
     let place_date = match &c.comune_name {
         Some(n) => format!("{n}, {}", dates::format_it(c.issued_on)),
         None => dates::format_it(c.issued_on),
@@ -152,8 +154,8 @@ pub fn document(c: &Convocation) -> Document {
         doc.paragraph(Paragraph::text(notes).space_before(6.0));
     }
     let contacts: Vec<String> = [
-        c.office.phone.as_ref().map(|p| format!("telefonando al numero {p}")),
-        c.office.email.as_ref().map(|e| format!("scrivendo a {e}")),
+        (!c.office.phone.is_empty()).then(|| format!("telefonando al numero {}", c.office.phone)),
+        (!c.office.email.is_empty()).then(|| format!("scrivendo a {}", c.office.email)),
     ]
     .into_iter()
     .flatten()
@@ -180,9 +182,10 @@ pub fn document(c: &Convocation) -> Document {
     );
     doc.paragraph(Paragraph::text(c.office.name.clone()).size(9.0).indent(indent).space_before(1.0));
 
+    // "trattati dal Comune di …": the preposition joins the article.
     let titolare = match &c.comune_name {
-        Some(n) => format!("il Comune di {n}"),
-        None => "il Comune".to_string(),
+        Some(n) => format!("dal Comune di {n}"),
+        None => "dal Comune".to_string(),
     };
     doc.push(Block::Space(18.0));
     doc.push(Block::Rule);
@@ -190,7 +193,7 @@ pub fn document(c: &Convocation) -> Document {
         Paragraph::new(vec![
             Span::bold("Informativa sul trattamento dei dati personali. "),
             Span::regular(format!(
-                "I dati personali Suoi e del Suo nucleo familiare sono trattati da {titolare}, titolare del \
+                "I dati personali Suoi e del Suo nucleo familiare sono trattati {titolare}, titolare del \
                  trattamento, solo per le finalità di servizio sociale connesse alla Sua pratica, nel rispetto del \
                  Regolamento (UE) 2016/679 e del d.lgs. 196/2003; non sono diffusi e sono comunicati solo agli enti \
                  che ne hanno titolo per legge. Può esercitare i diritti previsti dagli artt. 15-22 del Regolamento \

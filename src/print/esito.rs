@@ -10,8 +10,9 @@ use chrono::NaiveDate;
 
 use super::fonts::check_printable;
 use super::layout::{Align, Block, Column, Document, Paragraph, Row, Signature, Span, Table};
-use super::office::ValidOffice;
+use super::office;
 use crate::dates;
+use crate::domain::Office;
 use crate::error::{Error, Result};
 
 pub const TITLE: &str = "Esito verifica requisiti";
@@ -19,7 +20,7 @@ pub const TITLE: &str = "Esito verifica requisiti";
 /// Everything the page prints.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Esito {
-    pub office: ValidOffice,
+    pub office: Office,
     /// "Milano", for the heading "Comune di Milano".
     pub comune_name: Option<String>,
     pub case_number: String,
@@ -69,6 +70,7 @@ impl Esito {
     /// Refuses a page that could not stand in the case file: no measures, no
     /// operator, a text the font cannot print.
     pub fn check(&self) -> Result<()> {
+        office::check(&self.office, "office")?;
         if self.measures.is_empty() {
             return Err(Error::invalid("measures", "nessuna misura da riportare nell'esito"));
         }
@@ -99,7 +101,7 @@ pub fn document(e: &Esito) -> Document {
     doc.subject = format!("Requisiti delle misure di sostegno al {}", dates::format_it(e.reference_date));
     doc.date = Some(e.issued_on);
 
-    e.office.heading(&mut doc, e.comune_name.as_deref());
+    office::heading(&mut doc, &e.office, e.comune_name.as_deref());
     doc.heading(1, TITLE);
     doc.paragraph(
         Paragraph::new(vec![

@@ -14,4 +14,4 @@ pub mod layout;
 pub mod office;
 pub mod ranking;
 
-pub use office::{Office, ValidOffice};
+pub use office::heading;

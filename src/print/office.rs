@@ -3,95 +3,73 @@
 //! letters use.
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
 use super::fonts::check_printable;
 use super::layout::{Block, Document, Paragraph, Span};
 use crate::calendar;
 use crate::dates;
-use crate::error::{Error, Result};
+use crate::domain::Office;
+use crate::error::Result;
 
-/// The issuing office, as it appears in the heading of a document.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Office {
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub address: Option<String>,
-    #[serde(default)]
-    pub phone: Option<String>,
-    #[serde(default)]
-    pub email: Option<String>,
+/// Checks that every text of the heading can be printed with the embedded
+/// font; `prefix` names the office in the error (`office.name`).
+pub fn check(office: &Office, prefix: &str) -> Result<()> {
+    for (field, v) in [
+        ("name", &office.name),
+        ("address", &office.address),
+        ("phone", &office.phone),
+        ("email", &office.email),
+    ] {
+        check_printable(&format!("{prefix}.{field}"), v)?;
+    }
+    Ok(())
 }
 
-/// An office whose name and address are known (phone and e-mail are printed
-/// when present).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValidOffice {
-    pub name: String,
-    pub address: String,
-    pub phone: Option<String>,
-    pub email: Option<String>,
+/// The heading block of every document of the office: "Comune di …" (when
+/// known), the office's name, address, contacts, then a rule. An office name
+/// that already starts with "Comune di …" (as the seed's did) does not repeat
+/// it: the Comune is printed once.
+pub fn heading(doc: &mut Document, office: &Office, comune: Option<&str>) {
+    let mut name = office.name.as_str();
+    if let Some(c) = comune {
+        doc.paragraph(
+            Paragraph::new(vec![Span::bold(format!("Comune di {c}"))]).size(12.0).space_before(0.0),
+        );
+        name = without_comune(name, c);
+    }
+    if !name.is_empty() {
+        doc.paragraph(Paragraph::new(vec![Span::bold(name)]).size(10.5).space_before(1.0));
+    }
+    doc.paragraph(Paragraph::text(&office.address).size(9.0).space_before(1.0));
+    let contacts: Vec<String> = [
+        (!office.phone.is_empty()).then(|| format!("tel. {}", office.phone)),
+        (!office.email.is_empty()).then(|| format!("e-mail {}", office.email)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !contacts.is_empty() {
+        doc.paragraph(Paragraph::text(contacts.join(" — ")).size(9.0).space_before(1.0));
+    }
+    doc.push(Block::Space(4.0));
+    doc.push(Block::Rule);
 }
 
-impl Office {
-    /// `prefix` is the field path of the office in the input (`office`).
-    pub fn validate(&self, prefix: &str) -> Result<ValidOffice> {
-        let name = required(&self.name, &format!("{prefix}.name"), "il nome dell'ufficio")?;
-        let address = required(&self.address, &format!("{prefix}.address"), "l'indirizzo dell'ufficio")?;
-        let opt = |v: &Option<String>, field: &str| -> Result<Option<String>> {
-            match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                Some(s) => {
-                    check_printable(&format!("{prefix}.{field}"), s)?;
-                    Ok(Some(s.to_string()))
-                }
-                None => Ok(None),
+/// "Comune di Milano — Servizi Sociali" → "Servizi Sociali" (the Comune is
+/// already on the line above).
+fn without_comune<'a>(name: &'a str, comune: &str) -> &'a str {
+    let prefix = format!("Comune di {comune}");
+    match name.get(..prefix.len()) {
+        Some(head) if head.eq_ignore_ascii_case(&prefix) => {
+            let rest = &name[prefix.len()..];
+            let separator = |c: char| c.is_whitespace() || "—–-,:".contains(c);
+            if rest.is_empty() || rest.starts_with(separator) {
+                rest.trim_start_matches(separator)
+            } else {
+                name
             }
-        };
-        Ok(ValidOffice {
-            name,
-            address,
-            phone: opt(&self.phone, "phone")?,
-            email: opt(&self.email, "email")?,
-        })
-    }
-}
-
-/// A required text field: present, not blank, printable; returned trimmed.
-pub(crate) fn required(value: &Option<String>, field: &str, what: &str) -> Result<String> {
-    match value.as_deref().map(str::trim) {
-        Some(v) if !v.is_empty() => {
-            check_printable(field, v)?;
-            Ok(v.to_string())
         }
-        Some(_) => Err(Error::invalid(field, format!("manca {what}: il campo è vuoto"))),
-        None => Err(Error::invalid(field, format!("manca {what}: campo obbligatorio"))),
-    }
-}
-
-impl ValidOffice {
-    /// The heading block: "Comune di …" (when known), office name, address,
-    /// contacts, then a rule.
-    pub fn heading(&self, doc: &mut Document, comune: Option<&str>) {
-        if let Some(c) = comune {
-            doc.paragraph(
-                Paragraph::new(vec![Span::bold(format!("Comune di {c}"))]).size(12.0).space_before(0.0),
-            );
-        }
-        doc.paragraph(Paragraph::new(vec![Span::bold(&self.name)]).size(10.5).space_before(1.0));
-        doc.paragraph(Paragraph::text(&self.address).size(9.0).space_before(1.0));
-        let contacts: Vec<String> = [
-            self.phone.as_ref().map(|p| format!("tel. {p}")),
-            self.email.as_ref().map(|e| format!("e-mail {e}")),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        if !contacts.is_empty() {
-            doc.paragraph(Paragraph::text(contacts.join(" — ")).size(9.0).space_before(1.0));
-        }
-        doc.push(Block::Space(4.0));
-        doc.push(Block::Rule);
+        _ => name,
     }
 }
 
@@ -111,20 +89,14 @@ mod tests {
     }
 
     #[test]
-    fn office_needs_name_and_address() {
-        let o =
-            Office { name: Some(" ".into()), address: Some("largo Treves 1".into()), ..Default::default() };
-        let e = o.validate("office").unwrap_err();
-        assert_eq!(e.field.as_deref(), Some("office.name"));
-        let o = Office { name: Some("Servizi Sociali".into()), ..Default::default() };
-        assert_eq!(o.validate("office").unwrap_err().field.as_deref(), Some("office.address"));
-        let o = Office {
-            name: Some("Servizi Sociali".into()),
-            address: Some("largo Treves 1".into()),
-            phone: Some("  ".into()),
-            email: None,
-        };
-        let v = o.validate("office").unwrap();
-        assert_eq!(v.phone, None);
+    fn the_comune_is_printed_once() {
+        assert_eq!(
+            without_comune("Comune di Milano — Servizi Sociali Territoriali", "Milano"),
+            "Servizi Sociali Territoriali"
+        );
+        assert_eq!(without_comune("comune di milano - Servizi", "Milano"), "Servizi");
+        assert_eq!(without_comune("Servizi Sociali Territoriali", "Milano"), "Servizi Sociali Territoriali");
+        assert_eq!(without_comune("Comune di Milanino", "Milano"), "Comune di Milanino");
+        assert_eq!(without_comune("Comune di Milano", "Milano"), "");
     }
 }

@@ -103,30 +103,36 @@ impl fmt::Display for ImportReport {
 /// At most this many errors are collected: past it the report says so.
 const MAX_ERRORS: usize = 200;
 
+/// The 1-based line on which `rec` (read from `text`) stands, as the office sees
+/// it in its spreadsheet. The reader's position counts every line ending it has
+/// consumed, but a record's position is taken before the reader skips the line
+/// ending of the previous record (`\r\n`: the `\n` is consumed with the next
+/// record) and any blank lines: those are skipped here. O(1) per record but for
+/// the blank lines themselves (each byte of the file is looked at once in all),
+/// so an import stays linear; counting from the start of the file for each row
+/// made 100,000 rows quadratic (issue 10).
+pub fn record_line(text: &str, pos: &csv::Position) -> u64 {
+    let rest = text.as_bytes().get(pos.byte() as usize..).unwrap_or_default();
+    let skipped = rest.iter().take_while(|&&b| b == b'\n' || b == b'\r').filter(|&&b| b == b'\n').count();
+    pos.line() + skipped as u64
+}
+
+/// The reader of the applications CSV, shared by everything that must report
+/// the same lines as [`import_csv`].
+pub fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+}
+
 /// Parses the CSV. `used_flags` are the yes/no columns the call's measure relies on
 /// (bonus requirements, tie-breaks): those must say `true` or `false`; the other
 /// flag columns may be left empty (read as `false`), since an office exporting a
 /// B2 anziani call has no reason to fill `independent_living`.
-/// The 1-based line on which the record starting at `byte` stands. The csv
-/// reader's own line count can lag by one (it may count the previous record's
-/// line ending only when the next read starts), and the report must name the
-/// line the office sees in its spreadsheet, so it is computed from the offset,
-/// skipping the line ending the offset may still point at.
-fn line_at(text: &str, byte: u64) -> u64 {
-    let bytes = text.as_bytes();
-    let mut at = (byte as usize).min(bytes.len());
-    while at < bytes.len() && (bytes[at] == b'\n' || bytes[at] == b'\r') {
-        at += 1;
-    }
-    1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64
-}
-
 pub fn import_csv(text: &str, used_flags: &[Flag]) -> Result<Vec<Application>, ImportReport> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut rdr = csv_reader(text);
     let mut rec = csv::StringRecord::new();
     let header_err = |msg: String, field: &str| ImportReport {
         rows_read: 0,
@@ -139,7 +145,7 @@ pub fn import_csv(text: &str, used_flags: &[Flag]) -> Result<Vec<Application>, I
         }
         Err(e) => return Err(header_err(format!("intestazione illeggibile: {e}"), "intestazione")),
     }
-    let header_line = rec.position().map_or(1, |p| p.line());
+    let header_line = rec.position().map_or(1, |p| record_line(text, p));
     let names: Vec<String> =
         rec.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_string()).collect();
     let mut idx = [usize::MAX; 11];
@@ -179,7 +185,7 @@ pub fn import_csv(text: &str, used_flags: &[Flag]) -> Result<Vec<Application>, I
             Ok(true) => {}
             Err(e) => {
                 rows += 1;
-                let line = e.position().map_or(line_hint, |p| p.line());
+                let line = e.position().map_or(line_hint, |p| record_line(text, p));
                 push(
                     &mut errors,
                     &mut truncated,
@@ -188,7 +194,7 @@ pub fn import_csv(text: &str, used_flags: &[Flag]) -> Result<Vec<Application>, I
                 continue;
             }
         }
-        let line = rec.position().map_or(line_hint, |p| line_at(text, p.byte()));
+        let line = rec.position().map_or(line_hint, |p| record_line(text, p));
         // A row of only empty cells (a trailing `,,,,` from a spreadsheet) is no application.
         if rec.iter().all(str::is_empty) {
             continue;
@@ -203,55 +209,31 @@ pub fn import_csv(text: &str, used_flags: &[Flag]) -> Result<Vec<Application>, I
             );
             continue;
         }
-        let row_errors_before = errors.len() + truncated;
-        let mut row = Row { rec: &rec, idx: &idx, line, errors: &mut errors, truncated: &mut truncated };
-        let protocol = row.text(0);
-        let submitted_on = row.date(1, true);
-        let birth_date = row.date(2, true);
-        let isee = row.money(3, false);
-        let isee_expires_on = row.date(4, false);
-        let resident = row.boolean(5, true);
-        let continuation = row.boolean(6, true);
-        let non_self_sufficient = row.boolean(7, used_flags.contains(&Flag::NonSelfSufficient));
-        let independent_living = row.boolean(8, used_flags.contains(&Flag::IndependentLiving));
-        let other_interventions = row.boolean(9, used_flags.contains(&Flag::OtherInterventions));
-        let amount = row.money(10, true);
-        if let (Some(Some(b)), Some(Some(s))) = (birth_date, submitted_on) {
-            if b > s {
-                row.error(
-                    2,
-                    format!(
-                        "data di nascita {} successiva alla presentazione {}",
-                        dates::format_it(b),
-                        dates::format_it(s)
-                    ),
+        let cells: [&str; 11] = std::array::from_fn(|col| rec.get(idx[col]).unwrap_or(""));
+        let checked = application_from_cells(&cells, used_flags);
+        let mut refused = checked.is_err();
+        if let Err(row_errors) = &checked {
+            for (col, message) in row_errors {
+                push(
+                    &mut errors,
+                    &mut truncated,
+                    Error::invalid(COLUMNS[*col], message.clone()).at_line(line),
                 );
             }
         }
-        if let Some(p) = &protocol {
-            if let Some(first) = seen.get(p) {
-                row.error(0, format!("protocollo «{p}» già presente alla riga {first}"));
+        let protocol = cells[0];
+        if !protocol.is_empty() {
+            if let Some(first) = seen.get(protocol) {
+                let message = format!("protocollo «{protocol}» già presente alla riga {first}");
+                push(&mut errors, &mut truncated, Error::invalid(COLUMNS[0], message).at_line(line));
+                refused = true;
             } else {
-                seen.insert(p.clone(), line);
+                seen.insert(protocol.to_string(), line);
             }
         }
-        if errors.len() + truncated > row_errors_before {
-            continue;
+        if let (Ok(app), false) = (checked, refused) {
+            apps.push(app);
         }
-        let ok = |o: Option<bool>| o.expect("no error recorded, so the value is there");
-        apps.push(Application {
-            protocol: protocol.expect("checked"),
-            submitted_on: submitted_on.flatten().expect("required"),
-            birth_date: birth_date.flatten().expect("required"),
-            isee: isee.flatten(),
-            isee_expires_on: isee_expires_on.flatten(),
-            resident: ok(resident),
-            continuation: ok(continuation),
-            non_self_sufficient: ok(non_self_sufficient),
-            independent_living: ok(independent_living),
-            other_interventions: ok(other_interventions),
-            amount: amount.flatten().expect("required"),
-        });
     }
     if errors.is_empty() {
         return Ok(apps);
@@ -270,80 +252,205 @@ fn push(errors: &mut Vec<Error>, truncated: &mut usize, e: Error) {
     }
 }
 
-struct Row<'a> {
-    rec: &'a csv::StringRecord,
-    idx: &'a [usize; 11],
-    line: u64,
-    errors: &'a mut Vec<Error>,
-    truncated: &'a mut usize,
+/// One application from its cells, in the order of [`COLUMNS`], each already
+/// trimmed: the checks of a CSV row, shared by the import and the app's form.
+/// `used_flags` as for [`import_csv`]. A refusal lists every faulty cell (its
+/// column index and the Italian message), in column order.
+pub fn application_from_cells(
+    cells: &[&str; 11],
+    used_flags: &[Flag],
+) -> Result<Application, Vec<(usize, String)>> {
+    fn take<T>(errors: &mut Vec<(usize, String)>, col: usize, r: Result<T, String>) -> Option<T> {
+        r.map_err(|message| errors.push((col, message))).ok()
+    }
+    let mut errors = Vec::new();
+    let e = &mut errors;
+    let protocol = take(e, 0, field::text(cells[0]));
+    let submitted_on = take(e, 1, field::date(COLUMNS[1], cells[1], true));
+    let birth_date = take(e, 2, field::date(COLUMNS[2], cells[2], true));
+    let isee = take(e, 3, field::money(cells[3], false));
+    let isee_expires_on = take(e, 4, field::date(COLUMNS[4], cells[4], false));
+    let resident = take(e, 5, field::boolean(cells[5], true));
+    let continuation = take(e, 6, field::boolean(cells[6], true));
+    let non_self_sufficient =
+        take(e, 7, field::boolean(cells[7], used_flags.contains(&Flag::NonSelfSufficient)));
+    let independent_living =
+        take(e, 8, field::boolean(cells[8], used_flags.contains(&Flag::IndependentLiving)));
+    let other_interventions =
+        take(e, 9, field::boolean(cells[9], used_flags.contains(&Flag::OtherInterventions)));
+    let amount = take(e, 10, field::money(cells[10], true));
+    if let (Some(Some(b)), Some(Some(s))) = (birth_date, submitted_on) {
+        if b > s {
+            e.push((
+                2,
+                format!(
+                    "data di nascita {} successiva alla presentazione {}",
+                    dates::format_it(b),
+                    dates::format_it(s)
+                ),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let ok = |o: Option<bool>| o.expect("no error recorded, so the value is there");
+    Ok(Application {
+        protocol: protocol.expect("checked"),
+        submitted_on: submitted_on.flatten().expect("required"),
+        birth_date: birth_date.flatten().expect("required"),
+        isee: isee.flatten(),
+        isee_expires_on: isee_expires_on.flatten(),
+        resident: ok(resident),
+        continuation: ok(continuation),
+        non_self_sufficient: ok(non_self_sufficient),
+        independent_living: ok(independent_living),
+        other_interventions: ok(other_interventions),
+        amount: amount.flatten().expect("required"),
+    })
 }
 
-impl Row<'_> {
-    fn cell(&self, col: usize) -> &str {
-        self.rec.get(self.idx[col]).unwrap_or("")
-    }
-    fn error(&mut self, col: usize, message: String) {
-        push(self.errors, self.truncated, Error::invalid(COLUMNS[col], message).at_line(self.line));
-    }
-    fn text(&mut self, col: usize) -> Option<String> {
-        let s = self.cell(col);
+/// The check of one cell of an application, by kind; the value, or the
+/// Italian message for its column. An empty cell is `""`.
+pub mod field {
+    use chrono::NaiveDate;
+
+    use crate::dates;
+    use crate::money::Money;
+
+    pub fn text(s: &str) -> Result<String, String> {
         if s.is_empty() {
-            self.error(col, "valore obbligatorio mancante".into());
-            return None;
+            return Err("valore obbligatorio mancante".into());
         }
-        Some(s.to_string())
+        Ok(s.to_string())
     }
-    /// Outer None: an error was recorded; inner None: empty and allowed.
-    fn date(&mut self, col: usize, required: bool) -> Option<Option<NaiveDate>> {
-        let s = self.cell(col);
+
+    /// `Ok(None)`: empty and allowed.
+    pub fn date(column: &str, s: &str, required: bool) -> Result<Option<NaiveDate>, String> {
         if s.is_empty() {
-            if required {
-                self.error(col, "data obbligatoria mancante".into());
-                return None;
-            }
-            return Some(None);
+            return if required { Err("data obbligatoria mancante".into()) } else { Ok(None) };
         }
-        match dates::parse_iso(COLUMNS[col], s) {
-            Ok(d) => Some(Some(d)),
-            Err(e) => {
-                self.error(col, e.message);
-                None
-            }
-        }
+        dates::parse_iso(column, s).map(Some).map_err(|e| e.message)
     }
-    fn money(&mut self, col: usize, required: bool) -> Option<Option<Money>> {
-        let s = self.cell(col);
+
+    /// `Ok(None)`: empty and allowed. Never negative.
+    pub fn money(s: &str, required: bool) -> Result<Option<Money>, String> {
         if s.is_empty() {
-            if required {
-                self.error(col, "importo obbligatorio mancante".into());
-                return None;
-            }
-            return Some(None);
+            return if required { Err("importo obbligatorio mancante".into()) } else { Ok(None) };
         }
         match Money::parse(s) {
-            Ok(m) if m.is_negative() => {
-                self.error(col, format!("importo negativo non ammesso: «{s}»"));
-                None
-            }
-            Ok(m) => Some(Some(m)),
-            Err(e) => {
-                self.error(col, e.message);
-                None
+            Ok(m) if m.is_negative() => Err(format!("importo negativo non ammesso: «{s}»")),
+            Ok(m) => Ok(Some(m)),
+            Err(e) => Err(e.message),
+        }
+    }
+
+    /// `true`/`false` in any case; empty reads as `false` when not required.
+    pub fn boolean(s: &str, required: bool) -> Result<bool, String> {
+        if s.eq_ignore_ascii_case("true") {
+            Ok(true)
+        } else if s.eq_ignore_ascii_case("false") || (s.is_empty() && !required) {
+            Ok(false)
+        } else if s.is_empty() {
+            Err("valore obbligatorio mancante: atteso true oppure false".into())
+        } else {
+            Err(format!("valore «{s}» non valido: atteso true oppure false"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "protocol,submitted_on,birth_date,isee,isee_expires_on,resident,continuation,non_self_sufficient,independent_living,other_interventions,amount";
+
+    fn row(n: u32, submitted_on: &str) -> String {
+        format!(
+            "2019/{n:06},{submitted_on},1933-03-10,12000.00,2019-12-31,true,true,true,false,false,4800.00"
+        )
+    }
+
+    /// The line of the refused rows, as `import_csv` reports them.
+    fn refused(text: &str) -> Vec<u64> {
+        import_csv(text, &[]).expect_err("a refused row").refused_lines()
+    }
+
+    /// The line a reader of the file counts: 1 + the line feeds before the row's first byte.
+    fn seen_at(text: &str, needle: &str) -> u64 {
+        1 + text[..text.find(needle).expect("row in text")].matches('\n').count() as u64
+    }
+
+    // The reader's own count lags behind a record whose previous line ended in
+    // `\r\n`, or that follows blank lines: the line must still be the one the
+    // office sees, whatever the line endings.
+    #[test]
+    fn refused_rows_are_named_by_the_line_they_stand_on() {
+        let bad = row(9, "2019-02-30");
+        for ending in ["\n", "\r\n"] {
+            for blanks in ["", "\n", "\r\n\r\n", ",,,\n"] {
+                let rows = [
+                    HEADER.to_string(),
+                    row(1, "2019-02-04"),
+                    format!("{blanks}{}", row(2, "2019-02-05")),
+                    bad.clone(),
+                    row(3, "2019-02-06"),
+                    format!("{blanks}{bad}").replace("2019/000009", "2019/000010"),
+                ];
+                let text = rows.join(ending) + ending;
+                let expected = [seen_at(&text, &bad), seen_at(&text, "2019/000010")];
+                assert_eq!(refused(&text), expected, "endings {ending:?}, blank lines {blanks:?}");
             }
         }
     }
-    fn boolean(&mut self, col: usize, required: bool) -> Option<bool> {
-        let s = self.cell(col);
-        if s.eq_ignore_ascii_case("true") {
-            Some(true)
-        } else if s.eq_ignore_ascii_case("false") || (s.is_empty() && !required) {
-            Some(false)
-        } else if s.is_empty() {
-            self.error(col, "valore obbligatorio mancante: atteso true oppure false".into());
-            None
-        } else {
-            self.error(col, format!("valore «{s}» non valido: atteso true oppure false"));
-            None
+
+    #[test]
+    fn a_quoted_cell_over_two_lines_moves_the_next_rows_down() {
+        let text = format!(
+            "{HEADER}\n\"2019/\n000001\",2019-02-04,1933-03-10,12000.00,2019-12-31,true,true,true,false,false,4800.00\r\n{}\n",
+            row(2, "2019-13-01")
+        );
+        assert_eq!(refused(&text), [4]);
+        // The header itself, after a blank line, is on line 2.
+        let text = format!("\n{}\n", HEADER.replace("amount", "importo"));
+        assert_eq!(refused(&text), [2]);
+    }
+
+    /// The form's door ([`application_from_cells`]) and the CSV's agree on
+    /// every row: the same application, or the same refusals.
+    #[test]
+    fn a_row_and_its_cells_give_the_same_answer() {
+        let rows = [
+            "P-1,2019-05-02,1940-03-04,12000.50,2019-12-31,true,false,true,,,4800.00",
+            "P-2,2019-05-02,1940-03-04,,,TRUE,False,false,false,false,4800",
+            "P-3,2019-02-30,2020-01-01,-5,x,yes,,maybe,,,",
+            ",2019-05-02,2019-06-01,1000,,true,true,true,,,100",
+        ];
+        let flags = [Flag::NonSelfSufficient];
+        for row in rows {
+            let csv = format!("{HEADER}\n{row}\n");
+            let cells: Vec<&str> = row.split(',').collect();
+            let cells: [&str; 11] = cells.try_into().unwrap();
+            let direct = application_from_cells(&cells, &flags);
+            match import_csv(&csv, &flags) {
+                Ok(apps) => assert_eq!(direct, Ok(apps[0].clone()), "{row}"),
+                Err(report) => {
+                    let via_csv: Vec<(String, String)> = report
+                        .errors
+                        .iter()
+                        .map(|e| (e.field.clone().unwrap_or_default(), e.message.clone()))
+                        .collect();
+                    let direct: Vec<(String, String)> = direct
+                        .unwrap_err()
+                        .into_iter()
+                        .map(|(col, m)| (COLUMNS[col].to_string(), m))
+                        .collect();
+                    assert_eq!(direct, via_csv, "{row}");
+                }
+            }
         }
+        let bad = application_from_cells(&rows[2].split(',').collect::<Vec<_>>().try_into().unwrap(), &flags);
+        let cols: Vec<usize> = bad.unwrap_err().into_iter().map(|(c, _)| c).collect();
+        assert_eq!(cols, [1, 3, 4, 5, 6, 7, 10]);
     }
 }

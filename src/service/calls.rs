@@ -21,7 +21,7 @@ use crate::domain::{form, Id};
 use crate::error::{Code, Error};
 use crate::money::Money;
 use crate::rules::appeals::{compare, Appeal, AppealOutcome, Call, Change, Decision, Status};
-use crate::rules::applications::{import_csv, Application, COLUMNS};
+use crate::rules::applications::{self, application_from_cells, import_csv, Application, COLUMNS};
 use crate::rules::b2::{self, Ranked, Ranking};
 use crate::rules::rule_set::{Flag, RuleSet, RuleSetRef, RuleSets, TieBreak};
 use crate::rules::trace::Trace;
@@ -303,10 +303,11 @@ fn upheld_not_published(call: &Call) -> Vec<u32> {
         .collect()
 }
 
+/// A form value as the text of a cell, trimmed as the CSV reader trims.
 fn cell(v: &Option<Value>) -> String {
     match v {
         None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
+        Some(Value::String(s)) => s.trim().to_string(),
         Some(other) => other.to_string(),
     }
 }
@@ -362,19 +363,15 @@ impl ApplicationInput {
     }
 }
 
-/// One application validated exactly as a row of the CSV import.
+/// One application checked by the same per-cell rules as a row of the CSV
+/// import ([`application_from_cells`]), built directly: the form has no lines,
+/// so the first faulty field names the input.
 fn parse_one(cells: &[String; 11], flags: &[Flag]) -> Result<Application, Error> {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    let _ = w.write_record(COLUMNS);
-    let _ = w.write_record(cells.iter());
-    let text = String::from_utf8(w.into_inner().map_err(|e| Error::new(Code::Internal, e.to_string()))?)
-        .map_err(|e| Error::new(Code::Internal, e.to_string()))?;
-    match import_csv(&text, flags) {
-        Ok(mut apps) if apps.len() == 1 => Ok(apps.remove(0)),
-        Ok(_) => Err(Error::invalid("protocol", "domanda non leggibile")),
-        // The form has no lines: the field names the input.
-        Err(report) => Err(Error { line: None, ..report.first().clone() }),
-    }
+    let cells: [&str; 11] = std::array::from_fn(|i| cells[i].as_str());
+    application_from_cells(&cells, flags).map_err(|errors| {
+        let (col, message) = errors.into_iter().next().expect("a refusal names a field");
+        Error::invalid(COLUMNS[col], message)
+    })
 }
 
 fn refused(e: &Error) -> RefusedRow {
@@ -911,11 +908,7 @@ impl Service {
 /// The lines (1-based, header = 1) of the CSV's non-empty data records, in order.
 fn data_lines(csv: &str) -> Vec<u64> {
     // Read as `import_csv` reads, so the lines are the ones it would report.
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(csv.as_bytes());
+    let mut rdr = applications::csv_reader(csv);
     let mut out = Vec::new();
     let mut rec = csv::StringRecord::new();
     let mut header = true;
@@ -923,13 +916,7 @@ fn data_lines(csv: &str) -> Vec<u64> {
         if std::mem::take(&mut header) || rec.iter().all(str::is_empty) {
             continue;
         }
-        // The record's offset may point at blank lines the reader skipped before it.
-        let bytes = csv.as_bytes();
-        let mut at = (rec.position().map_or(0, |p| p.byte()) as usize).min(bytes.len());
-        while at < bytes.len() && (bytes[at] == b'\n' || bytes[at] == b'\r') {
-            at += 1;
-        }
-        out.push(bytes[..at].iter().filter(|b| **b == b'\n').count() as u64 + 1);
+        out.push(rec.position().map_or(0, |p| applications::record_line(csv, p)));
     }
     out
 }

@@ -343,16 +343,13 @@ impl Service {
 
     /// Changes the office's details (administrators only).
     pub fn office_set(&self, o: Office) -> Result<Office, Error> {
-        let clean = |field: &str, v: &str, what: &str| {
-            crate::domain::form::required_line(field, &Some(v.to_string()), what)
-        };
-        let o = Office {
-            name: clean("name", &o.name, "il nome dell'ufficio")?,
-            address: clean("address", &o.address, "l'indirizzo")?,
-            phone: clean("phone", &o.phone, "il telefono")?,
-            email: clean("email", &o.email, "l'email")?,
-            comune: crate::domain::household::belfiore("comune", &Some(o.comune), true)?.unwrap_or_default(),
-        };
+        // The one check of the office (the command line's file goes through it
+        // too); what the heading prints must also be printable.
+        let o = crate::domain::OfficeInput::from(&o).validate("", &o.comune)?;
+        crate::print::office::check(&o, "").map_err(|e| {
+            let field = e.field.as_deref().map(|f| f.trim_start_matches('.').to_string());
+            Error { field, ..e }
+        })?;
         // The office's comune must have a calendar: every deadline depends on it.
         self.calendar_of(&o.comune).map_err(|e| e.with_field("comune"))?;
         self.run(Action::OfficeSet, None, |tx, stamp| {

@@ -12,13 +12,13 @@ use super::eligibility::{load_rules, role_label};
 use super::projects::load_project;
 use super::{not_found, office, Action, Service};
 use crate::dates::format_it;
+use crate::domain::agreement::Patto;
 use crate::domain::project::check_ready_to_sign;
-use crate::domain::{form, AgreementData, Document, DocumentKind, Id, Office, ProjectStatus};
+use crate::domain::{form, Document, DocumentKind, Id, Office, ProjectStatus};
 use crate::error::{Code, Error};
-use crate::print::agreement::{self as patto, AgreementDocument, AgreementInput};
+use crate::print::agreement as patto;
 use crate::print::convocation::{self, Convocation};
 use crate::print::esito::{self, Esito, EsitoMeasure, EsitoMember, EsitoRuleSet};
-use crate::print::ValidOffice;
 use crate::storage::{Stamp, Tx};
 
 /// What the convocation form sends (`docs/ipc.md`).
@@ -36,16 +36,10 @@ pub struct ConvocationInput {
     pub notes: Option<String>,
 }
 
-/// The office as the printed heading needs it.
-pub(super) fn printed_office(o: &Office) -> Result<ValidOffice, Error> {
-    crate::print::Office {
-        name: Some(o.name.clone()),
-        address: Some(o.address.clone()),
-        phone: Some(o.phone.clone()),
-        email: Some(o.email.clone()),
-    }
-    .validate("office")
-    .map_err(|e| {
+/// The office for a printed heading: the stored one (checked when it was
+/// saved), whose texts the font must be able to print.
+pub(super) fn printed_office(o: &Office) -> Result<Office, Error> {
+    crate::print::office::check(o, "office").map(|()| o.clone()).map_err(|e| {
         Error::new(
             e.code,
             format!(
@@ -77,7 +71,6 @@ impl Service {
     /// in bozza becomes «da firmare»: the printed text is the one the family
     /// signs. The deadline printed is the stored one (the deadlines board's).
     pub fn agreement_print(&self, project_id: Id) -> Result<Document, Error> {
-        let today = self.today();
         self.filing(Action::AgreementPrint, Some(project_id), |tx, stamp| {
             let p = load_project(tx, project_id)?;
             if p.status == ProjectStatus::Bozza {
@@ -85,15 +78,17 @@ impl Service {
             }
             let household = tx.household_get(p.household_id)?.ok_or_else(|| not_found("Nucleo"))?;
             let analysis = tx.analysis_get(p.analysis_id)?.ok_or_else(|| not_found("Analisi preliminare"))?;
-            let office = office(tx)?;
-            let data =
-                AgreementData::build(&office, &household, &p, analysis.interview_date, &analysis.operator);
-            let input: AgreementInput = serde_json::from_value(data.to_cli_input())
-                .map_err(|e| Error::new(Code::Internal, format!("dati del patto: {e}")))?;
-            let valid = input.validate(today).map_err(|e| cannot_print("il patto", e))?;
+            let office = printed_office(&office(tx)?)?;
             let comune = self.calendar_of(&office.comune)?;
-            let doc = AgreementDocument::with_deadline(valid, &comune.nome, p.signing_deadline)
-                .map_err(|e| cannot_print("il patto", e))?;
+            let doc = Patto::from_case(
+                &office,
+                &comune.nome,
+                &household,
+                &p,
+                analysis.interview_date,
+                &analysis.operator,
+            )
+            .map_err(|e| cannot_print("il patto", e))?;
             let bytes = patto::render(&doc).map_err(|e| cannot_print("il patto", e))?;
             let title = format!(
                 "Progetto personalizzato (patto) — analisi del {}, da firmare entro il {}",
@@ -190,7 +185,7 @@ impl Service {
                     .filter(|m| m.birth_date <= reference_date)
                     .map(|m| EsitoMember {
                         name: m.full_name(),
-                        codice_fiscale: m.codice_fiscale.clone(),
+                        codice_fiscale: m.codice_fiscale.to_string(),
                         birth_date: m.birth_date,
                         role: role_label(m),
                     })

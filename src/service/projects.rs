@@ -4,8 +4,9 @@
 use chrono::NaiveDate;
 
 use super::{not_found, office, Action, Service};
+use crate::domain::agreement::Patto;
 use crate::domain::project::{self, ProjectInput};
-use crate::domain::{board, AgreementData, BoardRow, Id, Project, ProjectStatus, Signature, StrEnum};
+use crate::domain::{board, BoardRow, Id, Project, ProjectStatus, Signature, StrEnum};
 use crate::error::{Code, Error};
 use crate::storage::Tx;
 
@@ -86,6 +87,12 @@ impl Service {
             let signed_on = match status {
                 ProjectStatus::DaFirmare => {
                     project::check_ready_to_sign(&p)?;
+                    // The signatures to collect are the paper's: a minor with
+                    // a commitment needs someone to sign for them first.
+                    let household = tx.household_get(p.household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+                    let analysis =
+                        tx.analysis_get(p.analysis_id)?.ok_or_else(|| not_found("Analisi preliminare"))?;
+                    project::check_signers(&household, &p.commitments, analysis.interview_date)?;
                     None
                 }
                 ProjectStatus::Bozza => {
@@ -194,19 +201,22 @@ impl Service {
         })
     }
 
-    /// Everything the printed agreement needs.
-    pub fn agreement_data(&self, project_id: Id) -> Result<AgreementData, Error> {
+    /// The patto as `agreement_print` prints it (the value the printer renders).
+    pub fn agreement_data(&self, project_id: Id) -> Result<Patto, Error> {
         self.run(Action::AgreementData, Some(project_id), |tx, _| {
             let p = load_project(tx, project_id)?;
             let household = tx.household_get(p.household_id)?.ok_or_else(|| not_found("Nucleo"))?;
             let analysis = tx.analysis_get(p.analysis_id)?.ok_or_else(|| not_found("Analisi preliminare"))?;
-            Ok(AgreementData::build(
-                &office(tx)?,
+            let office = office(tx)?;
+            let comune = self.calendar_of(&office.comune)?;
+            Patto::from_case(
+                &office,
+                &comune.nome,
                 &household,
                 &p,
                 analysis.interview_date,
                 &analysis.operator,
-            ))
+            )
         })
     }
 }

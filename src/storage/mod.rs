@@ -379,7 +379,8 @@ impl Storage {
         let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
         let mut report = audit::verify(&conn)?;
         // "Integro" only for a sound file whose log is still append-only.
-        report.file_problems = audit::file_problems(&conn, self.key.is_some());
+        let keyed = self.key.read().map_err(|_| Error::new(Code::Internal, "chiave non disponibile"))?.is_some();
+        report.file_problems = audit::file_problems(&conn, keyed);
         report.guards_missing = audit::missing_guards(&conn);
         if !report.file_problems.is_empty() || !report.guards_missing.is_empty() {
             report.ok = false;
@@ -659,6 +660,24 @@ impl ToSql for Id {
 impl FromSql for Id {
     fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
         Id::parse("id", v.as_str()?).map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
+}
+
+/// A codice fiscale column: what the form checked when it was saved.
+impl FromSql for crate::cf::Cf {
+    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+        crate::cf::Cf::check(v.as_str()?).map_err(|e| {
+            FromSqlError::Other(Box::new(Error::new(
+                Code::Storage,
+                format!("codice fiscale non valido nel database: {}", e.messaggio),
+            )))
+        })
+    }
+}
+
+impl rusqlite::ToSql for crate::cf::Cf {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
     }
 }
 
