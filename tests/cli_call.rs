@@ -43,9 +43,8 @@ fn sportello(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
 }
 
 /// The audit rows of `action`: (username, record id, detail).
-fn audit_rows(e: &Env, action: &str) -> Vec<(String, Option<Id>, Option<String>)> {
-    let s =
-        service_support::login(&e.db(), &e.docs(), service_support::ADMIN, service_support::today()).unwrap();
+fn audit_rows(e: &Files, action: &str) -> Vec<(String, Option<Id>, Option<String>)> {
+    let s = service_support::login(&e.db, &e.docs, service_support::ADMIN, service_support::today()).unwrap();
     let ops = s.storage().transaction(|tx| tx.audit_entries(None)).unwrap();
     let names: std::collections::HashMap<Id, String> =
         s.operators_list().unwrap().into_iter().map(|a| (a.operator.id, a.operator.username)).collect();
@@ -53,6 +52,19 @@ fn audit_rows(e: &Env, action: &str) -> Vec<(String, Option<Id>, Option<String>)
         .filter(|r| r.action == action)
         .map(|r| (names.get(&r.operator_id).cloned().unwrap_or_default(), r.record_id, r.detail))
         .collect()
+}
+
+/// The test database once its service is closed (the command line takes it).
+struct Files {
+    _dir: tempfile::TempDir,
+    db: std::path::PathBuf,
+    docs: std::path::PathBuf,
+}
+
+fn close(e: Env) -> Files {
+    let (db, docs) = (e.db(), e.docs());
+    drop(e.service);
+    Files { _dir: e.dir, db, docs }
 }
 
 /// `{code, message, field}` on standard error, nothing on standard output.
@@ -70,12 +82,13 @@ fn refusal(code: i32, stdout: &str, stderr: &str) -> Value {
 fn call_runs_a_command_as_the_app_does_and_it_is_on_record() {
     let e = env();
     let h = create_family(&e.service);
-    drop(e.service);
+    let dir = e.dir.path().to_path_buf();
+    let e = close(e);
     let hid = h.id.to_string();
-    let db = e.db();
+    let db = e.db.clone();
 
     // Input from a file.
-    let input = e.dir.path().join("input.json");
+    let input = dir.join("input.json");
     std::fs::write(&input, json!({ "id": hid }).to_string()).unwrap();
     let (code, stdout, stderr) =
         sportello(&["call", "household_get", "--database", p(&db), "--input", p(&input)], None);
@@ -114,8 +127,8 @@ fn call_refuses_as_the_app_does_with_the_error_as_json() {
     e.service.household_assign(h.id, sverdi.id).unwrap();
     // Passwords for the operators, then the database is left to the command line.
     e.reopen("mrossi", service_support::today());
-    drop(e.service);
-    let db = e.db();
+    let e = close(e);
+    let db = e.db.clone();
     let hid = h.id.to_string();
 
     // A field at fault.
@@ -186,11 +199,13 @@ fn document_save_writes_a_private_copy_once_and_on_record() {
     let sverdi = e.service.storage().transaction(|tx| tx.operator_by_username("sverdi")).unwrap().unwrap();
     e.service.household_assign(h.id, sverdi.id).unwrap();
     e.reopen("mrossi", service_support::today());
-    drop(e.service);
-    let db = e.db();
+    e.reopen("sverdi", service_support::today());
+    let dir = e.dir.path().to_path_buf();
+    let e = close(e);
+    let db = e.db.clone();
     let id = doc.id.to_string();
 
-    let out = e.dir.path().join("patto per PEC.pdf");
+    let out = dir.join("patto per PEC.pdf");
     let (code, stdout, stderr) =
         sportello(&["document", "save", "--database", p(&db), "--id", &id, "--out", p(&out), "--json"], None);
     assert_eq!(code, 0, "{stdout}{stderr}");
@@ -204,7 +219,7 @@ fn document_save_writes_a_private_copy_once_and_on_record() {
     }
     assert_eq!(audit_rows(&e, "document_save"), [("averdi".to_string(), Some(doc.id), None)]);
     // Nothing but the copy beside it (no temporary file left).
-    let names: Vec<String> = std::fs::read_dir(e.dir.path())
+    let names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|d| d.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
@@ -220,7 +235,7 @@ fn document_save_writes_a_private_copy_once_and_on_record() {
     assert_eq!(audit_rows(&e, "document_save").len(), 1);
 
     // The case scope of reading the case: refused, no file, the attempt on record.
-    let other = e.dir.path().join("copia di mrossi.pdf");
+    let other = dir.join("copia di mrossi.pdf");
     let (code, stdout, stderr) = sportello_as(
         "mrossi",
         &["document", "save", "--database", p(&db), "--id", &id, "--out", p(&other)],
@@ -233,8 +248,7 @@ fn document_save_writes_a_private_copy_once_and_on_record() {
     assert_eq!(rows.last().unwrap(), &("mrossi".to_string(), Some(doc.id), Some("rifiutato".to_string())));
 
     // In scope (the operatore in charge), it is theirs to copy.
-    let theirs = e.dir.path().join("copia di sverdi.pdf");
-    e_reopen_sverdi(&e);
+    let theirs = dir.join("copia di sverdi.pdf");
     let (code, _, stderr) = sportello_as(
         "sverdi",
         &["document", "save", "--database", p(&db), "--id", &id, "--out", p(&theirs)],
@@ -244,16 +258,11 @@ fn document_save_writes_a_private_copy_once_and_on_record() {
     assert_eq!(std::fs::read(&theirs).unwrap(), pdf);
 
     // An unknown document: not found, no file.
-    let missing = e.dir.path().join("nessuno.pdf");
+    let missing = dir.join("nessuno.pdf");
     let (code, _, stderr) = sportello(
         &["document", "save", "--database", p(&db), "--id", &Id::new().to_string(), "--out", p(&missing)],
         None,
     );
     assert_eq!(code, 2, "{stderr}");
     assert!(!missing.exists());
-}
-
-/// Gives sverdi the test password (registered without one).
-fn e_reopen_sverdi(e: &Env) {
-    drop(e.reopen("sverdi", service_support::today()));
 }
