@@ -53,6 +53,12 @@ pub const SHELL_COMMANDS: &[&str] = &[
     "ui_ready",
 ];
 
+/// Every command of the library's table: the window offers them all.
+#[cfg(test)]
+pub fn commands() -> Vec<&'static str> {
+    sportello::service::ipc::COMMANDS.to_vec()
+}
+
 /// Every command the window may call, for `tauri::generate_handler!`: those
 /// of the library's table (the names `sportello::for_each_command!` gives
 /// this macro) and the shell's own. `sportello::for_each_command!(handler)`.
