@@ -2,10 +2,13 @@
 // permission per command; capabilities/default.json then grants the window
 // exactly these and nothing else (no plugin, no core API).
 //
-// The service's commands come from the one list the library reads too
-// (src/service/commands.txt, also `sportello::service::ipc::COMMANDS`), so that
-// a new command is a line there and not three copies to keep in step.
-const SERVICE_COMMANDS: &str = include_str!("../src/service/commands.txt");
+// The service's commands are the rows of the library's one command table
+// (src/service/commands.rs: `sportello::service::ipc::COMMANDS`, and the
+// `#[tauri::command]`s through `sportello::for_each_command!`), read here as
+// text, so that a new command is a row there and not copies to keep in step.
+include!("table_names.rs");
+
+const TABLE: &str = include_str!("../src/service/commands.rs");
 
 /// The shell's own commands (login, lock, the window): src-tauri/src/commands.rs.
 const APP_COMMANDS: &[&str] = &[
@@ -22,9 +25,10 @@ const APP_COMMANDS: &[&str] = &[
 ];
 
 fn main() {
-    println!("cargo:rerun-if-changed=../src/service/commands.txt");
-    let mut commands: Vec<&'static str> =
-        SERVICE_COMMANDS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    println!("cargo:rerun-if-changed=../src/service/commands.rs");
+    println!("cargo:rerun-if-changed=table_names.rs");
+    let mut commands: Vec<&'static str> = ipc_names(TABLE);
+    assert!(!commands.is_empty(), "no command read from src/service/commands.rs");
     commands.extend_from_slice(APP_COMMANDS);
     // tauri-build keeps the list for the rest of the build.
     let commands: &'static [&'static str] = commands.leak();

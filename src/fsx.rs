@@ -65,6 +65,29 @@ pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// As [`write_private_atomic`], for a file that must be new: `path` must not
+/// exist, and one that appears while it is written is not replaced
+/// (`AlreadyExists`, through [`publish_new`]). A copy handed to the operator
+/// never takes the place of some other file.
+pub fn write_private_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(name) = path.file_name() {
+        remove_stale_temporaries(parent_dir(path), &format!("{}.", name.to_string_lossy()));
+    }
+    let tmp = temp_beside(path);
+    let _ = std::fs::remove_file(&tmp);
+    let result = (|| {
+        let mut f = create_private_new(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        publish_new(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// Gives the complete file `tmp` the name `out`, which must not exist: a
 /// hard link (atomic, and refused by the system when `out` appeared
 /// meanwhile), then `tmp` removed. Where links are not supported (some

@@ -66,6 +66,10 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
             s.document_add(case.household, DocumentKind::Patto, "Patto", b"%PDF-1.7\n").map(|_| ())
         }
         "document_open" => s.document_path(case.document).map(|_| ()),
+        "document_save" => {
+            let dir = tempfile::tempdir().unwrap();
+            s.document_save_copy(case.document, &dir.path().join("copia.pdf")).map(|_| ())
+        }
         "office_set" => {
             let o = s.session()?.office;
             s.office_set(Office { phone: "02 0000 0000".into(), ..o }).map(|_| ())

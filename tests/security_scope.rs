@@ -94,6 +94,14 @@ fn run_case(
         "agreement_data" => s.agreement_data(project).map(|_| Value::Null),
         "document_add" => s.document_add(h.id, DocumentKind::Patto, "Patto", b"%PDF-1.7\n").map(|_| Value::Null),
         "document_open" => s.call(command, json!({ "id": document.to_string() })),
+        "document_save" => {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("copia.pdf");
+            let saved = s.document_save_copy(document, &out).map(|_| Value::Null);
+            // Refused: no file either.
+            assert_eq!(out.exists(), saved.is_ok(), "{command}");
+            saved
+        }
         "convocation_print" => s.call(
             command,
             json!({ "household_id": hid, "date": "2026-12-01", "time": "09:30", "place": "largo Treves 1", "ask_for": "Anna Verdi" }),

@@ -218,6 +218,64 @@ fn every_command_of_the_contract_is_answered() {
     }
 }
 
+/// The names the window calls: `call('name'` in every module of ui/js (api.js
+/// and the screens that keep their own table), and api.js's list of the
+/// shell's own commands.
+fn ui_calls() -> (Vec<(String, String)>, Vec<String>) {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "js") {
+                out.push(p);
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/js");
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    let mut calls = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        for quote in ['\'', '"'] {
+            for pattern in
+                [format!("call({quote}"), format!("invoke({quote}"), format!("invokeCommand({quote}")]
+            {
+                for rest in text.split(pattern.as_str()).skip(1) {
+                    let name = rest.split(quote).next().unwrap();
+                    calls.push((f.display().to_string(), name.to_string()));
+                }
+            }
+        }
+    }
+    let api = std::fs::read_to_string(root.join("api.js")).unwrap();
+    let set = api.split("const SHELL = new Set([").nth(1).and_then(|r| r.split("])").next()).unwrap();
+    let shell =
+        set.split(',').map(|n| n.trim().trim_matches('\'').to_string()).filter(|n| !n.is_empty()).collect();
+    (calls, shell)
+}
+
+#[test]
+fn every_command_the_window_calls_is_in_the_table() {
+    let (calls, shell) = ui_calls();
+    assert!(calls.len() > 40, "{calls:?}");
+    for (file, name) in &calls {
+        assert!(
+            COMMANDS.contains(&name.as_str()) || shell.contains(name),
+            "{file} calls «{name}», which is neither in the command table (src/service/commands.rs) nor a shell command"
+        );
+    }
+    // The shell's commands are not the service's (api.js tells them apart by this list).
+    for name in &shell {
+        assert!(!COMMANDS.contains(&name.as_str()), "{name} is both");
+    }
+    // And the window has a way to every command of the table.
+    for c in COMMANDS {
+        assert!(calls.iter().any(|(_, n)| n == c), "no module of ui/js calls «{c}»");
+    }
+}
+
 #[test]
 fn the_service_can_live_in_the_apps_shared_state() {
     // Tauri keeps managed state behind `Send + Sync`; commands run on a pool.

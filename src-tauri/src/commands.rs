@@ -1,5 +1,7 @@
-//! The Tauri commands: one per command of docs/ipc.md, each a few lines — take
-//! the state, call the service's method of the same name, map the error.
+//! The Tauri commands: one per row of the library's command table
+//! (src/service/commands.rs, through `sportello::for_each_command!`), each a
+//! few lines — take the state, call the service's command of the same name,
+//! map the error — and the shell's own (login, lock, the window).
 //!
 //! The input arrives as JSON and goes to the service as it is: the service reads
 //! it the way forms send it and names the field at fault, so even a malformed
@@ -36,7 +38,7 @@ impl AppState {
 type Reply = Result<Value, IpcError>;
 
 /// The shell's own commands (not the service's): login, lock, the window
-/// (checked against main.rs, build.rs, the capability and docs/ipc.md).
+/// (checked against [`handler`], build.rs, the capability and docs/ipc.md).
 #[cfg(test)]
 pub const SHELL_COMMANDS: &[&str] = &[
     "app_state",
@@ -51,12 +53,33 @@ pub const SHELL_COMMANDS: &[&str] = &[
     "ui_ready",
 ];
 
-/// Every command of the service (src/service/commands.txt, which build.rs
-/// declares): the window offers them all.
+/// Every command of the library's table: the window offers them all.
 #[cfg(test)]
 pub fn commands() -> Vec<&'static str> {
     sportello::service::ipc::COMMANDS.to_vec()
 }
+
+/// Every command the window may call, for `tauri::generate_handler!`: those
+/// of the library's table (the names `sportello::for_each_command!` gives
+/// this macro) and the shell's own. `sportello::for_each_command!(handler)`.
+macro_rules! handler {
+    ($($name:ident),*) => {
+        tauri::generate_handler![
+            $($crate::commands::tauri_commands::$name,)*
+            $crate::commands::tauri_commands::app_state,
+            $crate::commands::tauri_commands::setup_create,
+            $crate::commands::tauri_commands::login,
+            $crate::commands::tauri_commands::restore_backups,
+            $crate::commands::tauri_commands::restore_backup,
+            $crate::commands::tauri_commands::lock,
+            $crate::commands::tauri_commands::logout,
+            $crate::commands::tauri_commands::ui_dirty,
+            $crate::commands::tauri_commands::app_quit,
+            $crate::commands::tauri_commands::ui_ready,
+        ]
+    };
+}
+pub(crate) use handler;
 
 /// Runs one command for the UI: the only place errors are mapped.
 pub fn run(state: &AppState, command: &str, input: Option<Value>) -> Reply {
@@ -99,8 +122,9 @@ pub fn ui_ready(s: &AppState) -> Reply {
 pub mod tauri_commands {
     use super::*;
 
-    macro_rules! commands {
-        ($($name:ident),* $(,)?) => {$(
+    /// One per row of the table: the command's name is the service's.
+    macro_rules! service_commands {
+        ($($name:ident),*) => {$(
             #[tauri::command]
             pub async fn $name(state: State<'_, AppState>, input: Option<Value>) -> Reply {
                 run(&state, stringify!($name), input)
@@ -108,50 +132,7 @@ pub mod tauri_commands {
         )*};
     }
 
-    commands!(
-        session,
-        households_search,
-        household_get,
-        household_save,
-        cf_check,
-        analysis_get,
-        analysis_save,
-        project_get,
-        project_save,
-        project_set_status,
-        agreement_print,
-        signature_record,
-        deadlines_board,
-        convocation_print,
-        documents_list,
-        document_open,
-        eligibility_facts_get,
-        eligibility_facts_save,
-        eligibility_check,
-        eligibility_checks_list,
-        esito_print,
-        household_assign,
-        audit_history,
-        audit_history_print,
-        calls_list,
-        call_get,
-        call_save,
-        applications_import,
-        application_save,
-        ranking_draft,
-        ranking_publish,
-        ranking_versions,
-        ranking_compare,
-        appeal_file,
-        appeal_decide,
-        ranking_export_csv,
-        password_change,
-        operators_list,
-        operator_save,
-        operator_set_password,
-        operator_revoke,
-        database_rekey,
-    );
+    sportello::for_each_command!(service_commands);
 
     #[tauri::command]
     pub async fn ui_ready(state: State<'_, AppState>) -> Reply {
@@ -202,7 +183,7 @@ pub mod tauri_commands {
 
     /// Closing after the operator confirmed leaving unsaved changes.
     #[tauri::command]
-    pub async fn app_quit(app: tauri::AppHandle, state: State<'_, AppState>) -> Reply {
+    pub async fn app_quit<R: tauri::Runtime>(app: tauri::AppHandle<R>, state: State<'_, AppState>) -> Reply {
         state.sessions.end(LockReason::NotLoggedIn);
         app.exit(0);
         Ok(Value::Null)
@@ -227,7 +208,7 @@ mod tests {
         AppState::new(sessions, Gate::new(places, None), ready_file)
     }
 
-    /// Records each call and answers from a script.
+    /// Answers from a script.
     #[derive(Default)]
     struct Fake {
         calls: Mutex<Vec<(String, Value)>>,
@@ -244,32 +225,150 @@ mod tests {
         }
     }
 
-    #[test]
-    fn each_command_reaches_the_service_method_of_the_same_name_with_its_input() {
-        let s = state_with(Box::new(Fake::default()), None);
-        for command in commands() {
-            let input = json!({"id": "0190d2c4-0000-7000-8000-000000000001", "query": "nguyễn"});
-            let reply = run(&s, command, Some(input.clone())).unwrap();
-            assert_eq!(reply, json!({"command": command, "input": input}));
+    /// The app as the window reaches it: the real handler list and
+    /// `#[tauri::command]` functions, the real capability (generate_context!
+    /// carries the permissions build.rs declared and default.json grants),
+    /// on Tauri's mock runtime.
+    fn mock_app(
+        state: AppState,
+    ) -> (tauri::App<tauri::test::MockRuntime>, tauri::WebviewWindow<tauri::test::MockRuntime>) {
+        use tauri::Manager;
+        let app = tauri::test::mock_builder()
+            .manage(state)
+            .invoke_handler(sportello::for_each_command!(handler))
+            .build(tauri::generate_context!())
+            .expect("mock app");
+        let window = match app.get_webview_window("main") {
+            Some(w) => w,
+            None => tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap(),
+        };
+        (app, window)
+    }
+
+    /// `invoke(command, body)` as api.js sends it: the answer, or the rejection.
+    fn invoke(
+        window: &tauri::WebviewWindow<tauri::test::MockRuntime>,
+        command: &str,
+        body: Value,
+    ) -> std::result::Result<Value, Value> {
+        tauri::test::get_ipc_response(
+            window,
+            tauri::webview::InvokeRequest {
+                cmd: command.into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: tauri::ipc::InvokeBody::Json(body),
+                headers: Default::default(),
+                invoke_key: tauri::test::INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| b.deserialize::<Value>().unwrap())
+    }
+
+    /// A recording backend shared with the test (the state owns its box).
+    #[derive(Clone, Default)]
+    struct Recorder(Arc<Mutex<Vec<(String, Value)>>>);
+
+    impl Backend for Recorder {
+        fn call(&self, command: &str, input: Value) -> Result<Value> {
+            self.0.lock().unwrap().push((command.to_string(), input.clone()));
+            Ok(json!({ "echo": command }))
         }
-        // A command with no argument gets null, as Service::call expects.
-        assert_eq!(run(&s, "deadlines_board", None).unwrap()["input"], Value::Null);
+    }
+
+    #[test]
+    fn each_tauri_command_reaches_the_service_command_of_its_name_with_its_input() {
+        let recorder = Recorder::default();
+        let (_app, window) = mock_app(state_with(Box::new(recorder.clone()), None));
+        for command in commands() {
+            let input =
+                json!({"id": "0190d2c4-0000-7000-8000-000000000001", "query": "nguyễn", "of": command});
+            let reply = invoke(&window, command, json!({ "input": input }))
+                .unwrap_or_else(|e| panic!("{command} was refused by the app: {e}"));
+            assert_eq!(reply, json!({ "echo": command }), "{command}");
+            let calls = std::mem::take(&mut *recorder.0.lock().unwrap());
+            assert_eq!(calls, vec![(command.to_string(), input)], "{command} reached the wrong command");
+        }
+        // A command with no argument (api.js sends `{}`) gets null, as Service::call expects.
+        invoke(&window, "deadlines_board", json!({})).unwrap();
+        assert_eq!(recorder.0.lock().unwrap().pop(), Some(("deadlines_board".to_string(), Value::Null)));
+        // Not in the table, not in the app.
+        assert!(invoke(&window, "household_delete", json!({})).is_err());
+        assert!(recorder.0.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_tauri_commands_drive_the_real_service() {
+        let dir = std::env::temp_dir().join(format!("sportello-app-ipc-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (service, _recovery) = sportello::service::Service::create(sportello::service::NewDatabase {
+            database: dir.join("sportello.sqlite"),
+            documents_dir: dir.join("documenti"),
+            username: "averdi".into(),
+            name: "Anna Verdi".into(),
+            password: "password di prova".to_string().into(),
+            today: None,
+            kdf: sportello::keyring::KdfParams::for_tests(),
+        })
+        .unwrap();
+        let backend = crate::service_backend::ServiceBackend::new(service, None);
+        let (_app, window) = mock_app(state_with(Box::new(backend), None));
+        let session = invoke(&window, "session", json!({})).unwrap();
+        assert_eq!(session["operator"]["name"], "Anna Verdi");
+        assert_eq!(
+            invoke(&window, "households_search", json!({ "input": { "query": "rossi" } })).unwrap(),
+            json!([])
+        );
+        let e = invoke(
+            &window,
+            "household_get",
+            json!({ "input": { "id": "0190d2c4-0000-7000-8000-000000000001" } }),
+        )
+        .unwrap_err();
+        assert_eq!(e["code"], "not_found", "{e}");
+        let e = invoke(&window, "household_get", json!({ "input": {} })).unwrap_err();
+        assert_eq!((e["code"].as_str(), e["field"].as_str()), (Some("invalid"), Some("id")), "{e}");
+        // Every command of the table is one the service knows.
+        for command in commands() {
+            if let Err(e) = invoke(&window, command, json!({ "input": {} })) {
+                let message = e["message"].as_str().unwrap_or_default();
+                assert!(!message.contains("Comando sconosciuto"), "{command}: {e}");
+            }
+        }
+        drop(_app);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn build_rs_reads_the_tables_names() {
+        mod table_names {
+            include!("../table_names.rs");
+        }
+        let read = table_names::ipc_names(include_str!("../../src/service/commands.rs"));
+        assert_eq!(read, commands());
     }
 
     #[test]
     fn the_handler_list_and_the_capability_name_every_command_of_the_contract() {
         let main = include_str!("main.rs");
+        let handler_list = include_str!("commands.rs");
         let build = include_str!("../build.rs");
         let capability: Value = serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
         let allowed: Vec<&str> =
             capability["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
-        // build.rs declares the service's list itself, not a copy of it.
-        assert!(build.contains("include_str!(\"../src/service/commands.txt\")"), "build.rs");
+        // build.rs declares the table's names itself, not a copy of them.
+        assert!(build.contains("include_str!(\"../src/service/commands.rs\")"), "build.rs");
+        assert!(main.contains("sportello::for_each_command!(handler)"), "main.rs");
         for command in SHELL_COMMANDS {
             assert!(build.contains(&format!("\"{command}\"")), "{command} is not declared in build.rs");
+            assert!(
+                handler_list.contains(&format!("tauri_commands::{command},")),
+                "{command} is not in the handler list"
+            );
         }
         for command in commands().iter().chain(SHELL_COMMANDS) {
-            assert!(main.contains(&format!("c::{command},")), "{command} is not in generate_handler!");
             let permission = format!("allow-{}", command.replace('_', "-"));
             assert!(allowed.contains(&permission.as_str()), "{permission} is not granted");
         }
@@ -277,6 +376,15 @@ mod tests {
         for command in commands().iter().chain(SHELL_COMMANDS) {
             assert!(contract.contains(&format!("`{command}")), "{command} is not in docs/ipc.md");
         }
+        // api.js tells the shell's commands from the service's by this list.
+        let api = include_str!("../../ui/js/api.js");
+        let set = api.split("const SHELL = new Set([").nth(1).and_then(|r| r.split("])").next()).unwrap();
+        let mut shell: Vec<&str> =
+            set.split(',').map(|n| n.trim().trim_matches('\'')).filter(|n| !n.is_empty()).collect();
+        let mut expected = SHELL_COMMANDS.to_vec();
+        shell.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(shell, expected, "api.js SHELL");
     }
 
     #[test]

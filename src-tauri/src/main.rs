@@ -3,8 +3,8 @@
 //! Architecture invariant: no rule, no SQL, no PDF here. The shell parses its
 //! options and starts LOCKED, with no service: the login screen opens one
 //! (`login`), an idle thread and the window's lock button drop it again
-//! (`session`). It exposes one thin command per command of docs/ipc.md (see
-//! `commands`); everything else is the library's.
+//! (`session`). It exposes one thin command per row of the library's command
+//! table (see `commands`); everything else is the library's.
 
 // No console window on Windows.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
@@ -26,7 +26,7 @@ use std::sync::Arc;
 use clap::Parser;
 use tauri::Manager;
 
-use crate::commands::{tauri_commands as c, AppState};
+use crate::commands::{handler, AppState};
 use crate::session::{LockReason, Sessions};
 
 fn main() -> ExitCode {
@@ -68,60 +68,8 @@ fn main() -> ExitCode {
                 }
             }
         })
-        .invoke_handler(tauri::generate_handler![
-            c::session,
-            c::households_search,
-            c::household_get,
-            c::household_save,
-            c::cf_check,
-            c::analysis_get,
-            c::analysis_save,
-            c::project_get,
-            c::project_save,
-            c::project_set_status,
-            c::agreement_print,
-            c::signature_record,
-            c::deadlines_board,
-            c::convocation_print,
-            c::documents_list,
-            c::document_open,
-            c::eligibility_facts_get,
-            c::eligibility_facts_save,
-            c::eligibility_check,
-            c::eligibility_checks_list,
-            c::esito_print,
-            c::household_assign,
-            c::audit_history,
-            c::audit_history_print,
-            c::calls_list,
-            c::call_get,
-            c::call_save,
-            c::applications_import,
-            c::application_save,
-            c::ranking_draft,
-            c::ranking_publish,
-            c::ranking_versions,
-            c::ranking_compare,
-            c::appeal_file,
-            c::appeal_decide,
-            c::ranking_export_csv,
-            c::password_change,
-            c::operators_list,
-            c::operator_save,
-            c::operator_set_password,
-            c::operator_revoke,
-            c::database_rekey,
-            c::app_state,
-            c::setup_create,
-            c::login,
-            c::restore_backups,
-            c::restore_backup,
-            c::lock,
-            c::logout,
-            c::ui_dirty,
-            c::app_quit,
-            c::ui_ready,
-        ])
+        // Every command of the library's table, and the shell's own.
+        .invoke_handler(sportello::for_each_command!(handler))
         .build(tauri::generate_context!());
     let app = match app {
         Ok(app) => app,

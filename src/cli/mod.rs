@@ -14,9 +14,11 @@ mod agreement;
 mod audit;
 mod audit_history;
 mod backup;
+mod call;
 mod cf;
 mod deadline;
 mod demo;
+mod document;
 mod eligibility;
 mod encrypt;
 mod login;
@@ -55,6 +57,10 @@ enum Command {
     Encrypt(encrypt::Args),
     /// Cambia la chiave del database (dopo una revoca): nuova chiave di recupero e password provvisorie.
     Rekey(rekey::Args),
+    /// Esegue un comando dell'applicazione (docs/ipc.md) con il suo input JSON.
+    Call(call::Args),
+    /// Documenti del fascicolo: salvarne una copia in un file.
+    Document(document::Args),
     /// Scrive in un ciclo per la prova di arresto improvviso (tests/crash_kill.rs).
     #[command(hide = true)]
     StressWrite(stress::Args),
@@ -73,6 +79,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Restore(a) => backup::restore(a),
         Command::Encrypt(a) => encrypt::run(a),
         Command::Rekey(a) => rekey::run(a),
+        Command::Call(a) => call::run(a),
+        Command::Document(a) => document::run(a),
         Command::StressWrite(a) => stress::run(a),
     }
 }

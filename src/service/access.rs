@@ -1,12 +1,12 @@
-//! Who may run which command: the one roles × commands table of Sportello.
+//! Who may run which command: the roles × commands matrix of Sportello.
 //!
 //! Every command of the service (the IPC commands of `docs/ipc.md` and the
-//! service's other entry points: office, operators, documents, agreement) is a
-//! row here, with the roles allowed and whether it reads or writes a person's
-//! data (and so leaves an audit row). [`super::Service::authorize_and_audit`] is
-//! the only place that reads it; a command missing from the table is refused,
-//! never allowed by default, and `tests/security_access.rs` fails when an IPC
-//! command is added without a row.
+//! service's other entry points: office, operators, documents, agreement) has
+//! its roles and its audit (whether it reads or writes a person's data, and so
+//! leaves an audit row; whether it is limited to the case scope) in its row of
+//! the one command table, src/service/commands.rs; [`MATRIX`] is built from
+//! it. [`super::Service::authorize_and_audit`] is the only place that reads
+//! it; a command missing from the table is refused, never allowed by default.
 //!
 //! Decisions where the issue is silent:
 //! - Roles are cumulative: a coordinatore can do all an operatore can, an
@@ -54,85 +54,15 @@ pub struct Permission {
     pub case: bool,
 }
 
-const ALL: &[Role] = &[O, C, A];
-const COORD: &[Role] = &[C, A];
-const ADMIN: &[Role] = &[A];
+/// Operatore and up (roles are cumulative).
+pub const ALL: &[Role] = &[O, C, A];
+/// Coordinatore and amministratore.
+pub const COORD: &[Role] = &[C, A];
+/// Amministratore.
+pub const ADMIN: &[Role] = &[A];
 
-const fn p(command: &'static str, roles: &'static [Role], personal_data: bool) -> Permission {
-    Permission { command, roles, personal_data, case: false }
-}
-
-/// A command about one case (audited, and limited to the case scope).
-const fn case(command: &'static str, roles: &'static [Role]) -> Permission {
-    Permission { command, roles, personal_data: true, case: true }
-}
-
-/// The roles × commands matrix.
-pub const MATRIX: &[Permission] = &[
-    // Session and office.
-    p("session", ALL, false),
-    // Logins are on record (who opened the database, and how).
-    p("login", ALL, true),
-    p("password_change", ALL, true),
-    // Accounts, backups, verification of the log: the administrator's.
-    p("operators_list", COORD, false),
-    p("operator_set_password", ADMIN, true),
-    p("operator_revoke", ADMIN, true),
-    // A new database key (after a revocation): every family's data rewritten.
-    p("database_rekey", ADMIN, true),
-    p("backup", ADMIN, true),
-    p("audit_verify", COORD, false),
-    p("office_set", ADMIN, true),
-    p("operator_save", ADMIN, true),
-    // Households.
-    p("households_search", ALL, true),
-    case("household_get", ALL),
-    case("household_save", ALL),
-    // A typed code checked against nothing stored: no one's record is touched.
-    p("cf_check", ALL, false),
-    // Analysis, project, signatures, deadlines.
-    case("analysis_get", ALL),
-    case("analysis_save", ALL),
-    case("project_get", ALL),
-    case("project_save", ALL),
-    case("project_set_status", ALL),
-    case("signature_record", ALL),
-    p("deadlines_board", ALL, true),
-    case("agreement_data", ALL),
-    // Case folder.
-    case("document_add", ALL),
-    case("documents_list", ALL),
-    case("document_open", ALL),
-    // Printing from the case (the PDF goes into the case folder).
-    case("agreement_print", ALL),
-    case("convocation_print", ALL),
-    case("esito_print", ALL),
-    // Eligibility for misure 1-7: the desk's daily work.
-    case("eligibility_facts_get", ALL),
-    case("eligibility_facts_save", ALL),
-    case("eligibility_check", ALL),
-    case("eligibility_checks_list", ALL),
-    // Who looked at a case: the coordinator answers for the office.
-    case("audit_history", COORD),
-    case("audit_history_print", COORD),
-    // Who is in charge of a case: the coordinator distributes the cases.
-    case("household_assign", COORD),
-    // Calls of the Misura B2 (applications carry birth dates, ISEE, household
-    // links). Publishing a ranking and deciding an appeal are acts of the
-    // office's head (rules.md §4), not of the desk; the desk files appeals.
-    p("calls_list", ALL, true),
-    p("call_get", ALL, true),
-    p("call_save", ALL, true),
-    p("applications_import", ALL, true),
-    p("application_save", ALL, true),
-    p("ranking_draft", ALL, true),
-    p("ranking_publish", COORD, true),
-    p("ranking_versions", ALL, true),
-    p("ranking_compare", ALL, true),
-    p("ranking_export_csv", ALL, true),
-    p("appeal_file", ALL, true),
-    p("appeal_decide", COORD, true),
-];
+/// The roles × commands matrix: a line per row of src/service/commands.rs.
+pub const MATRIX: &[Permission] = super::ipc::PERMISSIONS;
 
 /// The row of `command`, if it has one.
 pub fn permission(command: &str) -> Option<&'static Permission> {

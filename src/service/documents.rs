@@ -70,6 +70,49 @@ impl Service {
         })
     }
 
+    /// Writes a copy of a stored document at `out`, where the operator chose
+    /// (`sportello document save`, "Salva una copia…"): the same roles and
+    /// case scope as opening it, and the export is its own audit row.
+    ///
+    /// The file is written whole or not at all, private (0600), and never over
+    /// an existing file, not even one that appears while it is written: a copy
+    /// of a family's document replacing some other file is a loss nobody
+    /// asked for. It is written inside the audited transaction, so a failed
+    /// write leaves no record of an export that did not happen (and a record
+    /// that cannot be committed takes the file away again).
+    pub fn document_save_copy(&self, id: Id, out: &Path) -> Result<Document, Error> {
+        let exists = |out: &Path| {
+            Error::new(
+                Code::Conflict,
+                format!("Il file {} esiste già: scegliere un altro nome", out.display()),
+            )
+            .with_field("out")
+        };
+        if out.symlink_metadata().is_ok() {
+            return Err(exists(out));
+        }
+        let mut written = false;
+        let saved = self.run(Action::DocumentSave, Some(id), |tx, _| {
+            let doc = tx.document_get(id)?.ok_or_else(|| not_found("Documento"))?;
+            let bytes = tx.document_content(id)?.ok_or_else(|| {
+                Error::new(
+                    Code::NotFound,
+                    "Il contenuto del documento non è nel database (versione precedente)",
+                )
+            })?;
+            crate::fsx::write_private_new(out, &bytes).map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => exists(out),
+                _ => io_error(out, "impossibile salvare la copia del documento", e),
+            })?;
+            written = true;
+            Ok(doc)
+        });
+        if saved.is_err() && written {
+            let _ = std::fs::remove_file(out);
+        }
+        saved
+    }
+
     /// Writes a document, decrypted, into the private viewing area (memory on
     /// Linux, emptied at logout and lock) and gives its path, for the system
     /// viewer.

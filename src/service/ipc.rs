@@ -1,89 +1,93 @@
 //! The commands of `docs/ipc.md` by name, with JSON in and out: what a Tauri
-//! command (or a test of the contract) calls. Inputs are read as the forms send
-//! them (empty strings and missing fields are "not given") and checked with field
-//! errors; a key no command knows (a misspelling) is refused by path, except the
-//! read-only fields of the command's own answer, which a form sends back.
+//! command, `sportello call` (or a test of the contract) calls. Built from the
+//! one table of src/service/commands.rs: the list, the dispatch and the roles
+//! matrix. Inputs are read as the forms send them (empty strings and missing
+//! fields are "not given") and checked with field errors; a key no command
+//! knows (a misspelling) is refused by path, except the read-only fields of the
+//! command's own answer, which a form sends back.
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{json, Value};
 
+use super::access::{Permission, ADMIN, ALL, COORD};
 use super::Service;
+use super::{AppealDecisionInput, AppealInput};
 use crate::domain::analysis::AnalysisInput;
+use crate::domain::form::{self, required_id};
 use crate::domain::household::HouseholdInput;
 use crate::domain::project::ProjectInput;
-use crate::domain::{form, ProjectStatus};
+use crate::domain::ProjectStatus;
 use crate::error::{Code, Error};
 
 use super::{CfCheckInput, ConvocationInput, EligibilityFactsInput};
 
-/// Every command this service answers, in the order of `docs/ipc.md`: the
-/// lines of `commands.txt`, which the app's build script reads too.
-pub const COMMANDS: &[&str] = &LIST;
-
-const LIST_TEXT: &str = include_str!("commands.txt");
-const LIST: [&str; count(LIST_TEXT)] = names(LIST_TEXT);
-
-/// Whether a line of `commands.txt` names a command (not blank, not `#`).
-const fn is_name(line: &[u8]) -> bool {
-    !line.is_empty() && line[0] != b'#'
+/// What a row's audit word means: (personal data, case).
+macro_rules! audit {
+    (none) => {
+        (false, false)
+    };
+    (audit) => {
+        (true, false)
+    };
+    (case) => {
+        (true, true)
+    };
 }
 
-/// The lines of `text`, each trimmed, as byte ranges: what [`count`] and
-/// [`names`] walk (at compile time, so a malformed file fails the build).
-const fn next_line(text: &[u8], from: usize) -> (usize, usize, usize) {
-    let mut end = from;
-    while end < text.len() && text[end] != b'\n' {
-        end += 1;
-    }
-    let (mut a, mut b) = (from, end);
-    while a < b && text[a].is_ascii_whitespace() {
-        a += 1;
-    }
-    while b > a && text[b - 1].is_ascii_whitespace() {
-        b -= 1;
-    }
-    (a, b, end + 1)
+/// The table's `ipc` rows become the list and the dispatch, and every row a
+/// line of the roles matrix.
+macro_rules! registry {
+    ([]
+     ipc { $($name:ident ($input:ty) $roles:ident $audit:ident => $run:expr;)* }
+     service { $($other:ident $other_roles:ident $other_audit:ident;)* }) => {
+        /// Every command this service answers, in the order of `docs/ipc.md`:
+        /// the `ipc` rows of src/service/commands.rs.
+        pub const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+
+        /// Every row of the table as a line of the roles matrix
+        /// (`access::MATRIX`), the app's commands first.
+        pub(super) const PERMISSIONS: &[Permission] = &[
+            $(Permission {
+                command: stringify!($name),
+                roles: $roles,
+                personal_data: audit!($audit).0,
+                case: audit!($audit).1,
+            },)*
+            $(Permission {
+                command: stringify!($other),
+                roles: $other_roles,
+                personal_data: audit!($other_audit).0,
+                case: audit!($other_audit).1,
+            },)*
+        ];
+
+        const DISPATCH: &[(&str, Runner)] = &[$((stringify!($name), |s, v| answer::<$input, _>(s, v, $run)),)*];
+    };
 }
 
-const fn count(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let (mut at, mut n) = (0, 0);
-    while at < bytes.len() {
-        let (a, b, next) = next_line(bytes, at);
-        if is_name(bytes.split_at(b).0.split_at(a).1) {
-            n += 1;
-        }
-        at = next;
-    }
-    n
+type Runner = fn(&Service, Value) -> Result<Value, Error>;
+
+crate::__sportello_command_table! { [registry] }
+
+/// A command's work: its input read (the one place JSON becomes an input
+/// type), the work done, the answer written as JSON.
+fn answer<I: DeserializeOwned + Default, T: Serialize>(
+    s: &Service,
+    v: Value,
+    run: impl FnOnce(&Service, I) -> Result<T, Error>,
+) -> Result<Value, Error> {
+    output(run(s, input(v)?)?)
 }
 
-const fn names<const N: usize>(text: &str) -> [&str; N] {
-    let bytes = text.as_bytes();
-    let mut out = [""; N];
-    let (mut at, mut i) = (0, 0);
-    while at < bytes.len() {
-        let (a, b, next) = next_line(bytes, at);
-        let line = bytes.split_at(b).0.split_at(a).1;
-        if is_name(line) {
-            let mut k = 0;
-            while k < line.len() {
-                assert!(
-                    line[k].is_ascii_lowercase() || line[k] == b'_',
-                    "commands.txt: a command is lowercase letters and _"
-                );
-                k += 1;
-            }
-            out[i] = match core::str::from_utf8(line) {
-                Ok(s) => s,
-                Err(_) => panic!("commands.txt is not UTF-8"),
-            };
-            i += 1;
-        }
-        at = next;
+/// The input of a command that takes none: whatever is sent is ignored.
+#[derive(Debug, Default)]
+struct NoInput;
+
+impl<'de> Deserialize<'de> for NoInput {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| NoInput)
     }
-    out
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -100,10 +104,15 @@ struct OperatorSave {
     name: Option<String>,
     role: Option<String>,
     password: Option<String>,
-    /// Read from the raw input (absent and null differ): declared so that it
-    /// is a known key.
-    #[allow(dead_code)]
-    equipe: Option<Value>,
+    /// Absent: the équipe stays as it is; null or "": no équipe.
+    #[serde(deserialize_with = "present")]
+    equipe: Option<Option<String>>,
+}
+
+/// A field that is there, even as null (`Some(None)`), apart from one that
+/// is not (`None`, the default).
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -138,10 +147,23 @@ struct ById {
     id: Option<String>,
 }
 
+impl ById {
+    /// The id, required: `what` names the record in the message.
+    fn id(&self, what: &str) -> Result<crate::domain::Id, Error> {
+        required_id("id", &self.id, what)
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 struct ByHousehold {
     household_id: Option<String>,
+}
+
+impl ByHousehold {
+    fn household(&self) -> Result<crate::domain::Id, Error> {
+        required_id("household_id", &self.household_id, "il nucleo")
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -191,7 +213,7 @@ struct OnDate {
 impl OnDate {
     fn read(&self) -> Result<(crate::domain::Id, chrono::NaiveDate), Error> {
         Ok((
-            form::required_id("household_id", &self.household_id, "il nucleo")?,
+            required_id("household_id", &self.household_id, "il nucleo")?,
             form::required_date("reference_date", &self.reference_date, "la data di riferimento")?,
         ))
     }
@@ -254,7 +276,49 @@ struct RankingExport {
 }
 
 fn call_id(v: &Option<String>) -> Result<crate::domain::Id, Error> {
-    form::required_id("call_id", v, "l'avviso")
+    required_id("call_id", v, "l'avviso")
+}
+
+fn applications_import(s: &Service, i: ApplicationsImport) -> Result<super::ImportOutcome, Error> {
+    let id = call_id(&i.call_id)?;
+    let csv = i
+        .csv
+        .filter(|c| !c.trim().is_empty())
+        .ok_or_else(|| Error::invalid("csv", "Il file delle domande è vuoto"))?;
+    s.applications_import(id, &csv)
+}
+
+fn ranking_compare(s: &Service, i: RankingCompare) -> Result<super::Comparison, Error> {
+    let id = call_id(&i.call_id)?;
+    let from = i.from.ok_or_else(|| Error::invalid("from", "Indicare la versione di partenza"))?;
+    let to = i.to.ok_or_else(|| Error::invalid("to", "Indicare la versione di arrivo"))?;
+    s.ranking_compare(id, from, to)
+}
+
+fn operator_save(s: &Service, i: OperatorSave) -> Result<Value, Error> {
+    let role = i
+        .role
+        .as_deref()
+        .and_then(<crate::domain::Role as crate::domain::StrEnum>::parse)
+        .ok_or_else(|| Error::invalid("role", "Scegliere il ruolo dell'operatore"))?;
+    let username = i.username.unwrap_or_default();
+    super::check_username(username.trim())?;
+    if let Some(p) = i.password.as_deref().filter(|p| !p.is_empty()) {
+        crate::keyring::check_new_password(p)?;
+    }
+    let op = s.operator_save_in(
+        username.trim(),
+        &i.name.unwrap_or_default(),
+        role,
+        i.equipe.as_ref().map(|e| e.as_deref()),
+    )?;
+    if let Some(p) = i.password.filter(|p| !p.is_empty()) {
+        s.operator_set_password(&op.username, &p)?;
+    }
+    let equipe = s.store.transaction(|tx| tx.operator_equipe(op.id))?;
+    let mut v = output(op)?;
+    v["equipe"] = json!(equipe);
+    Ok(v)
 }
 
 /// A command's input: unknown keys are refused by path (crate::json_in), every
@@ -409,253 +473,12 @@ impl Service {
     /// none) and returns its JSON answer.
     pub fn call(&self, name: &str, mut input_value: Value) -> Result<Value, Error> {
         drop_read_only(name, &mut input_value);
-        match name {
-            "session" | "deadlines_board" | "calls_list" | "operators_list" => no_input(&input_value)?,
-            _ => {}
+        if matches!(name, "session" | "deadlines_board" | "calls_list" | "operators_list") {
+            no_input(&input_value)?;
         }
-        match name {
-            "session" => output(self.session()?),
-            "households_search" => {
-                let i: Search = input(input_value)?;
-                output(self.households_search(i.query.as_deref().unwrap_or(""))?)
-            }
-            "household_get" => {
-                let i: ById = input(input_value)?;
-                output(self.household_get(form::required_id("id", &i.id, "il nucleo")?)?)
-            }
-            "household_save" => {
-                let i: HouseholdSave = input(input_value)?;
-                let h = i.household.ok_or_else(|| Error::invalid("household", "Dati del nucleo mancanti"))?;
-                output(self.household_save(h)?)
-            }
-            "household_assign" => {
-                let i: HouseholdAssign = input(input_value)?;
-                let h = form::required_id("household_id", &i.household_id, "il nucleo")?;
-                let o = form::required_id("operator_id", &i.operator_id, "l'operatore responsabile")?;
-                output(self.household_assign(h, o)?)
-            }
-            "audit_history" => {
-                let i: ByHousehold = input(input_value)?;
-                output(self.audit_history(form::required_id(
-                    "household_id",
-                    &i.household_id,
-                    "il nucleo",
-                )?)?)
-            }
-            "audit_history_print" => {
-                let i: ByHousehold = input(input_value)?;
-                output(self.audit_history_print(form::required_id(
-                    "household_id",
-                    &i.household_id,
-                    "il nucleo",
-                )?)?)
-            }
-            "cf_check" => {
-                let i: CfCheckInput = input(input_value)?;
-                output(self.cf_check(i)?)
-            }
-            "analysis_get" => {
-                let i: ByHousehold = input(input_value)?;
-                output(self.analysis_get(form::required_id("household_id", &i.household_id, "il nucleo")?)?)
-            }
-            "analysis_save" => {
-                let i: AnalysisSave = input(input_value)?;
-                let a = i.analysis.ok_or_else(|| Error::invalid("analysis", "Dati dell'analisi mancanti"))?;
-                output(self.analysis_save(a)?)
-            }
-            "project_get" => {
-                let i: ByHousehold = input(input_value)?;
-                output(self.project_get(form::required_id("household_id", &i.household_id, "il nucleo")?)?)
-            }
-            "project_save" => {
-                let i: ProjectSave = input(input_value)?;
-                let p = i.project.ok_or_else(|| Error::invalid("project", "Dati del progetto mancanti"))?;
-                output(self.project_save(p)?)
-            }
-            "project_set_status" => {
-                let i: SetStatus = input(input_value)?;
-                let id = form::required_id("project_id", &i.project_id, "il progetto")?;
-                let status: ProjectStatus = form::required_choice("status", &i.status, "lo stato")?;
-                output(self.project_set_status(id, status)?)
-            }
-            "signature_record" => {
-                let i: SignatureRecord = input(input_value)?;
-                let project = form::required_id("project_id", &i.project_id, "il progetto")?;
-                let member = form::required_id("member_id", &i.member_id, "il componente")?;
-                let on = form::required_date("signed_on", &i.signed_on, "la data della firma")?;
-                output(self.signature_record(project, member, on)?)
-            }
-            "deadlines_board" => output(self.deadlines_board()?),
-            "documents_list" => {
-                let i: ByHousehold = input(input_value)?;
-                output(self.documents_list(form::required_id(
-                    "household_id",
-                    &i.household_id,
-                    "il nucleo",
-                )?)?)
-            }
-            "agreement_print" => {
-                let i: ByProject = input(input_value)?;
-                output(self.agreement_print(form::required_id(
-                    "project_id",
-                    &i.project_id,
-                    "il progetto",
-                )?)?)
-            }
-            "convocation_print" => {
-                let i: ConvocationInput = input(input_value)?;
-                output(self.convocation_print(i)?)
-            }
-            "document_open" => {
-                let i: ById = input(input_value)?;
-                let path = self.document_open(form::required_id("id", &i.id, "il documento")?)?;
-                output(serde_json::json!({ "path": path.display().to_string() }))
-            }
-            "eligibility_facts_get" => {
-                let i: ByHousehold = input(input_value)?;
-                output(self.eligibility_facts_get(form::required_id(
-                    "household_id",
-                    &i.household_id,
-                    "il nucleo",
-                )?)?)
-            }
-            "eligibility_facts_save" => {
-                let i: EligibilityFactsInput = input(input_value)?;
-                output(self.eligibility_facts_save(i)?)
-            }
-            "eligibility_check" => {
-                let (id, on) = input::<OnDate>(input_value)?.read()?;
-                output(self.eligibility_check(id, on)?)
-            }
-            "eligibility_checks_list" => {
-                let i: ByHousehold = input(input_value)?;
-                output(self.eligibility_checks_list(form::required_id(
-                    "household_id",
-                    &i.household_id,
-                    "il nucleo",
-                )?)?)
-            }
-            "esito_print" => {
-                let (id, on) = input::<OnDate>(input_value)?.read()?;
-                output(self.esito_print(id, on)?)
-            }
-            "calls_list" => output(self.calls_list()?),
-            "call_get" => {
-                let i: ById = input(input_value)?;
-                output(self.call_get(form::required_id("id", &i.id, "l'avviso")?)?)
-            }
-            "call_save" => {
-                let i: CallSave = input(input_value)?;
-                let c = i.call.ok_or_else(|| Error::invalid("call", "Dati dell'avviso mancanti"))?;
-                output(self.call_save(c)?)
-            }
-            "applications_import" => {
-                let i: ApplicationsImport = input(input_value)?;
-                let id = call_id(&i.call_id)?;
-                let csv = i
-                    .csv
-                    .filter(|c| !c.trim().is_empty())
-                    .ok_or_else(|| Error::invalid("csv", "Il file delle domande è vuoto"))?;
-                output(self.applications_import(id, &csv)?)
-            }
-            "application_save" => {
-                let i: ApplicationSave = input(input_value)?;
-                let id = call_id(&i.call_id)?;
-                let a = i
-                    .application
-                    .ok_or_else(|| Error::invalid("application", "Dati della domanda mancanti"))?;
-                output(self.application_save(id, a)?)
-            }
-            "ranking_draft" => {
-                let i: ByCall = input(input_value)?;
-                output(self.ranking_draft(call_id(&i.call_id)?)?)
-            }
-            "ranking_publish" => {
-                let i: RankingPublish = input(input_value)?;
-                let id = call_id(&i.call_id)?;
-                let on = form::required_date("published_on", &i.published_on, "la data di pubblicazione")?;
-                output(self.ranking_publish(id, on)?)
-            }
-            "ranking_versions" => {
-                let i: ByCall = input(input_value)?;
-                output(self.ranking_versions(call_id(&i.call_id)?)?)
-            }
-            "ranking_compare" => {
-                let i: RankingCompare = input(input_value)?;
-                let id = call_id(&i.call_id)?;
-                let from =
-                    i.from.ok_or_else(|| Error::invalid("from", "Indicare la versione di partenza"))?;
-                let to = i.to.ok_or_else(|| Error::invalid("to", "Indicare la versione di arrivo"))?;
-                output(self.ranking_compare(id, from, to)?)
-            }
-            "appeal_file" => {
-                let i: super::AppealInput = input(input_value)?;
-                output(self.appeal_file(i)?)
-            }
-            "appeal_decide" => {
-                let i: super::AppealDecisionInput = input(input_value)?;
-                output(self.appeal_decide(i)?)
-            }
-            "ranking_export_csv" => {
-                let i: RankingExport = input(input_value)?;
-                output(self.ranking_export_csv(call_id(&i.call_id)?, i.version)?)
-            }
-            "password_change" => {
-                let i: PasswordChange = input(input_value)?;
-                self.password_change(
-                    &i.old_password.unwrap_or_default(),
-                    &i.new_password.unwrap_or_default(),
-                )?;
-                output(self.session()?)
-            }
-            "operators_list" => output(self.operators_list()?),
-            "operator_save" => {
-                // Absent: the équipe stays as it is; null or "" : no équipe.
-                let equipe: Option<Option<String>> =
-                    input_value.get("equipe").map(|v| v.as_str().map(str::to_string));
-                let i: OperatorSave = input(input_value)?;
-                let role = i
-                    .role
-                    .as_deref()
-                    .and_then(<crate::domain::Role as crate::domain::StrEnum>::parse)
-                    .ok_or_else(|| Error::invalid("role", "Scegliere il ruolo dell'operatore"))?;
-                let username = i.username.unwrap_or_default();
-                super::check_username(username.trim())?;
-                if let Some(p) = i.password.as_deref().filter(|p| !p.is_empty()) {
-                    crate::keyring::check_new_password(p)?;
-                }
-                let op = self.operator_save_in(
-                    username.trim(),
-                    &i.name.unwrap_or_default(),
-                    role,
-                    equipe.as_ref().map(|e| e.as_deref()),
-                )?;
-                if let Some(p) = i.password.filter(|p| !p.is_empty()) {
-                    self.operator_set_password(&op.username, &p)?;
-                }
-                let equipe = self.store.transaction(|tx| tx.operator_equipe(op.id))?;
-                let mut v = output(op)?;
-                v["equipe"] = serde_json::json!(equipe);
-                Ok(v)
-            }
-            "operator_set_password" => {
-                let i: OperatorPassword = input(input_value)?;
-                self.operator_set_password(
-                    i.username.as_deref().unwrap_or_default(),
-                    &i.password.unwrap_or_default(),
-                )?;
-                output(Value::Null)
-            }
-            "operator_revoke" => {
-                let i: OperatorRevoke = input(input_value)?;
-                self.operator_revoke(i.username.as_deref().unwrap_or_default())?;
-                output(Value::Null)
-            }
-            "database_rekey" => {
-                let i: DatabaseRekey = input(input_value)?;
-                output(self.database_rekey(i.password.as_deref().unwrap_or_default())?)
-            }
-            other => Err(Error::new(Code::Invalid, format!("Comando sconosciuto: «{other}»"))),
+        match DISPATCH.iter().find(|(n, _)| *n == name) {
+            Some((_, run)) => run(self, input_value),
+            None => Err(Error::new(Code::Invalid, format!("Comando sconosciuto: «{name}»"))),
         }
     }
 }
@@ -677,20 +500,17 @@ impl Service {
 
 #[cfg(test)]
 mod tests {
-    use super::COMMANDS;
+    use super::{COMMANDS, PERMISSIONS};
 
     #[test]
-    fn the_list_is_the_files_lines_each_once() {
-        // The same reading as src-tauri/build.rs makes at run time.
-        let lines: Vec<&str> = include_str!("commands.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect();
-        assert_eq!(COMMANDS, lines.as_slice());
+    fn each_command_is_once_in_the_table() {
         assert!(COMMANDS.len() > 30, "{COMMANDS:?}");
         for (i, c) in COMMANDS.iter().enumerate() {
-            assert!(!COMMANDS[..i].contains(c), "«{c}» is twice in commands.txt");
+            assert!(!COMMANDS[..i].contains(c), "«{c}» is twice in the table");
+            assert!(c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{c}");
         }
+        // The app's commands are the matrix's first lines, in their order.
+        let first: Vec<&str> = PERMISSIONS.iter().take(COMMANDS.len()).map(|p| p.command).collect();
+        assert_eq!(first, COMMANDS);
     }
 }

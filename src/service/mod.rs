@@ -5,7 +5,8 @@
 //!
 //! Methods are named after the commands of `docs/ipc.md`; [`Service::call`]
 //! dispatches a command by name with its JSON input, which is all a Tauri
-//! command has to do.
+//! command (and `sportello call`) has to do. The commands, their input types,
+//! roles and audit are the rows of one table, `commands.rs`.
 //!
 //! Architecture invariant: the service may read the clock (today, timestamps)
 //! but passes dates into the pure rules; it touches SQLite only through
@@ -14,6 +15,7 @@
 pub mod access;
 mod analyses;
 mod calls;
+mod commands;
 mod documents;
 mod eligibility;
 mod history;
@@ -110,6 +112,7 @@ string_enum!(
         DocumentAdd = "document_add": "archiviazione di un documento",
         DocumentsList = "documents_list": "elenco dei documenti",
         DocumentOpen = "document_open": "apertura di un documento",
+        DocumentSave = "document_save": "copia di un documento in un file",
         AgreementPrint = "agreement_print": "stampa del patto",
         ConvocationPrint = "convocation_print": "stampa di una convocazione",
         EligibilityFactsGet = "eligibility_facts_get": "consultazione dei dati per i requisiti",
@@ -138,7 +141,7 @@ string_enum!(
 );
 
 impl Action {
-    /// The command of [`access::MATRIX`] it belongs to.
+    /// The command (row of `commands.rs`, line of [`access::MATRIX`]) it belongs to.
     fn command(self) -> &'static str {
         match self {
             Action::HouseholdCreate | Action::HouseholdUpdate => "household_save",

@@ -1,4 +1,5 @@
-// The app's commands (docs/ipc.md), one function each. Every failure reaches the
+// The app's commands (docs/ipc.md; the service's are the rows of
+// src/service/commands.rs), one function each. Every failure reaches the
 // screens as {code, message, field}: the message is Italian and may be shown as is.
 
 import { t } from './i18n.js';
@@ -97,6 +98,7 @@ export const api = {
   operatorSave: (operator) => call('operator_save', operator),
   operatorSetPassword: (username, password) => call('operator_set_password', { username, password }),
   operatorRevoke: (username) => call('operator_revoke', { username }),
+  databaseRekey: (password) => call('database_rekey', { password }),
 
   // The shell's commands: the state before login, logging in, locking, the window.
   appState: () => call('app_state'),

@@ -1,0 +1,140 @@
+//! The one table of Sportello's commands. Everything about a command that is
+//! not its work is a row here, and everything else is built from the rows:
+//!
+//! - `Service::call`'s dispatch and `ipc::COMMANDS` (src/service/ipc.rs);
+//! - the roles × commands matrix `access::MATRIX` (src/service/access.rs);
+//! - the app's `#[tauri::command]` functions and its `generate_handler!` list
+//!   (src-tauri/src/commands.rs and main.rs, through [`crate::for_each_command`]);
+//! - the app's permissions: src-tauri/build.rs reads the names of the `ipc`
+//!   section from this file (a test there checks its reading equals
+//!   `ipc::COMMANDS`);
+//! - `sportello call COMMAND`.
+//!
+//! A row of the `ipc` section (the commands of docs/ipc.md, in its order):
+//!
+//! ```text
+//! name(InputType) ROLES AUDIT => run;
+//! ```
+//!
+//! - `InputType`: what the JSON `input` is read into (src/service/ipc.rs,
+//!   through its one `input()`: `null` is the type's default);
+//! - `ROLES`: `ALL` (operatore and up), `COORD` (coordinatore, amministratore),
+//!   `ADMIN` (amministratore): roles are cumulative, see access.rs;
+//! - `AUDIT`: `none` (touches nobody's data), `audit` (one audit row per run),
+//!   `case` (one audit row, and an operatore runs it only on a case in scope);
+//! - `run`: `|service, input| ...` giving anything serialisable, the answer.
+//!
+//! A row of the `service` section (the service's other entry points, which
+//! the window does not call: logins, backups, the office): `name ROLES AUDIT;`.
+//!
+//! Adding a command is a row here (and a method on `Service`); the tests then
+//! ask for its line in docs/ipc.md and its permission in
+//! src-tauri/capabilities/default.json. A row must stay on one line that
+//! starts with its name: build.rs reads the names that way.
+
+/// The table, handed to `$then` (a macro: `[$then] ipc { rows } service { rows }`).
+/// Not for use outside the crate except through [`crate::for_each_command`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __sportello_command_table {
+    ([$($then:tt)*] $($arg:tt)*) => { $($then)*! { [$($arg)*]
+ipc {
+        // Session and office.
+        session(NoInput) ALL none => |s, _| s.session();
+        // Households.
+        households_search(Search) ALL audit => |s, i| s.households_search(i.query.as_deref().unwrap_or(""));
+        household_get(ById) ALL case => |s, i| s.household_get(i.id("il nucleo")?);
+        household_save(HouseholdSave) ALL case => |s, i| s.household_save(i.household.ok_or_else(|| Error::invalid("household", "Dati del nucleo mancanti"))?);
+        // Who is in charge of a case: the coordinator distributes the cases.
+        household_assign(HouseholdAssign) COORD case => |s, i| s.household_assign(required_id("household_id", &i.household_id, "il nucleo")?, required_id("operator_id", &i.operator_id, "l'operatore responsabile")?);
+        // A typed code checked against nothing stored: no one's record is touched.
+        cf_check(CfCheckInput) ALL none => |s, i| s.cf_check(i);
+        // Analysis, project, signatures, deadlines.
+        analysis_get(ByHousehold) ALL case => |s, i| s.analysis_get(i.household()?);
+        analysis_save(AnalysisSave) ALL case => |s, i| s.analysis_save(i.analysis.ok_or_else(|| Error::invalid("analysis", "Dati dell'analisi mancanti"))?);
+        project_get(ByHousehold) ALL case => |s, i| s.project_get(i.household()?);
+        project_save(ProjectSave) ALL case => |s, i| s.project_save(i.project.ok_or_else(|| Error::invalid("project", "Dati del progetto mancanti"))?);
+        project_set_status(SetStatus) ALL case => |s, i| s.project_set_status(required_id("project_id", &i.project_id, "il progetto")?, form::required_choice::<ProjectStatus>("status", &i.status, "lo stato")?);
+        // Printing from the case (the PDF goes into the case folder).
+        agreement_print(ByProject) ALL case => |s, i| s.agreement_print(required_id("project_id", &i.project_id, "il progetto")?);
+        signature_record(SignatureRecord) ALL case => |s, i| s.signature_record(required_id("project_id", &i.project_id, "il progetto")?, required_id("member_id", &i.member_id, "il componente")?, form::required_date("signed_on", &i.signed_on, "la data della firma")?);
+        deadlines_board(NoInput) ALL audit => |s, _| s.deadlines_board();
+        convocation_print(ConvocationInput) ALL case => |s, i| s.convocation_print(i);
+        // Case folder.
+        documents_list(ByHousehold) ALL case => |s, i| s.documents_list(i.household()?);
+        document_open(ById) ALL case => |s, i| s.document_open(i.id("il documento")?).map(|path| json!({ "path": path.display().to_string() }));
+        // Eligibility for misure 1-7: the desk's daily work.
+        eligibility_facts_get(ByHousehold) ALL case => |s, i| s.eligibility_facts_get(i.household()?);
+        eligibility_facts_save(EligibilityFactsInput) ALL case => |s, i| s.eligibility_facts_save(i);
+        eligibility_check(OnDate) ALL case => |s, i| { let (id, on) = i.read()?; s.eligibility_check(id, on) };
+        eligibility_checks_list(ByHousehold) ALL case => |s, i| s.eligibility_checks_list(i.household()?);
+        esito_print(OnDate) ALL case => |s, i| { let (id, on) = i.read()?; s.esito_print(id, on) };
+        // Who looked at a case: the coordinator answers for the office.
+        audit_history(ByHousehold) COORD case => |s, i| s.audit_history(i.household()?);
+        audit_history_print(ByHousehold) COORD case => |s, i| s.audit_history_print(i.household()?);
+        // Calls of the Misura B2 (applications carry birth dates, ISEE, household
+        // links): office-level, not a case. Publishing a ranking and deciding an
+        // appeal are acts of the office's head (rules.md §4); the desk files appeals.
+        calls_list(NoInput) ALL audit => |s, _| s.calls_list();
+        call_get(ById) ALL audit => |s, i| s.call_get(i.id("l'avviso")?);
+        call_save(CallSave) ALL audit => |s, i| s.call_save(i.call.ok_or_else(|| Error::invalid("call", "Dati dell'avviso mancanti"))?);
+        applications_import(ApplicationsImport) ALL audit => applications_import;
+        application_save(ApplicationSave) ALL audit => |s, i| s.application_save(call_id(&i.call_id)?, i.application.ok_or_else(|| Error::invalid("application", "Dati della domanda mancanti"))?);
+        ranking_draft(ByCall) ALL audit => |s, i| s.ranking_draft(call_id(&i.call_id)?);
+        ranking_publish(RankingPublish) COORD audit => |s, i| s.ranking_publish(call_id(&i.call_id)?, form::required_date("published_on", &i.published_on, "la data di pubblicazione")?);
+        ranking_versions(ByCall) ALL audit => |s, i| s.ranking_versions(call_id(&i.call_id)?);
+        ranking_compare(RankingCompare) ALL audit => ranking_compare;
+        appeal_file(AppealInput) ALL audit => |s, i| s.appeal_file(i);
+        appeal_decide(AppealDecisionInput) COORD audit => |s, i| s.appeal_decide(i);
+        ranking_export_csv(RankingExport) ALL audit => |s, i| s.ranking_export_csv(call_id(&i.call_id)?, i.version);
+        // Accounts. Logins and password changes are on record (who opened the
+        // database, and how); accounts are the administrator's.
+        password_change(PasswordChange) ALL audit => |s, i| { s.password_change(&i.old_password.unwrap_or_default(), &i.new_password.unwrap_or_default())?; s.session() };
+        operators_list(NoInput) COORD none => |s, _| s.operators_list();
+        operator_save(OperatorSave) ADMIN audit => operator_save;
+        operator_set_password(OperatorPassword) ADMIN audit => |s, i| s.operator_set_password(i.username.as_deref().unwrap_or_default(), &i.password.unwrap_or_default());
+        operator_revoke(OperatorRevoke) ADMIN audit => |s, i| s.operator_revoke(i.username.as_deref().unwrap_or_default());
+        // A new database key (after a revocation): every family's data rewritten.
+        database_rekey(DatabaseRekey) ADMIN audit => |s, i| s.database_rekey(i.password.as_deref().unwrap_or_default());
+}
+service {
+        login ALL audit;
+        backup ADMIN audit;
+        audit_verify COORD none;
+        office_set ADMIN audit;
+        agreement_data ALL case;
+        document_add ALL case;
+        // A copy of a stored document written where the operator chooses
+        // (`sportello document save`, "Salva una copia…"): what reading the
+        // case allows, and the export is on record.
+        document_save ALL case;
+}
+    } };
+}
+
+/// Calls the macro `$callback` with the names of the app's commands (the
+/// `ipc` section of the table, in the order of docs/ipc.md), comma-separated:
+/// how the desktop shell declares one `#[tauri::command]` per command and
+/// lists them in `generate_handler!`.
+///
+/// ```
+/// macro_rules! names { ($($name:ident),*) => { [$(stringify!($name)),*] }; }
+/// let names = sportello::for_each_command!(names);
+/// assert_eq!(names.as_slice(), sportello::service::ipc::COMMANDS);
+/// ```
+#[macro_export]
+macro_rules! for_each_command {
+    ($callback:ident) => {
+        $crate::__sportello_command_table! { [$crate::__sportello_command_names] $callback }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __sportello_command_names {
+    ([$callback:ident]
+     ipc { $($name:ident ($input:ty) $roles:ident $audit:ident => $run:expr;)* }
+     service { $($other:ident $other_roles:ident $other_audit:ident;)* }) => {
+        $callback! { $($name),* }
+    };
+}
