@@ -22,6 +22,7 @@ pub mod print;
 pub mod rules;
 pub mod service;
 pub mod storage;
+pub mod sync;
 
 pub use error::{Code, Error, Result};
 pub use money::Money;

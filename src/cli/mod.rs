@@ -23,6 +23,7 @@ mod login;
 mod rank;
 mod rekey;
 mod stress;
+mod sync;
 
 #[derive(Parser)]
 #[command(name = "sportello", version, about = "Sportello: servizi sociali, da riga di comando")]
@@ -55,6 +56,8 @@ enum Command {
     Encrypt(encrypt::Args),
     /// Cambia la chiave del database (dopo una revoca): nuova chiave di recupero e password provvisorie.
     Rekey(rekey::Args),
+    /// Sincronizzazione tra dispositivi: pacchetti di cambiamenti e conflitti.
+    Sync(sync::Args),
     /// Scrive in un ciclo per la prova di arresto improvviso (tests/crash_kill.rs).
     #[command(hide = true)]
     StressWrite(stress::Args),
@@ -73,6 +76,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Restore(a) => backup::restore(a),
         Command::Encrypt(a) => encrypt::run(a),
         Command::Rekey(a) => rekey::run(a),
+        Command::Sync(a) => sync::run(a),
         Command::StressWrite(a) => stress::run(a),
     }
 }

@@ -132,6 +132,14 @@ pub const MATRIX: &[Permission] = &[
     p("ranking_export_csv", ALL, true),
     p("appeal_file", ALL, true),
     p("appeal_decide", COORD, true),
+    // Sync between replicas (docs/sync.md): on a device any of its operators
+    // syncs; the conflicts (both values of a family's field) are the
+    // coordinator's to decide. The hub-side limit of `sync export --device`
+    // and `sync import` to coordinatore and amministratore comes with the
+    // hub and device roles of enrolment (issue 11).
+    p("sync_export", ALL, true),
+    p("sync_import", ALL, true),
+    p("sync_conflicts", COORD, true),
 ];
 
 /// The row of `command`, if it has one.
