@@ -76,19 +76,19 @@ fn edits_of_different_fields_on_two_replicas_both_stand_on_both() {
 fn the_same_field_edited_on_both_sides_is_one_conflict_with_both_values() {
     let (o, h) = Office::new();
     let laptop = o.laptop();
-    edit(&laptop, h.id, "phone", json!("+39 333 LAPTOP"));
-    edit(o.hub(), h.id, "phone", json!("+39 02 UFFICIO"));
+    edit(&laptop, h.id, "phone", json!("+39 333 111 1111"));
+    edit(o.hub(), h.id, "phone", json!("+39 02 222 2222"));
 
     let up = o.hub().sync_import(&laptop.sync_export(None).unwrap()).unwrap();
     assert_eq!(up.conflicts, 1, "{up:?}");
     // The hub's value stands until a person chooses.
-    assert_eq!(field(o.hub(), h.id, "phone"), json!("+39 02 UFFICIO"));
+    assert_eq!(field(o.hub(), h.id, "phone"), json!("+39 02 222 2222"));
     let c = o.hub().sync_conflicts().unwrap();
     assert_eq!(c.len(), 1, "{c:?}");
     assert_eq!((c[0].table.as_str(), c[0].field.as_str(), c[0].kind.as_str()), ("households", "phone", "campo"));
     assert_eq!(c[0].record, h.id.to_string());
-    assert_eq!(c[0].ours, json!("+39 02 UFFICIO"));
-    assert_eq!(c[0].theirs, json!("+39 333 LAPTOP"));
+    assert_eq!(c[0].ours, json!("+39 02 222 2222"));
+    assert_eq!(c[0].theirs, json!("+39 333 111 1111"));
     assert_eq!(c[0].device, "portatile");
     assert_eq!(c[0].operator.as_deref(), Some(laptop.operator().id.to_string().as_str()));
     assert!(c[0].changed_at.as_deref().is_some_and(|t| t.starts_with("2026-11-20T")), "{:?}", c[0].changed_at);
@@ -96,9 +96,9 @@ fn the_same_field_edited_on_both_sides_is_one_conflict_with_both_values() {
     // On the laptop the office's value replaces its own, which is kept.
     let down = laptop.sync_import(&o.hub().sync_export(Some("portatile")).unwrap()).unwrap();
     assert_eq!(down.conflicts, 1, "{down:?}");
-    assert_eq!(field(&laptop, h.id, "phone"), json!("+39 02 UFFICIO"));
+    assert_eq!(field(&laptop, h.id, "phone"), json!("+39 02 222 2222"));
     let c = laptop.sync_conflicts().unwrap();
-    assert_eq!((c[0].ours.clone(), c[0].theirs.clone()), (json!("+39 333 LAPTOP"), json!("+39 02 UFFICIO")));
+    assert_eq!((c[0].ours.clone(), c[0].theirs.clone()), (json!("+39 333 111 1111"), json!("+39 02 222 2222")));
 }
 
 #[test]
@@ -225,10 +225,10 @@ fn cli_export_import_twice_tampered_and_conflicts() {
     let (o, h) = Office::new();
     {
         let laptop = o.laptop();
-        edit(&laptop, h.id, "phone", json!("+39 333 LAPTOP"));
+        edit(&laptop, h.id, "phone", json!("+39 333 111 1111"));
         edit(&laptop, h.id, "notes", json!("dal portatile"));
     }
-    edit(o.hub(), h.id, "phone", json!("+39 02 UFFICIO"));
+    edit(o.hub(), h.id, "phone", json!("+39 02 222 2222"));
     let hub_db = o.env.db();
     let hub_docs = o.env.docs();
     drop(o.env.service);
@@ -261,7 +261,8 @@ fn cli_export_import_twice_tampered_and_conflicts() {
     let first = import();
     assert_eq!(first, json!({"applied": 1, "already_applied": 0, "conflicts": 1, "duplicates": 0}));
     let second = import();
-    assert_eq!(second, json!({"applied": 0, "already_applied": 1, "conflicts": 0, "duplicates": 0}));
+    // Two row changes (phone, notes), both already there: nothing applied, exit 0.
+    assert_eq!(second, json!({"applied": 0, "already_applied": 2, "conflicts": 0, "duplicates": 0}));
 
     let out = sportello(&["sync", "conflicts", "--database", s(&hub_db), "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -272,8 +273,8 @@ fn cli_export_import_twice_tampered_and_conflicts() {
         assert!(list[0].get(key).is_some(), "{key} missing in {:?}", list[0]);
     }
     assert_eq!(list[0]["field"], json!("phone"));
-    assert_eq!(list[0]["ours"], json!("+39 02 UFFICIO"));
-    assert_eq!(list[0]["theirs"], json!("+39 333 LAPTOP"));
+    assert_eq!(list[0]["ours"], json!("+39 02 222 2222"));
+    assert_eq!(list[0]["theirs"], json!("+39 333 111 1111"));
     let hub = login(&hub_db, &hub_docs, ADMIN, today()).unwrap();
     assert_eq!(field(&hub, h.id, "notes"), json!("dal portatile"));
 }

@@ -85,7 +85,7 @@ impl Service {
             p.manifest.seq,
             p.manifest.ack,
             &p.entries,
-            (&stamp, Action::SyncImport.as_str(), &detail),
+            (&stamp, crate::domain::StrEnum::as_str(Action::SyncImport), &detail),
         )
     }
 

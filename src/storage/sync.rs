@@ -224,6 +224,9 @@ impl Storage {
         let mut conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
         let (sign, boxed) = (random32()?, random32()?);
+        // The copy came with the source's secret keys: overwritten where they
+        // lay, not only unlinked.
+        tx.execute_batch("PRAGMA secure_delete = ON").map_err(db_err)?;
         tx.execute_batch("DELETE FROM sync_seen; DELETE FROM sync_peers; DELETE FROM sync_outbox; DELETE FROM sync_conflicts;")
             .map_err(db_err)?;
         tx.execute(
@@ -373,7 +376,7 @@ impl Storage {
                         (Some(at), Some(by)) => Some(Stamp { at: at.clone(), by }),
                         _ => None,
                     };
-                    capture.finish(&tx, stamp.as_ref(), Some((&e.origin_device, &e.origin_name, e.origin_seq)))?;
+                    capture.finish(&tx, stamp.as_ref(), Some((e.origin_device.as_str(), e.origin_name.as_str(), e.origin_seq)))?;
                     tx.execute(
                         "INSERT INTO sync_seen (device_id, seq, hash, applied_at) VALUES (?1, ?2, ?3, ?4)",
                         params![sender, e.seq, hash, now],
@@ -463,12 +466,6 @@ struct TableInfo {
     pk: Vec<bool>,
 }
 
-impl TableInfo {
-    fn idx(&self, name: &str) -> Option<usize> {
-        self.cols.iter().position(|c| c == name)
-    }
-}
-
 /// One row change read from a changeset.
 struct Change {
     table: String,
@@ -496,8 +493,8 @@ fn read_changes(changeset: &[u8]) -> Result<Vec<Change>, Error> {
         let mut old = Vec::with_capacity(n);
         let mut new = Vec::with_capacity(n);
         for i in 0..n {
-            old.push(if code == Op::SQLITE_INSERT { None } else { item.old_value(i).ok().map(Value::from) });
-            new.push(if code == Op::SQLITE_DELETE { None } else { item.new_value(i).ok().map(Value::from) });
+            old.push(if code == Op::SQLITE_INSERT { None } else { item.old_value(i).ok().and_then(|v| Value::try_from(v).ok()) });
+            new.push(if code == Op::SQLITE_DELETE { None } else { item.new_value(i).ok().and_then(|v| Value::try_from(v).ok()) });
         }
         out.push(Change { table, op: code, pk, old, new });
     }
@@ -508,9 +505,8 @@ fn count_changes(changeset: &[u8]) -> Result<u64, Error> {
     Ok(read_changes(changeset)?.len() as u64)
 }
 
-/// Columns that never conflict: who and when of the last change follow the
-/// change that stands (ours when every field of theirs conflicted; else the
-/// later of the two, so replicas agree); search keys follow the names.
+/// Columns that never conflict: who and when of the last change (the later
+/// pair of the two stays, so replicas agree); search keys follow the names.
 fn bookkeeping(col: &str) -> bool {
     matches!(col, "updated_at" | "updated_by")
 }
@@ -730,14 +726,15 @@ impl<'a> Merge<'a> {
                 }
             }
         }
-        // Who and when of the last change: ours when nothing of theirs stood,
-        // otherwise the later pair of the two (so every replica ends equal).
+        // Who and when of the last change never conflict: each replica keeps
+        // the later pair of the two (a register of the greatest value), so
+        // every replica ends with the same, whatever the order of arrival.
         if let (Some(at), Some(by)) = (cols.iter().position(|n| n == "updated_at"), cols.iter().position(|n| n == "updated_by")) {
             if let Some(new_at) = &c.new[at] {
                 let new_by = c.new[by].clone().unwrap_or_else(|| here[by].clone());
                 let theirs = (text(new_at), text(&new_by));
                 let ours = (text(&here[at]), text(&here[by]));
-                if (conflicts == 0 || !sets.is_empty()) && theirs > ours {
+                if theirs > ours {
                     sets.push((at, new_at.clone()));
                     sets.push((by, new_by));
                 }
@@ -887,7 +884,8 @@ impl<'a> Merge<'a> {
     fn settle_foreign_keys(&mut self, entry: &Entry, counts: &mut ImportCounts) -> Result<(), Error> {
         loop {
             let mut orphans = Vec::new();
-            for (table, rowid) in &self.inserted {
+            let inserted: Vec<(String, i64)> = self.inserted.iter().cloned().collect();
+            for (table, rowid) in &inserted {
                 for (parent, from, to) in self.foreign_keys(table)? {
                     let sql = format!(
                         "SELECT NOT EXISTS (SELECT 1 FROM {p} WHERE {cond}) FROM {t} AS c WHERE c.rowid = ?1 AND {notnull}",

@@ -198,7 +198,7 @@ pub fn seal(
     header.extend_from_slice(&nonce);
     let shared = ephemeral.diffie_hellman(&PublicKey::from(*receiver_encrypt));
     let key = box_key(shared.as_bytes(), ephemeral_public.as_bytes(), receiver_encrypt);
-    let cipher = XChaCha20Poly1305::new((&*key).into());
+    let cipher = XChaCha20Poly1305::new_from_slice(&key[..]).map_err(|_| Error::new(Code::Internal, "chiave del pacchetto non valida"))?;
     let sealed = cipher
         .encrypt(XNonce::from_slice(&nonce), Payload { msg: &body, aad: &header })
         .map_err(|_| Error::new(Code::Internal, "cifratura del pacchetto non riuscita"))?;
@@ -221,7 +221,7 @@ pub fn open(bytes: &[u8], receiver: &DeviceKeys, receiver_id: &str, sender_sign:
     let receiver_public = receiver.public().encrypt;
     let shared = StaticSecret::from(*receiver.box_secret).diffie_hellman(&PublicKey::from(ephemeral));
     let key = box_key(shared.as_bytes(), &ephemeral, &receiver_public);
-    let cipher = XChaCha20Poly1305::new((&*key).into());
+    let cipher = XChaCha20Poly1305::new_from_slice(&key[..]).map_err(|_| Error::new(Code::Internal, "chiave del pacchetto non valida"))?;
     let body = Zeroizing::new(
         cipher
             .decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad: clear })
