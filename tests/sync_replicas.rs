@@ -85,20 +85,30 @@ fn the_same_field_edited_on_both_sides_is_one_conflict_with_both_values() {
     assert_eq!(field(o.hub(), h.id, "phone"), json!("+39 02 222 2222"));
     let c = o.hub().sync_conflicts().unwrap();
     assert_eq!(c.len(), 1, "{c:?}");
-    assert_eq!((c[0].table.as_str(), c[0].field.as_str(), c[0].kind.as_str()), ("households", "phone", "campo"));
+    assert_eq!(
+        (c[0].table.as_str(), c[0].field.as_str(), c[0].kind.as_str()),
+        ("households", "phone", "campo")
+    );
     assert_eq!(c[0].record, h.id.to_string());
     assert_eq!(c[0].ours, json!("+39 02 222 2222"));
     assert_eq!(c[0].theirs, json!("+39 333 111 1111"));
     assert_eq!(c[0].device, "portatile");
     assert_eq!(c[0].operator.as_deref(), Some(laptop.operator().id.to_string().as_str()));
-    assert!(c[0].changed_at.as_deref().is_some_and(|t| t.starts_with("2026-11-20T")), "{:?}", c[0].changed_at);
+    assert!(
+        c[0].changed_at.as_deref().is_some_and(|t| t.starts_with("2026-11-20T")),
+        "{:?}",
+        c[0].changed_at
+    );
 
     // On the laptop the office's value replaces its own, which is kept.
     let down = laptop.sync_import(&o.hub().sync_export(Some("portatile")).unwrap()).unwrap();
     assert_eq!(down.conflicts, 1, "{down:?}");
     assert_eq!(field(&laptop, h.id, "phone"), json!("+39 02 222 2222"));
     let c = laptop.sync_conflicts().unwrap();
-    assert_eq!((c[0].ours.clone(), c[0].theirs.clone()), (json!("+39 333 111 1111"), json!("+39 02 222 2222")));
+    assert_eq!(
+        (c[0].ours.clone(), c[0].theirs.clone()),
+        (json!("+39 333 111 1111"), json!("+39 02 222 2222"))
+    );
 }
 
 #[test]
@@ -140,7 +150,10 @@ fn a_new_household_and_its_members_reach_the_other_replica() {
     let mut v = family_json();
     // Other people than the family already there.
     v["members"] = json!([v["members"][0].clone()]);
-    v["members"][0]["codice_fiscale"] = json!(sportello::cf::encode("Rossi", "Mario", d("1970-05-04"), sportello::cf::Sex::M, "F205").unwrap());
+    v["members"][0]["codice_fiscale"] =
+        json!(
+            sportello::cf::encode("Rossi", "Mario", d("1970-05-04"), sportello::cf::Sex::M, "F205").unwrap()
+        );
     v["members"][0]["first_name"] = json!("Mario");
     v["members"][0]["last_name"] = json!("Rossi");
     v["members"][0]["birth_date"] = json!("1970-05-04");
@@ -159,7 +172,8 @@ fn a_new_household_and_its_members_reach_the_other_replica() {
 fn the_same_person_taken_in_charge_on_two_replicas_is_a_probable_duplicate() {
     let (o, _) = Office::new();
     let laptop = o.laptop();
-    let cf = sportello::cf::encode("Bianchi", "Luca", d("1975-03-02"), sportello::cf::Sex::M, "F205").unwrap();
+    let cf =
+        sportello::cf::encode("Bianchi", "Luca", d("1975-03-02"), sportello::cf::Sex::M, "F205").unwrap();
     let person = |s: &Service| {
         let mut v = family_json();
         v["members"] = json!([v["members"][0].clone()]);
@@ -208,7 +222,11 @@ fn a_forged_package_reusing_a_sequence_number_is_refused_whole() {
     let before = serde_json::to_value(o.hub().household_get(h.id).unwrap()).unwrap();
     let e = o.hub().sync_import(&forged).unwrap_err();
     assert!(e.message.contains("già arrivato con un altro contenuto"), "{}", e.message);
-    assert_eq!(serde_json::to_value(o.hub().household_get(h.id).unwrap()).unwrap(), before, "nothing applied");
+    assert_eq!(
+        serde_json::to_value(o.hub().household_get(h.id).unwrap()).unwrap(),
+        before,
+        "nothing applied"
+    );
 }
 
 fn sportello(args: &[&str]) -> std::process::Output {
@@ -248,7 +266,11 @@ fn cli_export_import_twice_tampered_and_conflicts() {
     let out = sportello(&["sync", "import", "--database", s(&hub_db), "--from", s(&bad), "--json"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("Pacchetto rifiutato"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Pacchetto rifiutato"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let hub = login(&hub_db, &hub_docs, ADMIN, today()).unwrap();
     assert_eq!(field(&hub, h.id, "notes"), json!("Primo accesso allo sportello.\nSegnalati dalla scuola."));
     drop(hub);
@@ -277,4 +299,45 @@ fn cli_export_import_twice_tampered_and_conflicts() {
     assert_eq!(list[0]["theirs"], json!("+39 333 111 1111"));
     let hub = login(&hub_db, &hub_docs, ADMIN, today()).unwrap();
     assert_eq!(field(&hub, h.id, "notes"), json!("dal portatile"));
+}
+
+#[test]
+fn every_synced_table_has_a_primary_key_so_that_its_changes_are_captured() {
+    // SQLite's session extension ignores a table without a primary key: its
+    // changes would never leave the replica, silently.
+    let e = env();
+    let conn = raw(&e.db());
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut synced = 0;
+    for t in &tables {
+        if !sportello::storage::sync::synced(t) {
+            continue;
+        }
+        synced += 1;
+        let pk: i64 = conn
+            .query_row(&format!("SELECT count(*) FROM pragma_table_info('{t}') WHERE pk > 0"), [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(pk > 0, "{t} travels but has no primary key");
+    }
+    assert!(synced >= 20, "{synced} synced tables of {tables:?}");
+    for local in ["audit_log", "case_counters", "sync_outbox", "sync_conflicts"] {
+        assert!(!sportello::storage::sync::synced(local), "{local}");
+    }
+    // A write through the service is recorded, with who made it.
+    drop(conn);
+    let before: i64 = raw(&e.db()).query_row("SELECT count(*) FROM sync_outbox", [], |r| r.get(0)).unwrap();
+    create_family(&e.service);
+    let (after, by): (i64, Option<String>) = raw(&e.db())
+        .query_row("SELECT count(*), max(operator_id) FROM sync_outbox", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!(after, before + 1, "one change per write transaction");
+    assert_eq!(by, Some(e.service.operator().id.to_string()));
 }

@@ -86,7 +86,9 @@ fn replicas_converge_under_random_edits_and_random_delivery() {
     }
     replicas.push(login(&env.db(), &env.docs(), ADMIN, today()).unwrap());
     for name in &names[1..] {
-        replicas.push(login(&env.dir.path().join(format!("{name}.sqlite")), &env.docs(), ADMIN, today()).unwrap());
+        replicas.push(
+            login(&env.dir.path().join(format!("{name}.sqlite")), &env.docs(), ADMIN, today()).unwrap(),
+        );
     }
 
     let mut typed: HashSet<Value> = HashSet::new();
@@ -124,7 +126,11 @@ fn replicas_converge_under_random_edits_and_random_delivery() {
                 let i = rng.below(in_flight.len());
                 let keep = rng.chance(30);
                 let p = if keep {
-                    Package { from: in_flight[i].from, to: in_flight[i].to, bytes: in_flight[i].bytes.clone() }
+                    Package {
+                        from: in_flight[i].from,
+                        to: in_flight[i].to,
+                        bytes: in_flight[i].bytes.clone(),
+                    }
                 } else {
                     in_flight.swap_remove(i)
                 };
@@ -150,8 +156,18 @@ fn replicas_converge_under_random_edits_and_random_delivery() {
                     }
                     Err(e) => {
                         // Only a package that starts after a lost one may be refused.
-                        assert!(e.message.contains("manca un pacchetto intermedio"), "{} → {}: {}", p.from, p.to, e.message);
-                        assert_eq!(state(&replicas[p.to], &ids), before, "a refused package changed something");
+                        assert!(
+                            e.message.contains("manca un pacchetto intermedio"),
+                            "{} → {}: {}",
+                            p.from,
+                            p.to,
+                            e.message
+                        );
+                        assert_eq!(
+                            state(&replicas[p.to], &ids),
+                            before,
+                            "a refused package changed something"
+                        );
                         refused_gap += 1;
                     }
                 }

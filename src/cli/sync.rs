@@ -72,7 +72,13 @@ pub fn run(a: Args) -> Result<ExitCode, CliError> {
         }
         SyncCommand::Import { database, from, json } => {
             let bytes = std::fs::read(&from).map_err(|e| {
-                CliError::in_file(&from, sportello::Error::new(sportello::Code::Io, format!("impossibile leggere il pacchetto: {e}")))
+                CliError::in_file(
+                    &from,
+                    sportello::Error::new(
+                        sportello::Code::Io,
+                        format!("impossibile leggere il pacchetto: {e}"),
+                    ),
+                )
             })?;
             let service = open(&database)?;
             let counts = service.sync_import(&bytes).map_err(|e| CliError::in_file(&from, e))?;

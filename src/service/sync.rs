@@ -40,8 +40,9 @@ impl Service {
         let mut ephemeral = zeroize::Zeroizing::new([0u8; 32]);
         let mut nonce = [0u8; 24];
         for buf in [&mut ephemeral[..], &mut nonce[..]] {
-            getrandom::getrandom(buf)
-                .map_err(|e| Error::new(Code::Internal, format!("generatore casuale non disponibile: {e}")))?;
+            getrandom::getrandom(buf).map_err(|e| {
+                Error::new(Code::Internal, format!("generatore casuale non disponibile: {e}"))
+            })?;
         }
         package::seal(&manifest, &out.entries, &keys, &peer.box_public, ephemeral, nonce)
     }
@@ -71,12 +72,8 @@ impl Service {
             )));
         }
         let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
-        let detail = format!(
-            "pacchetto di «{}», cambiamenti {}-{}",
-            peer.name,
-            p.manifest.base + 1,
-            p.manifest.seq
-        );
+        let detail =
+            format!("pacchetto di «{}», cambiamenti {}-{}", peer.name, p.manifest.base + 1, p.manifest.seq);
         // The audit row goes in the import's own transaction: a refused
         // package leaves neither changes nor a row.
         self.store.sync_apply(
@@ -104,7 +101,8 @@ impl Service {
     /// it is what the tests and a trial of packages between two databases use.
     pub fn sync_copy_replica(&self, out: &Path, name: &str) -> Result<(), Error> {
         self.authorize(Action::Backup)?;
-        let name = crate::domain::form::required_line("device", &Some(name.to_string()), "il nome del dispositivo")?;
+        let name =
+            crate::domain::form::required_line("device", &Some(name.to_string()), "il nome del dispositivo")?;
         let Some(db) = self.store.path() else {
             return Err(Error::new(Code::Conflict, "Un database in memoria non si copia"));
         };
@@ -118,7 +116,8 @@ impl Service {
         self.store.backup_to(out)?;
         std::fs::copy(&keys_file, &out_keys)
             .map_err(|e| crate::fsx::io_error(&out_keys, "impossibile copiare il file delle chiavi", e))?;
-        let mine = DeviceKeys { sign_secret: me.sign_secret.clone(), box_secret: me.box_secret.clone() }.public();
+        let mine =
+            DeviceKeys { sign_secret: me.sign_secret.clone(), box_secret: me.box_secret.clone() }.public();
         let hub = Peer {
             device_id: me.device_id.clone(),
             name: me.name.clone(),
@@ -152,12 +151,15 @@ impl Service {
         let peers = self.store.sync_peers()?;
         match device {
             Some(name) => peers.into_iter().find(|p| p.name == name).ok_or_else(|| {
-                Error::not_found(format!("Nessun dispositivo di nome «{name}» è registrato in questo database"))
-                    .with_field("device")
+                Error::not_found(format!(
+                    "Nessun dispositivo di nome «{name}» è registrato in questo database"
+                ))
+                .with_field("device")
             }),
             None if peers.len() == 1 => Ok(peers.into_iter().next().expect("one")),
             None if peers.is_empty() => {
-                Err(Error::not_found("Questo database non ha dispositivi con cui sincronizzarsi").with_field("device"))
+                Err(Error::not_found("Questo database non ha dispositivi con cui sincronizzarsi")
+                    .with_field("device"))
             }
             None => Err(Error::invalid("device", "Più dispositivi registrati: indicare quale con --device")),
         }

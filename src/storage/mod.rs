@@ -394,7 +394,8 @@ impl Storage {
         let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
         let mut report = audit::verify(&conn)?;
         // "Integro" only for a sound file whose log is still append-only.
-        let keyed = self.key.read().map_err(|_| Error::new(Code::Internal, "chiave non disponibile"))?.is_some();
+        let keyed =
+            self.key.read().map_err(|_| Error::new(Code::Internal, "chiave non disponibile"))?.is_some();
         report.file_problems = audit::file_problems(&conn, keyed);
         report.guards_missing = audit::missing_guards(&conn);
         if !report.file_problems.is_empty() || !report.guards_missing.is_empty() {

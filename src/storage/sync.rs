@@ -141,9 +141,11 @@ impl<'c> Capture<'c> {
             return Ok(None);
         }
         let seq: i64 = conn
-            .query_row("UPDATE sync_device SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "UPDATE sync_device SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq",
+                [],
+                |r| r.get(0),
+            )
             .map_err(db_err)?;
         conn.prepare_cached(
             "INSERT INTO sync_outbox (seq, at, operator_id, origin_device, origin_name, origin_seq, changeset)
@@ -170,11 +172,12 @@ impl Storage {
     /// This replica's identity; its key pairs are made (from the operating
     /// system's random source) the first time they are asked for.
     pub fn sync_identity(&self) -> Result<Identity, Error> {
-        let mut conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let mut conn =
+            self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
-        let has_keys: bool =
-            tx.query_row("SELECT sign_secret IS NOT NULL FROM sync_device WHERE id = 1", [], |r| r.get(0))
-                .map_err(db_err)?;
+        let has_keys: bool = tx
+            .query_row("SELECT sign_secret IS NOT NULL FROM sync_device WHERE id = 1", [], |r| r.get(0))
+            .map_err(db_err)?;
         if !has_keys {
             let (sign, boxed) = (random32()?, random32()?);
             tx.execute(
@@ -203,7 +206,15 @@ impl Storage {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (device_id) DO UPDATE SET name = excluded.name, sign_public = excluded.sign_public,
                 box_public = excluded.box_public, hub = excluded.hub",
-            params![p.device_id, p.name, &p.sign_public[..], &p.box_public[..], p.received_seq, p.acked_seq, p.hub],
+            params![
+                p.device_id,
+                p.name,
+                &p.sign_public[..],
+                &p.box_public[..],
+                p.received_seq,
+                p.acked_seq,
+                p.hub
+            ],
         )
         .map_err(|e| {
             if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
@@ -221,7 +232,8 @@ impl Storage {
     /// replica it was copied from as its one peer, whose changes up to
     /// `source_seq` it already holds (they are in the copy).
     pub fn sync_become_copy_of(&self, name: &str, source: &Peer, source_seq: i64) -> Result<Identity, Error> {
-        let mut conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let mut conn =
+            self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
         let (sign, boxed) = (random32()?, random32()?);
         // The copy came with the source's secret keys: overwritten where they
@@ -238,7 +250,13 @@ impl Storage {
         tx.execute(
             "INSERT INTO sync_peers (device_id, name, sign_public, box_public, received_seq, acked_seq, hub)
              VALUES (?1, ?2, ?3, ?4, ?5, 0, 1)",
-            params![source.device_id, source.name, &source.sign_public[..], &source.box_public[..], source_seq],
+            params![
+                source.device_id,
+                source.name,
+                &source.sign_public[..],
+                &source.box_public[..],
+                source_seq
+            ],
         )
         .map_err(db_err)?;
         let id = read_identity(&tx)?;
@@ -286,7 +304,9 @@ impl Storage {
                  FROM sync_conflicts WHERE resolved_at IS NULL ORDER BY detected_at, rowid",
             )
             .map_err(db_err)?;
-        let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(serde_json::Value::Null);
+        let json = |s: Option<String>| {
+            s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(serde_json::Value::Null)
+        };
         let rows = stmt
             .query_map([], |r| {
                 Ok(ConflictRow {
@@ -327,9 +347,11 @@ impl Storage {
     ) -> Result<ImportCounts, Error> {
         let (stamp, action, detail) = audit;
         let now = stamp.at.as_str();
-        let mut conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let mut conn =
+            self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
-        let peer = peer_by_id(&tx, sender)?.ok_or_else(|| refused("il dispositivo mittente non è registrato qui"))?;
+        let peer = peer_by_id(&tx, sender)?
+            .ok_or_else(|| refused("il dispositivo mittente non è registrato qui"))?;
         if peer.revoked_at.is_some() {
             return Err(refused(&format!("il dispositivo «{}» è stato revocato", peer.name)));
         }
@@ -347,14 +369,22 @@ impl Storage {
         // the order they were first touched, not parents first.
         tx.execute_batch("PRAGMA defer_foreign_keys = ON").map_err(db_err)?;
         let mut counts = ImportCounts::default();
-        let mut merge =
-            Merge { conn: &tx, tables: HashMap::new(), inserted: HashSet::new(), fks: HashMap::new(), detected_at: now, theirs_wins: peer.hub };
+        let mut merge = Merge {
+            conn: &tx,
+            tables: HashMap::new(),
+            inserted: HashSet::new(),
+            fks: HashMap::new(),
+            detected_at: now,
+            theirs_wins: peer.hub,
+        };
         for e in entries {
             let hash = e.hash();
             let seen: Option<String> = tx
-                .query_row("SELECT hash FROM sync_seen WHERE device_id = ?1 AND seq = ?2", params![sender, e.seq], |r| {
-                    r.get(0)
-                })
+                .query_row(
+                    "SELECT hash FROM sync_seen WHERE device_id = ?1 AND seq = ?2",
+                    params![sender, e.seq],
+                    |r| r.get(0),
+                )
                 .optional()
                 .map_err(db_err)?;
             match seen {
@@ -385,7 +415,9 @@ impl Storage {
                 }
             }
         }
-        let last_seq: i64 = tx.query_row("SELECT last_seq FROM sync_device WHERE id = 1", [], |r| r.get(0)).map_err(db_err)?;
+        let last_seq: i64 = tx
+            .query_row("SELECT last_seq FROM sync_device WHERE id = 1", [], |r| r.get(0))
+            .map_err(db_err)?;
         tx.execute(
             "UPDATE sync_peers SET received_seq = max(received_seq, ?2), acked_seq = ?3, last_contact = ?4
              WHERE device_id = ?1",
@@ -404,13 +436,15 @@ impl Storage {
     }
 }
 
-const PEER_SELECT: &str = "SELECT device_id, name, sign_public, box_public, received_seq, acked_seq, last_contact,
+const PEER_SELECT: &str =
+    "SELECT device_id, name, sign_public, box_public, received_seq, acked_seq, last_contact,
     revoked_at, hub FROM sync_peers";
 
 fn peer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Peer> {
     let key = |i: usize| -> rusqlite::Result<[u8; 32]> {
         let v: Vec<u8> = r.get(i)?;
-        v.try_into().map_err(|_| rusqlite::Error::InvalidColumnType(i, "key".into(), rusqlite::types::Type::Blob))
+        v.try_into()
+            .map_err(|_| rusqlite::Error::InvalidColumnType(i, "key".into(), rusqlite::types::Type::Blob))
     };
     Ok(Peer {
         device_id: r.get(0)?,
@@ -430,31 +464,36 @@ fn peer_by_id(conn: &Connection, id: &str) -> Result<Option<Peer>, Error> {
 }
 
 fn read_identity(conn: &Connection) -> Result<Identity, Error> {
-    conn.query_row("SELECT device_id, name, sign_secret, box_secret, last_seq FROM sync_device WHERE id = 1", [], |r| {
-        let secret = |i: usize| -> rusqlite::Result<Zeroizing<[u8; 32]>> {
-            let v: Option<Vec<u8>> = r.get(i)?;
-            let v = Zeroizing::new(v.unwrap_or_default());
-            let mut out = Zeroizing::new([0u8; 32]);
-            if v.len() == 32 {
-                out.copy_from_slice(&v);
-            }
-            Ok(out)
-        };
-        Ok(Identity {
-            device_id: r.get(0)?,
-            name: r.get(1)?,
-            sign_secret: secret(2)?,
-            box_secret: secret(3)?,
-            last_seq: r.get(4)?,
-        })
-    })
+    conn.query_row(
+        "SELECT device_id, name, sign_secret, box_secret, last_seq FROM sync_device WHERE id = 1",
+        [],
+        |r| {
+            let secret = |i: usize| -> rusqlite::Result<Zeroizing<[u8; 32]>> {
+                let v: Option<Vec<u8>> = r.get(i)?;
+                let v = Zeroizing::new(v.unwrap_or_default());
+                let mut out = Zeroizing::new([0u8; 32]);
+                if v.len() == 32 {
+                    out.copy_from_slice(&v);
+                }
+                Ok(out)
+            };
+            Ok(Identity {
+                device_id: r.get(0)?,
+                name: r.get(1)?,
+                sign_secret: secret(2)?,
+                box_secret: secret(3)?,
+                last_seq: r.get(4)?,
+            })
+        },
+    )
     .map_err(db_err)
 }
 
 fn random32() -> Result<Zeroizing<[u8; 32]>, Error> {
     let mut b = Zeroizing::new([0u8; 32]);
-    getrandom::getrandom(&mut b[..])
-        .map_err(|e| Error::new(Code::Internal, format!("generatore casuale del sistema non disponibile: {e}")))?;
+    getrandom::getrandom(&mut b[..]).map_err(|e| {
+        Error::new(Code::Internal, format!("generatore casuale del sistema non disponibile: {e}"))
+    })?;
     Ok(b)
 }
 
@@ -493,8 +532,16 @@ fn read_changes(changeset: &[u8]) -> Result<Vec<Change>, Error> {
         let mut old = Vec::with_capacity(n);
         let mut new = Vec::with_capacity(n);
         for i in 0..n {
-            old.push(if code == Op::SQLITE_INSERT { None } else { item.old_value(i).ok().and_then(|v| Value::try_from(v).ok()) });
-            new.push(if code == Op::SQLITE_DELETE { None } else { item.new_value(i).ok().and_then(|v| Value::try_from(v).ok()) });
+            old.push(if code == Op::SQLITE_INSERT {
+                None
+            } else {
+                item.old_value(i).ok().and_then(|v| Value::try_from(v).ok())
+            });
+            new.push(if code == Op::SQLITE_DELETE {
+                None
+            } else {
+                item.new_value(i).ok().and_then(|v| Value::try_from(v).ok())
+            });
         }
         out.push(Change { table, op: code, pk, old, new });
     }
@@ -526,7 +573,9 @@ fn to_json(v: &Value) -> serde_json::Value {
         Value::Integer(i) => (*i).into(),
         Value::Real(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, Into::into),
         Value::Text(s) => s.clone().into(),
-        Value::Blob(b) => serde_json::json!({ "base64": base64::engine::general_purpose::STANDARD.encode(b) }),
+        Value::Blob(b) => {
+            serde_json::json!({ "base64": base64::engine::general_purpose::STANDARD.encode(b) })
+        }
     }
 }
 
@@ -559,14 +608,24 @@ struct Source<'e> {
 impl<'a> Merge<'a> {
     fn info(&mut self, table: &str) -> Result<&TableInfo, Error> {
         if !self.tables.contains_key(table) {
-            let mut stmt =
-                self.conn.prepare(&format!("SELECT name, pk FROM pragma_table_info({})", quote_literal(table))).map_err(db_err)?;
-            let cols: Vec<(String, i64)> =
-                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(db_err)?.collect::<Result<_, _>>().map_err(db_err)?;
+            let mut stmt = self
+                .conn
+                .prepare(&format!("SELECT name, pk FROM pragma_table_info({})", quote_literal(table)))
+                .map_err(db_err)?;
+            let cols: Vec<(String, i64)> = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(db_err)?
+                .collect::<Result<_, _>>()
+                .map_err(db_err)?;
             if cols.is_empty() {
-                return Err(refused(&format!("la tabella «{table}» non esiste in questa versione del database")));
+                return Err(refused(&format!(
+                    "la tabella «{table}» non esiste in questa versione del database"
+                )));
             }
-            let info = TableInfo { pk: cols.iter().map(|c| c.1 > 0).collect(), cols: cols.into_iter().map(|c| c.0).collect() };
+            let info = TableInfo {
+                pk: cols.iter().map(|c| c.1 > 0).collect(),
+                cols: cols.into_iter().map(|c| c.0).collect(),
+            };
             self.tables.insert(table.to_string(), info);
         }
         Ok(&self.tables[table])
@@ -576,7 +635,10 @@ impl<'a> Merge<'a> {
         let src = Source { entry: e };
         for c in read_changes(&e.changeset)? {
             if !synced(&c.table) {
-                return Err(refused(&format!("cambiamento di una tabella che non si sincronizza («{}»)", c.table)));
+                return Err(refused(&format!(
+                    "cambiamento di una tabella che non si sincronizza («{}»)",
+                    c.table
+                )));
             }
             let info = self.info(&c.table)?;
             if info.cols.len() != c.pk.len() || info.pk != c.pk {
@@ -590,7 +652,9 @@ impl<'a> Merge<'a> {
                 .filter(|i| c.pk[*i])
                 .map(|i| {
                     let v = if c.op == Op::SQLITE_INSERT { &c.new[i] } else { &c.old[i] };
-                    v.clone().map(|v| (cols[i].clone(), v)).ok_or_else(|| refused("chiave di una riga mancante"))
+                    v.clone()
+                        .map(|v| (cols[i].clone(), v))
+                        .ok_or_else(|| refused("chiave di una riga mancante"))
                 })
                 .collect::<Result<_, _>>()?;
             let record = match keys.as_slice() {
@@ -606,7 +670,15 @@ impl<'a> Merge<'a> {
                         // An edit of a row that is not here: deleted here (or
                         // never arrived). Kept, whole, for a person.
                         let theirs = changed_object(&cols, &c.new);
-                        self.conflict(&src, &c.table, &record, "*", "eliminato", &serde_json::Value::Null, &theirs)?;
+                        self.conflict(
+                            &src,
+                            &c.table,
+                            &record,
+                            "*",
+                            "eliminato",
+                            &serde_json::Value::Null,
+                            &theirs,
+                        )?;
                         counts.conflicts += 1;
                     }
                 },
@@ -617,7 +689,12 @@ impl<'a> Merge<'a> {
         Ok(())
     }
 
-    fn select(&self, table: &str, cols: &[String], keys: &[(String, Value)]) -> Result<Option<Vec<Value>>, Error> {
+    fn select(
+        &self,
+        table: &str,
+        cols: &[String],
+        keys: &[(String, Value)],
+    ) -> Result<Option<Vec<Value>>, Error> {
         let sql = format!(
             "SELECT {} FROM {} WHERE {}",
             cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", "),
@@ -653,7 +730,13 @@ impl<'a> Merge<'a> {
             // the desk and on the laptop): every differing field is a
             // disagreement, there is no common old value to decide by.
             let unknown = vec![None; cols.len()];
-            let change = Change { table: c.table.clone(), op: Op::SQLITE_UPDATE, pk: c.pk.clone(), old: unknown, new: c.new.clone() };
+            let change = Change {
+                table: c.table.clone(),
+                op: Op::SQLITE_UPDATE,
+                pk: c.pk.clone(),
+                old: unknown,
+                new: c.new.clone(),
+            };
             return self.update(src, &change, cols, keys, record, &here, counts);
         }
         // The same person (codice fiscale) in another record here: a probable
@@ -671,7 +754,15 @@ impl<'a> Merge<'a> {
                         .map_err(db_err)?
                 };
                 if let Some(other) = other {
-                    self.conflict(src, "members", record, "codice_fiscale", "duplicato", &row_object(cols, &other), &row_object(cols, &new))?;
+                    self.conflict(
+                        src,
+                        "members",
+                        record,
+                        "codice_fiscale",
+                        "duplicato",
+                        &row_object(cols, &other),
+                        &row_object(cols, &new),
+                    )?;
                     counts.duplicates += 1;
                     return Ok(());
                 }
@@ -683,14 +774,23 @@ impl<'a> Merge<'a> {
             cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", "),
             (1..=cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
         );
-        let done = self.conn.prepare_cached(&sql).map_err(db_err)?.execute(rusqlite::params_from_iter(new.iter()));
+        let done =
+            self.conn.prepare_cached(&sql).map_err(db_err)?.execute(rusqlite::params_from_iter(new.iter()));
         match done {
             Ok(_) => {
                 self.inserted.insert((c.table.clone(), self.conn.last_insert_rowid()));
                 counts.applied += 1;
             }
             Err(e) if is_constraint(&e) => {
-                self.conflict(src, &c.table, record, "*", "vincolo", &serde_json::Value::String(e.to_string()), &row_object(cols, &new))?;
+                self.conflict(
+                    src,
+                    &c.table,
+                    record,
+                    "*",
+                    "vincolo",
+                    &serde_json::Value::String(e.to_string()),
+                    &row_object(cols, &new),
+                )?;
                 counts.conflicts += 1;
             }
             Err(e) => return Err(db_err(e)),
@@ -729,7 +829,9 @@ impl<'a> Merge<'a> {
         // Who and when of the last change never conflict: each replica keeps
         // the later pair of the two (a register of the greatest value), so
         // every replica ends with the same, whatever the order of arrival.
-        if let (Some(at), Some(by)) = (cols.iter().position(|n| n == "updated_at"), cols.iter().position(|n| n == "updated_by")) {
+        if let (Some(at), Some(by)) =
+            (cols.iter().position(|n| n == "updated_at"), cols.iter().position(|n| n == "updated_by"))
+        {
             if let Some(new_at) = &c.new[at] {
                 let new_by = c.new[by].clone().unwrap_or_else(|| here[by].clone());
                 let theirs = (text(new_at), text(&new_by));
@@ -749,28 +851,42 @@ impl<'a> Merge<'a> {
             if let (Some(f), Some(l), Some(lf), Some(fl)) =
                 (get("first_name"), get("last_name"), get("last_first_key"), get("first_last_key"))
             {
-                let (first, last) = (text(&merged[f]).unwrap_or_default(), text(&merged[l]).unwrap_or_default());
-                for (i, key) in [(lf, super::search::fold(&format!("{last}{first}"))), (fl, super::search::fold(&format!("{first}{last}")))] {
+                let (first, last) =
+                    (text(&merged[f]).unwrap_or_default(), text(&merged[l]).unwrap_or_default());
+                for (i, key) in [
+                    (lf, super::search::fold(&format!("{last}{first}"))),
+                    (fl, super::search::fold(&format!("{first}{last}"))),
+                ] {
                     if merged[i] != Value::Text(key.clone()) {
                         sets.push((i, Value::Text(key)));
                     }
                 }
             }
         }
-        let fields_applied = sets.iter().any(|(i, _)| !bookkeeping(&cols[*i]) && !derived(&c.table, &cols[*i]));
+        let fields_applied =
+            sets.iter().any(|(i, _)| !bookkeeping(&cols[*i]) && !derived(&c.table, &cols[*i]));
         if !sets.is_empty() {
             let sql = format!(
                 "UPDATE {} SET {} WHERE {}",
                 quote(&c.table),
-                sets.iter().enumerate().map(|(n, (i, _))| format!("{} = ?{}", quote(&cols[*i]), n + 1)).collect::<Vec<_>>().join(", "),
+                sets.iter()
+                    .enumerate()
+                    .map(|(n, (i, _))| format!("{} = ?{}", quote(&cols[*i]), n + 1))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 where_keys(keys, sets.len() + 1)
             );
             let values = sets.iter().map(|(_, v)| v).chain(keys.iter().map(|k| &k.1));
-            match self.conn.prepare_cached(&sql).map_err(db_err)?.execute(rusqlite::params_from_iter(values)) {
+            match self.conn.prepare_cached(&sql).map_err(db_err)?.execute(rusqlite::params_from_iter(values))
+            {
                 Ok(_) => {}
                 Err(e) if is_constraint(&e) => {
                     let theirs = changed_object(cols, &c.new);
-                    let kind = if c.table == "members" && e.to_string().contains("codice_fiscale") { "duplicato" } else { "vincolo" };
+                    let kind = if c.table == "members" && e.to_string().contains("codice_fiscale") {
+                        "duplicato"
+                    } else {
+                        "vincolo"
+                    };
                     self.conflict(src, &c.table, record, "*", kind, &row_object(cols, here), &theirs)?;
                     if kind == "duplicato" {
                         counts.duplicates += 1;
@@ -808,27 +924,57 @@ impl<'a> Merge<'a> {
             return Ok(());
         };
         if FACT_TABLES.contains(&c.table.as_str()) {
-            self.conflict(src, &c.table, record, "*", "fatto", &row_object(cols, &here), &serde_json::Value::Null)?;
+            self.conflict(
+                src,
+                &c.table,
+                record,
+                "*",
+                "fatto",
+                &row_object(cols, &here),
+                &serde_json::Value::Null,
+            )?;
             counts.conflicts += 1;
             return Ok(());
         }
-        let unchanged = (0..cols.len())
-            .all(|i| bookkeeping(&cols[i]) || derived(&c.table, &cols[i]) || c.old[i].as_ref() == Some(&here[i]));
+        let unchanged = (0..cols.len()).all(|i| {
+            bookkeeping(&cols[i]) || derived(&c.table, &cols[i]) || c.old[i].as_ref() == Some(&here[i])
+        });
         if !unchanged {
             // Deleted there, changed here: kept in the conflict row; the row
             // stays unless the hub deleted it (the hub's state stands).
-            self.conflict(src, &c.table, record, "*", "eliminato", &row_object(cols, &here), &serde_json::Value::Null)?;
+            self.conflict(
+                src,
+                &c.table,
+                record,
+                "*",
+                "eliminato",
+                &row_object(cols, &here),
+                &serde_json::Value::Null,
+            )?;
             counts.conflicts += 1;
             if !self.theirs_wins {
                 return Ok(());
             }
         }
         let sql = format!("DELETE FROM {} WHERE {}", quote(&c.table), where_keys(keys, 1));
-        match self.conn.prepare_cached(&sql).map_err(db_err)?.execute(rusqlite::params_from_iter(keys.iter().map(|k| &k.1))) {
+        match self
+            .conn
+            .prepare_cached(&sql)
+            .map_err(db_err)?
+            .execute(rusqlite::params_from_iter(keys.iter().map(|k| &k.1)))
+        {
             Ok(_) if unchanged => counts.applied += 1,
             Ok(_) => {}
             Err(e) if is_constraint(&e) => {
-                self.conflict(src, &c.table, record, "*", "vincolo", &row_object(cols, &here), &serde_json::Value::Null)?;
+                self.conflict(
+                    src,
+                    &c.table,
+                    record,
+                    "*",
+                    "vincolo",
+                    &row_object(cols, &here),
+                    &serde_json::Value::Null,
+                )?;
                 counts.conflicts += 1;
             }
             Err(e) => return Err(db_err(e)),
@@ -894,8 +1040,13 @@ impl<'a> Merge<'a> {
                         t = quote(table),
                         notnull = from.iter().map(|f| format!("c.{} IS NOT NULL", quote(f))).collect::<Vec<_>>().join(" AND "),
                     );
-                    let missing: Option<bool> =
-                        self.conn.prepare_cached(&sql).map_err(db_err)?.query_row([rowid], |r| r.get(0)).optional().map_err(db_err)?;
+                    let missing: Option<bool> = self
+                        .conn
+                        .prepare_cached(&sql)
+                        .map_err(db_err)?
+                        .query_row([rowid], |r| r.get(0))
+                        .optional()
+                        .map_err(db_err)?;
                     if missing == Some(true) {
                         orphans.push((table.clone(), *rowid, parent));
                         break;
@@ -911,17 +1062,31 @@ impl<'a> Merge<'a> {
                 let row: Vec<Value> = self
                     .conn
                     .query_row(
-                        &format!("SELECT {} FROM {} WHERE rowid = ?1", cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", "), quote(&table)),
+                        &format!(
+                            "SELECT {} FROM {} WHERE rowid = ?1",
+                            cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", "),
+                            quote(&table)
+                        ),
                         [rowid],
                         |r| (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect(),
                     )
                     .map_err(db_err)?;
-                self.conn.execute(&format!("DELETE FROM {} WHERE rowid = ?1", quote(&table)), [rowid]).map_err(db_err)?;
+                self.conn
+                    .execute(&format!("DELETE FROM {} WHERE rowid = ?1", quote(&table)), [rowid])
+                    .map_err(db_err)?;
                 counts.applied = counts.applied.saturating_sub(1);
                 counts.conflicts += 1;
                 let record = self.record_of(&table, &cols, &row)?;
                 let why = serde_json::Value::String(format!("manca la riga di {parent} a cui si riferisce"));
-                self.conflict(&Source { entry }, &table, &record, "*", "vincolo", &why, &row_object(&cols, &row))?;
+                self.conflict(
+                    &Source { entry },
+                    &table,
+                    &record,
+                    "*",
+                    "vincolo",
+                    &why,
+                    &row_object(&cols, &row),
+                )?;
             }
         }
     }
@@ -933,7 +1098,10 @@ impl<'a> Merge<'a> {
         }
         let mut stmt = self
             .conn
-            .prepare(&format!("SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list({}) ORDER BY id, seq", quote_literal(table)))
+            .prepare(&format!(
+                "SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list({}) ORDER BY id, seq",
+                quote_literal(table)
+            ))
             .map_err(db_err)?;
         let rows: Vec<(i64, String, String, Option<String>)> = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
@@ -948,7 +1116,13 @@ impl<'a> Merge<'a> {
                 None => {
                     let info = self.info(&parent)?;
                     let n = out.iter().find(|o| o.0 == id).map_or(0, |o| o.2.len());
-                    info.cols.iter().zip(&info.pk).filter(|(_, k)| **k).nth(n).map(|(c, _)| c.clone()).unwrap_or_default()
+                    info.cols
+                        .iter()
+                        .zip(&info.pk)
+                        .filter(|(_, k)| **k)
+                        .nth(n)
+                        .map(|(c, _)| c.clone())
+                        .unwrap_or_default()
                 }
             };
             match out.iter_mut().find(|o| o.0 == id) {
@@ -975,7 +1149,11 @@ impl<'a> Merge<'a> {
 }
 
 fn where_keys(keys: &[(String, Value)], first: usize) -> String {
-    keys.iter().enumerate().map(|(n, (c, _))| format!("{} = ?{}", quote(c), first + n)).collect::<Vec<_>>().join(" AND ")
+    keys.iter()
+        .enumerate()
+        .map(|(n, (c, _))| format!("{} = ?{}", quote(c), first + n))
+        .collect::<Vec<_>>()
+        .join(" AND ")
 }
 
 fn quote_literal(s: &str) -> String {

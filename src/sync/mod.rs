@@ -150,7 +150,9 @@ pub struct Header {
 /// Reads the clear header (the receiver looks up the sender's keys with it).
 pub fn header(bytes: &[u8]) -> Result<Header, Error> {
     if bytes.len() < HEADER_LEN + 16 || &bytes[..14] != MAGIC {
-        return Err(refused("il file non è un pacchetto di sincronizzazione di Sportello, oppure è troncato"));
+        return Err(refused(
+            "il file non è un pacchetto di sincronizzazione di Sportello, oppure è troncato",
+        ));
     }
     if bytes[14] != FORMAT {
         return Err(refused(&format!(
@@ -198,7 +200,8 @@ pub fn seal(
     header.extend_from_slice(&nonce);
     let shared = ephemeral.diffie_hellman(&PublicKey::from(*receiver_encrypt));
     let key = box_key(shared.as_bytes(), ephemeral_public.as_bytes(), receiver_encrypt);
-    let cipher = XChaCha20Poly1305::new_from_slice(&key[..]).map_err(|_| Error::new(Code::Internal, "chiave del pacchetto non valida"))?;
+    let cipher = XChaCha20Poly1305::new_from_slice(&key[..])
+        .map_err(|_| Error::new(Code::Internal, "chiave del pacchetto non valida"))?;
     let sealed = cipher
         .encrypt(XNonce::from_slice(&nonce), Payload { msg: &body, aad: &header })
         .map_err(|_| Error::new(Code::Internal, "cifratura del pacchetto non riuscita"))?;
@@ -210,7 +213,12 @@ pub fn seal(
 /// whose signing key is `sender_sign`: decrypts it, checks the signature,
 /// that the manifest names the same sender and receiver as the header, and
 /// the hash of the entries. Any failure refuses the whole package.
-pub fn open(bytes: &[u8], receiver: &DeviceKeys, receiver_id: &str, sender_sign: &[u8; 32]) -> Result<Package, Error> {
+pub fn open(
+    bytes: &[u8],
+    receiver: &DeviceKeys,
+    receiver_id: &str,
+    sender_sign: &[u8; 32],
+) -> Result<Package, Error> {
     let head = header(bytes)?;
     if head.receiver.to_string() != receiver_id {
         return Err(refused("il pacchetto è stato preparato per un altro dispositivo"));
@@ -221,11 +229,12 @@ pub fn open(bytes: &[u8], receiver: &DeviceKeys, receiver_id: &str, sender_sign:
     let receiver_public = receiver.public().encrypt;
     let shared = StaticSecret::from(*receiver.box_secret).diffie_hellman(&PublicKey::from(ephemeral));
     let key = box_key(shared.as_bytes(), &ephemeral, &receiver_public);
-    let cipher = XChaCha20Poly1305::new_from_slice(&key[..]).map_err(|_| Error::new(Code::Internal, "chiave del pacchetto non valida"))?;
+    let cipher = XChaCha20Poly1305::new_from_slice(&key[..])
+        .map_err(|_| Error::new(Code::Internal, "chiave del pacchetto non valida"))?;
     let body = Zeroizing::new(
-        cipher
-            .decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad: clear })
-            .map_err(|_| refused("il pacchetto è stato alterato o troncato (la verifica di integrità non riesce)"))?,
+        cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad: clear }).map_err(|_| {
+            refused("il pacchetto è stato alterato o troncato (la verifica di integrità non riesce)")
+        })?,
     );
     if body.len() < 68 {
         return Err(refused("il contenuto del pacchetto è incompleto"));
@@ -257,7 +266,9 @@ pub fn open(bytes: &[u8], receiver: &DeviceKeys, receiver_id: &str, sender_sign:
     let mut previous = manifest.base;
     for e in &entries {
         if e.seq <= previous || e.seq > manifest.seq {
-            return Err(refused("i numeri dei cambiamenti non sono in ordine o escono dall'intervallo del manifesto"));
+            return Err(refused(
+                "i numeri dei cambiamenti non sono in ordine o escono dall'intervallo del manifesto",
+            ));
         }
         previous = e.seq;
     }
@@ -281,7 +292,8 @@ fn box_key(shared: &[u8; 32], ephemeral: &[u8; 32], receiver: &[u8; 32]) -> Zero
 }
 
 fn parse_uuid(s: &str) -> Result<uuid::Uuid, Error> {
-    uuid::Uuid::parse_str(s).map_err(|_| Error::new(Code::Internal, format!("id di dispositivo non valido: {s}")))
+    uuid::Uuid::parse_str(s)
+        .map_err(|_| Error::new(Code::Internal, format!("id di dispositivo non valido: {s}")))
 }
 
 fn internal(e: serde_json::Error) -> Error {
@@ -311,7 +323,10 @@ mod tests {
     use super::*;
 
     fn keys(n: u8) -> DeviceKeys {
-        DeviceKeys { sign_secret: Zeroizing::new([n; 32]), box_secret: Zeroizing::new([n.wrapping_add(100); 32]) }
+        DeviceKeys {
+            sign_secret: Zeroizing::new([n; 32]),
+            box_secret: Zeroizing::new([n.wrapping_add(100); 32]),
+        }
     }
 
     const A: &str = "0190c8a0-0000-7000-8000-00000000000a";
@@ -345,7 +360,8 @@ mod tests {
     }
 
     fn sealed() -> Vec<u8> {
-        seal(&manifest(), &entries(), &keys(1), &keys(2).public().encrypt, Zeroizing::new([7; 32]), [9; 24]).unwrap()
+        seal(&manifest(), &entries(), &keys(1), &keys(2).public().encrypt, Zeroizing::new([7; 32]), [9; 24])
+            .unwrap()
     }
 
     #[test]
