@@ -2,7 +2,9 @@
 //! the same households' fields at random, packages travel at random — late,
 //! twice, truncated or never — and after everyone has synced twice every
 //! replica must show the same households, no package may have been applied
-//! in part, and every value in a conflict must be one that somebody typed.
+//! in part, every value in a conflict must be one that somebody typed, and
+//! every value typed must stand, or have been replaced by someone who had it
+//! on screen, or wait in a conflict.
 //!
 //! `SPORTELLO_SYNC_SEED` and `SPORTELLO_SYNC_STEPS` change the run (the CI
 //! run is short); the counts are printed.
@@ -92,6 +94,7 @@ fn replicas_converge_under_random_edits_and_random_delivery() {
     }
 
     let mut typed: HashSet<Value> = HashSet::new();
+    let mut superseded: HashSet<Value> = HashSet::new();
     let mut in_flight: Vec<Package> = Vec::new();
     let (mut edits, mut made, mut imported, mut replays, mut refused_gap, mut refused_damaged, mut lost) =
         (0, 0, 0, 0, 0, 0, 0);
@@ -105,6 +108,8 @@ fn replicas_converge_under_random_edits_and_random_delivery() {
                 let v = value(field, r, step);
                 typed.insert(v.clone());
                 let mut h = serde_json::to_value(replicas[r].household_get(id).unwrap()).unwrap();
+                // Replaced by someone who had it on screen: not lost.
+                superseded.insert(h[field].clone());
                 h[field] = v;
                 replicas[r].household_save(serde_json::from_value(h).unwrap()).unwrap();
                 edits += 1;
@@ -190,14 +195,25 @@ fn replicas_converge_under_random_edits_and_random_delivery() {
         assert_eq!(state(&replicas[r], &ids), hub, "{name} differs from the hub (seed {seed})");
     }
     let mut conflicts = 0;
+    let mut kept: HashSet<Value> = HashSet::new();
     for s in &replicas {
         for c in s.sync_conflicts().unwrap() {
             conflicts += 1;
             assert!(FIELDS.contains(&c.field.as_str()), "{c:?}");
             for v in [&c.ours, &c.theirs] {
                 assert!(typed.contains(v) || original(v), "a value nobody typed in a conflict: {c:?}");
+                kept.insert(v.clone());
             }
         }
+    }
+    // Nothing lost: every value typed is where it stands now, or was replaced
+    // by someone who had it in front of them, or waits in a conflict.
+    let standing: HashSet<Value> = hub.iter().flat_map(|h| h.as_array().unwrap()[..4].to_vec()).collect();
+    for v in &typed {
+        assert!(
+            standing.contains(v) || superseded.contains(v) || kept.contains(v),
+            "the edit {v} was lost (seed {seed})"
+        );
     }
     assert!(edits > 0 && imported > 0, "the run did nothing: edits {edits}, imports {imported}");
     println!(

@@ -505,6 +505,9 @@ struct TableInfo {
     pk: Vec<bool>,
 }
 
+/// A reference of a table: (parent table, child columns, parent columns).
+type ForeignKey = (String, Vec<String>, Vec<String>);
+
 /// One row change read from a changeset.
 struct Change {
     table: String,
@@ -593,7 +596,7 @@ struct Merge<'a> {
     /// Rows inserted by this import (table, rowid): what may be set aside
     /// as a conflict if it depends on a row that did not come.
     inserted: HashSet<(String, i64)>,
-    fks: HashMap<String, Vec<(String, Vec<String>, Vec<String>)>>,
+    fks: HashMap<String, Vec<ForeignKey>>,
     detected_at: &'a str,
     /// The sender is the hub: in a conflict its value replaces ours (kept in
     /// the conflict row), so every replica shows what the office has.
@@ -1092,7 +1095,7 @@ impl<'a> Merge<'a> {
     }
 
     /// The foreign keys of `table`: (parent, child columns, parent columns).
-    fn foreign_keys(&mut self, table: &str) -> Result<Vec<(String, Vec<String>, Vec<String>)>, Error> {
+    fn foreign_keys(&mut self, table: &str) -> Result<Vec<ForeignKey>, Error> {
         if let Some(f) = self.fks.get(table) {
             return Ok(f.clone());
         }
