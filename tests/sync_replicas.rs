@@ -341,3 +341,60 @@ fn every_synced_table_has_a_primary_key_so_that_its_changes_are_captured() {
     assert_eq!(after, before + 1, "one change per write transaction");
     assert_eq!(by, Some(e.service.operator().id.to_string()));
 }
+
+#[test]
+fn a_signature_is_never_dropped_by_a_merge_back_to_draft_at_the_office_is_a_conflict() {
+    use sportello::domain::ProjectStatus;
+    let e = env();
+    let h = create_family(&e.service);
+    e.service
+        .analysis_save(
+            serde_json::from_value(analysis_json(&h, "2026-11-20", "equipe_multidisciplinare")).unwrap(),
+        )
+        .unwrap();
+    let mut v = project_json(&h);
+    v["commitments"].as_array_mut().unwrap().pop(); // Zoë's: the adults sign
+    let p = e.service.project_save(serde_json::from_value(v).unwrap()).unwrap();
+    let p = e.service.project_set_status(p.id, ProjectStatus::DaFirmare).unwrap();
+    e.service.signature_record(p.id, h.members[0].id, today()).unwrap();
+    let laptop_db = e.dir.path().join("portatile.sqlite");
+    e.service.sync_copy_replica(&laptop_db, "portatile").unwrap();
+    let laptop = login(&laptop_db, &e.docs(), ADMIN, today()).unwrap();
+
+    // At the family's home the mother signs; at the office the project goes
+    // back to draft, which clears the signatures there.
+    laptop.signature_record(p.id, h.members[1].id, today()).unwrap();
+    e.service.project_set_status(p.id, ProjectStatus::Bozza).unwrap();
+
+    let up = e.service.sync_import(&laptop.sync_export(None).unwrap()).unwrap();
+    assert!(up.applied >= 1, "{up:?}");
+    let signed = |s: &Service| {
+        let mut m: Vec<String> = s
+            .project_get(h.id)
+            .unwrap()
+            .unwrap()
+            .signatures
+            .iter()
+            .map(|s| s.member_id.to_string())
+            .collect();
+        m.sort();
+        m
+    };
+    assert!(
+        signed(&e.service).contains(&h.members[1].id.to_string()),
+        "the laptop's signature reached the office"
+    );
+
+    let down = laptop.sync_import(&e.service.sync_export(Some("portatile")).unwrap()).unwrap();
+    assert!(down.conflicts >= 1, "{down:?}");
+    let on_laptop = signed(&laptop);
+    assert!(
+        on_laptop.contains(&h.members[0].id.to_string()),
+        "the signature on paper was dropped: {on_laptop:?}"
+    );
+    assert!(on_laptop.contains(&h.members[1].id.to_string()));
+    let c = laptop.sync_conflicts().unwrap();
+    let fact = c.iter().find(|c| c.kind == "fatto").expect("the dropped signature is a conflict");
+    assert_eq!(fact.table, "signatures");
+    assert_eq!(fact.ours["member_id"], json!(h.members[0].id.to_string()));
+}
