@@ -398,3 +398,82 @@ fn a_signature_is_never_dropped_by_a_merge_back_to_draft_at_the_office_is_a_conf
     assert_eq!(fact.table, "signatures");
     assert_eq!(fact.ours["member_id"], json!(h.members[0].id.to_string()));
 }
+
+#[test]
+fn a_revoked_devices_package_is_refused_with_nothing_applied() {
+    let (o, h) = Office::new();
+    let laptop = o.laptop();
+    edit(&laptop, h.id, "notes", json!("dal portatile rubato"));
+    let package = laptop.sync_export(None).unwrap();
+    o.hub().device_revoke("portatile").unwrap();
+    let e = o.hub().sync_import(&package).unwrap_err();
+    assert!(e.message.contains("revocato"), "{}", e.message);
+    assert_eq!(
+        field(o.hub(), h.id, "notes"),
+        json!("Primo accesso allo sportello.\nSegnalati dalla scuola.")
+    );
+    assert_eq!(o.hub().device_revoke("sconosciuto").unwrap_err().code, sportello::Code::NotFound);
+}
+
+#[test]
+fn a_package_of_another_schema_is_refused_and_says_who_must_update() {
+    use sportello::sync::{seal, DeviceKeys, Manifest, FORMAT};
+    let (o, h) = Office::new();
+    let laptop = o.laptop();
+    edit(&laptop, h.id, "notes", json!("da una versione vecchia"));
+    // The laptop's own changes, sealed as an older Sportello would: with its
+    // schema number one below.
+    let me = laptop.storage().sync_identity().unwrap();
+    let hub = o.hub().storage().sync_identity().unwrap();
+    let hub_keys = DeviceKeys { sign_secret: hub.sign_secret, box_secret: hub.box_secret }.public();
+    let peer = &laptop.storage().sync_peers().unwrap()[0];
+    let out = laptop.storage().sync_outgoing(&peer.device_id).unwrap();
+    let manifest = Manifest {
+        format: FORMAT,
+        device: me.device_id.clone(),
+        device_name: me.name.clone(),
+        receiver: hub.device_id.clone(),
+        schema_version: sportello::storage::migrations::latest() - 1,
+        base: out.base,
+        seq: out.seq,
+        ack: out.ack,
+        created_at: "2026-11-20T10:00:00.000Z".into(),
+        entries_sha256: String::new(),
+    };
+    let keys = DeviceKeys { sign_secret: me.sign_secret, box_secret: me.box_secret };
+    let old =
+        seal(&manifest, &out.entries, &keys, &hub_keys.encrypt, zeroize::Zeroizing::new([3; 32]), [4; 24])
+            .unwrap();
+    let e = o.hub().sync_import(&old).unwrap_err();
+    assert!(e.message.contains("aggiornare Sportello (il mittente)"), "{}", e.message);
+    assert_eq!(
+        field(o.hub(), h.id, "notes"),
+        json!("Primo accesso allo sportello.\nSegnalati dalla scuola.")
+    );
+    // The same changes under the right schema go through.
+    assert_eq!(o.hub().sync_import(&laptop.sync_export(None).unwrap()).unwrap().applied, 1);
+}
+
+#[test]
+fn cli_device_revoke_then_import_is_refused() {
+    let (o, h) = Office::new();
+    {
+        let laptop = o.laptop();
+        edit(&laptop, h.id, "notes", json!("dopo la revoca"));
+    }
+    let hub_db = o.env.db();
+    drop(o.env.service);
+    let pkg = o.env.dir.path().join("p.sportello");
+    let out = sportello(&["sync", "export", "--database", s(&o.laptop_db), "--out", s(&pkg)]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = sportello(&["device", "revoke", "--database", s(&hub_db), "--device", "portatile"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = sportello(&["sync", "import", "--database", s(&hub_db), "--from", s(&pkg), "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("revocato"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -58,6 +58,8 @@ enum Command {
     Rekey(rekey::Args),
     /// Sincronizzazione tra dispositivi: pacchetti di cambiamenti e conflitti.
     Sync(sync::Args),
+    /// Dispositivi collegati all'ufficio (revoca).
+    Device(sync::DeviceArgs),
     /// Scrive in un ciclo per la prova di arresto improvviso (tests/crash_kill.rs).
     #[command(hide = true)]
     StressWrite(stress::Args),
@@ -77,6 +79,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Encrypt(a) => encrypt::run(a),
         Command::Rekey(a) => rekey::run(a),
         Command::Sync(a) => sync::run(a),
+        Command::Device(a) => sync::device(a),
         Command::StressWrite(a) => stress::run(a),
     }
 }

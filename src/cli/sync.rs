@@ -117,3 +117,34 @@ pub fn run(a: Args) -> Result<ExitCode, CliError> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `sportello device revoke --database HUB --device NAME`: the device's
+/// packages are refused from now on (enrolment, `device enroll`, is still to
+/// come: issue 11).
+#[derive(clap::Args)]
+pub struct DeviceArgs {
+    #[command(subcommand)]
+    command: DeviceCommand,
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    /// Revoca un dispositivo: i suoi pacchetti saranno rifiutati.
+    Revoke {
+        #[arg(long, value_name = "PATH")]
+        database: PathBuf,
+        #[arg(long, value_name = "NOME")]
+        device: String,
+    },
+}
+
+pub fn device(a: DeviceArgs) -> Result<ExitCode, CliError> {
+    match a.command {
+        DeviceCommand::Revoke { database, device } => {
+            let service = open(&database)?;
+            service.device_revoke(&device)?;
+            println!("Dispositivo «{device}» revocato: i suoi pacchetti saranno rifiutati");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -140,6 +140,7 @@ pub const MATRIX: &[Permission] = &[
     p("sync_export", ALL, true),
     p("sync_import", ALL, true),
     p("sync_conflicts", COORD, true),
+    p("device_revoke", ADMIN, true),
 ];
 
 /// The row of `command`, if it has one.

@@ -1,8 +1,8 @@
 //! Sync between replicas, the service's half (docs/sync.md): making and
 //! reading packages, with the acting operator's role and the audit log.
 //!
-//! Not here yet (issue 11 stays open): enrolment with a case scope and
-//! revocation (`device enroll`/`revoke`), the network transport, case-number
+//! Not here yet (issue 11 stays open): enrolment with a case scope
+//! (`device enroll`), the network transport, case-number
 //! blocks, the travel of each device's audit chain, resolving a conflict.
 //! [`Service::sync_copy_replica`] makes a second replica as a whole copy of
 //! this one, which is what the tests of packages need meanwhile.
@@ -144,6 +144,22 @@ impl Service {
             acked_seq: me.last_seq,
             last_contact: None,
             revoked_at: None,
+        })
+    }
+
+    /// Revokes the device `name` (amministratore): its packages are refused
+    /// from now on, whatever they carry. Its database is not reached from
+    /// here; what it holds is what a lost laptop holds (its scope).
+    pub fn device_revoke(&self, name: &str) -> Result<(), Error> {
+        self.run(Action::DeviceRevoke, None, |tx, stamp| {
+            if tx.sync_revoke_peer(name, &stamp.at)? {
+                Ok(())
+            } else {
+                Err(Error::not_found(format!(
+                    "Nessun dispositivo di nome «{name}» è registrato in questo database"
+                ))
+                .with_field("device"))
+            }
         })
     }
 

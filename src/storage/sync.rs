@@ -168,6 +168,21 @@ impl<'c> Capture<'c> {
 
 // --- Identity and peers ----------------------------------------------------------
 
+impl super::Tx<'_> {
+    /// Revokes the peer `name` at `at`: its packages are refused from then
+    /// on. `false` when there is no such peer.
+    pub fn sync_revoke_peer(&self, name: &str, at: &str) -> Result<bool, Error> {
+        let n = self
+            .tx
+            .execute(
+                "UPDATE sync_peers SET revoked_at = coalesce(revoked_at, ?2) WHERE name = ?1",
+                params![name, at],
+            )
+            .map_err(db_err)?;
+        Ok(n > 0)
+    }
+}
+
 impl Storage {
     /// This replica's identity; its key pairs are made (from the operating
     /// system's random source) the first time they are asked for.
