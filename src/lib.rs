@@ -22,6 +22,7 @@ pub mod outputs;
 pub mod print;
 pub mod service;
 pub mod storage;
+pub mod sync;
 
 pub use crashpoint::crashpoint;
 pub use error::{Code, Error, Result};

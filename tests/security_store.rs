@@ -232,10 +232,16 @@ fn a_backup_is_on_record_with_where_it_went() {
     assert!(e.service.storage().audit_verify().unwrap().ok);
 }
 
-/// Flips bytes in the middle of the last page of `db` (closed, WAL folded).
+/// Flips bytes in the middle of the last page of the households' rows in
+/// `db` (closed, WAL folded): a page of data, which the file can be opened
+/// without (the last page of the file may hold the schema, and then nothing
+/// opens it at all).
 fn damage_last_page(db: &Path) {
+    let page: usize = service_support::raw(db)
+        .query_row("SELECT max(pageno) FROM dbstat WHERE name = 'households'", [], |r| r.get::<_, i64>(0))
+        .unwrap() as usize;
     let mut bytes = std::fs::read(db).unwrap();
-    let at = bytes.len() - 4096 + 1000;
+    let at = (page - 1) * 4096 + 1000;
     for b in &mut bytes[at..at + 16] {
         *b ^= 0x5a;
     }

@@ -25,6 +25,7 @@ mod login;
 mod rank;
 mod rekey;
 mod stress;
+mod sync;
 
 #[derive(Parser)]
 #[command(name = "sportello", version, about = "Sportello: servizi sociali, da riga di comando")]
@@ -61,6 +62,10 @@ enum Command {
     Call(call::Args),
     /// Documenti del fascicolo: salvarne una copia in un file.
     Document(document::Args),
+    /// Sincronizzazione tra dispositivi: pacchetti di cambiamenti e conflitti.
+    Sync(sync::Args),
+    /// Dispositivi collegati all'ufficio (revoca).
+    Device(sync::DeviceArgs),
     /// Scrive in un ciclo per la prova di arresto improvviso (tests/crash_kill.rs).
     #[command(hide = true)]
     StressWrite(stress::Args),
@@ -81,6 +86,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Rekey(a) => rekey::run(a),
         Command::Call(a) => call::run(a),
         Command::Document(a) => document::run(a),
+        Command::Sync(a) => sync::run(a),
+        Command::Device(a) => sync::device(a),
         Command::StressWrite(a) => stress::run(a),
     }
 }

@@ -108,6 +108,15 @@ service {
         // (`sportello document save`, "Salva una copia…"): what reading the
         // case allows, and the export is on record.
         document_save ALL case;
+        // Sync between replicas (docs/sync.md): on a device any of its
+        // operators syncs; the conflicts (both values of a family's field) are
+        // the coordinator's to decide. The hub-side limit of `sync export
+        // --device` and `sync import` to coordinatore and amministratore comes
+        // with the hub and device roles of enrolment (issue 11).
+        sync_export ALL audit;
+        sync_import ALL audit;
+        sync_conflicts COORD audit;
+        device_revoke ADMIN audit;
 }
     } };
 }

@@ -27,6 +27,7 @@ mod projects;
 mod rekey;
 pub mod restore;
 mod session;
+mod sync;
 mod viewing;
 
 use std::path::{Path, PathBuf};
@@ -137,6 +138,10 @@ string_enum!(
         AuditHistory = "audit_history": "consultazione degli accessi a un fascicolo",
         AuditHistoryPrint = "audit_history_print": "esportazione del registro degli accessi",
         HouseholdAssign = "household_assign": "assegnazione del fascicolo a un operatore",
+        SyncExport = "sync_export": "esportazione di un pacchetto di sincronizzazione",
+        SyncImport = "sync_import": "applicazione di un pacchetto di sincronizzazione",
+        SyncConflicts = "sync_conflicts": "consultazione dei conflitti di sincronizzazione",
+        DeviceRevoke = "device_revoke": "revoca di un dispositivo",
     }
 );
 
@@ -222,6 +227,7 @@ impl Service {
     ) -> Result<Result<Stamp, Error>, Error> {
         let permission = self.authorize(action)?;
         let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
+        tx.note_stamp(&stamp);
         if let (true, Some(record)) = (permission.case, record) {
             if let Some(refusal) = self.out_of_scope(tx, record)? {
                 tx.audit_append(&stamp, action.as_str(), Some(record), Some(access::REFUSED))?;

@@ -36,6 +36,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "responsabile del fascicolo ed équipe",
         sql: include_str!("migrations/0006_case_scope.sql"),
     },
+    Migration {
+        version: 7,
+        name: "sincronizzazione tra copie",
+        sql: include_str!("migrations/0007_sync.sql"),
+    },
 ];
 
 /// The version this program writes.

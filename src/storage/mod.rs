@@ -24,6 +24,7 @@ mod operators;
 mod projects;
 pub mod scope;
 pub mod search;
+pub mod sync;
 
 // The column conversions, for the modules below (`super::col`, `super::date`…).
 use columns::{col, conversion, date, opt_col, opt_date, opt_date_sql, word, Sql, Values};
@@ -76,6 +77,16 @@ pub struct Storage {
 /// One open transaction: every query of the service goes through it.
 pub struct Tx<'c> {
     tx: rusqlite::Transaction<'c>,
+    /// Who acts and when, as the service stamped this transaction: recorded
+    /// with its changes for sync ([`sync`]).
+    stamp: std::cell::RefCell<Option<Stamp>>,
+}
+
+impl Tx<'_> {
+    /// Tells the transaction who acts and when (the service's gate does).
+    pub(crate) fn note_stamp(&self, stamp: &Stamp) {
+        *self.stamp.borrow_mut() = Some(stamp.clone());
+    }
 }
 
 impl Tx<'_> {
@@ -210,8 +221,12 @@ impl Storage {
             Error::new(Code::Internal, "connessione al database non disponibile dopo un errore")
         })?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
-        let tx = Tx { tx };
+        let tx = Tx { tx, stamp: std::cell::RefCell::new(None) };
+        // Every change of a synced table is recorded, in this transaction,
+        // as the replica's next change for the others (docs/sync.md).
+        let capture = sync::Capture::start(&tx.tx)?;
         let out = f(&tx)?;
+        capture.finish(&tx.tx, tx.stamp.borrow().as_ref(), None)?;
         tx.tx.commit().map_err(db_err)?;
         Ok(out)
     }

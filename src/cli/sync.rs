@@ -1,0 +1,151 @@
+//! `sportello sync export | import | conflicts` (shared/spec/sync.md): the
+//! package of changes between two replicas of an office database, carried by
+//! hand (a USB stick) when there is no network. Thin: the library makes,
+//! checks and applies the package.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use sportello::service::{OpenOptions, Service};
+
+use super::{distinct_files, login, print_json, write_outputs, CliError};
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: SyncCommand,
+}
+
+#[derive(Subcommand)]
+enum SyncCommand {
+    /// Scrive in un file i cambiamenti che l'altro dispositivo non ha ancora.
+    Export {
+        /// Il database (cifrato) di questo dispositivo o dell'ufficio.
+        #[arg(long, value_name = "PATH")]
+        database: PathBuf,
+        /// Il dispositivo a cui è destinato (se ne è registrato uno solo, si può omettere).
+        #[arg(long, value_name = "NOME")]
+        device: Option<String>,
+        /// Il file del pacchetto (.sportello); non deve esistere.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Applica un pacchetto ricevuto da un altro dispositivo.
+    Import {
+        #[arg(long, value_name = "PATH")]
+        database: PathBuf,
+        /// Il file del pacchetto (.sportello).
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// Risultato in JSON: {applied, already_applied, conflicts, duplicates}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Elenca i conflitti in attesa di una decisione.
+    Conflicts {
+        #[arg(long, value_name = "PATH")]
+        database: PathBuf,
+        /// Risultato in JSON: [{id, table, record, field, ours, theirs, device, operator, changed_at}].
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn open(database: &PathBuf) -> Result<Service, CliError> {
+    Service::open_exclusive(OpenOptions {
+        database: database.clone(),
+        documents_dir: Service::default_documents_dir()?,
+        credentials: login::credentials(database)?,
+        today: None,
+    })
+    .map_err(|e| CliError::in_file(database, e))
+}
+
+pub fn run(a: Args) -> Result<ExitCode, CliError> {
+    match a.command {
+        SyncCommand::Export { database, device, out } => {
+            distinct_files(&[("--database", &database)], &[("--out", Some(&out))])?;
+            let service = open(&database)?;
+            let bytes = service.sync_export(device.as_deref())?;
+            write_outputs(vec![(&out, bytes.clone())])?;
+            println!("Pacchetto scritto in {} ({} byte)", out.display(), bytes.len());
+        }
+        SyncCommand::Import { database, from, json } => {
+            let bytes = std::fs::read(&from).map_err(|e| {
+                CliError::in_file(
+                    &from,
+                    sportello::Error::new(
+                        sportello::Code::Io,
+                        format!("impossibile leggere il pacchetto: {e}"),
+                    ),
+                )
+            })?;
+            let service = open(&database)?;
+            let counts = service.sync_import(&bytes).map_err(|e| CliError::in_file(&from, e))?;
+            if json {
+                print_json(&counts)?;
+            } else {
+                println!(
+                    "Pacchetto applicato: {} cambiamenti applicati, {} già presenti, {} conflitti, {} probabili doppioni",
+                    counts.applied, counts.already_applied, counts.conflicts, counts.duplicates
+                );
+            }
+        }
+        SyncCommand::Conflicts { database, json } => {
+            let service = open(&database)?;
+            let rows = service.sync_conflicts()?;
+            if json {
+                print_json(&rows)?;
+            } else if rows.is_empty() {
+                println!("Nessun conflitto in attesa");
+            } else {
+                println!("{} conflitti in attesa di una decisione:", rows.len());
+                for r in &rows {
+                    println!(
+                        "{} {} campo {}: qui {} — da «{}» {} ({})",
+                        r.table,
+                        r.record,
+                        r.field,
+                        r.ours,
+                        r.device,
+                        r.theirs,
+                        r.changed_at.as_deref().unwrap_or("momento non noto")
+                    );
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `sportello device revoke --database HUB --device NAME`: the device's
+/// packages are refused from now on (enrolment, `device enroll`, is still to
+/// come: issue 11).
+#[derive(clap::Args)]
+pub struct DeviceArgs {
+    #[command(subcommand)]
+    command: DeviceCommand,
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    /// Revoca un dispositivo: i suoi pacchetti saranno rifiutati.
+    Revoke {
+        #[arg(long, value_name = "PATH")]
+        database: PathBuf,
+        #[arg(long, value_name = "NOME")]
+        device: String,
+    },
+}
+
+pub fn device(a: DeviceArgs) -> Result<ExitCode, CliError> {
+    match a.command {
+        DeviceCommand::Revoke { database, device } => {
+            let service = open(&database)?;
+            service.device_revoke(&device)?;
+            println!("Dispositivo «{device}» revocato: i suoi pacchetti saranno rifiutati");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

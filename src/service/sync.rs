@@ -1,0 +1,184 @@
+//! Sync between replicas, the service's half (docs/sync.md): making and
+//! reading packages, with the acting operator's role and the audit log.
+//!
+//! Not here yet (issue 11 stays open): enrolment with a case scope
+//! (`device enroll`), the network transport, case-number
+//! blocks, the travel of each device's audit chain, resolving a conflict.
+//! [`Service::sync_copy_replica`] makes a second replica as a whole copy of
+//! this one, which is what the tests of packages need meanwhile.
+
+use std::path::Path;
+
+use super::{timestamp, Action, Service};
+use crate::error::{Code, Error};
+use crate::storage::sync::{ConflictRow, ImportCounts, Peer};
+use crate::storage::{Stamp, Storage};
+use crate::sync::{self as package, DeviceKeys, Manifest};
+
+impl Service {
+    /// The package of this replica's changes that the replica `device` (by
+    /// name; with one peer, it may be left out) has not acknowledged yet.
+    pub fn sync_export(&self, device: Option<&str>) -> Result<Vec<u8>, Error> {
+        // The export reads families' data: on record before anything is read.
+        self.run(Action::SyncExport, None, |_, _| Ok(()))?;
+        let peer = self.sync_peer(device)?;
+        let me = self.store.sync_identity()?;
+        let out = self.store.sync_outgoing(&peer.device_id)?;
+        let manifest = Manifest {
+            format: package::FORMAT,
+            device: me.device_id.clone(),
+            device_name: me.name.clone(),
+            receiver: peer.device_id.clone(),
+            schema_version: crate::storage::migrations::latest(),
+            base: out.base,
+            seq: out.seq,
+            ack: out.ack,
+            created_at: timestamp(self.clock),
+            entries_sha256: String::new(),
+        };
+        let keys = DeviceKeys { sign_secret: me.sign_secret, box_secret: me.box_secret };
+        let mut ephemeral = zeroize::Zeroizing::new([0u8; 32]);
+        let mut nonce = [0u8; 24];
+        for buf in [&mut ephemeral[..], &mut nonce[..]] {
+            getrandom::getrandom(buf).map_err(|e| {
+                Error::new(Code::Internal, format!("generatore casuale non disponibile: {e}"))
+            })?;
+        }
+        package::seal(&manifest, &out.entries, &keys, &peer.box_public, ephemeral, nonce)
+    }
+
+    /// Applies a package from another replica: refused whole (nothing
+    /// applied) when it is not for this replica, not from a registered one,
+    /// altered, of another schema, or reuses a change number with another
+    /// content; otherwise applied in one transaction, field by field.
+    pub fn sync_import(&self, bytes: &[u8]) -> Result<ImportCounts, Error> {
+        self.authorize(Action::SyncImport)?;
+        let head = package::header(bytes)?;
+        let me = self.store.sync_identity()?;
+        let peer = self
+            .store
+            .sync_peers()?
+            .into_iter()
+            .find(|p| p.device_id == head.sender.to_string())
+            .ok_or_else(|| package::refused("il dispositivo mittente non è registrato qui"))?;
+        let keys = DeviceKeys { sign_secret: me.sign_secret, box_secret: me.box_secret };
+        let p = package::open(bytes, &keys, &me.device_id, &peer.sign_public)?;
+        let ours = crate::storage::migrations::latest();
+        if p.manifest.schema_version != ours {
+            let who = if p.manifest.schema_version < ours { "il mittente" } else { "questo dispositivo" };
+            return Err(package::refused(&format!(
+                "il pacchetto è dello schema {} e questo database dello schema {ours}: aggiornare Sportello ({who})",
+                p.manifest.schema_version
+            )));
+        }
+        let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
+        let detail =
+            format!("pacchetto di «{}», cambiamenti {}-{}", peer.name, p.manifest.base + 1, p.manifest.seq);
+        // The audit row goes in the import's own transaction: a refused
+        // package leaves neither changes nor a row.
+        self.store.sync_apply(
+            &peer.device_id,
+            p.manifest.base,
+            p.manifest.seq,
+            p.manifest.ack,
+            &p.entries,
+            (&stamp, crate::domain::StrEnum::as_str(Action::SyncImport), &detail),
+        )
+    }
+
+    /// The conflicts waiting for a person, oldest first.
+    pub fn sync_conflicts(&self) -> Result<Vec<ConflictRow>, Error> {
+        self.run(Action::SyncConflicts, None, |_, _| Ok(()))?;
+        self.store.sync_conflicts()
+    }
+
+    /// Writes at `out` a second replica of this database, named `name`: a
+    /// backup copy (same key, keys file copied beside it) given its own
+    /// identity and keys, each replica registered as the other's peer.
+    ///
+    /// The copy holds every case: this is not the enrolment of issue 11
+    /// (`device enroll`, with the operators' scope), which is still to come;
+    /// it is what the tests and a trial of packages between two databases use.
+    pub fn sync_copy_replica(&self, out: &Path, name: &str) -> Result<(), Error> {
+        let name =
+            crate::domain::form::required_line("device", &Some(name.to_string()), "il nome del dispositivo")?;
+        // A whole copy of the office's data: on record, as a backup is.
+        self.run(Action::Backup, None, |_, _| Ok(()))?;
+        let Some(db) = self.store.path() else {
+            return Err(Error::new(Code::Conflict, "Un database in memoria non si copia"));
+        };
+        let me = self.store.sync_identity()?;
+        if self.store.sync_peers()?.iter().any(|p| p.name == name) || me.name == name {
+            return Err(Error::new(Code::Conflict, format!("Esiste già un dispositivo di nome «{name}»"))
+                .with_field("device"));
+        }
+        let keys_file = crate::keyring::Keyring::path_for(db);
+        let out_keys = crate::keyring::Keyring::path_for(out);
+        self.store.backup_to(out)?;
+        std::fs::copy(&keys_file, &out_keys)
+            .map_err(|e| crate::fsx::io_error(&out_keys, "impossibile copiare il file delle chiavi", e))?;
+        let mine =
+            DeviceKeys { sign_secret: me.sign_secret.clone(), box_secret: me.box_secret.clone() }.public();
+        let hub = Peer {
+            device_id: me.device_id.clone(),
+            name: me.name.clone(),
+            hub: true,
+            sign_public: mine.sign,
+            box_public: mine.encrypt,
+            received_seq: me.last_seq,
+            acked_seq: 0,
+            last_contact: None,
+            revoked_at: None,
+        };
+        let copy = Storage::open(out, &self.key())?;
+        let new = copy.sync_become_copy_of(&name, &hub, me.last_seq)?;
+        copy.close()?;
+        let theirs = DeviceKeys { sign_secret: new.sign_secret, box_secret: new.box_secret }.public();
+        self.store.sync_add_peer(&Peer {
+            device_id: new.device_id,
+            name: new.name,
+            hub: false,
+            sign_public: theirs.sign,
+            box_public: theirs.encrypt,
+            received_seq: 0,
+            // The copy holds every change of this replica made so far.
+            acked_seq: me.last_seq,
+            last_contact: None,
+            revoked_at: None,
+        })
+    }
+
+    /// Revokes the device `name` (amministratore): its packages are refused
+    /// from now on, whatever they carry. Its database is not reached from
+    /// here; what it holds is what a lost laptop holds (its scope).
+    pub fn device_revoke(&self, name: &str) -> Result<(), Error> {
+        self.run(Action::DeviceRevoke, None, |tx, stamp| {
+            if tx.sync_revoke_peer(name, &stamp.at)? {
+                Ok(())
+            } else {
+                Err(Error::not_found(format!(
+                    "Nessun dispositivo di nome «{name}» è registrato in questo database"
+                ))
+                .with_field("device"))
+            }
+        })
+    }
+
+    fn sync_peer(&self, device: Option<&str>) -> Result<Peer, Error> {
+        let peers = self.store.sync_peers()?;
+        match device {
+            Some(name) => peers.into_iter().find(|p| p.name == name).ok_or_else(|| {
+                Error::not_found(format!(
+                    "Nessun dispositivo di nome «{name}» è registrato in questo database"
+                ))
+                .with_field("device")
+            }),
+            None if peers.len() == 1 => Ok(peers.into_iter().next().expect("one")),
+            None if peers.is_empty() => {
+                Err(Error::not_found("Questo database non ha dispositivi con cui sincronizzarsi")
+                    .with_field("device"))
+            }
+            None => Err(Error::invalid("device", "Più dispositivi registrati: indicare quale con --device")),
+        }
+    }
+}

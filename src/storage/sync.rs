@@ -1,0 +1,1193 @@
+//! Sync between replicas, the database half (docs/sync.md): the replica's
+//! identity and peers, the capture of every write transaction as a SQLite
+//! changeset, and the field-by-field application of another replica's
+//! changesets, with the conflicts it finds.
+//!
+//! Capture: [`Storage::transaction`] attaches a session (SQLite's session
+//! extension) to each write transaction; before the commit, its changeset
+//! (old and new value of each changed column of each changed row of a
+//! synced table) becomes one numbered row of `sync_outbox`, in the same
+//! transaction: there is no change without its record, nor a record of a
+//! change rolled back.
+//!
+//! Apply: the changesets are read, not handed to `sqlite3changeset_apply`,
+//! whose unit is the row (a row changed on both sides is one DATA conflict):
+//! here each changed column is compared on its own. The old value of the
+//! change equals ours → the new value is written; ours already equals the
+//! new value → nothing to do; otherwise a conflict row keeps both, and ours
+//! stands. Facts (signatures, documents, eligibility checks, published
+//! rankings) are never deleted by a merge.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+
+use rusqlite::fallible_streaming_iterator::FallibleStreamingIterator;
+use rusqlite::hooks::Action as Op;
+use rusqlite::session::{ChangesetIter, Session};
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use super::{db_err, Stamp, Storage};
+use crate::domain::Id;
+use crate::error::{Code, Error};
+use crate::sync::{refused, Entry};
+
+/// Tables that never travel as changesets: the audit log (each device's
+/// chain travels whole, on its own), the local case counter (numbers come
+/// in blocks from the hub), SQLite's own, and sync's bookkeeping.
+const LOCAL_TABLES: &[&str] = &["audit_log", "case_counters", "sqlite_sequence"];
+
+/// Rows that record something that happened on paper or was decided: a
+/// merge adds them, never deletes them (a deletion arriving is a conflict).
+const FACT_TABLES: &[&str] =
+    &["signatures", "documents", "eligibility_checks", "eligibility_answers", "ranking_versions"];
+
+/// Whether `table` is one whose changes travel between replicas.
+pub fn synced(table: &str) -> bool {
+    !table.starts_with("sync_") && !LOCAL_TABLES.contains(&table)
+}
+
+/// This replica, as the bookkeeping knows it.
+pub struct Identity {
+    pub device_id: String,
+    pub name: String,
+    pub sign_secret: Zeroizing<[u8; 32]>,
+    pub box_secret: Zeroizing<[u8; 32]>,
+    /// The number of the last change made (or forwarded) here.
+    pub last_seq: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Peer {
+    pub device_id: String,
+    pub name: String,
+    /// The office's hub: its value stands in a conflict (docs/sync.md).
+    pub hub: bool,
+    pub sign_public: [u8; 32],
+    pub box_public: [u8; 32],
+    /// Their last change applied here.
+    pub received_seq: i64,
+    /// Our last change they have applied (as they told us).
+    pub acked_seq: i64,
+    pub last_contact: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+/// What an import did, counted in row changes (`sync import --json`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ImportCounts {
+    pub applied: u64,
+    pub already_applied: u64,
+    pub conflicts: u64,
+    pub duplicates: u64,
+}
+
+/// One open conflict (`sync conflicts --json`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConflictRow {
+    pub id: String,
+    pub table: String,
+    pub record: String,
+    pub field: String,
+    pub kind: String,
+    pub ours: serde_json::Value,
+    pub theirs: serde_json::Value,
+    pub device: String,
+    pub operator: Option<String>,
+    pub changed_at: Option<String>,
+}
+
+/// The outgoing changes for one peer.
+pub struct Outgoing {
+    pub base: i64,
+    pub seq: i64,
+    pub ack: i64,
+    pub entries: Vec<Entry>,
+}
+
+// --- Capture -------------------------------------------------------------------
+
+/// A session attached to one write transaction.
+pub(super) struct Capture<'c> {
+    session: Session<'c>,
+}
+
+impl<'c> Capture<'c> {
+    pub(super) fn start(conn: &'c Connection) -> Result<Capture<'c>, Error> {
+        let mut session = Session::new(conn).map_err(db_err)?;
+        session.table_filter(Some(synced));
+        session.attach(None::<&str>).map_err(db_err)?;
+        Ok(Capture { session })
+    }
+
+    /// Stores the transaction's changeset as the replica's next change (none
+    /// when nothing synced changed). `origin`: the device and number of the
+    /// change this one applies, when it comes from another replica.
+    pub(super) fn finish(
+        mut self,
+        conn: &Connection,
+        stamp: Option<&Stamp>,
+        origin: Option<(&str, &str, i64)>,
+    ) -> Result<Option<i64>, Error> {
+        if self.session.is_empty() {
+            return Ok(None);
+        }
+        let mut changeset = Vec::new();
+        self.session.changeset_strm(&mut changeset).map_err(db_err)?;
+        drop(self);
+        if changeset.is_empty() {
+            return Ok(None);
+        }
+        let seq: i64 = conn
+            .query_row(
+                "UPDATE sync_device SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(db_err)?;
+        conn.prepare_cached(
+            "INSERT INTO sync_outbox (seq, at, operator_id, origin_device, origin_name, origin_seq, changeset)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .map_err(db_err)?
+        .execute(params![
+            seq,
+            stamp.map(|s| s.at.clone()),
+            stamp.map(|s| s.by.to_string()),
+            origin.map(|o| o.0),
+            origin.map(|o| o.1),
+            origin.map(|o| o.2),
+            changeset
+        ])
+        .map_err(db_err)?;
+        Ok(Some(seq))
+    }
+}
+
+// --- Identity and peers ----------------------------------------------------------
+
+impl super::Tx<'_> {
+    /// Revokes the peer `name` at `at`: its packages are refused from then
+    /// on. `false` when there is no such peer.
+    pub fn sync_revoke_peer(&self, name: &str, at: &str) -> Result<bool, Error> {
+        let n = self
+            .tx
+            .execute(
+                "UPDATE sync_peers SET revoked_at = coalesce(revoked_at, ?2) WHERE name = ?1",
+                params![name, at],
+            )
+            .map_err(db_err)?;
+        Ok(n > 0)
+    }
+}
+
+impl Storage {
+    /// This replica's identity; its key pairs are made (from the operating
+    /// system's random source) the first time they are asked for.
+    pub fn sync_identity(&self) -> Result<Identity, Error> {
+        let mut conn =
+            self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
+        let has_keys: bool = tx
+            .query_row("SELECT sign_secret IS NOT NULL FROM sync_device WHERE id = 1", [], |r| r.get(0))
+            .map_err(db_err)?;
+        if !has_keys {
+            let (sign, boxed) = (random32()?, random32()?);
+            tx.execute(
+                "UPDATE sync_device SET sign_secret = ?1, box_secret = ?2 WHERE id = 1",
+                params![&sign[..], &boxed[..]],
+            )
+            .map_err(db_err)?;
+        }
+        let id = read_identity(&tx)?;
+        tx.commit().map_err(db_err)?;
+        Ok(id)
+    }
+
+    pub fn sync_peers(&self) -> Result<Vec<Peer>, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let mut stmt = conn.prepare(&format!("{PEER_SELECT} ORDER BY name")).map_err(db_err)?;
+        let rows = stmt.query_map([], peer_row).map_err(db_err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(db_err)
+    }
+
+    /// Registers (or replaces the keys of) a peer.
+    pub fn sync_add_peer(&self, p: &Peer) -> Result<(), Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        conn.execute(
+            "INSERT INTO sync_peers (device_id, name, sign_public, box_public, received_seq, acked_seq, hub)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (device_id) DO UPDATE SET name = excluded.name, sign_public = excluded.sign_public,
+                box_public = excluded.box_public, hub = excluded.hub",
+            params![
+                p.device_id,
+                p.name,
+                &p.sign_public[..],
+                &p.box_public[..],
+                p.received_seq,
+                p.acked_seq,
+                p.hub
+            ],
+        )
+        .map_err(|e| {
+            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
+                Error::new(Code::Conflict, format!("Esiste già un dispositivo di nome «{}»", p.name))
+                    .with_field("device")
+            } else {
+                db_err(e)
+            }
+        })?;
+        Ok(())
+    }
+
+    /// Makes this database (a fresh copy of another replica) a replica of its
+    /// own: a new id, name and keys, no changes of its own yet, and the
+    /// replica it was copied from as its one peer, whose changes up to
+    /// `source_seq` it already holds (they are in the copy).
+    pub fn sync_become_copy_of(&self, name: &str, source: &Peer, source_seq: i64) -> Result<Identity, Error> {
+        let mut conn =
+            self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
+        let (sign, boxed) = (random32()?, random32()?);
+        // The copy came with the source's secret keys: overwritten where they
+        // lay, not only unlinked.
+        tx.execute_batch("PRAGMA secure_delete = ON").map_err(db_err)?;
+        tx.execute_batch("DELETE FROM sync_seen; DELETE FROM sync_peers; DELETE FROM sync_outbox; DELETE FROM sync_conflicts;")
+            .map_err(db_err)?;
+        tx.execute(
+            "UPDATE sync_device SET device_id = ?1, name = ?2, sign_secret = ?3, box_secret = ?4, last_seq = 0
+             WHERE id = 1",
+            params![Id::new().to_string(), name, &sign[..], &boxed[..]],
+        )
+        .map_err(db_err)?;
+        tx.execute(
+            "INSERT INTO sync_peers (device_id, name, sign_public, box_public, received_seq, acked_seq, hub)
+             VALUES (?1, ?2, ?3, ?4, ?5, 0, 1)",
+            params![
+                source.device_id,
+                source.name,
+                &source.sign_public[..],
+                &source.box_public[..],
+                source_seq
+            ],
+        )
+        .map_err(db_err)?;
+        let id = read_identity(&tx)?;
+        tx.commit().map_err(db_err)?;
+        Ok(id)
+    }
+
+    /// The changes `peer` has not told us it has, except those it made
+    /// itself (it has them): every change after its last acknowledgement.
+    pub fn sync_outgoing(&self, peer: &str) -> Result<Outgoing, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let me = read_identity(&conn)?;
+        let p = peer_by_id(&conn, peer)?.ok_or_else(|| Error::not_found("Dispositivo non registrato"))?;
+        let mut stmt = conn
+            .prepare(
+                "SELECT seq, at, operator_id, origin_device, origin_name, origin_seq, changeset FROM sync_outbox
+                 WHERE seq > ?1 AND (origin_device IS NULL OR origin_device <> ?2) ORDER BY seq",
+            )
+            .map_err(db_err)?;
+        let rows = stmt
+            .query_map(params![p.acked_seq, p.device_id], |r| {
+                let seq: i64 = r.get(0)?;
+                let origin_device: Option<String> = r.get(3)?;
+                Ok(Entry {
+                    seq,
+                    at: r.get(1)?,
+                    operator_id: r.get(2)?,
+                    origin_name: r.get::<_, Option<String>>(4)?.unwrap_or_else(|| me.name.clone()),
+                    origin_device: origin_device.unwrap_or_else(|| me.device_id.clone()),
+                    origin_seq: r.get::<_, Option<i64>>(5)?.unwrap_or(seq),
+                    changeset: r.get(6)?,
+                })
+            })
+            .map_err(db_err)?;
+        let entries = rows.collect::<Result<Vec<_>, _>>().map_err(db_err)?;
+        Ok(Outgoing { base: p.acked_seq.min(me.last_seq), seq: me.last_seq, ack: p.received_seq, entries })
+    }
+
+    /// The open conflicts, oldest first.
+    pub fn sync_conflicts(&self) -> Result<Vec<ConflictRow>, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let mut stmt = conn
+            .prepare(
+                "SELECT id, table_name, record, field, kind, ours, theirs, device_name, operator_id, changed_at
+                 FROM sync_conflicts WHERE resolved_at IS NULL ORDER BY detected_at, rowid",
+            )
+            .map_err(db_err)?;
+        let json = |s: Option<String>| {
+            s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(serde_json::Value::Null)
+        };
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(ConflictRow {
+                    id: r.get(0)?,
+                    table: r.get(1)?,
+                    record: r.get(2)?,
+                    field: r.get(3)?,
+                    kind: r.get(4)?,
+                    ours: json(r.get(5)?),
+                    theirs: json(r.get(6)?),
+                    device: r.get(7)?,
+                    operator: r.get(8)?,
+                    changed_at: r.get(9)?,
+                })
+            })
+            .map_err(db_err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(db_err)
+    }
+
+    /// Applies the entries of a package from `sender` (already opened and
+    /// verified) in one transaction: all of it, or nothing. `base`, `seq`
+    /// and `ack` are the manifest's; `audit` (who, the action, the detail) is
+    /// the audit row written with it.
+    ///
+    /// Refused whole: an unknown or revoked sender; a package that starts
+    /// after a change not received yet (`base` beyond what we have: one in
+    /// between was lost); a change number already applied with another
+    /// content (a forgery, or a sender restored from an old copy); a change
+    /// of a table or a shape this schema does not have.
+    pub fn sync_apply(
+        &self,
+        sender: &str,
+        base: i64,
+        seq: i64,
+        ack: i64,
+        entries: &[Entry],
+        audit: (&Stamp, &str, &str),
+    ) -> Result<ImportCounts, Error> {
+        let (stamp, action, detail) = audit;
+        let now = stamp.at.as_str();
+        let mut conn =
+            self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
+        let peer = peer_by_id(&tx, sender)?
+            .ok_or_else(|| refused("il dispositivo mittente non è registrato qui"))?;
+        if peer.revoked_at.is_some() {
+            return Err(refused(&format!("il dispositivo «{}» è stato revocato", peer.name)));
+        }
+        if base > peer.received_seq {
+            return Err(refused(&format!(
+                "il pacchetto parte dal cambiamento {} di «{}», ma qui è arrivato solo fino al {}: manca un pacchetto \
+                 intermedio. Preparare un nuovo pacchetto dal dispositivo «{}»",
+                base + 1,
+                peer.name,
+                peer.received_seq,
+                peer.name
+            )));
+        }
+        // Defer the foreign keys to the end: a changeset lists its tables in
+        // the order they were first touched, not parents first.
+        tx.execute_batch("PRAGMA defer_foreign_keys = ON").map_err(db_err)?;
+        let mut counts = ImportCounts::default();
+        let mut merge = Merge {
+            conn: &tx,
+            tables: HashMap::new(),
+            inserted: HashSet::new(),
+            fks: HashMap::new(),
+            detected_at: now,
+            theirs_wins: peer.hub,
+        };
+        for e in entries {
+            let hash = e.hash();
+            let seen: Option<String> = tx
+                .query_row(
+                    "SELECT hash FROM sync_seen WHERE device_id = ?1 AND seq = ?2",
+                    params![sender, e.seq],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(db_err)?;
+            match seen {
+                Some(h) if h != hash => {
+                    return Err(refused(&format!(
+                        "il cambiamento numero {} di «{}» è già arrivato con un altro contenuto (pacchetto falsificato, \
+                         oppure il dispositivo è stato ripristinato da una copia vecchia)",
+                        e.seq, peer.name
+                    )))
+                }
+                Some(_) => counts.already_applied += count_changes(&e.changeset)?,
+                None if e.seq <= peer.received_seq => counts.already_applied += count_changes(&e.changeset)?,
+                None => {
+                    let capture = Capture::start(&tx)?;
+                    merge.inserted.clear();
+                    merge.entry(e, &mut counts)?;
+                    merge.settle_foreign_keys(e, &mut counts)?;
+                    let stamp = match (&e.at, e.operator_id.as_deref().and_then(|o| o.parse::<Id>().ok())) {
+                        (Some(at), Some(by)) => Some(Stamp { at: at.clone(), by }),
+                        _ => None,
+                    };
+                    capture.finish(&tx, stamp.as_ref(), Some((e.origin_device.as_str(), e.origin_name.as_str(), e.origin_seq)))?;
+                    tx.execute(
+                        "INSERT INTO sync_seen (device_id, seq, hash, applied_at) VALUES (?1, ?2, ?3, ?4)",
+                        params![sender, e.seq, hash, now],
+                    )
+                    .map_err(db_err)?;
+                }
+            }
+        }
+        let last_seq: i64 = tx
+            .query_row("SELECT last_seq FROM sync_device WHERE id = 1", [], |r| r.get(0))
+            .map_err(db_err)?;
+        tx.execute(
+            "UPDATE sync_peers SET received_seq = max(received_seq, ?2), acked_seq = ?3, last_contact = ?4
+             WHERE device_id = ?1",
+            params![sender, seq, ack.min(last_seq), now],
+        )
+        .map_err(db_err)?;
+        super::audit::append(&tx, &stamp.at, &stamp.by.to_string(), action, None, Some(detail))?;
+        tx.commit().map_err(|e| {
+            if is_constraint(&e) {
+                refused("applicarlo lascerebbe riferimenti non validi tra i dati già presenti")
+            } else {
+                db_err(e)
+            }
+        })?;
+        Ok(counts)
+    }
+}
+
+const PEER_SELECT: &str =
+    "SELECT device_id, name, sign_public, box_public, received_seq, acked_seq, last_contact,
+    revoked_at, hub FROM sync_peers";
+
+fn peer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Peer> {
+    let key = |i: usize| -> rusqlite::Result<[u8; 32]> {
+        let v: Vec<u8> = r.get(i)?;
+        v.try_into()
+            .map_err(|_| rusqlite::Error::InvalidColumnType(i, "key".into(), rusqlite::types::Type::Blob))
+    };
+    Ok(Peer {
+        device_id: r.get(0)?,
+        name: r.get(1)?,
+        sign_public: key(2)?,
+        box_public: key(3)?,
+        received_seq: r.get(4)?,
+        acked_seq: r.get(5)?,
+        last_contact: r.get(6)?,
+        revoked_at: r.get(7)?,
+        hub: r.get(8)?,
+    })
+}
+
+fn peer_by_id(conn: &Connection, id: &str) -> Result<Option<Peer>, Error> {
+    conn.query_row(&format!("{PEER_SELECT} WHERE device_id = ?1"), [id], peer_row).optional().map_err(db_err)
+}
+
+fn read_identity(conn: &Connection) -> Result<Identity, Error> {
+    conn.query_row(
+        "SELECT device_id, name, sign_secret, box_secret, last_seq FROM sync_device WHERE id = 1",
+        [],
+        |r| {
+            let secret = |i: usize| -> rusqlite::Result<Zeroizing<[u8; 32]>> {
+                let v: Option<Vec<u8>> = r.get(i)?;
+                let v = Zeroizing::new(v.unwrap_or_default());
+                let mut out = Zeroizing::new([0u8; 32]);
+                if v.len() == 32 {
+                    out.copy_from_slice(&v);
+                }
+                Ok(out)
+            };
+            Ok(Identity {
+                device_id: r.get(0)?,
+                name: r.get(1)?,
+                sign_secret: secret(2)?,
+                box_secret: secret(3)?,
+                last_seq: r.get(4)?,
+            })
+        },
+    )
+    .map_err(db_err)
+}
+
+fn random32() -> Result<Zeroizing<[u8; 32]>, Error> {
+    let mut b = Zeroizing::new([0u8; 32]);
+    getrandom::getrandom(&mut b[..]).map_err(|e| {
+        Error::new(Code::Internal, format!("generatore casuale del sistema non disponibile: {e}"))
+    })?;
+    Ok(b)
+}
+
+// --- Apply -----------------------------------------------------------------------
+
+/// The columns of a table as SQLite lists them (the changeset's order).
+struct TableInfo {
+    cols: Vec<String>,
+    pk: Vec<bool>,
+}
+
+/// A reference of a table: (parent table, child columns, parent columns).
+type ForeignKey = (String, Vec<String>, Vec<String>);
+
+/// One row change read from a changeset.
+struct Change {
+    table: String,
+    op: Op,
+    pk: Vec<bool>,
+    old: Vec<Option<Value>>,
+    new: Vec<Option<Value>>,
+}
+
+fn bad_changeset(e: rusqlite::Error) -> Error {
+    refused(&format!("un insieme di cambiamenti non è leggibile ({e})"))
+}
+
+fn read_changes(changeset: &[u8]) -> Result<Vec<Change>, Error> {
+    let mut input: &[u8] = changeset;
+    let reader: &mut dyn Read = &mut input;
+    let mut it = ChangesetIter::start_strm(&reader).map_err(bad_changeset)?;
+    let mut out = Vec::new();
+    while let Some(item) = it.next().map_err(bad_changeset)? {
+        let op = item.op().map_err(bad_changeset)?;
+        let n = usize::try_from(op.number_of_columns()).unwrap_or(0);
+        let code = op.code();
+        let table = op.table_name().to_string();
+        let pk = item.pk().map_err(bad_changeset)?.iter().map(|b| *b != 0).collect();
+        let mut old = Vec::with_capacity(n);
+        let mut new = Vec::with_capacity(n);
+        for i in 0..n {
+            old.push(if code == Op::SQLITE_INSERT {
+                None
+            } else {
+                item.old_value(i).ok().and_then(|v| Value::try_from(v).ok())
+            });
+            new.push(if code == Op::SQLITE_DELETE {
+                None
+            } else {
+                item.new_value(i).ok().and_then(|v| Value::try_from(v).ok())
+            });
+        }
+        out.push(Change { table, op: code, pk, old, new });
+    }
+    Ok(out)
+}
+
+fn count_changes(changeset: &[u8]) -> Result<u64, Error> {
+    Ok(read_changes(changeset)?.len() as u64)
+}
+
+/// Columns that never conflict: who and when of the last change (the later
+/// pair of the two stays, so replicas agree); search keys follow the names.
+fn bookkeeping(col: &str) -> bool {
+    matches!(col, "updated_at" | "updated_by")
+}
+
+fn derived(table: &str, col: &str) -> bool {
+    table == "members" && matches!(col, "last_first_key" | "first_last_key")
+}
+
+fn quote(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+fn to_json(v: &Value) -> serde_json::Value {
+    use base64::Engine;
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Integer(i) => (*i).into(),
+        Value::Real(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, Into::into),
+        Value::Text(s) => s.clone().into(),
+        Value::Blob(b) => {
+            serde_json::json!({ "base64": base64::engine::general_purpose::STANDARD.encode(b) })
+        }
+    }
+}
+
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::Text(s) => Some(s.clone()),
+        Value::Integer(i) => Some(i.to_string()),
+        _ => None,
+    }
+}
+
+struct Merge<'a> {
+    conn: &'a Connection,
+    tables: HashMap<String, TableInfo>,
+    /// Rows inserted by this import (table, rowid): what may be set aside
+    /// as a conflict if it depends on a row that did not come.
+    inserted: HashSet<(String, i64)>,
+    fks: HashMap<String, Vec<ForeignKey>>,
+    detected_at: &'a str,
+    /// The sender is the hub: in a conflict its value replaces ours (kept in
+    /// the conflict row), so every replica shows what the office has.
+    theirs_wins: bool,
+}
+
+/// Where a change came from, for the conflict rows.
+struct Source<'e> {
+    entry: &'e Entry,
+}
+
+impl<'a> Merge<'a> {
+    fn info(&mut self, table: &str) -> Result<&TableInfo, Error> {
+        if !self.tables.contains_key(table) {
+            let mut stmt = self
+                .conn
+                .prepare(&format!("SELECT name, pk FROM pragma_table_info({})", quote_literal(table)))
+                .map_err(db_err)?;
+            let cols: Vec<(String, i64)> = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(db_err)?
+                .collect::<Result<_, _>>()
+                .map_err(db_err)?;
+            if cols.is_empty() {
+                return Err(refused(&format!(
+                    "la tabella «{table}» non esiste in questa versione del database"
+                )));
+            }
+            let info = TableInfo {
+                pk: cols.iter().map(|c| c.1 > 0).collect(),
+                cols: cols.into_iter().map(|c| c.0).collect(),
+            };
+            self.tables.insert(table.to_string(), info);
+        }
+        Ok(&self.tables[table])
+    }
+
+    fn entry(&mut self, e: &Entry, counts: &mut ImportCounts) -> Result<(), Error> {
+        let src = Source { entry: e };
+        for c in read_changes(&e.changeset)? {
+            if !synced(&c.table) {
+                return Err(refused(&format!(
+                    "cambiamento di una tabella che non si sincronizza («{}»)",
+                    c.table
+                )));
+            }
+            let info = self.info(&c.table)?;
+            if info.cols.len() != c.pk.len() || info.pk != c.pk {
+                return Err(refused(&format!(
+                    "la tabella «{}» ha una forma diversa da quella del mittente: aggiornare Sportello su entrambi",
+                    c.table
+                )));
+            }
+            let cols = info.cols.clone();
+            let keys: Vec<(String, Value)> = (0..cols.len())
+                .filter(|i| c.pk[*i])
+                .map(|i| {
+                    let v = if c.op == Op::SQLITE_INSERT { &c.new[i] } else { &c.old[i] };
+                    v.clone()
+                        .map(|v| (cols[i].clone(), v))
+                        .ok_or_else(|| refused("chiave di una riga mancante"))
+                })
+                .collect::<Result<_, _>>()?;
+            let record = match keys.as_slice() {
+                [(_, v)] => text(v).unwrap_or_else(|| to_json(v).to_string()),
+                many => serde_json::Value::Array(many.iter().map(|(_, v)| to_json(v)).collect()).to_string(),
+            };
+            let here = self.select(&c.table, &cols, &keys)?;
+            match c.op {
+                Op::SQLITE_INSERT => self.insert(&src, &c, &cols, &keys, &record, here, counts)?,
+                Op::SQLITE_UPDATE => match here {
+                    Some(here) => self.update(&src, &c, &cols, &keys, &record, &here, counts)?,
+                    None => {
+                        // An edit of a row that is not here: deleted here (or
+                        // never arrived). Kept, whole, for a person.
+                        let theirs = changed_object(&cols, &c.new);
+                        self.conflict(
+                            &src,
+                            &c.table,
+                            &record,
+                            "*",
+                            "eliminato",
+                            &serde_json::Value::Null,
+                            &theirs,
+                        )?;
+                        counts.conflicts += 1;
+                    }
+                },
+                Op::SQLITE_DELETE => self.delete(&src, &c, &cols, &keys, &record, here, counts)?,
+                _ => return Err(refused("tipo di cambiamento sconosciuto")),
+            }
+        }
+        Ok(())
+    }
+
+    fn select(
+        &self,
+        table: &str,
+        cols: &[String],
+        keys: &[(String, Value)],
+    ) -> Result<Option<Vec<Value>>, Error> {
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {}",
+            cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", "),
+            quote(table),
+            where_keys(keys, 1)
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(db_err)?;
+        stmt.query_row(rusqlite::params_from_iter(keys.iter().map(|k| &k.1)), |r| {
+            (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .optional()
+        .map_err(db_err)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn insert(
+        &mut self,
+        src: &Source<'_>,
+        c: &Change,
+        cols: &[String],
+        keys: &[(String, Value)],
+        record: &str,
+        here: Option<Vec<Value>>,
+        counts: &mut ImportCounts,
+    ) -> Result<(), Error> {
+        let new: Vec<Value> = c.new.iter().map(|v| v.clone().unwrap_or(Value::Null)).collect();
+        if let Some(here) = here {
+            if here == new {
+                counts.already_applied += 1;
+                return Ok(());
+            }
+            // The same record made on both sides (a signature recorded at
+            // the desk and on the laptop): every differing field is a
+            // disagreement, there is no common old value to decide by.
+            let unknown = vec![None; cols.len()];
+            let change = Change {
+                table: c.table.clone(),
+                op: Op::SQLITE_UPDATE,
+                pk: c.pk.clone(),
+                old: unknown,
+                new: c.new.clone(),
+            };
+            return self.update(src, &change, cols, keys, record, &here, counts);
+        }
+        // The same person (codice fiscale) in another record here: a probable
+        // duplicate for a person to merge, never a second silent copy.
+        if c.table == "members" {
+            if let Some(cf) = cols.iter().position(|n| n == "codice_fiscale").and_then(|i| text(&new[i])) {
+                let other: Option<Vec<Value>> = {
+                    let sql = format!(
+                        "SELECT {} FROM members WHERE codice_fiscale = ?1",
+                        cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ")
+                    );
+                    self.conn
+                        .query_row(&sql, [cf], |r| (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect())
+                        .optional()
+                        .map_err(db_err)?
+                };
+                if let Some(other) = other {
+                    self.conflict(
+                        src,
+                        "members",
+                        record,
+                        "codice_fiscale",
+                        "duplicato",
+                        &row_object(cols, &other),
+                        &row_object(cols, &new),
+                    )?;
+                    counts.duplicates += 1;
+                    return Ok(());
+                }
+            }
+        }
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            quote(&c.table),
+            cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", "),
+            (1..=cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+        );
+        let done =
+            self.conn.prepare_cached(&sql).map_err(db_err)?.execute(rusqlite::params_from_iter(new.iter()));
+        match done {
+            Ok(_) => {
+                self.inserted.insert((c.table.clone(), self.conn.last_insert_rowid()));
+                counts.applied += 1;
+            }
+            Err(e) if is_constraint(&e) => {
+                self.conflict(
+                    src,
+                    &c.table,
+                    record,
+                    "*",
+                    "vincolo",
+                    &serde_json::Value::String(e.to_string()),
+                    &row_object(cols, &new),
+                )?;
+                counts.conflicts += 1;
+            }
+            Err(e) => return Err(db_err(e)),
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn update(
+        &mut self,
+        src: &Source<'_>,
+        c: &Change,
+        cols: &[String],
+        keys: &[(String, Value)],
+        record: &str,
+        here: &[Value],
+        counts: &mut ImportCounts,
+    ) -> Result<(), Error> {
+        let mut sets: Vec<(usize, Value)> = Vec::new();
+        let mut conflicts = 0u64;
+        for i in 0..cols.len() {
+            let Some(new) = &c.new[i] else { continue };
+            if c.pk[i] || bookkeeping(&cols[i]) || derived(&c.table, &cols[i]) || &here[i] == new {
+                continue;
+            }
+            if c.old[i].as_ref() == Some(&here[i]) {
+                sets.push((i, new.clone()));
+            } else {
+                self.conflict(src, &c.table, record, &cols[i], "campo", &to_json(&here[i]), &to_json(new))?;
+                conflicts += 1;
+                if self.theirs_wins {
+                    sets.push((i, new.clone()));
+                }
+            }
+        }
+        // Who and when of the last change never conflict: each replica keeps
+        // the later pair of the two (a register of the greatest value), so
+        // every replica ends with the same, whatever the order of arrival.
+        if let (Some(at), Some(by)) =
+            (cols.iter().position(|n| n == "updated_at"), cols.iter().position(|n| n == "updated_by"))
+        {
+            if let Some(new_at) = &c.new[at] {
+                let new_by = c.new[by].clone().unwrap_or_else(|| here[by].clone());
+                let theirs = (text(new_at), text(&new_by));
+                let ours = (text(&here[at]), text(&here[by]));
+                if theirs > ours {
+                    sets.push((at, new_at.clone()));
+                    sets.push((by, new_by));
+                }
+            }
+        }
+        let mut merged: Vec<Value> = here.to_vec();
+        for (i, v) in &sets {
+            merged[*i] = v.clone();
+        }
+        if c.table == "members" {
+            let get = |n: &str| cols.iter().position(|c| c == n);
+            if let (Some(f), Some(l), Some(lf), Some(fl)) =
+                (get("first_name"), get("last_name"), get("last_first_key"), get("first_last_key"))
+            {
+                let (first, last) =
+                    (text(&merged[f]).unwrap_or_default(), text(&merged[l]).unwrap_or_default());
+                for (i, key) in [
+                    (lf, super::search::fold(&format!("{last}{first}"))),
+                    (fl, super::search::fold(&format!("{first}{last}"))),
+                ] {
+                    if merged[i] != Value::Text(key.clone()) {
+                        sets.push((i, Value::Text(key)));
+                    }
+                }
+            }
+        }
+        let fields_applied =
+            sets.iter().any(|(i, _)| !bookkeeping(&cols[*i]) && !derived(&c.table, &cols[*i]));
+        if !sets.is_empty() {
+            let sql = format!(
+                "UPDATE {} SET {} WHERE {}",
+                quote(&c.table),
+                sets.iter()
+                    .enumerate()
+                    .map(|(n, (i, _))| format!("{} = ?{}", quote(&cols[*i]), n + 1))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                where_keys(keys, sets.len() + 1)
+            );
+            let values = sets.iter().map(|(_, v)| v).chain(keys.iter().map(|k| &k.1));
+            match self.conn.prepare_cached(&sql).map_err(db_err)?.execute(rusqlite::params_from_iter(values))
+            {
+                Ok(_) => {}
+                Err(e) if is_constraint(&e) => {
+                    let theirs = changed_object(cols, &c.new);
+                    let kind = if c.table == "members" && e.to_string().contains("codice_fiscale") {
+                        "duplicato"
+                    } else {
+                        "vincolo"
+                    };
+                    self.conflict(src, &c.table, record, "*", kind, &row_object(cols, here), &theirs)?;
+                    if kind == "duplicato" {
+                        counts.duplicates += 1;
+                    } else {
+                        counts.conflicts += 1;
+                    }
+                    counts.conflicts += conflicts;
+                    return Ok(());
+                }
+                Err(e) => return Err(db_err(e)),
+            }
+        }
+        counts.conflicts += conflicts;
+        if fields_applied {
+            counts.applied += 1;
+        } else if conflicts == 0 {
+            counts.already_applied += 1;
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn delete(
+        &mut self,
+        src: &Source<'_>,
+        c: &Change,
+        cols: &[String],
+        keys: &[(String, Value)],
+        record: &str,
+        here: Option<Vec<Value>>,
+        counts: &mut ImportCounts,
+    ) -> Result<(), Error> {
+        let Some(here) = here else {
+            counts.already_applied += 1;
+            return Ok(());
+        };
+        if FACT_TABLES.contains(&c.table.as_str()) {
+            self.conflict(
+                src,
+                &c.table,
+                record,
+                "*",
+                "fatto",
+                &row_object(cols, &here),
+                &serde_json::Value::Null,
+            )?;
+            counts.conflicts += 1;
+            return Ok(());
+        }
+        let unchanged = (0..cols.len()).all(|i| {
+            bookkeeping(&cols[i]) || derived(&c.table, &cols[i]) || c.old[i].as_ref() == Some(&here[i])
+        });
+        if !unchanged {
+            // Deleted there, changed here: kept in the conflict row; the row
+            // stays unless the hub deleted it (the hub's state stands).
+            self.conflict(
+                src,
+                &c.table,
+                record,
+                "*",
+                "eliminato",
+                &row_object(cols, &here),
+                &serde_json::Value::Null,
+            )?;
+            counts.conflicts += 1;
+            if !self.theirs_wins {
+                return Ok(());
+            }
+        }
+        let sql = format!("DELETE FROM {} WHERE {}", quote(&c.table), where_keys(keys, 1));
+        match self
+            .conn
+            .prepare_cached(&sql)
+            .map_err(db_err)?
+            .execute(rusqlite::params_from_iter(keys.iter().map(|k| &k.1)))
+        {
+            Ok(_) if unchanged => counts.applied += 1,
+            Ok(_) => {}
+            Err(e) if is_constraint(&e) => {
+                self.conflict(
+                    src,
+                    &c.table,
+                    record,
+                    "*",
+                    "vincolo",
+                    &row_object(cols, &here),
+                    &serde_json::Value::Null,
+                )?;
+                counts.conflicts += 1;
+            }
+            Err(e) => return Err(db_err(e)),
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn conflict(
+        &self,
+        src: &Source<'_>,
+        table: &str,
+        record: &str,
+        field: &str,
+        kind: &str,
+        ours: &serde_json::Value,
+        theirs: &serde_json::Value,
+    ) -> Result<(), Error> {
+        let e = src.entry;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO sync_conflicts (id, table_name, record, field, kind, ours, theirs, device_id, device_name,
+                    origin_seq, operator_id, changed_at, detected_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )
+            .map_err(db_err)?
+            .execute(params![
+                Id::new().to_string(),
+                table,
+                record,
+                field,
+                kind,
+                ours.to_string(),
+                theirs.to_string(),
+                e.origin_device,
+                e.origin_name,
+                e.origin_seq,
+                e.operator_id,
+                e.at,
+                self.detected_at
+            ])
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Rows inserted by this entry whose parent did not come (set aside as a
+    /// duplicate or a conflict) are set aside too, whole, as conflicts:
+    /// nothing is lost and nothing dangles. Checked row by row through the
+    /// parents' keys (never a scan of a whole table), inside the entry's
+    /// capture, so what is forwarded is what stood. A broken reference left
+    /// in rows that were here already fails the commit (deferred foreign
+    /// keys), and the package is refused.
+    fn settle_foreign_keys(&mut self, entry: &Entry, counts: &mut ImportCounts) -> Result<(), Error> {
+        loop {
+            let mut orphans = Vec::new();
+            let inserted: Vec<(String, i64)> = self.inserted.iter().cloned().collect();
+            for (table, rowid) in &inserted {
+                for (parent, from, to) in self.foreign_keys(table)? {
+                    let sql = format!(
+                        "SELECT NOT EXISTS (SELECT 1 FROM {p} WHERE {cond}) FROM {t} AS c WHERE c.rowid = ?1 AND {notnull}",
+                        p = quote(&parent),
+                        cond = from.iter().zip(&to).map(|(f, t)| format!("{}.{} = c.{}", quote(&parent), quote(t), quote(f))).collect::<Vec<_>>().join(" AND "),
+                        t = quote(table),
+                        notnull = from.iter().map(|f| format!("c.{} IS NOT NULL", quote(f))).collect::<Vec<_>>().join(" AND "),
+                    );
+                    let missing: Option<bool> = self
+                        .conn
+                        .prepare_cached(&sql)
+                        .map_err(db_err)?
+                        .query_row([rowid], |r| r.get(0))
+                        .optional()
+                        .map_err(db_err)?;
+                    if missing == Some(true) {
+                        orphans.push((table.clone(), *rowid, parent));
+                        break;
+                    }
+                }
+            }
+            if orphans.is_empty() {
+                return Ok(());
+            }
+            for (table, rowid, parent) in orphans {
+                self.inserted.remove(&(table.clone(), rowid));
+                let cols = self.info(&table)?.cols.clone();
+                let row: Vec<Value> = self
+                    .conn
+                    .query_row(
+                        &format!(
+                            "SELECT {} FROM {} WHERE rowid = ?1",
+                            cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", "),
+                            quote(&table)
+                        ),
+                        [rowid],
+                        |r| (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect(),
+                    )
+                    .map_err(db_err)?;
+                self.conn
+                    .execute(&format!("DELETE FROM {} WHERE rowid = ?1", quote(&table)), [rowid])
+                    .map_err(db_err)?;
+                counts.applied = counts.applied.saturating_sub(1);
+                counts.conflicts += 1;
+                let record = self.record_of(&table, &cols, &row)?;
+                let why = serde_json::Value::String(format!("manca la riga di {parent} a cui si riferisce"));
+                self.conflict(
+                    &Source { entry },
+                    &table,
+                    &record,
+                    "*",
+                    "vincolo",
+                    &why,
+                    &row_object(&cols, &row),
+                )?;
+            }
+        }
+    }
+
+    /// The foreign keys of `table`: (parent, child columns, parent columns).
+    fn foreign_keys(&mut self, table: &str) -> Result<Vec<ForeignKey>, Error> {
+        if let Some(f) = self.fks.get(table) {
+            return Ok(f.clone());
+        }
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list({}) ORDER BY id, seq",
+                quote_literal(table)
+            ))
+            .map_err(db_err)?;
+        let rows: Vec<(i64, String, String, Option<String>)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .map_err(db_err)?
+            .collect::<Result<_, _>>()
+            .map_err(db_err)?;
+        let mut out: Vec<(i64, String, Vec<String>, Vec<String>)> = Vec::new();
+        for (id, parent, from, to) in rows {
+            // A reference without named columns is to the parent's primary key.
+            let to = match to {
+                Some(t) => t,
+                None => {
+                    let info = self.info(&parent)?;
+                    let n = out.iter().find(|o| o.0 == id).map_or(0, |o| o.2.len());
+                    info.cols
+                        .iter()
+                        .zip(&info.pk)
+                        .filter(|(_, k)| **k)
+                        .nth(n)
+                        .map(|(c, _)| c.clone())
+                        .unwrap_or_default()
+                }
+            };
+            match out.iter_mut().find(|o| o.0 == id) {
+                Some(o) => {
+                    o.2.push(from);
+                    o.3.push(to);
+                }
+                None => out.push((id, parent, vec![from], vec![to])),
+            }
+        }
+        let out: Vec<_> = out.into_iter().map(|(_, p, f, t)| (p, f, t)).collect();
+        self.fks.insert(table.to_string(), out.clone());
+        Ok(out)
+    }
+
+    fn record_of(&mut self, table: &str, cols: &[String], row: &[Value]) -> Result<String, Error> {
+        let pk = self.info(table)?.pk.clone();
+        let keys: Vec<&Value> = (0..cols.len()).filter(|i| pk[*i]).map(|i| &row[i]).collect();
+        Ok(match keys.as_slice() {
+            [v] => text(v).unwrap_or_else(|| to_json(v).to_string()),
+            many => serde_json::Value::Array(many.iter().map(|v| to_json(v)).collect()).to_string(),
+        })
+    }
+}
+
+fn where_keys(keys: &[(String, Value)], first: usize) -> String {
+    keys.iter()
+        .enumerate()
+        .map(|(n, (c, _))| format!("{} = ?{}", quote(c), first + n))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+fn quote_literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+fn row_object(cols: &[String], row: &[Value]) -> serde_json::Value {
+    serde_json::Value::Object(cols.iter().zip(row).map(|(c, v)| (c.clone(), to_json(v))).collect())
+}
+
+fn changed_object(cols: &[String], new: &[Option<Value>]) -> serde_json::Value {
+    serde_json::Value::Object(
+        cols.iter().zip(new).filter_map(|(c, v)| v.as_ref().map(|v| (c.clone(), to_json(v)))).collect(),
+    )
+}
+
+fn is_constraint(e: &rusqlite::Error) -> bool {
+    e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation)
+}
