@@ -4,7 +4,7 @@
 
 mod service_support;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use service_support::{create, create_family, login, today, ADMIN, PASSWORD};
@@ -25,18 +25,15 @@ fn decrypt_copy(from: &Path, to: &Path) {
     conn.execute_batch("DETACH DATABASE chiaro").unwrap();
 }
 
-fn has(path: &Path, needle: &[u8]) -> bool {
-    std::fs::read(path).unwrap().windows(needle.len()).any(|w| w == needle)
-}
-
-#[test]
-fn a_plain_database_is_refused_then_encrypted_in_place_with_its_backups() {
+/// An office folder as an earlier, unencrypted version left it: a plain
+/// database with one family and a plain automatic backup. Answers the
+/// temporary folder, the database, the backups' folder and the backup.
+fn plain_office() -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let source = dir.path().join("origine").join("sportello.sqlite");
     let s = create(&source, &dir.path().join("doc"), today());
     create_family(&s);
     drop(s);
-
     let db = dir.path().join("ufficio").join("sportello.sqlite");
     std::fs::create_dir_all(db.parent().unwrap()).unwrap();
     decrypt_copy(&source, &db);
@@ -44,6 +41,16 @@ fn a_plain_database_is_refused_then_encrypted_in_place_with_its_backups() {
     std::fs::create_dir_all(&backups).unwrap();
     let old_backup = backups.join("sportello-20261101T080000000Z.sqlite");
     decrypt_copy(&source, &old_backup);
+    (dir, db, backups, old_backup)
+}
+
+fn has(path: &Path, needle: &[u8]) -> bool {
+    std::fs::read(path).unwrap().windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn a_plain_database_is_refused_then_encrypted_in_place_with_its_backups() {
+    let (dir, db, _backups, old_backup) = plain_office();
     assert!(has(&db, b"SQLite format 3") && has(&db, "Dell'Orto".as_bytes()));
 
     // Without keys: the login says what to do, and leaves the file alone.
@@ -105,18 +112,7 @@ fn a_plain_database_is_refused_then_encrypted_in_place_with_its_backups() {
 fn encrypt_killed_at_the_switch_is_finished_by_the_next_run() {
     for at in ["encrypt:kept", "encrypt:renamed"] {
         for backup_only in [false, true] {
-            let dir = tempfile::tempdir().unwrap();
-            let source = dir.path().join("origine").join("sportello.sqlite");
-            let s = create(&source, &dir.path().join("doc"), today());
-            create_family(&s);
-            drop(s);
-            let db = dir.path().join("ufficio").join("sportello.sqlite");
-            std::fs::create_dir_all(db.parent().unwrap()).unwrap();
-            decrypt_copy(&source, &db);
-            let backups = db.parent().unwrap().join("copie-di-sicurezza");
-            std::fs::create_dir_all(&backups).unwrap();
-            let old_backup = backups.join("sportello-20261101T080000000Z.sqlite");
-            decrypt_copy(&source, &old_backup);
+            let (dir, db, backups, old_backup) = plain_office();
             let run = |crash: Option<&str>| {
                 let mut cmd = Command::new(env!("CARGO_BIN_EXE_sportello"));
                 cmd.args(["encrypt", "--database", db.to_str().unwrap()])

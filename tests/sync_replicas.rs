@@ -39,7 +39,9 @@ impl Office {
 fn edit(s: &Service, id: Id, field: &str, value: Value) {
     let mut v = serde_json::to_value(s.household_get(id).unwrap()).unwrap();
     v[field] = value;
-    s.household_save(serde_json::from_value(v).unwrap()).unwrap();
+    // Through the command, as the form sends it: the read-only fields of the
+    // loaded household (case number, dates) are dropped there.
+    s.call("household_save", serde_json::json!({ "household": v })).unwrap();
 }
 
 fn field(s: &Service, id: Id, field: &str) -> Value {
