@@ -43,26 +43,12 @@ pub(crate) fn parent_dir(path: &Path) -> &Path {
 /// `path` as it was and no temporary file; one left by an earlier write of
 /// the same file killed before its rename is removed.
 pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    // What a write of the same file killed before its rename left behind.
-    if let Some(name) = path.file_name() {
-        remove_stale_temporaries(parent_dir(path), &format!("{}.", name.to_string_lossy()));
-    }
-    let tmp = temp_beside(path);
-    let _ = std::fs::remove_file(&tmp);
-    let result = (|| {
-        let mut f = create_private_new(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
+    write_private_then(path, bytes, |tmp| {
         crate::crashpoint::crashpoint("write-before-rename");
-        std::fs::rename(&tmp, path)?;
+        std::fs::rename(tmp, path)?;
         sync_dir(path);
         Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    })
 }
 
 /// As [`write_private_atomic`], for a file that must be new: `path` must not
@@ -70,6 +56,18 @@ pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// (`AlreadyExists`, through [`publish_new`]). A copy handed to the operator
 /// never takes the place of some other file.
 pub fn write_private_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_private_then(path, bytes, |tmp| publish_new(tmp, path))
+}
+
+/// The common part of the two writers: what a killed write of the same file
+/// left is removed, `bytes` go to a 0600 temporary file beside `path`,
+/// flushed, and `name_it` gives it its name; on any failure the temporary
+/// file is removed.
+fn write_private_then(
+    path: &Path,
+    bytes: &[u8],
+    name_it: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     if let Some(name) = path.file_name() {
         remove_stale_temporaries(parent_dir(path), &format!("{}.", name.to_string_lossy()));
     }
@@ -80,7 +78,7 @@ pub fn write_private_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         f.write_all(bytes)?;
         f.sync_all()?;
         drop(f);
-        publish_new(&tmp, path)
+        name_it(&tmp)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
