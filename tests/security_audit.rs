@@ -4,8 +4,6 @@
 
 mod service_support;
 
-use std::process::Command;
-
 use serde_json::{json, Value};
 use service_support::{analysis_json, create_family, env, project_json};
 use sportello::domain::{DocumentKind, Id, Office, Role};
@@ -16,18 +14,6 @@ use sportello::storage::{audit, migrations, Storage};
 
 fn entries(s: &Service) -> Vec<sportello::storage::AuditEntry> {
     s.storage().transaction(|tx| tx.audit_entries(None)).unwrap()
-}
-
-fn sportello(args: &[&str]) -> (i32, String, String) {
-    let out = service_support::cli_login(&mut Command::new(env!("CARGO_BIN_EXE_sportello")))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 /// Runs `f` and checks the rows it added to the log: exactly one, for the
@@ -266,10 +252,12 @@ fn history() -> (tempfile::TempDir, std::path::PathBuf, i64) {
 #[test]
 fn audit_verify_passes_on_an_untouched_database() {
     let (_dir, db, rows) = history();
-    let (code, out, err) = sportello(&["audit", "verify", "--database", db.to_str().unwrap()]);
+    let (code, out, err) =
+        service_support::sportello(&["audit", "verify", "--database", db.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains(&format!("integro: {rows} righe")), "{out}");
-    let (code, out, _) = sportello(&["audit", "verify", "--database", db.to_str().unwrap(), "--json"]);
+    let (code, out, _) =
+        service_support::sportello(&["audit", "verify", "--database", db.to_str().unwrap(), "--json"]);
     assert_eq!(code, 0);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["ok"], true);
@@ -294,11 +282,13 @@ fn editing_a_row_in_the_file_makes_audit_verify_fail_naming_it() {
     let seq: i64 = conn.query_row("SELECT max(seq) - 1 FROM audit_log", [], |r| r.get(0)).unwrap();
     drop(conn);
 
-    let (code, out, err) = sportello(&["audit", "verify", "--database", db.to_str().unwrap()]);
+    let (code, out, err) =
+        service_support::sportello(&["audit", "verify", "--database", db.to_str().unwrap()]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains(&format!("ALTERATO: la riga {seq} ")), "{out}");
     assert!(out.contains("contenuto è stato modificato"), "{out}");
-    let (code, out, _) = sportello(&["audit", "verify", "--database", db.to_str().unwrap(), "--json"]);
+    let (code, out, _) =
+        service_support::sportello(&["audit", "verify", "--database", db.to_str().unwrap(), "--json"]);
     assert_eq!(code, 1);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!((v["ok"].clone(), v["broken"]["seq"].clone()), (json!(false), json!(seq)));
@@ -332,15 +322,17 @@ fn removing_a_row_or_recomputing_its_hash_alone_is_caught_too() {
 fn audit_verify_on_a_missing_or_foreign_file_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nessuno.sqlite");
-    let (code, out, err) = sportello(&["audit", "verify", "--database", missing.to_str().unwrap()]);
+    let (code, out, err) =
+        service_support::sportello(&["audit", "verify", "--database", missing.to_str().unwrap()]);
     assert_eq!(code, 2, "{out}{err}");
     assert!(out.is_empty());
     assert!(err.contains("non esiste"), "{err}");
     let text = dir.path().join("note.txt");
     std::fs::write(&text, "non sono un database").unwrap();
-    let (code, _, err) = sportello(&["audit", "verify", "--database", text.to_str().unwrap()]);
+    let (code, _, err) =
+        service_support::sportello(&["audit", "verify", "--database", text.to_str().unwrap()]);
     assert_eq!(code, 2, "{err}");
-    let (code, _, _) = sportello(&["audit", "verify"]);
+    let (code, _, _) = service_support::sportello(&["audit", "verify"]);
     assert_eq!(code, 2);
 }
 

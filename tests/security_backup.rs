@@ -4,7 +4,6 @@
 mod service_support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::json;
 use service_support::{create_family, env, single_json, today};
@@ -14,18 +13,6 @@ use sportello::storage::backup::{self, BackupPolicy};
 use sportello::storage::lock::DatabaseLock;
 use sportello::storage::Storage;
 use sportello::Code;
-
-fn sportello(args: &[&str]) -> (i32, String, String) {
-    let out = service_support::cli_login(&mut Command::new(env!("CARGO_BIN_EXE_sportello")))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn count(db: &Path, table: &str) -> i64 {
     let conn = service_support::raw(db);
@@ -49,7 +36,8 @@ fn backup_takes_the_commits_still_in_the_wal_while_the_app_is_open() {
     // main file, where a file copy would miss them.
     assert!(e.dir.path().join("sportello.sqlite-wal").exists());
     let out = e.dir.path().join("copia.sqlite");
-    let (code, stdout, stderr) = sportello(&["backup", "--database", p(&e.db()), "--out", p(&out)]);
+    let (code, stdout, stderr) =
+        service_support::sportello(&["backup", "--database", p(&e.db()), "--out", p(&out)]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stdout.contains("Copia di sicurezza creata e verificata"), "{stdout}");
     assert_eq!(count(&out, "households"), 1);
@@ -57,7 +45,8 @@ fn backup_takes_the_commits_still_in_the_wal_while_the_app_is_open() {
     let info = backup::validate(&out, Some(&service_support::key(&out))).unwrap();
     assert_eq!(info.schema_version, e.service.storage().schema_version().unwrap());
     // A backup never overwrites another file.
-    let (code, _, stderr) = sportello(&["backup", "--database", p(&e.db()), "--out", p(&out)]);
+    let (code, _, stderr) =
+        service_support::sportello(&["backup", "--database", p(&e.db()), "--out", p(&out)]);
     assert_eq!(code, 2);
     assert!(stderr.contains("esiste già"), "{stderr}");
     let leftovers: Vec<_> = std::fs::read_dir(e.dir.path())
@@ -80,7 +69,8 @@ fn restore_checks_the_backup_then_replaces_the_database_keeping_the_old_one() {
     drop(e.service);
     assert_eq!(count(&db, "households"), 2);
 
-    let (code, stdout, stderr) = sportello(&["restore", "--from", p(&copy), "--database", p(&db)]);
+    let (code, stdout, stderr) =
+        service_support::sportello(&["restore", "--from", p(&copy), "--database", p(&db)]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stdout.contains("ripristinato"), "{stdout}");
     assert_eq!(count(&db, "households"), 1, "back to the backup");
@@ -105,20 +95,22 @@ fn restore_refuses_a_damaged_or_newer_backup_and_touches_nothing() {
     let truncated = e.dir.path().join("troncata.sqlite");
     let bytes = std::fs::read(&copy).unwrap();
     std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
-    let (code, stdout, stderr) = sportello(&["restore", "--from", p(&truncated), "--database", p(&db)]);
+    let (code, stdout, stderr) =
+        service_support::sportello(&["restore", "--from", p(&truncated), "--database", p(&db)]);
     assert_eq!(code, 2, "{stdout}{stderr}");
     assert!(stderr.contains("non è utilizzabile"), "{stderr}");
 
     let newer = e.dir.path().join("futura.sqlite");
     std::fs::copy(&copy, &newer).unwrap();
     service_support::raw(&newer).pragma_update(None, "user_version", 999).unwrap();
-    let (code, _, stderr) = sportello(&["restore", "--from", p(&newer), "--database", p(&db)]);
+    let (code, _, stderr) =
+        service_support::sportello(&["restore", "--from", p(&newer), "--database", p(&db)]);
     assert_eq!(code, 2);
     assert!(stderr.contains("schema 999"), "{stderr}");
 
     let text = e.dir.path().join("note.txt");
     std::fs::write(&text, "appunti").unwrap();
-    let (code, _, _) = sportello(&["restore", "--from", p(&text), "--database", p(&db)]);
+    let (code, _, _) = service_support::sportello(&["restore", "--from", p(&text), "--database", p(&db)]);
     assert_eq!(code, 2);
 
     assert_eq!(std::fs::read(&db).unwrap(), before, "the database is untouched");
@@ -145,12 +137,14 @@ fn one_writer_per_database_with_a_clear_message() {
     // The command line too.
     let copy = e.dir.path().join("copia.sqlite");
     first.storage().backup_to(&copy).unwrap();
-    let (code, _, stderr) = sportello(&["restore", "--from", p(&copy), "--database", p(&db)]);
+    let (code, _, stderr) =
+        service_support::sportello(&["restore", "--from", p(&copy), "--database", p(&db)]);
     assert_eq!(code, 2);
     assert!(stderr.contains("già in uso"), "{stderr}");
     let fresh = e.dir.path().join("nuovo.sqlite");
     let held = DatabaseLock::acquire(&fresh).unwrap();
-    let (code, _, stderr) = sportello(&["demo", "--database", p(&fresh), "--today", "2026-11-20"]);
+    let (code, _, stderr) =
+        service_support::sportello(&["demo", "--database", p(&fresh), "--today", "2026-11-20"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("già in uso"), "{stderr}");
     assert!(!fresh.exists(), "nothing written while another holds the lock");

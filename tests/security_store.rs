@@ -17,18 +17,6 @@ use sportello::storage::backup;
 use sportello::storage::lock::DatabaseLock;
 use sportello::Code;
 
-fn sportello(args: &[&str]) -> (i32, String, String) {
-    let out = service_support::cli_login(&mut Command::new(env!("CARGO_BIN_EXE_sportello")))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 fn p(path: &Path) -> &str {
     path.to_str().unwrap()
 }
@@ -79,7 +67,7 @@ fn a_login_on_a_missing_or_empty_database_creates_nothing() {
     assert!(err.message.contains(p(&db)) && err.message.contains("sportello restore"), "{}", err.message);
     assert!(!db.exists(), "no database created in place of the missing one");
     let (code, stdout, stderr) =
-        sportello(&["audit", "history", "--database", p(&db), "--household", "2026/000001"]);
+        service_support::sportello(&["audit", "history", "--database", p(&db), "--household", "2026/000001"]);
     assert_eq!(code, 2, "{stdout}{stderr}");
     assert!(stderr.contains("non esiste"), "{stderr}");
     assert!(!db.exists(), "nor by the command line");
@@ -115,7 +103,8 @@ fn restores_keep_every_replaced_copy_and_are_on_record() {
     let docs = e.docs();
     drop(e.service);
 
-    let (code, stdout, stderr) = sportello(&["restore", "--from", p(&copy), "--database", p(&db)]);
+    let (code, stdout, stderr) =
+        service_support::sportello(&["restore", "--from", p(&copy), "--database", p(&db)]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let first = PathBuf::from(format!("{}.prima-del-ripristino", db.display()));
     assert!(stdout.contains(p(&first)), "{stdout}");
@@ -125,7 +114,8 @@ fn restores_keep_every_replaced_copy_and_are_on_record() {
     single(&s, "Bianchi", "Giulia");
     single(&s, "Neri", "Carla");
     drop(s);
-    let (code, stdout, stderr) = sportello(&["restore", "--from", p(&copy), "--database", p(&db)]);
+    let (code, stdout, stderr) =
+        service_support::sportello(&["restore", "--from", p(&copy), "--database", p(&db)]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let second = PathBuf::from(format!("{}.prima-del-ripristino.2", db.display()));
     assert!(stdout.contains(p(&second)), "{stdout}");
@@ -223,7 +213,8 @@ fn a_backup_is_on_record_with_where_it_went() {
     let e = env();
     create_family(&e.service);
     let out = e.dir.path().join("per-la-cassaforte.sqlite");
-    let (code, stdout, stderr) = sportello(&["backup", "--database", p(&e.db()), "--out", p(&out)]);
+    let (code, stdout, stderr) =
+        service_support::sportello(&["backup", "--database", p(&e.db()), "--out", p(&out)]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let rows = audit_rows(&e.db(), "backup");
     let last = rows.last().expect("on record");
@@ -254,16 +245,16 @@ fn audit_verify_says_damaged_for_a_damaged_page_and_sqlcipher_keeps_quiet() {
     create_family(&e.service);
     let db = e.db();
     drop(e.service);
-    let (code, stdout, _) = sportello(&["audit", "verify", "--database", p(&db)]);
+    let (code, stdout, _) = service_support::sportello(&["audit", "verify", "--database", p(&db)]);
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("integro"), "{stdout}");
 
     damage_last_page(&db);
-    let (code, stdout, stderr) = sportello(&["audit", "verify", "--database", p(&db)]);
+    let (code, stdout, stderr) = service_support::sportello(&["audit", "verify", "--database", p(&db)]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(stdout.contains("DANNEGGIATO") && !stdout.contains("integro"), "{stdout}");
     assert!(!stderr.contains("CORE") && !stderr.contains("hmac"), "SQLCipher's own lines: {stderr}");
-    let (code, stdout, _) = sportello(&["audit", "verify", "--database", p(&db), "--json"]);
+    let (code, stdout, _) = service_support::sportello(&["audit", "verify", "--database", p(&db), "--json"]);
     assert_eq!(code, 1);
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(report["ok"], json!(false));
@@ -272,7 +263,8 @@ fn audit_verify_says_damaged_for_a_damaged_page_and_sqlcipher_keeps_quiet() {
     // A damaged backup: one Italian message on standard error, nothing else.
     let damaged = e.dir.path().join("danneggiata.sqlite");
     std::fs::copy(&db, &damaged).unwrap();
-    let (code, _, stderr) = sportello(&["restore", "--from", p(&damaged), "--database", p(&db)]);
+    let (code, _, stderr) =
+        service_support::sportello(&["restore", "--from", p(&damaged), "--database", p(&db)]);
     assert_eq!(code, 2);
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     assert!(!stderr.contains("CORE"), "{stderr}");
@@ -294,7 +286,8 @@ fn a_backup_with_a_broken_chain_or_no_guards_is_restored_with_a_warning_on_recor
         )
         .unwrap();
     }
-    let (code, stdout, stderr) = sportello(&["restore", "--from", p(&copy), "--database", p(&db)]);
+    let (code, stdout, stderr) =
+        service_support::sportello(&["restore", "--from", p(&copy), "--database", p(&db)]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stdout.contains("Attenzione") && stdout.contains("alterato"), "{stdout}");
     assert!(stdout.contains("audit_log_no_update"), "{stdout}");
@@ -305,7 +298,7 @@ fn a_backup_with_a_broken_chain_or_no_guards_is_restored_with_a_warning_on_recor
     let conn = service_support::raw(&db);
     assert!(sportello::storage::audit::missing_guards(&conn).is_empty());
     assert!(conn.execute("DELETE FROM audit_log WHERE seq = 1", []).is_err());
-    let (code, stdout, _) = sportello(&["audit", "verify", "--database", p(&db)]);
+    let (code, stdout, _) = service_support::sportello(&["audit", "verify", "--database", p(&db)]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("ALTERATO"), "{stdout}");
 }
@@ -316,7 +309,7 @@ fn audit_verify_names_a_removed_guard() {
     let db = e.db();
     drop(e.service);
     service_support::raw(&db).execute_batch("DROP TRIGGER audit_log_no_delete;").unwrap();
-    let (code, stdout, _) = sportello(&["audit", "verify", "--database", p(&db)]);
+    let (code, stdout, _) = service_support::sportello(&["audit", "verify", "--database", p(&db)]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("audit_log_no_delete") && !stdout.contains("integro"), "{stdout}");
 }
@@ -336,11 +329,12 @@ fn files_with_personal_data_are_private() {
         assert_eq!(mode(&b), 0o600, "{}", b.display());
     }
     let out = e.dir.path().join("copia.sqlite");
-    let (code, stdout, stderr) = sportello(&["backup", "--database", p(&db), "--out", p(&out)]);
+    let (code, stdout, stderr) =
+        service_support::sportello(&["backup", "--database", p(&db), "--out", p(&out)]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert_eq!(mode(&out), 0o600, "backup");
     drop(e.service);
-    let (code, _, stderr) = sportello(&["restore", "--from", p(&out), "--database", p(&db)]);
+    let (code, _, stderr) = service_support::sportello(&["restore", "--from", p(&out), "--database", p(&db)]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(mode(&db), 0o600, "restored database");
     let log = e.dir.path().join(sportello::storage::LIBRARY_LOG);
@@ -350,7 +344,7 @@ fn files_with_personal_data_are_private() {
 
     // An office that shares the database with a group on purpose keeps it so.
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o660)).unwrap();
-    let (code, _, stderr) = sportello(&["restore", "--from", p(&out), "--database", p(&db)]);
+    let (code, _, stderr) = service_support::sportello(&["restore", "--from", p(&out), "--database", p(&db)]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(mode(&db), 0o660);
     // A database an earlier version left world-readable is closed to others at login.
@@ -384,7 +378,8 @@ fn the_demo_refuses_any_existing_file_even_empty() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.sqlite");
     std::fs::write(&db, b"").unwrap();
-    let (code, stdout, stderr) = sportello(&["demo", "--database", p(&db), "--today", "2026-11-20"]);
+    let (code, stdout, stderr) =
+        service_support::sportello(&["demo", "--database", p(&db), "--today", "2026-11-20"]);
     assert_eq!(code, 2, "{stdout}{stderr}");
     assert!(stderr.contains("esiste già"), "{stderr}");
     assert_eq!(std::fs::metadata(&db).unwrap().len(), 0);

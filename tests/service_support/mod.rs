@@ -247,6 +247,20 @@ pub fn cli_login(cmd: &mut std::process::Command) -> &mut std::process::Command 
         .env_remove("SPORTELLO_RECOVERY_KEY")
 }
 
+/// Runs the `sportello` command line logged in as [`cli_login`] does:
+/// exit code, standard output, standard error.
+pub fn sportello(args: &[&str]) -> (i32, String, String) {
+    let out = cli_login(&mut std::process::Command::new(env!("CARGO_BIN_EXE_sportello")))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// The key and keys file for a database a test builds by hand at `db` (an
 /// old schema, say), where «averdi» logs in with the test password.
 pub fn hand_made_keys(db: &std::path::Path) -> sportello::keyring::DbKey {
