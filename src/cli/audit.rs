@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use sportello::service::Service;
-use sportello::storage::audit;
 
 use super::{print_json, CliError};
 
@@ -46,10 +45,8 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
 
 fn verify(a: VerifyArgs) -> Result<ExitCode, CliError> {
     let in_db = |e| CliError::in_file(&a.database, e);
-    let (key, operator) =
-        Service::authenticate(&a.database, &super::login::credentials(&a.database)?).map_err(in_db)?;
-    super::backup::require(&operator, "audit_verify").map_err(in_db)?;
-    let report = audit::verify_file(&a.database, Some(&key)).map_err(in_db)?;
+    let report =
+        Service::audit_verify_file(&a.database, &super::login::credentials(&a.database)?).map_err(in_db)?;
     if a.json {
         print_json(&report)?;
     } else if !report.file_problems.is_empty() {

@@ -18,6 +18,7 @@ mod calls;
 mod commands;
 mod documents;
 mod eligibility;
+mod files;
 mod history;
 mod households;
 pub mod ipc;
@@ -47,6 +48,7 @@ pub use calls::{
 pub use eligibility::{
     EligibilityCheck, EligibilityFacts, EligibilityFactsInput, MeasureAnswer, RuleSetInfo,
 };
+pub use files::FileError;
 pub use history::{local_time as history_local_time, AccessRow};
 pub use households::{CfCheck, CfCheckInput, CfDecoded};
 pub use operators::OperatorAccount;

@@ -535,6 +535,11 @@ pub fn peek_operator_with(
         return Err(Error::new(Code::NotFound, format!("Database non trovato: {}", path.display())));
     }
     let conn = open_keyed(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX, key)?;
+    active_operator(&conn, username)
+}
+
+/// The active account `username` on an open connection (see [`peek_operator`]).
+fn active_operator(conn: &Connection, username: &str) -> Result<Option<crate::domain::Operator>, Error> {
     conn.query_row(
         "SELECT id, username, name, role FROM operators WHERE username = ?1 AND active = 1",
         [username],
