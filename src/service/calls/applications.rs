@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::load;
+use super::{load, load_rules};
 use super::ranking::by_protocol;
 use crate::domain::{form, Id};
 use crate::error::{Code, Error};
