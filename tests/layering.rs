@@ -52,9 +52,8 @@ fn storage_uses(code: &str) -> Vec<String> {
     while let Some(i) = rest.find("sportello::{") {
         rest = &rest[i + "sportello::{".len()..];
         let group = &rest[..rest.find("};").unwrap_or(rest.len())];
-        let named = group
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .any(|word| word == "storage");
+        let named =
+            group.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).any(|word| word == "storage");
         if named {
             out.push(format!("use sportello::{{{}}}", group.trim()));
         }

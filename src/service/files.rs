@@ -50,13 +50,19 @@ impl Service {
     /// whose role may take backups, encrypted with the database's key, and
     /// records it on the database's audit log. A failure to record is in the
     /// answer's warnings: the copy itself is made.
-    pub fn backup_file(database: &Path, out: &Path, credentials: &Credentials) -> Result<BackupInfo, FileError> {
+    pub fn backup_file(
+        database: &Path,
+        out: &Path,
+        credentials: &Credentials,
+    ) -> Result<BackupInfo, FileError> {
         let (key, operator) = Service::authenticate(database, credentials).map_err(about(database))?;
         require(&operator, "backup").map_err(about(database))?;
         let mut info = backup::backup_file(database, out, Some(&key)).map_err(about(out))?;
         let detail = format!("copia di sicurezza creata in {}", absolute(out).display());
         let at = super::timestamp_now();
-        if let Err(e) = backup::record(database, &key, &at, &operator, super::Action::Backup.as_str(), &detail) {
+        if let Err(e) =
+            backup::record(database, &key, &at, &operator, super::Action::Backup.as_str(), &detail)
+        {
             info.warnings
                 .push(format!("la copia non è stata registrata nel registro degli accessi: {}", e.message));
         }
@@ -70,16 +76,20 @@ impl Service {
     /// is checked in the copy about to become the database, opened once for
     /// the check, the account and the copy. Recorded on the restored
     /// database's audit log.
-    pub fn restore_file(from: &Path, database: &Path, credentials: &Credentials) -> Result<BackupInfo, FileError> {
+    pub fn restore_file(
+        from: &Path,
+        database: &Path,
+        credentials: &Credentials,
+    ) -> Result<BackupInfo, FileError> {
         let _lock = DatabaseLock::acquire(database).map_err(about(database))?;
         let key = Service::database_key(database, credentials).map_err(about(database))?;
         let copy = backup::open_checked(from, Some(&key)).map_err(about(from))?;
         let operator = match credentials {
             Credentials::Password { username, .. } => {
-                let op = copy
-                    .operator(username)
-                    .map_err(about(from))?
-                    .ok_or_else(|| FileError { file: from.to_path_buf(), error: crate::keyring::wrong_credentials() })?;
+                let op = copy.operator(username).map_err(about(from))?.ok_or_else(|| FileError {
+                    file: from.to_path_buf(),
+                    error: crate::keyring::wrong_credentials(),
+                })?;
                 require(&op, "backup").map_err(about(from))?;
                 op
             }

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{load, load_rules};
 use super::ranking::by_protocol;
+use super::{load, load_rules};
 use crate::domain::{form, Id};
 use crate::error::{Code, Error};
 use crate::rules::appeals::Call;

@@ -62,4 +62,3 @@ fn load(tx: &Tx<'_>, id: Id) -> Result<Loaded, Error> {
         .map_err(|e| Error::new(Code::Storage, format!("avviso non leggibile dal database: {e}")))?;
     Ok(Loaded { row, apps, versions, call })
 }
-
