@@ -339,6 +339,41 @@ impl Keyring {
         Ok(())
     }
 
+    /// The keys file of the enrolled device `database`: this file's entries of
+    /// `usernames` only, each as it is (the same wrapped key, the same
+    /// password), so those operators log in there as here and nobody else can
+    /// (docs/sync.md, "Enrolment and scope"). Usernames without an entry
+    /// are skipped: the caller checks them first.
+    pub fn only(&self, database: &Path, usernames: &[String]) -> Keyring {
+        let mut file = file::KeyFile::new(self.file.fingerprint.clone());
+        for u in usernames {
+            if let Some(e) = self.file.entry(u) {
+                file.put(e.clone());
+            }
+        }
+        Keyring { path: Keyring::path_for(database), file }
+    }
+
+    /// Writes the file at its path, which must not exist (0600; a file that
+    /// appeared meanwhile is not replaced).
+    pub fn save_new(&self) -> Result<(), Error> {
+        crate::fsx::write_private_new(&self.path, self.file.to_text().as_bytes()).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::new(
+                    Code::Conflict,
+                    format!("Il file {} esiste già: non viene sostituito", self.path.display()),
+                )
+            } else {
+                crate::fsx::io_error(&self.path, "impossibile scrivere il file delle chiavi", e)
+            }
+        })
+    }
+
+    /// Whether `username` has an entry (a password) in this file.
+    pub fn has(&self, username: &str) -> bool {
+        self.file.entry(username).is_some()
+    }
+
     /// Whether `username` must choose a new password at the next login.
     pub fn must_change(&self, username: &str) -> bool {
         self.file.entry(username).is_some_and(|e| e.must_change)

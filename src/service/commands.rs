@@ -116,6 +116,9 @@ service {
         sync_export ALL audit;
         sync_import ALL audit;
         sync_conflicts COORD audit;
+        // Enrolling a device writes the cases of its operators into a new
+        // database: the administrator's, like a backup.
+        device_enroll ADMIN audit;
         device_revoke ADMIN audit;
 }
     } };

@@ -141,6 +141,7 @@ string_enum!(
         SyncExport = "sync_export": "esportazione di un pacchetto di sincronizzazione",
         SyncImport = "sync_import": "applicazione di un pacchetto di sincronizzazione",
         SyncConflicts = "sync_conflicts": "consultazione dei conflitti di sincronizzazione",
+        DeviceEnroll = "device_enroll": "iscrizione di un dispositivo",
         DeviceRevoke = "device_revoke": "revoca di un dispositivo",
     }
 );

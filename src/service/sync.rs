@@ -12,7 +12,7 @@ use std::path::Path;
 use super::{timestamp, Action, Service};
 use crate::error::{Code, Error};
 use crate::storage::sync::{ConflictRow, ImportCounts, Peer};
-use crate::storage::{Stamp, Storage};
+use crate::storage::{Enrolled, NewDevice, Stamp, Storage};
 use crate::sync::{self as package, DeviceKeys, Manifest};
 
 impl Service {
@@ -146,6 +146,137 @@ impl Service {
             last_contact: None,
             revoked_at: None,
         })
+    }
+
+    /// Enrols the device `name` for the operators `usernames` (amministratore):
+    /// writes at `out` its new encrypted database holding their scope, with
+    /// its keys file `<out>.keys`, and registers it here (docs/sync.md,
+    /// "Enrolment and scope").
+    ///
+    /// Decision (the keyring wraps one database key per operator password):
+    /// for the operators to keep their passwords, the device's database is
+    /// encrypted with this database's key, and its keys file holds only
+    /// their entries, copied from this one. A lost laptop exposes its scope;
+    /// the office then re-keys this database (`sportello rekey`) if it must.
+    ///
+    /// Refused, with nothing written: a file at `out` or `<out>.keys` (never
+    /// overwritten), an unknown or inactive operator, one without a password
+    /// here, a device name already registered. Built beside `out` and
+    /// published whole (never a half-written database under its name).
+    pub fn device_enroll(&self, name: &str, usernames: &[String], out: &Path) -> Result<Enrolled, Error> {
+        self.authorize(Action::DeviceEnroll)?;
+        let name =
+            crate::domain::form::required_line("device", &Some(name.to_string()), "il nome del dispositivo")?;
+        let mut wanted: Vec<String> = Vec::new();
+        for u in usernames.iter().map(|u| u.trim()).filter(|u| !u.is_empty()) {
+            if !wanted.iter().any(|w| w == u) {
+                wanted.push(u.to_string());
+            }
+        }
+        if wanted.is_empty() {
+            return Err(Error::invalid("operators", "Indicare almeno un operatore del dispositivo"));
+        }
+        if self.store.path().is_none() {
+            return Err(Error::new(Code::Conflict, "Un database in memoria non iscrive dispositivi"));
+        }
+        let out_keys = crate::keyring::Keyring::path_for(out);
+        for f in [out, out_keys.as_path()] {
+            if f.exists() {
+                return Err(Error::new(
+                    Code::Conflict,
+                    format!("Il file {} esiste già: non viene sostituito", f.display()),
+                )
+                .with_field("out"));
+            }
+        }
+        let key = self.key_guard().duplicate();
+        let ring = self.keyring_for(&key)?;
+        let mut ids = Vec::new();
+        for u in &wanted {
+            let found = self.store.transaction(|tx| tx.operator_by_username_any(u))?;
+            let op = match found {
+                None => {
+                    return Err(Error::not_found(format!("Nessun operatore «{u}» in questo database"))
+                        .with_field("operators"))
+                }
+                Some((_, false)) => {
+                    return Err(Error::invalid(
+                        "operators",
+                        format!("L'operatore «{u}» è revocato: non può lavorare su un dispositivo"),
+                    ))
+                }
+                Some((op, true)) => op,
+            };
+            if !ring.has(u) {
+                return Err(Error::invalid(
+                    "operators",
+                    format!("L'operatore «{u}» non ha una password in questo database: impostarla prima"),
+                ));
+            }
+            ids.push(op.id);
+        }
+        let me = self.store.sync_identity()?;
+        if me.name == name || self.store.sync_peers()?.iter().any(|p| p.name == name) {
+            return Err(Error::new(Code::Conflict, format!("Esiste già un dispositivo di nome «{name}»"))
+                .with_field("device"));
+        }
+        if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.is_dir() {
+                return Err(
+                    Error::not_found(format!("La cartella {} non esiste", dir.display())).with_field("out")
+                );
+            }
+        }
+        let tmp = crate::fsx::temp_beside(out);
+        let remove_tmp = || {
+            for suffix in ["", "-journal", "-wal", "-shm"] {
+                let mut p = tmp.as_os_str().to_owned();
+                p.push(suffix);
+                let _ = std::fs::remove_file(std::path::PathBuf::from(p));
+            }
+        };
+        remove_tmp();
+        Storage::create(&tmp, &key)?.close()?;
+        let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
+        let detail = format!("dispositivo «{name}» per {}", wanted.join(", "));
+        let enrolled = match self.store.sync_enrol(
+            &tmp,
+            &key,
+            &NewDevice { name: &name, operators: &ids },
+            (&stamp, crate::domain::StrEnum::as_str(Action::DeviceEnroll), &detail),
+        ) {
+            Ok(e) => e,
+            Err(e) => {
+                remove_tmp();
+                return Err(e);
+            }
+        };
+        let published = (|| {
+            crate::storage::backup::validate(&tmp, Some(&key))?;
+            let device_ring = ring.only(out, &wanted);
+            device_ring.save_new()?;
+            crate::crashpoint::crashpoint("enroll-before-publish");
+            crate::fsx::publish_new(&tmp, out).map_err(|e| {
+                let _ = std::fs::remove_file(&out_keys);
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    Error::new(
+                        Code::Conflict,
+                        format!("Il file {} esiste già: non viene sostituito", out.display()),
+                    )
+                    .with_field("out")
+                } else {
+                    crate::fsx::io_error(out, "impossibile scrivere il database del dispositivo", e)
+                }
+            })
+        })();
+        if let Err(e) = published {
+            remove_tmp();
+            // Not published: the device does not exist (the audit row of
+            // the attempt stays).
+            self.store.sync_forget_device(&enrolled.device_id)?;
+            return Err(e);
+        }
+        Ok(enrolled)
     }
 
     /// Revokes the device `name` (amministratore): its packages are refused

@@ -41,6 +41,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "sincronizzazione tra copie",
         sql: include_str!("migrations/0007_sync.sql"),
     },
+    Migration {
+        version: 8,
+        name: "dispositivi iscritti e loro ambito",
+        sql: include_str!("migrations/0008_sync_scope.sql"),
+    },
 ];
 
 /// The version this program writes.

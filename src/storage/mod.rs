@@ -25,6 +25,7 @@ mod projects;
 pub mod scope;
 pub mod search;
 pub mod sync;
+mod sync_scope;
 
 // The column conversions, for the modules below (`super::col`, `super::date`…).
 use columns::{col, conversion, date, opt_col, opt_date, opt_date_sql, word, Sql, Values};
@@ -43,6 +44,7 @@ pub use calls::{ApplicationRow, CallRow, VersionRow};
 pub use households::SearchQuery;
 pub use operators::AuditEntry;
 pub use scope::{CaseAuditRow, CaseFilter};
+pub use sync_scope::{Enrolled, NewDevice};
 
 /// `PRAGMA application_id` of a Sportello database ("SPRT").
 pub const APPLICATION_ID: i32 = 0x5350_5254;

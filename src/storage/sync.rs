@@ -282,9 +282,14 @@ impl Storage {
     /// The changes `peer` has not told us it has, except those it made
     /// itself (it has them): every change after its last acknowledgement.
     pub fn sync_outgoing(&self, peer: &str) -> Result<Outgoing, Error> {
-        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
-        let me = read_identity(&conn)?;
+        let mut conn =
+            self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
         let p = peer_by_id(&conn, peer)?.ok_or_else(|| Error::not_found("Dispositivo non registrato"))?;
+        // An enrolled device gets its scope only (docs/sync.md).
+        if super::sync_scope::scoped(&conn, peer)? {
+            return super::sync_scope::outgoing(&mut conn, &p);
+        }
+        let me = read_identity(&conn)?;
         let mut stmt = conn
             .prepare(
                 "SELECT seq, at, operator_id, origin_device, origin_name, origin_seq, changeset FROM sync_outbox
@@ -303,6 +308,9 @@ impl Storage {
                     origin_device: origin_device.unwrap_or_else(|| me.device_id.clone()),
                     origin_seq: r.get::<_, Option<i64>>(5)?.unwrap_or(seq),
                     changeset: r.get(6)?,
+                    enters: None,
+                    leaves: None,
+                    source_hash: None,
                 })
             })
             .map_err(db_err)?;
@@ -393,7 +401,7 @@ impl Storage {
             theirs_wins: peer.hub,
         };
         for e in entries {
-            let hash = e.hash();
+            let hash = e.seen_hash();
             let seen: Option<String> = tx
                 .query_row(
                     "SELECT hash FROM sync_seen WHERE device_id = ?1 AND seq = ?2",
@@ -402,6 +410,7 @@ impl Storage {
                 )
                 .optional()
                 .map_err(db_err)?;
+            let fresh = seen.is_none() && e.seq > peer.received_seq;
             match seen {
                 Some(h) if h != hash => {
                     return Err(refused(&format!(
@@ -412,23 +421,36 @@ impl Storage {
                 }
                 Some(_) => counts.already_applied += count_changes(&e.changeset)?,
                 None if e.seq <= peer.received_seq => counts.already_applied += count_changes(&e.changeset)?,
-                None => {
-                    let capture = Capture::start(&tx)?;
-                    merge.inserted.clear();
-                    merge.entry(e, &mut counts)?;
-                    merge.settle_foreign_keys(e, &mut counts)?;
-                    let stamp = match (&e.at, e.operator_id.as_deref().and_then(|o| o.parse::<Id>().ok())) {
-                        (Some(at), Some(by)) => Some(Stamp { at: at.clone(), by }),
-                        _ => None,
-                    };
-                    capture.finish(&tx, stamp.as_ref(), Some((e.origin_device.as_str(), e.origin_name.as_str(), e.origin_seq)))?;
-                    tx.execute(
-                        "INSERT INTO sync_seen (device_id, seq, hash, applied_at) VALUES (?1, ?2, ?3, ?4)",
-                        params![sender, e.seq, hash, now],
-                    )
-                    .map_err(db_err)?;
+                None if e.leaves.is_some() || e.enters.is_some() => {
+                    // The hub's moves of this device's scope, and nobody
+                    // else's: only the hub's package may carry them.
+                    if !peer.hub {
+                        return Err(refused("un cambiamento dell'ambito di un dispositivo arriva solo dall'ufficio"));
+                    }
+                    if let Some(h) = &e.leaves {
+                        // Not captured: the case leaving is not this
+                        // device's deletion and never travels back as one.
+                        super::sync_scope::leave(&tx, h, ack)?;
+                    }
+                    if let Some(h) = &e.enters {
+                        super::sync_scope::entered(&tx, h)?;
+                        merge.apply_captured(e, &mut counts)?;
+                    }
                 }
+                None => merge.apply_captured(e, &mut counts)?,
             }
+            if fresh {
+                tx.execute(
+                    "INSERT INTO sync_seen (device_id, seq, hash, applied_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![sender, e.seq, hash, now],
+                )
+                .map_err(db_err)?;
+            }
+        }
+        if peer.hub {
+            // Cases that waited to leave until the hub had this device's
+            // changes of them: the hub has acknowledged up to `ack`.
+            super::sync_scope::settle_leaving(&tx, ack)?;
         }
         let last_seq: i64 = tx
             .query_row("SELECT last_seq FROM sync_device WHERE id = 1", [], |r| r.get(0))
@@ -474,11 +496,11 @@ fn peer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Peer> {
     })
 }
 
-fn peer_by_id(conn: &Connection, id: &str) -> Result<Option<Peer>, Error> {
+pub(super) fn peer_by_id(conn: &Connection, id: &str) -> Result<Option<Peer>, Error> {
     conn.query_row(&format!("{PEER_SELECT} WHERE device_id = ?1"), [id], peer_row).optional().map_err(db_err)
 }
 
-fn read_identity(conn: &Connection) -> Result<Identity, Error> {
+pub(super) fn read_identity(conn: &Connection) -> Result<Identity, Error> {
     conn.query_row(
         "SELECT device_id, name, sign_secret, box_secret, last_seq FROM sync_device WHERE id = 1",
         [],
@@ -504,7 +526,7 @@ fn read_identity(conn: &Connection) -> Result<Identity, Error> {
     .map_err(db_err)
 }
 
-fn random32() -> Result<Zeroizing<[u8; 32]>, Error> {
+pub(super) fn random32() -> Result<Zeroizing<[u8; 32]>, Error> {
     let mut b = Zeroizing::new([0u8; 32]);
     getrandom::getrandom(&mut b[..]).map_err(|e| {
         Error::new(Code::Internal, format!("generatore casuale del sistema non disponibile: {e}"))
@@ -524,19 +546,19 @@ struct TableInfo {
 type ForeignKey = (String, Vec<String>, Vec<String>);
 
 /// One row change read from a changeset.
-struct Change {
-    table: String,
-    op: Op,
-    pk: Vec<bool>,
-    old: Vec<Option<Value>>,
-    new: Vec<Option<Value>>,
+pub(super) struct Change {
+    pub(super) table: String,
+    pub(super) op: Op,
+    pub(super) pk: Vec<bool>,
+    pub(super) old: Vec<Option<Value>>,
+    pub(super) new: Vec<Option<Value>>,
 }
 
 fn bad_changeset(e: rusqlite::Error) -> Error {
     refused(&format!("un insieme di cambiamenti non è leggibile ({e})"))
 }
 
-fn read_changes(changeset: &[u8]) -> Result<Vec<Change>, Error> {
+pub(super) fn read_changes(changeset: &[u8]) -> Result<Vec<Change>, Error> {
     let mut input: &[u8] = changeset;
     let reader: &mut dyn Read = &mut input;
     let mut it = ChangesetIter::start_strm(&reader).map_err(bad_changeset)?;
@@ -580,7 +602,7 @@ fn derived(table: &str, col: &str) -> bool {
     table == "members" && matches!(col, "last_first_key" | "first_last_key")
 }
 
-fn quote(ident: &str) -> String {
+pub(super) fn quote(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
@@ -597,7 +619,7 @@ fn to_json(v: &Value) -> serde_json::Value {
     }
 }
 
-fn text(v: &Value) -> Option<String> {
+pub(super) fn text(v: &Value) -> Option<String> {
     match v {
         Value::Text(s) => Some(s.clone()),
         Value::Integer(i) => Some(i.to_string()),
@@ -647,6 +669,25 @@ impl<'a> Merge<'a> {
             self.tables.insert(table.to_string(), info);
         }
         Ok(&self.tables[table])
+    }
+
+    /// Applies one entry of another replica, captured as this replica's
+    /// change with its origin (the hub forwards a device's changes).
+    fn apply_captured(&mut self, e: &Entry, counts: &mut ImportCounts) -> Result<(), Error> {
+        let capture = Capture::start(self.conn)?;
+        self.inserted.clear();
+        self.entry(e, counts)?;
+        self.settle_foreign_keys(e, counts)?;
+        let stamp = match (&e.at, e.operator_id.as_deref().and_then(|o| o.parse::<Id>().ok())) {
+            (Some(at), Some(by)) => Some(Stamp { at: at.clone(), by }),
+            _ => None,
+        };
+        capture.finish(
+            self.conn,
+            stamp.as_ref(),
+            Some((e.origin_device.as_str(), e.origin_name.as_str(), e.origin_seq)),
+        )?;
+        Ok(())
     }
 
     fn entry(&mut self, e: &Entry, counts: &mut ImportCounts) -> Result<(), Error> {

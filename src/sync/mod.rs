@@ -55,6 +55,23 @@ pub struct Entry {
     pub origin_seq: i64,
     #[serde(with = "b64")]
     pub changeset: Vec<u8>,
+    /// From the hub to an enrolled device: the case (household id) this
+    /// entry brings into the device's scope, whole (its changeset inserts
+    /// every row of it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enters: Option<String>,
+    /// From the hub to an enrolled device: the case that leaves the device's
+    /// scope (the changeset is empty; the device removes the case, unless it
+    /// holds changes of it the hub has not acknowledged yet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaves: Option<String>,
+    /// When the hub sent only part of its change (the rows in the device's
+    /// scope): the hash of the whole change, which is what the device
+    /// remembers ([`Entry::seen_hash`]). The same change filtered otherwise
+    /// in another package (the scope changed, a package was lost) is then
+    /// the same change, not a forgery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_hash: Option<String>,
 }
 
 impl Entry {
@@ -82,7 +99,22 @@ impl Entry {
         h.update(self.origin_seq.to_be_bytes());
         h.update((self.changeset.len() as u64).to_be_bytes());
         h.update(&self.changeset);
+        // Absent on every entry but the hub's scope moves: the hashes of
+        // ordinary changes stay what they were.
+        for (label, s) in [(&b"entra"[..], &self.enters), (&b"esce"[..], &self.leaves)] {
+            if let Some(s) = s {
+                h.update(label);
+                h.update((s.len() as u64).to_be_bytes());
+                h.update(s.as_bytes());
+            }
+        }
         hex(&h.finalize())
+    }
+
+    /// What the receiver remembers of this change: the hash of the sender's
+    /// whole change (see [`Entry::source_hash`]), or of the entry itself.
+    pub fn seen_hash(&self) -> String {
+        self.source_hash.clone().unwrap_or_else(|| self.hash())
     }
 }
 
@@ -356,6 +388,9 @@ mod tests {
             origin_name: "portatile".into(),
             origin_seq: 2,
             changeset: vec![1, 2, 3, 0, 255],
+            enters: None,
+            leaves: None,
+            source_hash: None,
         }]
     }
 
