@@ -48,6 +48,21 @@
 //! tries both and finishes (or drops) the pending file
 //! (`Service::database_key`).
 //!
+//! An enrolled device (`sportello device enroll`, docs/sync.md) gets a keys
+//! file of its own, [`Keyring::only`]: the hub's entries of the device's
+//! operators, copied as they are. Decision: the keyring wraps one database
+//! key per operator password, and a new entry needs the password; for the
+//! operators to log in on the laptop with their usual passwords, without
+//! typing them at the hub, the device's database is encrypted with the hub's
+//! key. Its keys file holds no one else's entry, so nobody else logs in
+//! there; a lost laptop exposes the families of its scope (what it holds),
+//! and the office re-keys the hub (`sportello rekey`) if the laptop's keys
+//! file could be attacked offline. From enrolment on the two keys files are
+//! separate: a password changed on the laptop is changed there only, and a
+//! re-key of the hub leaves the laptop's database under the old key (its
+//! packages are sealed with the device's own keys, not the database key, so
+//! sync goes on; a device re-enrolled after a re-key gets the new one).
+//!
 //! Architecture invariant: no SQLite here (the key reaches SQLite through
 //! [`crate::storage`]); key material lives in [`zeroize::Zeroizing`] buffers
 //! and is wiped when dropped.

@@ -1,11 +1,12 @@
 //! Sync between replicas, the service's half (docs/sync.md): making and
 //! reading packages, with the acting operator's role and the audit log.
 //!
-//! Not here yet (issue 11 stays open): enrolment with a case scope
-//! (`device enroll`), the network transport, case-number
+//! [`Service::device_enroll`] makes an enrolled device's database with its
+//! operators' scope; [`Service::sync_copy_replica`] a second replica as a
+//! whole copy (no scope), which the tests of packages use.
+//!
+//! Not here yet (issue 11 stays open): the network transport, case-number
 //! blocks, the travel of each device's audit chain, resolving a conflict.
-//! [`Service::sync_copy_replica`] makes a second replica as a whole copy of
-//! this one, which is what the tests of packages need meanwhile.
 
 use std::path::Path;
 
@@ -96,9 +97,9 @@ impl Service {
     /// backup copy (same key, keys file copied beside it) given its own
     /// identity and keys, each replica registered as the other's peer.
     ///
-    /// The copy holds every case: this is not the enrolment of issue 11
-    /// (`device enroll`, with the operators' scope), which is still to come;
-    /// it is what the tests and a trial of packages between two databases use.
+    /// The copy holds every case and is sent every change (no scope): not an
+    /// enrolment ([`Service::device_enroll`]); what the tests and a trial of
+    /// packages between two databases use.
     pub fn sync_copy_replica(&self, out: &Path, name: &str) -> Result<(), Error> {
         let name =
             crate::domain::form::required_line("device", &Some(name.to_string()), "il nome del dispositivo")?;
