@@ -475,3 +475,26 @@ fn enrolment_is_refused_to_a_non_administrator_over_a_file_for_an_unknown_operat
     nothing_written(&other);
     assert_eq!(o.hub().storage().sync_peers().unwrap().len(), 1);
 }
+
+#[test]
+fn a_device_of_a_coordinatore_holds_every_case_and_of_two_equipes_the_union() {
+    let o = Office::new();
+    {
+        let admin = o.hub();
+        admin.operator_save_in("cverdi", "Carla Verdi", Role::Coordinatore, Some(None)).unwrap();
+        admin.operator_set_password("cverdi", PASSWORD).unwrap();
+        let desk = o.path("scrivania.sqlite");
+        let done = admin.device_enroll("scrivania", &["cverdi".to_string()], &desk).unwrap();
+        assert_eq!(done.cases, 4);
+        // Two operatori of two équipes: the union of their scopes.
+        let both = o.path("due.sqlite");
+        let done = admin.device_enroll("due-equipe", &["mrossi".into(), "gneri".into()], &both).unwrap();
+        assert_eq!(done.cases, 4);
+        let one = admin.device_enroll("sud", &["gneri".into()], &o.path("sud.sqlite")).unwrap();
+        assert_eq!(one.cases, 2);
+    }
+    // Her keys-file entry travelled as it is: the same password opens the desk.
+    let desk = login(&o.path("scrivania.sqlite"), &o.docs(), "cverdi", today()).unwrap();
+    assert_eq!(desk.household_get(o.esposito.id).unwrap().members.len(), 1);
+    assert_eq!(desk.household_get(o.dellorto.id).unwrap().members.len(), 3);
+}

@@ -88,6 +88,7 @@ pub(crate) fn home(table: &str) -> Home {
         "commitments" | "signatures" => Home::Via(&[("project_id", "projects"), ("member_id", "members")]),
         "commitment_others" => Home::Via(&[("commitment_id", "commitments"), ("member_id", "members")]),
         "eligibility_answers" => Home::Via(&[("check_id", "eligibility_checks")]),
+        t if HUB_TABLES.contains(&t) => Home::Hub,
         // A table not named here (a new one) is not sent to a device until
         // someone says whose it is: a test holds every synced table to one
         // of the three lists.
@@ -321,8 +322,12 @@ fn skip_value(b: &[u8], pos: &mut usize) -> Result<(), Error> {
     Ok(())
 }
 
-/// The byte ranges of a changeset: per table, its header and its changes.
-fn blocks(cs: &[u8]) -> Result<Vec<(Range<usize>, Vec<Range<usize>>)>, Error> {
+/// One table of a changeset: the byte ranges of its header and of each of
+/// its changes.
+type Block = (Range<usize>, Vec<Range<usize>>);
+
+/// The tables of a changeset, as byte ranges.
+fn blocks(cs: &[u8]) -> Result<Vec<Block>, Error> {
     let mut out = Vec::new();
     let mut pos = 0;
     while pos < cs.len() {
