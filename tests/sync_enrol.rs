@@ -194,7 +194,7 @@ fn a_laptop_enrolled_for_one_operator_holds_their_scope_and_opens_with_their_pas
     let left: Vec<_> = std::fs::read_dir(o.dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".tmp") || n.contains("portatile.sqlite-"))
+        .filter(|n| n.starts_with('.') || n.contains("portatile.sqlite-"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
 
@@ -497,4 +497,50 @@ fn a_device_of_a_coordinatore_holds_every_case_and_of_two_equipes_the_union() {
     let desk = login(&o.path("scrivania.sqlite"), &o.docs(), "cverdi", today()).unwrap();
     assert_eq!(desk.household_get(o.esposito.id).unwrap().members.len(), 1);
     assert_eq!(desk.household_get(o.dellorto.id).unwrap().members.len(), 3);
+}
+
+#[test]
+fn an_enrolment_killed_before_publishing_leaves_no_database_under_the_name() {
+    let o = Office::new();
+    let out = o.laptop_db();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sportello"));
+    let run = cli_login(&mut cmd)
+        .env("SPORTELLO_CRASH_AT", "enroll-before-publish")
+        .args(["device", "enroll", "--database", s(&o.hub_db()), "--device", DEVICE, "--operators", "mrossi"])
+        .args(["--out", s(&out)])
+        .output()
+        .unwrap();
+    assert!(!run.status.success());
+    assert!(!out.exists() && !sportello::keyring::Keyring::path_for(&out).exists());
+    let temporaries = || {
+        std::fs::read_dir(o.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".portatile.sqlite."))
+            .collect::<Vec<_>>()
+    };
+    assert!(!temporaries().is_empty(), "the killed run's database stays aside, never under the name");
+    // As docs/sync.md says: the name was registered; the administrator
+    // revokes it and enrols the laptop under another; the killed run's
+    // temporary file is cleared then.
+    let (code, _, err) = cli(ADMIN, &["device", "revoke", "--database", s(&o.hub_db()), "--device", DEVICE]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = cli(
+        ADMIN,
+        &[
+            "device",
+            "enroll",
+            "--database",
+            s(&o.hub_db()),
+            "--device",
+            "portatile-nord-2",
+            "--operators",
+            "mrossi",
+            "--out",
+            s(&out),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(temporaries(), Vec::<String>::new());
+    assert!(o.laptop("mrossi").unwrap().household_get(o.dellorto.id).is_ok());
 }

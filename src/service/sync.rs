@@ -228,6 +228,13 @@ impl Service {
                 );
             }
         }
+        // What an enrolment to the same name killed midway left.
+        if let Some(file) = out.file_name() {
+            crate::fsx::remove_stale_temporaries(
+                crate::fsx::parent_dir(out),
+                &format!("{}.", file.to_string_lossy()),
+            );
+        }
         let tmp = crate::fsx::temp_beside(out);
         let remove_tmp = || {
             for suffix in ["", "-journal", "-wal", "-shm"] {
@@ -254,9 +261,9 @@ impl Service {
         };
         let published = (|| {
             crate::storage::backup::validate(&tmp, Some(&key))?;
+            crate::crashpoint::crashpoint("enroll-before-publish");
             let device_ring = ring.only(out, &wanted);
             device_ring.save_new()?;
-            crate::crashpoint::crashpoint("enroll-before-publish");
             crate::fsx::publish_new(&tmp, out).map_err(|e| {
                 let _ = std::fs::remove_file(&out_keys);
                 if e.kind() == std::io::ErrorKind::AlreadyExists {
@@ -270,8 +277,9 @@ impl Service {
                 }
             })
         })();
+        // SQLite's side files of the temporary name, if any are left.
+        remove_tmp();
         if let Err(e) = published {
-            remove_tmp();
             // Not published: the device does not exist (the audit row of
             // the attempt stays).
             self.store.sync_forget_device(&enrolled.device_id)?;

@@ -493,7 +493,11 @@ impl Storage {
         })?;
         conn.execute("ATTACH DATABASE ?1 AS dev KEY ?2", params![name, &*key.sqlcipher_literal()])
             .map_err(db_err)?;
-        let result = enrol_into(&mut conn, device, audit);
+        // A self-contained file (no -wal beside it) until the device opens
+        // it: it is checked read-only, then published by a link.
+        let result = enrol_into(&mut conn, device, audit).and_then(|e| {
+            conn.query_row("PRAGMA dev.journal_mode = DELETE", [], |_| Ok(())).map(|_| e).map_err(db_err)
+        });
         let detached = conn.execute_batch("DETACH DATABASE dev").map_err(db_err);
         let out = result?;
         detached?;
