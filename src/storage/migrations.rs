@@ -41,6 +41,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "sincronizzazione tra copie",
         sql: include_str!("migrations/0007_sync.sql"),
     },
+    Migration {
+        version: 9,
+        name: "blocchi di numeri di fascicolo e registro dei dispositivi",
+        sql: include_str!("migrations/0009_case_blocks_device_audit.sql"),
+    },
 ];
 
 /// The version this program writes.

@@ -13,6 +13,7 @@ mod analyses;
 pub mod audit;
 pub mod backup;
 mod calls;
+pub mod case_numbers;
 mod columns;
 mod documents;
 pub mod eligibility;
@@ -416,6 +417,7 @@ impl Storage {
             report.ok = false;
             report.head = None;
         }
+        audit::add_devices(&conn, &mut report)?;
         Ok(report)
     }
 

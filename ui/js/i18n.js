@@ -95,6 +95,7 @@ const STRINGS = {
     newTitle: 'Nuovo nucleo familiare',
     title: 'Nucleo familiare',
     caseNumber: 'Fascicolo {n}',
+    caseNumberProvisional: 'Fascicolo {n} (provvisorio: il numero definitivo arriva con la prossima sincronizzazione)',
     sectionHousehold: 'Dati del nucleo',
     address: 'Indirizzo',
     comune: 'Comune (codice catastale)',
@@ -258,6 +259,7 @@ const STRINGS = {
     colRole: 'Ruolo',
     colAction: 'Azione',
     colRecord: 'Dato',
+    colDevice: 'Dispositivo',
     refused: 'rifiutato',
   },
   eligibility: {
