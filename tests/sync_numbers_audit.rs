@@ -446,3 +446,40 @@ fn a_package_from_a_revoked_or_unknown_device_is_refused_and_on_record_at_the_hu
     let id = stranger.storage().sync_identity().unwrap().device_id;
     assert!(logged[1].contains("sconosciuto") && logged[1].contains(&id), "{logged:?}");
 }
+
+#[test]
+fn the_office_sees_and_sets_the_blocks_and_a_device_gets_its_next_block_of_the_new_size() {
+    let (o, _) = Office::new(&["portatile"]);
+    let db = o.env.db();
+    let laptop = o.laptop("portatile");
+    laptop.sync_import(&o.hub().sync_export(Some("portatile")).unwrap()).unwrap();
+
+    let (code, out, err) = sportello(&["device", "numbers", "--database", db.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((v["block_size"].clone(), v["refill_below"].clone(), v["hub"].clone()), (json!(200), json!(50), json!(true)));
+    let blocks = v["blocks"].as_array().unwrap();
+    let of = |name: &str| blocks.iter().find(|b| b["device"] == json!(name)).cloned().unwrap();
+    assert_eq!((of("ufficio")["first"].clone(), of("ufficio")["used"].clone()), (json!(1), json!(1)));
+    assert_eq!((of("portatile")["first"].clone(), of("portatile")["last"].clone()), (json!(201), json!(400)));
+
+    // The administrator changes the size at the hub; a device may not.
+    let (code, out, err) = sportello(&[
+        "device", "numbers", "--database", db.to_str().unwrap(), "--block", "300", "--refill-below", "260",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Blocchi di 300 numeri") && out.contains("meno di 260"), "{out}");
+    assert_eq!(laptop.case_numbers_set(300, 260).unwrap_err().code, sportello::Code::Conflict);
+    assert_eq!(o.hub().case_numbers_set(5, 1).unwrap_err().field.as_deref(), Some("block_size"));
+    // 200 left on the laptop, fewer than 260: its next package brings 300 more.
+    laptop.sync_import(&o.hub().sync_export(Some("portatile")).unwrap()).unwrap();
+    let mine: Vec<_> = laptop
+        .case_numbers()
+        .unwrap()
+        .blocks
+        .into_iter()
+        .filter(|b| b.device == "portatile")
+        .map(|b| (b.first, b.last))
+        .collect();
+    assert_eq!(mine, [(201, 400), (401, 700)]);
+}

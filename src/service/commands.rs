@@ -117,6 +117,11 @@ service {
         sync_import ALL audit;
         sync_conflicts COORD audit;
         device_revoke ADMIN audit;
+        // Case numbers granted in blocks by the hub (docs/sync.md): who holds
+        // which numbers is the office's to see; their size, the
+        // administrator's to change.
+        case_numbers COORD none;
+        case_numbers_set ADMIN audit;
 }
     } };
 }

@@ -52,6 +52,7 @@ pub use households::{CfCheck, CfCheckInput, CfDecoded};
 pub use operators::OperatorAccount;
 pub use printing::ConvocationInput;
 pub use rekey::{OneTimePassword, Rekeyed};
+pub use sync::CaseNumbers;
 pub use session::{
     check_username, recovery_administrator, Credentials, DatabaseState, NewDatabase, OpenOptions,
     RECOVERY_NAME, RECOVERY_USERNAME,
@@ -142,6 +143,8 @@ string_enum!(
         SyncImport = "sync_import": "applicazione di un pacchetto di sincronizzazione",
         SyncConflicts = "sync_conflicts": "consultazione dei conflitti di sincronizzazione",
         DeviceRevoke = "device_revoke": "revoca di un dispositivo",
+        CaseNumbers = "case_numbers": "consultazione dei blocchi di numeri di fascicolo",
+        CaseNumbersSet = "case_numbers_set": "modifica della dimensione dei blocchi di numeri di fascicolo",
     }
 );
 

@@ -18,11 +18,62 @@ use chrono::Datelike;
 
 use super::{timestamp, Action, Service};
 use crate::error::{Code, Error};
+use crate::storage::case_numbers::{BlockPolicy, BlockRow};
 use crate::storage::sync::{AuditTravel, ConflictRow, ImportCounts, Peer};
 use crate::storage::{Stamp, Storage};
 use crate::sync::{self as package, DeviceKeys, Manifest};
 
+/// The case numbers of the office as this replica knows them (`sportello
+/// device numbers`): the office's block size and refill threshold, and every
+/// block granted, with how many of its numbers were used.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CaseNumbers {
+    pub block_size: i64,
+    pub refill_below: i64,
+    /// This replica is the office's hub (the one that grants blocks).
+    pub hub: bool,
+    pub blocks: Vec<BlockRow>,
+}
+
 impl Service {
+    /// The office's case-number blocks and their setting.
+    pub fn case_numbers(&self) -> Result<CaseNumbers, Error> {
+        self.run(Action::CaseNumbers, None, |tx, _| {
+            let p = tx.case_block_policy()?;
+            Ok(CaseNumbers {
+                block_size: p.block_size,
+                refill_below: p.refill_below,
+                hub: tx.sync_is_hub()?,
+                blocks: tx.case_blocks()?,
+            })
+        })
+    }
+
+    /// Changes how many numbers a block holds and below how many left the hub
+    /// grants the next (amministratore, at the hub: the setting travels to
+    /// the devices with the office's row, where it has no use).
+    pub fn case_numbers_set(&self, block_size: i64, refill_below: i64) -> Result<CaseNumbers, Error> {
+        if !(10..=100_000).contains(&block_size) {
+            return Err(Error::invalid("block_size", "Un blocco va da 10 a 100.000 numeri"));
+        }
+        if refill_below < 1 || refill_below > block_size {
+            return Err(Error::invalid(
+                "refill_below",
+                "La soglia di rinnovo va da 1 alla dimensione del blocco",
+            ));
+        }
+        self.run(Action::CaseNumbersSet, None, |tx, _| {
+            if !tx.sync_is_hub()? {
+                return Err(Error::new(
+                    Code::Conflict,
+                    "I blocchi di numeri si impostano alla sede centrale, che li assegna",
+                ));
+            }
+            tx.case_block_policy_set(&BlockPolicy { block_size, refill_below })
+        })?;
+        self.case_numbers()
+    }
+
     /// The package of this replica's changes that the replica `device` (by
     /// name; with one peer, it may be left out) has not acknowledged yet.
     pub fn sync_export(&self, device: Option<&str>) -> Result<Vec<u8>, Error> {

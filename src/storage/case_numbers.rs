@@ -67,6 +67,18 @@ pub struct BlockPolicy {
     pub refill_below: i64,
 }
 
+/// A block as the office sees it (`sportello device numbers`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BlockRow {
+    /// The replica's name (this one's, a peer's, or its id when unknown here).
+    pub device: String,
+    pub device_id: String,
+    pub year: i32,
+    pub first: i64,
+    pub last: i64,
+    pub used: i64,
+}
+
 /// A block granted.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Grant {
@@ -234,6 +246,33 @@ impl super::Tx<'_> {
             return Ok(None);
         }
         grant(&self.tx, device, year, p.block_size, at).map(Some)
+    }
+
+    /// Whether this replica is its office's hub.
+    pub fn sync_is_hub(&self) -> Result<bool, Error> {
+        is_hub(&self.tx)
+    }
+
+    /// Every block known here, by year, device and first number.
+    pub fn case_blocks(&self) -> Result<Vec<BlockRow>, Error> {
+        self.rows(
+            "SELECT coalesce(p.name, CASE WHEN b.device_id = d.device_id THEN d.name END, b.device_id),
+                    b.device_id, b.year, b.first, b.last, b.used
+             FROM case_blocks b JOIN sync_device d ON d.id = 1
+             LEFT JOIN sync_peers p ON p.device_id = b.device_id
+             ORDER BY b.year, 1, b.first",
+            [],
+            |r| {
+                Ok(BlockRow {
+                    device: r.get(0)?,
+                    device_id: r.get(1)?,
+                    year: r.get(2)?,
+                    first: r.get(3)?,
+                    last: r.get(4)?,
+                    used: r.get(5)?,
+                })
+            },
+        )
     }
 
     /// The office's block size and refill threshold.
