@@ -31,6 +31,7 @@ fn the_whole_path_speaks_the_contract() {
     let mut expected = vec![
         "address",
         "case_number",
+        "case_provisional",
         "comune",
         "created_at",
         "created_by",

@@ -412,7 +412,10 @@ pub fn verify_file(path: &Path, key: Option<&crate::keyring::DbKey>) -> Result<V
         },
         Err(e) => return Err(e),
     };
-    add_devices(&conn, &mut report)?;
+    // The devices' chains, from a sound file only (the same reason).
+    if file_problems.is_empty() {
+        add_devices(&conn, &mut report)?;
+    }
     if !file_problems.is_empty() {
         report.ok = false;
         report.head = None;

@@ -417,7 +417,10 @@ impl Storage {
             report.ok = false;
             report.head = None;
         }
-        audit::add_devices(&conn, &mut report)?;
+        // The devices' chains (at a hub), from a sound file only.
+        if report.file_problems.is_empty() {
+            audit::add_devices(&conn, &mut report)?;
+        }
         Ok(report)
     }
 

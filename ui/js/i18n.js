@@ -135,6 +135,8 @@ const STRINGS = {
     cfValid: 'Codice fiscale valido.',
     cfChecking: 'Verifica…',
     created: 'Nucleo creato: fascicolo {n}.',
+    createdProvisional:
+      'Nucleo creato con il numero provvisorio {n}: questo dispositivo ha finito i numeri di fascicolo dell\'anno. Il numero definitivo arriva con la prossima sincronizzazione con l\'ufficio; fino ad allora non si stampa nulla per il fascicolo.',
     choose: '— scegliere —',
   },
   analysis: {
