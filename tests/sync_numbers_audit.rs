@@ -52,11 +52,14 @@ fn contact(hub: &Service, device: &Service, name: &str) {
 
 /// A one-person household with an address; `n` makes the person distinct.
 fn person(n: usize) -> Value {
-    let first = ["Luca", "Marta", "Giovanni", "Chiara", "Paolo", "Elena", "Marco", "Sara", "Davide", "Anna"]
-        [n % 10];
-    let last = format!("Bianchi{}", ["", "ni", "tti", "no", "ello", "one", "uzzi", "ardi", "etti", "ato"][n / 10 % 10]);
+    let first =
+        ["Luca", "Marta", "Giovanni", "Chiara", "Paolo", "Elena", "Marco", "Sara", "Davide", "Anna"][n % 10];
+    let last = format!(
+        "Bianchi{}",
+        ["", "ni", "tti", "no", "ello", "one", "uzzi", "ardi", "etti", "ato"][n / 10 % 10]
+    );
     let birth = format!("19{:02}-0{}-1{}", 50 + n % 40, 1 + n % 9, n % 10);
-    let sex = if n % 2 == 0 { "M" } else { "F" };
+    let sex = if n.is_multiple_of(2) { "M" } else { "F" };
     let mut v = single_json(&last, first, &birth, sex);
     v["address"] = json!("via Padova 21, 20127 Milano");
     v
@@ -69,7 +72,8 @@ fn take_in_charge(s: &Service, n: usize) -> Household {
 /// Every case of the database at `db`: (case number, provisional).
 fn all_numbers(db: &std::path::Path) -> Vec<(String, bool)> {
     let conn = raw(db);
-    let mut stmt = conn.prepare("SELECT case_number, case_provisional FROM households ORDER BY case_number").unwrap();
+    let mut stmt =
+        conn.prepare("SELECT case_number, case_provisional FROM households ORDER BY case_number").unwrap();
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
     rows.collect::<Result<_, _>>().unwrap()
 }
@@ -96,7 +100,10 @@ fn with_project(s: &Service, h: &Household) -> Id {
 fn set_blocks(s: &Service, block_size: i64, refill_below: i64) {
     s.storage()
         .transaction(|tx| {
-            tx.case_block_policy_set(&sportello::storage::case_numbers::BlockPolicy { block_size, refill_below })
+            tx.case_block_policy_set(&sportello::storage::case_numbers::BlockPolicy {
+                block_size,
+                refill_below,
+            })
         })
         .unwrap();
 }
@@ -361,7 +368,8 @@ fn audit_rows_are_sent_once_acknowledged_never_again_and_a_forged_row_refuses_th
         ..Default::default()
     };
     let hub_public =
-        DeviceKeys { sign_secret: hub_me.sign_secret.clone(), box_secret: hub_me.box_secret.clone() }.public();
+        DeviceKeys { sign_secret: hub_me.sign_secret.clone(), box_secret: hub_me.box_secret.clone() }
+            .public();
     let bytes = sportello::sync::seal(
         &manifest,
         &out.entries,
@@ -457,7 +465,10 @@ fn the_office_sees_and_sets_the_blocks_and_a_device_gets_its_next_block_of_the_n
     let (code, out, err) = sportello(&["device", "numbers", "--database", db.to_str().unwrap(), "--json"]);
     assert_eq!(code, 0, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!((v["block_size"].clone(), v["refill_below"].clone(), v["hub"].clone()), (json!(200), json!(50), json!(true)));
+    assert_eq!(
+        (v["block_size"].clone(), v["refill_below"].clone(), v["hub"].clone()),
+        (json!(200), json!(50), json!(true))
+    );
     let blocks = v["blocks"].as_array().unwrap();
     let of = |name: &str| blocks.iter().find(|b| b["device"] == json!(name)).cloned().unwrap();
     assert_eq!((of("ufficio")["first"].clone(), of("ufficio")["used"].clone()), (json!(1), json!(1)));
@@ -465,7 +476,14 @@ fn the_office_sees_and_sets_the_blocks_and_a_device_gets_its_next_block_of_the_n
 
     // The administrator changes the size at the hub; a device may not.
     let (code, out, err) = sportello(&[
-        "device", "numbers", "--database", db.to_str().unwrap(), "--block", "300", "--refill-below", "260",
+        "device",
+        "numbers",
+        "--database",
+        db.to_str().unwrap(),
+        "--block",
+        "300",
+        "--refill-below",
+        "260",
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("Blocchi di 300 numeri") && out.contains("meno di 260"), "{out}");

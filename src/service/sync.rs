@@ -138,12 +138,20 @@ impl Service {
                     None => "il dispositivo mittente non è registrato qui".to_string(),
                 };
                 let detail = match &other {
-                    Some(p) => format!("rifiutato: pacchetto del dispositivo revocato «{}» ({})", p.name, p.device_id),
+                    Some(p) => format!(
+                        "rifiutato: pacchetto del dispositivo revocato «{}» ({})",
+                        p.name, p.device_id
+                    ),
                     None => format!("rifiutato: pacchetto di un dispositivo sconosciuto ({})", head.sender),
                 };
                 let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
                 self.store.transaction(|tx| {
-                    tx.audit_append(&stamp, crate::domain::StrEnum::as_str(Action::SyncImport), None, Some(&detail))
+                    tx.audit_append(
+                        &stamp,
+                        crate::domain::StrEnum::as_str(Action::SyncImport),
+                        None,
+                        Some(&detail),
+                    )
                 })?;
                 return Err(package::refused(&why));
             }

@@ -343,11 +343,9 @@ pub fn verify_devices(conn: &Connection) -> Result<Vec<DeviceChain>, Error> {
             .map_err(db_err)?
             .collect::<Result<_, _>>()
             .map_err(db_err)?;
-        let mut chain =
-            DeviceChain { device_id, device, ok: true, rows: 0, head: None, broken: None };
+        let mut chain = DeviceChain { device_id, device, ok: true, rows: 0, head: None, broken: None };
         let mut prev = anchor.clone().unwrap_or_default();
-        let mut expected = from + 1;
-        for (row, stored_prev, stored_hash) in rows {
+        for (expected, (row, stored_prev, stored_hash)) in (from + 1..).zip(rows) {
             chain.rows += 1;
             let reason = if anchor.is_none() {
                 Some(format!("non si aggancia: manca la riga {from} del registro di questo database"))
@@ -366,7 +364,6 @@ pub fn verify_devices(conn: &Connection) -> Result<Vec<DeviceChain>, Error> {
                 break;
             }
             prev = stored_hash.unwrap_or_default();
-            expected += 1;
         }
         if chain.ok {
             chain.head = Some(prev);

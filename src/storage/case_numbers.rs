@@ -159,9 +159,11 @@ fn take_final(conn: &Connection, year: i32, at: &str) -> Result<Option<CaseNumbe
     if block.is_none() && is_hub(conn)? {
         let g = grant(conn, &me, year, policy(conn)?.block_size, at)?;
         block = conn
-            .query_row("SELECT id, first FROM case_blocks WHERE year = ?1 AND first = ?2", params![year, g.first], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT id, first FROM case_blocks WHERE year = ?1 AND first = ?2",
+                params![year, g.first],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()
             .map_err(db_err)?;
     }
@@ -212,7 +214,10 @@ pub(super) fn finalize_provisional(conn: &Connection, at: &str) -> Result<u64, E
     let mut done = 0;
     for (id, year) in waiting {
         let Some(c) = take_final(conn, year, at)? else {
-            return Err(Error::new(Code::Internal, "la sede centrale non ha numeri di fascicolo da assegnare"));
+            return Err(Error::new(
+                Code::Internal,
+                "la sede centrale non ha numeri di fascicolo da assegnare",
+            ));
         };
         let n = CaseNumbering::Final(c);
         conn.prepare_cached(

@@ -366,6 +366,7 @@ impl Storage {
     /// between was lost); a change number already applied with another
     /// content (a forgery, or a sender restored from an old copy); a change
     /// of a table or a shape this schema does not have.
+    #[allow(clippy::too_many_arguments)]
     pub fn sync_apply(
         &self,
         sender: &str,

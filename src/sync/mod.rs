@@ -435,7 +435,8 @@ mod tests {
         }];
         m.audit_ack = Some(4);
         let bytes =
-            seal(&m, &entries(), &keys(1), &keys(2).public().encrypt, Zeroizing::new([7; 32]), [9; 24]).unwrap();
+            seal(&m, &entries(), &keys(1), &keys(2).public().encrypt, Zeroizing::new([7; 32]), [9; 24])
+                .unwrap();
         let p = open(&bytes, &keys(2), B, &keys(1).public().sign).unwrap();
         assert_eq!((p.manifest.audit, p.manifest.audit_ack), (m.audit, Some(4)));
         // A manifest of before these parts (none of their keys) reads as empty.
