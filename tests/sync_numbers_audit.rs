@@ -163,6 +163,8 @@ fn an_exhausted_block_gives_provisional_numbers_that_are_not_printed_until_the_o
     let second = take_in_charge(&laptop, 11);
     assert!(second.case_number.starts_with("2026/P000002-"), "{}", second.case_number);
     assert_eq!(json!(laptop.household_get(late.id).unwrap())["case_provisional"], json!(true));
+    let found = laptop.households_search("bianchini luca").unwrap();
+    assert!(found.iter().any(|f| f.id == late.id && f.case_provisional), "{found:?}");
 
     // Nothing is printed with it: not the patto, not a letter.
     let project = with_project(&laptop, &late);

@@ -407,7 +407,7 @@ impl Tx<'_> {
             .prepare_cached(
                 "SELECT h.id, h.case_number, a.last_name || ' ' || a.first_name, h.comune, a.codice_fiscale,
                         (SELECT count(*) FROM members m WHERE m.household_id = h.id),
-                        (SELECT p.status FROM projects p WHERE p.household_id = h.id)
+                        (SELECT p.status FROM projects p WHERE p.household_id = h.id), h.case_provisional
                  FROM households h
                  LEFT JOIN members a ON a.household_id = h.id AND a.relationship = 'richiedente'
                  WHERE h.id = ?1",
@@ -426,6 +426,7 @@ impl Tx<'_> {
                     Some(_) => Some(word(r, 6)?),
                     None => None,
                 },
+                case_provisional: r.get(7)?,
             })
         })
         .optional()

@@ -95,6 +95,7 @@ const STRINGS = {
     newTitle: 'Nuovo nucleo familiare',
     title: 'Nucleo familiare',
     caseNumber: 'Fascicolo {n}',
+    provisionalTag: '(provvisorio)',
     caseNumberProvisional: 'Fascicolo {n} (provvisorio: il numero definitivo arriva con la prossima sincronizzazione)',
     sectionHousehold: 'Dati del nucleo',
     address: 'Indirizzo',

@@ -174,6 +174,9 @@ pub struct HouseholdSummary {
     pub codice_fiscale: String,
     pub comune: String,
     pub project_status: Option<crate::domain::ProjectStatus>,
+    /// The case number is provisional (see [`Household::case_provisional`]).
+    #[serde(default)]
+    pub case_provisional: bool,
 }
 
 impl Member {
