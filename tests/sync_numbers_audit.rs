@@ -503,3 +503,25 @@ fn the_office_sees_and_sets_the_blocks_and_a_device_gets_its_next_block_of_the_n
         .collect();
     assert_eq!(mine, [(201, 400), (401, 700)]);
 }
+
+#[test]
+fn schema_9_turns_the_numbers_given_so_far_into_a_used_block_of_this_replica() {
+    use sportello::storage::migrations::{migrate, MIGRATIONS};
+    let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+    let before_9: Vec<_> = MIGRATIONS.iter().take_while(|m| m.version < 9).collect();
+    let v = migrate(&mut conn, &MIGRATIONS[..before_9.len()]).unwrap();
+    assert!(v < 9);
+    conn.execute_batch("INSERT INTO case_counters (year, last) VALUES (2025, 31), (2026, 5)").unwrap();
+    migrate(&mut conn, MIGRATIONS).unwrap();
+    let me: String = conn.query_row("SELECT device_id FROM sync_device", [], |r| r.get(0)).unwrap();
+    let blocks: Vec<(String, i64, i64, i64, i64)> = conn
+        .prepare("SELECT device_id, year, first, last, used FROM case_blocks ORDER BY year")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(blocks, [(me.clone(), 2025, 1, 31, 31), (me, 2026, 1, 5, 5)]);
+    let left: i64 = conn.query_row("SELECT count(*) FROM case_counters", [], |r| r.get(0)).unwrap();
+    assert_eq!(left, 0, "the counter now counts provisional numbers only");
+}
