@@ -544,3 +544,80 @@ fn an_enrolment_killed_before_publishing_leaves_no_database_under_the_name() {
     assert_eq!(temporaries(), Vec::<String>::new());
     assert!(o.laptop("mrossi").unwrap().household_get(o.dellorto.id).is_ok());
 }
+
+/// Enrolment grants the laptop its first block of case numbers, so the
+/// first family it takes in charge offline has its final number; the hub's
+/// packages carry that laptop's blocks only, never another device's.
+#[test]
+fn an_enrolled_laptop_numbers_its_first_case_from_its_own_block_and_sees_no_other_devices_blocks() {
+    let o = Office::new();
+    o.enrol();
+    // A second device, for the Sud: its block must never reach the Nord's laptop.
+    let (code, _, err) = cli(
+        ADMIN,
+        &[
+            "device",
+            "enroll",
+            "--database",
+            s(&o.hub_db()),
+            "--device",
+            "portatile-sud",
+            "--operators",
+            "gneri",
+            "--out",
+            s(&o.path("sud.sqlite")),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let hub_blocks: Vec<(String, String, i64, i64)> = o
+        .hub()
+        .case_numbers()
+        .unwrap()
+        .blocks
+        .into_iter()
+        .map(|b| (b.device, b.device_id, b.first, b.last))
+        .collect();
+    let mine = hub_blocks.iter().find(|b| b.0 == DEVICE).expect("the laptop's block").1.clone();
+    // On the laptop (an operatore may not list blocks): read from the file.
+    let key = key(&o.hub_db());
+    let blocks = |_: &Service| -> Vec<(String, String, i64, i64)> {
+        let conn = keyed(&o.laptop_db(), &key);
+        let mut stmt = conn.prepare("SELECT device_id, first, last FROM case_blocks ORDER BY first").unwrap();
+        let rows = stmt
+            .query_map([], |r| Ok((DEVICE.to_string(), r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        rows
+    };
+    let laptop_blocks: Vec<_> = hub_blocks.iter().filter(|b| b.1 == mine).cloned().collect();
+    assert_eq!(laptop_blocks.len(), 1, "{hub_blocks:?}");
+    {
+        let laptop = o.laptop("mrossi").unwrap();
+        assert_eq!(blocks(&laptop), laptop_blocks);
+        let h = single(&laptop, "Galli", "Irene", "1988-08-08", "F");
+        assert!(!h.case_provisional, "{}", h.case_number);
+        let n: i64 = h.case_number.split('/').nth(1).unwrap().parse().unwrap();
+        assert!(
+            (laptop_blocks[0].2..=laptop_blocks[0].3).contains(&n),
+            "{} {laptop_blocks:?}",
+            h.case_number
+        );
+    }
+    // The Sud's laptop takes a case in charge; its use of its block reaches
+    // the hub, and the hub's next package for the Nord carries none of it.
+    {
+        let sud = login(&o.path("sud.sqlite"), &o.docs(), "gneri", today()).unwrap();
+        single(&sud, "Russo", "Pietro", "1990-01-01", "M");
+    }
+    carry((&o.path("sud.sqlite"), "gneri", None), (&o.hub_db(), ADMIN), &o.path("sud.sportello"));
+    let counts =
+        carry((&o.hub_db(), ADMIN, Some(DEVICE)), (&o.laptop_db(), "mrossi"), &o.path("nord.sportello"));
+    assert_eq!(counts["conflicts"], 0, "{counts}");
+    let laptop = o.laptop("mrossi").unwrap();
+    assert!(blocks(&laptop).iter().all(|b| b.1 == mine), "{:?}", blocks(&laptop));
+    let conflicts: i64 = keyed(&o.laptop_db(), &key)
+        .query_row("SELECT count(*) FROM sync_conflicts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(conflicts, 0);
+}

@@ -154,6 +154,21 @@ enum DeviceCommand {
         #[arg(long, value_name = "NOME")]
         device: String,
     },
+    /// I blocchi di numeri di fascicolo dei dispositivi; con --block e
+    /// --refill-below (amministratore, alla sede centrale) cambia quanti
+    /// numeri ha un blocco e sotto quanti rimasti la sede ne assegna un altro.
+    Numbers {
+        #[arg(long, value_name = "PATH")]
+        database: PathBuf,
+        #[arg(long, value_name = "N", requires = "refill_below")]
+        block: Option<i64>,
+        #[arg(long, value_name = "N", requires = "block")]
+        refill_below: Option<i64>,
+        /// Risultato in JSON: {block_size, refill_below, hub, blocks: [{device, device_id,
+        /// year, first, last, used}]}.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn device(a: DeviceArgs) -> Result<ExitCode, CliError> {
@@ -173,6 +188,33 @@ pub fn device(a: DeviceArgs) -> Result<ExitCode, CliError> {
             let service = open(&database)?;
             service.device_revoke(&device)?;
             println!("Dispositivo «{device}» revocato: i suoi pacchetti saranno rifiutati");
+        }
+        DeviceCommand::Numbers { database, block, refill_below, json } => {
+            let service = open(&database)?;
+            let view = match (block, refill_below) {
+                (Some(b), Some(r)) => service.case_numbers_set(b, r)?,
+                _ => service.case_numbers()?,
+            };
+            if json {
+                print_json(&view)?;
+            } else {
+                println!(
+                    "Blocchi di {} numeri di fascicolo; un nuovo blocco quando ne restano meno di {}.",
+                    view.block_size, view.refill_below
+                );
+                for b in &view.blocks {
+                    println!(
+                        "{} «{}»: {}/{:06}-{:06}, usati {}, liberi {}",
+                        b.year,
+                        b.device,
+                        b.year,
+                        b.first,
+                        b.last,
+                        b.used,
+                        b.last - b.first + 1 - b.used
+                    );
+                }
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -120,6 +120,11 @@ service {
         // database: the administrator's, like a backup.
         device_enroll ADMIN audit;
         device_revoke ADMIN audit;
+        // Case numbers granted in blocks by the hub (docs/sync.md): who holds
+        // which numbers is the office's to see; their size, the
+        // administrator's to change.
+        case_numbers COORD none;
+        case_numbers_set ADMIN audit;
 }
     } };
 }

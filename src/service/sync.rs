@@ -5,24 +5,94 @@
 //! operators' scope; [`Service::sync_copy_replica`] a second replica as a
 //! whole copy (no scope), which the tests of packages use.
 //!
-//! Not here yet (issue 11 stays open): the network transport, case-number
-//! blocks, the travel of each device's audit chain, resolving a conflict.
+//! Also here: the hub's grants of case-number blocks (made as the package
+//! for a device is made, so the package carries them), the travel of a
+//! device's audit chain to its hub, and the audit row of a package refused
+//! because its device is unknown or revoked (the one place for it: the
+//! network transport goes through [`Service::sync_import`] too).
+//!
+//! Not here yet (issue 11 stays open): the network transport, resolving a
+//! conflict.
 
 use std::path::Path;
 
+use chrono::Datelike;
+
 use super::{timestamp, Action, Service};
 use crate::error::{Code, Error};
-use crate::storage::sync::{ConflictRow, ImportCounts, Peer};
+use crate::storage::case_numbers::{BlockPolicy, BlockRow};
+use crate::storage::sync::{AuditTravel, ConflictRow, ImportCounts, Peer};
 use crate::storage::{Enrolled, NewDevice, Stamp, Storage};
 use crate::sync::{self as package, DeviceKeys, Manifest};
 
+/// The case numbers of the office as this replica knows them (`sportello
+/// device numbers`): the office's block size and refill threshold, and every
+/// block granted, with how many of its numbers were used.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CaseNumbers {
+    pub block_size: i64,
+    pub refill_below: i64,
+    /// This replica is the office's hub (the one that grants blocks).
+    pub hub: bool,
+    pub blocks: Vec<BlockRow>,
+}
+
 impl Service {
+    /// The office's case-number blocks and their setting.
+    pub fn case_numbers(&self) -> Result<CaseNumbers, Error> {
+        self.run(Action::CaseNumbers, None, |tx, _| {
+            let p = tx.case_block_policy()?;
+            Ok(CaseNumbers {
+                block_size: p.block_size,
+                refill_below: p.refill_below,
+                hub: tx.sync_is_hub()?,
+                blocks: tx.case_blocks()?,
+            })
+        })
+    }
+
+    /// Changes how many numbers a block holds and below how many left the hub
+    /// grants the next (amministratore, at the hub: the setting travels to
+    /// the devices with the office's row, where it has no use).
+    pub fn case_numbers_set(&self, block_size: i64, refill_below: i64) -> Result<CaseNumbers, Error> {
+        if !(10..=100_000).contains(&block_size) {
+            return Err(Error::invalid("block_size", "Un blocco va da 10 a 100.000 numeri"));
+        }
+        if refill_below < 1 || refill_below > block_size {
+            return Err(Error::invalid(
+                "refill_below",
+                "La soglia di rinnovo va da 1 alla dimensione del blocco",
+            ));
+        }
+        self.run(Action::CaseNumbersSet, None, |tx, _| {
+            if !tx.sync_is_hub()? {
+                return Err(Error::new(
+                    Code::Conflict,
+                    "I blocchi di numeri si impostano alla sede centrale, che li assegna",
+                ));
+            }
+            tx.case_block_policy_set(&BlockPolicy { block_size, refill_below })
+        })?;
+        self.case_numbers()
+    }
+
     /// The package of this replica's changes that the replica `device` (by
     /// name; with one peer, it may be left out) has not acknowledged yet.
     pub fn sync_export(&self, device: Option<&str>) -> Result<Vec<u8>, Error> {
         // The export reads families' data: on record before anything is read.
         self.run(Action::SyncExport, None, |_, _| Ok(()))?;
         let peer = self.sync_peer(device)?;
+        if !peer.hub {
+            // At the hub, every package for a device refills its case
+            // numbers when they run low (nothing on a device: only the hub
+            // grants). The grant is a change of its own, carried below.
+            let year = self.today().year();
+            let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
+            self.store.transaction(|tx| {
+                tx.note_stamp(&stamp);
+                tx.case_blocks_refill(&peer.device_id, year, &stamp.at)
+            })?;
+        }
         let me = self.store.sync_identity()?;
         let out = self.store.sync_outgoing(&peer.device_id)?;
         let manifest = Manifest {
@@ -35,7 +105,9 @@ impl Service {
             seq: out.seq,
             ack: out.ack,
             created_at: timestamp(self.clock),
-            entries_sha256: String::new(),
+            audit: self.store.sync_audit_outgoing(&peer.device_id)?,
+            audit_ack: self.store.sync_audit_ack(&peer.device_id)?,
+            ..Manifest::default()
         };
         let keys = DeviceKeys { sign_secret: me.sign_secret, box_secret: me.box_secret };
         let mut ephemeral = zeroize::Zeroizing::new([0u8; 32]);
@@ -56,12 +128,36 @@ impl Service {
         self.authorize(Action::SyncImport)?;
         let head = package::header(bytes)?;
         let me = self.store.sync_identity()?;
-        let peer = self
-            .store
-            .sync_peers()?
-            .into_iter()
-            .find(|p| p.device_id == head.sender.to_string())
-            .ok_or_else(|| package::refused("il dispositivo mittente non è registrato qui"))?;
+        let peer = self.store.sync_peers()?.into_iter().find(|p| p.device_id == head.sender.to_string());
+        // A package from a device unknown here or revoked is refused, and the
+        // attempt is on record (a lost laptop trying to sync is news for the
+        // office), in a row committed alone; nothing of the package is read.
+        let peer = match peer {
+            Some(p) if p.revoked_at.is_none() => p,
+            other => {
+                let why = match &other {
+                    Some(p) => format!("il dispositivo «{}» è stato revocato", p.name),
+                    None => "il dispositivo mittente non è registrato qui".to_string(),
+                };
+                let detail = match &other {
+                    Some(p) => format!(
+                        "rifiutato: pacchetto del dispositivo revocato «{}» ({})",
+                        p.name, p.device_id
+                    ),
+                    None => format!("rifiutato: pacchetto di un dispositivo sconosciuto ({})", head.sender),
+                };
+                let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
+                self.store.transaction(|tx| {
+                    tx.audit_append(
+                        &stamp,
+                        crate::domain::StrEnum::as_str(Action::SyncImport),
+                        None,
+                        Some(&detail),
+                    )
+                })?;
+                return Err(package::refused(&why));
+            }
+        };
         let keys = DeviceKeys { sign_secret: me.sign_secret, box_secret: me.box_secret };
         let p = package::open(bytes, &keys, &me.device_id, &peer.sign_public)?;
         let ours = crate::storage::migrations::latest();
@@ -84,6 +180,7 @@ impl Service {
             p.manifest.ack,
             &p.entries,
             (&stamp, crate::domain::StrEnum::as_str(Action::SyncImport), &detail),
+            AuditTravel { rows: &p.manifest.audit, ack: p.manifest.audit_ack },
         )
     }
 
@@ -133,8 +230,14 @@ impl Service {
         };
         let copy = Storage::open(out, &self.key())?;
         let new = copy.sync_become_copy_of(&name, &hub, me.last_seq)?;
+        // The copy's audit log starts as ours: its own chain goes on from
+        // our last row at the copy, which is where the hub checks it from
+        // (and what it already holds).
+        let shared_audit = copy.audit_head()?;
+        copy.sync_set_audit_anchor(&me.device_id, 0, shared_audit)?;
         copy.close()?;
         let theirs = DeviceKeys { sign_secret: new.sign_secret, box_secret: new.box_secret }.public();
+        let device_id = new.device_id.clone();
         self.store.sync_add_peer(&Peer {
             device_id: new.device_id,
             name: new.name,
@@ -146,7 +249,8 @@ impl Service {
             acked_seq: me.last_seq,
             last_contact: None,
             revoked_at: None,
-        })
+        })?;
+        self.store.sync_set_audit_anchor(&device_id, shared_audit, 0)
     }
 
     /// Enrols the device `name` for the operators `usernames` (amministratore):

@@ -13,6 +13,7 @@ mod analyses;
 pub mod audit;
 pub mod backup;
 mod calls;
+pub mod case_numbers;
 mod columns;
 mod documents;
 pub mod eligibility;
@@ -417,6 +418,10 @@ impl Storage {
         if !report.file_problems.is_empty() || !report.guards_missing.is_empty() {
             report.ok = false;
             report.head = None;
+        }
+        // The devices' chains (at a hub), from a sound file only.
+        if report.file_problems.is_empty() {
+            audit::add_devices(&conn, &mut report)?;
         }
         Ok(report)
     }

@@ -37,6 +37,11 @@ pub(crate) enum Home {
     Hub,
     /// The households table itself.
     Case,
+    /// A device's own rows (the blocks of case numbers granted to it, by
+    /// `device_id`): sent to that device only. Another device's blocks are
+    /// no use to it, and their counts of used numbers would arrive as edits
+    /// of rows it never had.
+    Device,
     /// A row of a case: its case is that of the row named by the first of
     /// these (column, parent table) whose value is known.
     Via(&'static [(&'static str, &'static str)]),
@@ -73,6 +78,9 @@ pub(crate) const OFFICE_TABLES: &[&str] = &["operators", "office", "calls"];
 /// its cases. Cheap to send, but not needed: data minimisation wins.
 pub(crate) const HUB_TABLES: &[&str] = &["call_applications", "ranking_versions", "appeals"];
 
+/// Each device's own rows: see [`Home::Device`].
+pub(crate) const DEVICE_TABLES: &[&str] = &["case_blocks"];
+
 pub(crate) fn home(table: &str) -> Home {
     match table {
         "operators" | "office" | "calls" => Home::Office,
@@ -89,6 +97,7 @@ pub(crate) fn home(table: &str) -> Home {
         "commitment_others" => Home::Via(&[("commitment_id", "commitments"), ("member_id", "members")]),
         "eligibility_answers" => Home::Via(&[("check_id", "eligibility_checks")]),
         t if HUB_TABLES.contains(&t) => Home::Hub,
+        t if DEVICE_TABLES.contains(&t) => Home::Device,
         // A table not named here (a new one) is not sent to a device until
         // someone says whose it is: a test holds every synced table to one
         // of the three lists.
@@ -115,7 +124,7 @@ fn case_condition(table: &str, schema: &str, set: &str) -> String {
                 )
             }
         }
-        Home::Office | Home::Hub => "0".into(),
+        Home::Office | Home::Hub | Home::Device => "0".into(),
     }
 }
 
@@ -216,10 +225,22 @@ impl<'c> Resolver<'c> {
                 }
                 found
             }
-            Home::Office | Home::Hub => None,
+            Home::Office | Home::Hub | Home::Device => None,
         };
         self.memo.insert(key, found.clone());
         Ok(found)
+    }
+
+    /// The device a row change of a [`Home::Device`] table belongs to: an
+    /// update carries only the columns it changed, so the row is looked up.
+    fn device_of(&mut self, c: &Change) -> Result<Option<String>, Error> {
+        if let Some(d) = self.value_in(c, "device_id")? {
+            return Ok(Some(d));
+        }
+        match self.value_in(c, "id")? {
+            Some(id) => self.column(&c.table, &id, "device_id"),
+            None => Ok(None),
+        }
     }
 
     /// The case of a row change (`None`: not a case's row, or not found).
@@ -245,7 +266,7 @@ impl<'c> Resolver<'c> {
                 }
                 Ok(None)
             }
-            Home::Office | Home::Hub => Ok(None),
+            Home::Office | Home::Hub | Home::Device => Ok(None),
         }
     }
 }
@@ -525,6 +546,12 @@ fn enrol_into(
 ) -> Result<Enrolled, Error> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
     tx.execute_batch("PRAGMA defer_foreign_keys = ON").map_err(db_err)?;
+    if !super::case_numbers::is_hub(&tx)? {
+        return Err(Error::new(
+            Code::Conflict,
+            "Questo database è un dispositivo: i dispositivi si iscrivono alla sede centrale (hub)",
+        ));
+    }
     let hub = read_identity(&tx)?;
     if hub.sign_secret.iter().all(|b| *b == 0) {
         return Err(Error::new(Code::Internal, "le chiavi di questo database non sono ancora state create"));
@@ -583,12 +610,19 @@ fn enrol_into(
         .map_err(db_err)?;
         Ok(())
     };
-    // Everyone's tables, and the case counter (until the hub grants blocks
-    // of case numbers, a device continues the office's numbering rather
-    // than starting again from 1).
-    for table in OFFICE_TABLES.iter().chain(&["case_counters"]) {
+    // Everyone's tables, and the device's first block of case numbers,
+    // granted here so that the first family it takes in charge offline
+    // already has its final number (its own count of provisional numbers
+    // starts from nothing: those are the device's alone).
+    for table in OFFICE_TABLES {
         copy(table, "1")?;
     }
+    let year: i32 = audit.0.at.get(..4).and_then(|y| y.parse().ok()).ok_or_else(|| {
+        Error::new(Code::Internal, format!("momento dell'iscrizione non leggibile: {}", audit.0.at))
+    })?;
+    let policy = super::case_numbers::policy(&tx)?;
+    super::case_numbers::grant(&tx, &device_id, year, policy.block_size, &audit.0.at)?;
+    copy("case_blocks", &format!("device_id = '{}'", device_id.replace('\'', "''")))?;
     for table in CASE_TABLES {
         copy(table, &case_condition(table, "main", "IN (SELECT household_id FROM temp.sync_enrol_scope)"))?;
     }
@@ -719,6 +753,7 @@ pub(super) fn outgoing(conn: &mut Connection, p: &Peer) -> Result<Outgoing, Erro
                 keep.push(match home(&c.table) {
                     Home::Office => true,
                     Home::Hub => false,
+                    Home::Device => resolver.device_of(c)?.as_deref() == Some(p.device_id.as_str()),
                     Home::Case | Home::Via(_) => resolver
                         .of_change(c)?
                         .and_then(|h| held.get(&h).copied())
@@ -881,11 +916,17 @@ mod tests {
         assert!(synced.len() > 20, "{synced:?}");
         for t in synced {
             let t = t.as_str();
-            let lists = [CASE_TABLES.contains(&t), OFFICE_TABLES.contains(&t), HUB_TABLES.contains(&t)];
+            let lists = [
+                CASE_TABLES.contains(&t),
+                OFFICE_TABLES.contains(&t),
+                HUB_TABLES.contains(&t),
+                DEVICE_TABLES.contains(&t),
+            ];
             assert_eq!(lists.iter().filter(|x| **x).count(), 1, "«{t}» must be in exactly one list");
             match home(t) {
                 Home::Office => assert!(OFFICE_TABLES.contains(&t), "{t}"),
                 Home::Hub => assert!(HUB_TABLES.contains(&t), "{t}"),
+                Home::Device => assert!(DEVICE_TABLES.contains(&t), "{t}"),
                 Home::Case => assert_eq!(t, "households"),
                 Home::Via(paths) => {
                     let cols: Vec<String> =
