@@ -113,6 +113,13 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
         "sync_import" => s.sync_import(b"non un pacchetto").map(|_| ()),
         "sync_conflicts" => s.sync_conflicts().map(|_| ()),
         "device_revoke" => s.device_revoke("nessuno").map(|_| ()),
+        // An unknown operator: refused as not found, not as forbidden.
+        "device_enroll" => {
+            let dir = tempfile::tempdir().unwrap();
+            s.device_enroll("tablet", &["nessuno".to_string()], &dir.path().join("tablet.sqlite")).map(|_| ())
+        }
+        "case_numbers" => s.case_numbers().map(|_| ()),
+        "case_numbers_set" => s.case_numbers_set(200, 50).map(|_| ()),
         // A login is the opening of the service itself: every role may
         // (tests/security_encryption.rs tries wrong and right passwords).
         "login" => Ok(()),

@@ -58,6 +58,7 @@ pub use session::{
     check_username, recovery_administrator, Credentials, DatabaseState, NewDatabase, OpenOptions,
     RECOVERY_NAME, RECOVERY_USERNAME,
 };
+pub use sync::CaseNumbers;
 
 /// Where "today" comes from: the computer's clock, or a fixed day for tests and
 /// demonstrations (`--today`).
@@ -143,7 +144,10 @@ string_enum!(
         SyncExport = "sync_export": "esportazione di un pacchetto di sincronizzazione",
         SyncImport = "sync_import": "applicazione di un pacchetto di sincronizzazione",
         SyncConflicts = "sync_conflicts": "consultazione dei conflitti di sincronizzazione",
+        DeviceEnroll = "device_enroll": "iscrizione di un dispositivo",
         DeviceRevoke = "device_revoke": "revoca di un dispositivo",
+        CaseNumbers = "case_numbers": "consultazione dei blocchi di numeri di fascicolo",
+        CaseNumbersSet = "case_numbers_set": "modifica della dimensione dei blocchi di numeri di fascicolo",
     }
 );
 

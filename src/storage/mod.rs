@@ -13,6 +13,7 @@ mod analyses;
 pub mod audit;
 pub mod backup;
 mod calls;
+pub mod case_numbers;
 mod columns;
 mod documents;
 pub mod eligibility;
@@ -25,6 +26,7 @@ mod projects;
 pub mod scope;
 pub mod search;
 pub mod sync;
+mod sync_scope;
 
 // The column conversions, for the modules below (`super::col`, `super::date`…).
 use columns::{col, conversion, date, opt_col, opt_date, opt_date_sql, word, Sql, Values};
@@ -43,6 +45,7 @@ pub use calls::{ApplicationRow, CallRow, VersionRow};
 pub use households::SearchQuery;
 pub use operators::AuditEntry;
 pub use scope::{CaseAuditRow, CaseFilter};
+pub use sync_scope::{Enrolled, NewDevice};
 
 /// `PRAGMA application_id` of a Sportello database ("SPRT").
 pub const APPLICATION_ID: i32 = 0x5350_5254;
@@ -415,6 +418,10 @@ impl Storage {
         if !report.file_problems.is_empty() || !report.guards_missing.is_empty() {
             report.ok = false;
             report.head = None;
+        }
+        // The devices' chains (at a hub), from a sound file only.
+        if report.file_problems.is_empty() {
+            audit::add_devices(&conn, &mut report)?;
         }
         Ok(report)
     }
