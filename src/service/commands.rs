@@ -54,10 +54,12 @@ ipc {
         analysis_save(AnalysisSave) ALL case => |s, i| s.analysis_save(i.analysis.ok_or_else(|| Error::invalid("analysis", "Dati dell'analisi mancanti"))?);
         project_get(ByHousehold) ALL case => |s, i| s.project_get(i.household()?);
         project_save(ProjectSave) ALL case => |s, i| s.project_save(i.project.ok_or_else(|| Error::invalid("project", "Dati del progetto mancanti"))?);
-        project_set_status(SetStatus) ALL case => |s, i| s.project_set_status(required_id("project_id", &i.project_id, "il progetto")?, form::required_choice::<ProjectStatus>("status", &i.status, "lo stato")?);
+        project_set_status(SetStatus) ALL case => |s, i| s.project_set_status_with(required_id("project_id", &i.project_id, "il progetto")?, form::required_choice::<ProjectStatus>("status", &i.status, "lo stato")?, i.reason.as_deref());
         // Printing from the case (the PDF goes into the case folder).
         agreement_print(ByProject) ALL case => |s, i| s.agreement_print(required_id("project_id", &i.project_id, "il progetto")?);
         signature_record(SignatureRecord) ALL case => |s, i| s.signature_record(required_id("project_id", &i.project_id, "il progetto")?, required_id("member_id", &i.member_id, "il componente")?, form::required_date("signed_on", &i.signed_on, "la data della firma")?);
+        // A signature is undone only by an act of its own, with a reason, kept.
+        signature_annul(SignatureAnnul) ALL case => |s, i| s.signature_annul(required_id("project_id", &i.project_id, "il progetto")?, required_id("member_id", &i.member_id, "il componente")?, i.reason.as_deref().unwrap_or_default());
         deadlines_board(NoInput) ALL audit => |s, _| s.deadlines_board();
         convocation_print(ConvocationInput) ALL case => |s, i| s.convocation_print(i);
         // Case folder.

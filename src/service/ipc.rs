@@ -195,6 +195,8 @@ struct ProjectSave {
 struct SetStatus {
     project_id: Option<String>,
     status: Option<String>,
+    /// Why the project goes back to bozza (its signatures are annulled).
+    reason: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -225,6 +227,14 @@ struct SignatureRecord {
     project_id: Option<String>,
     member_id: Option<String>,
     signed_on: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct SignatureAnnul {
+    project_id: Option<String>,
+    member_id: Option<String>,
+    reason: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

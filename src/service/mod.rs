@@ -111,6 +111,7 @@ string_enum!(
         ProjectSave = "project_save": "modifica del progetto",
         ProjectSetStatus = "project_set_status": "cambio di stato del progetto",
         SignatureRecord = "signature_record": "registrazione di una firma",
+        SignatureAnnul = "signature_annul": "annullamento di una firma",
         DeadlinesBoard = "deadlines_board": "consultazione delle scadenze",
         AgreementData = "agreement_data": "preparazione del patto",
         DocumentAdd = "document_add": "archiviazione di un documento",
@@ -231,6 +232,25 @@ impl Service {
         action: Action,
         record: Option<Id>,
     ) -> Result<Result<Stamp, Error>, Error> {
+        Ok(match self.gate(tx, action, record)? {
+            Ok((stamp, permission)) => {
+                if permission.personal_data {
+                    tx.audit_append(&stamp, action.as_str(), record, None)?;
+                }
+                Ok(stamp)
+            }
+            Err(refused) => Err(refused),
+        })
+    }
+
+    /// [`Service::authorize_and_audit`] without the row of the work done
+    /// (its caller writes it).
+    fn gate(
+        &self,
+        tx: &Tx<'_>,
+        action: Action,
+        record: Option<Id>,
+    ) -> Result<Result<(Stamp, &'static access::Permission), Error>, Error> {
         let permission = self.authorize(action)?;
         let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
         tx.note_stamp(&stamp);
@@ -240,10 +260,30 @@ impl Service {
                 return Ok(Err(refusal));
             }
         }
-        if permission.personal_data {
-            tx.audit_append(&stamp, action.as_str(), record, None)?;
-        }
-        Ok(Ok(stamp))
+        Ok(Ok((stamp, permission)))
+    }
+
+    /// As [`Service::run_durable`], for an act whose audit row says more than
+    /// its name (the reason of an annulment, a late signature): `f` gives the
+    /// answer and the row's detail, written with the work.
+    fn run_durable_noted<T>(
+        &self,
+        action: Action,
+        record: Option<Id>,
+        f: impl FnOnce(&Tx<'_>, &Stamp) -> Result<(T, Option<String>), Error>,
+    ) -> Result<T, Error> {
+        self.store
+            .durable_transaction(|tx| match self.gate(tx, action, record)? {
+                Ok((stamp, permission)) => {
+                    let (answer, detail) = f(tx, &stamp)?;
+                    if permission.personal_data {
+                        tx.audit_append(&stamp, action.as_str(), record, detail.as_deref())?;
+                    }
+                    Ok(Ok(answer))
+                }
+                Err(refused) => Ok(Err(refused)),
+            })
+            .and_then(|r| r)
     }
 
     /// The cases the acting operator may see, when that is less than the

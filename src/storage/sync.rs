@@ -43,8 +43,14 @@ const LOCAL_TABLES: &[&str] = &["audit_log", "audit_remote", "case_counters", "s
 
 /// Rows that record something that happened on paper or was decided: a
 /// merge adds them, never deletes them (a deletion arriving is a conflict).
-const FACT_TABLES: &[&str] =
-    &["signatures", "documents", "eligibility_checks", "eligibility_answers", "ranking_versions"];
+const FACT_TABLES: &[&str] = &[
+    "signatures",
+    "signature_annulments",
+    "documents",
+    "eligibility_checks",
+    "eligibility_answers",
+    "ranking_versions",
+];
 
 /// Whether `table` is one whose changes travel between replicas.
 pub fn synced(table: &str) -> bool {
