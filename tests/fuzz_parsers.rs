@@ -987,6 +987,10 @@ fn world() -> World {
             "signature_record",
             json!({ "project_id": pid, "member_id": h.members[0].id.to_string(), "signed_on": "2026-11-20" }),
         ),
+        (
+            "signature_annul",
+            json!({ "project_id": pid, "member_id": h.members[0].id.to_string(), "reason": "firma apposta sul foglio sbagliato" }),
+        ),
         ("deadlines_board", Value::Null),
         ("convocation_print", convocation(&hid)),
         ("documents_list", json!({ "household_id": hid })),

@@ -61,6 +61,9 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
         "signature_record" => ipc(json!({
             "project_id": case.project.to_string(), "member_id": case.member.to_string(), "signed_on": "2026-11-20"
         })),
+        "signature_annul" => ipc(json!({
+            "project_id": case.project.to_string(), "member_id": case.member.to_string(), "reason": "firma apposta sul foglio sbagliato"
+        })),
         "agreement_data" => s.agreement_data(case.project).map(|_| ()),
         "document_add" => {
             s.document_add(case.household, DocumentKind::Patto, "Patto", b"%PDF-1.7\n").map(|_| ())

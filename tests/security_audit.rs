@@ -125,6 +125,10 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                 json!({ "project_id": pid.to_string(), "member_id": h.members[0].id.to_string(), "signed_on": "2026-11-20" }),
                 Some(pid),
             ),
+            "signature_annul" => (
+                json!({ "project_id": pid.to_string(), "member_id": h.members[0].id.to_string(), "reason": "firma apposta sul foglio sbagliato" }),
+                Some(pid),
+            ),
             "agreement_print" => (json!({ "project_id": pid.to_string() }), Some(pid)),
             "convocation_print" => (
                 json!({ "household_id": hid.to_string(), "date": "2026-12-01", "time": "09:30",

@@ -4,10 +4,10 @@
 use chrono::NaiveDate;
 
 use super::{not_found, office, Action, Service};
+use crate::dates::format_it;
 use crate::domain::agreement::Patto;
 use crate::domain::project::{self, ProjectInput};
 use crate::domain::{board, BoardRow, Id, Project, ProjectStatus, Signature, StrEnum};
-use crate::dates::format_it;
 use crate::error::{Code, Error};
 use crate::storage::Tx;
 
@@ -233,7 +233,10 @@ impl Service {
                 ));
             }
             let Some(sig) = p.signatures.iter().find(|s| s.member_id == member_id) else {
-                return Err(Error::invalid("member_id", "Per questo componente non c'è una firma da annullare"));
+                return Err(Error::invalid(
+                    "member_id",
+                    "Per questo componente non c'è una firma da annullare",
+                ));
             };
             let name = member_name(tx, p.household_id, sig.signer_id)?;
             tx.signature_annul(project_id, member_id, reason, stamp)?;

@@ -73,10 +73,14 @@ export const api = {
 
   projectGet: (householdId) => call('project_get', { household_id: householdId }),
   projectSave: (project) => call('project_save', { project }),
-  projectSetStatus: (projectId, status) => call('project_set_status', { project_id: projectId, status }),
+  // `reason`: why the project goes back to bozza (its signatures are annulled).
+  projectSetStatus: (projectId, status, reason) =>
+    call('project_set_status', reason ? { project_id: projectId, status, reason } : { project_id: projectId, status }),
   agreementPrint: (projectId) => call('agreement_print', { project_id: projectId }),
   signatureRecord: (projectId, memberId, signedOn) =>
     call('signature_record', { project_id: projectId, member_id: memberId, signed_on: signedOn }),
+  signatureAnnul: (projectId, memberId, reason) =>
+    call('signature_annul', { project_id: projectId, member_id: memberId, reason }),
 
   deadlinesBoard: () => call('deadlines_board'),
 
