@@ -393,6 +393,7 @@ const READ_ONLY: &[(&str, &str, &[&str])] = &[
             "signing_deadline",
             "required_signers",
             "signatures",
+            "annulled_signatures",
             "signed_on",
             "created_at",
             "updated_at",
