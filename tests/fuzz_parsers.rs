@@ -974,6 +974,7 @@ fn world() -> World {
             json!({"code": "DLLZOE15P70F205X", "first_name": "Zoë", "last_name": "Dell'Orto",
                    "birth_date": "2015-09-30", "sex": "F"}),
         ),
+        ("calendar_check", json!({ "date": "2026-12-07" })),
         ("analysis_get", json!({ "household_id": hid })),
         (
             "analysis_save",

@@ -42,6 +42,7 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
             ipc(json!({ "household": v }))
         }
         "cf_check" => ipc(json!({"code": "DLLZOE15P70F205X"})),
+        "calendar_check" => ipc(json!({ "date": "2026-12-07" })),
         "analysis_get" | "project_get" | "documents_list" => ipc(json!({ "household_id": hid })),
         "analysis_save" => {
             let h = s.household_get(case.household)?;

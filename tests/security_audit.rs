@@ -67,7 +67,10 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
     // office's blocks of case numbers (devices and ranges, no family).
     let unaudited: Vec<&str> =
         access::MATRIX.iter().filter(|p| !p.personal_data).map(|p| p.command).collect();
-    assert_eq!(unaudited, ["session", "cf_check", "operators_list", "audit_verify", "case_numbers"]);
+    assert_eq!(
+        unaudited,
+        ["session", "cf_check", "calendar_check", "operators_list", "audit_verify", "case_numbers"]
+    );
 
     // A call to run the commands of "Avvisi e graduatorie" on.
     let call = s
@@ -97,6 +100,7 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
             "audit_history" | "audit_history_print" => {
                 (json!({ "household_id": hid.to_string() }), Some(hid))
             }
+            "calendar_check" => (json!({ "date": "2026-12-07" }), None),
             "cf_check" => (
                 json!({"code": "DLLZOE15P70F205X", "first_name": "Zoë", "last_name": "Dell'Orto", "birth_date": "2015-09-30", "sex": "F"}),
                 None,

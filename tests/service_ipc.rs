@@ -166,6 +166,7 @@ fn the_whole_path_speaks_the_contract() {
         "missing_signatures",
         "project_id",
         "state",
+        "working_days_left",
     ];
     row_keys.sort();
     assert_eq!(keys(&board[0]), row_keys);

@@ -269,6 +269,7 @@ fn the_board_lists_what_waits_for_signatures_overdue_first() {
     let ra = &board[1];
     assert_eq!(ra.project_id, Some(pa.id));
     assert_eq!((ra.deadline, ra.days_left, ra.state), (d("2026-12-22"), 6, BoardState::InScadenza));
+    assert_eq!(ra.working_days_left, 4, "17, 18, 21, 22 December");
     assert_eq!(ra.analysis_date, d("2026-11-20"));
     assert_eq!(ra.case_number, a.case_number);
     assert_eq!(ra.missing_signatures, ["Thị Lan Nguyễn", "Thị Lan Nguyễn per Zoë Dell'Orto"]);
@@ -284,6 +285,7 @@ fn the_board_lists_what_waits_for_signatures_overdue_first() {
     let board = after.deadlines_board().unwrap();
     let ra = board.iter().find(|r| r.household_id == a.id).unwrap();
     assert_eq!((ra.days_left, ra.state), (-1, BoardState::Scaduto));
+    assert_eq!(ra.working_days_left, -1, "Wednesday 23 is an office day");
 
     // Once the last signatures are in, A leaves the board.
     after.signature_record(pa.id, a.members[1].id, d("2026-12-23")).unwrap();
@@ -417,4 +419,33 @@ fn a_signature_after_the_deadline_is_flagged_late_on_the_project_and_in_the_hist
     let detail = rows[1].detail.as_deref().unwrap_or_default();
     assert!(detail.contains("oltre il termine del 22/12/2026"), "{detail}");
     assert!(detail.contains("Thị Lan Nguyễn") && detail.contains("23/12/2026"), "{detail}");
+}
+
+#[test]
+fn the_office_calendar_says_why_a_date_is_closed() {
+    let e = env();
+    let s = &e.service;
+    // Milano, December 2026: Sant'Ambrogio on Monday 7, the Immacolata on
+    // Tuesday 8, Sunday 6; Friday 4 is an ordinary office day.
+    let c = s.calendar_check(d("2026-12-07")).unwrap();
+    assert!(!c.office_day);
+    assert_eq!(c.reasons, ["è la festa del santo patrono di Milano"]);
+    assert_eq!(
+        c.message.as_deref(),
+        Some("Lunedì 07/12/2026: è la festa del santo patrono di Milano; l'ufficio è chiuso.")
+    );
+    assert_eq!(
+        s.calendar_check(d("2026-12-08")).unwrap().reasons,
+        ["è festa nazionale (Immacolata Concezione)"]
+    );
+    assert_eq!(s.calendar_check(d("2026-12-06")).unwrap().reasons, ["è domenica"]);
+    let open = s.calendar_check(d("2026-12-04")).unwrap();
+    assert!(open.office_day && open.reasons.is_empty() && open.message.is_none());
+
+    // Through the window's command: the date as the form sends it.
+    let v = s.call("calendar_check", json!({ "date": "2026-11-01" })).unwrap();
+    assert_eq!(v["office_day"], false);
+    assert_eq!(v["reasons"].as_array().unwrap().len(), 2, "Ognissanti on a Sunday: {v}");
+    let err = s.call("calendar_check", json!({ "date": "7 dicembre" })).unwrap_err();
+    assert_eq!((err.code, err.field.as_deref()), (Code::Invalid, Some("date")));
 }

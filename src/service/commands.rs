@@ -49,6 +49,8 @@ ipc {
         household_assign(HouseholdAssign) COORD case => |s, i| s.household_assign(required_id("household_id", &i.household_id, "il nucleo")?, required_id("operator_id", &i.operator_id, "l'operatore responsabile")?);
         // A typed code checked against nothing stored: no one's record is touched.
         cf_check(CfCheckInput) ALL none => |s, i| s.cf_check(i);
+        // A date against the office's calendar (holidays, weekends, the patron day).
+        calendar_check(OnDay) ALL none => |s, i| s.calendar_check(form::required_date("date", &i.date, "la data")?);
         // Analysis, project, signatures, deadlines.
         analysis_get(ByHousehold) ALL case => |s, i| s.analysis_get(i.household()?);
         analysis_save(AnalysisSave) ALL case => |s, i| s.analysis_save(i.analysis.ok_or_else(|| Error::invalid("analysis", "Dati dell'analisi mancanti"))?);

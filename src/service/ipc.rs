@@ -231,6 +231,12 @@ struct SignatureRecord {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+struct OnDay {
+    date: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 struct SignatureAnnul {
     project_id: Option<String>,
     member_id: Option<String>,

@@ -14,6 +14,7 @@
 
 pub mod access;
 mod analyses;
+mod calendar;
 mod calls;
 mod commands;
 mod documents;
@@ -105,6 +106,7 @@ string_enum!(
         HouseholdCreate = "household_create": "creazione di un nucleo",
         HouseholdUpdate = "household_update": "modifica di un nucleo",
         CfCheck = "cf_check": "verifica di un codice fiscale",
+        CalendarCheck = "calendar_check": "verifica di una data nel calendario dell'ufficio",
         AnalysisGet = "analysis_get": "consultazione dell'analisi preliminare",
         AnalysisSave = "analysis_save": "registrazione dell'analisi preliminare",
         ProjectGet = "project_get": "consultazione del progetto",

@@ -275,6 +275,7 @@ impl Service {
                     }
                 };
                 let (days_left, state) = board::classify(w.deadline, today, &comune)?;
+                let working_days_left = board::working_days_left(today, w.deadline, &comune)?;
                 rows.push(BoardRow {
                     project_id: w.project_id,
                     household_id: w.household_id,
@@ -283,6 +284,7 @@ impl Service {
                     analysis_date: w.analysis_date,
                     deadline: w.deadline,
                     days_left,
+                    working_days_left,
                     state,
                     missing_signatures: missing,
                 });

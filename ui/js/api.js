@@ -67,6 +67,7 @@ export const api = {
   auditHistory: (householdId) => call('audit_history', { household_id: householdId }),
   auditHistoryPrint: (householdId) => call('audit_history_print', { household_id: householdId }),
   cfCheck: (input) => call('cf_check', input),
+  calendarCheck: (date) => call('calendar_check', { date }),
 
   analysisGet: (householdId) => call('analysis_get', { household_id: householdId }),
   analysisSave: (analysis) => call('analysis_save', { analysis }),

@@ -23,8 +23,10 @@ async fn two_adults_with_analysis(app: &App) {
            return !!s && (s.dataset.state === 'valid' || s.dataset.state === 'warning');"#,
     )
     .await;
-    app.wait_js(r#"return document.querySelector('[data-field="members[0].birth_date"]').value.length === 10"#)
-        .await;
+    app.wait_js(
+        r#"return document.querySelector('[data-field="members[0].birth_date"]').value.length === 10"#,
+    )
+    .await;
     app.choose("member-0-relationship", "richiedente").await;
     app.choose("member-0-citizenship", "italiana").await;
     app.choose("member-0-employment", "disoccupato").await;
@@ -38,8 +40,10 @@ async fn two_adults_with_analysis(app: &App) {
            return !!s && (s.dataset.state === 'valid' || s.dataset.state === 'warning');"#,
     )
     .await;
-    app.wait_js(r#"return document.querySelector('[data-field="members[1].birth_date"]').value.length === 10"#)
-        .await;
+    app.wait_js(
+        r#"return document.querySelector('[data-field="members[1].birth_date"]').value.length === 10"#,
+    )
+    .await;
     app.choose("member-1-relationship", "coniuge").await;
     app.choose("member-1-citizenship", "extra_ue").await;
     app.choose("member-1-employment", "occupato").await;
@@ -74,10 +78,13 @@ async fn two_adults_with_analysis(app: &App) {
 
 /// The number of signatures shown as recorded.
 async fn signed_count(app: &App) -> u64 {
-    app.js(r#"return document.querySelectorAll('[data-testid="signer-row"][data-signed="true"]').length"#, vec![])
-        .await
-        .as_u64()
-        .unwrap()
+    app.js(
+        r#"return document.querySelectorAll('[data-testid="signer-row"][data-signed="true"]').length"#,
+        vec![],
+    )
+    .await
+    .as_u64()
+    .unwrap()
 }
 
 /// A project with one commitment for Niccolò, saved as a bozza.
@@ -144,9 +151,8 @@ async fn a_signature_is_recorded_after_asking_and_annulled_only_with_a_reason_ke
     let notice = app.text_of("project-readonly").await;
     assert!(notice.contains("riportalo in bozza annullando le firme con un motivo"), "{notice}");
     assert!(app.all(r#"[data-testid="project-save"]"#).await.is_empty(), "Salva is still offered");
-    let disabled = app
-        .js(r#"return document.querySelector('[data-field="objectives[0]"]').disabled"#, vec![])
-        .await;
+    let disabled =
+        app.js(r#"return document.querySelector('[data-field="objectives[0]"]').disabled"#, vec![]).await;
     assert_eq!(disabled, true, "the objective can still be typed into");
     app.screenshot("progetto-firmato-sola-lettura").await;
 
@@ -221,8 +227,10 @@ async fn printing_a_draft_and_going_back_to_draft_ask_first() {
     app.click("status-to-bozza").await;
     app.fill("to-bozza-input", "Impegni da rivedere con la famiglia").await;
     app.click("to-bozza-yes").await;
-    app.wait_js(r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'bozza'"#)
-        .await;
+    app.wait_js(
+        r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'bozza'"#,
+    )
+    .await;
     assert_eq!(app.text_of("annulled-reason").await, "Impegni da rivedere con la famiglia");
     app.el("project-save").await;
     app.stop().await;

@@ -51,6 +51,24 @@ pub fn closure(date: NaiveDate, comune: &Comune) -> Result<Option<Closure>> {
     })
 }
 
+/// Every reason the office is closed on `date` (a national holiday that falls
+/// on a Sunday is both): what a warning to the operator lists.
+pub fn closures(date: NaiveDate, comune: &Comune) -> Result<Vec<Closure>> {
+    let mut all = Vec::new();
+    if let Some(h) = national_holiday(date)? {
+        all.push(Closure::NationalHoliday(h));
+    }
+    match date.weekday() {
+        Weekday::Sun => all.push(Closure::Sunday),
+        Weekday::Sat => all.push(Closure::Saturday),
+        _ => {}
+    }
+    if (date.month(), date.day()) == comune.patrono {
+        all.push(Closure::PatronDay);
+    }
+    Ok(all)
+}
+
 /// Monday to Friday, not a national holiday, not the comune's patron day.
 /// `Code::NoRuleSet` for a date the holiday file does not cover.
 pub fn try_is_office_day(date: NaiveDate, comune: &Comune) -> Result<bool> {
@@ -149,6 +167,29 @@ mod tests {
                     comune.nome
                 );
             }
+        }
+    }
+
+    #[test]
+    fn closures_list_every_reason_and_agree_with_the_office_days() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        let words = |date| -> Vec<String> {
+            closures(date, &milano()).unwrap().iter().map(|c| c.descrizione(&milano())).collect()
+        };
+        // Monday 7 December 2026: Sant'Ambrogio; Tuesday 8: the Immacolata;
+        // Sunday 6; Friday 4, an office day.
+        assert_eq!(words(day(12, 7)), ["è la festa del santo patrono di Milano"]);
+        assert_eq!(words(day(12, 8)), ["è festa nazionale (Immacolata Concezione)"]);
+        assert_eq!(words(day(12, 6)), ["è domenica"]);
+        assert!(words(day(12, 4)).is_empty());
+        // 1 November 2026 is a Sunday: both.
+        assert_eq!(words(day(11, 1)).len(), 2);
+        for date in day(1, 1).iter_days().take(365) {
+            assert_eq!(
+                closures(date, &milano()).unwrap().is_empty(),
+                try_is_office_day(date, &milano()).unwrap(),
+                "{date}"
+            );
         }
     }
 
