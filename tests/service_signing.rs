@@ -438,7 +438,9 @@ fn the_office_calendar_says_why_a_date_is_closed() {
         s.calendar_check(d("2026-12-08")).unwrap().reasons,
         ["è festa nazionale (Immacolata Concezione)"]
     );
-    assert_eq!(s.calendar_check(d("2026-12-06")).unwrap().reasons, ["è domenica"]);
+    let sunday = s.calendar_check(d("2026-12-06")).unwrap();
+    assert_eq!(sunday.reasons, ["è domenica"]);
+    assert_eq!(sunday.message.as_deref(), Some("Domenica 06/12/2026: l'ufficio è chiuso."));
     let open = s.calendar_check(d("2026-12-04")).unwrap();
     assert!(open.office_day && open.reasons.is_empty() && open.message.is_none());
 
@@ -446,6 +448,7 @@ fn the_office_calendar_says_why_a_date_is_closed() {
     let v = s.call("calendar_check", json!({ "date": "2026-11-01" })).unwrap();
     assert_eq!(v["office_day"], false);
     assert_eq!(v["reasons"].as_array().unwrap().len(), 2, "Ognissanti on a Sunday: {v}");
+    assert_eq!(v["message"], "Domenica 01/11/2026: è festa nazionale (Ognissanti); l'ufficio è chiuso.");
     let err = s.call("calendar_check", json!({ "date": "7 dicembre" })).unwrap_err();
     assert_eq!((err.code, err.field.as_deref()), (Code::Invalid, Some("date")));
 }

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{office, Action, Service};
-use crate::calendar::{closures, giorno_della_settimana};
+use crate::calendar::{closures, giorno_della_settimana, Closure};
 use crate::dates::format_it;
 use crate::error::Error;
 
@@ -32,13 +32,25 @@ impl Service {
     pub fn calendar_check(&self, date: NaiveDate) -> Result<CalendarCheck, Error> {
         let comune = self.run(Action::CalendarCheck, None, |tx, _| Ok(office(tx)?.comune))?;
         let comune = self.calendar_of(&comune)?;
-        let reasons: Vec<String> = closures(date, &comune)?.iter().map(|c| c.descrizione(&comune)).collect();
-        let message = (!reasons.is_empty()).then(|| {
+        let closed = closures(date, &comune)?;
+        let reasons: Vec<String> = closed.iter().map(|c| c.descrizione(&comune)).collect();
+        let message = (!closed.is_empty()).then(|| {
             let day = giorno_della_settimana(date);
             let mut chars = day.chars();
             let day =
                 chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default();
-            format!("{day} {}: {}; l'ufficio è chiuso.", format_it(date), reasons.join(" e "))
+            // The day's name already says "sabato" or "domenica".
+            let said: Vec<&str> = closed
+                .iter()
+                .zip(&reasons)
+                .filter(|(c, _)| !matches!(c, Closure::Saturday | Closure::Sunday))
+                .map(|(_, r)| r.as_str())
+                .collect();
+            if said.is_empty() {
+                format!("{day} {}: l'ufficio è chiuso.", format_it(date))
+            } else {
+                format!("{day} {}: {}; l'ufficio è chiuso.", format_it(date), said.join(" e "))
+            }
         });
         Ok(CalendarCheck { date, office_day: reasons.is_empty(), reasons, message })
     }

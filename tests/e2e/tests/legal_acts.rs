@@ -3,6 +3,8 @@
 //! someone has signed, the project's fields are read-only with a line at the
 //! top saying how to change them; a signature is undone only by annulling it
 //! with a reason, which stays on the project and in the case's access history.
+//! Printing a draft and going back to bozza ask too; a date the office sets on
+//! a day it is closed (a Saturday, Sant'Ambrogio) is said and asked about.
 
 use sportello_e2e::App;
 
@@ -134,6 +136,8 @@ async fn a_signature_is_recorded_after_asking_and_annulled_only_with_a_reason_ke
     let body = app.text_of("sign-confirm-body").await;
     assert!(body.contains("Niccolò Dell'Orto") && body.contains("21/11/2026"), "{body}");
     assert!(body.contains("annullare indicando un motivo"), "{body}");
+    // The day is a Saturday (the tests' today): said in the same question.
+    assert!(body.contains("Sabato 21/11/2026: l'ufficio è chiuso."), "{body}");
     // The safe answer has the focus: an Enter out of habit does not record.
     assert_eq!(app.focused().await, "sign-confirm-no");
     app.screenshot("firma-conferma").await;
@@ -194,6 +198,28 @@ async fn printing_a_draft_and_going_back_to_draft_ask_first() {
     let app = App::start().await;
     two_adults_with_analysis(&app).await;
     project_in_draft(&app).await;
+
+    // A monitoring meeting on Monday 7 December, Sant'Ambrogio: the office is
+    // closed; said and asked, and "change the date" saves nothing.
+    app.click("meeting-add").await;
+    app.fill("meeting-0-date", "07/12/2026").await;
+    app.fill("meeting-0-time", "10:00").await;
+    app.click("project-save").await;
+    app.el("closed-day-dialog").await;
+    let body = app.text_of("closed-day-body").await;
+    assert!(body.contains("Lunedì 07/12/2026: è la festa del santo patrono di Milano"), "{body}");
+    app.screenshot("data-ufficio-chiuso").await;
+    app.click("closed-day-no").await;
+    app.wait_js(r#"return !document.querySelector('[data-testid="closed-day-dialog"]')"#).await;
+    assert_eq!(
+        app.js("return document.body.dataset.dirty", vec![]).await,
+        "true",
+        "saved although the date was to be changed"
+    );
+    app.fill("meeting-0-date", "09/12/2026").await;
+    app.click("project-save").await;
+    app.wait_js(r#"return document.body.dataset.dirty === 'false'"#).await;
+    assert!(app.all(r#"[data-testid="closed-day-dialog"]"#).await.is_empty(), "an office day was asked about");
 
     // Printing the draft asks first: it freezes the text as "da firmare". No
     // leaves everything as it was.

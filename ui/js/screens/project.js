@@ -11,6 +11,7 @@ import { confirmDialog, askText } from '../dialog.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { Form, saveBar } from '../forms.js';
 import { ENUMS, label, t } from '../i18n.js';
+import { closedDays, confirmOfficeDays } from '../office-days.js';
 import { caseHeader } from './case-header.js';
 
 const fullName = (m) => [m.last_name, m.first_name].filter(Boolean).join(' ');
@@ -99,8 +100,11 @@ export async function mount(view, ctx) {
     }
   }
 
+  // The meeting dates as last saved: only a date newly set is asked about.
+  let savedMeetingDates = new Set();
   function adopt(saved) {
     model = structuredClone(saved);
+    savedMeetingDates = new Set((model.meetings || []).map((m) => m.date));
     if (model.objectives.length === 0) model.objectives.push('');
     if (model.expected_results.length === 0) model.expected_results.push('');
   }
@@ -632,13 +636,17 @@ export async function mount(view, ctx) {
                   // Dates are ISO strings: their order is the days' order.
                   const late = model.signing_deadline && day.signed_on > model.signing_deadline;
                   const last = signers.every((r) => r.member_id === s.member_id || signed.has(r.member_id));
+                  // A signature on a day the office is closed (a home visit
+                  // on a Saturday happens): said in the same question.
+                  const closed = await closedDays([day.signed_on]);
                   const ok = await confirmDialog({
                     name: 'sign-confirm',
                     title: t('project.confirmSign.title'),
                     body:
                       t('project.confirmSign.body', { name: s.signer_name, date: formatDate(day.signed_on) }) +
                       (late ? t('project.confirmSign.late', { deadline: formatDate(model.signing_deadline) }) : '') +
-                      (last ? t('project.confirmSign.last') : ''),
+                      (last ? t('project.confirmSign.last') : '') +
+                      closed.map((message) => ` ${t('officeDays.signature', { message })}`).join(''),
                     cancel: { label: t('project.confirmSign.no') },
                     confirm: { label: t('project.confirmSign.yes') },
                   });
@@ -743,6 +751,9 @@ export async function mount(view, ctx) {
       return;
     }
     guarded(async () => {
+      // A monitoring meeting newly set on a day the office is closed: asked.
+      const fresh = (model.meetings || []).map((m) => m.date).filter((d) => d && !savedMeetingDates.has(d));
+      if (!(await confirmOfficeDays(fresh, t('officeDays.meetings')))) return;
       const saved = await api.projectSave(forSave(model));
       adopt(saved);
       markDirty(false);
