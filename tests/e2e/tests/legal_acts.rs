@@ -219,7 +219,10 @@ async fn printing_a_draft_and_going_back_to_draft_ask_first() {
     app.fill("meeting-0-date", "09/12/2026").await;
     app.click("project-save").await;
     app.wait_js(r#"return document.body.dataset.dirty === 'false'"#).await;
-    assert!(app.all(r#"[data-testid="closed-day-dialog"]"#).await.is_empty(), "an office day was asked about");
+    assert!(
+        app.all(r#"[data-testid="closed-day-dialog"]"#).await.is_empty(),
+        "an office day was asked about"
+    );
 
     // Printing the draft asks first: it freezes the text as "da firmare". No
     // leaves everything as it was.

@@ -171,29 +171,6 @@ mod tests {
     }
 
     #[test]
-    fn closures_list_every_reason_and_agree_with_the_office_days() {
-        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
-        let words = |date| -> Vec<String> {
-            closures(date, &milano()).unwrap().iter().map(|c| c.descrizione(&milano())).collect()
-        };
-        // Monday 7 December 2026: Sant'Ambrogio; Tuesday 8: the Immacolata;
-        // Sunday 6; Friday 4, an office day.
-        assert_eq!(words(day(12, 7)), ["è la festa del santo patrono di Milano"]);
-        assert_eq!(words(day(12, 8)), ["è festa nazionale (Immacolata Concezione)"]);
-        assert_eq!(words(day(12, 6)), ["è domenica"]);
-        assert!(words(day(12, 4)).is_empty());
-        // 1 November 2026 is a Sunday: both.
-        assert_eq!(words(day(11, 1)).len(), 2);
-        for date in day(1, 1).iter_days().take(365) {
-            assert_eq!(
-                closures(date, &milano()).unwrap().is_empty(),
-                try_is_office_day(date, &milano()).unwrap(),
-                "{date}"
-            );
-        }
-    }
-
-    #[test]
     fn long_terms_skip_years_and_agree_with_the_walk() {
         let walk = |from: NaiveDate, n: u32| {
             let mut d = from;
