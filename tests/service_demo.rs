@@ -54,6 +54,24 @@ fn the_demo_has_households_in_every_state() {
         }
     }
     assert_eq!(statuses.len(), 30);
+    // The office sets its meetings on days it is open (issue 15: a demo
+    // meeting fell on a Sunday).
+    let mut meetings = 0;
+    for n in 1..=30 {
+        for year in ["2024", "2025", "2026"] {
+            let Some(found) = s.households_search(&format!("{year}/{n:06}")).unwrap().into_iter().next()
+            else {
+                continue;
+            };
+            let Some(p) = s.project_get(found.id).unwrap() else { continue };
+            for m in &p.meetings {
+                meetings += 1;
+                let c = s.calendar_check(m.date).unwrap();
+                assert!(c.office_day, "{}: {:?}", m.date, c.message);
+            }
+        }
+    }
+    assert!(meetings >= 30, "{meetings}");
     for st in [
         ProjectStatus::Bozza,
         ProjectStatus::DaFirmare,

@@ -11,6 +11,7 @@ pub(super) fn play(
     story: &Story,
     rng: &mut Rng,
     today: NaiveDate,
+    comune: &Comune,
     report: &mut DemoReport,
 ) -> Result<(), Error> {
     // The key is in hand: each step opens as the story's operator on its day
@@ -46,7 +47,7 @@ pub(super) fn play(
     if matches!(story.situation, Situation::Inviato | Situation::DaScrivere) {
         return Ok(());
     }
-    let p = s.project_save(project_input(rng, &h, interview))?;
+    let p = s.project_save(project_input(rng, &h, interview, comune)?)?;
     report.projects += 1;
     if story.situation == Situation::NeiTermini && rng.chance(50) {
         return Ok(()); // still a bozza
