@@ -198,7 +198,7 @@ fn fill(
 
     let mut report = DemoReport { recovery_key: recovery.to_string(), ..DemoReport::default() };
     for story in &stories {
-        play(db, documents, &key, story, &mut rng, today, &comune, &mut report)?;
+        play(db, documents, &key, story, &mut rng, today, &mut report)?;
     }
     Ok(report)
 }

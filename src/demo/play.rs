@@ -11,7 +11,6 @@ pub(super) fn play(
     story: &Story,
     rng: &mut Rng,
     today: NaiveDate,
-    comune: &Comune,
     report: &mut DemoReport,
 ) -> Result<(), Error> {
     // The key is in hand: each step opens as the story's operator on its day
@@ -47,7 +46,7 @@ pub(super) fn play(
     if matches!(story.situation, Situation::Inviato | Situation::DaScrivere) {
         return Ok(());
     }
-    let p = s.project_save(project_input(rng, &h, interview, comune)?)?;
+    let p = s.project_save(project_input(rng, &h, interview, &story.comune)?)?;
     report.projects += 1;
     if story.situation == Situation::NeiTermini && rng.chance(50) {
         return Ok(()); // still a bozza

@@ -99,6 +99,8 @@ pub(super) struct Story {
     /// Interview date of the analysis, if there is one.
     pub(super) interview: Option<NaiveDate>,
     pub(super) minors_at_interview: usize,
+    /// The office's calendar, for the dates the office sets.
+    pub(super) comune: Comune,
 }
 
 pub(super) fn office_day_on_or_before(mut d: NaiveDate, comune: &Comune) -> Result<NaiveDate, Error> {
@@ -336,7 +338,15 @@ pub(super) fn plan_story(
         members: members.into_iter().map(|m| m.input).collect(),
     };
     let operator = OPERATORS[index % OPERATORS.len()].0;
-    Ok(Story { situation, operator, registered, household, interview, minors_at_interview: minors })
+    Ok(Story {
+        situation,
+        operator,
+        registered,
+        household,
+        interview,
+        minors_at_interview: minors,
+        comune: comune.clone(),
+    })
 }
 
 pub(super) fn analysis_input(
