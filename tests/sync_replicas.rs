@@ -441,6 +441,7 @@ fn a_package_of_another_schema_is_refused_and_says_who_must_update() {
         ack: out.ack,
         created_at: "2026-11-20T10:00:00.000Z".into(),
         entries_sha256: String::new(),
+        reply_to: None,
     };
     let keys = DeviceKeys { sign_secret: me.sign_secret, box_secret: me.box_secret };
     let old =

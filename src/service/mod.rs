@@ -28,6 +28,7 @@ mod rekey;
 pub mod restore;
 mod session;
 mod sync;
+mod sync_net;
 mod viewing;
 
 use std::path::{Path, PathBuf};
@@ -52,6 +53,7 @@ pub use households::{CfCheck, CfCheckInput, CfDecoded};
 pub use operators::OperatorAccount;
 pub use printing::ConvocationInput;
 pub use rekey::{OneTimePassword, Rekeyed};
+pub use sync_net::{SyncLog, SyncReport, SyncServer, SyncStatus};
 pub use session::{
     check_username, recovery_administrator, Credentials, DatabaseState, NewDatabase, OpenOptions,
     RECOVERY_NAME, RECOVERY_USERNAME,

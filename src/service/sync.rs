@@ -10,6 +10,7 @@
 use std::path::Path;
 
 use super::{timestamp, Action, Service};
+use crate::domain::StrEnum;
 use crate::error::{Code, Error};
 use crate::storage::sync::{ConflictRow, ImportCounts, Peer};
 use crate::storage::{Stamp, Storage};
@@ -22,8 +23,34 @@ impl Service {
         // The export reads families' data: on record before anything is read.
         self.run(Action::SyncExport, None, |_, _| Ok(()))?;
         let peer = self.sync_peer(device)?;
+        Ok(self.sync_seal_for(&peer, None, false)?.0)
+    }
+
+    /// The package of this replica's changes for `peer` and how many changes
+    /// it carries. `reply_to`: the digest of the package it answers (the
+    /// hub's answer on the network). `on_record`: the audit row of the export
+    /// is written here, when the package carries a change (the caller has
+    /// written it otherwise).
+    pub(super) fn sync_seal_for(
+        &self,
+        peer: &Peer,
+        reply_to: Option<String>,
+        on_record: bool,
+    ) -> Result<(Vec<u8>, usize), Error> {
+        self.authorize(Action::SyncExport)?;
         let me = self.store.sync_identity()?;
         let out = self.store.sync_outgoing(&peer.device_id)?;
+        if on_record && !out.entries.is_empty() {
+            let detail = format!("pacchetto per «{}», {} cambiamenti", peer.name, out.entries.len());
+            self.store.transaction(|tx| {
+                tx.audit_append(
+                    &Stamp { at: timestamp(self.clock), by: self.operator.id },
+                    Action::SyncExport.as_str(),
+                    None,
+                    Some(&detail),
+                )
+            })?;
+        }
         let manifest = Manifest {
             format: package::FORMAT,
             device: me.device_id.clone(),
@@ -35,6 +62,7 @@ impl Service {
             ack: out.ack,
             created_at: timestamp(self.clock),
             entries_sha256: String::new(),
+            reply_to,
         };
         let keys = DeviceKeys { sign_secret: me.sign_secret, box_secret: me.box_secret };
         let mut ephemeral = zeroize::Zeroizing::new([0u8; 32]);
@@ -44,7 +72,8 @@ impl Service {
                 Error::new(Code::Internal, format!("generatore casuale non disponibile: {e}"))
             })?;
         }
-        package::seal(&manifest, &out.entries, &keys, &peer.box_public, ephemeral, nonce)
+        let sealed = package::seal(&manifest, &out.entries, &keys, &peer.box_public, ephemeral, nonce)?;
+        Ok((sealed, out.entries.len()))
     }
 
     /// Applies a package from another replica: refused whole (nothing
@@ -52,15 +81,38 @@ impl Service {
     /// altered, of another schema, or reuses a change number with another
     /// content; otherwise applied in one transaction, field by field.
     pub fn sync_import(&self, bytes: &[u8]) -> Result<ImportCounts, Error> {
+        let (peer, p) = self.sync_open(bytes)?;
+        self.sync_apply(&peer, &p, false, false)
+    }
+
+    /// Opens and checks a package (see [`Service::sync_import`]). A package
+    /// of an unknown or revoked device is refused and that refusal is on
+    /// record here (committed alone): who tried to send what.
+    pub(super) fn sync_open(&self, bytes: &[u8]) -> Result<(Peer, package::Package), Error> {
         self.authorize(Action::SyncImport)?;
         let head = package::header(bytes)?;
         let me = self.store.sync_identity()?;
-        let peer = self
-            .store
-            .sync_peers()?
-            .into_iter()
-            .find(|p| p.device_id == head.sender.to_string())
-            .ok_or_else(|| package::refused("il dispositivo mittente non è registrato qui"))?;
+        let sender = head.sender.to_string();
+        let peer = self.store.sync_peers()?.into_iter().find(|p| p.device_id == sender);
+        let peer = match peer {
+            Some(p) if p.revoked_at.is_none() => p,
+            found => {
+                let why = match &found {
+                    Some(p) => format!("il dispositivo «{}» è stato revocato", p.name),
+                    None => "il dispositivo mittente non è registrato qui".to_string(),
+                };
+                let detail = format!("{}: pacchetto rifiutato del dispositivo {sender}: {why}", super::access::REFUSED);
+                self.store.transaction(|tx| {
+                    tx.audit_append(
+                        &Stamp { at: timestamp(self.clock), by: self.operator.id },
+                        Action::SyncImport.as_str(),
+                        None,
+                        Some(&detail),
+                    )
+                })?;
+                return Err(package::refused(&why));
+            }
+        };
         let keys = DeviceKeys { sign_secret: me.sign_secret, box_secret: me.box_secret };
         let p = package::open(bytes, &keys, &me.device_id, &peer.sign_public)?;
         let ours = crate::storage::migrations::latest();
@@ -71,9 +123,24 @@ impl Service {
                 p.manifest.schema_version
             )));
         }
+        Ok((peer, p))
+    }
+
+    /// Applies a package opened by [`Service::sync_open`]. `fresh`: the hub's
+    /// answer to this replica's package on the network (docs/sync.md, the
+    /// hub restored from a backup). `quiet`: a package with no change leaves
+    /// no audit row (the exchanges every few seconds of a desk).
+    pub(super) fn sync_apply(
+        &self,
+        peer: &Peer,
+        p: &package::Package,
+        fresh: bool,
+        quiet: bool,
+    ) -> Result<ImportCounts, Error> {
         let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
         let detail =
             format!("pacchetto di «{}», cambiamenti {}-{}", peer.name, p.manifest.base + 1, p.manifest.seq);
+        let audit = (!(quiet && p.entries.is_empty())).then_some((Action::SyncImport.as_str(), detail.as_str()));
         // The audit row goes in the import's own transaction: a refused
         // package leaves neither changes nor a row.
         self.store.sync_apply(
@@ -82,7 +149,9 @@ impl Service {
             p.manifest.seq,
             p.manifest.ack,
             &p.entries,
-            (&stamp, crate::domain::StrEnum::as_str(Action::SyncImport), &detail),
+            fresh,
+            &stamp,
+            audit,
         )
     }
 
@@ -129,6 +198,7 @@ impl Service {
             acked_seq: 0,
             last_contact: None,
             revoked_at: None,
+            address: None,
         };
         let copy = Storage::open(out, &self.key())?;
         let new = copy.sync_become_copy_of(&name, &hub, me.last_seq)?;
@@ -145,6 +215,7 @@ impl Service {
             acked_seq: me.last_seq,
             last_contact: None,
             revoked_at: None,
+            address: None,
         })
     }
 

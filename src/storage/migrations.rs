@@ -41,6 +41,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "sincronizzazione tra copie",
         sql: include_str!("migrations/0007_sync.sql"),
     },
+    Migration {
+        version: 10,
+        name: "sincronizzazione in rete",
+        sql: include_str!("migrations/0010_sync_transport.sql"),
+    },
 ];
 
 /// The version this program writes.

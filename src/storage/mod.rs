@@ -226,7 +226,7 @@ impl Storage {
         // as the replica's next change for the others (docs/sync.md).
         let capture = sync::Capture::start(&tx.tx)?;
         let out = f(&tx)?;
-        capture.finish(&tx.tx, tx.stamp.borrow().as_ref(), None)?;
+        capture.finish(&tx.tx, tx.stamp.borrow().as_ref(), None, None)?;
         tx.tx.commit().map_err(db_err)?;
         Ok(out)
     }

@@ -73,6 +73,9 @@ pub struct Peer {
     pub acked_seq: i64,
     pub last_contact: Option<String>,
     pub revoked_at: Option<String>,
+    /// Where this replica reaches the peer on the network (`http://HOST:PORT`):
+    /// a device's hub, remembered at the first `sync now` that reached it.
+    pub address: Option<String>,
 }
 
 /// What an import did, counted in row changes (`sync import --json`).
@@ -82,6 +85,11 @@ pub struct ImportCounts {
     pub already_applied: u64,
     pub conflicts: u64,
     pub duplicates: u64,
+    /// The package was the hub's fresh answer and showed that the hub went
+    /// back (restored from a backup): its numbers after [`ImportCounts`]'s
+    /// import were forgotten here, and what the hub lost is sent again.
+    #[serde(skip)]
+    pub hub_went_back: bool,
 }
 
 /// One open conflict (`sync conflicts --json`).
@@ -130,6 +138,7 @@ impl<'c> Capture<'c> {
         conn: &Connection,
         stamp: Option<&Stamp>,
         origin: Option<(&str, &str, i64)>,
+        via: Option<&str>,
     ) -> Result<Option<i64>, Error> {
         if self.session.is_empty() {
             return Ok(None);
@@ -148,8 +157,8 @@ impl<'c> Capture<'c> {
             )
             .map_err(db_err)?;
         conn.prepare_cached(
-            "INSERT INTO sync_outbox (seq, at, operator_id, origin_device, origin_name, origin_seq, changeset)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO sync_outbox (seq, at, operator_id, origin_device, origin_name, origin_seq, changeset, via_device)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )
         .map_err(db_err)?
         .execute(params![
@@ -159,12 +168,19 @@ impl<'c> Capture<'c> {
             origin.map(|o| o.0),
             origin.map(|o| o.1),
             origin.map(|o| o.2),
-            changeset
+            changeset,
+            via
         ])
         .map_err(db_err)?;
         Ok(Some(seq))
     }
 }
+
+/// The changes of the outbox that did not come from the peer `?2`: made
+/// there, or applied here from its packages (a device never sends its hub
+/// back what the hub sent it, whoever made it).
+const NOT_FROM_PEER: &str =
+    "(origin_device IS NULL OR origin_device <> ?2) AND (via_device IS NULL OR via_device <> ?2)";
 
 // --- Identity and peers ----------------------------------------------------------
 
@@ -280,16 +296,17 @@ impl Storage {
     }
 
     /// The changes `peer` has not told us it has, except those it made
-    /// itself (it has them): every change after its last acknowledgement.
+    /// itself or sent us (it has them): every change after its last
+    /// acknowledgement.
     pub fn sync_outgoing(&self, peer: &str) -> Result<Outgoing, Error> {
         let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
         let me = read_identity(&conn)?;
         let p = peer_by_id(&conn, peer)?.ok_or_else(|| Error::not_found("Dispositivo non registrato"))?;
         let mut stmt = conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT seq, at, operator_id, origin_device, origin_name, origin_seq, changeset FROM sync_outbox
-                 WHERE seq > ?1 AND (origin_device IS NULL OR origin_device <> ?2) ORDER BY seq",
-            )
+                 WHERE seq > ?1 AND {NOT_FROM_PEER} ORDER BY seq"
+            ))
             .map_err(db_err)?;
         let rows = stmt
             .query_map(params![p.acked_seq, p.device_id], |r| {
@@ -308,6 +325,36 @@ impl Storage {
             .map_err(db_err)?;
         let entries = rows.collect::<Result<Vec<_>, _>>().map_err(db_err)?;
         Ok(Outgoing { base: p.acked_seq.min(me.last_seq), seq: me.last_seq, ack: p.received_seq, entries })
+    }
+
+    /// How many of this replica's changes `peer` has not acknowledged yet
+    /// (those that came from it aside): what waits to go.
+    pub fn sync_waiting(&self, peer: &Peer) -> Result<i64, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        conn.query_row(
+            &format!("SELECT count(*) FROM sync_outbox WHERE seq > ?1 AND {NOT_FROM_PEER}"),
+            params![peer.acked_seq, peer.device_id],
+            |r| r.get(0),
+        )
+        .map_err(db_err)
+    }
+
+    /// How many conflicts wait for a person.
+    pub fn sync_open_conflicts(&self) -> Result<i64, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        conn.query_row("SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL", [], |r| r.get(0))
+            .map_err(db_err)
+    }
+
+    /// Remembers where `peer` is reached on the network.
+    pub fn sync_set_address(&self, peer: &str, address: &str) -> Result<(), Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        conn.execute(
+            "UPDATE sync_peers SET address = ?2 WHERE device_id = ?1 AND address IS NOT ?2",
+            params![peer, address],
+        )
+        .map_err(db_err)?;
+        Ok(())
     }
 
     /// The open conflicts, oldest first.
@@ -343,14 +390,30 @@ impl Storage {
 
     /// Applies the entries of a package from `sender` (already opened and
     /// verified) in one transaction: all of it, or nothing. `base`, `seq`
-    /// and `ack` are the manifest's; `audit` (who, the action, the detail) is
-    /// the audit row written with it.
+    /// and `ack` are the manifest's.
     ///
     /// Refused whole: an unknown or revoked sender; a package that starts
     /// after a change not received yet (`base` beyond what we have: one in
     /// between was lost); a change number already applied with another
     /// content (a forgery, or a sender restored from an old copy); a change
     /// of a table or a shape this schema does not have.
+    ///
+    /// `fresh`: the package is the hub's answer made just now for this
+    /// replica (the network exchange, checked by the caller through the
+    /// manifest's `reply_to`). From its hub, a fresh package whose last
+    /// number is below what was received, or that numbers a change again
+    /// with other content, means the hub went back (restored from a backup):
+    /// its numbers after the last one it still has are forgotten here (what
+    /// they carried stays applied), and the hub's acknowledgement, lower
+    /// now, makes the next package send again what it lost. A package on a
+    /// file may be an old one arriving late: there a lower number is only
+    /// `already_applied`, and a number with other content refuses it.
+    ///
+    /// `stamp`: who imports, and when; `audit` (the action and the detail of
+    /// the audit row written with the import): `None` when the package carries no change (a network
+    /// exchange with nothing to say touches nobody's data; it still counts
+    /// as a contact).
+    #[allow(clippy::too_many_arguments)]
     pub fn sync_apply(
         &self,
         sender: &str,
@@ -358,17 +421,29 @@ impl Storage {
         seq: i64,
         ack: i64,
         entries: &[Entry],
-        audit: (&Stamp, &str, &str),
+        fresh: bool,
+        stamp: &Stamp,
+        audit: Option<(&str, &str)>,
     ) -> Result<ImportCounts, Error> {
-        let (stamp, action, detail) = audit;
         let now = stamp.at.as_str();
         let mut conn =
             self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
-        let peer = peer_by_id(&tx, sender)?
+        let mut peer = peer_by_id(&tx, sender)?
             .ok_or_else(|| refused("il dispositivo mittente non è registrato qui"))?;
         if peer.revoked_at.is_some() {
             return Err(refused(&format!("il dispositivo «{}» è stato revocato", peer.name)));
+        }
+        let mut went_back = false;
+        if fresh && peer.hub {
+            if let Some(kept) = hub_went_back(&tx, &peer, base, seq, entries)? {
+                tx.execute("DELETE FROM sync_seen WHERE device_id = ?1 AND seq > ?2", params![sender, kept])
+                    .map_err(db_err)?;
+                tx.execute("UPDATE sync_peers SET received_seq = ?2 WHERE device_id = ?1", params![sender, kept])
+                    .map_err(db_err)?;
+                peer.received_seq = kept;
+                went_back = true;
+            }
         }
         if base > peer.received_seq {
             return Err(refused(&format!(
@@ -383,7 +458,7 @@ impl Storage {
         // Defer the foreign keys to the end: a changeset lists its tables in
         // the order they were first touched, not parents first.
         tx.execute_batch("PRAGMA defer_foreign_keys = ON").map_err(db_err)?;
-        let mut counts = ImportCounts::default();
+        let mut counts = ImportCounts { hub_went_back: went_back, ..ImportCounts::default() };
         let mut merge = Merge {
             conn: &tx,
             tables: HashMap::new(),
@@ -421,7 +496,12 @@ impl Storage {
                         (Some(at), Some(by)) => Some(Stamp { at: at.clone(), by }),
                         _ => None,
                     };
-                    capture.finish(&tx, stamp.as_ref(), Some((e.origin_device.as_str(), e.origin_name.as_str(), e.origin_seq)))?;
+                    capture.finish(
+                        &tx,
+                        stamp.as_ref(),
+                        Some((e.origin_device.as_str(), e.origin_name.as_str(), e.origin_seq)),
+                        Some(sender),
+                    )?;
                     tx.execute(
                         "INSERT INTO sync_seen (device_id, seq, hash, applied_at) VALUES (?1, ?2, ?3, ?4)",
                         params![sender, e.seq, hash, now],
@@ -439,7 +519,9 @@ impl Storage {
             params![sender, seq, ack.min(last_seq), now],
         )
         .map_err(db_err)?;
-        super::audit::append(&tx, &stamp.at, &stamp.by.to_string(), action, None, Some(detail))?;
+        if let Some((action, detail)) = audit {
+            super::audit::append(&tx, &stamp.at, &stamp.by.to_string(), action, None, Some(detail))?;
+        }
         tx.commit().map_err(|e| {
             if is_constraint(&e) {
                 refused("applicarlo lascerebbe riferimenti non validi tra i dati già presenti")
@@ -451,9 +533,44 @@ impl Storage {
     }
 }
 
+/// Where the hub went back to, if its fresh package (`base`, `seq`,
+/// `entries`) shows that it did: `base`, what the hub knows this replica
+/// has (its numbers after it are then taken as new).
+///
+/// The signs, each impossible unless the hub lost part of its history: its
+/// last number is below one already received here; or the package carries
+/// a number already received here whose change was not applied here (the
+/// hub never sends back a replica's own changes, and sends only after what
+/// it knows this replica has) or was applied with another content.
+fn hub_went_back(
+    conn: &Connection,
+    peer: &Peer,
+    base: i64,
+    seq: i64,
+    entries: &[Entry],
+) -> Result<Option<i64>, Error> {
+    if seq < peer.received_seq {
+        return Ok(Some(base));
+    }
+    for e in entries.iter().filter(|e| e.seq <= peer.received_seq) {
+        let seen: Option<String> = conn
+            .query_row(
+                "SELECT hash FROM sync_seen WHERE device_id = ?1 AND seq = ?2",
+                params![peer.device_id, e.seq],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db_err)?;
+        if seen.is_none_or(|h| h != e.hash()) {
+            return Ok(Some(base));
+        }
+    }
+    Ok(None)
+}
+
 const PEER_SELECT: &str =
     "SELECT device_id, name, sign_public, box_public, received_seq, acked_seq, last_contact,
-    revoked_at, hub FROM sync_peers";
+    revoked_at, hub, address FROM sync_peers";
 
 fn peer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Peer> {
     let key = |i: usize| -> rusqlite::Result<[u8; 32]> {
@@ -471,6 +588,7 @@ fn peer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Peer> {
         last_contact: r.get(6)?,
         revoked_at: r.get(7)?,
         hub: r.get(8)?,
+        address: r.get(9)?,
     })
 }
 

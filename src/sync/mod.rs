@@ -33,6 +33,8 @@ use zeroize::Zeroizing;
 
 use crate::error::{Code, Error};
 
+pub mod http;
+
 const MAGIC: &[u8; 14] = b"SPORTELLO-SYNC";
 /// The format of the package; a replica refuses a format it does not know.
 pub const FORMAT: u8 = 1;
@@ -109,6 +111,12 @@ pub struct Manifest {
     pub created_at: String,
     /// SHA-256 of the entries as they are in the package.
     pub entries_sha256: String,
+    /// On the network, the hub's answer names the device's package it
+    /// answers ([`digest`] of it): the device then knows the answer was made
+    /// now, for it, and not replayed from an earlier exchange. Absent in a
+    /// package written to a file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
 }
 
 /// A package opened and verified: signature, hash, receiver.
@@ -275,6 +283,11 @@ pub fn open(
     Ok(Package { manifest, entries })
 }
 
+/// SHA-256 of a whole package as it travels (what an answer's `reply_to` names).
+pub fn digest(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
 /// The refusal of a package: nothing of it is applied.
 pub fn refused(why: &str) -> Error {
     Error::new(Code::Invalid, format!("Pacchetto rifiutato, nulla è stato applicato: {why}"))
@@ -344,6 +357,7 @@ mod tests {
             ack: 0,
             created_at: "2026-11-20T10:00:00.000Z".into(),
             entries_sha256: String::new(),
+            reply_to: None,
         }
     }
 
