@@ -172,4 +172,28 @@ mod tests {
         drop(first);
         DatabaseLock::acquire(&db).unwrap();
     }
+
+    #[test]
+    fn a_command_waits_for_an_exchange_of_the_sync_server_and_the_server_for_a_command() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("sportello.sqlite");
+        let exchange = DatabaseLock::acquire_for_exchange(&db, Duration::ZERO).unwrap();
+        assert!(std::fs::read_to_string(lock_path(&db)).unwrap().contains(SYNC_SERVER));
+        let start = Instant::now();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            drop(exchange);
+        });
+        // Not refused at once: taken when the exchange lets go.
+        let command = DatabaseLock::acquire(&db).unwrap();
+        assert!(start.elapsed() >= Duration::from_millis(300));
+        release.join().unwrap();
+        // The server waits for a command a bounded time, then gives up.
+        let start = Instant::now();
+        let err = DatabaseLock::acquire_for_exchange(&db, Duration::from_millis(200)).unwrap_err();
+        assert_eq!(err.code, Code::Conflict);
+        assert!(start.elapsed() >= Duration::from_millis(200));
+        drop(command);
+        DatabaseLock::acquire_for_exchange(&db, Duration::ZERO).unwrap();
+    }
 }
