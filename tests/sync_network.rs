@@ -158,16 +158,24 @@ fn a_change_on_one_device_reaches_the_other_through_the_hub() {
     let (laptop, tablet) = (o.db("portatile"), o.db("tablet"));
     o.edit(&laptop, "phone", json!("+39 333 000 1111"));
     o.edit(&tablet, "email", json!("tablet@example.it"));
+    // A family taken in charge on the laptop: new rows, forwarded as they came.
+    let new = o
+        .open(&laptop)
+        .call("household_save", json!({ "household": single_json("Bianchi", "Lucia", "1980-05-04", "F") }))
+        .unwrap();
 
     let (code, r, err) = sync_now(&laptop, &hub.url);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(r["sent"], 1, "{r}");
-    assert_eq!(counts(&r["at_hub"]), (1, 0, 0, 0), "{r}");
+    assert_eq!(r["sent"], 2, "{r}");
+    assert_eq!(counts(&r["at_hub"]), (3, 0, 0, 0), "the phone, the household and its member: {r}");
     assert_eq!(r["hub_restored"], false);
     let (code, r, err) = sync_now(&tablet, &hub.url);
     assert_eq!(code, 0, "{err}");
     assert_eq!(counts(&r["at_hub"]), (1, 0, 0, 0), "{r}");
-    assert_eq!(counts(&r["received"]).0, 1, "the laptop's phone, through the hub: {r}");
+    assert_eq!(counts(&r["received"]).0, 3, "the laptop's phone and new family, through the hub: {r}");
+    let id = Id::parse("id", new["id"].as_str().unwrap()).unwrap();
+    let there = o.open(&tablet).household_get(id).unwrap();
+    assert_eq!((there.members.len(), there.members[0].last_name.as_str()), (1, "Bianchi"));
     let (code, r, err) = sync_now(&laptop, &hub.url);
     assert_eq!(code, 0, "{err}");
     assert_eq!((r["sent"].as_u64(), counts(&r["received"]).0), (Some(0), 1), "the tablet's email: {r}");
@@ -178,7 +186,7 @@ fn a_change_on_one_device_reaches_the_other_through_the_hub() {
     }
     // Each exchange is in the server's log, by device.
     let log = hub.log();
-    assert!(log.contains("«portatile»: applicati 1") && log.contains("«tablet»"), "{log}");
+    assert!(log.contains("«portatile»: applicati 3") && log.contains("«tablet»: applicati 1"), "{log}");
     // The moves are on record at the hub: one import row per package that moved something.
     let rows = sync_rows(&o.hub_db());
     assert_eq!(rows.iter().filter(|r| r.0 == "sync_import").count(), 2, "{rows:?}");

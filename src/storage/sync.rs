@@ -146,6 +146,19 @@ impl<'c> Capture<'c> {
         let mut changeset = Vec::new();
         self.session.changeset_strm(&mut changeset).map_err(db_err)?;
         drop(self);
+        store_change(conn, &changeset, stamp, origin, via)
+    }
+}
+
+/// Stores `changeset` as the replica's next change (none when it is empty).
+fn store_change(
+    conn: &Connection,
+    changeset: &[u8],
+    stamp: Option<&Stamp>,
+    origin: Option<(&str, &str, i64)>,
+    via: Option<&str>,
+) -> Result<Option<i64>, Error> {
+    {
         if changeset.is_empty() {
             return Ok(None);
         }
@@ -488,20 +501,46 @@ impl Storage {
                 Some(_) => counts.already_applied += count_changes(&e.changeset)?,
                 None if e.seq <= peer.received_seq => counts.already_applied += count_changes(&e.changeset)?,
                 None => {
-                    let capture = Capture::start(&tx)?;
-                    merge.inserted.clear();
-                    merge.entry(e, &mut counts)?;
-                    merge.settle_foreign_keys(e, &mut counts)?;
                     let stamp = match (&e.at, e.operator_id.as_deref().and_then(|o| o.parse::<Id>().ok())) {
                         (Some(at), Some(by)) => Some(Stamp { at: at.clone(), by }),
                         _ => None,
                     };
-                    capture.finish(
-                        &tx,
-                        stamp.as_ref(),
-                        Some((e.origin_device.as_str(), e.origin_name.as_str(), e.origin_seq)),
-                        Some(sender),
-                    )?;
+                    let origin = Some((e.origin_device.as_str(), e.origin_name.as_str(), e.origin_seq));
+                    // New rows only (a family taken in charge, a visit): tried
+                    // without a session. When every row went in as it came,
+                    // what to forward is the change as it came; otherwise
+                    // (a duplicate, a constraint, an orphan) the entry is
+                    // rolled back and applied again under a session, which
+                    // records what really stood.
+                    let changes = read_changes(&e.changeset)?;
+                    let mut verbatim = false;
+                    if changes.iter().all(|c| c.op == Op::SQLITE_INSERT) {
+                        tx.execute_batch("SAVEPOINT verbatim").map_err(db_err)?;
+                        let before = counts;
+                        merge.inserted.clear();
+                        merge.apply(e, &changes, &mut counts)?;
+                        merge.settle_foreign_keys(e, &mut counts)?;
+                        let n = changes.len() as u64;
+                        verbatim = counts.applied - before.applied == n
+                            && counts.conflicts == before.conflicts
+                            && counts.duplicates == before.duplicates
+                            && counts.already_applied == before.already_applied
+                            && merge.inserted.len() as u64 == n;
+                        if verbatim {
+                            tx.execute_batch("RELEASE verbatim").map_err(db_err)?;
+                            store_change(&tx, &e.changeset, stamp.as_ref(), origin, Some(sender))?;
+                        } else {
+                            tx.execute_batch("ROLLBACK TO verbatim; RELEASE verbatim").map_err(db_err)?;
+                            counts = before;
+                        }
+                    }
+                    if !verbatim {
+                        let capture = Capture::start(&tx)?;
+                        merge.inserted.clear();
+                        merge.apply(e, &changes, &mut counts)?;
+                        merge.settle_foreign_keys(e, &mut counts)?;
+                        capture.finish(&tx, stamp.as_ref(), origin, Some(sender))?;
+                    }
                     tx.execute(
                         "INSERT INTO sync_seen (device_id, seq, hash, applied_at) VALUES (?1, ?2, ?3, ?4)",
                         params![sender, e.seq, hash, now],
@@ -650,6 +689,26 @@ struct Change {
     new: Vec<Option<Value>>,
 }
 
+/// Whether the transaction has foreign-key violations waiting for the
+/// commit (deferred): SQLite keeps the count, `sqlite3_db_status`'s
+/// `SQLITE_DBSTATUS_DEFERRED_FKS` tells whether it is zero.
+fn deferred_violations(conn: &Connection) -> bool {
+    let (mut current, mut high) = (0, 0);
+    // SAFETY: a status read on the connection's own open handle, into two
+    // integers owned here; it changes nothing.
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_db_status(
+            conn.handle(),
+            rusqlite::ffi::SQLITE_DBSTATUS_DEFERRED_FKS,
+            &mut current,
+            &mut high,
+            0,
+        )
+    };
+    // Unknown: check row by row, as if there were.
+    rc != rusqlite::ffi::SQLITE_OK || current != 0
+}
+
 fn bad_changeset(e: rusqlite::Error) -> Error {
     refused(&format!("un insieme di cambiamenti non è leggibile ({e})"))
 }
@@ -767,9 +826,9 @@ impl<'a> Merge<'a> {
         Ok(&self.tables[table])
     }
 
-    fn entry(&mut self, e: &Entry, counts: &mut ImportCounts) -> Result<(), Error> {
+    fn apply(&mut self, e: &Entry, changes: &[Change], counts: &mut ImportCounts) -> Result<(), Error> {
         let src = Source { entry: e };
-        for c in read_changes(&e.changeset)? {
+        for c in changes {
             if !synced(&c.table) {
                 return Err(refused(&format!(
                     "cambiamento di una tabella che non si sincronizza («{}»)",
@@ -885,7 +944,9 @@ impl<'a> Merge<'a> {
                         cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ")
                     );
                     self.conn
-                        .query_row(&sql, [cf], |r| (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect())
+                        .prepare_cached(&sql)
+                        .map_err(db_err)?
+                        .query_row([cf], |r| (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect())
                         .optional()
                         .map_err(db_err)?
                 };
@@ -1164,6 +1225,11 @@ impl<'a> Merge<'a> {
     /// in rows that were here already fails the commit (deferred foreign
     /// keys), and the package is refused.
     fn settle_foreign_keys(&mut self, entry: &Entry, counts: &mut ImportCounts) -> Result<(), Error> {
+        // No reference outstanding in the whole transaction: no inserted row
+        // is an orphan, and the checks row by row are not needed.
+        if self.inserted.is_empty() || !deferred_violations(self.conn) {
+            return Ok(());
+        }
         loop {
             let mut orphans = Vec::new();
             let inserted: Vec<(String, i64)> = self.inserted.iter().cloned().collect();
