@@ -126,7 +126,9 @@ impl Office {
         let server = Arc::new(SyncServer::open(options(&hub_db)).expect("server"));
         let listener = TcpListener::bind("127.0.0.1:0").expect("listen");
         let url = format!("http://{}", listener.local_addr().expect("address"));
-        std::thread::spawn(move || server.serve(listener, Arc::new(AtomicBool::new(false)), Arc::new(|_| {})));
+        std::thread::spawn(move || {
+            server.serve(listener, Arc::new(AtomicBool::new(false)), Arc::new(|_| {}))
+        });
         let households = {
             let conn = raw(&device_db);
             let mut stmt = conn.prepare("SELECT id FROM households ORDER BY id").expect("select");
@@ -260,8 +262,12 @@ fn bench_sync(c: &mut Criterion) {
         })
     });
     let apply = Apply::new(10_000);
-    group.bench_function("hub_applies_10k_rows", |b| b.iter_custom(|iters| (0..iters).map(|_| apply.import()).sum()));
-    group.bench_function("plain_sql_10k_rows", |b| b.iter_custom(|iters| (0..iters).map(|_| apply.plain()).sum()));
+    group.bench_function("hub_applies_10k_rows", |b| {
+        b.iter_custom(|iters| (0..iters).map(|_| apply.import()).sum())
+    });
+    group.bench_function("plain_sql_10k_rows", |b| {
+        b.iter_custom(|iters| (0..iters).map(|_| apply.plain()).sum())
+    });
     group.finish();
 
     // The goals, measured directly.

@@ -87,7 +87,10 @@ impl Server {
         let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) else {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("the server did not start: {line:?} {}", std::fs::read_to_string(&log).unwrap_or_default());
+            panic!(
+                "the server did not start: {line:?} {}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
         };
         Server { url: url.to_string(), child, log }
     }
@@ -135,7 +138,8 @@ fn sync_rows(db: &Path) -> Vec<(String, Option<String>)> {
 fn post(addr: &str, schema: Option<u32>, body: &[u8]) -> http::Message {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    let mut head = format!("POST {} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\n", http::PATH, body.len());
+    let mut head =
+        format!("POST {} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\n", http::PATH, body.len());
     if let Some(v) = schema {
         head.push_str(&format!("X-Sportello-Schema: {v}\r\n"));
     }
@@ -300,7 +304,10 @@ fn tampered_forged_unknown_and_revoked_packages_are_refused_with_nothing_applied
         .filter(|d| d.starts_with("rifiutato"))
         .collect();
     assert_eq!(refused.len(), 2, "{refused:?}");
-    assert!(refused[0].contains("non è registrato") && refused[1].contains("«tablet» è stato revocato"), "{refused:?}");
+    assert!(
+        refused[0].contains("non è registrato") && refused[1].contains("«tablet» è stato revocato"),
+        "{refused:?}"
+    );
 }
 
 #[test]
@@ -357,7 +364,8 @@ fn a_device_of_an_older_schema_is_told_to_update_and_nothing_is_applied() {
         let (stream, _) = listener.accept().unwrap();
         stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
         let request = http::read_message(&mut BufReader::new(&stream), true).unwrap();
-        let headers = [(http::SCHEMA_HEADER, (latest + 1).to_string()), (http::RESULT_HEADER, "resend".into())];
+        let headers =
+            [(http::SCHEMA_HEADER, (latest + 1).to_string()), (http::RESULT_HEADER, "resend".into())];
         http::respond(&mut &stream, 200, "application/octet-stream", &headers, b"SPORTELLO-SYNC...").unwrap();
         request
     });
@@ -430,7 +438,10 @@ fn an_unreachable_hub_is_a_clean_error_that_changes_nothing() {
     let before = (sync_rows(&laptop), o.open(&laptop).sync_status().unwrap());
     let (code, _, err) = sync_now(&laptop, &format!("http://127.0.0.1:{port}"));
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("Impossibile raggiungere l'ufficio") && err.contains("Nulla è stato cambiato"), "{err}");
+    assert!(
+        err.contains("Impossibile raggiungere l'ufficio") && err.contains("Nulla è stato cambiato"),
+        "{err}"
+    );
     assert_eq!((sync_rows(&laptop), o.open(&laptop).sync_status().unwrap()), before);
     // Not an address of a hub at all.
     let (code, _, err) = sync_now(&laptop, "https://127.0.0.1:1");
@@ -453,8 +464,10 @@ fn the_server_survives_garbage_and_answers_the_next_device() {
     }
     {
         let mut s = TcpStream::connect(hub.addr()).unwrap();
-        s.write_all(format!("POST {} HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n", http::PATH).as_bytes())
-            .unwrap();
+        s.write_all(
+            format!("POST {} HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n", http::PATH).as_bytes(),
+        )
+        .unwrap();
         let mut out = Vec::new();
         s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
         let _ = s.read_to_end(&mut out);

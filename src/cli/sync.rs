@@ -169,7 +169,12 @@ fn serve(database: PathBuf, listen: &str) -> Result<ExitCode, CliError> {
     use std::sync::Arc;
 
     let addr: std::net::SocketAddr = listen.parse().map_err(|_| {
-        sportello::Error::invalid("--listen", format!("indirizzo di ascolto non valido: «{listen}» (atteso HOST:PORTA, per esempio 127.0.0.1:7878)"))
+        sportello::Error::invalid(
+            "--listen",
+            format!(
+                "indirizzo di ascolto non valido: «{listen}» (atteso HOST:PORTA, per esempio 127.0.0.1:7878)"
+            ),
+        )
     })?;
     // Before any thread exists: every thread then inherits the blocked
     // signals, and only the waiting thread below receives them.
@@ -184,7 +189,8 @@ fn serve(database: PathBuf, listen: &str) -> Result<ExitCode, CliError> {
     let listener = std::net::TcpListener::bind(addr).map_err(|e| {
         sportello::Error::new(sportello::Code::Io, format!("impossibile mettersi in ascolto su {addr}: {e}"))
     })?;
-    let local = listener.local_addr().map_err(|e| sportello::Error::new(sportello::Code::Io, e.to_string()))?;
+    let local =
+        listener.local_addr().map_err(|e| sportello::Error::new(sportello::Code::Io, e.to_string()))?;
     let stop = Arc::new(AtomicBool::new(false));
     let log: Arc<sportello::service::SyncLog> = Arc::new(|line: String| {
         eprintln!("{} sync serve: {line}", chrono::Local::now().format("%Y-%m-%d %H:%M:%S"));

@@ -53,11 +53,11 @@ pub use households::{CfCheck, CfCheckInput, CfDecoded};
 pub use operators::OperatorAccount;
 pub use printing::ConvocationInput;
 pub use rekey::{OneTimePassword, Rekeyed};
-pub use sync_net::{SyncLog, SyncReport, SyncServer, SyncStatus};
 pub use session::{
     check_username, recovery_administrator, Credentials, DatabaseState, NewDatabase, OpenOptions,
     RECOVERY_NAME, RECOVERY_USERNAME,
 };
+pub use sync_net::{SyncLog, SyncReport, SyncServer, SyncStatus};
 
 /// Where "today" comes from: the computer's clock, or a fixed day for tests and
 /// demonstrations (`--today`).

@@ -101,7 +101,10 @@ impl Service {
                     Some(p) => format!("il dispositivo «{}» è stato revocato", p.name),
                     None => "il dispositivo mittente non è registrato qui".to_string(),
                 };
-                let detail = format!("{}: pacchetto rifiutato del dispositivo {sender}: {why}", super::access::REFUSED);
+                let detail = format!(
+                    "{}: pacchetto rifiutato del dispositivo {sender}: {why}",
+                    super::access::REFUSED
+                );
                 self.store.transaction(|tx| {
                     tx.audit_append(
                         &Stamp { at: timestamp(self.clock), by: self.operator.id },
@@ -140,7 +143,8 @@ impl Service {
         let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
         let detail =
             format!("pacchetto di «{}», cambiamenti {}-{}", peer.name, p.manifest.base + 1, p.manifest.seq);
-        let audit = (!(quiet && p.entries.is_empty())).then_some((Action::SyncImport.as_str(), detail.as_str()));
+        let audit =
+            (!(quiet && p.entries.is_empty())).then_some((Action::SyncImport.as_str(), detail.as_str()));
         // The audit row goes in the import's own transaction: a refused
         // package leaves neither changes nor a row.
         self.store.sync_apply(

@@ -124,8 +124,9 @@ impl Service {
         // A second round only when the hub asks for it (it went back).
         for _round in 0..2 {
             let stream = address.connect(CONNECT_TIMEOUT)?;
-            http::bound(&stream, SOCKET_TIMEOUT)
-                .map_err(|e| Error::new(Code::Io, format!("connessione con l'ufficio non utilizzabile: {e}")))?;
+            http::bound(&stream, SOCKET_TIMEOUT).map_err(|e| {
+                Error::new(Code::Io, format!("connessione con l'ufficio non utilizzabile: {e}"))
+            })?;
             let peer = self.sync_peer_by_id(&peer.device_id)?;
             let (sent_package, sent) = self.sync_seal_for(&peer, None, true)?;
             let answer =
@@ -157,14 +158,22 @@ impl Service {
                 }
                 Some(json) => {
                     let at_hub: HubCounts = serde_json::from_str(json).map_err(|_| {
-                        Error::new(Code::Io, "L'ufficio ha dato una risposta non valida (esito dell'importazione)")
+                        Error::new(
+                            Code::Io,
+                            "L'ufficio ha dato una risposta non valida (esito dell'importazione)",
+                        )
                     })?;
                     report.sent += sent as u64;
                     add(&mut report.at_hub, at_hub.into());
                     self.store.sync_set_address(&peer.device_id, &address.url())?;
                     return Ok(report);
                 }
-                None => return Err(Error::new(Code::Io, "L'ufficio ha dato una risposta non valida (esito mancante)")),
+                None => {
+                    return Err(Error::new(
+                        Code::Io,
+                        "L'ufficio ha dato una risposta non valida (esito mancante)",
+                    ))
+                }
             }
         }
         Err(Error::new(
@@ -308,7 +317,7 @@ impl SyncServer {
                 e
             }
         })?;
-        let store = Storage::open(&self.database, &self.key)?;
+        let store = Storage::open_for_exchange(&self.database, &self.key)?;
         let operator = store.transaction(|tx| tx.operator_by_username_any(&self.username))?;
         let Some((operator, true)) = operator else {
             return Err(Error::new(
@@ -348,7 +357,9 @@ impl SyncServer {
             _ => {
                 return refuse(
                     400,
-                    &package::refused("manca la versione dello schema del dispositivo (intestazione X-Sportello-Schema)"),
+                    &package::refused(
+                        "manca la versione dello schema del dispositivo (intestazione X-Sportello-Schema)",
+                    ),
                 )
             }
         }
@@ -413,8 +424,11 @@ impl SyncServer {
             let log_line = Arc::clone(&log);
             let spawned = std::thread::Builder::new().name("sync-exchange".into()).spawn(move || {
                 let peer = stream.peer_addr().map(|a| a.to_string()).unwrap_or_default();
-                let line = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| server.connection(stream)))
-                    .unwrap_or_else(|_| "errore interno durante lo scambio (scambio annullato)".to_string());
+                let line =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| server.connection(stream)))
+                        .unwrap_or_else(|_| {
+                            "errore interno durante lo scambio (scambio annullato)".to_string()
+                        });
                 server.connections.fetch_sub(1, Ordering::SeqCst);
                 log_line(format!("{peer} {line}"));
             });

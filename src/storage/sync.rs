@@ -158,35 +158,33 @@ fn store_change(
     origin: Option<(&str, &str, i64)>,
     via: Option<&str>,
 ) -> Result<Option<i64>, Error> {
-    {
-        if changeset.is_empty() {
-            return Ok(None);
-        }
-        let seq: i64 = conn
-            .query_row(
-                "UPDATE sync_device SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(db_err)?;
-        conn.prepare_cached(
-            "INSERT INTO sync_outbox (seq, at, operator_id, origin_device, origin_name, origin_seq, changeset, via_device)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )
-        .map_err(db_err)?
-        .execute(params![
-            seq,
-            stamp.map(|s| s.at.clone()),
-            stamp.map(|s| s.by.to_string()),
-            origin.map(|o| o.0),
-            origin.map(|o| o.1),
-            origin.map(|o| o.2),
-            changeset,
-            via
-        ])
-        .map_err(db_err)?;
-        Ok(Some(seq))
+    if changeset.is_empty() {
+        return Ok(None);
     }
+    let seq: i64 = conn
+        .query_row(
+            "UPDATE sync_device SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(db_err)?;
+    conn.prepare_cached(
+        "INSERT INTO sync_outbox (seq, at, operator_id, origin_device, origin_name, origin_seq, changeset, via_device)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )
+    .map_err(db_err)?
+    .execute(params![
+        seq,
+        stamp.map(|s| s.at.clone()),
+        stamp.map(|s| s.by.to_string()),
+        origin.map(|o| o.0),
+        origin.map(|o| o.1),
+        origin.map(|o| o.2),
+        changeset,
+        via
+    ])
+    .map_err(db_err)?;
+    Ok(Some(seq))
 }
 
 /// The changes of the outbox that did not come from the peer `?2`: made
@@ -452,8 +450,11 @@ impl Storage {
             if let Some(kept) = hub_went_back(&tx, &peer, base, seq, entries)? {
                 tx.execute("DELETE FROM sync_seen WHERE device_id = ?1 AND seq > ?2", params![sender, kept])
                     .map_err(db_err)?;
-                tx.execute("UPDATE sync_peers SET received_seq = ?2 WHERE device_id = ?1", params![sender, kept])
-                    .map_err(db_err)?;
+                tx.execute(
+                    "UPDATE sync_peers SET received_seq = ?2 WHERE device_id = ?1",
+                    params![sender, kept],
+                )
+                .map_err(db_err)?;
                 peer.received_seq = kept;
                 went_back = true;
             }
@@ -675,6 +676,8 @@ fn random32() -> Result<Zeroizing<[u8; 32]>, Error> {
 struct TableInfo {
     cols: Vec<String>,
     pk: Vec<bool>,
+    /// `INSERT INTO table (every column) VALUES (?1, …)`.
+    insert: String,
 }
 
 /// A reference of a table: (parent table, child columns, parent columns).
@@ -784,7 +787,7 @@ fn text(v: &Value) -> Option<String> {
 
 struct Merge<'a> {
     conn: &'a Connection,
-    tables: HashMap<String, TableInfo>,
+    tables: HashMap<String, std::rc::Rc<TableInfo>>,
     /// Rows inserted by this import (table, rowid): what may be set aside
     /// as a conflict if it depends on a row that did not come.
     inserted: HashSet<(String, i64)>,
@@ -801,7 +804,7 @@ struct Source<'e> {
 }
 
 impl<'a> Merge<'a> {
-    fn info(&mut self, table: &str) -> Result<&TableInfo, Error> {
+    fn info(&mut self, table: &str) -> Result<std::rc::Rc<TableInfo>, Error> {
         if !self.tables.contains_key(table) {
             let mut stmt = self
                 .conn
@@ -817,13 +820,20 @@ impl<'a> Merge<'a> {
                     "la tabella «{table}» non esiste in questa versione del database"
                 )));
             }
+            let insert = format!(
+                "INSERT INTO {} ({}) VALUES ({})",
+                quote(table),
+                cols.iter().map(|c| quote(&c.0)).collect::<Vec<_>>().join(", "),
+                (1..=cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+            );
             let info = TableInfo {
                 pk: cols.iter().map(|c| c.1 > 0).collect(),
                 cols: cols.into_iter().map(|c| c.0).collect(),
+                insert,
             };
-            self.tables.insert(table.to_string(), info);
+            self.tables.insert(table.to_string(), std::rc::Rc::new(info));
         }
-        Ok(&self.tables[table])
+        Ok(std::rc::Rc::clone(&self.tables[table]))
     }
 
     fn apply(&mut self, e: &Entry, changes: &[Change], counts: &mut ImportCounts) -> Result<(), Error> {
@@ -841,6 +851,27 @@ impl<'a> Merge<'a> {
                     "la tabella «{}» ha una forma diversa da quella del mittente: aggiornare Sportello su entrambi",
                     c.table
                 )));
+            }
+            if c.op == Op::SQLITE_INSERT {
+                // The common case first: a row new here goes in as it came.
+                // A row already here (its key) or a person already here (the
+                // codice fiscale is UNIQUE) fails a constraint, which undoes
+                // that statement alone; the careful path below then decides.
+                let row = c.new.iter().map(|v| v.as_ref().unwrap_or(&Value::Null));
+                match self
+                    .conn
+                    .prepare_cached(&info.insert)
+                    .map_err(db_err)?
+                    .execute(rusqlite::params_from_iter(row))
+                {
+                    Ok(_) => {
+                        self.inserted.insert((c.table.clone(), self.conn.last_insert_rowid()));
+                        counts.applied += 1;
+                        continue;
+                    }
+                    Err(e) if is_constraint(&e) => {}
+                    Err(e) => return Err(db_err(e)),
+                }
             }
             let cols = info.cols.clone();
             let keys: Vec<(String, Value)> = (0..cols.len())

@@ -67,7 +67,9 @@ impl HubAddress {
         let bad = |why: &str| {
             Error::invalid(
                 "hub",
-                format!("Indirizzo dell'ufficio non valido («{url}»): {why}. Esempio: http://192.168.1.10:7878"),
+                format!(
+                    "Indirizzo dell'ufficio non valido («{url}»): {why}. Esempio: http://192.168.1.10:7878"
+                ),
             )
         };
         let rest = if let Some(r) = url.strip_prefix("http://") {
@@ -125,7 +127,9 @@ impl HubAddress {
         }
         Err(unreachable(match last {
             Some(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => "connessione rifiutata".into(),
-            Some(e) if e.kind() == std::io::ErrorKind::TimedOut => "nessuna risposta entro il tempo limite".into(),
+            Some(e) if e.kind() == std::io::ErrorKind::TimedOut => {
+                "nessuna risposta entro il tempo limite".into()
+            }
             Some(e) => e.to_string(),
             None => "nessun indirizzo".into(),
         }))
@@ -250,10 +254,7 @@ pub fn read_message(r: &mut impl BufRead, request: bool) -> Result<Message, Read
         None => return Err(ReadError::Bad("Content-Length mancante".into())),
     };
     if len > BODY_LIMIT {
-        return Err(ReadError::Bad(format!(
-            "il pacchetto supera il limite di {} MiB",
-            BODY_LIMIT >> 20
-        )));
+        return Err(ReadError::Bad(format!("il pacchetto supera il limite di {} MiB", BODY_LIMIT >> 20)));
     }
     m.body = vec![0; len];
     r.read_exact(&mut m.body)?;
@@ -356,8 +357,10 @@ fn code_of(s: &str) -> Code {
 
 /// The JSON body of an error answer.
 pub fn error_body(e: &Error) -> Vec<u8> {
-    serde_json::to_vec(&serde_json::json!({ "code": e.code.as_str(), "message": e.message, "field": e.field }))
-        .unwrap_or_default()
+    serde_json::to_vec(
+        &serde_json::json!({ "code": e.code.as_str(), "message": e.message, "field": e.field }),
+    )
+    .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -367,9 +370,13 @@ mod tests {
     #[test]
     fn a_request_and_an_answer_round_trip() {
         let mut out = Vec::new();
-        respond(&mut out, 200, "application/octet-stream", &[(RESULT_HEADER, "resend".into())], b"abc").unwrap();
+        respond(&mut out, 200, "application/octet-stream", &[(RESULT_HEADER, "resend".into())], b"abc")
+            .unwrap();
         let m = read_message(&mut &out[..], false).unwrap();
-        assert_eq!((m.status, m.body.as_slice(), m.header(RESULT_HEADER)), (200, &b"abc"[..], Some("resend")));
+        assert_eq!(
+            (m.status, m.body.as_slice(), m.header(RESULT_HEADER)),
+            (200, &b"abc"[..], Some("resend"))
+        );
         let req = format!("POST {PATH} HTTP/1.1\r\nContent-Length: 2\r\nX-Sportello-Schema: 7\r\n\r\nhi");
         let m = read_message(&mut req.as_bytes(), true).unwrap();
         assert_eq!((m.method.as_str(), m.path.as_str(), m.header(SCHEMA_HEADER)), ("POST", PATH, Some("7")));
