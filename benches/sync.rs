@@ -191,7 +191,7 @@ impl Apply {
         let mut row_count = 0;
         for table in ["households", "members"] {
             let mut stmt = conn.prepare(&format!("SELECT * FROM {table}")).expect("select");
-            let cols: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+            let cols: Vec<String> = stmt.column_names().map(String::from).collect();
             let n = cols.len();
             let data: Vec<Vec<Value>> = stmt
                 .query_map([], |r| (0..n).map(|i| r.get::<_, Value>(i)).collect())

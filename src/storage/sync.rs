@@ -889,9 +889,9 @@ impl<'a> Merge<'a> {
             };
             let here = self.select(&c.table, &cols, &keys)?;
             match c.op {
-                Op::SQLITE_INSERT => self.insert(&src, &c, &cols, &keys, &record, here, counts)?,
+                Op::SQLITE_INSERT => self.insert(&src, c, &cols, &keys, &record, here, counts)?,
                 Op::SQLITE_UPDATE => match here {
-                    Some(here) => self.update(&src, &c, &cols, &keys, &record, &here, counts)?,
+                    Some(here) => self.update(&src, c, &cols, &keys, &record, &here, counts)?,
                     None => {
                         // An edit of a row that is not here: deleted here (or
                         // never arrived). Kept, whole, for a person.
@@ -908,7 +908,7 @@ impl<'a> Merge<'a> {
                         counts.conflicts += 1;
                     }
                 },
-                Op::SQLITE_DELETE => self.delete(&src, &c, &cols, &keys, &record, here, counts)?,
+                Op::SQLITE_DELETE => self.delete(&src, c, &cols, &keys, &record, here, counts)?,
                 _ => return Err(refused("tipo di cambiamento sconosciuto")),
             }
         }
