@@ -486,3 +486,31 @@ fn the_server_survives_garbage_and_answers_the_next_device() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(o.field(&o.hub_db(), "phone"), json!("+39 333 000 8888"));
 }
+
+#[cfg(unix)]
+#[test]
+fn the_server_stops_cleanly_on_sigterm() {
+    let o = Office::new();
+    let mut hub = o.serve();
+    let laptop = o.db("portatile");
+    o.edit(&laptop, "phone", json!("+39 333 000 9999"));
+    assert_eq!(sync_now(&laptop, &hub.url).0, 0);
+    let pid = hub.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let mut status = None;
+    for _ in 0..200 {
+        if let Some(s) = hub.child.try_wait().unwrap() {
+            status = Some(s);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let status = status.expect("the server did not stop within 10 s of SIGTERM");
+    assert!(status.success(), "{status:?}");
+    let log = hub.log();
+    assert!(log.contains("SIGTERM") && log.contains("arrestato"), "{log}");
+    // Stopped: the device is told the hub cannot be reached, and nothing changes.
+    let (code, _, err) = sync_now(&laptop, &hub.url);
+    assert_eq!(code, 2);
+    assert!(err.contains("Impossibile raggiungere l'ufficio"), "{err}");
+}
