@@ -27,6 +27,10 @@ cargo clippy --workspace --all-targets -- -D warnings
 # above use it), here it has not, so a clock read in the core fails to build.
 echo "==> sportello-core alone (no clock, no SQLite, no PDF)"
 cargo check -p sportello-core
+# Printing likewise: the core and the PDF writer, no clock, no SQLite, no
+# service (tests/layering.rs holds its dependency list).
+echo "==> sportello-print alone (no clock, no SQLite, no service)"
+cargo check -p sportello-print
 
 # The real-window tests drive the built binaries: build them first. Everything,
 # tests included, in one invocation: the same feature set as `cargo test

@@ -7,11 +7,14 @@
 //!   [`error`];
 //! - [`storage`] (the only module that touches SQLite);
 //! - [`service`]: the single entry point for the app, which knows the acting operator;
-//! - [`print`]: PDF documents.
+//! - [`print`]: PDF documents, crate `sportello-print` (the core's values in,
+//!   PDF bytes out; no SQLite, no clock), re-exported here as `print`.
 
 // The core is its own crate so that it cannot import storage, print or the
 // service: a wrong import does not compile. Its modules keep their paths here.
 pub use sportello_core::{calendar, catalog, cf, csv_out, dates, domain, error, json_in, money, rules};
+// Printing likewise: above the core, below the service, at its old path.
+pub use sportello_print as print;
 
 #[doc(hidden)]
 pub mod crashpoint;
@@ -19,7 +22,6 @@ pub mod demo;
 pub mod fsx;
 pub mod keyring;
 pub mod outputs;
-pub mod print;
 pub mod service;
 pub mod storage;
 pub mod sync;

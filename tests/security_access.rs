@@ -116,6 +116,13 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
         "sync_status" => ipc(Value::Null),
         // Not a device: refused for that (conflict), before any address is used.
         "sync_now" => ipc(json!({ "hub": "http://127.0.0.1:9" })),
+        // An unknown operator: refused as not found, not as forbidden.
+        "device_enroll" => {
+            let dir = tempfile::tempdir().unwrap();
+            s.device_enroll("tablet", &["nessuno".to_string()], &dir.path().join("tablet.sqlite")).map(|_| ())
+        }
+        "case_numbers" => s.case_numbers().map(|_| ()),
+        "case_numbers_set" => s.case_numbers_set(200, 50).map(|_| ()),
         // A login is the opening of the service itself: every role may
         // (tests/security_encryption.rs tries wrong and right passwords).
         "login" => Ok(()),

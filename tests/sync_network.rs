@@ -305,7 +305,7 @@ fn tampered_forged_unknown_and_revoked_packages_are_refused_with_nothing_applied
         .collect();
     assert_eq!(refused.len(), 2, "{refused:?}");
     assert!(
-        refused[0].contains("non è registrato") && refused[1].contains("«tablet» è stato revocato"),
+        refused[0].contains("sconosciuto") && refused[1].contains("revocato «tablet»"),
         "{refused:?}"
     );
 }

@@ -378,7 +378,7 @@ const READ_ONLY: &[(&str, &str, &[&str])] = &[
     (
         "household_save",
         "household",
-        &["case_number", "created_at", "created_by", "updated_by", "responsabile"],
+        &["case_number", "case_provisional", "created_at", "created_by", "updated_by", "responsabile"],
     ),
     ("analysis_save", "analysis", &["operator", "signing_deadline", "created_at", "updated_at"]),
     (

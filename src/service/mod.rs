@@ -18,6 +18,7 @@ mod calls;
 mod commands;
 mod documents;
 mod eligibility;
+mod files;
 mod history;
 mod households;
 pub mod ipc;
@@ -48,6 +49,7 @@ pub use calls::{
 pub use eligibility::{
     EligibilityCheck, EligibilityFacts, EligibilityFactsInput, MeasureAnswer, RuleSetInfo,
 };
+pub use files::FileError;
 pub use history::{local_time as history_local_time, AccessRow};
 pub use households::{CfCheck, CfCheckInput, CfDecoded};
 pub use operators::OperatorAccount;
@@ -57,6 +59,7 @@ pub use session::{
     check_username, recovery_administrator, Credentials, DatabaseState, NewDatabase, OpenOptions,
     RECOVERY_NAME, RECOVERY_USERNAME,
 };
+pub use sync::CaseNumbers;
 pub use sync_net::{SyncLog, SyncReport, SyncServer, SyncStatus};
 
 /// Where "today" comes from: the computer's clock, or a fixed day for tests and
@@ -143,7 +146,10 @@ string_enum!(
         SyncExport = "sync_export": "esportazione di un pacchetto di sincronizzazione",
         SyncImport = "sync_import": "applicazione di un pacchetto di sincronizzazione",
         SyncConflicts = "sync_conflicts": "consultazione dei conflitti di sincronizzazione",
+        DeviceEnroll = "device_enroll": "iscrizione di un dispositivo",
         DeviceRevoke = "device_revoke": "revoca di un dispositivo",
+        CaseNumbers = "case_numbers": "consultazione dei blocchi di numeri di fascicolo",
+        CaseNumbersSet = "case_numbers_set": "modifica della dimensione dei blocchi di numeri di fascicolo",
     }
 );
 

@@ -32,12 +32,14 @@ use zeroize::Zeroizing;
 use super::{db_err, Stamp, Storage};
 use crate::domain::Id;
 use crate::error::{Code, Error};
-use crate::sync::{refused, Entry};
+use crate::sync::{refused, AuditRow, Entry};
 
-/// Tables that never travel as changesets: the audit log (each device's
-/// chain travels whole, on its own), the local case counter (numbers come
-/// in blocks from the hub), SQLite's own, and sync's bookkeeping.
-const LOCAL_TABLES: &[&str] = &["audit_log", "case_counters", "sqlite_sequence"];
+/// Tables that never travel as changesets: the audit log and the devices'
+/// chains kept at the hub (a device's chain travels whole, in the package's
+/// manifest), the local count of provisional case numbers (final numbers
+/// come in blocks from the hub, `case_blocks`, which travels), SQLite's own,
+/// and sync's bookkeeping.
+const LOCAL_TABLES: &[&str] = &["audit_log", "audit_remote", "case_counters", "sqlite_sequence"];
 
 /// Rows that record something that happened on paper or was decided: a
 /// merge adds them, never deletes them (a deletion arriving is a conflict).
@@ -107,6 +109,15 @@ pub struct ConflictRow {
     pub changed_at: Option<String>,
 }
 
+/// What a package carries of the audit chains (docs/sync.md, "Audit"): the
+/// sender's own rows (a device to its hub), and how much of the receiver's
+/// chain the sender holds (the hub to a device).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AuditTravel<'a> {
+    pub rows: &'a [AuditRow],
+    pub ack: Option<i64>,
+}
+
 /// The outgoing changes for one peer.
 pub struct Outgoing {
     pub base: i64,
@@ -138,7 +149,6 @@ impl<'c> Capture<'c> {
         conn: &Connection,
         stamp: Option<&Stamp>,
         origin: Option<(&str, &str, i64)>,
-        via: Option<&str>,
     ) -> Result<Option<i64>, Error> {
         if self.session.is_empty() {
             return Ok(None);
@@ -146,7 +156,7 @@ impl<'c> Capture<'c> {
         let mut changeset = Vec::new();
         self.session.changeset_strm(&mut changeset).map_err(db_err)?;
         drop(self);
-        store_change(conn, &changeset, stamp, origin, via)
+        store_change(conn, &changeset, stamp, origin)
     }
 }
 
@@ -156,7 +166,6 @@ fn store_change(
     changeset: &[u8],
     stamp: Option<&Stamp>,
     origin: Option<(&str, &str, i64)>,
-    via: Option<&str>,
 ) -> Result<Option<i64>, Error> {
     if changeset.is_empty() {
         return Ok(None);
@@ -169,8 +178,8 @@ fn store_change(
         )
         .map_err(db_err)?;
     conn.prepare_cached(
-        "INSERT INTO sync_outbox (seq, at, operator_id, origin_device, origin_name, origin_seq, changeset, via_device)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO sync_outbox (seq, at, operator_id, origin_device, origin_name, origin_seq, changeset)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )
     .map_err(db_err)?
     .execute(params![
@@ -180,18 +189,15 @@ fn store_change(
         origin.map(|o| o.0),
         origin.map(|o| o.1),
         origin.map(|o| o.2),
-        changeset,
-        via
+        changeset
     ])
     .map_err(db_err)?;
     Ok(Some(seq))
 }
 
-/// The changes of the outbox that did not come from the peer `?2`: made
-/// there, or applied here from its packages (a device never sends its hub
-/// back what the hub sent it, whoever made it).
-const NOT_FROM_PEER: &str =
-    "(origin_device IS NULL OR origin_device <> ?2) AND (via_device IS NULL OR via_device <> ?2)";
+/// The changes of the outbox that go to the peer `?2` (`?3`: it is the
+/// hub): to the hub only those made here, to a device all but its own.
+const GOING_TO_PEER: &str = "(origin_device IS NULL OR (?3 = 0 AND origin_device <> ?2))";
 
 // --- Identity and peers ----------------------------------------------------------
 
@@ -307,20 +313,28 @@ impl Storage {
     }
 
     /// The changes `peer` has not told us it has, except those it made
-    /// itself or sent us (it has them): every change after its last
-    /// acknowledgement.
+    /// itself (it has them): every change after its last acknowledgement.
     pub fn sync_outgoing(&self, peer: &str) -> Result<Outgoing, Error> {
-        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
-        let me = read_identity(&conn)?;
+        let mut conn =
+            self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
         let p = peer_by_id(&conn, peer)?.ok_or_else(|| Error::not_found("Dispositivo non registrato"))?;
+        // An enrolled device gets its scope only (docs/sync.md).
+        if super::sync_scope::scoped(&conn, peer)? {
+            return super::sync_scope::outgoing(&mut conn, &p);
+        }
+        let me = read_identity(&conn)?;
+        // To the hub, only the changes made here: whatever else is here came
+        // from the hub (forwarded from another device, perhaps), and sent
+        // back it would arrive as edits against values the hub has moved
+        // past (a block's count of used numbers, 0→1 when it is at 3).
         let mut stmt = conn
             .prepare(&format!(
                 "SELECT seq, at, operator_id, origin_device, origin_name, origin_seq, changeset FROM sync_outbox
-                 WHERE seq > ?1 AND {NOT_FROM_PEER} ORDER BY seq"
+                 WHERE seq > ?1 AND {GOING_TO_PEER} ORDER BY seq"
             ))
             .map_err(db_err)?;
         let rows = stmt
-            .query_map(params![p.acked_seq, p.device_id], |r| {
+            .query_map(params![p.acked_seq, p.device_id, p.hub], |r| {
                 let seq: i64 = r.get(0)?;
                 let origin_device: Option<String> = r.get(3)?;
                 Ok(Entry {
@@ -331,6 +345,9 @@ impl Storage {
                     origin_device: origin_device.unwrap_or_else(|| me.device_id.clone()),
                     origin_seq: r.get::<_, Option<i64>>(5)?.unwrap_or(seq),
                     changeset: r.get(6)?,
+                    enters: None,
+                    leaves: None,
+                    source_hash: None,
                 })
             })
             .map_err(db_err)?;
@@ -343,8 +360,8 @@ impl Storage {
     pub fn sync_waiting(&self, peer: &Peer) -> Result<i64, Error> {
         let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
         conn.query_row(
-            &format!("SELECT count(*) FROM sync_outbox WHERE seq > ?1 AND {NOT_FROM_PEER}"),
-            params![peer.acked_seq, peer.device_id],
+            &format!("SELECT count(*) FROM sync_outbox WHERE seq > ?1 AND {GOING_TO_PEER}"),
+            params![peer.acked_seq, peer.device_id, peer.hub],
             |r| r.get(0),
         )
         .map_err(db_err)
@@ -409,7 +426,7 @@ impl Storage {
     /// content (a forgery, or a sender restored from an old copy); a change
     /// of a table or a shape this schema does not have.
     ///
-    /// `fresh`: the package is the hub's answer made just now for this
+    /// `is_reply`: the package is the hub's answer made just now for this
     /// replica (the network exchange, checked by the caller through the
     /// manifest's `reply_to`). From its hub, a fresh package whose last
     /// number is below what was received, or that numbers a change again
@@ -432,9 +449,10 @@ impl Storage {
         seq: i64,
         ack: i64,
         entries: &[Entry],
-        fresh: bool,
+        is_reply: bool,
         stamp: &Stamp,
         audit: Option<(&str, &str)>,
+        travel: AuditTravel<'_>,
     ) -> Result<ImportCounts, Error> {
         let now = stamp.at.as_str();
         let mut conn =
@@ -446,7 +464,7 @@ impl Storage {
             return Err(refused(&format!("il dispositivo «{}» è stato revocato", peer.name)));
         }
         let mut went_back = false;
-        if fresh && peer.hub {
+        if is_reply && peer.hub {
             if let Some(kept) = hub_went_back(&tx, &peer, base, seq, entries)? {
                 tx.execute("DELETE FROM sync_seen WHERE device_id = ?1 AND seq > ?2", params![sender, kept])
                     .map_err(db_err)?;
@@ -482,7 +500,7 @@ impl Storage {
             theirs_wins: peer.hub,
         };
         for e in entries {
-            let hash = e.hash();
+            let hash = e.seen_hash();
             let seen: Option<String> = tx
                 .query_row(
                     "SELECT hash FROM sync_seen WHERE device_id = ?1 AND seq = ?2",
@@ -491,6 +509,7 @@ impl Storage {
                 )
                 .optional()
                 .map_err(db_err)?;
+            let fresh = seen.is_none() && e.seq > peer.received_seq;
             match seen {
                 Some(h) if h != hash => {
                     return Err(refused(&format!(
@@ -501,6 +520,22 @@ impl Storage {
                 }
                 Some(_) => counts.already_applied += count_changes(&e.changeset)?,
                 None if e.seq <= peer.received_seq => counts.already_applied += count_changes(&e.changeset)?,
+                None if e.leaves.is_some() || e.enters.is_some() => {
+                    // The hub's moves of this device's scope, and nobody
+                    // else's: only the hub's package may carry them.
+                    if !peer.hub {
+                        return Err(refused("un cambiamento dell'ambito di un dispositivo arriva solo dall'ufficio"));
+                    }
+                    if let Some(h) = &e.leaves {
+                        // Not captured: the case leaving is not this
+                        // device's deletion and never travels back as one.
+                        super::sync_scope::leave(&tx, h, ack)?;
+                    }
+                    if let Some(h) = &e.enters {
+                        super::sync_scope::entered(&tx, h)?;
+                        merge.apply_captured(e, &mut counts)?;
+                    }
+                }
                 None => {
                     let stamp = match (&e.at, e.operator_id.as_deref().and_then(|o| o.parse::<Id>().ok())) {
                         (Some(at), Some(by)) => Some(Stamp { at: at.clone(), by }),
@@ -529,7 +564,7 @@ impl Storage {
                             && merge.inserted.len() as u64 == n;
                         if verbatim {
                             tx.execute_batch("RELEASE verbatim").map_err(db_err)?;
-                            store_change(&tx, &e.changeset, stamp.as_ref(), origin, Some(sender))?;
+                            store_change(&tx, &e.changeset, stamp.as_ref(), origin)?;
                         } else {
                             tx.execute_batch("ROLLBACK TO verbatim; RELEASE verbatim").map_err(db_err)?;
                             counts = before;
@@ -540,15 +575,34 @@ impl Storage {
                         merge.inserted.clear();
                         merge.apply(e, &changes, &mut counts)?;
                         merge.settle_foreign_keys(e, &mut counts)?;
-                        capture.finish(&tx, stamp.as_ref(), origin, Some(sender))?;
+                        capture.finish(&tx, stamp.as_ref(), origin)?;
                     }
-                    tx.execute(
-                        "INSERT INTO sync_seen (device_id, seq, hash, applied_at) VALUES (?1, ?2, ?3, ?4)",
-                        params![sender, e.seq, hash, now],
-                    )
-                    .map_err(db_err)?;
                 }
             }
+            if fresh {
+                tx.execute(
+                    "INSERT INTO sync_seen (device_id, seq, hash, applied_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![sender, e.seq, hash, now],
+                )
+                .map_err(db_err)?;
+            }
+        }
+        if peer.hub {
+            // Cases that waited to leave until the hub had this device's
+            // changes of them: the hub has acknowledged up to `ack`.
+            super::sync_scope::settle_leaving(&tx, ack)?;
+        }
+        // The hub gives the final number to every case that came with a
+        // provisional one: its own change, so its next package carries it.
+        if super::case_numbers::is_hub(&tx)? {
+            let capture = Capture::start(&tx)?;
+            super::case_numbers::finalize_provisional(&tx, now)?;
+            capture.finish(&tx, Some(stamp), None)?;
+        }
+        store_device_audit(&tx, &peer, travel.rows, now)?;
+        if let Some(a) = travel.ack {
+            tx.execute("UPDATE sync_peers SET audit_acked = ?2 WHERE device_id = ?1", params![sender, a])
+                .map_err(db_err)?;
         }
         let last_seq: i64 = tx
             .query_row("SELECT last_seq FROM sync_device WHERE id = 1", [], |r| r.get(0))
@@ -601,11 +655,162 @@ fn hub_went_back(
             )
             .optional()
             .map_err(db_err)?;
-        if seen.is_none_or(|h| h != e.hash()) {
+        if seen.is_none_or(|h| h != e.seen_hash()) {
             return Ok(Some(base));
         }
     }
     Ok(None)
+}
+
+/// Appends the rows of `peer`'s own audit chain that continue what is kept
+/// here of it (`audit_remote`), unchanged: the chain is checked by `audit
+/// verify`, not here, so a device whose log was tampered with still syncs
+/// and is named by the check. A row already here with another content
+/// refuses the package (a forgery, or a device restored from an old copy
+/// that wrote new rows under old numbers). Rows after a gap wait: the ack
+/// of our next package tells the device where to start again. Rows up to
+/// `audit_from` are the ones the device's database shares with ours (it was
+/// made as a copy of this one): they are ours already.
+fn store_device_audit(conn: &Connection, peer: &Peer, rows: &[AuditRow], now: &str) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let from: i64 = conn
+        .query_row("SELECT audit_from FROM sync_peers WHERE device_id = ?1", [&peer.device_id], |r| r.get(0))
+        .map_err(db_err)?;
+    let mut head: i64 = conn
+        .query_row(
+            "SELECT coalesce(max(seq), ?2) FROM audit_remote WHERE device_id = ?1",
+            params![peer.device_id, from],
+            |r| r.get(0),
+        )
+        .map_err(db_err)?;
+    let mut rows: Vec<&AuditRow> = rows.iter().collect();
+    rows.sort_by_key(|r| r.seq);
+    let mut stored = 0;
+    for r in rows {
+        if r.seq <= from {
+            continue;
+        }
+        if r.seq <= head {
+            let here: Option<String> = conn
+                .prepare_cached("SELECT hash FROM audit_remote WHERE device_id = ?1 AND seq = ?2")
+                .map_err(db_err)?
+                .query_row(params![peer.device_id, r.seq], |x| x.get(0))
+                .optional()
+                .map_err(db_err)?;
+            if here.as_deref() != Some(r.hash.as_str()) {
+                return Err(refused(&format!(
+                    "la riga {} del registro degli accessi di «{}» è già arrivata con un altro contenuto \
+                     (pacchetto falsificato, oppure il dispositivo è stato ripristinato da una copia vecchia)",
+                    r.seq, peer.name
+                )));
+            }
+            continue;
+        }
+        if r.seq != head + 1 {
+            break;
+        }
+        conn.prepare_cached(
+            "INSERT INTO audit_remote (device_id, seq, at, operator_id, action, record_id, detail, prev_hash, hash,
+                received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )
+        .map_err(db_err)?
+        .execute(params![
+            peer.device_id,
+            r.seq,
+            r.at,
+            r.operator_id,
+            r.action,
+            r.record_id,
+            r.detail,
+            r.prev_hash,
+            r.hash,
+            now
+        ])
+        .map_err(db_err)?;
+        head = r.seq;
+        stored += 1;
+    }
+    Ok(stored)
+}
+
+impl Storage {
+    /// This replica's own audit rows that `peer` does not hold yet, when
+    /// `peer` is its hub (the hub keeps every device's chain; a device keeps
+    /// nobody's, and the hub forwards none).
+    pub fn sync_audit_outgoing(&self, peer: &str) -> Result<Vec<AuditRow>, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let (hub, acked): (bool, i64) = conn
+            .query_row("SELECT hub, audit_acked FROM sync_peers WHERE device_id = ?1", [peer], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(db_err)?;
+        if !hub {
+            return Ok(Vec::new());
+        }
+        let mut stmt = conn
+            .prepare(
+                "SELECT seq, at, operator_id, action, record_id, detail, prev_hash, hash FROM audit_log
+                 WHERE seq > ?1 ORDER BY seq",
+            )
+            .map_err(db_err)?;
+        let rows = stmt
+            .query_map([acked], |r| {
+                Ok(AuditRow {
+                    seq: r.get(0)?,
+                    at: r.get(1)?,
+                    operator_id: r.get(2)?,
+                    action: r.get(3)?,
+                    record_id: r.get(4)?,
+                    detail: r.get(5)?,
+                    prev_hash: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                    hash: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+                })
+            })
+            .map_err(db_err)?;
+        rows.collect::<Result<_, _>>().map_err(db_err)
+    }
+
+    /// How much of `peer`'s audit chain is here (its last row), when `peer`
+    /// is a device of this hub: the ack its next package from us carries.
+    pub fn sync_audit_ack(&self, peer: &str) -> Result<Option<i64>, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let (hub, from): (bool, i64) = conn
+            .query_row("SELECT hub, audit_from FROM sync_peers WHERE device_id = ?1", [peer], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(db_err)?;
+        if hub {
+            return Ok(None);
+        }
+        conn.query_row(
+            "SELECT coalesce(max(seq), ?2) FROM audit_remote WHERE device_id = ?1",
+            params![peer, from],
+            |r| r.get(0),
+        )
+        .map(Some)
+        .map_err(db_err)
+    }
+
+    /// Where a device's audit chain leaves ours (at the hub), and how much
+    /// of ours the hub holds (on the device): both the last row of the log
+    /// they share when the device's database is made as a copy of the hub's.
+    pub fn sync_set_audit_anchor(&self, peer: &str, audit_from: i64, audit_acked: i64) -> Result<(), Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        conn.execute(
+            "UPDATE sync_peers SET audit_from = ?2, audit_acked = ?3 WHERE device_id = ?1",
+            params![peer, audit_from, audit_acked],
+        )
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// The number of the last row of this replica's own audit log (0: empty).
+    pub fn audit_head(&self) -> Result<i64, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        conn.query_row("SELECT coalesce(max(seq), 0) FROM audit_log", [], |r| r.get(0)).map_err(db_err)
+    }
 }
 
 const PEER_SELECT: &str =
@@ -632,11 +837,11 @@ fn peer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Peer> {
     })
 }
 
-fn peer_by_id(conn: &Connection, id: &str) -> Result<Option<Peer>, Error> {
+pub(super) fn peer_by_id(conn: &Connection, id: &str) -> Result<Option<Peer>, Error> {
     conn.query_row(&format!("{PEER_SELECT} WHERE device_id = ?1"), [id], peer_row).optional().map_err(db_err)
 }
 
-fn read_identity(conn: &Connection) -> Result<Identity, Error> {
+pub(super) fn read_identity(conn: &Connection) -> Result<Identity, Error> {
     conn.query_row(
         "SELECT device_id, name, sign_secret, box_secret, last_seq FROM sync_device WHERE id = 1",
         [],
@@ -662,7 +867,7 @@ fn read_identity(conn: &Connection) -> Result<Identity, Error> {
     .map_err(db_err)
 }
 
-fn random32() -> Result<Zeroizing<[u8; 32]>, Error> {
+pub(super) fn random32() -> Result<Zeroizing<[u8; 32]>, Error> {
     let mut b = Zeroizing::new([0u8; 32]);
     getrandom::getrandom(&mut b[..]).map_err(|e| {
         Error::new(Code::Internal, format!("generatore casuale del sistema non disponibile: {e}"))
@@ -684,12 +889,12 @@ struct TableInfo {
 type ForeignKey = (String, Vec<String>, Vec<String>);
 
 /// One row change read from a changeset.
-struct Change {
-    table: String,
-    op: Op,
-    pk: Vec<bool>,
-    old: Vec<Option<Value>>,
-    new: Vec<Option<Value>>,
+pub(super) struct Change {
+    pub(super) table: String,
+    pub(super) op: Op,
+    pub(super) pk: Vec<bool>,
+    pub(super) old: Vec<Option<Value>>,
+    pub(super) new: Vec<Option<Value>>,
 }
 
 /// Whether the transaction has foreign-key violations waiting for the
@@ -716,7 +921,7 @@ fn bad_changeset(e: rusqlite::Error) -> Error {
     refused(&format!("un insieme di cambiamenti non è leggibile ({e})"))
 }
 
-fn read_changes(changeset: &[u8]) -> Result<Vec<Change>, Error> {
+pub(super) fn read_changes(changeset: &[u8]) -> Result<Vec<Change>, Error> {
     let mut input: &[u8] = changeset;
     let reader: &mut dyn Read = &mut input;
     let mut it = ChangesetIter::start_strm(&reader).map_err(bad_changeset)?;
@@ -760,7 +965,7 @@ fn derived(table: &str, col: &str) -> bool {
     table == "members" && matches!(col, "last_first_key" | "first_last_key")
 }
 
-fn quote(ident: &str) -> String {
+pub(super) fn quote(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
@@ -777,7 +982,7 @@ fn to_json(v: &Value) -> serde_json::Value {
     }
 }
 
-fn text(v: &Value) -> Option<String> {
+pub(super) fn text(v: &Value) -> Option<String> {
     match v {
         Value::Text(s) => Some(s.clone()),
         Value::Integer(i) => Some(i.to_string()),
@@ -834,6 +1039,25 @@ impl<'a> Merge<'a> {
             self.tables.insert(table.to_string(), std::rc::Rc::new(info));
         }
         Ok(std::rc::Rc::clone(&self.tables[table]))
+    }
+
+    /// Applies one entry of another replica, captured as this replica's
+    /// change with its origin (the hub forwards a device's changes).
+    fn apply_captured(&mut self, e: &Entry, counts: &mut ImportCounts) -> Result<(), Error> {
+        let capture = Capture::start(self.conn)?;
+        self.inserted.clear();
+        self.apply(e, &read_changes(&e.changeset)?, counts)?;
+        self.settle_foreign_keys(e, counts)?;
+        let stamp = match (&e.at, e.operator_id.as_deref().and_then(|o| o.parse::<Id>().ok())) {
+            (Some(at), Some(by)) => Some(Stamp { at: at.clone(), by }),
+            _ => None,
+        };
+        capture.finish(
+            self.conn,
+            stamp.as_ref(),
+            Some((e.origin_device.as_str(), e.origin_name.as_str(), e.origin_seq)),
+        )?;
+        Ok(())
     }
 
     fn apply(&mut self, e: &Entry, changes: &[Change], counts: &mut ImportCounts) -> Result<(), Error> {

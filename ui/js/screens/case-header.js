@@ -36,7 +36,13 @@ export function caseHeader(household, active, title) {
     h(
       'div',
       { class: 'case-id' },
-      h('span', { class: 'case-number', 'data-testid': 'case-number' }, t('household.caseNumber', { n: household.case_number ?? '' })),
+      h(
+        'span',
+        { class: 'case-number', 'data-testid': 'case-number' },
+        t(household.case_provisional ? 'household.caseNumberProvisional' : 'household.caseNumber', {
+          n: household.case_number ?? '',
+        }),
+      ),
       h('span', { class: 'case-name', 'data-testid': 'case-name' }, applicantName(household)),
       h(
         'span',
