@@ -307,10 +307,7 @@ fn tampered_forged_unknown_and_revoked_packages_are_refused_with_nothing_applied
         .filter(|d| d.starts_with("rifiutato"))
         .collect();
     assert_eq!(refused.len(), 2, "{refused:?}");
-    assert!(
-        refused[0].contains("sconosciuto") && refused[1].contains("revocato «tablet»"),
-        "{refused:?}"
-    );
+    assert!(refused[0].contains("sconosciuto") && refused[1].contains("revocato «tablet»"), "{refused:?}");
 }
 
 #[test]
