@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use service_support::*;
 use sportello::domain::Id;
 use sportello::service::Service;
-use sportello::sync::http;
+use sportello::sync_http as http;
 
 /// A hub (the office's database) with the example family, and two devices.
 struct Office {

@@ -32,8 +32,8 @@ use crate::keyring::DbKey;
 use crate::storage::lock::DatabaseLock;
 use crate::storage::sync::{ImportCounts, Peer};
 use crate::storage::Storage;
-use crate::sync::http::{self, HubAddress, Message};
 use crate::sync::{self as package};
+use crate::sync_http::{self as http, HubAddress, Message};
 
 /// How long a device waits to connect to the hub.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);

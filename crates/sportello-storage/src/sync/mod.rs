@@ -33,8 +33,6 @@ use zeroize::Zeroizing;
 
 use crate::error::{Code, Error};
 
-pub mod http;
-
 const MAGIC: &[u8; 14] = b"SPORTELLO-SYNC";
 /// The format of the package; a replica refuses a format it does not know.
 pub const FORMAT: u8 = 1;

@@ -87,7 +87,7 @@ pub struct Tx<'c> {
 
 impl Tx<'_> {
     /// Tells the transaction who acts and when (the service's gate does).
-    pub(crate) fn note_stamp(&self, stamp: &Stamp) {
+    pub fn note_stamp(&self, stamp: &Stamp) {
         *self.stamp.borrow_mut() = Some(stamp.clone());
     }
 }
@@ -141,7 +141,7 @@ impl Storage {
 
     /// Creates a new, empty encrypted database at `path` (which must not
     /// exist: [`Code::Conflict`]), private to the account (0600), and
-    /// migrates it. Only for a new database ([`crate::service::Service::create`]).
+    /// migrates it. Only for a new database (`Service::create`, in the `sportello` crate).
     pub fn create(path: &Path, key: &DbKey) -> Result<Storage, Error> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {

@@ -3,7 +3,7 @@
 //!
 //! Why plain HTTP and not TLS: what travels is already a package encrypted
 //! for its receiver and signed by its sender's device key (see the parent
-//! module), so someone on the office network reads nothing and can change
+//! package module, `sportello::sync`), so someone on the office network reads nothing and can change
 //! nothing without the package being refused; a replayed request gets an
 //! answer only its device can open. The headers around it say nothing
 //! about a family. A TLS layer would add certificates to manage at every
@@ -14,7 +14,8 @@
 //! socket under a timeout. One connection carries one exchange and is then
 //! closed (`Connection: close`).
 //!
-//! Architecture invariant (of `sync`): no SQLite and no clock here.
+//! Architecture invariant: no SQLite and no clock here (the service's
+//! `sync_net` opens the store and tells the time around it).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
