@@ -77,6 +77,25 @@ impl Service {
         self.case_numbers()
     }
 
+    /// At the hub, the exchange with a device (its package applied here, a
+    /// package made for it) is the coordinatore's or the amministratore's
+    /// (shared/spec/sync.md, "Command line"): it moves the work of every
+    /// équipe. On a device, any of its operators syncs with the hub, which
+    /// the command table's `ALL` already says.
+    fn authorize_at_hub(&self, action: Action) -> Result<(), Error> {
+        if self.operator.role >= crate::domain::Role::Coordinatore {
+            return Ok(());
+        }
+        Err(Error::new(
+            Code::Forbidden,
+            format!(
+                "Operazione non consentita: alla sede centrale la {} con un dispositivo spetta al ruolo coordinatore o amministratore (ruolo attuale: {})",
+                action.label(),
+                self.operator.role.label()
+            ),
+        ))
+    }
+
     /// The package of this replica's changes that the replica `device` (by
     /// name; with one peer, it may be left out) has not acknowledged yet.
     pub fn sync_export(&self, device: Option<&str>) -> Result<Vec<u8>, Error> {
@@ -98,6 +117,9 @@ impl Service {
         on_record: bool,
     ) -> Result<(Vec<u8>, usize), Error> {
         self.authorize(Action::SyncExport)?;
+        if !peer.hub {
+            self.authorize_at_hub(Action::SyncExport)?;
+        }
         if !peer.hub {
             // At the hub, every package for a device refills its case
             // numbers when they run low (nothing on a device: only the hub
@@ -195,6 +217,10 @@ impl Service {
                 return Err(package::refused(&why));
             }
         };
+        if !peer.hub {
+            // A device's package, applied here at the hub.
+            self.authorize_at_hub(Action::SyncImport)?;
+        }
         let keys = DeviceKeys { sign_secret: me.sign_secret, box_secret: me.box_secret };
         let p = package::open(bytes, &keys, &me.device_id, &peer.sign_public)?;
         let ours = crate::storage::migrations::latest();
