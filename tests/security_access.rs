@@ -117,6 +117,9 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
         "sync_import" => s.sync_import(b"non un pacchetto").map(|_| ()),
         "sync_conflicts" => s.sync_conflicts().map(|_| ()),
         "device_revoke" => s.device_revoke("nessuno").map(|_| ()),
+        "sync_status" => ipc(Value::Null),
+        // Not a device: refused for that (conflict), before any address is used.
+        "sync_now" => ipc(json!({ "hub": "http://127.0.0.1:9" })),
         // An unknown operator: refused as not found, not as forbidden.
         "device_enroll" => {
             let dir = tempfile::tempdir().unwrap();

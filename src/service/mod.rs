@@ -30,6 +30,7 @@ mod rekey;
 pub mod restore;
 mod session;
 mod sync;
+mod sync_net;
 mod viewing;
 
 use std::path::{Path, PathBuf};
@@ -60,6 +61,7 @@ pub use session::{
     RECOVERY_NAME, RECOVERY_USERNAME,
 };
 pub use sync::CaseNumbers;
+pub use sync_net::{SyncLog, SyncReport, SyncServer, SyncStatus};
 
 /// Where "today" comes from: the computer's clock, or a fixed day for tests and
 /// demonstrations (`--today`).

@@ -105,6 +105,10 @@ export const api = {
   operatorRevoke: (username) => call('operator_revoke', { username }),
   databaseRekey: (password) => call('database_rekey', { password }),
 
+  // Sync with the office hub (issue 11): the frame's state and "Sincronizza ora".
+  syncStatus: () => call('sync_status'),
+  syncNow: (hub) => call('sync_now', hub ? { hub } : {}),
+
   // The shell's commands: the state before login, logging in, locking, the window.
   appState: () => call('app_state'),
   setupCreate: (input) => call('setup_create', input),
