@@ -626,7 +626,8 @@ fn an_enrolled_laptop_numbers_its_first_case_from_its_own_block_and_sees_no_othe
 /// coordinatore's or the amministratore's; on a device, any of its operators
 /// syncs.
 #[test]
-fn at_the_hub_only_a_coordinatore_or_amministratore_exchanges_with_a_device_on_the_laptop_its_operatore_does() {
+fn at_the_hub_only_a_coordinatore_or_amministratore_exchanges_with_a_device_on_the_laptop_its_operatore_does()
+{
     let o = Office::new();
     o.enrol();
     {
@@ -646,10 +647,8 @@ fn at_the_hub_only_a_coordinatore_or_amministratore_exchanges_with_a_device_on_t
         assert_ne!(code, 0, "{who} imported at the hub");
         assert!(err.contains("coordinatore o amministratore"), "{err}");
         let out = o.path(&format!("per-{who}.sportello"));
-        let (code, _, err) = cli(
-            who,
-            &["sync", "export", "--database", s(&o.hub_db()), "--device", DEVICE, "--out", s(&out)],
-        );
+        let (code, _, err) =
+            cli(who, &["sync", "export", "--database", s(&o.hub_db()), "--device", DEVICE, "--out", s(&out)]);
         assert_ne!(code, 0, "{who} exported at the hub");
         assert!(err.contains("coordinatore o amministratore"), "{err}");
         assert!(!out.exists());
