@@ -176,6 +176,65 @@ struct Search {
 #[serde(default, deny_unknown_fields)]
 struct HouseholdSave {
     household: Option<HouseholdInput>,
+    /// The household as the form loaded it: a save on a stale copy is
+    /// merged field by field against it (docs/ipc.md).
+    base: Option<HouseholdInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ConflictsFilter {
+    household_id: Option<String>,
+    resolved: Option<bool>,
+}
+
+impl ConflictsFilter {
+    fn household(&self) -> Result<Option<crate::domain::Id>, Error> {
+        match form::clean(&self.household_id) {
+            None => Ok(None),
+            Some(_) => required_id("household_id", &self.household_id, "il nucleo").map(Some),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ConflictResolve {
+    id: Option<String>,
+    choice: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct PackageFile {
+    path: Option<String>,
+    device: Option<String>,
+}
+
+impl PackageFile {
+    fn path(&self) -> Result<std::path::PathBuf, Error> {
+        form::clean(&self.path)
+            .map(std::path::PathBuf::from)
+            .ok_or_else(|| Error::invalid("path", "Indicare il file del pacchetto"))
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct DocumentSave {
+    id: Option<String>,
+    out: Option<String>,
+}
+
+impl DocumentSave {
+    fn id(&self) -> Result<crate::domain::Id, Error> {
+        required_id("id", &self.id, "il documento")
+    }
+    fn out(&self) -> Result<std::path::PathBuf, Error> {
+        form::clean(&self.out)
+            .map(std::path::PathBuf::from)
+            .ok_or_else(|| Error::invalid("out", "Indicare dove salvare la copia"))
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -371,8 +430,9 @@ const READ_ONLY: &[(&str, &str, &[&str])] = &[
     (
         "household_save",
         "household",
-        &["case_number", "created_at", "created_by", "updated_by", "responsabile"],
+        &["case_number", "created_at", "created_by", "updated_by", "responsabile", "conflicts"],
     ),
+    ("household_save", "base", &["case_number", "created_at", "created_by", "updated_by", "responsabile", "conflicts"]),
     ("analysis_save", "analysis", &["operator", "signing_deadline", "created_at", "updated_at"]),
     (
         "project_save",

@@ -27,8 +27,11 @@ mod projects;
 mod rekey;
 pub mod restore;
 mod session;
+mod stale;
 mod sync;
 mod viewing;
+
+pub use sync::{ExportedPackage, HouseholdSyncState};
 
 use std::path::{Path, PathBuf};
 
@@ -48,7 +51,8 @@ pub use eligibility::{
     EligibilityCheck, EligibilityFacts, EligibilityFactsInput, MeasureAnswer, RuleSetInfo,
 };
 pub use history::{local_time as history_local_time, AccessRow};
-pub use households::{CfCheck, CfCheckInput, CfDecoded};
+pub use households::{CfCheck, CfCheckInput, CfDecoded, HouseholdSaved};
+pub use stale::FormConflict;
 pub use operators::OperatorAccount;
 pub use printing::ConvocationInput;
 pub use rekey::{OneTimePassword, Rekeyed};
@@ -142,6 +146,11 @@ string_enum!(
         SyncImport = "sync_import": "applicazione di un pacchetto di sincronizzazione",
         SyncConflicts = "sync_conflicts": "consultazione dei conflitti di sincronizzazione",
         DeviceRevoke = "device_revoke": "revoca di un dispositivo",
+        SyncConflictsList = "sync_conflicts_list": "consultazione dei conflitti di sincronizzazione",
+        SyncConflictResolve = "sync_conflict_resolve": "scelta su un conflitto di sincronizzazione",
+        HouseholdSyncState = "household_sync_state": "stato di sincronizzazione di un nucleo",
+        SyncExportFile = "sync_export_file": "esportazione di un pacchetto su file",
+        SyncImportFile = "sync_import_file": "importazione di un pacchetto da file",
     }
 );
 

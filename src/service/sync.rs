@@ -11,7 +11,8 @@ use std::path::Path;
 
 use super::{timestamp, Action, Service};
 use crate::error::{Code, Error};
-use crate::storage::sync::{ConflictRow, ImportCounts, Peer};
+use crate::domain::Id;
+use crate::storage::sync::{Choice, ConflictRow, ConflictView, ImportCounts, Peer};
 use crate::storage::{Stamp, Storage};
 use crate::sync::{self as package, DeviceKeys, Manifest};
 
@@ -90,6 +91,69 @@ impl Service {
     pub fn sync_conflicts(&self) -> Result<Vec<ConflictRow>, Error> {
         self.run(Action::SyncConflicts, None, |_, _| Ok(()))?;
         self.store.sync_conflicts()
+    }
+
+    /// The conflicts as the "Conflitti" screen shows them (coordinatore,
+    /// amministratore): the open ones, or all (`resolved`), of one case or of
+    /// every case, each with the value standing now and the case it is about.
+    pub fn sync_conflicts_list(&self, household: Option<Id>, resolved: bool) -> Result<Vec<ConflictView>, Error> {
+        self.run(Action::SyncConflictsList, household, |tx, _| tx.sync_conflict_views(household, resolved))
+    }
+
+    /// How many conflicts of a case are open here: the case's header shows
+    /// it to everyone who may open the case (the coordinator decides them).
+    pub fn household_sync_state(&self, household: Id) -> Result<HouseholdSyncState, Error> {
+        self.run(Action::HouseholdSyncState, Some(household), |tx, _| {
+            tx.household_get(household)?.ok_or_else(|| super::not_found("Nucleo"))?;
+            Ok(HouseholdSyncState { open_conflicts: tx.household_open_conflicts(household)? })
+        })
+    }
+
+    /// A person's choice on a conflict (coordinatore, amministratore):
+    /// `ours` keeps the value of this replica, `theirs` takes the other one
+    /// (for a whole row: the row as that side has it, restored, or deleted
+    /// when that side deleted it; a fact is never deleted). The choice is
+    /// written like any edit, so it travels; the choice itself travels too,
+    /// and closes the same conflict wherever it is open. One audit row.
+    pub fn sync_conflict_resolve(&self, id: &str, choice: &str) -> Result<ConflictView, Error> {
+        self.authorize(Action::SyncConflictResolve)?;
+        let choice = Choice::parse(choice).ok_or_else(|| {
+            Error::invalid("choice", "Scegliere quale valore tenere: «ours» (questa copia) o «theirs» (l'altra)")
+        })?;
+        let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
+        self.store.transaction(|tx| {
+            tx.note_stamp(&stamp);
+            let done = tx.sync_conflict_resolve(id, choice, &stamp)?;
+            tx.audit_append(
+                &stamp,
+                crate::domain::StrEnum::as_str(Action::SyncConflictResolve),
+                done.household_id,
+                Some(&done.detail),
+            )?;
+            tx.sync_conflict_views(None, true)?
+                .into_iter()
+                .find(|c| c.row.id == id)
+                .ok_or_else(|| Error::new(Code::Internal, "conflitto risolto ma non più trovato"))
+        })
+    }
+
+    /// [`Service::sync_export`] written to the file `path` (chosen by the
+    /// operator in the system's dialog): whole or not at all, readable by
+    /// this user only. The package is encrypted for its receiver.
+    pub fn sync_export_file(&self, device: Option<&str>, path: &Path) -> Result<ExportedPackage, Error> {
+        self.authorize(Action::SyncExportFile)?;
+        let bytes = self.sync_export(device)?;
+        crate::fsx::write_private_atomic(path, &bytes)
+            .map_err(|e| crate::fsx::io_error(path, "impossibile scrivere il pacchetto", e))?;
+        Ok(ExportedPackage { path: path.display().to_string(), bytes: bytes.len() as u64 })
+    }
+
+    /// [`Service::sync_import`] of the package file at `path`.
+    pub fn sync_import_file(&self, path: &Path) -> Result<ImportCounts, Error> {
+        self.authorize(Action::SyncImportFile)?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| crate::fsx::io_error(path, "impossibile leggere il pacchetto", e))?;
+        self.sync_import(&bytes)
     }
 
     /// Writes at `out` a second replica of this database, named `name`: a
@@ -181,4 +245,17 @@ impl Service {
             None => Err(Error::invalid("device", "Più dispositivi registrati: indicare quale con --device")),
         }
     }
+}
+
+/// `household_sync_state`: what the case's header says of its sync.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HouseholdSyncState {
+    pub open_conflicts: usize,
+}
+
+/// `sync_export_file`: where the package went and its size.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ExportedPackage {
+    pub path: String,
+    pub bytes: u64,
 }

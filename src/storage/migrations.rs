@@ -41,6 +41,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "sincronizzazione tra copie",
         sql: include_str!("migrations/0007_sync.sql"),
     },
+    Migration {
+        version: 11,
+        name: "scelte sui conflitti di sincronizzazione",
+        sql: include_str!("migrations/0011_conflict_resolutions.sql"),
+    },
 ];
 
 /// The version this program writes.

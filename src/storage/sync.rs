@@ -34,6 +34,9 @@ use crate::domain::Id;
 use crate::error::{Code, Error};
 use crate::sync::{refused, Entry};
 
+mod resolve;
+pub use resolve::{Choice, ConflictView, Resolved};
+
 /// Tables that never travel as changesets: the audit log (each device's
 /// chain travels whole, on its own), the local case counter (numbers come
 /// in blocks from the hub), SQLite's own, and sync's bookkeeping.
