@@ -113,6 +113,13 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
         "sync_import" => s.sync_import(b"non un pacchetto").map(|_| ()),
         "sync_conflicts" => s.sync_conflicts().map(|_| ()),
         "device_revoke" => s.device_revoke("nessuno").map(|_| ()),
+        "sync_conflicts_list" => ipc(json!({})),
+        "sync_conflict_resolve" => ipc(json!({ "id": Id::new().to_string(), "choice": "ours" })),
+        "household_sync_state" => ipc(json!({ "household_id": hid })),
+        "sync_export_file" | "sync_import_file" => {
+            let dir = tempfile::tempdir().unwrap();
+            ipc(json!({ "path": dir.path().join("pacchetto.sportello").display().to_string() }))
+        }
         // A login is the opening of the service itself: every role may
         // (tests/security_encryption.rs tries wrong and right passwords).
         "login" => Ok(()),

@@ -103,7 +103,10 @@ fn the_office_takes_the_laptops_value_and_the_choice_closes_the_laptops_conflict
     assert_eq!(all.len(), 1);
     // On the laptop the value chosen was its own.
     assert_eq!(all[0].resolution.as_ref().unwrap()["choice"], json!("ours"));
-    assert_eq!(all[0].resolution.as_ref().unwrap()["device"], json!(o.hub().storage().sync_identity().unwrap().name));
+    assert_eq!(
+        all[0].resolution.as_ref().unwrap()["device"],
+        json!(o.hub().storage().sync_identity().unwrap().name)
+    );
     // And nothing more to tell each other.
     let back = o.hub().sync_import(&laptop.sync_export(None).unwrap()).unwrap();
     assert_eq!((back.applied, back.conflicts), (0, 0), "{back:?}");
@@ -156,8 +159,10 @@ fn a_fact_is_confirmed_never_deleted_by_a_choice() {
     let e = env();
     let s = &e.service;
     let h = create_family(s);
-    s.analysis_save(serde_json::from_value(analysis_json(&h, "2026-11-20", "equipe_multidisciplinare")).unwrap())
-        .unwrap();
+    s.analysis_save(
+        serde_json::from_value(analysis_json(&h, "2026-11-20", "equipe_multidisciplinare")).unwrap(),
+    )
+    .unwrap();
     let mut v = project_json(&h);
     v["commitments"].as_array_mut().unwrap().pop();
     let p = s.project_save(serde_json::from_value(v).unwrap()).unwrap();
@@ -170,7 +175,8 @@ fn a_fact_is_confirmed_never_deleted_by_a_choice() {
     s.project_set_status(p.id, ProjectStatus::Bozza).unwrap();
     s.sync_import(&laptop.sync_export(None).unwrap()).unwrap();
     laptop.sync_import(&s.sync_export(Some("portatile")).unwrap()).unwrap();
-    let fact = laptop.sync_conflicts().unwrap().into_iter().find(|c| c.kind == "fatto").expect("a fact conflict");
+    let fact =
+        laptop.sync_conflicts().unwrap().into_iter().find(|c| c.kind == "fatto").expect("a fact conflict");
     let err = resolve(&laptop, &fact.id, "theirs").unwrap_err();
     assert_eq!(err.code, Code::Conflict, "{err:?}");
     assert!(laptop.sync_conflicts().unwrap().iter().any(|c| c.id == fact.id), "still open");
@@ -203,7 +209,12 @@ fn a_member_removed_at_the_office_and_edited_on_the_laptop_can_be_restored_with_
     assert_eq!(m.codice_fiscale, h.members[2].codice_fiscale, "the rest from the row as it was deleted");
     // And the restore travels.
     laptop.sync_import(&o.hub().sync_export(Some("portatile")).unwrap()).unwrap();
-    assert!(laptop.household_get(h.id).unwrap().members.iter().any(|m| m.id == zoe && m.first_name == "Zoë Maria"));
+    assert!(laptop
+        .household_get(h.id)
+        .unwrap()
+        .members
+        .iter()
+        .any(|m| m.id == zoe && m.first_name == "Zoë Maria"));
 }
 
 // --- A form saved on a stale copy ---------------------------------------------------------
@@ -260,7 +271,10 @@ fn a_field_both_changed_is_a_conflict_reported_by_the_save_and_listed() {
     let conflicts = saved["conflicts"].as_array().unwrap();
     assert_eq!(conflicts.len(), 2, "{conflicts:?}");
     let notes = conflicts.iter().find(|c| c["field"] == json!("notes")).unwrap();
-    assert_eq!((notes["ours"].clone(), notes["theirs"].clone()), (json!("Nota dell'ufficio"), json!("Nota dal domicilio")));
+    assert_eq!(
+        (notes["ours"].clone(), notes["theirs"].clone()),
+        (json!("Nota dell'ufficio"), json!("Nota dal domicilio"))
+    );
     let job = conflicts.iter().find(|c| c["field"] == json!("members[0].employment")).unwrap();
     assert_eq!(job["table"], json!("members"));
     assert_eq!(job["record"], json!(h.members[0].id.to_string()));
@@ -328,8 +342,9 @@ fn without_what_it_loaded_a_stale_form_is_still_refused_whole() {
     form["phone"] = json!("+39 02 999 0000");
     let err = s.call("household_save", json!({ "household": form })).unwrap_err();
     assert_eq!(err.code, Code::Conflict);
-    let err = save(s, &json!({"id": Id::new().to_string(), "comune": "F205", "members": base["members"]}), &form)
-        .unwrap_err();
+    let err =
+        save(s, &json!({"id": Id::new().to_string(), "comune": "F205", "members": base["members"]}), &form)
+            .unwrap_err();
     assert_eq!((err.code, err.field.as_deref()), (Code::Invalid, Some("base")));
 }
 
@@ -346,7 +361,9 @@ fn the_case_header_counts_its_open_conflicts() {
 }
 
 fn create_family_other(s: &Service) -> Id {
-    s.household_save(serde_json::from_value(single_json("Rossi", "Mario", "1980-01-01", "M")).unwrap()).unwrap().id
+    s.household_save(serde_json::from_value(single_json("Rossi", "Mario", "1980-01-01", "M")).unwrap())
+        .unwrap()
+        .id
 }
 
 #[test]

@@ -115,7 +115,10 @@ impl Service {
         let base = match base {
             Some(b) if draft.id.is_some() => {
                 let b = b.validate(today).map_err(|e| {
-                    Error::invalid("base", format!("La scheda caricata dal modulo non è leggibile: {}", e.message))
+                    Error::invalid(
+                        "base",
+                        format!("La scheda caricata dal modulo non è leggibile: {}", e.message),
+                    )
                 })?;
                 if b.id != draft.id {
                     return Err(Error::invalid("base", "La scheda caricata è di un altro nucleo"));

@@ -213,9 +213,7 @@ struct PackageFile {
 
 impl PackageFile {
     fn path(&self) -> Result<std::path::PathBuf, Error> {
-        form::clean(&self.path)
-            .map(std::path::PathBuf::from)
-            .ok_or_else(|| Error::invalid("path", "Indicare il file del pacchetto"))
+        absolute("path", &self.path, "Indicare il file del pacchetto")
     }
 }
 
@@ -231,10 +229,19 @@ impl DocumentSave {
         required_id("id", &self.id, "il documento")
     }
     fn out(&self) -> Result<std::path::PathBuf, Error> {
-        form::clean(&self.out)
-            .map(std::path::PathBuf::from)
-            .ok_or_else(|| Error::invalid("out", "Indicare dove salvare la copia"))
+        absolute("out", &self.out, "Indicare dove salvare la copia")
     }
+}
+
+/// A file chosen in the system's dialog: always a whole path. A relative one
+/// would land wherever the program happens to run.
+fn absolute(field: &str, given: &Option<String>, missing: &str) -> Result<std::path::PathBuf, Error> {
+    let path =
+        form::clean(given).map(std::path::PathBuf::from).ok_or_else(|| Error::invalid(field, missing))?;
+    if !path.is_absolute() {
+        return Err(Error::invalid(field, "Indicare il percorso completo del file"));
+    }
+    Ok(path)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -432,7 +439,11 @@ const READ_ONLY: &[(&str, &str, &[&str])] = &[
         "household",
         &["case_number", "created_at", "created_by", "updated_by", "responsabile", "conflicts"],
     ),
-    ("household_save", "base", &["case_number", "created_at", "created_by", "updated_by", "responsabile", "conflicts"]),
+    (
+        "household_save",
+        "base",
+        &["case_number", "created_at", "created_by", "updated_by", "responsabile", "conflicts"],
+    ),
     ("analysis_save", "analysis", &["operator", "signing_deadline", "created_at", "updated_at"]),
     (
         "project_save",

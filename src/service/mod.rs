@@ -52,7 +52,6 @@ pub use eligibility::{
 };
 pub use history::{local_time as history_local_time, AccessRow};
 pub use households::{CfCheck, CfCheckInput, CfDecoded, HouseholdSaved};
-pub use stale::FormConflict;
 pub use operators::OperatorAccount;
 pub use printing::ConvocationInput;
 pub use rekey::{OneTimePassword, Rekeyed};
@@ -60,6 +59,7 @@ pub use session::{
     check_username, recovery_administrator, Credentials, DatabaseState, NewDatabase, OpenOptions,
     RECOVERY_NAME, RECOVERY_USERNAME,
 };
+pub use stale::FormConflict;
 
 /// Where "today" comes from: the computer's clock, or a fixed day for tests and
 /// demonstrations (`--today`).

@@ -197,7 +197,9 @@ pub(super) fn merge(
                         })
                         .collect(),
                 ))
-                .map_err(|e| Error::new(Code::Internal, format!("unione dei componenti non riuscita: {e}")))?;
+                .map_err(|e| {
+                    Error::new(Code::Internal, format!("unione dei componenti non riuscita: {e}"))
+                })?;
                 members.push(member);
             }
             (Some(b), None) => {
@@ -231,7 +233,10 @@ pub(super) fn merge(
                 // form changed them (then both are kept, in a conflict).
                 if base.members[b] != *m {
                     found.push(Found {
-                        field: format!("members[{}]", mine.members.iter().position(|x| x.id == m.id).unwrap_or(0)),
+                        field: format!(
+                            "members[{}]",
+                            mine.members.iter().position(|x| x.id == m.id).unwrap_or(0)
+                        ),
                         table: "members",
                         record: m.id.to_string(),
                         column: "*".to_string(),

@@ -10,8 +10,8 @@
 use std::path::Path;
 
 use super::{timestamp, Action, Service};
-use crate::error::{Code, Error};
 use crate::domain::Id;
+use crate::error::{Code, Error};
 use crate::storage::sync::{Choice, ConflictRow, ConflictView, ImportCounts, Peer};
 use crate::storage::{Stamp, Storage};
 use crate::sync::{self as package, DeviceKeys, Manifest};
@@ -96,7 +96,11 @@ impl Service {
     /// The conflicts as the "Conflitti" screen shows them (coordinatore,
     /// amministratore): the open ones, or all (`resolved`), of one case or of
     /// every case, each with the value standing now and the case it is about.
-    pub fn sync_conflicts_list(&self, household: Option<Id>, resolved: bool) -> Result<Vec<ConflictView>, Error> {
+    pub fn sync_conflicts_list(
+        &self,
+        household: Option<Id>,
+        resolved: bool,
+    ) -> Result<Vec<ConflictView>, Error> {
         self.run(Action::SyncConflictsList, household, |tx, _| tx.sync_conflict_views(household, resolved))
     }
 
@@ -118,7 +122,10 @@ impl Service {
     pub fn sync_conflict_resolve(&self, id: &str, choice: &str) -> Result<ConflictView, Error> {
         self.authorize(Action::SyncConflictResolve)?;
         let choice = Choice::parse(choice).ok_or_else(|| {
-            Error::invalid("choice", "Scegliere quale valore tenere: «ours» (questa copia) o «theirs» (l'altra)")
+            Error::invalid(
+                "choice",
+                "Scegliere quale valore tenere: «ours» (questa copia) o «theirs» (l'altra)",
+            )
         })?;
         let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
         self.store.transaction(|tx| {
@@ -151,6 +158,19 @@ impl Service {
     /// [`Service::sync_import`] of the package file at `path`.
     pub fn sync_import_file(&self, path: &Path) -> Result<ImportCounts, Error> {
         self.authorize(Action::SyncImportFile)?;
+        // A package is a regular file of reasonable size: not a device, a
+        // directory or a pipe that would never end.
+        let meta = std::fs::metadata(path)
+            .map_err(|e| crate::fsx::io_error(path, "impossibile leggere il pacchetto", e))?;
+        if !meta.is_file() {
+            return Err(Error::invalid("path", format!("{} non è un file di pacchetto", path.display())));
+        }
+        if meta.len() > MAX_PACKAGE_BYTES {
+            return Err(Error::invalid(
+                "path",
+                format!("{} è troppo grande per essere un pacchetto di Sportello", path.display()),
+            ));
+        }
         let bytes = std::fs::read(path)
             .map_err(|e| crate::fsx::io_error(path, "impossibile leggere il pacchetto", e))?;
         self.sync_import(&bytes)
@@ -246,6 +266,10 @@ impl Service {
         }
     }
 }
+
+/// Larger than any package a device makes in weeks offline (a laptop that
+/// changed 500 households makes a few megabytes), small enough to read whole.
+const MAX_PACKAGE_BYTES: u64 = 1 << 30;
 
 /// `household_sync_state`: what the case's header says of its sync.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

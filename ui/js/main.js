@@ -27,6 +27,8 @@ const callsNew = lazy(() => import('./screens/calls.js'), 'mountNew');
 const callDetail = lazy(() => import('./screens/calls-detail.js'));
 const operators = lazy(() => import('./screens/operators.js'));
 const password = lazy(() => import('./screens/password.js'));
+const conflicts = lazy(() => import('./screens/conflicts.js'));
+const sync = lazy(() => import('./screens/sync.js'));
 
 const ROUTES = [
   { path: /^\/scadenze$/, screen: deadlines, nav: 'deadlines' },
@@ -52,6 +54,9 @@ const ROUTES = [
     params: (m) => ({ id: m[1], tab: m[2] }),
   },
   { path: /^\/operatori$/, screen: operators, nav: 'operators' },
+  { path: /^\/sincronizzazione$/, screen: sync, nav: 'sync' },
+  { path: /^\/conflitti$/, screen: conflicts, nav: 'conflicts' },
+  { path: /^\/conflitti\/([^/]+)$/, screen: conflicts, nav: 'conflicts', params: (m) => ({ household: m[1] }) },
   { path: /^\/password$/, screen: password, nav: null },
 ];
 const DEFAULT_ROUTE = '/scadenze';
@@ -285,6 +290,9 @@ function buildFrame() {
       navLink('households', '/nuclei', 'nav-nuclei'),
       navLink('newHousehold', '/nuclei/nuovo', 'nav-nuovo-nucleo'),
       navLink('calls', '/avvisi', 'nav-avvisi'),
+      navLink('sync', '/sincronizzazione', 'nav-sincronizzazione'),
+      // The conflicts are the coordinator's to decide (docs/sync.md).
+      MAY_SEE_OPERATORS.includes(state.session?.operator?.role) ? navLink('conflicts', '/conflitti', 'nav-conflitti') : null,
       MAY_SEE_OPERATORS.includes(state.session?.operator?.role)
         ? h('li', {}, h('a', { href: '#/operatori', 'data-nav': 'operators', 'data-testid': 'nav-operatori' }, t('operators.nav')))
         : null,

@@ -113,8 +113,9 @@ fn record_keys(info: &Info, record: &str) -> Result<Vec<(String, Value)>, Error>
     let values: Vec<Value> = if names.len() == 1 {
         vec![Value::Text(record.to_string())]
     } else {
-        let arr: Vec<serde_json::Value> = serde_json::from_str(record)
-            .map_err(|_| Error::new(Code::Storage, format!("chiave «{record}» illeggibile in un conflitto")))?;
+        let arr: Vec<serde_json::Value> = serde_json::from_str(record).map_err(|_| {
+            Error::new(Code::Storage, format!("chiave «{record}» illeggibile in un conflitto"))
+        })?;
         arr.iter().map(from_json).collect()
     };
     if values.len() != names.len() {
@@ -127,7 +128,12 @@ fn where_keys(keys: &[(String, Value)], first: usize) -> String {
     super::where_keys(keys, first)
 }
 
-fn select_row(conn: &Connection, table: &str, info: &Info, keys: &[(String, Value)]) -> Result<Option<Vec<Value>>, Error> {
+fn select_row(
+    conn: &Connection,
+    table: &str,
+    info: &Info,
+    keys: &[(String, Value)],
+) -> Result<Option<Vec<Value>>, Error> {
     let sql = format!(
         "SELECT {} FROM {} WHERE {}",
         info.cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", "),
@@ -148,7 +154,12 @@ fn row_json(info: &Info, row: &[Value]) -> serde_json::Value {
 /// The row as it was when this replica deleted it, from its own record of
 /// changes (a deletion's changeset carries every old value): what a restore
 /// needs when the other side only sent the fields it changed.
-fn deleted_row(conn: &Connection, table: &str, info: &Info, keys: &[(String, Value)]) -> Result<Option<Vec<Value>>, Error> {
+fn deleted_row(
+    conn: &Connection,
+    table: &str,
+    info: &Info,
+    keys: &[(String, Value)],
+) -> Result<Option<Vec<Value>>, Error> {
     let mut stmt = conn.prepare("SELECT changeset FROM sync_outbox ORDER BY seq DESC").map_err(db_err)?;
     let mut rows = stmt.query([]).map_err(db_err)?;
     while let Some(r) = rows.next().map_err(db_err)? {
@@ -236,7 +247,11 @@ fn refused_by_schema(e: rusqlite::Error) -> Error {
 impl Tx<'_> {
     /// The conflicts, oldest first: the open ones, or all (`resolved`), of
     /// one case (`household`) or every one.
-    pub fn sync_conflict_views(&self, household: Option<Id>, resolved: bool) -> Result<Vec<ConflictView>, Error> {
+    pub fn sync_conflict_views(
+        &self,
+        household: Option<Id>,
+        resolved: bool,
+    ) -> Result<Vec<ConflictView>, Error> {
         let conn: &Connection = &self.tx;
         let mut stmt = conn
             .prepare(
@@ -250,7 +265,9 @@ impl Tx<'_> {
                  ORDER BY c.detected_at, c.rowid",
             )
             .map_err(db_err)?;
-        let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(serde_json::Value::Null);
+        let json = |s: Option<String>| {
+            s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(serde_json::Value::Null)
+        };
         let rows = stmt
             .query_map([resolved], |r| {
                 Ok((
@@ -390,7 +407,9 @@ impl Tx<'_> {
         if resolved_at.is_some() {
             return Err(Error::new(Code::Conflict, "Questo conflitto è già stato risolto").with_field("id"));
         }
-        let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(serde_json::Value::Null);
+        let parse = |s: Option<String>| {
+            s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(serde_json::Value::Null)
+        };
         let (ours, theirs) = (parse(ours), parse(theirs));
         let (chosen, other) = match choice {
             Choice::Ours => (ours.clone(), theirs.clone()),
@@ -407,11 +426,9 @@ impl Tx<'_> {
                     "La scheda a cui si riferisce questo campo non c'è più qui: risolvere prima il conflitto sulla scheda intera",
                 ));
             };
-            let i = info
-                .cols
-                .iter()
-                .position(|c| *c == field)
-                .ok_or_else(|| Error::new(Code::Storage, format!("campo «{field}» sconosciuto in un conflitto")))?;
+            let i = info.cols.iter().position(|c| *c == field).ok_or_else(|| {
+                Error::new(Code::Storage, format!("campo «{field}» sconosciuto in un conflitto"))
+            })?;
             let now = to_json(&here[i]);
             if now != chosen {
                 if now != other {
@@ -485,7 +502,9 @@ impl Tx<'_> {
             }
         }
         let (device_id, device_name): (String, String) = conn
-            .query_row("SELECT device_id, name FROM sync_device WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row("SELECT device_id, name FROM sync_device WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .map_err(db_err)?;
         conn.execute(
             "INSERT INTO conflict_resolutions (id, conflict_id, table_name, record, field, kind, choice, chosen,
@@ -508,7 +527,8 @@ impl Tx<'_> {
             ],
         )
         .map_err(db_err)?;
-        let household_id = household_of(conn, &table, &record, &ours, &theirs)?.and_then(|h| h.parse::<Id>().ok());
+        let household_id =
+            household_of(conn, &table, &record, &ours, &theirs)?.and_then(|h| h.parse::<Id>().ok());
         let side = match choice {
             Choice::Ours => "il valore di questa copia",
             Choice::Theirs => "il valore arrivato dall'altra",
