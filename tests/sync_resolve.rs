@@ -288,7 +288,7 @@ fn a_field_both_changed_is_a_conflict_reported_by_the_save_and_listed() {
     assert_eq!(listed.len(), 2);
     let row = listed.iter().find(|c| c.field == "notes").unwrap();
     assert_eq!((row.kind.as_str(), row.table.as_str()), ("campo", "households"));
-    resolve(s, &notes["id"].as_str().unwrap().to_string(), "theirs").unwrap();
+    resolve(s, notes["id"].as_str().unwrap(), "theirs").unwrap();
     assert_eq!(s.household_get(h.id).unwrap().notes.as_deref(), Some("Nota dal domicilio"));
     let job_id = job["id"].as_str().unwrap().to_string();
     resolve(s, &job_id, "theirs").unwrap();
@@ -313,7 +313,7 @@ fn a_member_removed_by_a_stale_form_stays_when_someone_changed_them_meanwhile() 
     assert_eq!(c[0]["field"], json!("members[2]"));
     assert_eq!(s.household_get(h.id).unwrap().members.len(), 3, "kept: someone changed her");
     // Honouring the removal is the coordinator's choice.
-    resolve(s, &c[0]["id"].as_str().unwrap().to_string(), "theirs").unwrap();
+    resolve(s, c[0]["id"].as_str().unwrap(), "theirs").unwrap();
     assert_eq!(s.household_get(h.id).unwrap().members.len(), 2);
 
     // Unchanged by others: the stale form's removal simply stands.

@@ -196,7 +196,17 @@ impl Service {
             }
             let mut conflicts = Vec::new();
             for f in found {
-                let row = tx.sync_record_conflict(f.table, &f.record, &f.column, f.kind, &f.ours, &f.theirs, stamp)?;
+                let row = tx.sync_record_conflict(
+                    &crate::storage::sync::LocalConflict {
+                        table: f.table,
+                        record: &f.record,
+                        field: &f.column,
+                        kind: f.kind,
+                        ours: &f.ours,
+                        theirs: &f.theirs,
+                    },
+                    stamp,
+                )?;
                 conflicts.push(FormConflict {
                     id: row,
                     field: f.field,

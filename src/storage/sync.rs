@@ -35,7 +35,7 @@ use crate::error::{Code, Error};
 use crate::sync::{refused, Entry};
 
 mod resolve;
-pub use resolve::{Choice, ConflictView, Resolved};
+pub use resolve::{Choice, ConflictView, LocalConflict, Resolved};
 
 /// Tables that never travel as changesets: the audit log (each device's
 /// chain travels whole, on its own), the local case counter (numbers come

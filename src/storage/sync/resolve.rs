@@ -39,6 +39,29 @@ pub struct ConflictView {
     pub resolution: Option<serde_json::Value>,
 }
 
+/// A conflict found on this replica (a form saved on a stale copy): `ours`
+/// is the value that stands, `theirs` the one the form brought.
+#[derive(Debug, Clone, Copy)]
+pub struct LocalConflict<'a> {
+    pub table: &'a str,
+    pub record: &'a str,
+    pub field: &'a str,
+    pub kind: &'a str,
+    pub ours: &'a serde_json::Value,
+    pub theirs: &'a serde_json::Value,
+}
+
+/// A conflict row as a resolution reads it.
+struct Stored {
+    table: String,
+    record: String,
+    field: String,
+    kind: String,
+    ours: Option<String>,
+    theirs: Option<String>,
+    resolved_at: Option<String>,
+}
+
 /// What a resolution did, for the audit row and the answer.
 pub struct Resolved {
     pub household_id: Option<Id>,
@@ -348,16 +371,8 @@ impl Tx<'_> {
 
     /// Records a conflict found here (a form saved on a stale copy): `ours`
     /// is the value that stands, `theirs` the one the form brought.
-    pub fn sync_record_conflict(
-        &self,
-        table: &str,
-        record: &str,
-        field: &str,
-        kind: &str,
-        ours: &serde_json::Value,
-        theirs: &serde_json::Value,
-        stamp: &Stamp,
-    ) -> Result<String, Error> {
+    pub fn sync_record_conflict(&self, c: &LocalConflict<'_>, stamp: &Stamp) -> Result<String, Error> {
+        let LocalConflict { table, record, field, kind, ours, theirs } = *c;
         let conn: &Connection = &self.tx;
         let (device_id, name, seq): (String, String, i64) = conn
             .query_row("SELECT device_id, name, last_seq FROM sync_device WHERE id = 1", [], |r| {
@@ -393,15 +408,25 @@ impl Tx<'_> {
     /// choice recorded, and every open conflict on the same field closed.
     pub fn sync_conflict_resolve(&self, id: &str, choice: Choice, stamp: &Stamp) -> Result<Resolved, Error> {
         let conn: &Connection = &self.tx;
-        let found: Option<(String, String, String, String, Option<String>, Option<String>, Option<String>)> = conn
+        let found: Option<Stored> = conn
             .query_row(
                 "SELECT table_name, record, field, kind, ours, theirs, resolved_at FROM sync_conflicts WHERE id = ?1",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+                |r| {
+                    Ok(Stored {
+                        table: r.get(0)?,
+                        record: r.get(1)?,
+                        field: r.get(2)?,
+                        kind: r.get(3)?,
+                        ours: r.get(4)?,
+                        theirs: r.get(5)?,
+                        resolved_at: r.get(6)?,
+                    })
+                },
             )
             .optional()
             .map_err(db_err)?;
-        let Some((table, record, field, kind, ours, theirs, resolved_at)) = found else {
+        let Some(Stored { table, record, field, kind, ours, theirs, resolved_at }) = found else {
             return Err(Error::not_found("Conflitto non trovato").with_field("id"));
         };
         if resolved_at.is_some() {
