@@ -269,6 +269,7 @@ const STRINGS = {
     showResolved: 'Mostra anche quelli già decisi',
     none: 'Nessun conflitto da decidere.',
     count: '{n} conflitti da decidere.',
+    countOne: '1 conflitto da decidere.',
     ours: 'Valore di questa copia',
     theirs: 'Valore arrivato da «{device}»',
     here: 'In questa copia',

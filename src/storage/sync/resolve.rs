@@ -29,6 +29,8 @@ pub struct ConflictView {
     pub current: serde_json::Value,
     pub household_id: Option<String>,
     pub case_number: Option<String>,
+    /// The richiedente's "Cognome Nome": whose case it is, in words.
+    pub household_name: Option<String>,
     /// The person a member's conflict is about ("Cognome Nome").
     pub member_name: Option<String>,
     pub operator_name: Option<String>,
@@ -324,12 +326,20 @@ impl Tx<'_> {
                 continue;
             }
             let current = current_value(conn, &row)?;
-            let case_number: Option<String> = match &household_id {
+            let (case_number, household_name): (Option<String>, Option<String>) = match &household_id {
                 Some(h) => conn
-                    .query_row("SELECT case_number FROM households WHERE id = ?1", [h], |r| r.get(0))
+                    .query_row(
+                        "SELECT h.case_number,
+                                (SELECT m.last_name || ' ' || m.first_name FROM members m
+                                 WHERE m.household_id = h.id ORDER BY m.relationship <> 'richiedente', m.position LIMIT 1)
+                         FROM households h WHERE h.id = ?1",
+                        [h],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
                     .optional()
-                    .map_err(db_err)?,
-                None => None,
+                    .map_err(db_err)?
+                    .unwrap_or((None, None)),
+                None => (None, None),
             };
             let member_name = if row.table == "members" {
                 let here: Option<String> = conn
@@ -353,6 +363,7 @@ impl Tx<'_> {
                 current,
                 household_id,
                 case_number,
+                household_name,
                 member_name,
                 operator_name,
                 detected_at,

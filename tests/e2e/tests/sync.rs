@@ -6,9 +6,9 @@
 //! laptop, whose own conflict closes.
 //!
 //! The system's file dialogs are outside the web page (GTK), where WebDriver
-//! cannot reach: the test answers the two dialog commands of the plugin
-//! itself, with the files of its folder, and everything else goes through the
-//! app's own buttons and commands.
+//! cannot reach: the test answers the window's door to them (`files` of
+//! ui/js/api.js) with the files of its folder, and everything else goes
+//! through the app's own buttons and commands.
 
 use std::path::Path;
 
@@ -49,23 +49,25 @@ fn laptop_works_offline(office_db: &Path) {
     std::fs::write(dir.join("dal-portatile.sportello"), laptop.sync_export(None).unwrap()).unwrap();
 }
 
-/// Answers the plugin's file dialog `command` with `path` (the window's own
-/// bridge, wrapped): the app's button then goes on as after a real choice.
-async fn answer_dialog(app: &App, command: &str, path: &Path) {
+/// Answers the app's next file dialog (`files.open` or `files.saveAs` of
+/// ui/js/api.js, the window's one door to the system's dialogs) with `path`:
+/// the app's button then goes on as after a real choice.
+async fn answer_dialog(app: &App, which: &str, path: &Path) {
     let ok = app
-        .js(
+        .client
+        .execute_async(
             r#"
-            const [command, path] = arguments;
-            const core = window.__TAURI__.core;
-            const real = core.__realInvoke || core.invoke.bind(core);
-            core.__realInvoke = real;
-            core.invoke = (c, args, options) => (c === command ? Promise.resolve(path) : real(c, args, options));
-            return window.__TAURI__.core.invoke !== real;
+            const [which, path, done] = arguments;
+            import(new URL('js/api.js', document.baseURI).href).then((api) => {
+              api.files[which] = async () => path;
+              done(true);
+            }, (e) => done(String(e)));
             "#,
-            vec![json!(command), json!(path.display().to_string())],
+            vec![json!(which), json!(path.display().to_string())],
         )
-        .await;
-    assert_eq!(ok, Value::Bool(true), "the dialog could not be answered");
+        .await
+        .unwrap();
+    assert_eq!(ok, Value::Bool(true), "the dialog could not be answered: {ok}");
 }
 
 #[tokio::test]
@@ -90,7 +92,7 @@ async fn a_conflict_between_laptop_and_office_is_resolved_in_the_app_and_the_cho
     // The laptop's package, from the "USB stick", through Sincronizzazione.
     app.go("#/sincronizzazione").await;
     app.wait_route("/sincronizzazione").await;
-    answer_dialog(&app, "plugin:dialog|open", &dir.join("dal-portatile.sportello")).await;
+    answer_dialog(&app, "open", &dir.join("dal-portatile.sportello")).await;
     app.click("sync-import").await;
     let imported = app.text_of("sync-imported").await;
     assert!(imported.contains("1 conflitti"), "{imported}");
@@ -133,16 +135,34 @@ async fn a_conflict_between_laptop_and_office_is_resolved_in_the_app_and_the_cho
     app.go("#/sincronizzazione").await;
     app.wait_route("/sincronizzazione").await;
     let to_laptop = dir.join("per-il-portatile.sportello");
-    answer_dialog(&app, "plugin:dialog|save", &to_laptop).await;
+    answer_dialog(&app, "saveAs", &to_laptop).await;
     app.click("sync-export").await;
     app.wait_js("return (document.querySelector('[data-testid=\"sync-result\"]')?.textContent || '').includes('Pacchetto salvato')")
         .await;
+    // The laptop's files outlive the app's folder.
+    let usb = tempfile::tempdir().unwrap();
+    let laptop_db = usb.path().join("portatile.sqlite");
+    for (from, to) in [
+        (dir.join("portatile.sqlite"), laptop_db.clone()),
+        (
+            sportello::keyring::Keyring::path_for(&dir.join("portatile.sqlite")),
+            sportello::keyring::Keyring::path_for(&laptop_db),
+        ),
+        (to_laptop.clone(), usb.path().join("per-il-portatile.sportello")),
+    ] {
+        std::fs::copy(&from, &to).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
+    }
+    let wal = dir.join("portatile.sqlite-wal");
+    if wal.exists() {
+        std::fs::copy(&wal, usb.path().join("portatile.sqlite-wal")).unwrap();
+    }
+    let to_laptop = usb.path().join("per-il-portatile.sportello");
     app.stop().await;
 
     // Back at the laptop: the choice arrives with the office's edit, and the
     // laptop's own conflict on the field (its value against the office's)
     // closes with it.
-    let laptop = open(&dir.join("portatile.sqlite"), "amministratore");
+    let laptop = open(&laptop_db, "amministratore");
     let n = laptop.sync_import(&std::fs::read(&to_laptop).unwrap()).unwrap();
     assert!(n.applied >= 1, "{n:?}");
     let h = laptop.call("household_get", json!({ "id": household })).unwrap();

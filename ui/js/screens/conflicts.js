@@ -78,6 +78,7 @@ const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 function recordTitle(c) {
   const parts = [];
   if (c.case_number) parts.push(t('household.caseNumber', { n: c.case_number }));
+  if (c.household_name && c.household_name !== c.member_name) parts.push(c.household_name);
   if (c.member_name) parts.push(c.member_name);
   if (!parts.length) parts.push(tOr(`conflicts.table.${c.table}`, c.table));
   return parts.join(' · ');
@@ -212,7 +213,11 @@ export async function mount(view, ctx) {
     const open = rows.filter((c) => !c.resolved_at).length;
     replace(
       list,
-      h('p', { class: 'summary', 'data-testid': 'conflicts-summary' }, open === 0 ? t('conflicts.none') : t('conflicts.count', { n: open })),
+      h(
+        'p',
+        { class: 'summary', 'data-testid': 'conflicts-summary' },
+        open === 0 ? t('conflicts.none') : open === 1 ? t('conflicts.countOne') : t('conflicts.count', { n: open }),
+      ),
       // Newest first: what just came in is what the coordinator is looking for.
       [...rows].reverse().map((c) => conflictCard(c, ctx, reload)),
     );
@@ -231,7 +236,7 @@ export async function mount(view, ctx) {
         h('p', { class: 'muted' }, household ? t('conflicts.subtitleCase') : t('conflicts.subtitle')),
       ),
       household ? h('p', {}, h('a', { href: '#/conflitti', 'data-testid': 'conflicts-all' }, t('conflicts.all'))) : null,
-      h('div', { class: 'field inline' }, toggle, h('label', { for: 'conflicts-resolved' }, t('conflicts.showResolved'))),
+      h('div', { class: 'field checkbox conflicts-filter' }, h('label', { for: 'conflicts-resolved' }, toggle, ' ', t('conflicts.showResolved'))),
       list,
     ),
   );
