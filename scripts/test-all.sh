@@ -27,6 +27,13 @@ cargo clippy --workspace --all-targets -- -D warnings
 # above use it), here it has not, so a clock read in the core fails to build.
 echo "==> sportello-core alone (no clock, no SQLite, no PDF)"
 cargo check -p sportello-core
+# Printing likewise: the core and the PDF writer, no clock, no SQLite, no
+# service (tests/layering.rs holds its dependency list).
+echo "==> sportello-print alone (no clock, no SQLite, no service)"
+cargo check -p sportello-print
+# The store likewise: SQLite and keys, no clock, no printing, no service.
+echo "==> sportello-storage alone (no clock, no printing, no service)"
+cargo check -p sportello-storage
 
 # The real-window tests drive the built binaries: build them first. Everything,
 # tests included, in one invocation: the same feature set as `cargo test

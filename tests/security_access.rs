@@ -120,6 +120,13 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
             let dir = tempfile::tempdir().unwrap();
             ipc(json!({ "path": dir.path().join("pacchetto.sportello").display().to_string() }))
         }
+        // An unknown operator: refused as not found, not as forbidden.
+        "device_enroll" => {
+            let dir = tempfile::tempdir().unwrap();
+            s.device_enroll("tablet", &["nessuno".to_string()], &dir.path().join("tablet.sqlite")).map(|_| ())
+        }
+        "case_numbers" => s.case_numbers().map(|_| ()),
+        "case_numbers_set" => s.case_numbers_set(200, 50).map(|_| ()),
         // A login is the opening of the service itself: every role may
         // (tests/security_encryption.rs tries wrong and right passwords).
         "login" => Ok(()),

@@ -31,6 +31,7 @@ fn the_whole_path_speaks_the_contract() {
     let mut expected = vec![
         "address",
         "case_number",
+        "case_provisional",
         "comune",
         "conflicts",
         "created_at",
@@ -88,7 +89,16 @@ fn the_whole_path_speaks_the_contract() {
     let found = s.call("households_search", json!({ "query": "nguyen" })).unwrap();
     assert_eq!(
         keys(&found[0]),
-        ["case_number", "codice_fiscale", "comune", "id", "members", "name", "project_status"]
+        [
+            "case_number",
+            "case_provisional",
+            "codice_fiscale",
+            "comune",
+            "id",
+            "members",
+            "name",
+            "project_status"
+        ]
     );
     assert_eq!(found[0]["project_status"], Value::Null);
 

@@ -5,6 +5,7 @@ mod service_support;
 
 use service_support::{d, family_input, today};
 use sportello::domain::{CaseNumber, Id, Operator, Role};
+use sportello::storage::case_numbers::CaseNumbering;
 use sportello::storage::{Stamp, Storage};
 use sportello::Money;
 
@@ -26,9 +27,9 @@ fn a_household_round_trips_through_sqlite() {
             .transaction(|tx| {
                 tx.operator_insert(&op, "2026-11-20T09:00:00.000Z")?;
                 let stamp = Stamp { at: "2026-11-20T09:00:00.000Z".into(), by: op.id };
-                let case = tx.next_case_number(2026)?;
-                assert_eq!(case, CaseNumber { year: 2026, seq: 1 });
-                tx.household_insert(id, case, &draft, &stamp)
+                let case = tx.next_case_number(2026, "t")?;
+                assert_eq!(case, CaseNumbering::Final(CaseNumber { year: 2026, seq: 1 }));
+                tx.household_insert(id, &case, &draft, &stamp)
             })
             .unwrap();
     }
@@ -69,8 +70,8 @@ fn money_is_stored_as_exact_text() {
         .transaction(|tx| {
             tx.operator_insert(&op, "t")?;
             let stamp = Stamp { at: "t".into(), by: op.id };
-            let case = tx.next_case_number(2026)?;
-            tx.household_insert(id, case, &draft, &stamp)
+            let case = tx.next_case_number(2026, "t")?;
+            tx.household_insert(id, &case, &draft, &stamp)
         })
         .unwrap();
     drop(store);
@@ -93,16 +94,16 @@ fn a_failed_transaction_leaves_nothing_behind() {
     let err = store
         .transaction(|tx| {
             let stamp = Stamp { at: "t".into(), by: op.id };
-            let case = tx.next_case_number(2026)?;
-            tx.household_insert(id, case, &draft, &stamp)?;
+            let case = tx.next_case_number(2026, "t")?;
+            tx.household_insert(id, &case, &draft, &stamp)?;
             // Same codice fiscale again: the unique index refuses it.
-            tx.household_insert(Id::new(), tx.next_case_number(2026)?, &draft, &stamp)
+            tx.household_insert(Id::new(), &tx.next_case_number(2026, "t")?, &draft, &stamp)
         })
         .unwrap_err();
     assert_eq!(err.code, sportello::Code::Storage);
     assert!(store.transaction(|tx| tx.household_get(id)).unwrap().is_none());
     // The case counter rolled back with it: the next household is still 000001.
-    assert_eq!(store.transaction(|tx| tx.next_case_number(2026)).unwrap().seq, 1);
+    assert_eq!(store.transaction(|tx| tx.next_case_number(2026, "t")).unwrap().seq(), 1);
 }
 
 fn key() -> sportello::keyring::DbKey {

@@ -329,8 +329,8 @@ impl Population {
                         isee: None,
                         members: list,
                     };
-                    let case = tx.next_case_number(2026)?;
-                    tx.household_insert(Id::new(), case, &draft, &stamp)?;
+                    let case = tx.next_case_number(2026, &stamp.at)?;
+                    tx.household_insert(Id::new(), &case, &draft, &stamp)?;
                 }
                 Ok(())
             })

@@ -313,7 +313,7 @@ mod tests {
             kdf: sportello::keyring::KdfParams::for_tests(),
         })
         .unwrap();
-        let backend = crate::service_backend::ServiceBackend::new(service, None);
+        let backend = crate::service_backend::ServiceBackend::new(service);
         let (_app, window) = mock_app(state_with(Box::new(backend), None));
         let session = invoke(&window, "session", json!({})).unwrap();
         assert_eq!(session["operator"]["name"], "Anna Verdi");

@@ -14,7 +14,6 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use sportello::keyring::KdfParams;
 use sportello::service::{Credentials, NewDatabase, OpenOptions, Service};
-use sportello::storage::lock::DatabaseLock;
 use sportello::{Code, Error, Result};
 
 use crate::options::Places;
@@ -115,9 +114,9 @@ impl Gate {
             return Err(Error::invalid("password_repeat", "Le due password non coincidono"));
         }
         sessions.end(LockReason::NotLoggedIn);
-        // Held from before the file exists: nobody else creates it meanwhile.
-        let lock = DatabaseLock::acquire(&self.places.database)?;
-        let (service, recovery) = Service::create(NewDatabase {
+        // The service holds the database's lock from before the file exists:
+        // nobody else creates it meanwhile.
+        let (service, recovery) = Service::create_exclusive(NewDatabase {
             database: self.places.database.clone(),
             documents_dir: self.places.documents.clone(),
             username: i.username.unwrap_or_default().trim().to_string(),
@@ -126,7 +125,7 @@ impl Gate {
             today: self.today,
             kdf: KdfParams::from_env()?,
         })?;
-        sessions.start(Box::new(ServiceBackend::new(service, Some(lock))));
+        sessions.start(Box::new(ServiceBackend::new(service)));
         self.damaged.store(false, Ordering::SeqCst);
         Ok(json!({ "recovery_key": recovery.to_string() }))
     }
@@ -157,7 +156,7 @@ impl Gate {
             }
         };
         self.damaged.store(false, Ordering::SeqCst);
-        let backend = ServiceBackend::new(service, None);
+        let backend = ServiceBackend::new(service);
         let session = crate::backend::Backend::call(&backend, "session", Value::Null)?;
         sessions.start(Box::new(backend));
         Ok(session)

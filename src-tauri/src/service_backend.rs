@@ -11,23 +11,20 @@
 
 use serde_json::{json, Value};
 use sportello::service::Service;
-use sportello::storage::lock::DatabaseLock;
 use sportello::{Code, Error, Result};
 
 use crate::backend::Backend;
 use crate::viewer;
 
 pub struct ServiceBackend {
-    // Dropped before the lock: the database is closed before it is let go.
+    // Holds the database's lock itself (`Service::open_exclusive`,
+    // `Service::create_exclusive`), and lets go of it when dropped.
     service: Service,
-    _lock: Option<DatabaseLock>,
 }
 
 impl ServiceBackend {
-    /// `lock`: the database's lock when the service does not hold it itself
-    /// (a database just created).
-    pub fn new(service: Service, lock: Option<DatabaseLock>) -> ServiceBackend {
-        ServiceBackend { service, _lock: lock }
+    pub fn new(service: Service) -> ServiceBackend {
+        ServiceBackend { service }
     }
 }
 

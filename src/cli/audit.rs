@@ -1,14 +1,15 @@
 //! `sportello audit verify --database PATH [--json]`: checks the file (every
 //! page's HMAC, SQLite's integrity check) and walks the hash chain of the
-//! audit log, without changing the database. Exit 0 when whole, 1 when a page
-//! is damaged, a row was tampered with or an append-only trigger is gone
-//! (named on stdout), 2 when the database cannot be read.
+//! audit log, without changing the database; at the hub, also the chain of
+//! every device as it arrived (docs/sync.md). Exit 0 when whole, 1 when a page
+//! is damaged, a row was tampered with (in this database's chain or in a
+//! device's, the device named), or an append-only trigger is gone (named on
+//! stdout), 2 when the database cannot be read.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use sportello::service::Service;
-use sportello::storage::audit;
 
 use super::{print_json, CliError};
 
@@ -32,7 +33,8 @@ struct VerifyArgs {
     #[arg(long, value_name = "PATH")]
     database: PathBuf,
     /// Risultato in JSON: {ok, rows, head, broken: {seq, at, action, reason} | null,
-    /// file_problems?: [..], guards_missing?: [..]}.
+    /// file_problems?: [..], guards_missing?: [..], devices?: [{device_id, device, ok, rows,
+    /// head, broken}]} (devices: alla sede centrale, il registro di ogni dispositivo).
     #[arg(long)]
     json: bool,
 }
@@ -46,10 +48,8 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
 
 fn verify(a: VerifyArgs) -> Result<ExitCode, CliError> {
     let in_db = |e| CliError::in_file(&a.database, e);
-    let (key, operator) =
-        Service::authenticate(&a.database, &super::login::credentials(&a.database)?).map_err(in_db)?;
-    super::backup::require(&operator, "audit_verify").map_err(in_db)?;
-    let report = audit::verify_file(&a.database, Some(&key)).map_err(in_db)?;
+    let report =
+        Service::audit_verify_file(&a.database, &super::login::credentials(&a.database)?).map_err(in_db)?;
     if a.json {
         print_json(&report)?;
     } else if !report.file_problems.is_empty() {
@@ -72,6 +72,23 @@ fn verify(a: VerifyArgs) -> Result<ExitCode, CliError> {
             report.rows,
             report.head.as_deref().unwrap_or("(registro vuoto)")
         );
+    }
+    if !a.json && report.file_problems.is_empty() {
+        // At the hub: every device's chain, each named.
+        for d in &report.devices {
+            match &d.broken {
+                Some(b) => println!(
+                    "Registro degli accessi del dispositivo «{}» ALTERATO: la riga {} ({}, {}) {}.",
+                    d.device, b.seq, b.at, b.action, b.reason
+                ),
+                None => println!(
+                    "Registro degli accessi del dispositivo «{}» integro: {} righe verificate. Impronta finale: {}",
+                    d.device,
+                    d.rows,
+                    d.head.as_deref().unwrap_or("")
+                ),
+            }
+        }
     }
     Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

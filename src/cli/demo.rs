@@ -31,9 +31,6 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let documents = args.documents.clone().unwrap_or_else(|| {
         args.database.parent().map(|p| p.join("documenti")).unwrap_or_else(|| PathBuf::from("documenti"))
     });
-    // One writer per database: a second `demo` or the open app is told at once.
-    let _lock = sportello::storage::lock::DatabaseLock::acquire(&args.database)
-        .map_err(|e| CliError::in_file(&args.database, e))?;
     let password = super::login::new_password("degli account dimostrativi")?;
     let kdf = sportello::keyring::KdfParams::from_env()?;
     let report = sportello::demo::create(&args.database, &documents, today, &password, kdf)

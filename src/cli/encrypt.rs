@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use sportello::service::Service;
-use sportello::storage::lock::DatabaseLock;
 
 use super::CliError;
 
@@ -20,7 +19,6 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<ExitCode, CliError> {
     let in_db = |e| CliError::in_file(&a.database, e);
-    let _lock = DatabaseLock::acquire(&a.database).map_err(in_db)?;
     let username = std::env::var("SPORTELLO_OPERATOR")
         .ok()
         .filter(|u| !u.is_empty())

@@ -119,9 +119,10 @@ pub fn run(a: Args) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `sportello device enroll --database HUB --device NAME --operators U1,U2
+/// --out DEVICE_DB`: the device's new database with its operators' scope;
 /// `sportello device revoke --database HUB --device NAME`: the device's
-/// packages are refused from now on (enrolment, `device enroll`, is still to
-/// come: issue 11).
+/// packages are refused from now on.
 #[derive(clap::Args)]
 pub struct DeviceArgs {
     #[command(subcommand)]
@@ -130,6 +131,22 @@ pub struct DeviceArgs {
 
 #[derive(Subcommand)]
 enum DeviceCommand {
+    /// Iscrive un dispositivo (amministratore): scrive il suo nuovo database
+    /// cifrato con i fascicoli dei suoi operatori.
+    Enroll {
+        /// Il database dell'ufficio (hub).
+        #[arg(long, value_name = "PATH")]
+        database: PathBuf,
+        /// Il nome del dispositivo (unico nell'ufficio).
+        #[arg(long, value_name = "NOME")]
+        device: String,
+        /// Gli operatori del dispositivo, separati da virgole (U1,U2).
+        #[arg(long, value_name = "U1,U2", value_delimiter = ',', required = true)]
+        operators: Vec<String>,
+        /// Il nuovo database del dispositivo; non deve esistere (accanto, il suo file delle chiavi).
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+    },
     /// Revoca un dispositivo: i suoi pacchetti saranno rifiutati.
     Revoke {
         #[arg(long, value_name = "PATH")]
@@ -137,14 +154,67 @@ enum DeviceCommand {
         #[arg(long, value_name = "NOME")]
         device: String,
     },
+    /// I blocchi di numeri di fascicolo dei dispositivi; con --block e
+    /// --refill-below (amministratore, alla sede centrale) cambia quanti
+    /// numeri ha un blocco e sotto quanti rimasti la sede ne assegna un altro.
+    Numbers {
+        #[arg(long, value_name = "PATH")]
+        database: PathBuf,
+        #[arg(long, value_name = "N", requires = "refill_below")]
+        block: Option<i64>,
+        #[arg(long, value_name = "N", requires = "block")]
+        refill_below: Option<i64>,
+        /// Risultato in JSON: {block_size, refill_below, hub, blocks: [{device, device_id,
+        /// year, first, last, used}]}.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn device(a: DeviceArgs) -> Result<ExitCode, CliError> {
     match a.command {
+        DeviceCommand::Enroll { database, device, operators, out } => {
+            distinct_files(&[("--database", &database)], &[("--out", Some(&out))])?;
+            let service = open(&database)?;
+            let done = service.device_enroll(&device, &operators, &out)?;
+            println!(
+                "Dispositivo «{device}» iscritto per {}: {} fascicoli nel suo database {}",
+                operators.join(", "),
+                done.cases,
+                out.display()
+            );
+        }
         DeviceCommand::Revoke { database, device } => {
             let service = open(&database)?;
             service.device_revoke(&device)?;
             println!("Dispositivo «{device}» revocato: i suoi pacchetti saranno rifiutati");
+        }
+        DeviceCommand::Numbers { database, block, refill_below, json } => {
+            let service = open(&database)?;
+            let view = match (block, refill_below) {
+                (Some(b), Some(r)) => service.case_numbers_set(b, r)?,
+                _ => service.case_numbers()?,
+            };
+            if json {
+                print_json(&view)?;
+            } else {
+                println!(
+                    "Blocchi di {} numeri di fascicolo; un nuovo blocco quando ne restano meno di {}.",
+                    view.block_size, view.refill_below
+                );
+                for b in &view.blocks {
+                    println!(
+                        "{} «{}»: {}/{:06}-{:06}, usati {}, liberi {}",
+                        b.year,
+                        b.device,
+                        b.year,
+                        b.first,
+                        b.last,
+                        b.used,
+                        b.last - b.first + 1 - b.used
+                    );
+                }
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -59,7 +59,8 @@ pub fn accounts() -> &'static [(&'static str, &'static str, Role)] {
 /// Creates the demo database at `db` (it must not exist yet), encrypted like
 /// any other, as of `today`. Every demo account (`amministratore` and the
 /// [`OPERATORS`]) gets `password`; the report carries the recovery key. On
-/// failure the half-made files are removed.
+/// failure the half-made files are removed. Holds the database's lock
+/// meanwhile: a second `demo` or the open app is told at once.
 pub fn create(
     db: &Path,
     documents: &Path,
@@ -67,6 +68,7 @@ pub fn create(
     password: &str,
     kdf: KdfParams,
 ) -> Result<DemoReport, Error> {
+    let _lock = crate::storage::lock::DatabaseLock::acquire(db)?;
     refuse_existing(db)?;
     // Built aside and given its name only when complete: a demo cut short
     // never leaves a partly filled database that opens and verifies.

@@ -124,7 +124,15 @@ service {
         sync_export ALL audit;
         sync_import ALL audit;
         sync_conflicts COORD audit;
+        // Enrolling a device writes the cases of its operators into a new
+        // database: the administrator's, like a backup.
+        device_enroll ADMIN audit;
         device_revoke ADMIN audit;
+        // Case numbers granted in blocks by the hub (docs/sync.md): who holds
+        // which numbers is the office's to see; their size, the
+        // administrator's to change.
+        case_numbers COORD none;
+        case_numbers_set ADMIN audit;
 }
     } };
 }

@@ -34,6 +34,11 @@ pub struct AccessRow {
     pub record_kind: Option<String>,
     /// The record in words: "nucleo", "documento «Convocazione per il …»".
     pub record: String,
+    /// The device the row was written on (its name: this database's own, or
+    /// a device whose audit chain reached the office).
+    pub device: String,
+    /// Written on this database (false: on the device named).
+    pub local: bool,
 }
 
 impl AccessRow {
@@ -61,6 +66,8 @@ impl AccessRow {
             record_id: r.record_id,
             record_kind: r.record_kind,
             record,
+            device: r.device,
+            local: r.local,
         }
     }
 }
@@ -69,8 +76,12 @@ impl AccessRow {
 /// made now (the history is of the others, and of the earlier looks).
 fn history(tx: &Tx<'_>, household: Id, this_look: Action) -> Result<Vec<AccessRow>, Error> {
     let mut rows = tx.case_audit_rows(household)?;
-    if rows.last().is_some_and(|r| r.action == this_look.as_str()) {
-        rows.pop();
+    // This look is the last row written here (a device's row may come after
+    // it in time, with a clock ahead).
+    if let Some(i) = rows.iter().rposition(|r| r.local) {
+        if rows[i].action == this_look.as_str() {
+            rows.remove(i);
+        }
     }
     Ok(rows.into_iter().map(AccessRow::from_row).collect())
 }
@@ -116,6 +127,7 @@ impl Service {
         let today = self.today();
         self.run(Action::AuditHistoryPrint, Some(household_id), |tx, stamp| {
             let household = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+            super::printing::require_final_number(&household)?;
             let rows = history(tx, household_id, Action::AuditHistoryPrint)?;
             let office = office(tx)?;
             let log = AccessLog {
@@ -128,7 +140,11 @@ impl Service {
                     .iter()
                     .map(|r| AccessLogRow {
                         when: local_time(&r.at),
-                        operator: format!("{} ({})", r.operator_name, r.username),
+                        operator: if r.local {
+                            format!("{} ({})", r.operator_name, r.username)
+                        } else {
+                            format!("{} ({}) — dispositivo «{}»", r.operator_name, r.username, r.device)
+                        },
                         role: r.role_label.clone(),
                         action: if r.refused {
                             format!("{} — RIFIUTATO", r.action_label)

@@ -177,8 +177,10 @@ impl Service {
             }
             match &old {
                 None => {
-                    let case = tx.next_case_number(today.year())?;
-                    tx.household_insert(id, case, draft, stamp)?;
+                    // From this replica's block; a device with none left in
+                    // the year gets a provisional number (docs/sync.md).
+                    let case = tx.next_case_number(today.year(), &stamp.at)?;
+                    tx.household_insert(id, &case, draft, stamp)?;
                 }
                 Some(old) => {
                     for m in old.members.iter().filter(|m| !draft.members.iter().any(|n| n.id == m.id)) {

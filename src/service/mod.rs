@@ -18,6 +18,7 @@ mod calls;
 mod commands;
 mod documents;
 mod eligibility;
+mod files;
 mod history;
 mod households;
 pub mod ipc;
@@ -50,6 +51,7 @@ pub use calls::{
 pub use eligibility::{
     EligibilityCheck, EligibilityFacts, EligibilityFactsInput, MeasureAnswer, RuleSetInfo,
 };
+pub use files::FileError;
 pub use history::{local_time as history_local_time, AccessRow};
 pub use households::{CfCheck, CfCheckInput, CfDecoded, HouseholdSaved};
 pub use operators::OperatorAccount;
@@ -60,6 +62,7 @@ pub use session::{
     RECOVERY_NAME, RECOVERY_USERNAME,
 };
 pub use stale::FormConflict;
+pub use sync::CaseNumbers;
 
 /// Where "today" comes from: the computer's clock, or a fixed day for tests and
 /// demonstrations (`--today`).
@@ -145,12 +148,15 @@ string_enum!(
         SyncExport = "sync_export": "esportazione di un pacchetto di sincronizzazione",
         SyncImport = "sync_import": "applicazione di un pacchetto di sincronizzazione",
         SyncConflicts = "sync_conflicts": "consultazione dei conflitti di sincronizzazione",
+        DeviceEnroll = "device_enroll": "iscrizione di un dispositivo",
         DeviceRevoke = "device_revoke": "revoca di un dispositivo",
         SyncConflictsList = "sync_conflicts_list": "consultazione dei conflitti di sincronizzazione",
         SyncConflictResolve = "sync_conflict_resolve": "scelta su un conflitto di sincronizzazione",
         HouseholdSyncState = "household_sync_state": "stato di sincronizzazione di un nucleo",
         SyncExportFile = "sync_export_file": "esportazione di un pacchetto su file",
         SyncImportFile = "sync_import_file": "importazione di un pacchetto da file",
+        CaseNumbers = "case_numbers": "consultazione dei blocchi di numeri di fascicolo",
+        CaseNumbersSet = "case_numbers_set": "modifica della dimensione dei blocchi di numeri di fascicolo",
     }
 );
 

@@ -50,6 +50,24 @@ pub(super) fn printed_office(o: &Office) -> Result<Office, Error> {
     })
 }
 
+/// Nothing is printed under a provisional case number: a paper with a
+/// number that will change would name two cases, or none, later. The
+/// number becomes final at the device's next sync with the office.
+pub(super) fn require_final_number(h: &crate::domain::Household) -> Result<(), Error> {
+    if !h.case_provisional {
+        return Ok(());
+    }
+    Err(Error::new(
+        Code::Conflict,
+        format!(
+            "Il fascicolo ha un numero provvisorio ({}): non si stampa nulla finché l'ufficio non assegna il \
+             numero definitivo. Sincronizzare il dispositivo con l'ufficio, poi stampare.",
+            h.case_number
+        ),
+    )
+    .with_field("case_number"))
+}
+
 /// A printer's complaint about the case, said as what to fix before printing.
 fn cannot_print(what: &str, e: Error) -> Error {
     Error { message: format!("Impossibile stampare {what}: {}", e.message), ..e }
@@ -77,6 +95,7 @@ impl Service {
                 check_ready_to_sign(&p)?;
             }
             let household = tx.household_get(p.household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+            require_final_number(&household)?;
             let analysis = tx.analysis_get(p.analysis_id)?.ok_or_else(|| not_found("Analisi preliminare"))?;
             let office = printed_office(&office(tx)?)?;
             let comune = self.calendar_of(&office.comune)?;
@@ -123,6 +142,7 @@ impl Service {
         }
         self.filing(Action::ConvocationPrint, Some(household_id), |tx, stamp| {
             let household = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+            require_final_number(&household)?;
             let applicant = household
                 .applicant()
                 .ok_or_else(|| Error::new(Code::Internal, "nucleo senza richiedente"))?;
@@ -172,6 +192,7 @@ impl Service {
         self.filing(Action::EsitoPrint, Some(household_id), |tx, stamp| {
             let check = self.check_in(tx, stamp, &rules, household_id, reference_date)?;
             let household = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+            require_final_number(&household)?;
             let office = office(tx)?;
             let page = Esito {
                 office: printed_office(&office)?,

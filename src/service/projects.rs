@@ -206,6 +206,8 @@ impl Service {
         self.run(Action::AgreementData, Some(project_id), |tx, _| {
             let p = load_project(tx, project_id)?;
             let household = tx.household_get(p.household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+            // The patto's data are what gets printed (`sportello agreement`).
+            super::printing::require_final_number(&household)?;
             let analysis = tx.analysis_get(p.analysis_id)?.ok_or_else(|| not_found("Analisi preliminare"))?;
             let office = office(tx)?;
             let comune = self.calendar_of(&office.comune)?;

@@ -78,17 +78,17 @@ impl Service {
             .ok_or_else(|| {
                 Error::not_found(format!("Copia di sicurezza «{file_name}» non trovata")).with_field("backup")
             })?;
-        if !may_restore(&from, &key, credentials)? {
-            return Err(not_an_administrator());
-        }
+        // Opened once: checked, the account read, and copied.
+        let copy = backup::open_checked(&from, Some(&key))?;
         let operator = match credentials {
             Credentials::Recovery { .. } => super::session::recovery_administrator(),
-            Credentials::Password { username, .. } => {
-                crate::storage::peek_operator(&from, &key, username)?.ok_or_else(not_an_administrator)?
-            }
+            Credentials::Password { username, .. } => copy
+                .operator(username)?
+                .filter(|o| o.role == Role::Amministratore)
+                .ok_or_else(not_an_administrator)?,
         };
         let _lock = DatabaseLock::acquire(database)?;
-        let info = backup::restore(&from, database, Some(&key))?;
+        let info = backup::restore_checked(copy, database, Some(&key))?;
         Ok(record_restore(database, &key, &operator, &from, info))
     }
 }
@@ -96,7 +96,7 @@ impl Service {
 /// Records a restore done on the restored database: who, when, from which
 /// copy, where the replaced database is kept, and what was wrong in the copy.
 /// A failure to record is added to the warnings: the restore itself is done.
-pub fn record_restore(
+pub(crate) fn record_restore(
     database: &Path,
     key: &DbKey,
     operator: &crate::domain::Operator,
@@ -128,11 +128,11 @@ pub fn record_restore(
 /// Whether the account of `credentials` is an active amministratore in the
 /// backup at `path` (the recovery key always is).
 fn may_restore(path: &Path, key: &DbKey, credentials: &Credentials) -> Result<bool, Error> {
-    backup::validate(path, Some(key))?;
+    let copy = backup::open_checked(path, Some(key))?;
     if matches!(credentials, Credentials::Recovery { .. }) {
         return Ok(true);
     }
-    let op = crate::storage::peek_operator(path, key, credentials.username())?;
+    let op = copy.operator(credentials.username())?;
     Ok(op.is_some_and(|o| o.role == Role::Amministratore))
 }
 

@@ -181,6 +181,16 @@ impl Service {
         Ok((service, code))
     }
 
+    /// As [`Service::create`], holding the database's lock from before the
+    /// file exists (nobody else creates it meanwhile) for as long as the
+    /// service lives: the app's first run.
+    pub fn create_exclusive(n: NewDatabase) -> Result<(Service, RecoveryCode), Error> {
+        let lock = crate::storage::lock::DatabaseLock::acquire(&n.database)?;
+        let (mut service, code) = Service::create(n)?;
+        service._lock = Some(lock);
+        Ok((service, code))
+    }
+
     /// Logs in: opens the database (migrating it if needed) for the account
     /// of `o.credentials`.
     pub fn open_with(o: OpenOptions) -> Result<Service, Error> {
@@ -343,13 +353,15 @@ impl Service {
     /// Encrypts a plain database of an earlier version (and its automatic
     /// backups) and gives it its keys file, with `username` — an active
     /// amministratore of that database — as its first password holder.
-    /// Returns the recovery key, shown once. The caller holds the lock.
+    /// Returns the recovery key, shown once. Holds the database's lock
+    /// meanwhile: the app or another command is told at once.
     pub fn encrypt_plain_database(
         database: &Path,
         username: &str,
         password: &str,
         kdf: KdfParams,
     ) -> Result<RecoveryCode, Error> {
+        let _lock = crate::storage::lock::DatabaseLock::acquire(database)?;
         if !crate::storage::is_plain_sqlite(database) {
             return Service::encrypt_plain_backups(database, username, password);
         }

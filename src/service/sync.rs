@@ -1,28 +1,99 @@
 //! Sync between replicas, the service's half (docs/sync.md): making and
 //! reading packages, with the acting operator's role and the audit log.
 //!
-//! Not here yet (issue 11 stays open): enrolment with a case scope
-//! (`device enroll`), the network transport, case-number
-//! blocks, the travel of each device's audit chain, resolving a conflict.
-//! [`Service::sync_copy_replica`] makes a second replica as a whole copy of
-//! this one, which is what the tests of packages need meanwhile.
+//! [`Service::device_enroll`] makes an enrolled device's database with its
+//! operators' scope; [`Service::sync_copy_replica`] a second replica as a
+//! whole copy (no scope), which the tests of packages use.
+//!
+//! Also here: the hub's grants of case-number blocks (made as the package
+//! for a device is made, so the package carries them), the travel of a
+//! device's audit chain to its hub, and the audit row of a package refused
+//! because its device is unknown or revoked (the one place for it: the
+//! network transport goes through [`Service::sync_import`] too).
+//!
+//! Not here yet (issue 11 stays open): the network transport, resolving a
+//! conflict.
 
 use std::path::Path;
+
+use chrono::Datelike;
 
 use super::{timestamp, Action, Service};
 use crate::domain::Id;
 use crate::error::{Code, Error};
-use crate::storage::sync::{Choice, ConflictRow, ConflictView, ImportCounts, Peer};
-use crate::storage::{Stamp, Storage};
+use crate::storage::case_numbers::{BlockPolicy, BlockRow};
+use crate::storage::sync::{AuditTravel, Choice, ConflictRow, ConflictView, ImportCounts, Peer};
+use crate::storage::{Enrolled, NewDevice, Stamp, Storage};
 use crate::sync::{self as package, DeviceKeys, Manifest};
 
+/// The case numbers of the office as this replica knows them (`sportello
+/// device numbers`): the office's block size and refill threshold, and every
+/// block granted, with how many of its numbers were used.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CaseNumbers {
+    pub block_size: i64,
+    pub refill_below: i64,
+    /// This replica is the office's hub (the one that grants blocks).
+    pub hub: bool,
+    pub blocks: Vec<BlockRow>,
+}
+
 impl Service {
+    /// The office's case-number blocks and their setting.
+    pub fn case_numbers(&self) -> Result<CaseNumbers, Error> {
+        self.run(Action::CaseNumbers, None, |tx, _| {
+            let p = tx.case_block_policy()?;
+            Ok(CaseNumbers {
+                block_size: p.block_size,
+                refill_below: p.refill_below,
+                hub: tx.sync_is_hub()?,
+                blocks: tx.case_blocks()?,
+            })
+        })
+    }
+
+    /// Changes how many numbers a block holds and below how many left the hub
+    /// grants the next (amministratore, at the hub: the setting travels to
+    /// the devices with the office's row, where it has no use).
+    pub fn case_numbers_set(&self, block_size: i64, refill_below: i64) -> Result<CaseNumbers, Error> {
+        if !(10..=100_000).contains(&block_size) {
+            return Err(Error::invalid("block_size", "Un blocco va da 10 a 100.000 numeri"));
+        }
+        if refill_below < 1 || refill_below > block_size {
+            return Err(Error::invalid(
+                "refill_below",
+                "La soglia di rinnovo va da 1 alla dimensione del blocco",
+            ));
+        }
+        self.run(Action::CaseNumbersSet, None, |tx, _| {
+            if !tx.sync_is_hub()? {
+                return Err(Error::new(
+                    Code::Conflict,
+                    "I blocchi di numeri si impostano alla sede centrale, che li assegna",
+                ));
+            }
+            tx.case_block_policy_set(&BlockPolicy { block_size, refill_below })
+        })?;
+        self.case_numbers()
+    }
+
     /// The package of this replica's changes that the replica `device` (by
     /// name; with one peer, it may be left out) has not acknowledged yet.
     pub fn sync_export(&self, device: Option<&str>) -> Result<Vec<u8>, Error> {
         // The export reads families' data: on record before anything is read.
         self.run(Action::SyncExport, None, |_, _| Ok(()))?;
         let peer = self.sync_peer(device)?;
+        if !peer.hub {
+            // At the hub, every package for a device refills its case
+            // numbers when they run low (nothing on a device: only the hub
+            // grants). The grant is a change of its own, carried below.
+            let year = self.today().year();
+            let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
+            self.store.transaction(|tx| {
+                tx.note_stamp(&stamp);
+                tx.case_blocks_refill(&peer.device_id, year, &stamp.at)
+            })?;
+        }
         let me = self.store.sync_identity()?;
         let out = self.store.sync_outgoing(&peer.device_id)?;
         let manifest = Manifest {
@@ -35,7 +106,9 @@ impl Service {
             seq: out.seq,
             ack: out.ack,
             created_at: timestamp(self.clock),
-            entries_sha256: String::new(),
+            audit: self.store.sync_audit_outgoing(&peer.device_id)?,
+            audit_ack: self.store.sync_audit_ack(&peer.device_id)?,
+            ..Manifest::default()
         };
         let keys = DeviceKeys { sign_secret: me.sign_secret, box_secret: me.box_secret };
         let mut ephemeral = zeroize::Zeroizing::new([0u8; 32]);
@@ -56,12 +129,36 @@ impl Service {
         self.authorize(Action::SyncImport)?;
         let head = package::header(bytes)?;
         let me = self.store.sync_identity()?;
-        let peer = self
-            .store
-            .sync_peers()?
-            .into_iter()
-            .find(|p| p.device_id == head.sender.to_string())
-            .ok_or_else(|| package::refused("il dispositivo mittente non è registrato qui"))?;
+        let peer = self.store.sync_peers()?.into_iter().find(|p| p.device_id == head.sender.to_string());
+        // A package from a device unknown here or revoked is refused, and the
+        // attempt is on record (a lost laptop trying to sync is news for the
+        // office), in a row committed alone; nothing of the package is read.
+        let peer = match peer {
+            Some(p) if p.revoked_at.is_none() => p,
+            other => {
+                let why = match &other {
+                    Some(p) => format!("il dispositivo «{}» è stato revocato", p.name),
+                    None => "il dispositivo mittente non è registrato qui".to_string(),
+                };
+                let detail = match &other {
+                    Some(p) => format!(
+                        "rifiutato: pacchetto del dispositivo revocato «{}» ({})",
+                        p.name, p.device_id
+                    ),
+                    None => format!("rifiutato: pacchetto di un dispositivo sconosciuto ({})", head.sender),
+                };
+                let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
+                self.store.transaction(|tx| {
+                    tx.audit_append(
+                        &stamp,
+                        crate::domain::StrEnum::as_str(Action::SyncImport),
+                        None,
+                        Some(&detail),
+                    )
+                })?;
+                return Err(package::refused(&why));
+            }
+        };
         let keys = DeviceKeys { sign_secret: me.sign_secret, box_secret: me.box_secret };
         let p = package::open(bytes, &keys, &me.device_id, &peer.sign_public)?;
         let ours = crate::storage::migrations::latest();
@@ -84,6 +181,7 @@ impl Service {
             p.manifest.ack,
             &p.entries,
             (&stamp, crate::domain::StrEnum::as_str(Action::SyncImport), &detail),
+            AuditTravel { rows: &p.manifest.audit, ack: p.manifest.audit_ack },
         )
     }
 
@@ -180,9 +278,9 @@ impl Service {
     /// backup copy (same key, keys file copied beside it) given its own
     /// identity and keys, each replica registered as the other's peer.
     ///
-    /// The copy holds every case: this is not the enrolment of issue 11
-    /// (`device enroll`, with the operators' scope), which is still to come;
-    /// it is what the tests and a trial of packages between two databases use.
+    /// The copy holds every case and is sent every change (no scope): not an
+    /// enrolment ([`Service::device_enroll`]); what the tests and a trial of
+    /// packages between two databases use.
     pub fn sync_copy_replica(&self, out: &Path, name: &str) -> Result<(), Error> {
         let name =
             crate::domain::form::required_line("device", &Some(name.to_string()), "il nome del dispositivo")?;
@@ -216,8 +314,14 @@ impl Service {
         };
         let copy = Storage::open(out, &self.key())?;
         let new = copy.sync_become_copy_of(&name, &hub, me.last_seq)?;
+        // The copy's audit log starts as ours: its own chain goes on from
+        // our last row at the copy, which is where the hub checks it from
+        // (and what it already holds).
+        let shared_audit = copy.audit_head()?;
+        copy.sync_set_audit_anchor(&me.device_id, 0, shared_audit)?;
         copy.close()?;
         let theirs = DeviceKeys { sign_secret: new.sign_secret, box_secret: new.box_secret }.public();
+        let device_id = new.device_id.clone();
         self.store.sync_add_peer(&Peer {
             device_id: new.device_id,
             name: new.name,
@@ -229,7 +333,147 @@ impl Service {
             acked_seq: me.last_seq,
             last_contact: None,
             revoked_at: None,
-        })
+        })?;
+        self.store.sync_set_audit_anchor(&device_id, shared_audit, 0)
+    }
+
+    /// Enrols the device `name` for the operators `usernames` (amministratore):
+    /// writes at `out` its new encrypted database holding their scope, with
+    /// its keys file `<out>.keys`, and registers it here (docs/sync.md,
+    /// "Enrolment and scope").
+    ///
+    /// Decision (the keyring wraps one database key per operator password):
+    /// for the operators to keep their passwords, the device's database is
+    /// encrypted with this database's key, and its keys file holds only
+    /// their entries, copied from this one. A lost laptop exposes its scope;
+    /// the office then re-keys this database (`sportello rekey`) if it must.
+    ///
+    /// Refused, with nothing written: a file at `out` or `<out>.keys` (never
+    /// overwritten), an unknown or inactive operator, one without a password
+    /// here, a device name already registered. Built beside `out` and
+    /// published whole (never a half-written database under its name).
+    pub fn device_enroll(&self, name: &str, usernames: &[String], out: &Path) -> Result<Enrolled, Error> {
+        self.authorize(Action::DeviceEnroll)?;
+        let name =
+            crate::domain::form::required_line("device", &Some(name.to_string()), "il nome del dispositivo")?;
+        let mut wanted: Vec<String> = Vec::new();
+        for u in usernames.iter().map(|u| u.trim()).filter(|u| !u.is_empty()) {
+            if !wanted.iter().any(|w| w == u) {
+                wanted.push(u.to_string());
+            }
+        }
+        if wanted.is_empty() {
+            return Err(Error::invalid("operators", "Indicare almeno un operatore del dispositivo"));
+        }
+        if self.store.path().is_none() {
+            return Err(Error::new(Code::Conflict, "Un database in memoria non iscrive dispositivi"));
+        }
+        let out_keys = crate::keyring::Keyring::path_for(out);
+        for f in [out, out_keys.as_path()] {
+            if f.exists() {
+                return Err(Error::new(
+                    Code::Conflict,
+                    format!("Il file {} esiste già: non viene sostituito", f.display()),
+                )
+                .with_field("out"));
+            }
+        }
+        let key = self.key_guard().duplicate();
+        let ring = self.keyring_for(&key)?;
+        let mut ids = Vec::new();
+        for u in &wanted {
+            let found = self.store.transaction(|tx| tx.operator_by_username_any(u))?;
+            let op = match found {
+                None => {
+                    return Err(Error::not_found(format!("Nessun operatore «{u}» in questo database"))
+                        .with_field("operators"))
+                }
+                Some((_, false)) => {
+                    return Err(Error::invalid(
+                        "operators",
+                        format!("L'operatore «{u}» è revocato: non può lavorare su un dispositivo"),
+                    ))
+                }
+                Some((op, true)) => op,
+            };
+            if !ring.has(u) {
+                return Err(Error::invalid(
+                    "operators",
+                    format!("L'operatore «{u}» non ha una password in questo database: impostarla prima"),
+                ));
+            }
+            ids.push(op.id);
+        }
+        let me = self.store.sync_identity()?;
+        if me.name == name || self.store.sync_peers()?.iter().any(|p| p.name == name) {
+            return Err(Error::new(Code::Conflict, format!("Esiste già un dispositivo di nome «{name}»"))
+                .with_field("device"));
+        }
+        if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.is_dir() {
+                return Err(
+                    Error::not_found(format!("La cartella {} non esiste", dir.display())).with_field("out")
+                );
+            }
+        }
+        // What an enrolment to the same name killed midway left.
+        if let Some(file) = out.file_name() {
+            crate::fsx::remove_stale_temporaries(
+                crate::fsx::parent_dir(out),
+                &format!("{}.", file.to_string_lossy()),
+            );
+        }
+        let tmp = crate::fsx::temp_beside(out);
+        let remove_tmp = || {
+            for suffix in ["", "-journal", "-wal", "-shm"] {
+                let mut p = tmp.as_os_str().to_owned();
+                p.push(suffix);
+                let _ = std::fs::remove_file(std::path::PathBuf::from(p));
+            }
+        };
+        remove_tmp();
+        Storage::create(&tmp, &key)?.close()?;
+        let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
+        let detail = format!("dispositivo «{name}» per {}", wanted.join(", "));
+        let enrolled = match self.store.sync_enrol(
+            &tmp,
+            &key,
+            &NewDevice { name: &name, operators: &ids },
+            (&stamp, crate::domain::StrEnum::as_str(Action::DeviceEnroll), &detail),
+        ) {
+            Ok(e) => e,
+            Err(e) => {
+                remove_tmp();
+                return Err(e);
+            }
+        };
+        let published = (|| {
+            crate::storage::backup::validate(&tmp, Some(&key))?;
+            crate::crashpoint::crashpoint("enroll-before-publish");
+            let device_ring = ring.only(out, &wanted);
+            device_ring.save_new()?;
+            crate::fsx::publish_new(&tmp, out).map_err(|e| {
+                let _ = std::fs::remove_file(&out_keys);
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    Error::new(
+                        Code::Conflict,
+                        format!("Il file {} esiste già: non viene sostituito", out.display()),
+                    )
+                    .with_field("out")
+                } else {
+                    crate::fsx::io_error(out, "impossibile scrivere il database del dispositivo", e)
+                }
+            })
+        })();
+        // SQLite's side files of the temporary name, if any are left.
+        remove_tmp();
+        if let Err(e) = published {
+            // Not published: the device does not exist (the audit row of
+            // the attempt stays).
+            self.store.sync_forget_device(&enrolled.device_id)?;
+            return Err(e);
+        }
+        Ok(enrolled)
     }
 
     /// Revokes the device `name` (amministratore): its packages are refused

@@ -97,6 +97,8 @@ const STRINGS = {
     newTitle: 'Nuovo nucleo familiare',
     title: 'Nucleo familiare',
     caseNumber: 'Fascicolo {n}',
+    provisionalTag: '(provvisorio)',
+    caseNumberProvisional: 'Fascicolo {n} (provvisorio: il numero definitivo arriva con la prossima sincronizzazione)',
     sectionHousehold: 'Dati del nucleo',
     address: 'Indirizzo',
     comune: 'Comune (codice catastale)',
@@ -136,6 +138,8 @@ const STRINGS = {
     cfValid: 'Codice fiscale valido.',
     cfChecking: 'Verifica…',
     created: 'Nucleo creato: fascicolo {n}.',
+    createdProvisional:
+      'Nucleo creato con il numero provvisorio {n}: questo dispositivo ha finito i numeri di fascicolo dell\'anno. Il numero definitivo arriva con la prossima sincronizzazione con l\'ufficio; fino ad allora non si stampa nulla per il fascicolo.',
     choose: '— scegliere —',
   },
   analysis: {
@@ -399,6 +403,7 @@ const STRINGS = {
     colRole: 'Ruolo',
     colAction: 'Azione',
     colRecord: 'Dato',
+    colDevice: 'Dispositivo',
     refused: 'rifiutato',
   },
   eligibility: {

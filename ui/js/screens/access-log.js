@@ -53,7 +53,7 @@ export function accessLogPanel(household, ctx) {
         : h(
             'table',
             { class: 'data', 'data-testid': 'access-log-table' },
-            h('thead', {}, h('tr', {}, ['colWhen', 'colOperator', 'colRole', 'colAction', 'colRecord'].map((k) => h('th', { scope: 'col' }, t(`accessLog.${k}`))))),
+            h('thead', {}, h('tr', {}, ['colWhen', 'colOperator', 'colRole', 'colAction', 'colRecord', 'colDevice'].map((k) => h('th', { scope: 'col' }, t(`accessLog.${k}`))))),
             h(
               'tbody',
               {},
@@ -66,6 +66,7 @@ export function accessLogPanel(household, ctx) {
                   h('td', {}, r.role_label),
                   h('td', {}, r.action_label, r.refused ? h('span', { class: 'tag' }, ` ${t('accessLog.refused')}`) : null),
                   h('td', {}, r.record),
+                  h('td', { 'data-testid': 'access-log-device' }, r.device ?? ''),
                 ),
               ),
             ),

@@ -65,7 +65,13 @@ export function caseHeader(household, active, title, role = null) {
     h(
       'div',
       { class: 'case-id' },
-      h('span', { class: 'case-number', 'data-testid': 'case-number' }, t('household.caseNumber', { n: household.case_number ?? '' })),
+      h(
+        'span',
+        { class: 'case-number', 'data-testid': 'case-number' },
+        t(household.case_provisional ? 'household.caseNumberProvisional' : 'household.caseNumber', {
+          n: household.case_number ?? '',
+        }),
+      ),
       h('span', { class: 'case-name', 'data-testid': 'case-name' }, applicantName(household)),
       h(
         'span',

@@ -444,7 +444,7 @@ export async function mount(view, ctx) {
       const { conflicts: found = [], ...saved } = answer;
       ctx.setDirty(false);
       if (!id) {
-        ctx.toast(t('household.created', { n: saved.case_number }));
+        ctx.toast(t(saved.case_provisional ? 'household.createdProvisional' : 'household.created', { n: saved.case_number }));
         ctx.navigate(`/nuclei/${saved.id}`);
         return;
       }

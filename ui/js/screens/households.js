@@ -35,7 +35,7 @@ function resultsTable(items) {
         h(
           'tr',
           { 'data-testid': 'household-row', 'data-household-id': item.id },
-          h('td', { class: 'nowrap' }, item.case_number),
+          h('td', { class: 'nowrap' }, item.case_provisional ? `${item.case_number} ${t('household.provisionalTag')}` : item.case_number),
           h('td', {}, h('a', { href: `#/nuclei/${encodeURIComponent(item.id)}`, 'data-testid': 'household-link' }, item.name)),
           h('td', { class: 'mono' }, item.codice_fiscale ?? ''),
           h('td', { class: 'num' }, item.members),

@@ -115,6 +115,12 @@ pub struct Household {
     /// here: `household_assign` changes it.
     #[serde(default)]
     pub responsabile: Option<CaseOwner>,
+    /// The case number is provisional (a device with no number left, or in
+    /// a new year before its next contact with the office): shown as
+    /// provvisorio, replaced by the office's final number at the next sync,
+    /// and nothing is printed with it. Read-only.
+    #[serde(default)]
+    pub case_provisional: bool,
 }
 
 /// The operator in charge of a case, and their équipe.
@@ -168,6 +174,9 @@ pub struct HouseholdSummary {
     pub codice_fiscale: String,
     pub comune: String,
     pub project_status: Option<crate::domain::ProjectStatus>,
+    /// The case number is provisional (see [`Household::case_provisional`]).
+    #[serde(default)]
+    pub case_provisional: bool,
 }
 
 impl Member {

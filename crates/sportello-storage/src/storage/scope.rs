@@ -48,6 +48,11 @@ pub struct CaseAuditRow {
     /// The document's title, for a document.
     pub record_title: Option<String>,
     pub detail: Option<String>,
+    /// The replica the row was written on, by name (this one's own, or a
+    /// device whose chain arrived here).
+    pub device: String,
+    /// Written here (false: a row of a device's chain).
+    pub local: bool,
 }
 
 impl Tx<'_> {
@@ -125,45 +130,76 @@ impl Tx<'_> {
     }
 
     /// Every audit row about the household or a record of it (analysis,
-    /// project, documents, eligibility checks), oldest first, with the
-    /// operator's name and role.
+    /// project, documents, eligibility checks), with the operator's name and
+    /// role and the device it was written on: this replica's rows in their
+    /// order, and, at the hub, the rows of the devices' chains as they
+    /// arrived (`audit_remote`), merged in by time.
     pub fn case_audit_rows(&self, household: Id) -> Result<Vec<CaseAuditRow>, Error> {
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "WITH records(id, kind, title) AS (
+        const RECORDS: &str = "WITH records(id, kind, title) AS (
                      SELECT id, 'nucleo', NULL FROM households WHERE id = ?1
                      UNION ALL SELECT id, 'analisi', NULL FROM analyses WHERE household_id = ?1
                      UNION ALL SELECT id, 'progetto', NULL FROM projects WHERE household_id = ?1
                      UNION ALL SELECT id, 'documento', title FROM documents WHERE household_id = ?1
                      UNION ALL SELECT id, 'verifica_requisiti', NULL FROM eligibility_checks WHERE household_id = ?1
-                 )
+                 )";
+        let read = |r: &rusqlite::Row<'_>| {
+            Ok(CaseAuditRow {
+                seq: r.get(0)?,
+                at: r.get(1)?,
+                operator_id: col(r, 2)?,
+                username: r.get(3)?,
+                operator_name: r.get(4)?,
+                role: word(r, 5)?,
+                action: r.get(6)?,
+                record_id: opt_col(r, 7)?,
+                record_kind: r.get(8)?,
+                record_title: r.get(9)?,
+                detail: r.get(10)?,
+                device: r.get(11)?,
+                local: r.get(12)?,
+            })
+        };
+        let own = self.rows(
+            &format!(
+                "{RECORDS}
                  SELECT a.seq, a.at, a.operator_id, o.username, o.name, o.role, a.action, a.record_id,
-                        rec.kind, rec.title, a.detail
+                        rec.kind, rec.title, a.detail, (SELECT name FROM sync_device WHERE id = 1), 1
                  FROM records rec
                  JOIN audit_log a ON a.record_id = rec.id
                  JOIN operators o ON o.id = a.operator_id
-                 ORDER BY a.seq",
-            )
-            .map_err(db_err)?;
-        let rows = stmt
-            .query_map([household.sql()], |r| {
-                Ok(CaseAuditRow {
-                    seq: r.get(0)?,
-                    at: r.get(1)?,
-                    operator_id: col(r, 2)?,
-                    username: r.get(3)?,
-                    operator_name: r.get(4)?,
-                    role: word(r, 5)?,
-                    action: r.get(6)?,
-                    record_id: opt_col(r, 7)?,
-                    record_kind: r.get(8)?,
-                    record_title: r.get(9)?,
-                    detail: r.get(10)?,
-                })
-            })
-            .map_err(db_err)?;
-        rows.collect::<Result<_, _>>().map_err(db_err)
+                 ORDER BY a.seq"
+            ),
+            [household.sql()],
+            read,
+        )?;
+        // Rows a device's database shares with ours (it was made as a copy
+        // of this one: `audit_from`) are ours, listed once.
+        let theirs = self.rows(
+            &format!(
+                "{RECORDS}
+                 SELECT a.seq, a.at, a.operator_id, o.username, o.name, o.role, a.action, a.record_id,
+                        rec.kind, rec.title, a.detail, coalesce(p.name, a.device_id), 0
+                 FROM records rec
+                 JOIN audit_remote a ON a.record_id = rec.id
+                 JOIN operators o ON o.id = a.operator_id
+                 LEFT JOIN sync_peers p ON p.device_id = a.device_id
+                 WHERE a.seq > coalesce(p.audit_from, 0)
+                 ORDER BY a.at, a.device_id, a.seq"
+            ),
+            [household.sql()],
+            read,
+        )?;
+        // A merge by time that keeps each list's own order.
+        let mut out = Vec::with_capacity(own.len() + theirs.len());
+        let mut theirs = theirs.into_iter().peekable();
+        for row in own {
+            while let Some(t) = theirs.next_if(|t| t.at < row.at) {
+                out.push(t);
+            }
+            out.push(row);
+        }
+        out.extend(theirs);
+        Ok(out)
     }
 
     /// A household by its case number (`2026/000123`).

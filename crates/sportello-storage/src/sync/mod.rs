@@ -55,6 +55,23 @@ pub struct Entry {
     pub origin_seq: i64,
     #[serde(with = "b64")]
     pub changeset: Vec<u8>,
+    /// From the hub to an enrolled device: the case (household id) this
+    /// entry brings into the device's scope, whole (its changeset inserts
+    /// every row of it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enters: Option<String>,
+    /// From the hub to an enrolled device: the case that leaves the device's
+    /// scope (the changeset is empty; the device removes the case, unless it
+    /// holds changes of it the hub has not acknowledged yet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaves: Option<String>,
+    /// When the hub sent only part of its change (the rows in the device's
+    /// scope): the hash of the whole change, which is what the device
+    /// remembers ([`Entry::seen_hash`]). The same change filtered otherwise
+    /// in another package (the scope changed, a package was lost) is then
+    /// the same change, not a forgery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_hash: Option<String>,
 }
 
 impl Entry {
@@ -82,12 +99,46 @@ impl Entry {
         h.update(self.origin_seq.to_be_bytes());
         h.update((self.changeset.len() as u64).to_be_bytes());
         h.update(&self.changeset);
+        // Absent on every entry but the hub's scope moves: the hashes of
+        // ordinary changes stay what they were.
+        for (label, s) in [(&b"entra"[..], &self.enters), (&b"esce"[..], &self.leaves)] {
+            if let Some(s) = s {
+                h.update(label);
+                h.update((s.len() as u64).to_be_bytes());
+                h.update(s.as_bytes());
+            }
+        }
         hex(&h.finalize())
+    }
+
+    /// What the receiver remembers of this change: the hash of the sender's
+    /// whole change (see [`Entry::source_hash`]), or of the entry itself.
+    pub fn seen_hash(&self) -> String {
+        self.source_hash.clone().unwrap_or_else(|| self.hash())
     }
 }
 
-/// What a package says about itself (signed with the entries).
+/// One row of a replica's hash-chained audit log, as it is stored there
+/// (storage/audit.rs): a device's rows travel to the hub in its packages,
+/// unchanged, and are checked there as that device's chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: String,
+    pub operator_id: String,
+    pub action: String,
+    pub record_id: Option<String>,
+    pub detail: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// What a package says about itself (signed with the entries).
+///
+/// Parts added after the first format are optional (`serde(default)`), so
+/// each can be left out where it has nothing to say; construct with
+/// `..Manifest::default()` for the parts a caller does not fill.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     pub format: u8,
     /// The sending replica's id and name.
@@ -109,6 +160,16 @@ pub struct Manifest {
     pub created_at: String,
     /// SHA-256 of the entries as they are in the package.
     pub entries_sha256: String,
+    /// The sender's own audit rows after the last one the receiver said it
+    /// holds (a device to its hub; the hub sends its own chain to nobody).
+    /// Covered by the signature with the rest of the manifest.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audit: Vec<AuditRow>,
+    /// The last row of the receiver's audit chain that the sender holds (the
+    /// hub to a device): the device's next package starts after it. Set, not
+    /// raised: a hub restored from a backup says less, and gets the rest again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_ack: Option<i64>,
 }
 
 /// A package opened and verified: signature, hash, receiver.
@@ -343,7 +404,7 @@ mod tests {
             seq: 2,
             ack: 0,
             created_at: "2026-11-20T10:00:00.000Z".into(),
-            entries_sha256: String::new(),
+            ..Manifest::default()
         }
     }
 
@@ -356,6 +417,9 @@ mod tests {
             origin_name: "portatile".into(),
             origin_seq: 2,
             changeset: vec![1, 2, 3, 0, 255],
+            enters: None,
+            leaves: None,
+            source_hash: None,
         }]
     }
 
@@ -389,6 +453,31 @@ mod tests {
         assert!(open(&sealed(), &keys(2), A, &keys(1).public().sign).is_err(), "wrong receiver id");
         let e = open(&sealed(), &keys(2), B, &keys(4).public().sign).unwrap_err();
         assert!(e.message.contains("firma"), "{}", e.message);
+    }
+
+    #[test]
+    fn the_audit_rows_travel_signed_and_an_older_manifest_still_reads() {
+        let mut m = manifest();
+        m.audit = vec![AuditRow {
+            seq: 1,
+            at: "2026-11-20T09:00:00.000Z".into(),
+            operator_id: "op".into(),
+            action: "household_get".into(),
+            record_id: Some("rec".into()),
+            detail: None,
+            prev_hash: "0".repeat(64),
+            hash: "1".repeat(64),
+        }];
+        m.audit_ack = Some(4);
+        let bytes =
+            seal(&m, &entries(), &keys(1), &keys(2).public().encrypt, Zeroizing::new([7; 32]), [9; 24])
+                .unwrap();
+        let p = open(&bytes, &keys(2), B, &keys(1).public().sign).unwrap();
+        assert_eq!((p.manifest.audit, p.manifest.audit_ack), (m.audit, Some(4)));
+        // A manifest of before these parts (none of their keys) reads as empty.
+        let old = r#"{"format":1,"device":"a","device_name":"b","receiver":"c","schema_version":7,"base":0,"seq":0,"ack":0,"created_at":"x","entries_sha256":""}"#;
+        let m: Manifest = serde_json::from_str(old).unwrap();
+        assert!(m.audit.is_empty() && m.audit_ack.is_none());
     }
 
     #[test]

@@ -9,8 +9,8 @@ use printpdf::ParsedFont;
 
 use crate::error::{Code, Error};
 
-const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+const REGULAR: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+const BOLD: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
 
 /// Which face a run of text is set in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

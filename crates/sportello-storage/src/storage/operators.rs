@@ -3,7 +3,7 @@
 use rusqlite::{params, OptionalExtension};
 
 use super::{col, db_err, opt_col, word, Sql, Stamp, Tx};
-use crate::domain::{CaseNumber, Id, Office, Operator, StrEnum};
+use crate::domain::{Id, Office, Operator, StrEnum};
 use crate::error::Error;
 
 /// One line of the audit log (serialised for the coordinator's export).
@@ -179,20 +179,5 @@ impl Tx<'_> {
             })
             .map_err(db_err)?;
         rows.collect::<Result<_, _>>().map_err(db_err)
-    }
-
-    /// The next case number of `year` (the counter lives in the same transaction
-    /// as the household it numbers: a rolled-back save leaves no gap).
-    pub fn next_case_number(&self, year: i32) -> Result<CaseNumber, Error> {
-        let seq: i64 = self
-            .tx
-            .query_row(
-                "INSERT INTO case_counters (year, last) VALUES (?1, 1)
-                 ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
-                [year],
-                |r| r.get(0),
-            )
-            .map_err(db_err)?;
-        Ok(CaseNumber { year, seq: seq as u32 })
     }
 }

@@ -6,7 +6,7 @@ use super::scope::CaseFilter;
 use super::search::{fold, fold_code, prefix_upper_bound};
 use super::{col, date, db_err, opt_col, opt_date, opt_date_sql, word, Sql, Stamp, Tx, Values};
 use crate::domain::household::HouseholdDraft;
-use crate::domain::{CaseNumber, CaseOwner, Household, HouseholdSummary, Id, Isee, Member, StrEnum};
+use crate::domain::{CaseOwner, Household, HouseholdSummary, Id, Isee, Member, StrEnum};
 use crate::error::Error;
 
 const MEMBER_COLS: &str =
@@ -123,7 +123,7 @@ impl Tx<'_> {
                 "SELECT h.id, h.case_number, h.created_at, h.updated_at, c.name, u.name,
                         h.address, h.comune, h.phone, h.email, h.notes,
                         h.isee_protocol, h.isee_kind, h.isee_value, h.isee_issued_on, h.isee_expires_on,
-                        r.id, r.name, r.equipe
+                        r.id, r.name, r.equipe, h.case_provisional
                  FROM households h JOIN operators c ON c.id = h.created_by JOIN operators u ON u.id = h.updated_by
                  LEFT JOIN operators r ON r.id = h.responsabile_id
                  WHERE h.id = ?1",
@@ -158,6 +158,7 @@ impl Tx<'_> {
                             Some(id) => Some(CaseOwner { id, name: r.get(17)?, equipe: r.get(18)? }),
                             None => None,
                         },
+                        case_provisional: r.get(19)?,
                     })
                 },
             )
@@ -175,16 +176,17 @@ impl Tx<'_> {
     pub fn household_insert(
         &self,
         id: Id,
-        case: CaseNumber,
+        case: &super::case_numbers::CaseNumbering,
         d: &HouseholdDraft,
         stamp: &Stamp,
     ) -> Result<(), Error> {
         household_values(d, stamp)
             .with("id", id.sql())
-            .with("case_number", case.to_string())
-            .with("case_year", case.year)
-            .with("case_seq", case.seq)
-            .with("case_key", fold_code(&case.to_string()))
+            .with("case_number", case.text())
+            .with("case_year", case.year())
+            .with("case_seq", case.seq())
+            .with("case_key", case.key())
+            .with("case_provisional", case.provisional())
             .with("created_at", &stamp.at)
             .with("created_by", stamp.by.sql())
             .with("responsabile_id", stamp.by.sql())
@@ -405,7 +407,7 @@ impl Tx<'_> {
             .prepare_cached(
                 "SELECT h.id, h.case_number, a.last_name || ' ' || a.first_name, h.comune, a.codice_fiscale,
                         (SELECT count(*) FROM members m WHERE m.household_id = h.id),
-                        (SELECT p.status FROM projects p WHERE p.household_id = h.id)
+                        (SELECT p.status FROM projects p WHERE p.household_id = h.id), h.case_provisional
                  FROM households h
                  LEFT JOIN members a ON a.household_id = h.id AND a.relationship = 'richiedente'
                  WHERE h.id = ?1",
@@ -424,6 +426,7 @@ impl Tx<'_> {
                     Some(_) => Some(word(r, 6)?),
                     None => None,
                 },
+                case_provisional: r.get(7)?,
             })
         })
         .optional()

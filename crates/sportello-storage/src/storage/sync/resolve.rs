@@ -537,6 +537,7 @@ impl Tx<'_> {
                 _ => return Err(Error::new(Code::Storage, "valore illeggibile in un conflitto")),
             }
         }
+        let household = household_of(conn, &table, &record, &ours, &theirs)?;
         let (device_id, device_name): (String, String) = conn
             .query_row("SELECT device_id, name FROM sync_device WHERE id = 1", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
@@ -544,8 +545,8 @@ impl Tx<'_> {
             .map_err(db_err)?;
         conn.execute(
             "INSERT INTO conflict_resolutions (id, conflict_id, table_name, record, field, kind, choice, chosen,
-                replaced, device_id, device_name, resolved_at, resolved_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                replaced, device_id, device_name, resolved_at, resolved_by, household_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 Id::new().to_string(),
                 id,
@@ -559,12 +560,12 @@ impl Tx<'_> {
                 device_id,
                 device_name,
                 stamp.at,
-                stamp.by.to_string()
+                stamp.by.to_string(),
+                household
             ],
         )
         .map_err(db_err)?;
-        let household_id =
-            household_of(conn, &table, &record, &ours, &theirs)?.and_then(|h| h.parse::<Id>().ok());
+        let household_id = household.and_then(|h| h.parse::<Id>().ok());
         let side = match choice {
             Choice::Ours => "il valore di questa copia",
             Choice::Theirs => "il valore arrivato dall'altra",

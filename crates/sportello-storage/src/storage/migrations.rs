@@ -42,6 +42,16 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0007_sync.sql"),
     },
     Migration {
+        version: 8,
+        name: "dispositivi iscritti e loro ambito",
+        sql: include_str!("migrations/0008_sync_scope.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "blocchi di numeri di fascicolo e registro dei dispositivi",
+        sql: include_str!("migrations/0009_case_blocks_device_audit.sql"),
+    },
+    Migration {
         version: 11,
         name: "scelte sui conflitti di sincronizzazione",
         sql: include_str!("migrations/0011_conflict_resolutions.sql"),

@@ -32,15 +32,17 @@ use zeroize::Zeroizing;
 use super::{db_err, Stamp, Storage};
 use crate::domain::Id;
 use crate::error::{Code, Error};
-use crate::sync::{refused, Entry};
+use crate::sync::{refused, AuditRow, Entry};
 
 mod resolve;
 pub use resolve::{Choice, ConflictView, LocalConflict, Resolved};
 
-/// Tables that never travel as changesets: the audit log (each device's
-/// chain travels whole, on its own), the local case counter (numbers come
-/// in blocks from the hub), SQLite's own, and sync's bookkeeping.
-const LOCAL_TABLES: &[&str] = &["audit_log", "case_counters", "sqlite_sequence"];
+/// Tables that never travel as changesets: the audit log and the devices'
+/// chains kept at the hub (a device's chain travels whole, in the package's
+/// manifest), the local count of provisional case numbers (final numbers
+/// come in blocks from the hub, `case_blocks`, which travels), SQLite's own,
+/// and sync's bookkeeping.
+const LOCAL_TABLES: &[&str] = &["audit_log", "audit_remote", "case_counters", "sqlite_sequence"];
 
 /// Rows that record something that happened on paper or was decided: a
 /// merge adds them, never deletes them (a deletion arriving is a conflict).
@@ -100,6 +102,15 @@ pub struct ConflictRow {
     pub device: String,
     pub operator: Option<String>,
     pub changed_at: Option<String>,
+}
+
+/// What a package carries of the audit chains (docs/sync.md, "Audit"): the
+/// sender's own rows (a device to its hub), and how much of the receiver's
+/// chain the sender holds (the hub to a device).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AuditTravel<'a> {
+    pub rows: &'a [AuditRow],
+    pub ack: Option<i64>,
 }
 
 /// The outgoing changes for one peer.
@@ -285,17 +296,26 @@ impl Storage {
     /// The changes `peer` has not told us it has, except those it made
     /// itself (it has them): every change after its last acknowledgement.
     pub fn sync_outgoing(&self, peer: &str) -> Result<Outgoing, Error> {
-        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
-        let me = read_identity(&conn)?;
+        let mut conn =
+            self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
         let p = peer_by_id(&conn, peer)?.ok_or_else(|| Error::not_found("Dispositivo non registrato"))?;
+        // An enrolled device gets its scope only (docs/sync.md).
+        if super::sync_scope::scoped(&conn, peer)? {
+            return super::sync_scope::outgoing(&mut conn, &p);
+        }
+        let me = read_identity(&conn)?;
+        // To the hub, only the changes made here: whatever else is here came
+        // from the hub (forwarded from another device, perhaps), and sent
+        // back it would arrive as edits against values the hub has moved
+        // past (a block's count of used numbers, 0→1 when it is at 3).
         let mut stmt = conn
             .prepare(
                 "SELECT seq, at, operator_id, origin_device, origin_name, origin_seq, changeset FROM sync_outbox
-                 WHERE seq > ?1 AND (origin_device IS NULL OR origin_device <> ?2) ORDER BY seq",
+                 WHERE seq > ?1 AND (origin_device IS NULL OR (?3 = 0 AND origin_device <> ?2)) ORDER BY seq",
             )
             .map_err(db_err)?;
         let rows = stmt
-            .query_map(params![p.acked_seq, p.device_id], |r| {
+            .query_map(params![p.acked_seq, p.device_id, p.hub], |r| {
                 let seq: i64 = r.get(0)?;
                 let origin_device: Option<String> = r.get(3)?;
                 Ok(Entry {
@@ -306,6 +326,9 @@ impl Storage {
                     origin_device: origin_device.unwrap_or_else(|| me.device_id.clone()),
                     origin_seq: r.get::<_, Option<i64>>(5)?.unwrap_or(seq),
                     changeset: r.get(6)?,
+                    enters: None,
+                    leaves: None,
+                    source_hash: None,
                 })
             })
             .map_err(db_err)?;
@@ -354,6 +377,7 @@ impl Storage {
     /// between was lost); a change number already applied with another
     /// content (a forgery, or a sender restored from an old copy); a change
     /// of a table or a shape this schema does not have.
+    #[allow(clippy::too_many_arguments)]
     pub fn sync_apply(
         &self,
         sender: &str,
@@ -362,6 +386,7 @@ impl Storage {
         ack: i64,
         entries: &[Entry],
         audit: (&Stamp, &str, &str),
+        travel: AuditTravel<'_>,
     ) -> Result<ImportCounts, Error> {
         let (stamp, action, detail) = audit;
         let now = stamp.at.as_str();
@@ -396,7 +421,7 @@ impl Storage {
             theirs_wins: peer.hub,
         };
         for e in entries {
-            let hash = e.hash();
+            let hash = e.seen_hash();
             let seen: Option<String> = tx
                 .query_row(
                     "SELECT hash FROM sync_seen WHERE device_id = ?1 AND seq = ?2",
@@ -405,6 +430,7 @@ impl Storage {
                 )
                 .optional()
                 .map_err(db_err)?;
+            let fresh = seen.is_none() && e.seq > peer.received_seq;
             match seen {
                 Some(h) if h != hash => {
                     return Err(refused(&format!(
@@ -415,23 +441,48 @@ impl Storage {
                 }
                 Some(_) => counts.already_applied += count_changes(&e.changeset)?,
                 None if e.seq <= peer.received_seq => counts.already_applied += count_changes(&e.changeset)?,
-                None => {
-                    let capture = Capture::start(&tx)?;
-                    merge.inserted.clear();
-                    merge.entry(e, &mut counts)?;
-                    merge.settle_foreign_keys(e, &mut counts)?;
-                    let stamp = match (&e.at, e.operator_id.as_deref().and_then(|o| o.parse::<Id>().ok())) {
-                        (Some(at), Some(by)) => Some(Stamp { at: at.clone(), by }),
-                        _ => None,
-                    };
-                    capture.finish(&tx, stamp.as_ref(), Some((e.origin_device.as_str(), e.origin_name.as_str(), e.origin_seq)))?;
-                    tx.execute(
-                        "INSERT INTO sync_seen (device_id, seq, hash, applied_at) VALUES (?1, ?2, ?3, ?4)",
-                        params![sender, e.seq, hash, now],
-                    )
-                    .map_err(db_err)?;
+                None if e.leaves.is_some() || e.enters.is_some() => {
+                    // The hub's moves of this device's scope, and nobody
+                    // else's: only the hub's package may carry them.
+                    if !peer.hub {
+                        return Err(refused("un cambiamento dell'ambito di un dispositivo arriva solo dall'ufficio"));
+                    }
+                    if let Some(h) = &e.leaves {
+                        // Not captured: the case leaving is not this
+                        // device's deletion and never travels back as one.
+                        super::sync_scope::leave(&tx, h, ack)?;
+                    }
+                    if let Some(h) = &e.enters {
+                        super::sync_scope::entered(&tx, h)?;
+                        merge.apply_captured(e, &mut counts)?;
+                    }
                 }
+                None => merge.apply_captured(e, &mut counts)?,
             }
+            if fresh {
+                tx.execute(
+                    "INSERT INTO sync_seen (device_id, seq, hash, applied_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![sender, e.seq, hash, now],
+                )
+                .map_err(db_err)?;
+            }
+        }
+        if peer.hub {
+            // Cases that waited to leave until the hub had this device's
+            // changes of them: the hub has acknowledged up to `ack`.
+            super::sync_scope::settle_leaving(&tx, ack)?;
+        }
+        // The hub gives the final number to every case that came with a
+        // provisional one: its own change, so its next package carries it.
+        if super::case_numbers::is_hub(&tx)? {
+            let capture = Capture::start(&tx)?;
+            super::case_numbers::finalize_provisional(&tx, now)?;
+            capture.finish(&tx, Some(stamp), None)?;
+        }
+        store_device_audit(&tx, &peer, travel.rows, now)?;
+        if let Some(a) = travel.ack {
+            tx.execute("UPDATE sync_peers SET audit_acked = ?2 WHERE device_id = ?1", params![sender, a])
+                .map_err(db_err)?;
         }
         let last_seq: i64 = tx
             .query_row("SELECT last_seq FROM sync_device WHERE id = 1", [], |r| r.get(0))
@@ -451,6 +502,157 @@ impl Storage {
             }
         })?;
         Ok(counts)
+    }
+}
+
+/// Appends the rows of `peer`'s own audit chain that continue what is kept
+/// here of it (`audit_remote`), unchanged: the chain is checked by `audit
+/// verify`, not here, so a device whose log was tampered with still syncs
+/// and is named by the check. A row already here with another content
+/// refuses the package (a forgery, or a device restored from an old copy
+/// that wrote new rows under old numbers). Rows after a gap wait: the ack
+/// of our next package tells the device where to start again. Rows up to
+/// `audit_from` are the ones the device's database shares with ours (it was
+/// made as a copy of this one): they are ours already.
+fn store_device_audit(conn: &Connection, peer: &Peer, rows: &[AuditRow], now: &str) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let from: i64 = conn
+        .query_row("SELECT audit_from FROM sync_peers WHERE device_id = ?1", [&peer.device_id], |r| r.get(0))
+        .map_err(db_err)?;
+    let mut head: i64 = conn
+        .query_row(
+            "SELECT coalesce(max(seq), ?2) FROM audit_remote WHERE device_id = ?1",
+            params![peer.device_id, from],
+            |r| r.get(0),
+        )
+        .map_err(db_err)?;
+    let mut rows: Vec<&AuditRow> = rows.iter().collect();
+    rows.sort_by_key(|r| r.seq);
+    let mut stored = 0;
+    for r in rows {
+        if r.seq <= from {
+            continue;
+        }
+        if r.seq <= head {
+            let here: Option<String> = conn
+                .prepare_cached("SELECT hash FROM audit_remote WHERE device_id = ?1 AND seq = ?2")
+                .map_err(db_err)?
+                .query_row(params![peer.device_id, r.seq], |x| x.get(0))
+                .optional()
+                .map_err(db_err)?;
+            if here.as_deref() != Some(r.hash.as_str()) {
+                return Err(refused(&format!(
+                    "la riga {} del registro degli accessi di «{}» è già arrivata con un altro contenuto \
+                     (pacchetto falsificato, oppure il dispositivo è stato ripristinato da una copia vecchia)",
+                    r.seq, peer.name
+                )));
+            }
+            continue;
+        }
+        if r.seq != head + 1 {
+            break;
+        }
+        conn.prepare_cached(
+            "INSERT INTO audit_remote (device_id, seq, at, operator_id, action, record_id, detail, prev_hash, hash,
+                received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )
+        .map_err(db_err)?
+        .execute(params![
+            peer.device_id,
+            r.seq,
+            r.at,
+            r.operator_id,
+            r.action,
+            r.record_id,
+            r.detail,
+            r.prev_hash,
+            r.hash,
+            now
+        ])
+        .map_err(db_err)?;
+        head = r.seq;
+        stored += 1;
+    }
+    Ok(stored)
+}
+
+impl Storage {
+    /// This replica's own audit rows that `peer` does not hold yet, when
+    /// `peer` is its hub (the hub keeps every device's chain; a device keeps
+    /// nobody's, and the hub forwards none).
+    pub fn sync_audit_outgoing(&self, peer: &str) -> Result<Vec<AuditRow>, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let (hub, acked): (bool, i64) = conn
+            .query_row("SELECT hub, audit_acked FROM sync_peers WHERE device_id = ?1", [peer], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(db_err)?;
+        if !hub {
+            return Ok(Vec::new());
+        }
+        let mut stmt = conn
+            .prepare(
+                "SELECT seq, at, operator_id, action, record_id, detail, prev_hash, hash FROM audit_log
+                 WHERE seq > ?1 ORDER BY seq",
+            )
+            .map_err(db_err)?;
+        let rows = stmt
+            .query_map([acked], |r| {
+                Ok(AuditRow {
+                    seq: r.get(0)?,
+                    at: r.get(1)?,
+                    operator_id: r.get(2)?,
+                    action: r.get(3)?,
+                    record_id: r.get(4)?,
+                    detail: r.get(5)?,
+                    prev_hash: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                    hash: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+                })
+            })
+            .map_err(db_err)?;
+        rows.collect::<Result<_, _>>().map_err(db_err)
+    }
+
+    /// How much of `peer`'s audit chain is here (its last row), when `peer`
+    /// is a device of this hub: the ack its next package from us carries.
+    pub fn sync_audit_ack(&self, peer: &str) -> Result<Option<i64>, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let (hub, from): (bool, i64) = conn
+            .query_row("SELECT hub, audit_from FROM sync_peers WHERE device_id = ?1", [peer], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(db_err)?;
+        if hub {
+            return Ok(None);
+        }
+        conn.query_row(
+            "SELECT coalesce(max(seq), ?2) FROM audit_remote WHERE device_id = ?1",
+            params![peer, from],
+            |r| r.get(0),
+        )
+        .map(Some)
+        .map_err(db_err)
+    }
+
+    /// Where a device's audit chain leaves ours (at the hub), and how much
+    /// of ours the hub holds (on the device): both the last row of the log
+    /// they share when the device's database is made as a copy of the hub's.
+    pub fn sync_set_audit_anchor(&self, peer: &str, audit_from: i64, audit_acked: i64) -> Result<(), Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        conn.execute(
+            "UPDATE sync_peers SET audit_from = ?2, audit_acked = ?3 WHERE device_id = ?1",
+            params![peer, audit_from, audit_acked],
+        )
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// The number of the last row of this replica's own audit log (0: empty).
+    pub fn audit_head(&self) -> Result<i64, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        conn.query_row("SELECT coalesce(max(seq), 0) FROM audit_log", [], |r| r.get(0)).map_err(db_err)
     }
 }
 
@@ -477,11 +679,11 @@ fn peer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Peer> {
     })
 }
 
-fn peer_by_id(conn: &Connection, id: &str) -> Result<Option<Peer>, Error> {
+pub(super) fn peer_by_id(conn: &Connection, id: &str) -> Result<Option<Peer>, Error> {
     conn.query_row(&format!("{PEER_SELECT} WHERE device_id = ?1"), [id], peer_row).optional().map_err(db_err)
 }
 
-fn read_identity(conn: &Connection) -> Result<Identity, Error> {
+pub(super) fn read_identity(conn: &Connection) -> Result<Identity, Error> {
     conn.query_row(
         "SELECT device_id, name, sign_secret, box_secret, last_seq FROM sync_device WHERE id = 1",
         [],
@@ -507,7 +709,7 @@ fn read_identity(conn: &Connection) -> Result<Identity, Error> {
     .map_err(db_err)
 }
 
-fn random32() -> Result<Zeroizing<[u8; 32]>, Error> {
+pub(super) fn random32() -> Result<Zeroizing<[u8; 32]>, Error> {
     let mut b = Zeroizing::new([0u8; 32]);
     getrandom::getrandom(&mut b[..]).map_err(|e| {
         Error::new(Code::Internal, format!("generatore casuale del sistema non disponibile: {e}"))
@@ -527,19 +729,19 @@ struct TableInfo {
 type ForeignKey = (String, Vec<String>, Vec<String>);
 
 /// One row change read from a changeset.
-struct Change {
-    table: String,
-    op: Op,
-    pk: Vec<bool>,
-    old: Vec<Option<Value>>,
-    new: Vec<Option<Value>>,
+pub(super) struct Change {
+    pub(super) table: String,
+    pub(super) op: Op,
+    pub(super) pk: Vec<bool>,
+    pub(super) old: Vec<Option<Value>>,
+    pub(super) new: Vec<Option<Value>>,
 }
 
 fn bad_changeset(e: rusqlite::Error) -> Error {
     refused(&format!("un insieme di cambiamenti non è leggibile ({e})"))
 }
 
-fn read_changes(changeset: &[u8]) -> Result<Vec<Change>, Error> {
+pub(super) fn read_changes(changeset: &[u8]) -> Result<Vec<Change>, Error> {
     let mut input: &[u8] = changeset;
     let reader: &mut dyn Read = &mut input;
     let mut it = ChangesetIter::start_strm(&reader).map_err(bad_changeset)?;
@@ -583,7 +785,7 @@ fn derived(table: &str, col: &str) -> bool {
     table == "members" && matches!(col, "last_first_key" | "first_last_key")
 }
 
-fn quote(ident: &str) -> String {
+pub(super) fn quote(ident: &str) -> String {
     format!("\"{}\"", ident.replace('"', "\"\""))
 }
 
@@ -600,7 +802,7 @@ fn to_json(v: &Value) -> serde_json::Value {
     }
 }
 
-fn text(v: &Value) -> Option<String> {
+pub(super) fn text(v: &Value) -> Option<String> {
     match v {
         Value::Text(s) => Some(s.clone()),
         Value::Integer(i) => Some(i.to_string()),
@@ -650,6 +852,25 @@ impl<'a> Merge<'a> {
             self.tables.insert(table.to_string(), info);
         }
         Ok(&self.tables[table])
+    }
+
+    /// Applies one entry of another replica, captured as this replica's
+    /// change with its origin (the hub forwards a device's changes).
+    fn apply_captured(&mut self, e: &Entry, counts: &mut ImportCounts) -> Result<(), Error> {
+        let capture = Capture::start(self.conn)?;
+        self.inserted.clear();
+        self.entry(e, counts)?;
+        self.settle_foreign_keys(e, counts)?;
+        let stamp = match (&e.at, e.operator_id.as_deref().and_then(|o| o.parse::<Id>().ok())) {
+            (Some(at), Some(by)) => Some(Stamp { at: at.clone(), by }),
+            _ => None,
+        };
+        capture.finish(
+            self.conn,
+            stamp.as_ref(),
+            Some((e.origin_device.as_str(), e.origin_name.as_str(), e.origin_seq)),
+        )?;
+        Ok(())
     }
 
     fn entry(&mut self, e: &Entry, counts: &mut ImportCounts) -> Result<(), Error> {

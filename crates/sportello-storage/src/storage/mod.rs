@@ -13,6 +13,7 @@ mod analyses;
 pub mod audit;
 pub mod backup;
 mod calls;
+pub mod case_numbers;
 mod columns;
 mod documents;
 pub mod eligibility;
@@ -25,6 +26,7 @@ mod projects;
 pub mod scope;
 pub mod search;
 pub mod sync;
+mod sync_scope;
 
 // The column conversions, for the modules below (`super::col`, `super::date`…).
 use columns::{col, conversion, date, opt_col, opt_date, opt_date_sql, word, Sql, Values};
@@ -43,6 +45,7 @@ pub use calls::{ApplicationRow, CallRow, VersionRow};
 pub use households::SearchQuery;
 pub use operators::AuditEntry;
 pub use scope::{CaseAuditRow, CaseFilter};
+pub use sync_scope::{Enrolled, NewDevice};
 
 /// `PRAGMA application_id` of a Sportello database ("SPRT").
 pub const APPLICATION_ID: i32 = 0x5350_5254;
@@ -84,7 +87,7 @@ pub struct Tx<'c> {
 
 impl Tx<'_> {
     /// Tells the transaction who acts and when (the service's gate does).
-    pub(crate) fn note_stamp(&self, stamp: &Stamp) {
+    pub fn note_stamp(&self, stamp: &Stamp) {
         *self.stamp.borrow_mut() = Some(stamp.clone());
     }
 }
@@ -126,7 +129,7 @@ impl Storage {
 
     /// Creates a new, empty encrypted database at `path` (which must not
     /// exist: [`Code::Conflict`]), private to the account (0600), and
-    /// migrates it. Only for a new database ([`crate::service::Service::create`]).
+    /// migrates it. Only for a new database (`Service::create`, in the `sportello` crate).
     pub fn create(path: &Path, key: &DbKey) -> Result<Storage, Error> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
@@ -416,6 +419,10 @@ impl Storage {
             report.ok = false;
             report.head = None;
         }
+        // The devices' chains (at a hub), from a sound file only.
+        if report.file_problems.is_empty() {
+            audit::add_devices(&conn, &mut report)?;
+        }
         Ok(report)
     }
 
@@ -535,6 +542,11 @@ pub fn peek_operator_with(
         return Err(Error::new(Code::NotFound, format!("Database non trovato: {}", path.display())));
     }
     let conn = open_keyed(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX, key)?;
+    active_operator(&conn, username)
+}
+
+/// The active account `username` on an open connection (see [`peek_operator`]).
+fn active_operator(conn: &Connection, username: &str) -> Result<Option<crate::domain::Operator>, Error> {
     conn.query_row(
         "SELECT id, username, name, role FROM operators WHERE username = ?1 AND active = 1",
         [username],

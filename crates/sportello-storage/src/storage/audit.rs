@@ -47,6 +47,23 @@ pub struct VerifyReport {
     /// Append-only triggers removed from the file (by name).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub guards_missing: Vec<String>,
+    /// At the hub: the chain of each device, as it arrived ([`verify_devices`]).
+    /// `ok` is false when any of them is broken.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub devices: Vec<DeviceChain>,
+}
+
+/// The check of one device's audit chain kept at the hub.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceChain {
+    pub device_id: String,
+    /// The device's name (its id when it is no longer registered).
+    pub device: String,
+    pub ok: bool,
+    /// Rows checked (up to and including the first broken one).
+    pub rows: u64,
+    pub head: Option<String>,
+    pub broken: Option<BrokenRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -248,6 +265,7 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport, Error> {
                 }),
                 file_problems: Vec::new(),
                 guards_missing: Vec::new(),
+                devices: Vec::new(),
             });
         }
         prev = stored_hash.unwrap_or_default();
@@ -259,7 +277,109 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport, Error> {
         broken: None,
         file_problems: Vec::new(),
         guards_missing: Vec::new(),
+        devices: Vec::new(),
     })
+}
+
+fn has_table(conn: &Connection, name: &str) -> bool {
+    conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1", [name], |r| {
+        r.get::<_, i64>(0)
+    })
+    .is_ok_and(|n| n > 0)
+}
+
+/// Walks the chain of every device kept at this hub (`audit_remote`, schema
+/// 9): from its first row — the genesis, or, for a device made as a copy of
+/// this database, the row of our own log where its chain leaves ours — to
+/// its last, each row linked to the one before and its hash recomputed. A
+/// missing row is a gap, named. Sorted by device name.
+pub fn verify_devices(conn: &Connection) -> Result<Vec<DeviceChain>, Error> {
+    if !has_table(conn, "audit_remote") {
+        return Ok(Vec::new());
+    }
+    let devices: Vec<(String, String, i64)> = {
+        let mut stmt = conn
+            .prepare(
+                "SELECT d.device_id, coalesce(p.name, d.device_id), coalesce(p.audit_from, 0)
+                 FROM (SELECT DISTINCT device_id FROM audit_remote) d
+                 LEFT JOIN sync_peers p ON p.device_id = d.device_id ORDER BY 2, 1",
+            )
+            .map_err(db_err)?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(db_err)?;
+        rows.collect::<Result<_, _>>().map_err(db_err)?
+    };
+    let mut out = Vec::new();
+    for (device_id, device, from) in devices {
+        let anchor: Option<String> = if from == 0 {
+            Some(GENESIS.to_string())
+        } else {
+            conn.query_row("SELECT hash FROM audit_log WHERE seq = ?1", [from], |r| r.get(0))
+                .map(Some)
+                .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
+                .map_err(db_err)?
+                .flatten()
+        };
+        let mut stmt = conn
+            .prepare(
+                "SELECT seq, at, operator_id, action, record_id, detail, prev_hash, hash FROM audit_remote
+                 WHERE device_id = ?1 ORDER BY seq",
+            )
+            .map_err(db_err)?;
+        let rows: Vec<StoredRow> = stmt
+            .query_map([&device_id], |r| {
+                Ok((
+                    Row {
+                        seq: r.get(0)?,
+                        at: text(r.get_ref(1)?).unwrap_or_default(),
+                        operator_id: text(r.get_ref(2)?).unwrap_or_default(),
+                        action: text(r.get_ref(3)?).unwrap_or_default(),
+                        record_id: text(r.get_ref(4)?),
+                        detail: text(r.get_ref(5)?),
+                    },
+                    text(r.get_ref(6)?),
+                    text(r.get_ref(7)?),
+                ))
+            })
+            .map_err(db_err)?
+            .collect::<Result<_, _>>()
+            .map_err(db_err)?;
+        let mut chain = DeviceChain { device_id, device, ok: true, rows: 0, head: None, broken: None };
+        let mut prev = anchor.clone().unwrap_or_default();
+        for (expected, (row, stored_prev, stored_hash)) in (from + 1..).zip(rows) {
+            chain.rows += 1;
+            let reason = if anchor.is_none() {
+                Some(format!("non si aggancia: manca la riga {from} del registro di questo database"))
+            } else if row.seq != expected {
+                Some(format!("mancano le righe dalla {expected} alla {} (righe rimosse)", row.seq - 1))
+            } else if stored_prev.as_deref() != Some(prev.as_str()) {
+                Some("non segue la riga precedente (righe rimosse, inserite o riordinate)".to_string())
+            } else if stored_hash.as_deref() != Some(row_hash(&prev, &row).as_str()) {
+                Some("il contenuto è stato modificato".to_string())
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                chain.ok = false;
+                chain.broken = Some(BrokenRow { seq: row.seq, at: row.at, action: row.action, reason });
+                break;
+            }
+            prev = stored_hash.unwrap_or_default();
+        }
+        if chain.ok {
+            chain.head = Some(prev);
+        }
+        out.push(chain);
+    }
+    Ok(out)
+}
+
+/// Adds the devices' chains to `report` (at a hub); any broken one makes it not ok.
+pub fn add_devices(conn: &Connection, report: &mut VerifyReport) -> Result<(), Error> {
+    report.devices = verify_devices(conn)?;
+    if report.devices.iter().any(|d| !d.ok) {
+        report.ok = false;
+    }
+    Ok(())
 }
 
 /// Verifies the database at `path` without changing it (read-only: no
@@ -285,9 +405,14 @@ pub fn verify_file(path: &Path, key: Option<&crate::keyring::DbKey>) -> Result<V
             broken: None,
             file_problems: vec![e.message],
             guards_missing: Vec::new(),
+            devices: Vec::new(),
         },
         Err(e) => return Err(e),
     };
+    // The devices' chains, from a sound file only (the same reason).
+    if file_problems.is_empty() {
+        add_devices(&conn, &mut report)?;
+    }
     if !file_problems.is_empty() {
         report.ok = false;
         report.head = None;
@@ -365,11 +490,29 @@ const GUARDS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The same for the devices' chains kept at a hub (schema 9).
+const REMOTE_GUARDS: &[(&str, &str)] = &[
+    (
+        "audit_remote_no_update",
+        "CREATE TRIGGER audit_remote_no_update BEFORE UPDATE ON audit_remote
+         BEGIN SELECT RAISE(ABORT, 'audit_remote is append-only'); END;",
+    ),
+    (
+        "audit_remote_no_delete",
+        "CREATE TRIGGER audit_remote_no_delete BEFORE DELETE ON audit_remote
+         BEGIN SELECT RAISE(ABORT, 'audit_remote is append-only'); END;",
+    ),
+];
+
+fn guards(conn: &Connection) -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    let remote: &[(&str, &str)] = if has_table(conn, "audit_remote") { REMOTE_GUARDS } else { &[] };
+    GUARDS.iter().chain(remote.iter())
+}
+
 /// The append-only triggers missing from the database of `conn` (a file
 /// edited by other means), by name.
 pub fn missing_guards(conn: &Connection) -> Vec<String> {
-    GUARDS
-        .iter()
+    guards(conn)
         .filter(|(name, _)| {
             conn.query_row(
                 "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
@@ -385,7 +528,7 @@ pub fn missing_guards(conn: &Connection) -> Vec<String> {
 /// Puts back the append-only triggers that are missing; returns their names.
 pub(crate) fn restore_guards(conn: &Connection) -> Result<Vec<String>, Error> {
     let missing = missing_guards(conn);
-    for (name, sql) in GUARDS {
+    for (name, sql) in guards(conn) {
         if missing.iter().any(|m| m == name) {
             conn.execute_batch(sql).map_err(db_err)?;
         }

@@ -183,6 +183,31 @@ fn sync_dir(file: &Path) {
 /// Checks that `path` is a sound Sportello database this program can open:
 /// SQLite's integrity check, the application id and the schema version.
 pub fn validate(path: &Path, key: Option<&DbKey>) -> Result<BackupInfo, Error> {
+    open_checked(path, key).map(|c| c.info)
+}
+
+/// A copy opened read-only and checked ([`validate`]), kept open: the account
+/// asking to restore it is read ([`CheckedCopy::operator`]) and the restore
+/// copied ([`restore_checked`]) through the same connection, so a restore
+/// opens the copy once.
+pub struct CheckedCopy {
+    conn: Connection,
+    info: BackupInfo,
+}
+
+impl CheckedCopy {
+    pub fn info(&self) -> &BackupInfo {
+        &self.info
+    }
+
+    /// The active account `username` in the copy.
+    pub fn operator(&self, username: &str) -> Result<Option<crate::domain::Operator>, Error> {
+        super::active_operator(&self.conn, username)
+    }
+}
+
+/// Opens `path` read-only and checks it as [`validate`] does.
+pub fn open_checked(path: &Path, key: Option<&DbKey>) -> Result<CheckedCopy, Error> {
     let bad = |why: String| {
         Error::new(Code::Storage, format!("La copia {} non è utilizzabile: {why}", path.display()))
     };
@@ -205,13 +230,14 @@ pub fn validate(path: &Path, key: Option<&DbKey>) -> Result<BackupInfo, Error> {
             migrations::latest()
         )));
     }
-    Ok(BackupInfo {
+    let info = BackupInfo {
         path: path.display().to_string(),
         schema_version,
         size_bytes,
         kept: None,
         warnings: Vec::new(),
-    })
+    };
+    Ok(CheckedCopy { conn, info })
 }
 
 /// Takes an automatic backup named after `stamp` (`2026-11-20T09:30:00.123Z`)
@@ -362,13 +388,17 @@ fn restore_temp_path(database: &Path) -> PathBuf {
 /// A crash before 2 leaves a temporary file the next run removes; after 2,
 /// [`finish_interrupted_restore`] completes 3–5.
 pub fn restore(from: &Path, database: &Path, key: Option<&DbKey>) -> Result<BackupInfo, Error> {
-    validate(from, key)?;
+    restore_checked(open_checked(from, key)?, database, key)
+}
+
+/// As [`restore`], from a copy already opened and checked with `key`.
+pub fn restore_checked(copy: CheckedCopy, database: &Path, key: Option<&DbKey>) -> Result<BackupInfo, Error> {
     // An earlier restore cut short is finished first: its kept copy is named.
     finish_interrupted_restore(database)?;
     let tmp = restore_temp_path(database);
     remove_sqlite_files(&tmp);
     let prepared = (|| {
-        let src = open_keyed(from, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX, key)?;
+        let src = copy.conn;
         let warnings = copy_warnings(&src);
         snapshot(&src, key, &tmp)?;
         drop(src);

@@ -48,6 +48,21 @@
 //! tries both and finishes (or drops) the pending file
 //! (`Service::database_key`).
 //!
+//! An enrolled device (`sportello device enroll`, docs/sync.md) gets a keys
+//! file of its own, [`Keyring::only`]: the hub's entries of the device's
+//! operators, copied as they are. Decision: the keyring wraps one database
+//! key per operator password, and a new entry needs the password; for the
+//! operators to log in on the laptop with their usual passwords, without
+//! typing them at the hub, the device's database is encrypted with the hub's
+//! key. Its keys file holds no one else's entry, so nobody else logs in
+//! there; a lost laptop exposes the families of its scope (what it holds),
+//! and the office re-keys the hub (`sportello rekey`) if the laptop's keys
+//! file could be attacked offline. From enrolment on the two keys files are
+//! separate: a password changed on the laptop is changed there only, and a
+//! re-key of the hub leaves the laptop's database under the old key (its
+//! packages are sealed with the device's own keys, not the database key, so
+//! sync goes on; a device re-enrolled after a re-key gets the new one).
+//!
 //! Architecture invariant: no SQLite here (the key reaches SQLite through
 //! [`crate::storage`]); key material lives in [`zeroize::Zeroizing`] buffers
 //! and is wiped when dropped.
@@ -95,7 +110,7 @@ impl DbKey {
         Some(DbKey(k))
     }
 
-    pub(crate) fn bytes(&self) -> &[u8; KEY_LEN] {
+    pub fn bytes(&self) -> &[u8; KEY_LEN] {
         &self.0
     }
 
@@ -337,6 +352,41 @@ impl Keyring {
             .map_err(|_| Error::new(Code::Internal, "cifratura della chiave non riuscita"))?;
         self.file.put(Entry::new(username, *params, &salt, &nonce, &wrapped, must_change));
         Ok(())
+    }
+
+    /// The keys file of the enrolled device `database`: this file's entries of
+    /// `usernames` only, each as it is (the same wrapped key, the same
+    /// password), so those operators log in there as here and nobody else can
+    /// (docs/sync.md, "Enrolment and scope"). Usernames without an entry
+    /// are skipped: the caller checks them first.
+    pub fn only(&self, database: &Path, usernames: &[String]) -> Keyring {
+        let mut file = file::KeyFile::new(self.file.fingerprint.clone());
+        for u in usernames {
+            if let Some(e) = self.file.entry(u) {
+                file.put(e.clone());
+            }
+        }
+        Keyring { path: Keyring::path_for(database), file }
+    }
+
+    /// Writes the file at its path, which must not exist (0600; a file that
+    /// appeared meanwhile is not replaced).
+    pub fn save_new(&self) -> Result<(), Error> {
+        crate::fsx::write_private_new(&self.path, self.file.to_text().as_bytes()).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::new(
+                    Code::Conflict,
+                    format!("Il file {} esiste già: non viene sostituito", self.path.display()),
+                )
+            } else {
+                crate::fsx::io_error(&self.path, "impossibile scrivere il file delle chiavi", e)
+            }
+        })
+    }
+
+    /// Whether `username` has an entry (a password) in this file.
+    pub fn has(&self, username: &str) -> bool {
+        self.file.entry(username).is_some()
     }
 
     /// Whether `username` must choose a new password at the next login.

@@ -15,6 +15,10 @@ CREATE TABLE conflict_resolutions (
     record      TEXT NOT NULL,
     field       TEXT NOT NULL,
     kind        TEXT NOT NULL,
+    -- The case the record belongs to (null: an office-level record, an
+    -- operator or a call): an enrolled device gets the choices of the cases
+    -- in its scope, as it gets their rows (storage/sync_scope.rs).
+    household_id TEXT,
     -- Relative to that conflict row: 'ours' = the value of that replica.
     choice      TEXT NOT NULL CHECK (choice IN ('ours', 'theirs')),
     -- JSON: the value (or, for a whole row, the row or null) that stands.
@@ -28,6 +32,7 @@ CREATE TABLE conflict_resolutions (
     resolved_by TEXT NOT NULL
 ) STRICT;
 CREATE INDEX conflict_resolutions_record ON conflict_resolutions(table_name, record, field);
+CREATE INDEX conflict_resolutions_household ON conflict_resolutions(household_id);
 
 -- The choice closes every open conflict on the same field here, whether it
 -- was made here or arrived in a package: the losing value stays in the

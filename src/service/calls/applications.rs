@@ -1,0 +1,289 @@
+//! A call's applications: one typed into the form, or many imported from the
+//! CLI's CSV (all or none), each checked by the same per-cell rules.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::ranking::by_protocol;
+use super::{load, load_rules};
+use crate::domain::{form, Id};
+use crate::error::{Code, Error};
+use crate::rules::appeals::Call;
+use crate::rules::applications::{self, application_from_cells, import_csv, Application, COLUMNS};
+use crate::rules::rule_set::{Flag, RuleSet, TieBreak};
+use crate::service::{Action, Service};
+use crate::storage::ApplicationRow;
+
+/// One application as the form sends it: the CSV's columns by name, values as
+/// text (booleans may be JSON booleans), plus the optional household link.
+/// Validated exactly as a CSV row is.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApplicationInput {
+    pub protocol: Option<Value>,
+    pub submitted_on: Option<Value>,
+    pub birth_date: Option<Value>,
+    pub isee: Option<Value>,
+    pub isee_expires_on: Option<Value>,
+    pub resident: Option<Value>,
+    pub continuation: Option<Value>,
+    pub non_self_sufficient: Option<Value>,
+    pub independent_living: Option<Value>,
+    pub other_interventions: Option<Value>,
+    pub amount: Option<Value>,
+    pub household_id: Option<String>,
+}
+
+/// The refused rows of an import; nothing is saved unless the list is empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportOutcome {
+    pub saved: bool,
+    pub rows_read: usize,
+    pub imported: usize,
+    pub refused: Vec<RefusedRow>,
+    /// Italian, one line: what happened.
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefusedRow {
+    pub line: Option<u64>,
+    pub column: Option<String>,
+    pub reason: String,
+}
+
+/// The yes/no columns a measure relies on: these must say true or false (as in
+/// `sportello rank`).
+pub(super) fn used_flags(set: &RuleSet, measure: &str) -> Result<Vec<Flag>, Error> {
+    let b2 = set
+        .b2()
+        .ok_or_else(|| Error::invalid("rule_set", format!("«{}» non è un insieme di regole B2", set.id)))?;
+    let m = b2.measure(measure)?;
+    let mut used = m.bonus.value.requires.clone();
+    if m.tie_breaks.value.contains(&TieBreak::WithoutOtherInterventions) {
+        used.push(Flag::OtherInterventions);
+    }
+    Ok(used)
+}
+
+/// A form value as the text of a cell, trimmed as the CSV reader trims.
+fn cell(v: &Option<Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.trim().to_string(),
+        Some(other) => other.to_string(),
+    }
+}
+
+impl ApplicationInput {
+    fn cells(&self) -> [String; 11] {
+        [
+            cell(&self.protocol),
+            cell(&self.submitted_on),
+            cell(&self.birth_date),
+            cell(&self.isee),
+            cell(&self.isee_expires_on),
+            cell(&self.resident),
+            cell(&self.continuation),
+            cell(&self.non_self_sufficient),
+            cell(&self.independent_living),
+            cell(&self.other_interventions),
+            cell(&self.amount),
+        ]
+    }
+
+    /// `self` over `base`: the fields given replace the application's.
+    pub(super) fn over(&self, base: &Application) -> [String; 11] {
+        let b = |x: bool| x.to_string();
+        let given = self.cells();
+        let was = [
+            base.protocol.clone(),
+            base.submitted_on.to_string(),
+            base.birth_date.to_string(),
+            base.isee.map(|m| m.to_string()).unwrap_or_default(),
+            base.isee_expires_on.map(|d| d.to_string()).unwrap_or_default(),
+            b(base.resident),
+            b(base.continuation),
+            b(base.non_self_sufficient),
+            b(base.independent_living),
+            b(base.other_interventions),
+            base.amount.to_string(),
+        ];
+        let fields = [
+            &self.protocol,
+            &self.submitted_on,
+            &self.birth_date,
+            &self.isee,
+            &self.isee_expires_on,
+            &self.resident,
+            &self.continuation,
+            &self.non_self_sufficient,
+            &self.independent_living,
+            &self.other_interventions,
+            &self.amount,
+        ];
+        std::array::from_fn(|i| if fields[i].is_some() { given[i].clone() } else { was[i].clone() })
+    }
+}
+
+/// One application checked by the same per-cell rules as a row of the CSV
+/// import ([`application_from_cells`]), built directly: the form has no lines,
+/// so the first faulty field names the input.
+pub(super) fn parse_one(cells: &[String; 11], flags: &[Flag]) -> Result<Application, Error> {
+    let cells: [&str; 11] = std::array::from_fn(|i| cells[i].as_str());
+    application_from_cells(&cells, flags).map_err(|errors| {
+        let (col, message) = errors.into_iter().next().expect("a refusal names a field");
+        Error::invalid(COLUMNS[col], message)
+    })
+}
+
+fn refused(e: &Error) -> RefusedRow {
+    RefusedRow { line: e.line, column: e.field.clone(), reason: e.message.clone() }
+}
+
+fn not_editable() -> Error {
+    Error::new(
+        Code::Conflict,
+        "La graduatoria è già pubblicata: le domande si correggono solo accogliendo un ricorso",
+    )
+}
+
+impl Service {
+    /// Imports applications from the CLI's CSV into a call not yet published:
+    /// all or none. A refused import saves nothing and lists every refused row.
+    pub fn applications_import(&self, call_id: Id, csv: &str) -> Result<ImportOutcome, Error> {
+        let rules = load_rules()?;
+        self.run(Action::ApplicationsImport, Some(call_id), |tx, stamp| {
+            let l = load(tx, call_id)?;
+            if !l.versions.is_empty() {
+                return Err(not_editable());
+            }
+            let set = rules.get(&l.row.rule_set.id)?;
+            let flags = used_flags(set, &l.row.measure)?;
+            let apps = match import_csv(csv, &flags) {
+                Ok(apps) => apps,
+                Err(report) => {
+                    return Ok(ImportOutcome {
+                        saved: false,
+                        rows_read: report.rows_read,
+                        imported: 0,
+                        refused: report.errors.iter().map(refused).collect(),
+                        summary: format!(
+                        "Importazione rifiutata: {} righe con errori su {} lette; nessuna domanda importata",
+                        report.refused_lines().len(),
+                        report.rows_read
+                    ),
+                    })
+                }
+            };
+            // Protocols already in the call: refused with their line (header = 1,
+            // so the n-th application is on line n + 1 when there are no blank lines).
+            let existing = by_protocol(&l.apps);
+            let lines = data_lines(csv);
+            let clashes: Vec<RefusedRow> = apps
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| existing.contains_key(a.protocol.as_str()))
+                .map(|(i, a)| RefusedRow {
+                    line: lines.get(i).copied(),
+                    column: Some("protocol".into()),
+                    reason: format!("protocollo «{}» già presente nell'avviso", a.protocol),
+                })
+                .collect();
+            if !clashes.is_empty() {
+                return Ok(ImportOutcome {
+                    saved: false,
+                    rows_read: apps.len(),
+                    imported: 0,
+                    summary: format!(
+                        "Importazione rifiutata: {} righe con errori su {} lette; nessuna domanda importata",
+                        clashes.len(),
+                        apps.len()
+                    ),
+                    refused: clashes,
+                });
+            }
+            let mut all: Vec<Application> = l.apps.iter().map(|a| a.application.clone()).collect();
+            all.extend(apps.iter().cloned());
+            Call::new(set, &l.row.measure, l.row.budget, all)?;
+            for a in &apps {
+                tx.application_insert(
+                    call_id,
+                    &ApplicationRow { application: a.clone(), household_id: None },
+                    stamp,
+                )?;
+            }
+            Ok(ImportOutcome {
+                saved: true,
+                rows_read: apps.len(),
+                imported: apps.len(),
+                refused: Vec::new(),
+                summary: format!("Importate {} domande", apps.len()),
+            })
+        })
+    }
+
+    /// Adds or corrects one application (before publication), validated as a
+    /// CSV row; `household_id` links it to a household.
+    pub fn application_save(&self, call_id: Id, input: ApplicationInput) -> Result<ApplicationRow, Error> {
+        let rules = load_rules()?;
+        let household_id = form::optional_id("household_id", &input.household_id)?;
+        self.run(Action::ApplicationSave, Some(call_id), |tx, stamp| {
+            let l = load(tx, call_id)?;
+            if !l.versions.is_empty() {
+                return Err(not_editable());
+            }
+            let set = rules.get(&l.row.rule_set.id)?;
+            let app = parse_one(&input.cells(), &used_flags(set, &l.row.measure)?)?;
+            if let Some(h) = household_id {
+                if !tx.household_exists(h)? {
+                    return Err(Error::invalid("household_id", "Nucleo non trovato"));
+                }
+            }
+            let row = ApplicationRow { application: app.clone(), household_id };
+            let mut all: Vec<Application> = l.apps.iter().map(|a| a.application.clone()).collect();
+            match all.iter().position(|a| a.protocol == app.protocol) {
+                Some(i) => {
+                    all[i] = app.clone();
+                    Call::new(set, &l.row.measure, l.row.budget, all)?;
+                    tx.application_update(call_id, &row, stamp)?;
+                }
+                None => {
+                    all.push(app.clone());
+                    Call::new(set, &l.row.measure, l.row.budget, all)?;
+                    tx.application_insert(call_id, &row, stamp)?;
+                }
+            }
+            Ok(row)
+        })
+    }
+}
+
+/// The lines (1-based, header = 1) of the CSV's non-empty data records, in order.
+fn data_lines(csv: &str) -> Vec<u64> {
+    // Read as `import_csv` reads, so the lines are the ones it would report.
+    let mut rdr = applications::csv_reader(csv);
+    let mut out = Vec::new();
+    let mut rec = csv::StringRecord::new();
+    let mut header = true;
+    while let Ok(true) = rdr.read_record(&mut rec) {
+        if std::mem::take(&mut header) || rec.iter().all(str::is_empty) {
+            continue;
+        }
+        out.push(rec.position().map_or(0, |p| applications::record_line(csv, p)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_lines_count_from_the_header() {
+        assert_eq!(data_lines("a,b\n1,2\n\n3,4\n"), [2, 4]);
+        assert_eq!(data_lines("a,b\r\n1,2\r\n,\r\n3,4"), [2, 4]);
+        let example = include_str!("../../../tests/scenari/esempi/b2-anziani-applications.csv");
+        assert_eq!(data_lines(example)[..2], [2, 3]);
+    }
+}
