@@ -382,3 +382,59 @@ fn package_files_through_the_commands() {
     let e = o.hub().call("sync_import_file", json!({ "path": "" })).unwrap_err();
     assert_eq!(e.field.as_deref(), Some("path"));
 }
+
+#[test]
+fn a_choice_reaches_an_enrolled_device_only_with_its_case() {
+    let e = env();
+    let mrossi = as_operator(&e, "mrossi", "Mario Rossi", Role::Operatore, Some("Nord"));
+    let gneri = as_operator(&e, "gneri", "Giulia Neri", Role::Operatore, Some("Sud"));
+    let nord = create_family(&mrossi);
+    let sud = gneri
+        .household_save(
+            serde_json::from_value(single_json("Esposito", "Gennaro", "1970-05-12", "M")).unwrap(),
+        )
+        .unwrap();
+    drop((mrossi, gneri));
+    let hub = &e.service;
+    let laptop_db = e.dir.path().join("portatile-nord.sqlite");
+    hub.device_enroll("portatile-nord", &["mrossi".to_string()], &laptop_db).unwrap();
+    let laptop = login(&laptop_db, &e.docs(), "mrossi", today()).unwrap();
+
+    // Nord's phone on both sides: a conflict on both after one exchange.
+    edit(&laptop, nord.id, "phone", json!("+39 333 111 1111"));
+    edit(hub, nord.id, "phone", json!("+39 02 222 2222"));
+    hub.sync_import(&laptop.sync_export(None).unwrap()).unwrap();
+    laptop.sync_import(&hub.sync_export(Some("portatile-nord")).unwrap()).unwrap();
+    // An operatore sees that the case is in conflict; the coordinator decides.
+    assert_eq!(laptop.household_sync_state(nord.id).unwrap().open_conflicts, 1);
+    // Sud's: a stale form at the office, out of the laptop's scope.
+    let base = loaded(hub, sud.id);
+    let mut other = base.clone();
+    other["notes"] = json!("Nota di Giulia");
+    save(hub, &base, &other).unwrap();
+    let mut stale = base.clone();
+    stale["notes"] = json!("Nota riservata dell'ufficio");
+    save(hub, &base, &stale).unwrap();
+
+    for c in hub.sync_conflicts().unwrap() {
+        resolve(hub, &c.id, "theirs").unwrap();
+    }
+    laptop.sync_import(&hub.sync_export(Some("portatile-nord")).unwrap()).unwrap();
+    assert_eq!(
+        laptop.household_sync_state(nord.id).unwrap().open_conflicts,
+        0,
+        "the Nord choice closed the laptop's conflict"
+    );
+    assert_eq!(field(&laptop, nord.id, "phone"), json!("+39 333 111 1111"));
+    drop(laptop);
+    // The Sud choice (and the value in it) never reached the laptop.
+    let conn = keyed(&laptop_db, &key(&e.db()));
+    let cases: Vec<Option<String>> = conn
+        .prepare("SELECT household_id FROM conflict_resolutions")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(cases, vec![Some(nord.id.to_string())]);
+}

@@ -437,12 +437,28 @@ const READ_ONLY: &[(&str, &str, &[&str])] = &[
     (
         "household_save",
         "household",
-        &["case_number", "case_provisional", "created_at", "created_by", "updated_by", "responsabile", "conflicts"],
+        &[
+            "case_number",
+            "case_provisional",
+            "created_at",
+            "created_by",
+            "updated_by",
+            "responsabile",
+            "conflicts",
+        ],
     ),
     (
         "household_save",
         "base",
-        &["case_number", "case_provisional", "created_at", "created_by", "updated_by", "responsabile", "conflicts"],
+        &[
+            "case_number",
+            "case_provisional",
+            "created_at",
+            "created_by",
+            "updated_by",
+            "responsabile",
+            "conflicts",
+        ],
     ),
     ("analysis_save", "analysis", &["operator", "signing_deadline", "created_at", "updated_at"]),
     (
