@@ -25,6 +25,7 @@ pub use sportello_storage::{crashpoint, fsx, keyring, storage, sync};
 pub mod demo;
 pub mod outputs;
 pub mod service;
+pub mod sync_http;
 
 pub use error::{Code, Error, Result};
 pub use money::Money;

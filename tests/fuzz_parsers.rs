@@ -1036,6 +1036,9 @@ fn world() -> World {
         ("operator_save", json!({ "username": "nuovo", "name": "Nuovo Operatore", "role": "operatore" })),
         ("operator_set_password", json!({ "username": "nuovo", "password": "password iniziale" })),
         ("operator_revoke", json!({ "username": "nuovo" })),
+        // Not a device here: sync_now is refused before any address is used.
+        ("sync_status", Value::Null),
+        ("sync_now", json!({ "hub": "http://127.0.0.1:9" })),
     ];
     for (name, input) in &valid {
         // The valid inputs are valid (or refused for a reason of state, typed).

@@ -191,7 +191,11 @@ fn the_store_is_a_crate_of_its_own_and_the_only_one_with_sqlite() {
     let mut found = Vec::new();
     for f in &files {
         let text = code(&std::fs::read_to_string(f).unwrap());
-        for word in CLOCK.iter().chain(&["sportello::", "sportello_print", "print::", "service::"]) {
+        // A wall clock is what the store may not read (the moments it
+        // records are given); a monotonic `Instant` bounding a wait for the
+        // database's lock is not a date and stays allowed.
+        let wall_clock = CLOCK.iter().filter(|w| **w != "Instant::now");
+        for word in wall_clock.chain(&["sportello::", "sportello_print", "print::", "service::"]) {
             if text.contains(word) {
                 found.push(format!("{}: {word}", f.strip_prefix(&dir).unwrap().display()));
             }

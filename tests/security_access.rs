@@ -120,6 +120,9 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
             let dir = tempfile::tempdir().unwrap();
             ipc(json!({ "path": dir.path().join("pacchetto.sportello").display().to_string() }))
         }
+        "sync_status" => ipc(Value::Null),
+        // Not a device: refused for that (conflict), before any address is used.
+        "sync_now" => ipc(json!({ "hub": "http://127.0.0.1:9" })),
         // An unknown operator: refused as not found, not as forbidden.
         "device_enroll" => {
             let dir = tempfile::tempdir().unwrap();

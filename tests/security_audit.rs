@@ -67,7 +67,13 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
     // office's blocks of case numbers (devices and ranges, no family).
     let unaudited: Vec<&str> =
         access::MATRIX.iter().filter(|p| !p.personal_data).map(|p| p.command).collect();
-    assert_eq!(unaudited, ["session", "cf_check", "operators_list", "audit_verify", "case_numbers"]);
+    // `sync_status` gives counts; `sync_now` leaves the rows of the export
+    // and the import it runs when they move changes, none when nothing moves
+    // (tests/sync_network.rs checks both).
+    assert_eq!(
+        unaudited,
+        ["session", "cf_check", "operators_list", "sync_status", "sync_now", "audit_verify", "case_numbers"]
+    );
 
     // A call to run the commands of "Avvisi e graduatorie" on.
     let call = s
@@ -225,6 +231,15 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                 None,
             ),
             "sync_import_file" => (json!({ "path": from_laptop.display().to_string() }), None),
+            "sync_status" => (Value::Null, None),
+            // Not a device: refused, and a refusal writes nothing.
+            "sync_now" => {
+                let before = entries(s).len();
+                let err = s.call(name, json!({ "hub": "http://127.0.0.1:9" })).unwrap_err();
+                assert_eq!(err.code, sportello::Code::Conflict, "{err:?}");
+                assert_eq!(entries(s).len(), before);
+                continue;
+            }
             other => panic!("new command «{other}»: add it to this test with a valid input"),
         };
         one_row_for(s, name, record, || s.call(name, input));

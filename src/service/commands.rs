@@ -100,6 +100,13 @@ ipc {
         operator_revoke(OperatorRevoke) ADMIN audit => |s, i| s.operator_revoke(i.username.as_deref().unwrap_or_default());
         // A new database key (after a revocation): every family's data rewritten.
         database_rekey(DatabaseRekey) ADMIN audit => |s, i| s.database_rekey(i.password.as_deref().unwrap_or_default());
+        // Sync with the office hub (docs/sync.md): the frame's state on every
+        // screen (counts only: nobody's data) and "Sincronizza ora". An
+        // exchange that moves changes leaves the rows of its export and its
+        // import (one each); one with nothing to move, every few seconds at a
+        // desk, leaves none.
+        sync_status(NoInput) ALL none => |s, _| s.sync_status();
+        sync_now(SyncNow) ALL none => |s, i| s.sync_now(i.hub.as_deref());
         // Sync (docs/sync.md): the conflicts are the coordinator's to decide
         // (both values of a family's field); the case header's state is for
         // whoever may open the case; a package file is any operator's to carry.

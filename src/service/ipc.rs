@@ -117,6 +117,13 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D:
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+struct SyncNow {
+    /// `http://HOST:PORT`; absent: where the hub was reached last.
+    hub: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 struct DatabaseRekey {
     password: Option<String>,
 }

@@ -30,6 +30,7 @@ pub mod restore;
 mod session;
 mod stale;
 mod sync;
+mod sync_net;
 mod viewing;
 
 pub use sync::{ExportedPackage, HouseholdSyncState};
@@ -63,6 +64,7 @@ pub use session::{
 };
 pub use stale::FormConflict;
 pub use sync::CaseNumbers;
+pub use sync_net::{SyncLog, SyncReport, SyncServer, SyncStatus};
 
 /// Where "today" comes from: the computer's clock, or a fixed day for tests and
 /// demonstrations (`--today`).

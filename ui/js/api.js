@@ -25,6 +25,11 @@ const SHELL = new Set([
   'lock', 'logout', 'ui_dirty', 'app_quit', 'ui_ready',
 ]);
 
+// The frame's sync state and its automatic exchange, every few seconds
+// (sync-state.js): not activity, or the session would never lock by itself
+// at a desk nobody uses. The shell leaves them out of its idle clock too.
+const BACKGROUND = new Set(['sync_status', 'sync_now']);
+
 // Set by main.js: every service command is activity (the shell's idle clock
 // restarts with it, so the window's timer does too); a `locked` answer means
 // the shell has locked the session and the lock screen must come up.
@@ -40,15 +45,16 @@ async function call(command, input) {
     throw { code: 'internal', message: t('errors.noBackend'), field: null };
   }
   const service = !SHELL.has(command);
+  const activity = service && !BACKGROUND.has(command);
   try {
     const answer = await bridge.invoke(command, input === undefined ? {} : { input });
-    if (service) hooks.activity();
+    if (activity) hooks.activity();
     return answer;
   } catch (e) {
     const error = normaliseError(e);
     if (service && error.code === 'locked') {
       hooks.locked(error);
-    } else if (service) {
+    } else if (activity) {
       hooks.activity();
     }
     throw error;
@@ -111,6 +117,10 @@ export const api = {
   operatorSetPassword: (username, password) => call('operator_set_password', { username, password }),
   operatorRevoke: (username) => call('operator_revoke', { username }),
   databaseRekey: (password) => call('database_rekey', { password }),
+
+  // Sync with the office hub (issue 11): the frame's state and "Sincronizza ora".
+  syncStatus: () => call('sync_status'),
+  syncNow: (hub) => call('sync_now', hub ? { hub } : {}),
 
   // The shell's commands: the state before login, logging in, locking, the window.
   appState: () => call('app_state'),

@@ -10,6 +10,7 @@ import { h, replace } from './dom.js';
 import { formatDate } from './format.js';
 import { armIdle, disarmIdle, touchIdle } from './idle.js';
 import { endSession } from './session-state.js';
+import { syncFrame } from './sync-state.js';
 import * as deadlines from './screens/deadlines.js';
 import { roleLabel, t } from './i18n.js';
 
@@ -299,6 +300,8 @@ function buildFrame() {
     ),
   );
   els.session = h('div', { class: 'session', 'data-testid': 'session' });
+  // Where this copy stands with the office's hub, on every screen.
+  els.nav.appendChild(syncFrame(state.session));
   els.nav.appendChild(els.session);
   els.banner = h('div', { class: 'banner error', role: 'alert', tabindex: '-1', hidden: true, 'data-testid': 'error-banner' });
   els.toast = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite', hidden: true, 'data-testid': 'toast' });

@@ -96,6 +96,9 @@ async fn a_conflict_between_laptop_and_office_is_resolved_in_the_app_and_the_cho
     app.click("sync-import").await;
     let imported = app.text_of("sync-imported").await;
     assert!(imported.contains("1 conflitti"), "{imported}");
+    // The frame of every screen says it too, the office being the hub.
+    assert_eq!(app.text_of("sync-role").await, "Sede centrale dell’ufficio");
+    app.wait_js("return document.querySelector('[data-testid=\"sync-conflicts\"]')?.textContent === 'Conflitti aperti: 1'").await;
 
     // The case says it is in conflict, and leads the coordinator there.
     app.go(&format!("#/nuclei/{household}")).await;
@@ -122,6 +125,7 @@ async fn a_conflict_between_laptop_and_office_is_resolved_in_the_app_and_the_cho
     app.click("resolve-yes").await;
     app.wait_js("return document.querySelector('[data-testid=\"conflicts-summary\"]')?.textContent === 'Nessun conflitto da decidere.'")
         .await;
+    app.wait_js("return document.querySelector('[data-testid=\"sync-conflicts\"]')?.textContent === 'Conflitti aperti: 0'").await;
     app.click("conflicts-show-resolved").await;
     let resolution = app.text_of("conflict-resolution").await;
     assert!(resolution.contains("Anna Verdi") && resolution.contains(LAPTOP_PHONE), "{resolution}");

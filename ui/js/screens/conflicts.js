@@ -187,6 +187,7 @@ async function choose(c, choice, text, ctx, reload) {
   ctx.showError(null);
   try {
     await api.syncConflictResolve(c.id, choice);
+    document.dispatchEvent(new Event('sportello:sync-changed'));
     ctx.toast(t('conflicts.done'));
     await reload();
   } catch (e) {

@@ -45,6 +45,7 @@ export async function mount(view, ctx) {
     if (!path) return;
     try {
       const n = await api.syncImportFile(path);
+      document.dispatchEvent(new Event('sportello:sync-changed'));
       replace(
         result,
         h('p', { 'data-testid': 'sync-imported' }, t('sync.imported', n)),

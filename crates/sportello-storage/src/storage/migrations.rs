@@ -52,6 +52,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0009_case_blocks_device_audit.sql"),
     },
     Migration {
+        version: 10,
+        name: "sincronizzazione in rete",
+        sql: include_str!("migrations/0010_sync_transport.sql"),
+    },
+    Migration {
         version: 11,
         name: "scelte sui conflitti di sincronizzazione",
         sql: include_str!("migrations/0011_conflict_resolutions.sql"),
