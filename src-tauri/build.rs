@@ -1,6 +1,6 @@
 // The app's commands are declared here so that tauri-build generates one
 // permission per command; capabilities/default.json then grants the window
-// exactly these and nothing else (no plugin, no core API).
+// exactly these and, of the plugins, only the file dialogs (no core API).
 //
 // The service's commands are the rows of the library's one command table
 // (src/service/commands.rs: `sportello::service::ipc::COMMANDS`, and the

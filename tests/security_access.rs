@@ -117,6 +117,13 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
         "sync_import" => s.sync_import(b"non un pacchetto").map(|_| ()),
         "sync_conflicts" => s.sync_conflicts().map(|_| ()),
         "device_revoke" => s.device_revoke("nessuno").map(|_| ()),
+        "sync_conflicts_list" => ipc(json!({})),
+        "sync_conflict_resolve" => ipc(json!({ "id": Id::new().to_string(), "choice": "ours" })),
+        "household_sync_state" => ipc(json!({ "household_id": hid })),
+        "sync_export_file" | "sync_import_file" => {
+            let dir = tempfile::tempdir().unwrap();
+            ipc(json!({ "path": dir.path().join("pacchetto.sportello").display().to_string() }))
+        }
         "sync_status" => ipc(Value::Null),
         // Not a device: refused for that (conflict), before any address is used.
         "sync_now" => ipc(json!({ "hub": "http://127.0.0.1:9" })),

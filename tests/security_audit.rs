@@ -95,6 +95,17 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
     let cid = Id::parse("id", call["id"].as_str().unwrap()).unwrap();
     let c = cid.to_string();
 
+    // A laptop, and a package of its own, for the sync commands.
+    let files = tempfile::tempdir().unwrap();
+    let laptop_db = files.path().join("portatile.sqlite");
+    s.sync_copy_replica(&laptop_db, "portatile").unwrap();
+    let laptop =
+        service_support::login(&laptop_db, &e.docs(), service_support::ADMIN, service_support::today())
+            .unwrap();
+    laptop.household_get(hid).unwrap();
+    let from_laptop = files.path().join("dal-portatile.sportello");
+    std::fs::write(&from_laptop, laptop.sync_export(None).unwrap()).unwrap();
+
     for &name in COMMANDS {
         let (input, record) = match name {
             "session" | "deadlines_board" => (Value::Null, None),
@@ -211,6 +222,29 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
             "operator_revoke" => (json!({ "username": "nuovo" }), None),
             // The administrator's own password, as changed by `password_change` above.
             "database_rekey" => (json!({ "password": "una password nuova e lunga" }), None),
+            "document_save" => {
+                let doc = s.documents_list(hid).unwrap().into_iter().next().expect("a printed document");
+                let out = files.path().join("copia-ipc.pdf");
+                (json!({ "id": doc.id.to_string(), "out": out.display().to_string() }), Some(doc.id))
+            }
+            "sync_conflicts_list" => (json!({}), None),
+            "sync_conflict_resolve" => {
+                // A form saved on a stale copy leaves a conflict to resolve.
+                let base = serde_json::to_value(s.household_get(hid).unwrap()).unwrap();
+                let mut other = base.clone();
+                other["phone"] = json!("+39 02 000 0001");
+                s.call("household_save", json!({ "household": other, "base": base })).unwrap();
+                let mut stale = base.clone();
+                stale["phone"] = json!("+39 02 000 0002");
+                let saved = s.call("household_save", json!({ "household": stale, "base": base })).unwrap();
+                (json!({ "id": saved["conflicts"][0]["id"], "choice": "theirs" }), Some(hid))
+            }
+            "household_sync_state" => (json!({ "household_id": hid.to_string() }), Some(hid)),
+            "sync_export_file" => (
+                json!({ "path": files.path().join("per-il-portatile.sportello").display().to_string() }),
+                None,
+            ),
+            "sync_import_file" => (json!({ "path": from_laptop.display().to_string() }), None),
             "sync_status" => (Value::Null, None),
             // Not a device: refused, and a refusal writes nothing.
             "sync_now" => {

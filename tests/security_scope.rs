@@ -115,6 +115,7 @@ fn run_case(
             s.call(command, json!({ "household_id": hid, "reference_date": "2026-11-20" }))
         }
         "household_assign" => s.call(command, json!({ "household_id": hid, "operator_id": s.operator().id.to_string() })),
+        "household_sync_state" => s.call(command, json!({ "household_id": hid })),
         other => panic!("«{other}» is a case command this test cannot run: add it"),
     }
 }

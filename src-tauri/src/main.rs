@@ -54,6 +54,8 @@ fn main() -> ExitCode {
                 let _ = w.set_focus();
             }
         }))
+        // The system's save and open dialogs (capabilities: dialog:allow-save, dialog:allow-open).
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {

@@ -60,14 +60,18 @@ impl Sessions {
     }
 
     /// Runs a command of the logged-in service; `locked` when there is none.
-    /// Every command is activity: the idle clock starts again after it.
+    /// Every command is activity (the idle clock starts again after it),
+    /// except the frame's sync state and its automatic exchange every few
+    /// seconds ([`BACKGROUND`]): a desk nobody uses must still lock.
     pub fn call(&self, command: &str, input: Value) -> Result<Value> {
         let mut inner = self.inner();
         let Some(backend) = inner.backend.as_ref() else {
             return Err(locked_error(inner.reason));
         };
         let result = backend.call(command, input);
-        inner.last_command = Instant::now();
+        if !BACKGROUND.contains(&command) {
+            inner.last_command = Instant::now();
+        }
         result
     }
 
@@ -139,6 +143,11 @@ pub fn locked_error(reason: LockReason) -> Error {
     Error::new(Code::Locked, message)
 }
 
+/// The commands the window sends on its own, every few seconds (the frame's
+/// sync state, ui/js/sync-state.js): not activity, for the window's idle
+/// timer (ui/js/api.js) nor for this clock, so both still agree.
+pub const BACKGROUND: &[&str] = &["sync_status", "sync_now"];
+
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -190,6 +199,27 @@ mod tests {
             (Code::Locked, "Sessione bloccata per inattività: accedere di nuovo")
         );
         assert_eq!(s.reason(), LockReason::Idle);
+    }
+
+    #[test]
+    fn the_frames_sync_every_few_seconds_does_not_keep_the_session_open() {
+        let n = Arc::new(AtomicUsize::new(0));
+        let s = Sessions::new(Duration::from_secs(60));
+        s.start(alive(&n));
+        let t0 = Instant::now();
+        for command in BACKGROUND {
+            s.call(command, Value::Null).unwrap();
+        }
+        // The clock still runs from the login: idle 61 s after it.
+        assert!(s.lock_if_idle(t0 + Duration::from_secs(61)));
+        assert_eq!(n.load(Ordering::SeqCst), 0);
+        // And the window's list is the same (ui/js/api.js BACKGROUND).
+        let api = include_str!("../../ui/js/api.js");
+        let set =
+            api.split("const BACKGROUND = new Set([").nth(1).and_then(|r| r.split("])").next()).unwrap();
+        let listed: Vec<&str> =
+            set.split(',').map(|n| n.trim().trim_matches('\'')).filter(|n| !n.is_empty()).collect();
+        assert_eq!(listed, BACKGROUND);
     }
 
     #[test]

@@ -44,7 +44,7 @@ ipc {
         // Households.
         households_search(Search) ALL audit => |s, i| s.households_search(i.query.as_deref().unwrap_or(""));
         household_get(ById) ALL case => |s, i| s.household_get(i.id("il nucleo")?);
-        household_save(HouseholdSave) ALL case => |s, i| s.household_save(i.household.ok_or_else(|| Error::invalid("household", "Dati del nucleo mancanti"))?);
+        household_save(HouseholdSave) ALL case => |s, i| s.household_save_merged(i.household.ok_or_else(|| Error::invalid("household", "Dati del nucleo mancanti"))?, i.base);
         // Who is in charge of a case: the coordinator distributes the cases.
         household_assign(HouseholdAssign) COORD case => |s, i| s.household_assign(required_id("household_id", &i.household_id, "il nucleo")?, required_id("operator_id", &i.operator_id, "l'operatore responsabile")?);
         // A typed code checked against nothing stored: no one's record is touched.
@@ -67,6 +67,10 @@ ipc {
         // Case folder.
         documents_list(ByHousehold) ALL case => |s, i| s.documents_list(i.household()?);
         document_open(ById) ALL case => |s, i| s.document_open(i.id("il documento")?).map(|path| json!({ "path": path.display().to_string() }));
+        // A copy of a stored document written where the operator chose in the
+        // system's dialog ("Salva una copia…", `sportello document save`):
+        // what reading the case allows, and the export is on record.
+        document_save(DocumentSave) ALL case => |s, i| s.document_save_copy(i.id()?, &i.out()?);
         // Eligibility for misure 1-7: the desk's daily work.
         eligibility_facts_get(ByHousehold) ALL case => |s, i| s.eligibility_facts_get(i.household()?);
         eligibility_facts_save(EligibilityFactsInput) ALL case => |s, i| s.eligibility_facts_save(i);
@@ -107,6 +111,14 @@ ipc {
         // desk, leaves none.
         sync_status(NoInput) ALL none => |s, _| s.sync_status();
         sync_now(SyncNow) ALL none => |s, i| s.sync_now(i.hub.as_deref());
+        // Sync (docs/sync.md): the conflicts are the coordinator's to decide
+        // (both values of a family's field); the case header's state is for
+        // whoever may open the case; a package file is any operator's to carry.
+        sync_conflicts_list(ConflictsFilter) COORD audit => |s, i| s.sync_conflicts_list(i.household()?, i.resolved.unwrap_or(false));
+        sync_conflict_resolve(ConflictResolve) COORD audit => |s, i| s.sync_conflict_resolve(&required_id("id", &i.id, "il conflitto")?.to_string(), i.choice.as_deref().unwrap_or_default());
+        household_sync_state(ByHousehold) ALL case => |s, i| s.household_sync_state(i.household()?);
+        sync_export_file(PackageFile) ALL audit => |s, i| s.sync_export_file(i.device.as_deref(), &i.path()?);
+        sync_import_file(PackageFile) ALL audit => |s, i| s.sync_import_file(&i.path()?);
 }
 service {
         login ALL audit;
@@ -115,10 +127,6 @@ service {
         office_set ADMIN audit;
         agreement_data ALL case;
         document_add ALL case;
-        // A copy of a stored document written where the operator chooses
-        // (`sportello document save`, "Salva una copia…"): what reading the
-        // case allows, and the export is on record.
-        document_save ALL case;
         // Sync between replicas (docs/sync.md): on a device any of its
         // operators syncs; the conflicts (both values of a family's field) are
         // the coordinator's to decide. The hub-side limit of `sync export

@@ -4,6 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::stale::FormConflict;
 use super::{later_than, not_found, Action, Service};
 use crate::domain::household::HouseholdInput;
 use crate::domain::{form, Household, HouseholdSummary, Id, Sex, StrEnum};
@@ -42,6 +43,15 @@ pub struct CfDecoded {
     pub birth_date: NaiveDate,
     /// Belfiore code of the birthplace.
     pub birthplace: String,
+}
+
+/// `household_save`'s answer: the household as saved, and the fields the
+/// form and someone else both changed (empty when there were none).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HouseholdSaved {
+    #[serde(flatten)]
+    pub household: Household,
+    pub conflicts: Vec<FormConflict>,
 }
 
 impl Service {
@@ -86,8 +96,37 @@ impl Service {
 
     /// Creates (no id: a new case number) or updates a household.
     pub fn household_save(&self, input: HouseholdInput) -> Result<Household, Error> {
+        self.household_save_merged(input, None).map(|s| s.household)
+    }
+
+    /// As [`Service::household_save`], with the household as the form loaded
+    /// it (`base`): a save on a stale copy is merged field by field
+    /// (service/stale.rs) instead of refused, and the fields both changed are
+    /// answered as `conflicts` (each a conflict row, what stands standing).
+    /// Without `base`, a stale `updated_at` is refused whole (`conflict`): a
+    /// caller that cannot say what it loaded cannot be merged for.
+    pub fn household_save_merged(
+        &self,
+        input: HouseholdInput,
+        base: Option<HouseholdInput>,
+    ) -> Result<HouseholdSaved, Error> {
         let today = self.today();
         let draft = input.validate(today)?;
+        let base = match base {
+            Some(b) if draft.id.is_some() => {
+                let b = b.validate(today).map_err(|e| {
+                    Error::invalid(
+                        "base",
+                        format!("La scheda caricata dal modulo non è leggibile: {}", e.message),
+                    )
+                })?;
+                if b.id != draft.id {
+                    return Err(Error::invalid("base", "La scheda caricata è di un altro nucleo"));
+                }
+                Some(b)
+            }
+            _ => None,
+        };
         let (id, action) = match draft.id {
             Some(id) => (id, Action::HouseholdUpdate),
             None => (Id::new(), Action::HouseholdCreate),
@@ -97,17 +136,31 @@ impl Service {
                 Some(id) => Some(tx.household_get(id)?.ok_or_else(|| not_found("Nucleo"))?),
                 None => None,
             };
-            if let (Some(old), Some(seen)) = (&old, &draft.updated_at) {
-                if old.updated_at != *seen {
-                    return Err(Error::new(
-                        Code::Conflict,
-                        format!(
-                            "Il nucleo {} è stato modificato da {} nel frattempo: ricaricare la scheda prima di salvare",
-                            old.case_number, old.updated_by
-                        ),
-                    ));
+            let mut found = Vec::new();
+            let merged;
+            let draft = match (&old, &base) {
+                (Some(old), Some(base)) => {
+                    let (m, f) = super::stale::merge(base, &draft, &super::stale::draft_of(old))?;
+                    merged = m;
+                    found = f;
+                    &merged
                 }
-            }
+                (Some(old), None) => {
+                    if let Some(seen) = &draft.updated_at {
+                        if old.updated_at != *seen {
+                            return Err(Error::new(
+                                Code::Conflict,
+                                format!(
+                                    "Il nucleo {} è stato modificato da {} nel frattempo: ricaricare la scheda prima di salvare",
+                                    old.case_number, old.updated_by
+                                ),
+                            ));
+                        }
+                    }
+                    &draft
+                }
+                (None, _) => &draft,
+            };
             for (i, m) in draft.members.iter().enumerate() {
                 if let Some(h) = tx.member_household(m.id)? {
                     if Some(h) != draft.id {
@@ -127,7 +180,7 @@ impl Service {
                     // From this replica's block; a device with none left in
                     // the year gets a provisional number (docs/sync.md).
                     let case = tx.next_case_number(today.year(), &stamp.at)?;
-                    tx.household_insert(id, &case, &draft, stamp)?;
+                    tx.household_insert(id, &case, draft, stamp)?;
                 }
                 Some(old) => {
                     for m in old.members.iter().filter(|m| !draft.members.iter().any(|n| n.id == m.id)) {
@@ -140,10 +193,34 @@ impl Service {
                         }
                     }
                     let stamp = Stamp { at: later_than(&stamp.at, &old.updated_at), by: stamp.by };
-                    tx.household_update(old, &draft, &stamp)?;
+                    tx.household_update(old, draft, &stamp)?;
                 }
             }
-            tx.household_get(id)?.ok_or_else(|| not_found("Nucleo"))
+            let mut conflicts = Vec::new();
+            for f in found {
+                let row = tx.sync_record_conflict(
+                    &crate::storage::sync::LocalConflict {
+                        table: f.table,
+                        record: &f.record,
+                        field: &f.column,
+                        kind: f.kind,
+                        ours: &f.ours,
+                        theirs: &f.theirs,
+                    },
+                    stamp,
+                )?;
+                conflicts.push(FormConflict {
+                    id: row,
+                    field: f.field,
+                    table: f.table.to_string(),
+                    record: f.record,
+                    column: f.column,
+                    ours: f.ours,
+                    theirs: f.theirs,
+                });
+            }
+            let household = tx.household_get(id)?.ok_or_else(|| not_found("Nucleo"))?;
+            Ok(HouseholdSaved { household, conflicts })
         })
     }
 

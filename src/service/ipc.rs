@@ -183,6 +183,72 @@ struct Search {
 #[serde(default, deny_unknown_fields)]
 struct HouseholdSave {
     household: Option<HouseholdInput>,
+    /// The household as the form loaded it: a save on a stale copy is
+    /// merged field by field against it (docs/ipc.md).
+    base: Option<HouseholdInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ConflictsFilter {
+    household_id: Option<String>,
+    resolved: Option<bool>,
+}
+
+impl ConflictsFilter {
+    fn household(&self) -> Result<Option<crate::domain::Id>, Error> {
+        match form::clean(&self.household_id) {
+            None => Ok(None),
+            Some(_) => required_id("household_id", &self.household_id, "il nucleo").map(Some),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ConflictResolve {
+    id: Option<String>,
+    choice: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct PackageFile {
+    path: Option<String>,
+    device: Option<String>,
+}
+
+impl PackageFile {
+    fn path(&self) -> Result<std::path::PathBuf, Error> {
+        absolute("path", &self.path, "Indicare il file del pacchetto")
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct DocumentSave {
+    id: Option<String>,
+    out: Option<String>,
+}
+
+impl DocumentSave {
+    fn id(&self) -> Result<crate::domain::Id, Error> {
+        required_id("id", &self.id, "il documento")
+    }
+    fn out(&self) -> Result<std::path::PathBuf, Error> {
+        absolute("out", &self.out, "Indicare dove salvare la copia")
+    }
+}
+
+/// A file chosen in the system's dialog: always a whole path. A relative one
+/// would land wherever the program happens to run.
+fn absolute(field: &str, given: &Option<String>, missing: &str) -> Result<std::path::PathBuf, Error> {
+    let path =
+        form::clean(given).map(std::path::PathBuf::from).ok_or_else(|| Error::invalid(field, missing))?;
+    if !path.is_absolute() {
+        return Err(Error::invalid(field, "Indicare il percorso completo del file"));
+    }
+    Ok(path)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -394,7 +460,28 @@ const READ_ONLY: &[(&str, &str, &[&str])] = &[
     (
         "household_save",
         "household",
-        &["case_number", "case_provisional", "created_at", "created_by", "updated_by", "responsabile"],
+        &[
+            "case_number",
+            "case_provisional",
+            "created_at",
+            "created_by",
+            "updated_by",
+            "responsabile",
+            "conflicts",
+        ],
+    ),
+    (
+        "household_save",
+        "base",
+        &[
+            "case_number",
+            "case_provisional",
+            "created_at",
+            "created_by",
+            "updated_by",
+            "responsabile",
+            "conflicts",
+        ],
     ),
     ("analysis_save", "analysis", &["operator", "signing_deadline", "created_at", "updated_at"]),
     (

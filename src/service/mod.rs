@@ -29,9 +29,12 @@ mod projects;
 mod rekey;
 pub mod restore;
 mod session;
+mod stale;
 mod sync;
 mod sync_net;
 mod viewing;
+
+pub use sync::{ExportedPackage, HouseholdSyncState};
 
 use std::path::{Path, PathBuf};
 
@@ -52,7 +55,7 @@ pub use eligibility::{
 };
 pub use files::FileError;
 pub use history::{local_time as history_local_time, AccessRow};
-pub use households::{CfCheck, CfCheckInput, CfDecoded};
+pub use households::{CfCheck, CfCheckInput, CfDecoded, HouseholdSaved};
 pub use operators::OperatorAccount;
 pub use printing::ConvocationInput;
 pub use rekey::{OneTimePassword, Rekeyed};
@@ -60,6 +63,7 @@ pub use session::{
     check_username, recovery_administrator, Credentials, DatabaseState, NewDatabase, OpenOptions,
     RECOVERY_NAME, RECOVERY_USERNAME,
 };
+pub use stale::FormConflict;
 pub use sync::CaseNumbers;
 pub use sync_net::{SyncLog, SyncReport, SyncServer, SyncStatus};
 
@@ -151,6 +155,11 @@ string_enum!(
         SyncConflicts = "sync_conflicts": "consultazione dei conflitti di sincronizzazione",
         DeviceEnroll = "device_enroll": "iscrizione di un dispositivo",
         DeviceRevoke = "device_revoke": "revoca di un dispositivo",
+        SyncConflictsList = "sync_conflicts_list": "consultazione dei conflitti di sincronizzazione",
+        SyncConflictResolve = "sync_conflict_resolve": "scelta su un conflitto di sincronizzazione",
+        HouseholdSyncState = "household_sync_state": "stato di sincronizzazione di un nucleo",
+        SyncExportFile = "sync_export_file": "esportazione di un pacchetto su file",
+        SyncImportFile = "sync_import_file": "importazione di un pacchetto da file",
         CaseNumbers = "case_numbers": "consultazione dei blocchi di numeri di fascicolo",
         CaseNumbersSet = "case_numbers_set": "modifica della dimensione dei blocchi di numeri di fascicolo",
     }

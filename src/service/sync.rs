@@ -19,10 +19,11 @@ use std::path::Path;
 use chrono::Datelike;
 
 use super::{timestamp, Action, Service};
+use crate::domain::Id;
 use crate::domain::StrEnum;
 use crate::error::{Code, Error};
 use crate::storage::case_numbers::{BlockPolicy, BlockRow};
-use crate::storage::sync::{AuditTravel, ConflictRow, ImportCounts, Peer};
+use crate::storage::sync::{AuditTravel, Choice, ConflictRow, ConflictView, ImportCounts, Peer};
 use crate::storage::{Enrolled, NewDevice, Stamp, Storage};
 use crate::sync::{self as package, DeviceKeys, Manifest};
 
@@ -271,6 +272,89 @@ impl Service {
         self.store.sync_conflicts()
     }
 
+    /// The conflicts as the "Conflitti" screen shows them (coordinatore,
+    /// amministratore): the open ones, or all (`resolved`), of one case or of
+    /// every case, each with the value standing now and the case it is about.
+    pub fn sync_conflicts_list(
+        &self,
+        household: Option<Id>,
+        resolved: bool,
+    ) -> Result<Vec<ConflictView>, Error> {
+        self.run(Action::SyncConflictsList, household, |tx, _| tx.sync_conflict_views(household, resolved))
+    }
+
+    /// How many conflicts of a case are open here: the case's header shows
+    /// it to everyone who may open the case (the coordinator decides them).
+    pub fn household_sync_state(&self, household: Id) -> Result<HouseholdSyncState, Error> {
+        self.run(Action::HouseholdSyncState, Some(household), |tx, _| {
+            tx.household_get(household)?.ok_or_else(|| super::not_found("Nucleo"))?;
+            Ok(HouseholdSyncState { open_conflicts: tx.household_open_conflicts(household)? })
+        })
+    }
+
+    /// A person's choice on a conflict (coordinatore, amministratore):
+    /// `ours` keeps the value of this replica, `theirs` takes the other one
+    /// (for a whole row: the row as that side has it, restored, or deleted
+    /// when that side deleted it; a fact is never deleted). The choice is
+    /// written like any edit, so it travels; the choice itself travels too,
+    /// and closes the same conflict wherever it is open. One audit row.
+    pub fn sync_conflict_resolve(&self, id: &str, choice: &str) -> Result<ConflictView, Error> {
+        self.authorize(Action::SyncConflictResolve)?;
+        let choice = Choice::parse(choice).ok_or_else(|| {
+            Error::invalid(
+                "choice",
+                "Scegliere quale valore tenere: «ours» (questa copia) o «theirs» (l'altra)",
+            )
+        })?;
+        let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
+        self.store.transaction(|tx| {
+            tx.note_stamp(&stamp);
+            let done = tx.sync_conflict_resolve(id, choice, &stamp)?;
+            tx.audit_append(
+                &stamp,
+                crate::domain::StrEnum::as_str(Action::SyncConflictResolve),
+                done.household_id,
+                Some(&done.detail),
+            )?;
+            tx.sync_conflict_views(None, true)?
+                .into_iter()
+                .find(|c| c.row.id == id)
+                .ok_or_else(|| Error::new(Code::Internal, "conflitto risolto ma non più trovato"))
+        })
+    }
+
+    /// [`Service::sync_export`] written to the file `path` (chosen by the
+    /// operator in the system's dialog): whole or not at all, readable by
+    /// this user only. The package is encrypted for its receiver.
+    pub fn sync_export_file(&self, device: Option<&str>, path: &Path) -> Result<ExportedPackage, Error> {
+        self.authorize(Action::SyncExportFile)?;
+        let bytes = self.sync_export(device)?;
+        crate::fsx::write_private_atomic(path, &bytes)
+            .map_err(|e| crate::fsx::io_error(path, "impossibile scrivere il pacchetto", e))?;
+        Ok(ExportedPackage { path: path.display().to_string(), bytes: bytes.len() as u64 })
+    }
+
+    /// [`Service::sync_import`] of the package file at `path`.
+    pub fn sync_import_file(&self, path: &Path) -> Result<ImportCounts, Error> {
+        self.authorize(Action::SyncImportFile)?;
+        // A package is a regular file of reasonable size: not a device, a
+        // directory or a pipe that would never end.
+        let meta = std::fs::metadata(path)
+            .map_err(|e| crate::fsx::io_error(path, "impossibile leggere il pacchetto", e))?;
+        if !meta.is_file() {
+            return Err(Error::invalid("path", format!("{} non è un file di pacchetto", path.display())));
+        }
+        if meta.len() > MAX_PACKAGE_BYTES {
+            return Err(Error::invalid(
+                "path",
+                format!("{} è troppo grande per essere un pacchetto di Sportello", path.display()),
+            ));
+        }
+        let bytes = std::fs::read(path)
+            .map_err(|e| crate::fsx::io_error(path, "impossibile leggere il pacchetto", e))?;
+        self.sync_import(&bytes)
+    }
+
     /// Writes at `out` a second replica of this database, named `name`: a
     /// backup copy (same key, keys file copied beside it) given its own
     /// identity and keys, each replica registered as the other's peer.
@@ -508,4 +592,21 @@ impl Service {
             None => Err(Error::invalid("device", "Più dispositivi registrati: indicare quale con --device")),
         }
     }
+}
+
+/// Larger than any package a device makes in weeks offline (a laptop that
+/// changed 500 households makes a few megabytes), small enough to read whole.
+const MAX_PACKAGE_BYTES: u64 = 1 << 30;
+
+/// `household_sync_state`: what the case's header says of its sync.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HouseholdSyncState {
+    pub open_conflicts: usize,
+}
+
+/// `sync_export_file`: where the package went and its size.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ExportedPackage {
+    pub path: String,
+    pub bytes: u64,
 }

@@ -25,6 +25,11 @@ const SHELL = new Set([
   'lock', 'logout', 'ui_dirty', 'app_quit', 'ui_ready',
 ]);
 
+// The frame's sync state and its automatic exchange, every few seconds
+// (sync-state.js): not activity, or the session would never lock by itself
+// at a desk nobody uses. The shell leaves them out of its idle clock too.
+const BACKGROUND = new Set(['sync_status', 'sync_now']);
+
 // Set by main.js: every service command is activity (the shell's idle clock
 // restarts with it, so the window's timer does too); a `locked` answer means
 // the shell has locked the session and the lock screen must come up.
@@ -40,15 +45,16 @@ async function call(command, input) {
     throw { code: 'internal', message: t('errors.noBackend'), field: null };
   }
   const service = !SHELL.has(command);
+  const activity = service && !BACKGROUND.has(command);
   try {
     const answer = await bridge.invoke(command, input === undefined ? {} : { input });
-    if (service) hooks.activity();
+    if (activity) hooks.activity();
     return answer;
   } catch (e) {
     const error = normaliseError(e);
     if (service && error.code === 'locked') {
       hooks.locked(error);
-    } else if (service) {
+    } else if (activity) {
       hooks.activity();
     }
     throw error;
@@ -60,7 +66,10 @@ export const api = {
 
   householdsSearch: (query) => call('households_search', { query }),
   householdGet: (id) => call('household_get', { id }),
-  householdSave: (household) => call('household_save', { household }),
+  // `base`: the household as the form loaded it, so that a save on a stale
+  // copy is merged field by field (the answer's `conflicts` says what was not written).
+  householdSave: (household, base) => call('household_save', base ? { household, base } : { household }),
+  householdSyncState: (householdId) => call('household_sync_state', { household_id: householdId }),
   householdAssign: (householdId, operatorId) =>
     call('household_assign', { household_id: householdId, operator_id: operatorId }),
   operatorsList: () => call('operators_list'),
@@ -88,6 +97,15 @@ export const api = {
   convocationPrint: (input) => call('convocation_print', input),
   documentsList: (householdId) => call('documents_list', { household_id: householdId }),
   documentOpen: (id) => call('document_open', { id }),
+  // "Salva una copia…": `out` is what the system's save dialog answered.
+  documentSave: (id, out) => call('document_save', { id, out }),
+
+  // Sync (docs/sync.md): the coordinator's conflicts, package files.
+  syncConflictsList: ({ householdId = null, resolved = false } = {}) =>
+    call('sync_conflicts_list', householdId ? { household_id: householdId, resolved } : { resolved }),
+  syncConflictResolve: (id, choice) => call('sync_conflict_resolve', { id, choice }),
+  syncExportFile: (path, device) => call('sync_export_file', device ? { path, device } : { path }),
+  syncImportFile: (path) => call('sync_import_file', { path }),
 
   eligibilityFactsGet: (householdId) => call('eligibility_facts_get', { household_id: householdId }),
   eligibilityFactsSave: (facts) => call('eligibility_facts_save', facts),
@@ -138,4 +156,28 @@ export const callsApi = {
   appealDecide: (input) => call('appeal_decide', input),
   exportCsv: (callId, version) => call('ranking_export_csv', { call_id: callId, version }),
   householdsSearch: (query) => call('households_search', { query }),
+};
+
+// The system's file dialogs (tauri-plugin-dialog): the only plugin commands the
+// window may call (capabilities/default.json). They answer a whole path, or
+// null when the operator closes the dialog; no service command runs here.
+const DIALOG_SAVE = 'plugin:dialog|save';
+const DIALOG_OPEN = 'plugin:dialog|open';
+
+async function dialog(command, options) {
+  const bridge = core();
+  if (!bridge) {
+    throw { code: 'internal', message: t('errors.noBackend'), field: null };
+  }
+  try {
+    const answer = await bridge.invoke(command, { options });
+    return typeof answer === 'string' && answer !== '' ? answer : null;
+  } catch (e) {
+    throw normaliseError(e);
+  }
+}
+
+export const files = {
+  saveAs: ({ title, defaultPath, filters }) => dialog(DIALOG_SAVE, { title, defaultPath, filters, canCreateDirectories: true }),
+  open: ({ title, filters }) => dialog(DIALOG_OPEN, { title, filters, multiple: false, directory: false }),
 };

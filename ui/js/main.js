@@ -10,6 +10,7 @@ import { h, replace } from './dom.js';
 import { formatDate } from './format.js';
 import { armIdle, disarmIdle, touchIdle } from './idle.js';
 import { endSession } from './session-state.js';
+import { syncFrame } from './sync-state.js';
 import * as deadlines from './screens/deadlines.js';
 import { roleLabel, t } from './i18n.js';
 
@@ -27,6 +28,8 @@ const callsNew = lazy(() => import('./screens/calls.js'), 'mountNew');
 const callDetail = lazy(() => import('./screens/calls-detail.js'));
 const operators = lazy(() => import('./screens/operators.js'));
 const password = lazy(() => import('./screens/password.js'));
+const conflicts = lazy(() => import('./screens/conflicts.js'));
+const sync = lazy(() => import('./screens/sync.js'));
 
 const ROUTES = [
   { path: /^\/scadenze$/, screen: deadlines, nav: 'deadlines' },
@@ -52,6 +55,9 @@ const ROUTES = [
     params: (m) => ({ id: m[1], tab: m[2] }),
   },
   { path: /^\/operatori$/, screen: operators, nav: 'operators' },
+  { path: /^\/sincronizzazione$/, screen: sync, nav: 'sync' },
+  { path: /^\/conflitti$/, screen: conflicts, nav: 'conflicts' },
+  { path: /^\/conflitti\/([^/]+)$/, screen: conflicts, nav: 'conflicts', params: (m) => ({ household: m[1] }) },
   { path: /^\/password$/, screen: password, nav: null },
 ];
 const DEFAULT_ROUTE = '/scadenze';
@@ -285,12 +291,17 @@ function buildFrame() {
       navLink('households', '/nuclei', 'nav-nuclei'),
       navLink('newHousehold', '/nuclei/nuovo', 'nav-nuovo-nucleo'),
       navLink('calls', '/avvisi', 'nav-avvisi'),
+      navLink('sync', '/sincronizzazione', 'nav-sincronizzazione'),
+      // The conflicts are the coordinator's to decide (docs/sync.md).
+      MAY_SEE_OPERATORS.includes(state.session?.operator?.role) ? navLink('conflicts', '/conflitti', 'nav-conflitti') : null,
       MAY_SEE_OPERATORS.includes(state.session?.operator?.role)
         ? h('li', {}, h('a', { href: '#/operatori', 'data-nav': 'operators', 'data-testid': 'nav-operatori' }, t('operators.nav')))
         : null,
     ),
   );
   els.session = h('div', { class: 'session', 'data-testid': 'session' });
+  // Where this copy stands with the office's hub, on every screen.
+  els.nav.appendChild(syncFrame(state.session));
   els.nav.appendChild(els.session);
   els.banner = h('div', { class: 'banner error', role: 'alert', tabindex: '-1', hidden: true, 'data-testid': 'error-banner' });
   els.toast = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite', hidden: true, 'data-testid': 'toast' });

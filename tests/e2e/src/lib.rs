@@ -134,6 +134,9 @@ pub struct Setup {
     pub login: Option<String>,
     /// `--idle-lock-seconds`: the idle lock, in seconds, for the tests that wait for it.
     pub idle_lock_seconds: Option<u32>,
+    /// Work on the database before the window opens it (after the demo):
+    /// given the database's path; its folder is the test's own.
+    pub prepare: Option<fn(&Path)>,
 }
 
 impl Default for Setup {
@@ -144,6 +147,7 @@ impl Default for Setup {
             fresh: false,
             login: Some(ADMIN.to_string()),
             idle_lock_seconds: None,
+            prepare: None,
         }
     }
 }
@@ -220,6 +224,9 @@ impl App {
                 .status()
                 .unwrap_or_else(|e| panic!("{}: {e}", cli.display()));
             assert!(status.success(), "sportello demo non è riuscito");
+        }
+        if let Some(prepare) = setup.prepare {
+            prepare(&database);
         }
 
         let log = std::fs::File::create(dir.path().join("tauri-driver.log")).unwrap();

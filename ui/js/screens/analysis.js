@@ -248,5 +248,5 @@ export async function mount(view, ctx) {
 
   draw();
   drawDeadline();
-  replace(view, h('section', { 'data-testid': 'screen-analisi' }, caseHeader(household, 'analysis', t('analysis.title')), deadlineBox, formEl));
+  replace(view, h('section', { 'data-testid': 'screen-analisi' }, caseHeader(household, 'analysis', t('analysis.title'), ctx.session?.operator?.role), deadlineBox, formEl));
 }

@@ -1,6 +1,7 @@
 // The top of every page of a case: who the household is and the sections of its file.
 
-import { h } from '../dom.js';
+import { api } from '../api.js';
+import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { responsabileText } from './case-scope.js';
 
@@ -28,7 +29,35 @@ export function applicantName(household) {
   return [m.last_name, m.first_name].filter(Boolean).join(' ');
 }
 
-export function caseHeader(household, active, title) {
+const COORDINATORS = ['coordinatore', 'amministratore'];
+
+/**
+ * The case's own sync state, filled in when it arrives: "In conflitto (n)",
+ * linking the coordinator to the case's conflicts; nothing when all agree.
+ */
+function syncBadge(household, role) {
+  const badge = h('span', { class: 'case-sync', 'data-testid': 'case-sync', hidden: true });
+  api
+    .householdSyncState(household.id)
+    .then((state) => {
+      const n = state?.open_conflicts ?? 0;
+      if (n === 0 || !badge.isConnected) return;
+      const text = t('caseSync.inConflict', { n });
+      const help = t('caseSync.inConflictHelp');
+      replace(
+        badge,
+        COORDINATORS.includes(role)
+          ? h('a', { class: 'badge conflict-badge', href: `#/conflitti/${encodeURIComponent(household.id)}`, title: help, 'data-testid': 'case-sync-conflicts' }, text)
+          : h('span', { class: 'badge conflict-badge', title: help, 'data-testid': 'case-sync-conflicts' }, text),
+      );
+      badge.hidden = false;
+    })
+    // The header is drawn without it: the state is a hint, not the page.
+    .catch(() => {});
+  return badge;
+}
+
+export function caseHeader(household, active, title, role = null) {
   const base = `#/nuclei/${encodeURIComponent(household.id)}`;
   return h(
     'header',
@@ -49,6 +78,7 @@ export function caseHeader(household, active, title) {
         { class: 'case-responsabile', 'data-testid': 'case-responsabile' },
         `${t('caseScope.responsabile')}: ${responsabileText(household)}`,
       ),
+      syncBadge(household, role),
     ),
     h(
       'nav',

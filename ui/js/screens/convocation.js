@@ -94,5 +94,5 @@ export async function mount(view, ctx) {
       busy = false;
     }
   });
-  replace(view, h('section', { 'data-testid': 'screen-convocazione' }, caseHeader(household, 'convocation', t('convocation.title')), result, formEl));
+  replace(view, h('section', { 'data-testid': 'screen-convocazione' }, caseHeader(household, 'convocation', t('convocation.title'), ctx.session?.operator?.role), result, formEl));
 }

@@ -1,6 +1,6 @@
 // Documenti: the PDFs printed for a case (patto, convocazione, esiti), newest first.
 
-import { api } from '../api.js';
+import { api, files } from '../api.js';
 import { h, replace } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { label, t } from '../i18n.js';
@@ -15,6 +15,23 @@ export async function mount(view, ctx) {
     try {
       await api.documentOpen(doc.id);
       ctx.toast(t('documents.opened'));
+    } catch (e) {
+      ctx.showError(e);
+    }
+  };
+  // "Salva una copia…": e.g. the signed patto, to send by PEC. The place is
+  // chosen in the system's dialog; the copy is the operator's deliberate act.
+  const saveCopy = async (doc) => {
+    ctx.showError(null);
+    try {
+      const path = await files.saveAs({
+        title: t('documents.saveCopyTitle'),
+        defaultPath: doc.file_name,
+        filters: [{ name: 'PDF', extensions: ['pdf'] }],
+      });
+      if (!path) return;
+      await api.documentSave(doc.id, path);
+      ctx.toast(t('documents.copySaved', { path }));
     } catch (e) {
       ctx.showError(e);
     }
@@ -41,10 +58,16 @@ export async function mount(view, ctx) {
                 h('td', { 'data-testid': 'document-title' }, doc.title),
                 h('td', { class: 'nowrap' }, formatDateTime(doc.created_at)),
                 h('td', { class: 'mono' }, doc.file_name),
-                h('td', {}, h('button', { type: 'button', class: 'secondary', 'data-testid': 'document-open', onclick: () => open(doc) }, t('common.open'))),
+                h(
+                  'td',
+                  { class: 'nowrap' },
+                  h('button', { type: 'button', class: 'secondary', 'data-testid': 'document-open', onclick: () => open(doc) }, t('common.open')),
+                  ' ',
+                  h('button', { type: 'button', class: 'secondary', 'data-testid': 'document-save-copy', onclick: () => saveCopy(doc) }, t('documents.saveCopy')),
+                ),
               ),
             ),
           ),
         );
-  replace(view, h('section', { 'data-testid': 'screen-documenti' }, caseHeader(household, 'documents', t('documents.title')), body));
+  replace(view, h('section', { 'data-testid': 'screen-documenti' }, caseHeader(household, 'documents', t('documents.title'), ctx.session?.operator?.role), body));
 }

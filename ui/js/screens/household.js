@@ -10,6 +10,7 @@ import { caseHeader } from './case-header.js';
 import { accessLogPanel } from './access-log.js';
 import { assignControl, seesWholeOffice } from './case-scope.js';
 import { eligibilityPanel } from './eligibility.js';
+import { fieldLabel, valueInWords } from './conflicts.js';
 
 function options(kind) {
   return ENUMS[kind].map((v) => [v, label(kind, v)]);
@@ -71,6 +72,11 @@ export async function mount(view, ctx) {
   const loaded = id ? await api.householdGet(id) : newHousehold(ctx.session);
   if (!ctx.isCurrent()) return;
   const model = structuredClone(loaded);
+  // What the form was loaded with: a save on a stale copy is merged against it,
+  // field by field (docs/ipc.md `household_save`).
+  let base = id ? structuredClone(loaded) : null;
+  // What the last save could not write (someone else changed it meanwhile).
+  let notWritten = [];
   const today = ctx.session?.today ?? new Date().toISOString().slice(0, 10);
   let keptIsee = model.isee ?? emptyIsee();
   let saving = false;
@@ -434,7 +440,8 @@ export async function mount(view, ctx) {
     btn.disabled = true;
     replace(btn, t('common.saving'));
     try {
-      const saved = await api.householdSave(model);
+      const answer = await api.householdSave(model, base);
+      const { conflicts: found = [], ...saved } = answer;
       ctx.setDirty(false);
       if (!id) {
         ctx.toast(t(saved.case_provisional ? 'household.createdProvisional' : 'household.created', { n: saved.case_number }));
@@ -442,6 +449,8 @@ export async function mount(view, ctx) {
         return;
       }
       Object.assign(model, structuredClone(saved));
+      base = structuredClone(saved);
+      notWritten = found;
       ctx.toast(t('common.saved'));
       drawPage();
     } catch (err) {
@@ -460,7 +469,7 @@ export async function mount(view, ctx) {
   function drawPage() {
     draw();
     const header = model.id
-      ? caseHeader(model, 'household', t('household.title'))
+      ? caseHeader(model, 'household', t('household.title'), ctx.session?.operator?.role)
       : h('header', { class: 'screen-head' }, h('h1', { 'data-testid': 'screen-title' }, t('household.newTitle')));
     // The coordinator distributes the cases: reassigning changes only who is
     // in charge, so the form (and what is typed in it) stays as it is.
@@ -469,14 +478,39 @@ export async function mount(view, ctx) {
       ? assignControl(model, ctx, (saved) => {
           model.responsabile = saved.responsabile;
           loaded.responsabile = saved.responsabile;
-          replace(header, ...caseHeader(model, 'household', t('household.title')).childNodes);
+          replace(header, ...caseHeader(model, 'household', t('household.title'), ctx.session?.operator?.role).childNodes);
         })
       : null;
     // Requisiti misure di sostegno: on a saved household, below its form.
     const eligibility = model.id ? eligibilityPanel(model, ctx) : null;
     // Registro accessi: the coordinator's, below everything else.
     const accessLog = coordinator ? accessLogPanel(model, ctx) : null;
-    replace(view, h('section', { 'data-testid': 'screen-nucleo' }, header, assign, formEl, eligibility, accessLog));
+    replace(view, h('section', { 'data-testid': 'screen-nucleo' }, header, assign, conflictsNotice(), formEl, eligibility, accessLog));
+  }
+
+  /** The fields the last save left as they stand, with both values. */
+  function conflictsNotice() {
+    if (notWritten.length === 0) return null;
+    const memberName = (record) => {
+      const m = model.members.find((x) => x.id === record);
+      return m ? [m.last_name, m.first_name].filter(Boolean).join(' ') : t('formConflicts.wholeMember');
+    };
+    const line = (c) => {
+      const column = c.column === '*' ? null : c.column;
+      const what = c.table === 'members' ? `${memberName(c.record)} · ${column ? fieldLabel('members', column) : fieldLabel('members', '*')}` : fieldLabel(c.table, c.column);
+      return h(
+        'li',
+        { 'data-testid': 'form-conflict', 'data-field': c.field },
+        t('formConflicts.line', { field: what, ours: valueInWords(column ?? '*', c.ours), theirs: valueInWords(column ?? '*', c.theirs) }),
+      );
+    };
+    return h(
+      'div',
+      { class: 'banner warning', role: 'status', 'data-testid': 'form-conflicts' },
+      h('strong', {}, t('formConflicts.title')),
+      h('p', {}, t('formConflicts.body')),
+      h('ul', {}, notWritten.map(line)),
+    );
   }
 
   drawPage();

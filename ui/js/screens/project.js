@@ -762,7 +762,7 @@ export async function mount(view, ctx) {
     });
   });
 
-  const header = caseHeader(household, 'project', t('project.title'));
+  const header = caseHeader(household, 'project', t('project.title'), ctx.session?.operator?.role);
   if (model) {
     adopt(model);
     drawAll();

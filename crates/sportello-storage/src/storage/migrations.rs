@@ -57,6 +57,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0010_sync_transport.sql"),
     },
     Migration {
+        version: 11,
+        name: "scelte sui conflitti di sincronizzazione",
+        sql: include_str!("migrations/0011_conflict_resolutions.sql"),
+    },
+    Migration {
         version: 12,
         name: "firme annullate con un motivo",
         sql: include_str!("migrations/0012_signature_annulments.sql"),

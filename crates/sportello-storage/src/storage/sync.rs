@@ -34,6 +34,9 @@ use crate::domain::Id;
 use crate::error::{Code, Error};
 use crate::sync::{refused, AuditRow, Entry};
 
+mod resolve;
+pub use resolve::{Choice, ConflictView, LocalConflict, Resolved};
+
 /// Tables that never travel as changesets: the audit log and the devices'
 /// chains kept at the hub (a device's chain travels whole, in the package's
 /// manifest), the local count of provisional case numbers (final numbers

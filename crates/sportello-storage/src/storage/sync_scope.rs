@@ -68,6 +68,7 @@ pub(crate) const CASE_TABLES: &[&str] = &[
     "eligibility_facts",
     "eligibility_checks",
     "eligibility_answers",
+    "conflict_resolutions",
 ];
 
 /// Everyone's tables, copied whole into a device's database.
@@ -99,6 +100,9 @@ pub(crate) fn home(table: &str) -> Home {
         }
         "commitment_others" => Home::Via(&[("commitment_id", "commitments"), ("member_id", "members")]),
         "eligibility_answers" => Home::Via(&[("check_id", "eligibility_checks")]),
+        // A choice on a conflict goes where its case goes (none: an
+        // office-level record, kept to the replicas of whole copies).
+        "conflict_resolutions" => Home::Via(&[("household_id", "households")]),
         t if HUB_TABLES.contains(&t) => Home::Hub,
         t if DEVICE_TABLES.contains(&t) => Home::Device,
         // A table not named here (a new one) is not sent to a device until
