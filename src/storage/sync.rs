@@ -417,7 +417,15 @@ impl Storage {
             detected_at: now,
             theirs_wins: peer.hub,
         };
-        for e in entries {
+        for (n, e) in entries.iter().enumerate() {
+            // A kill -9 between two entries of one import (the simulation,
+            // tests/sync_simulation.rs): nothing of the package may stay.
+            #[cfg(debug_assertions)]
+            if n > 0 {
+                crate::crashpoint::crashpoint(&format!("sync-apply-entry-{n}"));
+            }
+            #[cfg(not(debug_assertions))]
+            let _ = n;
             let hash = e.seen_hash();
             let seen: Option<String> = tx
                 .query_row(
@@ -491,6 +499,7 @@ impl Storage {
         )
         .map_err(db_err)?;
         super::audit::append(&tx, &stamp.at, &stamp.by.to_string(), action, None, Some(detail))?;
+        crate::crashpoint::crashpoint("sync-apply-before-commit");
         tx.commit().map_err(|e| {
             if is_constraint(&e) {
                 refused("applicarlo lascerebbe riferimenti non validi tra i dati già presenti")
