@@ -416,6 +416,7 @@ impl Storage {
             fks: HashMap::new(),
             detected_at: now,
             theirs_wins: peer.hub,
+            new_cases: Vec::new(),
         };
         for (n, e) in entries.iter().enumerate() {
             // A kill -9 between two entries of one import (the simulation,
@@ -468,6 +469,24 @@ impl Storage {
                 tx.execute(
                     "INSERT INTO sync_seen (device_id, seq, hash, applied_at) VALUES (?1, ?2, ?3, ?4)",
                     params![sender, e.seq, hash, now],
+                )
+                .map_err(db_err)?;
+            }
+        }
+        // A case taken in charge on an enrolled device is held there from
+        // now on: the hub's later changes of it go to that device, and if it
+        // leaves the device's scope the device is told (without this, the
+        // hub's next package sent the whole case again as "entering", a
+        // snapshot that could overwrite the device's newer edits, and a case
+        // reassigned away stayed on the device). Held as of this moment:
+        // the final number given just below is sent to it.
+        if !merge.new_cases.is_empty() && super::sync_scope::scoped(&tx, sender)? {
+            let last: i64 =
+                tx.query_row("SELECT last_seq FROM sync_device WHERE id = 1", [], |r| r.get(0)).map_err(db_err)?;
+            for h in &merge.new_cases {
+                tx.execute(
+                    "INSERT OR IGNORE INTO sync_peer_households (device_id, household_id, entered_seq) VALUES (?1, ?2, ?3)",
+                    params![sender, h, last],
                 )
                 .map_err(db_err)?;
             }
@@ -827,6 +846,8 @@ struct Merge<'a> {
     /// The sender is the hub: in a conflict its value replaces ours (kept in
     /// the conflict row), so every replica shows what the office has.
     theirs_wins: bool,
+    /// Households inserted by this import (cases taken in charge there).
+    new_cases: Vec<String>,
 }
 
 /// Where a change came from, for the conflict rows.
@@ -1027,6 +1048,9 @@ impl<'a> Merge<'a> {
         match done {
             Ok(_) => {
                 self.inserted.insert((c.table.clone(), self.conn.last_insert_rowid()));
+                if c.table == "households" {
+                    self.new_cases.push(record.to_string());
+                }
                 counts.applied += 1;
             }
             Err(e) if is_constraint(&e) => {
