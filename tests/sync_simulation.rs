@@ -144,7 +144,9 @@ impl Counts {
 fn expected(op: &str, r: sportello::Result<()>) -> bool {
     match r {
         Ok(()) => true,
-        Err(e) if matches!(e.code, Code::Conflict | Code::NotFound | Code::Forbidden | Code::Invalid) => false,
+        Err(e) if matches!(e.code, Code::Conflict | Code::NotFound | Code::Forbidden | Code::Invalid) => {
+            false
+        }
         Err(e) => panic!("{op}: {e:?}"),
     }
 }
@@ -152,9 +154,11 @@ fn expected(op: &str, r: sportello::Result<()>) -> bool {
 /// A person of the office's files: `n` makes the birth date (and so the
 /// codice fiscale) distinct.
 fn person(n: usize, rel: &str) -> Value {
-    let first = ["Luca", "Marta", "Giovanni", "Chiara", "Paolo", "Elena", "Marco", "Sara", "Davide", "Anna"][n % 10];
-    let last = ["Bianchi", "Ferrari", "Colombo", "Ricci", "Marino", "Greco", "Bruno", "Gallo", "Conti", "Costa"]
-        [n / 10 % 10];
+    let first =
+        ["Luca", "Marta", "Giovanni", "Chiara", "Paolo", "Elena", "Marco", "Sara", "Davide", "Anna"][n % 10];
+    let last =
+        ["Bianchi", "Ferrari", "Colombo", "Ricci", "Marino", "Greco", "Bruno", "Gallo", "Conti", "Costa"]
+            [n / 10 % 10];
     let birth = d("1940-01-01") + Duration::days(n as i64 * 7 % 18000 + (n / 2572) as i64);
     let sex = if n.is_multiple_of(2) { "M" } else { "F" };
     let sx = if sex == "M" { sportello::cf::Sex::M } else { sportello::cf::Sex::F };
@@ -187,7 +191,12 @@ fn sportello_import(r: &Replica, file: &Path, crash_at: Option<&str>) -> std::pr
 }
 
 /// A case this replica can open (the first of a few random tries).
-fn pick(rng: &mut Rng, s: &Service, households: &[Id], n: &mut Counts) -> Option<sportello::domain::Household> {
+fn pick(
+    rng: &mut Rng,
+    s: &Service,
+    households: &[Id],
+    n: &mut Counts,
+) -> Option<sportello::domain::Household> {
     for _ in 0..4 {
         if households.is_empty() {
             return None;
@@ -211,13 +220,19 @@ fn json_of(v: Sql) -> Value {
         Sql::Integer(i) => i.into(),
         Sql::Real(f) => json!(f),
         Sql::Text(s) => s.into(),
-        Sql::Blob(b) => json!(format!("blob:{}:{:x}", b.len(), b.iter().fold(0u64, |h, x| h.wrapping_mul(131).wrapping_add(*x as u64)))),
+        Sql::Blob(b) => json!(format!(
+            "blob:{}:{:x}",
+            b.len(),
+            b.iter().fold(0u64, |h, x| h.wrapping_mul(131).wrapping_add(*x as u64))
+        )),
     }
 }
 
 fn tables(conn: &rusqlite::Connection) -> Vec<String> {
     let mut stmt = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
         .unwrap();
     stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
 }
@@ -225,7 +240,8 @@ fn tables(conn: &rusqlite::Connection) -> Vec<String> {
 /// Every row of `table` (optionally only `filter`), keyed as the conflict
 /// rows name a record: the one key as text, or the keys as a JSON array.
 fn rows(conn: &rusqlite::Connection, table: &str, filter: &str) -> Rows {
-    let mut info = conn.prepare(&format!("SELECT name, pk FROM pragma_table_info('{table}') ORDER BY cid")).unwrap();
+    let mut info =
+        conn.prepare(&format!("SELECT name, pk FROM pragma_table_info('{table}') ORDER BY cid")).unwrap();
     let cols: Vec<(String, i64)> =
         info.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap();
     let mut pk: Vec<(i64, usize)> =
@@ -364,12 +380,25 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
                     _ => json!(format!("{field} {r}/{step}")),
                 };
                 let mut form = serde_json::to_value(&h).unwrap();
-                let before = Typed { table: "households", record: h.id.to_string(), column: field, value: form[field].clone() };
+                let before = Typed {
+                    table: "households",
+                    record: h.id.to_string(),
+                    column: field,
+                    value: form[field].clone(),
+                };
                 form[field] = v.clone();
-                let ok = expected("household_save", s.call("household_save", json!({ "household": form })).map(|_| ()));
+                let ok = expected(
+                    "household_save",
+                    s.call("household_save", json!({ "household": form })).map(|_| ()),
+                );
                 if ok {
                     superseded.insert(before);
-                    typed.push(Typed { table: "households", record: h.id.to_string(), column: field, value: v });
+                    typed.push(Typed {
+                        table: "households",
+                        record: h.id.to_string(),
+                        column: field,
+                        value: v,
+                    });
                 }
                 n.done("modifica nucleo", ok);
             }
@@ -378,7 +407,8 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
             30..=37 => {
                 let s = reps[r].s();
                 let mut members = Vec::new();
-                let twin = people_made.iter().filter(|(at, _)| *at != r).map(|(_, p)| p.clone()).collect::<Vec<_>>();
+                let twin =
+                    people_made.iter().filter(|(at, _)| *at != r).map(|(_, p)| p.clone()).collect::<Vec<_>>();
                 if !twin.is_empty() && rng.chance(12) {
                     members.push(twin[rng.below(twin.len())].clone());
                 } else {
@@ -423,7 +453,12 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
                                 value: json!(old.outcome_reason),
                             });
                         }
-                        typed.push(Typed { table: "analyses", record: id, column: "outcome_reason", value: json!(reason) });
+                        typed.push(Typed {
+                            table: "analyses",
+                            record: id,
+                            column: "outcome_reason",
+                            value: json!(reason),
+                        });
                         true
                     }
                     Err(e) => expected("analysis_save", Err(e)),
@@ -434,7 +469,10 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
             45..=50 => {
                 let s = reps[r].s();
                 let Some(h) = pick(&mut rng, s, &households, &mut n) else { continue };
-                let ok = expected("project_save", s.call("project_save", json!({ "project": project_json(&h) })).map(|_| ()));
+                let ok = expected(
+                    "project_save",
+                    s.call("project_save", json!({ "project": project_json(&h) })).map(|_| ()),
+                );
                 n.done("progetto", ok);
             }
             // The patto printed (the project becomes «da firmare»).
@@ -471,8 +509,12 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
                 let s = reps[r].s();
                 let Some(h) = pick(&mut rng, s, &households, &mut n) else { continue };
                 let Some(p) = s.project_get(h.id).ok().flatten() else { continue };
-                let held: Vec<_> = p.signatures.iter().map(|g| (p.id.to_string(), g.member_id.to_string())).collect();
-                let ok = expected("project_set_status", s.project_set_status(p.id, ProjectStatus::Bozza).map(|_| ()));
+                let held: Vec<_> =
+                    p.signatures.iter().map(|g| (p.id.to_string(), g.member_id.to_string())).collect();
+                let ok = expected(
+                    "project_set_status",
+                    s.project_set_status(p.id, ProjectStatus::Bozza).map(|_| ()),
+                );
                 if ok {
                     cleared.extend(held);
                 }
@@ -486,7 +528,8 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
                 let to = op_ids[rng.below(op_ids.len())];
                 let ok = expected(
                     "household_assign",
-                    s.call("household_assign", json!({ "household_id": h.id, "operator_id": to })).map(|_| ()),
+                    s.call("household_assign", json!({ "household_id": h.id, "operator_id": to }))
+                        .map(|_| ()),
                 );
                 n.done("riassegnazione", ok);
             }
@@ -507,7 +550,11 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
                 let i = rng.below(in_flight.len());
                 let p = if rng.chance(25) {
                     n.duplicates_sent += 1;
-                    InFlight { from: in_flight[i].from, to: in_flight[i].to, bytes: in_flight[i].bytes.clone() }
+                    InFlight {
+                        from: in_flight[i].from,
+                        to: in_flight[i].to,
+                        bytes: in_flight[i].bytes.clone(),
+                    }
                 } else {
                     in_flight.swap_remove(i)
                 };
@@ -521,7 +568,11 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
                     let cut = rng.below(p.bytes.len());
                     let e = reps[to].s().sync_import(&p.bytes[..cut]).unwrap_err();
                     assert!(e.message.contains("Pacchetto rifiutato"), "{}", e.message);
-                    assert!(snapshot(&reps[to].db, &hub_key, true) == before, "a truncated package changed {}", NAMES[to]);
+                    assert!(
+                        snapshot(&reps[to].db, &hub_key, true) == before,
+                        "a truncated package changed {}",
+                        NAMES[to]
+                    );
                     n.truncated += 1;
                     continue;
                 }
@@ -544,7 +595,8 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
                     let finished = status.success();
                     {
                         let conn = keyed(&reps[to].db, &hub_key);
-                        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+                        let check: String =
+                            conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
                         assert_eq!(check, "ok", "{} after a kill", NAMES[to]);
                     }
                     if finished {
@@ -560,7 +612,11 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
                         // after the commit, all of it.
                         let after = snapshot(&reps[to].db, &hub_key, false);
                         if hook {
-                            assert!(after == before, "a killed import left part of a package in {} ({label})", NAMES[to]);
+                            assert!(
+                                after == before,
+                                "a killed import left part of a package in {} ({label})",
+                                NAMES[to]
+                            );
                         }
                     }
                     reps[to].open();
@@ -622,7 +678,10 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
                      WHERE ?1 OR h.responsabile_id IS NULL OR r.username = ?2 OR r.equipe = ?3",
                 )
                 .unwrap();
-            stmt.query_map(rusqlite::params![all, user, equipe], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+            stmt.query_map(rusqlite::params![all, user, equipe], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
         };
         // Rows set aside for a person, at the hub or here: listed apart.
         let aside: HashSet<(String, String)> = conflicts[HUB]
@@ -658,7 +717,9 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
                 _ => (rows(&hub, &table, "1"), rows(&dev, &table, "1")),
             };
             let columns: Vec<String> = {
-                let mut st = hub.prepare(&format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid")).unwrap();
+                let mut st = hub
+                    .prepare(&format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"))
+                    .unwrap();
                 st.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
             };
             for k in theirs.keys().chain(ours.keys()).collect::<BTreeSet<_>>() {
@@ -722,9 +783,11 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
     let all_conflicts: Vec<&sportello::storage::sync::ConflictRow> = conflicts.iter().flatten().collect();
     for t in &typed {
         let now: Option<Value> = hub
-            .query_row(&format!("SELECT \"{}\" FROM \"{}\" WHERE id = ?1", t.column, t.table), [&t.record], |r| {
-                r.get::<_, Sql>(0).map(json_of)
-            })
+            .query_row(
+                &format!("SELECT \"{}\" FROM \"{}\" WHERE id = ?1", t.column, t.table),
+                [&t.record],
+                |r| r.get::<_, Sql>(0).map(json_of),
+            )
             .ok();
         let in_conflict = all_conflicts.iter().any(|c| {
             c.record == t.record
@@ -745,9 +808,11 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
                 |r| r.get(0),
             )
             .unwrap();
-        let waiting = all_conflicts
-            .iter()
-            .any(|c| c.table == "signatures" && c.record.contains(project.as_str()) && c.record.contains(member.as_str()));
+        let waiting = all_conflicts.iter().any(|c| {
+            c.table == "signatures"
+                && c.record.contains(project.as_str())
+                && c.record.contains(member.as_str())
+        });
         assert!(
             there || waiting || cleared.contains(&(project.clone(), member.clone())),
             "a signature recorded on {} is lost: project {project}, member {member} (seed {seed})",
@@ -765,8 +830,11 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
     for r in &reps {
         let conn = keyed(&r.db, &hub_key);
         let mut stmt = conn.prepare("SELECT id, case_number, case_provisional FROM households").unwrap();
-        let rows: Vec<(String, String, bool)> =
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().collect::<Result<_, _>>().unwrap();
+        let rows: Vec<(String, String, bool)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
         for (id, number, provisional) in rows {
             assert!(!provisional, "{}: {number} still provisional (seed {seed})", r.name);
             if let Some(other) = numbers.insert(number.clone(), id.clone()) {
@@ -783,8 +851,13 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
     }
     for c in &report.devices {
         let dev = reps.iter().find(|r| r.name == c.device).unwrap();
-        let head: i64 = keyed(&dev.db, &hub_key).query_row("SELECT max(seq) FROM audit_log", [], |r| r.get(0)).unwrap();
-        assert!(c.ok && c.rows as i64 >= head - 1, "{}'s chain at the hub: {c:?}, its own log has {head} rows", c.device);
+        let head: i64 =
+            keyed(&dev.db, &hub_key).query_row("SELECT max(seq) FROM audit_log", [], |r| r.get(0)).unwrap();
+        assert!(
+            c.ok && c.rows as i64 >= head - 1,
+            "{}'s chain at the hub: {c:?}, its own log has {head} rows",
+            c.device
+        );
     }
     let _ = hub_id;
 
@@ -815,8 +888,54 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
         households.len(),
     );
     // The run did something of every kind.
-    for op in ["modifica nucleo", "presa in carico", "analisi", "progetto", "stampa patto", "firma", "riassegnazione"] {
+    for op in [
+        "modifica nucleo",
+        "presa in carico",
+        "analisi",
+        "progetto",
+        "stampa patto",
+        "firma",
+        "riassegnazione",
+    ] {
         assert!(n.ops.get(op).is_some_and(|c| c.0 > 0), "no «{op}» succeeded: {:?}", n.ops);
     }
     assert!(n.delivered > 0 && n.killed_hook > 0, "{n:?}");
+}
+
+/// Found by the simulation: a case taken in charge on an enrolled device
+/// must be held by that device at the hub, so that when the office gives it
+/// to another équipe it leaves the device, and the office's later edits of
+/// it reach the device as edits (not as the whole case again).
+#[test]
+fn a_case_made_on_a_device_leaves_it_when_reassigned_and_gets_the_offices_edits() {
+    let env = env();
+    let dir = env.dir.path().to_path_buf();
+    let mut ids = HashMap::new();
+    for (user, name, role, equipe) in PEOPLE {
+        ids.insert(*user, operators::register(&env, user, name, *role, *equipe).id);
+        env.service.operator_set_password(user, PASSWORD).unwrap();
+    }
+    let db = dir.join("nord-a.sqlite");
+    env.service.device_enroll("nord-a", &["mrossi".to_string()], &db).unwrap();
+    let laptop = login(&db, &dir.join("documenti-nord-a"), "mrossi", today()).unwrap();
+    let hub = &env.service;
+    let form = json!({ "comune": "F205", "members": [person(1, "richiedente")] });
+    let made = laptop.call("household_save", json!({ "household": form })).unwrap();
+    let id: Id = made["id"].as_str().unwrap().parse().unwrap();
+    hub.sync_import(&laptop.sync_export(None).unwrap()).unwrap();
+
+    // The office edits it: the laptop gets the edit.
+    let mut h = serde_json::to_value(hub.household_get(id).unwrap()).unwrap();
+    h["notes"] = json!("Telefonato dall'ufficio");
+    hub.call("household_save", json!({ "household": h })).unwrap();
+    laptop.sync_import(&hub.sync_export(Some("nord-a")).unwrap()).unwrap();
+    assert_eq!(laptop.household_get(id).unwrap().notes.as_deref(), Some("Telefonato dall'ufficio"));
+
+    // Given to the Sud: it leaves the laptop.
+    hub.call("household_assign", json!({ "household_id": id, "operator_id": ids["gneri"] })).unwrap();
+    laptop.sync_import(&hub.sync_export(Some("nord-a")).unwrap()).unwrap();
+    let left: i64 = keyed(&db, &key(&env.db()))
+        .query_row("SELECT count(*) FROM households WHERE id = ?1", [id.to_string()], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 0, "the case given to the Sud is still on the Nord's laptop");
 }

@@ -481,8 +481,9 @@ impl Storage {
         // reassigned away stayed on the device). Held as of this moment:
         // the final number given just below is sent to it.
         if !merge.new_cases.is_empty() && super::sync_scope::scoped(&tx, sender)? {
-            let last: i64 =
-                tx.query_row("SELECT last_seq FROM sync_device WHERE id = 1", [], |r| r.get(0)).map_err(db_err)?;
+            let last: i64 = tx
+                .query_row("SELECT last_seq FROM sync_device WHERE id = 1", [], |r| r.get(0))
+                .map_err(db_err)?;
             for h in &merge.new_cases {
                 tx.execute(
                     "INSERT OR IGNORE INTO sync_peer_households (device_id, household_id, entered_seq) VALUES (?1, ?2, ?3)",
