@@ -409,6 +409,7 @@ impl Storage {
         // the order they were first touched, not parents first.
         tx.execute_batch("PRAGMA defer_foreign_keys = ON").map_err(db_err)?;
         let mut counts = ImportCounts::default();
+        let mut applied: Vec<&Entry> = Vec::new();
         let mut merge = Merge {
             conn: &tx,
             tables: HashMap::new(),
@@ -461,9 +462,13 @@ impl Storage {
                     if let Some(h) = &e.enters {
                         super::sync_scope::entered(&tx, h)?;
                         merge.apply_captured(e, &mut counts)?;
+                        super::sync_scope::prune_entered(&tx, h, &e.changeset, ack)?;
                     }
                 }
-                None => merge.apply_captured(e, &mut counts)?,
+                None => {
+                    merge.apply_captured(e, &mut counts)?;
+                    applied.push(e);
+                }
             }
             if fresh {
                 tx.execute(
@@ -503,6 +508,10 @@ impl Storage {
             let capture = Capture::start(&tx)?;
             super::case_numbers::finalize_provisional(&tx, now)?;
             capture.finish(&tx, Some(stamp), None)?;
+        }
+        // After the final numbers: a whole copy taken now carries them.
+        if super::sync_scope::scoped(&tx, sender)? {
+            super::sync_scope::refresh_entering(&tx, sender, &applied)?;
         }
         store_device_audit(&tx, &peer, travel.rows, now)?;
         if let Some(a) = travel.ack {
@@ -1329,6 +1338,19 @@ impl<'a> Merge<'a> {
             if orphans.is_empty() {
                 return Ok(());
             }
+            // The other rows of this import, read before the deletions below:
+            // a row set aside takes with it the rows that refer to it (ON
+            // DELETE CASCADE: a project's commitments), which must be set
+            // aside too, not vanish (found by the simulation).
+            let mut others = Vec::new();
+            for (table, rowid) in self.inserted.iter().cloned().collect::<Vec<_>>() {
+                if orphans.iter().any(|o| o.0 == table && o.1 == rowid) {
+                    continue;
+                }
+                let row = self.row_by_rowid(&table, rowid)?;
+                others.push((table, rowid, row));
+            }
+            let first_parent = orphans[0].0.clone();
             for (table, rowid, parent) in orphans {
                 self.inserted.remove(&(table.clone(), rowid));
                 let cols = self.info(&table)?.cols.clone();
@@ -1361,7 +1383,52 @@ impl<'a> Merge<'a> {
                     &row_object(&cols, &row),
                 )?;
             }
+            for (table, rowid, row) in others {
+                let gone: bool = self
+                    .conn
+                    .query_row(
+                        &format!("SELECT NOT EXISTS (SELECT 1 FROM {} WHERE rowid = ?1)", quote(&table)),
+                        [rowid],
+                        |r| r.get(0),
+                    )
+                    .map_err(db_err)?;
+                if !gone {
+                    continue;
+                }
+                self.inserted.remove(&(table.clone(), rowid));
+                counts.applied = counts.applied.saturating_sub(1);
+                counts.conflicts += 1;
+                let cols = self.info(&table)?.cols.clone();
+                let record = self.record_of(&table, &cols, &row)?;
+                let why = serde_json::Value::String(format!(
+                    "manca la riga di {first_parent} (o di una tabella collegata) a cui si riferisce"
+                ));
+                self.conflict(
+                    &Source { entry },
+                    &table,
+                    &record,
+                    "*",
+                    "vincolo",
+                    &why,
+                    &row_object(&cols, &row),
+                )?;
+            }
         }
+    }
+
+    fn row_by_rowid(&mut self, table: &str, rowid: i64) -> Result<Vec<Value>, Error> {
+        let cols = self.info(table)?.cols.clone();
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT {} FROM {} WHERE rowid = ?1",
+                    cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", "),
+                    quote(table)
+                ),
+                [rowid],
+                |r| (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect(),
+            )
+            .map_err(db_err)
     }
 
     /// The foreign keys of `table`: (parent, child columns, parent columns).
