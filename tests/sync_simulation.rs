@@ -809,11 +809,12 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
                     for k in dev_rows.keys().filter(|k| !inside.contains_key(*k)) {
                         assert!(
                             aside.contains(&(table.clone(), k.clone())),
-                            "{}: {table} {k} is out of its scope (seed {seed}): case {:?}, on the hub {:?}, leaving {:?}",
+                            "{}", format!("{}: {table} {k} is out of its scope (seed {seed}): case {:?}, on the hub {:?}, leaving {:?}",
                             NAMES[d],
                             dev.query_row(&format!("SELECT {case} FROM \"{table}\" WHERE id = ?1"), [k], |r| r.get::<_, Option<String>>(0)).ok(),
                             hub.query_row(&format!("SELECT {case} FROM \"{table}\" WHERE id = ?1"), [k], |r| r.get::<_, Option<String>>(0)).ok(),
                             rows(&dev, "sync_leaving", "1"),
+                        ) + &trace(&hub, &dev, &dev.query_row(&format!("SELECT {case} FROM \"{table}\" WHERE id = ?1"), [k], |r| r.get::<_, String>(0)).unwrap_or_default())
                         );
                     }
                     (rows(&hub, &table, &f), dev_rows)

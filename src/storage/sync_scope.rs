@@ -486,7 +486,12 @@ pub(super) fn refresh_entering(tx: &Connection, device: &str, applied: &[&Entry]
     let pending: Vec<(i64, String)> = {
         let mut stmt = tx
             .prepare_cached(
-                "SELECT seq, household_id FROM sync_peer_outbox WHERE device_id = ?1 AND kind = 'entra' ORDER BY seq",
+                // Only while the device still holds the case from that entry:
+                // after it a leaving entry may be pending, which a fresh copy
+                // numbered after it would undo on the device.
+                "SELECT o.seq, o.household_id FROM sync_peer_outbox o JOIN sync_peer_households h
+                   ON h.device_id = o.device_id AND h.household_id = o.household_id AND h.entered_seq = o.seq
+                 WHERE o.device_id = ?1 AND o.kind = 'entra' ORDER BY o.seq",
             )
             .map_err(db_err)?;
         let rows = stmt.query_map([device], |r| Ok((r.get(0)?, r.get(1)?))).map_err(db_err)?;
