@@ -574,6 +574,12 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
             45..=50 => {
                 let s = reps[r].s();
                 let Some(h) = pick(&mut rng, s, &households, &mut n) else { continue };
+                // The analysis first, where this replica has none yet.
+                if s.analysis_get(h.id).ok().flatten().is_none() {
+                    let form = analysis_json(&h, "2026-11-20", "progetto_servizio_sociale");
+                    let done = s.call("analysis_save", json!({ "analysis": form })).map(|_| ());
+                    n.done("analisi", expected("analysis_save", done));
+                }
                 let ok = expected(
                     "project_save",
                     s.call("project_save", json!({ "project": project_json(&h) })).map(|_| ()),
@@ -597,7 +603,18 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
             57..=64 => {
                 let s = reps[r].s();
                 let Some(h) = pick(&mut rng, s, &households, &mut n) else { continue };
-                let Some(p) = s.project_get(h.id).ok().flatten() else { continue };
+                let Some(mut p) = s.project_get(h.id).ok().flatten() else { continue };
+                // At the family's home: the patto printed there first.
+                if p.status == ProjectStatus::Bozza {
+                    match s.agreement_print(p.id) {
+                        Ok(doc) => {
+                            documents.push((doc.id.to_string(), r));
+                            n.done("stampa patto", true);
+                            p = s.project_get(h.id).unwrap().unwrap();
+                        }
+                        Err(e) => n.done("stampa patto", expected("agreement_print", Err(e))),
+                    }
+                }
                 if p.required_signers.is_empty() {
                     continue;
                 }
