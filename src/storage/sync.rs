@@ -418,6 +418,8 @@ impl Storage {
             detected_at: now,
             theirs_wins: peer.hub,
             new_cases: Vec::new(),
+            me: read_identity(&tx)?.device_id,
+            echo: false,
         };
         for (n, e) in entries.iter().enumerate() {
             // A kill -9 between two entries of one import (the simulation,
@@ -858,6 +860,11 @@ struct Merge<'a> {
     theirs_wins: bool,
     /// Households inserted by this import (cases taken in charge there).
     new_cases: Vec<String>,
+    /// This replica's id, and whether the entry being applied is one of
+    /// its own changes coming back from the hub (an echo: applied only
+    /// where our value is still the one it replaced, never a conflict).
+    me: String,
+    echo: bool,
 }
 
 /// Where a change came from, for the conflict rows.
@@ -896,6 +903,7 @@ impl<'a> Merge<'a> {
     fn apply_captured(&mut self, e: &Entry, counts: &mut ImportCounts) -> Result<(), Error> {
         let capture = Capture::start(self.conn)?;
         self.inserted.clear();
+        self.echo = e.origin_device == self.me;
         self.entry(e, counts)?;
         self.settle_foreign_keys(e, counts)?;
         let stamp = match (&e.at, e.operator_id.as_deref().and_then(|o| o.parse::<Id>().ok())) {
@@ -945,6 +953,7 @@ impl<'a> Merge<'a> {
                 Op::SQLITE_INSERT => self.insert(&src, &c, &cols, &keys, &record, here, counts)?,
                 Op::SQLITE_UPDATE => match here {
                     Some(here) => self.update(&src, &c, &cols, &keys, &record, &here, counts)?,
+                    None if self.echo => counts.already_applied += 1,
                     None => {
                         // An edit of a row that is not here: deleted here (or
                         // never arrived). Kept, whole, for a person.
@@ -1000,6 +1009,11 @@ impl<'a> Merge<'a> {
         counts: &mut ImportCounts,
     ) -> Result<(), Error> {
         let new: Vec<Value> = c.new.iter().map(|v| v.clone().unwrap_or(Value::Null)).collect();
+        if self.echo {
+            // Our own row: here as we left it, or deleted by us since.
+            counts.already_applied += 1;
+            return Ok(());
+        }
         if let Some(here) = here {
             if here == new {
                 counts.already_applied += 1;
@@ -1100,6 +1114,9 @@ impl<'a> Merge<'a> {
             }
             if c.old[i].as_ref() == Some(&here[i]) {
                 sets.push((i, new.clone()));
+            } else if self.echo {
+                // Our own change, here since replaced by a newer one of ours.
+                continue;
             } else {
                 self.conflict(src, &c.table, record, &cols[i], "campo", &to_json(&here[i]), &to_json(new))?;
                 conflicts += 1;
@@ -1205,6 +1222,11 @@ impl<'a> Merge<'a> {
             counts.already_applied += 1;
             return Ok(());
         };
+        if self.echo {
+            // Our own deletion, the row made again here since.
+            counts.already_applied += 1;
+            return Ok(());
+        }
         if FACT_TABLES.contains(&c.table.as_str()) {
             self.conflict(
                 src,

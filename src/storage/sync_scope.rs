@@ -783,14 +783,21 @@ pub(super) fn outgoing(conn: &mut Connection, p: &Peer) -> Result<Outgoing, Erro
     let me = read_identity(&tx)?;
     let mut entries: Vec<Entry> = Vec::new();
     {
+        // The device's own changes come back too, as the hub applied them
+        // (the device applies them only where its value is still the one
+        // they replaced: an "echo", never a conflict). Without them a
+        // device that applied another replica's older change of the same
+        // field after making its own (the hub's value standing in a
+        // conflict there) kept that older value while the hub has the
+        // device's: found by the simulation (tests/sync_simulation.rs).
         let mut stmt = tx
             .prepare(
                 "SELECT seq, at, operator_id, origin_device, origin_name, origin_seq, changeset FROM sync_outbox
-                 WHERE seq > ?1 AND (origin_device IS NULL OR origin_device <> ?2) ORDER BY seq",
+                 WHERE seq > ?1 ORDER BY seq",
             )
             .map_err(db_err)?;
         let rows = stmt
-            .query_map(params![p.acked_seq, p.device_id], |r| {
+            .query_map(params![p.acked_seq], |r| {
                 let seq: i64 = r.get(0)?;
                 Ok(Entry {
                     seq,
