@@ -1033,3 +1033,53 @@ fn a_case_made_on_a_device_leaves_it_when_reassigned_at_once() {
         .unwrap();
     assert_eq!(left, 0, "the case given to the Sud is still on the Nord's laptop");
 }
+
+/// Found by the simulation: two devices of one équipe set the same field
+/// to the same value, the second then changes it again; the hub applies the
+/// first device's change, then the second's two. The second device then
+/// gets the first one's change (an older value, the hub's standing in the
+/// conflict there): its own later change must come back to it, or it keeps
+/// the older value while the hub has its own.
+#[test]
+fn a_device_gets_its_own_change_back_after_an_older_one_of_another_device() {
+    let env = env();
+    let dir = env.dir.path().to_path_buf();
+    for (user, name, role, equipe) in PEOPLE {
+        operators::register(&env, user, name, *role, *equipe);
+        env.service.operator_set_password(user, PASSWORD).unwrap();
+    }
+    let hub = &env.service;
+    let form = json!({ "comune": "F205", "phone": "+39 02 0000", "members": [person(2, "richiedente")] });
+    let id: Id = hub.call("household_save", json!({ "household": form })).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mrossi = hub.operators_list().unwrap().into_iter().find(|a| a.operator.username == "mrossi").unwrap();
+    hub.call("household_assign", json!({ "household_id": id, "operator_id": mrossi.operator.id })).unwrap();
+    let mut devices = Vec::new();
+    for (name, user) in [("nord-a", "mrossi"), ("nord-b", "lbianchi")] {
+        let db = dir.join(format!("{name}.sqlite"));
+        hub.device_enroll(name, &[user.to_string()], &db).unwrap();
+        devices.push(login(&db, &dir.join(format!("documenti-{name}")), user, today()).unwrap());
+    }
+    let set_phone = |s: &Service, v: &str| {
+        let mut h = serde_json::to_value(s.household_get(id).unwrap()).unwrap();
+        h["phone"] = json!(v);
+        s.call("household_save", json!({ "household": h })).unwrap();
+    };
+    set_phone(&devices[0], "+39 333 1");
+    set_phone(&devices[1], "+39 333 1");
+    set_phone(&devices[1], "+39 333 2");
+    hub.sync_import(&devices[0].sync_export(None).unwrap()).unwrap();
+    hub.sync_import(&devices[1].sync_export(None).unwrap()).unwrap();
+    assert_eq!(hub.household_get(id).unwrap().phone.as_deref(), Some("+39 333 2"));
+    devices[1].sync_import(&hub.sync_export(Some("nord-b")).unwrap()).unwrap();
+    assert_eq!(
+        devices[1].household_get(id).unwrap().phone.as_deref(),
+        Some("+39 333 2"),
+        "nord-b lost its own edit"
+    );
+    devices[0].sync_import(&hub.sync_export(Some("nord-a")).unwrap()).unwrap();
+    assert_eq!(devices[0].household_get(id).unwrap().phone.as_deref(), Some("+39 333 2"));
+}
