@@ -1083,3 +1083,50 @@ fn a_device_gets_its_own_change_back_after_an_older_one_of_another_device() {
     devices[0].sync_import(&hub.sync_export(Some("nord-a")).unwrap()).unwrap();
     assert_eq!(devices[0].household_get(id).unwrap().phone.as_deref(), Some("+39 333 2"));
 }
+
+/// Found by the simulation: a device's project whose analysis was set aside
+/// at the hub (the office had recorded another analysis of the family) is
+/// set aside too, and so must be its commitments — which the deletion of the
+/// project took with it (ON DELETE CASCADE) without a trace.
+#[test]
+fn rows_taken_away_with_a_row_set_aside_are_set_aside_too() {
+    let env = env();
+    let dir = env.dir.path().to_path_buf();
+    for (user, name, role, equipe) in PEOPLE {
+        operators::register(&env, user, name, *role, *equipe);
+        env.service.operator_set_password(user, PASSWORD).unwrap();
+    }
+    let hub = &env.service;
+    let db = dir.join("nord-a.sqlite");
+    hub.device_enroll("nord-a", &["mrossi".to_string()], &db).unwrap();
+    let laptop = login(&db, &dir.join("documenti-nord-a"), "mrossi", today()).unwrap();
+    let form = json!({ "comune": "F205", "members": [person(3, "richiedente"), person(4, "coniuge")] });
+    let id: Id = laptop.call("household_save", json!({ "household": form })).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    hub.sync_import(&laptop.sync_export(None).unwrap()).unwrap();
+    // Both record the analysis; the laptop writes the project too.
+    for s in [hub, &laptop] {
+        let h = s.household_get(id).unwrap();
+        s.call(
+            "analysis_save",
+            json!({ "analysis": analysis_json(&h, "2026-11-20", "progetto_servizio_sociale") }),
+        )
+        .unwrap();
+    }
+    let h = laptop.household_get(id).unwrap();
+    let project = laptop.project_save(serde_json::from_value(project_json(&h)).unwrap()).unwrap();
+    assert_eq!(project.commitments.len(), 2);
+    hub.sync_import(&laptop.sync_export(None).unwrap()).unwrap();
+    let conflicts = hub.sync_conflicts().unwrap();
+    for c in &project.commitments {
+        assert!(
+            conflicts.iter().any(|x| x.table == "commitments" && x.record == c.id.to_string()),
+            "the commitment {} vanished at the hub: {conflicts:?}",
+            c.id
+        );
+    }
+    assert!(conflicts.iter().any(|x| x.table == "projects" && x.record == project.id.to_string()));
+}
