@@ -10,9 +10,10 @@ STEPS=${2:-3000}
 cargo test -p sportello --test sync_simulation --no-run >/dev/null 2>&1 || { echo "build failed"; exit 1; }
 fail=0
 for seed in $SEEDS; do
+  start=$SECONDS
   out=$(SPORTELLO_SYNC_SEED=$seed SPORTELLO_SYNC_STEPS=$STEPS cargo test -p sportello --test sync_simulation -- --nocapture 2>&1)
   if echo "$out" | grep -q "test result: ok"; then
-    echo "$out" | grep '^SIMULATION'
+    echo "$out" | grep '^SIMULATION' | sed "s/\$/ [$((SECONDS - start)) s]/"
   else
     fail=1
     echo "SIMULATION seed $seed steps $STEPS: FAILED"
