@@ -1135,3 +1135,49 @@ fn rows_taken_away_with_a_row_set_aside_are_set_aside_too() {
     }
     assert!(conflicts.iter().any(|x| x.table == "projects" && x.record == project.id.to_string()));
 }
+
+/// Found by the simulation: a case leaves the laptop's scope and comes back
+/// while the laptop's analysis of it is on its way to the hub; the whole copy
+/// of the case taken when it came back predates the analysis. The laptop,
+/// told at once that the case left (its analysis acknowledged: removed) and
+/// came back, must get the case with its analysis, not the older copy.
+#[test]
+fn a_case_coming_back_whole_carries_what_the_device_sent_meanwhile() {
+    let env = env();
+    let dir = env.dir.path().to_path_buf();
+    let mut ids = HashMap::new();
+    for (user, name, role, equipe) in PEOPLE {
+        ids.insert(*user, operators::register(&env, user, name, *role, *equipe).id);
+        env.service.operator_set_password(user, PASSWORD).unwrap();
+    }
+    let hub = &env.service;
+    let form = json!({ "comune": "F205", "members": [person(5, "richiedente")] });
+    let id: Id = hub.call("household_save", json!({ "household": form })).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let assign = |to: &str| {
+        hub.call("household_assign", json!({ "household_id": id, "operator_id": ids[to] })).unwrap();
+    };
+    assign("mrossi");
+    let db = dir.join("nord-a.sqlite");
+    hub.device_enroll("nord-a", &["mrossi".to_string()], &db).unwrap();
+    let laptop = login(&db, &dir.join("documenti-nord-a"), "mrossi", today()).unwrap();
+    let h = laptop.household_get(id).unwrap();
+    let analysis = laptop
+        .analysis_save(
+            serde_json::from_value(analysis_json(&h, "2026-11-20", "progetto_servizio_sociale")).unwrap(),
+        )
+        .unwrap();
+    // Away to the Sud and back, the hub's packages made and not delivered.
+    assign("gneri");
+    hub.sync_export(Some("nord-a")).unwrap();
+    assign("mrossi");
+    hub.sync_export(Some("nord-a")).unwrap();
+    // The analysis reaches the hub; then the laptop hears everything at once.
+    hub.sync_import(&laptop.sync_export(None).unwrap()).unwrap();
+    laptop.sync_import(&hub.sync_export(Some("nord-a")).unwrap()).unwrap();
+    let here = laptop.analysis_get(id).unwrap();
+    assert_eq!(here.map(|a| a.id), Some(analysis.id), "the laptop lost its own analysis");
+}
