@@ -420,8 +420,8 @@ fn bookkeeping(table: &str) -> bool {
 
 #[test]
 fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
-    let seed: u64 = std::env::var("SPORTELLO_SYNC_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(6);
-    let steps: usize = std::env::var("SPORTELLO_SYNC_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
+    let seed: u64 = std::env::var("SPORTELLO_SYNC_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(11);
+    let steps: usize = std::env::var("SPORTELLO_SYNC_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(1000);
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).max(1));
     let mut n = Counts::default();
 
