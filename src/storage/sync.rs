@@ -1373,21 +1373,17 @@ impl<'a> Merge<'a> {
                 others.push((table, rowid, row));
             }
             let first_parent = orphans[0].0.clone();
+            // Every orphan read before any is deleted: deleting one may take
+            // another with it (ON DELETE CASCADE), which is still set aside
+            // with the row it had.
+            let mut read = Vec::new();
             for (table, rowid, parent) in orphans {
+                let row = self.row_by_rowid(&table, rowid)?;
+                read.push((table, rowid, parent, row));
+            }
+            for (table, rowid, parent, row) in read {
                 self.inserted.remove(&(table.clone(), rowid));
                 let cols = self.info(&table)?.cols.clone();
-                let row: Vec<Value> = self
-                    .conn
-                    .query_row(
-                        &format!(
-                            "SELECT {} FROM {} WHERE rowid = ?1",
-                            cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", "),
-                            quote(&table)
-                        ),
-                        [rowid],
-                        |r| (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect(),
-                    )
-                    .map_err(db_err)?;
                 self.conn
                     .execute(&format!("DELETE FROM {} WHERE rowid = ?1", quote(&table)), [rowid])
                     .map_err(db_err)?;
