@@ -854,7 +854,7 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
                 if let (Some(h), Some(o)) = (theirs.get(k), ours.get(k)) {
                     let differing: Vec<usize> = (0..h.len()).filter(|i| h[*i] != o[*i]).collect();
                     // KNOWN BUG (found here, not fixed yet; docs/sync.md
-                    // "Tests", 6): a save by the operator who saved the row
+                    // "Tests", 7): a save by the operator who saved the row
                     // last carries `updated_at` but not `updated_by`, and
                     // the merge pairs it with the receiver's own
                     // `updated_by`. Only that shape is let through, counted.
@@ -974,7 +974,7 @@ fn an_office_of_a_hub_and_four_devices_converges_and_loses_nothing() {
         "SIMULATION seed {seed} steps {steps}: operations {ops} ({}), refused by the service {}, case not on the replica {}; \
          packages made {}, delivered {}, sent twice {}, lost {}, truncated {}, refused for a gap {}, \
          killed while applying {} (hook {}, SIGKILL {}, finished before the kill {}); row changes applied {}, already applied {}, \
-         conflicts found {}, duplicates {}; open conflict rows {total_conflicts}, rows set aside on devices {set_aside}, rows with only updated_by apart (known bug 6) {by_not_carried}; households {}",
+         conflicts found {}, duplicates {}; open conflict rows {total_conflicts}, rows set aside on devices {set_aside}, rows with only updated_by apart (known bug 7) {by_not_carried}; households {}",
         n.ops.iter().map(|(k, (ok, _))| format!("{k} {ok}")).collect::<Vec<_>>().join(", "),
         n.ops.values().map(|(_, no)| no).sum::<u64>(),
         n.not_here,
