@@ -3,7 +3,8 @@
 # its work at two sizes in one run (rank: 10,000 and 100,000 applications and
 # GNU sort of the same files; search: 10,000 and 100,000 members; eligibility:
 # households of 100 and 1,000 members; the agreement: its lists 10 and 100
-# times over), prints the figures, and fails only when a ratio shows a
+# times over; sync: 50 and 500 households changed on a device, packages of
+# 1,000 and 10,000 rows applied by a hub), prints the figures, and fails only when a ratio shows a
 # change of growth (quadratic instead of linear, a full scan instead of an
 # index), never on noise: best of a few runs, limits far above today's ratios.
 # The limits and why: benches/support/quick.rs and each bench's heading.
@@ -26,5 +27,5 @@ fi
 
 start=$(date +%s)
 SPORTELLO_BENCH_QUICK=1 cargo test "${packages[@]}" --no-fail-fast \
-  --bench rank --bench search --bench eligibility --bench agreement
+  --bench rank --bench search --bench eligibility --bench agreement --bench sync
 echo "==> benchmark rapidi: $(( $(date +%s) - start )) s"

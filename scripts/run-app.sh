@@ -43,10 +43,18 @@ if [ -f "$database" ] && [ ! -s "$database" ]; then
   echo "==> replacing the empty demo database ${database}"
   rm -f "$database" "${database}-wal" "${database}-shm"
 fi
+laptop="${data_dir}/demo-portatile.sqlite"
 if [ ! -f "$database" ]; then
-  echo "==> creating the demo database ${database}"
+  # The office's hub and, beside it, an outreach worker's laptop enrolled at
+  # it (mbianchi), with offline work waiting and one conflict at the office:
+  # open the laptop with SPORTELLO_DATABASE="$laptop" bash scripts/run-app.sh.
+  rm -f "$laptop" "${laptop}.keys"
+  echo "==> creating the demo database ${database} and the laptop ${laptop}"
   SPORTELLO_PASSWORD=sportello-demo "${target_dir}/sportello" demo --database "$database" \
-    --documents "${data_dir}/documenti-demo"
+    --laptop "$laptop" --documents "${data_dir}/documenti-demo"
+fi
+if [ -n "${SPORTELLO_DATABASE:-}" ]; then
+  database="$SPORTELLO_DATABASE"
 fi
 
 echo "==> starting Sportello on ${database} (accesso: amministratore / sportello-demo)"

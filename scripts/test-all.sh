@@ -31,6 +31,9 @@ cargo check -p sportello-core
 # service (tests/layering.rs holds its dependency list).
 echo "==> sportello-print alone (no clock, no SQLite, no service)"
 cargo check -p sportello-print
+# The store likewise: SQLite and keys, no clock, no printing, no service.
+echo "==> sportello-storage alone (no clock, no printing, no service)"
+cargo check -p sportello-storage
 
 # The real-window tests drive the built binaries: build them first. Everything,
 # tests included, in one invocation: the same feature set as `cargo test

@@ -8,7 +8,6 @@
 // text, so that a new command is a row there and not copies to keep in step.
 include!("table_names.rs");
 
-const TABLE: &str = include_str!("../src/service/commands.rs");
 
 /// The shell's own commands (login, lock, the window): src-tauri/src/commands.rs.
 const APP_COMMANDS: &[&str] = &[
@@ -27,7 +26,15 @@ const APP_COMMANDS: &[&str] = &[
 fn main() {
     println!("cargo:rerun-if-changed=../src/service/commands.rs");
     println!("cargo:rerun-if-changed=table_names.rs");
-    let mut commands: Vec<&'static str> = ipc_names(TABLE);
+    // Read when the script runs, not built into it: `rerun-if-changed` above
+    // re-runs the script when the table changes, but an `include_str!` of a
+    // file outside this package was seen not to rebuild the script, which
+    // then declared the commands of an old table.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../src/service/commands.rs");
+    let table: &'static str = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .leak();
+    let mut commands: Vec<&'static str> = ipc_names(table);
     assert!(!commands.is_empty(), "no command read from src/service/commands.rs");
     commands.extend_from_slice(APP_COMMANDS);
     // tauri-build keeps the list for the rest of the build.

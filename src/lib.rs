@@ -5,7 +5,9 @@
 //!   [`cf`], [`calendar`], [`rules`] (no clock, no I/O, no database), [`domain`]
 //!   types, [`catalog`] (the one reader of data files), [`money`], [`dates`],
 //!   [`error`];
-//! - [`storage`] (the only module that touches SQLite);
+//! - [`storage`] (the only module that touches SQLite), with [`keyring`],
+//!   [`sync`] (the packages between replicas), [`fsx`] and [`crashpoint`]:
+//!   crate `sportello-storage`, re-exported here at the same paths;
 //! - [`service`]: the single entry point for the app, which knows the acting operator;
 //! - [`print`]: PDF documents, crate `sportello-print` (the core's values in,
 //!   PDF bytes out; no SQLite, no clock), re-exported here as `print`.
@@ -15,17 +17,15 @@
 pub use sportello_core::{calendar, catalog, cf, csv_out, dates, domain, error, json_in, money, rules};
 // Printing likewise: above the core, below the service, at its old path.
 pub use sportello_print as print;
+// The store likewise: above the core, below the service; it cannot name
+// printing or the service.
+// (`crashpoint` brings both the module and its function.)
+pub use sportello_storage::{crashpoint, fsx, keyring, storage, sync};
 
-#[doc(hidden)]
-pub mod crashpoint;
 pub mod demo;
-pub mod fsx;
-pub mod keyring;
 pub mod outputs;
 pub mod service;
-pub mod storage;
-pub mod sync;
+pub mod sync_http;
 
-pub use crashpoint::crashpoint;
 pub use error::{Code, Error, Result};
 pub use money::Money;

@@ -6,8 +6,9 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use proptest::prelude::*;
 
 use sportello::calendar::{
-    self, add_days, add_working_days, age_on, closure, easter_sunday, is_legal_holiday, is_office_day,
-    national_holidays, try_add_days, try_add_working_days, try_is_office_day, Closure, Comune, Comuni,
+    self, add_days, add_working_days, age_on, closure, closures, easter_sunday, is_legal_holiday,
+    is_office_day, national_holidays, try_add_days, try_add_working_days, try_is_office_day, Closure, Comune,
+    Comuni,
 };
 use sportello::Code;
 
@@ -269,4 +270,39 @@ proptest! {
         prop_assert!(add_working_days(from, n, comune) <= add_working_days(later, n, comune));
         prop_assert!(add_days(from, n, comune).date <= add_days(later, n, comune).date);
     }
+}
+
+#[test]
+fn closures_list_every_reason_and_agree_with_the_office_days() {
+    let words = |date| -> Vec<String> {
+        closures(date, milano()).unwrap().iter().map(|c| c.descrizione(milano())).collect()
+    };
+    // Monday 7 December 2026: Sant'Ambrogio; Tuesday 8: the Immacolata;
+    // Sunday 6; Friday 4, an office day.
+    assert_eq!(words(d(2026, 12, 7)), ["è la festa del santo patrono di Milano"]);
+    assert_eq!(words(d(2026, 12, 8)), ["è festa nazionale (Immacolata Concezione)"]);
+    assert_eq!(words(d(2026, 12, 6)), ["è domenica"]);
+    assert!(words(d(2026, 12, 4)).is_empty());
+    // 1 November 2026 is a Sunday: both reasons, not only the first.
+    assert_eq!(words(d(2026, 11, 1)), ["è festa nazionale (Ognissanti)", "è domenica"]);
+    for comune in [milano(), sesto()] {
+        for date in d(2026, 1, 1).iter_days().take(730) {
+            let all = closures(date, comune).unwrap();
+            assert_eq!(all.is_empty(), try_is_office_day(date, comune).unwrap(), "{date}");
+            assert_eq!(all.first(), closure(date, comune).unwrap().as_ref(), "{date}: the first reason");
+        }
+    }
+}
+
+#[test]
+fn the_board_counts_working_days_left_both_ways() {
+    use sportello::domain::board::working_days_left;
+    // Wednesday 16 December 2026 → Tuesday 22: 17, 18, 21, 22.
+    assert_eq!(working_days_left(d(2026, 12, 16), d(2026, 12, 22), milano()).unwrap(), 4);
+    assert_eq!(working_days_left(d(2026, 12, 22), d(2026, 12, 22), milano()).unwrap(), 0);
+    // From Friday 4 December to Wednesday 9: 7 and 8 are closed in Milano.
+    assert_eq!(working_days_left(d(2026, 12, 4), d(2026, 12, 9), milano()).unwrap(), 1);
+    // Past the deadline: minus the office days since, up to today.
+    assert_eq!(working_days_left(d(2026, 12, 23), d(2026, 12, 22), milano()).unwrap(), -1);
+    assert_eq!(working_days_left(d(2026, 12, 28), d(2026, 12, 22), milano()).unwrap(), -3, "23, 24, 28");
 }

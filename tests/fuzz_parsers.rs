@@ -974,6 +974,7 @@ fn world() -> World {
             json!({"code": "DLLZOE15P70F205X", "first_name": "Zoë", "last_name": "Dell'Orto",
                    "birth_date": "2015-09-30", "sex": "F"}),
         ),
+        ("calendar_check", json!({ "date": "2026-12-07" })),
         ("analysis_get", json!({ "household_id": hid })),
         (
             "analysis_save",
@@ -986,6 +987,10 @@ fn world() -> World {
         (
             "signature_record",
             json!({ "project_id": pid, "member_id": h.members[0].id.to_string(), "signed_on": "2026-11-20" }),
+        ),
+        (
+            "signature_annul",
+            json!({ "project_id": pid, "member_id": h.members[0].id.to_string(), "reason": "firma apposta sul foglio sbagliato" }),
         ),
         ("deadlines_board", Value::Null),
         ("convocation_print", convocation(&hid)),
@@ -1036,6 +1041,9 @@ fn world() -> World {
         ("operator_save", json!({ "username": "nuovo", "name": "Nuovo Operatore", "role": "operatore" })),
         ("operator_set_password", json!({ "username": "nuovo", "password": "password iniziale" })),
         ("operator_revoke", json!({ "username": "nuovo" })),
+        // Not a device here: sync_now is refused before any address is used.
+        ("sync_status", Value::Null),
+        ("sync_now", json!({ "hub": "http://127.0.0.1:9" })),
     ];
     for (name, input) in &valid {
         // The valid inputs are valid (or refused for a reason of state, typed).

@@ -149,3 +149,57 @@ fn printing_is_a_crate_of_its_own_on_the_core() {
     }
     assert!(found.is_empty(), "printing renders what it is given, nothing else:\n{}", found.join("\n"));
 }
+
+/// The store is the crate `sportello-storage`: the only one with rusqlite
+/// among its dependencies, below the service and beside printing (it names
+/// neither), with no clock (every moment it records is given to it).
+#[test]
+fn the_store_is_a_crate_of_its_own_and_the_only_one_with_sqlite() {
+    let manifest =
+        |path: &str| -> toml::Table { std::fs::read_to_string(root().join(path)).unwrap().parse().unwrap() };
+    let storage = manifest("crates/sportello-storage/Cargo.toml");
+    let deps = storage["dependencies"].as_table().expect("[dependencies]");
+    assert!(deps.contains_key("rusqlite"));
+    for above in ["sportello", "sportello-print", "printpdf"] {
+        assert!(!deps.contains_key(above), "sportello-storage must not depend on {above}");
+    }
+    let chrono_features: Vec<&str> = deps["chrono"]
+        .get("features")
+        .and_then(|f| f.as_array())
+        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    assert!(!chrono_features.contains(&"clock"), "sportello-storage: chrono without its clock");
+
+    // Nobody else may reach SQLite: not the service (the root crate, where
+    // rusqlite is a dev-dependency for the tests that look inside a file),
+    // not the core, not printing.
+    for path in ["Cargo.toml", "crates/sportello-core/Cargo.toml", "crates/sportello-print/Cargo.toml"] {
+        let m = manifest(path);
+        let deps = m.get("dependencies").and_then(|d| d.as_table()).cloned().unwrap_or_default();
+        assert!(!deps.contains_key("rusqlite"), "{path}: only sportello-storage depends on rusqlite");
+    }
+    let lib = std::fs::read_to_string(root().join("src/lib.rs")).unwrap();
+    assert!(lib.contains("pub use sportello_storage::{crashpoint, fsx, keyring, storage, sync};"));
+    for old in ["src/storage", "src/keyring", "src/sync", "src/fsx.rs", "src/crashpoint.rs"] {
+        assert!(!root().join(old).exists(), "{old} came back beside the crate");
+    }
+
+    let dir = root().join("crates/sportello-storage/src");
+    let mut files = Vec::new();
+    rust_files(&dir, &mut files);
+    assert!(files.len() >= 20, "only {} files read", files.len());
+    let mut found = Vec::new();
+    for f in &files {
+        let text = code(&std::fs::read_to_string(f).unwrap());
+        // A wall clock is what the store may not read (the moments it
+        // records are given); a monotonic `Instant` bounding a wait for the
+        // database's lock is not a date and stays allowed.
+        let wall_clock = CLOCK.iter().filter(|w| **w != "Instant::now");
+        for word in wall_clock.chain(&["sportello::", "sportello_print", "print::", "service::"]) {
+            if text.contains(word) {
+                found.push(format!("{}: {word}", f.strip_prefix(&dir).unwrap().display()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "the store records what it is given:\n{}", found.join("\n"));
+}

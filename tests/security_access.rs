@@ -42,6 +42,7 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
             ipc(json!({ "household": v }))
         }
         "cf_check" => ipc(json!({"code": "DLLZOE15P70F205X"})),
+        "calendar_check" => ipc(json!({ "date": "2026-12-07" })),
         "analysis_get" | "project_get" | "documents_list" => ipc(json!({ "household_id": hid })),
         "analysis_save" => {
             let h = s.household_get(case.household)?;
@@ -60,6 +61,9 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
         }
         "signature_record" => ipc(json!({
             "project_id": case.project.to_string(), "member_id": case.member.to_string(), "signed_on": "2026-11-20"
+        })),
+        "signature_annul" => ipc(json!({
+            "project_id": case.project.to_string(), "member_id": case.member.to_string(), "reason": "firma apposta sul foglio sbagliato"
         })),
         "agreement_data" => s.agreement_data(case.project).map(|_| ()),
         "document_add" => {
@@ -113,6 +117,9 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
         "sync_import" => s.sync_import(b"non un pacchetto").map(|_| ()),
         "sync_conflicts" => s.sync_conflicts().map(|_| ()),
         "device_revoke" => s.device_revoke("nessuno").map(|_| ()),
+        "sync_status" => ipc(Value::Null),
+        // Not a device: refused for that (conflict), before any address is used.
+        "sync_now" => ipc(json!({ "hub": "http://127.0.0.1:9" })),
         // An unknown operator: refused as not found, not as forbidden.
         "device_enroll" => {
             let dir = tempfile::tempdir().unwrap();

@@ -67,7 +67,22 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
     // office's blocks of case numbers (devices and ranges, no family).
     let unaudited: Vec<&str> =
         access::MATRIX.iter().filter(|p| !p.personal_data).map(|p| p.command).collect();
-    assert_eq!(unaudited, ["session", "cf_check", "operators_list", "audit_verify", "case_numbers"]);
+    // `sync_status` gives counts; `sync_now` leaves the rows of the export
+    // and the import it runs when they move changes, none when nothing moves
+    // (tests/sync_network.rs checks both).
+    assert_eq!(
+        unaudited,
+        [
+            "session",
+            "cf_check",
+            "calendar_check",
+            "operators_list",
+            "sync_status",
+            "sync_now",
+            "audit_verify",
+            "case_numbers"
+        ]
+    );
 
     // A call to run the commands of "Avvisi e graduatorie" on.
     let call = s
@@ -97,6 +112,7 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
             "audit_history" | "audit_history_print" => {
                 (json!({ "household_id": hid.to_string() }), Some(hid))
             }
+            "calendar_check" => (json!({ "date": "2026-12-07" }), None),
             "cf_check" => (
                 json!({"code": "DLLZOE15P70F205X", "first_name": "Zoë", "last_name": "Dell'Orto", "birth_date": "2015-09-30", "sex": "F"}),
                 None,
@@ -123,6 +139,10 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
             }
             "signature_record" => (
                 json!({ "project_id": pid.to_string(), "member_id": h.members[0].id.to_string(), "signed_on": "2026-11-20" }),
+                Some(pid),
+            ),
+            "signature_annul" => (
+                json!({ "project_id": pid.to_string(), "member_id": h.members[0].id.to_string(), "reason": "firma apposta sul foglio sbagliato" }),
                 Some(pid),
             ),
             "agreement_print" => (json!({ "project_id": pid.to_string() }), Some(pid)),
@@ -191,6 +211,15 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
             "operator_revoke" => (json!({ "username": "nuovo" }), None),
             // The administrator's own password, as changed by `password_change` above.
             "database_rekey" => (json!({ "password": "una password nuova e lunga" }), None),
+            "sync_status" => (Value::Null, None),
+            // Not a device: refused, and a refusal writes nothing.
+            "sync_now" => {
+                let before = entries(s).len();
+                let err = s.call(name, json!({ "hub": "http://127.0.0.1:9" })).unwrap_err();
+                assert_eq!(err.code, sportello::Code::Conflict, "{err:?}");
+                assert_eq!(entries(s).len(), before);
+                continue;
+            }
             other => panic!("new command «{other}»: add it to this test with a valid input"),
         };
         one_row_for(s, name, record, || s.call(name, input));

@@ -90,6 +90,10 @@ fn run_case(
             command,
             json!({ "project_id": pid, "member_id": h.members[0].id.to_string(), "signed_on": "2026-11-20" }),
         ),
+        "signature_annul" => s.call(
+            command,
+            json!({ "project_id": pid, "member_id": h.members[0].id.to_string(), "reason": "firma apposta sul foglio sbagliato" }),
+        ),
         "agreement_print" => s.call(command, json!({ "project_id": pid })),
         "agreement_data" => s.agreement_data(project).map(|_| Value::Null),
         "document_add" => s.document_add(h.id, DocumentKind::Patto, "Patto", b"%PDF-1.7\n").map(|_| Value::Null),

@@ -54,6 +54,24 @@ fn the_demo_has_households_in_every_state() {
         }
     }
     assert_eq!(statuses.len(), 30);
+    // The office sets its meetings on days it is open (issue 15: a demo
+    // meeting fell on a Sunday).
+    let mut meetings = 0;
+    for n in 1..=30 {
+        for year in ["2024", "2025", "2026"] {
+            let Some(found) = s.households_search(&format!("{year}/{n:06}")).unwrap().into_iter().next()
+            else {
+                continue;
+            };
+            let Some(p) = s.project_get(found.id).unwrap() else { continue };
+            for m in &p.meetings {
+                meetings += 1;
+                let c = s.calendar_check(m.date).unwrap();
+                assert!(c.office_day, "{}: {:?}", m.date, c.message);
+            }
+        }
+    }
+    assert!(meetings >= 30, "{meetings}");
     for st in [
         ProjectStatus::Bozza,
         ProjectStatus::DaFirmare,
@@ -133,4 +151,79 @@ fn the_demo_command_creates_a_database_and_refuses_to_overwrite_it() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--today"));
     assert!(!dir.path().join("x.sqlite").exists());
+}
+
+/// `sportello demo --laptop`: the office's story for a newcomer (issue 11,
+/// point 8): the hub, a laptop enrolled for mbianchi holding her scope only,
+/// offline work waiting on the laptop, one conflict waiting at the hub for
+/// the coordinatrice; the laptop file must not exist.
+#[test]
+fn the_office_demo_has_a_hub_and_a_laptop_with_work_waiting_and_one_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let (hub, laptop) = (dir.path().join("ufficio.sqlite"), dir.path().join("portatile.sqlite"));
+    let s = |p: &std::path::Path| p.to_str().unwrap().to_string();
+    let run = |who: &str, args: &[String]| {
+        let out =
+            service_support::cli_login(&mut std::process::Command::new(env!("CARGO_BIN_EXE_sportello")))
+                .env("SPORTELLO_OPERATOR", who)
+                .args(args)
+                .output()
+                .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let demo =
+        ["demo", "--database", &s(&hub), "--laptop", &s(&laptop), "--today", "2026-11-21"].map(String::from);
+    let (code, out, err) = run("amministratore", &demo);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("portatile-demo") && out.contains("1 conflitto"), "{out}");
+
+    // At the hub: one conflict, the same field with both values and the device.
+    let (code, out, err) =
+        run("averdi", &["sync", "conflicts", "--database", &s(&hub), "--json"].map(String::from));
+    assert_eq!(code, Some(0), "{err}");
+    let conflicts: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let conflicts = conflicts.as_array().unwrap();
+    assert_eq!(conflicts.len(), 1, "{out}");
+    assert_eq!(conflicts[0]["field"], "notes");
+    assert_eq!(conflicts[0]["device"], "portatile-demo");
+    assert_ne!(conflicts[0]["ours"], conflicts[0]["theirs"]);
+
+    // On the laptop: mbianchi logs in with the demo password, her work waits
+    // to be sent, and only her scope is there (fewer cases than the office).
+    let (code, out, err) =
+        run("mbianchi", &["call", "sync_status", "--database", &s(&laptop)].map(String::from));
+    assert_eq!(code, Some(0), "{err}");
+    let status: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(status["role"], "dispositivo", "{out}");
+    assert!(status["waiting"].as_u64().unwrap() >= 1, "{out}");
+    let search = |db: &std::path::Path, who: &str| -> usize {
+        let input = dir.path().join(format!("cerca-{who}.json"));
+        std::fs::write(&input, r#"{"query": "2026"}"#).unwrap();
+        let (code, out, err) = run(
+            who,
+            &["call", "households_search", "--database", &s(db), "--input", &s(&input)].map(String::from),
+        );
+        assert_eq!(code, Some(0), "{err}");
+        serde_json::from_str::<serde_json::Value>(&out).unwrap().as_array().unwrap().len()
+    };
+    let (on_laptop, at_office) = (search(&laptop, "mbianchi"), search(&hub, "averdi"));
+    assert!(on_laptop > 0 && on_laptop < at_office, "{on_laptop} on the laptop, {at_office} at the office");
+    // Another operatore of the office has no account on the laptop.
+    let (code, _, _) = run("lgallo", &["call", "sync_status", "--database", &s(&laptop)].map(String::from));
+    assert_ne!(code, Some(0));
+
+    // A laptop file that exists is refused before anything is made.
+    let other = dir.path().join("altro.sqlite");
+    let (code, _, err) = run(
+        "amministratore",
+        &["demo", "--database", &s(&other), "--laptop", &s(&laptop), "--today", "2026-11-21"]
+            .map(String::from),
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("esiste già"), "{err}");
+    assert!(!other.exists());
 }

@@ -136,6 +136,7 @@ fn the_whole_path_speaks_the_contract() {
         "meetings",
         "required_signers",
         "signatures",
+        "annulled_signatures",
     ] {
         assert!(p.get(k).is_some(), "project.{k}");
     }
@@ -165,6 +166,7 @@ fn the_whole_path_speaks_the_contract() {
         "missing_signatures",
         "project_id",
         "state",
+        "working_days_left",
     ];
     row_keys.sort();
     assert_eq!(keys(&board[0]), row_keys);
@@ -177,7 +179,34 @@ fn the_whole_path_speaks_the_contract() {
             json!({ "project_id": pid, "member_id": member, "signed_on": "2026-11-20" }),
         )
         .unwrap();
-    assert_eq!(keys(&p["signatures"][0]), ["member_id", "signed_on", "signer_id"]);
+    assert_eq!(keys(&p["signatures"][0]), ["late", "member_id", "signed_on", "signer_id"]);
+    assert_eq!(p["signatures"][0]["late"], false);
+    let err = s
+        .call("signature_annul", json!({ "project_id": pid, "member_id": member, "reason": " " }))
+        .unwrap_err();
+    assert_eq!((err.code, err.field.as_deref()), (Code::Invalid, Some("reason")));
+    let p = s
+        .call(
+            "signature_annul",
+            json!({ "project_id": pid, "member_id": member, "reason": "Firma sul foglio sbagliato" }),
+        )
+        .unwrap();
+    assert_eq!(p["signatures"], json!([]));
+    assert_eq!(
+        keys(&p["annulled_signatures"][0]),
+        [
+            "annulled_at",
+            "annulled_by",
+            "annulled_by_name",
+            "id",
+            "late",
+            "member_id",
+            "reason",
+            "signed_on",
+            "signer_id"
+        ]
+    );
+    assert_eq!(p["annulled_signatures"][0]["reason"], "Firma sul foglio sbagliato");
     assert_eq!(s.call("documents_list", json!({ "household_id": id })).unwrap(), json!([]));
 }
 

@@ -129,9 +129,15 @@ fn a_project_is_signed_member_by_member_and_a_guardian_signs_for_a_minor() {
     let p = later.signature_record(p.id, zoe, d("2026-11-26")).unwrap();
     assert_eq!(p.signatures.iter().find(|s| s.member_id == zoe).unwrap().signer_id, thi_lan);
     assert_eq!(p.status, ProjectStatus::DaFirmare);
-    // The text cannot change once someone has signed it.
+    // The text cannot change once someone has signed it, and the refusal
+    // says how to change it.
     let err = later.project_save(ProjectInput::from(&p)).unwrap_err();
     assert_eq!(err.code, Code::Conflict);
+    assert!(err.message.contains("annullando le firme con un motivo"), "{}", err.message);
+    // A signature that counts is not overwritten by recording it again.
+    let err = later.signature_record(p.id, niccolo, d("2026-11-27")).unwrap_err();
+    assert_eq!(err.code, Code::Conflict);
+    assert!(err.message.contains("annullarla"), "{}", err.message);
     let p = later.signature_record(p.id, thi_lan, d("2026-11-26")).unwrap();
     assert_eq!(p.status, ProjectStatus::Sottoscritto);
     assert_eq!(p.signed_on, Some(d("2026-11-26")));
@@ -159,7 +165,7 @@ fn a_project_is_signed_member_by_member_and_a_guardian_signs_for_a_minor() {
 }
 
 #[test]
-fn only_a_minor_with_commitments_needs_a_signature_and_back_to_draft_drops_signatures() {
+fn only_a_minor_with_commitments_needs_a_signature_and_back_to_draft_annuls_signatures() {
     let e = env();
     let h = create_family(&e.service);
     e.service.analysis_save(analysis(&h, "2026-11-20", "equipe_multidisciplinare")).unwrap();
@@ -176,8 +182,29 @@ fn only_a_minor_with_commitments_needs_a_signature_and_back_to_draft_drops_signa
     assert_eq!(err.field.as_deref(), Some("member_id"));
     let p = e.service.signature_record(p.id, h.members[0].id, today()).unwrap();
     assert_eq!(p.signatures.len(), 1);
-    let p = e.service.project_set_status(p.id, ProjectStatus::Bozza).unwrap();
+    // Back to draft annuls the signatures, and says why: never deleted.
+    let err = e.service.project_set_status(p.id, ProjectStatus::Bozza).unwrap_err();
+    assert_eq!((err.code, err.field.as_deref()), (Code::Invalid, Some("reason")));
+    let err = e.service.project_set_status_with(p.id, ProjectStatus::Bozza, Some("  ")).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("reason"));
+    let p = e
+        .service
+        .project_set_status_with(p.id, ProjectStatus::Bozza, Some("Impegni da rivedere con il padre"))
+        .unwrap();
     assert!(p.signatures.is_empty());
+    assert_eq!(p.annulled_signatures.len(), 1);
+    assert_eq!(p.annulled_signatures[0].member_id, h.members[0].id);
+    assert_eq!(p.annulled_signatures[0].signed_on, today());
+    assert_eq!(p.annulled_signatures[0].reason, "Impegni da rivedere con il padre");
+    let rows: i64 = service_support::raw(&e.db())
+        .query_row("SELECT count(*) FROM signatures WHERE project_id = ?1", [p.id.to_string()], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 1, "the annulled signature's row stays");
+    let history = e.service.audit_history(h.id).unwrap();
+    let back = history.iter().rev().find(|r| r.action == "project_set_status").unwrap();
+    let detail = back.detail.as_deref().unwrap_or_default();
+    assert!(detail.contains("Impegni da rivedere con il padre"), "{detail}");
+    assert!(detail.contains("Niccolò Dell'Orto"), "{detail}");
     // An empty project cannot go to signing.
     let mut v = project_json(&h);
     v["id"] = json!(p.id.to_string());
@@ -242,6 +269,7 @@ fn the_board_lists_what_waits_for_signatures_overdue_first() {
     let ra = &board[1];
     assert_eq!(ra.project_id, Some(pa.id));
     assert_eq!((ra.deadline, ra.days_left, ra.state), (d("2026-12-22"), 6, BoardState::InScadenza));
+    assert_eq!(ra.working_days_left, 4, "17, 18, 21, 22 December");
     assert_eq!(ra.analysis_date, d("2026-11-20"));
     assert_eq!(ra.case_number, a.case_number);
     assert_eq!(ra.missing_signatures, ["Thị Lan Nguyễn", "Thị Lan Nguyễn per Zoë Dell'Orto"]);
@@ -257,6 +285,7 @@ fn the_board_lists_what_waits_for_signatures_overdue_first() {
     let board = after.deadlines_board().unwrap();
     let ra = board.iter().find(|r| r.household_id == a.id).unwrap();
     assert_eq!((ra.days_left, ra.state), (-1, BoardState::Scaduto));
+    assert_eq!(ra.working_days_left, -1, "Wednesday 23 is an office day");
 
     // Once the last signatures are in, A leaves the board.
     after.signature_record(pa.id, a.members[1].id, d("2026-12-23")).unwrap();
@@ -301,4 +330,125 @@ fn the_agreement_data_has_everything_the_printed_patto_needs() {
     let required: Vec<_> =
         p.required_signers.iter().map(|r| (r.member_id, r.signer_id, r.for_minor)).collect();
     assert_eq!(lines, required);
+}
+
+#[test]
+fn a_signature_is_annulled_with_a_reason_kept_in_the_history_and_collected_again() {
+    let e = env();
+    let h = create_family(&e.service);
+    let (niccolo, thi_lan) = (h.members[0].id, h.members[1].id);
+    e.service.analysis_save(analysis(&h, "2026-11-20", "equipe_multidisciplinare")).unwrap();
+    let mut v = project_json(&h);
+    v["commitments"].as_array_mut().unwrap().pop(); // Zoë's: the adults sign
+    let p = e.service.project_save(serde_json::from_value(v).unwrap()).unwrap();
+    let p = e.service.project_set_status(p.id, ProjectStatus::DaFirmare).unwrap();
+    let p = e.service.signature_record(p.id, niccolo, today()).unwrap();
+    assert_eq!(p.signatures.len(), 1);
+
+    let later = e.reopen("averdi", d("2026-11-25"));
+    // The reason is required; only a signature that counts is annulled.
+    for blank in ["", "   "] {
+        let err = later.signature_annul(p.id, niccolo, blank).unwrap_err();
+        assert_eq!((err.code, err.field.as_deref()), (Code::Invalid, Some("reason")));
+    }
+    let err = later.signature_annul(p.id, thi_lan, "Mai firmato").unwrap_err();
+    assert_eq!((err.code, err.field.as_deref()), (Code::Invalid, Some("member_id")));
+    assert_eq!(later.project_get(h.id).unwrap().unwrap().signatures.len(), 1, "refusals change nothing");
+
+    let p = later.signature_annul(p.id, niccolo, "Firmato sul foglio della convocazione").unwrap();
+    assert!(p.signatures.is_empty(), "an annulled signature no longer counts");
+    let a = &p.annulled_signatures[0];
+    assert_eq!((a.member_id, a.signer_id, a.signed_on), (niccolo, niccolo, today()));
+    assert_eq!(a.reason, "Firmato sul foglio della convocazione");
+    assert_eq!((a.annulled_by, a.annulled_by_name.as_str()), (later.operator().id, "Anna Verdi"));
+    assert!(a.annulled_at.starts_with("20"), "{}", a.annulled_at);
+    assert_eq!(
+        later.signature_annul(p.id, niccolo, "di nuovo").unwrap_err().field.as_deref(),
+        Some("member_id")
+    );
+    // With no signature counting, the text may change again.
+    later.project_save(ProjectInput::from(&p)).unwrap();
+
+    // The audit log, and the case history the coordinator reads, keep the act.
+    let history = later.audit_history(h.id).unwrap();
+    let row = history.iter().find(|r| r.action == "signature_annul").expect("the annulment's audit row");
+    assert_eq!(row.action_label, "annullamento di una firma");
+    assert_eq!(row.record_id, Some(p.id));
+    let detail = row.detail.as_deref().unwrap_or_default();
+    assert!(detail.contains("Firmato sul foglio della convocazione"), "{detail}");
+    assert!(detail.contains("Niccolò Dell'Orto") && detail.contains("20/11/2026"), "{detail}");
+    assert!(later.storage().audit_verify().unwrap().ok, "the chain holds");
+
+    // Collected again: it counts, and completes the project with the other.
+    let p = later.signature_record(p.id, niccolo, d("2026-11-24")).unwrap();
+    assert_eq!(p.signatures.len(), 1);
+    assert_eq!(p.signatures[0].signed_on, d("2026-11-24"));
+    let p = later.signature_record(p.id, thi_lan, d("2026-11-25")).unwrap();
+    assert_eq!(p.status, ProjectStatus::Sottoscritto);
+    assert_eq!(p.signed_on, Some(d("2026-11-25")));
+    assert_eq!(p.annulled_signatures.len(), 1, "the annulment stays after the new signature");
+    assert_eq!(p.annulled_signatures[0].signed_on, today());
+    // Once sottoscritto the signatures are final.
+    let err = later.signature_annul(p.id, thi_lan, "ripensamento").unwrap_err();
+    assert_eq!(err.code, Code::Conflict);
+}
+
+#[test]
+fn a_signature_after_the_deadline_is_flagged_late_on_the_project_and_in_the_history() {
+    let e = env();
+    let h = create_family(&e.service);
+    let (niccolo, thi_lan) = (h.members[0].id, h.members[1].id);
+    // rules.md §1.3: analysis on Fri 20 Nov 2026 → deadline Tue 22 Dec 2026.
+    e.service.analysis_save(analysis(&h, "2026-11-20", "equipe_multidisciplinare")).unwrap();
+    let mut v = project_json(&h);
+    v["commitments"].as_array_mut().unwrap().pop();
+    let p = e.service.project_save(serde_json::from_value(v).unwrap()).unwrap();
+    e.service.project_set_status(p.id, ProjectStatus::DaFirmare).unwrap();
+
+    let later = e.reopen("averdi", d("2027-01-08"));
+    let p = later.signature_record(p.id, niccolo, d("2026-12-22")).unwrap();
+    assert!(!p.signatures[0].late, "the last day is in time");
+    let p = later.signature_record(p.id, thi_lan, d("2026-12-23")).unwrap();
+    let late: Vec<_> = p.signatures.iter().map(|s| (s.member_id, s.late)).collect();
+    assert_eq!(late, [(niccolo, false), (thi_lan, true)]);
+
+    let history = later.audit_history(h.id).unwrap();
+    let rows: Vec<_> = history.iter().filter(|r| r.action == "signature_record").collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].detail, None, "in time: nothing to say");
+    let detail = rows[1].detail.as_deref().unwrap_or_default();
+    assert!(detail.contains("oltre il termine del 22/12/2026"), "{detail}");
+    assert!(detail.contains("Thị Lan Nguyễn") && detail.contains("23/12/2026"), "{detail}");
+}
+
+#[test]
+fn the_office_calendar_says_why_a_date_is_closed() {
+    let e = env();
+    let s = &e.service;
+    // Milano, December 2026: Sant'Ambrogio on Monday 7, the Immacolata on
+    // Tuesday 8, Sunday 6; Friday 4 is an ordinary office day.
+    let c = s.calendar_check(d("2026-12-07")).unwrap();
+    assert!(!c.office_day);
+    assert_eq!(c.reasons, ["è la festa del santo patrono di Milano"]);
+    assert_eq!(
+        c.message.as_deref(),
+        Some("Lunedì 07/12/2026: è la festa del santo patrono di Milano; l'ufficio è chiuso.")
+    );
+    assert_eq!(
+        s.calendar_check(d("2026-12-08")).unwrap().reasons,
+        ["è festa nazionale (Immacolata Concezione)"]
+    );
+    let sunday = s.calendar_check(d("2026-12-06")).unwrap();
+    assert_eq!(sunday.reasons, ["è domenica"]);
+    assert_eq!(sunday.message.as_deref(), Some("Domenica 06/12/2026: l'ufficio è chiuso."));
+    let open = s.calendar_check(d("2026-12-04")).unwrap();
+    assert!(open.office_day && open.reasons.is_empty() && open.message.is_none());
+
+    // Through the window's command: the date as the form sends it.
+    let v = s.call("calendar_check", json!({ "date": "2026-11-01" })).unwrap();
+    assert_eq!(v["office_day"], false);
+    assert_eq!(v["reasons"].as_array().unwrap().len(), 2, "Ognissanti on a Sunday: {v}");
+    assert_eq!(v["message"], "Domenica 01/11/2026: è festa nazionale (Ognissanti); l'ufficio è chiuso.");
+    let err = s.call("calendar_check", json!({ "date": "7 dicembre" })).unwrap_err();
+    assert_eq!((err.code, err.field.as_deref()), (Code::Invalid, Some("date")));
 }

@@ -622,3 +622,97 @@ fn an_enrolled_laptop_numbers_its_first_case_from_its_own_block_and_sees_no_othe
         .unwrap();
     assert_eq!(conflicts, 0);
 }
+
+/// sync.md, "Command line": at the hub, the exchange with a device is the
+/// coordinatore's or the amministratore's; on a device, any of its operators
+/// syncs.
+#[test]
+fn at_the_hub_only_a_coordinatore_or_amministratore_exchanges_with_a_device_on_the_laptop_its_operatore_does()
+{
+    let o = Office::new();
+    o.enrol();
+    {
+        let laptop = o.laptop("mrossi").unwrap();
+        edit(&laptop, o.dellorto.id, "notes", json!("visita a domicilio"));
+    }
+    let pkg = o.path("dal-portatile.sportello");
+    // The laptop's operatore makes the package on the laptop.
+    let (code, _, err) =
+        cli("mrossi", &["sync", "export", "--database", s(&o.laptop_db()), "--out", s(&pkg)]);
+    assert_eq!(code, 0, "{err}");
+    // At the hub, an operatore (even the laptop's own) may neither apply it
+    // nor make the hub's package for the laptop; nothing is applied.
+    for who in ["mrossi", "lbianchi"] {
+        let (code, _, err) =
+            cli(who, &["sync", "import", "--database", s(&o.hub_db()), "--from", s(&pkg), "--json"]);
+        assert_ne!(code, 0, "{who} imported at the hub");
+        assert!(err.contains("coordinatore o amministratore"), "{err}");
+        let out = o.path(&format!("per-{who}.sportello"));
+        let (code, _, err) =
+            cli(who, &["sync", "export", "--database", s(&o.hub_db()), "--device", DEVICE, "--out", s(&out)]);
+        assert_ne!(code, 0, "{who} exported at the hub");
+        assert!(err.contains("coordinatore o amministratore"), "{err}");
+        assert!(!out.exists());
+    }
+    assert_ne!(field(&o.hub(), o.dellorto.id, "notes"), json!("visita a domicilio"));
+    // The amministratore applies it; the laptop's operatore applies the answer.
+    let (code, out, err) =
+        cli(ADMIN, &["sync", "import", "--database", s(&o.hub_db()), "--from", s(&pkg), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(serde_json::from_str::<Value>(&out).unwrap()["applied"], 1, "{out}");
+    assert_eq!(field(&o.hub(), o.dellorto.id, "notes"), json!("visita a domicilio"));
+    carry((&o.hub_db(), ADMIN, Some(DEVICE)), (&o.laptop_db(), "mrossi"), &o.path("risposta.sportello"));
+}
+
+/// A hub put back from a backup does not know the blocks of case numbers it
+/// granted after that backup: it skips a margin, so a device enrolled after
+/// the restore never gets numbers another device already holds.
+#[test]
+fn a_hub_restored_from_a_backup_never_grants_again_the_numbers_it_gave_after_it() {
+    let o = Office::new();
+    let copy = o.path("copia.sqlite");
+    let (code, _, err) = cli(ADMIN, &["backup", "--database", s(&o.hub_db()), "--out", s(&copy)]);
+    assert_eq!(code, 0, "{err}");
+    // After the backup, a laptop is enrolled: its block is granted then.
+    o.enrol();
+    let (code, _, err) = cli(ADMIN, &["restore", "--from", s(&copy), "--database", s(&o.hub_db())]);
+    assert_eq!(code, 0, "{err}");
+    let second = o.path("sud.sqlite");
+    let (code, _, err) = cli(
+        ADMIN,
+        &[
+            "device",
+            "enroll",
+            "--database",
+            s(&o.hub_db()),
+            "--device",
+            "portatile-sud",
+            "--operators",
+            "gneri",
+            "--out",
+            s(&second),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let key = key(&o.hub_db());
+    let own_block = |db: &Path| -> (i64, i64) {
+        keyed(db, &key)
+            .query_row(
+                "SELECT b.first, b.last FROM case_blocks b JOIN sync_device d ON d.id = 1 AND b.device_id = d.device_id",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    };
+    let (a, b) = (own_block(&o.laptop_db()), own_block(&second));
+    assert!(a.1 < b.0 || b.1 < a.0, "the two laptops share numbers: {a:?} and {b:?}");
+    // The skipped numbers are on record at the hub, all used, held by nobody.
+    let reserved: i64 = keyed(&o.hub_db(), &key)
+        .query_row(
+            "SELECT count(*) FROM case_blocks WHERE device_id = 'riservati-dopo-ripristino' AND used = last - first + 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(reserved, 1);
+}

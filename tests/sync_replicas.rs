@@ -351,6 +351,7 @@ fn a_signature_is_never_dropped_by_a_merge_back_to_draft_at_the_office_is_a_conf
     use sportello::domain::ProjectStatus;
     let e = env();
     let h = create_family(&e.service);
+    let (father, mother) = (h.members[0].id, h.members[1].id);
     e.service
         .analysis_save(
             serde_json::from_value(analysis_json(&h, "2026-11-20", "equipe_multidisciplinare")).unwrap(),
@@ -360,47 +361,65 @@ fn a_signature_is_never_dropped_by_a_merge_back_to_draft_at_the_office_is_a_conf
     v["commitments"].as_array_mut().unwrap().pop(); // Zoë's: the adults sign
     let p = e.service.project_save(serde_json::from_value(v).unwrap()).unwrap();
     let p = e.service.project_set_status(p.id, ProjectStatus::DaFirmare).unwrap();
-    e.service.signature_record(p.id, h.members[0].id, today()).unwrap();
+    e.service.signature_record(p.id, father, today()).unwrap();
     let laptop_db = e.dir.path().join("portatile.sqlite");
     e.service.sync_copy_replica(&laptop_db, "portatile").unwrap();
     let laptop = login(&laptop_db, &e.docs(), ADMIN, today()).unwrap();
 
-    // At the family's home the mother signs; at the office the project goes
-    // back to draft, which clears the signatures there.
-    laptop.signature_record(p.id, h.members[1].id, today()).unwrap();
-    e.service.project_set_status(p.id, ProjectStatus::Bozza).unwrap();
+    // At the family's home the mother signs (the last signature: the laptop
+    // has it sottoscritto); at the office the project goes back to draft,
+    // which annuls the father's signature there, with a reason.
+    let on_laptop = laptop.signature_record(p.id, mother, today()).unwrap();
+    assert_eq!(on_laptop.status, ProjectStatus::Sottoscritto);
+    e.service
+        .project_set_status_with(p.id, ProjectStatus::Bozza, Some("Obiettivi da rivedere con la scuola"))
+        .unwrap();
 
     let up = e.service.sync_import(&laptop.sync_export(None).unwrap()).unwrap();
     assert!(up.applied >= 1, "{up:?}");
-    let signed = |s: &Service| {
-        let mut m: Vec<String> = s
-            .project_get(h.id)
-            .unwrap()
-            .unwrap()
-            .signatures
-            .iter()
-            .map(|s| s.member_id.to_string())
-            .collect();
-        m.sort();
-        m
-    };
-    assert!(
-        signed(&e.service).contains(&h.members[1].id.to_string()),
-        "the laptop's signature reached the office"
-    );
-
     let down = laptop.sync_import(&e.service.sync_export(Some("portatile")).unwrap()).unwrap();
+
+    for (side, s) in [("ufficio", &e.service), ("portatile", &laptop)] {
+        let p = s.project_get(h.id).unwrap().unwrap();
+        // Nothing lost: the mother's signature reached the office, and the
+        // father's is still there, annulled with the office's reason.
+        let counting: Vec<_> = p.signatures.iter().map(|s| s.member_id).collect();
+        assert_eq!(counting, [mother], "{side}");
+        assert_eq!(p.annulled_signatures.len(), 1, "{side}");
+        assert_eq!(p.annulled_signatures[0].member_id, father, "{side}");
+        assert_eq!(p.annulled_signatures[0].reason, "Obiettivi da rivedere con la scuola", "{side}");
+        // The two acts disagree (signed there, back to draft here): a
+        // conflict on the status, the office's value standing.
+        assert_eq!(p.status, ProjectStatus::Bozza, "{side}");
+        let c = s.sync_conflicts().unwrap();
+        let status = c
+            .iter()
+            .find(|c| c.table == "projects" && c.field == "status")
+            .unwrap_or_else(|| panic!("{side}: no conflict on the status: {c:?}"));
+        assert_eq!(status.kind, "campo", "{side}");
+        let both = [status.ours.clone(), status.theirs.clone()];
+        assert!(both.contains(&json!("bozza")) && both.contains(&json!("sottoscritto")), "{side}: {both:?}");
+        // No merge deleted a signature (nothing to report as a dropped fact).
+        assert!(!c.iter().any(|c| c.kind == "fatto"), "{side}: {c:?}");
+    }
     assert!(down.conflicts >= 1, "{down:?}");
-    let on_laptop = signed(&laptop);
-    assert!(
-        on_laptop.contains(&h.members[0].id.to_string()),
-        "the signature on paper was dropped: {on_laptop:?}"
+    let rows: i64 = raw(&e.db())
+        .query_row("SELECT count(*) FROM signatures WHERE project_id = ?1", [p.id.to_string()], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 2, "no signature row deleted at the office");
+
+    // The mother signed an earlier text: the project does not go back to
+    // signing while her signature counts on the draft; annulled, it does.
+    let err = e.service.project_set_status(p.id, ProjectStatus::DaFirmare).unwrap_err();
+    assert_eq!(err.code, sportello::Code::Conflict);
+    assert!(err.message.contains("Thị Lan Nguyễn"), "{}", err.message);
+    let p = e.service.signature_annul(p.id, mother, "Firmato su un testo precedente").unwrap();
+    assert!(p.signatures.is_empty());
+    assert_eq!(p.annulled_signatures.len(), 2);
+    assert_eq!(
+        e.service.project_set_status(p.id, ProjectStatus::DaFirmare).unwrap().status,
+        ProjectStatus::DaFirmare
     );
-    assert!(on_laptop.contains(&h.members[1].id.to_string()));
-    let c = laptop.sync_conflicts().unwrap();
-    let fact = c.iter().find(|c| c.kind == "fatto").expect("the dropped signature is a conflict");
-    assert_eq!(fact.table, "signatures");
-    assert_eq!(fact.ours["member_id"], json!(h.members[0].id.to_string()));
 }
 
 #[test]

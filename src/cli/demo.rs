@@ -21,6 +21,11 @@ pub struct Args {
     /// Il giorno a cui riferire le scadenze (predefinito: oggi).
     #[arg(long, value_name = "YYYY-MM-DD")]
     today: Option<String>,
+    /// Crea anche il database di un portatile iscritto a questo ufficio (per
+    /// mbianchi), con lavoro fuori sede in attesa di invio e un conflitto da
+    /// risolvere nella schermata «Conflitti» (non deve esistere).
+    #[arg(long, value_name = "PATH")]
+    laptop: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
@@ -31,6 +36,22 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let documents = args.documents.clone().unwrap_or_else(|| {
         args.database.parent().map(|p| p.join("documenti")).unwrap_or_else(|| PathBuf::from("documenti"))
     });
+    if let Some(laptop) = &args.laptop {
+        // Both files are new: refused before anything is made.
+        super::distinct_files(&[("--database", &args.database)], &[("--laptop", Some(laptop))])?;
+        for f in [laptop.clone(), sportello::keyring::Keyring::path_for(laptop)] {
+            if f.exists() {
+                return Err(CliError::in_file(
+                    &f,
+                    sportello::Error::new(
+                        sportello::Code::Conflict,
+                        "il file esiste già: non viene sostituito",
+                    )
+                    .with_field("laptop"),
+                ));
+            }
+        }
+    }
     let password = super::login::new_password("degli account dimostrativi")?;
     let kdf = sportello::keyring::KdfParams::from_env()?;
     let report = sportello::demo::create(&args.database, &documents, today, &password, kdf)
@@ -55,5 +76,21 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     }
     println!("Chiave di recupero (dati fittizi: per un database vero va stampata e chiusa in cassaforte):");
     println!("  {}", report.recovery_key);
+    if let Some(laptop) = &args.laptop {
+        let o = sportello::demo::office::add_laptop(&args.database, laptop, &documents, today, &password)
+            .map_err(|e| CliError::in_file(laptop, e))?;
+        println!(
+            "Creato il portatile «{}» in {} per {}: {} casi del suo ambito; il nucleo {} preso in carico fuori sede è in attesa di invio.",
+            o.device,
+            laptop.display(),
+            o.operator,
+            o.cases,
+            o.offline_case
+        );
+        println!(
+            "All'ufficio {} conflitto/i in attesa della coordinatrice (averdi): schermata «Conflitti».",
+            o.conflicts
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,13 +1,14 @@
-//! `sportello sync export | import | conflicts` (shared/spec/sync.md): the
-//! package of changes between two replicas of an office database, carried by
-//! hand (a USB stick) when there is no network. Thin: the library makes,
-//! checks and applies the package.
+//! `sportello sync export | import | conflicts | serve | now`
+//! (shared/spec/sync.md): the package of changes between two replicas of an
+//! office database, carried by hand (a USB stick) when there is no network,
+//! or over the office network (`serve` on the hub, `now` on a device). Thin:
+//! the library makes, checks, carries and applies the package.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use sportello::service::{OpenOptions, Service};
+use sportello::service::{OpenOptions, Service, SyncServer};
 
 use super::{distinct_files, login, print_json, write_outputs, CliError};
 
@@ -47,6 +48,25 @@ enum SyncCommand {
         #[arg(long, value_name = "PATH")]
         database: PathBuf,
         /// Risultato in JSON: [{id, table, record, field, ours, theirs, device, operator, changed_at}].
+        #[arg(long)]
+        json: bool,
+    },
+    /// Serve i dispositivi dell'ufficio in rete (sul database dell'ufficio).
+    Serve {
+        #[arg(long, value_name = "PATH")]
+        database: PathBuf,
+        /// Indirizzo e porta di ascolto (HOST:PORTA; porta 0: una libera).
+        #[arg(long, value_name = "HOST:PORTA")]
+        listen: String,
+    },
+    /// Sincronizza ora questo dispositivo con l'ufficio (un giro andata e ritorno).
+    Now {
+        #[arg(long, value_name = "PATH")]
+        database: PathBuf,
+        /// L'indirizzo del server dell'ufficio: http://HOST:PORTA.
+        #[arg(long, value_name = "URL")]
+        hub: String,
+        /// Risultato in JSON: {sent, at_hub, received, hub_restored}.
         #[arg(long)]
         json: bool,
     },
@@ -92,6 +112,28 @@ pub fn run(a: Args) -> Result<ExitCode, CliError> {
                 );
             }
         }
+        SyncCommand::Serve { database, listen } => return serve(database, &listen),
+        SyncCommand::Now { database, hub, json } => {
+            let service = open(&database)?;
+            let r = service.sync_now(Some(&hub))?;
+            if json {
+                print_json(&r)?;
+            } else {
+                if r.hub_restored {
+                    println!(
+                        "L'ufficio era stato ripristinato da una copia: i cambiamenti che aveva perso sono stati inviati di nuovo"
+                    );
+                }
+                println!(
+                    "Inviati {} cambiamenti (all'ufficio: {} applicati, {} già presenti, {} conflitti, {} probabili doppioni)",
+                    r.sent, r.at_hub.applied, r.at_hub.already_applied, r.at_hub.conflicts, r.at_hub.duplicates
+                );
+                println!(
+                    "Ricevuti dall'ufficio: {} applicati, {} già presenti, {} conflitti, {} probabili doppioni",
+                    r.received.applied, r.received.already_applied, r.received.conflicts, r.received.duplicates
+                );
+            }
+        }
         SyncCommand::Conflicts { database, json } => {
             let service = open(&database)?;
             let rows = service.sync_conflicts()?;
@@ -117,6 +159,103 @@ pub fn run(a: Args) -> Result<ExitCode, CliError> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `sportello sync serve`: logs in once, then answers devices until stopped
+/// (SIGTERM or SIGINT: the exchange in progress ends first; a kill leaves
+/// nothing half applied either, each exchange being one transaction).
+fn serve(database: PathBuf, listen: &str) -> Result<ExitCode, CliError> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    let addr: std::net::SocketAddr = listen.parse().map_err(|_| {
+        sportello::Error::invalid(
+            "--listen",
+            format!(
+                "indirizzo di ascolto non valido: «{listen}» (atteso HOST:PORTA, per esempio 127.0.0.1:7878)"
+            ),
+        )
+    })?;
+    // Before any thread exists: every thread then inherits the blocked
+    // signals, and only the waiting thread below receives them.
+    let signals = stop_signals::block();
+    let server = SyncServer::open(OpenOptions {
+        database: database.clone(),
+        documents_dir: Service::default_documents_dir()?,
+        credentials: login::credentials(&database)?,
+        today: None,
+    })
+    .map_err(|e| CliError::in_file(&database, e))?;
+    let listener = std::net::TcpListener::bind(addr).map_err(|e| {
+        sportello::Error::new(sportello::Code::Io, format!("impossibile mettersi in ascolto su {addr}: {e}"))
+    })?;
+    let local =
+        listener.local_addr().map_err(|e| sportello::Error::new(sportello::Code::Io, e.to_string()))?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let log: Arc<sportello::service::SyncLog> = Arc::new(|line: String| {
+        eprintln!("{} sync serve: {line}", chrono::Local::now().format("%Y-%m-%d %H:%M:%S"));
+    });
+    if let Some(signals) = signals {
+        let (stop, log) = (Arc::clone(&stop), Arc::clone(&log));
+        std::thread::spawn(move || {
+            let sig = signals.wait();
+            log(format!("segnale {sig} ricevuto: arresto dopo lo scambio in corso"));
+            stop.store(true, Ordering::SeqCst);
+            // Wakes the loop, which checks `stop` before serving.
+            let _ = std::net::TcpStream::connect(local);
+        });
+    }
+    println!("Server di sincronizzazione in ascolto su http://{local}");
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+    let server = Arc::new(server);
+    Arc::clone(&server).serve(listener, stop, log);
+    server.finish();
+    eprintln!("sync serve: arrestato");
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(unix)]
+mod stop_signals {
+    /// SIGINT and SIGTERM, blocked in this thread (and the threads it starts).
+    pub struct Signals(libc::sigset_t);
+
+    pub fn block() -> Option<Signals> {
+        // SAFETY: plain libc calls on a sigset_t owned here.
+        unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            libc::sigaddset(&mut set, libc::SIGINT);
+            libc::sigaddset(&mut set, libc::SIGTERM);
+            (libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) == 0).then_some(Signals(set))
+        }
+    }
+
+    impl Signals {
+        /// Waits for one of them; its name.
+        pub fn wait(&self) -> &'static str {
+            let mut sig: libc::c_int = 0;
+            // SAFETY: sigwait on the set blocked by `block`.
+            unsafe { libc::sigwait(&self.0, &mut sig) };
+            if sig == libc::SIGINT {
+                "SIGINT"
+            } else {
+                "SIGTERM"
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod stop_signals {
+    pub struct Signals;
+    pub fn block() -> Option<Signals> {
+        None
+    }
+    impl Signals {
+        pub fn wait(&self) -> &'static str {
+            ""
+        }
+    }
 }
 
 /// `sportello device enroll --database HUB --device NAME --operators U1,U2

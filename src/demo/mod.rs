@@ -29,6 +29,7 @@ use crate::error::{Code, Error};
 use crate::keyring::{DbKey, KdfParams};
 use crate::service::{Credentials, NewDatabase, Service};
 
+pub mod office;
 mod people;
 mod play;
 mod story;

@@ -46,7 +46,7 @@ pub(super) fn play(
     if matches!(story.situation, Situation::Inviato | Situation::DaScrivere) {
         return Ok(());
     }
-    let p = s.project_save(project_input(rng, &h, interview))?;
+    let p = s.project_save(project_input(rng, &h, interview, &story.comune)?)?;
     report.projects += 1;
     if story.situation == Situation::NeiTermini && rng.chance(50) {
         return Ok(()); // still a bozza

@@ -99,11 +99,20 @@ pub(super) struct Story {
     /// Interview date of the analysis, if there is one.
     pub(super) interview: Option<NaiveDate>,
     pub(super) minors_at_interview: usize,
+    /// The office's calendar, for the dates the office sets.
+    pub(super) comune: Comune,
 }
 
 pub(super) fn office_day_on_or_before(mut d: NaiveDate, comune: &Comune) -> Result<NaiveDate, Error> {
     while !try_is_office_day(d, comune)? {
         d = d.pred_opt().expect("date in range");
+    }
+    Ok(d)
+}
+
+pub(super) fn office_day_on_or_after(mut d: NaiveDate, comune: &Comune) -> Result<NaiveDate, Error> {
+    while !try_is_office_day(d, comune)? {
+        d = d.succ_opt().expect("date in range");
     }
     Ok(d)
 }
@@ -329,7 +338,15 @@ pub(super) fn plan_story(
         members: members.into_iter().map(|m| m.input).collect(),
     };
     let operator = OPERATORS[index % OPERATORS.len()].0;
-    Ok(Story { situation, operator, registered, household, interview, minors_at_interview: minors })
+    Ok(Story {
+        situation,
+        operator,
+        registered,
+        household,
+        interview,
+        minors_at_interview: minors,
+        comune: comune.clone(),
+    })
 }
 
 pub(super) fn analysis_input(
@@ -392,7 +409,12 @@ pub(super) fn analysis_input(
     }
 }
 
-pub(super) fn project_input(rng: &mut Rng, h: &Household, interview: NaiveDate) -> ProjectInput {
+pub(super) fn project_input(
+    rng: &mut Rng,
+    h: &Household,
+    interview: NaiveDate,
+    comune: &Comune,
+) -> Result<ProjectInput, Error> {
     let adults: Vec<_> = h.members.iter().filter(|m| m.is_adult_on(interview)).collect();
     let minors: Vec<_> = h.members.iter().filter(|m| !m.is_adult_on(interview)).collect();
     let mut commitments = Vec::new();
@@ -445,12 +467,17 @@ pub(super) fn project_input(rng: &mut Rng, h: &Household, interview: NaiveDate) 
             });
         }
     }
-    // The first meeting within 120 days, then every 90 (as under the ADI).
-    let meetings = [30, 120, 210]
+    // The first meeting within 120 days, then every 90 (as under the ADI), on
+    // a day the office is open (never a Sunday or Sant'Ambrogio).
+    let mut dates = Vec::new();
+    for days in [30, 120, 210] {
+        dates.push(office_day_on_or_after(days_after(interview, days + rng.range(0, 4)), comune)?);
+    }
+    let meetings = dates
         .iter()
-        .map(|days| MeetingInput {
+        .map(|date| MeetingInput {
             id: None,
-            date: Some(days_after(interview, *days + rng.range(0, 4)).to_string()),
+            date: Some(date.to_string()),
             time: Some((*rng.pick(&["09:30", "10:00", "11:15", "14:30"])).into()),
             duration_minutes: Some(Scalar::Int(*rng.pick(&[45, 60, 60, 90]))),
             place: Some("largo Treves 1, 4° piano".into()),
@@ -458,7 +485,7 @@ pub(super) fn project_input(rng: &mut Rng, h: &Household, interview: NaiveDate) 
             evaluation: None,
         })
         .collect();
-    ProjectInput {
+    Ok(ProjectInput {
         id: None,
         household_id: Some(h.id.to_string()),
         objectives,
@@ -466,5 +493,5 @@ pub(super) fn project_input(rng: &mut Rng, h: &Household, interview: NaiveDate) 
         commitments,
         supports: support_inputs,
         meetings,
-    }
+    })
 }

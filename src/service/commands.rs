@@ -49,15 +49,19 @@ ipc {
         household_assign(HouseholdAssign) COORD case => |s, i| s.household_assign(required_id("household_id", &i.household_id, "il nucleo")?, required_id("operator_id", &i.operator_id, "l'operatore responsabile")?);
         // A typed code checked against nothing stored: no one's record is touched.
         cf_check(CfCheckInput) ALL none => |s, i| s.cf_check(i);
+        // A date against the office's calendar (holidays, weekends, the patron day).
+        calendar_check(OnDay) ALL none => |s, i| s.calendar_check(form::required_date("date", &i.date, "la data")?);
         // Analysis, project, signatures, deadlines.
         analysis_get(ByHousehold) ALL case => |s, i| s.analysis_get(i.household()?);
         analysis_save(AnalysisSave) ALL case => |s, i| s.analysis_save(i.analysis.ok_or_else(|| Error::invalid("analysis", "Dati dell'analisi mancanti"))?);
         project_get(ByHousehold) ALL case => |s, i| s.project_get(i.household()?);
         project_save(ProjectSave) ALL case => |s, i| s.project_save(i.project.ok_or_else(|| Error::invalid("project", "Dati del progetto mancanti"))?);
-        project_set_status(SetStatus) ALL case => |s, i| s.project_set_status(required_id("project_id", &i.project_id, "il progetto")?, form::required_choice::<ProjectStatus>("status", &i.status, "lo stato")?);
+        project_set_status(SetStatus) ALL case => |s, i| s.project_set_status_with(required_id("project_id", &i.project_id, "il progetto")?, form::required_choice::<ProjectStatus>("status", &i.status, "lo stato")?, i.reason.as_deref());
         // Printing from the case (the PDF goes into the case folder).
         agreement_print(ByProject) ALL case => |s, i| s.agreement_print(required_id("project_id", &i.project_id, "il progetto")?);
         signature_record(SignatureRecord) ALL case => |s, i| s.signature_record(required_id("project_id", &i.project_id, "il progetto")?, required_id("member_id", &i.member_id, "il componente")?, form::required_date("signed_on", &i.signed_on, "la data della firma")?);
+        // A signature is undone only by an act of its own, with a reason, kept.
+        signature_annul(SignatureAnnul) ALL case => |s, i| s.signature_annul(required_id("project_id", &i.project_id, "il progetto")?, required_id("member_id", &i.member_id, "il componente")?, i.reason.as_deref().unwrap_or_default());
         deadlines_board(NoInput) ALL audit => |s, _| s.deadlines_board();
         convocation_print(ConvocationInput) ALL case => |s, i| s.convocation_print(i);
         // Case folder.
@@ -96,6 +100,13 @@ ipc {
         operator_revoke(OperatorRevoke) ADMIN audit => |s, i| s.operator_revoke(i.username.as_deref().unwrap_or_default());
         // A new database key (after a revocation): every family's data rewritten.
         database_rekey(DatabaseRekey) ADMIN audit => |s, i| s.database_rekey(i.password.as_deref().unwrap_or_default());
+        // Sync with the office hub (docs/sync.md): the frame's state on every
+        // screen (counts only: nobody's data) and "Sincronizza ora". An
+        // exchange that moves changes leaves the rows of its export and its
+        // import (one each); one with nothing to move, every few seconds at a
+        // desk, leaves none.
+        sync_status(NoInput) ALL none => |s, _| s.sync_status();
+        sync_now(SyncNow) ALL none => |s, i| s.sync_now(i.hub.as_deref());
 }
 service {
         login ALL audit;

@@ -29,6 +29,9 @@ pub struct AccessRow {
     pub action_label: String,
     /// An attempt refused because the case was outside the operator's scope.
     pub refused: bool,
+    /// What the row says besides its action: the reason of an annulment, a
+    /// signature recorded after the deadline (`None` for most rows).
+    pub detail: Option<String>,
     pub record_id: Option<Id>,
     /// `nucleo`, `analisi`, `progetto`, `documento`, `verifica_requisiti`.
     pub record_kind: Option<String>,
@@ -63,6 +66,7 @@ impl AccessRow {
             action: r.action,
             action_label,
             refused: r.detail.as_deref() == Some(super::access::REFUSED),
+            detail: r.detail.clone().filter(|d| d != super::access::REFUSED),
             record_id: r.record_id,
             record_kind: r.record_kind,
             record,

@@ -117,6 +117,13 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D:
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+struct SyncNow {
+    /// `http://HOST:PORT`; absent: where the hub was reached last.
+    hub: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 struct DatabaseRekey {
     password: Option<String>,
 }
@@ -195,6 +202,8 @@ struct ProjectSave {
 struct SetStatus {
     project_id: Option<String>,
     status: Option<String>,
+    /// Why the project goes back to bozza (its signatures are annulled).
+    reason: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -225,6 +234,20 @@ struct SignatureRecord {
     project_id: Option<String>,
     member_id: Option<String>,
     signed_on: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct OnDay {
+    date: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct SignatureAnnul {
+    project_id: Option<String>,
+    member_id: Option<String>,
+    reason: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -383,6 +406,7 @@ const READ_ONLY: &[(&str, &str, &[&str])] = &[
             "signing_deadline",
             "required_signers",
             "signatures",
+            "annulled_signatures",
             "signed_on",
             "created_at",
             "updated_at",

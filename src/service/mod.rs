@@ -14,6 +14,7 @@
 
 pub mod access;
 mod analyses;
+mod calendar;
 mod calls;
 mod commands;
 mod documents;
@@ -29,6 +30,7 @@ mod rekey;
 pub mod restore;
 mod session;
 mod sync;
+mod sync_net;
 mod viewing;
 
 use std::path::{Path, PathBuf};
@@ -59,6 +61,7 @@ pub use session::{
     RECOVERY_NAME, RECOVERY_USERNAME,
 };
 pub use sync::CaseNumbers;
+pub use sync_net::{SyncLog, SyncReport, SyncServer, SyncStatus};
 
 /// Where "today" comes from: the computer's clock, or a fixed day for tests and
 /// demonstrations (`--today`).
@@ -105,12 +108,14 @@ string_enum!(
         HouseholdCreate = "household_create": "creazione di un nucleo",
         HouseholdUpdate = "household_update": "modifica di un nucleo",
         CfCheck = "cf_check": "verifica di un codice fiscale",
+        CalendarCheck = "calendar_check": "verifica di una data nel calendario dell'ufficio",
         AnalysisGet = "analysis_get": "consultazione dell'analisi preliminare",
         AnalysisSave = "analysis_save": "registrazione dell'analisi preliminare",
         ProjectGet = "project_get": "consultazione del progetto",
         ProjectSave = "project_save": "modifica del progetto",
         ProjectSetStatus = "project_set_status": "cambio di stato del progetto",
         SignatureRecord = "signature_record": "registrazione di una firma",
+        SignatureAnnul = "signature_annul": "annullamento di una firma",
         DeadlinesBoard = "deadlines_board": "consultazione delle scadenze",
         AgreementData = "agreement_data": "preparazione del patto",
         DocumentAdd = "document_add": "archiviazione di un documento",
@@ -231,6 +236,25 @@ impl Service {
         action: Action,
         record: Option<Id>,
     ) -> Result<Result<Stamp, Error>, Error> {
+        Ok(match self.gate(tx, action, record)? {
+            Ok((stamp, permission)) => {
+                if permission.personal_data {
+                    tx.audit_append(&stamp, action.as_str(), record, None)?;
+                }
+                Ok(stamp)
+            }
+            Err(refused) => Err(refused),
+        })
+    }
+
+    /// [`Service::authorize_and_audit`] without the row of the work done
+    /// (its caller writes it).
+    fn gate(
+        &self,
+        tx: &Tx<'_>,
+        action: Action,
+        record: Option<Id>,
+    ) -> Result<Result<(Stamp, &'static access::Permission), Error>, Error> {
         let permission = self.authorize(action)?;
         let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
         tx.note_stamp(&stamp);
@@ -240,10 +264,30 @@ impl Service {
                 return Ok(Err(refusal));
             }
         }
-        if permission.personal_data {
-            tx.audit_append(&stamp, action.as_str(), record, None)?;
-        }
-        Ok(Ok(stamp))
+        Ok(Ok((stamp, permission)))
+    }
+
+    /// As [`Service::run_durable`], for an act whose audit row says more than
+    /// its name (the reason of an annulment, a late signature): `f` gives the
+    /// answer and the row's detail, written with the work.
+    fn run_durable_noted<T>(
+        &self,
+        action: Action,
+        record: Option<Id>,
+        f: impl FnOnce(&Tx<'_>, &Stamp) -> Result<(T, Option<String>), Error>,
+    ) -> Result<T, Error> {
+        self.store
+            .durable_transaction(|tx| match self.gate(tx, action, record)? {
+                Ok((stamp, permission)) => {
+                    let (answer, detail) = f(tx, &stamp)?;
+                    if permission.personal_data {
+                        tx.audit_append(&stamp, action.as_str(), record, detail.as_deref())?;
+                    }
+                    Ok(Ok(answer))
+                }
+                Err(refused) => Ok(Err(refused)),
+            })
+            .and_then(|r| r)
     }
 
     /// The cases the acting operator may see, when that is less than the

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use super::{not_found, office, Action, Service};
+use crate::dates::format_it;
 use crate::domain::agreement::Patto;
 use crate::domain::project::{self, ProjectInput};
 use crate::domain::{board, BoardRow, Id, Project, ProjectStatus, Signature, StrEnum};
@@ -57,7 +58,7 @@ impl Service {
                 if !old.signatures.is_empty() {
                     return Err(Error::new(
                         Code::Conflict,
-                        "Sono già state registrate firme: per modificare il progetto riportarlo in bozza (le firme andranno raccolte di nuovo)",
+                        "Il progetto è già stato firmato: per modificarlo, riportarlo in bozza annullando le firme con un motivo (le firme andranno raccolte di nuovo)",
                     ));
                 }
             }
@@ -79,14 +80,38 @@ impl Service {
     }
 
     /// Moves the project by hand: bozza ⇄ da firmare, sottoscritto → in corso →
-    /// concluso. Going back to bozza drops the signatures already recorded.
+    /// concluso. Going back to bozza annuls the signatures that count, with
+    /// `reason` (required when there is one): they stay, annulled.
     pub fn project_set_status(&self, project_id: Id, status: ProjectStatus) -> Result<Project, Error> {
-        self.run(Action::ProjectSetStatus, Some(project_id), |tx, stamp| {
+        self.project_set_status_with(project_id, status, None)
+    }
+
+    /// [`Service::project_set_status`] with the reason of going back to bozza.
+    pub fn project_set_status_with(
+        &self,
+        project_id: Id,
+        status: ProjectStatus,
+        reason: Option<&str>,
+    ) -> Result<Project, Error> {
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        self.run_durable_noted(Action::ProjectSetStatus, Some(project_id), |tx, stamp| {
             let p = load_project(tx, project_id)?;
             project::check_transition(p.status, status)?;
+            let mut detail = None;
             let signed_on = match status {
                 ProjectStatus::DaFirmare => {
                     project::check_ready_to_sign(&p)?;
+                    // A signature that counts on a bozza arrived from another
+                    // replica, made on an earlier text: a person decides.
+                    if !p.signatures.is_empty() {
+                        return Err(Error::new(
+                            Code::Conflict,
+                            format!(
+                                "Sul progetto in bozza risultano firme di un testo precedente ({}), arrivate da un altro dispositivo: annullarle con un motivo prima di mandarlo alla firma",
+                                signer_names(tx, &p)?.join(", ")
+                            ),
+                        ));
+                    }
                     // The signatures to collect are the paper's: a minor with
                     // a commitment needs someone to sign for them first.
                     let household = tx.household_get(p.household_id)?.ok_or_else(|| not_found("Nucleo"))?;
@@ -96,19 +121,35 @@ impl Service {
                     None
                 }
                 ProjectStatus::Bozza => {
-                    tx.signatures_clear(project_id)?;
+                    if !p.signatures.is_empty() {
+                        let Some(reason) = reason else {
+                            return Err(Error::invalid(
+                                "reason",
+                                "Indicare il motivo: riportando il progetto in bozza le firme raccolte vengono annullate",
+                            ));
+                        };
+                        let names = signer_names(tx, &p)?;
+                        for sig in &p.signatures {
+                            tx.signature_annul(project_id, sig.member_id, reason, stamp)?;
+                        }
+                        detail = Some(format!("firme annullate ({}): {reason}", names.join(", ")));
+                    } else if let Some(reason) = reason {
+                        detail = Some(format!("riportato in bozza: {reason}"));
+                    }
                     None
                 }
                 _ => p.signed_on,
             };
             tx.project_set_status(project_id, status, signed_on, stamp)?;
-            load_project(tx, project_id)
+            Ok((load_project(tx, project_id)?, detail))
         })
     }
 
     /// Records that `member_id`'s signature (their own, or for a minor the
-    /// guardian's) is on the paper agreement, dated `signed_on`. Recording it
-    /// again corrects the date. The last one makes the project "sottoscritto".
+    /// guardian's) is on the paper agreement, dated `signed_on`. A signature
+    /// that counts is not overwritten: it is annulled first, with a reason.
+    /// The last one makes the project "sottoscritto". One dated after the
+    /// deadline is recorded, flagged late (here and in the audit row).
     pub fn signature_record(
         &self,
         project_id: Id,
@@ -116,7 +157,7 @@ impl Service {
         signed_on: NaiveDate,
     ) -> Result<Project, Error> {
         let today = self.today();
-        self.run_durable(Action::SignatureRecord, Some(project_id), |tx, stamp| {
+        self.run_durable_noted(Action::SignatureRecord, Some(project_id), |tx, stamp| {
             let p = load_project(tx, project_id)?;
             if p.status != ProjectStatus::DaFirmare {
                 return Err(Error::new(
@@ -133,6 +174,15 @@ impl Service {
                     "Per questo componente non è prevista una firma del progetto",
                 ));
             };
+            if p.signatures.iter().any(|s| s.member_id == member_id) {
+                return Err(Error::new(
+                    Code::Conflict,
+                    format!(
+                        "La firma di {} è già registrata: per correggerla, annullarla indicando il motivo e registrarla di nuovo",
+                        required.signer_name
+                    ),
+                ));
+            }
             let analysis = tx.analysis_get(p.analysis_id)?.ok_or_else(|| not_found("Analisi preliminare"))?;
             if signed_on > today {
                 return Err(Error::invalid("signed_on", "La data della firma non può essere nel futuro"));
@@ -140,7 +190,16 @@ impl Service {
             if signed_on < analysis.interview_date {
                 return Err(Error::invalid("signed_on", "La data della firma precede l'analisi preliminare"));
             }
-            let sig = Signature { member_id, signer_id: required.signer_id, signed_on };
+            let late = project::signed_late(signed_on, p.signing_deadline);
+            let detail = late.then(|| {
+                format!(
+                    "firma di {} del {}, oltre il termine del {}",
+                    required.signer_name,
+                    format_it(signed_on),
+                    format_it(p.signing_deadline)
+                )
+            });
+            let sig = Signature { member_id, signer_id: required.signer_id, signed_on, late };
             tx.signature_put(project_id, &sig, stamp)?;
             let p = load_project(tx, project_id)?;
             let complete =
@@ -148,9 +207,41 @@ impl Service {
             if complete {
                 let last = p.signatures.iter().map(|s| s.signed_on).max();
                 tx.project_set_status(project_id, ProjectStatus::Sottoscritto, last, stamp)?;
-                return load_project(tx, project_id);
+                return Ok((load_project(tx, project_id)?, detail));
             }
-            Ok(p)
+            Ok((p, detail))
+        })
+    }
+
+    /// Annuls the signature that counts for `member_id`, with `reason`
+    /// (required): it stays, annulled, with who and when, in the project and
+    /// in the audit log, and no longer counts (a new one can be recorded).
+    /// While the project waits for signatures (da firmare), or is back in
+    /// bozza with a signature that arrived from another replica; once
+    /// sottoscritto the signatures are final.
+    pub fn signature_annul(&self, project_id: Id, member_id: Id, reason: &str) -> Result<Project, Error> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Error::invalid("reason", "Indicare il motivo dell'annullamento della firma"));
+        }
+        self.run_durable_noted(Action::SignatureAnnul, Some(project_id), |tx, stamp| {
+            let p = load_project(tx, project_id)?;
+            if !p.status.awaits_signatures() {
+                return Err(Error::new(
+                    Code::Conflict,
+                    format!("Il progetto è «{}»: le firme non si annullano più", p.status.label()),
+                ));
+            }
+            let Some(sig) = p.signatures.iter().find(|s| s.member_id == member_id) else {
+                return Err(Error::invalid(
+                    "member_id",
+                    "Per questo componente non c'è una firma da annullare",
+                ));
+            };
+            let name = member_name(tx, p.household_id, sig.signer_id)?;
+            tx.signature_annul(project_id, member_id, reason, stamp)?;
+            let detail = format!("firma di {name} del {} annullata: {reason}", format_it(sig.signed_on));
+            Ok((load_project(tx, project_id)?, Some(detail)))
         })
     }
 
@@ -184,6 +275,7 @@ impl Service {
                     }
                 };
                 let (days_left, state) = board::classify(w.deadline, today, &comune)?;
+                let working_days_left = board::working_days_left(today, w.deadline, &comune)?;
                 rows.push(BoardRow {
                     project_id: w.project_id,
                     household_id: w.household_id,
@@ -192,6 +284,7 @@ impl Service {
                     analysis_date: w.analysis_date,
                     deadline: w.deadline,
                     days_left,
+                    working_days_left,
                     state,
                     missing_signatures: missing,
                 });
@@ -221,4 +314,14 @@ impl Service {
             )
         })
     }
+}
+
+/// The names of who signed the signatures that count on `p`.
+fn signer_names(tx: &Tx<'_>, p: &Project) -> Result<Vec<String>, Error> {
+    p.signatures.iter().map(|s| member_name(tx, p.household_id, s.signer_id)).collect()
+}
+
+fn member_name(tx: &Tx<'_>, household: Id, member: Id) -> Result<String, Error> {
+    let h = tx.household_get(household)?.ok_or_else(|| not_found("Nucleo"))?;
+    Ok(h.members.iter().find(|m| m.id == member).map_or_else(|| member.to_string(), |m| m.full_name()))
 }

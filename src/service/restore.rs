@@ -122,6 +122,12 @@ pub(crate) fn record_restore(
         info.warnings
             .push(format!("il ripristino non è stato registrato nel registro degli accessi: {}", e.message));
     }
+    if let Err(e) = backup::reserve_case_numbers_after_restore(database, key, &at) {
+        info.warnings.push(format!(
+            "i numeri di fascicolo assegnati dopo la copia non sono stati riservati: {} (non iscrivere né sincronizzare dispositivi prima di averlo risolto)",
+            e.message
+        ));
+    }
     info
 }
 

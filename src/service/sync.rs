@@ -19,6 +19,7 @@ use std::path::Path;
 use chrono::Datelike;
 
 use super::{timestamp, Action, Service};
+use crate::domain::StrEnum;
 use crate::error::{Code, Error};
 use crate::storage::case_numbers::{BlockPolicy, BlockRow};
 use crate::storage::sync::{AuditTravel, ConflictRow, ImportCounts, Peer};
@@ -76,12 +77,49 @@ impl Service {
         self.case_numbers()
     }
 
+    /// At the hub, the exchange with a device (its package applied here, a
+    /// package made for it) is the coordinatore's or the amministratore's
+    /// (shared/spec/sync.md, "Command line"): it moves the work of every
+    /// équipe. On a device, any of its operators syncs with the hub, which
+    /// the command table's `ALL` already says.
+    fn authorize_at_hub(&self, action: Action) -> Result<(), Error> {
+        if self.operator.role >= crate::domain::Role::Coordinatore {
+            return Ok(());
+        }
+        Err(Error::new(
+            Code::Forbidden,
+            format!(
+                "Operazione non consentita: alla sede centrale la {} con un dispositivo spetta al ruolo coordinatore o amministratore (ruolo attuale: {})",
+                action.label(),
+                self.operator.role.label()
+            ),
+        ))
+    }
+
     /// The package of this replica's changes that the replica `device` (by
     /// name; with one peer, it may be left out) has not acknowledged yet.
     pub fn sync_export(&self, device: Option<&str>) -> Result<Vec<u8>, Error> {
         // The export reads families' data: on record before anything is read.
         self.run(Action::SyncExport, None, |_, _| Ok(()))?;
         let peer = self.sync_peer(device)?;
+        Ok(self.sync_seal_for(&peer, None, false)?.0)
+    }
+
+    /// The package of this replica's changes for `peer` and how many changes
+    /// it carries. `reply_to`: the digest of the package it answers (the
+    /// hub's answer on the network). `on_record`: the audit row of the export
+    /// is written here, when the package carries a change (the caller has
+    /// written it otherwise).
+    pub(super) fn sync_seal_for(
+        &self,
+        peer: &Peer,
+        reply_to: Option<String>,
+        on_record: bool,
+    ) -> Result<(Vec<u8>, usize), Error> {
+        self.authorize(Action::SyncExport)?;
+        if !peer.hub {
+            self.authorize_at_hub(Action::SyncExport)?;
+        }
         if !peer.hub {
             // At the hub, every package for a device refills its case
             // numbers when they run low (nothing on a device: only the hub
@@ -95,6 +133,17 @@ impl Service {
         }
         let me = self.store.sync_identity()?;
         let out = self.store.sync_outgoing(&peer.device_id)?;
+        if on_record && !out.entries.is_empty() {
+            let detail = format!("pacchetto per «{}», {} cambiamenti", peer.name, out.entries.len());
+            self.store.transaction(|tx| {
+                tx.audit_append(
+                    &Stamp { at: timestamp(self.clock), by: self.operator.id },
+                    Action::SyncExport.as_str(),
+                    None,
+                    Some(&detail),
+                )
+            })?;
+        }
         let manifest = Manifest {
             format: package::FORMAT,
             device: me.device_id.clone(),
@@ -105,6 +154,7 @@ impl Service {
             seq: out.seq,
             ack: out.ack,
             created_at: timestamp(self.clock),
+            reply_to,
             audit: self.store.sync_audit_outgoing(&peer.device_id)?,
             audit_ack: self.store.sync_audit_ack(&peer.device_id)?,
             ..Manifest::default()
@@ -117,7 +167,8 @@ impl Service {
                 Error::new(Code::Internal, format!("generatore casuale non disponibile: {e}"))
             })?;
         }
-        package::seal(&manifest, &out.entries, &keys, &peer.box_public, ephemeral, nonce)
+        let sealed = package::seal(&manifest, &out.entries, &keys, &peer.box_public, ephemeral, nonce)?;
+        Ok((sealed, out.entries.len()))
     }
 
     /// Applies a package from another replica: refused whole (nothing
@@ -125,6 +176,14 @@ impl Service {
     /// altered, of another schema, or reuses a change number with another
     /// content; otherwise applied in one transaction, field by field.
     pub fn sync_import(&self, bytes: &[u8]) -> Result<ImportCounts, Error> {
+        let (peer, p) = self.sync_open(bytes)?;
+        self.sync_apply(&peer, &p, false, false)
+    }
+
+    /// Opens and checks a package (see [`Service::sync_import`]). A package
+    /// of an unknown or revoked device is refused and that refusal is on
+    /// record here (committed alone): who tried to send what.
+    pub(super) fn sync_open(&self, bytes: &[u8]) -> Result<(Peer, package::Package), Error> {
         self.authorize(Action::SyncImport)?;
         let head = package::header(bytes)?;
         let me = self.store.sync_identity()?;
@@ -158,6 +217,10 @@ impl Service {
                 return Err(package::refused(&why));
             }
         };
+        if !peer.hub {
+            // A device's package, applied here at the hub.
+            self.authorize_at_hub(Action::SyncImport)?;
+        }
         let keys = DeviceKeys { sign_secret: me.sign_secret, box_secret: me.box_secret };
         let p = package::open(bytes, &keys, &me.device_id, &peer.sign_public)?;
         let ours = crate::storage::migrations::latest();
@@ -168,9 +231,25 @@ impl Service {
                 p.manifest.schema_version
             )));
         }
+        Ok((peer, p))
+    }
+
+    /// Applies a package opened by [`Service::sync_open`]. `fresh`: the hub's
+    /// answer to this replica's package on the network (docs/sync.md, the
+    /// hub restored from a backup). `quiet`: a package with no change leaves
+    /// no audit row (the exchanges every few seconds of a desk).
+    pub(super) fn sync_apply(
+        &self,
+        peer: &Peer,
+        p: &package::Package,
+        fresh: bool,
+        quiet: bool,
+    ) -> Result<ImportCounts, Error> {
         let stamp = Stamp { at: timestamp(self.clock), by: self.operator.id };
         let detail =
             format!("pacchetto di «{}», cambiamenti {}-{}", peer.name, p.manifest.base + 1, p.manifest.seq);
+        let audit =
+            (!(quiet && p.entries.is_empty())).then_some((Action::SyncImport.as_str(), detail.as_str()));
         // The audit row goes in the import's own transaction: a refused
         // package leaves neither changes nor a row.
         self.store.sync_apply(
@@ -179,7 +258,9 @@ impl Service {
             p.manifest.seq,
             p.manifest.ack,
             &p.entries,
-            (&stamp, crate::domain::StrEnum::as_str(Action::SyncImport), &detail),
+            fresh,
+            &stamp,
+            audit,
             AuditTravel { rows: &p.manifest.audit, ack: p.manifest.audit_ack },
         )
     }
@@ -227,6 +308,7 @@ impl Service {
             acked_seq: 0,
             last_contact: None,
             revoked_at: None,
+            address: None,
         };
         let copy = Storage::open(out, &self.key())?;
         let new = copy.sync_become_copy_of(&name, &hub, me.last_seq)?;
@@ -249,6 +331,7 @@ impl Service {
             acked_seq: me.last_seq,
             last_contact: None,
             revoked_at: None,
+            address: None,
         })?;
         self.store.sync_set_audit_anchor(&device_id, shared_audit, 0)
     }

@@ -67,16 +67,21 @@ export const api = {
   auditHistory: (householdId) => call('audit_history', { household_id: householdId }),
   auditHistoryPrint: (householdId) => call('audit_history_print', { household_id: householdId }),
   cfCheck: (input) => call('cf_check', input),
+  calendarCheck: (date) => call('calendar_check', { date }),
 
   analysisGet: (householdId) => call('analysis_get', { household_id: householdId }),
   analysisSave: (analysis) => call('analysis_save', { analysis }),
 
   projectGet: (householdId) => call('project_get', { household_id: householdId }),
   projectSave: (project) => call('project_save', { project }),
-  projectSetStatus: (projectId, status) => call('project_set_status', { project_id: projectId, status }),
+  // `reason`: why the project goes back to bozza (its signatures are annulled).
+  projectSetStatus: (projectId, status, reason) =>
+    call('project_set_status', reason ? { project_id: projectId, status, reason } : { project_id: projectId, status }),
   agreementPrint: (projectId) => call('agreement_print', { project_id: projectId }),
   signatureRecord: (projectId, memberId, signedOn) =>
     call('signature_record', { project_id: projectId, member_id: memberId, signed_on: signedOn }),
+  signatureAnnul: (projectId, memberId, reason) =>
+    call('signature_annul', { project_id: projectId, member_id: memberId, reason }),
 
   deadlinesBoard: () => call('deadlines_board'),
 
@@ -99,6 +104,10 @@ export const api = {
   operatorSetPassword: (username, password) => call('operator_set_password', { username, password }),
   operatorRevoke: (username) => call('operator_revoke', { username }),
   databaseRekey: (password) => call('database_rekey', { password }),
+
+  // Sync with the office hub (issue 11): the frame's state and "Sincronizza ora".
+  syncStatus: () => call('sync_status'),
+  syncNow: (hub) => call('sync_now', hub ? { hub } : {}),
 
   // The shell's commands: the state before login, logging in, locking, the window.
   appState: () => call('app_state'),

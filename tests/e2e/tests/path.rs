@@ -174,6 +174,8 @@ async fn from_a_new_household_to_a_signed_agreement() {
     app.click("project-save").await;
     app.wait_js(r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'bozza' && document.body.dataset.dirty === 'false'"#).await;
     app.click("status-to-da_firmare").await;
+    // Sending the text to signing freezes it: asked first (issue 15).
+    app.click("to-da-firmare-yes").await;
     app.wait_js(
         r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'da_firmare'"#,
     )
@@ -205,6 +207,8 @@ async fn from_a_new_household_to_a_signed_agreement() {
     for i in 0..3 {
         app.fill(&format!("signer-{i}-date"), "21/11/2026").await;
         app.click(&format!("signer-{i}-record")).await;
+        // A signature is an act with legal weight: confirmed first.
+        app.click("sign-confirm-yes").await;
         app.el(&format!("signer-{i}-signed")).await;
     }
     app.wait_js(r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'sottoscritto'"#).await;

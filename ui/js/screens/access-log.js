@@ -64,7 +64,14 @@ export function accessLogPanel(household, ctx) {
                   h('td', { class: 'nowrap' }, when(r.at)),
                   h('td', {}, `${r.operator_name} (${r.username})`),
                   h('td', {}, r.role_label),
-                  h('td', {}, r.action_label, r.refused ? h('span', { class: 'tag' }, ` ${t('accessLog.refused')}`) : null),
+                  h(
+                    'td',
+                    {},
+                    r.action_label,
+                    r.refused ? h('span', { class: 'tag' }, ` ${t('accessLog.refused')}`) : null,
+                    // What the act said: an annulment's reason, a late signature.
+                    r.detail ? h('div', { class: 'muted', 'data-testid': 'access-log-detail' }, r.detail) : null,
+                  ),
                   h('td', {}, r.record),
                   h('td', { 'data-testid': 'access-log-device' }, r.device ?? ''),
                 ),

@@ -4,6 +4,7 @@ import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { Form } from '../forms.js';
 import { t } from '../i18n.js';
+import { confirmOfficeDays } from '../office-days.js';
 import { caseHeader } from './case-header.js';
 
 export async function mount(view, ctx) {
@@ -52,6 +53,8 @@ export async function mount(view, ctx) {
     }
     busy = true;
     try {
+      // A convocation on a day the office is closed: said, and asked.
+      if (!(await confirmOfficeDays([model.date], t('officeDays.convocation')))) return;
       const input = {
         ...model,
         bring: String(model.bring ?? '')

@@ -6,13 +6,18 @@ import { h, replace } from '../dom.js';
 import { formatDate } from '../format.js';
 import { label, t } from '../i18n.js';
 
-export function daysLeftText(days) {
-  if (days === null || days === undefined) return '';
-  if (days === 0) return t('deadlines.dueToday');
-  if (days === 1) return t('deadlines.oneDayLeft');
-  if (days === -1) return t('deadlines.overdueByOne');
-  if (days < 0) return t('deadlines.overdueBy', { n: -days });
-  return t('deadlines.daysLeft', { n: days });
+// The deadline is 20 *working* days: the board counts in the office's working
+// days (`working_days_left`) and adds the calendar days in brackets, saying which.
+export function daysLeftText(working, calendar) {
+  if (working === null || working === undefined) return '';
+  if (calendar === 0) return t('deadlines.dueToday');
+  let text;
+  if (working === 0) text = t('deadlines.noneLeft');
+  else if (working === 1) text = t('deadlines.oneDayLeft');
+  else if (working === -1) text = t('deadlines.overdueByOne');
+  else if (working < 0) text = t('deadlines.overdueBy', { n: -working });
+  else text = t('deadlines.daysLeft', { n: working });
+  return calendar === null || calendar === undefined ? text : `${text} ${t('deadlines.calendarDays', { n: Math.abs(calendar) })}`;
 }
 
 function row(item) {
@@ -30,7 +35,7 @@ function row(item) {
     h('td', {}, h('a', { href, 'data-testid': 'deadline-household' }, item.household_name)),
     h('td', { class: 'nowrap' }, formatDate(item.analysis_date)),
     h('td', { class: 'nowrap', 'data-testid': 'deadline-date' }, formatDate(item.deadline)),
-    h('td', { 'data-testid': 'deadline-days' }, daysLeftText(item.days_left)),
+    h('td', { 'data-testid': 'deadline-days' }, daysLeftText(item.working_days_left, item.days_left)),
     h(
       'td',
       { class: 'missing' },
@@ -81,6 +86,7 @@ export async function mount(view, ctx) {
       { class: 'summary', 'data-testid': 'deadlines-summary' },
       t('deadlines.summary', { overdue: count('scaduto'), soon: count('in_scadenza'), ok: count('nei_termini') }),
     ),
+    h('p', { class: 'hint', 'data-testid': 'deadlines-days-hint' }, t('deadlines.daysHint')),
     h(
       'table',
       { class: 'data', 'data-testid': 'deadlines-table' },

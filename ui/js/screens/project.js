@@ -1,12 +1,17 @@
 // Progetto personalizzato: objectives, results, commitments of each member,
 // supports, meetings; the status moves; printing the patto; recording, member by
-// member, the signatures brought back on paper.
+// member, the signatures brought back on paper. Every act with legal weight
+// (recording a signature, annulling one, going back to bozza, sending the text to
+// signing or printing a draft) asks first, through the one dialog, and says what
+// will happen; a signature is undone only by annulling it with a reason.
 
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
-import { formatDate } from '../format.js';
+import { confirmDialog, askText } from '../dialog.js';
+import { formatDate, formatDateTime } from '../format.js';
 import { Form, saveBar } from '../forms.js';
 import { ENUMS, label, t } from '../i18n.js';
+import { closedDays, confirmOfficeDays } from '../office-days.js';
 import { caseHeader } from './case-header.js';
 
 const fullName = (m) => [m.last_name, m.first_name].filter(Boolean).join(' ');
@@ -20,6 +25,9 @@ const MOVES = {
   concluso: [],
 };
 const EDITABLE = new Set(['bozza', 'da_firmare']);
+// Annulling a signature: while the project waits for signatures (the service
+// refuses it once sottoscritto).
+const ANNULLABLE = new Set(['bozza', 'da_firmare']);
 
 function blankProject(household, analysis) {
   return {
@@ -35,6 +43,7 @@ function blankProject(household, analysis) {
     meetings: [],
     required_signers: [],
     signatures: [],
+    annulled_signatures: [],
   };
 }
 
@@ -66,6 +75,7 @@ export async function mount(view, ctx) {
   const form = new Form({ onChange: () => markDirty(true) });
   const section = h('section', { 'data-testid': 'screen-progetto' });
   const actionsEl = h('div', { class: 'card status-bar', 'data-testid': 'project-actions' });
+  const noticeEl = h('p', { class: 'callout', 'data-testid': 'project-readonly', role: 'note', hidden: true });
   const formEl = h('form', { class: 'form', novalidate: true, 'data-testid': 'project-form' });
   const signaturesEl = h('section', { class: 'card', 'data-testid': 'signatures' });
 
@@ -90,13 +100,63 @@ export async function mount(view, ctx) {
     }
   }
 
+  // The meeting dates as last saved: only a date newly set is asked about.
+  let savedMeetingDates = new Set();
   function adopt(saved) {
     model = structuredClone(saved);
+    savedMeetingDates = new Set((model.meetings || []).map((m) => m.date));
     if (model.objectives.length === 0) model.objectives.push('');
     if (model.expected_results.length === 0) model.expected_results.push('');
   }
 
   // ---- status, printing ----------------------------------------------------------
+
+  // "Nome Cognome", as on the signature line.
+  const signerName = (memberId) => {
+    const m = membersById.get(memberId);
+    return m ? `${m.first_name} ${m.last_name}` : '';
+  };
+  // The signatures that count now (annulled ones are listed apart).
+  const counting = () => model.signatures || [];
+
+  /**
+   * Asks before a move that changes what is signed. Resolves the reason
+   * ('' when none is needed) or null when the operator does not confirm.
+   */
+  async function askMove(to) {
+    if (to === 'bozza') {
+      const signed = counting();
+      if (signed.length > 0) {
+        return askText({
+          name: 'to-bozza',
+          title: t('project.confirmBozza.title'),
+          body: t('project.confirmBozza.bodySigned', { names: signed.map((s) => signerName(s.signer_id)).join(', ') }),
+          input: { label: t('project.confirmBozza.reason'), multiline: true },
+          cancel: { label: t('project.confirmBozza.no') },
+          confirm: { label: t('project.confirmBozza.yes'), className: 'danger' },
+        });
+      }
+      const ok = await confirmDialog({
+        name: 'to-bozza',
+        title: t('project.confirmBozza.title'),
+        body: t('project.confirmBozza.body'),
+        cancel: { label: t('project.confirmBozza.no') },
+        confirm: { label: t('project.confirmBozza.yes') },
+      });
+      return ok ? '' : null;
+    }
+    if (to === 'da_firmare') {
+      const ok = await confirmDialog({
+        name: 'to-da-firmare',
+        title: t('project.confirmFreeze.title'),
+        body: t('project.confirmFreeze.body'),
+        cancel: { label: t('project.confirmFreeze.no') },
+        confirm: { label: t('project.confirmFreeze.yes') },
+      });
+      return ok ? '' : null;
+    }
+    return '';
+  }
 
   function drawActions() {
     if (!model) return;
@@ -127,7 +187,9 @@ export async function mount(view, ctx) {
               disabled: blocked,
               onclick: () =>
                 guarded(async () => {
-                  const updated = await api.projectSetStatus(model.id, to);
+                  const reason = await askMove(to);
+                  if (reason === null) return;
+                  const updated = await api.projectSetStatus(model.id, to, reason || undefined);
                   adopt(updated);
                   ctx.toast(t('project.statusChanged', { status: label('projectStatus', model.status) }));
                   drawAll();
@@ -145,6 +207,17 @@ export async function mount(view, ctx) {
             disabled: blocked,
             onclick: () =>
               guarded(async () => {
+                // Printing a draft freezes it: the printed text is the one signed.
+                if (model.status === 'bozza') {
+                  const ok = await confirmDialog({
+                    name: 'print-draft',
+                    title: t('project.confirmFreeze.title'),
+                    body: t('project.confirmFreeze.bodyPrint'),
+                    cancel: { label: t('project.confirmFreeze.no') },
+                    confirm: { label: t('project.confirmFreeze.yesPrint') },
+                  });
+                  if (!ok) return;
+                }
                 lastDocument = await api.agreementPrint(model.id);
                 // Printing a draft makes it "da firmare": read the project again.
                 const fresh = await api.projectGet(household.id);
@@ -179,6 +252,25 @@ export async function mount(view, ctx) {
   }
 
   // ---- the editable content --------------------------------------------------------
+
+  const isEditable = () => EDITABLE.has(model.status) && counting().length === 0;
+
+  // The line at the top of the screen saying why the fields are read-only and
+  // how to change them.
+  function drawNotice() {
+    let text = null;
+    let reason = null;
+    if (!EDITABLE.has(model.status)) {
+      text = t('project.readOnly', { status: label('projectStatus', model.status).toLowerCase() });
+      reason = 'status';
+    } else if (counting().length > 0) {
+      text = t(model.status === 'bozza' ? 'project.staleSignatures' : 'project.signedReadOnly');
+      reason = 'signed';
+    }
+    noticeEl.hidden = text === null;
+    noticeEl.dataset.reason = reason ?? '';
+    replace(noticeEl, text ?? '');
+  }
 
   function stringList(key, fieldBase, itemLabel, addLabel, testBase, editable) {
     const list = model[key];
@@ -409,11 +501,11 @@ export async function mount(view, ctx) {
 
   function drawForm() {
     form.reset();
-    const editable = EDITABLE.has(model.status);
+    // Once anyone has signed (a signature that counts), the text is what was
+    // signed: read-only here, as the service refuses the save.
+    const editable = isEditable();
     const parts = [];
-    if (!editable) {
-      parts.push(h('p', { class: 'callout', 'data-testid': 'project-readonly' }, t('project.readOnly', { status: label('projectStatus', model.status).toLowerCase() })));
-    }
+    drawNotice();
     parts.push(
       h('fieldset', { class: 'card' }, h('legend', {}, t('project.objectives')), stringList('objectives', 'objectives', 'project.objective', 'project.addObjective', 'objective', editable)),
       h('fieldset', { class: 'card' }, h('legend', {}, t('project.results')), stringList('expected_results', 'expected_results', 'project.result', 'project.addResult', 'result', editable)),
@@ -479,7 +571,46 @@ export async function mount(view, ctx) {
       const who = s.for_minor && member ? t('project.forMinor', { name: `${member.first_name} ${member.last_name}` }) : null;
       let state;
       if (signature) {
-        state = h('span', { class: 'badge signed', 'data-testid': `signer-${i}-signed` }, t('project.signedOn', { date: formatDate(signature.signed_on) }));
+        state = h(
+          'div',
+          { class: 'sign-state' },
+          h('span', { class: 'badge signed', 'data-testid': `signer-${i}-signed` }, t('project.signedOn', { date: formatDate(signature.signed_on) })),
+          signature.late
+            ? h(
+                'span',
+                { class: 'badge late', 'data-testid': `signer-${i}-late`, title: t('project.late', { date: formatDate(model.signing_deadline) }) },
+                ' ',
+                t('project.late', { date: formatDate(model.signing_deadline) }),
+              )
+            : null,
+          ANNULLABLE.has(model.status) && !dirty
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'link danger',
+                  'data-testid': `signer-${i}-annul`,
+                  onclick: () =>
+                    guarded(async () => {
+                      const name = s.signer_name;
+                      const reason = await askText({
+                        name: 'annul',
+                        title: t('project.confirmAnnul.title', { name }),
+                        body: t('project.confirmAnnul.body', { date: formatDate(signature.signed_on) }),
+                        input: { label: t('project.confirmAnnul.reason'), multiline: true },
+                        cancel: { label: t('project.confirmAnnul.no') },
+                        confirm: { label: t('project.confirmAnnul.yes'), className: 'danger' },
+                      });
+                      if (reason === null) return;
+                      adopt(await api.signatureAnnul(model.id, s.member_id, reason));
+                      ctx.toast(t('project.annulled'));
+                      drawAll();
+                    }),
+                },
+                t('project.annul'),
+              )
+            : null,
+        );
       } else if (canRecord && !dirty) {
         const day = { signed_on: today };
         const mini = new Form({});
@@ -502,6 +633,24 @@ export async function mount(view, ctx) {
               onclick: () => {
                 if (!mini.validate()) return;
                 guarded(async () => {
+                  // Dates are ISO strings: their order is the days' order.
+                  const late = model.signing_deadline && day.signed_on > model.signing_deadline;
+                  const last = signers.every((r) => r.member_id === s.member_id || signed.has(r.member_id));
+                  // A signature on a day the office is closed (a home visit
+                  // on a Saturday happens): said in the same question.
+                  const closed = await closedDays([day.signed_on]);
+                  const ok = await confirmDialog({
+                    name: 'sign-confirm',
+                    title: t('project.confirmSign.title'),
+                    body:
+                      t('project.confirmSign.body', { name: s.signer_name, date: formatDate(day.signed_on) }) +
+                      (late ? t('project.confirmSign.late', { deadline: formatDate(model.signing_deadline) }) : '') +
+                      (last ? t('project.confirmSign.last') : '') +
+                      closed.map((message) => ` ${t('officeDays.signature', { message })}`).join(''),
+                    cancel: { label: t('project.confirmSign.no') },
+                    confirm: { label: t('project.confirmSign.yes') },
+                  });
+                  if (!ok) return;
                   try {
                     const updated = await api.signatureRecord(model.id, s.member_id, day.signed_on);
                     adopt(updated);
@@ -538,11 +687,53 @@ export async function mount(view, ctx) {
             h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('project.signer')), h('th', { scope: 'col' }, t('project.signDate')))),
             h('tbody', {}, rows),
           ),
+      annulledTable(),
       signers.length > 0 && signers.every((s) => signed.has(s.member_id))
         ? h('p', { class: 'callout ok', 'data-testid': 'all-signed' }, t('project.allSigned'))
         : !canRecord && signers.length > 0 && ['bozza'].includes(model.status)
           ? h('p', { class: 'hint' }, t('project.signHint'))
           : null,
+    );
+  }
+
+  // The signatures annulled, with why, who and when: the case keeps them.
+  function annulledTable() {
+    const annulled = model.annulled_signatures || [];
+    if (annulled.length === 0) return null;
+    const cols = (k) => t(`project.annulledCols.${k}`);
+    return h(
+      'div',
+      { class: 'annulled', 'data-testid': 'annulled-signatures' },
+      h('h3', {}, t('project.annulledTitle')),
+      h(
+        'table',
+        { class: 'data' },
+        h(
+          'thead',
+          {},
+          h('tr', {}, ['signer', 'signedOn', 'annulledAt', 'by', 'reason'].map((k) => h('th', { scope: 'col' }, cols(k)))),
+        ),
+        h(
+          'tbody',
+          {},
+          annulled.map((a) =>
+            h(
+              'tr',
+              { 'data-testid': 'annulled-row', 'data-member-id': a.member_id },
+              h('td', {}, signerName(a.signer_id)),
+              h(
+                'td',
+                {},
+                formatDate(a.signed_on),
+                a.late ? h('span', { class: 'badge late', 'data-testid': 'annulled-late' }, ' ', t('project.lateBadge')) : null,
+              ),
+              h('td', {}, formatDateTime(a.annulled_at)),
+              h('td', {}, a.annulled_by_name),
+              h('td', { 'data-testid': 'annulled-reason' }, a.reason),
+            ),
+          ),
+        ),
+      ),
     );
   }
 
@@ -560,6 +751,9 @@ export async function mount(view, ctx) {
       return;
     }
     guarded(async () => {
+      // A monitoring meeting newly set on a day the office is closed: asked.
+      const fresh = (model.meetings || []).map((m) => m.date).filter((d) => d && !savedMeetingDates.has(d));
+      if (!(await confirmOfficeDays(fresh, t('officeDays.meetings')))) return;
       const saved = await api.projectSave(forSave(model));
       adopt(saved);
       markDirty(false);
@@ -573,7 +767,7 @@ export async function mount(view, ctx) {
     adopt(model);
     drawAll();
     replace(view, h('div', {}, header, section));
-    replace(section, actionsEl, signaturesEl, formEl);
+    replace(section, noticeEl, actionsEl, signaturesEl, formEl);
     return;
   }
   if (!analysis) {
@@ -603,7 +797,7 @@ export async function mount(view, ctx) {
         model = blankProject(household, analysis);
         markDirty(true);
         drawAll();
-        replace(section, actionsEl, signaturesEl, formEl);
+        replace(section, noticeEl, actionsEl, signaturesEl, formEl);
         formEl.querySelector('[data-field="objectives[0]"]')?.focus();
       },
     },

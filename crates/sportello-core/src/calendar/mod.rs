@@ -30,7 +30,7 @@ pub use holidays::{
     check_festivita, covered_from, easter_sunday, is_legal_holiday, national_holiday, national_holidays,
     Holiday,
 };
-pub use office::{closure, try_add_days, try_add_working_days, try_is_office_day, Closure};
+pub use office::{closure, closures, try_add_days, try_add_working_days, try_is_office_day, Closure};
 
 /// Completed years on `on`. The birthday itself counts as reached; a person born
 /// on 29 February reaches a new age on 1 March in a common year (rules.md §1.1).

@@ -51,6 +51,24 @@ pub fn closure(date: NaiveDate, comune: &Comune) -> Result<Option<Closure>> {
     })
 }
 
+/// Every reason the office is closed on `date` (a national holiday that falls
+/// on a Sunday is both): what a warning to the operator lists.
+pub fn closures(date: NaiveDate, comune: &Comune) -> Result<Vec<Closure>> {
+    let mut all = Vec::new();
+    if let Some(h) = national_holiday(date)? {
+        all.push(Closure::NationalHoliday(h));
+    }
+    match date.weekday() {
+        Weekday::Sun => all.push(Closure::Sunday),
+        Weekday::Sat => all.push(Closure::Saturday),
+        _ => {}
+    }
+    if (date.month(), date.day()) == comune.patrono {
+        all.push(Closure::PatronDay);
+    }
+    Ok(all)
+}
+
 /// Monday to Friday, not a national holiday, not the comune's patron day.
 /// `Code::NoRuleSet` for a date the holiday file does not cover.
 pub fn try_is_office_day(date: NaiveDate, comune: &Comune) -> Result<bool> {

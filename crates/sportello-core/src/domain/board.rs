@@ -28,6 +28,10 @@ pub struct BoardRow {
     /// Calendar days from today to the deadline: 0 = it falls today, negative =
     /// days since it passed.
     pub days_left: i64,
+    /// The same in the office's working days (the deadline's own unit): office
+    /// days after today up to the deadline; once past it, minus the office
+    /// days since (see [`working_days_left`]).
+    pub working_days_left: i64,
     pub state: BoardState,
     /// Who has still to sign ("Thị Lan Nguyễn per Zoë Dell'Orto" for a minor).
     pub missing_signatures: Vec<String>,
@@ -42,6 +46,18 @@ pub fn office_days_left(today: NaiveDate, deadline: NaiveDate, comune: &Comune) 
         }
     }
     Ok(n)
+}
+
+/// Working days left to `deadline` on `today`: the office days after today up
+/// to and including the deadline (0: it falls today, or no office day is left
+/// before it); past the deadline, minus the office days after it up to and
+/// including today.
+pub fn working_days_left(today: NaiveDate, deadline: NaiveDate, comune: &Comune) -> Result<i64, Error> {
+    if deadline < today {
+        Ok(-i64::from(office_days_left(deadline, today, comune)?))
+    } else {
+        Ok(i64::from(office_days_left(today, deadline, comune)?))
+    }
 }
 
 /// Days left and state of a deadline on `today`: past the deadline it is

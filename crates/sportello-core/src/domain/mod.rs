@@ -40,8 +40,8 @@ pub use household::{
 };
 pub use ids::{CaseNumber, Id};
 pub use project::{
-    Commitment, CommitmentStatus, Meeting, Project, ProjectInput, ProjectStatus, RequiredSigner, Signature,
-    Support,
+    AnnulledSignature, Commitment, CommitmentStatus, Meeting, Project, ProjectInput, ProjectStatus,
+    RequiredSigner, Signature, Support,
 };
 pub use session::{Office, OfficeInput, Operator, Role, Session};
 

@@ -50,7 +50,12 @@ pub struct Project {
     pub supports: Vec<Support>,
     pub meetings: Vec<Meeting>,
     pub required_signers: Vec<RequiredSigner>,
+    /// The signatures that count (annulled ones are in `annulled_signatures`).
     pub signatures: Vec<Signature>,
+    /// Signatures annulled, with who, when and why, oldest first: never
+    /// deleted, so the case keeps what was signed and undone.
+    #[serde(default)]
+    pub annulled_signatures: Vec<AnnulledSignature>,
     /// Date of the last signature that completed it (`None` until sottoscritto).
     pub signed_on: Option<NaiveDate>,
     pub created_at: String,
@@ -104,6 +109,32 @@ pub struct Signature {
     pub member_id: Id,
     pub signer_id: Id,
     pub signed_on: NaiveDate,
+    /// Signed after the deadline of 20 working days (see [`signed_late`]).
+    #[serde(default)]
+    pub late: bool,
+}
+
+/// A signature annulled: the signature as it was recorded, and the act that
+/// annulled it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnulledSignature {
+    pub id: Id,
+    pub member_id: Id,
+    pub signer_id: Id,
+    pub signed_on: NaiveDate,
+    pub late: bool,
+    pub reason: String,
+    /// UTC, RFC 3339.
+    pub annulled_at: String,
+    pub annulled_by: Id,
+    /// The operator's name (the screen says who).
+    pub annulled_by_name: String,
+}
+
+/// Whether a signature dated `signed_on` came after the signing deadline of
+/// its analysis (the deadline is the last day allowed: rules.md §1.3).
+pub fn signed_late(signed_on: NaiveDate, deadline: NaiveDate) -> bool {
+    signed_on > deadline
 }
 
 /// What the signer rule needs of each member of `household`, in its order.

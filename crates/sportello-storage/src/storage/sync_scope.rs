@@ -63,6 +63,7 @@ pub(crate) const CASE_TABLES: &[&str] = &[
     "supports",
     "meetings",
     "signatures",
+    "signature_annulments",
     "documents",
     "eligibility_facts",
     "eligibility_checks",
@@ -93,7 +94,9 @@ pub(crate) fn home(table: &str) -> Home {
         }
         "analysis_areas" => Home::Via(&[("analysis_id", "analyses")]),
         "project_texts" | "supports" | "meetings" => Home::Via(&[("project_id", "projects")]),
-        "commitments" | "signatures" => Home::Via(&[("project_id", "projects"), ("member_id", "members")]),
+        "commitments" | "signatures" | "signature_annulments" => {
+            Home::Via(&[("project_id", "projects"), ("member_id", "members")])
+        }
         "commitment_others" => Home::Via(&[("commitment_id", "commitments"), ("member_id", "members")]),
         "eligibility_answers" => Home::Via(&[("check_id", "eligibility_checks")]),
         t if HUB_TABLES.contains(&t) => Home::Hub,

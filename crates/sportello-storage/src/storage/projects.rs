@@ -6,8 +6,10 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
 use super::{col, date, db_err, opt_col, opt_date, opt_date_sql, word, Sql, Stamp, Tx};
-use crate::domain::project::ProjectDraft;
-use crate::domain::{Commitment, Id, Meeting, Outcome, Project, ProjectStatus, Signature, StrEnum, Support};
+use crate::domain::project::{self, ProjectDraft};
+use crate::domain::{
+    AnnulledSignature, Commitment, Id, Meeting, Outcome, Project, ProjectStatus, Signature, StrEnum, Support,
+};
 use crate::error::Error;
 
 /// An analysis whose project is not signed yet: a row of the deadlines board.
@@ -58,6 +60,7 @@ impl Tx<'_> {
                         meetings: Vec::new(),
                         required_signers: Vec::new(),
                         signatures: Vec::new(),
+                        annulled_signatures: Vec::new(),
                     })
                 },
             )
@@ -130,11 +133,46 @@ impl Tx<'_> {
             },
         )?;
 
+        // A signature counts unless an annulment names its recording.
+        let deadline = p.signing_deadline;
         p.signatures = self.rows(
             "SELECT s.member_id, s.signer_id, s.signed_on FROM signatures s
-                 JOIN members m ON m.id = s.member_id WHERE s.project_id = ?1 ORDER BY m.position",
+                 JOIN members m ON m.id = s.member_id
+                 WHERE s.project_id = ?1 AND NOT EXISTS (
+                   SELECT 1 FROM signature_annulments a WHERE a.project_id = s.project_id
+                     AND a.member_id = s.member_id AND a.signature_record IS s.record_id)
+                 ORDER BY m.position",
             [id.sql()],
-            |r| Ok(Signature { member_id: col(r, 0)?, signer_id: col(r, 1)?, signed_on: date(r, 2)? }),
+            |r| {
+                let signed_on = date(r, 2)?;
+                Ok(Signature {
+                    member_id: col(r, 0)?,
+                    signer_id: col(r, 1)?,
+                    signed_on,
+                    late: project::signed_late(signed_on, deadline),
+                })
+            },
+        )?;
+        p.annulled_signatures = self.rows(
+            "SELECT a.id, a.member_id, a.signer_id, a.signed_on, a.reason, a.annulled_at, a.annulled_by,
+                    COALESCE(o.name, '')
+             FROM signature_annulments a LEFT JOIN operators o ON o.id = a.annulled_by
+             WHERE a.project_id = ?1 ORDER BY a.annulled_at, a.id",
+            [id.sql()],
+            |r| {
+                let signed_on = date(r, 3)?;
+                Ok(AnnulledSignature {
+                    id: col(r, 0)?,
+                    member_id: col(r, 1)?,
+                    signer_id: col(r, 2)?,
+                    signed_on,
+                    late: project::signed_late(signed_on, deadline),
+                    reason: r.get(4)?,
+                    annulled_at: r.get(5)?,
+                    annulled_by: col(r, 6)?,
+                    annulled_by_name: r.get(7)?,
+                })
+            },
         )?;
         Ok(Some(p))
     }
@@ -261,22 +299,53 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Records (or corrects the date of) the signature for `member`.
+    /// Records a new signature for `member` (a new recording: an annulment
+    /// of an earlier one on the same row does not reach it).
     pub fn signature_put(&self, project: Id, s: &Signature, stamp: &Stamp) -> Result<(), Error> {
         self.tx
             .execute(
-                "INSERT INTO signatures (project_id, member_id, signer_id, signed_on, recorded_at, recorded_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                "INSERT INTO signatures (project_id, member_id, signer_id, signed_on, recorded_at, recorded_by, record_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT(project_id, member_id) DO UPDATE SET signer_id = excluded.signer_id,
-                   signed_on = excluded.signed_on, recorded_at = excluded.recorded_at, recorded_by = excluded.recorded_by",
-                params![project.sql(), s.member_id.sql(), s.signer_id.sql(), s.signed_on.to_string(), stamp.at, stamp.by.sql()],
+                   signed_on = excluded.signed_on, recorded_at = excluded.recorded_at,
+                   recorded_by = excluded.recorded_by, record_id = excluded.record_id",
+                params![
+                    project.sql(),
+                    s.member_id.sql(),
+                    s.signer_id.sql(),
+                    s.signed_on.to_string(),
+                    stamp.at,
+                    stamp.by.sql(),
+                    Id::new().sql()
+                ],
             )
             .map_err(db_err)?;
         Ok(())
     }
 
-    pub fn signatures_clear(&self, project: Id) -> Result<usize, Error> {
-        self.tx.execute("DELETE FROM signatures WHERE project_id = ?1", [project.sql()]).map_err(db_err)
+    /// Annuls the signature of `member` that counts now (if any), keeping a
+    /// copy of it with the reason; whether there was one.
+    pub fn signature_annul(
+        &self,
+        project: Id,
+        member: Id,
+        reason: &str,
+        stamp: &Stamp,
+    ) -> Result<bool, Error> {
+        let n = self
+            .tx
+            .execute(
+                "INSERT INTO signature_annulments (id, project_id, member_id, signature_record, signer_id,
+                   signed_on, recorded_at, recorded_by, reason, annulled_at, annulled_by)
+                 SELECT ?1, s.project_id, s.member_id, s.record_id, s.signer_id, s.signed_on, s.recorded_at,
+                   s.recorded_by, ?4, ?5, ?6
+                 FROM signatures s WHERE s.project_id = ?2 AND s.member_id = ?3 AND NOT EXISTS (
+                   SELECT 1 FROM signature_annulments a WHERE a.project_id = s.project_id
+                     AND a.member_id = s.member_id AND a.signature_record IS s.record_id)",
+                params![Id::new().sql(), project.sql(), member.sql(), reason, stamp.at, stamp.by.sql()],
+            )
+            .map_err(db_err)?;
+        Ok(n > 0)
     }
 
     /// Analyses whose project is not signed yet: with a project in bozza or da

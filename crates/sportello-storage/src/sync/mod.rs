@@ -160,6 +160,12 @@ pub struct Manifest {
     pub created_at: String,
     /// SHA-256 of the entries as they are in the package.
     pub entries_sha256: String,
+    /// On the network, the hub's answer names the device's package it
+    /// answers ([`digest`] of it): the device then knows the answer was made
+    /// now, for it, and not replayed from an earlier exchange. Absent in a
+    /// package written to a file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
     /// The sender's own audit rows after the last one the receiver said it
     /// holds (a device to its hub; the hub sends its own chain to nobody).
     /// Covered by the signature with the rest of the manifest.
@@ -334,6 +340,11 @@ pub fn open(
         previous = e.seq;
     }
     Ok(Package { manifest, entries })
+}
+
+/// SHA-256 of a whole package as it travels (what an answer's `reply_to` names).
+pub fn digest(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 /// The refusal of a package: nothing of it is applied.

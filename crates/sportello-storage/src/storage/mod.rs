@@ -87,7 +87,7 @@ pub struct Tx<'c> {
 
 impl Tx<'_> {
     /// Tells the transaction who acts and when (the service's gate does).
-    pub(crate) fn note_stamp(&self, stamp: &Stamp) {
+    pub fn note_stamp(&self, stamp: &Stamp) {
         *self.stamp.borrow_mut() = Some(stamp.clone());
     }
 }
@@ -115,6 +115,18 @@ impl Storage {
     /// as it was in every case. A restore interrupted by a crash is finished
     /// first ([`backup::finish_interrupted_restore`]).
     pub fn open(path: &Path, key: &DbKey) -> Result<Storage, Error> {
+        Storage::open_checked(path, key, true)
+    }
+
+    /// As [`Storage::open`], without reading every page to find damage
+    /// first: for the sync server, which opens the office's database for
+    /// each exchange (every few seconds per desk) after a login that
+    /// checked it; a database restored meanwhile was checked by the restore.
+    pub fn open_for_exchange(path: &Path, key: &DbKey) -> Result<Storage, Error> {
+        Storage::open_checked(path, key, false)
+    }
+
+    fn open_checked(path: &Path, key: &DbKey, check: bool) -> Result<Storage, Error> {
         if backup::restore_journal_path(path).exists() {
             // The lock's holder finishes the restore; held by another
             // instance, it is told as a conflict.
@@ -124,12 +136,12 @@ impl Storage {
         crate::fsx::close_to_others(path);
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = open_keyed(path, flags, Some(key))?;
-        Storage::setup(conn, Some(path.to_path_buf()), Some(key.duplicate()))
+        Storage::setup_checked(conn, Some(path.to_path_buf()), Some(key.duplicate()), check)
     }
 
     /// Creates a new, empty encrypted database at `path` (which must not
     /// exist: [`Code::Conflict`]), private to the account (0600), and
-    /// migrates it. Only for a new database ([`crate::service::Service::create`]).
+    /// migrates it. Only for a new database (`Service::create`, in the `sportello` crate).
     pub fn create(path: &Path, key: &DbKey) -> Result<Storage, Error> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
@@ -170,7 +182,16 @@ impl Storage {
         Storage::setup(conn, None, None)
     }
 
-    fn setup(mut conn: Connection, path: Option<PathBuf>, key: Option<DbKey>) -> Result<Storage, Error> {
+    fn setup(conn: Connection, path: Option<PathBuf>, key: Option<DbKey>) -> Result<Storage, Error> {
+        Storage::setup_checked(conn, path, key, true)
+    }
+
+    fn setup_checked(
+        mut conn: Connection,
+        path: Option<PathBuf>,
+        key: Option<DbKey>,
+        check: bool,
+    ) -> Result<Storage, Error> {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(db_err)?;
         // 32 MB of page cache (SQLite's default is 2 MB): with SQLCipher a page
         // read from the file is decrypted and its HMAC checked, so keeping an
@@ -180,7 +201,7 @@ impl Storage {
         conn.pragma_update(None, "cache_size", -32_768).map_err(db_err)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(db_err)?;
         check_application_id(&conn)?;
-        if path.is_some() {
+        if path.is_some() && check {
             // A damaged or truncated file is told at once, with the way out,
             // rather than failing on some later screen.
             quick_check(&conn)?;

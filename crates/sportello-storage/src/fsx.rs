@@ -34,7 +34,7 @@ pub fn temp_beside(path: &Path) -> PathBuf {
     dir.join(format!(".{name}.{}.tmp", std::process::id()))
 }
 
-pub(crate) fn parent_dir(path: &Path) -> &Path {
+pub fn parent_dir(path: &Path) -> &Path {
     path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
 }
 
@@ -211,7 +211,7 @@ fn stale_pid(file_name: &str, prefix: &str) -> Option<u32> {
     pid.parse().ok()
 }
 
-pub(crate) fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
+pub fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
     if e.raw_os_error() == Some(28) || e.kind() == std::io::ErrorKind::StorageFull {
         return Error::new(
             Code::DiskFull,

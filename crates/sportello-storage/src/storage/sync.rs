@@ -43,8 +43,14 @@ const LOCAL_TABLES: &[&str] = &["audit_log", "audit_remote", "case_counters", "s
 
 /// Rows that record something that happened on paper or was decided: a
 /// merge adds them, never deletes them (a deletion arriving is a conflict).
-const FACT_TABLES: &[&str] =
-    &["signatures", "documents", "eligibility_checks", "eligibility_answers", "ranking_versions"];
+const FACT_TABLES: &[&str] = &[
+    "signatures",
+    "signature_annulments",
+    "documents",
+    "eligibility_checks",
+    "eligibility_answers",
+    "ranking_versions",
+];
 
 /// Whether `table` is one whose changes travel between replicas.
 pub fn synced(table: &str) -> bool {
@@ -75,6 +81,9 @@ pub struct Peer {
     pub acked_seq: i64,
     pub last_contact: Option<String>,
     pub revoked_at: Option<String>,
+    /// Where this replica reaches the peer on the network (`http://HOST:PORT`):
+    /// a device's hub, remembered at the first `sync now` that reached it.
+    pub address: Option<String>,
 }
 
 /// What an import did, counted in row changes (`sync import --json`).
@@ -84,6 +93,11 @@ pub struct ImportCounts {
     pub already_applied: u64,
     pub conflicts: u64,
     pub duplicates: u64,
+    /// The package was the hub's fresh answer and showed that the hub went
+    /// back (restored from a backup): its numbers after [`ImportCounts`]'s
+    /// import were forgotten here, and what the hub lost is sent again.
+    #[serde(skip)]
+    pub hub_went_back: bool,
 }
 
 /// One open conflict (`sync conflicts --json`).
@@ -148,34 +162,48 @@ impl<'c> Capture<'c> {
         let mut changeset = Vec::new();
         self.session.changeset_strm(&mut changeset).map_err(db_err)?;
         drop(self);
-        if changeset.is_empty() {
-            return Ok(None);
-        }
-        let seq: i64 = conn
-            .query_row(
-                "UPDATE sync_device SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(db_err)?;
-        conn.prepare_cached(
-            "INSERT INTO sync_outbox (seq, at, operator_id, origin_device, origin_name, origin_seq, changeset)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )
-        .map_err(db_err)?
-        .execute(params![
-            seq,
-            stamp.map(|s| s.at.clone()),
-            stamp.map(|s| s.by.to_string()),
-            origin.map(|o| o.0),
-            origin.map(|o| o.1),
-            origin.map(|o| o.2),
-            changeset
-        ])
-        .map_err(db_err)?;
-        Ok(Some(seq))
+        store_change(conn, &changeset, stamp, origin)
     }
 }
+
+/// Stores `changeset` as the replica's next change (none when it is empty).
+fn store_change(
+    conn: &Connection,
+    changeset: &[u8],
+    stamp: Option<&Stamp>,
+    origin: Option<(&str, &str, i64)>,
+) -> Result<Option<i64>, Error> {
+    if changeset.is_empty() {
+        return Ok(None);
+    }
+    let seq: i64 = conn
+        .query_row(
+            "UPDATE sync_device SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(db_err)?;
+    conn.prepare_cached(
+        "INSERT INTO sync_outbox (seq, at, operator_id, origin_device, origin_name, origin_seq, changeset)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .map_err(db_err)?
+    .execute(params![
+        seq,
+        stamp.map(|s| s.at.clone()),
+        stamp.map(|s| s.by.to_string()),
+        origin.map(|o| o.0),
+        origin.map(|o| o.1),
+        origin.map(|o| o.2),
+        changeset
+    ])
+    .map_err(db_err)?;
+    Ok(Some(seq))
+}
+
+/// The changes of the outbox that go to the peer `?2` (`?3`: it is the
+/// hub): to the hub only those made here, to a device all but its own.
+const GOING_TO_PEER: &str = "(origin_device IS NULL OR (?3 = 0 AND origin_device <> ?2))";
 
 // --- Identity and peers ----------------------------------------------------------
 
@@ -306,10 +334,10 @@ impl Storage {
         // back it would arrive as edits against values the hub has moved
         // past (a block's count of used numbers, 0→1 when it is at 3).
         let mut stmt = conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT seq, at, operator_id, origin_device, origin_name, origin_seq, changeset FROM sync_outbox
-                 WHERE seq > ?1 AND (origin_device IS NULL OR (?3 = 0 AND origin_device <> ?2)) ORDER BY seq",
-            )
+                 WHERE seq > ?1 AND {GOING_TO_PEER} ORDER BY seq"
+            ))
             .map_err(db_err)?;
         let rows = stmt
             .query_map(params![p.acked_seq, p.device_id, p.hub], |r| {
@@ -331,6 +359,36 @@ impl Storage {
             .map_err(db_err)?;
         let entries = rows.collect::<Result<Vec<_>, _>>().map_err(db_err)?;
         Ok(Outgoing { base: p.acked_seq.min(me.last_seq), seq: me.last_seq, ack: p.received_seq, entries })
+    }
+
+    /// How many of this replica's changes `peer` has not acknowledged yet
+    /// (those that came from it aside): what waits to go.
+    pub fn sync_waiting(&self, peer: &Peer) -> Result<i64, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        conn.query_row(
+            &format!("SELECT count(*) FROM sync_outbox WHERE seq > ?1 AND {GOING_TO_PEER}"),
+            params![peer.acked_seq, peer.device_id, peer.hub],
+            |r| r.get(0),
+        )
+        .map_err(db_err)
+    }
+
+    /// How many conflicts wait for a person.
+    pub fn sync_open_conflicts(&self) -> Result<i64, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        conn.query_row("SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL", [], |r| r.get(0))
+            .map_err(db_err)
+    }
+
+    /// Remembers where `peer` is reached on the network.
+    pub fn sync_set_address(&self, peer: &str, address: &str) -> Result<(), Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        conn.execute(
+            "UPDATE sync_peers SET address = ?2 WHERE device_id = ?1 AND address IS NOT ?2",
+            params![peer, address],
+        )
+        .map_err(db_err)?;
+        Ok(())
     }
 
     /// The open conflicts, oldest first.
@@ -366,14 +424,29 @@ impl Storage {
 
     /// Applies the entries of a package from `sender` (already opened and
     /// verified) in one transaction: all of it, or nothing. `base`, `seq`
-    /// and `ack` are the manifest's; `audit` (who, the action, the detail) is
-    /// the audit row written with it.
+    /// and `ack` are the manifest's.
     ///
     /// Refused whole: an unknown or revoked sender; a package that starts
     /// after a change not received yet (`base` beyond what we have: one in
     /// between was lost); a change number already applied with another
     /// content (a forgery, or a sender restored from an old copy); a change
     /// of a table or a shape this schema does not have.
+    ///
+    /// `is_reply`: the package is the hub's answer made just now for this
+    /// replica (the network exchange, checked by the caller through the
+    /// manifest's `reply_to`). From its hub, a fresh package whose last
+    /// number is below what was received, or that numbers a change again
+    /// with other content, means the hub went back (restored from a backup):
+    /// its numbers after the last one it still has are forgotten here (what
+    /// they carried stays applied), and the hub's acknowledgement, lower
+    /// now, makes the next package send again what it lost. A package on a
+    /// file may be an old one arriving late: there a lower number is only
+    /// `already_applied`, and a number with other content refuses it.
+    ///
+    /// `stamp`: who imports, and when; `audit` (the action and the detail of
+    /// the audit row written with the import): `None` when the package carries no change (a network
+    /// exchange with nothing to say touches nobody's data; it still counts
+    /// as a contact).
     #[allow(clippy::too_many_arguments)]
     pub fn sync_apply(
         &self,
@@ -382,18 +455,33 @@ impl Storage {
         seq: i64,
         ack: i64,
         entries: &[Entry],
-        audit: (&Stamp, &str, &str),
+        is_reply: bool,
+        stamp: &Stamp,
+        audit: Option<(&str, &str)>,
         travel: AuditTravel<'_>,
     ) -> Result<ImportCounts, Error> {
-        let (stamp, action, detail) = audit;
         let now = stamp.at.as_str();
         let mut conn =
             self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
-        let peer = peer_by_id(&tx, sender)?
+        let mut peer = peer_by_id(&tx, sender)?
             .ok_or_else(|| refused("il dispositivo mittente non è registrato qui"))?;
         if peer.revoked_at.is_some() {
             return Err(refused(&format!("il dispositivo «{}» è stato revocato", peer.name)));
+        }
+        let mut went_back = false;
+        if is_reply && peer.hub {
+            if let Some(kept) = hub_went_back(&tx, &peer, base, seq, entries)? {
+                tx.execute("DELETE FROM sync_seen WHERE device_id = ?1 AND seq > ?2", params![sender, kept])
+                    .map_err(db_err)?;
+                tx.execute(
+                    "UPDATE sync_peers SET received_seq = ?2 WHERE device_id = ?1",
+                    params![sender, kept],
+                )
+                .map_err(db_err)?;
+                peer.received_seq = kept;
+                went_back = true;
+            }
         }
         if base > peer.received_seq {
             return Err(refused(&format!(
@@ -408,7 +496,7 @@ impl Storage {
         // Defer the foreign keys to the end: a changeset lists its tables in
         // the order they were first touched, not parents first.
         tx.execute_batch("PRAGMA defer_foreign_keys = ON").map_err(db_err)?;
-        let mut counts = ImportCounts::default();
+        let mut counts = ImportCounts { hub_went_back: went_back, ..ImportCounts::default() };
         let mut applied: Vec<&Entry> = Vec::new();
         let mut merge = Merge {
             conn: &tx,
@@ -468,7 +556,46 @@ impl Storage {
                     }
                 }
                 None => {
-                    merge.apply_captured(e, &mut counts)?;
+                    let stamp = match (&e.at, e.operator_id.as_deref().and_then(|o| o.parse::<Id>().ok())) {
+                        (Some(at), Some(by)) => Some(Stamp { at: at.clone(), by }),
+                        _ => None,
+                    };
+                    let origin = Some((e.origin_device.as_str(), e.origin_name.as_str(), e.origin_seq));
+                    // New rows only (a family taken in charge, a visit): tried
+                    // without a session. When every row went in as it came,
+                    // what to forward is the change as it came; otherwise
+                    // (a duplicate, a constraint, an orphan) the entry is
+                    // rolled back and applied again under a session, which
+                    // records what really stood.
+                    let changes = read_changes(&e.changeset)?;
+                    let mut verbatim = false;
+                    if changes.iter().all(|c| c.op == Op::SQLITE_INSERT) {
+                        tx.execute_batch("SAVEPOINT verbatim").map_err(db_err)?;
+                        let before = counts;
+                        merge.inserted.clear();
+                        merge.apply(e, &changes, &mut counts)?;
+                        merge.settle_foreign_keys(e, &mut counts)?;
+                        let n = changes.len() as u64;
+                        verbatim = counts.applied - before.applied == n
+                            && counts.conflicts == before.conflicts
+                            && counts.duplicates == before.duplicates
+                            && counts.already_applied == before.already_applied
+                            && merge.inserted.len() as u64 == n;
+                        if verbatim {
+                            tx.execute_batch("RELEASE verbatim").map_err(db_err)?;
+                            store_change(&tx, &e.changeset, stamp.as_ref(), origin)?;
+                        } else {
+                            tx.execute_batch("ROLLBACK TO verbatim; RELEASE verbatim").map_err(db_err)?;
+                            counts = before;
+                        }
+                    }
+                    if !verbatim {
+                        let capture = Capture::start(&tx)?;
+                        merge.inserted.clear();
+                        merge.apply(e, &changes, &mut counts)?;
+                        merge.settle_foreign_keys(e, &mut counts)?;
+                        capture.finish(&tx, stamp.as_ref(), origin)?;
+                    }
                     applied.push(e);
                 }
             }
@@ -529,7 +656,9 @@ impl Storage {
             params![sender, seq, ack.min(last_seq), now],
         )
         .map_err(db_err)?;
-        super::audit::append(&tx, &stamp.at, &stamp.by.to_string(), action, None, Some(detail))?;
+        if let Some((action, detail)) = audit {
+            super::audit::append(&tx, &stamp.at, &stamp.by.to_string(), action, None, Some(detail))?;
+        }
         crate::crashpoint::crashpoint("sync-apply-before-commit");
         tx.commit().map_err(|e| {
             if is_constraint(&e) {
@@ -540,6 +669,41 @@ impl Storage {
         })?;
         Ok(counts)
     }
+}
+
+/// Where the hub went back to, if its fresh package (`base`, `seq`,
+/// `entries`) shows that it did: `base`, what the hub knows this replica
+/// has (its numbers after it are then taken as new).
+///
+/// The signs, each impossible unless the hub lost part of its history: its
+/// last number is below one already received here; or the package carries
+/// a number already received here whose change was not applied here (the
+/// hub never sends back a replica's own changes, and sends only after what
+/// it knows this replica has) or was applied with another content.
+fn hub_went_back(
+    conn: &Connection,
+    peer: &Peer,
+    base: i64,
+    seq: i64,
+    entries: &[Entry],
+) -> Result<Option<i64>, Error> {
+    if seq < peer.received_seq {
+        return Ok(Some(base));
+    }
+    for e in entries.iter().filter(|e| e.seq <= peer.received_seq) {
+        let seen: Option<String> = conn
+            .query_row(
+                "SELECT hash FROM sync_seen WHERE device_id = ?1 AND seq = ?2",
+                params![peer.device_id, e.seq],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db_err)?;
+        if seen.is_none_or(|h| h != e.seen_hash()) {
+            return Ok(Some(base));
+        }
+    }
+    Ok(None)
 }
 
 /// Appends the rows of `peer`'s own audit chain that continue what is kept
@@ -695,7 +859,7 @@ impl Storage {
 
 const PEER_SELECT: &str =
     "SELECT device_id, name, sign_public, box_public, received_seq, acked_seq, last_contact,
-    revoked_at, hub FROM sync_peers";
+    revoked_at, hub, address FROM sync_peers";
 
 fn peer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Peer> {
     let key = |i: usize| -> rusqlite::Result<[u8; 32]> {
@@ -713,6 +877,7 @@ fn peer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Peer> {
         last_contact: r.get(6)?,
         revoked_at: r.get(7)?,
         hub: r.get(8)?,
+        address: r.get(9)?,
     })
 }
 
@@ -760,6 +925,8 @@ pub(super) fn random32() -> Result<Zeroizing<[u8; 32]>, Error> {
 struct TableInfo {
     cols: Vec<String>,
     pk: Vec<bool>,
+    /// `INSERT INTO table (every column) VALUES (?1, …)`.
+    insert: String,
 }
 
 /// A reference of a table: (parent table, child columns, parent columns).
@@ -772,6 +939,26 @@ pub(super) struct Change {
     pub(super) pk: Vec<bool>,
     pub(super) old: Vec<Option<Value>>,
     pub(super) new: Vec<Option<Value>>,
+}
+
+/// Whether the transaction has foreign-key violations waiting for the
+/// commit (deferred): SQLite keeps the count, `sqlite3_db_status`'s
+/// `SQLITE_DBSTATUS_DEFERRED_FKS` tells whether it is zero.
+fn deferred_violations(conn: &Connection) -> bool {
+    let (mut current, mut high) = (0, 0);
+    // SAFETY: a status read on the connection's own open handle, into two
+    // integers owned here; it changes nothing.
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_db_status(
+            conn.handle(),
+            rusqlite::ffi::SQLITE_DBSTATUS_DEFERRED_FKS,
+            &mut current,
+            &mut high,
+            0,
+        )
+    };
+    // Unknown: check row by row, as if there were.
+    rc != rusqlite::ffi::SQLITE_OK || current != 0
 }
 
 fn bad_changeset(e: rusqlite::Error) -> Error {
@@ -849,7 +1036,7 @@ pub(super) fn text(v: &Value) -> Option<String> {
 
 struct Merge<'a> {
     conn: &'a Connection,
-    tables: HashMap<String, TableInfo>,
+    tables: HashMap<String, std::rc::Rc<TableInfo>>,
     /// Rows inserted by this import (table, rowid): what may be set aside
     /// as a conflict if it depends on a row that did not come.
     inserted: HashSet<(String, i64)>,
@@ -873,7 +1060,7 @@ struct Source<'e> {
 }
 
 impl<'a> Merge<'a> {
-    fn info(&mut self, table: &str) -> Result<&TableInfo, Error> {
+    fn info(&mut self, table: &str) -> Result<std::rc::Rc<TableInfo>, Error> {
         if !self.tables.contains_key(table) {
             let mut stmt = self
                 .conn
@@ -889,13 +1076,20 @@ impl<'a> Merge<'a> {
                     "la tabella «{table}» non esiste in questa versione del database"
                 )));
             }
+            let insert = format!(
+                "INSERT INTO {} ({}) VALUES ({})",
+                quote(table),
+                cols.iter().map(|c| quote(&c.0)).collect::<Vec<_>>().join(", "),
+                (1..=cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+            );
             let info = TableInfo {
                 pk: cols.iter().map(|c| c.1 > 0).collect(),
                 cols: cols.into_iter().map(|c| c.0).collect(),
+                insert,
             };
-            self.tables.insert(table.to_string(), info);
+            self.tables.insert(table.to_string(), std::rc::Rc::new(info));
         }
-        Ok(&self.tables[table])
+        Ok(std::rc::Rc::clone(&self.tables[table]))
     }
 
     /// Applies one entry of another replica, captured as this replica's
@@ -903,8 +1097,7 @@ impl<'a> Merge<'a> {
     fn apply_captured(&mut self, e: &Entry, counts: &mut ImportCounts) -> Result<(), Error> {
         let capture = Capture::start(self.conn)?;
         self.inserted.clear();
-        self.echo = e.origin_device == self.me;
-        self.entry(e, counts)?;
+        self.apply(e, &read_changes(&e.changeset)?, counts)?;
         self.settle_foreign_keys(e, counts)?;
         let stamp = match (&e.at, e.operator_id.as_deref().and_then(|o| o.parse::<Id>().ok())) {
             (Some(at), Some(by)) => Some(Stamp { at: at.clone(), by }),
@@ -918,9 +1111,10 @@ impl<'a> Merge<'a> {
         Ok(())
     }
 
-    fn entry(&mut self, e: &Entry, counts: &mut ImportCounts) -> Result<(), Error> {
+    fn apply(&mut self, e: &Entry, changes: &[Change], counts: &mut ImportCounts) -> Result<(), Error> {
         let src = Source { entry: e };
-        for c in read_changes(&e.changeset)? {
+        self.echo = e.origin_device == self.me;
+        for c in changes {
             if !synced(&c.table) {
                 return Err(refused(&format!(
                     "cambiamento di una tabella che non si sincronizza («{}»)",
@@ -933,6 +1127,34 @@ impl<'a> Merge<'a> {
                     "la tabella «{}» ha una forma diversa da quella del mittente: aggiornare Sportello su entrambi",
                     c.table
                 )));
+            }
+            // (An echo never inserts: see `insert`.)
+            if c.op == Op::SQLITE_INSERT && !self.echo {
+                // The common case first: a row new here goes in as it came.
+                // A row already here (its key) or a person already here (the
+                // codice fiscale is UNIQUE) fails a constraint, which undoes
+                // that statement alone; the careful path below then decides.
+                let row = c.new.iter().map(|v| v.as_ref().unwrap_or(&Value::Null));
+                match self
+                    .conn
+                    .prepare_cached(&info.insert)
+                    .map_err(db_err)?
+                    .execute(rusqlite::params_from_iter(row))
+                {
+                    Ok(_) => {
+                        self.inserted.insert((c.table.clone(), self.conn.last_insert_rowid()));
+                        if c.table == "households" {
+                            let id = c.new.iter().zip(&c.pk).find(|(_, k)| **k).and_then(|(v, _)| v.as_ref());
+                            if let Some(id) = id.and_then(text) {
+                                self.new_cases.push(id);
+                            }
+                        }
+                        counts.applied += 1;
+                        continue;
+                    }
+                    Err(e) if is_constraint(&e) => {}
+                    Err(e) => return Err(db_err(e)),
+                }
             }
             let cols = info.cols.clone();
             let keys: Vec<(String, Value)> = (0..cols.len())
@@ -950,9 +1172,9 @@ impl<'a> Merge<'a> {
             };
             let here = self.select(&c.table, &cols, &keys)?;
             match c.op {
-                Op::SQLITE_INSERT => self.insert(&src, &c, &cols, &keys, &record, here, counts)?,
+                Op::SQLITE_INSERT => self.insert(&src, c, &cols, &keys, &record, here, counts)?,
                 Op::SQLITE_UPDATE => match here {
-                    Some(here) => self.update(&src, &c, &cols, &keys, &record, &here, counts)?,
+                    Some(here) => self.update(&src, c, &cols, &keys, &record, &here, counts)?,
                     None if self.echo => counts.already_applied += 1,
                     None => {
                         // An edit of a row that is not here: deleted here (or
@@ -970,7 +1192,7 @@ impl<'a> Merge<'a> {
                         counts.conflicts += 1;
                     }
                 },
-                Op::SQLITE_DELETE => self.delete(&src, &c, &cols, &keys, &record, here, counts)?,
+                Op::SQLITE_DELETE => self.delete(&src, c, &cols, &keys, &record, here, counts)?,
                 _ => return Err(refused("tipo di cambiamento sconosciuto")),
             }
         }
@@ -1042,7 +1264,9 @@ impl<'a> Merge<'a> {
                         cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ")
                     );
                     self.conn
-                        .query_row(&sql, [cf], |r| (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect())
+                        .prepare_cached(&sql)
+                        .map_err(db_err)?
+                        .query_row([cf], |r| (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect())
                         .optional()
                         .map_err(db_err)?
                 };
@@ -1332,6 +1556,11 @@ impl<'a> Merge<'a> {
     /// in rows that were here already fails the commit (deferred foreign
     /// keys), and the package is refused.
     fn settle_foreign_keys(&mut self, entry: &Entry, counts: &mut ImportCounts) -> Result<(), Error> {
+        // No reference outstanding in the whole transaction: no inserted row
+        // is an orphan, and the checks row by row are not needed.
+        if self.inserted.is_empty() || !deferred_violations(self.conn) {
+            return Ok(());
+        }
         loop {
             let mut orphans = Vec::new();
             let inserted: Vec<(String, i64)> = self.inserted.iter().cloned().collect();

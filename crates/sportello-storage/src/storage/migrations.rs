@@ -51,6 +51,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "blocchi di numeri di fascicolo e registro dei dispositivi",
         sql: include_str!("migrations/0009_case_blocks_device_audit.sql"),
     },
+    Migration {
+        version: 10,
+        name: "sincronizzazione in rete",
+        sql: include_str!("migrations/0010_sync_transport.sql"),
+    },
+    Migration {
+        version: 12,
+        name: "firme annullate con un motivo",
+        sql: include_str!("migrations/0012_signature_annulments.sql"),
+    },
 ];
 
 /// The version this program writes.

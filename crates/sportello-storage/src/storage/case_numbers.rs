@@ -18,6 +18,10 @@ use crate::error::{Code, Error};
 /// The highest sequence of a year (`AAAA/NNNNNN`).
 const LAST_OF_YEAR: i64 = 999_999;
 
+/// The holder of the numbers a restored hub skips (see
+/// [`Tx::case_blocks_reserve_after_restore`]): no device has this id.
+pub const RESERVED_AFTER_RESTORE: &str = "riservati-dopo-ripristino";
+
 /// The number a new case gets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CaseNumbering {
@@ -251,6 +255,35 @@ impl super::Tx<'_> {
             return Ok(None);
         }
         grant(&self.tx, device, year, p.block_size, at).map(Some)
+    }
+
+    /// After this database was put back from a backup: if it is the hub,
+    /// the blocks it granted after that backup are unknown to it, and
+    /// granting those numbers again would give one number to two families
+    /// of the office. So the next grants of `year` skip a margin, reserved
+    /// here as a block of nobody's, all used ([`RESERVED_AFTER_RESTORE`]):
+    /// four blocks for each device and the hub itself, more than a week's
+    /// refills of an office between a backup and its restore. A device's
+    /// numbers come from the hub: nothing to do there.
+    pub fn case_blocks_reserve_after_restore(&self, year: i32, at: &str) -> Result<Option<Grant>, Error> {
+        if !is_hub(&self.tx)? {
+            return Ok(None);
+        }
+        let p = policy(&self.tx)?;
+        let devices: i64 = self
+            .tx
+            .query_row("SELECT count(*) FROM sync_peers WHERE hub = 0 AND revoked_at IS NULL", [], |r| {
+                r.get(0)
+            })
+            .map_err(db_err)?;
+        let g = grant(&self.tx, RESERVED_AFTER_RESTORE, year, p.block_size * (devices + 1) * 4, at)?;
+        self.tx
+            .execute(
+                "UPDATE case_blocks SET used = last - first + 1 WHERE device_id = ?1 AND year = ?2 AND first = ?3",
+                params![RESERVED_AFTER_RESTORE, year, g.first],
+            )
+            .map_err(db_err)?;
+        Ok(Some(g))
     }
 
     /// Whether this replica is its office's hub.

@@ -562,6 +562,20 @@ pub fn record(
     store.close()
 }
 
+/// After `database` was restored from a backup: a hub skips the case
+/// numbers it may have granted after that backup
+/// ([`super::Tx::case_blocks_reserve_after_restore`]). `at`: RFC 3339, whose
+/// year is the one reserved.
+pub fn reserve_case_numbers_after_restore(database: &Path, key: &DbKey, at: &str) -> Result<(), Error> {
+    let year: i32 = at
+        .get(..4)
+        .and_then(|y| y.parse().ok())
+        .ok_or_else(|| Error::new(Code::Internal, format!("momento del ripristino non leggibile: {at}")))?;
+    let store = super::Storage::open(database, key)?;
+    store.transaction(|tx| tx.case_blocks_reserve_after_restore(year, at).map(|_| ()))?;
+    store.close()
+}
+
 /// What crashes left beside `database`, put right by the holder of its lock:
 /// a restore cut short is finished ([`finish_interrupted_restore`]), the
 /// temporary files of interrupted writes are removed (beside the database and

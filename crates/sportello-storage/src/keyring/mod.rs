@@ -110,7 +110,7 @@ impl DbKey {
         Some(DbKey(k))
     }
 
-    pub(crate) fn bytes(&self) -> &[u8; KEY_LEN] {
+    pub fn bytes(&self) -> &[u8; KEY_LEN] {
         &self.0
     }
 
