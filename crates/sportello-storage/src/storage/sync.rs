@@ -500,6 +500,7 @@ impl Storage {
         // the order they were first touched, not parents first.
         tx.execute_batch("PRAGMA defer_foreign_keys = ON").map_err(db_err)?;
         let mut counts = ImportCounts { hub_went_back: went_back, ..ImportCounts::default() };
+        let mut applied: Vec<&Entry> = Vec::new();
         let mut merge = Merge {
             conn: &tx,
             tables: HashMap::new(),
@@ -507,8 +508,19 @@ impl Storage {
             fks: HashMap::new(),
             detected_at: now,
             theirs_wins: peer.hub,
+            new_cases: Vec::new(),
+            me: read_identity(&tx)?.device_id,
+            echo: false,
         };
-        for e in entries {
+        for (n, e) in entries.iter().enumerate() {
+            // A kill -9 between two entries of one import (the simulation,
+            // tests/sync_simulation.rs): nothing of the package may stay.
+            #[cfg(debug_assertions)]
+            if n > 0 {
+                crate::crashpoint::crashpoint(&format!("sync-apply-entry-{n}"));
+            }
+            #[cfg(not(debug_assertions))]
+            let _ = n;
             let hash = e.seen_hash();
             let seen: Option<String> = tx
                 .query_row(
@@ -543,6 +555,7 @@ impl Storage {
                     if let Some(h) = &e.enters {
                         super::sync_scope::entered(&tx, h)?;
                         merge.apply_captured(e, &mut counts)?;
+                        super::sync_scope::prune_entered(&tx, h, &e.changeset, ack)?;
                     }
                 }
                 None => {
@@ -586,12 +599,32 @@ impl Storage {
                         merge.settle_foreign_keys(e, &mut counts)?;
                         capture.finish(&tx, stamp.as_ref(), origin)?;
                     }
+                    applied.push(e);
                 }
             }
             if fresh {
                 tx.execute(
                     "INSERT INTO sync_seen (device_id, seq, hash, applied_at) VALUES (?1, ?2, ?3, ?4)",
                     params![sender, e.seq, hash, now],
+                )
+                .map_err(db_err)?;
+            }
+        }
+        // A case taken in charge on an enrolled device is held there from
+        // now on: the hub's later changes of it go to that device, and if it
+        // leaves the device's scope the device is told (without this, the
+        // hub's next package sent the whole case again as "entering", a
+        // snapshot that could overwrite the device's newer edits, and a case
+        // reassigned away stayed on the device). Held as of this moment:
+        // the final number given just below is sent to it.
+        if !merge.new_cases.is_empty() && super::sync_scope::scoped(&tx, sender)? {
+            let last: i64 = tx
+                .query_row("SELECT last_seq FROM sync_device WHERE id = 1", [], |r| r.get(0))
+                .map_err(db_err)?;
+            for h in &merge.new_cases {
+                tx.execute(
+                    "INSERT OR IGNORE INTO sync_peer_households (device_id, household_id, entered_seq) VALUES (?1, ?2, ?3)",
+                    params![sender, h, last],
                 )
                 .map_err(db_err)?;
             }
@@ -607,6 +640,10 @@ impl Storage {
             let capture = Capture::start(&tx)?;
             super::case_numbers::finalize_provisional(&tx, now)?;
             capture.finish(&tx, Some(stamp), None)?;
+        }
+        // After the final numbers: a whole copy taken now carries them.
+        if super::sync_scope::scoped(&tx, sender)? {
+            super::sync_scope::refresh_entering(&tx, sender, &applied)?;
         }
         store_device_audit(&tx, &peer, travel.rows, now)?;
         if let Some(a) = travel.ack {
@@ -625,6 +662,7 @@ impl Storage {
         if let Some((action, detail)) = audit {
             super::audit::append(&tx, &stamp.at, &stamp.by.to_string(), action, None, Some(detail))?;
         }
+        crate::crashpoint::crashpoint("sync-apply-before-commit");
         tx.commit().map_err(|e| {
             if is_constraint(&e) {
                 refused("applicarlo lascerebbe riferimenti non validi tra i dati già presenti")
@@ -1010,6 +1048,13 @@ struct Merge<'a> {
     /// The sender is the hub: in a conflict its value replaces ours (kept in
     /// the conflict row), so every replica shows what the office has.
     theirs_wins: bool,
+    /// Households inserted by this import (cases taken in charge there).
+    new_cases: Vec<String>,
+    /// This replica's id, and whether the entry being applied is one of
+    /// its own changes coming back from the hub (an echo: applied only
+    /// where our value is still the one it replaced, never a conflict).
+    me: String,
+    echo: bool,
 }
 
 /// Where a change came from, for the conflict rows.
@@ -1071,6 +1116,7 @@ impl<'a> Merge<'a> {
 
     fn apply(&mut self, e: &Entry, changes: &[Change], counts: &mut ImportCounts) -> Result<(), Error> {
         let src = Source { entry: e };
+        self.echo = e.origin_device == self.me;
         for c in changes {
             if !synced(&c.table) {
                 return Err(refused(&format!(
@@ -1085,7 +1131,8 @@ impl<'a> Merge<'a> {
                     c.table
                 )));
             }
-            if c.op == Op::SQLITE_INSERT {
+            // (An echo never inserts: see `insert`.)
+            if c.op == Op::SQLITE_INSERT && !self.echo {
                 // The common case first: a row new here goes in as it came.
                 // A row already here (its key) or a person already here (the
                 // codice fiscale is UNIQUE) fails a constraint, which undoes
@@ -1099,6 +1146,12 @@ impl<'a> Merge<'a> {
                 {
                     Ok(_) => {
                         self.inserted.insert((c.table.clone(), self.conn.last_insert_rowid()));
+                        if c.table == "households" {
+                            let id = c.new.iter().zip(&c.pk).find(|(_, k)| **k).and_then(|(v, _)| v.as_ref());
+                            if let Some(id) = id.and_then(text) {
+                                self.new_cases.push(id);
+                            }
+                        }
                         counts.applied += 1;
                         continue;
                     }
@@ -1125,6 +1178,7 @@ impl<'a> Merge<'a> {
                 Op::SQLITE_INSERT => self.insert(&src, c, &cols, &keys, &record, here, counts)?,
                 Op::SQLITE_UPDATE => match here {
                     Some(here) => self.update(&src, c, &cols, &keys, &record, &here, counts)?,
+                    None if self.echo => counts.already_applied += 1,
                     None => {
                         // An edit of a row that is not here: deleted here (or
                         // never arrived). Kept, whole, for a person.
@@ -1180,6 +1234,11 @@ impl<'a> Merge<'a> {
         counts: &mut ImportCounts,
     ) -> Result<(), Error> {
         let new: Vec<Value> = c.new.iter().map(|v| v.clone().unwrap_or(Value::Null)).collect();
+        if self.echo {
+            // Our own row: here as we left it, or deleted by us since.
+            counts.already_applied += 1;
+            return Ok(());
+        }
         if let Some(here) = here {
             if here == new {
                 counts.already_applied += 1;
@@ -1240,6 +1299,9 @@ impl<'a> Merge<'a> {
         match done {
             Ok(_) => {
                 self.inserted.insert((c.table.clone(), self.conn.last_insert_rowid()));
+                if c.table == "households" {
+                    self.new_cases.push(record.to_string());
+                }
                 counts.applied += 1;
             }
             Err(e) if is_constraint(&e) => {
@@ -1279,6 +1341,9 @@ impl<'a> Merge<'a> {
             }
             if c.old[i].as_ref() == Some(&here[i]) {
                 sets.push((i, new.clone()));
+            } else if self.echo {
+                // Our own change, here since replaced by a newer one of ours.
+                continue;
             } else {
                 self.conflict(src, &c.table, record, &cols[i], "campo", &to_json(&here[i]), &to_json(new))?;
                 conflicts += 1;
@@ -1384,6 +1449,11 @@ impl<'a> Merge<'a> {
             counts.already_applied += 1;
             return Ok(());
         };
+        if self.echo {
+            // Our own deletion, the row made again here since.
+            counts.already_applied += 1;
+            return Ok(());
+        }
         if FACT_TABLES.contains(&c.table.as_str()) {
             self.conflict(
                 src,
@@ -1522,21 +1592,30 @@ impl<'a> Merge<'a> {
             if orphans.is_empty() {
                 return Ok(());
             }
+            // The other rows of this import, read before the deletions below:
+            // a row set aside takes with it the rows that refer to it (ON
+            // DELETE CASCADE: a project's commitments), which must be set
+            // aside too, not vanish (found by the simulation).
+            let mut others = Vec::new();
+            for (table, rowid) in self.inserted.iter().cloned().collect::<Vec<_>>() {
+                if orphans.iter().any(|o| o.0 == table && o.1 == rowid) {
+                    continue;
+                }
+                let row = self.row_by_rowid(&table, rowid)?;
+                others.push((table, rowid, row));
+            }
+            let first_parent = orphans[0].0.clone();
+            // Every orphan read before any is deleted: deleting one may take
+            // another with it (ON DELETE CASCADE), which is still set aside
+            // with the row it had.
+            let mut read = Vec::new();
             for (table, rowid, parent) in orphans {
+                let row = self.row_by_rowid(&table, rowid)?;
+                read.push((table, rowid, parent, row));
+            }
+            for (table, rowid, parent, row) in read {
                 self.inserted.remove(&(table.clone(), rowid));
                 let cols = self.info(&table)?.cols.clone();
-                let row: Vec<Value> = self
-                    .conn
-                    .query_row(
-                        &format!(
-                            "SELECT {} FROM {} WHERE rowid = ?1",
-                            cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", "),
-                            quote(&table)
-                        ),
-                        [rowid],
-                        |r| (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect(),
-                    )
-                    .map_err(db_err)?;
                 self.conn
                     .execute(&format!("DELETE FROM {} WHERE rowid = ?1", quote(&table)), [rowid])
                     .map_err(db_err)?;
@@ -1554,7 +1633,52 @@ impl<'a> Merge<'a> {
                     &row_object(&cols, &row),
                 )?;
             }
+            for (table, rowid, row) in others {
+                let gone: bool = self
+                    .conn
+                    .query_row(
+                        &format!("SELECT NOT EXISTS (SELECT 1 FROM {} WHERE rowid = ?1)", quote(&table)),
+                        [rowid],
+                        |r| r.get(0),
+                    )
+                    .map_err(db_err)?;
+                if !gone {
+                    continue;
+                }
+                self.inserted.remove(&(table.clone(), rowid));
+                counts.applied = counts.applied.saturating_sub(1);
+                counts.conflicts += 1;
+                let cols = self.info(&table)?.cols.clone();
+                let record = self.record_of(&table, &cols, &row)?;
+                let why = serde_json::Value::String(format!(
+                    "manca la riga di {first_parent} (o di una tabella collegata) a cui si riferisce"
+                ));
+                self.conflict(
+                    &Source { entry },
+                    &table,
+                    &record,
+                    "*",
+                    "vincolo",
+                    &why,
+                    &row_object(&cols, &row),
+                )?;
+            }
         }
+    }
+
+    fn row_by_rowid(&mut self, table: &str, rowid: i64) -> Result<Vec<Value>, Error> {
+        let cols = self.info(table)?.cols.clone();
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT {} FROM {} WHERE rowid = ?1",
+                    cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", "),
+                    quote(table)
+                ),
+                [rowid],
+                |r| (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect(),
+            )
+            .map_err(db_err)
     }
 
     /// The foreign keys of `table`: (parent, child columns, parent columns).
