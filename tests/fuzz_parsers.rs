@@ -24,6 +24,7 @@ use proptest::test_runner::Config;
 use serde_json::{json, Value};
 use service_support::{analysis_json, create_family, env, project_json, Env};
 use sportello::catalog::comuni::Comuni;
+use sportello::catalog::places::{PlaceKind, Places};
 use sportello::catalog::rule_sets;
 use sportello::domain::agreement::AgreementInput;
 use sportello::domain::Id;
@@ -858,6 +859,11 @@ static RULE_SEEDS: LazyLock<Vec<String>> = LazyLock::new(|| {
 static COMUNI_SEEDS: LazyLock<Vec<String>> = LazyLock::new(|| vec![read("assets/calendar/comuni.toml")]);
 static FESTIVITA_SEEDS: LazyLock<Vec<String>> =
     LazyLock::new(|| vec![read("assets/calendar/festivita.toml")]);
+// The head of the list of comuni and states (the whole is half a megabyte).
+static PLACES_SEEDS: LazyLock<Vec<String>> =
+    LazyLock::new(|| vec![read("assets/luoghi/luoghi.tsv").lines().take(200).collect::<Vec<_>>().join("\n")]);
+static MEMBER_RULES_SEEDS: LazyLock<Vec<String>> =
+    LazyLock::new(|| vec![read("assets/procedure/componenti.toml")]);
 
 fn check_rule_set(text: &str) {
     match rule_set::parse(text, None) {
@@ -894,6 +900,21 @@ fn check_comuni(text: &str) {
     }
 }
 
+fn check_places(text: &str) {
+    if let Err(e) = Places::parse(text, "luoghi.tsv") {
+        typed(&e, text);
+        assert_eq!(e.code, Code::BadRuleSet, "{e:?}");
+        assert!(e.line.is_some(), "a places error without its line: {e:?}");
+    }
+}
+
+fn check_member_rules(text: &str) {
+    if let Err(e) = sportello::catalog::member_rules::load(text) {
+        typed(&e, text);
+        assert_eq!(e.code, Code::BadRuleSet, "{e:?}");
+    }
+}
+
 fn check_festivita(text: &str) {
     if let Err(e) = sportello::calendar::check_festivita(text) {
         typed(&e, text);
@@ -922,6 +943,24 @@ proptest! {
     #[test]
     fn festivita_files_take_mutations(s in prop_oneof![mutated(&FESTIVITA_SEEDS), hostile_string()]) {
         check_festivita(&s);
+    }
+
+    #[test]
+    fn places_files_take_mutations(s in prop_oneof![mutated(&PLACES_SEEDS), hostile_string()]) {
+        check_places(&s);
+    }
+
+    #[test]
+    fn member_rules_files_take_mutations(s in prop_oneof![mutated(&MEMBER_RULES_SEEDS), hostile_string()]) {
+        check_member_rules(&s);
+    }
+
+    #[test]
+    fn place_searches_take_any_text(s in hostile_string()) {
+        for kind in [PlaceKind::Comune, PlaceKind::StatoEstero, PlaceKind::Any] {
+            let found = Places::builtin().search(&s, kind, Some(today()), 20);
+            assert!(found.len() <= 20);
+        }
     }
 }
 
@@ -975,6 +1014,8 @@ fn world() -> World {
                    "birth_date": "2015-09-30", "sex": "F"}),
         ),
         ("calendar_check", json!({ "date": "2026-12-07" })),
+        ("places_search", json!({ "query": "cassano dadda", "kind": "comune" })),
+        ("member_rules", Value::Null),
         ("analysis_get", json!({ "household_id": hid })),
         (
             "analysis_save",

@@ -87,14 +87,17 @@ pub fn date(s: &str) -> NaiveDate {
 /// rules.md §1.3 (20 working days from Fri 20/11/2026 in Milano: Tue 22/12/2026).
 pub fn example_document() -> Patto {
     let member =
-        |id: &str, first: &str, last: &str, cf: &str, birth: &str, role: &str, minor: bool| PattoMember {
-            id: id.into(),
-            first_name: first.into(),
-            last_name: last.into(),
-            codice_fiscale: Cf::check(cf).unwrap(),
-            birth_date: date(birth),
-            role: role.into(),
-            minor,
+        |id: &str, first: &str, last: &str, cf: &str, birth: &str, place: &str, role: &str, minor: bool| {
+            PattoMember {
+                id: id.into(),
+                first_name: first.into(),
+                last_name: last.into(),
+                codice_fiscale: Cf::check(cf).unwrap(),
+                birth_date: date(birth),
+                birthplace: Some(place.into()),
+                role: role.into(),
+                minor,
+            }
         };
     let commitment = |member: usize, text: &str, due: &str| PattoCommitment {
         member,
@@ -116,9 +119,9 @@ pub fn example_document() -> Patto {
         analysis_date: date("2026-11-20"),
         operator: "Anna Verdi".into(),
         members: vec![
-            member("m1", "Niccolò", "Dell'Orto", "DLLNCL80A01F205Q", "1980-01-01", "richiedente", false),
-            member("m2", "Thị Lan", "Nguyễn", "NGYTLN88S60Z251L", "1988-11-20", "coniuge", false),
-            member("m3", "Zoë", "Dell'Orto", "DLLZOE15P70F205X", "2015-09-30", "figlia", true),
+            member("m1", "Niccolò", "Dell'Orto", "DLLNCL80A01F205Q", "1980-01-01", "Milano (MI)", "richiedente", false),
+            member("m2", "Thị Lan", "Nguyễn", "NGYTLN88S60Z251L", "1988-11-20", "Vietnam", "coniuge", false),
+            member("m3", "Zoë", "Dell'Orto", "DLLZOE15P70F205X", "2015-09-30", "Milano (MI)", "figlia", true),
         ],
         objectives: vec![
             "Raggiungere l'autonomia economica del nucleo entro dodici mesi.".into(),

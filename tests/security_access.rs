@@ -34,7 +34,7 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
     let hid = case.household.to_string();
     let ipc = |input: Value| s.call(command, input).map(|_| ());
     match command {
-        "session" | "deadlines_board" => ipc(Value::Null),
+        "session" | "deadlines_board" | "member_rules" => ipc(Value::Null),
         "households_search" => ipc(json!({ "query": "nguyen" })),
         "household_get" => ipc(json!({ "id": hid })),
         "household_save" => {
@@ -43,6 +43,7 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
         }
         "cf_check" => ipc(json!({"code": "DLLZOE15P70F205X"})),
         "calendar_check" => ipc(json!({ "date": "2026-12-07" })),
+        "places_search" => ipc(json!({ "query": "milano" })),
         "analysis_get" | "project_get" | "documents_list" => ipc(json!({ "household_id": hid })),
         "analysis_save" => {
             let h = s.household_get(case.household)?;

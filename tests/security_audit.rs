@@ -76,6 +76,8 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
             "session",
             "cf_check",
             "calendar_check",
+            "places_search",
+            "member_rules",
             "operators_list",
             "sync_status",
             "sync_now",
@@ -124,6 +126,8 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                 (json!({ "household_id": hid.to_string() }), Some(hid))
             }
             "calendar_check" => (json!({ "date": "2026-12-07" }), None),
+            "places_search" => (json!({ "query": "milano" }), None),
+            "member_rules" => (Value::Null, None),
             "cf_check" => (
                 json!({"code": "DLLZOE15P70F205X", "first_name": "Zoë", "last_name": "Dell'Orto", "birth_date": "2015-09-30", "sex": "F"}),
                 None,

@@ -4,7 +4,7 @@
 mod service_support;
 
 use service_support::d;
-use sportello::domain::{BoardState, ProjectStatus};
+use sportello::domain::{BoardKind, BoardState, ProjectStatus};
 use sportello::keyring::KdfParams;
 use sportello::service::Service;
 
@@ -39,8 +39,14 @@ fn the_demo_has_households_in_every_state() {
     assert!(board.iter().any(|r| r.project_id.is_none()), "an analysis still without its project");
     assert!(board
         .iter()
-        .filter(|r| r.state != BoardState::NeiTermini)
+        .filter(|r| r.kind == BoardKind::Firma && r.state != BoardState::NeiTermini)
         .all(|r| !r.missing_signatures.is_empty()));
+    // Members from outside the EU have their permits; some are due, on the board.
+    let permits: Vec<_> = board.iter().filter(|r| r.kind == BoardKind::Permesso).collect();
+    assert!(!permits.is_empty(), "{board:#?}");
+    assert!(permits
+        .iter()
+        .all(|r| r.permit.is_some() && r.state != BoardState::NeiTermini && r.days_left <= 60));
 
     // Every household is found by its case number; collect the project states.
     let mut statuses = Vec::new();

@@ -159,9 +159,23 @@ fn a_convocation_is_printed_for_the_richiedente_and_filed() {
         )
         .unwrap();
     let raw = pdf_text(&read_filed(s, Id::parse("id", doc["id"].as_str().unwrap()).unwrap()));
-    assert!(raw.contains("via Padova 21\nMilano"), "{raw}");
+    assert!(raw.contains("via Padova 21\nMilano MI"), "{raw}");
     assert!(!raw.contains("La preghiamo di portare con sé"), "an empty list asks for nothing:\n{raw}");
     assert_eq!(s.documents_list(h.id).unwrap().len(), 3);
+
+    // With the CAP the envelope has the postal line: CAP, comune, province.
+    let mut form = sportello::domain::household::HouseholdInput::from(&s.household_get(h.id).unwrap());
+    form.cap = Some("20127".into());
+    s.household_save(form).unwrap();
+    let doc = s
+        .call(
+            "convocation_print",
+            json!({"household_id": h.id.to_string(), "date": "2026-12-04", "time": "10:00",
+                   "place": "largo Treves 1", "ask_for": "Anna Verdi", "bring": []}),
+        )
+        .unwrap();
+    let raw = pdf_text(&read_filed(s, Id::parse("id", doc["id"].as_str().unwrap()).unwrap()));
+    assert!(raw.contains("via Padova 21\n20127 Milano MI"), "{raw}");
 }
 
 #[test]

@@ -10,6 +10,7 @@ use serde::Serialize;
 use sportello::calendar::Comuni;
 use sportello::cf::{self, CodiceFiscale, Sex};
 use sportello::dates;
+use sportello::domain::place::birthplace;
 
 use super::deadline::load_comuni;
 use super::{print_json, CliError};
@@ -85,16 +86,23 @@ fn describe_valid(c: &CodiceFiscale, comuni: Option<&Comuni>) -> String {
         Sex::M => "maschile",
         Sex::F => "femminile",
     };
-    let luogo = match comuni.and_then(|k| k.get(&c.birthplace).ok()) {
-        Some(comune) => format!("{} ({})", comune.nome, c.birthplace),
-        None if c.birthplace.starts_with('Z') => format!("Stato estero, codice {}", c.birthplace),
-        None => format!("comune con codice Belfiore {}", c.birthplace),
+    // By name from the list of comuni and states, on the birth date; the
+    // office's comuni file (patron days) names an administrator's additions.
+    let place = birthplace(&c.birthplace, c.birth_date);
+    let luogo = match (&place.name, comuni.and_then(|k| k.get(&c.birthplace).ok())) {
+        (Some(name), _) => format!("{name}, codice {}", c.birthplace),
+        (None, Some(comune)) => format!("{} ({})", comune.nome, c.birthplace),
+        (None, None) if c.birthplace.starts_with('Z') => format!("Stato estero, codice {}", c.birthplace),
+        (None, None) => format!("comune con codice Belfiore {}", c.birthplace),
     };
     let mut out = format!(
         "Codice fiscale valido: {}\nSesso: {sesso}\nData di nascita: {}\nLuogo di nascita: {luogo}\n",
         c.code,
         dates::format_it(c.birth_date)
     );
+    if let Some(w) = &place.warning {
+        out.push_str(&format!("Attenzione: {w}\n"));
+    }
     let n = c.omocodia();
     if n > 0 {
         let cifre = if n == 1 { "1 cifra sostituita" } else { &format!("{n} cifre sostituite") };

@@ -23,6 +23,7 @@ use crate::cf;
 use crate::domain::analysis::{AnalysisInput, AreaInput, EmployabilityInput};
 use crate::domain::form::Scalar;
 use crate::domain::household::{is_adult, HouseholdInput, IseeInput, MemberInput, ADULT_AGE};
+use crate::domain::permit::PermitInput;
 use crate::domain::project::{CommitmentInput, MeetingInput, ProjectInput, SupportInput};
 use crate::domain::{board, procedure, Household, Id, LifeArea, Office, ProjectStatus, Role, StrEnum};
 use crate::error::{Code, Error};

@@ -131,7 +131,8 @@ fn take_in_charge_offline(s: &Service, today: NaiveDate) -> Result<String, Error
     let cf = |last: &str, first: &str, on: NaiveDate, sex| crate::cf::encode(last, first, on, sex, "F205");
     let household = json!({
         "comune": "F205",
-        "address": "Via dei Cinquecento 12, Milano",
+        "address": "Via dei Cinquecento 12",
+        "cap": "20139",
         "notes": "Incontrata al centro d'ascolto della parrocchia, senza rete familiare in città.",
         "members": [
             {
@@ -144,7 +145,7 @@ fn take_in_charge_offline(s: &Service, today: NaiveDate) -> Result<String, Error
                 "first_name": "Aïssatou", "last_name": "N'Diaye",
                 "codice_fiscale": cf("N'Diaye", "Aïssatou", daughter, crate::cf::Sex::F)?,
                 "birth_date": daughter.to_string(), "sex": "F", "relationship": "figlio",
-                "citizenship": "italiana", "employment": "studente", "education": "isced_0_2"
+                "citizenship": "italiana", "education": "nessuno"
             }
         ]
     });

@@ -271,7 +271,9 @@ pub(super) fn person(
     let code = unique_code(last, first, birth, sex, birthplace, used)?;
     let age = crate::calendar::age_on(birth, on);
     let (employment, education) = if age < ADULT_AGE {
-        ("studente", if age < 11 { "nessuno" } else { "isced_0_2" })
+        // Below the age it is asked from (the rule set's), none at all.
+        let asked = crate::domain::household::employment_asked(birth, on)?;
+        (if asked { "studente" } else { "" }, if age < 11 { "nessuno" } else { "isced_0_2" })
     } else if age >= 67 {
         ("pensionato", *rng.pick(&["nessuno", "isced_0_2", "isced_0_2", "isced_3_4"]))
     } else {
@@ -297,12 +299,13 @@ pub(super) fn person(
             sex: Some(sex.to_string()),
             relationship: Some(rel.to_string()),
             citizenship: Some(citizenship.to_string()),
+            permit: None,
             residence_comune: Some("F205".into()),
             resident_since: Some(since.min(on).to_string()),
             invalidity_percent: Some(Scalar::Int(0)),
             disability_certified: Some(false),
             not_self_sufficient: Some(false),
-            employment: Some(employment.to_string()),
+            employment: (!employment.is_empty()).then(|| employment.to_string()),
             education: Some(education.to_string()),
             guardian_id: None,
         },
@@ -328,4 +331,33 @@ pub(super) fn unique_code(
         }
     }
     Err(Error::new(Code::Internal, format!("codice fiscale ripetuto: {base}")))
+}
+
+/// A residence permit for a member from outside the EU, expiring around
+/// `today` (some lapsed, some within the board's window, most later): the
+/// board's permits. A child has a permit for family reasons, or the
+/// long-term one of the parents.
+pub(super) fn permit(rng: &mut Rng, adult: bool, long_term_family: bool, today: NaiveDate) -> PermitInput {
+    let kind = if long_term_family {
+        "ue_lungo_periodo"
+    } else if adult {
+        *rng.pick(&[
+            "lavoro_subordinato",
+            "lavoro_subordinato",
+            "famiglia",
+            "ue_lungo_periodo",
+            "protezione_sussidiaria",
+            "attesa_occupazione",
+        ])
+    } else {
+        "famiglia"
+    };
+    let expires = crate::domain::PermitKind::parse(kind)
+        .is_some_and(|k| k.expires())
+        .then(|| (today + chrono::Duration::days(rng.range(-40, 720))).to_string());
+    PermitInput {
+        kind: Some(kind.to_string()),
+        number: Some(format!("{}{:07}", *rng.pick(&["I", "H", "L"]), rng.below(10_000_000))),
+        expires_on: expires,
+    }
 }

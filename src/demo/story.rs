@@ -325,11 +325,20 @@ pub(super) fn plan_story(
         ),
         expires_on: Some(NaiveDate::from_ymd_opt(isee_year, 12, 31).expect("date").to_string()),
     };
+    // Members from outside the EU have their residence permits.
+    if origin.citizenship == "extra_ue" {
+        let long_term = rng.chance(25);
+        for m in &mut members {
+            m.input.permit = Some(permit(rng, is_adult(m.birth, on), long_term, today));
+        }
+    }
     let street = *rng.pick(STREETS);
     let household = HouseholdInput {
         id: None,
         updated_at: None,
-        address: Some(format!("{street} {}, Milano", rng.range(1, 180))),
+        address: Some(format!("{street} {}", rng.range(1, 180))),
+        // The CAPs of Milano run from 20121 to 20162.
+        cap: Some(rng.range(20121, 20162).to_string()),
         comune: Some("F205".into()),
         phone: Some(format!("+39 3{:02} {:03} {:04}", rng.range(20, 99), rng.below(1000), rng.below(10_000))),
         email: None,

@@ -51,6 +51,10 @@ ipc {
         cf_check(CfCheckInput) ALL none => |s, i| s.cf_check(i);
         // A date against the office's calendar (holidays, weekends, the patron day).
         calendar_check(OnDay) ALL none => |s, i| s.calendar_check(form::required_date("date", &i.date, "la data")?);
+        // Comuni and states by name, and the rules the household form follows:
+        // data files, nobody's record.
+        places_search(PlacesSearch) ALL none => |s, i| s.places_search(i);
+        member_rules(NoInput) ALL none => |s, _| s.member_rules();
         // Analysis, project, signatures, deadlines.
         analysis_get(ByHousehold) ALL case => |s, i| s.analysis_get(i.household()?);
         analysis_save(AnalysisSave) ALL case => |s, i| s.analysis_save(i.analysis.ok_or_else(|| Error::invalid("analysis", "Dati dell'analisi mancanti"))?);

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::stale::FormConflict;
 use super::{later_than, not_found, Action, Service};
 use crate::domain::household::HouseholdInput;
+use crate::domain::place::birthplace;
 use crate::domain::{form, Household, HouseholdSummary, Id, Sex, StrEnum};
 use crate::error::{Code, Error};
 use crate::storage::{SearchQuery, Stamp};
@@ -43,6 +44,9 @@ pub struct CfDecoded {
     pub birth_date: NaiveDate,
     /// Belfiore code of the birthplace.
     pub birthplace: String,
+    /// The birthplace by name on the birth date, "Milano (MI)", "Marocco"
+    /// (`None`: no comune or state has the code).
+    pub birthplace_name: Option<String>,
 }
 
 /// `household_save`'s answer: the household as saved, and the fields the
@@ -251,18 +255,32 @@ impl Service {
                     Sex::M => crate::cf::Sex::M,
                     Sex::F => crate::cf::Sex::F,
                 });
-                let warnings = crate::cf::check_against(
+                let mut warnings = crate::cf::check_against(
                     &cf,
                     input.first_name.as_deref().unwrap_or(""),
                     input.last_name.as_deref().unwrap_or(""),
                     birth,
                     given_sex,
                 );
+                // The place is looked up on the birth date typed when it is
+                // the code's (it says the century), else on the code's own.
+                let same_day = |b: NaiveDate| {
+                    (b.year() % 100, b.month(), b.day())
+                        == (cf.birth_date.year() % 100, cf.birth_date.month(), cf.birth_date.day())
+                };
+                let born = birth.filter(|b| same_day(*b)).unwrap_or(cf.birth_date);
+                let place = birthplace(&cf.birthplace, born);
+                warnings.extend(place.warning);
                 Ok(CfCheck {
                     valid: true,
                     code: cf.code.clone(),
                     reason: None,
-                    decoded: Some(CfDecoded { sex, birth_date: cf.birth_date, birthplace: cf.birthplace }),
+                    decoded: Some(CfDecoded {
+                        sex,
+                        birth_date: cf.birth_date,
+                        birthplace: cf.birthplace,
+                        birthplace_name: place.name,
+                    }),
                     warnings,
                 })
             }

@@ -20,7 +20,7 @@ use crate::domain::project::ProjectInput;
 use crate::domain::ProjectStatus;
 use crate::error::{Code, Error};
 
-use super::{CfCheckInput, ConvocationInput, EligibilityFactsInput};
+use super::{CfCheckInput, ConvocationInput, EligibilityFactsInput, PlacesSearch};
 
 /// What a row's audit word means: (personal data, case).
 macro_rules! audit {
@@ -584,7 +584,7 @@ impl Service {
     /// none) and returns its JSON answer.
     pub fn call(&self, name: &str, mut input_value: Value) -> Result<Value, Error> {
         drop_read_only(name, &mut input_value);
-        if matches!(name, "session" | "deadlines_board" | "calls_list" | "operators_list") {
+        if matches!(name, "session" | "deadlines_board" | "calls_list" | "operators_list" | "member_rules") {
             no_input(&input_value)?;
         }
         match DISPATCH.iter().find(|(n, _)| *n == name) {

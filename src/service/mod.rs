@@ -24,6 +24,7 @@ mod history;
 mod households;
 pub mod ipc;
 mod operators;
+mod places;
 mod printing;
 mod projects;
 mod rekey;
@@ -57,6 +58,7 @@ pub use files::FileError;
 pub use history::{local_time as history_local_time, AccessRow};
 pub use households::{CfCheck, CfCheckInput, CfDecoded, HouseholdSaved};
 pub use operators::OperatorAccount;
+pub use places::{MemberRules, PermitKindRule, PlaceFound, PlacesSearch, PLACES_LIMIT};
 pub use printing::ConvocationInput;
 pub use rekey::{OneTimePassword, Rekeyed};
 pub use session::{
@@ -113,6 +115,8 @@ string_enum!(
         HouseholdUpdate = "household_update": "modifica di un nucleo",
         CfCheck = "cf_check": "verifica di un codice fiscale",
         CalendarCheck = "calendar_check": "verifica di una data nel calendario dell'ufficio",
+        PlacesSearch = "places_search": "ricerca di un comune o di uno stato",
+        MemberRules = "member_rules": "consultazione delle regole sui dati dei componenti",
         AnalysisGet = "analysis_get": "consultazione dell'analisi preliminare",
         AnalysisSave = "analysis_save": "registrazione dell'analisi preliminare",
         ProjectGet = "project_get": "consultazione del progetto",

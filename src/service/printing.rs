@@ -11,8 +11,10 @@ use serde::{Deserialize, Serialize};
 use super::eligibility::{load_rules, role_label};
 use super::projects::load_project;
 use super::{not_found, office, Action, Service};
+use crate::catalog::places::Places;
 use crate::dates::format_it;
 use crate::domain::agreement::Patto;
+use crate::domain::place::{birthplace, postal_town};
 use crate::domain::project::check_ready_to_sign;
 use crate::domain::{form, Document, DocumentKind, Id, Office, ProjectStatus};
 use crate::error::{Code, Error};
@@ -152,13 +154,16 @@ impl Service {
                     "Il nucleo non ha un indirizzo: indicarlo nella scheda del nucleo prima di stampare la convocazione",
                 )
             })?;
-            // The envelope needs the town: add the household's comune when the
-            // address does not name it.
-            let town = self.calendar_of(&household.comune).map(|c| c.nome).unwrap_or_default();
-            let address = if town.is_empty() || address.to_lowercase().contains(&town.to_lowercase()) {
-                address
-            } else {
-                format!("{address}\n{town}")
+            // The envelope needs the CAP and the town: "20089 Rozzano MI" under
+            // the street; without a CAP, the town only where the address does
+            // not name it already.
+            let town = postal_town(household.cap.as_deref(), &household.comune, today);
+            let town_named = Places::builtin()
+                .on(&household.comune, today)
+                .is_some_and(|p| address.to_lowercase().contains(&p.name.to_lowercase()));
+            let address = match town {
+                Some(line) if household.cap.is_some() || !town_named => format!("{address}\n{line}"),
+                _ => address,
             };
             let office = office(tx)?;
             let comune_name = self.calendar_of(&office.comune).ok().map(|c| c.nome);
@@ -208,6 +213,7 @@ impl Service {
                         name: m.full_name(),
                         codice_fiscale: m.codice_fiscale.to_string(),
                         birth_date: m.birth_date,
+                        birthplace: birthplace(&m.codice_fiscale.birthplace(), m.birth_date).name,
                         role: role_label(m),
                     })
                     .collect(),

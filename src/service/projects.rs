@@ -7,7 +7,7 @@ use super::{not_found, office, Action, Service};
 use crate::dates::format_it;
 use crate::domain::agreement::Patto;
 use crate::domain::project::{self, ProjectInput};
-use crate::domain::{board, BoardRow, Id, Project, ProjectStatus, Signature, StrEnum};
+use crate::domain::{board, BoardKind, BoardRow, Id, PermitDue, Project, ProjectStatus, Signature, StrEnum};
 use crate::error::{Code, Error};
 use crate::storage::Tx;
 
@@ -246,8 +246,10 @@ impl Service {
     }
 
     /// Projects waiting for signatures (and analyses whose project is still to
-    /// be written, when the outcome calls for one), overdue first. An
-    /// operatore sees the cases in their scope (access.rs).
+    /// be written, when the outcome calls for one), and the residence permits
+    /// of members from outside the EU that end within the warning window or
+    /// have lapsed; overdue first. An operatore sees the cases in their scope
+    /// (access.rs).
     pub fn deadlines_board(&self) -> Result<Vec<BoardRow>, Error> {
         let today = self.today();
         self.run(Action::DeadlinesBoard, None, |tx, _| {
@@ -277,16 +279,51 @@ impl Service {
                 let (days_left, state) = board::classify(w.deadline, today, &comune)?;
                 let working_days_left = board::working_days_left(today, w.deadline, &comune)?;
                 rows.push(BoardRow {
+                    kind: BoardKind::Firma,
                     project_id: w.project_id,
                     household_id: w.household_id,
                     case_number: household.case_number.clone(),
                     household_name: household.name(),
-                    analysis_date: w.analysis_date,
+                    analysis_date: Some(w.analysis_date),
                     deadline: w.deadline,
                     days_left,
-                    working_days_left,
+                    working_days_left: Some(working_days_left),
                     state,
                     missing_signatures: missing,
+                    permit: None,
+                });
+            }
+            // Residence permits: from the warning window before their expiry,
+            // and lapsed ones.
+            let window = crate::domain::permit::warning_window(today)?.value;
+            let until = today + chrono::Duration::days(i64::from(window));
+            for (household_id, member) in tx.permits_ending_by(until)? {
+                let Some(permit) = &member.permit else { continue };
+                let Some((days_left, state)) = board::classify_permit(permit, today)? else { continue };
+                if let Some(f) = &scope {
+                    if !tx.case_in_scope(household_id, f)? {
+                        continue;
+                    }
+                }
+                let household = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+                rows.push(BoardRow {
+                    kind: BoardKind::Permesso,
+                    project_id: None,
+                    household_id,
+                    case_number: household.case_number.clone(),
+                    household_name: household.name(),
+                    analysis_date: None,
+                    deadline: permit.expires_on.unwrap_or(today),
+                    days_left,
+                    working_days_left: None,
+                    state,
+                    missing_signatures: Vec::new(),
+                    permit: Some(PermitDue {
+                        member_id: member.id,
+                        member_name: member.full_name(),
+                        kind: permit.kind,
+                        number: permit.number.clone(),
+                    }),
                 });
             }
             board::sort(&mut rows);

@@ -75,7 +75,12 @@ fn isee_columns(i: Option<&Isee>) -> Vec<(&'static str, &'static str, Value)> {
     ]
 }
 
-/// A member as the table's columns hold it (booleans as 0/1), for conflict rows.
+/// A member's permit as the table's three columns.
+const PERMIT_COLUMNS: [(&str, &str); 3] =
+    [("kind", "permit_kind"), ("number", "permit_number"), ("expires_on", "permit_expires_on")];
+
+/// A member as the table's columns hold it (booleans as 0/1, the permit as
+/// its three columns, a child's employment as ""), for conflict rows.
 fn member_columns(m: &Member) -> serde_json::Map<String, Value> {
     let mut o = match serde_json::to_value(m) {
         Ok(Value::Object(o)) => o,
@@ -86,7 +91,35 @@ fn member_columns(m: &Member) -> serde_json::Map<String, Value> {
             *v = Value::from(i64::from(*b));
         }
     }
+    let permit = o.remove("permit").unwrap_or(Value::Null);
+    for (key, column) in PERMIT_COLUMNS {
+        o.insert(column.to_string(), permit.get(key).cloned().unwrap_or(Value::Null));
+    }
+    if o.get("employment") == Some(&Value::Null) {
+        o.insert("employment".to_string(), Value::String(String::new()));
+    }
     o
+}
+
+/// Back from [`member_columns`] to the shape of a [`Member`].
+fn member_of_columns(mut o: serde_json::Map<String, Value>) -> Result<Member, Error> {
+    for flag in ["disability_certified", "not_self_sufficient"] {
+        if let Some(Value::Number(n)) = o.get(flag) {
+            let b = n.as_i64() == Some(1);
+            o.insert(flag.to_string(), Value::Bool(b));
+        }
+    }
+    let mut permit = serde_json::Map::new();
+    for (key, column) in PERMIT_COLUMNS {
+        permit.insert(key.to_string(), o.remove(column).unwrap_or(Value::Null));
+    }
+    let has_permit = permit.get("kind").is_some_and(|k| !k.is_null());
+    o.insert("permit".to_string(), if has_permit { Value::Object(permit) } else { Value::Null });
+    if o.get("employment") == Some(&Value::String(String::new())) {
+        o.insert("employment".to_string(), Value::Null);
+    }
+    serde_json::from_value::<Member>(Value::Object(o))
+        .map_err(|e| Error::new(Code::Internal, format!("unione dei componenti non riuscita: {e}")))
 }
 
 /// The household as it stands, in the shape of a validated form.
@@ -95,6 +128,7 @@ pub(super) fn draft_of(h: &Household) -> HouseholdDraft {
         id: Some(h.id),
         updated_at: Some(h.updated_at.clone()),
         address: h.address.clone(),
+        cap: h.cap.clone(),
         comune: h.comune.clone(),
         phone: h.phone.clone(),
         email: h.email.clone(),
@@ -131,6 +165,7 @@ pub(super) fn merge(
         };
     }
     field!(address);
+    field!(cap);
     field!(comune);
     field!(phone);
     field!(email);
@@ -183,24 +218,7 @@ pub(super) fn merge(
                         }),
                     }
                 }
-                let member = serde_json::from_value::<Member>(Value::Object(
-                    merged
-                        .into_iter()
-                        .map(|(k, v)| match (&nj[&k], v) {
-                            // Back to the form's booleans.
-                            (Value::Number(_), Value::Number(n))
-                                if matches!(k.as_str(), "disability_certified" | "not_self_sufficient") =>
-                            {
-                                (k, Value::Bool(n.as_i64() == Some(1)))
-                            }
-                            (_, v) => (k, v),
-                        })
-                        .collect(),
-                ))
-                .map_err(|e| {
-                    Error::new(Code::Internal, format!("unione dei componenti non riuscita: {e}"))
-                })?;
-                members.push(member);
+                members.push(member_of_columns(merged)?);
             }
             (Some(b), None) => {
                 // The form removed them: gone, unless someone changed them since.

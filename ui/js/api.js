@@ -77,6 +77,10 @@ export const api = {
   auditHistoryPrint: (householdId) => call('audit_history_print', { household_id: householdId }),
   cfCheck: (input) => call('cf_check', input),
   calendarCheck: (date) => call('calendar_check', { date }),
+  // Comuni (and foreign states) by name, accent-blind, in force today unless `on`.
+  placesSearch: (query, kind = 'comune', on = null) => call('places_search', on ? { query, kind, on } : { query, kind }),
+  // The rules in force today that the household form follows (employment age, permit kinds).
+  memberRules: () => call('member_rules'),
 
   analysisGet: (householdId) => call('analysis_get', { household_id: householdId }),
   analysisSave: (analysis) => call('analysis_save', { analysis }),

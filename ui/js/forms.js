@@ -55,6 +55,11 @@ export class Form {
     this.validators.push({ field, check });
   }
 
+  /** Whether a field marked `required` is required now (`requiredWhen`: a field shown by some condition). */
+  static requiredNow(opts) {
+    return Boolean(opts.required) && (!opts.requiredWhen || opts.requiredWhen());
+  }
+
   // ---- controls ----------------------------------------------------------------
 
   text(model, key, opts) {
@@ -82,8 +87,12 @@ export class Form {
       if (opts.onInput) opts.onInput(control.value);
     });
     if (opts.required) {
-      this.addValidator(opts.field, () => (model[key] === null || String(model[key]).trim() === '' ? t('common.required') : null));
+      this.addValidator(opts.field, () =>
+        Form.requiredNow(opts) && (model[key] === null || String(model[key]).trim() === '') ? t('common.required') : null,
+      );
     }
+    // `check(value)`: the field's own rule, a message or null.
+    if (opts.check) this.addValidator(opts.field, () => opts.check(model[key]));
     return this.wrap(opts, control, id, opts.extra);
   }
 
@@ -104,7 +113,7 @@ export class Form {
       if (opts.onChange) opts.onChange(model[key]);
     });
     if (opts.required) {
-      this.addValidator(opts.field, () => (model[key] ? null : t('common.required')));
+      this.addValidator(opts.field, () => (model[key] || !Form.requiredNow(opts) ? null : t('common.required')));
     }
     return this.wrap(opts, control, id);
   }
@@ -148,7 +157,7 @@ export class Form {
     });
     this.addValidator(opts.field, () => {
       const v = String(raw.value ?? '').trim();
-      if (v === '') return opts.required ? t('common.required') : null;
+      if (v === '') return Form.requiredNow(opts) ? t('common.required') : null;
       return parseDate(v) ? null : t('common.badDate');
     });
     const input = control.querySelector('input');

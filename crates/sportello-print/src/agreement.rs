@@ -91,17 +91,17 @@ pub fn document(a: &Patto) -> Document {
             Row::Cells(vec![
                 m.full_name(),
                 m.codice_fiscale.to_string(),
-                dates::format_it(m.birth_date),
+                office::birth(m.birth_date, m.birthplace.as_deref()),
                 role,
             ])
         })
         .collect();
     doc.push(Block::Table(Table {
         columns: vec![
-            Column::new("Nome e cognome", 3.0, Align::Left),
+            Column::new("Nome e cognome", 2.8, Align::Left),
             Column::new("Codice fiscale", 2.5, Align::Left),
-            Column::new("Data di nascita", 1.9, Align::Left),
-            Column::new("Ruolo", 2.0, Align::Left),
+            Column::new("Data e luogo di nascita", 3.0, Align::Left),
+            Column::new("Ruolo", 1.6, Align::Left),
         ],
         rows,
         size: 9.0,

@@ -44,6 +44,8 @@ pub struct EsitoMember {
     pub name: String,
     pub codice_fiscale: String,
     pub birth_date: NaiveDate,
+    /// The birthplace by name, "Milano (MI)", "Marocco" (`None`: not known).
+    pub birthplace: Option<String>,
     /// "richiedente", "figlio/a"…
     pub role: String,
 }
@@ -117,10 +119,10 @@ pub fn document(e: &Esito) -> Document {
     section(&mut doc, "Nucleo familiare");
     doc.push(Block::Table(Table {
         columns: vec![
-            Column::new("Nome e cognome", 3.0, Align::Left),
+            Column::new("Nome e cognome", 2.8, Align::Left),
             Column::new("Codice fiscale", 2.5, Align::Left),
-            Column::new("Data di nascita", 1.9, Align::Left),
-            Column::new("Ruolo", 2.0, Align::Left),
+            Column::new("Data e luogo di nascita", 3.0, Align::Left),
+            Column::new("Ruolo", 1.6, Align::Left),
         ],
         rows: e
             .members
@@ -129,7 +131,7 @@ pub fn document(e: &Esito) -> Document {
                 Row::Cells(vec![
                     m.name.clone(),
                     m.codice_fiscale.clone(),
-                    dates::format_it(m.birth_date),
+                    office::birth(m.birth_date, m.birthplace.as_deref()),
                     m.role.clone(),
                 ])
             })

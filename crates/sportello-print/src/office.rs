@@ -1,6 +1,6 @@
 //! What every document of an office starts with: the Comune, the office's name,
 //! address and contacts. Also the Italian long date ("martedì 15/12/2026") the
-//! letters use.
+//! letters use, and a person's birth as the members' tables print it.
 
 use chrono::NaiveDate;
 
@@ -98,5 +98,14 @@ mod tests {
         assert_eq!(without_comune("Servizi Sociali Territoriali", "Milano"), "Servizi Sociali Territoriali");
         assert_eq!(without_comune("Comune di Milanino", "Milano"), "Comune di Milanino");
         assert_eq!(without_comune("Comune di Milano", "Milano"), "");
+    }
+}
+
+/// "01/01/1980, Milano (MI)": the birth date and, when known, the birthplace
+/// by name, as the members' tables print them.
+pub fn birth(date: NaiveDate, place: Option<&str>) -> String {
+    match place {
+        Some(p) => format!("{}, {p}", dates::format_it(date)),
+        None => dates::format_it(date),
     }
 }

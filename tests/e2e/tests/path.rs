@@ -1,7 +1,9 @@
 //! The walking skeleton end to end, in the real window: a household of three with
-//! a minor → the analisi preliminare → a project with commitments for two members
-//! → the printed patto → the signatures, member by member → the board no longer
-//! lists it. And names that are not what a programmer expects.
+//! a minor (its comune chosen by typing its name, the mother's residence permit,
+//! no employment asked of the child) → the analisi preliminare → a project with
+//! commitments for two members → the printed patto → the signatures, member by
+//! member → the board no longer lists it, only the permit about to lapse. And
+//! names that are not what a programmer expects.
 
 use serde_json::json;
 use sportello_e2e::{App, Setup};
@@ -13,7 +15,8 @@ struct Person<'a> {
     cf: &'a str,
     relationship: &'a str,
     citizenship: &'a str,
-    employment: &'a str,
+    /// `None` for a child: the field is not there.
+    employment: Option<&'a str>,
     education: &'a str,
 }
 
@@ -35,7 +38,16 @@ async fn member(app: &App, i: usize, p: Person<'_>) {
     .await;
     app.choose(&t("relationship"), p.relationship).await;
     app.choose(&t("citizenship"), p.citizenship).await;
-    app.choose(&t("employment"), p.employment).await;
+    match p.employment {
+        Some(e) => app.choose(&t("employment"), e).await,
+        None => {
+            // Not asked below 15 (the rule set's age, from the service): the
+            // field is hidden and the card says why.
+            assert!(!app.el(&t("employment")).await.is_displayed().await.unwrap());
+            let note = app.text_of(&t("employment-not-asked")).await;
+            assert_eq!(note, "Condizione occupazionale: non si chiede sotto i 15 anni.");
+        }
+    }
     app.choose(&t("education"), p.education).await;
 }
 
@@ -46,7 +58,35 @@ async fn from_a_new_household_to_a_signed_agreement() {
     // ---- the household -----------------------------------------------------------
     app.click("nav-nuovo-nucleo").await;
     app.wait_route("/nuclei/nuovo").await;
-    app.fill("household-address", "via Padova 12, 20127 Milano").await;
+    app.fill("household-address", "via Padova 12").await;
+    app.fill("household-cap", "20127").await;
+    // The comune by name: the office's (Milano) is there already; typing part
+    // of another name, without its accents, lists the comuni in force, and
+    // choosing one by keyboard puts its name in the box.
+    app.wait_js(
+        r#"return document.querySelector('[data-testid="household-comune"]').value === 'Milano (MI)'"#,
+    )
+    .await;
+    app.fill("household-comune", "cassano dad").await;
+    app.wait_js(
+        r#"const l = document.querySelector('[data-testid="household-comune-list"]');
+                   return !!l && !l.hidden && l.querySelectorAll('[data-testid="place-option"]').length > 0"#,
+    )
+    .await;
+    let first = app.all(r#"[data-testid="household-comune-list"] [data-testid="place-option"]"#).await;
+    assert_eq!(first[0].text().await.unwrap(), "Cassano d'Adda (MI)");
+    app.screenshot("nucleo-comune").await;
+    app.key(fantoccini::key::Key::Enter).await;
+    assert_eq!(app.value_of("household-comune").await, "Cassano d'Adda (MI)");
+    let code = app.el("household-comune").await.attr("data-code").await.unwrap();
+    assert_eq!(code.as_deref(), Some("C003"));
+    // Back to Milano, typed the way people type it.
+    app.fill("household-comune", "milano").await;
+    app.wait_js(r#"const o = document.querySelector('[data-testid="household-comune-list"] [data-testid="place-option"]');
+                   return !!o && o.textContent === 'Milano (MI)'"#)
+        .await;
+    app.key(fantoccini::key::Key::Enter).await;
+    assert_eq!(app.value_of("household-comune").await, "Milano (MI)");
     app.fill("household-phone", "02 1234567").await;
     member(
         &app,
@@ -57,7 +97,7 @@ async fn from_a_new_household_to_a_signed_agreement() {
             cf: "DLLNCL80A01F205Q",
             relationship: "richiedente",
             citizenship: "italiana",
-            employment: "disoccupato",
+            employment: Some("disoccupato"),
             education: "isced_3_4",
         },
     )
@@ -72,11 +112,22 @@ async fn from_a_new_household_to_a_signed_agreement() {
             cf: "NGYTLN88S60Z251L",
             relationship: "coniuge",
             citizenship: "extra_ue",
-            employment: "occupato",
+            employment: Some("occupato"),
             education: "isced_5_8",
         },
     )
     .await;
+    // From outside the EU: the permit's fields, the expiry only for the kinds that end.
+    assert!(app.all(r#"[data-testid="member-0-permit-kind"]"#).await.is_empty(), "an Italian has no permit");
+    app.choose("member-1-permit-kind", "ue_lungo_periodo").await;
+    assert!(!app.el("member-1-permit-expires-on").await.is_displayed().await.unwrap());
+    assert_eq!(app.text_of("member-1-permit-no-expiry").await, "Questo titolo non ha scadenza.");
+    app.choose("member-1-permit-kind", "lavoro_subordinato").await;
+    app.fill("member-1-permit-number", "i0123456").await;
+    // 55 days from today: the Scadenze board shows it (60 days ahead).
+    app.fill("member-1-permit-expires-on", "15/01/2027").await;
+    // The codice fiscale names her birthplace.
+    assert_eq!(app.text_of("member-1-birthplace").await, "Luogo di nascita: Vietnam.");
     app.click("member-add").await;
     member(
         &app,
@@ -87,7 +138,7 @@ async fn from_a_new_household_to_a_signed_agreement() {
             cf: "DLLZOE15P70F205X",
             relationship: "figlio",
             citizenship: "italiana",
-            employment: "studente",
+            employment: None,
             education: "isced_0_2",
         },
     )
@@ -98,6 +149,12 @@ async fn from_a_new_household_to_a_signed_agreement() {
     app.fill("isee-issued-on", "15/01/2026").await;
     app.fill("isee-expires-on", "31/12/2026").await;
     app.screenshot("nucleo").await;
+    app.js(
+        r#"document.querySelector('[data-testid="member-1-permit"]').scrollIntoView({block: 'center'}); return true;"#,
+        vec![],
+    )
+    .await;
+    app.screenshot("nucleo-permesso").await;
     app.click("household-save").await;
     app.wait_js("return /^#\\/nuclei\\/[^/]+$/.test(location.hash) && location.hash !== '#/nuclei/nuovo'")
         .await;
@@ -196,9 +253,22 @@ async fn from_a_new_household_to_a_signed_agreement() {
     app.click("nav-scadenze").await;
     app.wait_route("/scadenze").await;
     let rows = app.all(r#"[data-testid="deadline-row"]"#).await;
-    assert_eq!(rows.len(), 1);
+    assert_eq!(rows.len(), 2);
     assert_eq!(app.text_of("deadline-date").await, "22/12/2026");
     assert_eq!(app.text_of("deadline-household").await, "Dell'Orto Niccolò");
+    // And Thị Lan's permit, 55 days from its expiry.
+    let permit = app.all(r#"[data-testid="deadline-row"][data-kind="permesso"]"#).await;
+    assert_eq!(permit.len(), 1);
+    let text = permit[0].text().await.unwrap();
+    for want in [
+        "In scadenza",
+        "Permesso di soggiorno",
+        "15/01/2027",
+        "scade tra 55 giorni",
+        "Thị Lan Nguyễn — per lavoro subordinato, n. I0123456",
+    ] {
+        assert!(text.contains(want), "«{want}» not in the permit's row: {text}");
+    }
     app.screenshot("scadenze-in-attesa").await;
 
     // ---- the signatures, one by one ---------------------------------------------------------
@@ -219,7 +289,9 @@ async fn from_a_new_household_to_a_signed_agreement() {
     // ---- and the board no longer lists it ----------------------------------------------------
     app.click("nav-scadenze").await;
     app.wait_route("/scadenze").await;
-    assert_eq!(app.text_of("deadlines-empty").await, "Nessun progetto in attesa di firma.");
+    let rows = app.all(r#"[data-testid="deadline-row"]"#).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].attr("data-kind").await.unwrap().as_deref(), Some("permesso"));
 
     // The printed patto is in the case's documents.
     app.click("nav-nuclei").await;

@@ -16,6 +16,7 @@ const ENUM_OF = {
   relationship: 'relationship',
   citizenship: 'citizenship',
   employment: 'employment',
+  permit_kind: 'permitKind',
   education: 'education',
   isee_kind: 'iseeKind',
   status: 'projectStatus',

@@ -1,5 +1,6 @@
-// Scadenze: the first screen. Projects waiting for signatures, late ones first,
-// so the morning starts with the families whose agreement is overdue.
+// Scadenze: the first screen. Projects waiting for signatures, and residence
+// permits about to lapse or lapsed, late ones first, so the morning starts with
+// the families whose agreement is overdue or whose permit has run out.
 
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
@@ -20,28 +21,47 @@ export function daysLeftText(working, calendar) {
   return calendar === null || calendar === undefined ? text : `${text} ${t('deadlines.calendarDays', { n: Math.abs(calendar) })}`;
 }
 
+// A permit's expiry is a calendar date: its days are calendar days.
+export function permitDaysText(days) {
+  if (days === 0) return t('deadlines.permitToday');
+  if (days === 1) return t('deadlines.permitTomorrow');
+  if (days === -1) return t('deadlines.permitLapsedOne');
+  if (days < 0) return t('deadlines.permitLapsed', { n: -days });
+  return t('deadlines.permitDaysLeft', { n: days });
+}
+
+function permitText(p) {
+  const kind = label('permitKind', p.kind);
+  return t('deadlines.permitOf', { kind: kind.charAt(0).toLowerCase() + kind.slice(1), name: p.member_name, number: p.number });
+}
+
 function row(item) {
-  const href = `#/nuclei/${encodeURIComponent(item.household_id)}/progetto`;
+  const permit = item.kind === 'permesso';
+  const href = `#/nuclei/${encodeURIComponent(item.household_id)}${permit ? '' : '/progetto'}`;
   return h(
     'tr',
     {
       class: `deadline ${item.state}`,
       'data-testid': 'deadline-row',
       'data-state': item.state,
+      'data-kind': item.kind,
       'data-project-id': item.project_id,
     },
     h('td', {}, h('span', { class: `badge ${item.state}`, 'data-testid': 'deadline-state' }, label('deadlineState', item.state))),
+    h('td', { 'data-testid': 'deadline-kind' }, label('boardKind', item.kind)),
     h('td', { class: 'nowrap' }, item.case_number),
     h('td', {}, h('a', { href, 'data-testid': 'deadline-household' }, item.household_name)),
-    h('td', { class: 'nowrap' }, formatDate(item.analysis_date)),
+    h('td', { class: 'nowrap' }, item.analysis_date ? formatDate(item.analysis_date) : '—'),
     h('td', { class: 'nowrap', 'data-testid': 'deadline-date' }, formatDate(item.deadline)),
-    h('td', { 'data-testid': 'deadline-days' }, daysLeftText(item.working_days_left, item.days_left)),
+    h('td', { 'data-testid': 'deadline-days' }, permit ? permitDaysText(item.days_left) : daysLeftText(item.working_days_left, item.days_left)),
     h(
       'td',
-      { class: 'missing' },
-      (item.missing_signatures || []).length === 0
-        ? t('common.none')
-        : h('ul', { class: 'plain' }, item.missing_signatures.map((name) => h('li', {}, name))),
+      { class: 'missing', 'data-testid': 'deadline-detail' },
+      permit && item.permit
+        ? permitText(item.permit)
+        : (item.missing_signatures || []).length === 0
+          ? t('common.none')
+          : h('ul', { class: 'plain' }, item.missing_signatures.map((name) => h('li', {}, name))),
     ),
   );
 }
@@ -96,7 +116,7 @@ export async function mount(view, ctx) {
         h(
           'tr',
           {},
-          ['colState', 'colCase', 'colHousehold', 'colAnalysis', 'colDeadline', 'colDaysLeft', 'colMissing'].map((k) =>
+          ['colState', 'colKind', 'colCase', 'colHousehold', 'colAnalysis', 'colDeadline', 'colDaysLeft', 'colMissing'].map((k) =>
             h('th', { scope: 'col' }, t(`deadlines.${k}`)),
           ),
         ),

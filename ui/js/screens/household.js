@@ -3,9 +3,10 @@
 
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
-import { isMinor } from '../format.js';
+import { ageOn, isMinor } from '../format.js';
 import { Form, saveBar, statusLine } from '../forms.js';
 import { ENUMS, label, t } from '../i18n.js';
+import { placeField } from '../place-picker.js';
 import { caseHeader } from './case-header.js';
 import { accessLogPanel } from './access-log.js';
 import { assignControl, seesWholeOffice } from './case-scope.js';
@@ -37,6 +38,7 @@ function newMember(relationship, comune) {
     sex: null,
     relationship,
     citizenship: null,
+    permit: null,
     residence_comune: comune ?? null,
     resident_since: null,
     invalidity_percent: 0,
@@ -54,6 +56,7 @@ function newHousehold(session) {
     id: null,
     case_number: null,
     address: null,
+    cap: null,
     comune,
     phone: null,
     email: null,
@@ -67,10 +70,19 @@ function emptyIsee() {
   return { protocol: null, kind: 'ordinario', value: null, issued_on: null, expires_on: null };
 }
 
+function emptyPermit() {
+  return { kind: null, number: null, expires_on: null };
+}
+
 export async function mount(view, ctx) {
   const id = ctx.params.id;
-  const loaded = id ? await api.householdGet(id) : newHousehold(ctx.session);
+  // The rules in force today that the form follows: from which age the
+  // employment status is asked, which kinds of permit end (the service's,
+  // so the window keeps no copy of them).
+  const [loaded, rules] = await Promise.all([id ? api.householdGet(id) : newHousehold(ctx.session), api.memberRules()]);
   if (!ctx.isCurrent()) return;
+  const expiring = new Set(rules.permit_kinds.filter((k) => k.expires).map((k) => k.kind));
+  const permitKinds = rules.permit_kinds.map((k) => [k.kind, label('permitKind', k.kind)]);
   const model = structuredClone(loaded);
   // What the form was loaded with: a save on a stale copy is merged against it,
   // field by field (docs/ipc.md `household_save`).
@@ -134,9 +146,11 @@ export async function mount(view, ctx) {
         }
         const warnings = res.warnings || [];
         status.dataset.state = warnings.length ? 'warning' : 'valid';
+        const born = res.decoded?.birthplace_name;
         replace(
           status,
           h('span', { class: 'cf-ok' }, t('household.cfValid')),
+          born ? h('span', { class: 'cf-born', 'data-testid': `member-${index}-birthplace` }, ' ', t('household.cfBornIn', { place: born })) : null,
           warnings.length ? h('ul', { class: 'warnings', 'data-testid': `member-${index}-cf-warnings` }, warnings.map((w) => h('li', {}, w))) : null,
         );
       } catch (e) {
@@ -163,6 +177,109 @@ export async function mount(view, ctx) {
     const status = statusLine(tid('cf-status'));
     const checker = cfChecker(member, index, card, status);
     const minor = isMinor(member.birth_date, today);
+
+    // ---- the residence permit: only for a citizen of a country outside the EU
+    const permitBlock = h('div', { class: 'permit', 'data-testid': tid('permit') });
+    const forgetPermitFields = () => {
+      const prefix = `${f('permit')}.`;
+      form.fields.forEach((_, k) => k.startsWith(prefix) && form.fields.delete(k));
+      form.validators = form.validators.filter((v) => !String(v.field).startsWith(prefix));
+    };
+    // What was typed is kept aside while the citizenship says otherwise.
+    let keptPermit = member.permit;
+    function drawPermit() {
+      forgetPermitFields();
+      if (member.citizenship !== 'extra_ue') {
+        if (member.permit) keptPermit = member.permit;
+        member.permit = null;
+        permitBlock.hidden = true;
+        replace(permitBlock);
+        return;
+      }
+      member.permit = member.permit ?? keptPermit ?? emptyPermit();
+      const permit = member.permit;
+      permitBlock.hidden = false;
+      // The expiry is asked only for the kinds that end; shown or hidden in
+      // place, so that choosing the kind keeps the focus where it is.
+      const expiry = form.date(permit, 'expires_on', {
+        label: t('household.permitExpiresOn'),
+        field: f('permit.expires_on'),
+        testid: tid('permit-expires-on'),
+        required: true,
+        requiredWhen: () => expiring.has(permit.kind),
+      });
+      const noExpiry = h('p', { class: 'hint', 'data-testid': tid('permit-no-expiry') }, t('household.permitNoExpiry'));
+      const number = form.text(permit, 'number', {
+        label: t('household.permitNumber'),
+        field: f('permit.number'),
+        testid: tid('permit-number'),
+        spellcheck: false,
+        transform: (v) => v.toUpperCase(),
+      });
+      const showKind = () => {
+        const ends = !permit.kind || expiring.has(permit.kind);
+        expiry.hidden = !ends;
+        noExpiry.hidden = ends;
+        if (!ends && permit.expires_on) {
+          permit.expires_on = null;
+          const box = expiry.querySelector('input');
+          if (box) box.value = '';
+        }
+      };
+      replace(
+        permitBlock,
+        h('p', { class: 'permit-title' }, t('household.sectionPermit')),
+        h('p', { class: 'hint' }, t('household.permitHint', { days: rules.permit_warning_days })),
+        h(
+          'div',
+          { class: 'grid' },
+          form.select(permit, 'kind', {
+            label: t('household.permitKind'),
+            field: f('permit.kind'),
+            testid: tid('permit-kind'),
+            options: permitKinds,
+            onChange: () => showKind(),
+          }),
+          number,
+          expiry,
+          noExpiry,
+        ),
+      );
+      showKind();
+    }
+
+    // ---- employment: asked from the age the rules give
+    const asked = () => {
+      const age = ageOn(member.birth_date, today);
+      return age === null || age >= rules.employment_age;
+    };
+    let keptEmployment = member.employment;
+    // Made where it stands in the card, so its check comes in the card's order.
+    let employmentField = null;
+    const employmentControl = () => {
+      employmentField = form.select(member, 'employment', {
+        label: t('household.employment'),
+        field: f('employment'),
+        testid: tid('employment'),
+        options: options('employment'),
+        required: true,
+        requiredWhen: asked,
+      });
+      return employmentField;
+    };
+    const employmentNote = h('p', { class: 'hint not-asked', 'data-testid': tid('employment-not-asked') }, t('household.employmentNotAsked', { n: rules.employment_age }));
+    const showEmployment = () => {
+      const on = asked();
+      if (!on && member.employment) keptEmployment = member.employment;
+      if (on && !member.employment && keptEmployment) {
+        member.employment = keptEmployment;
+        const sel = employmentField.querySelector('select');
+        if (sel) sel.value = keptEmployment;
+      }
+      if (!on) member.employment = null;
+      employmentField.hidden = !on;
+      employmentNote.hidden = on;
+    };
 
     const legend = h(
       'legend',
@@ -252,13 +369,13 @@ export async function mount(view, ctx) {
         testid: tid('citizenship'),
         options: options('citizenship'),
         required: true,
+        onChange: () => drawPermit(),
       }),
-      form.text(member, 'residence_comune', {
+      permitBlock,
+      placeField(form, member, 'residence_comune', {
         label: t('household.residenceComune'),
         field: f('residence_comune'),
         testid: tid('residence-comune'),
-        maxlength: 4,
-        transform: (v) => v.toUpperCase().trim(),
       }),
       form.date(member, 'resident_since', {
         label: t('household.residentSince'),
@@ -273,13 +390,7 @@ export async function mount(view, ctx) {
         max: 100,
         emptyValue: 0,
       }),
-      form.select(member, 'employment', {
-        label: t('household.employment'),
-        field: f('employment'),
-        testid: tid('employment'),
-        options: options('employment'),
-        required: true,
-      }),
+      employmentControl(),
       form.select(member, 'education', {
         label: t('household.education'),
         field: f('education'),
@@ -311,9 +422,13 @@ export async function mount(view, ctx) {
         testid: tid('not-self-sufficient'),
       }),
     );
+    grid.insertBefore(employmentNote, employmentField.nextSibling);
     card.append(legend, grid, flags);
+    drawPermit();
+    showEmployment();
     // Becoming (or ceasing to be) a minor changes the card: who signs for them.
     card.querySelector(`[data-field="${f('birth_date')}"]`).addEventListener('change', () => {
+      showEmployment();
       if (isMinor(member.birth_date, today) !== minor) {
         draw();
         formEl.querySelector(`[data-field="${f('sex')}"]`)?.focus();
@@ -387,14 +502,21 @@ export async function mount(view, ctx) {
         'div',
         { class: 'grid' },
         form.text(model, 'address', { label: t('household.address'), field: 'address', testid: 'household-address', wide: true, required: true }),
-        form.text(model, 'comune', {
+        form.text(model, 'cap', {
+          label: t('household.cap'),
+          field: 'cap',
+          testid: 'household-cap',
+          hint: t('household.capHint'),
+          maxlength: 5,
+          transform: (v) => v.trim(),
+          check: (v) => (v === null || /^\d{5}$/.test(v) ? null : t('household.badCap')),
+        }),
+        placeField(form, model, 'comune', {
           label: t('household.comune'),
           field: 'comune',
           testid: 'household-comune',
           hint: t('household.comuneHint'),
-          maxlength: 4,
           required: true,
-          transform: (v) => v.toUpperCase().trim(),
         }),
         form.text(model, 'phone', { label: t('household.phone'), field: 'phone', testid: 'household-phone', type: 'tel' }),
         form.text(model, 'email', { label: t('household.email'), field: 'email', testid: 'household-email', type: 'email' }),

@@ -39,7 +39,7 @@ function resultsTable(items) {
           h('td', {}, h('a', { href: `#/nuclei/${encodeURIComponent(item.id)}`, 'data-testid': 'household-link' }, item.name)),
           h('td', { class: 'mono' }, item.codice_fiscale ?? ''),
           h('td', { class: 'num' }, item.members),
-          h('td', {}, item.comune ?? ''),
+          h('td', {}, item.comune_name ?? item.comune ?? ''),
           h('td', {}, item.project_status ? label('projectStatus', item.project_status) : t('households.noProject')),
         ),
       ),

@@ -1,7 +1,11 @@
 //! Data files, the only code that reads them: the comuni with their patron days
-//! (`comuni`), the national holidays (`festivita`), the windows of the
-//! personalised project (`procedure`) and the dated rule sets (`rule_set`: the
-//! model, the parsing, the set; `rule_sets`: built-in and administrator's files).
+//! (`comuni`), the national holidays (`festivita`), the list of Italian comuni
+//! and foreign states with their codice catastale and validity dates
+//! (`places`), the windows of the personalised project (`procedure`), the
+//! rules about members (`member_rules`: the employment age, the residence
+//! permit's warning; `dated`: the shape both procedure files share) and the
+//! dated rule sets (`rule_set`: the model, the parsing, the set; `rule_sets`:
+//! built-in and administrator's files).
 //! Built-in copies are compiled in from `assets/`; an administrator may add or
 //! override comuni and rule sets in a data directory without a rebuild. This
 //! module does the reading; the calendar and the rules receive parsed values.
@@ -10,7 +14,10 @@
 //! so they can read its values without a cycle.
 
 pub mod comuni;
+pub mod dated;
 pub mod festivita;
+pub mod member_rules;
+pub mod places;
 pub mod procedure;
 pub mod rule_set;
 pub mod rule_sets;

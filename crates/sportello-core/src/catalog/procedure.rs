@@ -7,10 +7,11 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::dates;
+use super::dated::{self, RawDated};
 use crate::error::{Code, Error};
 
 const BUILTIN: &str = include_str!("../../../../assets/procedure/progetto-personalizzato.toml");
+const FILE: &str = "progetto-personalizzato.toml";
 
 /// A number of working days valid over a period, with its source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,34 +49,18 @@ pub struct Procedure {
 }
 
 fn bad(msg: String) -> Error {
-    Error::new(Code::BadRuleSet, format!("progetto-personalizzato.toml: {msg}"))
+    Error::new(Code::BadRuleSet, format!("{FILE}: {msg}"))
 }
 
 fn convert(list: Vec<RawWindow>, what: &str) -> Result<Vec<Window>, Error> {
-    let mut out = Vec::new();
-    for (i, r) in list.into_iter().enumerate() {
-        let field = format!("{what}[{i}]");
-        let from =
-            dates::parse_iso(&field, &r.dal).map_err(|e| bad(format!("{field}.dal: {}", e.message)))?;
-        let to =
-            r.al.map(|a| dates::parse_iso(&field, &a).map_err(|e| bad(format!("{field}.al: {}", e.message))))
-                .transpose()?;
-        if to.is_some_and(|t| t < from) {
-            return Err(bad(format!("{field}: «al» precede «dal»")));
-        }
-        if r.atto.trim().is_empty() {
-            return Err(bad(format!("{field}: manca l'atto di riferimento")));
-        }
-        out.push(Window { from, to, working_days: r.giorni_lavorativi, act: r.atto });
-    }
-    out.sort_by_key(|w| w.from);
-    // Overlapping periods would make the answer depend on the order of the file.
-    for pair in out.windows(2) {
-        if pair[0].to.is_none_or(|t| t >= pair[1].from) {
-            return Err(bad(format!("{what}: periodi sovrapposti dal {}", pair[1].from)));
-        }
-    }
-    Ok(out)
+    let raw = list
+        .into_iter()
+        .map(|r| RawDated { dal: r.dal, al: r.al, atto: r.atto, value: r.giorni_lavorativi })
+        .collect();
+    Ok(dated::build(raw, what, FILE)?
+        .into_iter()
+        .map(|d| Window { from: d.from, to: d.to, working_days: d.value, act: d.act })
+        .collect())
 }
 
 /// Reads a procedure file; periods of one list must not overlap.

@@ -179,6 +179,14 @@ fn resolve_birth_date(yy: u32, month: u32, day: u32, today: NaiveDate) -> Option
         .find(|d| *d <= today)
 }
 
+/// Characters 12-15 of a checked code: the birthplace's letter and three
+/// digits, omocodia letters read as the digits they stand for.
+fn birthplace_of(chars: &[char]) -> String {
+    std::iter::once(chars[11])
+        .chain((12..15).map(|i| char::from_digit(digit_value(chars[i]).unwrap_or(0), 10).unwrap_or('0')))
+        .collect()
+}
+
 /// Parses and validates a codice fiscale. The input is trimmed and upper-cased;
 /// the checks run in the order length, characters, month, day, check letter, and
 /// the first that fails is the reason.
@@ -215,9 +223,7 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<CodiceFiscale, CfError> {
     if chars[15] != expected {
         return Err(Problem::CheckLetter { expected, found: chars[15] }.into_error(code));
     }
-    let birthplace: String = std::iter::once(chars[11])
-        .chain((12..15).map(|i| char::from_digit(digit(i), 10).unwrap_or('0')))
-        .collect();
+    let birthplace = birthplace_of(&chars);
     Ok(CodiceFiscale { code, sex, birth_date, birthplace })
 }
 
@@ -246,6 +252,11 @@ impl Cf {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The Belfiore code of the birthplace (`F205`, `Z330`), omocodia undone.
+    pub fn birthplace(&self) -> String {
+        birthplace_of(&self.0.chars().collect::<Vec<_>>())
     }
 }
 
@@ -355,6 +366,7 @@ mod tests {
         assert_eq!((cf.sex, cf.birth_date), (Sex::F, NaiveDate::from_ymd_opt(1992, 7, 15).unwrap()));
         let cf = parse("RSSMRA80A01F20RS", today()).unwrap();
         assert_eq!(cf.birthplace, "F205");
+        assert_eq!(cf.valid().birthplace(), "F205");
         assert_eq!(cf.omocodia(), 1);
         assert_eq!(cf.base_code(), "RSSMRA80A01F205X");
         // python-stdnum's doctest examples.

@@ -20,6 +20,7 @@ use crate::calendar::{self, Comune, Comuni};
 use crate::cf::Cf;
 use crate::dates;
 use crate::domain::household::{is_adult, Household};
+use crate::domain::place::birthplace;
 use crate::domain::procedure;
 use crate::domain::project::{self, Project};
 use crate::domain::session::{Office, OfficeInput};
@@ -61,6 +62,9 @@ pub struct PattoMember {
     pub last_name: String,
     pub codice_fiscale: Cf,
     pub birth_date: NaiveDate,
+    /// Where the codice fiscale says the member was born, by name ("Milano
+    /// (MI)", "Marocco"); `None` for a code no place has.
+    pub birthplace: Option<String>,
     /// The relationship in words ("figlia", "coniuge"), or the file's role as given.
     pub role: String,
     /// Under the adult age on the analysis date.
@@ -182,6 +186,7 @@ impl Patto {
                     last_name: m.last_name.clone(),
                     codice_fiscale: m.codice_fiscale.clone(),
                     birth_date: m.birth_date,
+                    birthplace: birthplace(&m.codice_fiscale.birthplace(), m.birth_date).name,
                     role: m.relationship_word().to_string(),
                     minor: !m.is_adult_on(analysis_date),
                 })
@@ -484,6 +489,7 @@ impl AgreementInput {
                     last_name,
                     codice_fiscale: cf.valid(),
                     birth_date,
+                    birthplace: birthplace(&cf.birthplace, birth_date).name,
                     role,
                     minor: !is_adult(birth_date, analysis_date),
                 },

@@ -1,13 +1,23 @@
 //! The "Scadenze" board: projects waiting for signatures, with the deadline and
-//! how close it is. Pure: today and the office's calendar are parameters.
+//! how close it is, and the residence permits about to lapse or lapsed. Pure:
+//! today and the office's calendar are parameters.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{try_is_office_day, Comune};
+use crate::domain::permit::{self, PermitKind, ResidencePermit};
 use crate::domain::procedure;
 use crate::domain::Id;
 use crate::error::Error;
+
+string_enum!(
+    /// What falls due.
+    BoardKind {
+        Firma = "firma": "firma del progetto",
+        Permesso = "permesso": "permesso di soggiorno",
+    }
+);
 
 string_enum!(BoardState {
     Scaduto = "scaduto": "scaduto",
@@ -17,24 +27,40 @@ string_enum!(BoardState {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardRow {
+    pub kind: BoardKind,
     /// `None` when the analysis is recorded but the project is not written yet:
-    /// the clock runs from the analysis all the same.
+    /// the clock runs from the analysis all the same (and for a permit).
     pub project_id: Option<Id>,
     pub household_id: Id,
     pub case_number: String,
     pub household_name: String,
-    pub analysis_date: NaiveDate,
+    /// The analysis the signing deadline runs from (`None` for a permit).
+    pub analysis_date: Option<NaiveDate>,
+    /// The signing deadline, or the permit's expiry.
     pub deadline: NaiveDate,
     /// Calendar days from today to the deadline: 0 = it falls today, negative =
     /// days since it passed.
     pub days_left: i64,
-    /// The same in the office's working days (the deadline's own unit): office
-    /// days after today up to the deadline; once past it, minus the office
-    /// days since (see [`working_days_left`]).
-    pub working_days_left: i64,
+    /// The same in the office's working days (the signing deadline's own
+    /// unit): office days after today up to the deadline; once past it, minus
+    /// the office days since (see [`working_days_left`]). `None` for a permit,
+    /// whose expiry is a calendar date.
+    pub working_days_left: Option<i64>,
     pub state: BoardState,
     /// Who has still to sign ("Thị Lan Nguyễn per Zoë Dell'Orto" for a minor).
     pub missing_signatures: Vec<String>,
+    /// The permit falling due (kind `permesso`).
+    pub permit: Option<PermitDue>,
+}
+
+/// A member's residence permit on the board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PermitDue {
+    pub member_id: Id,
+    /// "Nome Cognome".
+    pub member_name: String,
+    pub kind: PermitKind,
+    pub number: String,
 }
 
 /// Office days after `today` up to and including `deadline`.
@@ -77,6 +103,23 @@ pub fn classify(deadline: NaiveDate, today: NaiveDate, comune: &Comune) -> Resul
     Ok((days_left, state))
 }
 
+/// Days left and state of a residence permit on `today`: `None` when it does
+/// not expire or is further away than the warning window
+/// (`assets/procedure/componenti.toml`, in calendar days); lapsed = "scaduto"
+/// from the day after its expiry; within the window = "in scadenza".
+pub fn classify_permit(
+    permit: &ResidencePermit,
+    today: NaiveDate,
+) -> Result<Option<(i64, BoardState)>, Error> {
+    let Some(expires) = permit.expires_on else { return Ok(None) };
+    let days_left = (expires - today).num_days();
+    if expires < today {
+        return Ok(Some((days_left, BoardState::Scaduto)));
+    }
+    let window = permit::warning_window(today)?.value;
+    Ok((days_left <= i64::from(window)).then_some((days_left, BoardState::InScadenza)))
+}
+
 /// Overdue first, then by deadline (the nearest first), then by case number.
 pub fn sort(rows: &mut [BoardRow]) {
     rows.sort_by(|a, b| {
@@ -86,4 +129,32 @@ pub fn sort(rows: &mut [BoardRow]) {
             &b.case_number,
         ))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        crate::dates::parse_iso("d", s).unwrap()
+    }
+
+    fn permit(kind: PermitKind, expires: Option<&str>) -> ResidencePermit {
+        ResidencePermit { kind, number: "I0123456".into(), expires_on: expires.map(d) }
+    }
+
+    #[test]
+    fn a_permit_reaches_the_board_sixty_days_ahead_and_stays_once_lapsed() {
+        let today = d("2026-06-15");
+        let p = |e: &str| classify_permit(&permit(PermitKind::LavoroSubordinato, Some(e)), today).unwrap();
+        assert_eq!(p("2026-08-15"), None); // 61 days
+        assert_eq!(p("2026-08-14"), Some((60, BoardState::InScadenza)));
+        assert_eq!(p("2026-06-15"), Some((0, BoardState::InScadenza)));
+        assert_eq!(p("2026-06-14"), Some((-1, BoardState::Scaduto)));
+        assert_eq!(p("2023-01-01").map(|x| x.1), Some(BoardState::Scaduto));
+        assert_eq!(classify_permit(&permit(PermitKind::UeLungoPeriodo, None), today).unwrap(), None);
+        // The window is dated: a day no entry covers is an error.
+        let old = classify_permit(&permit(PermitKind::Studio, Some("2017-12-31")), d("2017-12-01"));
+        assert_eq!(old.unwrap_err().code, crate::error::Code::NoRuleSet);
+    }
 }

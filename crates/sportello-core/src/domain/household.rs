@@ -6,8 +6,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::age_on;
+use crate::catalog::dated::{pick, Dated};
+use crate::catalog::member_rules;
 use crate::cf::Cf;
 use crate::domain::form::{self, Scalar};
+use crate::domain::permit::{PermitInput, ResidencePermit};
+use crate::domain::place::comune_in_force;
 use crate::domain::{Id, StrEnum};
 use crate::error::Error;
 use crate::money::Money;
@@ -79,6 +83,18 @@ pub fn is_adult(birth_date: NaiveDate, on: NaiveDate) -> bool {
     age_on(birth_date, on) >= ADULT_AGE
 }
 
+/// The age from which the employment status is asked, in force on `on`
+/// (`assets/procedure/componenti.toml`): below it the form does not show the
+/// field and a member has none.
+pub fn employment_age(on: NaiveDate) -> Result<&'static Dated<u32>, Error> {
+    pick(&member_rules::builtin()?.employment_age, on, "l'età da cui si chiede la condizione occupazionale")
+}
+
+/// Whether the employment status is asked of someone born on `birth_date`, on `on`.
+pub fn employment_asked(birth_date: NaiveDate, on: NaiveDate) -> Result<bool, Error> {
+    Ok(age_on(birth_date, on) >= employment_age(on)?.value)
+}
+
 impl Relationship {
     /// The word printed on paper for a member of this sex: "figlia",
     /// "fratello", never the stored code.
@@ -104,6 +120,9 @@ pub struct Household {
     /// Name of the operator who last changed it.
     pub updated_by: String,
     pub address: Option<String>,
+    /// Codice di avviamento postale of the address (5 digits), for letters.
+    #[serde(default)]
+    pub cap: Option<String>,
     /// Belfiore code of the comune of residence.
     pub comune: String,
     pub phone: Option<String>,
@@ -143,12 +162,17 @@ pub struct Member {
     pub sex: Sex,
     pub relationship: Relationship,
     pub citizenship: Citizenship,
+    /// The residence permit of a citizen of a country outside the EU
+    /// (`None`: not recorded yet, or not extra-UE).
+    #[serde(default)]
+    pub permit: Option<ResidencePermit>,
     pub residence_comune: Option<String>,
     pub resident_since: Option<NaiveDate>,
     pub invalidity_percent: u8,
     pub disability_certified: bool,
     pub not_self_sufficient: bool,
-    pub employment: Employment,
+    /// `None` below the age it is asked from ([`employment_age`]).
+    pub employment: Option<Employment>,
     pub education: Education,
     /// For a minor: the member who signs for them (`None` = the richiedente).
     pub guardian_id: Option<Id>,
@@ -173,6 +197,9 @@ pub struct HouseholdSummary {
     pub members: u32,
     pub codice_fiscale: String,
     pub comune: String,
+    /// The comune by name, "Rozzano (MI)" (`None`: a code the list does not have).
+    #[serde(default)]
+    pub comune_name: Option<String>,
     pub project_status: Option<crate::domain::ProjectStatus>,
     /// The case number is provisional (see [`Household::case_provisional`]).
     #[serde(default)]
@@ -222,6 +249,7 @@ pub struct HouseholdInput {
     /// refused rather than silently overwriting someone else's work.
     pub updated_at: Option<String>,
     pub address: Option<String>,
+    pub cap: Option<String>,
     pub comune: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
@@ -253,6 +281,7 @@ pub struct MemberInput {
     pub sex: Option<String>,
     pub relationship: Option<String>,
     pub citizenship: Option<String>,
+    pub permit: Option<PermitInput>,
     pub residence_comune: Option<String>,
     pub resident_since: Option<String>,
     pub invalidity_percent: Option<Scalar>,
@@ -270,6 +299,7 @@ pub struct HouseholdDraft {
     pub id: Option<Id>,
     pub updated_at: Option<String>,
     pub address: Option<String>,
+    pub cap: Option<String>,
     pub comune: String,
     pub phone: Option<String>,
     pub email: Option<String>,
@@ -284,6 +314,7 @@ impl From<&Household> for HouseholdInput {
             id: Some(h.id.to_string()),
             updated_at: Some(h.updated_at.clone()),
             address: h.address.clone(),
+            cap: h.cap.clone(),
             comune: Some(h.comune.clone()),
             phone: h.phone.clone(),
             email: h.email.clone(),
@@ -311,12 +342,13 @@ impl From<&Member> for MemberInput {
             sex: Some(m.sex.as_str().into()),
             relationship: Some(m.relationship.as_str().into()),
             citizenship: Some(m.citizenship.as_str().into()),
+            permit: m.permit.as_ref().map(PermitInput::from),
             residence_comune: m.residence_comune.clone(),
             resident_since: m.resident_since.map(|d| d.to_string()),
             invalidity_percent: Some(Scalar::Int(m.invalidity_percent.into())),
             disability_certified: Some(m.disability_certified),
             not_self_sufficient: Some(m.not_self_sufficient),
-            employment: Some(m.employment.as_str().into()),
+            employment: m.employment.map(|e| e.as_str().into()),
             education: Some(m.education.as_str().into()),
             guardian_id: m.guardian_id.map(|g| g.to_string()),
         }
@@ -332,11 +364,7 @@ fn earliest_birth() -> NaiveDate {
 /// countries (`Z…`) are not comuni of residence.
 pub fn belfiore(field: &str, v: &Option<String>, required: bool) -> Result<Option<String>, Error> {
     let Some(s) = form::clean(v).map(|s| s.to_uppercase()) else {
-        return if required {
-            Err(Error::invalid(field, "Indicare il comune (codice catastale, ad esempio F205)"))
-        } else {
-            Ok(None)
-        };
+        return if required { Err(Error::invalid(field, "Indicare il comune")) } else { Ok(None) };
     };
     let b = s.as_bytes();
     let ok =
@@ -346,6 +374,15 @@ pub fn belfiore(field: &str, v: &Option<String>, required: bool) -> Result<Optio
             field,
             format!("comune non valido: «{s}» (atteso il codice catastale, ad esempio F205)"),
         ));
+    }
+    Ok(Some(s))
+}
+
+/// Codice di avviamento postale: five digits.
+fn cap(field: &str, v: &Option<String>) -> Result<Option<String>, Error> {
+    let Some(s) = form::clean(v) else { return Ok(None) };
+    if s.len() != 5 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::invalid(field, format!("CAP non valido: «{s}» (cinque cifre, ad esempio 20121)")));
     }
     Ok(Some(s))
 }
@@ -464,7 +501,15 @@ impl MemberInput {
         let relationship =
             form::required_choice(&f("relationship"), &self.relationship, "la relazione con il richiedente")?;
         let citizenship = form::required_choice(&f("citizenship"), &self.citizenship, "la cittadinanza")?;
-        let residence_comune = belfiore(&f("residence_comune"), &self.residence_comune, false)?;
+        let permit_input = self.permit.clone().unwrap_or_default();
+        let permit = permit_input.validate(&f("permit"), today)?;
+        if permit.is_some() && citizenship != Citizenship::ExtraUe {
+            return Err(Error::invalid(
+                f("permit.kind"),
+                "Il permesso di soggiorno si indica solo per chi ha la cittadinanza di un paese extra UE",
+            ));
+        }
+        let residence_comune = comune_in_force(&f("residence_comune"), &self.residence_comune, false, today)?;
         let resident_since = form::optional_date(&f("resident_since"), &self.resident_since)?;
         if let Some(since) = resident_since {
             if since > today {
@@ -485,8 +530,13 @@ impl MemberInput {
         }
         let invalidity_percent =
             form::integer(&f("invalidity_percent"), &self.invalidity_percent, 0, 100, 0)? as u8;
-        let employment =
-            form::required_choice(&f("employment"), &self.employment, "la condizione occupazionale")?;
+        // Not asked of a child (the form hides it): what a form still sends
+        // for one is not kept.
+        let employment = if employment_asked(birth_date, today)? {
+            Some(form::required_choice(&f("employment"), &self.employment, "la condizione occupazionale")?)
+        } else {
+            None
+        };
         let education = form::required_choice(&f("education"), &self.education, "il titolo di studio")?;
         let guardian_id = form::optional_id(&f("guardian_id"), &self.guardian_id)?;
         let member = Member {
@@ -498,6 +548,7 @@ impl MemberInput {
             sex,
             relationship,
             citizenship,
+            permit,
             residence_comune,
             resident_since,
             invalidity_percent,
@@ -518,7 +569,8 @@ impl HouseholdInput {
     pub fn validate(&self, today: NaiveDate) -> Result<HouseholdDraft, Error> {
         let id = form::optional_id("id", &self.id)?;
         let address = form::optional_line("address", &self.address)?;
-        let comune = belfiore("comune", &self.comune, true)?.expect("required");
+        let cap = cap("cap", &self.cap)?;
+        let comune = comune_in_force("comune", &self.comune, true, today)?.expect("required");
         let phone = phone("phone", &self.phone)?;
         let email = email("email", &self.email)?;
         let notes = form::optional_text("notes", &self.notes)?;
@@ -597,7 +649,7 @@ impl HouseholdInput {
         }
 
         let updated_at = form::clean(&self.updated_at);
-        Ok(HouseholdDraft { id, updated_at, address, comune, phone, email, notes, isee, members })
+        Ok(HouseholdDraft { id, updated_at, address, cap, comune, phone, email, notes, isee, members })
     }
 }
 

@@ -1,6 +1,7 @@
 //! Domain types: household ("nucleo familiare") and members, analisi preliminare,
 //! progetto personalizzato with its signatures, the deadlines board, documents,
-//! operators and office.
+//! operators and office; members' residence permits (`permit`) and places by
+//! name (`place`).
 //!
 //! Architecture invariant: no I/O here. Types and pure functions only: validation
 //! of what an operator typed (the `*Input` form types, lenient, turned into strict
@@ -23,6 +24,8 @@ pub mod document;
 pub mod form;
 pub mod household;
 pub mod ids;
+pub mod permit;
+pub mod place;
 pub mod procedure;
 pub mod project;
 pub mod session;
@@ -32,13 +35,15 @@ pub use agreement::{Patto, PattoCommitment, PattoMeeting, PattoMember, PattoSupp
 pub use analysis::{
     Analysis, AnalysisInput, AreaAssessment, Employability, LifeArea, Need, Outcome, Profile,
 };
-pub use board::{BoardRow, BoardState};
+pub use board::{BoardKind, BoardRow, BoardState, PermitDue};
 pub use document::{Document, DocumentKind};
 pub use household::{
     CaseOwner, Citizenship, Education, Employment, Household, HouseholdInput, HouseholdSummary, Isee,
     IseeKind, Member, Relationship, Sex,
 };
 pub use ids::{CaseNumber, Id};
+pub use permit::{PermitInput, PermitKind, ResidencePermit};
+pub use place::Birthplace;
 pub use project::{
     AnnulledSignature, Commitment, CommitmentStatus, Meeting, Project, ProjectInput, ProjectStatus,
     RequiredSigner, Signature, Support,

@@ -109,6 +109,16 @@ pub(crate) fn word<E: StrEnum>(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite:
     })
 }
 
+/// A closed-word column that may be empty: NULL, or the empty text of a NOT
+/// NULL column whose value was not asked (a child's employment, schema 13).
+pub(crate) fn opt_word<E: StrEnum>(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Option<E>> {
+    let s: Option<String> = row.get(idx)?;
+    match s.as_deref() {
+        None | Some("") => Ok(None),
+        Some(_) => word(row, idx).map(Some),
+    }
+}
+
 pub(crate) fn conversion(idx: usize, e: Error) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
 }

@@ -1,18 +1,20 @@
 //! Households and members: load, insert, update, search.
 
+use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::scope::CaseFilter;
 use super::search::{fold, fold_code, prefix_upper_bound};
-use super::{col, date, db_err, opt_col, opt_date, opt_date_sql, word, Sql, Stamp, Tx, Values};
+use super::{col, date, db_err, opt_col, opt_date, opt_date_sql, opt_word, word, Sql, Stamp, Tx, Values};
 use crate::domain::household::HouseholdDraft;
-use crate::domain::{CaseOwner, Household, HouseholdSummary, Id, Isee, Member, StrEnum};
+use crate::domain::place::place_label;
+use crate::domain::{CaseOwner, Household, HouseholdSummary, Id, Isee, Member, ResidencePermit, StrEnum};
 use crate::error::Error;
 
 const MEMBER_COLS: &str =
     "id, first_name, last_name, codice_fiscale, birth_date, sex, relationship, citizenship,
     residence_comune, resident_since, invalidity_percent, disability_certified, not_self_sufficient,
-    employment, education, guardian_id";
+    employment, education, guardian_id, permit_kind, permit_number, permit_expires_on";
 
 fn member_from_row(r: &Row<'_>) -> rusqlite::Result<Member> {
     Ok(Member {
@@ -29,9 +31,17 @@ fn member_from_row(r: &Row<'_>) -> rusqlite::Result<Member> {
         invalidity_percent: r.get(10)?,
         disability_certified: r.get(11)?,
         not_self_sufficient: r.get(12)?,
-        employment: word(r, 13)?,
+        employment: opt_word(r, 13)?,
         education: word(r, 14)?,
         guardian_id: opt_col(r, 15)?,
+        permit: match opt_word(r, 16)? {
+            Some(kind) => Some(ResidencePermit {
+                kind,
+                number: r.get::<_, Option<String>>(17)?.unwrap_or_default(),
+                expires_on: opt_date(r, 18)?,
+            }),
+            None => None,
+        },
     })
 }
 
@@ -77,6 +87,7 @@ fn household_values<'a>(d: &'a HouseholdDraft, stamp: &'a Stamp) -> Values<'a> {
     let isee = d.isee.as_ref();
     Values::new()
         .with("address", &d.address)
+        .with("cap", &d.cap)
         .with("comune", &d.comune)
         .with("phone", &d.phone)
         .with("email", &d.email)
@@ -105,9 +116,13 @@ fn member_values<'a>(pos: usize, m: &'a Member, stamp: &'a Stamp) -> Values<'a> 
         .with("invalidity_percent", m.invalidity_percent)
         .with("disability_certified", m.disability_certified)
         .with("not_self_sufficient", m.not_self_sufficient)
-        .with("employment", m.employment.as_str())
+        // A child's is not asked: the column (NOT NULL since schema 1) keeps "".
+        .with("employment", m.employment.map_or("", |e| e.as_str()))
         .with("education", m.education.as_str())
         .with("guardian_id", m.guardian_id.sql())
+        .with("permit_kind", m.permit.as_ref().map(|p| p.kind.as_str()))
+        .with("permit_number", m.permit.as_ref().map(|p| p.number.as_str()))
+        .with("permit_expires_on", opt_date_sql(m.permit.as_ref().and_then(|p| p.expires_on)))
         .with("position", pos as i64)
         .with("last_first_key", fold(&format!("{}{}", m.last_name, m.first_name)))
         .with("first_last_key", fold(&format!("{}{}", m.first_name, m.last_name)))
@@ -123,7 +138,7 @@ impl Tx<'_> {
                 "SELECT h.id, h.case_number, h.created_at, h.updated_at, c.name, u.name,
                         h.address, h.comune, h.phone, h.email, h.notes,
                         h.isee_protocol, h.isee_kind, h.isee_value, h.isee_issued_on, h.isee_expires_on,
-                        r.id, r.name, r.equipe, h.case_provisional
+                        r.id, r.name, r.equipe, h.case_provisional, h.cap
                  FROM households h JOIN operators c ON c.id = h.created_by JOIN operators u ON u.id = h.updated_by
                  LEFT JOIN operators r ON r.id = h.responsabile_id
                  WHERE h.id = ?1",
@@ -148,6 +163,7 @@ impl Tx<'_> {
                         created_by: r.get(4)?,
                         updated_by: r.get(5)?,
                         address: r.get(6)?,
+                        cap: r.get(20)?,
                         comune: r.get(7)?,
                         phone: r.get(8)?,
                         email: r.get(9)?,
@@ -209,6 +225,7 @@ impl Tx<'_> {
     ) -> Result<bool, Error> {
         let mut changed = false;
         let head_changed = old.address != d.address
+            || old.cap != d.cap
             || old.comune != d.comune
             || old.phone != d.phone
             || old.email != d.email
@@ -257,6 +274,21 @@ impl Tx<'_> {
             .update(&self.tx, "members", &Values::new().with("id", m.id.sql()))
             .map_err(db_err)?;
         Ok(())
+    }
+
+    /// Members from outside the EU whose residence permit ends on or before
+    /// `until` (lapsed ones included), with their household: the deadlines
+    /// board's permits.
+    pub fn permits_ending_by(&self, until: NaiveDate) -> Result<Vec<(Id, Member)>, Error> {
+        self.rows(
+            &format!(
+                "SELECT {MEMBER_COLS}, household_id FROM members
+                 WHERE permit_expires_on IS NOT NULL AND permit_expires_on <= ?1 AND citizenship = 'extra_ue'
+                 ORDER BY permit_expires_on"
+            ),
+            [until.to_string()],
+            |r| Ok((col(r, 19)?, member_from_row(r)?)),
+        )
     }
 
     /// The household a member id belongs to, if any.
@@ -419,6 +451,7 @@ impl Tx<'_> {
                 id: col(r, 0)?,
                 case_number: r.get(1)?,
                 name: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                comune_name: place_label(&r.get::<_, String>(3)?, None),
                 comune: r.get(3)?,
                 codice_fiscale: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
                 members: r.get(5)?,

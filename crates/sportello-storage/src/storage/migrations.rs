@@ -66,6 +66,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "firme annullate con un motivo",
         sql: include_str!("migrations/0012_signature_annulments.sql"),
     },
+    Migration {
+        version: 13,
+        name: "permesso di soggiorno, CAP, condizione occupazionale per età",
+        sql: include_str!("migrations/0013_people_as_they_are.sql"),
+    },
 ];
 
 /// The version this program writes.

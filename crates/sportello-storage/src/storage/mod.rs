@@ -29,7 +29,7 @@ pub mod sync;
 mod sync_scope;
 
 // The column conversions, for the modules below (`super::col`, `super::date`…).
-use columns::{col, conversion, date, opt_col, opt_date, opt_date_sql, word, Sql, Values};
+use columns::{col, conversion, date, opt_col, opt_date, opt_date_sql, opt_word, word, Sql, Values};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, RwLock};
