@@ -12,7 +12,7 @@ use print_support::{pdf_text, squash};
 use serde_json::{json, Value};
 use service_support::{analysis_json, d, env, env_on, family_json, project_json, single_json};
 use sportello::domain::household::HouseholdInput;
-use sportello::domain::{BoardKind, BoardState, Household, PermitKind};
+use sportello::domain::{BoardKind, BoardState, Household, PermitKind, StrEnum};
 use sportello::service::{CfCheckInput, Service};
 use sportello::Code;
 
@@ -123,7 +123,7 @@ fn permits_reach_the_board_sixty_days_ahead_and_stay_there_once_lapsed() {
     save(s, with_permit("Perera", "Nuwan", permit("ue_lungo_periodo", "I0000004", None))).unwrap();
     save(s, with_permit("Quispe", "Jesús", permit("in_rinnovo", "050123456789", None))).unwrap();
     let far =
-        save(s, with_permit("Hoxha", "Arben", permit("lavoro_autonomo", "I0000005", Some("2027-01-21"))))
+        save(s, with_permit("Hoxha", "Arben", permit("lavoro_autonomo", "I0000005", Some("2027-01-20"))))
             .unwrap();
 
     // Lapsed first (overdue), then by expiry; 61 days away and the titles
@@ -275,7 +275,7 @@ fn the_comune_is_chosen_by_name_and_must_be_in_force() {
         err.message
     );
     let mut v = family_json();
-    v["members"][1]["residence_comune"] = json!("A999");
+    v["members"][1]["residence_comune"] = json!("X999");
     assert_eq!(save(s, v).unwrap_err().field.as_deref(), Some("members[1].residence_comune"));
     for bad in ["2012", "2O121", "201210"] {
         let mut v = family_json();
@@ -317,7 +317,7 @@ fn birthplaces_are_named_and_a_code_that_did_not_exist_then_is_a_warning() {
     assert!(check(&code, "1985-03-01").warnings.is_empty());
     // A code no place has.
     let code =
-        sportello::cf::encode("Rossi", "Mario", d("1980-01-01"), sportello::cf::Sex::M, "A999").unwrap();
+        sportello::cf::encode("Rossi", "Mario", d("1980-01-01"), sportello::cf::Sex::M, "X999").unwrap();
     let c = check(&code, "1980-01-01");
     assert_eq!(c.decoded.unwrap().birthplace_name, None);
     assert!(c.warnings[0].contains("nessun comune"), "{:?}", c.warnings);

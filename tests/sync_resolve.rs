@@ -292,7 +292,49 @@ fn a_field_both_changed_is_a_conflict_reported_by_the_save_and_listed() {
     assert_eq!(s.household_get(h.id).unwrap().notes.as_deref(), Some("Nota dal domicilio"));
     let job_id = job["id"].as_str().unwrap().to_string();
     resolve(s, &job_id, "theirs").unwrap();
-    assert_eq!(s.household_get(h.id).unwrap().members[0].employment.as_str(), "disoccupato");
+    assert_eq!(
+        s.household_get(h.id).unwrap().members[0].employment.map(|e| e.as_str()),
+        Some("disoccupato")
+    );
+}
+
+/// A member's residence permit is one object in the form and three columns
+/// in the table (schema 13): a conflict names the column, and resolving it
+/// writes a value the column takes; a field only the form changed is written.
+#[test]
+fn a_permit_both_changed_is_a_conflict_on_its_column() {
+    let e = env();
+    let s = &e.service;
+    let mut v = service_support::family_json();
+    v["members"][1]["permit"] = json!({"kind": "famiglia", "number": "I0000001", "expires_on": "2027-06-30"});
+    let h = s.household_save(serde_json::from_value(v).unwrap()).unwrap();
+    let base = loaded(s, h.id);
+    let mut other = base.clone();
+    other["members"][1]["permit"]["number"] = json!("I0000002");
+    save(s, &base, &other).unwrap();
+
+    let mut form = base.clone();
+    form["members"][1]["permit"]["number"] = json!("I0000003");
+    form["members"][1]["permit"]["expires_on"] = json!("2028-06-30");
+    let saved = save(s, &base, &form).unwrap();
+    let conflicts = saved["conflicts"].as_array().unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0]["field"], json!("members[1].permit.number"));
+    assert_eq!(conflicts[0]["column"], json!("permit_number"));
+    assert_eq!((conflicts[0]["ours"].clone(), conflicts[0]["theirs"].clone()), (json!("I0000002"), json!("I0000003")));
+    let now = s.household_get(h.id).unwrap();
+    let p = now.members[1].permit.clone().unwrap();
+    assert_eq!((p.number.as_str(), p.expires_on), ("I0000002", Some(service_support::d("2028-06-30"))));
+    resolve(s, conflicts[0]["id"].as_str().unwrap(), "theirs").unwrap();
+    assert_eq!(s.household_get(h.id).unwrap().members[1].permit.unwrap().number, "I0000003");
+
+    // A child's employment (not asked) merges as the column holds it.
+    let base = loaded(s, h.id);
+    let mut form = base.clone();
+    form["members"][2]["first_name"] = json!("Zoë Anna");
+    let saved = save(s, &base, &form).unwrap();
+    assert_eq!(saved["conflicts"], json!([]));
+    assert_eq!(s.household_get(h.id).unwrap().members[2].employment, None);
 }
 
 #[test]

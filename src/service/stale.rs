@@ -208,7 +208,11 @@ pub(super) fn merge(
                             merged.insert(k.clone(), v);
                         }
                         Err(()) => found.push(Found {
-                            field: format!("members[{}].{k}", members.len()),
+                            // As the form names it: `members[1].permit.number`.
+                            field: match PERMIT_COLUMNS.iter().find(|(_, c)| c == k) {
+                                Some((key, _)) => format!("members[{}].permit.{key}", members.len()),
+                                None => format!("members[{}].{k}", members.len()),
+                            },
                             table: "members",
                             record: cur.id.to_string(),
                             column: k.clone(),

@@ -395,8 +395,8 @@ mod tests {
             !names(&p.search("cinisello", PlaceKind::Comune, today, 10)).contains(&"Cinisello (MI)".into())
         );
         let any_time = p.search("cinisello", PlaceKind::Comune, None, 10);
-        // In force first, then the suppressed one.
-        assert_eq!(names(&any_time), ["Cinisello Balsamo (MI)", "Cinisello (MI)"]);
+        // The whole name first, then the names that start with it.
+        assert_eq!(names(&any_time), ["Cinisello (MI)", "Cinisello Balsamo (MI)"]);
         // Castelmola (ME) was suppressed from 1928 to 1947, then restored.
         assert!(p.on("C210", d("1935-01-01")).is_none());
         assert!(p.on("C210", d("1950-01-01")).is_some());
