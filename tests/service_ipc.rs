@@ -30,6 +30,7 @@ fn the_whole_path_speaks_the_contract() {
     let h = s.call("household_save", json!({ "household": family_json() })).unwrap();
     let mut expected = vec![
         "address",
+        "cap",
         "case_number",
         "case_provisional",
         "comune",
@@ -66,6 +67,7 @@ fn the_whole_path_speaks_the_contract() {
         "invalidity_percent",
         "last_name",
         "not_self_sufficient",
+        "permit",
         "relationship",
         "residence_comune",
         "resident_since",
@@ -94,6 +96,7 @@ fn the_whole_path_speaks_the_contract() {
             "case_provisional",
             "codice_fiscale",
             "comune",
+            "comune_name",
             "id",
             "members",
             "name",
@@ -106,7 +109,8 @@ fn the_whole_path_speaks_the_contract() {
         .call("cf_check", json!({"code": "DLLZOE15P70F205X", "first_name": "Zoë", "last_name": "Dell'Orto", "birth_date": "2015-09-30", "sex": "F"}))
         .unwrap();
     assert_eq!(keys(&check), ["code", "decoded", "reason", "valid", "warnings"]);
-    assert_eq!(keys(&check["decoded"]), ["birth_date", "birthplace", "sex"]);
+    assert_eq!(keys(&check["decoded"]), ["birth_date", "birthplace", "birthplace_name", "sex"]);
+    assert_eq!(check["decoded"]["birthplace_name"], "Milano (MI)");
     assert_eq!(check["warnings"], json!([]));
 
     assert_eq!(s.call("analysis_get", json!({ "household_id": id })).unwrap(), Value::Null);
@@ -168,7 +172,9 @@ fn the_whole_path_speaks_the_contract() {
         "deadline",
         "household_id",
         "household_name",
+        "kind",
         "missing_signatures",
+        "permit",
         "project_id",
         "state",
         "working_days_left",
@@ -176,6 +182,7 @@ fn the_whole_path_speaks_the_contract() {
     row_keys.sort();
     assert_eq!(keys(&board[0]), row_keys);
     assert_eq!(board[0]["state"], "nei_termini");
+    assert_eq!((board[0]["kind"].clone(), board[0]["permit"].clone()), (json!("firma"), Value::Null));
 
     let member = household.members[0].id.to_string();
     let p = s

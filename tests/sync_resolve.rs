@@ -326,7 +326,7 @@ fn a_permit_both_changed_is_a_conflict_on_its_column() {
     let p = now.members[1].permit.clone().unwrap();
     assert_eq!((p.number.as_str(), p.expires_on), ("I0000002", Some(service_support::d("2028-06-30"))));
     resolve(s, conflicts[0]["id"].as_str().unwrap(), "theirs").unwrap();
-    assert_eq!(s.household_get(h.id).unwrap().members[1].permit.unwrap().number, "I0000003");
+    assert_eq!(s.household_get(h.id).unwrap().members[1].permit.as_ref().unwrap().number, "I0000003");
 
     // A child's employment (not asked) merges as the column holds it.
     let base = loaded(s, h.id);
