@@ -287,6 +287,7 @@ impl Service {
                     working_days_left,
                     state,
                     missing_signatures: missing,
+                    responsabile: household.responsabile.clone(),
                 });
             }
             board::sort(&mut rows);

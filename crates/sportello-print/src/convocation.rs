@@ -10,9 +10,9 @@ use crate::dates;
 use crate::domain::Office;
 use crate::error::{Error, Result};
 
-/// Default reason for the appointment: the interview of the analisi preliminare.
-pub const DEFAULT_PURPOSE: &str =
-    "il colloquio di analisi preliminare, per definire insieme il progetto personalizzato del Suo nucleo familiare";
+/// Default reason for the appointment: the interview of the analisi preliminare
+/// (the service always gives the purpose the operator chose).
+pub const DEFAULT_PURPOSE: &str = crate::domain::document::PURPOSE_ANALISI_PRELIMINARE;
 
 /// Everything the letter prints. Built by the service from the household and
 /// the operator's form; checked with [`Convocation::check`].

@@ -66,6 +66,13 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "firme annullate con un motivo",
         sql: include_str!("migrations/0012_signature_annulments.sql"),
     },
+    // 13 and 14 are reserved for other branches of issue 15: versions only
+    // need to increase.
+    Migration {
+        version: 15,
+        name: "domande collegate al componente che le presenta",
+        sql: include_str!("migrations/0015_application_member.sql"),
+    },
 ];
 
 /// The version this program writes.
