@@ -87,6 +87,8 @@ fn the_whole_path_speaks_the_contract() {
     let household: Household = serde_json::from_value(got).unwrap();
 
     let found = s.call("households_search", json!({ "query": "nguyen" })).unwrap();
+    // Found through Thị Lan, who is not the richiedente: the row says so.
+    assert_eq!(found[0]["matched"], "Nguyễn Thị Lan, coniuge");
     assert_eq!(
         keys(&found[0]),
         [
@@ -95,6 +97,7 @@ fn the_whole_path_speaks_the_contract() {
             "codice_fiscale",
             "comune",
             "id",
+            "matched",
             "members",
             "name",
             "project_status"
@@ -170,6 +173,7 @@ fn the_whole_path_speaks_the_contract() {
         "household_name",
         "missing_signatures",
         "project_id",
+        "responsabile",
         "state",
         "working_days_left",
     ];
