@@ -1005,6 +1005,7 @@ fn world() -> World {
     let valid = vec![
         ("session", Value::Null),
         ("households_search", json!({ "query": "dell'orto" })),
+        ("households_caseload", Value::Null),
         ("household_get", json!({ "id": hid })),
         ("household_save", json!({ "household": v })),
         ("household_save", json!({ "household": service_support::family_json() })),
@@ -1044,6 +1045,7 @@ fn world() -> World {
         ("esito_print", json!({ "household_id": hid, "reference_date": "2026-11-20" })),
         ("calls_list", Value::Null),
         ("call_get", json!({ "id": c })),
+        ("call_template", Value::Null),
         (
             "call_save",
             json!({ "call": { "id": c, "title": "Avviso B2 2019", "measure": "b2-anziani",
@@ -1096,7 +1098,7 @@ fn world() -> World {
 }
 
 fn convocation(hid: &str) -> Value {
-    json!({ "household_id": hid, "date": "2026-12-01", "time": "09:30",
+    json!({ "household_id": hid, "date": "2026-12-01", "time": "09:30", "purpose": "analisi_preliminare",
             "place": "largo Treves 1", "ask_for": "Anna Verdi" })
 }
 

@@ -98,4 +98,19 @@ fn the_comune_heads_the_letter_once_and_the_informativa_reads_dal_comune() {
     assert!(heading.contains("Servizi Sociali Territoriali"), "{heading}");
     assert!(flat.contains("trattati dal Comune di Milano, titolare"), "{flat}");
     assert!(!flat.contains("da il Comune"), "{flat}");
+    // Nor again under the signature: the heading and the informativa only.
+    assert_eq!(flat.matches("Comune di Milano").count(), 2, "{flat}");
+    let signature = &flat[flat.find("L'operatore di riferimento").unwrap()..flat.find("Informativa").unwrap()];
+    assert!(signature.contains("Anna Verdi Servizi Sociali Territoriali"), "{signature}");
+}
+
+#[test]
+fn the_letter_says_the_purpose_it_is_given() {
+    let mut c = letter();
+    let flat = squash(&pdf_text(&convocation::render(&c).unwrap()));
+    assert!(flat.contains("per il colloquio di analisi preliminare"), "the default: {flat}");
+    c.purpose = sportello::domain::ConvocationPurpose::FirmaPatto.phrase().map(String::from);
+    let flat = squash(&pdf_text(&convocation::render(&c).unwrap()));
+    assert!(flat.contains("stanza 412, per la firma del progetto personalizzato (patto)"), "{flat}");
+    assert!(!flat.contains("analisi preliminare"), "{flat}");
 }

@@ -34,7 +34,7 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
     let hid = case.household.to_string();
     let ipc = |input: Value| s.call(command, input).map(|_| ());
     match command {
-        "session" | "deadlines_board" | "member_rules" => ipc(Value::Null),
+        "session" | "deadlines_board" | "member_rules" | "households_caseload" | "call_template" => ipc(Value::Null),
         "households_search" => ipc(json!({ "query": "nguyen" })),
         "household_get" => ipc(json!({ "id": hid })),
         "household_save" => {
@@ -85,7 +85,8 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
         "operator_save" => s.operator_save("nuovo", "Nuovo Operatore", Role::Operatore).map(|_| ()),
         "agreement_print" => ipc(json!({ "project_id": case.project.to_string() })),
         "convocation_print" => ipc(json!({
-            "household_id": hid, "date": "2026-12-01", "time": "09:30", "place": "largo Treves 1", "ask_for": "Anna Verdi"
+            "household_id": hid, "date": "2026-12-01", "time": "09:30", "place": "largo Treves 1", "ask_for": "Anna Verdi",
+            "purpose": "analisi_preliminare"
         })),
         "eligibility_facts_get" | "eligibility_checks_list" => ipc(json!({ "household_id": hid })),
         "eligibility_facts_save" => ipc(json!({ "household_id": hid, "other_subsidies": false })),

@@ -78,6 +78,7 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
             "calendar_check",
             "places_search",
             "member_rules",
+            "call_template",
             "operators_list",
             "sync_status",
             "sync_now",
@@ -110,7 +111,7 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
 
     for &name in COMMANDS {
         let (input, record) = match name {
-            "session" | "deadlines_board" => (Value::Null, None),
+            "session" | "deadlines_board" | "households_caseload" | "call_template" => (Value::Null, None),
             "households_search" => (json!({ "query": "dell'orto" }), None),
             "household_get" => (json!({ "id": hid.to_string() }), Some(hid)),
             "household_save" => {
@@ -163,7 +164,7 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
             "agreement_print" => (json!({ "project_id": pid.to_string() }), Some(pid)),
             "convocation_print" => (
                 json!({ "household_id": hid.to_string(), "date": "2026-12-01", "time": "09:30",
-                        "place": "largo Treves 1", "ask_for": "Anna Verdi" }),
+                        "purpose": "analisi_preliminare", "place": "largo Treves 1", "ask_for": "Anna Verdi" }),
                 Some(hid),
             ),
             "document_open" => {

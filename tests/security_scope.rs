@@ -108,7 +108,7 @@ fn run_case(
         }
         "convocation_print" => s.call(
             command,
-            json!({ "household_id": hid, "date": "2026-12-01", "time": "09:30", "place": "largo Treves 1", "ask_for": "Anna Verdi" }),
+            json!({ "household_id": hid, "date": "2026-12-01", "time": "09:30", "purpose": "analisi_preliminare", "place": "largo Treves 1", "ask_for": "Anna Verdi" }),
         ),
         "eligibility_facts_save" => s.call(command, json!({ "household_id": hid, "other_subsidies": true })),
         "eligibility_check" | "esito_print" => {
@@ -488,4 +488,47 @@ fn migration_6_puts_existing_cases_in_the_charge_of_who_opened_them() {
     // An équipe is a name or nothing: never an empty string.
     let conn = service_support::keyed(&path, &key);
     assert!(conn.execute("UPDATE operators SET equipe = ' ' WHERE username = 'mrossi'", []).is_err());
+}
+
+#[test]
+fn nuclei_opens_on_the_operators_own_cases_and_the_board_names_who_is_in_charge() {
+    let o = office();
+    let ids = |s: &Service| -> Vec<Id> { s.households_caseload().unwrap().into_iter().map(|h| h.id).collect() };
+    // Each operator's own cases; a colleague's case of the same équipe is
+    // found by searching, not listed as theirs; the coordinator follows none.
+    let sud_op = o.e.reopen("sverdi", today());
+    let nord_op = o.e.reopen("nbianchi", today());
+    assert_eq!(ids(&sud_op), [o.sud.id]);
+    assert_eq!(ids(&nord_op), [o.nord.id]);
+    assert!(ids(&o.nord1).is_empty());
+    assert_eq!(o.nord1.households_search("rossi").unwrap()[0].id, o.nord.id);
+    assert!(ids(&o.coord).is_empty());
+    // Through the app's door, without input, and on record.
+    let listed = sud_op.call("households_caseload", Value::Null).unwrap();
+    assert_eq!(listed[0]["name"], "Dell'Orto Niccolò");
+    assert_eq!(sud_op.call("households_caseload", json!({"query": "x"})).unwrap_err().code, Code::Invalid);
+
+    // A search says which member it found, when not the richiedente.
+    let found = o.coord.households_search("nguyen").unwrap();
+    assert_eq!(found[0].id, o.sud.id);
+    assert_eq!(found[0].matched.as_deref(), Some("Nguyễn Thị Lan, coniuge"));
+    let zoe = o.coord.households_search("zoe").unwrap();
+    assert_eq!(zoe[0].matched.as_deref(), Some("Dell'Orto Zoë, figlia"));
+    let by_applicant = o.coord.households_search("dell'orto ni").unwrap();
+    assert_eq!(by_applicant[0].matched, None, "the row already shows the richiedente");
+    assert_eq!(o.coord.households_search("2026/").unwrap()[0].matched, None);
+
+    // The board names who is in charge of each case and their équipe (the
+    // screen filters on them).
+    let nord = o.coord.household_get(o.nord.id).unwrap();
+    o.coord
+        .analysis_save(serde_json::from_value(analysis_json(&nord, "2026-11-20", "progetto_servizio_sociale")).unwrap())
+        .unwrap();
+    let board = o.coord.deadlines_board().unwrap();
+    let owner = |h: Id| {
+        let r = board.iter().find(|r| r.household_id == h).unwrap().responsabile.clone().unwrap();
+        (r.name, r.equipe)
+    };
+    assert_eq!(owner(o.sud.id), ("Sara Verdi".to_string(), Some("Équipe Sud".to_string())));
+    assert_eq!(owner(o.nord.id), ("Nicola Bianchi".to_string(), Some("Équipe Nord".to_string())));
 }

@@ -435,3 +435,147 @@ fn a_schema_one_database_gains_the_calls_tables_and_keeps_its_data() {
         assert_eq!(strict, 1, "{t} should be STRICT");
     }
 }
+
+// ---- issue 15: a day at the desk ------------------------------------------------
+
+#[test]
+fn a_new_call_starts_from_the_rules_in_force_on_the_day() {
+    // January 2019: the 2019 rules are in force, and proposed.
+    let e = service_support::env_on(d("2019-01-15"));
+    let t = e.service.call("call_template", Value::Null).unwrap();
+    assert_eq!(t["default_rule_set"], "milano-b2-2019");
+    assert_eq!(t["note"], Value::Null);
+    let set = &t["rule_sets"][0];
+    assert_eq!(set["in_force"], true);
+    assert_eq!((set["window_from"].as_str(), set["window_to"].as_str()), (Some("2019-02-01"), Some("2019-05-31")));
+
+    // November 2026: nothing is in force, nothing is proposed, and the form is told why.
+    let e = env();
+    let t = e.service.call("call_template", Value::Null).unwrap();
+    assert_eq!(t["default_rule_set"], Value::Null);
+    assert_eq!(t["on"], "2026-11-20");
+    let note = t["note"].as_str().unwrap();
+    assert!(note.contains("in vigore al 20/11/2026"), "{note}");
+    assert!(note.contains("dal 01/02/2019 al 31/05/2019"), "the old dates are named as old: {note}");
+    assert!(t["rule_sets"].as_array().unwrap().iter().all(|r| r["in_force"] == false));
+    // A past call can still be recorded under its rules, chosen on purpose.
+    let id = new_call(&e.service, "b2-anziani", "1000.00");
+    let c = e.service.call_get(id).unwrap();
+    assert_eq!(c.summary.rule_set_title, "Misura B2 anziani e disabili — raccolta 2019");
+}
+
+#[test]
+fn opening_a_call_is_the_coordinators_act() {
+    let e = env();
+    let desk = e.reopen("mrossi", service_support::today());
+    assert_eq!(desk.operator().role, sportello::domain::Role::Operatore);
+    for (command, input) in [
+        ("call_template", Value::Null),
+        (
+            "call_save",
+            json!({"call": {"title": "Avviso", "measure": "b2-anziani", "rule_set": "milano-b2-2019",
+                            "budget": "1000.00"}}),
+        ),
+    ] {
+        let err = desk.call(command, input).unwrap_err();
+        assert_eq!(err.code, Code::Forbidden, "{command}");
+        assert!(err.message.contains("coordinatore"), "{}", err.message);
+    }
+    assert!(e.service.calls_list().unwrap().is_empty());
+    // The desk still enters the applications of a call the coordinator opened.
+    let id = new_call(&e.service, "b2-anziani", "1000.00");
+    let app = json!({"protocol": "2019/000301", "submitted_on": "2019-03-01", "birth_date": "1940-01-01",
+        "isee": "9000.00", "isee_expires_on": "2019-12-31", "resident": true, "continuation": false,
+        "non_self_sufficient": false, "amount": "800.00"});
+    desk.call("application_save", json!({"call_id": id.to_string(), "application": app})).unwrap();
+}
+
+#[test]
+fn an_application_linked_to_a_member_carries_their_birth_date() {
+    let e = env();
+    let h = create_family(&e.service);
+    let niccolo = h.members.iter().find(|m| m.first_name == "Niccolò").unwrap();
+    let other = e
+        .service
+        .household_save(
+            serde_json::from_value(service_support::single_json("Bianchi", "Carla", "1941-05-02", "F")).unwrap(),
+        )
+        .unwrap();
+    let id = new_call(&e.service, "b2-anziani", "20000.00");
+    let save = |app: &Value| e.service.call("application_save", json!({"call_id": id.to_string(), "application": app}));
+    let mut app = json!({"protocol": "2019/000201", "submitted_on": "2019-03-01", "birth_date": "1930-01-01",
+        "isee": "9000.00", "isee_expires_on": "2019-12-31", "resident": true, "continuation": false,
+        "non_self_sufficient": false, "independent_living": false, "other_interventions": false,
+        "amount": "4800.00", "household_id": h.id.to_string(), "member_id": niccolo.id.to_string()});
+
+    // Another birth date than the member's: refused, on the birth date, and
+    // without telling the member's (the form takes it from the member).
+    let err = save(&app).unwrap_err();
+    assert_eq!(err.code, Code::Invalid);
+    assert_eq!(err.field.as_deref(), Some("birth_date"));
+    assert!(err.message.contains("Niccolò Dell'Orto") && err.message.contains("01/01/1930"), "{}", err.message);
+    assert!(!err.message.contains("01/01/1980"), "{}", err.message);
+    assert!(e.service.call_get(id).unwrap().applications.is_empty());
+
+    // The member's birth date: saved, with the member.
+    app["birth_date"] = json!("1980-01-01");
+    let saved = save(&app).unwrap();
+    assert_eq!(saved["member_id"], niccolo.id.to_string());
+    assert_eq!(saved["member_name"], "Niccolò Dell'Orto");
+    assert_eq!(saved["warnings"], json!([]));
+    let stored = &e.service.call_get(id).unwrap().applications[0];
+    assert_eq!((stored.household_id, stored.member_id), (Some(h.id), Some(niccolo.id)));
+
+    // A member of another household than the one linked: refused.
+    app["member_id"] = json!(other.members[0].id.to_string());
+    let err = save(&app).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("member_id"));
+    // The member alone links their household; a declaration the record
+    // contradicts is saved with a warning for the office.
+    app["household_id"] = json!(null);
+    app["birth_date"] = json!("1941-05-02");
+    app["non_self_sufficient"] = json!(true);
+    let saved = save(&app).unwrap();
+    assert_eq!(saved["household_id"], other.id.to_string());
+    let warnings = saved["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].as_str().unwrap().contains("non autosufficiente"), "{warnings:?}");
+
+    // An upheld appeal cannot move the birth date away from the member's.
+    e.service.ranking_publish(id, d("2019-06-10")).unwrap();
+    e.service.appeal_file(appeal(id, "2019/000201", "2019-06-20")).unwrap();
+    let err = e.service.appeal_decide(uphold(id, 1, "2019-07-01", json!({"birth_date": "1931-05-02"}))).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("corrected.birth_date"), "{}", err.message);
+}
+
+#[test]
+fn explanations_and_the_public_pdf_show_words_not_internal_ids() {
+    let e = env();
+    let id = example_call(&e);
+    let draft = e.service.ranking_draft(id).unwrap();
+    let rows = draft.funded.iter().chain(&draft.admitted_not_funded).chain(&draft.not_admitted);
+    let mut lines = 0;
+    for r in rows {
+        for line in &r.explanation {
+            lines += 1;
+            for id in ["tetto_isee", "punti_aggiuntivi", "punti_isee", "finestra", "milano-b2-2019", "b2-anziani", "["] {
+                assert!(!line.contains(id), "«{id}» in «{line}»");
+            }
+        }
+    }
+    assert!(lines > 30);
+    let capped = draft.not_admitted.iter().find(|r| r.protocol == "2019/000104").unwrap();
+    assert!(
+        capped.explanation.iter().any(|l| l.contains("Deliberazione di Giunta comunale di Milano n. 1354/2018")),
+        "{:?}",
+        capped.explanation
+    );
+    // The CLI's JSON keeps the codes (cli.md): the reasons still carry them.
+    assert_eq!(capped.reasons[0].code.as_str(), "ISEE_OVER_CAP");
+
+    let v = e.service.ranking_publish(id, d("2019-06-10")).unwrap();
+    let out = std::process::Command::new("pdftotext").args([&v.pdf_path, "-"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("Misura B2 anziani e disabili — raccolta 2019 (versione 1)"), "{text}");
+    assert!(!text.contains("milano-b2-2019"), "{text}");
+}

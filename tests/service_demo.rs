@@ -95,6 +95,54 @@ fn the_demo_has_households_in_every_state() {
 }
 
 #[test]
+fn the_demo_has_the_2019_calls_with_their_rankings_and_appeals() {
+    use sportello::rules::appeals::{AppealOutcome, Status};
+    let (_dir, s, report) = demo("2026-11-21");
+    assert_eq!((report.calls, report.appeals), (2, 2), "{report:?}");
+    assert!(report.linked_applications >= 3, "{report:?}");
+    let calls = s.calls_list().unwrap();
+    assert_eq!(calls.len(), 2);
+    let by_measure = |m: &str| calls.iter().find(|c| c.measure == m).unwrap().id;
+
+    // Anziani: published, an appeal upheld, and the second version with it.
+    let anziani = s.call_get(by_measure("b2-anziani")).unwrap();
+    assert_eq!(anziani.summary.rule_set_title, "Misura B2 anziani e disabili — raccolta 2019");
+    assert_eq!(anziani.summary.versions, 2);
+    assert_eq!(anziani.summary.published_on, Some(d("2019-07-22")));
+    assert!(anziani.upheld_not_published.is_empty());
+    assert!(matches!(anziani.appeals[0].outcome, AppealOutcome::Upheld { .. }));
+    let versions = s.ranking_versions(anziani.summary.id).unwrap();
+    let first = &versions[0].ranking;
+    assert!(!first.funded.is_empty() && !first.admitted_not_funded.is_empty(), "the budget runs out");
+    let reasons: Vec<&str> =
+        first.not_admitted.iter().flat_map(|r| r.reasons.iter().map(|x| x.code.as_str())).collect();
+    for code in ["ISEE_OVER_CAP", "NO_VALID_ISEE", "NOT_RESIDENT", "OUTSIDE_WINDOW"] {
+        assert!(reasons.contains(&code), "{code} missing from {reasons:?}");
+    }
+    let change = versions[1].changes.iter().find(|c| c.protocol == "2019/000104").unwrap();
+    assert!(change.why.starts_with("Ricorso n. 1 accolto il 10/07/2019"), "{}", change.why);
+    assert_ne!(change.after.as_ref().unwrap().status, Status::NotAdmitted);
+
+    // Disabili: published, an appeal rejected.
+    let disabili = s.call_get(by_measure("b2-disabili")).unwrap();
+    assert_eq!(disabili.summary.versions, 1);
+    assert!(matches!(disabili.appeals[0].outcome, AppealOutcome::Rejected { .. }));
+
+    // The linked applications are members of the demo's households, with
+    // their birth dates; the others are people the office has no case for.
+    let apps: Vec<_> = anziani.applications.iter().chain(&disabili.applications).collect();
+    let linked: Vec<_> = apps.iter().filter(|a| a.member_id.is_some()).collect();
+    assert_eq!(linked.len(), report.linked_applications);
+    assert!(linked.len() < apps.len());
+    for a in linked {
+        let h = s.household_get(a.household_id.unwrap()).unwrap();
+        let m = h.members.iter().find(|m| Some(m.id) == a.member_id).unwrap();
+        assert_eq!(m.birth_date, a.application.birth_date, "{}", a.application.protocol);
+    }
+    assert!(s.storage().check().unwrap().is_empty());
+}
+
+#[test]
 fn the_same_day_gives_the_same_demo() {
     let (_a, sa, ra) = demo("2026-03-02");
     let (_b, sb, rb) = demo("2026-03-02");

@@ -111,6 +111,7 @@ fn a_convocation_is_printed_for_the_richiedente_and_filed() {
             "convocation_print",
             json!({
                 "household_id": h.id.to_string(), "date": "2026-12-01", "time": "09:30",
+                "purpose": "firma_patto",
                 "place": "largo Treves 1, piano terra, stanza 4", "ask_for": "Anna Verdi",
                 "bring": ["documento d'identità di Niccolò e Thị Lan", "", "pagella di Zoë"],
                 "notes": "Se necessario è disponibile un mediatore linguistico."
@@ -141,7 +142,7 @@ fn a_convocation_is_printed_for_the_richiedente_and_filed() {
         .call(
             "convocation_print",
             json!({"household_id": h.id.to_string(), "date": "2026-12-02", "time": "15:00",
-                   "place": "largo Treves 1", "ask_for": "Anna Verdi"}),
+                   "purpose": "analisi_preliminare", "place": "largo Treves 1", "ask_for": "Anna Verdi"}),
         )
         .unwrap();
     let text = text_of(s, Id::parse("id", doc["id"].as_str().unwrap()).unwrap());
@@ -155,7 +156,7 @@ fn a_convocation_is_printed_for_the_richiedente_and_filed() {
         .call(
             "convocation_print",
             json!({"household_id": h.id.to_string(), "date": "2026-12-03", "time": "10:00",
-                   "place": "largo Treves 1", "ask_for": "Anna Verdi", "bring": []}),
+                   "purpose": "monitoraggio", "place": "largo Treves 1", "ask_for": "Anna Verdi", "bring": []}),
         )
         .unwrap();
     let raw = pdf_text(&read_filed(s, Id::parse("id", doc["id"].as_str().unwrap()).unwrap()));
@@ -184,7 +185,7 @@ fn convocation_mistakes_name_their_field() {
     let s = &e.service;
     let h = create_family(s);
     let base = json!({"household_id": h.id.to_string(), "date": "2026-12-01", "time": "09:30",
-                      "place": "largo Treves 1", "ask_for": "Anna Verdi"});
+                      "purpose": "analisi_preliminare", "place": "largo Treves 1", "ask_for": "Anna Verdi"});
     for (field, value) in [
         ("time", json!("9.30")),
         ("date", json!("2026-11-19")),
@@ -298,4 +299,54 @@ fn the_printer_takes_the_window_from_the_procedure_file() {
     assert!(check_stored_deadline(doc.analysis_date, print_support::date("2026-12-22")).is_ok());
     let err = check_stored_deadline(doc.analysis_date, print_support::date("2026-11-19")).unwrap_err();
     assert_eq!(err.field.as_deref(), Some("signing_deadline"));
+}
+
+#[test]
+fn the_convocation_says_why_the_family_is_called_and_the_history_keeps_it() {
+    let e = env();
+    let s = &e.service;
+    let h = create_family(s);
+    let base = json!({"household_id": h.id.to_string(), "date": "2026-12-01", "time": "09:30",
+                      "place": "largo Treves 1", "ask_for": "Anna Verdi"});
+    // Chosen every time: no purpose, no letter.
+    let err = s.call("convocation_print", base.clone()).unwrap_err();
+    assert_eq!((err.code, err.field.as_deref()), (Code::Invalid, Some("purpose")));
+    let mut input = base.clone();
+    input["purpose"] = json!("altro");
+    let err = s.call("convocation_print", input.clone()).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("purpose_other"), "«altro» needs its words");
+    assert!(s.documents_list(h.id).unwrap().is_empty());
+
+    let print = |purpose: &str, other: Option<&str>| {
+        let mut input = base.clone();
+        input["purpose"] = json!(purpose);
+        input["purpose_other"] = json!(other);
+        let v = s.call("convocation_print", input).unwrap();
+        let id = Id::parse("id", v["id"].as_str().unwrap()).unwrap();
+        (v["title"].as_str().unwrap().to_string(), text_of(s, id))
+    };
+    let (title, text) = print("monitoraggio", None);
+    assert_eq!(title, "Convocazione per il 01/12/2026 alle ore 09:30 — incontro di monitoraggio");
+    assert!(text.contains("per un incontro di monitoraggio del progetto personalizzato"), "{text}");
+    assert!(!text.contains("analisi preliminare"), "{text}");
+    let (_, text) = print("firma_patto", None);
+    assert!(text.contains("per la firma del progetto personalizzato (patto)"), "{text}");
+    let (title, text) = print("altro", Some("la consegna dell'attestazione ISEE aggiornata"));
+    assert!(title.ends_with("— la consegna dell'attestazione ISEE aggiornata"), "{title}");
+    assert!(text.contains("per la consegna dell'attestazione ISEE aggiornata."), "{text}");
+    let (_, text) = print("analisi_preliminare", None);
+    assert!(text.contains("per il colloquio di analisi preliminare"), "{text}");
+    // The letter's heading names the Comune once; the privacy notice says
+    // who processes the data, with the article joined ("dal Comune").
+    let heading = &text[..text.find("Gentile").unwrap()];
+    assert_eq!(heading.matches("Comune di Milano").count(), 1, "{heading}");
+    assert!(text.contains("trattati dal Comune di Milano"), "{text}");
+    assert!(!text.contains("da il Comune"), "{text}");
+
+    // The case's history says why the family was called.
+    let history = s.audit_history(h.id).unwrap();
+    let details: Vec<String> =
+        history.iter().filter(|r| r.action == "convocation_print").filter_map(|r| r.detail.clone()).collect();
+    assert!(details.contains(&"01/12/2026 ore 09:30, motivo: incontro di monitoraggio".to_string()), "{details:?}");
+    assert!(details.iter().any(|d| d.ends_with("motivo: firma del patto")), "{details:?}");
 }

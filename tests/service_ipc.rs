@@ -89,6 +89,8 @@ fn the_whole_path_speaks_the_contract() {
     let household: Household = serde_json::from_value(got).unwrap();
 
     let found = s.call("households_search", json!({ "query": "nguyen" })).unwrap();
+    // Found through Thị Lan, who is not the richiedente: the row says so.
+    assert_eq!(found[0]["matched"], "Nguyễn Thị Lan, coniuge");
     assert_eq!(
         keys(&found[0]),
         [
@@ -98,6 +100,7 @@ fn the_whole_path_speaks_the_contract() {
             "comune",
             "comune_name",
             "id",
+            "matched",
             "members",
             "name",
             "project_status"
@@ -176,6 +179,7 @@ fn the_whole_path_speaks_the_contract() {
         "missing_signatures",
         "permit",
         "project_id",
+        "responsabile",
         "state",
         "working_days_left",
     ];

@@ -151,7 +151,8 @@ fn every_shape_the_ui_sends_is_accepted() {
     s.call(
         "convocation_print",
         json!({ "household_id": id, "date": "2026-11-27", "time": "10:00", "place": "largo Treves 1",
-                "ask_for": "Anna Verdi", "bring": ["ISEE"], "notes": null }),
+                "ask_for": "Anna Verdi", "bring": ["ISEE"], "notes": null, "purpose": "altro",
+                "purpose_other": "la consegna dell'attestazione ISEE" }),
     )
     .unwrap();
     s.call(

@@ -83,6 +83,7 @@ fn convocation(h: &Household) -> ConvocationInput {
         "household_id": h.id.to_string(),
         "date": "2026-11-27",
         "time": "10:30",
+        "purpose": "analisi_preliminare",
         "place": "largo Treves 1, Milano",
         "ask_for": "Anna Verdi"
     }))

@@ -69,6 +69,13 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     for (situation, n) in &report.by_situation {
         println!("  {situation}: {n}");
     }
+    if report.calls > 0 {
+        println!(
+            "Avvisi della Misura B2 del 2019: {} (anziani e disabili), {} domande di cui {} di componenti dei nuclei, \
+             graduatorie pubblicate, {} ricorsi.",
+            report.calls, report.call_applications, report.linked_applications, report.appeals
+        );
+    }
     println!("Il database è cifrato. Account (tutti con la password indicata):");
     println!("  amministratore — Amministratore di sistema (amministratore)");
     for (login, name, role) in sportello::demo::accounts() {

@@ -1,6 +1,7 @@
 //! Demonstration data: about thirty fictional households in every state a desk
 //! sees (registered only; analysis recorded; project to sign, in scadenza or
-//! overdue; signed; in corso; concluso), relative to the "today" given.
+//! overdue; signed; in corso; concluso), relative to the "today" given; and
+//! the 2019 calls of the Misura B2 with their rankings and appeals (`calls`).
 //!
 //! Deterministic: the same day gives the same people, dates and texts (record
 //! ids and timestamps are UUIDv7 and clock times, by design). Everything goes
@@ -30,6 +31,7 @@ use crate::error::{Code, Error};
 use crate::keyring::{DbKey, KdfParams};
 use crate::service::{Credentials, NewDatabase, Service};
 
+mod calls;
 pub mod office;
 mod people;
 mod play;
@@ -47,6 +49,13 @@ pub struct DemoReport {
     pub minors: usize,
     pub analyses: usize,
     pub projects: usize,
+    /// The 2019 calls of the Misura B2 (none when "today" is before they end),
+    /// their applications (`linked`: of members of the demo's households) and
+    /// the appeals filed.
+    pub calls: usize,
+    pub call_applications: usize,
+    pub linked_applications: usize,
+    pub appeals: usize,
     /// Households by situation ("scaduto", "in_scadenza", "in_corso", …).
     pub by_situation: BTreeMap<String, usize>,
     /// The demo database's recovery key.
@@ -199,8 +208,18 @@ fn fill(
     stories.sort_by_key(|s| s.registered);
 
     let mut report = DemoReport { recovery_key: recovery.to_string(), ..DemoReport::default() };
+    let mut households = Vec::with_capacity(stories.len());
     for story in &stories {
-        play(db, documents, &key, story, &mut rng, today, &mut report)?;
+        households.push(play(db, documents, &key, story, &mut rng, today, &mut report)?);
+    }
+    // The calls of 2019, with applications of some of these households'
+    // members: played after them, so the links have someone to point at.
+    if today > calls::last_day() {
+        let played = calls::play_calls(db, documents, &key, &households)?;
+        report.calls = played.calls;
+        report.call_applications = played.applications;
+        report.linked_applications = played.linked;
+        report.appeals = played.appeals;
     }
     Ok(report)
 }

@@ -3,7 +3,8 @@
 
 use super::*;
 
-/// Plays one household's story through the service, each step on its day.
+/// Plays one household's story through the service, each step on its day;
+/// gives the household as registered.
 pub(super) fn play(
     db: &Path,
     documents: &Path,
@@ -12,7 +13,7 @@ pub(super) fn play(
     rng: &mut Rng,
     today: NaiveDate,
     report: &mut DemoReport,
-) -> Result<(), Error> {
+) -> Result<Household, Error> {
     // The key is in hand: each step opens as the story's operator on its day
     // without paying Argon2 again.
     let at = |day: NaiveDate| {
@@ -38,18 +39,19 @@ pub(super) fn play(
     report.members += h.members.len();
     report.minors += story.minors_at_interview;
     *report.by_situation.entry(story.situation.name().to_string()).or_default() += 1;
-    let Some(interview) = story.interview else { return Ok(()) };
+    let registered = h.clone();
+    let Some(interview) = story.interview else { return Ok(registered) };
 
     let s = at(interview)?;
     let analysis = s.analysis_save(analysis_input(rng, &h, interview, story.situation))?;
     report.analyses += 1;
     if matches!(story.situation, Situation::Inviato | Situation::DaScrivere) {
-        return Ok(());
+        return Ok(registered);
     }
     let p = s.project_save(project_input(rng, &h, interview, &story.comune)?)?;
     report.projects += 1;
     if story.situation == Situation::NeiTermini && rng.chance(50) {
-        return Ok(()); // still a bozza
+        return Ok(registered); // still a bozza
     }
     let ready = days_after(interview, rng.range(1, 4)).min(today);
     let p = at(ready)?.project_set_status(p.id, ProjectStatus::DaFirmare)?;
@@ -78,5 +80,5 @@ pub(super) fn play(
         }
         _ => {}
     }
-    Ok(())
+    Ok(registered)
 }

@@ -43,6 +43,8 @@ ipc {
         session(NoInput) ALL none => |s, _| s.session();
         // Households.
         households_search(Search) ALL audit => |s, i| s.households_search(i.query.as_deref().unwrap_or(""));
+        // What Nuclei opens on: the acting operator's own cases.
+        households_caseload(NoInput) ALL audit => |s, _| s.households_caseload();
         household_get(ById) ALL case => |s, i| s.household_get(i.id("il nucleo")?);
         household_save(HouseholdSave) ALL case => |s, i| s.household_save_merged(i.household.ok_or_else(|| Error::invalid("household", "Dati del nucleo mancanti"))?, i.base);
         // Who is in charge of a case: the coordinator distributes the cases.
@@ -85,11 +87,14 @@ ipc {
         audit_history(ByHousehold) COORD case => |s, i| s.audit_history(i.household()?);
         audit_history_print(ByHousehold) COORD case => |s, i| s.audit_history_print(i.household()?);
         // Calls of the Misura B2 (applications carry birth dates, ISEE, household
-        // links): office-level, not a case. Publishing a ranking and deciding an
-        // appeal are acts of the office's head (rules.md §4); the desk files appeals.
+        // links): office-level, not a case. Opening a call (its rules, its
+        // budget), publishing a ranking and deciding an appeal are acts of the
+        // office's head (rules.md §4); the desk enters applications and files appeals.
         calls_list(NoInput) ALL audit => |s, _| s.calls_list();
         call_get(ById) ALL audit => |s, i| s.call_get(i.id("l'avviso")?);
-        call_save(CallSave) ALL audit => |s, i| s.call_save(i.call.ok_or_else(|| Error::invalid("call", "Dati dell'avviso mancanti"))?);
+        // The new-call form's rules: the set in force today (rule sets only, nobody's data).
+        call_template(NoInput) COORD none => |s, _| s.call_template();
+        call_save(CallSave) COORD audit => |s, i| s.call_save(i.call.ok_or_else(|| Error::invalid("call", "Dati dell'avviso mancanti"))?);
         applications_import(ApplicationsImport) ALL audit => applications_import;
         application_save(ApplicationSave) ALL audit => |s, i| s.application_save(call_id(&i.call_id)?, i.application.ok_or_else(|| Error::invalid("application", "Dati della domanda mancanti"))?);
         ranking_draft(ByCall) ALL audit => |s, i| s.ranking_draft(call_id(&i.call_id)?);

@@ -14,6 +14,9 @@ use crate::storage::{SearchQuery, Stamp};
 
 /// Most results a search returns: enough to scan, few enough to stay fast.
 pub const SEARCH_LIMIT: usize = 50;
+/// At most this many cases of one operator's caseload are listed (a social
+/// worker's caseload is a few dozen to a hundred and more families).
+pub const CASELOAD_LIMIT: usize = 300;
 
 /// `cf_check` input: the code as typed and what the form knows of the person.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +72,12 @@ impl Service {
             let scope = self.case_filter(tx)?;
             tx.households_search_in(&q, SEARCH_LIMIT, scope.as_ref())
         })
+    }
+
+    /// The cases the acting operator is in charge of (their caseload), by the
+    /// richiedente's name: what the Nuclei screen opens on before a search.
+    pub fn households_caseload(&self) -> Result<Vec<HouseholdSummary>, Error> {
+        self.run(Action::HouseholdsCaseload, None, |tx, _| tx.households_of_operator(self.operator.id, CASELOAD_LIMIT))
     }
 
     /// Puts an operator in charge of a case (coordinators): the case is then

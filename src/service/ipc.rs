@@ -506,6 +506,7 @@ const READ_ONLY: &[(&str, &str, &[&str])] = &[
         "call",
         &[
             "measure_title",
+            "rule_set_title",
             "window_from",
             "window_to",
             "applications",
@@ -584,7 +585,10 @@ impl Service {
     /// none) and returns its JSON answer.
     pub fn call(&self, name: &str, mut input_value: Value) -> Result<Value, Error> {
         drop_read_only(name, &mut input_value);
-        if matches!(name, "session" | "deadlines_board" | "calls_list" | "operators_list" | "member_rules") {
+        if matches!(
+            name,
+            "session" | "households_caseload" | "deadlines_board" | "calls_list" | "call_template" | "operators_list" | "member_rules"
+        ) {
             no_input(&input_value)?;
         }
         match DISPATCH.iter().find(|(n, _)| *n == name) {

@@ -49,7 +49,7 @@ use crate::storage::{CaseFilter, Stamp, Storage, Tx};
 
 pub use calls::{
     AppealDecisionInput, AppealInput, ApplicationInput, CallDetail, CallInput, CallSummary, Comparison,
-    Exported, ImportOutcome, RankingRow, RankingView, RefusedRow, VersionView,
+    Exported, ImportOutcome, RankingRow, RankingView, RefusedRow, SavedApplication, VersionView,
 };
 pub use eligibility::{
     EligibilityCheck, EligibilityFacts, EligibilityFactsInput, MeasureAnswer, RuleSetInfo,
@@ -110,6 +110,7 @@ string_enum!(
         AuditVerify = "audit_verify": "verifica del registro degli accessi",
         OfficeSet = "office_set": "modifica dei dati dell'ufficio",
         HouseholdsSearch = "households_search": "ricerca dei nuclei",
+        HouseholdsCaseload = "households_caseload": "elenco dei propri fascicoli",
         HouseholdGet = "household_get": "consultazione di un nucleo",
         HouseholdCreate = "household_create": "creazione di un nucleo",
         HouseholdUpdate = "household_update": "modifica di un nucleo",
@@ -141,6 +142,7 @@ string_enum!(
         OperatorSave = "operator_save": "gestione degli operatori",
         CallsList = "calls_list": "elenco degli avvisi",
         CallGet = "call_get": "consultazione di un avviso",
+        CallTemplate = "call_template": "preparazione di un nuovo avviso",
         CallSave = "call_save": "modifica di un avviso",
         ApplicationsImport = "applications_import": "importazione delle domande",
         ApplicationSave = "application_save": "registrazione di una domanda",

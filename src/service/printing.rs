@@ -16,7 +16,7 @@ use crate::dates::format_it;
 use crate::domain::agreement::Patto;
 use crate::domain::place::{birthplace, postal_town};
 use crate::domain::project::check_ready_to_sign;
-use crate::domain::{form, Document, DocumentKind, Id, Office, ProjectStatus};
+use crate::domain::{form, ConvocationPurpose, Document, DocumentKind, Id, Office, ProjectStatus, StrEnum};
 use crate::error::{Code, Error};
 use crate::print::agreement as patto;
 use crate::print::convocation::{self, Convocation};
@@ -32,6 +32,12 @@ pub struct ConvocationInput {
     pub time: Option<String>,
     pub place: Option<String>,
     pub ask_for: Option<String>,
+    /// Why they are called: `analisi_preliminare`, `firma_patto`,
+    /// `monitoraggio` or `altro` (then `purpose_other` says it).
+    pub purpose: Option<String>,
+    /// For `altro`: the reason in the operator's words, as it follows "per"
+    /// in the letter ("la consegna dell'attestazione ISEE aggiornata").
+    pub purpose_other: Option<String>,
     /// What to bring, one item per entry (blank entries dropped). Missing: the
     /// usual list ([`convocation::default_bring`]); empty: nothing listed.
     pub bring: Option<Vec<Option<String>>>,
@@ -138,11 +144,29 @@ impl Service {
             Some(items) => form::text_list("bring", items)?,
         };
         let notes = form::optional_text("notes", &input.notes)?;
+        let purpose = form::required_choice::<ConvocationPurpose>(
+            "purpose",
+            &input.purpose,
+            "il motivo della convocazione",
+        )?;
+        // The letter's words after "per", and the purpose in short for the
+        // case folder's title and the history.
+        let (phrase, short) = match purpose.phrase() {
+            Some(p) => (p.to_string(), purpose.label().to_string()),
+            None => {
+                let other = form::required_line(
+                    "purpose_other",
+                    &input.purpose_other,
+                    "il motivo della convocazione (completa la frase «…presso l'ufficio per …»)",
+                )?;
+                (other.clone(), other)
+            }
+        };
         let today = self.today();
         if date < today {
             return Err(Error::invalid("date", "La data dell'appuntamento è già passata"));
         }
-        self.filing(Action::ConvocationPrint, Some(household_id), |tx, stamp| {
+        self.run_durable_noted(Action::ConvocationPrint, Some(household_id), |tx, stamp| {
             let household = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
             require_final_number(&household)?;
             let applicant = household
@@ -179,13 +203,16 @@ impl Service {
                 place: place.clone(),
                 ask_for: ask_for.clone(),
                 bring: bring.clone(),
-                purpose: None,
+                purpose: Some(phrase.clone()),
                 notes: notes.clone(),
                 operator: self.operator.name.clone(),
             };
             let bytes = convocation::render(&letter).map_err(|e| cannot_print("la convocazione", e))?;
-            let title = format!("Convocazione per il {} alle ore {time_text}", format_it(date));
-            self.document_store(tx, stamp, household_id, DocumentKind::Convocazione, &title, &bytes)
+            let title = format!("Convocazione per il {} alle ore {time_text} — {short}", format_it(date));
+            let doc = self.document_store(tx, stamp, household_id, DocumentKind::Convocazione, &title, &bytes)?;
+            // The case's history says why the household was called.
+            let detail = format!("{} ore {time_text}, motivo: {short}", format_it(date));
+            Ok((doc, Some(detail)))
         })
     }
 

@@ -290,6 +290,7 @@ impl Service {
                     working_days_left: Some(working_days_left),
                     state,
                     missing_signatures: missing,
+                    responsabile: household.responsabile.clone(),
                     permit: None,
                 });
             }
@@ -318,6 +319,7 @@ impl Service {
                     working_days_left: None,
                     state,
                     missing_signatures: Vec::new(),
+                    responsabile: household.responsabile.clone(),
                     permit: Some(PermitDue {
                         member_id: member.id,
                         member_name: member.full_name(),

@@ -65,6 +65,8 @@ export const api = {
   session: () => call('session'),
 
   householdsSearch: (query) => call('households_search', { query }),
+  // The operator's own cases: what Nuclei opens on.
+  householdsCaseload: () => call('households_caseload'),
   householdGet: (id) => call('household_get', { id }),
   // `base`: the household as the form loaded it, so that a save on a stale
   // copy is merged field by field (the answer's `conflicts` says what was not written).
@@ -149,6 +151,8 @@ export const api = {
 export const callsApi = {
   list: () => call('calls_list'),
   get: (id) => call('call_get', { id }),
+  // The new-call form's rules: the set in force today, or a note (coordinatore).
+  template: () => call('call_template'),
   save: (c) => call('call_save', { call: c }),
   importCsv: (callId, csv) => call('applications_import', { call_id: callId, csv }),
   applicationSave: (callId, application) => call('application_save', { call_id: callId, application }),
@@ -160,6 +164,8 @@ export const callsApi = {
   appealDecide: (input) => call('appeal_decide', input),
   exportCsv: (callId, version) => call('ranking_export_csv', { call_id: callId, version }),
   householdsSearch: (query) => call('households_search', { query }),
+  // The members of the household an application is linked to (the applicant).
+  household: (id) => call('household_get', { id }),
 };
 
 // The system's file dialogs (tauri-plugin-dialog): the only plugin commands the

@@ -10,9 +10,9 @@ use crate::dates;
 use crate::domain::Office;
 use crate::error::{Error, Result};
 
-/// Default reason for the appointment: the interview of the analisi preliminare.
-pub const DEFAULT_PURPOSE: &str =
-    "il colloquio di analisi preliminare, per definire insieme il progetto personalizzato del Suo nucleo familiare";
+/// Default reason for the appointment: the interview of the analisi preliminare
+/// (the service always gives the purpose the operator chose).
+pub const DEFAULT_PURPOSE: &str = crate::domain::document::PURPOSE_ANALISI_PRELIMINARE;
 
 /// Everything the letter prints. Built by the service from the household and
 /// the operator's form; checked with [`Convocation::check`].
@@ -180,7 +180,12 @@ pub fn document(c: &Convocation) -> Document {
     doc.paragraph(
         Paragraph::new(vec![Span::bold(c.operator.trim())]).indent(indent).space_before(1.0).keep_with_next(),
     );
-    doc.paragraph(Paragraph::text(c.office.name.clone()).size(9.0).indent(indent).space_before(1.0));
+    // The office under the signature, without the Comune the heading names
+    // (it was printed twice: "Comune di Milano" at the top and again here).
+    let office_name = office::name_under_heading(&c.office, c.comune_name.as_deref());
+    if !office_name.is_empty() {
+        doc.paragraph(Paragraph::text(office_name).size(9.0).indent(indent).space_before(1.0));
+    }
 
     // "trattati dal Comune di …": the preposition joins the article.
     let titolare = match &c.comune_name {

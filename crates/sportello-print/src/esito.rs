@@ -160,13 +160,14 @@ pub fn document(e: &Esito) -> Document {
         }
     }
 
+    // The rule sets by their titles and acts: the family reads this page, so
+    // no file id (`milano-sostegno-reddito-2019`) is printed.
     section(&mut doc, "Regole applicate");
     for r in &e.rule_sets {
         let mut spans = vec![Span::bold(format!("{} (versione {})", r.title, r.version))];
         if !r.acts.is_empty() {
             spans.push(Span::regular(format!(": {}", r.acts.join("; "))));
         }
-        spans.push(Span::regular(format!(" [{}]", r.id)));
         doc.paragraph(Paragraph::new(spans).size(8.5).indent(14.0).marker("•").space_before(1.0));
     }
     doc.paragraph(

@@ -30,13 +30,12 @@ pub fn check(office: &Office, prefix: &str) -> Result<()> {
 /// that already starts with "Comune di …" (as the seed's did) does not repeat
 /// it: the Comune is printed once.
 pub fn heading(doc: &mut Document, office: &Office, comune: Option<&str>) {
-    let mut name = office.name.as_str();
     if let Some(c) = comune {
         doc.paragraph(
             Paragraph::new(vec![Span::bold(format!("Comune di {c}"))]).size(12.0).space_before(0.0),
         );
-        name = without_comune(name, c);
     }
+    let name = name_under_heading(office, comune);
     if !name.is_empty() {
         doc.paragraph(Paragraph::new(vec![Span::bold(name)]).size(10.5).space_before(1.0));
     }
@@ -53,6 +52,16 @@ pub fn heading(doc: &mut Document, office: &Office, comune: Option<&str>) {
     }
     doc.push(Block::Space(4.0));
     doc.push(Block::Rule);
+}
+
+/// The office's name as a document prints it below its heading (the
+/// heading's second line, a letter's signature): without "Comune di …",
+/// which the heading's first line already says.
+pub fn name_under_heading<'a>(office: &'a Office, comune: Option<&str>) -> &'a str {
+    match comune {
+        Some(c) => without_comune(&office.name, c),
+        None => &office.name,
+    }
 }
 
 /// "Comune di Milano — Servizi Sociali" → "Servizi Sociali" (the Comune is

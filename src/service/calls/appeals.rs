@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::applications::{parse_one, used_flags, ApplicationInput};
+use super::applications::{applicant_link, parse_one, used_flags, ApplicationInput};
 use super::{load, load_rules};
 use crate::domain::form;
 use crate::error::Error;
@@ -104,14 +104,15 @@ impl Service {
             let appeal = l.call.decide_appeal(appeal_id, decided_on, decision)?.clone();
             tx.appeal_decide(call_id, &appeal, stamp)?;
             if let AppealOutcome::Upheld { corrected, .. } = &appeal.outcome {
-                let household_id = l
-                    .apps
-                    .iter()
-                    .find(|a| a.application.protocol == corrected.protocol)
-                    .and_then(|a| a.household_id);
+                let linked = l.apps.iter().find(|a| a.application.protocol == corrected.protocol);
+                let household_id = linked.and_then(|a| a.household_id);
+                let member_id = linked.and_then(|a| a.member_id);
+                // A correction keeps the application and its applicant's record in agreement.
+                applicant_link(tx, corrected, household_id, member_id, set.comune.as_deref())
+                    .map_err(|e| Error { field: e.field.map(|f| format!("corrected.{f}")), ..e })?;
                 tx.application_update(
                     call_id,
-                    &ApplicationRow { application: (**corrected).clone(), household_id },
+                    &ApplicationRow { application: (**corrected).clone(), household_id, member_id },
                     stamp,
                 )?;
             }

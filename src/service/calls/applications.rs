@@ -32,6 +32,21 @@ pub struct ApplicationInput {
     pub other_interventions: Option<Value>,
     pub amount: Option<Value>,
     pub household_id: Option<String>,
+    /// The member of the household who applied: the application's birth date
+    /// is checked against theirs.
+    pub member_id: Option<String>,
+}
+
+/// A saved application, with what the office should look at: the facts the
+/// application declares that the linked member's record says otherwise
+/// (the declaration stands; the office checks it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SavedApplication {
+    #[serde(flatten)]
+    pub row: ApplicationRow,
+    /// "Nome Cognome" of the linked member.
+    pub member_name: Option<String>,
+    pub warnings: Vec<String>,
 }
 
 /// The refused rows of an import; nothing is saved unless the list is empty.
@@ -209,7 +224,7 @@ impl Service {
             for a in &apps {
                 tx.application_insert(
                     call_id,
-                    &ApplicationRow { application: a.clone(), household_id: None },
+                    &ApplicationRow { application: a.clone(), household_id: None, member_id: None },
                     stamp,
                 )?;
             }
@@ -224,10 +239,12 @@ impl Service {
     }
 
     /// Adds or corrects one application (before publication), validated as a
-    /// CSV row; `household_id` links it to a household.
-    pub fn application_save(&self, call_id: Id, input: ApplicationInput) -> Result<ApplicationRow, Error> {
+    /// CSV row; `household_id` links it to a household, `member_id` to the
+    /// member of it who applied (whose birth date must be the application's).
+    pub fn application_save(&self, call_id: Id, input: ApplicationInput) -> Result<SavedApplication, Error> {
         let rules = load_rules()?;
         let household_id = form::optional_id("household_id", &input.household_id)?;
+        let member_id = form::optional_id("member_id", &input.member_id)?;
         self.run(Action::ApplicationSave, Some(call_id), |tx, stamp| {
             let l = load(tx, call_id)?;
             if !l.versions.is_empty() {
@@ -235,12 +252,8 @@ impl Service {
             }
             let set = rules.get(&l.row.rule_set.id)?;
             let app = parse_one(&input.cells(), &used_flags(set, &l.row.measure)?)?;
-            if let Some(h) = household_id {
-                if !tx.household_exists(h)? {
-                    return Err(Error::invalid("household_id", "Nucleo non trovato"));
-                }
-            }
-            let row = ApplicationRow { application: app.clone(), household_id };
+            let link = applicant_link(tx, &app, household_id, member_id, set.comune.as_deref())?;
+            let row = ApplicationRow { application: app.clone(), household_id: link.household_id, member_id };
             let mut all: Vec<Application> = l.apps.iter().map(|a| a.application.clone()).collect();
             match all.iter().position(|a| a.protocol == app.protocol) {
                 Some(i) => {
@@ -254,9 +267,89 @@ impl Service {
                     tx.application_insert(call_id, &row, stamp)?;
                 }
             }
-            Ok(row)
+            Ok(SavedApplication { row, member_name: link.member_name, warnings: link.warnings })
         })
     }
+}
+
+/// Who an application is linked to, once checked.
+pub(super) struct ApplicantLink {
+    pub household_id: Option<Id>,
+    pub member_name: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Checks an application's link to a household and to the member who
+/// applied. Refused: a household or member that does not exist, a member of
+/// another household, and a birth date other than the member's (the age bonus
+/// and the tie-break read it, rules.md §4: the two records must agree before
+/// the ranking does). Warned (the application's declaration stands, the
+/// office checks): a member the household record says is not self-sufficient
+/// while the application says so, or the other way round; a resident
+/// applicant whose record gives another comune of residence.
+pub(super) fn applicant_link(
+    tx: &crate::storage::Tx<'_>,
+    app: &Application,
+    household_id: Option<Id>,
+    member_id: Option<Id>,
+    call_comune: Option<&str>,
+) -> Result<ApplicantLink, Error> {
+    let Some(member_id) = member_id else {
+        if let Some(h) = household_id {
+            if !tx.household_exists(h)? {
+                return Err(Error::invalid("household_id", "Nucleo non trovato"));
+            }
+        }
+        return Ok(ApplicantLink { household_id, member_name: None, warnings: Vec::new() });
+    };
+    let not_found = || Error::invalid("member_id", "Componente non trovato: sceglierlo di nuovo dal nucleo");
+    let own = household_id.map_or_else(|| tx.household_of_member(member_id), |h| Ok(Some(h)))?;
+    let household = match own {
+        Some(h) => tx.household_get(h)?,
+        None => None,
+    }
+    .ok_or_else(|| match household_id {
+        Some(_) => Error::invalid("household_id", "Nucleo non trovato"),
+        None => not_found(),
+    })?;
+    let member = household.members.iter().find(|m| m.id == member_id).ok_or_else(|| {
+        if household_id.is_some() {
+            Error::invalid("member_id", "Il componente scelto non fa parte del nucleo collegato alla domanda")
+        } else {
+            not_found()
+        }
+    })?;
+    let name = member.full_name();
+    if member.birth_date != app.birth_date {
+        return Err(Error::invalid(
+            "birth_date",
+            format!(
+                "La data di nascita della domanda ({}) non è quella registrata per {name} nel nucleo {}: \
+                 correggere la domanda, oppure la scheda del nucleo se l'errore è lì",
+                crate::dates::format_it(app.birth_date),
+                household.case_number
+            ),
+        ));
+    }
+    let mut warnings = Vec::new();
+    if app.non_self_sufficient && !member.not_self_sufficient {
+        warnings.push(format!(
+            "La domanda dichiara {name} non autosufficiente, la scheda del nucleo no: verificare la certificazione"
+        ));
+    } else if !app.non_self_sufficient && member.not_self_sufficient {
+        warnings.push(format!(
+            "La scheda del nucleo indica {name} come non autosufficiente, la domanda no: verificare con la famiglia"
+        ));
+    }
+    if let (true, Some(call), Some(theirs)) = (app.resident, call_comune, member.residence_comune.as_deref()) {
+        if theirs != call {
+            warnings.push(format!(
+                "La domanda dichiara la residenza nel comune dell'avviso, la scheda del nucleo indica per {name} \
+                 un altro comune di residenza: verificare"
+            ));
+        }
+    }
+    Ok(ApplicantLink { household_id: Some(household.id), member_name: Some(name), warnings })
 }
 
 /// The lines (1-based, header = 1) of the CSV's non-empty data records, in order.

@@ -10,6 +10,7 @@ use crate::error::{Code, Error};
 use crate::money::Money;
 use crate::rules::appeals::{Appeal, AppealOutcome, Call};
 use crate::rules::applications::Application;
+use crate::rules::b2::{new_call_rules, NewCallRules};
 use crate::rules::rule_set::{RuleSet, RuleSetRef, RuleSets};
 use crate::service::{Action, Service};
 use crate::storage::{ApplicationRow, CallRow};
@@ -39,6 +40,9 @@ pub struct CallSummary {
     pub measure: String,
     pub measure_title: String,
     pub rule_set: RuleSetRef,
+    /// The rule set in words ("Misura B2 anziani e disabili — raccolta 2019"):
+    /// what the screens show, never the file's id.
+    pub rule_set_title: String,
     pub budget: Money,
     pub office: String,
     pub window_from: NaiveDate,
@@ -74,6 +78,7 @@ fn summary(l: &Loaded, set: Option<&RuleSet>) -> CallSummary {
         .and_then(|s| s.b2())
         .and_then(|b| b.measures.get(&l.row.measure))
         .map_or_else(|| l.row.measure.clone(), |m| m.title.clone());
+    let rule_set_title = set.map_or_else(|| l.row.rule_set.id.clone(), |s| s.title.clone());
     let last = l.versions.last().map(|v| &v.version);
     CallSummary {
         id: l.row.id,
@@ -81,6 +86,7 @@ fn summary(l: &Loaded, set: Option<&RuleSet>) -> CallSummary {
         measure: l.row.measure.clone(),
         measure_title,
         rule_set: l.row.rule_set.clone(),
+        rule_set_title,
         budget: l.row.budget,
         office: l.row.office.clone(),
         window_from: l.row.window_from,
@@ -116,6 +122,18 @@ impl Service {
                     Ok(summary(&l, rules.get(&l.row.rule_set.id).ok()))
                 })
                 .collect()
+        })
+    }
+
+    /// What the new-call form starts from: the B2 rule sets of the office's
+    /// comune, the one in force today proposed (none when no set covers today,
+    /// with a note saying so: see [`new_call_rules`]).
+    pub fn call_template(&self) -> Result<NewCallRules, Error> {
+        let rules = load_rules()?;
+        let today = self.today();
+        self.run(Action::CallTemplate, None, |tx, _| {
+            let comune = crate::service::office(tx)?.comune;
+            Ok(new_call_rules(&rules, &comune, today))
         })
     }
 

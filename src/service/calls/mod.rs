@@ -21,7 +21,7 @@ mod ranking;
 use serde_json::json;
 
 pub use appeals::{AppealDecisionInput, AppealInput};
-pub use applications::{ApplicationInput, ImportOutcome, RefusedRow};
+pub use applications::{ApplicationInput, ImportOutcome, RefusedRow, SavedApplication};
 pub use call::{CallDetail, CallInput, CallSummary};
 pub use ranking::{Comparison, Exported, RankingRow, RankingView, VersionView};
 

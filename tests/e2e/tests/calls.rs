@@ -3,7 +3,7 @@
 //! publish version 2, shown beside version 1 with what changed and why.
 
 use serde_json::json;
-use sportello_e2e::App;
+use sportello_e2e::{App, Setup};
 
 const EXAMPLE_CSV: &str = include_str!("../../scenari/esempi/b2-anziani-applications.csv");
 
@@ -42,9 +42,15 @@ async fn a_call_from_the_csv_to_the_second_version_of_its_ranking() {
     app.el("calls-empty").await;
     app.click("call-new").await;
     app.wait_route("/avvisi/nuovo").await;
+    // No B2 rules are in force today: nothing is proposed, and the form says why.
+    let note = app.text_of("call-rules-note").await;
+    assert!(note.contains("Nessun insieme di regole della Misura B2 è in vigore"), "{note}");
+    assert_eq!(app.value_of("call-rule-set").await, "", "no rules chosen for the coordinator");
     app.fill("call-title-input", "Avviso Misura B2 anziani 2019 — Municipio 2").await;
     app.choose("call-measure", "b2-anziani").await;
-    app.fill("call-rule-set", "milano-b2-2019").await;
+    // A past call is recorded under its rules, chosen on purpose.
+    app.choose("call-rule-set", "milano-b2-2019").await;
+    assert!(app.text_of("call-window").await.contains("dal 01/02/2019 al 31/05/2019"));
     app.fill("call-budget", "20.000,00").await;
     app.click("call-save").await;
     app.wait_js("return /^#\\/avvisi\\/[0-9a-f-]{36}$/.test(location.hash)").await;
@@ -84,7 +90,16 @@ async fn a_call_from_the_csv_to_the_second_version_of_its_ranking() {
     assert!(app.text_of("explanation").await.contains("ISEE"), "the explanation names the ISEE condition");
     app.fill("draft-filter", "").await;
 
-    // ---- publish version 1 ----------------------------------------------------------
+    // ---- publish version 1: "Pubblica" comes after the ranking it publishes -----------
+    let after = app
+        .js(
+            r#"const lists = document.querySelector('[data-testid="ranking-not_admitted"]');
+               const form = document.querySelector('[data-testid="publish-form"]');
+               return !!(lists.compareDocumentPosition(form) & Node.DOCUMENT_POSITION_FOLLOWING);"#,
+            vec![],
+        )
+        .await;
+    assert_eq!(after, json!(true), "the publish form follows the lists");
     app.fill("publish-date", "10/06/2019").await;
     app.click("publish").await;
     app.click("confirm-ok").await;
@@ -146,5 +161,124 @@ async fn a_call_from_the_csv_to_the_second_version_of_its_ranking() {
     assert_ne!(v2, json!("not_admitted"));
     app.screenshot("graduatoria").await;
 
+    app.stop().await;
+}
+
+/// Protocols or texts of the elements matching `css`, by a data attribute.
+async fn data_of(app: &App, css: &str, key: &str) -> Vec<String> {
+    let v = app
+        .js(
+            "return [...document.querySelectorAll(arguments[0])].map((r) => r.dataset[arguments[1]] ?? r.textContent);",
+            vec![json!(css), json!(key)],
+        )
+        .await;
+    v.as_array().unwrap().iter().map(|x| x.as_str().unwrap_or_default().to_string()).collect()
+}
+
+/// Chooses the option of a select by its visible text.
+async fn choose_text(app: &App, testid: &str, text: &str) {
+    let value = app
+        .js(
+            r#"const s = document.querySelector(`[data-testid="${arguments[0]}"]`);
+               const o = [...s.options].find((x) => x.textContent === arguments[1]);
+               return o ? o.value : null;"#,
+            vec![json!(testid), json!(text)],
+        )
+        .await;
+    let value = value.as_str().unwrap_or_else(|| panic!("«{text}» not among the options of {testid}")).to_string();
+    app.choose(testid, &value).await;
+}
+
+#[tokio::test]
+async fn the_demo_calls_fit_the_window_and_the_board_is_filtered_by_operator_and_equipe() {
+    let app = App::start_with(Setup { demo: true, login: Some("averdi".to_string()), ..Setup::default() }).await;
+
+    // ---- the board: filtered by équipe, then by operator, and sorted ---------------
+    app.wait_route("/scadenze").await;
+    app.el("deadlines-filters").await;
+    let all = data_of(&app, r#"[data-testid="deadline-row"]"#, "equipe").await;
+    assert!(all.iter().any(|e| e == "Équipe Nord") && all.iter().any(|e| e == "Équipe Sud"), "{all:?}");
+    choose_text(&app, "deadlines-equipe", "Équipe Nord").await;
+    let nord = data_of(&app, r#"[data-testid="deadline-row"]"#, "equipe").await;
+    assert!(!nord.is_empty() && nord.len() < all.len(), "{nord:?}");
+    assert!(nord.iter().all(|e| e == "Équipe Nord"), "{nord:?}");
+    choose_text(&app, "deadlines-operator", "Marco Bianchi").await;
+    let names = data_of(&app, r#"[data-testid="deadline-operator"]"#, "none").await;
+    assert!(!names.is_empty(), "Marco Bianchi has cases waiting for signatures");
+    assert!(names.iter().all(|n| n.starts_with("Marco Bianchi")), "{names:?}");
+    // Sorted by household, A to Z (the service's order is by urgency).
+    app.choose("deadlines-operator", "").await;
+    app.choose("deadlines-sort", "household").await;
+    let households = data_of(&app, r#"[data-testid="deadline-household"]"#, "none").await;
+    let mut sorted = households.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(households, sorted);
+    let summary = app.text_of("deadlines-summary").await;
+    assert!(summary.contains("scadut"), "{summary}");
+    app.screenshot("scadenze-filtri").await;
+
+    // ---- the calls of 2019: listed in the window's width ----------------------------
+    app.click("nav-avvisi").await;
+    app.wait_route("/avvisi").await;
+    app.el("calls-table").await;
+    assert_eq!(app.all(r#"[data-testid="call-row"]"#).await.len(), 2);
+    let fits = app
+        .js(
+            r#"const t = document.querySelector('[data-testid="calls-table"]');
+               const main = document.querySelector('main');
+               return [window.innerWidth, document.documentElement.scrollWidth, t.getBoundingClientRect().right,
+                       main.getBoundingClientRect().right];"#,
+            vec![],
+        )
+        .await;
+    let [inner, scroll, table_right, main_right] =
+        [0, 1, 2, 3].map(|i| fits[i].as_f64().unwrap_or_else(|| panic!("{fits}")));
+    assert!(inner <= 1280.0, "the window is the app's 1280 px: {fits}");
+    assert!(scroll <= inner, "no horizontal scroll: {fits}");
+    assert!(table_right <= main_right + 0.5, "the table stays inside the page: {fits}");
+    let states = data_of(&app, r#"[data-testid="call-state"]"#, "none").await;
+    assert!(states.iter().all(|s| s.contains("Pubblicata") && !s.contains("istruttoria")), "{states:?}");
+    assert!(!app.all(r#"[data-testid="call-new"]"#).await.is_empty(), "the coordinatrice opens calls");
+    app.screenshot("avvisi-elenco").await;
+
+    // ---- a published call: the heading says so, the ranking in force is shown -------
+    app.js(
+        r#"[...document.querySelectorAll('[data-testid="call-link"]')].find((a) => a.textContent.includes('anziani')).click(); return true;"#,
+        vec![],
+    )
+    .await;
+    app.el("call-body-domande").await;
+    let head = app.text_of("call-state-head").await;
+    assert!(head.contains("Graduatoria pubblicata il 22/07/2019 (versione 2)"), "{head}");
+    let header = app.text_of("call-head").await;
+    assert!(header.contains("Misura B2 anziani e disabili — raccolta 2019"), "{header}");
+    assert!(!header.contains("milano-b2-2019"), "{header}");
+    // Applications of the demo's families, linked.
+    assert!(app.all(r#"[data-testid="application-row"] a"#).await.len() >= 2);
+    app.click("call-tab-graduatoria").await;
+    app.el("call-body-graduatoria").await;
+    let title = app.text_of("ranking-title").await;
+    assert!(title.starts_with("Graduatoria pubblicata: versione 2") && !title.contains("bozza"), "{title}");
+    assert!(app.all(r#"[data-testid="publish-form"]"#).await.is_empty(), "nothing new to publish");
+    app.fill("published-filter", "000103").await;
+    app.wait_js(r#"return document.querySelectorAll('[data-testid="ranking-row"]').length === 1"#).await;
+    app.click("ranking-explain").await;
+    let explanation = app.text_of("explanation").await;
+    assert!(explanation.contains("Deliberazione di Giunta comunale di Milano n. 1354/2018"), "{explanation}");
+    for id in ["tetto_isee", "punti_aggiuntivi", "milano-b2-2019", "b2-anziani"] {
+        assert!(!explanation.contains(id), "«{id}» in {explanation}");
+    }
+    app.screenshot("avviso-pubblicato").await;
+
+    // ---- the desk: no "Nuovo avviso" --------------------------------------------------
+    app.click("user-button").await;
+    app.click("user-logout").await;
+    app.el("screen-login").await;
+    app.login_as("mbianchi", sportello_e2e::PASSWORD).await;
+    app.wait_route("/scadenze").await;
+    app.click("nav-avvisi").await;
+    app.wait_route("/avvisi").await;
+    app.el("calls-table").await;
+    assert!(app.all(r#"[data-testid="call-new"]"#).await.is_empty(), "an operatore does not open calls");
     app.stop().await;
 }

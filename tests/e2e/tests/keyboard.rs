@@ -207,7 +207,10 @@ async fn a_project_with_two_commitments_is_typed_by_keyboard_only_and_the_text_l
 }
 
 /// The search has answered (with cases of the operator's scope, or none).
-const ANSWERED: &str = r#"return !!document.querySelector('[data-testid="households-table"], [data-testid="households-empty"]')"#;
+const ANSWERED: &str = r#"return !!document.querySelector('[data-testid="households-results"][data-list="search"]')"#;
+
+/// Nuclei shows the operator's own cases (issue 15), not a search.
+const CASELOAD: &str = r#"return document.querySelector('[data-testid="households-results"]')?.dataset.list === 'caseload' && !!document.querySelector('[data-testid="households-caseload-title"]')"#;
 
 /// Text of the whole window, for "nothing of the previous operator".
 async fn page_text(app: &App) -> String {
@@ -257,14 +260,15 @@ async fn logout_and_lock_leave_nothing_of_one_operator_for_the_next() {
     assert_eq!(app.value_of("login-username").await, "", "il nome utente di chi è uscito non resta");
     assert!(!page_text(&app).await.contains("Marco Bianchi"));
 
-    // Another operator of the same équipe: the search box is empty, nothing is listed.
+    // Another operator of the same équipe: the search box is empty, and the
+    // list is her own caseload, not the previous operator's search.
     app.login_as("kamrani", PASSWORD).await;
     app.wait_route("/scadenze").await;
     app.click("nav-nuclei").await;
     app.wait_route("/nuclei").await;
     assert_eq!(app.value_of("households-search").await, "", "la ricerca di chi è uscito non resta");
     app.el("households-hint").await;
-    assert!(app.all(r#"[data-testid="household-row"], [data-testid="households-empty"]"#).await.is_empty());
+    app.wait_js(CASELOAD).await;
     assert!(!page_text(&app).await.contains("Marco Bianchi"), "{}", page_text(&app).await);
 
     // Locking is the same: a search typed, "Blocca", someone else comes in.
@@ -282,6 +286,6 @@ async fn logout_and_lock_leave_nothing_of_one_operator_for_the_next() {
     app.click("nav-nuclei").await;
     app.wait_route("/nuclei").await;
     assert_eq!(app.value_of("households-search").await, "");
-    assert!(app.all(r#"[data-testid="household-row"]"#).await.is_empty());
+    app.wait_js(CASELOAD).await;
     app.stop().await;
 }

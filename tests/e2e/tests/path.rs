@@ -404,11 +404,14 @@ async fn a_convocation_letter_is_printed_into_the_case_folder() {
     // Place and whom to ask for come from the office and the operator.
     let place = app.el("convocation-place").await.prop("value").await.unwrap().unwrap_or_default();
     assert!(place.contains("largo Treves"), "{place}");
+    // The purpose is chosen (issue 15): not always the preliminary analysis.
+    app.choose("convocation-purpose", "firma_patto").await;
     app.fill("convocation-date", "30/11/2026").await;
     app.fill("convocation-time", "9:30").await;
     app.click("convocation-print").await;
     let created = app.text_of("document-created").await;
     assert!(created.contains("30/11/2026") && created.contains("09:30"), "{created}");
+    assert!(created.contains("firma del patto"), "{created}");
     app.screenshot("convocazione").await;
 
     app.click("tab-documenti").await;
@@ -436,6 +439,9 @@ async fn a_convocation_letter_is_printed_into_the_case_folder() {
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("30 novembre 2026") || text.contains("30/11/2026"), "{text}");
     assert!(text.contains("09:30"), "{text}");
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("per la firma del progetto personalizzato"), "{flat}");
+    assert!(!flat.contains("analisi preliminare"), "{flat}");
     app.stop().await;
 }
 

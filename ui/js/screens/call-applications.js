@@ -5,6 +5,7 @@ import { h, replace } from '../dom.js';
 import { formatDate, formatMoney } from '../format.js';
 import { Form } from '../forms.js';
 import { t } from '../i18n.js';
+import { onSessionEnd } from '../session-state.js';
 import { callsApi, fail, tc, yesNo } from './calls-common.js';
 
 // ---- Domande -------------------------------------------------------------------
@@ -36,6 +37,25 @@ function importReport(out) {
         ),
       ),
     ),
+  );
+}
+
+// What the office should check about the application just saved (its
+// declaration and the member's record disagree): shown once, after the reload.
+let notice = null;
+onSessionEnd(() => {
+  notice = null;
+});
+
+function noticeCallout(c) {
+  if (!notice || notice.callId !== c.id) return null;
+  const n = notice;
+  notice = null;
+  return h(
+    'div',
+    { class: 'callout', role: 'status', 'data-testid': 'application-warnings' },
+    h('strong', {}, tc('applications.warningsTitle', { protocol: n.protocol })),
+    h('ul', { class: 'plain' }, n.warnings.map((w) => h('li', {}, w))),
   );
 }
 
@@ -121,7 +141,7 @@ export async function applications(body, c, ctx, reload) {
             ),
           ),
         );
-  const parts = [];
+  const parts = [noticeCallout(c)];
   if (c.editable) {
     parts.push(importCard);
   } else {
@@ -153,10 +173,38 @@ export function applicationFields(form, model, fields, ids) {
   ];
 }
 
-function householdPicker(model, ctx) {
+/** The household an application is linked to, then the member who applied:
+ * choosing the member writes their birth date into the form (the service
+ * refuses an application whose birth date is not the member's). */
+function householdPicker(model, ctx, birthField) {
   const chosen = h('div', { class: 'muted', 'data-testid': 'application-household-chosen' });
   const results = h('ul', { class: 'plain' });
+  const memberSlot = h('div', {});
   const input = h('input', { type: 'search', id: 'application-household', autocomplete: 'off', 'data-testid': 'application-household' });
+  const setBirthDate = (iso) => {
+    const field = birthField.querySelector('input');
+    field.value = formatDate(iso);
+    field.dispatchEvent(new Event('input', { bubbles: true }));
+  };
+  const chooseMembers = async (x) => {
+    const household = await callsApi.household(x.id);
+    const select = h(
+      'select',
+      { id: 'application-member', 'data-testid': 'application-member' },
+      h('option', { value: '' }, tc('applications.memberChoose')),
+      household.members.map((m) => h('option', { value: m.id }, tc('applications.memberOption', { name: `${m.first_name} ${m.last_name}`, date: formatDate(m.birth_date) }))),
+    );
+    select.addEventListener('change', () => {
+      const m = household.members.find((y) => y.id === select.value) || null;
+      model.member_id = m ? m.id : null;
+      if (m) setBirthDate(m.birth_date);
+      ctx.setDirty(true);
+    });
+    replace(
+      memberSlot,
+      h('div', { class: 'field' }, h('label', { for: 'application-member' }, tc('applications.member')), select, h('div', { class: 'hint' }, tc('applications.memberHint'))),
+    );
+  };
   let seq = 0;
   input.addEventListener('input', async () => {
     const q = input.value.trim();
@@ -180,11 +228,17 @@ function householdPicker(model, ctx) {
                 type: 'button',
                 class: 'link',
                 'data-testid': 'application-household-option',
-                onclick: () => {
+                onclick: async () => {
                   model.household_id = x.id;
+                  model.member_id = null;
                   replace(chosen, tc('applications.householdChosen', { name: `${x.name} (${x.case_number})` }));
                   replace(results);
                   ctx.setDirty(true);
+                  try {
+                    await chooseMembers(x);
+                  } catch (err) {
+                    ctx.showError(err);
+                  }
                 },
               },
               `${x.name} — ${x.case_number}`,
@@ -196,7 +250,7 @@ function householdPicker(model, ctx) {
       ctx.showError(err);
     }
   });
-  return h('div', { class: 'field wide' }, h('label', { for: 'application-household' }, tc('applications.household')), input, results, chosen);
+  return h('div', { class: 'field wide' }, h('label', { for: 'application-household' }, tc('applications.household')), input, results, chosen, memberSlot);
 }
 
 function manualForm(c, ctx, reload) {
@@ -213,8 +267,10 @@ function manualForm(c, ctx, reload) {
     other_interventions: false,
     amount: null,
     household_id: null,
+    member_id: null,
   };
   const form = new Form({ onChange: () => ctx.setDirty(true) });
+  const fields = applicationFields(form, model, '', 'application-');
   const el = h(
     'form',
     { class: 'form card', novalidate: true, 'data-testid': 'application-form' },
@@ -223,8 +279,8 @@ function manualForm(c, ctx, reload) {
       'div',
       { class: 'grid' },
       form.text(model, 'protocol', { label: tc('applications.protocol'), field: 'protocol', testid: 'application-protocol', required: true }),
-      applicationFields(form, model, '', 'application-'),
-      householdPicker(model, ctx),
+      fields,
+      householdPicker(model, ctx, fields[1]),
     ),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'application-save', 'data-save': true }, tc('applications.save'))),
   );
@@ -239,6 +295,7 @@ function manualForm(c, ctx, reload) {
       const saved = await callsApi.applicationSave(c.id, { ...model });
       ctx.setDirty(false);
       ctx.toast(tc('applications.saved', { protocol: saved.protocol }));
+      notice = saved.warnings && saved.warnings.length ? { callId: c.id, protocol: saved.protocol, warnings: saved.warnings } : null;
       reload();
     } catch (err) {
       fail(ctx, form)(err);

@@ -103,47 +103,65 @@ export function rankingLists(view, testid) {
   );
 }
 
-function totals(view) {
+function totals(view, c) {
   return tc('ranking.totals', {
     budget: formatMoney(view.budget),
     allocated: formatMoney(view.allocated),
     remaining: formatMoney(view.remaining),
-    rules: rulesLabel(view.rule_set),
+    rules: rulesLabel(c, view.rule_set),
   });
 }
 
-export async function ranking(body, c, ctx) {
-  const draft = await callsApi.draft(c.id);
-  if (!ctx.isCurrent()) return;
-  const parts = [h('h2', {}, tc('ranking.draftTitle')), h('p', { class: 'muted', 'data-testid': 'ranking-totals' }, totals(draft))];
-  parts.push(
+function exportButton(c, ctx, version, label) {
+  return h(
+    'div',
+    { class: 'actions' },
     h(
-      'div',
-      { class: 'actions' },
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'secondary',
-          'data-testid': 'ranking-export-draft',
-          onclick: () => callsApi.exportCsv(c.id, null).then((x) => ctx.toast(tc('ranking.exported')), (e) => ctx.showError(e)),
-        },
-        tc('ranking.exportDraft'),
-      ),
+      'button',
+      {
+        type: 'button',
+        class: 'secondary',
+        'data-testid': version === null ? 'ranking-export-draft' : 'ranking-export-published',
+        onclick: () => callsApi.exportCsv(c.id, version).then(() => ctx.toast(tc('ranking.exported')), (e) => ctx.showError(e)),
+      },
+      label,
     ),
   );
+}
+
+export async function ranking(body, c, ctx) {
+  // A new version is due before the first publication and after an upheld
+  // appeal; otherwise the tab shows the version in force, as published.
+  const due = c.versions === 0 || c.upheld_not_published.length > 0;
+  if (!due) {
+    const list = await callsApi.versions(c.id);
+    if (!ctx.isCurrent()) return;
+    const v = list[list.length - 1];
+    replace(body, [
+      h('h2', { 'data-testid': 'ranking-title' }, tc('ranking.publishedTitle', { n: v.version, date: formatDate(v.published_on) })),
+      h('p', { class: 'muted', 'data-testid': 'ranking-totals' }, totals(v.ranking, c)),
+      h('p', { class: 'muted', 'data-testid': 'ranking-in-force' }, tc('ranking.nothingNew')),
+      exportButton(c, ctx, v.version, tc('ranking.exportDraft')),
+      rankingLists(v.ranking, 'published'),
+    ]);
+    return;
+  }
+  const draft = await callsApi.draft(c.id);
+  if (!ctx.isCurrent()) return;
+  const title = c.versions === 0 ? tc('ranking.draftTitle') : tc('ranking.nextTitle', { n: c.versions + 1, current: c.versions });
+  const parts = [h('h2', { 'data-testid': 'ranking-title' }, title), h('p', { class: 'muted', 'data-testid': 'ranking-totals' }, totals(draft, c))];
+  parts.push(exportButton(c, ctx, null, tc('ranking.exportDraft')));
   if (c.upheld_not_published.length > 0) {
     parts.push(h('p', { class: 'callout', 'data-testid': 'upheld-pending' }, tc('ranking.upheldPending', { list: c.upheld_not_published.map((n) => `n. ${n}`).join(', ') })));
   }
-  const due = c.versions === 0 || c.upheld_not_published.length > 0;
-  if (!due) {
-    parts.push(h('p', { class: 'muted' }, tc('ranking.nothingNew')));
-  } else if (!c.can_publish) {
+  parts.push(rankingLists(draft, 'draft'));
+  // "Pubblica" comes after the ranking it publishes: the coordinator reads
+  // the lists first, then freezes them.
+  if (!c.can_publish) {
     parts.push(h('p', { class: 'muted', 'data-testid': 'publish-not-allowed' }, tc('ranking.notAllowed')));
   } else {
     parts.push(publishForm(c, ctx));
   }
-  parts.push(rankingLists(draft, 'draft'));
   replace(body, parts);
 }
 

@@ -2,7 +2,7 @@
 
 import { h, replace } from '../dom.js';
 import { formatDate, formatMoney } from '../format.js';
-import { callsApi, rulesLabel, scoreIt, statusLabel, tc } from './calls-common.js';
+import { callsApi, reasonLabel, rulesLabel, scoreIt, statusLabel, tc } from './calls-common.js';
 
 // ---- Versioni ------------------------------------------------------------------
 
@@ -19,7 +19,7 @@ function standingText(s, texts) {
   if (s.position) bits.push(tc('versions.position', { n: s.position }));
   if (s.score) bits.push(tc('versions.score', { score: scoreIt(s.score) }));
   if (s.amount) bits.push(formatMoney(s.amount));
-  if (s.reasons && s.reasons.length) bits.push(texts && texts.length ? texts.join('; ') : s.reasons.join(', '));
+  if (s.reasons && s.reasons.length) bits.push(texts && texts.length ? texts.join('; ') : s.reasons.map(reasonLabel).join('; '));
   return bits.join(' · ');
 }
 
@@ -91,7 +91,7 @@ export async function versions(body, c, ctx) {
         ` (${v.appeal_open ? tc('versions.open') : tc('versions.closed')})`,
         v.deadline_office_closed ? ` — ${tc('versions.officeClosed')}` : '',
       ),
-      h('p', { class: 'muted' }, tc('versions.rules', { rules: rulesLabel(v.rule_set) })),
+      h('p', { class: 'muted' }, tc('versions.rules', { rules: rulesLabel(c, v.rule_set) })),
       v.upheld_appeals.length ? h('p', {}, tc('versions.upheld', { list: v.upheld_appeals.join(', ') })) : null,
       h('p', { class: 'muted mono' }, tc('versions.pdf', { file: v.pdf_file })),
       h(

@@ -25,8 +25,17 @@ export function statusLabel(status) {
   return label('callStatus', status);
 }
 
-export function rulesLabel(ref) {
-  return ref ? `${ref.id} v${ref.version}` : '';
+/** A reason code of the ranking (OUTSIDE_WINDOW…) in words. */
+export function reasonLabel(code) {
+  return label('callReason', code);
+}
+
+/** The rules in words: the call's rule set by its title, with the version of
+ * `ref` (a published version keeps the one it was computed under). Never the
+ * file's id. */
+export function rulesLabel(c, ref) {
+  const r = ref || c.rule_set;
+  return r ? tc('rules', { title: c.rule_set_title || r.id, n: r.version }) : '';
 }
 
 /** "9.100" → "9,100". */
@@ -38,8 +47,19 @@ export function windowText(c) {
   return tc('window', { from: formatDate(c.window_from), to: formatDate(c.window_to) });
 }
 
+/** Where the call stands, in words: in istruttoria, or published (and until
+ * when appeals run, and whether a new version is due). */
+function stateLine(c, today) {
+  if (!c.versions) return tc('stateDraft');
+  const parts = [tc('statePublished', { date: formatDate(c.published_on), n: c.versions })];
+  parts.push(today && c.appeal_deadline < today ? tc('stateAppealsClosed', { date: formatDate(c.appeal_deadline) }) : tc('stateAppealsOpen', { date: formatDate(c.appeal_deadline) }));
+  if (c.pending_appeals) parts.push(c.pending_appeals === 1 ? tc('pendingAppeal') : tc('pendingAppeals', { n: c.pending_appeals }));
+  if (c.upheld_not_published && c.upheld_not_published.length) parts.push(tc('stateUpheld', { n: c.versions + 1 }));
+  return parts.join(' ');
+}
+
 /** The call's heading with its tabs. */
-export function callHeader(c, active) {
+export function callHeader(c, active, today) {
   const tab = (key, path) =>
     h(
       'a',
@@ -59,12 +79,13 @@ export function callHeader(c, active) {
       { class: 'muted', 'data-testid': 'call-head' },
       tc('head', {
         measure: c.measure_title || measureLabel(c.measure),
-        rules: rulesLabel(c.rule_set),
+        rules: rulesLabel(c),
         budget: formatMoney(c.budget),
         window: windowText(c),
       }),
     ),
     h('p', { class: 'muted' }, tc('office', { office: c.office })),
+    h('p', { class: c.versions ? 'call-state published' : 'call-state', 'data-testid': 'call-state-head', 'data-versions': String(c.versions) }, stateLine(c, today)),
     h('nav', { class: 'tabs', 'aria-label': c.title }, tab('domande', ''), tab('graduatoria', '/graduatoria'), tab('versioni', '/versioni'), tab('ricorsi', '/ricorsi')),
   );
 }

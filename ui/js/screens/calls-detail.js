@@ -17,7 +17,7 @@ export async function mount(view, ctx) {
   if (!ctx.isCurrent()) return;
   const tab = ctx.params.tab || 'domande';
   const body = h('div', { 'data-testid': `call-body-${tab}` }, h('p', { class: 'muted' }, t('app.loading')));
-  replace(view, h('section', { 'data-testid': 'screen-avviso', 'data-tab': tab }, callHeader(c, tab), body));
+  replace(view, h('section', { 'data-testid': 'screen-avviso', 'data-tab': tab }, callHeader(c, tab, ctx.session?.today), body));
   const reload = () => ctx.navigate(location.hash.replace(/^#/, ''));
   await TABS[tab](body, c, ctx, reload);
 }

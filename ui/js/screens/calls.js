@@ -4,21 +4,25 @@ import { h, replace } from '../dom.js';
 import { formatDate, formatMoney } from '../format.js';
 import { t } from '../i18n.js';
 import { Form, saveBar } from '../forms.js';
-import { callsApi, measureLabel, rulesLabel, tc, windowText } from './calls-common.js';
+import { callsApi, measureLabel, tc } from './calls-common.js';
 
-function stateText(c) {
-  if (!c.versions) return tc('draftState');
-  const parts = [tc('publishedState', { n: c.versions, date: formatDate(c.published_on) }), tc('appealsUntil', { date: formatDate(c.appeal_deadline) })];
-  if (c.pending_appeals) parts.push(tc('pendingAppeals', { n: c.pending_appeals }));
-  return parts.join(' · ');
+/** The state of a call, one line per fact (so the column stays narrow). */
+function stateLines(c, today) {
+  if (!c.versions) return [tc('draftState')];
+  const lines = [tc('publishedState', { n: c.versions, date: formatDate(c.published_on) })];
+  lines.push(c.appeal_deadline && today && c.appeal_deadline < today ? tc('appealsClosed', { date: formatDate(c.appeal_deadline) }) : tc('appealsUntil', { date: formatDate(c.appeal_deadline) }));
+  if (c.pending_appeals) lines.push(c.pending_appeals === 1 ? tc('pendingAppeal') : tc('pendingAppeals', { n: c.pending_appeals }));
+  return lines;
 }
 
-function table(calls) {
+// The list fits the window (1280 px and narrower): the rules are in each
+// call's heading, the window and the state break into lines.
+function table(calls, today) {
   if (calls.length === 0) return h('p', { class: 'empty', 'data-testid': 'calls-empty' }, tc('empty'));
-  const cols = ['colTitle', 'colMeasure', 'colRules', 'colWindow', 'colBudget', 'colApplications', 'colState'];
+  const cols = ['colTitle', 'colMeasure', 'colWindow', 'colBudget', 'colApplications', 'colState'];
   return h(
     'table',
-    { class: 'data', 'data-testid': 'calls-table' },
+    { class: 'data calls', 'data-testid': 'calls-table' },
     h('thead', {}, h('tr', {}, cols.map((k) => h('th', { scope: 'col' }, tc(k))))),
     h(
       'tbody',
@@ -26,18 +30,23 @@ function table(calls) {
       calls.map((c) =>
         h(
           'tr',
-          { 'data-testid': 'call-row', 'data-call-id': c.id },
-          h('td', {}, h('a', { href: `#/avvisi/${encodeURIComponent(c.id)}`, 'data-testid': 'call-link' }, c.title)),
-          h('td', { class: 'nowrap' }, c.measure_title || measureLabel(c.measure)),
-          h('td', { class: 'mono nowrap' }, rulesLabel(c.rule_set)),
-          h('td', { class: 'nowrap' }, windowText(c)),
+          { 'data-testid': 'call-row', 'data-call-id': c.id, 'data-versions': String(c.versions) },
+          h('td', {}, h('a', { href: `#/avvisi/${encodeURIComponent(c.id)}`, 'data-testid': 'call-link' }, c.title), h('div', { class: 'muted small' }, c.rule_set_title)),
+          h('td', {}, c.measure_title || measureLabel(c.measure)),
+          h('td', {}, h('div', { class: 'nowrap' }, tc('windowFrom', { date: formatDate(c.window_from) })), h('div', { class: 'nowrap' }, tc('windowTo', { date: formatDate(c.window_to) }))),
           h('td', { class: 'num nowrap' }, formatMoney(c.budget)),
           h('td', { class: 'num' }, String(c.applications)),
-          h('td', { 'data-testid': 'call-state' }, stateText(c)),
+          h('td', { 'data-testid': 'call-state' }, stateLines(c, today).map((line) => h('div', {}, line))),
         ),
       ),
     ),
   );
+}
+
+const COORDINATORS = ['coordinatore', 'amministratore'];
+
+export function mayOpenCalls(ctx) {
+  return COORDINATORS.includes(ctx.session?.operator?.role);
 }
 
 export async function mount(view, ctx) {
@@ -53,20 +62,43 @@ export async function mount(view, ctx) {
         { class: 'screen-head' },
         h('h1', { 'data-testid': 'screen-title' }, tc('title')),
         h('p', { class: 'muted' }, tc('subtitle')),
-        h('div', { class: 'actions' }, h('a', { href: '#/avvisi/nuovo', class: 'button primary', 'data-testid': 'call-new' }, tc('newCall'))),
+        // Opening a call is the coordinator's act (call_save, call_template:
+        // COORD in src/service/commands.rs): the desk does not see the button.
+        mayOpenCalls(ctx) ? h('div', { class: 'actions' }, h('a', { href: '#/avvisi/nuovo', class: 'button primary', 'data-testid': 'call-new' }, tc('newCall'))) : null,
       ),
-      table(calls),
+      table(calls, ctx.session?.today),
     ),
   );
 }
 
-/** The new-call form (route /avvisi/nuovo). */
+/** The new-call form (route /avvisi/nuovo): the coordinator's act. The rules
+ * proposed are the B2 set in force today (`call_template`); when none is, the
+ * form says so and asks for an explicit choice. */
 export async function mountNew(view, ctx) {
-  const model = { title: null, measure: 'b2-anziani', rule_set: 'milano-b2-2019', budget: null, office: null };
+  const tpl = await callsApi.template();
+  if (!ctx.isCurrent()) return;
+  const byId = (id) => tpl.rule_sets.find((r) => r.id === id) || null;
+  const model = { title: null, measure: 'b2-anziani', rule_set: tpl.default_rule_set ?? null, budget: null, office: null };
   const form = new Form({ onChange: () => ctx.setDirty(true) });
+  const windowLine = h('p', { class: 'muted wide', 'data-testid': 'call-window' });
+  const showWindow = () => {
+    const r = byId(model.rule_set);
+    replace(
+      windowLine,
+      r
+        ? tc('form.windowFromRules', { from: formatDate(r.window_from), to: formatDate(r.window_to), office: r.office })
+        : tc('form.chooseRules'),
+    );
+  };
+  const ruleOption = (r) => [
+    r.id,
+    r.in_force ? tc('form.ruleSetInForce', { title: r.title, n: r.version }) : tc('form.ruleSetNotInForce', { title: r.title, n: r.version }),
+  ];
+  showWindow();
   const el = h(
     'form',
     { class: 'form', novalidate: true, 'data-testid': 'call-form' },
+    tpl.note ? h('p', { class: 'callout', role: 'note', 'data-testid': 'call-rules-note' }, tpl.note) : null,
     h(
       'div',
       { class: 'card' },
@@ -74,6 +106,18 @@ export async function mountNew(view, ctx) {
         'div',
         { class: 'grid' },
         form.text(model, 'title', { label: tc('form.name'), field: 'title', testid: 'call-title-input', required: true, wide: true }),
+        form.select(model, 'rule_set', {
+          label: tc('form.ruleSet'),
+          hint: tc('form.ruleSetHint'),
+          field: 'rule_set',
+          testid: 'call-rule-set',
+          required: true,
+          // No set in force today: nothing is chosen for the coordinator.
+          allowEmpty: !tpl.default_rule_set,
+          emptyLabel: tc('form.chooseRulesOption'),
+          options: tpl.rule_sets.map(ruleOption),
+          onChange: showWindow,
+        }),
         form.select(model, 'measure', {
           label: tc('form.measure'),
           field: 'measure',
@@ -85,9 +129,9 @@ export async function mountNew(view, ctx) {
             ['b2-disabili', measureLabel('b2-disabili')],
           ],
         }),
-        form.text(model, 'rule_set', { label: tc('form.ruleSet'), hint: tc('form.ruleSetHint'), field: 'rule_set', testid: 'call-rule-set', required: true }),
         form.money(model, 'budget', { label: tc('form.budget'), field: 'budget', testid: 'call-budget', required: true }),
         form.text(model, 'office', { label: tc('form.office'), hint: tc('form.officeHint'), field: 'office', testid: 'call-office', wide: true }),
+        windowLine,
       ),
     ),
     saveBar(h('button', { type: 'submit', class: 'primary', 'data-testid': 'call-save', 'data-save': true }, tc('form.save'))),

@@ -3,7 +3,7 @@
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { Form } from '../forms.js';
-import { t } from '../i18n.js';
+import { label, t } from '../i18n.js';
 import { confirmOfficeDays } from '../office-days.js';
 import { caseHeader } from './case-header.js';
 
@@ -19,10 +19,22 @@ export async function mount(view, ctx) {
     ask_for: ctx.session?.operator?.name ?? null,
     bring: t('convocation.bringDefault').join('\n'),
     notes: null,
+    // Chosen every time: the letter says why the household is called.
+    purpose: null,
+    purpose_other: null,
   };
   let busy = false;
   const form = new Form({ onChange: () => ctx.setDirty(true) });
   const result = h('div', { 'data-testid': 'convocation-result' });
+  const other = form.text(model, 'purpose_other', {
+    label: t('convocation.purposeOther'),
+    hint: t('convocation.purposeOtherHint'),
+    field: 'purpose_other',
+    testid: 'convocation-purpose-other',
+    wide: true,
+  });
+  other.hidden = true;
+  form.addValidator('purpose_other', () => (model.purpose === 'altro' && !String(model.purpose_other ?? '').trim() ? t('common.required') : null));
   const formEl = h(
     'form',
     { class: 'form', novalidate: true, 'data-testid': 'convocation-form' },
@@ -33,6 +45,18 @@ export async function mount(view, ctx) {
       h(
         'div',
         { class: 'grid' },
+        form.select(model, 'purpose', {
+          label: t('convocation.purpose'),
+          field: 'purpose',
+          testid: 'convocation-purpose',
+          required: true,
+          emptyLabel: t('convocation.purposeChoose'),
+          options: ['analisi_preliminare', 'firma_patto', 'monitoraggio', 'altro'].map((p) => [p, label('convocationPurpose', p)]),
+          onChange: (v) => {
+            other.hidden = v !== 'altro';
+          },
+        }),
+        other,
         form.date(model, 'date', { label: t('convocation.date'), field: 'date', testid: 'convocation-date', required: true }),
         form.time(model, 'time', { label: t('convocation.time'), field: 'time', testid: 'convocation-time', required: true }),
         form.text(model, 'place', { label: t('convocation.place'), field: 'place', testid: 'convocation-place', required: true, wide: true }),
@@ -57,6 +81,7 @@ export async function mount(view, ctx) {
       if (!(await confirmOfficeDays([model.date], t('officeDays.convocation')))) return;
       const input = {
         ...model,
+        purpose_other: model.purpose === 'altro' ? model.purpose_other : null,
         bring: String(model.bring ?? '')
           .split('\n')
           .map((s) => s.trim())

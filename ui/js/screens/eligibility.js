@@ -23,7 +23,9 @@ function traceList(steps) {
         h('span', { class: 'mark', 'aria-hidden': 'true' }, MARKS[s.outcome] ?? '·'),
         h('span', { class: 'sr-only' }, t(`eligibility.outcome.${s.outcome}`), ': '),
         s.text,
-        s.source ? h('span', { class: 'source' }, ` — ${s.source.act} (${s.source.rule_set.id} v${s.source.rule_set.version}, ${s.source.parameter})`) : null,
+        // The act in words; the rule set's file id and the parameter's path
+        // stay in the data (the office's files), not on the screen.
+        s.source ? h('span', { class: 'source' }, ` — ${s.source.act}`) : null,
       ),
     ),
   );
@@ -43,7 +45,7 @@ function measureItem(m) {
       ? h(
           'ul',
           { class: 'reasons', 'data-testid': 'eligibility-reasons' },
-          m.reasons.map((r) => h('li', { 'data-code': r.code }, r.text, ' ', h('span', { class: 'mono muted' }, `(${r.code})`))),
+          m.reasons.map((r) => h('li', { 'data-code': r.code }, r.text)),
         )
       : null,
     h('details', { class: 'trace-box' }, h('summary', {}, t('eligibility.trace')), traceList(m.trace)),
@@ -74,7 +76,7 @@ function resultView(check) {
         'ul',
         { 'data-testid': 'eligibility-rule-sets' },
         check.rule_sets.map((r) =>
-          h('li', {}, h('strong', {}, `${r.title} (${t('eligibility.version', { n: r.version })})`), r.acts.length ? `: ${r.acts.join('; ')}` : '', ' ', h('span', { class: 'mono muted' }, `[${r.id}]`)),
+          h('li', { 'data-rule-set': r.id }, h('strong', {}, `${r.title} (${t('eligibility.version', { n: r.version })})`), r.acts.length ? `: ${r.acts.join('; ')}` : ''),
         ),
       ),
     ),

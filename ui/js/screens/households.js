@@ -12,9 +12,9 @@ onSessionEnd(() => {
   lastQuery = '';
 });
 
-function resultsTable(items) {
+function resultsTable(items, emptyText = t('households.empty')) {
   if (items.length === 0) {
-    return h('p', { class: 'empty', 'data-testid': 'households-empty' }, t('households.empty'));
+    return h('p', { class: 'empty', 'data-testid': 'households-empty' }, emptyText);
   }
   return h(
     'table',
@@ -36,7 +36,13 @@ function resultsTable(items) {
           'tr',
           { 'data-testid': 'household-row', 'data-household-id': item.id },
           h('td', { class: 'nowrap' }, item.case_provisional ? `${item.case_number} ${t('household.provisionalTag')}` : item.case_number),
-          h('td', {}, h('a', { href: `#/nuclei/${encodeURIComponent(item.id)}`, 'data-testid': 'household-link' }, item.name)),
+          h(
+            'td',
+            {},
+            h('a', { href: `#/nuclei/${encodeURIComponent(item.id)}`, 'data-testid': 'household-link' }, item.name),
+            // Found through another member: say whom, so the row is not a mystery.
+            item.matched ? h('div', { class: 'muted small', 'data-testid': 'household-matched' }, t('households.matched', { who: item.matched })) : null,
+          ),
           h('td', { class: 'mono' }, item.codice_fiscale ?? ''),
           h('td', { class: 'num' }, item.members),
           h('td', {}, item.comune_name ?? item.comune ?? ''),
@@ -61,14 +67,30 @@ export async function mount(view, ctx) {
   // Answers can come back out of order while typing: only the latest one is drawn.
   let seq = 0;
   let timer = null;
+  // The caseload is read once per visit of the screen.
+  let cases = null;
   const search = async () => {
     const mine = ++seq;
     const query = input.value.trim();
     lastQuery = input.value;
     // One letter would match half the city: the service answers from two on.
+    // Before a search, the screen shows the operator's own cases.
     if ([...query].length < 2) {
       ctx.showError(null);
-      replace(results, h('p', { class: 'muted', 'data-testid': 'households-hint' }, t('households.hint')));
+      try {
+        if (cases === null) cases = await api.householdsCaseload();
+        if (mine !== seq || !ctx.isCurrent()) return;
+        replace(
+          results,
+          h('h2', { 'data-testid': 'households-caseload-title' }, t('households.caseloadTitle', { n: cases.length })),
+          resultsTable(cases, t('households.caseloadEmpty')),
+          h('p', { class: 'muted', 'data-testid': 'households-hint' }, t('households.hint')),
+        );
+        results.dataset.list = 'caseload';
+      } catch (e) {
+        if (mine !== seq || !ctx.isCurrent()) return;
+        ctx.showError(e);
+      }
       return;
     }
     try {
@@ -76,6 +98,7 @@ export async function mount(view, ctx) {
       if (mine !== seq || !ctx.isCurrent()) return;
       ctx.showError(null);
       replace(results, resultsTable(items));
+      results.dataset.list = 'search';
     } catch (e) {
       if (mine !== seq || !ctx.isCurrent()) return;
       ctx.showError(e);

@@ -49,6 +49,9 @@ pub struct BoardRow {
     pub state: BoardState,
     /// Who has still to sign ("Thị Lan Nguyễn per Zoë Dell'Orto" for a minor).
     pub missing_signatures: Vec<String>,
+    /// Who is in charge of the case, and their équipe (the board is filtered
+    /// by them); `None`: nobody yet.
+    pub responsabile: Option<crate::domain::CaseOwner>,
     /// The permit falling due (kind `permesso`).
     pub permit: Option<PermitDue>,
 }

@@ -204,6 +204,10 @@ pub struct HouseholdSummary {
     /// The case number is provisional (see [`Household::case_provisional`]).
     #[serde(default)]
     pub case_provisional: bool,
+    /// In search results: the member the search found, when not the
+    /// richiedente ("Cognome Nome (figlio/a)"); `None` otherwise.
+    #[serde(default)]
+    pub matched: Option<String>,
 }
 
 impl Member {

@@ -36,7 +36,7 @@ pub use analysis::{
     Analysis, AnalysisInput, AreaAssessment, Employability, LifeArea, Need, Outcome, Profile,
 };
 pub use board::{BoardKind, BoardRow, BoardState, PermitDue};
-pub use document::{Document, DocumentKind};
+pub use document::{ConvocationPurpose, Document, DocumentKind};
 pub use household::{
     CaseOwner, Citizenship, Education, Employment, Household, HouseholdInput, HouseholdSummary, Isee,
     IseeKind, Member, Relationship, Sex,

@@ -474,7 +474,8 @@ pub fn public_ranking(
     Ok(PublicRanking {
         title: format!("{} — graduatoria {}", m.title, b2.window.value.0.year()),
         office: b2.office.clone(),
-        rule_set: ranking.rule_set.to_string(),
+        // Read by the public: the rule set by its title, not its file id.
+        rule_set: format!("{} (versione {})", set.title, ranking.rule_set.version),
         published_on,
         appeal_deadline,
         version,

@@ -631,10 +631,11 @@ impl Ctx<'_> {
         let what = match m {
             Measure::Misura6 => format!(
                 "{}: nessun tetto ISEE dell'assegno di maternità in archivio per l'anno {}; aggiungere le regole dell'anno (circolare INPS)",
-                m.id(),
+                m.title(),
                 self.h.reference_date.year()
             ),
-            _ => format!("{}: {}", m.id(), missing.message),
+            // An operator reads it: the measure by its title, not its code.
+            _ => format!("{}: {}", m.title(), missing.message),
         };
         Err(Error::new(Code::NoRuleSet, what).with_field("reference_date"))
     }

@@ -35,7 +35,8 @@ pub struct PublicRanking {
     pub title: String,
     /// Office heading lines.
     pub office: String,
-    /// Rule set id and version, e.g. "milano-b2-2019".
+    /// The rule set in words, e.g. "Misura B2 anziani e disabili — raccolta 2019
+    /// (versione 1)": the public reads it, so never the file's id.
     pub rule_set: String,
     /// Date of publication; the appeal deadline is printed beside it.
     pub published_on: NaiveDate,

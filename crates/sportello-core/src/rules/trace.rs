@@ -55,7 +55,10 @@ impl Step {
     pub fn info(text: impl Into<String>, source: Option<Source>) -> Step {
         Step { outcome: Outcome::Info, code: None, text: text.into(), source }
     }
-    /// `✓ text (act, parameter)`: one line of the printed explanation.
+    /// `✓ text — act`: one line of the explanation as people read it (the
+    /// screen, the command line's text). The act is named in words; the rule
+    /// set's id and the parameter's path (`tetto_isee`) stay in `source`, for
+    /// the JSON and the office's files, and are never part of the line.
     pub fn line(&self) -> String {
         let mark = match self.outcome {
             Outcome::Passed => "✓",
@@ -64,7 +67,7 @@ impl Step {
         };
         let mut s = format!("{mark} {}", self.text);
         if let Some(src) = &self.source {
-            s.push_str(&format!(" [{}; {}, {}]", src.act, src.rule_set, src.parameter));
+            s.push_str(&format!(" — {}", src.act));
         }
         s
     }
@@ -94,5 +97,28 @@ impl Trace {
     }
     pub fn lines(&self) -> impl Iterator<Item = String> + '_ {
         self.steps.iter().map(Step::line)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_names_the_act_in_words_and_no_internal_id() {
+        let src = Source {
+            rule_set: RuleSetRef { id: "milano-b2-2019".into(), version: 1 },
+            parameter: "misure.b2-anziani.punti_aggiuntivi".into(),
+            act: "Deliberazione di Giunta comunale di Milano n. 1354/2018".into(),
+        };
+        let line = Step::passed("ISEE 12.000,00 € non superiore al tetto di 40.000,00 €", Some(src)).line();
+        assert_eq!(
+            line,
+            "✓ ISEE 12.000,00 € non superiore al tetto di 40.000,00 € — Deliberazione di Giunta comunale di Milano n. 1354/2018"
+        );
+        for id in ["milano-b2-2019", "punti_aggiuntivi", "v1", "["] {
+            assert!(!line.contains(id), "{line}");
+        }
+        assert_eq!(Step::info("Punteggio totale: 5", None).line(), "· Punteggio totale: 5");
     }
 }

@@ -30,12 +30,15 @@ pub struct CallRow {
     pub updated_at: String,
 }
 
-/// An application of a call and, where it exists, the household it belongs to.
+/// An application of a call and, where it exists, the household it belongs to
+/// and the member of it who applied (schema 15).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationRow {
     #[serde(flatten)]
     pub application: Application,
     pub household_id: Option<Id>,
+    #[serde(default)]
+    pub member_id: Option<Id>,
 }
 
 /// A published version as stored: the rule-level version plus what the office
@@ -97,6 +100,7 @@ fn application_from_row(r: &Row<'_>) -> rusqlite::Result<ApplicationRow> {
             amount: col(r, 10)?,
         },
         household_id: opt_col(r, 11)?,
+        member_id: opt_col(r, 12)?,
     })
 }
 
@@ -172,6 +176,7 @@ fn application_values<'a>(a: &'a ApplicationRow, stamp: &'a Stamp) -> Values<'a>
     let x = &a.application;
     Values::new()
         .with("household_id", a.household_id.sql())
+        .with("member_id", a.member_id.sql())
         .with("submitted_on", x.submitted_on.to_string())
         .with("birth_date", x.birth_date.to_string())
         .with("isee", x.isee.sql())
@@ -228,7 +233,8 @@ impl Tx<'_> {
     pub fn call_applications(&self, call: Id) -> Result<Vec<ApplicationRow>, Error> {
         self.rows(
             "SELECT protocol, submitted_on, birth_date, isee, isee_expires_on, resident, continuation,
-                        non_self_sufficient, independent_living, other_interventions, amount, household_id
+                        non_self_sufficient, independent_living, other_interventions, amount, household_id,
+                        member_id
                  FROM call_applications WHERE call_id = ?1 ORDER BY seq",
             [call.sql()],
             application_from_row,
@@ -380,6 +386,14 @@ impl Tx<'_> {
     }
 
     /// Whether a household exists (to link an application to it).
+    /// The household a member belongs to (`None`: no such member).
+    pub fn household_of_member(&self, member: Id) -> Result<Option<Id>, Error> {
+        self.tx
+            .query_row("SELECT household_id FROM members WHERE id = ?1", [member.sql()], |r| col(r, 0))
+            .optional()
+            .map_err(db_err)
+    }
+
     pub fn household_exists(&self, id: Id) -> Result<bool, Error> {
         self.tx
             .query_row("SELECT 1 FROM households WHERE id = ?1", [id.sql()], |_| Ok(()))

@@ -361,8 +361,11 @@ impl Tx<'_> {
         let lim = limit as i64;
         let operator = scope.map(|f| f.operator.sql());
         let mut ids: Vec<Id> = Vec::new();
-        // `source` selects the household id as its first column and binds its
-        // own parameters ?1..?n; the scope's and the limit's come after them.
+        // The members each household was found by (none for a case number).
+        let mut found_by: Vec<(Id, Id)> = Vec::new();
+        // `source` selects the household id and the matching member's id (or
+        // NULL) as its first two columns and binds its own parameters ?1..?n;
+        // the scope's and the limit's come after them.
         let mut add =
             |source: &str, column: &str, order: &str, p: &[&dyn rusqlite::ToSql]| -> Result<(), Error> {
                 let n = p.len();
@@ -377,22 +380,27 @@ impl Tx<'_> {
                 };
                 values.push(&lim);
                 let mut stmt = self.tx.prepare_cached(&sql).map_err(db_err)?;
-                let rows = stmt.query_map(values.as_slice(), |r| col::<Id>(r, 0)).map_err(db_err)?;
+                let rows = stmt
+                    .query_map(values.as_slice(), |r| Ok((col::<Id>(r, 0)?, opt_col::<Id>(r, 1)?)))
+                    .map_err(db_err)?;
                 for r in rows {
-                    let id = r.map_err(db_err)?;
+                    let (id, member) = r.map_err(db_err)?;
                     if !ids.contains(&id) {
                         ids.push(id);
+                    }
+                    if let Some(m) = member {
+                        found_by.push((id, m));
                     }
                 }
                 Ok(())
             };
         if let Some(seq) = q.case_seq {
-            add("SELECT id FROM households WHERE case_seq = ?1", "id", "case_year DESC", &[&seq])?;
+            add("SELECT id, NULL FROM households WHERE case_seq = ?1", "id", "case_year DESC", &[&seq])?;
         }
         if let Some(digits) = &q.case_digits {
             let up = prefix_upper_bound(digits);
             add(
-                "SELECT id FROM households WHERE case_key >= ?1 AND case_key < ?2",
+                "SELECT id, NULL FROM households WHERE case_key >= ?1 AND case_key < ?2",
                 "id",
                 "case_key",
                 &[digits, &up],
@@ -401,13 +409,13 @@ impl Tx<'_> {
         if q.name.chars().count() >= 2 {
             let up = prefix_upper_bound(&q.name);
             add(
-                "SELECT household_id FROM members WHERE last_first_key >= ?1 AND last_first_key < ?2",
+                "SELECT household_id, id FROM members WHERE last_first_key >= ?1 AND last_first_key < ?2",
                 "household_id",
                 "last_first_key",
                 &[&q.name, &up],
             )?;
             add(
-                "SELECT household_id FROM members WHERE first_last_key >= ?1 AND first_last_key < ?2",
+                "SELECT household_id, id FROM members WHERE first_last_key >= ?1 AND first_last_key < ?2",
                 "household_id",
                 "first_last_key",
                 &[&q.name, &up],
@@ -416,12 +424,54 @@ impl Tx<'_> {
         if q.code.len() >= 2 {
             let up = prefix_upper_bound(&q.code);
             add(
-                "SELECT household_id FROM members WHERE codice_fiscale >= ?1 AND codice_fiscale < ?2",
+                "SELECT household_id, id FROM members WHERE codice_fiscale >= ?1 AND codice_fiscale < ?2",
                 "household_id",
                 "codice_fiscale",
                 &[&q.code, &up],
             )?;
         }
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(mut s) = self.household_summary(id)? {
+                let members: Vec<Id> = found_by.iter().filter(|(h, _)| *h == id).map(|(_, m)| *m).collect();
+                s.matched = self.matched_member(&members)?;
+                out.push(s);
+            }
+        }
+        out.sort_by_cached_key(|s| (fold(&s.name), s.case_number.clone()));
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    /// Which member a search found, in words ("Nguyễn Thị Lan, figlia"),
+    /// unless one of them is the richiedente (whose name the row shows).
+    fn matched_member(&self, members: &[Id]) -> Result<Option<String>, Error> {
+        use crate::domain::household::{Relationship, Sex};
+        let mut first = None;
+        for m in members {
+            let row: Option<(String, Relationship, Sex)> = self
+                .tx
+                .query_row(
+                    "SELECT last_name || ' ' || first_name, relationship, sex FROM members WHERE id = ?1",
+                    [m.sql()],
+                    |r| Ok((r.get(0)?, word(r, 1)?, word(r, 2)?)),
+                )
+                .optional()
+                .map_err(db_err)?;
+            let Some((name, relationship, sex)) = row else { continue };
+            if relationship == Relationship::Richiedente {
+                return Ok(None);
+            }
+            first.get_or_insert_with(|| format!("{name}, {}", relationship.word(sex)));
+        }
+        Ok(first)
+    }
+
+    /// The cases an operator is in charge of (their caseload), by the
+    /// richiedente's name; at most `limit`.
+    pub fn households_of_operator(&self, operator: Id, limit: usize) -> Result<Vec<HouseholdSummary>, Error> {
+        let ids: Vec<Id> =
+            self.rows("SELECT id FROM households WHERE responsabile_id = ?1", [operator.sql()], |r| col(r, 0))?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             if let Some(s) = self.household_summary(id)? {
@@ -460,6 +510,7 @@ impl Tx<'_> {
                     None => None,
                 },
                 case_provisional: r.get(7)?,
+                matched: None,
             })
         })
         .optional()

@@ -71,6 +71,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "permesso di soggiorno, CAP, condizione occupazionale per età",
         sql: include_str!("migrations/0013_people_as_they_are.sql"),
     },
+    Migration {
+        version: 14,
+        name: "domande collegate al componente che le presenta",
+        sql: include_str!("migrations/0014_application_member.sql"),
+    },
 ];
 
 /// The version this program writes.

@@ -3,11 +3,14 @@
 //!
 //! - [`score`]: admission reasons and points for one application, and its trace;
 //! - [`rank`]: the ordered, funded ranking of a whole call;
-//! - [`budget`]: the walk down the ranking (no skipping ahead).
+//! - [`budget`]: the walk down the ranking (no skipping ahead);
+//! - [`new_call`]: the rules a new call starts from (the set in force on the day).
 
 pub mod budget;
+pub mod new_call;
 pub mod rank;
 pub mod score;
 
+pub use new_call::{new_call_rules, CallRules, NewCallRules};
 pub use rank::{office_csv, rank, NotAdmitted, Ranked, Ranking};
 pub use score::{assess, explain, Assessment, ScoreParts};
