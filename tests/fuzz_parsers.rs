@@ -1038,6 +1038,7 @@ fn world() -> World {
         ("convocation_print", convocation(&hid)),
         ("documents_list", json!({ "household_id": hid })),
         ("document_open", json!({ "id": doc })),
+        ("document_view", json!({ "id": doc })),
         ("eligibility_facts_get", json!({ "household_id": hid })),
         ("eligibility_facts_save", json!({ "household_id": hid, "other_subsidies": false })),
         ("eligibility_check", json!({ "household_id": hid, "reference_date": "2026-11-20" })),

@@ -71,6 +71,7 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
             s.document_add(case.household, DocumentKind::Patto, "Patto", b"%PDF-1.7\n").map(|_| ())
         }
         "document_open" => s.document_path(case.document).map(|_| ()),
+        "document_view" => s.document_view(case.document).map(|_| ()),
         "document_save" => {
             let dir = tempfile::tempdir().unwrap();
             s.document_save_copy(case.document, &dir.path().join("copia.pdf")).map(|_| ())

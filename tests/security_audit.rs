@@ -167,7 +167,7 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                         "purpose": "analisi_preliminare", "place": "largo Treves 1", "ask_for": "Anna Verdi" }),
                 Some(hid),
             ),
-            "document_open" => {
+            "document_open" | "document_view" => {
                 let doc = s.documents_list(hid).unwrap().into_iter().next().expect("a printed document");
                 (json!({ "id": doc.id.to_string() }), Some(doc.id))
             }

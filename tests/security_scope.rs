@@ -97,7 +97,7 @@ fn run_case(
         "agreement_print" => s.call(command, json!({ "project_id": pid })),
         "agreement_data" => s.agreement_data(project).map(|_| Value::Null),
         "document_add" => s.document_add(h.id, DocumentKind::Patto, "Patto", b"%PDF-1.7\n").map(|_| Value::Null),
-        "document_open" => s.call(command, json!({ "id": document.to_string() })),
+        "document_open" | "document_view" => s.call(command, json!({ "id": document.to_string() })),
         "document_save" => {
             let dir = tempfile::tempdir().unwrap();
             let out = dir.path().join("copia.pdf");

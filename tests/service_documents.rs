@@ -38,6 +38,48 @@ fn a_document_is_saved_in_the_case_folder_and_listed() {
 }
 
 #[test]
+fn the_apps_viewer_gets_the_pdf_in_memory_and_nothing_is_written() {
+    use base64::Engine;
+    let e = env();
+    let h = create_family(&e.service);
+    let doc = e.service.document_add(h.id, DocumentKind::Patto, "Patto per l'inclusione", PDF).unwrap();
+    let answer = e.service.call("document_view", serde_json::json!({ "id": doc.id.to_string() })).unwrap();
+    let mut keys: Vec<_> = answer.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    assert_eq!(keys, ["document", "pdf_base64"]);
+    assert_eq!(answer["document"]["id"], doc.id.to_string());
+    assert_eq!(answer["document"]["file_name"], doc.file_name);
+    let bytes =
+        base64::engine::general_purpose::STANDARD.decode(answer["pdf_base64"].as_str().unwrap()).unwrap();
+    assert_eq!(bytes, PDF);
+    // No file: neither in the viewing area nor in the documents folder.
+    assert!(!e.service.viewing_dir().exists(), "nothing in the viewing area");
+    assert!(!e.docs().exists(), "nothing in the documents folder");
+    // A view is on record, as such, in the case's history.
+    let history = e.service.audit_history(h.id).unwrap();
+    let row = history.iter().find(|r| r.action == "document_view").expect("the view's audit row");
+    assert_eq!(row.action_label, "visualizzazione di un documento");
+    assert_eq!(row.record, "documento «Patto per l'inclusione»");
+    assert_eq!(e.service.document_view(Id::new()).unwrap_err().code, Code::NotFound);
+}
+
+#[test]
+fn a_copy_no_program_opened_is_removed_at_once() {
+    let e = env();
+    let h = create_family(&e.service);
+    let doc = e.service.document_add(h.id, DocumentKind::Patto, "Patto", PDF).unwrap();
+    let path = e.service.document_path(doc.id).unwrap();
+    assert!(path.exists());
+    e.service.viewing_discard(&path);
+    assert!(!path.exists());
+    // Only the area's own files: anything else is left alone.
+    let elsewhere = e.dir.path().join("altro.pdf");
+    std::fs::write(&elsewhere, PDF).unwrap();
+    e.service.viewing_discard(&elsewhere);
+    assert!(elsewhere.exists());
+}
+
+#[test]
 fn bad_documents_are_refused_and_leave_no_file() {
     let e = env();
     let h = create_family(&e.service);

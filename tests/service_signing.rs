@@ -3,6 +3,8 @@
 //! "Scadenze" board shows what is late or close to it.
 
 mod service_support;
+#[path = "print_support.rs"]
+mod print_support;
 
 use serde_json::json;
 use service_support::{analysis_json, create_family, d, env, project_json, single_json, today};
@@ -332,17 +334,24 @@ fn the_agreement_data_has_everything_the_printed_patto_needs() {
     assert_eq!(lines, required);
 }
 
-#[test]
-fn a_signature_is_annulled_with_a_reason_kept_in_the_history_and_collected_again() {
-    let e = env();
+/// The family's project with the adults' commitments only, sent to signing,
+/// and Niccolò's signature recorded today.
+fn niccolo_has_signed(e: &service_support::Env) -> (Household, sportello::domain::Project) {
     let h = create_family(&e.service);
-    let (niccolo, thi_lan) = (h.members[0].id, h.members[1].id);
     e.service.analysis_save(analysis(&h, "2026-11-20", "equipe_multidisciplinare")).unwrap();
     let mut v = project_json(&h);
     v["commitments"].as_array_mut().unwrap().pop(); // Zoë's: the adults sign
     let p = e.service.project_save(serde_json::from_value(v).unwrap()).unwrap();
     let p = e.service.project_set_status(p.id, ProjectStatus::DaFirmare).unwrap();
-    let p = e.service.signature_record(p.id, niccolo, today()).unwrap();
+    let p = e.service.signature_record(p.id, h.members[0].id, today()).unwrap();
+    (h, p)
+}
+
+#[test]
+fn a_signature_is_annulled_with_a_reason_kept_in_the_history_and_collected_again() {
+    let e = env();
+    let (h, p) = niccolo_has_signed(&e);
+    let (niccolo, thi_lan) = (h.members[0].id, h.members[1].id);
     assert_eq!(p.signatures.len(), 1);
 
     let later = e.reopen("averdi", d("2026-11-25"));
@@ -391,6 +400,29 @@ fn a_signature_is_annulled_with_a_reason_kept_in_the_history_and_collected_again
     // Once sottoscritto the signatures are final.
     let err = later.signature_annul(p.id, thi_lan, "ripensamento").unwrap_err();
     assert_eq!(err.code, Code::Conflict);
+}
+
+#[test]
+fn the_printed_register_of_accesses_shows_the_reason_of_an_annulment() {
+    let e = env();
+    let (h, p) = niccolo_has_signed(&e);
+    let niccolo = h.members[0].id;
+    // A reason the register could not print is refused in the dialog, not later.
+    let err = e.service.signature_annul(p.id, niccolo, "Firma sbagliata \u{4E2D}").unwrap_err();
+    assert_eq!((err.code, err.field.as_deref()), (Code::Invalid, Some("reason")), "{}", err.message);
+    let err = e.service.project_set_status_with(p.id, ProjectStatus::Bozza, Some("\u{4E2D}")).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("reason"), "{}", err.message);
+    e.service.signature_annul(p.id, niccolo, "Firmato sul foglio della convocazione").unwrap();
+
+    let doc = e.service.audit_history_print(h.id).unwrap();
+    let (_, pdf) = e.service.document_bytes(doc.id).unwrap();
+    let text = print_support::squash(&print_support::pdf_text(&pdf));
+    assert!(
+        text.contains(
+            "annullamento di una firma firma di Niccolò Dell'Orto del 20/11/2026 annullata: Firmato sul foglio della convocazione"
+        ),
+        "{text}"
+    );
 }
 
 #[test]

@@ -2,7 +2,9 @@
 //! screen (`login`), for one operator.
 //!
 //! The service answers the commands of docs/ipc.md by name (`Service::call`),
-//! printing included. The one thing left to the shell is showing a file:
+//! printing included, and the window's own PDF viewer (`document_view`: the
+//! bytes in memory). The one thing left to the shell is showing a file in the
+//! system's program:
 //! for `document_open` and `ranking_export_csv` the service writes the file,
 //! decrypted, into its private viewing area and gives the path, and the shell
 //! opens it with the system's program (PDF viewer, spreadsheet). The window
@@ -29,6 +31,12 @@ impl ServiceBackend {
 }
 
 impl ServiceBackend {
+    /// Opens a file of the viewing area with the system's program; when none
+    /// opens it, the decrypted copy is removed at once.
+    fn show(&self, path: &std::path::Path, kind: viewer::Kind) -> Result<()> {
+        viewer::open(path, kind).inspect_err(|_| self.service.viewing_discard(path))
+    }
+
     /// The usernames of `operators_list`, in its order.
     fn service_accounts(&self) -> Result<Vec<String>> {
         Ok(self.service.operators_list()?.into_iter().map(|a| a.operator.username).collect())
@@ -47,12 +55,12 @@ impl Backend for ServiceBackend {
         match command {
             "document_open" => {
                 let answer = self.service.call("document_open", input)?;
-                viewer::open(path_of(&answer)?)?;
+                self.show(path_of(&answer)?, viewer::Kind::Pdf)?;
                 Ok(Value::Null)
             }
             "ranking_export_csv" => {
                 let answer = self.service.call("ranking_export_csv", input)?;
-                viewer::open(path_of(&answer)?)?;
+                self.show(path_of(&answer)?, viewer::Kind::Spreadsheet)?;
                 Ok(json!({ "file_name": answer["file_name"] }))
             }
             "operators_list" => {

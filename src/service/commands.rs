@@ -72,6 +72,10 @@ ipc {
         convocation_print(ConvocationInput) ALL case => |s, i| s.convocation_print(i);
         // Case folder.
         documents_list(ByHousehold) ALL case => |s, i| s.documents_list(i.household()?);
+        // The window's own viewer: the PDF in memory (base64), never a file.
+        document_view(ById) ALL case => |s, i| s.document_view(i.id("il documento")?);
+        // The system's viewer ("Apri con il programma del computer"): the PDF
+        // written, decrypted, into the private viewing area.
         document_open(ById) ALL case => |s, i| s.document_open(i.id("il documento")?).map(|path| json!({ "path": path.display().to_string() }));
         // A copy of a stored document written where the operator chose in the
         // system's dialog ("Salva una copia…", `sportello document save`):

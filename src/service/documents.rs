@@ -3,9 +3,24 @@
 
 use std::path::{Path, PathBuf};
 
+use base64::Engine;
+use serde::Serialize;
+
 use super::{not_found, Action, Service};
 use crate::domain::{form, CaseNumber, Document, DocumentKind, Id, StrEnum};
 use crate::error::{Code, Error};
+
+/// A document and its PDF, for the window's own viewer (`document_view`).
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentView {
+    pub document: Document,
+    /// The PDF, base64 (standard alphabet, with padding).
+    pub pdf_base64: String,
+}
+
+fn missing_content() -> Error {
+    Error::new(Code::NotFound, "Il contenuto del documento non è nel database (versione precedente)")
+}
 
 impl Service {
     /// Saves a printed document for a household, in the encrypted database.
@@ -56,16 +71,24 @@ impl Service {
         })
     }
 
-    /// The PDF of a document, decrypted in memory.
+    /// The PDF of a document, decrypted in memory (audited as an opening).
     pub fn document_bytes(&self, id: Id) -> Result<(Document, Vec<u8>), Error> {
-        self.run(Action::DocumentOpen, Some(id), |tx, _| {
+        self.document_read(Action::DocumentOpen, id)
+    }
+
+    /// A document for the window's own viewer (`document_view`): the PDF in
+    /// memory, as base64 in the answer, never written to a file. Audited as
+    /// a view, with the case scope of opening it.
+    pub fn document_view(&self, id: Id) -> Result<DocumentView, Error> {
+        let (document, bytes) = self.document_read(Action::DocumentView, id)?;
+        let pdf_base64 = base64::engine::general_purpose::STANDARD.encode(&bytes);
+        Ok(DocumentView { document, pdf_base64 })
+    }
+
+    fn document_read(&self, action: Action, id: Id) -> Result<(Document, Vec<u8>), Error> {
+        self.run(action, Some(id), |tx, _| {
             let doc = tx.document_get(id)?.ok_or_else(|| not_found("Documento"))?;
-            let bytes = tx.document_content(id)?.ok_or_else(|| {
-                Error::new(
-                    Code::NotFound,
-                    "Il contenuto del documento non è nel database (versione precedente)",
-                )
-            })?;
+            let bytes = tx.document_content(id)?.ok_or_else(missing_content)?;
             Ok((doc, bytes))
         })
     }
@@ -94,12 +117,7 @@ impl Service {
         let mut written = false;
         let saved = self.run(Action::DocumentSave, Some(id), |tx, _| {
             let doc = tx.document_get(id)?.ok_or_else(|| not_found("Documento"))?;
-            let bytes = tx.document_content(id)?.ok_or_else(|| {
-                Error::new(
-                    Code::NotFound,
-                    "Il contenuto del documento non è nel database (versione precedente)",
-                )
-            })?;
+            let bytes = tx.document_content(id)?.ok_or_else(missing_content)?;
             crate::fsx::write_private_new(out, &bytes).map_err(|e| match e.kind() {
                 std::io::ErrorKind::AlreadyExists => exists(out),
                 _ => io_error(out, "impossibile salvare la copia del documento", e),
@@ -124,6 +142,13 @@ impl Service {
     /// The private folder where opened documents and exports are written.
     pub fn viewing_dir(&self) -> &Path {
         self.viewing.dir()
+    }
+
+    /// Removes a file [`Service::document_path`] wrote, when no program
+    /// could open it: a copy nobody looks at does not wait for the logout.
+    /// A path outside the viewing area is left alone.
+    pub fn viewing_discard(&self, path: &Path) {
+        self.viewing.discard(path);
     }
 
     /// Moves the PDFs that earlier versions kept as files in the case folders

@@ -156,6 +156,7 @@ impl Service {
                             r.action_label.clone()
                         },
                         record: r.record.clone(),
+                        detail: r.detail.clone(),
                     })
                     .collect(),
                 operator: self.operator.name.clone(),

@@ -51,6 +51,7 @@ pub use calls::{
     AppealDecisionInput, AppealInput, ApplicationInput, CallDetail, CallInput, CallSummary, Comparison,
     Exported, ImportOutcome, RankingRow, RankingView, RefusedRow, SavedApplication, VersionView,
 };
+pub use documents::DocumentView;
 pub use eligibility::{
     EligibilityCheck, EligibilityFacts, EligibilityFactsInput, MeasureAnswer, RuleSetInfo,
 };
@@ -130,6 +131,7 @@ string_enum!(
         DocumentAdd = "document_add": "archiviazione di un documento",
         DocumentsList = "documents_list": "elenco dei documenti",
         DocumentOpen = "document_open": "apertura di un documento",
+        DocumentView = "document_view": "visualizzazione di un documento",
         DocumentSave = "document_save": "copia di un documento in un file",
         AgreementPrint = "agreement_print": "stampa del patto",
         ConvocationPrint = "convocation_print": "stampa di una convocazione",
@@ -357,7 +359,7 @@ impl Service {
             return Err(Error::new(
                 Code::Forbidden,
                 format!(
-                    "Operazione non consentita: la {} spetta al ruolo {} (ruolo attuale: {})",
+                    "Operazione non consentita: «{}» spetta al ruolo {} (ruolo attuale: {})",
                     action.label(),
                     roles.join(" o "),
                     self.operator.role.label()

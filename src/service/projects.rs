@@ -94,6 +94,9 @@ impl Service {
         reason: Option<&str>,
     ) -> Result<Project, Error> {
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if let Some(r) = reason {
+            printable_reason(r)?;
+        }
         self.run_durable_noted(Action::ProjectSetStatus, Some(project_id), |tx, stamp| {
             let p = load_project(tx, project_id)?;
             project::check_transition(p.status, status)?;
@@ -224,6 +227,7 @@ impl Service {
         if reason.is_empty() {
             return Err(Error::invalid("reason", "Indicare il motivo dell'annullamento della firma"));
         }
+        printable_reason(reason)?;
         self.run_durable_noted(Action::SignatureAnnul, Some(project_id), |tx, stamp| {
             let p = load_project(tx, project_id)?;
             if !p.status.awaits_signatures() {
@@ -363,4 +367,12 @@ fn signer_names(tx: &Tx<'_>, p: &Project) -> Result<Vec<String>, Error> {
 fn member_name(tx: &Tx<'_>, household: Id, member: Id) -> Result<String, Error> {
     let h = tx.household_get(household)?.ok_or_else(|| not_found("Nucleo"))?;
     Ok(h.members.iter().find(|m| m.id == member).map_or_else(|| member.to_string(), |m| m.full_name()))
+}
+
+/// The reason of an annulment goes into the audit log and from there into
+/// the printed "Registro degli accessi": a character its font cannot print
+/// is refused now, in the dialog, rather than making the register
+/// unprintable later.
+fn printable_reason(reason: &str) -> Result<(), Error> {
+    crate::print::fonts::check_printable("reason", reason)
 }

@@ -102,6 +102,9 @@ export const api = {
 
   convocationPrint: (input) => call('convocation_print', input),
   documentsList: (householdId) => call('documents_list', { household_id: householdId }),
+  // The window's own viewer: the PDF in memory, base64 (nothing written to a file).
+  documentView: (id) => call('document_view', { id }),
+  // "Apri con il programma del computer": the system's PDF viewer.
   documentOpen: (id) => call('document_open', { id }),
   // "Salva una copia…": `out` is what the system's save dialog answered.
   documentSave: (id, out) => call('document_save', { id, out }),

@@ -46,6 +46,13 @@ const STRINGS = {
     noBackend: 'Il servizio dell’applicazione non risponde.',
     title: 'Errore',
   },
+  denied: {
+    title: 'Accesso non consentito',
+    whom:
+      'Se questa pagina serve per il lavoro, chiedere al coordinatore, che assegna i fascicoli agli operatori e alle équipe, o all’amministratore di Sportello, che gestisce gli account e i ruoli.',
+    back: 'Torna alla pagina precedente',
+    home: 'Vai alle Scadenze',
+  },
   unsaved: {
     title: 'Modifiche non salvate',
     body: 'Ci sono modifiche non salvate in questa pagina. Uscendo andranno perse.',
@@ -327,10 +334,32 @@ const STRINGS = {
     colTitle: 'Titolo',
     colCreated: 'Creato il',
     colFile: 'File',
-    opened: 'Documento aperto nel visualizzatore.',
+    opened: 'Documento aperto con il programma del computer.',
     saveCopy: 'Salva una copia…',
     saveCopyTitle: 'Salva una copia del documento',
     copySaved: 'Copia salvata in {path}.',
+  },
+  filePicker: {
+    choose: 'Scegli file',
+    none: 'Nessun file scelto',
+  },
+  viewer: {
+    loading: 'Preparazione del documento…',
+    back: '← Torna ai documenti del nucleo',
+    toolbar: 'Comandi del documento',
+    pagesLabel: 'Pagine di «{title}»',
+    onePage: '1 pagina',
+    pages: '{n} pagine',
+    pageLabel: 'Pagina {n} di {total}',
+    zoom: 'Ingrandimento',
+    zoomIn: 'Ingrandisci',
+    zoomOut: 'Riduci',
+    print: 'Stampa',
+    systemOpen: 'Apri con il programma del computer',
+    cannotShow:
+      'Il documento non si riesce a mostrare qui. Provare con «Apri con il programma del computer», oppure salvarne una copia con «Salva una copia…» e aprirla da lì.',
+    cannotPrint:
+      'La stampa non si riesce a preparare. Riprovare; altrimenti salvare una copia con «Salva una copia…» e stamparla da lì.',
   },
   caseSync: {
     inConflict: 'In conflitto ({n})',
@@ -739,6 +768,7 @@ const STRINGS = {
       importTitle: 'Importa le domande da CSV',
       importHint: 'Le colonne del file sono quelle del programma a riga di comando (protocol, submitted_on, …). Si importa tutto o niente.',
       file: 'File CSV delle domande',
+      noFile: 'Scegliere prima il file CSV delle domande con «Scegli file».',
       importButton: 'Importa',
       imported: 'Importate {n} domande.',
       refusedTitle: 'Importazione rifiutata: nessuna domanda salvata',

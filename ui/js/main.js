@@ -5,6 +5,7 @@
 
 import { forcedPasswordScreen, loginScreen, setupScreen } from './access.js';
 import { api, setSessionHooks } from './api.js';
+import { deniedPage } from './denied.js';
 import { confirmDialog } from './dialog.js';
 import { h, replace } from './dom.js';
 import { formatDate } from './format.js';
@@ -22,6 +23,7 @@ const household = lazy(() => import('./screens/household.js'));
 const analysis = lazy(() => import('./screens/analysis.js'));
 const project = lazy(() => import('./screens/project.js'));
 const documents = lazy(() => import('./screens/documents.js'));
+const documentViewer = lazy(() => import('./screens/document-viewer.js'));
 const convocation = lazy(() => import('./screens/convocation.js'));
 const calls = lazy(() => import('./screens/calls.js'));
 const callsNew = lazy(() => import('./screens/calls.js'), 'mountNew');
@@ -39,6 +41,12 @@ const ROUTES = [
   { path: /^\/nuclei\/([^/]+)\/analisi$/, screen: analysis, nav: 'households', params: (m) => ({ id: m[1] }) },
   { path: /^\/nuclei\/([^/]+)\/progetto$/, screen: project, nav: 'households', params: (m) => ({ id: m[1] }) },
   { path: /^\/nuclei\/([^/]+)\/documenti$/, screen: documents, nav: 'households', params: (m) => ({ id: m[1] }) },
+  {
+    path: /^\/nuclei\/([^/]+)\/documenti\/([^/]+)$/,
+    screen: documentViewer,
+    nav: 'households',
+    params: (m) => ({ id: m[1], doc: m[2] }),
+  },
   {
     path: /^\/nuclei\/([^/]+)\/convocazione$/,
     screen: convocation,
@@ -262,9 +270,14 @@ async function render() {
     await found.route.screen.mount(view, ctx);
   } catch (e) {
     if (seq !== state.renderSeq) return;
-    replace(view);
-    showError(e && e.message ? e : { code: 'internal', message: t('errors.generic') });
-    if (!(e && e.code)) console.error(e);
+    if (e && e.code === 'forbidden') {
+      // Not an error to dismiss: a page that says whom to ask, and the way back.
+      replace(view, deniedPage(e, { back: leaveDenied, home: `#${DEFAULT_ROUTE}` }));
+    } else {
+      replace(view);
+      showError(e && e.message ? e : { code: 'internal', message: t('errors.generic') });
+      if (!(e && e.code)) console.error(e);
+    }
   }
   if (seq === state.renderSeq) {
     els.main.dataset.route = path;
@@ -274,6 +287,15 @@ async function render() {
       heading.setAttribute('tabindex', '-1');
       heading.focus({ preventScroll: true });
     }
+  }
+}
+
+/** "Torna alla pagina precedente" of the access-denied page (the board when there is none). */
+function leaveDenied() {
+  if (history.length > 1) {
+    history.back();
+  } else {
+    navigate(DEFAULT_ROUTE);
   }
 }
 

@@ -2,7 +2,8 @@
 //! the coordinator files it among the case's documents or hands it to whoever
 //! asks who looked at a family's file (the family itself, the DPO, the
 //! Garante). One row per audit entry, oldest first, with date and time, the
-//! operator (name, account and role), what they did and on which record.
+//! operator (name, account and role), what they did (with what the row says
+//! besides: the reason of an annulment) and on which record.
 //!
 //! The service builds the model from the audit log (times already in local
 //! time); rendering only lays it out (no clock, no database).
@@ -45,6 +46,10 @@ pub struct AccessLogRow {
     pub action: String,
     /// "nucleo", "progetto", "documento «Convocazione per il …»".
     pub record: String,
+    /// What the row says besides its action, printed under it: the reason of
+    /// an annulment ("firma di … del … annullata: motivo"), a signature
+    /// recorded after the deadline.
+    pub detail: Option<String>,
 }
 
 impl AccessLog {
@@ -66,6 +71,9 @@ impl AccessLog {
         for (i, r) in self.rows.iter().enumerate() {
             check_printable(&format!("rows[{i}].operator"), &r.operator)?;
             check_printable(&format!("rows[{i}].record"), &r.record)?;
+            if let Some(d) = &r.detail {
+                check_printable(&format!("rows[{i}].detail"), d)?;
+            }
         }
         Ok(())
     }
@@ -105,7 +113,10 @@ pub fn document(l: &AccessLog) -> Document {
                         r.when.clone(),
                         r.operator.clone(),
                         r.role.clone(),
-                        r.action.clone(),
+                        match &r.detail {
+                            Some(d) => format!("{}\n{d}", r.action),
+                            None => r.action.clone(),
+                        },
                         r.record.clone(),
                     ])
                 })

@@ -137,6 +137,9 @@ pub struct Setup {
     /// Work on the database before the window opens it (after the demo):
     /// given the database's path; its folder is the test's own.
     pub prepare: Option<fn(&Path)>,
+    /// The system's program that opens files (`SPORTELLO_VIEWER`): `true`
+    /// unless a test wants another (e.g. one that is not there).
+    pub viewer: Option<String>,
 }
 
 impl Default for Setup {
@@ -148,6 +151,7 @@ impl Default for Setup {
             login: Some(ADMIN.to_string()),
             idle_lock_seconds: None,
             prepare: None,
+            viewer: None,
         }
     }
 }
@@ -237,7 +241,7 @@ impl App {
         }
         // No PDF viewer pops up under Xvfb when a test opens a document; what
         // it would have shown is in the test's own viewing area.
-        cmd.env("SPORTELLO_VIEWER", "true");
+        cmd.env("SPORTELLO_VIEWER", setup.viewer.as_deref().unwrap_or("true"));
         cmd.env("SPORTELLO_VIEWING_DIR", dir.path().join("visualizzazione"));
         // A cheap Argon2 for the accounts the tests create (never for a real database).
         cmd.env("SPORTELLO_KDF_MEMORY_KIB", KDF_MEMORY_KIB);

@@ -135,17 +135,19 @@ async fn an_operatore_is_refused_the_operators_screen_and_an_administrator_manag
     let app = App::start_with(Setup { demo: true, login: Some("kamrani".into()), ..Setup::default() }).await;
     app.wait_route("/scadenze").await;
     app.go("#/operatori").await;
-    app.el("error-banner").await;
-    app.wait_js(
-        r#"const b = document.querySelector('[data-testid="error-banner"]'); return !!b && !b.hidden;"#,
-    )
-    .await;
-    let message = app.text_of("error-message").await;
+    // A page that says what was refused, whom to ask, and leads back.
+    app.el("screen-denied").await;
+    let message = app.text_of("denied-message").await;
     assert!(message.starts_with("Operazione non consentita"), "{message}");
     assert_eq!(
-        app.js(r#"return document.querySelector('[data-testid="error-banner"]').dataset.code"#, vec![]).await,
+        app.js(r#"return document.querySelector('[data-testid="screen-denied"]').dataset.code"#, vec![]).await,
         json!("forbidden")
     );
+    let whom = app.text_of("denied-whom").await;
+    assert!(whom.contains("coordinatore") && whom.contains("amministratore"), "{whom}");
+    app.screenshot("accesso-negato").await;
+    app.click("denied-back").await;
+    app.wait_route("/scadenze").await;
     // Publishing a ranking is a coordinatore's: refused by the service, not only hidden.
     let publish = invoke(
         &app,

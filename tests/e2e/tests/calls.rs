@@ -7,19 +7,22 @@ use sportello_e2e::{App, Setup};
 
 const EXAMPLE_CSV: &str = include_str!("../../scenari/esempi/b2-anziani-applications.csv");
 
-/// The file picker cannot be driven under Xvfb: the test gives the input the
-/// file the operator would choose, and the screen reads it as it would.
+/// The system's file dialog cannot be driven under Xvfb: the test gives the
+/// (hidden) input the file the operator would choose, as the dialog does
+/// (with its `change`), and the screen reads it as it would.
 async fn choose_file(app: &App, testid: &str, name: &str, text: &str) {
-    app.el(testid).await;
+    app.el(&format!("{testid}-button")).await;
     app.js(
         r#"const input = document.querySelector(`[data-testid="${arguments[0]}"]`);
            const dt = new DataTransfer();
            dt.items.add(new File([arguments[2]], arguments[1], { type: 'text/csv' }));
            input.files = dt.files;
+           input.dispatchEvent(new Event('change', { bubbles: true }));
            return input.files.length === 1;"#,
         vec![json!(testid), json!(name), json!(text)],
     )
     .await;
+    assert_eq!(app.text_of(&format!("{testid}-name")).await, name, "the name of the file chosen is shown");
 }
 
 async fn rows(app: &App, css: &str) -> Vec<String> {
@@ -57,6 +60,15 @@ async fn a_call_from_the_csv_to_the_second_version_of_its_ranking() {
     app.el("call-body-domande").await;
     assert!(app.text_of("call-head").await.contains("20.000,00"), "budget in the heading");
     assert!(app.text_of("call-head").await.contains("01/02/2019"), "window from the rule set");
+
+    // ---- the file picker speaks Italian ------------------------------------------
+    assert_eq!(app.text_of("import-file-button").await, "Scegli file");
+    assert_eq!(app.text_of("import-file-name").await, "Nessun file scelto");
+    // No file yet: "Importa" says what to do.
+    app.click("import-run").await;
+    let message = app.text_of("error-message").await;
+    assert!(message.contains("Scegli file"), "{message}");
+    app.click("error-close").await;
 
     // ---- a bad file is refused whole, with line and column ----------------------
     let bad = EXAMPLE_CSV.replacen("2019-02-05", "2019-02-30", 1);

@@ -302,8 +302,10 @@ async fn from_a_new_household_to_a_signed_agreement() {
     app.click("tab-documenti").await;
     let docs = app.all(r#"[data-testid="document-row"][data-kind="patto"]"#).await;
     assert_eq!(docs.len(), 1);
+    // "Apri" shows it inside the app.
     app.click("document-open").await;
-    app.el("toast").await;
+    app.el("screen-visualizzatore").await;
+    app.el("viewer-page").await;
     app.stop().await;
 }
 
@@ -419,13 +421,15 @@ async fn a_convocation_letter_is_printed_into_the_case_folder() {
     let rows = app.all(r#"[data-testid="document-row"][data-kind="convocazione"]"#).await;
     assert_eq!(rows.len(), 1);
 
-    // The PDF is kept in the encrypted database: opening it writes it, decrypted,
-    // into the private viewing area for the viewer — a real PDF with real text.
+    // The PDF is kept in the encrypted database: opening it with the computer's
+    // program (from the app's viewer) writes it, decrypted, into the private
+    // viewing area for that program — a real PDF with real text.
     app.js(
         r#"document.querySelector('[data-testid="document-row"][data-kind="convocazione"] [data-testid="document-open"]').click(); return true;"#,
         vec![],
     )
     .await;
+    app.click("viewer-system-open").await;
     let mut pdf = None;
     for _ in 0..100 {
         pdf = find_pdf(&app.viewing_dir(), "convocazione");

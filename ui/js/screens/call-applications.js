@@ -2,6 +2,7 @@
 // typed entry of one application (linked to a household if chosen).
 
 import { h, replace } from '../dom.js';
+import { filePicker } from '../file-picker.js';
 import { formatDate, formatMoney } from '../format.js';
 import { Form } from '../forms.js';
 import { t } from '../i18n.js';
@@ -61,13 +62,13 @@ function noticeCallout(c) {
 
 export async function applications(body, c, ctx, reload) {
   const report = h('div', { 'data-testid': 'import-report' });
-  const file = h('input', { type: 'file', accept: '.csv,text/csv', 'data-testid': 'import-file', id: 'import-file' });
+  const file = filePicker({ id: 'import-file', label: tc('applications.file'), accept: '.csv,text/csv' });
   const importCard = h(
     'div',
     { class: 'card' },
     h('h2', {}, tc('applications.importTitle')),
     h('p', { class: 'muted' }, tc('applications.importHint')),
-    h('div', { class: 'field' }, h('label', { for: 'import-file' }, tc('applications.file')), file),
+    file.element,
     h(
       'div',
       { class: 'form-actions' },
@@ -79,9 +80,9 @@ export async function applications(body, c, ctx, reload) {
           'data-testid': 'import-run',
           onclick: async () => {
             ctx.showError(null);
-            const f = file.files && file.files[0];
+            const f = file.file();
             if (!f) {
-              ctx.showError({ code: 'invalid', message: tc('applications.file') });
+              ctx.showError({ code: 'invalid', message: tc('applications.noFile') });
               return;
             }
             try {

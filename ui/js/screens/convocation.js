@@ -1,6 +1,7 @@
 // Convocazione: the letter that calls the household to the interview.
 
 import { api } from '../api.js';
+import { viewerHref } from '../document-files.js';
 import { h, replace } from '../dom.js';
 import { Form } from '../forms.js';
 import { label, t } from '../i18n.js';
@@ -97,16 +98,7 @@ export async function mount(view, ctx) {
           { class: 'callout ok', 'data-testid': 'document-created', 'data-document-id': doc.id },
           t('convocation.printed', { title: doc.title }),
           ' ',
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'link',
-              'data-testid': 'document-open',
-              onclick: () => api.documentOpen(doc.id).catch((err) => ctx.showError(err)),
-            },
-            t('common.open'),
-          ),
+          h('a', { href: viewerHref(doc.household_id, doc.id), 'data-testid': 'document-open' }, t('common.open')),
         ),
       );
     } catch (err) {

@@ -1,6 +1,8 @@
-// Documenti: the PDFs printed for a case (patto, convocazione, esiti), newest first.
+// Documenti: the PDFs printed for a case (patto, convocazione, esiti), newest
+// first. "Apri" shows one in the app's own viewer (document-viewer.js).
 
-import { api, files } from '../api.js';
+import { api } from '../api.js';
+import { saveDocumentCopy, viewerHref } from '../document-files.js';
 import { h, replace } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { label, t } from '../i18n.js';
@@ -10,32 +12,6 @@ export async function mount(view, ctx) {
   const [household, docs] = await Promise.all([api.householdGet(ctx.params.id), api.documentsList(ctx.params.id)]);
   if (!ctx.isCurrent()) return;
   const sorted = [...docs].sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
-  const open = async (doc) => {
-    ctx.showError(null);
-    try {
-      await api.documentOpen(doc.id);
-      ctx.toast(t('documents.opened'));
-    } catch (e) {
-      ctx.showError(e);
-    }
-  };
-  // "Salva una copia…": e.g. the signed patto, to send by PEC. The place is
-  // chosen in the system's dialog; the copy is the operator's deliberate act.
-  const saveCopy = async (doc) => {
-    ctx.showError(null);
-    try {
-      const path = await files.saveAs({
-        title: t('documents.saveCopyTitle'),
-        defaultPath: doc.file_name,
-        filters: [{ name: 'PDF', extensions: ['pdf'] }],
-      });
-      if (!path) return;
-      await api.documentSave(doc.id, path);
-      ctx.toast(t('documents.copySaved', { path }));
-    } catch (e) {
-      ctx.showError(e);
-    }
-  };
   const body =
     sorted.length === 0
       ? h('p', { class: 'empty', 'data-testid': 'documents-empty' }, t('documents.empty'))
@@ -61,9 +37,9 @@ export async function mount(view, ctx) {
                 h(
                   'td',
                   { class: 'nowrap' },
-                  h('button', { type: 'button', class: 'secondary', 'data-testid': 'document-open', onclick: () => open(doc) }, t('common.open')),
+                  h('a', { class: 'button secondary', href: viewerHref(ctx.params.id, doc.id), 'data-testid': 'document-open' }, t('common.open')),
                   ' ',
-                  h('button', { type: 'button', class: 'secondary', 'data-testid': 'document-save-copy', onclick: () => saveCopy(doc) }, t('documents.saveCopy')),
+                  h('button', { type: 'button', class: 'secondary', 'data-testid': 'document-save-copy', onclick: () => saveDocumentCopy(doc, ctx) }, t('documents.saveCopy')),
                 ),
               ),
             ),

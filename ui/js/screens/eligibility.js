@@ -6,6 +6,7 @@
 // are edited here. DOM APIs only: every value goes in as text.
 
 import { api } from '../api.js';
+import { viewerPath } from '../document-files.js';
 import { h, replace } from '../dom.js';
 import { formatDate, formatDateTime, parseDate } from '../format.js';
 import { t } from '../i18n.js';
@@ -163,11 +164,8 @@ export function eligibilityPanel(household, ctx) {
     act(printBtn, async (on) => {
       const doc = await api.esitoPrint(household.id, on);
       ctx.toast(t('eligibility.printed', { title: doc.title }));
-      try {
-        await api.documentOpen(doc.id);
-      } catch (e) {
-        ctx.showError(e);
-      }
+      // Shown at once in the app's own viewer (print, save a copy from there).
+      ctx.navigate(viewerPath(household.id, doc.id));
     }),
   );
 

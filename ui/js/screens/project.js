@@ -6,6 +6,7 @@
 // will happen; a signature is undone only by annulling it with a reason.
 
 import { api } from '../api.js';
+import { viewerHref } from '../document-files.js';
 import { h, replace } from '../dom.js';
 import { confirmDialog, askText } from '../dialog.js';
 import { formatDate, formatDateTime } from '../format.js';
@@ -236,16 +237,7 @@ export async function mount(view, ctx) {
             { class: 'document-created', 'data-testid': 'document-created', 'data-document-id': lastDocument.id },
             t('project.printed', { title: lastDocument.title }),
             ' ',
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'link',
-                'data-testid': 'document-open',
-                onclick: () => guarded(async () => api.documentOpen(lastDocument.id)),
-              },
-              t('common.open'),
-            ),
+            h('a', { href: viewerHref(lastDocument.household_id, lastDocument.id), 'data-testid': 'document-open' }, t('common.open')),
           )
         : null,
     );
