@@ -8,7 +8,6 @@
 // text, so that a new command is a row there and not copies to keep in step.
 include!("table_names.rs");
 
-
 /// The shell's own commands (login, lock, the window): src-tauri/src/commands.rs.
 const APP_COMMANDS: &[&str] = &[
     "app_state",
@@ -31,9 +30,8 @@ fn main() {
     // file outside this package was seen not to rebuild the script, which
     // then declared the commands of an old table.
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../src/service/commands.rs");
-    let table: &'static str = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .leak();
+    let table: &'static str =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).leak();
     let mut commands: Vec<&'static str> = ipc_names(table);
     assert!(!commands.is_empty(), "no command read from src/service/commands.rs");
     commands.extend_from_slice(APP_COMMANDS);
