@@ -156,6 +156,7 @@ fn only_a_coordinator_chooses_and_a_choice_must_be_named() {
 #[test]
 fn a_fact_is_confirmed_never_deleted_by_a_choice() {
     use sportello::domain::ProjectStatus;
+    use sportello::sync::{seal, DeviceKeys, Entry, Manifest, FORMAT};
     let e = env();
     let s = &e.service;
     let h = create_family(s);
@@ -171,18 +172,67 @@ fn a_fact_is_confirmed_never_deleted_by_a_choice() {
     let laptop_db = e.dir.path().join("portatile.sqlite");
     s.sync_copy_replica(&laptop_db, "portatile").unwrap();
     let laptop = login(&laptop_db, &e.docs(), ADMIN, today()).unwrap();
-    laptop.signature_record(p.id, h.members[1].id, today()).unwrap();
-    s.project_set_status(p.id, ProjectStatus::Bozza).unwrap();
-    s.sync_import(&laptop.sync_export(None).unwrap()).unwrap();
-    laptop.sync_import(&s.sync_export(Some("portatile")).unwrap()).unwrap();
-    let fact =
-        laptop.sync_conflicts().unwrap().into_iter().find(|c| c.kind == "fatto").expect("a fact conflict");
-    let err = resolve(&laptop, &fact.id, "theirs").unwrap_err();
+    // A replica that deletes a signature (the service never does, since
+    // annulments: an older version, or a bug) sends its deletion as a
+    // change: the deletion's changeset, taken in a transaction rolled back.
+    let changeset = {
+        let conn = keyed(&laptop_db, &key(&e.db()));
+        conn.execute_batch("BEGIN").unwrap();
+        let mut session = rusqlite::session::Session::new(&conn).unwrap();
+        session.attach(Some("signatures")).unwrap();
+        let n = conn
+            .execute(
+                "DELETE FROM signatures WHERE project_id = ?1 AND member_id = ?2",
+                [p.id.to_string(), h.members[0].id.to_string()],
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+        let mut cs = Vec::new();
+        session.changeset_strm(&mut cs).unwrap();
+        drop(session);
+        conn.execute_batch("ROLLBACK").unwrap();
+        cs
+    };
+    let me = laptop.storage().sync_identity().unwrap();
+    let hub = s.storage().sync_identity().unwrap();
+    let hub_keys = DeviceKeys { sign_secret: hub.sign_secret, box_secret: hub.box_secret }.public();
+    let seq = me.last_seq + 1;
+    let entry = Entry {
+        seq,
+        at: Some("2026-11-20T10:00:00.000Z".into()),
+        operator_id: None,
+        origin_device: me.device_id.clone(),
+        origin_name: me.name.clone(),
+        origin_seq: seq,
+        changeset,
+        enters: None,
+        leaves: None,
+        source_hash: None,
+    };
+    let manifest = Manifest {
+        format: FORMAT,
+        device: me.device_id.clone(),
+        device_name: me.name.clone(),
+        receiver: hub.device_id.clone(),
+        schema_version: sportello::storage::migrations::latest(),
+        base: 0,
+        seq,
+        ack: 0,
+        created_at: "2026-11-20T10:00:00.000Z".into(),
+        ..Manifest::default()
+    };
+    let keys = DeviceKeys { sign_secret: me.sign_secret, box_secret: me.box_secret };
+    let package =
+        seal(&manifest, &[entry], &keys, &hub_keys.encrypt, zeroize::Zeroizing::new([5; 32]), [6; 24]).unwrap();
+    let n = s.sync_import(&package).unwrap();
+    assert_eq!(n.conflicts, 1, "{n:?}");
+    let fact = s.sync_conflicts().unwrap().into_iter().find(|c| c.kind == "fatto").expect("a fact conflict");
+    let err = resolve(s, &fact.id, "theirs").unwrap_err();
     assert_eq!(err.code, Code::Conflict, "{err:?}");
-    assert!(laptop.sync_conflicts().unwrap().iter().any(|c| c.id == fact.id), "still open");
-    resolve(&laptop, &fact.id, "ours").unwrap();
-    assert!(laptop.sync_conflicts().unwrap().iter().all(|c| c.id != fact.id));
-    let signed = laptop.project_get(h.id).unwrap().unwrap().signatures;
+    assert!(s.sync_conflicts().unwrap().iter().any(|c| c.id == fact.id), "still open");
+    resolve(s, &fact.id, "ours").unwrap();
+    assert!(s.sync_conflicts().unwrap().iter().all(|c| c.id != fact.id));
+    let signed = s.project_get(h.id).unwrap().unwrap().signatures;
     assert!(signed.iter().any(|g| g.member_id == h.members[0].id), "{signed:?}");
 }
 
