@@ -450,7 +450,9 @@ fn a_hub_restored_from_a_backup_gets_back_what_it_lost_from_the_devices() {
     let blocks = |db: &Path, device: &str| -> Vec<(String, i64, i64, i64)> {
         let conn = keyed(db, &k);
         let mut stmt = conn
-            .prepare("SELECT id, first, last, used FROM case_blocks WHERE device_id = ?1 ORDER BY year, first")
+            .prepare(
+                "SELECT id, first, last, used FROM case_blocks WHERE device_id = ?1 ORDER BY year, first",
+            )
             .unwrap();
         let rows = stmt.query_map([device], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap();
         rows.collect::<Result<_, _>>().unwrap()
@@ -467,7 +469,8 @@ fn a_hub_restored_from_a_backup_gets_back_what_it_lost_from_the_devices() {
     assert_eq!(blocks(&laptop, &id_of(&laptop)).iter().map(|b| b.3).sum::<i64>(), 2);
     let all: Vec<(i64, i64, i64)> = {
         let conn = keyed(&o.hub_db(), &k);
-        let mut stmt = conn.prepare("SELECT year, first, last FROM case_blocks ORDER BY year, first").unwrap();
+        let mut stmt =
+            conn.prepare("SELECT year, first, last FROM case_blocks ORDER BY year, first").unwrap();
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap();
         rows.collect::<Result<_, _>>().unwrap()
     };

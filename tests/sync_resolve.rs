@@ -223,7 +223,8 @@ fn a_fact_is_confirmed_never_deleted_by_a_choice() {
     };
     let keys = DeviceKeys { sign_secret: me.sign_secret, box_secret: me.box_secret };
     let package =
-        seal(&manifest, &[entry], &keys, &hub_keys.encrypt, zeroize::Zeroizing::new([5; 32]), [6; 24]).unwrap();
+        seal(&manifest, &[entry], &keys, &hub_keys.encrypt, zeroize::Zeroizing::new([5; 32]), [6; 24])
+            .unwrap();
     let n = s.sync_import(&package).unwrap();
     assert_eq!(n.conflicts, 1, "{n:?}");
     let fact = s.sync_conflicts().unwrap().into_iter().find(|c| c.kind == "fatto").expect("a fact conflict");

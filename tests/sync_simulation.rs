@@ -1261,4 +1261,3 @@ fn who_saved_last_travels_with_when_even_when_it_did_not_change() {
     assert_eq!(on_laptop.notes.as_deref(), Some("Telefonato in ufficio"));
     assert_eq!(at_hub.phone.as_deref(), Some("+39 333 8888"));
 }
-

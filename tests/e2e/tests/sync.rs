@@ -198,7 +198,8 @@ fn the_window_is_the_demo_laptop(db: &Path) {
     std::fs::rename(sportello::keyring::Keyring::path_for(db), sportello::keyring::Keyring::path_for(&hub))
         .unwrap();
     let today = sportello::dates::parse_iso("oggi", TODAY).unwrap();
-    let demo = sportello::demo::office::add_laptop(&hub, db, &dir.join("documenti"), today, PASSWORD).unwrap();
+    let demo =
+        sportello::demo::office::add_laptop(&hub, db, &dir.join("documenti"), today, PASSWORD).unwrap();
     let laptop = open(db, sportello::demo::office::LAPTOP_OPERATOR);
     let offline = laptop.households_search(&demo.offline_case).unwrap();
     // The demo's conflict is on a family's note: its record is the family.
@@ -232,7 +233,8 @@ async fn on_a_laptop_the_case_header_says_what_waits_to_be_sent() {
     app.go(&format!("#/nuclei/{conflicted}")).await;
     app.wait_route(&format!("/nuclei/{conflicted}")).await;
     assert_eq!(app.text_of("case-sync-conflicts").await, "In conflitto (1)");
-    let waiting = app.js("return document.querySelector('[data-testid=\"case-sync-waiting\"]') === null", vec![]).await;
+    let waiting =
+        app.js("return document.querySelector('[data-testid=\"case-sync-waiting\"]') === null", vec![]).await;
     assert_eq!(waiting, Value::Bool(true), "nothing of this family waits");
     app.fill("household-phone", "+39 333 777 8888").await;
     app.click("household-save").await;

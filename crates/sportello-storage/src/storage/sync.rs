@@ -800,7 +800,12 @@ impl Storage {
     /// recorded as [`Storage::sync_apply`] records them, in a transaction
     /// of their own, before the hub's answer is made: the answer then
     /// refills the device's numbers as they really are. Returns how many.
-    pub fn sync_record_blocks(&self, sender: &str, blocks: &[BlockReport], stamp: &Stamp) -> Result<usize, Error> {
+    pub fn sync_record_blocks(
+        &self,
+        sender: &str,
+        blocks: &[BlockReport],
+        stamp: &Stamp,
+    ) -> Result<usize, Error> {
         let mut conn =
             self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;

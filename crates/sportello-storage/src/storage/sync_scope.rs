@@ -549,7 +549,11 @@ pub(super) fn carry_updated_by(conn: &Connection, cs: &[u8]) -> Result<Option<Ve
                 "SELECT {} FROM main.{} WHERE {}",
                 quote("updated_by"),
                 quote(table),
-                keys.iter().enumerate().map(|(n, (c, _))| format!("{} = ?{}", quote(c), n + 1)).collect::<Vec<_>>().join(" AND ")
+                keys.iter()
+                    .enumerate()
+                    .map(|(n, (c, _))| format!("{} = ?{}", quote(c), n + 1))
+                    .collect::<Vec<_>>()
+                    .join(" AND ")
             );
             let now: Option<Value> = conn
                 .prepare_cached(&sql)
@@ -1216,7 +1220,9 @@ impl super::Tx<'_> {
     pub fn household_waiting(&self, household: Id) -> Result<Option<usize>, Error> {
         let conn: &Connection = &self.tx;
         let acked: Option<i64> = conn
-            .query_row("SELECT acked_seq FROM sync_peers WHERE hub = 1 ORDER BY rowid LIMIT 1", [], |r| r.get(0))
+            .query_row("SELECT acked_seq FROM sync_peers WHERE hub = 1 ORDER BY rowid LIMIT 1", [], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(db_err)?;
         let Some(acked) = acked else { return Ok(None) };
@@ -1345,7 +1351,8 @@ mod tests {
             }
         }
         // Nothing to add: the changeset stands as it is.
-        let cs = capture("UPDATE t SET v = 'w', updated_at = '2026-01-03', updated_by = 'gneri' WHERE id = 'a';");
+        let cs =
+            capture("UPDATE t SET v = 'w', updated_at = '2026-01-03', updated_by = 'gneri' WHERE id = 'a';");
         assert_eq!(carry_updated_by(&conn, &cs).unwrap(), None);
         let cs = capture("UPDATE t SET v = 'v' WHERE id = 'a'; UPDATE u SET v = 'z';");
         assert_eq!(carry_updated_by(&conn, &cs).unwrap(), None);
