@@ -26,6 +26,7 @@ fn sigkill_at_random_moments_loses_nothing_committed() {
     let mut households = HashSet::new();
     let mut signatures = HashSet::new();
     let mut killed_with_data_in_flight = 0;
+    let mut window_us: u64 = 60_000;
     for run in 0..KILLS {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sportello"))
             .args(["stress-write", "--database", db.to_str().unwrap(), "--seed", &run.to_string()])
@@ -41,17 +42,24 @@ fn sigkill_at_random_moments_loses_nothing_committed() {
         x ^= x >> 7;
         x ^= x << 17;
         // From "still starting" (opening, migrating the new file) to "well into the loop".
-        std::thread::sleep(Duration::from_micros(x % 60_000));
+        std::thread::sleep(Duration::from_micros(x % window_us));
         child.kill().unwrap();
         let status = child.wait().unwrap();
         let mut out = String::new();
         child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
         let mut err = String::new();
         child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
-        // Killed by the signal, not stopped or failed on its own (a failure would be a bug).
-        assert_eq!(status.signal(), Some(9), "run {run}: {status:?} {err}");
+        // Killed by the signal, or (with the window widened on a loaded
+        // machine) done before it; never failed on its own (a bug).
+        assert!(status.signal() == Some(9) || status.success(), "run {run}: {status:?} {err}");
         if !out.is_empty() {
             killed_with_data_in_flight += 1;
+        } else {
+            // A loaded machine (a build beside the tests) starts the child
+            // slower: a kill that found nothing written widens the window, so
+            // the kills still land while records are written, not only
+            // before the first one.
+            window_us = (window_us * 5 / 4).min(1_000_000);
         }
         for line in out.lines() {
             let parts: Vec<&str> = line.split(' ').collect();

@@ -401,6 +401,19 @@ fn a_hub_restored_from_a_backup_gets_back_what_it_lost_from_the_devices() {
     assert_eq!(o.field(&o.hub_db(), "phone"), json!("+39 333 123 4567"), "the copy is from before");
     // The office works on before anyone syncs: its numbers now reuse the lost ones.
     o.edit(&o.hub_db(), "notes", json!("Scritto in ufficio dopo il ripristino"));
+    // Offline, the laptop takes two families in charge, with numbers of the
+    // block the hub granted it after its backup (and no longer knows).
+    let numbers: Vec<String> = {
+        let s = o.open(&laptop);
+        [("Galli", "Irene", "1988-08-08", "F"), ("Russo", "Pietro", "1990-01-01", "M")]
+            .iter()
+            .map(|(l, f, b, x)| {
+                let h = s.household_save(serde_json::from_value(single_json(l, f, b, x)).unwrap()).unwrap();
+                assert!(!h.case_provisional, "{}", h.case_number);
+                h.case_number
+            })
+            .collect()
+    };
 
     let hub = o.serve();
     let (code, r, err) = sync_now(&laptop, &hub.url);
@@ -418,13 +431,51 @@ fn a_hub_restored_from_a_backup_gets_back_what_it_lost_from_the_devices() {
         assert_eq!(o.field(db, "phone"), json!("+39 333 444 5555"), "{}", db.display());
         assert_eq!(o.field(db, "email"), json!("dopo-la-copia@example.it"), "{}", db.display());
         assert_eq!(o.field(db, "notes"), json!("Scritto in ufficio dopo il ripristino"), "{}", db.display());
-        // No conflict about the family. (The case-number blocks the hub had
-        // granted after its backup are granted again under new ids, which a
-        // device holding them refuses as a `vincolo` conflict: a known gap of
-        // blocks and restores, docs/sync.md "Not built yet".)
-        let conflicts: Vec<_> =
-            o.open(db).sync_conflicts().unwrap().into_iter().filter(|c| c.table != "case_blocks").collect();
+        // No conflict at all: not about the family, not about the blocks of
+        // case numbers the hub granted after its backup (the devices
+        // reported them, and their use arrived as ordinary changes).
+        let conflicts = o.open(db).sync_conflicts().unwrap();
         assert!(conflicts.is_empty(), "{}: {conflicts:?}", db.display());
+        // The laptop's families, under the numbers it gave them.
+        let s = o.open(db);
+        for n in &numbers {
+            let found = s.households_search(n).unwrap().into_iter().filter(|h| &h.case_number == n).count();
+            assert_eq!(found, 1, "{}: {n}", db.display());
+        }
+    }
+    // Each device's blocks are known at the hub again, as the device has them
+    // (the laptop's with both numbers used), and no two blocks of the hub
+    // share a number.
+    let k = key(&o.hub_db());
+    let blocks = |db: &Path, device: &str| -> Vec<(String, i64, i64, i64)> {
+        let conn = keyed(db, &k);
+        let mut stmt = conn
+            .prepare(
+                "SELECT id, first, last, used FROM case_blocks WHERE device_id = ?1 ORDER BY year, first",
+            )
+            .unwrap();
+        let rows = stmt.query_map([device], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap();
+        rows.collect::<Result<_, _>>().unwrap()
+    };
+    let id_of = |db: &Path| -> String {
+        keyed(db, &k).query_row("SELECT device_id FROM sync_device", [], |r| r.get(0)).unwrap()
+    };
+    for device in [&laptop, &tablet] {
+        let id = id_of(device);
+        let (here, at_hub) = (blocks(device, &id), blocks(&o.hub_db(), &id));
+        assert!(!here.is_empty());
+        assert_eq!(at_hub, here, "{}", device.display());
+    }
+    assert_eq!(blocks(&laptop, &id_of(&laptop)).iter().map(|b| b.3).sum::<i64>(), 2);
+    let all: Vec<(i64, i64, i64)> = {
+        let conn = keyed(&o.hub_db(), &k);
+        let mut stmt =
+            conn.prepare("SELECT year, first, last FROM case_blocks ORDER BY year, first").unwrap();
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap();
+        rows.collect::<Result<_, _>>().unwrap()
+    };
+    for w in all.windows(2) {
+        assert!(w[0].0 != w[1].0 || w[0].2 < w[1].1, "blocks share numbers at the hub: {all:?}");
     }
     // And from now on it is ordinary again.
     let (code, r, _) = sync_now(&laptop, &hub.url);

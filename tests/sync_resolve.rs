@@ -156,6 +156,7 @@ fn only_a_coordinator_chooses_and_a_choice_must_be_named() {
 #[test]
 fn a_fact_is_confirmed_never_deleted_by_a_choice() {
     use sportello::domain::ProjectStatus;
+    use sportello::sync::{seal, DeviceKeys, Entry, Manifest, FORMAT};
     let e = env();
     let s = &e.service;
     let h = create_family(s);
@@ -171,18 +172,68 @@ fn a_fact_is_confirmed_never_deleted_by_a_choice() {
     let laptop_db = e.dir.path().join("portatile.sqlite");
     s.sync_copy_replica(&laptop_db, "portatile").unwrap();
     let laptop = login(&laptop_db, &e.docs(), ADMIN, today()).unwrap();
-    laptop.signature_record(p.id, h.members[1].id, today()).unwrap();
-    s.project_set_status(p.id, ProjectStatus::Bozza).unwrap();
-    s.sync_import(&laptop.sync_export(None).unwrap()).unwrap();
-    laptop.sync_import(&s.sync_export(Some("portatile")).unwrap()).unwrap();
-    let fact =
-        laptop.sync_conflicts().unwrap().into_iter().find(|c| c.kind == "fatto").expect("a fact conflict");
-    let err = resolve(&laptop, &fact.id, "theirs").unwrap_err();
+    // A replica that deletes a signature (the service never does, since
+    // annulments: an older version, or a bug) sends its deletion as a
+    // change: the deletion's changeset, taken in a transaction rolled back.
+    let changeset = {
+        let conn = keyed(&laptop_db, &key(&e.db()));
+        conn.execute_batch("BEGIN").unwrap();
+        let mut session = rusqlite::session::Session::new(&conn).unwrap();
+        session.attach(Some("signatures")).unwrap();
+        let n = conn
+            .execute(
+                "DELETE FROM signatures WHERE project_id = ?1 AND member_id = ?2",
+                [p.id.to_string(), h.members[0].id.to_string()],
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+        let mut cs = Vec::new();
+        session.changeset_strm(&mut cs).unwrap();
+        drop(session);
+        conn.execute_batch("ROLLBACK").unwrap();
+        cs
+    };
+    let me = laptop.storage().sync_identity().unwrap();
+    let hub = s.storage().sync_identity().unwrap();
+    let hub_keys = DeviceKeys { sign_secret: hub.sign_secret, box_secret: hub.box_secret }.public();
+    let seq = me.last_seq + 1;
+    let entry = Entry {
+        seq,
+        at: Some("2026-11-20T10:00:00.000Z".into()),
+        operator_id: None,
+        origin_device: me.device_id.clone(),
+        origin_name: me.name.clone(),
+        origin_seq: seq,
+        changeset,
+        enters: None,
+        leaves: None,
+        source_hash: None,
+    };
+    let manifest = Manifest {
+        format: FORMAT,
+        device: me.device_id.clone(),
+        device_name: me.name.clone(),
+        receiver: hub.device_id.clone(),
+        schema_version: sportello::storage::migrations::latest(),
+        base: 0,
+        seq,
+        ack: 0,
+        created_at: "2026-11-20T10:00:00.000Z".into(),
+        ..Manifest::default()
+    };
+    let keys = DeviceKeys { sign_secret: me.sign_secret, box_secret: me.box_secret };
+    let package =
+        seal(&manifest, &[entry], &keys, &hub_keys.encrypt, zeroize::Zeroizing::new([5; 32]), [6; 24])
+            .unwrap();
+    let n = s.sync_import(&package).unwrap();
+    assert_eq!(n.conflicts, 1, "{n:?}");
+    let fact = s.sync_conflicts().unwrap().into_iter().find(|c| c.kind == "fatto").expect("a fact conflict");
+    let err = resolve(s, &fact.id, "theirs").unwrap_err();
     assert_eq!(err.code, Code::Conflict, "{err:?}");
-    assert!(laptop.sync_conflicts().unwrap().iter().any(|c| c.id == fact.id), "still open");
-    resolve(&laptop, &fact.id, "ours").unwrap();
-    assert!(laptop.sync_conflicts().unwrap().iter().all(|c| c.id != fact.id));
-    let signed = laptop.project_get(h.id).unwrap().unwrap().signatures;
+    assert!(s.sync_conflicts().unwrap().iter().any(|c| c.id == fact.id), "still open");
+    resolve(s, &fact.id, "ours").unwrap();
+    assert!(s.sync_conflicts().unwrap().iter().all(|c| c.id != fact.id));
+    let signed = s.project_get(h.id).unwrap().unwrap().signatures;
     assert!(signed.iter().any(|g| g.member_id == h.members[0].id), "{signed:?}");
 }
 
@@ -479,4 +530,115 @@ fn a_choice_reaches_an_enrolled_device_only_with_its_case() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(cases, vec![Some(nord.id.to_string())]);
+}
+
+/// A record's own sync state (issue 11 point 6): on an enrolled device the
+/// case's header says how many of its changes made there the hub has not
+/// acknowledged yet; on the hub, and on a database on its own, nothing.
+#[test]
+fn the_case_header_says_what_waits_to_be_sent_on_a_device_only() {
+    let e = env();
+    let mrossi = as_operator(&e, "mrossi", "Mario Rossi", Role::Operatore, Some("Nord"));
+    let nord = create_family(&mrossi);
+    let other = mrossi
+        .household_save(serde_json::from_value(single_json("Galli", "Irene", "1988-08-08", "F")).unwrap())
+        .unwrap();
+    drop(mrossi);
+    let hub = &e.service;
+    // A database on its own has no hub: nothing waits to go anywhere.
+    assert_eq!(hub.household_sync_state(nord.id).unwrap().waiting, None);
+    let laptop_db = e.dir.path().join("portatile-nord.sqlite");
+    hub.device_enroll("portatile-nord", &["mrossi".to_string()], &laptop_db).unwrap();
+    let laptop = login(&laptop_db, &e.docs(), "mrossi", today()).unwrap();
+    let waiting = |s: &Service, id: Id| {
+        s.call("household_sync_state", json!({ "household_id": id.to_string() })).unwrap()["waiting"].clone()
+    };
+    assert_eq!((waiting(&laptop, nord.id), waiting(&laptop, other.id)), (json!(0), json!(0)));
+
+    // Two saves of the family on the laptop, one of the other; the office's
+    // own edit of the family, arriving on the laptop, is not the laptop's.
+    edit(&laptop, nord.id, "phone", json!("+39 333 111 1111"));
+    edit(&laptop, nord.id, "notes", json!("Visita a domicilio"));
+    edit(&laptop, other.id, "email", json!("irene@example.it"));
+    edit(hub, nord.id, "address", json!("Via Roma 1"));
+    assert_eq!((waiting(&laptop, nord.id), waiting(&laptop, other.id)), (json!(2), json!(1)));
+    // The hub holds no hub: nothing to say there, even with a device enrolled.
+    assert_eq!(waiting(hub, nord.id), Value::Null);
+
+    // Made, not yet acknowledged: still waiting. Acknowledged: none.
+    let package = laptop.sync_export(None).unwrap();
+    assert_eq!(waiting(&laptop, nord.id), json!(2));
+    hub.sync_import(&package).unwrap();
+    laptop.sync_import(&hub.sync_export(Some("portatile-nord")).unwrap()).unwrap();
+    assert_eq!(field(&laptop, nord.id, "address"), json!("Via Roma 1"));
+    assert_eq!((waiting(&laptop, nord.id), waiting(&laptop, other.id)), (json!(0), json!(0)));
+    edit(&laptop, other.id, "email", json!("irene.galli@example.it"));
+    assert_eq!((waiting(&laptop, nord.id), waiting(&laptop, other.id)), (json!(0), json!(1)));
+}
+
+/// A choice on a record of no case — a call, which every device holds —
+/// reaches every enrolled device (before, only the hub's whole copies): the
+/// device that disagreed sees its conflict closed with the value chosen,
+/// and another device holds the same choice and value.
+#[test]
+fn a_choice_on_an_office_record_reaches_every_enrolled_device() {
+    let e = env();
+    drop(as_operator(&e, "mrossi", "Mario Rossi", Role::Operatore, Some("Nord")));
+    drop(as_operator(&e, "gneri", "Giulia Neri", Role::Operatore, Some("Sud")));
+    let hub = &e.service;
+    let call = |s: &Service, id: Option<&str>, title: &str| -> String {
+        let mut c = json!({ "title": title, "measure": "b2-anziani", "rule_set": "milano-b2-2019",
+                            "budget": "20000.00" });
+        if let Some(id) = id {
+            c["id"] = json!(id);
+        }
+        s.call("call_save", json!({ "call": c })).unwrap()["id"].as_str().unwrap().to_string()
+    };
+    let title = |s: &Service, id: &str| s.call("call_get", json!({ "id": id })).unwrap()["title"].clone();
+    let id = call(hub, None, "Avviso B2 2026");
+    let mut devices = Vec::new();
+    for (name, user) in [("portatile-nord", "mrossi"), ("portatile-sud", "gneri")] {
+        let db = e.dir.path().join(format!("{name}.sqlite"));
+        hub.device_enroll(name, &[user.to_string()], &db).unwrap();
+        devices.push((name, login(&db, &e.docs(), user, today()).unwrap()));
+    }
+    let (nord, sud) = (&devices[0].1, &devices[1].1);
+    assert_eq!(title(sud, &id), json!("Avviso B2 2026"));
+
+    // The call's title changed on the Nord laptop and at the office.
+    call(nord, Some(&id), "Avviso B2 2026 (portatile)");
+    call(hub, Some(&id), "Avviso B2 2026 (ufficio)");
+    hub.sync_import(&nord.sync_export(None).unwrap()).unwrap();
+    nord.sync_import(&hub.sync_export(Some("portatile-nord")).unwrap()).unwrap();
+    let open = |s: &Service| -> Vec<(String, String)> {
+        s.storage().sync_conflicts().unwrap().into_iter().map(|c| (c.table, c.field)).collect()
+    };
+    let title_conflict = vec![("calls".to_string(), "title".to_string())];
+    assert_eq!(open(hub), title_conflict);
+    assert_eq!(open(nord), title_conflict);
+    assert_eq!(title(nord, &id), json!("Avviso B2 2026 (ufficio)"), "the office's value stands meanwhile");
+
+    // The coordinator takes the laptop's title: it reaches both devices.
+    let c = hub.sync_conflicts().unwrap().remove(0);
+    resolve(hub, &c.id, "theirs").unwrap();
+    for (name, device) in &devices {
+        device.sync_import(&hub.sync_export(Some(name)).unwrap()).unwrap();
+        assert_eq!(title(device, &id), json!("Avviso B2 2026 (portatile)"), "{name}");
+        assert_eq!(open(device), vec![], "{name}");
+        let choices: Vec<(String, Option<String>)> = keyed(device.storage().path().unwrap(), &key(&e.db()))
+            .prepare("SELECT table_name, household_id FROM conflict_resolutions")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(choices, vec![("calls".to_string(), None)], "{name}");
+    }
+    // A device enrolled now gets the choice with the call.
+    let late = e.dir.path().join("tablet.sqlite");
+    hub.device_enroll("tablet", &["gneri".to_string()], &late).unwrap();
+    let n: i64 = keyed(&late, &key(&e.db()))
+        .query_row("SELECT count(*) FROM conflict_resolutions WHERE table_name = 'calls'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1);
 }

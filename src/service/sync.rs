@@ -11,8 +11,7 @@
 //! because its device is unknown or revoked (the one place for it: the
 //! network transport goes through [`Service::sync_import`] too).
 //!
-//! Not here yet (issue 11 stays open): the network transport, resolving a
-//! conflict.
+//! The network transport is in `sync_net.rs`.
 
 use std::path::Path;
 
@@ -23,7 +22,7 @@ use crate::domain::Id;
 use crate::domain::StrEnum;
 use crate::error::{Code, Error};
 use crate::storage::case_numbers::{BlockPolicy, BlockRow};
-use crate::storage::sync::{AuditTravel, Choice, ConflictRow, ConflictView, ImportCounts, Peer};
+use crate::storage::sync::{Choice, ConflictRow, ConflictView, ImportCounts, ManifestParts, Peer};
 use crate::storage::{Enrolled, NewDevice, Stamp, Storage};
 use crate::sync::{self as package, DeviceKeys, Manifest};
 
@@ -158,6 +157,7 @@ impl Service {
             reply_to,
             audit: self.store.sync_audit_outgoing(&peer.device_id)?,
             audit_ack: self.store.sync_audit_ack(&peer.device_id)?,
+            blocks: self.store.sync_blocks_outgoing(&peer.device_id)?,
             ..Manifest::default()
         };
         let keys = DeviceKeys { sign_secret: me.sign_secret, box_secret: me.box_secret };
@@ -262,7 +262,11 @@ impl Service {
             fresh,
             &stamp,
             audit,
-            AuditTravel { rows: &p.manifest.audit, ack: p.manifest.audit_ack },
+            ManifestParts {
+                audit: &p.manifest.audit,
+                audit_ack: p.manifest.audit_ack,
+                blocks: &p.manifest.blocks,
+            },
         )
     }
 
@@ -283,12 +287,17 @@ impl Service {
         self.run(Action::SyncConflictsList, household, |tx, _| tx.sync_conflict_views(household, resolved))
     }
 
-    /// How many conflicts of a case are open here: the case's header shows
-    /// it to everyone who may open the case (the coordinator decides them).
+    /// A case's own sync state, for its header: how many of its conflicts
+    /// are open here (shown to everyone who may open the case; the
+    /// coordinator decides them) and, on a replica that syncs with a hub, how
+    /// many of its changes made here the hub has not acknowledged yet.
     pub fn household_sync_state(&self, household: Id) -> Result<HouseholdSyncState, Error> {
         self.run(Action::HouseholdSyncState, Some(household), |tx, _| {
             tx.household_get(household)?.ok_or_else(|| super::not_found("Nucleo"))?;
-            Ok(HouseholdSyncState { open_conflicts: tx.household_open_conflicts(household)? })
+            Ok(HouseholdSyncState {
+                open_conflicts: tx.household_open_conflicts(household)?,
+                waiting: tx.household_waiting(household)?,
+            })
         })
     }
 
@@ -602,6 +611,10 @@ const MAX_PACKAGE_BYTES: u64 = 1 << 30;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct HouseholdSyncState {
     pub open_conflicts: usize,
+    /// On a device: its changes of the case that the hub has not
+    /// acknowledged yet (0: all sent). `None` (null) on the hub and on a
+    /// database on its own, where nothing waits to be sent.
+    pub waiting: Option<usize>,
 }
 
 /// `sync_export_file`: where the package went and its size.

@@ -225,6 +225,11 @@ impl Service {
     fn sync_answer(&self, body: &[u8]) -> Result<(Peer, Option<ImportCounts>, Vec<u8>, usize), Error> {
         let (peer, p) = self.sync_open(body)?;
         let applied = if p.manifest.base > peer.received_seq {
+            // Not applied (the device sends it again), but the blocks of
+            // case numbers it reports are recorded now: this hub lost those
+            // it granted after its backup, and its answer refills them.
+            let stamp = crate::storage::Stamp { at: super::timestamp(self.clock), by: self.operator.id };
+            self.store.sync_record_blocks(&peer.device_id, &p.manifest.blocks, &stamp)?;
             None
         } else {
             Some(self.sync_apply(&peer, &p, false, true)?)

@@ -364,6 +364,8 @@ const STRINGS = {
   caseSync: {
     inConflict: 'In conflitto ({n})',
     inConflictHelp: 'Altre copie hanno valori diversi per questo nucleo: li decide il coordinatore.',
+    waiting: 'Modifiche in attesa di invio ({n})',
+    waitingHelp: 'Modifiche a questo nucleo fatte su questo dispositivo e non ancora ricevute dall’ufficio: partono alla prossima sincronizzazione.',
   },
   formConflicts: {
     title: 'Non tutto è stato salvato',

@@ -300,6 +300,8 @@ async fn from_a_new_household_to_a_signed_agreement() {
     app.wait_js(r#"return document.querySelectorAll('[data-testid="household-row"]').length === 1"#).await;
     app.click("household-link").await;
     app.click("tab-documenti").await;
+    // The list arrives after the tab opens: waited for, not read at once.
+    app.wait_js(r#"return document.querySelectorAll('[data-testid="document-row"]').length > 0"#).await;
     let docs = app.all(r#"[data-testid="document-row"][data-kind="patto"]"#).await;
     assert_eq!(docs.len(), 1);
     // "Apri" shows it inside the app.

@@ -177,3 +177,75 @@ async fn a_conflict_between_laptop_and_office_is_resolved_in_the_app_and_the_cho
     assert_eq!(closed[0].resolved_by.as_deref(), Some("Anna Verdi"));
     assert_eq!(closed[0].resolution.as_ref().unwrap()["choice"], json!("ours"), "the laptop's own value");
 }
+
+/// Before the window: the demo's database becomes the office's hub
+/// (`ufficio.sqlite`), and the window's database is the demo's laptop,
+/// enrolled there for mbianchi (src/demo/office.rs): one family taken in
+/// charge offline, waiting to be sent, and one in conflict (its note).
+fn the_window_is_the_demo_laptop(db: &Path) {
+    let dir = db.parent().unwrap();
+    let hub = dir.join("ufficio.sqlite");
+    let side = |p: &Path, suffix: &str| {
+        let mut s = p.as_os_str().to_owned();
+        s.push(suffix);
+        std::path::PathBuf::from(s)
+    };
+    for suffix in ["", "-wal", "-shm"] {
+        if side(db, suffix).exists() {
+            std::fs::rename(side(db, suffix), side(&hub, suffix)).unwrap();
+        }
+    }
+    std::fs::rename(sportello::keyring::Keyring::path_for(db), sportello::keyring::Keyring::path_for(&hub))
+        .unwrap();
+    let today = sportello::dates::parse_iso("oggi", TODAY).unwrap();
+    let demo =
+        sportello::demo::office::add_laptop(&hub, db, &dir.join("documenti"), today, PASSWORD).unwrap();
+    let laptop = open(db, sportello::demo::office::LAPTOP_OPERATOR);
+    let offline = laptop.households_search(&demo.offline_case).unwrap();
+    // The demo's conflict is on a family's note: its record is the family.
+    let conflicts = laptop.storage().sync_conflicts().unwrap();
+    assert_eq!((conflicts.len(), conflicts[0].table.as_str()), (1, "households"), "{conflicts:?}");
+    let conflicted = conflicts[0].record.clone();
+    std::fs::write(dir.join("casi.txt"), format!("{}\n{conflicted}", offline[0].id)).unwrap();
+}
+
+#[tokio::test]
+async fn on_a_laptop_the_case_header_says_what_waits_to_be_sent() {
+    let app = App::start_with(Setup {
+        demo: true,
+        login: Some(sportello::demo::office::LAPTOP_OPERATOR.into()),
+        prepare: Some(the_window_is_the_demo_laptop),
+        ..Setup::default()
+    })
+    .await;
+    let dir = app.dir.path().to_path_buf();
+    let ids = std::fs::read_to_string(dir.join("casi.txt")).unwrap();
+    let (offline, conflicted) = ids.split_once('\n').unwrap();
+
+    // The family taken in charge offline: its one change waits to be sent.
+    app.go(&format!("#/nuclei/{offline}")).await;
+    app.wait_route(&format!("/nuclei/{offline}")).await;
+    assert_eq!(app.text_of("case-sync-waiting").await, "Modifiche in attesa di invio (1)");
+    assert_eq!(app.text_of("sync-role").await, "Collegato alla sede «ufficio»");
+
+    // The family in conflict: everything sent, nothing waits; an edit here
+    // waits, beside the conflict.
+    app.go(&format!("#/nuclei/{conflicted}")).await;
+    app.wait_route(&format!("/nuclei/{conflicted}")).await;
+    assert_eq!(app.text_of("case-sync-conflicts").await, "In conflitto (1)");
+    let waiting =
+        app.js("return document.querySelector('[data-testid=\"case-sync-waiting\"]') === null", vec![]).await;
+    assert_eq!(waiting, Value::Bool(true), "nothing of this family waits");
+    app.fill("household-phone", "+39 333 777 8888").await;
+    app.click("household-save").await;
+    app.wait_js("return document.querySelector('[data-testid=\"toast\"]')?.hidden === false").await;
+    app.go(&format!("#/nuclei/{offline}")).await;
+    app.wait_route(&format!("/nuclei/{offline}")).await;
+    app.go(&format!("#/nuclei/{conflicted}")).await;
+    app.wait_route(&format!("/nuclei/{conflicted}")).await;
+    assert_eq!(app.text_of("case-sync-waiting").await, "Modifiche in attesa di invio (1)");
+    assert_eq!(app.text_of("case-sync-conflicts").await, "In conflitto (1)");
+    let shot = app.screenshot("caso-in-attesa-di-invio").await;
+    eprintln!("schermata: {}", shot.display());
+    app.stop().await;
+}

@@ -33,23 +33,39 @@ const COORDINATORS = ['coordinatore', 'amministratore'];
 
 /**
  * The case's own sync state, filled in when it arrives: "In conflitto (n)",
- * linking the coordinator to the case's conflicts; nothing when all agree.
+ * linking the coordinator to the case's conflicts, and on a device
+ * "Modifiche in attesa di invio (n)" while the office has not received the
+ * changes made here; nothing when all agree and all is sent (and nothing of
+ * the second on the office's own database or one on its own).
  */
 function syncBadge(household, role) {
   const badge = h('span', { class: 'case-sync', 'data-testid': 'case-sync', hidden: true });
   api
     .householdSyncState(household.id)
     .then((state) => {
-      const n = state?.open_conflicts ?? 0;
-      if (n === 0 || !badge.isConnected) return;
-      const text = t('caseSync.inConflict', { n });
-      const help = t('caseSync.inConflictHelp');
-      replace(
-        badge,
-        COORDINATORS.includes(role)
-          ? h('a', { class: 'badge conflict-badge', href: `#/conflitti/${encodeURIComponent(household.id)}`, title: help, 'data-testid': 'case-sync-conflicts' }, text)
-          : h('span', { class: 'badge conflict-badge', title: help, 'data-testid': 'case-sync-conflicts' }, text),
-      );
+      const conflicts = state?.open_conflicts ?? 0;
+      const waiting = state?.waiting ?? 0;
+      if ((conflicts === 0 && waiting === 0) || !badge.isConnected) return;
+      const parts = [];
+      if (conflicts > 0) {
+        const text = t('caseSync.inConflict', { n: conflicts });
+        const help = t('caseSync.inConflictHelp');
+        parts.push(
+          COORDINATORS.includes(role)
+            ? h('a', { class: 'badge conflict-badge', href: `#/conflitti/${encodeURIComponent(household.id)}`, title: help, 'data-testid': 'case-sync-conflicts' }, text)
+            : h('span', { class: 'badge conflict-badge', title: help, 'data-testid': 'case-sync-conflicts' }, text),
+        );
+      }
+      if (waiting > 0) {
+        parts.push(
+          h(
+            'span',
+            { class: 'badge waiting-badge', title: t('caseSync.waitingHelp'), 'data-testid': 'case-sync-waiting' },
+            t('caseSync.waiting', { n: waiting }),
+          ),
+        );
+      }
+      replace(badge, ...parts);
       badge.hidden = false;
     })
     // The header is drawn without it: the state is a hint, not the page.

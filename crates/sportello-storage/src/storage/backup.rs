@@ -564,7 +564,7 @@ pub fn record(
 
 /// After `database` was restored from a backup: a hub skips the case
 /// numbers it may have granted after that backup
-/// ([`super::Tx::case_blocks_reserve_after_restore`]). `at`: RFC 3339, whose
+/// ([`super::Storage::case_blocks_reserve_after_restore`]). `at`: RFC 3339, whose
 /// year is the one reserved.
 pub fn reserve_case_numbers_after_restore(database: &Path, key: &DbKey, at: &str) -> Result<(), Error> {
     let year: i32 = at
@@ -572,7 +572,7 @@ pub fn reserve_case_numbers_after_restore(database: &Path, key: &DbKey, at: &str
         .and_then(|y| y.parse().ok())
         .ok_or_else(|| Error::new(Code::Internal, format!("momento del ripristino non leggibile: {at}")))?;
     let store = super::Storage::open(database, key)?;
-    store.transaction(|tx| tx.case_blocks_reserve_after_restore(year, at).map(|_| ()))?;
+    store.case_blocks_reserve_after_restore(year, at)?;
     store.close()
 }
 

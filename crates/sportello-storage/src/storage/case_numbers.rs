@@ -8,18 +8,19 @@
 //! alone is its own office's hub). Only the hub grants blocks and gives
 //! final numbers to provisional cases, so two grants can never overlap.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use super::db_err;
 use super::search::fold_code;
+use super::{db_err, Storage};
 use crate::domain::{CaseNumber, Id};
 use crate::error::{Code, Error};
+use crate::sync::BlockReport;
 
 /// The highest sequence of a year (`AAAA/NNNNNN`).
 const LAST_OF_YEAR: i64 = 999_999;
 
 /// The holder of the numbers a restored hub skips (see
-/// [`Tx::case_blocks_reserve_after_restore`]): no device has this id.
+/// [`Storage::case_blocks_reserve_after_restore`]): no device has this id.
 pub const RESERVED_AFTER_RESTORE: &str = "riservati-dopo-ripristino";
 
 /// The number a new case gets.
@@ -235,6 +236,150 @@ pub(super) fn finalize_provisional(conn: &Connection, at: &str) -> Result<u64, E
     Ok(done)
 }
 
+/// The numbers a restored hub skips: see [`Storage::case_blocks_reserve_after_restore`].
+fn reserve_after_restore(conn: &Connection, year: i32, at: &str) -> Result<Option<Grant>, Error> {
+    if !is_hub(conn)? {
+        return Ok(None);
+    }
+    let p = policy(conn)?;
+    let devices: i64 = conn
+        .query_row("SELECT count(*) FROM sync_peers WHERE hub = 0 AND revoked_at IS NULL", [], |r| r.get(0))
+        .map_err(db_err)?;
+    let g = grant(conn, RESERVED_AFTER_RESTORE, year, p.block_size * (devices + 1) * 4, at)?;
+    conn.execute(
+        "UPDATE case_blocks SET used = last - first + 1 WHERE device_id = ?1 AND year = ?2 AND first = ?3",
+        params![RESERVED_AFTER_RESTORE, year, g.first],
+    )
+    .map_err(db_err)?;
+    Ok(Some(g))
+}
+
+/// Whether a block as a device reported it can be one the hub granted.
+fn well_formed(b: &BlockReport) -> bool {
+    b.id.parse::<Id>().is_ok()
+        && (1900..=9999).contains(&b.year)
+        && 1 <= b.first
+        && b.first <= b.last
+        && b.last <= LAST_OF_YEAR
+        && (0..=b.last - b.first + 1).contains(&b.used)
+        && !b.granted_at.is_empty()
+}
+
+/// At the hub: the blocks of case numbers the device `device` reports as
+/// its own (every package of a device to its hub carries them). A block the
+/// hub does not know is one it granted after the backup it was restored
+/// from: it is recorded again, as the hub's own change (the grant it was,
+/// travelling again to whoever holds that device's blocks), and cut out of
+/// the numbers the restore reserved ([`RESERVED_AFTER_RESTORE`], the hub's
+/// own bookkeeping, which never travels: not captured). The device's later
+/// use of the block then arrives as an ordinary change of a row the hub
+/// has. Not recorded: a block the hub knows (by its id), one not well
+/// formed, one overlapping another device's block (numbers given twice
+/// cannot be made right here: the device's use of it then arrives as a
+/// conflict for a person). Returns how many were recorded.
+pub(super) fn record_reported(
+    conn: &Connection,
+    device: &str,
+    blocks: &[BlockReport],
+    stamp: &super::Stamp,
+) -> Result<usize, Error> {
+    if blocks.is_empty() || !is_hub(conn)? {
+        return Ok(0);
+    }
+    let mut new = Vec::new();
+    for b in blocks.iter().filter(|b| well_formed(b)) {
+        let (known, taken): (bool, bool) = conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM case_blocks WHERE id = ?1),
+                        EXISTS (SELECT 1 FROM case_blocks WHERE year = ?2 AND device_id <> ?3
+                                AND first <= ?5 AND last >= ?4)",
+            )
+            .map_err(db_err)?
+            .query_row(params![b.id, b.year, RESERVED_AFTER_RESTORE, b.first, b.last], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(db_err)?;
+        if known || taken {
+            continue;
+        }
+        carve_reserved(conn, b)?;
+        new.push(b);
+    }
+    if new.is_empty() {
+        return Ok(0);
+    }
+    let capture = super::sync::Capture::start(conn)?;
+    for b in &new {
+        conn.prepare_cached(
+            "INSERT INTO case_blocks (id, device_id, year, first, last, used, granted_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .map_err(db_err)?
+        .execute(params![b.id, device, b.year, b.first, b.last, b.used, b.granted_at])
+        .map_err(db_err)?;
+    }
+    capture.finish(conn, Some(stamp), None)?;
+    Ok(new.len())
+}
+
+/// Takes the numbers of `b` out of the reserved blocks of its year: what is
+/// left of each on either side stays reserved, all used.
+fn carve_reserved(conn: &Connection, b: &BlockReport) -> Result<(), Error> {
+    let reserved: Vec<(String, i64, i64, String)> = {
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT id, first, last, granted_at FROM case_blocks
+                 WHERE device_id = ?1 AND year = ?2 AND first <= ?4 AND last >= ?3 ORDER BY first",
+            )
+            .map_err(db_err)?;
+        let rows = stmt
+            .query_map(params![RESERVED_AFTER_RESTORE, b.year, b.first, b.last], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .map_err(db_err)?;
+        rows.collect::<Result<_, _>>().map_err(db_err)?
+    };
+    for (id, first, last, granted_at) in reserved {
+        conn.execute("DELETE FROM case_blocks WHERE id = ?1", [&id]).map_err(db_err)?;
+        for (from, to) in [(first, b.first - 1), (b.last + 1, last)] {
+            if from <= to {
+                conn.execute(
+                    "INSERT INTO case_blocks (id, device_id, year, first, last, used, granted_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?5 - ?4 + 1, ?6)",
+                    params![Id::new().to_string(), RESERVED_AFTER_RESTORE, b.year, from, to, granted_at],
+                )
+                .map_err(db_err)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Storage {
+    /// After this database was put back from a backup: if it is the hub,
+    /// the blocks it granted after that backup are unknown to it, and
+    /// granting those numbers again would give one number to two families
+    /// of the office. So the next grants of `year` skip a margin, reserved
+    /// here as a block of nobody's, all used ([`RESERVED_AFTER_RESTORE`]):
+    /// four blocks for each device and the hub itself, more than a week's
+    /// refills of an office between a backup and its restore. A device's
+    /// numbers come from the hub: nothing to do there.
+    ///
+    /// Not captured: the reservation is the hub's own bookkeeping and never
+    /// travels. A device holds a block granted after the backup, whose
+    /// numbers the reservation covers (and whose first number it may share,
+    /// which the table's `UNIQUE (year, first)` refuses); the device reports
+    /// it, and the hub cuts it out of the reservation ([`record_reported`]).
+    pub fn case_blocks_reserve_after_restore(&self, year: i32, at: &str) -> Result<Option<Grant>, Error> {
+        let mut conn =
+            self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
+        let g = reserve_after_restore(&tx, year, at)?;
+        tx.commit().map_err(db_err)?;
+        Ok(g)
+    }
+}
+
 impl super::Tx<'_> {
     /// The number of a new case opened in `year` ([`next`]).
     pub fn next_case_number(&self, year: i32, at: &str) -> Result<CaseNumbering, Error> {
@@ -255,35 +400,6 @@ impl super::Tx<'_> {
             return Ok(None);
         }
         grant(&self.tx, device, year, p.block_size, at).map(Some)
-    }
-
-    /// After this database was put back from a backup: if it is the hub,
-    /// the blocks it granted after that backup are unknown to it, and
-    /// granting those numbers again would give one number to two families
-    /// of the office. So the next grants of `year` skip a margin, reserved
-    /// here as a block of nobody's, all used ([`RESERVED_AFTER_RESTORE`]):
-    /// four blocks for each device and the hub itself, more than a week's
-    /// refills of an office between a backup and its restore. A device's
-    /// numbers come from the hub: nothing to do there.
-    pub fn case_blocks_reserve_after_restore(&self, year: i32, at: &str) -> Result<Option<Grant>, Error> {
-        if !is_hub(&self.tx)? {
-            return Ok(None);
-        }
-        let p = policy(&self.tx)?;
-        let devices: i64 = self
-            .tx
-            .query_row("SELECT count(*) FROM sync_peers WHERE hub = 0 AND revoked_at IS NULL", [], |r| {
-                r.get(0)
-            })
-            .map_err(db_err)?;
-        let g = grant(&self.tx, RESERVED_AFTER_RESTORE, year, p.block_size * (devices + 1) * 4, at)?;
-        self.tx
-            .execute(
-                "UPDATE case_blocks SET used = last - first + 1 WHERE device_id = ?1 AND year = ?2 AND first = ?3",
-                params![RESERVED_AFTER_RESTORE, year, g.first],
-            )
-            .map_err(db_err)?;
-        Ok(Some(g))
     }
 
     /// Whether this replica is its office's hub.

@@ -32,7 +32,7 @@ use zeroize::Zeroizing;
 use super::{db_err, Stamp, Storage};
 use crate::domain::Id;
 use crate::error::{Code, Error};
-use crate::sync::{refused, AuditRow, Entry};
+use crate::sync::{refused, AuditRow, BlockReport, Entry};
 
 mod resolve;
 pub use resolve::{Choice, ConflictView, LocalConflict, Resolved};
@@ -118,13 +118,16 @@ pub struct ConflictRow {
     pub changed_at: Option<String>,
 }
 
-/// What a package carries of the audit chains (docs/sync.md, "Audit"): the
-/// sender's own rows (a device to its hub), and how much of the receiver's
-/// chain the sender holds (the hub to a device).
+/// What a package's manifest carries beside the changes: of the audit
+/// chains (docs/sync.md, "Audit"), the sender's own rows (a device to its
+/// hub) and how much of the receiver's chain the sender holds (the hub to a
+/// device); and a device's own blocks of case numbers, which a hub
+/// restored from a backup records again (docs/sync.md, "Case numbers").
 #[derive(Debug, Clone, Copy, Default)]
-pub struct AuditTravel<'a> {
-    pub rows: &'a [AuditRow],
-    pub ack: Option<i64>,
+pub struct ManifestParts<'a> {
+    pub audit: &'a [AuditRow],
+    pub audit_ack: Option<i64>,
+    pub blocks: &'a [BlockReport],
 }
 
 /// The outgoing changes for one peer.
@@ -165,6 +168,8 @@ impl<'c> Capture<'c> {
         let mut changeset = Vec::new();
         self.session.changeset_strm(&mut changeset).map_err(db_err)?;
         drop(self);
+        // Who and when of a row's last change travel together, always.
+        let changeset = super::sync_scope::carry_updated_by(conn, &changeset)?.unwrap_or(changeset);
         store_change(conn, &changeset, stamp, origin)
     }
 }
@@ -461,7 +466,7 @@ impl Storage {
         is_reply: bool,
         stamp: &Stamp,
         audit: Option<(&str, &str)>,
-        travel: AuditTravel<'_>,
+        travel: ManifestParts<'_>,
     ) -> Result<ImportCounts, Error> {
         let now = stamp.at.as_str();
         let mut conn =
@@ -499,6 +504,12 @@ impl Storage {
         // Defer the foreign keys to the end: a changeset lists its tables in
         // the order they were first touched, not parents first.
         tx.execute_batch("PRAGMA defer_foreign_keys = ON").map_err(db_err)?;
+        // A device's blocks of case numbers that this hub does not know (it
+        // was restored from a backup): recorded before the changes, which
+        // may count numbers used from them.
+        if !peer.hub {
+            super::case_numbers::record_reported(&tx, sender, travel.blocks, stamp)?;
+        }
         let mut counts = ImportCounts { hub_went_back: went_back, ..ImportCounts::default() };
         let mut applied: Vec<&Entry> = Vec::new();
         let mut merge = Merge {
@@ -645,8 +656,8 @@ impl Storage {
         if super::sync_scope::scoped(&tx, sender)? {
             super::sync_scope::refresh_entering(&tx, sender, &applied)?;
         }
-        store_device_audit(&tx, &peer, travel.rows, now)?;
-        if let Some(a) = travel.ack {
+        store_device_audit(&tx, &peer, travel.audit, now)?;
+        if let Some(a) = travel.audit_ack {
             tx.execute("UPDATE sync_peers SET audit_acked = ?2 WHERE device_id = ?1", params![sender, a])
                 .map_err(db_err)?;
         }
@@ -783,6 +794,62 @@ fn store_device_audit(conn: &Connection, peer: &Peer, rows: &[AuditRow], now: &s
 }
 
 impl Storage {
+    /// At the hub, the blocks of case numbers that the device `sender`
+    /// reports in a package the hub does not apply (it starts after what a
+    /// hub restored from a backup has: the device is asked to send again),
+    /// recorded as [`Storage::sync_apply`] records them, in a transaction
+    /// of their own, before the hub's answer is made: the answer then
+    /// refills the device's numbers as they really are. Returns how many.
+    pub fn sync_record_blocks(
+        &self,
+        sender: &str,
+        blocks: &[BlockReport],
+        stamp: &Stamp,
+    ) -> Result<usize, Error> {
+        let mut conn =
+            self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
+        let peer = peer_by_id(&tx, sender)?
+            .ok_or_else(|| refused("il dispositivo mittente non è registrato qui"))?;
+        if peer.revoked_at.is_some() || peer.hub {
+            return Ok(0);
+        }
+        let n = super::case_numbers::record_reported(&tx, sender, blocks, stamp)?;
+        tx.commit().map_err(db_err)?;
+        Ok(n)
+    }
+
+    /// This replica's own blocks of case numbers, when `peer` is its hub
+    /// (the hub records again those it lost to a restore); none otherwise.
+    pub fn sync_blocks_outgoing(&self, peer: &str) -> Result<Vec<BlockReport>, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let hub: bool = conn
+            .query_row("SELECT hub FROM sync_peers WHERE device_id = ?1", [peer], |r| r.get(0))
+            .map_err(db_err)?;
+        if !hub {
+            return Ok(Vec::new());
+        }
+        let mut stmt = conn
+            .prepare(
+                "SELECT b.id, b.year, b.first, b.last, b.used, b.granted_at FROM case_blocks b
+                 JOIN sync_device d ON d.id = 1 AND b.device_id = d.device_id ORDER BY b.year, b.first",
+            )
+            .map_err(db_err)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(BlockReport {
+                    id: r.get(0)?,
+                    year: r.get(1)?,
+                    first: r.get(2)?,
+                    last: r.get(3)?,
+                    used: r.get(4)?,
+                    granted_at: r.get(5)?,
+                })
+            })
+            .map_err(db_err)?;
+        rows.collect::<Result<_, _>>().map_err(db_err)
+    }
+
     /// This replica's own audit rows that `peer` does not hold yet, when
     /// `peer` is its hub (the hub keeps every device's chain; a device keeps
     /// nobody's, and the hub forwards none).
@@ -1006,6 +1073,15 @@ fn count_changes(changeset: &[u8]) -> Result<u64, Error> {
 /// pair of the two stays, so replicas agree); search keys follow the names.
 fn bookkeeping(col: &str) -> bool {
     matches!(col, "updated_at" | "updated_by")
+}
+
+/// Counts that only grow: how many numbers of a block of case numbers were
+/// used (only the block's holder uses them, one at a time). A hub restored
+/// from a backup records a device's block as the device has it now, and the
+/// device then sends again each use it had made, older counts arriving over
+/// a greater one (docs/sync.md, "Case numbers").
+fn counter(table: &str, col: &str) -> bool {
+    table == "case_blocks" && col == "used"
 }
 
 fn derived(table: &str, col: &str) -> bool {
@@ -1338,6 +1414,16 @@ impl<'a> Merge<'a> {
             let Some(new) = &c.new[i] else { continue };
             if c.pk[i] || bookkeeping(&cols[i]) || derived(&c.table, &cols[i]) || &here[i] == new {
                 continue;
+            }
+            if counter(&c.table, &cols[i]) {
+                // A count that only grows: the greater value stands, never
+                // a conflict (replicas agree whatever the order of arrival).
+                if let (Value::Integer(theirs), Value::Integer(ours)) = (new, &here[i]) {
+                    if theirs > ours {
+                        sets.push((i, new.clone()));
+                    }
+                    continue;
+                }
             }
             if c.old[i].as_ref() == Some(&here[i]) {
                 sets.push((i, new.clone()));

@@ -100,8 +100,8 @@ pub(crate) fn home(table: &str) -> Home {
         }
         "commitment_others" => Home::Via(&[("commitment_id", "commitments"), ("member_id", "members")]),
         "eligibility_answers" => Home::Via(&[("check_id", "eligibility_checks")]),
-        // A choice on a conflict goes where its case goes (none: an
-        // office-level record, kept to the replicas of whole copies).
+        // A choice on a conflict goes where its case goes; one on a record
+        // of no case goes where that record goes (`Resolver::choice_reaches`).
         "conflict_resolutions" => Home::Via(&[("household_id", "households")]),
         t if HUB_TABLES.contains(&t) => Home::Hub,
         t if DEVICE_TABLES.contains(&t) => Home::Device,
@@ -248,6 +248,45 @@ impl<'c> Resolver<'c> {
             Some(id) => self.column(&c.table, &id, "device_id"),
             None => Ok(None),
         }
+    }
+
+    /// Whether a choice on a conflict (a change of `conflict_resolutions`)
+    /// goes to the enrolled device `device`, which holds the cases `held`
+    /// (each as of the hub's change number it got it whole), in the hub's
+    /// change `seq`. Where the record it is about goes: a choice on
+    /// everyone's tables (an operator, a call, the office) to every device,
+    /// which holds them and may hold the same conflict; on a block of case
+    /// numbers to the device of that block; on the hub's own tables (a
+    /// call's applications) to none; on a case's row with its case.
+    fn choice_reaches(
+        &mut self,
+        c: &Change,
+        device: &str,
+        held: &HashMap<String, i64>,
+        seq: i64,
+    ) -> Result<bool, Error> {
+        let id = self.value_in(c, "id")?;
+        let of = |r: &mut Self, col: &str| -> Result<Option<String>, Error> {
+            match r.value_in(c, col)? {
+                Some(v) => Ok(Some(v)),
+                None => match &id {
+                    Some(id) => r.column(&c.table, id, col),
+                    None => Ok(None),
+                },
+            }
+        };
+        let about = of(self, "table_name")?;
+        Ok(match about.as_deref().map(home) {
+            Some(Home::Office) => true,
+            Some(Home::Hub) => false,
+            Some(Home::Device) => match of(self, "record")? {
+                Some(block) => self.column("case_blocks", &block, "device_id")?.as_deref() == Some(device),
+                None => false,
+            },
+            Some(Home::Case | Home::Via(_)) | None => {
+                self.of_change(c)?.and_then(|h| held.get(&h).copied()).is_some_and(|entered| seq > entered)
+            }
+        })
     }
 
     /// The case of a row change (`None`: not a case's row, or not found).
@@ -410,6 +449,134 @@ fn cut(cs: &[u8], keep: &[bool]) -> Result<Vec<u8>, Error> {
         return Err(bad());
     }
     Ok(out)
+}
+
+/// Reads one value of a record (`None`: undefined, a column the change
+/// does not carry).
+fn get_value(b: &[u8], pos: &mut usize) -> Result<Option<Value>, Error> {
+    let t = *b.get(*pos).ok_or_else(bad)?;
+    *pos += 1;
+    let eight = |pos: &mut usize| -> Result<[u8; 8], Error> {
+        let s: [u8; 8] = b.get(*pos..*pos + 8).and_then(|s| s.try_into().ok()).ok_or_else(bad)?;
+        *pos += 8;
+        Ok(s)
+    };
+    Ok(match t {
+        0 => None,
+        5 => Some(Value::Null),
+        1 => Some(Value::Integer(i64::from_be_bytes(eight(pos)?))),
+        2 => Some(Value::Real(f64::from_bits(u64::from_be_bytes(eight(pos)?)))),
+        3 | 4 => {
+            let n = usize::try_from(get_varint(b, pos)?).map_err(|_| bad())?;
+            let end = pos.checked_add(n).filter(|e| *e <= b.len()).ok_or_else(bad)?;
+            let s = &b[*pos..end];
+            *pos = end;
+            Some(if t == 3 {
+                Value::Text(String::from_utf8(s.to_vec()).map_err(|_| bad())?)
+            } else {
+                Value::Blob(s.to_vec())
+            })
+        }
+        _ => return Err(bad()),
+    })
+}
+
+/// Who and when of a row's last change travel as a pair (docs/sync.md,
+/// "Who and when"): a changeset carries a column of an UPDATE only when its
+/// value changed, so a save by the operator who saved the row last carries
+/// `updated_at` and not `updated_by`, and a receiver would pair the sender's
+/// time with its own last editor (divergence 7 of the simulation). Every
+/// UPDATE of `cs` whose `updated_at` changed and whose `updated_by` did not
+/// is given `updated_by` (old = new = the row's value now, read in the
+/// capturing transaction). `None`: nothing to add, `cs` stands as it is.
+pub(super) fn carry_updated_by(conn: &Connection, cs: &[u8]) -> Result<Option<Vec<u8>>, Error> {
+    let mut out = Vec::with_capacity(cs.len() + 64);
+    let mut added = false;
+    for (header, changes) in blocks(cs)? {
+        let h = &cs[header];
+        out.extend_from_slice(h);
+        let mut pos = 1;
+        let ncol = usize::try_from(get_varint(h, &mut pos)?).map_err(|_| bad())?;
+        let pk: Vec<bool> = h.get(pos..pos + ncol).ok_or_else(bad)?.iter().map(|b| *b != 0).collect();
+        let table = std::str::from_utf8(&h[pos + ncol..h.len() - 1]).map_err(|_| bad())?;
+        let pair = if changes.iter().any(|c| cs[c.start] == OP_UPDATE) {
+            let cols = columns(conn, "main", table)?;
+            let at = cols.iter().position(|c| c.0 == "updated_at");
+            let by = cols.iter().position(|c| c.0 == "updated_by");
+            match (at, by) {
+                (Some(at), Some(by)) if cols.len() == ncol => Some((cols, at, by)),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let Some((cols, at, by)) = pair else {
+            for c in changes {
+                out.extend_from_slice(&cs[c]);
+            }
+            continue;
+        };
+        for c in changes {
+            let b = &cs[c.clone()];
+            if b[0] != OP_UPDATE {
+                out.extend_from_slice(b);
+                continue;
+            }
+            // The old record, then the new one: each value's bytes, and
+            // the old record's values (the primary key's are always there).
+            let mut p = 2;
+            let mut spans = Vec::with_capacity(2 * ncol);
+            let mut old = Vec::with_capacity(ncol);
+            for i in 0..2 * ncol {
+                let start = p;
+                if i < ncol {
+                    old.push(get_value(b, &mut p)?);
+                } else {
+                    skip_value(b, &mut p)?;
+                }
+                spans.push(start..p);
+            }
+            let defined = |i: usize| b[spans[ncol + i].start] != 0;
+            if !defined(at) || defined(by) {
+                out.extend_from_slice(b);
+                continue;
+            }
+            let keys: Vec<(&str, Value)> = (0..ncol)
+                .filter(|i| pk[*i])
+                .map(|i| old[i].clone().map(|v| (cols[i].0.as_str(), v)).ok_or_else(bad))
+                .collect::<Result<_, _>>()?;
+            let sql = format!(
+                "SELECT {} FROM main.{} WHERE {}",
+                quote("updated_by"),
+                quote(table),
+                keys.iter()
+                    .enumerate()
+                    .map(|(n, (c, _))| format!("{} = ?{}", quote(c), n + 1))
+                    .collect::<Vec<_>>()
+                    .join(" AND ")
+            );
+            let now: Option<Value> = conn
+                .prepare_cached(&sql)
+                .map_err(db_err)?
+                .query_row(rusqlite::params_from_iter(keys.iter().map(|k| &k.1)), |r| r.get(0))
+                .optional()
+                .map_err(db_err)?;
+            let Some(now) = now else {
+                out.extend_from_slice(b);
+                continue;
+            };
+            out.extend_from_slice(&b[..2]);
+            for (i, span) in spans.iter().enumerate() {
+                if i == by || i == ncol + by {
+                    put_value(&mut out, &now);
+                } else {
+                    out.extend_from_slice(&b[span.clone()]);
+                }
+            }
+            added = true;
+        }
+    }
+    Ok(added.then_some(out))
 }
 
 fn put_value(out: &mut Vec<u8>, v: &Value) {
@@ -698,6 +865,9 @@ fn enrol_into(
     for table in CASE_TABLES {
         copy(table, &case_condition(table, "main", "IN (SELECT household_id FROM temp.sync_enrol_scope)"))?;
     }
+    // The choices made on everyone's records, which go to every device.
+    let office = OFFICE_TABLES.iter().map(|t| format!("'{t}'")).collect::<Vec<_>>().join(", ");
+    copy("conflict_resolutions", &format!("table_name IN ({office})"))?;
     tx.execute_batch("DROP TABLE temp.sync_enrol_scope").map_err(db_err)?;
     // The device's own identity (its secret halves only there), and this
     // hub as its hub, whose changes up to now it holds.
@@ -830,6 +1000,9 @@ pub(super) fn outgoing(conn: &mut Connection, p: &Peer) -> Result<Outgoing, Erro
             let mut keep = Vec::with_capacity(changes.len());
             for c in &changes {
                 keep.push(match home(&c.table) {
+                    _ if c.table == "conflict_resolutions" => {
+                        resolver.choice_reaches(c, &p.device_id, &held, e.seq)?
+                    }
                     Home::Office => true,
                     Home::Hub => false,
                     Home::Device => resolver.device_of(c)?.as_deref() == Some(p.device_id.as_str()),
@@ -1038,6 +1211,50 @@ pub(super) fn prune_entered(
     Ok(())
 }
 
+impl super::Tx<'_> {
+    /// On a replica that syncs with a hub: how many of its own changes of
+    /// the case `household` the hub has not acknowledged yet (one per saved
+    /// form or command; the case's header says "Modifiche in attesa di
+    /// invio"). `None` on a replica without a hub (the hub itself, a
+    /// database on its own): there nothing waits to go anywhere.
+    pub fn household_waiting(&self, household: Id) -> Result<Option<usize>, Error> {
+        let conn: &Connection = &self.tx;
+        let acked: Option<i64> = conn
+            .query_row("SELECT acked_seq FROM sync_peers WHERE hub = 1 ORDER BY rowid LIMIT 1", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(db_err)?;
+        let Some(acked) = acked else { return Ok(None) };
+        // What goes to the hub: the changes made here (docs/sync.md).
+        let own: Vec<Vec<u8>> = {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT changeset FROM sync_outbox WHERE seq > ?1 AND origin_device IS NULL ORDER BY seq",
+                )
+                .map_err(db_err)?;
+            let rows = stmt.query_map([acked], |r| r.get(0)).map_err(db_err)?;
+            rows.collect::<Result<_, _>>().map_err(db_err)?
+        };
+        let changes = own.iter().map(|cs| read_changes(cs)).collect::<Result<Vec<_>, _>>()?;
+        let mut resolver = Resolver::new(conn);
+        for c in changes.iter().flatten() {
+            resolver.learn(c)?;
+        }
+        let household = household.to_string();
+        let mut waiting = 0;
+        for change in &changes {
+            for c in change {
+                if resolver.of_change(c)?.as_deref() == Some(household.as_str()) {
+                    waiting += 1;
+                    break;
+                }
+            }
+        }
+        Ok(Some(waiting))
+    }
+}
+
 /// A case that comes (back) into the scope is no longer waiting to leave.
 pub(super) fn entered(tx: &Connection, household: &str) -> Result<(), Error> {
     tx.execute("DELETE FROM sync_leaving WHERE household_id = ?1", [household]).map_err(db_err)?;
@@ -1088,6 +1305,57 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_update_of_when_carries_who_even_when_who_did_not_change() {
+        use rusqlite::session::Session;
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE t (id TEXT PRIMARY KEY, v TEXT, updated_at TEXT, updated_by TEXT);
+             CREATE TABLE u (id TEXT PRIMARY KEY, v TEXT);
+             INSERT INTO t VALUES ('a', 'x', '2026-01-01', 'mrossi'), ('b', 'x', '2026-01-01', 'mrossi');
+             INSERT INTO u VALUES ('a', 'x');",
+        )
+        .unwrap();
+        let capture = |sql: &str| -> Vec<u8> {
+            let mut session = Session::new(&conn).unwrap();
+            session.attach(None::<&str>).unwrap();
+            conn.execute_batch(sql).unwrap();
+            let mut cs = Vec::new();
+            session.changeset_strm(&mut cs).unwrap();
+            cs
+        };
+        // The same operator saves again: the time changes, who does not.
+        let cs = capture(
+            "UPDATE t SET v = 'y', updated_at = '2026-01-02' WHERE id = 'a';
+             UPDATE t SET v = 'z', updated_at = '2026-01-02', updated_by = 'lbianchi' WHERE id = 'b';
+             UPDATE u SET v = 'y';
+             INSERT INTO t VALUES ('c', 'x', '2026-01-02', 'gneri');",
+        );
+        let before = read_changes(&cs).unwrap();
+        let a = before.iter().find(|c| c.table == "t" && c.old[0] == Some(Value::Text("a".into()))).unwrap();
+        assert_eq!((&a.old[3], &a.new[3]), (&None, &None), "SQLite leaves who out");
+        let done = carry_updated_by(&conn, &cs).unwrap().expect("who added");
+        let after = read_changes(&done).unwrap();
+        assert_eq!(after.len(), before.len());
+        for (b, c) in before.iter().zip(&after) {
+            assert_eq!((&b.table, b.op, &b.pk), (&c.table, c.op, &c.pk));
+            let is_a = c.table == "t" && c.old.first() == Some(&Some(Value::Text("a".into())));
+            if is_a {
+                let mrossi = Some(Value::Text("mrossi".into()));
+                assert_eq!((&c.old[3], &c.new[3]), (&mrossi, &mrossi));
+                assert_eq!((&c.old[..3], &c.new[..3]), (&b.old[..3], &b.new[..3]));
+            } else {
+                assert_eq!((&c.old, &c.new), (&b.old, &b.new), "{}", c.table);
+            }
+        }
+        // Nothing to add: the changeset stands as it is.
+        let cs =
+            capture("UPDATE t SET v = 'w', updated_at = '2026-01-03', updated_by = 'gneri' WHERE id = 'a';");
+        assert_eq!(carry_updated_by(&conn, &cs).unwrap(), None);
+        let cs = capture("UPDATE t SET v = 'v' WHERE id = 'a'; UPDATE u SET v = 'z';");
+        assert_eq!(carry_updated_by(&conn, &cs).unwrap(), None);
     }
 
     #[test]

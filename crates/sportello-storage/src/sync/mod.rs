@@ -133,6 +133,20 @@ pub struct AuditRow {
     pub hash: String,
 }
 
+/// One of a device's own blocks of case numbers, as its packages to its hub
+/// report it (docs/sync.md, "Case numbers"): a hub restored from a backup
+/// no longer knows the blocks it granted after that backup, and records
+/// them again from these. The count of numbers used travels as changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockReport {
+    pub id: String,
+    pub year: i32,
+    pub first: i64,
+    pub last: i64,
+    pub used: i64,
+    pub granted_at: String,
+}
+
 /// What a package says about itself (signed with the entries).
 ///
 /// Parts added after the first format are optional (`serde(default)`), so
@@ -176,6 +190,10 @@ pub struct Manifest {
     /// raised: a hub restored from a backup says less, and gets the rest again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_ack: Option<i64>,
+    /// A device to its hub: the device's own blocks of case numbers, so that
+    /// a hub restored from a backup learns again those it granted after it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocks: Vec<BlockReport>,
 }
 
 /// A package opened and verified: signature, hash, receiver.
