@@ -31,7 +31,7 @@ pub struct CallRow {
 }
 
 /// An application of a call and, where it exists, the household it belongs to
-/// and the member of it who applied (schema 15).
+/// and the member of it who applied (schema 14).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationRow {
     #[serde(flatten)]

@@ -1,4 +1,4 @@
--- Schema 15 (issue 15): an application of a call names the person who applied,
+-- Schema 14 (issue 15): an application of a call names the person who applied,
 -- when the office knows them: a member of the household it is linked to. The
 -- service checks the application's birth date against that member's (the
 -- ranking's age bonus and its tie-break read it). NULL: not linked to a
