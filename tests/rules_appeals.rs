@@ -150,7 +150,8 @@ fn the_public_ranking_identifies_no_one() {
     let p = v.public(set).unwrap();
     assert_eq!(p.title, "Misura B2 anziani — graduatoria 2019");
     assert_eq!((p.version, p.published_on, p.appeal_deadline), (1, d("2019-07-01"), d("2019-07-31")));
-    assert_eq!(p.rule_set, "milano-b2-2019 v1");
+    // The rule set in words: the public reads it (issue 15), never the file's id.
+    assert_eq!(p.rule_set, "Misura B2 anziani e disabili — raccolta 2019 (versione 1)");
     assert_eq!(p.rows.len(), 13);
     let funded: Vec<_> = p.rows.iter().filter(|r| r.amount.is_some()).map(|r| r.protocol.as_str()).collect();
     assert_eq!(funded, ["2019/000101", "2019/000106", "2019/000102", "2019/000107"]);

@@ -218,7 +218,9 @@ proptest! {
                 // Only misura 6 outside 2025-2026 may lack its rules, and only when
                 // every other requirement of it holds.
                 prop_assert_eq!(e.code, sportello::Code::NoRuleSet);
-                prop_assert!(e.message.contains("misura-6"), "{}", e.message);
+                // Named by its title, in words (issue 15): never its code.
+                prop_assert!(e.message.starts_with("Misura 6 — "), "{}", e.message);
+                prop_assert!(!e.message.contains("misura-6"), "{}", e.message);
             }
         }
     }

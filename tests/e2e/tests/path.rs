@@ -327,7 +327,7 @@ async fn hostile_and_foreign_names_are_shown_exactly_as_typed() {
             cf: "RSSMRA80A01F205X",
             relationship: "richiedente",
             citizenship: "extra_ue",
-            employment: "inattivo",
+            employment: Some("inattivo"),
             education: "nessuno",
         },
     )
