@@ -172,7 +172,7 @@ fn a_convocation_is_printed_for_the_richiedente_and_filed() {
         .call(
             "convocation_print",
             json!({"household_id": h.id.to_string(), "date": "2026-12-04", "time": "10:00",
-                   "place": "largo Treves 1", "ask_for": "Anna Verdi", "bring": []}),
+                   "place": "largo Treves 1", "ask_for": "Anna Verdi", "bring": [], "purpose": "analisi_preliminare"}),
         )
         .unwrap();
     let raw = pdf_text(&read_filed(s, Id::parse("id", doc["id"].as_str().unwrap()).unwrap()));

@@ -583,7 +583,8 @@ fn the_case_header_says_what_waits_to_be_sent_on_a_device_only() {
 #[test]
 fn a_choice_on_an_office_record_reaches_every_enrolled_device() {
     let e = env();
-    drop(as_operator(&e, "mrossi", "Mario Rossi", Role::Operatore, Some("Nord")));
+    // The Nord laptop's user edits a call: a coordinatore's act (issue 15).
+    drop(as_operator(&e, "mrossi", "Mario Rossi", Role::Coordinatore, Some("Nord")));
     drop(as_operator(&e, "gneri", "Giulia Neri", Role::Operatore, Some("Sud")));
     let hub = &e.service;
     let call = |s: &Service, id: Option<&str>, title: &str| -> String {
