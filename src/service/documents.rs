@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use super::{not_found, Action, Service};
 use crate::domain::{form, CaseNumber, Document, DocumentKind, Id, StrEnum};
 use crate::error::{Code, Error};
+use crate::storage::Tx;
 
 impl Service {
     /// Saves a printed document for a household, in the encrypted database.
@@ -26,7 +27,7 @@ impl Service {
     /// rest of their work, so a failure leaves neither).
     pub(super) fn document_store(
         &self,
-        tx: &crate::storage::Tx<'_>,
+        tx: &Tx<'_>,
         stamp: &crate::storage::Stamp,
         household_id: Id,
         kind: DocumentKind,
@@ -58,16 +59,7 @@ impl Service {
 
     /// The PDF of a document, decrypted in memory.
     pub fn document_bytes(&self, id: Id) -> Result<(Document, Vec<u8>), Error> {
-        self.run(Action::DocumentOpen, Some(id), |tx, _| {
-            let doc = tx.document_get(id)?.ok_or_else(|| not_found("Documento"))?;
-            let bytes = tx.document_content(id)?.ok_or_else(|| {
-                Error::new(
-                    Code::NotFound,
-                    "Il contenuto del documento non è nel database (versione precedente)",
-                )
-            })?;
-            Ok((doc, bytes))
-        })
+        self.run(Action::DocumentOpen, Some(id), |tx, _| stored_pdf(tx, id))
     }
 
     /// Writes a copy of a stored document at `out`, where the operator chose
@@ -93,13 +85,7 @@ impl Service {
         }
         let mut written = false;
         let saved = self.run(Action::DocumentSave, Some(id), |tx, _| {
-            let doc = tx.document_get(id)?.ok_or_else(|| not_found("Documento"))?;
-            let bytes = tx.document_content(id)?.ok_or_else(|| {
-                Error::new(
-                    Code::NotFound,
-                    "Il contenuto del documento non è nel database (versione precedente)",
-                )
-            })?;
+            let (doc, bytes) = stored_pdf(tx, id)?;
             crate::fsx::write_private_new(out, &bytes).map_err(|e| match e.kind() {
                 std::io::ErrorKind::AlreadyExists => exists(out),
                 _ => io_error(out, "impossibile salvare la copia del documento", e),
@@ -163,4 +149,13 @@ pub(super) fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
 pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     crate::fsx::write_private_atomic(path, bytes)
         .map_err(|e| io_error(path, "impossibile salvare il documento", e))
+}
+
+/// A document's record and its PDF, decrypted in memory.
+fn stored_pdf(tx: &Tx<'_>, id: Id) -> Result<(Document, Vec<u8>), Error> {
+    let doc = tx.document_get(id)?.ok_or_else(|| not_found("Documento"))?;
+    let bytes = tx.document_content(id)?.ok_or_else(|| {
+        Error::new(Code::NotFound, "Il contenuto del documento non è nel database (versione precedente)")
+    })?;
+    Ok((doc, bytes))
 }

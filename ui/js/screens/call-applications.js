@@ -3,9 +3,9 @@
 
 import { h, replace } from '../dom.js';
 import { formatDate, formatMoney } from '../format.js';
-import { Form } from '../forms.js';
+import { Form, onSubmit } from '../forms.js';
 import { t } from '../i18n.js';
-import { callsApi, fail, tc, yesNo } from './calls-common.js';
+import { callsApi, tc, yesNo } from './calls-common.js';
 
 // ---- Domande -------------------------------------------------------------------
 
@@ -228,21 +228,11 @@ function manualForm(c, ctx, reload) {
     ),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'application-save', 'data-save': true }, tc('applications.save'))),
   );
-  el.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    ctx.showError(null);
-    if (!form.validate()) {
-      ctx.showError({ code: 'invalid', message: t('common.fixErrors') }, { focus: false });
-      return;
-    }
-    try {
-      const saved = await callsApi.applicationSave(c.id, { ...model });
-      ctx.setDirty(false);
-      ctx.toast(tc('applications.saved', { protocol: saved.protocol }));
-      reload();
-    } catch (err) {
-      fail(ctx, form)(err);
-    }
+  onSubmit(el, form, ctx, async () => {
+    const saved = await callsApi.applicationSave(c.id, { ...model });
+    ctx.setDirty(false);
+    ctx.toast(tc('applications.saved', { protocol: saved.protocol }));
+    reload();
   });
   return el;
 }

@@ -2,7 +2,7 @@
 
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
-import { Form } from '../forms.js';
+import { Form, onSubmit } from '../forms.js';
 import { t } from '../i18n.js';
 import { confirmOfficeDays } from '../office-days.js';
 import { caseHeader } from './case-header.js';
@@ -20,7 +20,6 @@ export async function mount(view, ctx) {
     bring: t('convocation.bringDefault').join('\n'),
     notes: null,
   };
-  let busy = false;
   const form = new Form({ onChange: () => ctx.setDirty(true) });
   const result = h('div', { 'data-testid': 'convocation-result' });
   const formEl = h(
@@ -43,16 +42,7 @@ export async function mount(view, ctx) {
     ),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'convocation-print' }, t('convocation.print'))),
   );
-  formEl.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    if (busy) return;
-    ctx.showError(null);
-    if (!form.validate()) {
-      ctx.showError({ code: 'invalid', message: t('common.fixErrors') }, { focus: false });
-      return;
-    }
-    busy = true;
-    try {
+  onSubmit(formEl, form, ctx, async () => {
       // A convocation on a day the office is closed: said, and asked.
       if (!(await confirmOfficeDays([model.date], t('officeDays.convocation')))) return;
       const input = {
@@ -84,15 +74,6 @@ export async function mount(view, ctx) {
           ),
         ),
       );
-    } catch (err) {
-      if (form.showError(err)) {
-        ctx.showError({ code: err.code, message: t('common.fixErrors') }, { focus: false });
-      } else {
-        ctx.showError(err);
-      }
-    } finally {
-      busy = false;
-    }
   });
   replace(view, h('section', { 'data-testid': 'screen-convocazione' }, caseHeader(household, 'convocation', t('convocation.title'), ctx.session?.operator?.role), result, formEl));
 }

@@ -66,6 +66,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "firme annullate con un motivo",
         sql: include_str!("migrations/0012_signature_annulments.sql"),
     },
+    // 13 and 14 are the people's and the calls' (issue 15, on their branch).
+    Migration {
+        version: 15,
+        name: "cambiamenti restituiti all'ufficio ripristinato",
+        sql: include_str!("migrations/0015_returning_to_hub.sql"),
+    },
 ];
 
 /// The version this program writes.

@@ -1,0 +1,12 @@
+-- Schema 15 (issue 11): a hub restored from a backup gets back its own
+-- changes made after that backup from the devices that hold them.
+--
+-- A device that finds its hub went back (docs/sync.md, "The hub restored
+-- from a backup") marks the hub's changes it holds and the hub no longer
+-- has: its package to the hub then carries them, each in its place among
+-- the device's own changes (so a later edit made on the device over one of
+-- them still arrives after it), and the hub applies them as changes of its
+-- own, under new numbers. Not a synced table: bookkeeping of this replica.
+--
+-- (Numbered 15: 13 and 14 are taken by the branches of issue 15.)
+ALTER TABLE sync_outbox ADD COLUMN returning INTEGER NOT NULL DEFAULT 0 CHECK (returning IN (0, 1));
