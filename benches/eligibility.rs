@@ -60,10 +60,5 @@ fn quick_check() -> ExitCode {
 criterion_group!(benches, eligibility);
 
 fn main() -> ExitCode {
-    if quick::requested() {
-        return quick_check();
-    }
-    benches();
-    Criterion::default().configure_from_args().final_summary();
-    ExitCode::SUCCESS
+    quick::main(quick_check, benches)
 }

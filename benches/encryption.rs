@@ -78,14 +78,11 @@ fn family_with_project(s: &Service) -> Id {
         .expect("household");
     let member = h["members"][0]["id"].clone();
     let hid = h["id"].clone();
-    let areas = [
-        "condizioni_personali_sociali",
-        "situazione_economica",
-        "situazione_lavorativa",
-        "istruzione_formazione",
-        "condizione_abitativa",
-        "reti_familiari_sociali",
-    ];
+    // The six areas, in the law's order.
+    let areas: Vec<&str> = <sportello::domain::LifeArea as sportello::domain::StrEnum>::ALL
+        .iter()
+        .map(|a| sportello::domain::StrEnum::as_str(*a))
+        .collect();
     s.call(
         "analysis_save",
         json!({ "analysis": {

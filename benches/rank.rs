@@ -134,10 +134,5 @@ fn quick_check() -> ExitCode {
 criterion_group!(benches, rank);
 
 fn main() -> ExitCode {
-    if quick::requested() {
-        return quick_check();
-    }
-    benches();
-    Criterion::default().configure_from_args().final_summary();
-    ExitCode::SUCCESS
+    quick::main(quick_check, benches)
 }

@@ -361,10 +361,5 @@ fn quick_check() -> ExitCode {
 fn main() -> ExitCode {
     // No automatic daily backup at every login of the bench's databases.
     std::env::set_var("SPORTELLO_BACKUP_KEEP", "0");
-    if quick::requested() {
-        return quick_check();
-    }
-    benches();
-    Criterion::default().configure_from_args().final_summary();
-    ExitCode::SUCCESS
+    quick::main(quick_check, benches)
 }

@@ -16,6 +16,7 @@ use std::process::Command;
 
 use serde_json::{json, Value};
 use service_support::operators::as_operator;
+use service_support::replicas::{edit, field};
 use service_support::*;
 use sportello::domain::{Household, Id, Role};
 use sportello::service::Service;
@@ -129,16 +130,6 @@ fn carry(from: (&Path, &str, Option<&str>), to: (&Path, &str), pkg: &Path) -> Va
     let (code, out, err) = cli(to.1, &["sync", "import", "--database", s(to.0), "--from", s(pkg), "--json"]);
     assert_eq!(code, 0, "import: {err}");
     serde_json::from_str(&out).unwrap()
-}
-
-fn edit(s: &Service, id: Id, field: &str, value: Value) {
-    let mut v = serde_json::to_value(s.household_get(id).unwrap()).unwrap();
-    v[field] = value;
-    s.call("household_save", json!({ "household": v })).unwrap();
-}
-
-fn field(s: &Service, id: Id, field: &str) -> Value {
-    serde_json::to_value(s.household_get(id).unwrap()).unwrap()[field].clone()
 }
 
 fn cf(last: &str, first: &str, birth: &str, sex: sportello::cf::Sex) -> String {

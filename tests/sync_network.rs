@@ -483,6 +483,86 @@ fn a_hub_restored_from_a_backup_gets_back_what_it_lost_from_the_devices() {
 }
 
 #[test]
+fn a_hub_restored_from_a_backup_gets_back_its_own_changes_from_a_device_that_holds_them() {
+    let o = Office::new();
+    let (laptop, tablet) = (o.db("portatile"), o.db("tablet"));
+    let backup = o.dir.path().join("copia-ufficio.sqlite");
+    o.open(&o.hub_db()).backup_to(&backup).unwrap();
+
+    // After the copy, the office itself edits the case twice, and the laptop
+    // (only the laptop) gets both.
+    o.edit(&o.hub_db(), "phone", json!("+39 02 8846 0000"));
+    o.edit(&o.hub_db(), "address", json!("Via Dogana 4"));
+    let hub = o.serve();
+    assert_eq!(sync_now(&laptop, &hub.url).0, 0);
+    assert_eq!(o.field(&laptop, "phone"), json!("+39 02 8846 0000"));
+    // On the laptop, offline, a later edit over one of them.
+    o.edit(&laptop, "address", json!("Via Dogana 4, scala B"));
+    drop(hub);
+
+    let (code, _, err) = sportello(&["restore", "--from", s(&backup), "--database", s(&o.hub_db())]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(o.field(&o.hub_db(), "phone"), json!("+39 333 123 4567"), "the copy is from before");
+    // The office works on before anyone syncs: another field, with the
+    // numbers its lost changes had.
+    o.edit(&o.hub_db(), "notes", json!("Scritto in ufficio dopo il ripristino"));
+
+    let hub = o.serve();
+    let (code, r, err) = sync_now(&laptop, &hub.url);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(r["hub_restored"], true, "{r}");
+    // The office's own lost edits are back at the office, the laptop's later
+    // edit over one of them after it (it came after it), and the office's
+    // edit after the restore stands.
+    assert_eq!(o.field(&o.hub_db(), "phone"), json!("+39 02 8846 0000"));
+    assert_eq!(o.field(&o.hub_db(), "address"), json!("Via Dogana 4, scala B"));
+    assert_eq!(o.field(&o.hub_db(), "notes"), json!("Scritto in ufficio dopo il ripristino"));
+    // The tablet, which never had them, gets them from the office.
+    assert_eq!(sync_now(&tablet, &hub.url).0, 0);
+    assert_eq!(sync_now(&laptop, &hub.url).0, 0);
+    for db in [&o.hub_db(), &laptop, &tablet] {
+        assert_eq!(o.field(db, "phone"), json!("+39 02 8846 0000"), "{}", db.display());
+        assert_eq!(o.field(db, "address"), json!("Via Dogana 4, scala B"), "{}", db.display());
+        assert_eq!(o.field(db, "notes"), json!("Scritto in ufficio dopo il ripristino"), "{}", db.display());
+        let conflicts = o.open(db).sync_conflicts().unwrap();
+        assert!(conflicts.is_empty(), "{}: {conflicts:?}", db.display());
+    }
+    // Given back once: the next exchange is ordinary.
+    let (code, r, _) = sync_now(&laptop, &hub.url);
+    assert_eq!((code, r["hub_restored"].clone(), r["sent"].clone()), (0, json!(false), json!(0)), "{r}");
+}
+
+#[test]
+fn a_lost_office_edit_that_the_office_made_again_otherwise_is_a_conflict_with_both_values() {
+    let o = Office::new();
+    let laptop = o.db("portatile");
+    let backup = o.dir.path().join("copia-ufficio.sqlite");
+    o.open(&o.hub_db()).backup_to(&backup).unwrap();
+    o.edit(&o.hub_db(), "phone", json!("+39 02 8846 0000"));
+    let hub = o.serve();
+    assert_eq!(sync_now(&laptop, &hub.url).0, 0);
+    drop(hub);
+    let (code, _, err) = sportello(&["restore", "--from", s(&backup), "--database", s(&o.hub_db())]);
+    assert_eq!(code, 0, "{err}");
+    // After the restore the office writes the same field again, otherwise.
+    o.edit(&o.hub_db(), "phone", json!("+39 02 8846 1111"));
+    let hub = o.serve();
+    let (code, r, err) = sync_now(&laptop, &hub.url);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(r["hub_restored"], true, "{r}");
+    // The office's newer value stands; the lost one is on the Conflitti
+    // screen with it, for a person: nothing is lost and nothing is chosen.
+    assert_eq!(o.field(&o.hub_db(), "phone"), json!("+39 02 8846 1111"));
+    let conflicts = o.open(&o.hub_db()).sync_conflicts().unwrap();
+    let phone: Vec<_> = conflicts.iter().filter(|c| c.field == "phone").collect();
+    assert_eq!(phone.len(), 1, "{conflicts:?}");
+    assert_eq!(phone[0].ours, json!("+39 02 8846 1111"));
+    assert_eq!(phone[0].theirs, json!("+39 02 8846 0000"));
+    assert_eq!(sync_now(&laptop, &hub.url).0, 0);
+    assert_eq!(o.field(&laptop, "phone"), json!("+39 02 8846 1111"));
+}
+
+#[test]
 fn an_unreachable_hub_is_a_clean_error_that_changes_nothing() {
     let o = Office::new();
     let laptop = o.db("portatile");

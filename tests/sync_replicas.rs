@@ -5,44 +5,14 @@
 
 mod service_support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::{json, Value};
+use service_support::replicas::{edit, Office};
 use service_support::*;
-use sportello::domain::{Household, Id};
+use sportello::domain::Id;
 use sportello::service::Service;
-
-struct Office {
-    env: Env,
-    laptop_db: PathBuf,
-}
-
-impl Office {
-    /// A hub with the example family and a laptop copied from it.
-    fn new() -> (Office, Household) {
-        let env = env();
-        let h = create_family(&env.service);
-        let laptop_db = env.dir.path().join("portatile.sqlite");
-        env.service.sync_copy_replica(&laptop_db, "portatile").unwrap();
-        (Office { env, laptop_db }, h)
-    }
-    fn hub(&self) -> &Service {
-        &self.env.service
-    }
-    fn laptop(&self) -> Service {
-        login(&self.laptop_db, &self.env.docs(), ADMIN, today()).unwrap()
-    }
-}
-
-/// Saves the household with `field` set to `value`, as the form does.
-fn edit(s: &Service, id: Id, field: &str, value: Value) {
-    let mut v = serde_json::to_value(s.household_get(id).unwrap()).unwrap();
-    v[field] = value;
-    // Through the command, as the form sends it: the read-only fields of the
-    // loaded household (case number, dates) are dropped there.
-    s.call("household_save", serde_json::json!({ "household": v })).unwrap();
-}
 
 fn field(s: &Service, id: Id, field: &str) -> Value {
     serde_json::to_value(s.household_get(id).unwrap()).unwrap()[field].clone()

@@ -4,41 +4,14 @@
 
 mod service_support;
 
-use std::path::PathBuf;
 
 use serde_json::{json, Value};
 use service_support::operators::as_operator;
+use service_support::replicas::{edit, Office};
 use service_support::*;
 use sportello::domain::{Household, Id, Role, StrEnum};
 use sportello::error::Code;
 use sportello::service::Service;
-
-struct Office {
-    env: Env,
-    laptop_db: PathBuf,
-}
-
-impl Office {
-    fn new() -> (Office, Household) {
-        let env = env();
-        let h = create_family(&env.service);
-        let laptop_db = env.dir.path().join("portatile.sqlite");
-        env.service.sync_copy_replica(&laptop_db, "portatile").unwrap();
-        (Office { env, laptop_db }, h)
-    }
-    fn hub(&self) -> &Service {
-        &self.env.service
-    }
-    fn laptop(&self) -> Service {
-        login(&self.laptop_db, &self.env.docs(), ADMIN, today()).unwrap()
-    }
-}
-
-fn edit(s: &Service, id: Id, field: &str, value: Value) {
-    let mut v = serde_json::to_value(s.household_get(id).unwrap()).unwrap();
-    v[field] = value;
-    s.call("household_save", json!({ "household": v })).unwrap();
-}
 
 fn field(s: &Service, id: Id, field: &str) -> Value {
     serde_json::to_value(s.household_get(id).unwrap()).unwrap()[field].clone()

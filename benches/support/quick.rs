@@ -17,6 +17,17 @@ use std::fmt::Display;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
+/// A bench's `main`: its quick check when quick mode is asked for, else
+/// its criterion group (the full bench, with criterion's own arguments).
+pub fn main(quick_check: fn() -> ExitCode, full: fn()) -> ExitCode {
+    if requested() {
+        return quick_check();
+    }
+    full();
+    criterion::Criterion::default().configure_from_args().final_summary();
+    ExitCode::SUCCESS
+}
+
 /// Whether the bench was started in quick mode.
 pub fn requested() -> bool {
     std::env::var_os("SPORTELLO_BENCH_QUICK").is_some_and(|v| !v.is_empty() && v != "0")

@@ -92,14 +92,8 @@ pub fn run(a: Args) -> Result<ExitCode, CliError> {
         // Every other household also gets an analysis, a project and a signature.
         if i.is_multiple_of(2) {
             let member = h.members[0].id;
-            let areas = [
-                "condizioni_personali_sociali",
-                "situazione_economica",
-                "situazione_lavorativa",
-                "istruzione_formazione",
-                "condizione_abitativa",
-                "reti_familiari_sociali",
-            ];
+            // The six areas, in the law's order.
+            let areas = sportello::domain::LifeArea::ALL.iter().map(|a| a.as_str()).collect::<Vec<_>>();
             let analysis = serde_json::from_value(json!({
                 "household_id": h.id.to_string(),
                 "interview_date": today.to_string(),

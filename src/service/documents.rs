@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::{not_found, Action, Service};
 use crate::domain::{form, CaseNumber, Document, DocumentKind, Id, StrEnum};
 use crate::error::{Code, Error};
+use crate::storage::Tx;
 
 /// A document and its PDF, for the window's own viewer (`document_view`).
 #[derive(Debug, Clone, Serialize)]
@@ -16,10 +17,6 @@ pub struct DocumentView {
     pub document: Document,
     /// The PDF, base64 (standard alphabet, with padding).
     pub pdf_base64: String,
-}
-
-fn missing_content() -> Error {
-    Error::new(Code::NotFound, "Il contenuto del documento non è nel database (versione precedente)")
 }
 
 impl Service {
@@ -41,7 +38,7 @@ impl Service {
     /// rest of their work, so a failure leaves neither).
     pub(super) fn document_store(
         &self,
-        tx: &crate::storage::Tx<'_>,
+        tx: &Tx<'_>,
         stamp: &crate::storage::Stamp,
         household_id: Id,
         kind: DocumentKind,
@@ -86,11 +83,7 @@ impl Service {
     }
 
     fn document_read(&self, action: Action, id: Id) -> Result<(Document, Vec<u8>), Error> {
-        self.run(action, Some(id), |tx, _| {
-            let doc = tx.document_get(id)?.ok_or_else(|| not_found("Documento"))?;
-            let bytes = tx.document_content(id)?.ok_or_else(missing_content)?;
-            Ok((doc, bytes))
-        })
+        self.run(action, Some(id), |tx, _| stored_pdf(tx, id))
     }
 
     /// Writes a copy of a stored document at `out`, where the operator chose
@@ -116,8 +109,7 @@ impl Service {
         }
         let mut written = false;
         let saved = self.run(Action::DocumentSave, Some(id), |tx, _| {
-            let doc = tx.document_get(id)?.ok_or_else(|| not_found("Documento"))?;
-            let bytes = tx.document_content(id)?.ok_or_else(missing_content)?;
+            let (doc, bytes) = stored_pdf(tx, id)?;
             crate::fsx::write_private_new(out, &bytes).map_err(|e| match e.kind() {
                 std::io::ErrorKind::AlreadyExists => exists(out),
                 _ => io_error(out, "impossibile salvare la copia del documento", e),
@@ -188,4 +180,13 @@ pub(super) fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
 pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     crate::fsx::write_private_atomic(path, bytes)
         .map_err(|e| io_error(path, "impossibile salvare il documento", e))
+}
+
+/// A document's record and its PDF, decrypted in memory.
+fn stored_pdf(tx: &Tx<'_>, id: Id) -> Result<(Document, Vec<u8>), Error> {
+    let doc = tx.document_get(id)?.ok_or_else(|| not_found("Documento"))?;
+    let bytes = tx.document_content(id)?.ok_or_else(|| {
+        Error::new(Code::NotFound, "Il contenuto del documento non è nel database (versione precedente)")
+    })?;
+    Ok((doc, bytes))
 }

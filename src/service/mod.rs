@@ -377,13 +377,7 @@ impl Service {
         record: Option<Id>,
         f: impl FnOnce(&Tx<'_>, &Stamp) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        self.store
-            .durable_transaction(|tx| match self.authorize_and_audit(tx, action, record)? {
-                Ok(stamp) => f(tx, &stamp).map(Ok),
-                // Committed: the refused attempt's row, and nothing else.
-                Err(refused) => Ok(Err(refused)),
-            })
-            .and_then(|r| r)
+        self.run_committed(true, action, record, f)
     }
 
     /// Runs a command: one transaction, authorised and audited first.
@@ -393,13 +387,25 @@ impl Service {
         record: Option<Id>,
         f: impl FnOnce(&Tx<'_>, &Stamp) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        self.store
-            .transaction(|tx| match self.authorize_and_audit(tx, action, record)? {
-                Ok(stamp) => f(tx, &stamp).map(Ok),
-                // Committed: the refused attempt's row, and nothing else.
-                Err(refused) => Ok(Err(refused)),
-            })
-            .and_then(|r| r)
+        self.run_committed(false, action, record, f)
+    }
+
+    /// The one body of [`Service::run`] and [`Service::run_durable`].
+    fn run_committed<T>(
+        &self,
+        durable: bool,
+        action: Action,
+        record: Option<Id>,
+        f: impl FnOnce(&Tx<'_>, &Stamp) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let body = |tx: &Tx<'_>| match self.authorize_and_audit(tx, action, record)? {
+            Ok(stamp) => f(tx, &stamp).map(Ok),
+            // Committed: the refused attempt's row, and nothing else.
+            Err(refused) => Ok(Err(refused)),
+        };
+        let outcome =
+            if durable { self.store.durable_transaction(body) } else { self.store.transaction(body) };
+        outcome.and_then(|r| r)
     }
 
     pub fn session(&self) -> Result<Session, Error> {

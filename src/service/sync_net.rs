@@ -224,10 +224,16 @@ impl Service {
     /// it again: `None`) and seals the hub's answer for that device.
     fn sync_answer(&self, body: &[u8]) -> Result<(Peer, Option<ImportCounts>, Vec<u8>, usize), Error> {
         let (peer, p) = self.sync_open(body)?;
-        let applied = if p.manifest.base > peer.received_seq {
-            // Not applied (the device sends it again), but the blocks of
-            // case numbers it reports are recorded now: this hub lost those
-            // it granted after its backup, and its answer refills them.
+        // A package starting after what this hub has, or the first one of
+        // this device since the hub was restored from a backup, is not
+        // applied: the device is asked to send again from what the hub has
+        // (having seen in this answer that the hub went back, it sends its
+        // own changes and the hub's lost ones it holds, in their order).
+        let restored = self.store.sync_resend_after_restore(&peer.device_id, true)?;
+        let applied = if p.manifest.base > peer.received_seq || restored {
+            // The blocks of case numbers it reports are recorded now: this
+            // hub lost those it granted after its backup, and its answer
+            // refills them.
             let stamp = crate::storage::Stamp { at: super::timestamp(self.clock), by: self.operator.id };
             self.store.sync_record_blocks(&peer.device_id, &p.manifest.blocks, &stamp)?;
             None

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod operators;
+pub mod replicas;
 
 use chrono::NaiveDate;
 use serde_json::{json, Value};
@@ -169,14 +170,11 @@ pub fn single_json(last: &str, first: &str, birth: &str, sex: &str) -> Value {
 
 /// The analysis form for a household, all six areas, every adult profiled.
 pub fn analysis_json(h: &Household, interview: &str, outcome: &str) -> Value {
-    let areas = [
-        "condizioni_personali_sociali",
-        "situazione_economica",
-        "situazione_lavorativa",
-        "istruzione_formazione",
-        "condizione_abitativa",
-        "reti_familiari_sociali",
-    ];
+    // The six areas, in the law's order.
+    let areas: Vec<&str> = <sportello::domain::LifeArea as sportello::domain::StrEnum>::ALL
+        .iter()
+        .map(|a| sportello::domain::StrEnum::as_str(*a))
+        .collect();
     let on = d(interview);
     let needs = ["lieve", "grave", "moderato", "nessuno", "moderato", "lieve"];
     json!({

@@ -314,3 +314,53 @@ export function saveBar(...buttons) {
 export function statusLine(testid) {
   return h('div', { class: 'field-status', role: 'status', 'aria-live': 'polite', 'data-testid': testid });
 }
+
+/**
+ * Shows a refusal of the service: on its field when it names one the form
+ * has (with the banner asking to fix the fields marked), else as the page's error.
+ */
+export function showFormError(form, ctx, err) {
+  if (form.showError(err)) {
+    ctx.showError({ code: err.code, message: t('common.fixErrors') }, { focus: false });
+  } else {
+    ctx.showError(err);
+  }
+}
+
+/**
+ * The one way a form is sent: the page's last error cleared, every field
+ * checked at once (the banner asks to fix those marked), one sending at a
+ * time, the submit button held (with `busyLabel` as its text, if given)
+ * while `send` runs, and a refusal shown by `showFormError`.
+ * `button()` finds the button when it is sent (a form redrawn has a new one).
+ */
+export function onSubmit(formEl, form, ctx, send, { button = null, busyLabel = null } = {}) {
+  let busy = false;
+  formEl.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (busy) return;
+    ctx.showError(null);
+    if (!form.validate()) {
+      ctx.showError({ code: 'invalid', message: t('common.fixErrors') }, { focus: false });
+      return;
+    }
+    busy = true;
+    const btn = button ? button() : null;
+    const label = btn ? [...btn.childNodes] : null;
+    if (btn) {
+      btn.disabled = true;
+      if (busyLabel) replace(btn, busyLabel);
+    }
+    try {
+      await send();
+    } catch (err) {
+      showFormError(form, ctx, err);
+    } finally {
+      busy = false;
+      if (btn) {
+        btn.disabled = false;
+        if (busyLabel) replace(btn, ...label);
+      }
+    }
+  });
+}

@@ -62,16 +62,7 @@ pub fn document(a: &Patto) -> Document {
 
     office::heading(&mut doc, &a.office, Some(&a.comune_name));
     doc.heading(1, TITLE);
-    doc.paragraph(
-        Paragraph::new(vec![
-            Span::regular("Pratica n. "),
-            Span::bold(&a.case_number),
-            Span::regular(" — analisi preliminare del "),
-            Span::bold(dates::format_it(a.analysis_date)),
-        ])
-        .align(Align::Center)
-        .space_before(4.0),
-    );
+    office::case_line(&mut doc, &a.case_number, "analisi preliminare del", a.analysis_date);
     doc.paragraph(
         Paragraph::text(format!(
             "Il progetto riguarda l'intero nucleo familiare ed è definito con la partecipazione diretta dei suoi \

@@ -105,16 +105,7 @@ pub fn document(e: &Esito) -> Document {
 
     office::heading(&mut doc, &e.office, e.comune_name.as_deref());
     doc.heading(1, TITLE);
-    doc.paragraph(
-        Paragraph::new(vec![
-            Span::regular("Pratica n. "),
-            Span::bold(&e.case_number),
-            Span::regular(" — requisiti verificati alla data del "),
-            Span::bold(dates::format_it(e.reference_date)),
-        ])
-        .align(Align::Center)
-        .space_before(4.0),
-    );
+    office::case_line(&mut doc, &e.case_number, "requisiti verificati alla data del", e.reference_date);
 
     section(&mut doc, "Nucleo familiare");
     doc.push(Block::Table(Table {

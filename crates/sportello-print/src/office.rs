@@ -87,6 +87,21 @@ pub fn long_date(d: NaiveDate) -> String {
     format!("{} {}", calendar::giorno_della_settimana(d), dates::format_it(d))
 }
 
+/// The line under a case document's title: "Pratica n. 2026/0001 — {about}
+/// {date}", centred (the patto, the esito of the requisiti).
+pub fn case_line(doc: &mut Document, case_number: &str, about: &str, date: NaiveDate) {
+    doc.paragraph(
+        Paragraph::new(vec![
+            Span::regular("Pratica n. "),
+            Span::bold(case_number),
+            Span::regular(format!(" — {about} ")),
+            Span::bold(dates::format_it(date)),
+        ])
+        .align(super::layout::Align::Center)
+        .space_before(4.0),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

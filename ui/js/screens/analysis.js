@@ -4,7 +4,7 @@
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { formatDate, isMinor } from '../format.js';
-import { Form, saveBar } from '../forms.js';
+import { Form, onSubmit, saveBar } from '../forms.js';
 import { ENUMS, label, t } from '../i18n.js';
 import { caseHeader } from './case-header.js';
 
@@ -52,7 +52,6 @@ export async function mount(view, ctx) {
   const model = stored ? structuredClone(stored) : blankAnalysis(household);
   normaliseDomains(model);
   normaliseEmployability(model, household, today);
-  let saving = false;
 
   const form = new Form({ onChange: () => ctx.setDirty(true) });
   const formEl = h('form', { class: 'form', novalidate: true, 'data-testid': 'analysis-form' });
@@ -213,18 +212,11 @@ export async function mount(view, ctx) {
     replace(formEl, interview, domains, employability, outcome, saveBar(saveBtn));
   }
 
-  formEl.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    if (saving) return;
-    ctx.showError(null);
-    if (!form.validate()) {
-      ctx.showError({ code: 'invalid', message: t('common.fixErrors') }, { focus: false });
-      return;
-    }
-    saving = true;
-    const btn = formEl.querySelector('[data-testid="analysis-save"]');
-    btn.disabled = true;
-    try {
+  onSubmit(
+    formEl,
+    form,
+    ctx,
+    async () => {
       const saved = await api.analysisSave(model);
       Object.assign(model, structuredClone(saved));
       normaliseDomains(model);
@@ -234,17 +226,9 @@ export async function mount(view, ctx) {
       draw();
       drawDeadline();
       deadlineBox.scrollIntoView({ block: 'nearest' });
-    } catch (err) {
-      if (form.showError(err)) {
-        ctx.showError({ code: err.code, message: t('common.fixErrors') }, { focus: false });
-      } else {
-        ctx.showError(err);
-      }
-    } finally {
-      saving = false;
-      btn.disabled = false;
-    }
-  });
+    },
+    { button: () => formEl.querySelector('[data-testid="analysis-save"]') },
+  );
 
   draw();
   drawDeadline();

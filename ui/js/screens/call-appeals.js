@@ -2,10 +2,9 @@
 
 import { h, replace } from '../dom.js';
 import { formatDate } from '../format.js';
-import { Form } from '../forms.js';
-import { t } from '../i18n.js';
+import { Form, onSubmit } from '../forms.js';
 import { applicationFields } from './call-applications.js';
-import { callsApi, fail, tc } from './calls-common.js';
+import { callsApi, tc } from './calls-common.js';
 
 // ---- Ricorsi -------------------------------------------------------------------
 
@@ -79,25 +78,15 @@ function fileForm(c, ctx, reload) {
     ),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'appeal-file' }, tc('appeals.file'))),
   );
-  el.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    ctx.showError(null);
-    if (!form.validate()) {
-      ctx.showError({ code: 'invalid', message: t('common.fixErrors') }, { focus: false });
-      return;
-    }
+  onSubmit(el, form, ctx, async () => {
     const documents = String(model.documents ?? '')
       .split('\n')
       .map((s) => s.trim())
       .filter((s) => s !== '');
-    try {
-      const a = await callsApi.appealFile({ call_id: c.id, protocol: model.protocol, filed_on: model.filed_on, grounds: model.grounds, documents });
-      ctx.setDirty(false);
-      ctx.toast(tc('appeals.filed', { id: a.id }));
-      reload();
-    } catch (err) {
-      fail(ctx, form)(err);
-    }
+    const a = await callsApi.appealFile({ call_id: c.id, protocol: model.protocol, filed_on: model.filed_on, grounds: model.grounds, documents });
+    ctx.setDirty(false);
+    ctx.toast(tc('appeals.filed', { id: a.id }));
+    reload();
   });
   return el;
 }
@@ -151,14 +140,7 @@ function decideForm(c, appeal, ctx, reload) {
     ),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': `appeal-${appeal.id}-decide` }, tc('appeals.decide'))),
   );
-  el.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    ctx.showError(null);
-    if (!form.validate()) {
-      ctx.showError({ code: 'invalid', message: t('common.fixErrors') }, { focus: false });
-      return;
-    }
-    try {
+  onSubmit(el, form, ctx, async () => {
       await callsApi.appealDecide({
         call_id: c.id,
         appeal_id: appeal.id,
@@ -170,9 +152,6 @@ function decideForm(c, appeal, ctx, reload) {
       ctx.setDirty(false);
       ctx.toast(tc('appeals.decided'));
       reload();
-    } catch (err) {
-      fail(ctx, form)(err);
-    }
   });
   return el;
 }

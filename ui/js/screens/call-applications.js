@@ -4,10 +4,10 @@
 import { h, replace } from '../dom.js';
 import { filePicker } from '../file-picker.js';
 import { formatDate, formatMoney } from '../format.js';
-import { Form } from '../forms.js';
+import { Form, onSubmit } from '../forms.js';
 import { t } from '../i18n.js';
 import { onSessionEnd } from '../session-state.js';
-import { callsApi, fail, tc, yesNo } from './calls-common.js';
+import { callsApi, tc, yesNo } from './calls-common.js';
 
 // ---- Domande -------------------------------------------------------------------
 
@@ -285,22 +285,12 @@ function manualForm(c, ctx, reload) {
     ),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'application-save', 'data-save': true }, tc('applications.save'))),
   );
-  el.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    ctx.showError(null);
-    if (!form.validate()) {
-      ctx.showError({ code: 'invalid', message: t('common.fixErrors') }, { focus: false });
-      return;
-    }
-    try {
-      const saved = await callsApi.applicationSave(c.id, { ...model });
-      ctx.setDirty(false);
-      ctx.toast(tc('applications.saved', { protocol: saved.protocol }));
-      notice = saved.warnings && saved.warnings.length ? { callId: c.id, protocol: saved.protocol, warnings: saved.warnings } : null;
-      reload();
-    } catch (err) {
-      fail(ctx, form)(err);
-    }
+  onSubmit(el, form, ctx, async () => {
+    const saved = await callsApi.applicationSave(c.id, { ...model });
+    ctx.setDirty(false);
+    ctx.toast(tc('applications.saved', { protocol: saved.protocol }));
+    notice = saved.warnings && saved.warnings.length ? { callId: c.id, protocol: saved.protocol, warnings: saved.warnings } : null;
+    reload();
   });
   return el;
 }

@@ -5,6 +5,7 @@
 import { callsApi } from '../api.js';
 import { h } from '../dom.js';
 import { formatDate, formatMoney } from '../format.js';
+import { showFormError } from '../forms.js';
 import { label, t } from '../i18n.js';
 
 // The commands live with all the others in api.js.
@@ -92,13 +93,7 @@ export function callHeader(c, active, today) {
 
 /** A failed save: beside the field when the form has it, at the top otherwise. */
 export function fail(ctx, form) {
-  return (err) => {
-    if (form && form.showError(err)) {
-      ctx.showError({ code: err.code, message: t('common.fixErrors') }, { focus: false });
-    } else {
-      ctx.showError(err);
-    }
-  };
+  return (err) => (form ? showFormError(form, ctx, err) : ctx.showError(err));
 }
 
 export const yesNo = (v) => (v ? t('common.yes') : t('common.no'));

@@ -2,8 +2,7 @@
 
 import { h, replace } from '../dom.js';
 import { formatDate, formatMoney } from '../format.js';
-import { t } from '../i18n.js';
-import { Form, saveBar } from '../forms.js';
+import { Form, onSubmit, saveBar } from '../forms.js';
 import { callsApi, measureLabel, tc } from './calls-common.js';
 
 /** The state of a call, one line per fact (so the column stays narrow). */
@@ -136,25 +135,11 @@ export async function mountNew(view, ctx) {
     ),
     saveBar(h('button', { type: 'submit', class: 'primary', 'data-testid': 'call-save', 'data-save': true }, tc('form.save'))),
   );
-  el.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    ctx.showError(null);
-    if (!form.validate()) {
-      ctx.showError({ code: 'invalid', message: t('common.fixErrors') }, { focus: false });
-      return;
-    }
-    try {
-      const saved = await callsApi.save({ ...model });
-      ctx.setDirty(false);
-      ctx.toast(tc('form.saved'));
-      ctx.navigate(`/avvisi/${saved.id}`);
-    } catch (err) {
-      if (form.showError(err)) {
-        ctx.showError({ code: err.code, message: t('common.fixErrors') }, { focus: false });
-      } else {
-        ctx.showError(err);
-      }
-    }
+  onSubmit(el, form, ctx, async () => {
+    const saved = await callsApi.save({ ...model });
+    ctx.setDirty(false);
+    ctx.toast(tc('form.saved'));
+    ctx.navigate(`/avvisi/${saved.id}`);
   });
   replace(
     view,

@@ -3,7 +3,7 @@
 import { api } from '../api.js';
 import { viewerHref } from '../document-files.js';
 import { h, replace } from '../dom.js';
-import { Form } from '../forms.js';
+import { Form, onSubmit } from '../forms.js';
 import { label, t } from '../i18n.js';
 import { confirmOfficeDays } from '../office-days.js';
 import { caseHeader } from './case-header.js';
@@ -24,7 +24,6 @@ export async function mount(view, ctx) {
     purpose: null,
     purpose_other: null,
   };
-  let busy = false;
   const form = new Form({ onChange: () => ctx.setDirty(true) });
   const result = h('div', { 'data-testid': 'convocation-result' });
   const other = form.text(model, 'purpose_other', {
@@ -68,48 +67,30 @@ export async function mount(view, ctx) {
     ),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'convocation-print' }, t('convocation.print'))),
   );
-  formEl.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    if (busy) return;
-    ctx.showError(null);
-    if (!form.validate()) {
-      ctx.showError({ code: 'invalid', message: t('common.fixErrors') }, { focus: false });
-      return;
-    }
-    busy = true;
-    try {
-      // A convocation on a day the office is closed: said, and asked.
-      if (!(await confirmOfficeDays([model.date], t('officeDays.convocation')))) return;
-      const input = {
-        ...model,
-        purpose_other: model.purpose === 'altro' ? model.purpose_other : null,
-        bring: String(model.bring ?? '')
-          .split('\n')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      };
-      const doc = await api.convocationPrint(input);
-      ctx.setDirty(false);
-      ctx.toast(t('convocation.printed', { title: doc.title }));
-      replace(
-        result,
-        h(
-          'p',
-          { class: 'callout ok', 'data-testid': 'document-created', 'data-document-id': doc.id },
-          t('convocation.printed', { title: doc.title }),
-          ' ',
-          h('a', { href: viewerHref(doc.household_id, doc.id), 'data-testid': 'document-open' }, t('common.open')),
-        ),
-      );
-    } catch (err) {
-      if (form.showError(err)) {
-        ctx.showError({ code: err.code, message: t('common.fixErrors') }, { focus: false });
-      } else {
-        ctx.showError(err);
-      }
-    } finally {
-      busy = false;
-    }
+  onSubmit(formEl, form, ctx, async () => {
+    // A convocation on a day the office is closed: said, and asked.
+    if (!(await confirmOfficeDays([model.date], t('officeDays.convocation')))) return;
+    const input = {
+      ...model,
+      purpose_other: model.purpose === 'altro' ? model.purpose_other : null,
+      bring: String(model.bring ?? '')
+        .split('\n')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    };
+    const doc = await api.convocationPrint(input);
+    ctx.setDirty(false);
+    ctx.toast(t('convocation.printed', { title: doc.title }));
+    replace(
+      result,
+      h(
+        'p',
+        { class: 'callout ok', 'data-testid': 'document-created', 'data-document-id': doc.id },
+        t('convocation.printed', { title: doc.title }),
+        ' ',
+        h('a', { href: viewerHref(doc.household_id, doc.id), 'data-testid': 'document-open' }, t('common.open')),
+      ),
+    );
   });
   replace(view, h('section', { 'data-testid': 'screen-convocazione' }, caseHeader(household, 'convocation', t('convocation.title'), ctx.session?.operator?.role), result, formEl));
 }

@@ -4,7 +4,7 @@
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { ageOn, isMinor } from '../format.js';
-import { Form, saveBar, statusLine } from '../forms.js';
+import { Form, onSubmit, saveBar, statusLine } from '../forms.js';
 import { ENUMS, label, t } from '../i18n.js';
 import { placeField } from '../place-picker.js';
 import { caseHeader } from './case-header.js';
@@ -91,7 +91,6 @@ export async function mount(view, ctx) {
   let notWritten = [];
   const today = ctx.session?.today ?? new Date().toISOString().slice(0, 10);
   let keptIsee = model.isee ?? emptyIsee();
-  let saving = false;
 
   const form = new Form({ onChange: () => ctx.setDirty(true) });
   const formEl = h('form', { class: 'form', novalidate: true, 'data-testid': 'household-form' });
@@ -549,19 +548,11 @@ export async function mount(view, ctx) {
     replace(formEl, general, iseeSection(), members, saveBar(saveBtn));
   }
 
-  formEl.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    if (saving) return;
-    ctx.showError(null);
-    if (!form.validate()) {
-      ctx.showError({ code: 'invalid', message: t('common.fixErrors') }, { focus: false });
-      return;
-    }
-    saving = true;
-    const btn = formEl.querySelector('[data-testid="household-save"]');
-    btn.disabled = true;
-    replace(btn, t('common.saving'));
-    try {
+  onSubmit(
+    formEl,
+    form,
+    ctx,
+    async () => {
       const answer = await api.householdSave(model, base);
       const { conflicts: found = [], ...saved } = answer;
       ctx.setDirty(false);
@@ -575,18 +566,9 @@ export async function mount(view, ctx) {
       notWritten = found;
       ctx.toast(t('common.saved'));
       drawPage();
-    } catch (err) {
-      if (form.showError(err)) {
-        ctx.showError({ code: err.code, message: t('common.fixErrors') }, { focus: false });
-      } else {
-        ctx.showError(err);
-      }
-    } finally {
-      saving = false;
-      btn.disabled = false;
-      replace(btn, t('common.save'));
-    }
-  });
+    },
+    { button: () => formEl.querySelector('[data-testid="household-save"]'), busyLabel: t('common.saving') },
+  );
 
   function drawPage() {
     draw();

@@ -203,26 +203,28 @@ fn text(v: ValueRef<'_>) -> Option<String> {
     }
 }
 
+/// The columns `seq, at, operator_id, action, record_id, detail, prev_hash,
+/// hash` of an audit table (ours or a device's) as a stored row.
+fn stored_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRow> {
+    Ok((
+        Row {
+            seq: r.get(0)?,
+            at: text(r.get_ref(1)?).unwrap_or_default(),
+            operator_id: text(r.get_ref(2)?).unwrap_or_default(),
+            action: text(r.get_ref(3)?).unwrap_or_default(),
+            record_id: text(r.get_ref(4)?),
+            detail: text(r.get_ref(5)?),
+        },
+        text(r.get_ref(6)?),
+        text(r.get_ref(7)?),
+    ))
+}
+
 fn read_rows(conn: &Connection) -> Result<Vec<StoredRow>, Error> {
     let mut stmt = conn
         .prepare("SELECT seq, at, operator_id, action, record_id, detail, prev_hash, hash FROM audit_log ORDER BY seq")
         .map_err(db_err)?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                Row {
-                    seq: r.get(0)?,
-                    at: text(r.get_ref(1)?).unwrap_or_default(),
-                    operator_id: text(r.get_ref(2)?).unwrap_or_default(),
-                    action: text(r.get_ref(3)?).unwrap_or_default(),
-                    record_id: text(r.get_ref(4)?),
-                    detail: text(r.get_ref(5)?),
-                },
-                text(r.get_ref(6)?),
-                text(r.get_ref(7)?),
-            ))
-        })
-        .map_err(db_err)?;
+    let rows = stmt.query_map([], stored_row).map_err(db_err)?;
     rows.collect::<Result<_, _>>().map_err(db_err)
 }
 
@@ -326,20 +328,7 @@ pub fn verify_devices(conn: &Connection) -> Result<Vec<DeviceChain>, Error> {
             )
             .map_err(db_err)?;
         let rows: Vec<StoredRow> = stmt
-            .query_map([&device_id], |r| {
-                Ok((
-                    Row {
-                        seq: r.get(0)?,
-                        at: text(r.get_ref(1)?).unwrap_or_default(),
-                        operator_id: text(r.get_ref(2)?).unwrap_or_default(),
-                        action: text(r.get_ref(3)?).unwrap_or_default(),
-                        record_id: text(r.get_ref(4)?),
-                        detail: text(r.get_ref(5)?),
-                    },
-                    text(r.get_ref(6)?),
-                    text(r.get_ref(7)?),
-                ))
-            })
+            .query_map([&device_id], stored_row)
             .map_err(db_err)?
             .collect::<Result<_, _>>()
             .map_err(db_err)?;

@@ -76,6 +76,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "domande collegate al componente che le presenta",
         sql: include_str!("migrations/0014_application_member.sql"),
     },
+    Migration {
+        version: 15,
+        name: "cambiamenti restituiti all'ufficio ripristinato",
+        sql: include_str!("migrations/0015_returning_to_hub.sql"),
+    },
 ];
 
 /// The version this program writes.

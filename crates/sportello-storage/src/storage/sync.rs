@@ -211,7 +211,8 @@ fn store_change(
 
 /// The changes of the outbox that go to the peer `?2` (`?3`: it is the
 /// hub): to the hub only those made here, to a device all but its own.
-const GOING_TO_PEER: &str = "(origin_device IS NULL OR (?3 = 0 AND origin_device <> ?2))";
+const GOING_TO_PEER: &str =
+    "(origin_device IS NULL OR (?3 = 0 AND origin_device <> ?2) OR (return_to_hub = 1 AND origin_device = ?2))";
 
 // --- Identity and peers ----------------------------------------------------------
 
@@ -348,22 +349,7 @@ impl Storage {
             ))
             .map_err(db_err)?;
         let rows = stmt
-            .query_map(params![p.acked_seq, p.device_id, p.hub], |r| {
-                let seq: i64 = r.get(0)?;
-                let origin_device: Option<String> = r.get(3)?;
-                Ok(Entry {
-                    seq,
-                    at: r.get(1)?,
-                    operator_id: r.get(2)?,
-                    origin_name: r.get::<_, Option<String>>(4)?.unwrap_or_else(|| me.name.clone()),
-                    origin_device: origin_device.unwrap_or_else(|| me.device_id.clone()),
-                    origin_seq: r.get::<_, Option<i64>>(5)?.unwrap_or(seq),
-                    changeset: r.get(6)?,
-                    enters: None,
-                    leaves: None,
-                    source_hash: None,
-                })
-            })
+            .query_map(params![p.acked_seq, p.device_id, p.hub], |r| outbox_entry(r, &me))
             .map_err(db_err)?;
         let entries = rows.collect::<Result<Vec<_>, _>>().map_err(db_err)?;
         Ok(Outgoing { base: p.acked_seq.min(me.last_seq), seq: me.last_seq, ack: p.received_seq, entries })
@@ -408,25 +394,7 @@ impl Storage {
                  FROM sync_conflicts WHERE resolved_at IS NULL ORDER BY detected_at, rowid",
             )
             .map_err(db_err)?;
-        let json = |s: Option<String>| {
-            s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(serde_json::Value::Null)
-        };
-        let rows = stmt
-            .query_map([], |r| {
-                Ok(ConflictRow {
-                    id: r.get(0)?,
-                    table: r.get(1)?,
-                    record: r.get(2)?,
-                    field: r.get(3)?,
-                    kind: r.get(4)?,
-                    ours: json(r.get(5)?),
-                    theirs: json(r.get(6)?),
-                    device: r.get(7)?,
-                    operator: r.get(8)?,
-                    changed_at: r.get(9)?,
-                })
-            })
-            .map_err(db_err)?;
+        let rows = stmt.query_map([], conflict_row).map_err(db_err)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(db_err)
     }
 
@@ -480,6 +448,7 @@ impl Storage {
         let mut went_back = false;
         if is_reply && peer.hub {
             if let Some(kept) = hub_went_back(&tx, &peer, base, seq, entries)? {
+                mark_lost_by_hub(&tx, &peer, kept, entries)?;
                 tx.execute("DELETE FROM sync_seen WHERE device_id = ?1 AND seq > ?2", params![sender, kept])
                     .map_err(db_err)?;
                 tx.execute(
@@ -574,7 +543,17 @@ impl Storage {
                         (Some(at), Some(by)) => Some(Stamp { at: at.clone(), by }),
                         _ => None,
                     };
-                    let origin = Some((e.origin_device.as_str(), e.origin_name.as_str(), e.origin_seq));
+                    // A change of this hub's own coming back from a device
+                    // (the hub lost it to a restore: `mark_lost_by_hub`)
+                    // travels on as that device's: every other replica gets
+                    // it again, and the device itself only as an echo (were
+                    // it the hub's, the device would meet it again as news,
+                    // against its own later edit of the same field).
+                    let origin = if e.origin_device == merge.me {
+                        Some((peer.device_id.as_str(), peer.name.as_str(), e.seq))
+                    } else {
+                        Some((e.origin_device.as_str(), e.origin_name.as_str(), e.origin_seq))
+                    };
                     // New rows only (a family taken in charge, a visit): tried
                     // without a session. When every row went in as it came,
                     // what to forward is the change as it came; otherwise
@@ -720,6 +699,46 @@ fn hub_went_back(
     Ok(None)
 }
 
+/// Marks the hub's own changes that this replica holds and the hub, gone
+/// back to `kept`, no longer has: those seen here after `kept` that its
+/// fresh package (`entries`) does not carry as they came. They travel back
+/// with this replica's next package to it, each in its place among this
+/// replica's changes (`GOING_TO_PEER`). A change the hub forwarded from
+/// another device is not marked: that device sends it again itself.
+fn mark_lost_by_hub(conn: &Connection, hub: &Peer, kept: i64, entries: &[Entry]) -> Result<usize, Error> {
+    let fresh: HashMap<i64, String> = entries.iter().map(|e| (e.seq, e.seen_hash())).collect();
+    let lost: HashSet<i64> = {
+        let mut stmt = conn
+            .prepare("SELECT seq, hash FROM sync_seen WHERE device_id = ?1 AND seq > ?2")
+            .map_err(db_err)?;
+        let rows = stmt
+            .query_map(params![hub.device_id, kept], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .map_err(db_err)?;
+        let seen = rows.collect::<Result<Vec<_>, _>>().map_err(db_err)?;
+        seen.into_iter().filter(|(seq, hash)| fresh.get(seq) != Some(hash)).map(|(seq, _)| seq).collect()
+    };
+    if lost.is_empty() {
+        return Ok(0);
+    }
+    let held: Vec<(i64, i64)> = {
+        let mut stmt = conn
+            .prepare("SELECT seq, origin_seq FROM sync_outbox WHERE origin_device = ?1 AND origin_seq > ?2")
+            .map_err(db_err)?;
+        let rows =
+            stmt.query_map(params![hub.device_id, kept], |r| Ok((r.get(0)?, r.get(1)?))).map_err(db_err)?;
+        rows.collect::<Result<_, _>>().map_err(db_err)?
+    };
+    let mut marked = 0;
+    for (seq, _) in held.iter().filter(|(_, origin)| lost.contains(origin)) {
+        marked += conn
+            .prepare_cached("UPDATE sync_outbox SET return_to_hub = 1 WHERE seq = ?1")
+            .map_err(db_err)?
+            .execute([seq])
+            .map_err(db_err)?;
+    }
+    Ok(marked)
+}
+
 /// Appends the rows of `peer`'s own audit chain that continue what is kept
 /// here of it (`audit_remote`), unchanged: the chain is checked by `audit
 /// verify`, not here, so a device whose log was tampered with still syncs
@@ -817,6 +836,22 @@ impl Storage {
         let n = super::case_numbers::record_reported(&tx, sender, blocks, stamp)?;
         tx.commit().map_err(db_err)?;
         Ok(n)
+    }
+
+    /// At a hub restored from a backup: whether `peer`'s next package is to
+    /// be answered `resend` (and, `clear`, it is being answered so now).
+    pub fn sync_resend_after_restore(&self, peer: &str, clear: bool) -> Result<bool, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let due: bool = conn
+            .query_row("SELECT resend_after_restore FROM sync_peers WHERE device_id = ?1", [peer], |r| r.get(0))
+            .optional()
+            .map_err(db_err)?
+            .unwrap_or(false);
+        if due && clear {
+            conn.execute("UPDATE sync_peers SET resend_after_restore = 0 WHERE device_id = ?1", [peer])
+                .map_err(db_err)?;
+        }
+        Ok(due)
     }
 
     /// This replica's own blocks of case numbers, when `peer` is its hub
@@ -927,6 +962,45 @@ impl Storage {
     }
 }
 
+/// The columns `SELECT seq, at, operator_id, origin_device, origin_name,
+/// origin_seq, changeset FROM sync_outbox` as an entry to send: a change
+/// made here names this replica as its origin.
+pub(super) fn outbox_entry(r: &rusqlite::Row<'_>, me: &Identity) -> rusqlite::Result<Entry> {
+    let seq: i64 = r.get(0)?;
+    Ok(Entry {
+        seq,
+        at: r.get(1)?,
+        operator_id: r.get(2)?,
+        origin_device: r.get::<_, Option<String>>(3)?.unwrap_or_else(|| me.device_id.clone()),
+        origin_name: r.get::<_, Option<String>>(4)?.unwrap_or_else(|| me.name.clone()),
+        origin_seq: r.get::<_, Option<i64>>(5)?.unwrap_or(seq),
+        changeset: r.get(6)?,
+        enters: None,
+        leaves: None,
+        source_hash: None,
+    })
+}
+
+/// The first ten columns `c.id, c.table_name, c.record, c.field, c.kind,
+/// c.ours, c.theirs, c.device_name, c.operator_id, c.changed_at` of
+/// `sync_conflicts` as a conflict (both values stored as JSON text).
+pub(super) fn conflict_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConflictRow> {
+    let json =
+        |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(serde_json::Value::Null);
+    Ok(ConflictRow {
+        id: r.get(0)?,
+        table: r.get(1)?,
+        record: r.get(2)?,
+        field: r.get(3)?,
+        kind: r.get(4)?,
+        ours: json(r.get(5)?),
+        theirs: json(r.get(6)?),
+        device: r.get(7)?,
+        operator: r.get(8)?,
+        changed_at: r.get(9)?,
+    })
+}
+
 const PEER_SELECT: &str =
     "SELECT device_id, name, sign_public, box_public, received_seq, acked_seq, last_contact,
     revoked_at, hub, address FROM sync_peers";
@@ -997,6 +1071,20 @@ struct TableInfo {
     pk: Vec<bool>,
     /// `INSERT INTO table (every column) VALUES (?1, …)`.
     insert: String,
+}
+
+/// A table's columns in SQLite's order (a changeset's order), and which of
+/// them make its primary key; none: no such table here.
+pub(super) fn table_columns(conn: &Connection, table: &str) -> Result<(Vec<String>, Vec<bool>), Error> {
+    let mut stmt = conn
+        .prepare_cached(&format!("SELECT name, pk FROM pragma_table_info({})", quote_literal(table)))
+        .map_err(db_err)?;
+    let cols: Vec<(String, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(db_err)?
+        .collect::<Result<_, _>>()
+        .map_err(db_err)?;
+    Ok(cols.into_iter().map(|(name, pk)| (name, pk > 0)).unzip())
 }
 
 /// A reference of a table: (parent table, child columns, parent columns).
@@ -1133,23 +1221,31 @@ struct Merge<'a> {
     echo: bool,
 }
 
-/// Where a change came from, for the conflict rows.
-struct Source<'e> {
-    entry: &'e Entry,
+/// A record's place in a conflict row: the entry its change came with,
+/// its table and its key as people read it.
+#[derive(Clone, Copy)]
+struct Place<'r> {
+    entry: &'r Entry,
+    table: &'r str,
+    record: &'r str,
+}
+
+/// One row change being merged, with what each step needs of it: where it
+/// is (for a conflict), the change, the table's columns and the row's key.
+#[derive(Clone, Copy)]
+struct RowChange<'r> {
+    at: Place<'r>,
+    change: &'r Change,
+    cols: &'r [String],
+    keys: &'r [(String, Value)],
+    /// The table's `INSERT` of every column (`TableInfo::insert`).
+    insert: &'r str,
 }
 
 impl<'a> Merge<'a> {
     fn info(&mut self, table: &str) -> Result<std::rc::Rc<TableInfo>, Error> {
         if !self.tables.contains_key(table) {
-            let mut stmt = self
-                .conn
-                .prepare(&format!("SELECT name, pk FROM pragma_table_info({})", quote_literal(table)))
-                .map_err(db_err)?;
-            let cols: Vec<(String, i64)> = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .map_err(db_err)?
-                .collect::<Result<_, _>>()
-                .map_err(db_err)?;
+            let (cols, pk) = table_columns(self.conn, table)?;
             if cols.is_empty() {
                 return Err(refused(&format!(
                     "la tabella «{table}» non esiste in questa versione del database"
@@ -1158,14 +1254,10 @@ impl<'a> Merge<'a> {
             let insert = format!(
                 "INSERT INTO {} ({}) VALUES ({})",
                 quote(table),
-                cols.iter().map(|c| quote(&c.0)).collect::<Vec<_>>().join(", "),
+                cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", "),
                 (1..=cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
             );
-            let info = TableInfo {
-                pk: cols.iter().map(|c| c.1 > 0).collect(),
-                cols: cols.into_iter().map(|c| c.0).collect(),
-                insert,
-            };
+            let info = TableInfo { cols, pk, insert };
             self.tables.insert(table.to_string(), std::rc::Rc::new(info));
         }
         Ok(std::rc::Rc::clone(&self.tables[table]))
@@ -1191,8 +1283,11 @@ impl<'a> Merge<'a> {
     }
 
     fn apply(&mut self, e: &Entry, changes: &[Change], counts: &mut ImportCounts) -> Result<(), Error> {
-        let src = Source { entry: e };
-        self.echo = e.origin_device == self.me;
+        // Only the hub sends a replica its own changes back (an echo); a
+        // change of the hub's own arriving at the hub is one it lost to a
+        // restore, returned by a device: applied as any other.
+        self.echo = e.origin_device == self.me && self.theirs_wins;
+        let returned = e.origin_device == self.me && !self.theirs_wins;
         for c in changes {
             if !synced(&c.table) {
                 return Err(refused(&format!(
@@ -1208,6 +1303,14 @@ impl<'a> Merge<'a> {
                 )));
             }
             // (An echo never inserts: see `insert`.)
+            // A restored hub's own change that a device gives back: its
+            // blocks of case numbers come back only as the devices report
+            // them (`case_numbers::record_reported`), cut out of the
+            // reservation; a grant given back would meet the reservation.
+            if returned && c.table == "case_blocks" {
+                counts.already_applied += 1;
+                continue;
+            }
             if c.op == Op::SQLITE_INSERT && !self.echo {
                 // The common case first: a row new here goes in as it came.
                 // A row already here (its key) or a person already here (the
@@ -1250,28 +1353,27 @@ impl<'a> Merge<'a> {
                 many => serde_json::Value::Array(many.iter().map(|(_, v)| to_json(v)).collect()).to_string(),
             };
             let here = self.select(&c.table, &cols, &keys)?;
+            let row = RowChange {
+                at: Place { entry: e, table: &c.table, record: &record },
+                change: c,
+                cols: &cols,
+                keys: &keys,
+                insert: &info.insert,
+            };
             match c.op {
-                Op::SQLITE_INSERT => self.insert(&src, c, &cols, &keys, &record, here, counts)?,
+                Op::SQLITE_INSERT => self.insert(row, here, counts)?,
                 Op::SQLITE_UPDATE => match here {
-                    Some(here) => self.update(&src, c, &cols, &keys, &record, &here, counts)?,
+                    Some(here) => self.update(row, &here, counts)?,
                     None if self.echo => counts.already_applied += 1,
                     None => {
                         // An edit of a row that is not here: deleted here (or
                         // never arrived). Kept, whole, for a person.
                         let theirs = changed_object(&cols, &c.new);
-                        self.conflict(
-                            &src,
-                            &c.table,
-                            &record,
-                            "*",
-                            "eliminato",
-                            &serde_json::Value::Null,
-                            &theirs,
-                        )?;
+                        self.conflict(row.at, "*", "eliminato", &serde_json::Value::Null, &theirs)?;
                         counts.conflicts += 1;
                     }
                 },
-                Op::SQLITE_DELETE => self.delete(&src, c, &cols, &keys, &record, here, counts)?,
+                Op::SQLITE_DELETE => self.delete(row, here, counts)?,
                 _ => return Err(refused("tipo di cambiamento sconosciuto")),
             }
         }
@@ -1298,17 +1400,13 @@ impl<'a> Merge<'a> {
         .map_err(db_err)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn insert(
         &mut self,
-        src: &Source<'_>,
-        c: &Change,
-        cols: &[String],
-        keys: &[(String, Value)],
-        record: &str,
+        row: RowChange<'_>,
         here: Option<Vec<Value>>,
         counts: &mut ImportCounts,
     ) -> Result<(), Error> {
+        let (c, cols) = (row.change, row.cols);
         let new: Vec<Value> = c.new.iter().map(|v| v.clone().unwrap_or(Value::Null)).collect();
         if self.echo {
             // Our own row: here as we left it, or deleted by us since.
@@ -1331,7 +1429,7 @@ impl<'a> Merge<'a> {
                 old: unknown,
                 new: c.new.clone(),
             };
-            return self.update(src, &change, cols, keys, record, &here, counts);
+            return self.update(RowChange { change: &change, ..row }, &here, counts);
         }
         // The same person (codice fiscale) in another record here: a probable
         // duplicate for a person to merge, never a second silent copy.
@@ -1350,46 +1448,29 @@ impl<'a> Merge<'a> {
                         .map_err(db_err)?
                 };
                 if let Some(other) = other {
-                    self.conflict(
-                        src,
-                        "members",
-                        record,
-                        "codice_fiscale",
-                        "duplicato",
-                        &row_object(cols, &other),
-                        &row_object(cols, &new),
-                    )?;
+                    let (ours, theirs) = (row_object(cols, &other), row_object(cols, &new));
+                    self.conflict(row.at, "codice_fiscale", "duplicato", &ours, &theirs)?;
                     counts.duplicates += 1;
                     return Ok(());
                 }
             }
         }
-        let sql = format!(
-            "INSERT INTO {} ({}) VALUES ({})",
-            quote(&c.table),
-            cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", "),
-            (1..=cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
-        );
-        let done =
-            self.conn.prepare_cached(&sql).map_err(db_err)?.execute(rusqlite::params_from_iter(new.iter()));
+        let done = self
+            .conn
+            .prepare_cached(row.insert)
+            .map_err(db_err)?
+            .execute(rusqlite::params_from_iter(new.iter()));
         match done {
             Ok(_) => {
                 self.inserted.insert((c.table.clone(), self.conn.last_insert_rowid()));
                 if c.table == "households" {
-                    self.new_cases.push(record.to_string());
+                    self.new_cases.push(row.at.record.to_string());
                 }
                 counts.applied += 1;
             }
             Err(e) if is_constraint(&e) => {
-                self.conflict(
-                    src,
-                    &c.table,
-                    record,
-                    "*",
-                    "vincolo",
-                    &serde_json::Value::String(e.to_string()),
-                    &row_object(cols, &new),
-                )?;
+                let why = serde_json::Value::String(e.to_string());
+                self.conflict(row.at, "*", "vincolo", &why, &row_object(cols, &new))?;
                 counts.conflicts += 1;
             }
             Err(e) => return Err(db_err(e)),
@@ -1397,17 +1478,8 @@ impl<'a> Merge<'a> {
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn update(
-        &mut self,
-        src: &Source<'_>,
-        c: &Change,
-        cols: &[String],
-        keys: &[(String, Value)],
-        record: &str,
-        here: &[Value],
-        counts: &mut ImportCounts,
-    ) -> Result<(), Error> {
+    fn update(&mut self, row: RowChange<'_>, here: &[Value], counts: &mut ImportCounts) -> Result<(), Error> {
+        let (c, cols, keys) = (row.change, row.cols, row.keys);
         let mut sets: Vec<(usize, Value)> = Vec::new();
         let mut conflicts = 0u64;
         for i in 0..cols.len() {
@@ -1431,7 +1503,7 @@ impl<'a> Merge<'a> {
                 // Our own change, here since replaced by a newer one of ours.
                 continue;
             } else {
-                self.conflict(src, &c.table, record, &cols[i], "campo", &to_json(&here[i]), &to_json(new))?;
+                self.conflict(row.at, &cols[i], "campo", &to_json(&here[i]), &to_json(new))?;
                 conflicts += 1;
                 if self.theirs_wins {
                     sets.push((i, new.clone()));
@@ -1499,7 +1571,7 @@ impl<'a> Merge<'a> {
                     } else {
                         "vincolo"
                     };
-                    self.conflict(src, &c.table, record, "*", kind, &row_object(cols, here), &theirs)?;
+                    self.conflict(row.at, "*", kind, &row_object(cols, here), &theirs)?;
                     if kind == "duplicato" {
                         counts.duplicates += 1;
                     } else {
@@ -1520,17 +1592,13 @@ impl<'a> Merge<'a> {
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn delete(
         &mut self,
-        src: &Source<'_>,
-        c: &Change,
-        cols: &[String],
-        keys: &[(String, Value)],
-        record: &str,
+        row: RowChange<'_>,
         here: Option<Vec<Value>>,
         counts: &mut ImportCounts,
     ) -> Result<(), Error> {
+        let (c, cols, keys) = (row.change, row.cols, row.keys);
         let Some(here) = here else {
             counts.already_applied += 1;
             return Ok(());
@@ -1540,16 +1608,9 @@ impl<'a> Merge<'a> {
             counts.already_applied += 1;
             return Ok(());
         }
+        let gone = serde_json::Value::Null;
         if FACT_TABLES.contains(&c.table.as_str()) {
-            self.conflict(
-                src,
-                &c.table,
-                record,
-                "*",
-                "fatto",
-                &row_object(cols, &here),
-                &serde_json::Value::Null,
-            )?;
+            self.conflict(row.at, "*", "fatto", &row_object(cols, &here), &gone)?;
             counts.conflicts += 1;
             return Ok(());
         }
@@ -1559,15 +1620,7 @@ impl<'a> Merge<'a> {
         if !unchanged {
             // Deleted there, changed here: kept in the conflict row; the row
             // stays unless the hub deleted it (the hub's state stands).
-            self.conflict(
-                src,
-                &c.table,
-                record,
-                "*",
-                "eliminato",
-                &row_object(cols, &here),
-                &serde_json::Value::Null,
-            )?;
+            self.conflict(row.at, "*", "eliminato", &row_object(cols, &here), &gone)?;
             counts.conflicts += 1;
             if !self.theirs_wins {
                 return Ok(());
@@ -1583,15 +1636,7 @@ impl<'a> Merge<'a> {
             Ok(_) if unchanged => counts.applied += 1,
             Ok(_) => {}
             Err(e) if is_constraint(&e) => {
-                self.conflict(
-                    src,
-                    &c.table,
-                    record,
-                    "*",
-                    "vincolo",
-                    &row_object(cols, &here),
-                    &serde_json::Value::Null,
-                )?;
+                self.conflict(row.at, "*", "vincolo", &row_object(cols, &here), &gone)?;
                 counts.conflicts += 1;
             }
             Err(e) => return Err(db_err(e)),
@@ -1599,18 +1644,15 @@ impl<'a> Merge<'a> {
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn conflict(
         &self,
-        src: &Source<'_>,
-        table: &str,
-        record: &str,
+        at: Place<'_>,
         field: &str,
         kind: &str,
         ours: &serde_json::Value,
         theirs: &serde_json::Value,
     ) -> Result<(), Error> {
-        let e = src.entry;
+        let e = at.entry;
         self.conn
             .prepare_cached(
                 "INSERT INTO sync_conflicts (id, table_name, record, field, kind, ours, theirs, device_id, device_name,
@@ -1620,8 +1662,8 @@ impl<'a> Merge<'a> {
             .map_err(db_err)?
             .execute(params![
                 Id::new().to_string(),
-                table,
-                record,
+                at.table,
+                at.record,
                 field,
                 kind,
                 ours.to_string(),
@@ -1709,15 +1751,8 @@ impl<'a> Merge<'a> {
                 counts.conflicts += 1;
                 let record = self.record_of(&table, &cols, &row)?;
                 let why = serde_json::Value::String(format!("manca la riga di {parent} a cui si riferisce"));
-                self.conflict(
-                    &Source { entry },
-                    &table,
-                    &record,
-                    "*",
-                    "vincolo",
-                    &why,
-                    &row_object(&cols, &row),
-                )?;
+                let at = Place { entry, table: &table, record: &record };
+                self.conflict(at, "*", "vincolo", &why, &row_object(&cols, &row))?;
             }
             for (table, rowid, row) in others {
                 let gone: bool = self
@@ -1739,15 +1774,8 @@ impl<'a> Merge<'a> {
                 let why = serde_json::Value::String(format!(
                     "manca la riga di {first_parent} (o di una tabella collegata) a cui si riferisce"
                 ));
-                self.conflict(
-                    &Source { entry },
-                    &table,
-                    &record,
-                    "*",
-                    "vincolo",
-                    &why,
-                    &row_object(&cols, &row),
-                )?;
+                let at = Place { entry, table: &table, record: &record };
+                self.conflict(at, "*", "vincolo", &why, &row_object(&cols, &row))?;
             }
         }
     }

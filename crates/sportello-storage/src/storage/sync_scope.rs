@@ -973,23 +973,8 @@ pub(super) fn outgoing(conn: &mut Connection, p: &Peer) -> Result<Outgoing, Erro
                  WHERE seq > ?1 ORDER BY seq",
             )
             .map_err(db_err)?;
-        let rows = stmt
-            .query_map(params![p.acked_seq], |r| {
-                let seq: i64 = r.get(0)?;
-                Ok(Entry {
-                    seq,
-                    at: r.get(1)?,
-                    operator_id: r.get(2)?,
-                    origin_device: r.get::<_, Option<String>>(3)?.unwrap_or_else(|| me.device_id.clone()),
-                    origin_name: r.get::<_, Option<String>>(4)?.unwrap_or_else(|| me.name.clone()),
-                    origin_seq: r.get::<_, Option<i64>>(5)?.unwrap_or(seq),
-                    changeset: r.get(6)?,
-                    enters: None,
-                    leaves: None,
-                    source_hash: None,
-                })
-            })
-            .map_err(db_err)?;
+        let rows =
+            stmt.query_map(params![p.acked_seq], |r| super::sync::outbox_entry(r, &me)).map_err(db_err)?;
         let all = rows.collect::<Result<Vec<_>, _>>().map_err(db_err)?;
         let changes = all.iter().map(|e| read_changes(&e.changeset)).collect::<Result<Vec<_>, _>>()?;
         let mut resolver = Resolver::new(&tx);

@@ -12,7 +12,7 @@ use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
-use super::{bookkeeping, quote, quote_literal, read_changes, text, to_json, ConflictRow, Op};
+use super::{bookkeeping, quote, read_changes, text, to_json, ConflictRow, Op};
 use crate::domain::Id;
 use crate::error::{Code, Error};
 use crate::storage::{db_err, Stamp, Tx};
@@ -117,18 +117,11 @@ struct Info {
 }
 
 fn table_info(conn: &Connection, table: &str) -> Result<Info, Error> {
-    let mut stmt = conn
-        .prepare(&format!("SELECT name, pk FROM pragma_table_info({})", quote_literal(table)))
-        .map_err(db_err)?;
-    let cols: Vec<(String, i64)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map_err(db_err)?
-        .collect::<Result<_, _>>()
-        .map_err(db_err)?;
+    let (cols, pk) = super::table_columns(conn, table)?;
     if cols.is_empty() || !super::synced(table) {
         return Err(Error::new(Code::Storage, format!("tabella «{table}» sconosciuta in un conflitto")));
     }
-    Ok(Info { pk: cols.iter().map(|c| c.1 > 0).collect(), cols: cols.into_iter().map(|c| c.0).collect() })
+    Ok(Info { cols, pk })
 }
 
 /// The key columns of `record` (a conflict's record: the key's text, or a
@@ -290,24 +283,10 @@ impl Tx<'_> {
                  ORDER BY c.detected_at, c.rowid",
             )
             .map_err(db_err)?;
-        let json = |s: Option<String>| {
-            s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(serde_json::Value::Null)
-        };
         let rows = stmt
             .query_map([resolved], |r| {
                 Ok((
-                    ConflictRow {
-                        id: r.get(0)?,
-                        table: r.get(1)?,
-                        record: r.get(2)?,
-                        field: r.get(3)?,
-                        kind: r.get(4)?,
-                        ours: json(r.get(5)?),
-                        theirs: json(r.get(6)?),
-                        device: r.get(7)?,
-                        operator: r.get(8)?,
-                        changed_at: r.get(9)?,
-                    },
+                    super::conflict_row(r)?,
                     r.get::<_, String>(10)?,
                     r.get::<_, Option<String>>(11)?,
                     r.get::<_, Option<String>>(13)?,
