@@ -101,7 +101,9 @@ fn cf_text_mode_is_italian() {
     let out = stdout(&o);
     assert!(out.contains("Codice fiscale valido: BNCGLI92L55F205A"), "{out}");
     assert!(
-        out.contains("femminile") && out.contains("15/07/1992") && out.contains("Luogo di nascita: Milano (MI), codice F205"),
+        out.contains("femminile")
+            && out.contains("15/07/1992")
+            && out.contains("Luogo di nascita: Milano (MI), codice F205"),
         "{out}"
     );
 

@@ -100,7 +100,8 @@ fn the_comune_heads_the_letter_once_and_the_informativa_reads_dal_comune() {
     assert!(!flat.contains("da il Comune"), "{flat}");
     // Nor again under the signature: the heading and the informativa only.
     assert_eq!(flat.matches("Comune di Milano").count(), 2, "{flat}");
-    let signature = &flat[flat.find("L'operatore di riferimento").unwrap()..flat.find("Informativa").unwrap()];
+    let signature =
+        &flat[flat.find("L'operatore di riferimento").unwrap()..flat.find("Informativa").unwrap()];
     assert!(signature.contains("Anna Verdi Servizi Sociali Territoriali"), "{signature}");
 }
 

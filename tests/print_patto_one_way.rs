@@ -98,7 +98,10 @@ fn the_app_and_the_command_line_print_the_same_patto_for_the_same_data() {
     assert_eq!(from_app, from_cli, "the two doors print different texts");
     // And the text is the patto, not an empty page twice.
     let flat = squash(&from_app);
-    assert!(flat.contains("Zoë Dell'Orto DLLZOE15P70F205X 30/09/2015, Milano (MI) figlia (minore)"), "{flat}");
+    assert!(
+        flat.contains("Zoë Dell'Orto DLLZOE15P70F205X 30/09/2015, Milano (MI) figlia (minore)"),
+        "{flat}"
+    );
     assert!(flat.contains("per Zoë Dell'Orto, minore: firma del genitore/tutore Thị Lan Nguyễn"), "{flat}");
     // The seed office is named "Comune di Milano — …": the Comune heads the page once.
     let heading = &flat[..flat.find("Progetto personalizzato").unwrap()];
@@ -224,7 +227,10 @@ fn a_household_saved_with_a_codice_fiscale_warning_prints_its_patto() {
     analysed(s, &h);
     let p = s.project_save(serde_json::from_value(service_support::project_json(&h)).unwrap()).unwrap();
     let flat = squash(&printed(s, p.id));
-    assert!(flat.contains("Niccolò Dell'Orto DLLNCL80A01F205Q 02/01/1980, Milano (MI) richiedente"), "{flat}");
+    assert!(
+        flat.contains("Niccolò Dell'Orto DLLNCL80A01F205Q 02/01/1980, Milano (MI) richiedente"),
+        "{flat}"
+    );
 }
 
 /// A minor with a commitment whom nobody can sign for is named before

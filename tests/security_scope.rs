@@ -493,7 +493,8 @@ fn migration_6_puts_existing_cases_in_the_charge_of_who_opened_them() {
 #[test]
 fn nuclei_opens_on_the_operators_own_cases_and_the_board_names_who_is_in_charge() {
     let o = office();
-    let ids = |s: &Service| -> Vec<Id> { s.households_caseload().unwrap().into_iter().map(|h| h.id).collect() };
+    let ids =
+        |s: &Service| -> Vec<Id> { s.households_caseload().unwrap().into_iter().map(|h| h.id).collect() };
     // Each operator's own cases; a colleague's case of the same équipe is
     // found by searching, not listed as theirs; the coordinator follows none.
     let sud_op = o.e.reopen("sverdi", today());
@@ -522,7 +523,9 @@ fn nuclei_opens_on_the_operators_own_cases_and_the_board_names_who_is_in_charge(
     // screen filters on them).
     let nord = o.coord.household_get(o.nord.id).unwrap();
     o.coord
-        .analysis_save(serde_json::from_value(analysis_json(&nord, "2026-11-20", "progetto_servizio_sociale")).unwrap())
+        .analysis_save(
+            serde_json::from_value(analysis_json(&nord, "2026-11-20", "progetto_servizio_sociale")).unwrap(),
+        )
         .unwrap();
     let board = o.coord.deadlines_board().unwrap();
     let owner = |h: Id| {

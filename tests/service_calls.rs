@@ -447,7 +447,10 @@ fn a_new_call_starts_from_the_rules_in_force_on_the_day() {
     assert_eq!(t["note"], Value::Null);
     let set = &t["rule_sets"][0];
     assert_eq!(set["in_force"], true);
-    assert_eq!((set["window_from"].as_str(), set["window_to"].as_str()), (Some("2019-02-01"), Some("2019-05-31")));
+    assert_eq!(
+        (set["window_from"].as_str(), set["window_to"].as_str()),
+        (Some("2019-02-01"), Some("2019-05-31"))
+    );
 
     // November 2026: nothing is in force, nothing is proposed, and the form is told why.
     let e = env();
@@ -498,11 +501,14 @@ fn an_application_linked_to_a_member_carries_their_birth_date() {
     let other = e
         .service
         .household_save(
-            serde_json::from_value(service_support::single_json("Bianchi", "Carla", "1941-05-02", "F")).unwrap(),
+            serde_json::from_value(service_support::single_json("Bianchi", "Carla", "1941-05-02", "F"))
+                .unwrap(),
         )
         .unwrap();
     let id = new_call(&e.service, "b2-anziani", "20000.00");
-    let save = |app: &Value| e.service.call("application_save", json!({"call_id": id.to_string(), "application": app}));
+    let save = |app: &Value| {
+        e.service.call("application_save", json!({"call_id": id.to_string(), "application": app}))
+    };
     let mut app = json!({"protocol": "2019/000201", "submitted_on": "2019-03-01", "birth_date": "1930-01-01",
         "isee": "9000.00", "isee_expires_on": "2019-12-31", "resident": true, "continuation": false,
         "non_self_sufficient": false, "independent_living": false, "other_interventions": false,
@@ -513,7 +519,11 @@ fn an_application_linked_to_a_member_carries_their_birth_date() {
     let err = save(&app).unwrap_err();
     assert_eq!(err.code, Code::Invalid);
     assert_eq!(err.field.as_deref(), Some("birth_date"));
-    assert!(err.message.contains("Niccolò Dell'Orto") && err.message.contains("01/01/1930"), "{}", err.message);
+    assert!(
+        err.message.contains("Niccolò Dell'Orto") && err.message.contains("01/01/1930"),
+        "{}",
+        err.message
+    );
     assert!(!err.message.contains("01/01/1980"), "{}", err.message);
     assert!(e.service.call_get(id).unwrap().applications.is_empty());
 
@@ -544,7 +554,10 @@ fn an_application_linked_to_a_member_carries_their_birth_date() {
     // An upheld appeal cannot move the birth date away from the member's.
     e.service.ranking_publish(id, d("2019-06-10")).unwrap();
     e.service.appeal_file(appeal(id, "2019/000201", "2019-06-20")).unwrap();
-    let err = e.service.appeal_decide(uphold(id, 1, "2019-07-01", json!({"birth_date": "1931-05-02"}))).unwrap_err();
+    let err = e
+        .service
+        .appeal_decide(uphold(id, 1, "2019-07-01", json!({"birth_date": "1931-05-02"})))
+        .unwrap_err();
     assert_eq!(err.field.as_deref(), Some("corrected.birth_date"), "{}", err.message);
 }
 
@@ -558,7 +571,15 @@ fn explanations_and_the_public_pdf_show_words_not_internal_ids() {
     for r in rows {
         for line in &r.explanation {
             lines += 1;
-            for id in ["tetto_isee", "punti_aggiuntivi", "punti_isee", "finestra", "milano-b2-2019", "b2-anziani", "["] {
+            for id in [
+                "tetto_isee",
+                "punti_aggiuntivi",
+                "punti_isee",
+                "finestra",
+                "milano-b2-2019",
+                "b2-anziani",
+                "[",
+            ] {
                 assert!(!line.contains(id), "«{id}» in «{line}»");
             }
         }
@@ -566,7 +587,10 @@ fn explanations_and_the_public_pdf_show_words_not_internal_ids() {
     assert!(lines > 30);
     let capped = draft.not_admitted.iter().find(|r| r.protocol == "2019/000104").unwrap();
     assert!(
-        capped.explanation.iter().any(|l| l.contains("Deliberazione di Giunta comunale di Milano n. 1354/2018")),
+        capped
+            .explanation
+            .iter()
+            .any(|l| l.contains("Deliberazione di Giunta comunale di Milano n. 1354/2018")),
         "{:?}",
         capped.explanation
     );

@@ -347,6 +347,9 @@ fn the_convocation_says_why_the_family_is_called_and_the_history_keeps_it() {
     let history = s.audit_history(h.id).unwrap();
     let details: Vec<String> =
         history.iter().filter(|r| r.action == "convocation_print").filter_map(|r| r.detail.clone()).collect();
-    assert!(details.contains(&"01/12/2026 ore 09:30, motivo: incontro di monitoraggio".to_string()), "{details:?}");
+    assert!(
+        details.contains(&"01/12/2026 ore 09:30, motivo: incontro di monitoraggio".to_string()),
+        "{details:?}"
+    );
     assert!(details.iter().any(|d| d.ends_with("motivo: firma del patto")), "{details:?}");
 }

@@ -4,7 +4,6 @@
 
 mod service_support;
 
-
 use serde_json::{json, Value};
 use service_support::operators::as_operator;
 use service_support::replicas::{edit, Office};
@@ -316,10 +315,7 @@ fn a_field_both_changed_is_a_conflict_reported_by_the_save_and_listed() {
     assert_eq!(s.household_get(h.id).unwrap().notes.as_deref(), Some("Nota dal domicilio"));
     let job_id = job["id"].as_str().unwrap().to_string();
     resolve(s, &job_id, "theirs").unwrap();
-    assert_eq!(
-        s.household_get(h.id).unwrap().members[0].employment.map(|e| e.as_str()),
-        Some("disoccupato")
-    );
+    assert_eq!(s.household_get(h.id).unwrap().members[0].employment.map(|e| e.as_str()), Some("disoccupato"));
 }
 
 /// A member's residence permit is one object in the form and three columns
@@ -345,7 +341,10 @@ fn a_permit_both_changed_is_a_conflict_on_its_column() {
     assert_eq!(conflicts.len(), 1, "{conflicts:?}");
     assert_eq!(conflicts[0]["field"], json!("members[1].permit.number"));
     assert_eq!(conflicts[0]["column"], json!("permit_number"));
-    assert_eq!((conflicts[0]["ours"].clone(), conflicts[0]["theirs"].clone()), (json!("I0000002"), json!("I0000003")));
+    assert_eq!(
+        (conflicts[0]["ours"].clone(), conflicts[0]["theirs"].clone()),
+        (json!("I0000002"), json!("I0000003"))
+    );
     let now = s.household_get(h.id).unwrap();
     let p = now.members[1].permit.clone().unwrap();
     assert_eq!((p.number.as_str(), p.expires_on), ("I0000002", Some(service_support::d("2028-06-30"))));

@@ -157,7 +157,11 @@ mod tests {
         let e = open_with("/nonexistent/xdg-open", &[], f.path(), Kind::Pdf).unwrap_err();
         assert_eq!(e.code, Code::Io);
         assert!(e.message.contains("non c'è un programma per aprire i PDF"), "{}", e.message);
-        assert!(e.message.contains("qui in Sportello") && e.message.contains("Salva una copia"), "{}", e.message);
+        assert!(
+            e.message.contains("qui in Sportello") && e.message.contains("Salva una copia"),
+            "{}",
+            e.message
+        );
         for technical in ["os error", "No such file", "xdg-open", "nonexistent"] {
             assert!(!e.message.contains(technical), "{technical} in: {}", e.message);
         }

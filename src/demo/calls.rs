@@ -123,7 +123,12 @@ fn applicants(households: &[Household]) -> (Vec<Applicant<'_>>, Vec<Applicant<'_
     (anziani, disabili)
 }
 
-fn linked(a: &Applicant<'_>, protocol: &'static str, submitted_on: &'static str, isee: &'static str) -> Typed {
+fn linked(
+    a: &Applicant<'_>,
+    protocol: &'static str,
+    submitted_on: &'static str,
+    isee: &'static str,
+) -> Typed {
     Typed {
         protocol,
         submitted_on,
@@ -174,16 +179,79 @@ pub(super) fn play_calls(
     }))?)?;
     played.calls += 1;
     let mut apps = vec![
-        Typed::other("2019/000101", "2019-02-05", "1930-04-12", Some(("8500.00", "2020-01-15")), true, true, true, "4800.00"),
-        Typed::other("2019/000102", "2019-02-11", "1941-09-03", Some(("15200.00", "2020-01-15")), true, false, false, "3600.00"),
+        Typed::other(
+            "2019/000101",
+            "2019-02-05",
+            "1930-04-12",
+            Some(("8500.00", "2020-01-15")),
+            true,
+            true,
+            true,
+            "4800.00",
+        ),
+        Typed::other(
+            "2019/000102",
+            "2019-02-11",
+            "1941-09-03",
+            Some(("15200.00", "2020-01-15")),
+            true,
+            false,
+            false,
+            "3600.00",
+        ),
         // Over the ISEE cap: not admitted.
-        Typed::other("2019/000103", "2019-02-20", "1933-01-27", Some(("41250.00", "2020-01-15")), true, false, true, "4800.00"),
+        Typed::other(
+            "2019/000103",
+            "2019-02-20",
+            "1933-01-27",
+            Some(("41250.00", "2020-01-15")),
+            true,
+            false,
+            true,
+            "4800.00",
+        ),
         // The attestation had expired: not admitted; the appeal brings the new one.
-        Typed::other("2019/000104", "2019-03-04", "1936-06-30", Some(("12000.00", "2019-01-15")), true, true, false, "4800.00"),
+        Typed::other(
+            "2019/000104",
+            "2019-03-04",
+            "1936-06-30",
+            Some(("12000.00", "2019-01-15")),
+            true,
+            true,
+            false,
+            "4800.00",
+        ),
         // Resident elsewhere: not admitted.
-        Typed::other("2019/000105", "2019-03-18", "1944-11-09", Some(("6400.00", "2020-01-15")), false, false, false, "3600.00"),
-        Typed::other("2019/000106", "2019-04-02", "1929-12-01", Some(("22000.00", "2020-01-15")), true, true, true, "4800.00"),
-        Typed::other("2019/000107", "2019-05-29", "1938-02-14", Some(("9800.00", "2020-01-15")), true, true, false, "4800.00"),
+        Typed::other(
+            "2019/000105",
+            "2019-03-18",
+            "1944-11-09",
+            Some(("6400.00", "2020-01-15")),
+            false,
+            false,
+            false,
+            "3600.00",
+        ),
+        Typed::other(
+            "2019/000106",
+            "2019-04-02",
+            "1929-12-01",
+            Some(("22000.00", "2020-01-15")),
+            true,
+            true,
+            true,
+            "4800.00",
+        ),
+        Typed::other(
+            "2019/000107",
+            "2019-05-29",
+            "1938-02-14",
+            Some(("9800.00", "2020-01-15")),
+            true,
+            true,
+            false,
+            "4800.00",
+        ),
     ];
     let protocols = ["2019/000108", "2019/000109", "2019/000110"];
     let days = ["2019-03-11", "2019-04-15", "2019-05-06"];
@@ -233,14 +301,50 @@ pub(super) fn play_calls(
     }))?)?;
     played.calls += 1;
     let mut apps = vec![
-        Typed::other("2019/000201", "2019-02-07", "1975-03-15", Some(("9000.00", "2020-01-31")), true, true, true, "6000.00"),
-        Typed::other("2019/000202", "2019-02-25", "1982-08-02", Some(("14500.00", "2020-01-31")), true, false, true, "6000.00"),
+        Typed::other(
+            "2019/000201",
+            "2019-02-07",
+            "1975-03-15",
+            Some(("9000.00", "2020-01-31")),
+            true,
+            true,
+            true,
+            "6000.00",
+        ),
+        Typed::other(
+            "2019/000202",
+            "2019-02-25",
+            "1982-08-02",
+            Some(("14500.00", "2020-01-31")),
+            true,
+            false,
+            true,
+            "6000.00",
+        ),
         Typed {
             other_interventions: true,
-            ..Typed::other("2019/000203", "2019-03-12", "1968-12-19", Some(("31000.00", "2020-01-31")), true, true, false, "4800.00")
+            ..Typed::other(
+                "2019/000203",
+                "2019-03-12",
+                "1968-12-19",
+                Some(("31000.00", "2020-01-31")),
+                true,
+                true,
+                false,
+                "4800.00",
+            )
         },
         // Resident in Sesto San Giovanni: not admitted, and the appeal is rejected.
-        Typed::other("2019/000204", "2019-04-08", "1990-05-05", Some(("18000.00", "2020-01-31")), false, false, false, "4800.00"),
+        Typed::other(
+            "2019/000204",
+            "2019-04-08",
+            "1990-05-05",
+            Some(("18000.00", "2020-01-31")),
+            false,
+            false,
+            false,
+            "4800.00",
+        ),
         // No ISEE at all.
         Typed::other("2019/000205", "2019-05-20", "1971-07-07", None, true, false, false, "4800.00"),
     ];

@@ -77,7 +77,9 @@ impl Service {
     /// The cases the acting operator is in charge of (their caseload), by the
     /// richiedente's name: what the Nuclei screen opens on before a search.
     pub fn households_caseload(&self) -> Result<Vec<HouseholdSummary>, Error> {
-        self.run(Action::HouseholdsCaseload, None, |tx, _| tx.households_of_operator(self.operator.id, CASELOAD_LIMIT))
+        self.run(Action::HouseholdsCaseload, None, |tx, _| {
+            tx.households_of_operator(self.operator.id, CASELOAD_LIMIT)
+        })
     }
 
     /// Puts an operator in charge of a case (coordinators): the case is then

@@ -587,7 +587,13 @@ impl Service {
         drop_read_only(name, &mut input_value);
         if matches!(
             name,
-            "session" | "households_caseload" | "deadlines_board" | "calls_list" | "call_template" | "operators_list" | "member_rules"
+            "session"
+                | "households_caseload"
+                | "deadlines_board"
+                | "calls_list"
+                | "call_template"
+                | "operators_list"
+                | "member_rules"
         ) {
             no_input(&input_value)?;
         }

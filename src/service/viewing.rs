@@ -76,7 +76,8 @@ fn shared_memory_dir() -> Option<&'static Path> {
 
 impl ViewingArea {
     pub fn for_database(database: &Path) -> ViewingArea {
-        let base = choose_base(|k| std::env::var_os(k), shared_memory_dir(), &std::env::temp_dir(), &account());
+        let base =
+            choose_base(|k| std::env::var_os(k), shared_memory_dir(), &std::env::temp_dir(), &account());
         let area = ViewingArea {
             dir: base.dir.join(database_tag(database)),
             own_base: base.own.then(|| base.dir.clone()),
@@ -260,7 +261,12 @@ mod tests {
     fn the_base_is_memory_whenever_the_system_has_some() {
         let temp = Path::new("/tmp");
         let shm = Some(Path::new("/dev/shm"));
-        let given = choose_base(env(&[("SPORTELLO_VIEWING_DIR", "/x"), ("XDG_RUNTIME_DIR", "/run/user/1000")]), shm, temp, "1000");
+        let given = choose_base(
+            env(&[("SPORTELLO_VIEWING_DIR", "/x"), ("XDG_RUNTIME_DIR", "/run/user/1000")]),
+            shm,
+            temp,
+            "1000",
+        );
         assert_eq!(given, Base { dir: "/x".into(), own: false });
         let runtime = choose_base(env(&[("XDG_RUNTIME_DIR", "/run/user/1000")]), shm, temp, "1000");
         assert_eq!(runtime, Base { dir: "/run/user/1000/sportello".into(), own: true });

@@ -341,7 +341,8 @@ pub(super) fn applicant_link(
             "La scheda del nucleo indica {name} come non autosufficiente, la domanda no: verificare con la famiglia"
         ));
     }
-    if let (true, Some(call), Some(theirs)) = (app.resident, call_comune, member.residence_comune.as_deref()) {
+    if let (true, Some(call), Some(theirs)) = (app.resident, call_comune, member.residence_comune.as_deref())
+    {
         if theirs != call {
             warnings.push(format!(
                 "La domanda dichiara la residenza nel comune dell'avviso, la scheda del nucleo indica per {name} \

@@ -238,9 +238,12 @@ impl Service {
             // The call's title first; the measure's name only when the title
             // does not already say it ("Misura B2 anziani — domande 2019 —
             // Misura B2 anziani — graduatoria 2019" read twice).
-            let measure = set.b2().and_then(|b| b.measures.get(&l.row.measure)).map(|m| m.title.to_lowercase());
+            let measure =
+                set.b2().and_then(|b| b.measures.get(&l.row.measure)).map(|m| m.title.to_lowercase());
             public.title = match measure {
-                Some(m) if l.row.title.to_lowercase().contains(&m) => format!("{} — graduatoria", l.row.title),
+                Some(m) if l.row.title.to_lowercase().contains(&m) => {
+                    format!("{} — graduatoria", l.row.title)
+                }
                 _ => format!("{} — {}", l.row.title, public.title),
             };
             let pdf = crate::print::ranking::render(&public)?;

@@ -140,7 +140,8 @@ async fn an_operatore_is_refused_the_operators_screen_and_an_administrator_manag
     let message = app.text_of("denied-message").await;
     assert!(message.starts_with("Operazione non consentita"), "{message}");
     assert_eq!(
-        app.js(r#"return document.querySelector('[data-testid="screen-denied"]').dataset.code"#, vec![]).await,
+        app.js(r#"return document.querySelector('[data-testid="screen-denied"]').dataset.code"#, vec![])
+            .await,
         json!("forbidden")
     );
     let whom = app.text_of("denied-whom").await;

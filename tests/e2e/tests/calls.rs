@@ -197,13 +197,15 @@ async fn choose_text(app: &App, testid: &str, text: &str) {
             vec![json!(testid), json!(text)],
         )
         .await;
-    let value = value.as_str().unwrap_or_else(|| panic!("«{text}» not among the options of {testid}")).to_string();
+    let value =
+        value.as_str().unwrap_or_else(|| panic!("«{text}» not among the options of {testid}")).to_string();
     app.choose(testid, &value).await;
 }
 
 #[tokio::test]
 async fn the_demo_calls_fit_the_window_and_the_board_is_filtered_by_operator_and_equipe() {
-    let app = App::start_with(Setup { demo: true, login: Some("averdi".to_string()), ..Setup::default() }).await;
+    let app =
+        App::start_with(Setup { demo: true, login: Some("averdi".to_string()), ..Setup::default() }).await;
 
     // ---- the board: filtered by équipe, then by operator, and sorted ---------------
     app.wait_route("/scadenze").await;

@@ -207,7 +207,8 @@ async fn a_project_with_two_commitments_is_typed_by_keyboard_only_and_the_text_l
 }
 
 /// The search has answered (with cases of the operator's scope, or none).
-const ANSWERED: &str = r#"return !!document.querySelector('[data-testid="households-results"][data-list="search"]')"#;
+const ANSWERED: &str =
+    r#"return !!document.querySelector('[data-testid="households-results"][data-list="search"]')"#;
 
 /// Nuclei shows the operator's own cases (issue 15), not a search.
 const CASELOAD: &str = r#"return document.querySelector('[data-testid="households-results"]')?.dataset.list === 'caseload' && !!document.querySelector('[data-testid="households-caseload-title"]')"#;

@@ -65,11 +65,7 @@ async fn inked(app: &App, css: &str) -> Vec<(u64, f64)> {
             vec![json!(css)],
         )
         .await;
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|p| (p[0].as_u64().unwrap(), p[1].as_f64().unwrap()))
-        .collect()
+    v.as_array().unwrap().iter().map(|p| (p[0].as_u64().unwrap(), p[1].as_f64().unwrap())).collect()
 }
 
 fn pdf_pages(pdf: &std::path::Path) -> usize {
@@ -157,7 +153,8 @@ async fn a_printed_patto_is_shown_in_the_app_page_by_page_and_printed_from_there
     let sheets = inked(&app, "body > .print-pages > canvas").await;
     assert!(sheets.iter().all(|(w, ink)| *w > 1000 && *ink > 0.002), "{sheets:?}");
     // On the screen nothing changes; after the dialog the pages for the printer go.
-    let shown = app.js("return getComputedStyle(document.querySelector('.print-pages')).display", vec![]).await;
+    let shown =
+        app.js("return getComputedStyle(document.querySelector('.print-pages')).display", vec![]).await;
     assert_eq!(shown, json!("none"));
     app.js("window.dispatchEvent(new Event('afterprint')); return true;", vec![]).await;
     app.wait_js(

@@ -471,7 +471,9 @@ impl Tx<'_> {
     /// richiedente's name; at most `limit`.
     pub fn households_of_operator(&self, operator: Id, limit: usize) -> Result<Vec<HouseholdSummary>, Error> {
         let ids: Vec<Id> =
-            self.rows("SELECT id FROM households WHERE responsabile_id = ?1", [operator.sql()], |r| col(r, 0))?;
+            self.rows("SELECT id FROM households WHERE responsabile_id = ?1", [operator.sql()], |r| {
+                col(r, 0)
+            })?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             if let Some(s) = self.household_summary(id)? {

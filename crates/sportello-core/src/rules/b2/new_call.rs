@@ -7,8 +7,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::rules::rule_set::{Kind, RuleSet, RuleSets};
 use crate::dates::format_it;
+use crate::rules::rule_set::{Kind, RuleSet, RuleSets};
 
 /// One B2 rule set a call may be run under, as the form shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -81,11 +81,15 @@ pub fn new_call_rules(sets: &RuleSets, comune: &str, on: NaiveDate) -> NewCallRu
 
 fn no_rules_note(rule_sets: &[CallRules], on: NaiveDate) -> String {
     let head = format!("Nessun insieme di regole della Misura B2 è in vigore al {}", format_it(on));
-    let what = "Per un nuovo avviso l'amministratore aggiunge il file delle sue regole (periodo di raccolta, \
+    let what =
+        "Per un nuovo avviso l'amministratore aggiunge il file delle sue regole (periodo di raccolta, \
                 tetto ISEE, punteggi) nella cartella dati, sotto rules/";
-    let last = rule_sets.iter().filter(|r| r.valid_to.is_some_and(|end| end < on)).max_by_key(|r| r.valid_from);
+    let last =
+        rule_sets.iter().filter(|r| r.valid_to.is_some_and(|end| end < on)).max_by_key(|r| r.valid_from);
     let next = rule_sets.iter().filter(|r| r.valid_from > on).min_by_key(|r| r.valid_from);
-    let window = |r: &CallRules| format!("raccolta delle domande dal {} al {}", format_it(r.window_from), format_it(r.window_to));
+    let window = |r: &CallRules| {
+        format!("raccolta delle domande dal {} al {}", format_it(r.window_from), format_it(r.window_to))
+    };
     match (last, next) {
         (_, Some(n)) => format!(
             "{head}: il prossimo, «{}», vale dal {} ({}). {what}; per registrare un avviso già svolto, sceglierne \
@@ -133,7 +137,10 @@ mod tests {
         // The 2019 set stays available, to record a past call on purpose.
         assert!(r.rule_sets.iter().any(|s| s.id == "milano-b2-2019"));
         let note = r.note.unwrap();
-        assert!(note.starts_with("Nessun insieme di regole della Misura B2 è in vigore al 20/11/2026"), "{note}");
+        assert!(
+            note.starts_with("Nessun insieme di regole della Misura B2 è in vigore al 20/11/2026"),
+            "{note}"
+        );
         assert!(note.contains("valeva fino al 31/12/2019"), "{note}");
         assert!(note.contains("dal 01/02/2019 al 31/05/2019"), "{note}");
         assert!(!note.contains("milano-b2-2019"), "the set by its title, not its id: {note}");
@@ -143,7 +150,10 @@ mod tests {
     fn before_any_rules_the_note_names_the_next_set() {
         let r = new_call_rules(builtin(), "F205", d("2018-06-01"));
         assert_eq!(r.default_rule_set, None);
-        assert!(r.note.unwrap().contains("il prossimo, «Misura B2 anziani e disabili — raccolta 2019», vale dal 01/01/2019"));
+        assert!(r
+            .note
+            .unwrap()
+            .contains("il prossimo, «Misura B2 anziani e disabili — raccolta 2019», vale dal 01/01/2019"));
     }
 
     #[test]
