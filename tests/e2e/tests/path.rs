@@ -400,7 +400,8 @@ async fn a_convocation_letter_is_printed_into_the_case_folder() {
     let app = App::start_with(Setup { demo: true, ..Setup::default() }).await;
     app.click("nav-nuclei").await;
     app.wait_route("/nuclei").await;
-    app.fill("households-search", "rossi").await;
+    // A surname the seeded demo has (its families are drawn: there is no Rossi).
+    app.fill("households-search", "colombo").await;
     app.wait_js(r#"return document.querySelectorAll('[data-testid="household-row"]').length > 0"#).await;
     app.click("household-link").await;
     app.click("tab-convocazione").await;
