@@ -44,7 +44,10 @@ async fn a_demo_office_sees_late_agreements_first_in_red() {
     // Late rows are red, close ones amber: the colour of the row says it, and the words too.
     let colour = |state: &str| {
         format!(
-            r#"const r = document.querySelector('[data-testid="deadline-row"][data-state="{state}"]');
+            // A row the pointer is not resting on (the filters above the
+            // table can put the first row under the login's last click).
+            r#"const r = [...document.querySelectorAll('[data-testid="deadline-row"][data-state="{state}"]')]
+                 .find((r) => !r.matches(':hover'));
                return r ? getComputedStyle(r).backgroundColor : null"#
         )
     };

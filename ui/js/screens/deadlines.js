@@ -61,10 +61,20 @@ function row(item) {
       'data-operator': operatorOf(item),
       'data-equipe': equipeOf(item),
     },
-    h('td', {}, h('span', { class: `badge ${item.state}`, 'data-testid': 'deadline-state' }, label('deadlineState', item.state))),
-    h('td', { 'data-testid': 'deadline-kind' }, label('boardKind', item.kind)),
-    h('td', { class: 'nowrap' }, item.case_number),
-    h('td', {}, h('a', { href, 'data-testid': 'deadline-household' }, item.household_name)),
+    // What falls due under its state, and the case number under the household:
+    // the board fits the window (1280 px) with the responsabile's column.
+    h(
+      'td',
+      {},
+      h('span', { class: `badge ${item.state}`, 'data-testid': 'deadline-state' }, label('deadlineState', item.state)),
+      h('div', { class: 'small', 'data-testid': 'deadline-kind' }, label('boardKind', item.kind)),
+    ),
+    h(
+      'td',
+      {},
+      h('a', { href, 'data-testid': 'deadline-household' }, item.household_name),
+      h('div', { class: 'muted small nowrap', 'data-testid': 'deadline-case' }, item.case_number),
+    ),
     h('td', { class: 'nowrap' }, item.analysis_date ? formatDate(item.analysis_date) : '—'),
     h('td', { class: 'nowrap', 'data-testid': 'deadline-date' }, formatDate(item.deadline)),
     h('td', { 'data-testid': 'deadline-days' }, permit ? permitDaysText(item.days_left) : daysLeftText(item.working_days_left, item.days_left)),
@@ -211,7 +221,7 @@ function board(items) {
         h(
           'tr',
           {},
-          ['colState', 'colKind', 'colCase', 'colHousehold', 'colAnalysis', 'colDeadline', 'colDaysLeft', 'colOperator', 'colMissing'].map((k) =>
+          ['colState', 'colHousehold', 'colAnalysis', 'colDeadline', 'colDaysLeft', 'colOperator', 'colMissing'].map((k) =>
             h('th', { scope: 'col' }, t(`deadlines.${k}`)),
           ),
         ),
