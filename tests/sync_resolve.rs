@@ -4,7 +4,6 @@
 
 mod service_support;
 
-
 use serde_json::{json, Value};
 use service_support::operators::as_operator;
 use service_support::replicas::{edit, Office};

@@ -378,8 +378,11 @@ impl Storage {
         // Every device is asked, at its next exchange, to send again from
         // what this hub has (docs/sync.md, "The hub restored from a backup").
         if is_hub(&tx)? {
-            tx.execute("UPDATE sync_peers SET resend_after_restore = 1 WHERE hub = 0 AND revoked_at IS NULL", [])
-                .map_err(db_err)?;
+            tx.execute(
+                "UPDATE sync_peers SET resend_after_restore = 1 WHERE hub = 0 AND revoked_at IS NULL",
+                [],
+            )
+            .map_err(db_err)?;
         }
         tx.commit().map_err(db_err)?;
         Ok(g)

@@ -843,7 +843,9 @@ impl Storage {
     pub fn sync_resend_after_restore(&self, peer: &str, clear: bool) -> Result<bool, Error> {
         let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
         let due: bool = conn
-            .query_row("SELECT resend_after_restore FROM sync_peers WHERE device_id = ?1", [peer], |r| r.get(0))
+            .query_row("SELECT resend_after_restore FROM sync_peers WHERE device_id = ?1", [peer], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(db_err)?
             .unwrap_or(false);
