@@ -354,6 +354,44 @@ fn a_case_leaving_the_scope_stays_on_the_laptop_until_its_changes_have_reached_t
 }
 
 #[test]
+fn a_case_leaving_the_scope_takes_the_laptops_conflicts_about_it_the_hub_keeps_them() {
+    let o = Office::new();
+    o.enrol();
+    let (hub_db, laptop_db) = (o.hub_db(), o.laptop_db());
+    // The same field written otherwise on both sides: the laptop meets the
+    // office's value as a conflict. Then the case moves to the Sud.
+    edit(&o.laptop("mrossi").unwrap(), o.dellorto.id, "notes", json!("Scritto sul portatile"));
+    edit(&o.hub(), o.dellorto.id, "notes", json!("Scritto in ufficio"));
+    carry((&hub_db, ADMIN, Some(DEVICE)), (&laptop_db, "mrossi"), &o.path("giu1.sportello"));
+    o.hub().household_assign(o.dellorto.id, o.ids["gneri"]).unwrap();
+    let key = key(&hub_db);
+    let conflicts = |db: &Path| {
+        count(
+            db,
+            &key,
+            "SELECT count(*) FROM sync_conflicts WHERE table_name = 'households' AND record = ?1",
+            o.dellorto.id,
+        )
+    };
+    assert_eq!(conflicts(&laptop_db), 1, "the office's value met the laptop's");
+    // The laptop's value reaches the office (a conflict there too), and then
+    // the case leaves the laptop, its conflict with it: both values are at
+    // the office, on its Conflitti screen.
+    carry((&laptop_db, "mrossi", None), (&hub_db, ADMIN), &o.path("su1.sportello"));
+    assert_eq!(conflicts(&hub_db), 1);
+    carry((&hub_db, ADMIN, Some(DEVICE)), (&laptop_db, "mrossi"), &o.path("giu2.sportello"));
+    assert_eq!(count(&laptop_db, &key, "SELECT count(*) FROM households WHERE id = ?1", o.dellorto.id), 0);
+    assert_eq!(conflicts(&laptop_db), 0, "nothing of the case stays on the laptop");
+    let at_hub = o.hub().sync_conflicts().unwrap();
+    let notes: Vec<_> = at_hub.iter().filter(|c| c.field == "notes").collect();
+    assert_eq!(notes.len(), 1, "{at_hub:?}");
+    assert_eq!(
+        (&notes[0].ours, &notes[0].theirs),
+        (&json!("Scritto in ufficio"), &json!("Scritto sul portatile"))
+    );
+}
+
+#[test]
 fn a_hub_change_cut_otherwise_in_a_later_package_is_the_same_change_not_a_forgery() {
     let o = Office::new();
     o.enrol();

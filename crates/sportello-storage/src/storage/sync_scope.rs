@@ -1100,6 +1100,29 @@ pub(super) fn leave(tx: &Connection, household: &str, ack: i64) -> Result<(), Er
     // Overwritten where it lay, not only unlinked: a lost laptop must not
     // give back a case that left it.
     tx.execute_batch("PRAGMA secure_delete = ON").map_err(db_err)?;
+    // Its conflicts too (they hold both values of a field). The hub has
+    // each of them: a conflict here is the hub's value meeting one of ours,
+    // and ours reached the hub (the case left only now), meeting its value
+    // there in turn.
+    for table in CASE_TABLES {
+        let (cols, pk) = super::sync::table_columns(tx, table)?;
+        let keys: Vec<String> = cols.iter().zip(&pk).filter(|(_, k)| **k).map(|(c, _)| quote(c)).collect();
+        // As `sync_conflicts.record` names a row: its key's text, or a JSON
+        // array of a composite key's values.
+        let record = match keys.as_slice() {
+            [one] => one.clone(),
+            many => format!("json_array({})", many.join(", ")),
+        };
+        tx.execute(
+            &format!(
+                "DELETE FROM sync_conflicts WHERE table_name = ?2 AND record IN (SELECT {record} FROM main.{} WHERE {})",
+                quote(table),
+                case_condition(table, "main", "= ?1")
+            ),
+            params![household, table],
+        )
+        .map_err(db_err)?;
+    }
     for table in CASE_TABLES.iter().rev() {
         tx.execute(
             &format!("DELETE FROM main.{} WHERE {}", quote(table), case_condition(table, "main", "= ?1")),
