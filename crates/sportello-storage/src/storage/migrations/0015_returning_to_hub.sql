@@ -9,7 +9,6 @@
 -- like any other change. Bookkeeping of this replica: `sync_outbox` is not
 -- a synced table.
 --
--- (Numbered 15: 13 and 14 are taken by the branches of issue 15.)
 ALTER TABLE sync_outbox ADD COLUMN return_to_hub INTEGER NOT NULL DEFAULT 0 CHECK (return_to_hub IN (0, 1));
 
 -- At the hub: restored from a backup, and this device not yet told. Its
