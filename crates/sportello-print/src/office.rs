@@ -102,6 +102,15 @@ pub fn case_line(doc: &mut Document, case_number: &str, about: &str, date: Naive
     );
 }
 
+/// "01/01/1980, Milano (MI)": the birth date and, when known, the birthplace
+/// by name, as the members' tables print them.
+pub fn birth(date: NaiveDate, place: Option<&str>) -> String {
+    match place {
+        Some(p) => format!("{}, {p}", dates::format_it(date)),
+        None => dates::format_it(date),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,14 +131,5 @@ mod tests {
         assert_eq!(without_comune("Servizi Sociali Territoriali", "Milano"), "Servizi Sociali Territoriali");
         assert_eq!(without_comune("Comune di Milanino", "Milano"), "Comune di Milanino");
         assert_eq!(without_comune("Comune di Milano", "Milano"), "");
-    }
-}
-
-/// "01/01/1980, Milano (MI)": the birth date and, when known, the birthplace
-/// by name, as the members' tables print them.
-pub fn birth(date: NaiveDate, place: Option<&str>) -> String {
-    match place {
-        Some(p) => format!("{}, {p}", dates::format_it(date)),
-        None => dates::format_it(date),
     }
 }
