@@ -216,7 +216,9 @@ fn the_office_csv_neutralises_formulas_and_keeps_numbers() {
     let o = rank(&input, &["--export", csv.to_str().unwrap(), "--json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = fs::read_to_string(&csv).unwrap();
-    let mut r = csv::Reader::from_reader(text.as_bytes());
+    // As an Italian spreadsheet reads it: BOM, `;`, decimal comma.
+    let body = text.strip_prefix('\u{feff}').expect("the BOM first");
+    let mut r = csv::ReaderBuilder::new().delimiter(b';').from_reader(body.as_bytes());
     let mut protocols = Vec::new();
     for rec in r.records() {
         let rec = rec.unwrap();
@@ -227,9 +229,10 @@ fn the_office_csv_neutralises_formulas_and_keeps_numbers() {
             }
         }
         if !rec[0].is_empty() {
-            // Position, scores and amount stay numbers.
+            // Position, scores and amount stay numbers, with the decimal comma.
             for i in [0, 4, 5, 6, 7, 9] {
-                rec[i].parse::<f64>().unwrap_or_else(|_| panic!("cell {i} {:?} not a number", &rec[i]));
+                assert!(!rec[i].contains('.'), "cell {i} {:?}: a decimal point", &rec[i]);
+                rec[i].replace(',', ".").parse::<f64>().unwrap_or_else(|_| panic!("cell {i} {:?} not a number", &rec[i]));
             }
         }
     }
@@ -238,6 +241,136 @@ fn the_office_csv_neutralises_formulas_and_keeps_numbers() {
     // The JSON on stdout keeps the protocols as they are.
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v.to_string().contains("=HYPERLINK"), "{v}");
+}
+
+// ---------------------------------------------------------------------------
+// 11. Spreadsheets in and out (cli.md `rank`)
+
+/// The public example as an Italian office's spreadsheet saves it: `;`,
+/// amounts `12.000,00`, dates `gg/mm/aaaa`, `sì`/`no`, a name column with
+/// accents and a typographic apostrophe, CRLF; then the text as given.
+fn italian_spreadsheet(plain: &str) -> String {
+    let mut out = Vec::new();
+    for (n, line) in plain.lines().enumerate() {
+        let cells: Vec<String> = line
+            .split(',')
+            .enumerate()
+            .map(|(i, c)| match i {
+                _ if n == 0 => c.to_string(),
+                3 | 10 if !c.is_empty() => {
+                    let (int, frac) = c.split_once('.').unwrap_or((c, "00"));
+                    let digits: Vec<char> = int.chars().collect();
+                    let mut grouped = String::new();
+                    for (k, d) in digits.iter().enumerate() {
+                        if k > 0 && (digits.len() - k) % 3 == 0 {
+                            grouped.push('.');
+                        }
+                        grouped.push(*d);
+                    }
+                    format!("{grouped},{frac}")
+                }
+                1 | 2 | 4 if !c.is_empty() => {
+                    let p: Vec<&str> = c.split('-').collect();
+                    format!("{}/{}/{}", p[2], p[1], p[0])
+                }
+                5..=9 => match c {
+                    "true" => "Sì".into(),
+                    "false" => "no".into(),
+                    other => other.into(),
+                },
+                _ => c.to_string(),
+            })
+            .collect();
+        let name = if n == 0 { "nome".to_string() } else { format!("Niccolò D’Angelo {n}") };
+        out.push(format!("{name};{}", cells.join(";")));
+    }
+    out.join("\r\n") + "\r\n"
+}
+
+/// Windows-1252 for the characters the test uses (Latin-1 and the curly apostrophe).
+fn windows_1252(s: &str) -> Vec<u8> {
+    s.chars()
+        .map(|c| match c {
+            '’' => 0x92,
+            c if (c as u32) < 0x100 => c as u8,
+            other => panic!("not in the test's Windows-1252: {other}"),
+        })
+        .collect()
+}
+
+#[test]
+fn a_call_ranks_the_same_whichever_form_the_spreadsheet_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = fs::read_to_string(esempi("b2-anziani-applications.csv")).unwrap();
+    let italian = italian_spreadsheet(&plain);
+    assert!(italian.contains("12.000,00") && italian.contains(";Sì;"), "{italian}");
+    let forms: [(&str, Vec<u8>); 4] = [
+        ("utf8.csv", plain.clone().into_bytes()),
+        ("bom.csv", [b"\xEF\xBB\xBF".as_slice(), italian.as_bytes()].concat()),
+        ("utf8-punto-e-virgola.csv", italian.clone().into_bytes()),
+        ("windows-1252.csv", windows_1252(&italian)),
+    ];
+    let mut answers = Vec::new();
+    for (name, bytes) in &forms {
+        let p = dir.path().join(name);
+        fs::write(&p, bytes).unwrap();
+        let o = rank(&p, &["--json"]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        answers.push((name, serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()));
+    }
+    let expected: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(esempi("b2-anziani-expected.json")).unwrap()).unwrap();
+    for (name, answer) in &answers {
+        assert_eq!(answer, &expected, "{name}");
+    }
+    // The text output says how the file was read.
+    let o = rank(&dir.path().join("windows-1252.csv"), &[]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Windows-1252"), "{}", String::from_utf8_lossy(&o.stdout));
+    // A `;` file with an amount in the other convention: refused with line and column.
+    let mixed = italian.replacen("4.800,00", "4800.00", 1);
+    let p = dir.path().join("misto.csv");
+    fs::write(&p, &mixed).unwrap();
+    let o = rank(&p, &["--json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    assert_refused(&o, &["misto.csv", "riga 2", "amount", "4800.00"]);
+}
+
+#[test]
+fn the_office_table_as_a_workbook_has_numbers_and_the_same_rows() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("domande.csv");
+    fs::copy(esempi("b2-anziani-applications.csv"), &input).unwrap();
+    let (xlsx, csv) = (dir.path().join("ufficio.xlsx"), dir.path().join("ufficio.csv"));
+    for out in [&xlsx, &csv] {
+        let o = rank(&input, &["--export", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let mut book: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let sheet = book.worksheet_range("Graduatoria").unwrap();
+    let text = fs::read_to_string(&csv).unwrap();
+    let csv_rows: Vec<Vec<String>> = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .map(|l| l.split(';').map(str::to_string).collect())
+        .collect();
+    assert_eq!(sheet.height(), csv_rows.len());
+    let header: Vec<String> = sheet.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(header, csv_rows[0]);
+    for (row, csv_row) in sheet.rows().skip(1).zip(&csv_rows[1..]) {
+        assert_eq!(row[1].to_string(), csv_row[1], "protocol");
+        if csv_row[0].is_empty() {
+            assert_eq!(row[0], Data::Empty);
+            continue;
+        }
+        // Position, score and amount: numbers equal to the CSV's.
+        for i in [0, 3, 9] {
+            let Data::Float(x) = row[i] else { panic!("cell {i} not a number: {:?}", row[i]) };
+            let csv_value: f64 = csv_row[i].replace(',', ".").parse().unwrap();
+            assert!((x - csv_value).abs() < 1e-9, "cell {i}: {x} vs {}", csv_row[i]);
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -145,6 +145,20 @@ pub const CSV_LIMIT: u64 = 64 << 20;
 /// read through a cap, never whole first: a 2 GB file (or `/dev/zero`) costs
 /// `limit` bytes of memory, then a refusal.
 pub fn read_input(path: &Path, limit: u64) -> Result<String, CliError> {
+    let bytes = read_bytes(path, limit)?;
+    String::from_utf8(bytes).map_err(|_| {
+        CliError::in_file(
+            path,
+            Error::invalid(
+                "--input",
+                "il file non è testo UTF-8 (salvarlo come UTF-8 dal foglio di calcolo)",
+            ),
+        )
+    })
+}
+
+/// The file's bytes, refused past `limit` (a file that large is not one of ours).
+pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, CliError> {
     use std::io::Read;
     let io = |e: std::io::Error| {
         CliError::in_file(path, Error::new(sportello::Code::Io, format!("impossibile leggere il file: {e}")))
@@ -164,15 +178,7 @@ pub fn read_input(path: &Path, limit: u64) -> Result<String, CliError> {
             ),
         ));
     }
-    String::from_utf8(bytes).map_err(|_| {
-        CliError::in_file(
-            path,
-            Error::invalid(
-                "--input",
-                "il file non è testo UTF-8 (salvarlo come UTF-8 dal foglio di calcolo)",
-            ),
-        )
-    })
+    Ok(bytes)
 }
 
 /// Refuses an output file that is one of the command's inputs, or another of its

@@ -1,8 +1,8 @@
 //! `sportello rank --measure M --budget AMOUNT --input APPLICATIONS.csv
 //! [--rule-set ID] [--publish OUT.pdf] [--json]` (cli.md, rules.md §4).
 //!
-//! Added options: `--export OUT.csv` (the office's CSV with points by criterion and
-//! reasons), `--explain PROTOCOL` (the trace of one application, text), `--published-on
+//! Added options: `--export OUT.csv|OUT.xlsx` (the office's table with points by
+//! criterion and reasons, as CSV for an Italian spreadsheet or as a workbook), `--explain PROTOCOL` (the trace of one application, text), `--published-on
 //! DATE` (publication date printed on the PDF, default today), `--data-dir DIR`.
 //!
 //! Everything is computed before anything is written: a bad row, an unknown rule
@@ -16,12 +16,12 @@ use serde::Serialize;
 use sportello::calendar::Comune;
 use sportello::dates::{self, format_it};
 use sportello::rules::appeals::public_ranking;
-use sportello::rules::applications::{import_csv, Application, ImportReport};
+use sportello::rules::applications::{self, import_csv, Application, ImportReport};
 use sportello::rules::b2::{self, Ranking};
 use sportello::rules::rule_set::{B2Rules, RuleSet, TieBreak};
 use sportello::{Code, Error, Money};
 
-use super::{distinct_files, print_json, read_input, write_outputs, CliError, CSV_LIMIT};
+use super::{distinct_files, print_json, read_bytes, write_outputs, CliError, CSV_LIMIT};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -43,7 +43,8 @@ pub struct Args {
     /// Data di pubblicazione stampata sul PDF (AAAA-MM-GG; predefinita: oggi).
     #[arg(long, requires = "publish")]
     published_on: Option<String>,
-    /// Scrive il CSV per l'ufficio (punti per criterio e motivi).
+    /// Scrive la tabella per l'ufficio (punti per criterio e motivi): CSV per un
+    /// foglio di calcolo italiano, oppure XLSX se il nome finisce in .xlsx.
     #[arg(long)]
     export: Option<PathBuf>,
     /// Spiega l'esito di una domanda (protocollo), condizione per condizione.
@@ -127,8 +128,12 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         &[("--input", args.input.as_path())],
         &[("--publish", args.publish.as_deref()), ("--export", args.export.as_deref())],
     )?;
-    let text = read_input(&args.input, CSV_LIMIT)?;
+    // As the office's spreadsheet saved it (cli.md): UTF-8 or Windows-1252, `,`
+    // or `;`; the text output says which was read.
+    let bytes = read_bytes(&args.input, CSV_LIMIT)?;
+    let (text, encoding) = sportello::text_in::decode(&bytes);
     let apps = import_csv(&text, &used).map_err(|r| import_failed(&args.input, r))?;
+    let dialect = applications::detect(&text).map_err(|e| CliError::in_file(&args.input, e))?;
     let ranking =
         b2::rank(&apps, set, &args.measure, budget).map_err(|e| CliError::in_file(&args.input, e))?;
 
@@ -151,7 +156,13 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         }
         None => None,
     };
-    let export = args.export.as_ref().map(|_| b2::office_csv(&ranking));
+    // The office's table: XLSX when the file's name asks for it, else the CSV
+    // an Italian spreadsheet opens (cli.md).
+    let export = match &args.export {
+        Some(path) if sportello::xlsx::wanted(path) => Some(sportello::xlsx::workbook(&b2::office_table(&ranking))?),
+        Some(_) => Some(b2::office_csv(&ranking)),
+        None => None,
+    };
 
     // The PDF and the CSV are written together or not at all: a failed export
     // leaves the PDF as it was (published before, or absent).
@@ -159,8 +170,8 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     if let (Some(path), Some(bytes)) = (&args.publish, pdf) {
         files.push((path.as_path(), bytes));
     }
-    if let (Some(path), Some(csv)) = (&args.export, export) {
-        files.push((path.as_path(), csv.into_bytes()));
+    if let (Some(path), Some(bytes)) = (&args.export, export) {
+        files.push((path.as_path(), bytes));
     }
     write_outputs(files)?;
 
@@ -189,6 +200,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             println!("  {line}");
         }
     } else {
+        println!("File letto come {encoding}, {}.", dialect.italian());
         print!("{}", render_text(&ranking, set, b2rules, &args.measure, &apps));
     }
     Ok(ExitCode::SUCCESS)

@@ -332,7 +332,11 @@ struct ByCall {
 #[serde(default, deny_unknown_fields)]
 struct ApplicationsImport {
     call_id: Option<String>,
+    /// The file as text (scripts, `sportello call`)…
     csv: Option<String>,
+    /// …or its bytes as the spreadsheet saved them (the app: a Windows-1252
+    /// file is not text a browser can hand over unchanged).
+    file_base64: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -370,11 +374,21 @@ fn call_id(v: &Option<String>) -> Result<crate::domain::Id, Error> {
 
 fn applications_import(s: &Service, i: ApplicationsImport) -> Result<super::ImportOutcome, Error> {
     let id = call_id(&i.call_id)?;
-    let csv = i
-        .csv
-        .filter(|c| !c.trim().is_empty())
-        .ok_or_else(|| Error::invalid("csv", "Il file delle domande è vuoto"))?;
-    s.applications_import(id, &csv)
+    let bytes = match (i.csv, i.file_base64) {
+        (Some(_), Some(_)) => return Err(Error::invalid("csv", "Indicare il file una volta sola: csv oppure file_base64")),
+        (Some(text), None) => text.into_bytes(),
+        (None, Some(b64)) => {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .map_err(|_| Error::invalid("file_base64", "Il file non è arrivato intero: riprovare"))?
+        }
+        (None, None) => Vec::new(),
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::invalid("csv", "Il file delle domande è vuoto"));
+    }
+    s.applications_import(id, &bytes)
 }
 
 fn ranking_compare(s: &Service, i: RankingCompare) -> Result<super::Comparison, Error> {

@@ -157,7 +157,8 @@ export const callsApi = {
   // The new-call form's rules: the set in force today, or a note (coordinatore).
   template: () => call('call_template'),
   save: (c) => call('call_save', { call: c }),
-  importCsv: (callId, csv) => call('applications_import', { call_id: callId, csv }),
+  // The file's bytes as saved (a Windows-1252 file is not text the window can pass on unchanged).
+  importCsv: (callId, fileBase64) => call('applications_import', { call_id: callId, file_base64: fileBase64 }),
   applicationSave: (callId, application) => call('application_save', { call_id: callId, application }),
   draft: (callId) => call('ranking_draft', { call_id: callId }),
   publish: (callId, publishedOn) => call('ranking_publish', { call_id: callId, published_on: publishedOn }),

@@ -1,5 +1,9 @@
 //! Every CSV the program writes (the office export of a ranking, the access
-//! history) goes through [`CsvOut`]: a text cell that a spreadsheet would read
+//! history) goes through [`CsvOut`], in the form an Italian spreadsheet opens
+//! as it is (cli.md): UTF-8 with the BOM (without it Excel reads Windows-1252
+//! and breaks the accents), `;` between cells (the Italian list separator),
+//! numbers with the decimal comma and dates as `gg/mm/aaaa`, so they land in
+//! the cells as numbers and dates, not as text. A text cell that a spreadsheet would read
 //! as a formula (`=HYPERLINK(…)` as a protocol, `@SUM(…)` as a name) is
 //! neutralised, OWASP's rule for CSV injection: a cell starting with `=`, `+`,
 //! `-`, `@`, tab or carriage return gets a leading single quote, which the
@@ -25,8 +29,11 @@ pub fn text_cell(s: &str) -> Cow<'_, str> {
 pub enum Cell<'a> {
     /// Anything that comes from a person or a file: neutralised.
     Text(&'a str),
-    /// A number the program computed (Money, Decimal, integer): as is.
+    /// A number the program computed (Money, Decimal, integer), as `Display`
+    /// writes it (`-12.50`): written with the decimal comma.
     Number(String),
+    /// A date: `gg/mm/aaaa`.
+    Date(chrono::NaiveDate),
 }
 
 impl<'a> Cell<'a> {
@@ -47,7 +54,7 @@ impl<'a> From<&'a String> for Cell<'a> {
     }
 }
 
-/// A CSV written in memory (comma, UTF-8, quoted where needed).
+/// A CSV written in memory (`;`, UTF-8 with BOM, quoted where needed).
 pub struct CsvOut {
     w: csv::Writer<Vec<u8>>,
 }
@@ -60,7 +67,7 @@ impl Default for CsvOut {
 
 impl CsvOut {
     pub fn new() -> Self {
-        CsvOut { w: csv::WriterBuilder::new().from_writer(Vec::new()) }
+        CsvOut { w: csv::WriterBuilder::new().delimiter(b';').from_writer(BOM.to_vec()) }
     }
 
     /// The header: the program's own column names.
@@ -74,7 +81,8 @@ impl CsvOut {
             .iter()
             .map(|c| match c {
                 Cell::Text(s) => text_cell(s),
-                Cell::Number(n) => Cow::Borrowed(n.as_str()),
+                Cell::Number(n) => Cow::Owned(n.replace('.', ",")),
+                Cell::Date(d) => Cow::Owned(crate::dates::format_it(*d)),
             })
             .collect();
         self.w.write_record(record.iter().map(|c| c.as_bytes())).map_err(csv_error)
@@ -88,6 +96,8 @@ impl CsvOut {
         String::from_utf8(self.into_bytes()?).map_err(|e| Error::new(Code::Internal, format!("CSV: {e}")))
     }
 }
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 fn csv_error(e: csv::Error) -> Error {
     Error::new(Code::Internal, format!("CSV: {e}"))
@@ -113,6 +123,10 @@ mod tests {
         c.header(&["protocollo", "importo"]).unwrap();
         c.row(&[Cell::Text("=1+1"), Cell::number(rust_decimal_macros::dec!(-12.50))]).unwrap();
         c.row(&[Cell::Text("-5"), Cell::number(-5)]).unwrap();
-        assert_eq!(c.into_string().unwrap(), "protocollo,importo\n'=1+1,-12.50\n'-5,-5\n");
+        c.row(&[Cell::Text("a;b"), Cell::Date(chrono::NaiveDate::from_ymd_opt(2019, 2, 4).unwrap())]).unwrap();
+        assert_eq!(
+            c.into_string().unwrap(),
+            "\u{feff}protocollo;importo\n'=1+1;-12,50\n'-5;-5\n\"a;b\";04/02/2019\n"
+        );
     }
 }

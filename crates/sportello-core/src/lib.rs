@@ -5,8 +5,9 @@
 //! - [`catalog`]: the one reader of data files (comuni, holidays, the project's
 //!   windows, dated rule sets), below the calendar and the rules;
 //! - [`money`], [`dates`], [`error`]: exact amounts, strict dates, the one error;
-//! - [`json_in`], [`csv_out`]: JSON read strictly (unknown and repeated keys named)
-//!   and CSV written safely (no cell a spreadsheet would run as a formula).
+//! - [`json_in`], [`csv_out`], [`text_in`]: JSON read strictly (unknown and repeated keys named),
+//!   CSV written safely (no cell a spreadsheet would run as a formula), text files
+//!   read as offices save them (UTF-8, or Windows-1252).
 //!
 //! This crate has no SQLite, no PDF, no service and no clock (chrono without its
 //! "clock" feature): storage, printing and the service are in the `sportello`
@@ -23,6 +24,8 @@ pub mod error;
 pub mod json_in;
 pub mod money;
 pub mod rules;
+pub mod table;
+pub mod text_in;
 
 pub use error::{Code, Error, Result};
 pub use money::Money;

@@ -64,6 +64,38 @@ impl Money {
         Decimal::from_str(t).map(Money).map_err(|_| bad())
     }
 
+    /// An amount written the Italian way, as a spreadsheet saves it with `;` as
+    /// separator: `4.800,00`, `4800,00`, `4800`, `4.800` (a dot only between
+    /// groups of three digits), optionally with `€`. A dot anywhere else
+    /// (`4800.00`) is the other convention: refused, never guessed.
+    pub fn parse_it(s: &str) -> Result<Money, Error> {
+        let t = s.trim();
+        let bad = || {
+            Error::invalid("importo", format!("importo non valido: «{t}» (atteso all'italiana, ad esempio 1.234,56)"))
+        };
+        let body = t.strip_suffix('€').or_else(|| t.strip_prefix('€')).unwrap_or(t).trim();
+        let (sign, body) = match body.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", body),
+        };
+        let (int, frac) = match body.split_once(',') {
+            Some((i, f)) => (i, Some(f)),
+            None => (body, None),
+        };
+        let groups: Vec<&str> = int.split('.').collect();
+        let grouped_ok = groups.len() == 1
+            || (!groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
+        let digits: String = groups.concat();
+        if !grouped_ok || digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let plain = match frac {
+            Some(f) => format!("{sign}{digits}.{f}"),
+            None => format!("{sign}{digits}"),
+        };
+        Money::parse(&plain).map_err(|_| bad())
+    }
+
     /// `1.234,56 €`: Italian grouping and decimal comma, always two decimals.
     pub fn format_it(self) -> String {
         let r = self.rounded().0;
@@ -111,6 +143,26 @@ impl<'de> Deserialize<'de> for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn italian_amounts_are_read_and_the_other_convention_refused() {
+        for (s, cents) in [
+            ("4.800,00", 480000),
+            ("4800,00", 480000),
+            ("4800", 480000),
+            ("4.800", 480000),
+            ("1.234.567,5", 123456750),
+            ("0,01", 1),
+            ("4.800,00 €", 480000),
+            ("€ 12", 1200),
+            ("-3,50", -350),
+        ] {
+            assert_eq!(Money::parse_it(s).unwrap(), Money::from_cents(cents), "{s}");
+        }
+        for s in ["4800.00", "48.00", "4.80,00", ".800", "4.8000", "1,234", "4,800.00", "", "abc", "4 800"] {
+            assert!(Money::parse_it(s).is_err(), "{s}");
+        }
+    }
 
     #[test]
     fn parses_file_form_and_refuses_the_rest() {

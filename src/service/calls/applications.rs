@@ -58,6 +58,9 @@ pub struct ImportOutcome {
     pub refused: Vec<RefusedRow>,
     /// Italian, one line: what happened.
     pub summary: String,
+    /// Italian, one line: how the file was read (text encoding, separator,
+    /// amounts), so the operator sees what the program understood.
+    pub read_as: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -146,7 +149,7 @@ impl ApplicationInput {
 /// so the first faulty field names the input.
 pub(super) fn parse_one(cells: &[String; 11], flags: &[Flag]) -> Result<Application, Error> {
     let cells: [&str; 11] = std::array::from_fn(|i| cells[i].as_str());
-    application_from_cells(&cells, flags).map_err(|errors| {
+    application_from_cells(&cells, flags, applications::Dialect::Comma).map_err(|errors| {
         let (col, message) = errors.into_iter().next().expect("a refusal names a field");
         Error::invalid(COLUMNS[col], message)
     })
@@ -166,8 +169,16 @@ fn not_editable() -> Error {
 impl Service {
     /// Imports applications from the CLI's CSV into a call not yet published:
     /// all or none. A refused import saves nothing and lists every refused row.
-    pub fn applications_import(&self, call_id: Id, csv: &str) -> Result<ImportOutcome, Error> {
+    /// The file's bytes as the office's spreadsheet saved them (cli.md `rank`:
+    /// UTF-8 or Windows-1252, `,` or `;`).
+    pub fn applications_import(&self, call_id: Id, file: impl AsRef<[u8]>) -> Result<ImportOutcome, Error> {
         let rules = load_rules()?;
+        let (text, encoding) = crate::text_in::decode(file.as_ref());
+        let csv: &str = &text;
+        let read_as = match applications::detect(csv) {
+            Ok(d) => format!("File letto come {encoding}, {}", d.italian()),
+            Err(_) => format!("File letto come {encoding}; separatore non riconoscibile"),
+        };
         self.run(Action::ApplicationsImport, Some(call_id), |tx, stamp| {
             let l = load(tx, call_id)?;
             if !l.versions.is_empty() {
@@ -183,6 +194,7 @@ impl Service {
                         rows_read: report.rows_read,
                         imported: 0,
                         refused: report.errors.iter().map(refused).collect(),
+                        read_as: read_as.clone(),
                         summary: format!(
                         "Importazione rifiutata: {} righe con errori su {} lette; nessuna domanda importata",
                         report.refused_lines().len(),
@@ -216,6 +228,7 @@ impl Service {
                         apps.len()
                     ),
                     refused: clashes,
+                    read_as,
                 });
             }
             let mut all: Vec<Application> = l.apps.iter().map(|a| a.application.clone()).collect();
@@ -234,6 +247,7 @@ impl Service {
                 imported: apps.len(),
                 refused: Vec::new(),
                 summary: format!("Importate {} domande", apps.len()),
+                read_as,
             })
         })
     }
@@ -356,7 +370,8 @@ pub(super) fn applicant_link(
 /// The lines (1-based, header = 1) of the CSV's non-empty data records, in order.
 fn data_lines(csv: &str) -> Vec<u64> {
     // Read as `import_csv` reads, so the lines are the ones it would report.
-    let mut rdr = applications::csv_reader(csv);
+    let dialect = applications::detect(csv).unwrap_or(applications::Dialect::Comma);
+    let mut rdr = applications::csv_reader(csv, dialect);
     let mut out = Vec::new();
     let mut rec = csv::StringRecord::new();
     let mut header = true;

@@ -337,7 +337,7 @@ impl Service {
             };
             // The office's CSV names the applicants: it goes to the private
             // viewing area (memory, emptied at logout), never a folder on disk.
-            let path = self.viewing.write(&file_name, b2::office_csv(&ranking).as_bytes())?;
+            let path = self.viewing.write(&file_name, &b2::office_csv(&ranking))?;
             Ok(Exported { path: path.display().to_string(), file_name })
         })
     }

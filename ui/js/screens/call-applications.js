@@ -11,6 +11,16 @@ import { callsApi, tc, yesNo } from './calls-common.js';
 
 // ---- Domande -------------------------------------------------------------------
 
+// The file's bytes in base64, by chunks (a call's file can be large).
+async function fileBase64(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
 function importReport(out) {
   if (out.saved) {
     return h('div', { class: 'callout ok', 'data-testid': 'import-ok' }, tc('applications.imported', { n: out.imported }));
@@ -20,6 +30,7 @@ function importReport(out) {
     { class: 'callout error', 'data-testid': 'import-refused' },
     h('strong', {}, tc('applications.refusedTitle')),
     h('p', {}, out.summary),
+    h('p', { class: 'muted', 'data-testid': 'import-read-as' }, out.read_as),
     h(
       'table',
       { class: 'data' },
@@ -86,9 +97,9 @@ export async function applications(body, c, ctx, reload) {
               return;
             }
             try {
-              const out = await callsApi.importCsv(c.id, await f.text());
+              const out = await callsApi.importCsv(c.id, await fileBase64(f));
               if (out.saved) {
-                ctx.toast(tc('applications.imported', { n: out.imported }));
+                ctx.toast(`${tc('applications.imported', { n: out.imported })} ${out.read_as}.`);
                 reload();
               } else {
                 replace(report, importReport(out));

@@ -117,22 +117,106 @@ pub fn record_line(text: &str, pos: &csv::Position) -> u64 {
     pos.line() + skipped as u64
 }
 
+/// The two ways an office's CSV is written (cli.md `sportello rank`): read from
+/// the header row, never guessed from the data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// `,` between cells, amounts as `4800.00`: the program's own form.
+    Comma,
+    /// `;` between cells, amounts as `4.800,00`: what a spreadsheet on an
+    /// Italian computer saves.
+    Semicolon,
+}
+
+impl Dialect {
+    pub fn separator(self) -> u8 {
+        match self {
+            Dialect::Comma => b',',
+            Dialect::Semicolon => b';',
+        }
+    }
+
+    /// For the operator: how the file was read.
+    pub fn italian(self) -> &'static str {
+        match self {
+            Dialect::Comma => "separatore «,», importi come 4800.00",
+            Dialect::Semicolon => "separatore «;», importi all'italiana come 4.800,00",
+        }
+    }
+
+    fn money(self, s: &str) -> Result<Money, Error> {
+        match self {
+            Dialect::Comma => Money::parse(s),
+            Dialect::Semicolon => Money::parse_it(s),
+        }
+    }
+}
+
+/// The separator of the file, from its header row: the one that appears in it
+/// (outside quotes); when both do, the one whose cells hold every column of
+/// [`COLUMNS`]. A header that both would split into every column cannot be
+/// read with certainty: refused, with its line.
+pub fn detect(text: &str) -> Result<Dialect, Error> {
+    let body = text.trim_start_matches('\u{feff}');
+    let (index, header) = body.lines().enumerate().find(|(_, l)| !l.trim().is_empty()).unwrap_or((0, ""));
+    let line = index as u64 + 1;
+    let (mut commas, mut semicolons, mut quoted) = (0, 0, false);
+    for c in header.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => commas += 1,
+            ';' if !quoted => semicolons += 1,
+            _ => {}
+        }
+    }
+    let complete = |d: Dialect| {
+        let mut rdr = csv_reader(header, d);
+        let mut rec = csv::StringRecord::new();
+        matches!(rdr.read_record(&mut rec), Ok(true))
+            && COLUMNS.iter().all(|c| rec.iter().any(|h| h.trim_start_matches('\u{feff}').trim() == *c))
+    };
+    Ok(match (commas > 0, semicolons > 0) {
+        (true, false) => Dialect::Comma,
+        (false, true) => Dialect::Semicolon,
+        // One cell or none: the missing columns are reported as such.
+        (false, false) => Dialect::Comma,
+        (true, true) => match (complete(Dialect::Comma), complete(Dialect::Semicolon)) {
+            (true, false) => Dialect::Comma,
+            (false, true) => Dialect::Semicolon,
+            (false, false) if semicolons > commas => Dialect::Semicolon,
+            (false, false) => Dialect::Comma,
+            (true, true) => {
+                return Err(Error::invalid(
+                    "intestazione",
+                    "l'intestazione contiene sia «,» sia «;» e si legge in entrambi i modi: \
+                     salvare il file con un solo separatore",
+                )
+                .at_line(line))
+            }
+        },
+    })
+}
+
 /// The reader of the applications CSV, shared by everything that must report
 /// the same lines as [`import_csv`].
-pub fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+pub fn csv_reader(text: &str, dialect: Dialect) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
+        .delimiter(dialect.separator())
         .has_headers(false)
         .trim(csv::Trim::All)
         .flexible(true)
         .from_reader(text.as_bytes())
 }
 
-/// Parses the CSV. `used_flags` are the yes/no columns the call's measure relies on
-/// (bonus requirements, tie-breaks): those must say `true` or `false`; the other
-/// flag columns may be left empty (read as `false`), since an office exporting a
+/// Parses the CSV, in either [`Dialect`] (read from its header row), dates as
+/// `AAAA-MM-GG` or `gg/mm/aaaa`, yes/no as `true`/`false` or `sì`/`si`/`no`.
+/// `used_flags` are the yes/no columns the call's measure relies on
+/// (bonus requirements, tie-breaks): those must say yes or no; the other
+/// flag columns may be left empty (read as no), since an office exporting a
 /// B2 anziani call has no reason to fill `independent_living`.
 pub fn import_csv(text: &str, used_flags: &[Flag]) -> Result<Vec<Application>, ImportReport> {
-    let mut rdr = csv_reader(text);
+    let dialect = detect(text).map_err(|e| ImportReport { rows_read: 0, errors: vec![e] })?;
+    let mut rdr = csv_reader(text, dialect);
     let mut rec = csv::StringRecord::new();
     let header_err = |msg: String, field: &str| ImportReport {
         rows_read: 0,
@@ -210,7 +294,7 @@ pub fn import_csv(text: &str, used_flags: &[Flag]) -> Result<Vec<Application>, I
             continue;
         }
         let cells: [&str; 11] = std::array::from_fn(|col| rec.get(idx[col]).unwrap_or(""));
-        let checked = application_from_cells(&cells, used_flags);
+        let checked = application_from_cells(&cells, used_flags, dialect);
         let mut refused = checked.is_err();
         if let Err(row_errors) = &checked {
             for (col, message) in row_errors {
@@ -253,12 +337,14 @@ fn push(errors: &mut Vec<Error>, truncated: &mut usize, e: Error) {
 }
 
 /// One application from its cells, in the order of [`COLUMNS`], each already
-/// trimmed: the checks of a CSV row, shared by the import and the app's form.
-/// `used_flags` as for [`import_csv`]. A refusal lists every faulty cell (its
-/// column index and the Italian message), in column order.
+/// trimmed: the checks of a CSV row, shared by the import and the app's form
+/// (whose amounts are [`Dialect::Comma`]'s). `used_flags` as for
+/// [`import_csv`]. A refusal lists every faulty cell (its column index and the
+/// Italian message), in column order.
 pub fn application_from_cells(
     cells: &[&str; 11],
     used_flags: &[Flag],
+    dialect: Dialect,
 ) -> Result<Application, Vec<(usize, String)>> {
     fn take<T>(errors: &mut Vec<(usize, String)>, col: usize, r: Result<T, String>) -> Option<T> {
         r.map_err(|message| errors.push((col, message))).ok()
@@ -268,7 +354,7 @@ pub fn application_from_cells(
     let protocol = take(e, 0, field::text(cells[0]));
     let submitted_on = take(e, 1, field::date(COLUMNS[1], cells[1], true));
     let birth_date = take(e, 2, field::date(COLUMNS[2], cells[2], true));
-    let isee = take(e, 3, field::money(cells[3], false));
+    let isee = take(e, 3, field::money(cells[3], false, dialect));
     let isee_expires_on = take(e, 4, field::date(COLUMNS[4], cells[4], false));
     let resident = take(e, 5, field::boolean(cells[5], true));
     let continuation = take(e, 6, field::boolean(cells[6], true));
@@ -278,7 +364,7 @@ pub fn application_from_cells(
         take(e, 8, field::boolean(cells[8], used_flags.contains(&Flag::IndependentLiving)));
     let other_interventions =
         take(e, 9, field::boolean(cells[9], used_flags.contains(&Flag::OtherInterventions)));
-    let amount = take(e, 10, field::money(cells[10], true));
+    let amount = take(e, 10, field::money(cells[10], true, dialect));
     if let (Some(Some(b)), Some(Some(s))) = (birth_date, submitted_on) {
         if b > s {
             e.push((
@@ -315,6 +401,7 @@ pub fn application_from_cells(
 pub mod field {
     use chrono::NaiveDate;
 
+    use super::Dialect;
     use crate::dates;
     use crate::money::Money;
 
@@ -330,31 +417,31 @@ pub mod field {
         if s.is_empty() {
             return if required { Err("data obbligatoria mancante".into()) } else { Ok(None) };
         }
-        dates::parse_iso(column, s).map(Some).map_err(|e| e.message)
+        dates::parse_office(column, s).map(Some).map_err(|e| e.message)
     }
 
     /// `Ok(None)`: empty and allowed. Never negative.
-    pub fn money(s: &str, required: bool) -> Result<Option<Money>, String> {
+    pub fn money(s: &str, required: bool, dialect: Dialect) -> Result<Option<Money>, String> {
         if s.is_empty() {
             return if required { Err("importo obbligatorio mancante".into()) } else { Ok(None) };
         }
-        match Money::parse(s) {
+        match dialect.money(s) {
             Ok(m) if m.is_negative() => Err(format!("importo negativo non ammesso: «{s}»")),
             Ok(m) => Ok(Some(m)),
             Err(e) => Err(e.message),
         }
     }
 
-    /// `true`/`false` in any case; empty reads as `false` when not required.
+    /// `true`/`false` or `sì`/`si`/`no`, in any case; empty reads as no when
+    /// not required.
     pub fn boolean(s: &str, required: bool) -> Result<bool, String> {
-        if s.eq_ignore_ascii_case("true") {
-            Ok(true)
-        } else if s.eq_ignore_ascii_case("false") || (s.is_empty() && !required) {
-            Ok(false)
-        } else if s.is_empty() {
-            Err("valore obbligatorio mancante: atteso true oppure false".into())
-        } else {
-            Err(format!("valore «{s}» non valido: atteso true oppure false"))
+        let lower = s.to_lowercase();
+        match lower.as_str() {
+            "true" | "sì" | "si" => Ok(true),
+            "false" | "no" => Ok(false),
+            "" if !required => Ok(false),
+            "" => Err("valore obbligatorio mancante: atteso sì oppure no (true oppure false)".into()),
+            _ => Err(format!("valore «{s}» non valido: atteso sì oppure no (true oppure false)")),
         }
     }
 }
@@ -416,6 +503,45 @@ mod tests {
         assert_eq!(refused(&text), [2]);
     }
 
+    /// The same call written as an Italian spreadsheet saves it: `;`, amounts
+    /// `4.800,00`, dates `gg/mm/aaaa`, `sì`/`no`. The same applications.
+    #[test]
+    fn an_italian_spreadsheet_reads_as_the_plain_file() {
+        let plain = format!(
+            "{HEADER}\n2019/000001,2019-02-04,1933-03-10,12000.00,2019-12-31,true,true,true,false,false,4800.00\n\
+             2019/000002,2019-02-05,1940-12-01,,,false,false,false,,,1250.5\n"
+        );
+        let italian = format!(
+            "{}\r\n2019/000001;04/02/2019;10/03/1933;12.000,00;31/12/2019;sì;SI;Sì;no;NO;4.800,00\r\n\
+             2019/000002;5/2/2019;01/12/1940;;;no;No;no;;;1250,50\r\n",
+            HEADER.replace(',', ";")
+        );
+        let expected = import_csv(&plain, &[Flag::NonSelfSufficient]).unwrap();
+        assert_eq!(expected.len(), 2);
+        assert_eq!(import_csv(&italian, &[Flag::NonSelfSufficient]).unwrap(), expected);
+        assert_eq!(detect(&italian), Ok(Dialect::Semicolon));
+        assert_eq!(detect(&format!("\u{feff}{plain}")), Ok(Dialect::Comma));
+    }
+
+    #[test]
+    fn each_dialect_refuses_the_other_convention_with_line_and_column() {
+        let italian = format!(
+            "{}\n2019/000001;04/02/2019;10/03/1933;12000.00;31/12/2019;sì;sì;sì;no;no;4800.00\n",
+            HEADER.replace(',', ";")
+        );
+        let report = import_csv(&italian, &[]).unwrap_err();
+        let at: Vec<(Option<u64>, Option<String>)> =
+            report.errors.iter().map(|e| (e.line, e.field.clone())).collect();
+        assert_eq!(at, [(Some(2), Some("isee".into())), (Some(2), Some("amount".into()))]);
+        // A header that reads completely both ways is not guessed.
+        let both = format!("{HEADER},x;{}", HEADER.replace(',', ";"));
+        let e = detect(&format!("\n{both}\n")).unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (Some(2), Some("intestazione")));
+        // Commas inside a quoted header cell do not make it a comma file.
+        let quoted = format!("\"nome, cognome\";{}", HEADER.replace(',', ";"));
+        assert_eq!(detect(&quoted), Ok(Dialect::Semicolon));
+    }
+
     /// The form's door ([`application_from_cells`]) and the CSV's agree on
     /// every row: the same application, or the same refusals.
     #[test]
@@ -431,7 +557,7 @@ mod tests {
             let csv = format!("{HEADER}\n{row}\n");
             let cells: Vec<&str> = row.split(',').collect();
             let cells: [&str; 11] = cells.try_into().unwrap();
-            let direct = application_from_cells(&cells, &flags);
+            let direct = application_from_cells(&cells, &flags, Dialect::Comma);
             match import_csv(&csv, &flags) {
                 Ok(apps) => assert_eq!(direct, Ok(apps[0].clone()), "{row}"),
                 Err(report) => {
@@ -449,7 +575,11 @@ mod tests {
                 }
             }
         }
-        let bad = application_from_cells(&rows[2].split(',').collect::<Vec<_>>().try_into().unwrap(), &flags);
+        let bad = application_from_cells(
+            &rows[2].split(',').collect::<Vec<_>>().try_into().unwrap(),
+            &flags,
+            Dialect::Comma,
+        );
         let cols: Vec<usize> = bad.unwrap_err().into_iter().map(|(c, _)| c).collect();
         assert_eq!(cols, [1, 3, 4, 5, 6, 7, 10]);
     }

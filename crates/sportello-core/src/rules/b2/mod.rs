@@ -12,5 +12,5 @@ pub mod rank;
 pub mod score;
 
 pub use new_call::{new_call_rules, CallRules, NewCallRules};
-pub use rank::{office_csv, rank, NotAdmitted, Ranked, Ranking};
+pub use rank::{office_csv, office_table, rank, NotAdmitted, Ranked, Ranking};
 pub use score::{assess, explain, Assessment, ScoreParts};

@@ -9,12 +9,13 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::budget;
-use super::score::{assess, shown, Assessment, ScoreParts};
+use super::score::{assess, published, shown, Assessment, ScoreParts, PUBLISHED_DECIMALS};
 use crate::error::{Code, Error, Result};
 use crate::money::Money;
 use crate::rules::applications::Application;
 use crate::rules::rule_set::{RuleSet, RuleSetRef, TieBreak};
 use crate::rules::ReasonCode;
+use crate::table::{Table, Value};
 
 /// An admitted application in its place.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,57 +155,66 @@ pub fn rank(applications: &[Application], set: &RuleSet, measure: &str, budget: 
     })
 }
 
-/// The ranking as CSV for the office (not for publication: it carries the points
-/// by criterion and the reasons). One row per application: funded and admitted
-/// in position order, then the not admitted in input order.
-pub fn office_csv(r: &Ranking) -> String {
-    use crate::csv_out::{Cell, CsvOut};
-    let mut w = CsvOut::new();
-    let header = [
-        "posizione",
-        "protocollo",
-        "esito",
-        "punteggio",
-        "punteggio_esatto",
-        "punti_completamento",
-        "punti_isee",
-        "punti_aggiuntivi",
-        "spareggio",
-        "importo",
-        "motivi",
-        "regole",
-    ];
+/// The ranking as a table for the office (not for publication: it carries the
+/// points by criterion and the reasons). One row per application: funded and
+/// admitted in position order, then the not admitted in input order. Written
+/// as CSV ([`office_csv`]) or XLSX (`sportello::xlsx`), with the same rows.
+pub fn office_table(r: &Ranking) -> Table {
+    let mut t = Table::new(
+        "Graduatoria",
+        &[
+            "posizione",
+            "protocollo",
+            "esito",
+            "punteggio",
+            "punteggio_esatto",
+            "punti_completamento",
+            "punti_isee",
+            "punti_aggiuntivi",
+            "spareggio",
+            "importo",
+            "motivi",
+            "regole",
+        ],
+    );
     let rules = r.rule_set.to_string();
-    // Writing to memory fails only on a bug of the csv crate.
-    let _ = w.header(&header);
+    let exact = |d: Decimal| {
+        let d = d.normalize();
+        Value::Decimal { value: d, decimals: d.scale() }
+    };
     for (status, list) in
         [("ammessa e finanziata", &r.funded), ("ammessa non finanziata", &r.admitted_not_funded)]
     {
         for x in list {
             let tie = x.tie_break.map(|t| t.label().to_string()).unwrap_or_default();
-            let _ = w.row(&[
-                Cell::number(x.position),
-                Cell::Text(&x.protocol),
-                Cell::Text(status),
-                Cell::Number(x.score_shown()),
-                Cell::number(x.score.normalize()),
-                Cell::number(x.parts.continuation.normalize()),
-                Cell::number(x.parts.isee.normalize()),
-                Cell::number(x.parts.bonus.normalize()),
-                Cell::Text(&tie),
-                Cell::number(x.amount),
-                Cell::Text(""),
-                Cell::Text(&rules),
+            t.push(vec![
+                Value::Integer(i64::from(x.position)),
+                Value::text(&x.protocol),
+                Value::text(status),
+                Value::Decimal { value: published(x.score), decimals: PUBLISHED_DECIMALS },
+                exact(x.score),
+                exact(x.parts.continuation),
+                exact(x.parts.isee),
+                exact(x.parts.bonus),
+                Value::Text(tie),
+                Value::Money(x.amount),
+                Value::Empty,
+                Value::text(&rules),
             ]);
         }
     }
     for x in &r.not_admitted {
         let reasons: Vec<&str> = x.reasons.iter().map(|c| c.as_str()).collect();
-        let reasons = reasons.join(" ");
-        let mut row = vec![Cell::Text(""), Cell::Text(&x.protocol), Cell::Text("non ammessa")];
-        row.extend((0..7).map(|_| Cell::Text("")));
-        row.extend([Cell::Text(&reasons), Cell::Text(&rules)]);
-        let _ = w.row(&row);
+        let mut row = vec![Value::Empty, Value::text(&x.protocol), Value::text("non ammessa")];
+        row.extend((0..7).map(|_| Value::Empty));
+        row.extend([Value::Text(reasons.join(" ")), Value::text(&rules)]);
+        t.push(row);
     }
-    w.into_string().unwrap_or_default()
+    t
+}
+
+/// [`office_table`] as the CSV an Italian spreadsheet opens (`;`, decimal comma, BOM).
+pub fn office_csv(r: &Ranking) -> Vec<u8> {
+    // Writing to memory fails only on a bug of the csv crate.
+    office_table(r).to_csv().unwrap_or_default()
 }

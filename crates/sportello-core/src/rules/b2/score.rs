@@ -38,7 +38,15 @@ fn it(d: Decimal) -> String {
 
 /// A score as published: rounded half-up to 3 decimals, "9.250".
 pub fn shown(score: Decimal) -> String {
-    format!("{:.3}", score.round_dp_with_strategy(3, RoundingStrategy::MidpointAwayFromZero))
+    format!("{:.3}", published(score))
+}
+
+/// The digits of a published score.
+pub const PUBLISHED_DECIMALS: u32 = 3;
+
+/// A score rounded as published (half-up, [`PUBLISHED_DECIMALS`]).
+pub fn published(score: Decimal) -> Decimal {
+    score.round_dp_with_strategy(PUBLISHED_DECIMALS, RoundingStrategy::MidpointAwayFromZero)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
