@@ -326,8 +326,16 @@ macro_rules! meta {
 
 fn toml_error(text: &str, e: toml::de::Error) -> Error {
     let ctx = Ctx { text, acts: BTreeMap::new() };
-    let mut err =
-        Error::new(Code::BadRuleSet, format!("file delle regole non valido: {}", e.message().trim()));
+    let message = e.message().trim();
+    // A missing parameter is the administrator's most likely slip: say which,
+    // in Italian. Its line is the table that lacks it (the file's first line
+    // for a top-level one).
+    let missing = message.strip_prefix("missing field `").and_then(|r| r.split_once('`')).map(|(k, _)| k);
+    let mut err = match missing {
+        Some(key) => Error::new(Code::BadRuleSet, format!("file delle regole non valido: manca il parametro «{key}»"))
+            .with_field(key),
+        None => Error::new(Code::BadRuleSet, format!("file delle regole non valido: {message}")),
+    };
     if let Some(span) = e.span() {
         err = err.at_line(ctx.line(&span));
     }
