@@ -6,9 +6,9 @@
 
 use chrono::{Duration, NaiveDate};
 use sportello::catalog::rule_sets;
+use sportello::dates::Month;
 use sportello::rules::applications::Application;
 use sportello::rules::b2;
-use sportello::dates::Month;
 use sportello::rules::eligibility::{self, Household, Isee, Measure, Member};
 use sportello::rules::reimbursement::{self, Award, Claim, ExpenseDocument};
 use sportello::rules::rule_set::{Kind, RuleSet};

@@ -129,6 +129,15 @@ proptest! {
         }
         let used_before = sum(o.months.iter().map(|m| before.get(&m.month).copied().unwrap_or(Money::ZERO).min(m.cap)));
         prop_assert!(o.total.as_decimal() + used_before.as_decimal() <= award.as_decimal());
+        // When no month was overpaid before, that is simply award − already reimbursed.
+        if o.months.iter().all(|m| m.reimbursed_before <= m.cap) {
+            prop_assert!(o.total.as_decimal() <= award.as_decimal() - o.balance.reimbursed_before.as_decimal());
+            prop_assert_eq!(
+                o.balance.left.as_decimal(),
+                award.as_decimal() - o.balance.reimbursed_before.as_decimal() - o.total.as_decimal()
+            );
+        }
+        prop_assert!(o.balance.left.as_decimal() + o.total.as_decimal() <= award.as_decimal());
         prop_assert_eq!(o.total, sum(o.documents.iter().map(|d| d.accepted)));
         prop_assert_eq!(o.total, sum(o.months.iter().map(|m| m.reimbursed)));
         let mut per_month: HashMap<Month, Money> = HashMap::new();

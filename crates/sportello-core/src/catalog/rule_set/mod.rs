@@ -189,7 +189,10 @@ atto = "dgc"
         assert_eq!(rs.kind, Kind::RimborsoB2);
         let r = rs.rimborso_b2().unwrap();
         assert_eq!(r.min_monthly_award.value, Money::parse("1.00").unwrap());
-        assert_eq!(r.cap_split.value, CapSplit { rounding: CapRounding::HalfUp, remainder: Remainder::LastMonth });
+        assert_eq!(
+            r.cap_split.value,
+            CapSplit { rounding: CapRounding::HalfUp, remainder: Remainder::LastMonth }
+        );
         let m = r.measure("b2-anziani").unwrap();
         assert_eq!(m.documents.value.get("busta_paga").map(String::as_str), Some("busta paga"));
         let e = r.measure("b2-giovani").unwrap_err();
@@ -210,7 +213,11 @@ atto = "dgc"
         // Lines: `[contributo_minimo_mensile]` is 12, `[quota_mensile]` 16, the
         // types 25.
         let e = broken("\"1.00\"", "\"0.00\"");
-        assert_eq!((e.line, e.field.as_deref()), (Some(13), Some("contributo_minimo_mensile.valore")), "{e:?}");
+        assert_eq!(
+            (e.line, e.field.as_deref()),
+            (Some(13), Some("contributo_minimo_mensile.valore")),
+            "{e:?}"
+        );
         let e = broken("\"1.00\"", "\"1,00\"");
         assert_eq!(e.line, Some(13), "{e:?}");
         let e = broken("\"mezzo-su\"", "\"banchiere\"");

@@ -332,8 +332,10 @@ fn toml_error(text: &str, e: toml::de::Error) -> Error {
     // for a top-level one).
     let missing = message.strip_prefix("missing field `").and_then(|r| r.split_once('`')).map(|(k, _)| k);
     let mut err = match missing {
-        Some(key) => Error::new(Code::BadRuleSet, format!("file delle regole non valido: manca il parametro «{key}»"))
-            .with_field(key),
+        Some(key) => {
+            Error::new(Code::BadRuleSet, format!("file delle regole non valido: manca il parametro «{key}»"))
+                .with_field(key)
+        }
         None => Error::new(Code::BadRuleSet, format!("file delle regole non valido: {message}")),
     };
     if let Some(span) = e.span() {

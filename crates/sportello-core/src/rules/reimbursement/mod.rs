@@ -222,3 +222,20 @@ pub struct Outcome {
     pub total: Money,
     pub balance: Balance,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ReimbursementCode::*;
+
+    #[test]
+    fn codes_sort_as_their_text() {
+        let codes = [Duplicate, NotFunded, OutsidePeriod, OverMonthlyCap, TypeNotAllowed];
+        let mut texts: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+        texts.sort();
+        assert_eq!(texts, codes.iter().map(|c| c.as_str()).collect::<Vec<_>>());
+        for c in codes {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+        }
+        assert!(!OverMonthlyCap.is_refusal() && Duplicate.is_refusal());
+    }
+}

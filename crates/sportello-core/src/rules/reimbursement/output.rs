@@ -5,6 +5,7 @@ use serde_json::{json, Value};
 
 use super::Outcome;
 use crate::dates;
+use crate::money::Money;
 
 /// Exactly the cli.md shape: `total`, `months` (`month`, `cap`, `reimbursed`),
 /// `documents` (`id`, `accepted`, `reasons`), money as strings with two decimals.
@@ -81,6 +82,8 @@ pub fn render_text(o: &Outcome) -> String {
         let kind = d.kind_label.as_deref().map_or_else(|| format!("«{}»", d.kind), str::to_string);
         let status = if d.refused() {
             "respinto".to_string()
+        } else if d.accepted == Money::ZERO && d.amount > Money::ZERO {
+            "accolto, ma la quota del mese è esaurita: 0,00 €".to_string()
         } else if d.accepted < d.amount {
             format!("accolto in parte: {}", d.accepted.format_it())
         } else {
