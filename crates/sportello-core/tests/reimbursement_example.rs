@@ -61,9 +61,11 @@ fn the_example_explains_itself_in_italian() {
         "accolto in parte: 150,00 €",
         "TYPE_NOT_ALLOWED",
         "respinto",
+        "n. 1354/2018",
     ] {
         assert!(text.contains(needed), "{needed} missing in:\n{text}");
     }
+    assert!(!text.contains("milano-rimborso-b2-2019"), "the file id is not for people:\n{text}");
 }
 
 /// The example with `from` replaced by `to` (once), parsed and decided.

@@ -172,6 +172,8 @@ pub fn reimburse(claim: &Claim, rules: &RuleSets) -> Result<Outcome> {
         .collect();
     Ok(Outcome {
         rule_set: set.reference(),
+        rule_set_title: set.title.clone(),
+        acts: set.acts.iter().map(|a| a.title.clone()).collect(),
         measure: measure.id.clone(),
         measure_title: measure.title.clone(),
         funded: claim.funded,

@@ -209,6 +209,9 @@ pub struct Balance {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Outcome {
     pub rule_set: RuleSetRef,
+    /// What people read instead of the id: the set's title and its acts' titles.
+    pub rule_set_title: String,
+    pub acts: Vec<String>,
     pub measure: String,
     /// E.g. "Misura B2 anziani".
     pub measure_title: String,

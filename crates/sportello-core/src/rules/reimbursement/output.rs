@@ -57,7 +57,8 @@ pub fn render_text(o: &Outcome) -> String {
             if o.funded { "" } else { " — domanda ammessa ma non finanziata" }
         ),
     );
-    line(&mut s, format!("Regole applicate: {}", o.rule_set));
+    // People read the act in words, never the rule set's file id (ARCHITECTURE.md).
+    line(&mut s, format!("Regole applicate: {} ({})", o.rule_set_title, o.acts.join("; ")));
     line(&mut s, String::new());
     line(&mut s, "Mesi".into());
     line(
