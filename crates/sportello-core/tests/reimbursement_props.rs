@@ -8,8 +8,8 @@ use proptest::prelude::*;
 use sportello_core::catalog::rule_sets;
 use sportello_core::dates::Month;
 use sportello_core::rules::reimbursement::{
-    monthly_caps, reimburse, Award, Claim, EarlierDocument, ExpenseDocument, MonthAmount, Outcome,
-    ReimbursementCode,
+    monthly_caps, parse_claim_json, reimburse, Award, Claim, EarlierDocument, ExpenseDocument, MonthAmount,
+    Outcome, ReimbursementCode,
 };
 use sportello_core::rules::rule_set::{CapRounding, CapSplit, Remainder};
 use sportello_core::Money;
@@ -201,4 +201,34 @@ fn a_negative_last_cap_is_refused_not_produced() {
     assert_eq!(e.field.as_deref(), Some("award.amount"));
     let caps = monthly_caps(cents(30_150), 300, CapSplit { rounding: CapRounding::Down, ..split }).unwrap();
     assert_eq!(caps[299], cents(250));
+}
+
+const EXAMPLE: &str = include_str!("../../../tests/scenari/esempi/reimburse-claim.json");
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// A damaged claim is answered or refused with the field (or line) at
+    /// fault, never a panic and never an error nobody can locate.
+    #[test]
+    fn damaged_claims_are_refused_with_their_field(
+        edits in prop::collection::vec((any::<prop::sample::Index>(), prop::sample::select(vec!["", "9", "-", "\"", ",", "x", "2019-13", "{}", "null", "1.234"])), 1..4)
+    ) {
+        let mut text = EXAMPLE.to_string();
+        for (at, with) in edits {
+            let mut i = at.index(text.len());
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            let end = (i + 1..=text.len()).find(|&j| text.is_char_boundary(j)).unwrap_or(text.len());
+            text.replace_range(i..end, with);
+        }
+        match parse_claim_json(&text).and_then(|c| reimburse(&c, rule_sets::builtin())) {
+            Ok(o) => prop_assert!(o.total <= o.award.amount),
+            Err(e) => {
+                prop_assert!(e.field.is_some() || e.line.is_some(), "{:?}", e);
+                prop_assert!(!e.message.trim().is_empty());
+            }
+        }
+    }
 }
