@@ -6,9 +6,11 @@
 
 use chrono::{Duration, NaiveDate};
 use sportello::catalog::rule_sets;
+use sportello::dates::Month;
 use sportello::rules::applications::Application;
 use sportello::rules::b2;
 use sportello::rules::eligibility::{self, Household, Isee, Measure, Member};
+use sportello::rules::reimbursement::{self, Award, Claim, ExpenseDocument};
 use sportello::rules::rule_set::{Kind, RuleSet};
 use sportello::{Code, Money};
 
@@ -86,6 +88,40 @@ fn answer(set: &RuleSet, on: NaiveDate) -> Result<Vec<String>, Code> {
             }
             Ok(ids)
         }
+        Kind::RimborsoB2 => {
+            // The set is chosen by the first day of the award's first month.
+            let first = Month::of(on);
+            let sets = rule_sets::builtin();
+            let chosen = sets.covering(Kind::RimborsoB2, &comune, first.first_day()).map_err(|e| e.code)?;
+            let mut ids = Vec::new();
+            for m in chosen.rimborso_b2().unwrap().measures.keys() {
+                let claim = Claim {
+                    measure: m.clone(),
+                    comune: comune.clone(),
+                    funded: true,
+                    award: Award {
+                        amount: Money::from_cents(120_000),
+                        first_month: first,
+                        last_month: first.succ().unwrap(),
+                    },
+                    already_reimbursed: Vec::new(),
+                    earlier_documents: Vec::new(),
+                    documents: vec![ExpenseDocument {
+                        id: "d1".into(),
+                        kind: "busta_paga".into(),
+                        issuer: "BRNGNN45C12F205U".into(),
+                        number: "1".into(),
+                        date: on,
+                        month: first,
+                        amount: Money::from_cents(100_000),
+                    }],
+                };
+                let o = reimbursement::reimburse(&claim, sets).map_err(|e| e.code)?;
+                assert_eq!(o.documents.len(), 1, "{} on {on}: no answer", set.id);
+                ids.push(o.rule_set.id.clone());
+            }
+            Ok(ids)
+        }
         kind => {
             let h = household(kind, on, &comune);
             let r = eligibility::evaluate(&h, rule_sets::builtin()).map_err(|e| e.code)?;
@@ -127,7 +163,7 @@ fn every_rule_set_answers_every_day_it_covers_and_no_other() {
 #[test]
 fn the_gaps_are_typed_errors() {
     // Before 2019 no set covers misure 1-5 in Milano; no maternity cap for 2024 or
-    // 2027; no misura-7 set before 2019.
+    // 2027; no misura-7 set before 2019; no B2 reimbursement rules before 2019.
     let sets = rule_sets::builtin();
     for (kind, day) in [
         (Kind::SostegnoReddito, "2018-12-31"),
@@ -135,6 +171,7 @@ fn the_gaps_are_typed_errors() {
         (Kind::AssegnoMaternita, "2027-01-01"),
         (Kind::AssegnoTreFigli, "2018-12-31"),
         (Kind::B2, "2020-01-01"),
+        (Kind::RimborsoB2, "2018-12-31"),
     ] {
         let e = sets.covering(kind, "F205", d(day)).unwrap_err();
         assert_eq!(e.code, Code::NoRuleSet, "{kind:?} {day}");

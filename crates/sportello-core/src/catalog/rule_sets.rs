@@ -33,6 +33,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin![
     "assegno-tre-figli-2021",
     "assegno-tre-figli-2022",
     "assegno-tre-figli-abolizione",
+    "milano-rimborso-b2-2019",
 ];
 
 /// A rule-set file that could not be used: which file, and the error (with line).
@@ -162,5 +163,6 @@ mod tests {
         let sets = builtin();
         assert_eq!(sets.iter().count(), BUILTIN.len());
         assert!(sets.get("milano-b2-2019").unwrap().b2().is_some());
+        assert!(sets.get("milano-rimborso-b2-2019").unwrap().rimborso_b2().is_some());
     }
 }

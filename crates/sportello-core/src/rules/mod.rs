@@ -13,6 +13,7 @@
 //! - [`applications`]: the CSV of a B2 call (all rows or none).
 //! - [`b2`]: score, order, budget walk: the three lists.
 //! - [`appeals`]: published versions, appeals, new versions and their differences.
+//! - [`reimbursement`]: a claim against an awarded B2 contribution (rules.md §7).
 //!
 //! # Reasons
 //!
@@ -37,12 +38,24 @@
 //! | `NO_RECENT_BIRTH` | misura 6 | no child born or adopted within the last 6 months |
 //! | `FEWER_THAN_THREE_MINORS` | misura 7 (until 28/02/2022) | fewer than three minors in the household |
 //! | `MEASURE_ABOLISHED` | misura 7 | abolished from 1 March 2022 (d.lgs. 230/2021) |
+//!
+//! A reimbursement claim's documents have their own codes
+//! ([`reimbursement::ReimbursementCode`]), listed in alphabetical order:
+//!
+//! | code | meaning |
+//! | --- | --- |
+//! | `DUPLICATE` | same issuer and number as a document handed in before (earlier claim, or earlier in the list) |
+//! | `NOT_FUNDED` | the application was admitted but not funded |
+//! | `OUTSIDE_PERIOD` | the document's month is not in the award period |
+//! | `OVER_MONTHLY_CAP` | accepted, but reduced or zeroed: the month's cap was used up |
+//! | `TYPE_NOT_ALLOWED` | not a document type the measure reimburses |
 
 pub mod appeals;
 pub mod applications;
 pub mod b2;
 pub mod eligibility;
 pub mod public_ranking;
+pub mod reimbursement;
 pub mod rule_set;
 pub mod trace;
 

@@ -154,4 +154,97 @@ atto = "legge"
         assert!(Comparator::Gt.holds(74, 73) && !Comparator::Gt.holds(73, 73));
         assert!(Comparator::Ge.holds(73, 73) && !Comparator::Ge.holds(72, 73));
     }
+
+    const MINIMAL_RIMBORSO: &str = r#"
+id = "rimborso-b2-2030"
+versione = 1
+tipo = "rimborso-b2"
+titolo = "Rimborsi B2 2030"
+comune = "F205"
+valido_dal = 2030-01-01
+
+[atti.dgc]
+titolo = "Deliberazione di Giunta"
+
+[contributo_minimo_mensile]
+valore = "1.00"
+atto = "dgc"
+
+[quota_mensile]
+arrotondamento = "mezzo-su"
+resto = "ultimo-mese"
+atto = "dgc"
+
+[misure.b2-anziani]
+titolo = "Misura B2 anziani"
+
+[misure.b2-anziani.documenti]
+tipi = { busta_paga = "busta paga" }
+atto = "dgc"
+"#;
+
+    #[test]
+    fn a_reimbursement_set_parses() {
+        let rs = parse(MINIMAL_RIMBORSO, Some("rimborso-b2-2030")).unwrap();
+        assert_eq!(rs.kind, Kind::RimborsoB2);
+        let r = rs.rimborso_b2().unwrap();
+        assert_eq!(r.min_monthly_award.value, Money::parse("1.00").unwrap());
+        assert_eq!(
+            r.cap_split.value,
+            CapSplit { rounding: CapRounding::HalfUp, remainder: Remainder::LastMonth }
+        );
+        let m = r.measure("b2-anziani").unwrap();
+        assert_eq!(m.documents.value.get("busta_paga").map(String::as_str), Some("busta paga"));
+        let e = r.measure("b2-giovani").unwrap_err();
+        assert_eq!((e.code, e.field.as_deref()), (Code::Invalid, Some("measure")));
+        assert!(e.message.contains("b2-anziani"), "{}", e.message);
+    }
+
+    #[test]
+    fn broken_reimbursement_sets_name_the_line() {
+        let broken = |from: &str, to: &str| {
+            let text = MINIMAL_RIMBORSO.replacen(from, to, 1);
+            assert_ne!(text, MINIMAL_RIMBORSO, "{from} not in the fixture");
+            let e = parse(&text, None).unwrap_err();
+            assert_eq!(e.code, Code::BadRuleSet, "{e:?}");
+            assert!(e.line.is_some(), "{from} → {to}: no line in {e:?}");
+            e
+        };
+        // Lines: `[contributo_minimo_mensile]` is 12, `[quota_mensile]` 16, the
+        // types 25.
+        let e = broken("\"1.00\"", "\"0.00\"");
+        assert_eq!(
+            (e.line, e.field.as_deref()),
+            (Some(13), Some("contributo_minimo_mensile.valore")),
+            "{e:?}"
+        );
+        let e = broken("\"1.00\"", "\"1,00\"");
+        assert_eq!(e.line, Some(13), "{e:?}");
+        let e = broken("\"mezzo-su\"", "\"banchiere\"");
+        assert_eq!((e.line, e.field.as_deref()), (Some(17), Some("quota_mensile.arrotondamento")), "{e:?}");
+        let e = broken("\"ultimo-mese\"", "\"primo-mese\"");
+        assert_eq!((e.line, e.field.as_deref()), (Some(18), Some("quota_mensile.resto")), "{e:?}");
+        let e = broken("busta_paga = \"busta paga\"", "");
+        assert_eq!(e.field.as_deref(), Some("misure.b2-anziani.documenti.tipi"), "{e:?}");
+        let e = broken("busta_paga = \"busta paga\"", "Busta-Paga = \"busta paga\"");
+        assert_eq!(e.line, Some(25), "{e:?}");
+        let e = broken("busta_paga = \"busta paga\"", "busta_paga = \" \"");
+        assert_eq!(e.line, Some(25), "{e:?}");
+        let e = broken("atto = \"dgc\"\n\n[quota", "atto = \"dgx\"\n\n[quota");
+        assert_eq!((e.line, e.field.as_deref()), (Some(14), Some("contributo_minimo_mensile.atto")), "{e:?}");
+        // A missing parameter, an unknown one, a measure without its documents.
+        let e = broken("[contributo_minimo_mensile]\nvalore = \"1.00\"\natto = \"dgc\"\n", "");
+        assert_eq!(e.field.as_deref(), Some("contributo_minimo_mensile"), "{e:?}");
+        assert!(e.message.contains("manca il parametro «contributo_minimo_mensile»"), "{e:?}");
+        let e = broken("resto = \"ultimo-mese\"\n", "");
+        assert_eq!((e.line, e.field.as_deref()), (Some(16), Some("resto")), "{e:?}");
+        broken("resto = \"ultimo-mese\"\n", "resto = \"ultimo-mese\"\nriporto = true\n");
+        broken("[misure.b2-anziani.documenti]\ntipi = { busta_paga = \"busta paga\" }\natto = \"dgc\"\n", "");
+        let e = broken(
+            "[misure.b2-anziani]\ntitolo = \"Misura B2 anziani\"\n\n[misure.b2-anziani.documenti]\ntipi = { busta_paga = \"busta paga\" }\natto = \"dgc\"\n",
+            "",
+        );
+        assert_eq!(e.field.as_deref(), Some("misure"), "{e:?}");
+        assert!(e.message.contains("manca il parametro «misure»"), "{e:?}");
+    }
 }

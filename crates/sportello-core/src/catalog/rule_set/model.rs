@@ -127,6 +127,8 @@ pub enum Kind {
     AssegnoTreFigli,
     /// Misura B2 calls (rules.md §4).
     B2,
+    /// Reimbursement of an awarded B2 contribution against expense documents (rules.md §7).
+    RimborsoB2,
 }
 
 impl Kind {
@@ -136,6 +138,7 @@ impl Kind {
             "assegno-maternita" => Some(Kind::AssegnoMaternita),
             "assegno-tre-figli" => Some(Kind::AssegnoTreFigli),
             "b2" => Some(Kind::B2),
+            "rimborso-b2" => Some(Kind::RimborsoB2),
             _ => None,
         }
     }
@@ -145,6 +148,7 @@ impl Kind {
             Kind::AssegnoMaternita => "assegno-maternita",
             Kind::AssegnoTreFigli => "assegno-tre-figli",
             Kind::B2 => "b2",
+            Kind::RimborsoB2 => "rimborso-b2",
         }
     }
     /// For error messages read by an operator.
@@ -154,6 +158,7 @@ impl Kind {
             Kind::AssegnoMaternita => "assegno di maternità dei comuni (misura 6)",
             Kind::AssegnoTreFigli => "assegno ai nuclei con tre figli minori (misura 7)",
             Kind::B2 => "Misura B2",
+            Kind::RimborsoB2 => "rimborsi della Misura B2",
         }
     }
 }
@@ -183,6 +188,7 @@ pub enum Rules {
     AssegnoMaternita(AssegnoMaternita),
     AssegnoTreFigli(AssegnoTreFigli),
     B2(B2Rules),
+    RimborsoB2(RimborsoB2Rules),
 }
 
 /// Misure 1-5 (rules.md §3; DGC 1354/2018).
@@ -350,6 +356,90 @@ impl TieBreak {
     }
 }
 
+/// How the contributions of a B2 award are reimbursed (rules.md §7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RimborsoB2Rules {
+    /// An award below this much per month is refused as input (it cannot be split
+    /// into monthly caps that mean anything).
+    pub min_monthly_award: Param<Money>,
+    /// How the award is split into monthly caps.
+    pub cap_split: Param<CapSplit>,
+    /// Per measure (`b2-anziani`, `b2-disabili`): the documents it reimburses.
+    pub measures: BTreeMap<String, ReimbursementMeasure>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CapSplit {
+    pub rounding: CapRounding,
+    pub remainder: Remainder,
+}
+
+/// Rounding of `award / months` to the cent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CapRounding {
+    /// Half a cent and more goes up (`mezzo-su`).
+    HalfUp,
+    /// Fractions of a cent are dropped (`difetto`): the remainder is never negative.
+    Down,
+}
+
+impl CapRounding {
+    pub(super) fn parse(s: &str) -> Option<CapRounding> {
+        match s {
+            "mezzo-su" => Some(CapRounding::HalfUp),
+            "difetto" => Some(CapRounding::Down),
+            _ => None,
+        }
+    }
+    pub fn italian(self) -> &'static str {
+        match self {
+            CapRounding::HalfUp => "arrotondata al centesimo (mezzo centesimo per eccesso)",
+            CapRounding::Down => "troncata al centesimo",
+        }
+    }
+}
+
+/// Which month absorbs the rounding so that the caps add up to the award.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Remainder {
+    /// `ultimo-mese`: the last month's cap is the award minus the others.
+    LastMonth,
+}
+
+impl Remainder {
+    pub(super) fn parse(s: &str) -> Option<Remainder> {
+        match s {
+            "ultimo-mese" => Some(Remainder::LastMonth),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReimbursementMeasure {
+    pub id: String,
+    /// E.g. "Misura B2 anziani".
+    pub title: String,
+    /// Document type (`busta_paga`) → its Italian label, for the types reimbursed.
+    pub documents: Param<BTreeMap<String, String>>,
+}
+
+impl RimborsoB2Rules {
+    /// The measure's rules, or an input error naming the measures the set has:
+    /// the measure comes from the claim, so a wrong one is the claim's fault.
+    pub fn measure(&self, id: &str) -> Result<&ReimbursementMeasure> {
+        self.measures.get(id).ok_or_else(|| {
+            let known: Vec<&str> = self.measures.keys().map(String::as_str).collect();
+            Error::invalid(
+                "measure",
+                format!("misura «{id}» sconosciuta (misure previste: {})", known.join(", ")),
+            )
+        })
+    }
+}
+
 impl RuleSet {
     pub fn reference(&self) -> RuleSetRef {
         RuleSetRef { id: self.id.clone(), version: self.version }
@@ -375,6 +465,12 @@ impl RuleSet {
     pub fn b2(&self) -> Option<&B2Rules> {
         match &self.rules {
             Rules::B2(r) => Some(r),
+            _ => None,
+        }
+    }
+    pub fn rimborso_b2(&self) -> Option<&RimborsoB2Rules> {
+        match &self.rules {
+            Rules::RimborsoB2(r) => Some(r),
             _ => None,
         }
     }

@@ -104,6 +104,36 @@ raw_file!(RawB2 {
     misure: BTreeMap<String, Spanned<RawB2Measure>>,
 });
 
+raw_file!(RawRimborsoB2 {
+    contributo_minimo_mensile: Spanned<RawValue<String>>,
+    quota_mensile: Spanned<RawCapSplit>,
+    misure: BTreeMap<String, Spanned<RawReimbursementMeasure>>,
+});
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCapSplit {
+    arrotondamento: Spanned<String>,
+    resto: Spanned<String>,
+    atto: Spanned<String>,
+    nota: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReimbursementMeasure {
+    titolo: Spanned<String>,
+    documenti: Spanned<RawDocuments>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDocuments {
+    tipi: Spanned<BTreeMap<String, Spanned<String>>>,
+    atto: Spanned<String>,
+    nota: Option<String>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawWindow {
@@ -296,8 +326,18 @@ macro_rules! meta {
 
 fn toml_error(text: &str, e: toml::de::Error) -> Error {
     let ctx = Ctx { text, acts: BTreeMap::new() };
-    let mut err =
-        Error::new(Code::BadRuleSet, format!("file delle regole non valido: {}", e.message().trim()));
+    let message = e.message().trim();
+    // A missing parameter is the administrator's most likely slip: say which,
+    // in Italian. Its line is the table that lacks it (the file's first line
+    // for a top-level one).
+    let missing = message.strip_prefix("missing field `").and_then(|r| r.split_once('`')).map(|(k, _)| k);
+    let mut err = match missing {
+        Some(key) => {
+            Error::new(Code::BadRuleSet, format!("file delle regole non valido: manca il parametro «{key}»"))
+                .with_field(key)
+        }
+        None => Error::new(Code::BadRuleSet, format!("file delle regole non valido: {message}")),
+    };
     if let Some(span) = e.span() {
         err = err.at_line(ctx.line(&span));
     }
@@ -332,7 +372,7 @@ pub fn parse(text: &str, expected_id: Option<&str>) -> Result<RuleSet> {
             &header.tipo.span(),
             "tipo",
             format!(
-                "tipo «{}» sconosciuto (ammessi: sostegno-reddito, assegno-maternita, assegno-tre-figli, b2)",
+                "tipo «{}» sconosciuto (ammessi: sostegno-reddito, assegno-maternita, assegno-tre-figli, b2, rimborso-b2)",
                 header.tipo.get_ref()
             ),
         )
@@ -451,6 +491,12 @@ pub fn parse(text: &str, expected_id: Option<&str>) -> Result<RuleSet> {
             let (meta, ctx) = meta!(raw, text, kind)?;
             let rules = parse_b2(&raw, &ctx, &meta)?;
             Ok(meta.with(Rules::B2(rules)))
+        }
+        Kind::RimborsoB2 => {
+            let raw: RawRimborsoB2 = toml::from_str(text).map_err(de)?;
+            let (meta, ctx) = meta!(raw, text, kind)?;
+            let rules = parse_rimborso_b2(&raw, &ctx)?;
+            Ok(meta.with(Rules::RimborsoB2(rules)))
         }
     }
 }
@@ -740,4 +786,105 @@ fn parse_b2(raw: &RawB2, ctx: &Ctx<'_>, meta: &Meta) -> Result<B2Rules> {
         appeal_days,
         measures,
     })
+}
+
+/// Document types are the keys claims use (`busta_paga`): snake_case, like the
+/// CSV columns, so that a claim file and the rule set spell them alike.
+fn valid_document_type(t: &str) -> bool {
+    !t.is_empty() && t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+fn parse_rimborso_b2(raw: &RawRimborsoB2, ctx: &Ctx<'_>) -> Result<RimborsoB2Rules> {
+    let min_monthly_award = ctx.param(&raw.contributo_minimo_mensile, "contributo_minimo_mensile", |v| {
+        let m = ctx.money(v, "contributo_minimo_mensile.valore")?;
+        if m == Money::ZERO {
+            return Err(ctx.err(
+                &v.span(),
+                "contributo_minimo_mensile.valore",
+                "il contributo minimo mensile deve essere maggiore di zero",
+            ));
+        }
+        Ok(m)
+    })?;
+    let q = raw.quota_mensile.get_ref();
+    let rounding = CapRounding::parse(q.arrotondamento.get_ref().trim()).ok_or_else(|| {
+        ctx.err(
+            &q.arrotondamento.span(),
+            "quota_mensile.arrotondamento",
+            format!(
+                "arrotondamento «{}» non previsto (ammessi: mezzo-su, difetto)",
+                q.arrotondamento.get_ref()
+            ),
+        )
+    })?;
+    let remainder = Remainder::parse(q.resto.get_ref().trim()).ok_or_else(|| {
+        ctx.err(
+            &q.resto.span(),
+            "quota_mensile.resto",
+            format!("resto «{}» non previsto (ammesso: ultimo-mese)", q.resto.get_ref()),
+        )
+    })?;
+    let cap_split = Param {
+        name: "quota_mensile".into(),
+        value: CapSplit { rounding, remainder },
+        act: ctx.act(&q.atto, "quota_mensile")?,
+        note: q.nota.clone(),
+    };
+    if raw.misure.is_empty() {
+        return Err(ctx.err(
+            &raw.tipo.span(),
+            "misure",
+            "indicare almeno una misura ([misure.<id>]) con i documenti ammessi",
+        ));
+    }
+    let mut measures = BTreeMap::new();
+    for (id, m) in &raw.misure {
+        let field = format!("misure.{id}");
+        if !valid_id(id) {
+            return Err(ctx.err(&m.span(), &field, "identificativo della misura non valido"));
+        }
+        let m = m.get_ref();
+        if m.titolo.get_ref().trim().is_empty() {
+            return Err(ctx.err(
+                &m.titolo.span(),
+                &format!("{field}.titolo"),
+                "il titolo non può essere vuoto",
+            ));
+        }
+        let d = m.documenti.get_ref();
+        let dfield = format!("{field}.documenti");
+        if d.tipi.get_ref().is_empty() {
+            return Err(ctx.err(
+                &d.tipi.span(),
+                &format!("{dfield}.tipi"),
+                "indicare almeno un tipo di documento ammesso",
+            ));
+        }
+        let mut types = BTreeMap::new();
+        for (t, label) in d.tipi.get_ref() {
+            let tfield = format!("{dfield}.tipi.{t}");
+            if !valid_document_type(t) {
+                return Err(ctx.err(
+                    &label.span(),
+                    &tfield,
+                    "tipo di documento non valido (minuscole, cifre e trattini bassi, es. busta_paga)",
+                ));
+            }
+            if label.get_ref().trim().is_empty() {
+                return Err(ctx.err(&label.span(), &tfield, "indicare la descrizione del tipo di documento"));
+            }
+            types.insert(t.clone(), label.get_ref().trim().to_string());
+        }
+        let documents = Param {
+            name: dfield.clone(),
+            value: types,
+            act: ctx.act(&d.atto, &dfield)?,
+            note: d.nota.clone(),
+        };
+        measures.insert(
+            id.clone(),
+            ReimbursementMeasure { id: id.clone(), title: m.titolo.get_ref().trim().to_string(), documents },
+        );
+    }
+    Ok(RimborsoB2Rules { min_monthly_award, cap_split, measures })
 }
