@@ -13,6 +13,7 @@
 //! - [`applications`]: the CSV of a B2 call (all rows or none).
 //! - [`b2`]: score, order, budget walk: the three lists.
 //! - [`appeals`]: published versions, appeals, new versions and their differences.
+//! - [`esf`]: ESF common indicators (CO01-CO19 at entry, CR01-CR05 at exit), rules.md §6.
 //!
 //! # Reasons
 //!
@@ -42,6 +43,7 @@ pub mod appeals;
 pub mod applications;
 pub mod b2;
 pub mod eligibility;
+pub mod esf;
 pub mod public_ranking;
 pub mod rule_set;
 pub mod trace;

@@ -294,6 +294,9 @@ macro_rules! meta {
     };
 }
 
+// After the macros it uses (`raw_file!`, `meta!`): macro scope is textual.
+mod fse;
+
 fn toml_error(text: &str, e: toml::de::Error) -> Error {
     let ctx = Ctx { text, acts: BTreeMap::new() };
     let mut err =
@@ -332,7 +335,7 @@ pub fn parse(text: &str, expected_id: Option<&str>) -> Result<RuleSet> {
             &header.tipo.span(),
             "tipo",
             format!(
-                "tipo «{}» sconosciuto (ammessi: sostegno-reddito, assegno-maternita, assegno-tre-figli, b2)",
+                "tipo «{}» sconosciuto (ammessi: sostegno-reddito, assegno-maternita, assegno-tre-figli, b2, fse-indicatori)",
                 header.tipo.get_ref()
             ),
         )
@@ -452,6 +455,7 @@ pub fn parse(text: &str, expected_id: Option<&str>) -> Result<RuleSet> {
             let rules = parse_b2(&raw, &ctx, &meta)?;
             Ok(meta.with(Rules::B2(rules)))
         }
+        Kind::FseIndicatori => fse::parse(text, kind),
     }
 }
 
