@@ -299,8 +299,13 @@ mod fse;
 
 fn toml_error(text: &str, e: toml::de::Error) -> Error {
     let ctx = Ctx { text, acts: BTreeMap::new() };
-    let mut err =
-        Error::new(Code::BadRuleSet, format!("file delle regole non valido: {}", e.message().trim()));
+    let message = e.message().trim();
+    // A parameter left out is the likeliest slip when a set is copied to a new year.
+    let message = match message.strip_prefix("missing field `").and_then(|r| r.strip_suffix('`')) {
+        Some(name) => format!("parametro «{name}» mancante"),
+        None => message.to_string(),
+    };
+    let mut err = Error::new(Code::BadRuleSet, format!("file delle regole non valido: {message}"));
     if let Some(span) = e.span() {
         err = err.at_line(ctx.line(&span));
     }
