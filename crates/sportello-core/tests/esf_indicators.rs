@@ -90,7 +90,9 @@ fn refused(json: &str) -> sportello_core::Error {
 }
 
 fn one(fields: &str) -> String {
-    format!(r#"{{"participants": [{{"id": "a", "entry_date": "2020-01-10"}}, {{"id": "b", "entry_date": "2020-01-10"{fields}}}]}}"#)
+    format!(
+        r#"{{"participants": [{{"id": "a", "entry_date": "2020-01-10"}}, {{"id": "b", "entry_date": "2020-01-10"{fields}}}]}}"#
+    )
 }
 
 #[test]
@@ -111,7 +113,10 @@ fn bad_input_is_refused_with_the_field() {
         (&one(r#", "exit_date": "2020-01-09", "exit_status": "occupato""#), "participants[1].exit_date"),
         (&one(r#", "birth_date": "2020-01-11""#), "participants[1].birth_date"),
         (&one(r#", "rural": true, "rural": false"#), "participants[1].rural"),
-        (r#"{"participants": [{"id": "a", "entry_date": "2020-01-10"}, {"id": "a", "entry_date": "2020-02-10"}]}"#, "participants[1].id"),
+        (
+            r#"{"participants": [{"id": "a", "entry_date": "2020-01-10"}, {"id": "a", "entry_date": "2020-02-10"}]}"#,
+            "participants[1].id",
+        ),
         (r#"{"participants": [{"entry_date": "2020-01-10"}]}"#, "participants[0].id"),
         (r#"{"participants": [{"id": "a"}]}"#, "participants[0].entry_date"),
         (r#"{"participants": [{"id": "a", "entry_date": null}]}"#, "participants[0].entry_date"),
@@ -128,7 +133,8 @@ fn bad_input_is_refused_with_the_field() {
 
 #[test]
 fn null_and_absent_are_both_unknown() {
-    let a = esf::parse_participants_json(&one(r#", "sex": null, "isced": null, "labour_status": null"#)).unwrap();
+    let a =
+        esf::parse_participants_json(&one(r#", "sex": null, "isced": null, "labour_status": null"#)).unwrap();
     let b = esf::parse_participants_json(&one("")).unwrap();
     assert_eq!(a, b);
     assert_eq!(a[1], Participant::unknown("b", d("2020-01-10")));
@@ -192,7 +198,11 @@ fn a_broken_fse_file_names_the_line() {
     let e = broken("\"CO18\", \"CO19\"", "\"CO18\", \"CO18\"");
     assert!(e.message.contains("ripetuto"), "{e:?}");
     let e = broken("CO10 = [3, 4]", "CO10 = [2, 3, 4]");
-    assert_eq!((e.line, e.field.as_deref()), (Some(line_of("CO10 = [3, 4]")), Some("fasce_isced.CO10")), "{e:?}");
+    assert_eq!(
+        (e.line, e.field.as_deref()),
+        (Some(line_of("CO10 = [3, 4]")), Some("fasce_isced.CO10")),
+        "{e:?}"
+    );
     let e = broken("CO11 = [5, 6, 7, 8]", "CO11 = [5, 6, 7, 9]");
     assert_eq!(e.line, Some(line_of("CO11 = [5")), "{e:?}");
     let e = broken("confronto = \">\"", "confronto = \"=\"");

@@ -76,8 +76,8 @@ fn check(t: &toml::Table) -> Result<(), String> {
     }
     let expected = t.get("atteso").and_then(Value::as_table).ok_or("manca [atteso]")?;
     let text = participants_json(t)?;
-    let answer = esf::parse_participants_json(&text)
-        .and_then(|ps| esf::indicators(&ps, rule_sets::builtin()));
+    let answer =
+        esf::parse_participants_json(&text).and_then(|ps| esf::indicators(&ps, rule_sets::builtin()));
     if let Some(code) = expected.get("errore").and_then(Value::as_str) {
         let e = match answer {
             Ok(_) => return Err(format!("atteso l'errore {code}, ottenuto un risultato")),

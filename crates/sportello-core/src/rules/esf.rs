@@ -14,8 +14,11 @@
 //! - a participant without sex counts in `total` only (and in `missing` when unknown);
 //! - the participant's own rule set (of the entry date) also gives the result codes,
 //!   so one participant is always read under one set;
-//! - CR01-CR04 count an exited participant whose `exit_status` is that one; a
-//!   participant with `exit_date` but no `exit_status` is missing for CR01-CR05;
+//! - CR01-CR04 count an exited participant whose `exit_status` is that one (one
+//!   status per participant; CR01 is "in cerca di lavoro" as rules.md words it,
+//!   without the Regulation's "inactive at entry"); a participant with `exit_date`
+//!   but no `exit_status` is missing for CR01-CR05; `exit_status` without
+//!   `exit_date` is refused;
 //! - CR05 = disadvantaged at entry (one "yes" among the set's `svantaggiati`,
 //!   CO15-CO18) and exited to one of CR01-CR04;
 //! - with no participants the report is all zeros under no rule set.
@@ -247,6 +250,7 @@ pub fn indicators(participants: &[Participant], rules: &RuleSets) -> Result<Repo
     let mut used: BTreeMap<(NaiveDate, String), RuleSetRef> = BTreeMap::new();
     let mut exited = 0;
     for (i, p) in participants.iter().enumerate() {
+        // The ESF sets are national (no comune): any comune, here none, is covered.
         let set = rules
             .covering(Kind::FseIndicatori, "", p.entry_date)
             .map_err(|e| e.with_field(format!("participants[{i}].entry_date")))?;

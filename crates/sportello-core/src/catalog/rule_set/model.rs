@@ -181,6 +181,8 @@ pub struct RuleSet {
     pub rules: Rules,
 }
 
+// A handful of sets exist, loaded once: boxing the larger kinds would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Rules {
