@@ -281,12 +281,6 @@ pub struct FseIndicatori {
     pub disadvantaged: Param<Vec<String>>,
 }
 
-impl FseIndicatori {
-    pub fn reports(&self, code: &str) -> bool {
-        self.outputs.value.iter().any(|c| c == code) || self.results.value.iter().any(|c| c == code)
-    }
-}
-
 /// A B2 call (rules.md §4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct B2Rules {
