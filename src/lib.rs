@@ -14,7 +14,9 @@
 
 // The core is its own crate so that it cannot import storage, print or the
 // service: a wrong import does not compile. Its modules keep their paths here.
-pub use sportello_core::{calendar, catalog, cf, csv_out, dates, domain, error, json_in, money, rules, table, text_in};
+pub use sportello_core::{
+    calendar, catalog, cf, csv_out, dates, domain, error, json_in, money, rules, table, text_in,
+};
 // Printing likewise: above the core, below the service, at its old path.
 pub use sportello_print as print;
 // The store likewise: above the core, below the service; it cannot name
@@ -24,9 +26,9 @@ pub use sportello_storage::{crashpoint, fsx, keyring, storage, sync};
 
 pub mod demo;
 pub mod outputs;
-pub mod xlsx;
 pub mod service;
 pub mod sync_http;
+pub mod xlsx;
 
 pub use error::{Code, Error, Result};
 pub use money::Money;

@@ -30,8 +30,7 @@ fn build(table: &Table) -> Result<Vec<u8>, XlsxError> {
     let money = Format::new().set_num_format("#,##0.00 \"€\"");
     let date = Format::new().set_num_format("dd/mm/yyyy");
     let plain = Format::new();
-    let decimals: Vec<Format> =
-        (0..=6).map(|d| Format::new().set_num_format(decimal_format(d))).collect();
+    let decimals: Vec<Format> = (0..=6).map(|d| Format::new().set_num_format(decimal_format(d))).collect();
 
     let sheet = book.add_worksheet();
     sheet.set_name(sheet_name(&table.title))?;

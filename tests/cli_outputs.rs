@@ -232,7 +232,10 @@ fn the_office_csv_neutralises_formulas_and_keeps_numbers() {
             // Position, scores and amount stay numbers, with the decimal comma.
             for i in [0, 4, 5, 6, 7, 9] {
                 assert!(!rec[i].contains('.'), "cell {i} {:?}: a decimal point", &rec[i]);
-                rec[i].replace(',', ".").parse::<f64>().unwrap_or_else(|_| panic!("cell {i} {:?} not a number", &rec[i]));
+                rec[i]
+                    .replace(',', ".")
+                    .parse::<f64>()
+                    .unwrap_or_else(|_| panic!("cell {i} {:?} not a number", &rec[i]));
             }
         }
     }
@@ -325,7 +328,11 @@ fn a_call_ranks_the_same_whichever_form_the_spreadsheet_saved() {
     }
     // The text output says how the file was read.
     let o = rank(&dir.path().join("windows-1252.csv"), &[]);
-    assert!(String::from_utf8_lossy(&o.stdout).contains("Windows-1252"), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("Windows-1252"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     // A `;` file with an amount in the other convention: refused with line and column.
     let mixed = italian.replacen("4.800,00", "4800.00", 1);
     let p = dir.path().join("misto.csv");

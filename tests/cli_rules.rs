@@ -550,3 +550,94 @@ fn publish_writes_the_public_pdf_without_personal_data() {
     let plain = rank_json(&esempi("b2-anziani-applications.csv"), &[]);
     assert_eq!(stdout(&o), stdout(&plain));
 }
+
+// ---------------------------------------------------------------------------
+// `sportello indicators` and `sportello reimburse` (cli.md)
+
+fn json_of(o: &Output) -> serde_json::Value {
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(o));
+    serde_json::from_str(&stdout(o)).unwrap()
+}
+
+fn expected(name: &str) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(esempi(name)).unwrap()).unwrap()
+}
+
+#[test]
+fn indicators_answer_the_public_example_in_the_contract_shape() {
+    let input = esempi("esf-participants.json");
+    let got = json_of(&run(&["indicators", "--json", "--input", input.to_str().unwrap()]));
+    let want = expected("esf-participants.expected.json");
+    assert_eq!(got["participants"], want["participants"]);
+    assert_eq!(got["indicators"], want["indicators"]);
+    assert_eq!(got["missing"], want["missing"]);
+    // Every code, in order, in both parts; the rule sets named.
+    let s = stdout(&run(&["indicators", "--json", "--input", input.to_str().unwrap()]));
+    let positions: Vec<usize> = (1..=19).map(|n| s.find(&format!("\"CO{n:02}\"")).unwrap()).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{s}");
+    assert!(got["rule_set"].as_str().unwrap().contains("fse-indicatori"), "{got}");
+    // Text: an Italian table.
+    let text = stdout(&run(&["indicators", "--input", input.to_str().unwrap()]));
+    assert!(text.contains("CO01") && text.contains("Mancanti"), "{text}");
+}
+
+#[test]
+fn indicators_refuse_bad_input_naming_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(esempi("esf-participants.json")).unwrap();
+    for (bad, field) in [
+        (good.replacen("\"isced\": 3", "\"isced\": 9", 1), "isced"),
+        (good.replacen("\"entry_date\": \"2020-09-15\"", "\"entry_date\": \"2020-09-31\"", 1), "entry_date"),
+        (good.replacen("\"rural\"", "\"rurale\"", 1), "rurale"),
+        (good.replacen("\"entry_date\": \"2020-09-15\"", "\"entry_date\": \"2013-05-02\"", 1), "entry_date"),
+    ] {
+        assert_ne!(bad, good);
+        let p = dir.path().join("partecipanti.json");
+        std::fs::write(&p, &bad).unwrap();
+        let o = run(&["indicators", "--json", "--input", p.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{field}: {}", stdout(&o));
+        assert!(o.stdout.is_empty());
+        let e = stderr(&o);
+        assert!(e.contains("partecipanti.json") && e.contains(field), "{field}: {e}");
+    }
+}
+
+#[test]
+fn reimburse_answers_the_public_example_exactly() {
+    let input = esempi("reimburse-claim.json");
+    let got = json_of(&run(&["reimburse", "--json", "--input", input.to_str().unwrap()]));
+    let want = expected("reimburse-claim.expected.json");
+    assert_eq!(got["total"], want["total"]);
+    assert_eq!(got["months"], want["months"]);
+    let docs: Vec<serde_json::Value> = got["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| serde_json::json!({"id": d["id"], "accepted": d["accepted"], "reasons": d["reasons"]}))
+        .collect();
+    assert_eq!(serde_json::Value::Array(docs), want["documents"]);
+    // The statement for the family: Italian amounts and reasons in words.
+    let text = stdout(&run(&["reimburse", "--input", input.to_str().unwrap()]));
+    assert!(text.contains("150,00 €") && text.contains("07/2019"), "{text}");
+}
+
+#[test]
+fn reimburse_refuses_bad_input_naming_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(esempi("reimburse-claim.json")).unwrap();
+    for (bad, field) in [
+        (good.replacen("\"520.00\"", "\"520.001\"", 1), "amount"),
+        (good.replacen("\"2019-07\"", "\"2019-13\"", 1), "month"),
+        (good.replacen("\"funded\"", "\"finanziata\"", 1), "finanziata"),
+        (good.replacen("\"first_month\": \"2019-07\"", "\"first_month\": \"2018-07\"", 1), "first_month"),
+    ] {
+        assert_ne!(bad, good, "{field}");
+        let p = dir.path().join("richiesta.json");
+        std::fs::write(&p, &bad).unwrap();
+        let o = run(&["reimburse", "--json", "--input", p.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{field}: {}", stdout(&o));
+        assert!(o.stdout.is_empty());
+        let e = stderr(&o);
+        assert!(e.contains("richiesta.json") && e.contains(field), "{field}: {e}");
+    }
+}

@@ -10,6 +10,7 @@ use sportello::dates::Month;
 use sportello::rules::applications::Application;
 use sportello::rules::b2;
 use sportello::rules::eligibility::{self, Household, Isee, Measure, Member};
+use sportello::rules::esf;
 use sportello::rules::reimbursement::{self, Award, Claim, ExpenseDocument};
 use sportello::rules::rule_set::{Kind, RuleSet};
 use sportello::{Code, Money};
@@ -122,6 +123,14 @@ fn answer(set: &RuleSet, on: NaiveDate) -> Result<Vec<String>, Code> {
             }
             Ok(ids)
         }
+        Kind::FseIndicatori => {
+            // A participant of whom only the entry date is known: the date alone
+            // picks the set.
+            let p = esf::Participant::unknown("p1", on);
+            let r = esf::indicators(&[p], rule_sets::builtin()).map_err(|e| e.code)?;
+            assert_eq!(r.participants, 1);
+            Ok(r.rule_sets.iter().map(|x| x.id.clone()).collect())
+        }
         kind => {
             let h = household(kind, on, &comune);
             let r = eligibility::evaluate(&h, rule_sets::builtin()).map_err(|e| e.code)?;
@@ -163,7 +172,8 @@ fn every_rule_set_answers_every_day_it_covers_and_no_other() {
 #[test]
 fn the_gaps_are_typed_errors() {
     // Before 2019 no set covers misure 1-5 in Milano; no maternity cap for 2024 or
-    // 2027; no misura-7 set before 2019; no B2 reimbursement rules before 2019.
+    // 2027; no misura-7 set before 2019; no B2 reimbursement rules before 2019;
+    // no ESF indicators before 2014.
     let sets = rule_sets::builtin();
     for (kind, day) in [
         (Kind::SostegnoReddito, "2018-12-31"),
@@ -172,6 +182,7 @@ fn the_gaps_are_typed_errors() {
         (Kind::AssegnoTreFigli, "2018-12-31"),
         (Kind::B2, "2020-01-01"),
         (Kind::RimborsoB2, "2018-12-31"),
+        (Kind::FseIndicatori, "2013-12-31"),
     ] {
         let e = sets.covering(kind, "F205", d(day)).unwrap_err();
         assert_eq!(e.code, Code::NoRuleSet, "{kind:?} {day}");

@@ -21,8 +21,10 @@ mod demo;
 mod document;
 mod eligibility;
 mod encrypt;
+mod indicators;
 mod login;
 mod rank;
+mod reimburse;
 mod rekey;
 mod stress;
 mod sync;
@@ -44,6 +46,10 @@ enum Command {
     Eligibility(eligibility::Args),
     /// Calcola la graduatoria di un avviso (Misura B2).
     Rank(rank::Args),
+    /// Indicatori comuni del Fondo sociale europeo dei partecipanti (CO01-CO19, CR01-CR05).
+    Indicators(indicators::Args),
+    /// Rimborso di un contributo B2 assegnato, documento per documento.
+    Reimburse(reimburse::Args),
     /// Stampa il progetto personalizzato da sottoscrivere.
     Agreement(agreement::Args),
     /// Crea un database con dati dimostrativi.
@@ -77,6 +83,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Deadline(a) => deadline::run(a),
         Command::Eligibility(a) => eligibility::run(a),
         Command::Rank(a) => rank::run(a),
+        Command::Indicators(a) => indicators::run(a),
+        Command::Reimburse(a) => reimburse::run(a),
         Command::Agreement(a) => agreement::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Audit(a) => audit::run(a),

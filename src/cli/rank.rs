@@ -159,7 +159,9 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     // The office's table: XLSX when the file's name asks for it, else the CSV
     // an Italian spreadsheet opens (cli.md).
     let export = match &args.export {
-        Some(path) if sportello::xlsx::wanted(path) => Some(sportello::xlsx::workbook(&b2::office_table(&ranking))?),
+        Some(path) if sportello::xlsx::wanted(path) => {
+            Some(sportello::xlsx::workbook(&b2::office_table(&ranking))?)
+        }
         Some(_) => Some(b2::office_csv(&ranking)),
         None => None,
     };

@@ -375,7 +375,9 @@ fn call_id(v: &Option<String>) -> Result<crate::domain::Id, Error> {
 fn applications_import(s: &Service, i: ApplicationsImport) -> Result<super::ImportOutcome, Error> {
     let id = call_id(&i.call_id)?;
     let bytes = match (i.csv, i.file_base64) {
-        (Some(_), Some(_)) => return Err(Error::invalid("csv", "Indicare il file una volta sola: csv oppure file_base64")),
+        (Some(_), Some(_)) => {
+            return Err(Error::invalid("csv", "Indicare il file una volta sola: csv oppure file_base64"))
+        }
         (Some(text), None) => text.into_bytes(),
         (None, Some(b64)) => {
             use base64::Engine;

@@ -123,7 +123,8 @@ mod tests {
         c.header(&["protocollo", "importo"]).unwrap();
         c.row(&[Cell::Text("=1+1"), Cell::number(rust_decimal_macros::dec!(-12.50))]).unwrap();
         c.row(&[Cell::Text("-5"), Cell::number(-5)]).unwrap();
-        c.row(&[Cell::Text("a;b"), Cell::Date(chrono::NaiveDate::from_ymd_opt(2019, 2, 4).unwrap())]).unwrap();
+        c.row(&[Cell::Text("a;b"), Cell::Date(chrono::NaiveDate::from_ymd_opt(2019, 2, 4).unwrap())])
+            .unwrap();
         assert_eq!(
             c.into_string().unwrap(),
             "\u{feff}protocollo;importo\n'=1+1;-12,50\n'-5;-5\n\"a;b\";04/02/2019\n"

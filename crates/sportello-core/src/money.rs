@@ -71,7 +71,10 @@ impl Money {
     pub fn parse_it(s: &str) -> Result<Money, Error> {
         let t = s.trim();
         let bad = || {
-            Error::invalid("importo", format!("importo non valido: «{t}» (atteso all'italiana, ad esempio 1.234,56)"))
+            Error::invalid(
+                "importo",
+                format!("importo non valido: «{t}» (atteso all'italiana, ad esempio 1.234,56)"),
+            )
         };
         let body = t.strip_suffix('€').or_else(|| t.strip_prefix('€')).unwrap_or(t).trim();
         let (sign, body) = match body.strip_prefix('-') {

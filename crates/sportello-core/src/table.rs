@@ -19,7 +19,10 @@ pub enum Value {
     Text(String),
     Integer(i64),
     /// A score or a ratio, shown with `decimals` digits.
-    Decimal { value: Decimal, decimals: u32 },
+    Decimal {
+        value: Decimal,
+        decimals: u32,
+    },
     /// Euros: `1.234,56 €` in a spreadsheet.
     Money(Money),
     Date(NaiveDate),
@@ -42,7 +45,11 @@ pub struct Table {
 
 impl Table {
     pub fn new(title: &str, header: &[&str]) -> Table {
-        Table { title: title.into(), header: header.iter().map(|h| h.to_string()).collect(), rows: Vec::new() }
+        Table {
+            title: title.into(),
+            header: header.iter().map(|h| h.to_string()).collect(),
+            rows: Vec::new(),
+        }
     }
 
     /// Adds a row; a row of another width is a bug of the caller's.
@@ -63,7 +70,9 @@ impl Table {
                     Value::Empty => Cell::Text(""),
                     Value::Text(s) => Cell::Text(s),
                     Value::Integer(n) => Cell::number(n),
-                    Value::Decimal { value, decimals } => Cell::Number(format!("{:.*}", *decimals as usize, value)),
+                    Value::Decimal { value, decimals } => {
+                        Cell::Number(format!("{:.*}", *decimals as usize, value))
+                    }
                     Value::Money(m) => Cell::number(m),
                     Value::Date(d) => Cell::Date(*d),
                 })
@@ -91,6 +100,9 @@ mod tests {
             Value::Empty,
         ]);
         let csv = String::from_utf8(t.to_csv().unwrap()).unwrap();
-        assert_eq!(csv, "\u{feff}protocollo;punteggio;importo;data;n;vuoto\n'=1+1;9,250;4800,00;04/02/2019;-3;\n");
+        assert_eq!(
+            csv,
+            "\u{feff}protocollo;punteggio;importo;data;n;vuoto\n'=1+1;9,250;4800,00;04/02/2019;-3;\n"
+        );
     }
 }

@@ -34,6 +34,8 @@ pub const BUILTIN: &[(&str, &str)] = builtin![
     "assegno-tre-figli-2022",
     "assegno-tre-figli-abolizione",
     "milano-rimborso-b2-2019",
+    "fse-indicatori-2014",
+    "fse-indicatori-2018-omnibus",
 ];
 
 /// A rule-set file that could not be used: which file, and the error (with line).

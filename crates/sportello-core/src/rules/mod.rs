@@ -14,6 +14,7 @@
 //! - [`b2`]: score, order, budget walk: the three lists.
 //! - [`appeals`]: published versions, appeals, new versions and their differences.
 //! - [`reimbursement`]: a claim against an awarded B2 contribution (rules.md §7).
+//! - [`esf`]: ESF common indicators (CO01-CO19 at entry, CR01-CR05 at exit), rules.md §6.
 //!
 //! # Reasons
 //!
@@ -54,6 +55,7 @@ pub mod appeals;
 pub mod applications;
 pub mod b2;
 pub mod eligibility;
+pub mod esf;
 pub mod public_ranking;
 pub mod reimbursement;
 pub mod rule_set;

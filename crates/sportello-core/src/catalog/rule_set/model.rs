@@ -129,6 +129,8 @@ pub enum Kind {
     B2,
     /// Reimbursement of an awarded B2 contribution against expense documents (rules.md §7).
     RimborsoB2,
+    /// ESF common indicators of the participants of a co-financed project (rules.md §6).
+    FseIndicatori,
 }
 
 impl Kind {
@@ -139,6 +141,7 @@ impl Kind {
             "assegno-tre-figli" => Some(Kind::AssegnoTreFigli),
             "b2" => Some(Kind::B2),
             "rimborso-b2" => Some(Kind::RimborsoB2),
+            "fse-indicatori" => Some(Kind::FseIndicatori),
             _ => None,
         }
     }
@@ -149,6 +152,7 @@ impl Kind {
             Kind::AssegnoTreFigli => "assegno-tre-figli",
             Kind::B2 => "b2",
             Kind::RimborsoB2 => "rimborso-b2",
+            Kind::FseIndicatori => "fse-indicatori",
         }
     }
     /// For error messages read by an operator.
@@ -159,6 +163,7 @@ impl Kind {
             Kind::AssegnoTreFigli => "assegno ai nuclei con tre figli minori (misura 7)",
             Kind::B2 => "Misura B2",
             Kind::RimborsoB2 => "rimborsi della Misura B2",
+            Kind::FseIndicatori => "indicatori comuni del Fondo sociale europeo",
         }
     }
 }
@@ -181,6 +186,8 @@ pub struct RuleSet {
     pub rules: Rules,
 }
 
+// A handful of sets exist, loaded once: boxing the larger kinds would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Rules {
@@ -189,6 +196,7 @@ pub enum Rules {
     AssegnoTreFigli(AssegnoTreFigli),
     B2(B2Rules),
     RimborsoB2(RimborsoB2Rules),
+    FseIndicatori(FseIndicatori),
 }
 
 /// Misure 1-5 (rules.md §3; DGC 1354/2018).
@@ -230,6 +238,53 @@ pub struct AssegnoMaternita {
 pub enum AssegnoTreFigli {
     InForce { min_minors: Param<u32>, isee_cap: Param<MoneyThreshold>, monthly_amount: Option<Param<Money>> },
     Abolished { abolished: Param<bool> },
+}
+
+/// The ESF common output indicators (CO01-CO19) at entry.
+pub const ESF_OUTPUT_CODES: [&str; 19] = [
+    "CO01", "CO02", "CO03", "CO04", "CO05", "CO06", "CO07", "CO08", "CO09", "CO10", "CO11", "CO12", "CO13",
+    "CO14", "CO15", "CO16", "CO17", "CO18", "CO19",
+];
+
+/// The ESF common immediate result indicators (CR01-CR05) at exit.
+pub const ESF_RESULT_CODES: [&str; 5] = ["CR01", "CR02", "CR03", "CR04", "CR05"];
+
+/// An age threshold: the condition holds when `age <cmp> years`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgeThreshold {
+    pub years: u32,
+    pub comparator: Comparator,
+}
+
+/// The ISCED levels (0-8) of each education indicator; a level in no band (ISCED 0)
+/// counts in none of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IscedBands {
+    pub co09: Vec<u8>,
+    pub co10: Vec<u8>,
+    pub co11: Vec<u8>,
+}
+
+/// ESF indicators for the participants who entered in the period (rules.md §6).
+/// The period matters because the Omnibus regulation (2018/1046) dropped CO12-CO14.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FseIndicatori {
+    /// CO06 and the shorter long-term window: `age <cmp> years` (below 25).
+    pub youth_age: Param<AgeThreshold>,
+    /// CO07, CO08: `age <cmp> years` (above 54).
+    pub older_age: Param<AgeThreshold>,
+    /// Long-term unemployment: more than this many months (12).
+    pub long_term_months: Param<u32>,
+    /// The same for a participant of `youth_age` (6).
+    pub long_term_months_youth: Param<u32>,
+    pub isced_bands: Param<IscedBands>,
+    /// The output codes reported for participants who entered in the period,
+    /// in CO order; a code not listed counts in neither the indicator nor `missing`.
+    pub outputs: Param<Vec<String>>,
+    /// The result codes reported at exit, in CR order.
+    pub results: Param<Vec<String>>,
+    /// The output codes of which one "yes" makes a participant disadvantaged (CR05).
+    pub disadvantaged: Param<Vec<String>>,
 }
 
 /// A B2 call (rules.md §4).
@@ -471,6 +526,12 @@ impl RuleSet {
     pub fn rimborso_b2(&self) -> Option<&RimborsoB2Rules> {
         match &self.rules {
             Rules::RimborsoB2(r) => Some(r),
+            _ => None,
+        }
+    }
+    pub fn fse_indicatori(&self) -> Option<&FseIndicatori> {
+        match &self.rules {
+            Rules::FseIndicatori(r) => Some(r),
             _ => None,
         }
     }

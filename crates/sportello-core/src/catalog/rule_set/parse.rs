@@ -324,6 +324,9 @@ macro_rules! meta {
     };
 }
 
+// After the macros it uses (`raw_file!`, `meta!`): macro scope is textual.
+mod fse;
+
 fn toml_error(text: &str, e: toml::de::Error) -> Error {
     let ctx = Ctx { text, acts: BTreeMap::new() };
     let message = e.message().trim();
@@ -372,7 +375,7 @@ pub fn parse(text: &str, expected_id: Option<&str>) -> Result<RuleSet> {
             &header.tipo.span(),
             "tipo",
             format!(
-                "tipo «{}» sconosciuto (ammessi: sostegno-reddito, assegno-maternita, assegno-tre-figli, b2, rimborso-b2)",
+                "tipo «{}» sconosciuto (ammessi: sostegno-reddito, assegno-maternita, assegno-tre-figli, b2, rimborso-b2, fse-indicatori)",
                 header.tipo.get_ref()
             ),
         )
@@ -498,6 +501,7 @@ pub fn parse(text: &str, expected_id: Option<&str>) -> Result<RuleSet> {
             let rules = parse_rimborso_b2(&raw, &ctx)?;
             Ok(meta.with(Rules::RimborsoB2(rules)))
         }
+        Kind::FseIndicatori => fse::parse(text, kind),
     }
 }
 

@@ -1,0 +1,42 @@
+//! `sportello reimburse --input CLAIM.json [--json]` (cli.md, rules.md §7): a
+//! claim against a B2 award, document by document. The JSON is exactly the
+//! contract's, with the Italian text of each reason beside its code (`texts`)
+//! and the rule set; the text output is the statement for the family.
+//!
+//! Exit status: 0 when the claim is answered (refused documents are an
+//! answer, with their reasons); 2 for bad input, an unreadable rule-set file
+//! or an award period no rule set covers.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use sportello::rules::reimbursement;
+
+use super::{print_json, read_input, CliError, JSON_LIMIT};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Il file JSON della richiesta di rimborso (vedi cli.md).
+    #[arg(long)]
+    input: PathBuf,
+    /// Stampa un documento JSON invece del prospetto.
+    #[arg(long)]
+    json: bool,
+    /// Cartella dei dati: regole aggiuntive in <cartella>/rules/*.toml
+    /// (predefinita: la variabile SPORTELLO_DATA_DIR).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<ExitCode, CliError> {
+    let text = read_input(&args.input, JSON_LIMIT)?;
+    let claim = reimbursement::parse_claim_json(&text).map_err(|e| CliError::in_file(&args.input, e))?;
+    let rules = super::eligibility::load_rules(args.data_dir)?;
+    let outcome = reimbursement::reimburse(&claim, &rules).map_err(|e| CliError::in_file(&args.input, e))?;
+    if args.json {
+        print_json(&reimbursement::to_json(&outcome))?;
+    } else {
+        print!("{}", reimbursement::render_text(&outcome));
+    }
+    Ok(ExitCode::SUCCESS)
+}
