@@ -105,7 +105,7 @@ fn state(path: &Path, old: &[u8], new: &[u8]) -> State {
 /// may carry the time it was made, so two runs need not be byte-equal).
 fn whole(b: &[u8]) -> bool {
     let pdf = b.starts_with(b"%PDF-") && b.trim_ascii_end().ends_with(b"%%EOF");
-    let csv = b.starts_with(b"posizione,") && b.ends_with(b"\n");
+    let csv = b.starts_with(b"\xEF\xBB\xBFposizione;") && b.ends_with(b"\n");
     pdf || csv
 }
 
@@ -203,7 +203,7 @@ fn a_killed_rank_is_cleaned_by_its_own_retry() {
         let o = r.run(None);
         assert_eq!(o.status.code(), Some(0), "{at}: {}", String::from_utf8_lossy(&o.stderr));
         assert!(fs::read(&r.pdf).unwrap().starts_with(b"%PDF-"), "{at}");
-        assert!(fs::read(&r.csv).unwrap().starts_with(b"posizione,"), "{at}");
+        assert!(fs::read(&r.csv).unwrap().starts_with(b"\xEF\xBB\xBFposizione;"), "{at}");
         assert_eq!(names(r.dir.path()), ["domande.csv", "graduatoria.pdf", "ufficio.csv"], "{at}");
     }
 }

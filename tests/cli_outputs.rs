@@ -167,7 +167,7 @@ fn outputs_replace_old_files_and_are_private() {
     let o = rank(&input, &["--publish", pdf.to_str().unwrap(), "--export", csv.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(fs::read(&pdf).unwrap().starts_with(b"%PDF"));
-    assert!(fs::read_to_string(&csv).unwrap().starts_with("posizione,protocollo"));
+    assert!(fs::read_to_string(&csv).unwrap().starts_with("\u{feff}posizione;protocollo"));
     let out = dir.path().join("patto.pdf");
     let p = dir.path().join("p.json");
     fs::write(&p, support::EXAMPLE_JSON).unwrap();
@@ -340,7 +340,7 @@ fn a_call_ranks_the_same_whichever_form_the_spreadsheet_saved() {
     let o = rank(&p, &["--json"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(o.stdout.is_empty());
-    assert_refused(&o, &["misto.csv", "riga 2", "amount", "4800.00"]);
+    assert_refused(&o, &["misto.csv:2", "amount", "4800.00"]);
 }
 
 #[test]

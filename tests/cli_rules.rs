@@ -120,12 +120,13 @@ fn rank_office_export_is_written_only_on_success() {
     let o = rank_json(&esempi("b2-anziani-applications.csv"), &["--export", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let csv = std::fs::read_to_string(&out).unwrap();
-    assert!(csv.starts_with("posizione,protocollo,esito,punteggio"), "{csv}");
+    // As an Italian spreadsheet opens it: BOM, `;`, decimal comma.
+    assert!(csv.starts_with("\u{feff}posizione;protocollo;esito;punteggio"), "{csv}");
     assert!(
-        csv.contains("1,2019/000101,ammessa e finanziata,9.100,9.1,5,2.1,2,,4800.00,,milano-b2-2019 v1"),
+        csv.contains("1;2019/000101;ammessa e finanziata;9,100;9,1;5;2,1;2;;4800,00;;milano-b2-2019 v1"),
         "{csv}"
     );
-    assert!(csv.contains(",2019/000105,non ammessa,,,,,,,,NO_VALID_ISEE,"), "{csv}");
+    assert!(csv.contains(";2019/000105;non ammessa;;;;;;;;NO_VALID_ISEE;"), "{csv}");
 }
 
 fn write_csv(dir: &Path, rows: &[&str]) -> PathBuf {
@@ -226,7 +227,10 @@ fn bad_csv_is_refused_with_line_and_column() {
         "amount",
     );
     assert_refused(
-        &[HEADER, "2019/000102,2019-02-04,1934-02-04,12000.00,2019-12-31,sì,false,true,false,false,4800.00"],
+        &[
+            HEADER,
+            "2019/000102,2019-02-04,1934-02-04,12000.00,2019-12-31,forse,false,true,false,false,4800.00",
+        ],
         2,
         "resident",
     );
@@ -589,7 +593,14 @@ fn indicators_refuse_bad_input_naming_the_field() {
         (good.replacen("\"isced\": 3", "\"isced\": 9", 1), "isced"),
         (good.replacen("\"entry_date\": \"2020-09-15\"", "\"entry_date\": \"2020-09-31\"", 1), "entry_date"),
         (good.replacen("\"rural\"", "\"rurale\"", 1), "rurale"),
-        (good.replacen("\"entry_date\": \"2020-09-15\"", "\"entry_date\": \"2013-05-02\"", 1), "entry_date"),
+        (
+            good.replacen("\"entry_date\": \"2020-09-15\"", "\"entry_date\": \"2013-05-02\"", 1).replacen(
+                "\"unemployed_since\": \"2018-01-10\"",
+                "\"unemployed_since\": null",
+                1,
+            ),
+            "entry_date",
+        ),
     ] {
         assert_ne!(bad, good);
         let p = dir.path().join("partecipanti.json");

@@ -423,10 +423,10 @@ fn the_command_line_gives_the_history_as_text_json_and_csv() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("data_ora,at_utc,username,operatore,ruolo,azione,descrizione,esito,dato,id_dato")
+        Some("\u{feff}data_ora;at_utc;username;operatore;ruolo;azione;descrizione;esito;dato;id_dato")
     );
     assert!(
-        text.contains("sverdi,Sara Verdi,operatore,household_get,consultazione di un nucleo,eseguito,nucleo"),
+        text.contains("sverdi;Sara Verdi;operatore;household_get;consultazione di un nucleo;eseguito;nucleo"),
         "{text}"
     );
     assert_eq!(text.lines().count(), rows.len() + 1);

@@ -236,7 +236,7 @@ fn publishing_freezes_and_an_upheld_appeal_makes_version_two() {
     // The office CSV of each version.
     let out = e.service.ranking_export_csv(id, Some(1)).unwrap();
     let text = std::fs::read_to_string(&out.path).unwrap();
-    assert!(text.starts_with("posizione,protocollo,esito"));
+    assert!(text.starts_with("\u{feff}posizione;protocollo;esito"));
     assert!(text.contains("milano-b2-2019 v1"));
 
     // The database itself refuses to change a published version.

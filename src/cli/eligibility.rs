@@ -17,19 +17,8 @@ use sportello::rules::eligibility::{self, Eligibility};
 
 use super::{print_json, read_input, CliError, JSON_LIMIT};
 
-#[derive(clap::Args)]
-pub struct Args {
-    /// Il file JSON del nucleo (vedi cli.md).
-    #[arg(long)]
-    input: PathBuf,
-    /// Stampa un documento JSON invece del testo.
-    #[arg(long)]
-    json: bool,
-    /// Cartella dei dati: regole aggiuntive in <cartella>/rules/*.toml
-    /// (predefinita: la variabile SPORTELLO_DATA_DIR).
-    #[arg(long)]
-    data_dir: Option<PathBuf>,
-}
+/// `--input FILE [--json] [--data-dir DIR]`.
+pub type Args = super::JsonInput;
 
 #[derive(Serialize)]
 struct JsonOut<'a> {

@@ -6,7 +6,6 @@
 //! Exit status: 0 when the report is computed; 2 for bad input, an unreadable
 //! rule-set file or an entry date no rule set covers.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use sportello::rules::esf;
@@ -17,19 +16,8 @@ use super::{print_json, read_input, CliError};
 /// 30,000 of them (a whole regional programme) fit; a bigger file is a mistake.
 const PARTICIPANTS_LIMIT: u64 = 16 << 20;
 
-#[derive(clap::Args)]
-pub struct Args {
-    /// Il file JSON dei partecipanti (vedi cli.md).
-    #[arg(long)]
-    input: PathBuf,
-    /// Stampa un documento JSON invece della tabella.
-    #[arg(long)]
-    json: bool,
-    /// Cartella dei dati: regole aggiuntive in <cartella>/rules/*.toml
-    /// (predefinita: la variabile SPORTELLO_DATA_DIR).
-    #[arg(long)]
-    data_dir: Option<PathBuf>,
-}
+/// `--input FILE [--json] [--data-dir DIR]`.
+pub type Args = super::JsonInput;
 
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let text = read_input(&args.input, PARTICIPANTS_LIMIT)?;

@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -98,6 +98,22 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Device(a) => sync::device(a),
         Command::StressWrite(a) => stress::run(a),
     }
+}
+
+/// The options of the commands that answer one JSON file (`eligibility`,
+/// `indicators`, `reimburse`): the file, the output form, the rules' folder.
+#[derive(clap::Args)]
+pub struct JsonInput {
+    /// Il file JSON in ingresso (il formato è in cli.md).
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Stampa un documento JSON invece del testo.
+    #[arg(long)]
+    pub json: bool,
+    /// Cartella dei dati: regole aggiuntive in <cartella>/rules/*.toml
+    /// (predefinita: la variabile SPORTELLO_DATA_DIR).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
 }
 
 /// An exit-2 failure: the file at fault (if any) and the library error, which

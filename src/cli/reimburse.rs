@@ -7,26 +7,14 @@
 //! answer, with their reasons); 2 for bad input, an unreadable rule-set file
 //! or an award period no rule set covers.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use sportello::rules::reimbursement;
 
 use super::{print_json, read_input, CliError, JSON_LIMIT};
 
-#[derive(clap::Args)]
-pub struct Args {
-    /// Il file JSON della richiesta di rimborso (vedi cli.md).
-    #[arg(long)]
-    input: PathBuf,
-    /// Stampa un documento JSON invece del prospetto.
-    #[arg(long)]
-    json: bool,
-    /// Cartella dei dati: regole aggiuntive in <cartella>/rules/*.toml
-    /// (predefinita: la variabile SPORTELLO_DATA_DIR).
-    #[arg(long)]
-    data_dir: Option<PathBuf>,
-}
+/// `--input FILE [--json] [--data-dir DIR]`.
+pub type Args = super::JsonInput;
 
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let text = read_input(&args.input, JSON_LIMIT)?;

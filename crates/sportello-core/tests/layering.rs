@@ -21,13 +21,16 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("error", &[]),
     ("dates", &["error"]),
     ("money", &["error"]),
-    // Text in and out at the edges: strict JSON, spreadsheet-safe CSV.
+    // Text in and out at the edges: strict JSON, spreadsheet-safe CSV, a
+    // file's bytes as text, the office's tables.
     ("json_in", &["error"]),
-    ("csv_out", &["error"]),
+    ("csv_out", &["error", "dates"]),
+    ("text_in", &[]),
+    ("table", &["error", "money", "csv_out"]),
     ("cf", &["error", "dates"]),
     ("catalog", &["error", "dates", "money", "cf"]),
     ("calendar", &["error", "dates", "catalog"]),
-    ("rules", &["error", "dates", "money", "cf", "catalog", "calendar", "json_in", "csv_out"]),
+    ("rules", &["error", "dates", "money", "cf", "catalog", "calendar", "json_in", "csv_out", "table"]),
     ("domain", &["error", "dates", "money", "cf", "catalog", "calendar", "json_in"]),
 ];
 

@@ -327,6 +327,19 @@ macro_rules! meta {
 // After the macros it uses (`raw_file!`, `meta!`): macro scope is textual.
 mod fse;
 
+/// A measure's key and title (`[misure.<id>]`, `titolo`), checked alike in every
+/// kind that has measures; the field path of the measure.
+fn measure_field(ctx: &Ctx<'_>, id: &str, span: &Range<usize>, titolo: &Spanned<String>) -> Result<String> {
+    let field = format!("misure.{id}");
+    if !valid_id(id) {
+        return Err(ctx.err(span, &field, "identificativo della misura non valido"));
+    }
+    if titolo.get_ref().trim().is_empty() {
+        return Err(ctx.err(&titolo.span(), &format!("{field}.titolo"), "il titolo non può essere vuoto"));
+    }
+    Ok(field)
+}
+
 fn toml_error(text: &str, e: toml::de::Error) -> Error {
     let ctx = Ctx { text, acts: BTreeMap::new() };
     let message = e.message().trim();
@@ -691,18 +704,8 @@ fn parse_b2(raw: &RawB2, ctx: &Ctx<'_>, meta: &Meta) -> Result<B2Rules> {
     }
     let mut measures = BTreeMap::new();
     for (id, m) in &raw.misure {
-        let field = format!("misure.{id}");
-        if !valid_id(id) {
-            return Err(ctx.err(&m.span(), &field, "identificativo della misura non valido"));
-        }
+        let field = measure_field(ctx, id, &m.span(), &m.get_ref().titolo)?;
         let m = m.get_ref();
-        if m.titolo.get_ref().trim().is_empty() {
-            return Err(ctx.err(
-                &m.titolo.span(),
-                &format!("{field}.titolo"),
-                "il titolo non può essere vuoto",
-            ));
-        }
         let b = m.punti_aggiuntivi.get_ref();
         let bfield = format!("{field}.punti_aggiuntivi");
         let mut requires = Vec::new();
@@ -843,18 +846,8 @@ fn parse_rimborso_b2(raw: &RawRimborsoB2, ctx: &Ctx<'_>) -> Result<RimborsoB2Rul
     }
     let mut measures = BTreeMap::new();
     for (id, m) in &raw.misure {
-        let field = format!("misure.{id}");
-        if !valid_id(id) {
-            return Err(ctx.err(&m.span(), &field, "identificativo della misura non valido"));
-        }
+        let field = measure_field(ctx, id, &m.span(), &m.get_ref().titolo)?;
         let m = m.get_ref();
-        if m.titolo.get_ref().trim().is_empty() {
-            return Err(ctx.err(
-                &m.titolo.span(),
-                &format!("{field}.titolo"),
-                "il titolo non può essere vuoto",
-            ));
-        }
         let d = m.documenti.get_ref();
         let dfield = format!("{field}.documenti");
         if d.tipi.get_ref().is_empty() {

@@ -82,13 +82,13 @@ pub fn normalize_issuer(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect()
 }
 
-/// A codice fiscale (16 letters and digits, omocodia included) or a partita IVA
-/// (11 digits). The check character is not verified: a payslip with a mistyped
-/// code is still the same payslip, and the office compares, not certifies.
+/// Any code the document carries: a codice fiscale, a partita IVA, or a
+/// foreign provider's VAT number (`DE123456789`). Its form is not checked: a
+/// payslip with a mistyped code is still the same payslip, and the issuer only
+/// serves to tell two documents apart (DUPLICATE); the office compares, it does
+/// not certify. Only an empty issuer is refused, since it would tell nothing.
 fn valid_issuer(s: &str) -> bool {
-    let b = s.as_bytes();
-    (b.len() == 16 && b.iter().all(u8::is_ascii_alphanumeric))
-        || (b.len() == 11 && b.iter().all(u8::is_ascii_digit))
+    !s.is_empty()
 }
 
 fn valid_measure_id(s: &str) -> bool {
@@ -165,7 +165,8 @@ fn req_issuer(o: &Map<String, Value>, path: &str) -> Result<String> {
     if !valid_issuer(&issuer) {
         return Err(Error::invalid(
             field,
-            format!("emittente «{issuer}» non valido: atteso un codice fiscale (16 caratteri) o una partita IVA (11 cifre)"),
+            "emittente mancante: il codice fiscale o la partita IVA di chi ha emesso il documento"
+                .to_string(),
         ));
     }
     Ok(issuer)
