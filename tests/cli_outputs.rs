@@ -265,7 +265,7 @@ fn italian_spreadsheet(plain: &str) -> String {
                     let digits: Vec<char> = int.chars().collect();
                     let mut grouped = String::new();
                     for (k, d) in digits.iter().enumerate() {
-                        if k > 0 && (digits.len() - k) % 3 == 0 {
+                        if k > 0 && (digits.len() - k).is_multiple_of(3) {
                             grouped.push('.');
                         }
                         grouped.push(*d);

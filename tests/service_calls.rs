@@ -393,7 +393,7 @@ proptest! {
             budget: Some(budget.to_string()),
             ..CallInput::default()
         }).unwrap().summary.id;
-        let out = e.service.applications_import(id, &csv_of(&apps)).unwrap();
+        let out = e.service.applications_import(id, csv_of(&apps)).unwrap();
         prop_assert!(out.saved, "{:?}", out);
         let set = rule_sets::builtin().get("milano-b2-2019").unwrap();
         let expected = b2::rank(&apps, set, measure, budget).unwrap();
