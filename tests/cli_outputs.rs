@@ -343,6 +343,70 @@ fn a_call_ranks_the_same_whichever_form_the_spreadsheet_saved() {
     assert_refused(&o, &["misto.csv:2", "amount", "4800.00"]);
 }
 
+/// The public example as a workbook an office keeps: amounts and ISEE as
+/// numbers, dates as date cells, yes/no as booleans or as `sì`/`no` text,
+/// a title row above the header.
+fn example_workbook(plain: &str, text_amount_on_row: Option<usize>) -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "Domande B2 anziani 2019").unwrap();
+    for (r, line) in plain.lines().enumerate() {
+        let row = r as u32 + 2;
+        for (c, cell) in line.split(',').enumerate() {
+            let col = c as u16;
+            if r == 0 || cell.is_empty() {
+                sheet.write_string(row, col, cell).unwrap();
+                continue;
+            }
+            match c {
+                10 if text_amount_on_row == Some(r) => {
+                    sheet.write_string(row, col, "4.800,00").unwrap();
+                }
+                3 | 10 => {
+                    sheet.write_number(row, col, cell.parse::<f64>().unwrap()).unwrap();
+                }
+                1 | 2 | 4 => {
+                    let p: Vec<u16> = cell.split('-').map(|x| x.parse().unwrap()).collect();
+                    let d = ExcelDateTime::from_ymd(p[0], p[1] as u8, p[2] as u8).unwrap();
+                    sheet.write_datetime_with_format(row, col, &d, &date).unwrap();
+                }
+                5 | 6 => {
+                    sheet.write_boolean(row, col, cell == "true").unwrap();
+                }
+                7..=9 => {
+                    sheet.write_string(row, col, if cell == "true" { "sì" } else { "no" }).unwrap();
+                }
+                _ => {
+                    sheet.write_string(row, col, cell).unwrap();
+                }
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_call_kept_in_a_workbook_ranks_as_its_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = fs::read_to_string(esempi("b2-anziani-applications.csv")).unwrap();
+    let p = dir.path().join("domande.xlsx");
+    fs::write(&p, example_workbook(&plain, None)).unwrap();
+    let o = rank(&p, &["--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let got: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let expected: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(esempi("b2-anziani-expected.json")).unwrap()).unwrap();
+    assert_eq!(got, expected);
+    assert!(String::from_utf8_lossy(&rank(&p, &[]).stdout).contains("XLSX"));
+    // A text amount in the Italian form: refused, named by the sheet's row
+    // (title on 1, blank 2, header 3, so the 4th data row is row 7).
+    fs::write(&p, example_workbook(&plain, Some(4))).unwrap();
+    let o = rank(&p, &["--json"]);
+    assert_refused(&o, &["domande.xlsx:7", "amount", "4.800,00"]);
+}
+
 #[test]
 fn the_office_table_as_a_workbook_has_numbers_and_the_same_rows() {
     use calamine::{open_workbook, Data, Reader, Xlsx};

@@ -31,7 +31,7 @@ pub struct Args {
     /// Lo stanziamento, es. 250000.00.
     #[arg(long, allow_hyphen_values = true)]
     budget: String,
-    /// Il CSV delle domande (colonne in cli.md).
+    /// Il file delle domande: CSV (colonne in cli.md) o cartella di lavoro XLSX con le stesse colonne.
     #[arg(long)]
     input: PathBuf,
     /// L'insieme di regole dell'avviso.
@@ -131,9 +131,15 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     // As the office's spreadsheet saved it (cli.md): UTF-8 or Windows-1252, `,`
     // or `;`; the text output says which was read.
     let bytes = read_bytes(&args.input, CSV_LIMIT)?;
-    let (text, encoding) = sportello::text_in::decode(&bytes);
-    let apps = import_csv(&text, &used).map_err(|r| import_failed(&args.input, r))?;
-    let dialect = applications::detect(&text).map_err(|e| CliError::in_file(&args.input, e))?;
+    let (apps, read_as) = if sportello::xlsx::is_workbook(&bytes) {
+        let apps = sportello::xlsx::applications(&bytes, &used).map_err(|r| import_failed(&args.input, r))?;
+        (apps.into_iter().map(|(_, a)| a).collect(), sportello::xlsx::READ_AS.to_string())
+    } else {
+        let (text, encoding) = sportello::text_in::decode(&bytes);
+        let apps = import_csv(&text, &used).map_err(|r| import_failed(&args.input, r))?;
+        let dialect = applications::detect(&text).map_err(|e| CliError::in_file(&args.input, e))?;
+        (apps, format!("{encoding}, {}", dialect.italian()))
+    };
     let ranking =
         b2::rank(&apps, set, &args.measure, budget).map_err(|e| CliError::in_file(&args.input, e))?;
 
@@ -202,7 +208,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             println!("  {line}");
         }
     } else {
-        println!("File letto come {encoding}, {}.", dialect.italian());
+        println!("File letto come {read_as}.");
         print!("{}", render_text(&ranking, set, b2rules, &args.measure, &apps));
     }
     Ok(ExitCode::SUCCESS)

@@ -765,7 +765,7 @@ const STRINGS = {
     office: 'Ufficio: {office}',
     applications: {
       importTitle: 'Importa le domande da CSV',
-      importHint: 'Le colonne del file sono quelle del programma a riga di comando (protocol, submitted_on, …). Il file può essere salvato dal foglio di calcolo così com’è (separatore «;», importi 4.800,00, date gg/mm/aaaa, sì/no, testo Windows o UTF-8): il programma dice come l’ha letto. Si importa tutto o niente.',
+      importHint: 'Le colonne del file sono quelle del programma a riga di comando (protocol, submitted_on, …). Il file può essere salvato dal foglio di calcolo così com’è (separatore «;», importi 4.800,00, date gg/mm/aaaa, sì/no, testo Windows o UTF-8), oppure una cartella di lavoro XLSX con le stesse colonne: il programma dice come l’ha letto. Si importa tutto o niente.',
       file: 'File CSV delle domande',
       noFile: 'Scegliere prima il file CSV delle domande con «Scegli file».',
       importButton: 'Importa',

@@ -9,7 +9,7 @@ use super::{load, load_rules};
 use crate::domain::{form, Id};
 use crate::error::{Code, Error};
 use crate::rules::appeals::Call;
-use crate::rules::applications::{self, application_from_cells, import_csv, Application, COLUMNS};
+use crate::rules::applications::{self, application_from_cells, import_csv_lines, Application, COLUMNS};
 use crate::rules::rule_set::{Flag, RuleSet, TieBreak};
 use crate::service::{Action, Service};
 use crate::storage::ApplicationRow;
@@ -173,11 +173,14 @@ impl Service {
     /// UTF-8 or Windows-1252, `,` or `;`).
     pub fn applications_import(&self, call_id: Id, file: impl AsRef<[u8]>) -> Result<ImportOutcome, Error> {
         let rules = load_rules()?;
-        let (text, encoding) = crate::text_in::decode(file.as_ref());
+        let file = file.as_ref();
+        let workbook = crate::xlsx::is_workbook(file);
+        let (text, encoding) = crate::text_in::decode(if workbook { b"" } else { file });
         let csv: &str = &text;
-        let read_as = match applications::detect(csv) {
-            Ok(d) => format!("File letto come {encoding}, {}", d.italian()),
-            Err(_) => format!("File letto come {encoding}; separatore non riconoscibile"),
+        let read_as = match (workbook, applications::detect(csv)) {
+            (true, _) => format!("File letto come {}", crate::xlsx::READ_AS),
+            (false, Ok(d)) => format!("File letto come {encoding}, {}", d.italian()),
+            (false, Err(_)) => format!("File letto come {encoding}; separatore non riconoscibile"),
         };
         self.run(Action::ApplicationsImport, Some(call_id), |tx, stamp| {
             let l = load(tx, call_id)?;
@@ -186,7 +189,12 @@ impl Service {
             }
             let set = rules.get(&l.row.rule_set.id)?;
             let flags = used_flags(set, &l.row.measure)?;
-            let apps = match import_csv(csv, &flags) {
+            let imported = if workbook {
+                crate::xlsx::applications(file, &flags)
+            } else {
+                import_csv_lines(csv, &flags)
+            };
+            let apps = match imported {
                 Ok(apps) => apps,
                 Err(report) => {
                     return Ok(ImportOutcome {
@@ -203,20 +211,18 @@ impl Service {
                     })
                 }
             };
-            // Protocols already in the call: refused with their line (header = 1,
-            // so the n-th application is on line n + 1 when there are no blank lines).
+            // Protocols already in the call: refused with the line they stand on.
             let existing = by_protocol(&l.apps);
-            let lines = data_lines(csv);
             let clashes: Vec<RefusedRow> = apps
                 .iter()
-                .enumerate()
                 .filter(|(_, a)| existing.contains_key(a.protocol.as_str()))
-                .map(|(i, a)| RefusedRow {
-                    line: lines.get(i).copied(),
+                .map(|(line, a)| RefusedRow {
+                    line: Some(*line),
                     column: Some("protocol".into()),
                     reason: format!("protocollo «{}» già presente nell'avviso", a.protocol),
                 })
                 .collect();
+            let apps: Vec<Application> = apps.into_iter().map(|(_, a)| a).collect();
             if !clashes.is_empty() {
                 return Ok(ImportOutcome {
                     saved: false,
@@ -365,34 +371,4 @@ pub(super) fn applicant_link(
         }
     }
     Ok(ApplicantLink { household_id: Some(household.id), member_name: Some(name), warnings })
-}
-
-/// The lines (1-based, header = 1) of the CSV's non-empty data records, in order.
-fn data_lines(csv: &str) -> Vec<u64> {
-    // Read as `import_csv` reads, so the lines are the ones it would report.
-    let dialect = applications::detect(csv).unwrap_or(applications::Dialect::Comma);
-    let mut rdr = applications::csv_reader(csv, dialect);
-    let mut out = Vec::new();
-    let mut rec = csv::StringRecord::new();
-    let mut header = true;
-    while let Ok(true) = rdr.read_record(&mut rec) {
-        if std::mem::take(&mut header) || rec.iter().all(str::is_empty) {
-            continue;
-        }
-        out.push(rec.position().map_or(0, |p| applications::record_line(csv, p)));
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn data_lines_count_from_the_header() {
-        assert_eq!(data_lines("a,b\n1,2\n\n3,4\n"), [2, 4]);
-        assert_eq!(data_lines("a,b\r\n1,2\r\n,\r\n3,4"), [2, 4]);
-        let example = include_str!("../../../tests/scenari/esempi/b2-anziani-applications.csv");
-        assert_eq!(data_lines(example)[..2], [2, 3]);
-    }
 }

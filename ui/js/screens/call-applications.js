@@ -73,7 +73,7 @@ function noticeCallout(c) {
 
 export async function applications(body, c, ctx, reload) {
   const report = h('div', { 'data-testid': 'import-report' });
-  const file = filePicker({ id: 'import-file', label: tc('applications.file'), accept: '.csv,text/csv' });
+  const file = filePicker({ id: 'import-file', label: tc('applications.file'), accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
   const importCard = h(
     'div',
     { class: 'card' },

@@ -215,6 +215,11 @@ pub fn csv_reader(text: &str, dialect: Dialect) -> csv::Reader<&[u8]> {
 /// flag columns may be left empty (read as no), since an office exporting a
 /// B2 anziani call has no reason to fill `independent_living`.
 pub fn import_csv(text: &str, used_flags: &[Flag]) -> Result<Vec<Application>, ImportReport> {
+    import_csv_lines(text, used_flags).map(|apps| apps.into_iter().map(|(_, a)| a).collect())
+}
+
+/// [`import_csv`], each application with the line it stands on in the file.
+pub fn import_csv_lines(text: &str, used_flags: &[Flag]) -> Result<Vec<(u64, Application)>, ImportReport> {
     let dialect = detect(text).map_err(|e| ImportReport { rows_read: 0, errors: vec![e] })?;
     let mut rdr = csv_reader(text, dialect);
     let mut rec = csv::StringRecord::new();
@@ -230,102 +235,148 @@ pub fn import_csv(text: &str, used_flags: &[Flag]) -> Result<Vec<Application>, I
         Err(e) => return Err(header_err(format!("intestazione illeggibile: {e}"), "intestazione")),
     }
     let header_line = rec.position().map_or(1, |p| record_line(text, p));
-    let names: Vec<String> =
-        rec.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_string()).collect();
-    let mut idx = [usize::MAX; 11];
-    for (i, col) in COLUMNS.iter().enumerate() {
-        let mut found = names.iter().enumerate().filter(|(_, n)| n.as_str() == *col);
-        match (found.next(), found.next()) {
-            (Some((j, _)), None) => idx[i] = j,
-            (Some(_), Some(_)) => {
-                return Err(ImportReport {
-                    rows_read: 0,
-                    errors: vec![Error::invalid(*col, format!("colonna «{col}» ripetuta nell'intestazione"))
-                        .at_line(header_line)],
-                })
-            }
-            (None, _) => {
-                return Err(ImportReport {
-                    rows_read: 0,
-                    errors: vec![Error::invalid(
-                        *col,
-                        format!("colonna obbligatoria «{col}» mancante nell'intestazione"),
-                    )
-                    .at_line(header_line)],
-                })
-            }
-        }
-    }
-    let width = names.len();
-    let mut apps = Vec::new();
-    let mut errors: Vec<Error> = Vec::new();
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    let mut rows = 0usize;
-    let mut truncated = 0usize;
+    let mut rows = Rows::new(rec.iter(), header_line, used_flags, dialect)?;
     loop {
         let line_hint = rdr.position().line();
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                rows += 1;
                 let line = e.position().map_or(line_hint, |p| record_line(text, p));
-                push(
-                    &mut errors,
-                    &mut truncated,
-                    Error::invalid("riga", format!("riga illeggibile: {e}")).at_line(line),
-                );
+                rows.refuse_row(line, format!("riga illeggibile: {e}"));
                 continue;
             }
         }
         let line = rec.position().map_or(line_hint, |p| record_line(text, p));
+        rows.row(line, &rec);
+    }
+    rows.finish()
+}
+
+/// The checks of a file's data rows, whatever the file: the CSV above, or a
+/// workbook read by the crate above (`sportello::xlsx`), which hands over the
+/// cells of each row as text, the way a CSV would carry them. All or none:
+/// [`Rows::finish`] gives every application, or the report of every refusal.
+pub struct Rows<'f> {
+    used_flags: &'f [Flag],
+    dialect: Dialect,
+    /// Where each of [`COLUMNS`] stands in the file's rows.
+    idx: [usize; 11],
+    width: usize,
+    apps: Vec<(u64, Application)>,
+    errors: Vec<Error>,
+    seen: HashMap<String, u64>,
+    read: usize,
+    truncated: usize,
+}
+
+impl<'f> Rows<'f> {
+    /// From the header row (on `header_line`): every column of [`COLUMNS`]
+    /// once, in any order; other columns are allowed and ignored.
+    pub fn new<'h>(
+        header: impl IntoIterator<Item = &'h str>,
+        header_line: u64,
+        used_flags: &'f [Flag],
+        dialect: Dialect,
+    ) -> Result<Rows<'f>, ImportReport> {
+        let names: Vec<String> =
+            header.into_iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_string()).collect();
+        let refused = |e: Error| ImportReport { rows_read: 0, errors: vec![e.at_line(header_line)] };
+        let mut idx = [usize::MAX; 11];
+        for (i, col) in COLUMNS.iter().enumerate() {
+            let mut found = names.iter().enumerate().filter(|(_, n)| n.as_str() == *col);
+            match (found.next(), found.next()) {
+                (Some((j, _)), None) => idx[i] = j,
+                (Some(_), Some(_)) => {
+                    return Err(refused(Error::invalid(
+                        *col,
+                        format!("colonna «{col}» ripetuta nell'intestazione"),
+                    )))
+                }
+                (None, _) => {
+                    return Err(refused(Error::invalid(
+                        *col,
+                        format!("colonna obbligatoria «{col}» mancante nell'intestazione"),
+                    )))
+                }
+            }
+        }
+        Ok(Rows {
+            used_flags,
+            dialect,
+            idx,
+            width: names.len(),
+            apps: Vec::new(),
+            errors: Vec::new(),
+            seen: HashMap::new(),
+            read: 0,
+            truncated: 0,
+        })
+    }
+
+    /// A row that could not be read at all (its text, or a cell the
+    /// spreadsheet itself marks as an error): refused whole, with the reason.
+    pub fn refuse_row(&mut self, line: u64, message: String) {
+        self.read += 1;
+        self.push(Error::invalid("riga", message).at_line(line));
+    }
+
+    /// A refused cell of a row the caller could not hand over as text.
+    pub fn refuse_cell(&mut self, line: u64, column: &str, message: String) {
+        self.read += 1;
+        self.push(Error::invalid(column, message).at_line(line));
+    }
+
+    /// One data row, its cells as text (trimmed here).
+    pub fn row(&mut self, line: u64, rec: &csv::StringRecord) {
         // A row of only empty cells (a trailing `,,,,` from a spreadsheet) is no application.
-        if rec.iter().all(str::is_empty) {
-            continue;
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            return;
         }
-        rows += 1;
-        if rec.len() != width {
-            push(
-                &mut errors,
-                &mut truncated,
-                Error::invalid("riga", format!("la riga ha {} campi, l'intestazione {}", rec.len(), width))
-                    .at_line(line),
-            );
-            continue;
+        self.read += 1;
+        if rec.len() != self.width {
+            let message = format!("la riga ha {} campi, l'intestazione {}", rec.len(), self.width);
+            self.push(Error::invalid("riga", message).at_line(line));
+            return;
         }
-        let cells: [&str; 11] = std::array::from_fn(|col| rec.get(idx[col]).unwrap_or(""));
-        let checked = application_from_cells(&cells, used_flags, dialect);
+        let cells: [&str; 11] = std::array::from_fn(|col| rec.get(self.idx[col]).unwrap_or("").trim());
+        let checked = application_from_cells(&cells, self.used_flags, self.dialect);
         let mut refused = checked.is_err();
         if let Err(row_errors) = &checked {
             for (col, message) in row_errors {
-                push(
-                    &mut errors,
-                    &mut truncated,
-                    Error::invalid(COLUMNS[*col], message.clone()).at_line(line),
-                );
+                self.push(Error::invalid(COLUMNS[*col], message.clone()).at_line(line));
             }
         }
         let protocol = cells[0];
         if !protocol.is_empty() {
-            if let Some(first) = seen.get(protocol) {
+            if let Some(first) = self.seen.get(protocol) {
                 let message = format!("protocollo «{protocol}» già presente alla riga {first}");
-                push(&mut errors, &mut truncated, Error::invalid(COLUMNS[0], message).at_line(line));
+                self.push(Error::invalid(COLUMNS[0], message).at_line(line));
                 refused = true;
             } else {
-                seen.insert(protocol.to_string(), line);
+                self.seen.insert(protocol.to_string(), line);
             }
         }
         if let (Ok(app), false) = (checked, refused) {
-            apps.push(app);
+            self.apps.push((line, app));
         }
     }
-    if errors.is_empty() {
-        return Ok(apps);
+
+    /// Every application with its line, or the report of every refused row and none.
+    pub fn finish(mut self) -> Result<Vec<(u64, Application)>, ImportReport> {
+        if self.errors.is_empty() {
+            return Ok(self.apps);
+        }
+        if self.truncated > 0 {
+            self.errors
+                .push(Error::new(Code::Invalid, format!("… e altri {} errori non elencati", self.truncated)));
+        }
+        Err(ImportReport { rows_read: self.read, errors: self.errors })
     }
-    if truncated > 0 {
-        errors.push(Error::new(Code::Invalid, format!("… e altri {truncated} errori non elencati")));
+
+    fn push(&mut self, e: Error) {
+        push(&mut self.errors, &mut self.truncated, e);
     }
-    Err(ImportReport { rows_read: rows, errors })
 }
 
 fn push(errors: &mut Vec<Error>, truncated: &mut usize, e: Error) {
@@ -501,6 +552,16 @@ mod tests {
         // The header itself, after a blank line, is on line 2.
         let text = format!("\n{}\n", HEADER.replace("amount", "importo"));
         assert_eq!(refused(&text), [2]);
+    }
+
+    /// The accepted applications keep the line they stand on (a clash with a
+    /// protocol already in the call is reported there).
+    #[test]
+    fn accepted_rows_keep_their_lines() {
+        let text =
+            format!("{HEADER}\r\n{}\r\n\r\n,,,,,,,,,,\n{}\n", row(1, "2019-02-04"), row(2, "2019-02-05"));
+        let lines: Vec<u64> = import_csv_lines(&text, &[]).unwrap().into_iter().map(|(l, _)| l).collect();
+        assert_eq!(lines, [2, 5]);
     }
 
     /// The same call written as an Italian spreadsheet saves it: `;`, amounts

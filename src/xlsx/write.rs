@@ -1,4 +1,4 @@
-//! A [`Table`] as an XLSX workbook, beside its CSV (issue 14): Italian
+//! A [`Table`] as an XLSX workbook, beside its CSV: Italian
 //! headers in bold and frozen, amounts as numbers in euros (`#,##0.00 "€"`,
 //! which Excel and LibreOffice show as `1.234,56 €` on an Italian computer),
 //! dates as dates (`dd/mm/yyyy`), scores as numbers with their digits, text as
@@ -90,9 +90,4 @@ fn sheet_name(title: &str) -> String {
     } else {
         clean
     }
-}
-
-/// Whether a path asks for a workbook (`.xlsx`, any case).
-pub fn wanted(path: &std::path::Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
 }
