@@ -234,10 +234,26 @@ fn publishing_freezes_and_an_upheld_appeal_makes_version_two() {
     assert_eq!(cmp["changes"], serde_json::to_value(&v2.changes).unwrap());
 
     // The office CSV of each version.
-    let out = e.service.ranking_export_csv(id, Some(1)).unwrap();
+    let out = e.service.ranking_export(id, Some(1), false).unwrap();
     let text = std::fs::read_to_string(&out.path).unwrap();
     assert!(text.starts_with("\u{feff}posizione;protocollo;esito"));
     assert!(text.contains("milano-b2-2019 v1"));
+    // The same table as a workbook, through the command the app calls.
+    let x = e
+        .service
+        .call("ranking_export_csv", json!({"call_id": id.to_string(), "version": 1, "format": "xlsx"}))
+        .unwrap();
+    assert!(x["file_name"].as_str().unwrap().ends_with(".xlsx"), "{x}");
+    let bytes = std::fs::read(x["path"].as_str().unwrap()).unwrap();
+    assert!(bytes.starts_with(b"PK\x03\x04"));
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("Graduatoria").unwrap();
+    assert_eq!(sheet.height(), text.lines().count());
+    let bad = e
+        .service
+        .call("ranking_export_csv", json!({"call_id": id.to_string(), "version": 1, "format": "ods"}));
+    assert_eq!(bad.unwrap_err().field.as_deref(), Some("format"));
 
     // The database itself refuses to change a published version.
     let db = e.db();

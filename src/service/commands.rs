@@ -107,7 +107,7 @@ ipc {
         ranking_compare(RankingCompare) ALL audit => ranking_compare;
         appeal_file(AppealInput) ALL audit => |s, i| s.appeal_file(i);
         appeal_decide(AppealDecisionInput) COORD audit => |s, i| s.appeal_decide(i);
-        ranking_export_csv(RankingExport) ALL audit => |s, i| s.ranking_export_csv(call_id(&i.call_id)?, i.version);
+        ranking_export_csv(RankingExport) ALL audit => |s, i| s.ranking_export(call_id(&i.call_id)?, i.version, i.workbook()?);
         // Accounts. Logins and password changes are on record (who opened the
         // database, and how); accounts are the administrator's.
         password_change(PasswordChange) ALL audit => |s, i| { s.password_change(&i.old_password.unwrap_or_default(), &i.new_password.unwrap_or_default())?; s.session() };

@@ -366,6 +366,20 @@ struct RankingCompare {
 struct RankingExport {
     call_id: Option<String>,
     version: Option<u32>,
+    /// `csv` (the default) or `xlsx`.
+    format: Option<String>,
+}
+
+impl RankingExport {
+    fn workbook(&self) -> Result<bool, Error> {
+        match self.format.as_deref() {
+            None | Some("csv") => Ok(false),
+            Some("xlsx") => Ok(true),
+            Some(other) => {
+                Err(Error::invalid("format", format!("formato «{other}» non previsto: csv oppure xlsx")))
+            }
+        }
+    }
 }
 
 fn call_id(v: &Option<String>) -> Result<crate::domain::Id, Error> {

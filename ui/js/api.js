@@ -166,7 +166,7 @@ export const callsApi = {
   compare: (callId, from, to) => call('ranking_compare', { call_id: callId, from, to }),
   appealFile: (input) => call('appeal_file', input),
   appealDecide: (input) => call('appeal_decide', input),
-  exportCsv: (callId, version) => call('ranking_export_csv', { call_id: callId, version }),
+  exportCsv: (callId, version, format = 'csv') => call('ranking_export_csv', { call_id: callId, version, format }),
   householdsSearch: (query) => call('households_search', { query }),
   // The members of the household an application is linked to (the applicant).
   household: (id) => call('household_get', { id }),

@@ -839,6 +839,7 @@ const STRINGS = {
       upheldPending: 'Ricorsi accolti da applicare: {list}. Pubblicare la nuova versione della graduatoria.',
       nothingNew: 'La graduatoria pubblicata è in vigore: una nuova versione si pubblica solo dopo un ricorso accolto.',
       exportDraft: 'Esporta CSV per l’ufficio',
+      exportXlsx: 'Esporta in Excel (XLSX)',
       exported: 'Esportazione aperta nel foglio di calcolo; per conservarla usare «Salva con nome»',
     },
     versions: {

@@ -324,20 +324,34 @@ impl Service {
         })
     }
 
-    /// Writes the office's CSV (points by criterion, reasons) of a published
+    /// Writes the office's table (points by criterion, reasons) of a published
     /// version, or of the draft when `version` is `None`, into the private
-    /// viewing area, for the shell to open in the spreadsheet program.
-    pub fn ranking_export_csv(&self, call_id: Id, version: Option<u32>) -> Result<Exported, Error> {
+    /// viewing area, for the shell to open in the spreadsheet program: as the
+    /// CSV an Italian spreadsheet opens, or as an XLSX workbook (the same rows).
+    pub fn ranking_export(
+        &self,
+        call_id: Id,
+        version: Option<u32>,
+        workbook: bool,
+    ) -> Result<Exported, Error> {
         let rules = load_rules()?;
+        let ext = if workbook { "xlsx" } else { "csv" };
         self.run(Action::RankingExport, Some(call_id), |tx, stamp| {
             let l = load(tx, call_id)?;
             let (ranking, file_name) = match version {
-                Some(n) => (l.call.version(n)?.ranking.clone(), format!("graduatoria-v{n}-ufficio.csv")),
-                None => (l.call.draft(&rules)?, format!("graduatoria-bozza-{}-ufficio.csv", &stamp.at[..10])),
+                Some(n) => (l.call.version(n)?.ranking.clone(), format!("graduatoria-v{n}-ufficio.{ext}")),
+                None => {
+                    (l.call.draft(&rules)?, format!("graduatoria-bozza-{}-ufficio.{ext}", &stamp.at[..10]))
+                }
             };
-            // The office's CSV names the applicants: it goes to the private
+            let bytes = if workbook {
+                crate::xlsx::workbook(&b2::office_table(&ranking))?
+            } else {
+                b2::office_csv(&ranking)
+            };
+            // The office's table names the applicants: it goes to the private
             // viewing area (memory, emptied at logout), never a folder on disk.
-            let path = self.viewing.write(&file_name, &b2::office_csv(&ranking))?;
+            let path = self.viewing.write(&file_name, &bytes)?;
             Ok(Exported { path: path.display().to_string(), file_name })
         })
     }

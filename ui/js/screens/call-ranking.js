@@ -112,20 +112,25 @@ function totals(view, c) {
   });
 }
 
+// The office's table, as CSV or as an Excel workbook (the same rows).
 function exportButton(c, ctx, version, label) {
-  return h(
-    'div',
-    { class: 'actions' },
+  const which = version === null ? 'draft' : 'published';
+  const button = (format, testid, text) =>
     h(
       'button',
       {
         type: 'button',
         class: 'secondary',
-        'data-testid': version === null ? 'ranking-export-draft' : 'ranking-export-published',
-        onclick: () => callsApi.exportCsv(c.id, version).then(() => ctx.toast(tc('ranking.exported')), (e) => ctx.showError(e)),
+        'data-testid': testid,
+        onclick: () => callsApi.exportCsv(c.id, version, format).then(() => ctx.toast(tc('ranking.exported')), (e) => ctx.showError(e)),
       },
-      label,
-    ),
+      text,
+    );
+  return h(
+    'div',
+    { class: 'actions' },
+    button('csv', `ranking-export-${which}`, label),
+    button('xlsx', `ranking-export-${which}-xlsx`, tc('ranking.exportXlsx')),
   );
 }
 
