@@ -15,6 +15,8 @@
 //! - [`appeals`]: published versions, appeals, new versions and their differences.
 //! - [`reimbursement`]: a claim against an awarded B2 contribution (rules.md §7).
 //! - [`esf`]: ESF common indicators (CO01-CO19 at entry, CR01-CR05 at exit), rules.md §6.
+//! - [`housing`]: temporary social housing: stays, occupancy, waiting list (rules.md §8).
+//! - [`project_finance`]: a funded project's four amounts and warnings (rules.md §8).
 //!
 //! # Reasons
 //!
@@ -56,6 +58,8 @@ pub mod applications;
 pub mod b2;
 pub mod eligibility;
 pub mod esf;
+pub mod housing;
+pub mod project_finance;
 pub mod public_ranking;
 pub mod reimbursement;
 pub mod rule_set;
