@@ -13,8 +13,10 @@
 //! **not** occupied (the guest leaves that morning), so a new guest may enter a
 //! place on the day another leaves it. An exit recorded on the entry day occupies
 //! no day. A stay without exit whose planned end has passed still ends, for the
-//! counts, on its planned end: it is listed as an overstay, and the office records
-//! the exit or moves the planned end (a *proroga*) before the place is given again.
+//! counts by day ([`check_stay`], the weekly grid), on its planned end: it is
+//! listed as an overstay, and the office records the exit or moves the planned
+//! end (a *proroga*). Until then its place is not offered as free on that date
+//! (free places today, waiting-list proposals): nobody recorded the guest gone.
 //!
 //! # Places
 //!
@@ -175,6 +177,15 @@ impl Stay {
     /// Whether the guest is in the unit on `day` (the exit day excluded).
     pub fn occupies(&self, day: NaiveDate) -> bool {
         self.entry <= day && day < self.end()
+    }
+    /// No exit recorded and the planned end before `day`: the guest is presumably
+    /// still there.
+    pub fn overstays(&self, day: NaiveDate) -> bool {
+        self.exit.is_none() && self.planned_end < day
+    }
+    /// Whether the place is not free on `day`: occupied, or held by an overstay.
+    pub fn holds(&self, day: NaiveDate) -> bool {
+        self.occupies(day) || self.overstays(day)
     }
     /// The places it takes in a unit of `places`: one bed, or all of them.
     pub fn places_taken(&self, places: u32) -> u32 {

@@ -20,6 +20,7 @@ pub struct UnitOccupancy {
     /// Per week from `from`: the most places taken on any day of that week, so
     /// that a week shown with a free place had it free every day.
     pub taken: Vec<u32>,
+    /// Places not free on `from`: occupied, or held by an overstay.
     pub taken_today: u32,
     /// Places that can be given on `from`: none in a unit that is not attivo.
     pub free_today: u32,
@@ -46,7 +47,7 @@ pub struct Occupancy {
     pub week_starts: Vec<NaiveDate>,
     /// In the order of the units given.
     pub units: Vec<UnitOccupancy>,
-    /// Over the units that are attivo.
+    /// Over the units that are attivo; a place held by an overstay is not free.
     pub free_today: u32,
     /// No exit, planned end from `from` to `from` + the warning window (settings),
     /// soonest first.
@@ -70,8 +71,7 @@ pub fn occupancy(
     let mut rows = Vec::with_capacity(units.len());
     for u in units {
         let own: Vec<&Stay> = stays.iter().filter(|s| s.unit == u.id).collect();
-        let taken_today: u32 =
-            own.iter().filter(|s| s.occupies(from)).map(|s| s.places_taken(u.places)).sum();
+        let taken_today: u32 = own.iter().filter(|s| s.holds(from)).map(|s| s.places_taken(u.places)).sum();
         let free_today = match u.state {
             UnitState::Attivo => u.places.saturating_sub(taken_today),
             UnitState::InRistrutturazione | UnitState::FuoriUso => 0,

@@ -38,7 +38,8 @@ pub struct Proposal {
 
 /// For each unit that is attivo, in the order given: the whole unit if it is
 /// entirely free on `on` (and has more than one place), then each free bed in
-/// number order, each with the waiting households that fit it.
+/// number order, each with the waiting households that fit it. A place held by
+/// an overstay (no exit recorded, planned end passed) is not free.
 ///
 /// Ordine della lista d'attesa: prima la priorità (1 è la più urgente), a parità
 /// di priorità la data di iscrizione (chi aspetta da prima), a parità anche di
@@ -70,7 +71,7 @@ pub fn match_waiting(
         let next_entry = |takes: &dyn Fn(&Stay) -> bool| {
             own.iter().filter(|s| s.entry > on && takes(s)).map(|s| s.entry).min()
         };
-        if u.places > 1 && !own.iter().any(|s| s.occupies(on)) {
+        if u.places > 1 && !own.iter().any(|s| s.holds(on)) {
             out.push(Proposal {
                 unit: u.id.clone(),
                 unit_name: u.name.clone(),
@@ -80,11 +81,11 @@ pub fn match_waiting(
                 candidates: fitting(u.places, false),
             });
         }
-        if own.iter().any(|s| s.place.is_none() && s.occupies(on)) {
+        if own.iter().any(|s| s.place.is_none() && s.holds(on)) {
             continue;
         }
         for n in 1..=u.places {
-            if own.iter().any(|s| s.place == Some(n) && s.occupies(on)) {
+            if own.iter().any(|s| s.place == Some(n) && s.holds(on)) {
                 continue;
             }
             out.push(Proposal {
