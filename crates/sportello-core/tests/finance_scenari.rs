@@ -193,7 +193,7 @@ fn scenari_finanza() {
         let text = std::fs::read_to_string(path).unwrap();
         let s: Scenario = toml::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert!(!s.nome.trim().is_empty() && !s.descrizione.trim().is_empty(), "{file}: nome e descrizione");
-        assert!(s.errore.is_some() != !s.atteso.is_empty(), "{file}: o un errore o i risultati attesi");
+        assert!(s.errore.is_some() == s.atteso.is_empty(), "{file}: o un errore o i risultati attesi");
         failures.extend(run(&s).into_iter().map(|b| format!("{file} ({}): {b}", s.nome)));
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));

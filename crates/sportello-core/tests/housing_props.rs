@@ -47,9 +47,22 @@ struct Spec {
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
-    (0usize..3, 0u32..=4, 1u32..=4, 0i64..300, 1i64..120, proptest::option::of(0i64..150)).prop_map(
-        |(unit, place, people, entry, length, exit)| Spec { unit, place, people, entry, length, exit },
+    (
+        0usize..3,
+        0u32..=4,
+        1u32..=4,
+        0i64..300,
+        1i64..120,
+        proptest::option::of(prop_oneof![Just(0i64), 0i64..150]),
     )
+        .prop_map(|(unit, place, people, entry, length, exit)| Spec {
+            unit,
+            place,
+            people,
+            entry,
+            length,
+            exit,
+        })
 }
 
 fn stay(i: usize, s: &Spec, units: &[Unit]) -> Stay {
@@ -243,4 +256,30 @@ fn a_stay_in_another_unit_is_refused() {
     };
     let e = check_stay(&s, &units[0], &[], &settings()).unwrap_err();
     assert_eq!((e.code, e.field.as_deref()), (Code::Invalid, Some("unit")));
+}
+
+#[test]
+fn a_stay_left_on_its_entry_day_blocks_nothing() {
+    // Regression: an exit on the entry day occupies no day, so it must not be
+    // taken for the bed's holder by a later stay over that date.
+    let units = units(&[1]);
+    let gone = Stay {
+        id: "g".into(),
+        unit: "u0".into(),
+        place: Some(1),
+        household: "a".into(),
+        people: 1,
+        entry: day(15),
+        planned_end: day(60),
+        exit: Some(Exit { date: day(15), destination: Destination::Abbandono }),
+    };
+    let new = Stay {
+        id: "n".into(),
+        household: "b".into(),
+        entry: day(10),
+        planned_end: day(40),
+        exit: None,
+        ..gone.clone()
+    };
+    assert_eq!(check_stay(&new, &units[0], &[gone], &settings()), Ok(()));
 }

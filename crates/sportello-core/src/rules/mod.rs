@@ -52,6 +52,10 @@
 //! | `OUTSIDE_PERIOD` | the document's month is not in the award period |
 //! | `OVER_MONTHLY_CAP` | accepted, but reduced or zeroed: the month's cap was used up |
 //! | `TYPE_NOT_ALLOWED` | not a document type the measure reimburses |
+//!
+//! A stay refused by [`housing::check_stay`] is an [`crate::Error`] whose code and
+//! field are stable (table in [`housing`]); a funded project's warnings have their
+//! own codes ([`project_finance::WarningCode`], table in [`project_finance`]).
 
 pub mod appeals;
 pub mod applications;

@@ -137,6 +137,9 @@ pub fn occupancy(
 /// raising the weeks it touches.
 fn weekly_peaks(stays: &[&Stay], places: u32, from: NaiveDate, until: NaiveDate, weeks: u32) -> Vec<u32> {
     let mut peaks = vec![0u32; weeks as usize];
+    if weeks == 0 {
+        return peaks;
+    }
     let mut events: Vec<(NaiveDate, i64)> = Vec::new();
     for s in stays {
         let (a, b) = (s.entry.max(from), s.end().min(until));

@@ -25,7 +25,9 @@ pub fn check_stay(new: &Stay, unit: &Unit, others: &[Stay], settings: &HousingSe
     }
     let overlapping: Vec<&Stay> = others
         .iter()
-        .filter(|s| s.unit == unit.id && s.id != new.id && s.entry < to && from < s.end())
+        .filter(|s| {
+            s.unit == unit.id && s.id != new.id && s.entry < s.end() && s.entry < to && from < s.end()
+        })
         .collect();
     if let Some(n) = new.place {
         if let Some(s) = overlapping.iter().find(|s| s.place == Some(n)) {
