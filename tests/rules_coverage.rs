@@ -11,6 +11,7 @@ use sportello::rules::applications::Application;
 use sportello::rules::b2;
 use sportello::rules::eligibility::{self, Household, Isee, Measure, Member};
 use sportello::rules::esf;
+use sportello::rules::housing::{self, Stay, Unit, UnitState};
 use sportello::rules::reimbursement::{self, Award, Claim, ExpenseDocument};
 use sportello::rules::rule_set::{Kind, RuleSet};
 use sportello::{Code, Money};
@@ -131,6 +132,24 @@ fn answer(set: &RuleSet, on: NaiveDate) -> Result<Vec<String>, Code> {
             assert_eq!(r.participants, 1);
             Ok(r.rule_sets.iter().map(|x| x.id.clone()).collect())
         }
+        Kind::ResidenzialitaTemporanea => {
+            // The settings are those of the entry date: a stay entering that day,
+            // planned for the longest stay they allow, is accepted under them.
+            let settings = housing::settings(rule_sets::builtin(), &comune, on).map_err(|e| e.code)?;
+            let unit = Unit { id: "a".into(), name: "Alloggio".into(), places: 2, state: UnitState::Attivo };
+            let stay = Stay {
+                id: "s".into(),
+                unit: "a".into(),
+                place: Some(1),
+                household: "n".into(),
+                people: 1,
+                entry: on,
+                planned_end: settings.latest_planned_end(on),
+                exit: None,
+            };
+            housing::check_stay(&stay, &unit, &[], &settings).map_err(|e| e.code)?;
+            Ok(vec![settings.rule_set.id])
+        }
         kind => {
             let h = household(kind, on, &comune);
             let r = eligibility::evaluate(&h, rule_sets::builtin()).map_err(|e| e.code)?;
@@ -173,7 +192,7 @@ fn every_rule_set_answers_every_day_it_covers_and_no_other() {
 fn the_gaps_are_typed_errors() {
     // Before 2019 no set covers misure 1-5 in Milano; no maternity cap for 2024 or
     // 2027; no misura-7 set before 2019; no B2 reimbursement rules before 2019;
-    // no ESF indicators before 2014.
+    // no ESF indicators before 2014; no housing settings before September 2017.
     let sets = rule_sets::builtin();
     for (kind, day) in [
         (Kind::SostegnoReddito, "2018-12-31"),
@@ -183,6 +202,7 @@ fn the_gaps_are_typed_errors() {
         (Kind::B2, "2020-01-01"),
         (Kind::RimborsoB2, "2018-12-31"),
         (Kind::FseIndicatori, "2013-12-31"),
+        (Kind::ResidenzialitaTemporanea, "2017-08-31"),
     ] {
         let e = sets.covering(kind, "F205", d(day)).unwrap_err();
         assert_eq!(e.code, Code::NoRuleSet, "{kind:?} {day}");

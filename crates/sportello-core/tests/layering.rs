@@ -9,7 +9,10 @@
 //!   TOML;
 //! - the order of the core's own modules (error, dates, money → cf → catalog →
 //!   calendar → rules, domain): a module names only those below it, so that
-//!   the core can be cut into smaller crates along the same lines without a cycle.
+//!   the core can be cut into smaller crates along the same lines without a cycle;
+//! - inside `rules`, the modules listed in `RULES_INNER` name only the rules'
+//!   modules given there (housing and project finance stand on their own, over
+//!   the rule sets at most).
 //!
 //! Test modules (`#[cfg(test)] mod tests`, at the end of a file) are not read:
 //! a test may open a fixture or compare with the window's copy of a constant.
@@ -32,6 +35,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("calendar", &["error", "dates", "catalog"]),
     ("rules", &["error", "dates", "money", "cf", "catalog", "calendar", "json_in", "csv_out", "table"]),
     ("domain", &["error", "dates", "money", "cf", "catalog", "calendar", "json_in"]),
+];
+
+/// Modules of `rules` and the other `rules` modules they may name
+/// (`crate::rules::…`). Those not listed predate the table.
+const RULES_INNER: &[(&str, &[&str])] = &[
+    // Temporary housing reads its settings from a rule set, and nothing else of the rules.
+    ("housing", &["rule_set"]),
+    // A funded project's amounts need no rule set: its figures are its own.
+    ("project_finance", &[]),
 ];
 
 /// Reads the clock, in whatever spelling.
@@ -73,6 +85,20 @@ fn problems(module: &str, file: &str, text: &str) -> Vec<String> {
                 out.push(format!(
                     "{file}: {word} outside the catalog: data files are read in crate::catalog"
                 ));
+            }
+        }
+    }
+    if module == "rules" {
+        let inner = file.trim_start_matches("rules/").split(['/', '.']).next().unwrap_or("");
+        if let Some((_, allowed)) = RULES_INNER.iter().find(|(m, _)| *m == inner) {
+            let mut rest = code.as_str();
+            while let Some(i) = rest.find("crate::rules::") {
+                rest = &rest[i + "crate::rules::".len()..];
+                let name: String =
+                    rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                if name != inner && !allowed.contains(&name.as_str()) {
+                    out.push(format!("{file}: rules::{inner} names crate::rules::{name}"));
+                }
             }
         }
     }
@@ -142,4 +168,10 @@ fn the_scan_finds_what_it_looks_for() {
     // The catalog reads files; comments and the test module are not code.
     let fine = "// crate::rules, Utc::now\nconst T: &str = include_str!(\"x.toml\");\n#[cfg(test)]\nmod tests {\n    use crate::rules;\n}\n";
     assert!(problems("catalog", "catalog/x.rs", fine).is_empty());
+    // Inside the rules: housing may read the rule sets, not the B2 rankings.
+    let housing = "use crate::rules::rule_set::Kind;\nuse crate::rules::b2::rank;\n";
+    let found = problems("rules", "rules/housing/stay.rs", housing);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].contains("crate::rules::b2"), "{found:#?}");
+    assert!(problems("rules", "rules/project_finance.rs", "use crate::rules::rule_set;\n").len() == 1);
 }

@@ -36,6 +36,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin![
     "milano-rimborso-b2-2019",
     "fse-indicatori-2014",
     "fse-indicatori-2018-omnibus",
+    "milano-residenzialita-temporanea-2017",
 ];
 
 /// A rule-set file that could not be used: which file, and the error (with line).
@@ -166,5 +167,10 @@ mod tests {
         assert_eq!(sets.iter().count(), BUILTIN.len());
         assert!(sets.get("milano-b2-2019").unwrap().b2().is_some());
         assert!(sets.get("milano-rimborso-b2-2019").unwrap().rimborso_b2().is_some());
+        assert!(sets
+            .get("milano-residenzialita-temporanea-2017")
+            .unwrap()
+            .residenzialita_temporanea()
+            .is_some());
     }
 }

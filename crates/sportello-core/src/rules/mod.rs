@@ -15,6 +15,8 @@
 //! - [`appeals`]: published versions, appeals, new versions and their differences.
 //! - [`reimbursement`]: a claim against an awarded B2 contribution (rules.md §7).
 //! - [`esf`]: ESF common indicators (CO01-CO19 at entry, CR01-CR05 at exit), rules.md §6.
+//! - [`housing`]: temporary social housing: stays, occupancy, waiting list (rules.md §8).
+//! - [`project_finance`]: a funded project's four amounts and warnings (rules.md §8).
 //!
 //! # Reasons
 //!
@@ -50,12 +52,18 @@
 //! | `OUTSIDE_PERIOD` | the document's month is not in the award period |
 //! | `OVER_MONTHLY_CAP` | accepted, but reduced or zeroed: the month's cap was used up |
 //! | `TYPE_NOT_ALLOWED` | not a document type the measure reimburses |
+//!
+//! A stay refused by [`housing::check_stay`] is an [`crate::Error`] whose code and
+//! field are stable (table in [`housing`]); a funded project's warnings have their
+//! own codes ([`project_finance::WarningCode`], table in [`project_finance`]).
 
 pub mod appeals;
 pub mod applications;
 pub mod b2;
 pub mod eligibility;
 pub mod esf;
+pub mod housing;
+pub mod project_finance;
 pub mod public_ranking;
 pub mod reimbursement;
 pub mod rule_set;

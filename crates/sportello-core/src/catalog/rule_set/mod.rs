@@ -247,4 +247,77 @@ atto = "dgc"
         assert_eq!(e.field.as_deref(), Some("misure"), "{e:?}");
         assert!(e.message.contains("manca il parametro «misure»"), "{e:?}");
     }
+
+    const MINIMAL_ALLOGGI: &str = r#"
+id = "alloggi-2030"
+versione = 1
+tipo = "residenzialita-temporanea"
+titolo = "Alloggi temporanei 2030"
+comune = "F205"
+valido_dal = 2030-01-01
+
+[atti.ufficio]
+titolo = "Impostazioni dell'ufficio"
+
+[durata_massima_mesi]
+valore = 18
+atto = "ufficio"
+
+[preavviso_scadenza_giorni]
+valore = 30
+atto = "ufficio"
+
+[contributo_ospite]
+valore = "50.00"
+atto = "ufficio"
+"#;
+
+    #[test]
+    fn a_housing_set_parses_with_or_without_a_contribution() {
+        let rs = parse(MINIMAL_ALLOGGI, Some("alloggi-2030")).unwrap();
+        assert_eq!(rs.kind, Kind::ResidenzialitaTemporanea);
+        let h = rs.residenzialita_temporanea().unwrap();
+        assert_eq!((h.max_months.value, h.warning_days.value), (18, 30));
+        assert_eq!(h.guest_contribution.as_ref().map(|c| c.value), Some(Money::from_cents(5000)));
+        let without =
+            MINIMAL_ALLOGGI.replace("[contributo_ospite]\nvalore = \"50.00\"\natto = \"ufficio\"\n", "");
+        assert_ne!(without, MINIMAL_ALLOGGI);
+        let rs = parse(&without, None).unwrap();
+        assert_eq!(rs.residenzialita_temporanea().unwrap().guest_contribution, None);
+    }
+
+    #[test]
+    fn broken_housing_sets_name_the_line() {
+        let broken = |from: &str, to: &str| {
+            let text = MINIMAL_ALLOGGI.replacen(from, to, 1);
+            assert_ne!(text, MINIMAL_ALLOGGI, "{from} not in the fixture");
+            let e = parse(&text, None).unwrap_err();
+            assert_eq!(e.code, Code::BadRuleSet, "{e:?}");
+            e
+        };
+        // Lines: `[durata_massima_mesi]` is 12, `[preavviso_scadenza_giorni]` 16,
+        // `[contributo_ospite]` 20.
+        let e = broken("valore = 18", "valore = 0");
+        assert_eq!((e.line, e.field.as_deref()), (Some(13), Some("durata_massima_mesi.valore")), "{e:?}");
+        let e = broken("valore = 18", "valore = 121");
+        assert_eq!(e.line, Some(13), "{e:?}");
+        let e = broken("valore = 30", "valore = \"30\"");
+        assert_eq!(e.line, Some(17), "{e:?}");
+        let e = broken("\"50.00\"", "\"0.00\"");
+        assert_eq!((e.line, e.field.as_deref()), (Some(21), Some("contributo_ospite.valore")), "{e:?}");
+        let e = broken("\"50.00\"", "\"-5.00\"");
+        assert_eq!(e.line, Some(21), "{e:?}");
+        let e = broken("\"50.00\"", "\"50,00\"");
+        assert_eq!(e.line, Some(21), "{e:?}");
+        let e = broken("valore = 30\natto = \"ufficio\"", "valore = 30\natto = \"giunta\"");
+        assert_eq!((e.line, e.field.as_deref()), (Some(18), Some("preavviso_scadenza_giorni.atto")), "{e:?}");
+        let e = broken("[preavviso_scadenza_giorni]\nvalore = 30\natto = \"ufficio\"\n", "");
+        assert_eq!(e.field.as_deref(), Some("preavviso_scadenza_giorni"), "{e:?}");
+        assert!(e.message.contains("manca il parametro «preavviso_scadenza_giorni»"), "{e:?}");
+        assert!(e.line.is_some(), "{e:?}");
+        let e = broken("valore = 18\n", "valore = 18\nproroga = 6\n");
+        assert_eq!(e.line, Some(14), "an unknown key is refused: {e:?}");
+        let e = broken("[contributo_ospite]", "[contributo_guest]");
+        assert_eq!(e.line, Some(20), "an unknown parameter is refused: {e:?}");
+    }
 }

@@ -131,6 +131,8 @@ pub enum Kind {
     RimborsoB2,
     /// ESF common indicators of the participants of a co-financed project (rules.md §6).
     FseIndicatori,
+    /// The office's settings for temporary social housing (rules.md §8).
+    ResidenzialitaTemporanea,
 }
 
 impl Kind {
@@ -142,6 +144,7 @@ impl Kind {
             "b2" => Some(Kind::B2),
             "rimborso-b2" => Some(Kind::RimborsoB2),
             "fse-indicatori" => Some(Kind::FseIndicatori),
+            "residenzialita-temporanea" => Some(Kind::ResidenzialitaTemporanea),
             _ => None,
         }
     }
@@ -153,6 +156,7 @@ impl Kind {
             Kind::B2 => "b2",
             Kind::RimborsoB2 => "rimborso-b2",
             Kind::FseIndicatori => "fse-indicatori",
+            Kind::ResidenzialitaTemporanea => "residenzialita-temporanea",
         }
     }
     /// For error messages read by an operator.
@@ -164,6 +168,7 @@ impl Kind {
             Kind::B2 => "Misura B2",
             Kind::RimborsoB2 => "rimborsi della Misura B2",
             Kind::FseIndicatori => "indicatori comuni del Fondo sociale europeo",
+            Kind::ResidenzialitaTemporanea => "residenzialità temporanea sociale",
         }
     }
 }
@@ -197,6 +202,7 @@ pub enum Rules {
     B2(B2Rules),
     RimborsoB2(RimborsoB2Rules),
     FseIndicatori(FseIndicatori),
+    ResidenzialitaTemporanea(ResidenzialitaTemporanea),
 }
 
 /// Misure 1-5 (rules.md §3; DGC 1354/2018).
@@ -285,6 +291,19 @@ pub struct FseIndicatori {
     pub results: Param<Vec<String>>,
     /// The output codes of which one "yes" makes a participant disadvantaged (CR05).
     pub disadvantaged: Param<Vec<String>>,
+}
+
+/// Temporary social housing (rules.md §8): the office's settings, dated like any
+/// rule, since rules.md wants no constant for them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidenzialitaTemporanea {
+    /// The longest stay that may be planned, in calendar months from the entry
+    /// (the exit morning may fall on the same day number, months later).
+    pub max_months: Param<u32>,
+    /// A stay whose planned end is at most this many days away is "ending soon".
+    pub warning_days: Param<u32>,
+    /// What a guest pays each month, if anything (absent: nothing).
+    pub guest_contribution: Option<Param<Money>>,
 }
 
 /// A B2 call (rules.md §4).
@@ -532,6 +551,12 @@ impl RuleSet {
     pub fn fse_indicatori(&self) -> Option<&FseIndicatori> {
         match &self.rules {
             Rules::FseIndicatori(r) => Some(r),
+            _ => None,
+        }
+    }
+    pub fn residenzialita_temporanea(&self) -> Option<&ResidenzialitaTemporanea> {
+        match &self.rules {
+            Rules::ResidenzialitaTemporanea(r) => Some(r),
             _ => None,
         }
     }

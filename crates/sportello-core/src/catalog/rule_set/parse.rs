@@ -324,8 +324,9 @@ macro_rules! meta {
     };
 }
 
-// After the macros it uses (`raw_file!`, `meta!`): macro scope is textual.
+// After the macros they use (`raw_file!`, `meta!`): macro scope is textual.
 mod fse;
+mod housing;
 
 /// A measure's key and title (`[misure.<id>]`, `titolo`), checked alike in every
 /// kind that has measures; the field path of the measure.
@@ -388,7 +389,7 @@ pub fn parse(text: &str, expected_id: Option<&str>) -> Result<RuleSet> {
             &header.tipo.span(),
             "tipo",
             format!(
-                "tipo «{}» sconosciuto (ammessi: sostegno-reddito, assegno-maternita, assegno-tre-figli, b2, rimborso-b2, fse-indicatori)",
+                "tipo «{}» sconosciuto (ammessi: sostegno-reddito, assegno-maternita, assegno-tre-figli, b2, rimborso-b2, fse-indicatori, residenzialita-temporanea)",
                 header.tipo.get_ref()
             ),
         )
@@ -515,6 +516,7 @@ pub fn parse(text: &str, expected_id: Option<&str>) -> Result<RuleSet> {
             Ok(meta.with(Rules::RimborsoB2(rules)))
         }
         Kind::FseIndicatori => fse::parse(text, kind),
+        Kind::ResidenzialitaTemporanea => housing::parse(text, kind),
     }
 }
 
