@@ -27,6 +27,7 @@ pub use sportello_storage::{crashpoint, fsx, keyring, storage, sync};
 pub mod demo;
 pub mod outputs;
 pub mod service;
+pub mod support;
 pub mod sync_http;
 pub mod xlsx;
 

@@ -34,9 +34,13 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
     let hid = case.household.to_string();
     let ipc = |input: Value| s.call(command, input).map(|_| ());
     match command {
-        "session" | "deadlines_board" | "member_rules" | "households_caseload" | "call_template" => {
-            ipc(Value::Null)
-        }
+        "session"
+        | "deadlines_board"
+        | "member_rules"
+        | "households_caseload"
+        | "call_template"
+        | "about"
+        | "diagnostics_export" => ipc(Value::Null),
         "households_search" => ipc(json!({ "query": "nguyen" })),
         "household_get" => ipc(json!({ "id": hid })),
         "household_save" => {

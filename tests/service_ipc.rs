@@ -337,3 +337,62 @@ fn the_service_can_live_in_the_apps_shared_state() {
     fn shared<T: Send + Sync + 'static>() {}
     shared::<sportello::service::Service>();
 }
+
+/// The log and the diagnostics bundle hold no personal data (issue 14): the
+/// family's names, codice fiscale, notes and a refused input with a name in
+/// it go through `call`; the log has a line for each command, with its name,
+/// outcome and time, and none of them; nor has the bundle.
+#[test]
+fn the_log_and_the_diagnostics_bundle_name_nobody() {
+    let e = env();
+    let s = &e.service;
+    let mut family = family_json();
+    family["notes"] = json!("Nota riservata: Zzyzxa Quartermaine, vedi fascicolo");
+    let h = s.call("household_save", json!({ "household": family })).unwrap();
+    assert_eq!(
+        s.call("households_search", json!({"query": "Dell'Orto"})).unwrap().as_array().unwrap().len(),
+        1
+    );
+    // Refused, with a name in what was sent: the log keeps the code only.
+    let refused = s.call("household_get", json!({"id": "Zzyzxa Quartermaine"})).unwrap_err();
+    assert_eq!(refused.code, Code::Invalid);
+
+    let about = s.call("about", Value::Null).unwrap();
+    assert_eq!(about["program"], "Sportello");
+    assert!(about["schema_version"].as_u64().unwrap() >= 15, "{about}");
+    assert!(about["rule_sets"].as_array().unwrap().iter().any(|r| r["id"] == "milano-b2-2019"), "{about}");
+    let log_dir = std::path::PathBuf::from(about["log_dir"].as_str().unwrap());
+    assert_eq!(log_dir, e.db().parent().unwrap().join("log"));
+
+    let written = s.call("diagnostics_export", Value::Null).unwrap();
+    let bundle_path = std::path::PathBuf::from(written["path"].as_str().unwrap());
+    let bundle: Value = serde_json::from_str(&std::fs::read_to_string(&bundle_path).unwrap()).unwrap();
+    assert!(bundle["database"]["tables"]["households"].as_u64().unwrap() >= 1, "{bundle}");
+    assert_eq!(bundle["database"]["check"], json!(["ok"]));
+
+    let log = std::fs::read_to_string(log_dir.join("sportello.log")).unwrap();
+    for command in ["household_save", "households_search", "about"] {
+        assert!(log.contains(&format!("comando nome={command} esito=ok tempo=")), "{command}: {log}");
+    }
+    assert!(log.contains("comando nome=household_get esito=invalid"), "{log}");
+    let sentinels = [
+        "Zzyzxa",
+        "Quartermaine",
+        "Dell'Orto",
+        "Nguyễn",
+        "DLLNCL80A01F205Q",
+        "famiglia.dellorto",
+        h["case_number"].as_str().unwrap(),
+    ];
+    for file in std::fs::read_dir(&log_dir).unwrap() {
+        let path = file.unwrap().path();
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        for sentinel in sentinels {
+            assert!(!text.contains(sentinel), "{sentinel} in {}", path.display());
+        }
+    }
+    // The bundle is the administrator's.
+    let operatore = e.reopen("mbianchi", service_support::today());
+    assert_eq!(operatore.call("diagnostics_export", Value::Null).unwrap_err().code, Code::Forbidden);
+    assert_eq!(operatore.call("about", Value::Null).unwrap()["program"], "Sportello");
+}

@@ -57,6 +57,10 @@ ipc {
         // data files, nobody's record.
         places_search(PlacesSearch) ALL none => |s, i| s.places_search(i);
         member_rules(NoInput) ALL none => |s, _| s.member_rules();
+        // The "Informazioni" dialog (program, schema, paths, rule sets) and the
+        // IT office's diagnostics bundle (no personal data: sizes, checks, the log).
+        about(NoInput) ALL none => |s, _| s.about();
+        diagnostics_export(NoInput) ADMIN audit => |s, _| s.diagnostics_export();
         // Analysis, project, signatures, deadlines.
         analysis_get(ByHousehold) ALL case => |s, i| s.analysis_get(i.household()?);
         analysis_save(AnalysisSave) ALL case => |s, i| s.analysis_save(i.analysis.ok_or_else(|| Error::invalid("analysis", "Dati dell'analisi mancanti"))?);

@@ -624,11 +624,20 @@ impl Service {
                 | "call_template"
                 | "operators_list"
                 | "member_rules"
+                | "about"
+                | "diagnostics_export"
         ) {
             no_input(&input_value)?;
         }
         match DISPATCH.iter().find(|(n, _)| *n == name) {
-            Some((_, run)) => run(self, input_value),
+            Some((name, run)) => {
+                // The log gets the command's own name and outcome code, never
+                // its input or message (crate::support::log).
+                let started = std::time::Instant::now();
+                let out = run(self, input_value);
+                self.log_command(name, started.elapsed(), out.as_ref().map(|_| ()));
+                out
+            }
             None => Err(Error::new(Code::Invalid, format!("Comando sconosciuto: «{name}»"))),
         }
     }

@@ -31,6 +31,7 @@ mod rekey;
 pub mod restore;
 mod session;
 mod stale;
+mod support;
 mod sync;
 mod sync_net;
 mod viewing;
@@ -67,6 +68,7 @@ pub use session::{
     RECOVERY_NAME, RECOVERY_USERNAME,
 };
 pub use stale::FormConflict;
+pub use support::{About, DiagnosticsWritten, RuleSetInForce};
 pub use sync::CaseNumbers;
 pub use sync_net::{SyncLog, SyncReport, SyncServer, SyncStatus};
 
@@ -119,6 +121,8 @@ string_enum!(
         CalendarCheck = "calendar_check": "verifica di una data nel calendario dell'ufficio",
         PlacesSearch = "places_search": "ricerca di un comune o di uno stato",
         MemberRules = "member_rules": "consultazione delle regole sui dati dei componenti",
+        About = "about": "informazioni sul programma",
+        DiagnosticsExport = "diagnostics_export": "pacchetto di diagnostica per l'assistenza",
         AnalysisGet = "analysis_get": "consultazione dell'analisi preliminare",
         AnalysisSave = "analysis_save": "registrazione dell'analisi preliminare",
         ProjectGet = "project_get": "consultazione del progetto",

@@ -113,6 +113,8 @@ export const api = {
   syncConflictsList: ({ householdId = null, resolved = false } = {}) =>
     call('sync_conflicts_list', householdId ? { household_id: householdId, resolved } : { resolved }),
   syncConflictResolve: (id, choice) => call('sync_conflict_resolve', { id, choice }),
+  about: () => call('about'),
+  diagnosticsExport: () => call('diagnostics_export'),
   syncExportFile: (path, device) => call('sync_export_file', device ? { path, device } : { path }),
   syncImportFile: (path) => call('sync_import_file', { path }),
 

@@ -32,6 +32,7 @@ const operators = lazy(() => import('./screens/operators.js'));
 const password = lazy(() => import('./screens/password.js'));
 const conflicts = lazy(() => import('./screens/conflicts.js'));
 const sync = lazy(() => import('./screens/sync.js'));
+const about = lazy(() => import('./screens/about.js'));
 
 const ROUTES = [
   { path: /^\/scadenze$/, screen: deadlines, nav: 'deadlines' },
@@ -67,6 +68,7 @@ const ROUTES = [
   { path: /^\/conflitti$/, screen: conflicts, nav: 'conflicts' },
   { path: /^\/conflitti\/([^/]+)$/, screen: conflicts, nav: 'conflicts', params: (m) => ({ household: m[1] }) },
   { path: /^\/password$/, screen: password, nav: null },
+  { path: /^\/informazioni$/, screen: about, nav: 'about' },
 ];
 const DEFAULT_ROUTE = '/scadenze';
 
@@ -319,6 +321,7 @@ function buildFrame() {
       MAY_SEE_OPERATORS.includes(state.session?.operator?.role)
         ? h('li', {}, h('a', { href: '#/operatori', 'data-nav': 'operators', 'data-testid': 'nav-operatori' }, t('operators.nav')))
         : null,
+      navLink('about', '/informazioni', 'nav-informazioni'),
     ),
   );
   els.session = h('div', { class: 'session', 'data-testid': 'session' });

@@ -77,3 +77,27 @@ async fn a_demo_office_sees_late_agreements_first_in_red() {
     app.screenshot("nuclei-demo").await;
     app.stop().await;
 }
+
+/// "Informazioni" (issue 14): program and schema, where the database and the
+/// log are, the rule sets with their periods; the administrator writes the IT
+/// office's diagnostics bundle and is told where it is.
+#[tokio::test]
+async fn the_administrator_reads_informazioni_and_writes_the_diagnostics_bundle() {
+    let app =
+        App::start_with(Setup { demo: true, login: Some("amministratore".to_string()), ..Setup::default() })
+            .await;
+    app.click("nav-informazioni").await;
+    app.wait_route("/informazioni").await;
+    let version = app.text_of("about-version").await;
+    assert!(version.starts_with("Sportello "), "{version}");
+    let schema = app.text_of("about-schema").await;
+    assert!(schema.parse::<u32>().is_ok_and(|n| n >= 15), "{schema}");
+    assert!(app.text_of("about-log").await.ends_with("log"));
+    let rules = app.text_of("about-rules").await;
+    assert!(rules.contains("dal 01/01/2019") && rules.contains("milano-b2-2019 v"), "{rules}");
+    app.click("diagnostics-export").await;
+    app.wait_js(r#"return document.querySelector('[data-testid="diagnostics-result"]').textContent.includes('diagnostica-')"#)
+        .await;
+    app.screenshot("informazioni").await;
+    app.stop().await;
+}

@@ -453,6 +453,25 @@ impl Storage {
         let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
         migrations::check(&conn)
     }
+
+    /// How many rows each table holds, by table name (the diagnostics bundle:
+    /// numbers, nobody's data).
+    pub fn table_counts(&self) -> Result<Vec<(String, u64)>, Error> {
+        let conn = self.conn.lock().map_err(|_| Error::new(Code::Internal, "connessione non disponibile"))?;
+        let names: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())
+            .map_err(db_err)?;
+        names
+            .into_iter()
+            .map(|name| {
+                // The names come from the schema itself, quoted as identifiers.
+                let sql = format!("SELECT count(*) FROM \"{}\"", name.replace('"', "\"\""));
+                let n: i64 = conn.query_row(&sql, [], |r| r.get(0)).map_err(db_err)?;
+                Ok((name, n.max(0) as u64))
+            })
+            .collect()
+    }
 }
 
 /// Opens the file at `path` and gives SQLCipher its key before anything else
