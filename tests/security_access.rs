@@ -42,6 +42,7 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
         | "about"
         | "diagnostics_export" => ipc(Value::Null),
         "households_search" => ipc(json!({ "query": "nguyen" })),
+        "access_exposure" => ipc(json!({ "operator": "averdi", "from": "2026-11-01", "to": "2026-11-30" })),
         "household_get" => ipc(json!({ "id": hid })),
         "household_save" => {
             let v = serde_json::to_value(s.household_get(case.household)?).unwrap();

@@ -64,7 +64,8 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
 
     // Only these touch nobody's stored data: the session, the list of
     // colleagues' accounts, the check of the log's chain, a typed code, the
-    // office's blocks of case numbers (devices and ranges, no family).
+    // office's blocks of case numbers (devices and ranges, no family), the
+    // "Informazioni" dialog (program, paths, rule sets).
     let unaudited: Vec<&str> =
         access::MATRIX.iter().filter(|p| !p.personal_data).map(|p| p.command).collect();
     // `sync_status` gives counts; `sync_now` leaves the rows of the export
@@ -78,6 +79,7 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
             "calendar_check",
             "places_search",
             "member_rules",
+            "about",
             "call_template",
             "operators_list",
             "sync_status",
@@ -128,7 +130,10 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
             }
             "calendar_check" => (json!({ "date": "2026-12-07" }), None),
             "places_search" => (json!({ "query": "milano" }), None),
-            "member_rules" => (Value::Null, None),
+            "member_rules" | "about" | "diagnostics_export" => (Value::Null, None),
+            "access_exposure" => {
+                (json!({ "operator": "averdi", "from": "2026-01-01", "to": "2026-12-31" }), None)
+            }
             "cf_check" => (
                 json!({"code": "DLLZOE15P70F205X", "first_name": "Zoë", "last_name": "Dell'Orto", "birth_date": "2015-09-30", "sex": "F"}),
                 None,

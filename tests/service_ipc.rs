@@ -396,3 +396,58 @@ fn the_log_and_the_diagnostics_bundle_name_nobody() {
     assert_eq!(operatore.call("diagnostics_export", Value::Null).unwrap_err().code, Code::Forbidden);
     assert_eq!(operatore.call("about", Value::Null).unwrap()["program"], "Sportello");
 }
+
+/// After a lost laptop or a misused account, the DPO asks whose files the
+/// account opened in a period (GDPR art. 33-34): the cases with their people,
+/// how many accesses, first and last; the searches counted apart.
+#[test]
+fn the_dpo_lists_whose_files_an_account_opened() {
+    let e = env();
+    let admin = &e.service;
+    let h = admin.call("household_save", json!({ "household": family_json() })).unwrap();
+    let id = h["id"].as_str().unwrap().to_string();
+    // mbianchi, an operatore given the case, searches and opens the family's
+    // file twice, and tries a case out of scope (refused: not an access).
+    let op = e.reopen("mbianchi", service_support::today());
+    let mbianchi =
+        admin.operators_list().unwrap().into_iter().find(|a| a.operator.username == "mbianchi").unwrap();
+    admin
+        .call(
+            "household_assign",
+            json!({"household_id": id, "operator_id": mbianchi.operator.id.to_string()}),
+        )
+        .unwrap();
+    let other = admin
+        .call(
+            "household_save",
+            json!({ "household": service_support::single_json("Rossi", "Maria", "1950-01-01", "F") }),
+        )
+        .unwrap();
+    assert_eq!(op.call("household_get", json!({"id": other["id"]})).unwrap_err().code, Code::Forbidden);
+    op.call("households_search", json!({"query": "nguyen"})).unwrap();
+    op.call("household_get", json!({"id": id})).unwrap();
+    op.call("household_get", json!({"id": id})).unwrap();
+
+    let asked = |from: &str, to: &str| {
+        admin.call("access_exposure", json!({"operator": "mbianchi", "from": from, "to": to})).unwrap()
+    };
+    let x = asked("2026-01-01", "2026-12-31");
+    assert_eq!(x["cases"].as_array().unwrap().len(), 1, "{x}");
+    let case = &x["cases"][0];
+    assert_eq!(case["case_number"], h["case_number"]);
+    assert_eq!(case["accesses"], 2, "{x}");
+    let people: Vec<&str> =
+        case["people"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(people, ["Niccolò Dell'Orto", "Thị Lan Nguyễn", "Zoë Dell'Orto"]);
+    assert_eq!(x["people"], 3);
+    assert_eq!(x["searches"], 1);
+    // A period before: nothing. The administrator's own saving is not mbianchi's.
+    let before = asked("2025-01-01", "2025-12-31");
+    assert_eq!((before["cases"].as_array().unwrap().len(), before["searches"].as_u64()), (0, Some(0)));
+    // Refused: no account nor device; an operatore may not ask.
+    let e1 = admin.call("access_exposure", json!({"from": "2026-01-01", "to": "2026-12-31"})).unwrap_err();
+    assert_eq!(e1.field.as_deref(), Some("operator"));
+    let e2 =
+        op.call("access_exposure", json!({"operator": "averdi", "from": "2026-01-01", "to": "2026-12-31"}));
+    assert_eq!(e2.unwrap_err().code, Code::Forbidden);
+}

@@ -61,6 +61,8 @@ ipc {
         // IT office's diagnostics bundle (no personal data: sizes, checks, the log).
         about(NoInput) ALL none => |s, _| s.about();
         diagnostics_export(NoInput) ADMIN audit => |s, _| s.diagnostics_export();
+        // For the DPO after a lost laptop or a misused account (GDPR art. 33-34).
+        access_exposure(ExposureInput) COORD audit => |s, i| s.access_exposure(i.operator.as_deref(), i.device.as_deref(), form::required_date("from", &i.from, "l'inizio del periodo")?, form::required_date("to", &i.to, "la fine del periodo")?);
         // Analysis, project, signatures, deadlines.
         analysis_get(ByHousehold) ALL case => |s, i| s.analysis_get(i.household()?);
         analysis_save(AnalysisSave) ALL case => |s, i| s.analysis_save(i.analysis.ok_or_else(|| Error::invalid("analysis", "Dati dell'analisi mancanti"))?);

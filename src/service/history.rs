@@ -170,3 +170,107 @@ impl Service {
         })
     }
 }
+
+/// A person in a case the exposure list names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExposedPerson {
+    pub name: String,
+    pub codice_fiscale: String,
+}
+
+/// One case an account or device opened in the period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExposedCase {
+    pub household_id: Id,
+    pub case_number: String,
+    pub people: Vec<ExposedPerson>,
+    pub accesses: u64,
+    /// UTC, as the access history.
+    pub first_at: String,
+    pub last_at: String,
+}
+
+/// The list for the DPO's assessment of a breach (GDPR art. 33-34).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Exposure {
+    pub operator: Option<String>,
+    pub device: Option<String>,
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    /// Searches made in the period: they show names without opening a file,
+    /// and which names they showed is not recorded.
+    pub searches: u64,
+    pub cases: Vec<ExposedCase>,
+    /// How many people in all (each household's members).
+    pub people: usize,
+}
+
+impl Service {
+    /// The people whose files an account (by username) or a device (by its
+    /// name in the access history) opened between `from` and `to` (whole
+    /// days, UTC, both included), for the DPO's assessment of a breach:
+    /// every case with its members, how many accesses, first and last.
+    /// Coordinators and administrators; the look is itself recorded.
+    pub fn access_exposure(
+        &self,
+        operator: Option<&str>,
+        device: Option<&str>,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Result<Exposure, Error> {
+        let operator = operator.map(str::trim).filter(|s| !s.is_empty());
+        let device = device.map(str::trim).filter(|s| !s.is_empty());
+        if operator.is_none() && device.is_none() {
+            return Err(Error::invalid("operator", "Indicare l'account o il dispositivo"));
+        }
+        if to < from {
+            return Err(Error::invalid("to", "La fine del periodo precede l'inizio"));
+        }
+        self.run(Action::AccessExposure, None, |tx, _| {
+            let operator_id = match operator {
+                Some(u) => Some(
+                    tx.operator_by_username_any(u)?
+                        .map(|(o, _)| o.id)
+                        .ok_or_else(|| Error::invalid("operator", format!("Nessun account «{u}»")))?,
+                ),
+                None => None,
+            };
+            let day = |d: chrono::NaiveDate| format!("{}T00:00:00", d.format("%Y-%m-%d"));
+            let q = crate::storage::ExposureQuery {
+                operator: operator_id,
+                device: device.map(str::to_string),
+                from: day(from),
+                to: day(to.succ_opt().unwrap_or(to)),
+                refused: super::access::REFUSED.to_string(),
+            };
+            let mut cases = Vec::new();
+            for c in tx.case_exposure(&q)? {
+                let Some(h) = tx.household_get(c.household_id)? else { continue };
+                cases.push(ExposedCase {
+                    household_id: c.household_id,
+                    case_number: h.case_number.clone(),
+                    people: h
+                        .members
+                        .iter()
+                        .map(|m| ExposedPerson {
+                            name: format!("{} {}", m.first_name, m.last_name),
+                            codice_fiscale: m.codice_fiscale.to_string(),
+                        })
+                        .collect(),
+                    accesses: c.accesses,
+                    first_at: c.first_at,
+                    last_at: c.last_at,
+                });
+            }
+            Ok(Exposure {
+                operator: operator.map(str::to_string),
+                device: device.map(str::to_string),
+                from,
+                to,
+                searches: tx.searches_in(&q)?,
+                people: cases.iter().map(|c| c.people.len()).sum(),
+                cases,
+            })
+        })
+    }
+}

@@ -363,6 +363,15 @@ struct RankingCompare {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+struct ExposureInput {
+    operator: Option<String>,
+    device: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 struct RankingExport {
     call_id: Option<String>,
     version: Option<u32>,

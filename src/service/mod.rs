@@ -122,6 +122,7 @@ string_enum!(
         PlacesSearch = "places_search": "ricerca di un comune o di uno stato",
         MemberRules = "member_rules": "consultazione delle regole sui dati dei componenti",
         About = "about": "informazioni sul programma",
+        AccessExposure = "access_exposure": "elenco delle persone i cui fascicoli un account o un dispositivo ha aperto (violazione dei dati)",
         DiagnosticsExport = "diagnostics_export": "pacchetto di diagnostica per l'assistenza",
         AnalysisGet = "analysis_get": "consultazione dell'analisi preliminare",
         AnalysisSave = "analysis_save": "registrazione dell'analisi preliminare",

@@ -115,6 +115,7 @@ export const api = {
   syncConflictResolve: (id, choice) => call('sync_conflict_resolve', { id, choice }),
   about: () => call('about'),
   diagnosticsExport: () => call('diagnostics_export'),
+  accessExposure: (operator, from, to) => call('access_exposure', { operator, from, to }),
   syncExportFile: (path, device) => call('sync_export_file', device ? { path, device } : { path }),
   syncImportFile: (path) => call('sync_import_file', { path }),
 

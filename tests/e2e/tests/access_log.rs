@@ -67,3 +67,34 @@ async fn a_coordinator_reads_and_exports_the_access_log_of_a_demo_case() {
     assert_eq!(filed.len(), 1);
     app.stop().await;
 }
+
+/// After a lost laptop: the coordinator lists whose files an account opened in
+/// a period (GDPR art. 33-34), from the Operatori screen.
+#[tokio::test]
+async fn a_coordinator_lists_whose_files_an_account_opened() {
+    let app =
+        App::start_with(Setup { demo: true, login: Some(COORDINATOR.to_string()), ..Setup::default() }).await;
+    // She opens a demo family's file: an access of hers in the log.
+    app.click("nav-nuclei").await;
+    app.wait_route("/nuclei").await;
+    app.fill("households-search", "colombo").await;
+    app.wait_js(r#"return document.querySelectorAll('[data-testid="household-row"]').length > 0"#).await;
+    app.click("household-link").await;
+    app.el("case-responsabile").await;
+
+    app.click("nav-operatori").await;
+    app.wait_route("/operatori").await;
+    app.choose("exposure-operator", COORDINATOR).await;
+    app.fill("exposure-from", "01/01/2000").await;
+    app.fill("exposure-to", "31/12/2099").await;
+    app.click("exposure-run").await;
+    app.el("exposure-table").await;
+    let summary = app.text_of("exposure-summary").await;
+    assert!(summary.starts_with("Dal 01/01/2000 al 31/12/2099: "), "{summary}");
+    let people = app
+        .js(r#"return [...document.querySelectorAll('[data-testid="exposure-row"]')].map((r) => r.cells[1].textContent).join(' | ')"#, vec![])
+        .await;
+    assert!(people.as_str().unwrap().to_lowercase().contains("colombo"), "{people}");
+    app.screenshot("violazione-dati").await;
+    app.stop().await;
+}

@@ -7,6 +7,7 @@ import { api } from '../api.js';
 import { confirmDialog } from '../dialog.js';
 import { h, replace } from '../dom.js';
 import { roleLabel, t } from '../i18n.js';
+import { exposureCard } from './exposure.js';
 
 const ROLES = ['operatore', 'coordinatore', 'amministratore'];
 
@@ -106,6 +107,7 @@ export async function mount(view, ctx) {
       admin ? null : h('p', { class: 'callout', 'data-testid': 'operators-read-only' }, t('operators.readOnly')),
       table,
       admin ? addForm(ctx, reload) : null,
+      exposureCard(ctx, accounts),
     ),
   );
 }

@@ -44,7 +44,7 @@ use crate::keyring::DbKey;
 pub use calls::{ApplicationRow, CallRow, VersionRow};
 pub use households::SearchQuery;
 pub use operators::AuditEntry;
-pub use scope::{CaseAuditRow, CaseFilter};
+pub use scope::{CaseAuditRow, CaseExposure, CaseFilter, ExposureQuery};
 pub use sync_scope::{Enrolled, NewDevice};
 
 /// `PRAGMA application_id` of a Sportello database ("SPRT").

@@ -55,6 +55,31 @@ pub struct CaseAuditRow {
     pub local: bool,
 }
 
+/// The cases one account (or one device) opened in a period, for the DPO's
+/// assessment of a breach (GDPR art. 33-34): each household with how many
+/// times and when first and last.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseExposure {
+    pub household_id: Id,
+    pub accesses: u64,
+    pub first_at: String,
+    pub last_at: String,
+}
+
+/// What the exposure query looks for: the account, the device (its name as
+/// the access history shows it), or both; and the period (`at` between them,
+/// UTC text, `to` excluded).
+#[derive(Debug, Clone)]
+pub struct ExposureQuery {
+    pub operator: Option<Id>,
+    pub device: Option<String>,
+    pub from: String,
+    pub to: String,
+    /// The detail that marks an attempt refused (the service's): it opened
+    /// nothing, so it is not counted.
+    pub refused: String,
+}
+
 impl Tx<'_> {
     /// The équipe of an operator (`None`: none, or no such operator).
     pub fn operator_equipe(&self, id: Id) -> Result<Option<String>, Error> {
@@ -208,5 +233,70 @@ impl Tx<'_> {
             .query_row("SELECT id FROM households WHERE case_number = ?1", [case_number], |r| col(r, 0))
             .optional()
             .map_err(db_err)
+    }
+
+    /// [`CaseExposure`] of every case the query's account or device reached,
+    /// from this database's own audit log and the devices' chains it holds
+    /// (as the access history of a case reads them), most accesses first.
+    /// Searches (no record) are counted apart: [`Tx::searches_in`].
+    pub fn case_exposure(&self, q: &ExposureQuery) -> Result<Vec<CaseExposure>, Error> {
+        self.rows(
+            "WITH records(id, household_id) AS (
+                 SELECT id, id FROM households
+                 UNION ALL SELECT id, household_id FROM analyses
+                 UNION ALL SELECT id, household_id FROM projects
+                 UNION ALL SELECT id, household_id FROM documents
+                 UNION ALL SELECT id, household_id FROM eligibility_checks
+             ),
+             seen(at, operator_id, device, record_id) AS (
+                 SELECT a.at, a.operator_id, (SELECT name FROM sync_device WHERE id = 1), a.record_id
+                 FROM audit_log a WHERE a.record_id IS NOT NULL AND coalesce(a.detail, '') <> ?5
+                 UNION ALL
+                 SELECT a.at, a.operator_id, coalesce(p.name, a.device_id), a.record_id
+                 FROM audit_remote a LEFT JOIN sync_peers p ON p.device_id = a.device_id
+                 WHERE a.record_id IS NOT NULL AND coalesce(a.detail, '') <> ?5
+                   AND a.seq > coalesce(p.audit_from, 0)
+             )
+             SELECT r.household_id, count(*), min(x.at), max(x.at)
+             FROM seen x JOIN records r ON r.id = x.record_id
+             WHERE x.at >= ?1 AND x.at < ?2
+               AND (?3 IS NULL OR x.operator_id = ?3)
+               AND (?4 IS NULL OR x.device = ?4)
+             GROUP BY r.household_id
+             ORDER BY count(*) DESC, min(x.at)",
+            params![q.from, q.to, q.operator.map(|o| o.sql()), q.device, q.refused],
+            |r| {
+                Ok(CaseExposure {
+                    household_id: col(r, 0)?,
+                    accesses: r.get::<_, i64>(1)?.max(0) as u64,
+                    first_at: r.get(2)?,
+                    last_at: r.get(3)?,
+                })
+            },
+        )
+    }
+
+    /// How many searches the query's account or device made in the period:
+    /// a search shows names without opening a file, and its results are not
+    /// recorded, so the DPO is told how many there were.
+    pub fn searches_in(&self, q: &ExposureQuery) -> Result<u64, Error> {
+        let n: i64 = self
+            .tx
+            .query_row(
+                "SELECT count(*) FROM (
+                     SELECT a.at, a.operator_id, (SELECT name FROM sync_device WHERE id = 1) AS device, a.action
+                     FROM audit_log a
+                     UNION ALL
+                     SELECT a.at, a.operator_id, coalesce(p.name, a.device_id), a.action
+                     FROM audit_remote a LEFT JOIN sync_peers p ON p.device_id = a.device_id
+                     WHERE a.seq > coalesce(p.audit_from, 0)
+                 ) x
+                 WHERE x.action = 'households_search' AND x.at >= ?1 AND x.at < ?2
+                   AND (?3 IS NULL OR x.operator_id = ?3) AND (?4 IS NULL OR x.device = ?4)",
+                params![q.from, q.to, q.operator.map(|o| o.sql()), q.device],
+                |r| r.get(0),
+            )
+            .map_err(db_err)?;
+        Ok(n.max(0) as u64)
     }
 }
