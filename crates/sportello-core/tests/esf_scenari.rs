@@ -3,16 +3,13 @@
 //! the counts it expects. The participants go through the real JSON reader, so
 //! a scenario checks the input contract too. All failures are reported together.
 
-use std::path::{Path, PathBuf};
+#[path = "support/scenari.rs"]
+mod scenari;
 
 use serde_json::{json, Map, Value as Json};
 use sportello_core::catalog::rule_sets;
 use sportello_core::rules::esf::{self, Counts, Line, Report};
 use toml::Value;
-
-fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenari/indicatori")
-}
 
 /// Scenario key → the input's key (cli.md).
 const KEYS: &[(&str, &str)] = &[
@@ -128,17 +125,8 @@ fn check(t: &toml::Table) -> Result<(), String> {
 
 #[test]
 fn every_indicator_scenario_gives_its_expected_counts() {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 20, "only {} scenari", files.len());
     let mut failures = Vec::new();
-    for f in &files {
-        let text = std::fs::read_to_string(f).unwrap();
-        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+    for (name, text) in scenari::files("indicatori", 20) {
         let t: toml::Table = match text.parse() {
             Ok(t) => t,
             Err(e) => {

@@ -2,7 +2,8 @@
 //! project with its commitments and payments, and the amounts and warnings the
 //! office expects on given dates. The format is in `tests/scenari/README.md`.
 
-use std::path::PathBuf;
+#[path = "support/scenari.rs"]
+mod scenari;
 
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -179,18 +180,8 @@ fn run(s: &Scenario) -> Vec<String> {
 
 #[test]
 fn scenari_finanza() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenari/finanza");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 7, "only {} scenarios", files.len());
     let mut failures = Vec::new();
-    for path in &files {
-        let file = path.file_name().unwrap().to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(path).unwrap();
+    for (file, text) in scenari::files("finanza", 7) {
         let s: Scenario = toml::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert!(!s.nome.trim().is_empty() && !s.descrizione.trim().is_empty(), "{file}: nome e descrizione");
         assert!(s.errore.is_some() == s.atteso.is_empty(), "{file}: o un errore o i risultati attesi");

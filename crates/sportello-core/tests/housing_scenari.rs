@@ -3,8 +3,10 @@
 //! (`check_stay`), of the occupancy from a date and of the waiting list. The
 //! format is described in `tests/scenari/README.md`.
 
+#[path = "support/scenari.rs"]
+mod scenari;
+
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -243,18 +245,8 @@ fn run(file: &str, s: &Scenario) -> Vec<String> {
 
 #[test]
 fn scenari_alloggi() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenari/alloggi");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 10, "only {} scenarios", files.len());
     let mut failures = Vec::new();
-    for path in &files {
-        let file = path.file_name().unwrap().to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(path).unwrap();
+    for (file, text) in scenari::files("alloggi", 10) {
         let s: Scenario = toml::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert!(!s.nome.trim().is_empty() && !s.descrizione.trim().is_empty(), "{file}: nome e descrizione");
         assert!(

@@ -3,8 +3,10 @@
 //! JSON of cli.md and goes through `parse_claim_json` and `reimburse`, as the
 //! command line does. The format is described in `tests/scenari/README.md`.
 
+#[path = "support/scenari.rs"]
+mod scenari;
+
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -163,18 +165,8 @@ fn check(file: &str, s: &Scenario, o: &Outcome) -> Vec<String> {
 
 #[test]
 fn scenari_rimborsi() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenari/rimborsi");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 12, "only {} scenarios", files.len());
     let mut failures = Vec::new();
-    for path in &files {
-        let file = path.file_name().unwrap().to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(path).unwrap();
+    for (file, text) in scenari::files("rimborsi", 12) {
         let s: Scenario = toml::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert!(!s.nome.trim().is_empty() && !s.descrizione.trim().is_empty(), "{file}: nome e descrizione");
         let answer = parse_claim_json(&claim_json(&s)).and_then(|c| reimburse(&c, rule_sets::builtin()));

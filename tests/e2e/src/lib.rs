@@ -433,9 +433,22 @@ impl App {
     }
 
     pub async fn click(&self, testid: &str) {
-        let e = self.el(testid).await;
-        self.centre(&e).await;
-        e.click().await.unwrap_or_else(|err| panic!("clic su {testid}: {err:?}"));
+        // A list drawn again between finding the element and clicking it (the
+        // caseload replaced by the search's answer) leaves a stale node: find
+        // it again, a bounded number of times.
+        for attempt in 1..=5 {
+            let e = self.el(testid).await;
+            self.centre(&e).await;
+            match e.click().await {
+                Ok(_) => return,
+                Err(fantoccini::error::CmdError::Standard(w))
+                    if w.error == fantoccini::error::ErrorStatus::StaleElementReference && attempt < 5 =>
+                {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(err) => panic!("clic su {testid}: {err:?}"),
+            }
+        }
     }
 
     /// Types into an input, after clearing it.
