@@ -430,6 +430,31 @@ fn the_command_line_gives_the_history_as_text_json_and_csv() {
         "{text}"
     );
     assert_eq!(text.lines().count(), rows.len() + 1);
+    // The same rows as a workbook.
+    let xlsx = csv.with_extension("xlsx");
+    let (code, _, err) = sportello(
+        &o.e,
+        "averdi",
+        &[
+            "audit",
+            "history",
+            "--database",
+            db,
+            "--household",
+            &o.sud.case_number,
+            "--csv",
+            xlsx.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+        let sheet = book.worksheet_range("Registro accessi").unwrap();
+        // This second look is one more row.
+        assert_eq!(sheet.height(), rows.len() + 2);
+        assert_eq!(sheet.get((0, 0)).unwrap().to_string(), "data_ora");
+    }
     // By id, as text.
     let (code, out, err) = sportello(
         &o.e,
@@ -440,7 +465,8 @@ fn the_command_line_gives_the_history_as_text_json_and_csv() {
     assert!(out.contains("Sara Verdi (sverdi, operatore)  consultazione di un nucleo"), "{out}");
     // The command line's looks are on record too.
     let history = o.e.service.audit_history(o.sud.id).unwrap();
-    assert_eq!(history.iter().filter(|r| r.action == "audit_history" && r.username == "averdi").count(), 2);
+    // (three: the JSON with the CSV, the workbook, the text)
+    assert_eq!(history.iter().filter(|r| r.action == "audit_history" && r.username == "averdi").count(), 3);
     // An operatore is refused; an unknown case is named.
     let (code, _, err) =
         sportello(&o.e, "sverdi", &["audit", "history", "--database", db, "--household", &o.sud.case_number]);

@@ -1,4 +1,5 @@
-//! `sportello audit history --database PATH --household CASE [--csv OUT] [--json]`:
+//! `sportello audit history --database PATH --household CASE [--csv OUT] [--json]`
+//! (`OUT` ending in `.xlsx`: a workbook with the same rows):
 //! the access history of one case (who read or changed the family's file, and
 //! when), for the coordinator's batch work. It goes through the service like
 //! the app's screen: coordinators and administrators only, and the look itself
@@ -7,9 +8,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use sportello::csv_out::{Cell, CsvOut};
 use sportello::domain::Id;
 use sportello::service::{history_local_time, AccessRow, OpenOptions, Service};
+use sportello::table::{Table, Value};
 use sportello::Code;
 
 use super::{distinct_files, login, print_json, write_outputs, CliError};
@@ -22,7 +23,8 @@ pub struct Args {
     /// Il fascicolo: numero (2026/000123) o id del nucleo.
     #[arg(long, value_name = "CASO")]
     household: String,
-    /// Scrive la cronologia anche in un file CSV (separatore virgola, UTF-8).
+    /// Scrive la cronologia anche in un file per il foglio di calcolo: CSV
+    /// (separatore «;», UTF-8 con BOM) oppure XLSX se il nome finisce in .xlsx.
     #[arg(long, value_name = "FILE")]
     csv: Option<PathBuf>,
     /// Risultato in JSON: [{seq, at, operator_id, username, operator_name, role,
@@ -53,7 +55,10 @@ pub fn run(a: Args) -> Result<ExitCode, CliError> {
     }
     .map_err(|e| if e.code == Code::NotFound { e.with_field("household") } else { e })?;
     if let Some(out) = &a.csv {
-        write_outputs(vec![(out.as_path(), csv(&rows)?)])?;
+        let table = table(&rows);
+        let bytes =
+            if sportello::xlsx::wanted(out) { sportello::xlsx::workbook(&table)? } else { table.to_csv()? };
+        write_outputs(vec![(out.as_path(), bytes)])?;
     }
     if a.json {
         print_json(&rows)?;
@@ -77,36 +82,37 @@ pub fn run(a: Args) -> Result<ExitCode, CliError> {
 
 /// One line per row; the local date and time for people, the UTC timestamp
 /// and the codes for programs. Every cell is text (names, descriptions): a
-/// name starting with `=` is written neutralised (sportello::csv_out).
-fn csv(rows: &[AccessRow]) -> Result<Vec<u8>, CliError> {
-    let mut w = CsvOut::new();
-    w.header(&[
-        "data_ora",
-        "at_utc",
-        "username",
-        "operatore",
-        "ruolo",
-        "azione",
-        "descrizione",
-        "esito",
-        "dato",
-        "id_dato",
-    ])?;
+/// name starting with `=` is written neutralised in the CSV
+/// (sportello::csv_out) and as text in a workbook.
+fn table(rows: &[AccessRow]) -> Table {
+    let mut t = Table::new(
+        "Registro accessi",
+        &[
+            "data_ora",
+            "at_utc",
+            "username",
+            "operatore",
+            "ruolo",
+            "azione",
+            "descrizione",
+            "esito",
+            "dato",
+            "id_dato",
+        ],
+    );
     for r in rows {
-        let record_id = r.record_id.map(|i| i.to_string()).unwrap_or_default();
-        let local = history_local_time(&r.at);
-        w.row(&[
-            Cell::Text(&local),
-            Cell::Text(&r.at),
-            Cell::Text(&r.username),
-            Cell::Text(&r.operator_name),
-            Cell::Text(&r.role_label),
-            Cell::Text(&r.action),
-            Cell::Text(&r.action_label),
-            Cell::Text(if r.refused { "rifiutato" } else { "eseguito" }),
-            Cell::Text(&r.record),
-            Cell::Text(&record_id),
-        ])?;
+        t.push(vec![
+            Value::Text(history_local_time(&r.at)),
+            Value::text(&r.at),
+            Value::text(&r.username),
+            Value::text(&r.operator_name),
+            Value::text(&r.role_label),
+            Value::text(&r.action),
+            Value::text(&r.action_label),
+            Value::text(if r.refused { "rifiutato" } else { "eseguito" }),
+            Value::text(&r.record),
+            r.record_id.map_or(Value::Empty, |i| Value::Text(i.to_string())),
+        ]);
     }
-    Ok(w.into_bytes()?)
+    t
 }
