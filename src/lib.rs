@@ -24,6 +24,7 @@ pub use sportello_print as print;
 // (`crashpoint` brings both the module and its function.)
 pub use sportello_storage::{crashpoint, fsx, keyring, storage, sync};
 
+pub mod applications_file;
 pub mod demo;
 pub mod outputs;
 pub mod service;

@@ -400,21 +400,9 @@ fn the_command_line_gives_the_history_as_text_json_and_csv() {
     let db = o.e.db();
     let db = db.to_str().unwrap();
     let csv = o.e.dir.path().join("accessi.csv");
-    let (code, out, err) = sportello(
-        &o.e,
-        "averdi",
-        &[
-            "audit",
-            "history",
-            "--database",
-            db,
-            "--household",
-            &o.sud.case_number,
-            "--json",
-            "--csv",
-            csv.to_str().unwrap(),
-        ],
-    );
+    let history = ["audit", "history", "--database", db, "--household", &o.sud.case_number];
+    let (code, out, err) =
+        sportello(&o.e, "averdi", &[&history[..], &["--json", "--csv", csv.to_str().unwrap()]].concat());
     assert_eq!(code, 0, "{err}");
     let rows: Vec<Value> = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(rows.first().unwrap()["action"], "household_create");
@@ -432,20 +420,8 @@ fn the_command_line_gives_the_history_as_text_json_and_csv() {
     assert_eq!(text.lines().count(), rows.len() + 1);
     // The same rows as a workbook.
     let xlsx = csv.with_extension("xlsx");
-    let (code, _, err) = sportello(
-        &o.e,
-        "averdi",
-        &[
-            "audit",
-            "history",
-            "--database",
-            db,
-            "--household",
-            &o.sud.case_number,
-            "--csv",
-            xlsx.to_str().unwrap(),
-        ],
-    );
+    let (code, _, err) =
+        sportello(&o.e, "averdi", &[&history[..], &["--csv", xlsx.to_str().unwrap()]].concat());
     assert_eq!(code, 0, "{err}");
     {
         use calamine::Reader;

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use sportello::rules::esf;
 
-use super::{print_json, read_input, CliError};
+use super::CliError;
 
 /// Largest participants file: 16 MiB. A participant is about 500 bytes, so
 /// 30,000 of them (a whole regional programme) fit; a bigger file is a mistake.
@@ -20,14 +20,11 @@ const PARTICIPANTS_LIMIT: u64 = 16 << 20;
 pub type Args = super::JsonInput;
 
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
-    let text = read_input(&args.input, PARTICIPANTS_LIMIT)?;
-    let participants = esf::parse_participants_json(&text).map_err(|e| CliError::in_file(&args.input, e))?;
-    let rules = super::eligibility::load_rules(args.data_dir)?;
-    let report = esf::indicators(&participants, &rules).map_err(|e| CliError::in_file(&args.input, e))?;
-    if args.json {
-        print_json(&esf::to_json(&report))?;
-    } else {
-        print!("{}", esf::to_text(&report));
-    }
-    Ok(ExitCode::SUCCESS)
+    args.answer(
+        PARTICIPANTS_LIMIT,
+        esf::parse_participants_json,
+        |participants, rules| esf::indicators(participants, rules),
+        esf::to_json,
+        esf::to_text,
+    )
 }

@@ -116,6 +116,31 @@ pub struct JsonInput {
     pub data_dir: Option<PathBuf>,
 }
 
+impl JsonInput {
+    /// The whole of such a command: the file read (at most `limit` bytes),
+    /// parsed, decided under the rule sets, printed as JSON or as text. Every
+    /// error names the file.
+    pub fn answer<I, O, J: serde::Serialize>(
+        self,
+        limit: u64,
+        parse: impl FnOnce(&str) -> sportello::Result<I>,
+        decide: impl FnOnce(&I, &sportello::rules::RuleSets) -> sportello::Result<O>,
+        json: impl FnOnce(&O) -> J,
+        text: impl FnOnce(&O) -> String,
+    ) -> Result<ExitCode, CliError> {
+        let input = read_input(&self.input, limit)?;
+        let parsed = parse(&input).map_err(|e| CliError::in_file(&self.input, e))?;
+        let rules = eligibility::load_rules(self.data_dir)?;
+        let answer = decide(&parsed, &rules).map_err(|e| CliError::in_file(&self.input, e))?;
+        if self.json {
+            print_json(&json(&answer))?;
+        } else {
+            print!("{}", text(&answer));
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
 /// An exit-2 failure: the file at fault (if any) and the library error, which
 /// names line and field.
 #[derive(Debug)]

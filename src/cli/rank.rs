@@ -16,7 +16,7 @@ use serde::Serialize;
 use sportello::calendar::Comune;
 use sportello::dates::{self, format_it};
 use sportello::rules::appeals::public_ranking;
-use sportello::rules::applications::{self, import_csv, Application, ImportReport};
+use sportello::rules::applications::{Application, ImportReport};
 use sportello::rules::b2::{self, Ranking};
 use sportello::rules::rule_set::{B2Rules, RuleSet, TieBreak};
 use sportello::{Code, Error, Money};
@@ -131,15 +131,10 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     // As the office's spreadsheet saved it (cli.md): UTF-8 or Windows-1252, `,`
     // or `;`; the text output says which was read.
     let bytes = read_bytes(&args.input, CSV_LIMIT)?;
-    let (apps, read_as) = if sportello::xlsx::is_workbook(&bytes) {
-        let apps = sportello::xlsx::applications(&bytes, &used).map_err(|r| import_failed(&args.input, r))?;
-        (apps.into_iter().map(|(_, a)| a).collect(), sportello::xlsx::READ_AS.to_string())
-    } else {
-        let (text, encoding) = sportello::text_in::decode(&bytes);
-        let apps = import_csv(&text, &used).map_err(|r| import_failed(&args.input, r))?;
-        let dialect = applications::detect(&text).map_err(|e| CliError::in_file(&args.input, e))?;
-        (apps, format!("{encoding}, {}", dialect.italian()))
-    };
+    let read = sportello::applications_file::read(&bytes, &used);
+    let read_as = read.read_as;
+    let apps: Vec<Application> =
+        read.applications.map_err(|r| import_failed(&args.input, r))?.into_iter().map(|(_, a)| a).collect();
     let ranking =
         b2::rank(&apps, set, &args.measure, budget).map_err(|e| CliError::in_file(&args.input, e))?;
 

@@ -11,20 +11,17 @@ use std::process::ExitCode;
 
 use sportello::rules::reimbursement;
 
-use super::{print_json, read_input, CliError, JSON_LIMIT};
+use super::{CliError, JSON_LIMIT};
 
 /// `--input FILE [--json] [--data-dir DIR]`.
 pub type Args = super::JsonInput;
 
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
-    let text = read_input(&args.input, JSON_LIMIT)?;
-    let claim = reimbursement::parse_claim_json(&text).map_err(|e| CliError::in_file(&args.input, e))?;
-    let rules = super::eligibility::load_rules(args.data_dir)?;
-    let outcome = reimbursement::reimburse(&claim, &rules).map_err(|e| CliError::in_file(&args.input, e))?;
-    if args.json {
-        print_json(&reimbursement::to_json(&outcome))?;
-    } else {
-        print!("{}", reimbursement::render_text(&outcome));
-    }
-    Ok(ExitCode::SUCCESS)
+    args.answer(
+        JSON_LIMIT,
+        reimbursement::parse_claim_json,
+        reimbursement::reimburse,
+        reimbursement::to_json,
+        reimbursement::render_text,
+    )
 }

@@ -9,7 +9,7 @@ use super::{load, load_rules};
 use crate::domain::{form, Id};
 use crate::error::{Code, Error};
 use crate::rules::appeals::Call;
-use crate::rules::applications::{self, application_from_cells, import_csv_lines, Application, COLUMNS};
+use crate::rules::applications::{self, application_from_cells, Application, COLUMNS};
 use crate::rules::rule_set::{Flag, RuleSet, TieBreak};
 use crate::service::{Action, Service};
 use crate::storage::ApplicationRow;
@@ -174,14 +174,6 @@ impl Service {
     pub fn applications_import(&self, call_id: Id, file: impl AsRef<[u8]>) -> Result<ImportOutcome, Error> {
         let rules = load_rules()?;
         let file = file.as_ref();
-        let workbook = crate::xlsx::is_workbook(file);
-        let (text, encoding) = crate::text_in::decode(if workbook { b"" } else { file });
-        let csv: &str = &text;
-        let read_as = match (workbook, applications::detect(csv)) {
-            (true, _) => format!("File letto come {}", crate::xlsx::READ_AS),
-            (false, Ok(d)) => format!("File letto come {encoding}, {}", d.italian()),
-            (false, Err(_)) => format!("File letto come {encoding}; separatore non riconoscibile"),
-        };
         self.run(Action::ApplicationsImport, Some(call_id), |tx, stamp| {
             let l = load(tx, call_id)?;
             if !l.versions.is_empty() {
@@ -189,12 +181,9 @@ impl Service {
             }
             let set = rules.get(&l.row.rule_set.id)?;
             let flags = used_flags(set, &l.row.measure)?;
-            let imported = if workbook {
-                crate::xlsx::applications(file, &flags)
-            } else {
-                import_csv_lines(csv, &flags)
-            };
-            let apps = match imported {
+            let read = crate::applications_file::read(file, &flags);
+            let read_as = format!("File letto come {}", read.read_as);
+            let apps = match read.applications {
                 Ok(apps) => apps,
                 Err(report) => {
                     return Ok(ImportOutcome {

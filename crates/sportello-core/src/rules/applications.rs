@@ -221,6 +221,15 @@ pub fn import_csv(text: &str, used_flags: &[Flag]) -> Result<Vec<Application>, I
 /// [`import_csv`], each application with the line it stands on in the file.
 pub fn import_csv_lines(text: &str, used_flags: &[Flag]) -> Result<Vec<(u64, Application)>, ImportReport> {
     let dialect = detect(text).map_err(|e| ImportReport { rows_read: 0, errors: vec![e] })?;
+    import_csv_as(text, dialect, used_flags)
+}
+
+/// [`import_csv_lines`] in a dialect already [`detect`]ed.
+pub fn import_csv_as(
+    text: &str,
+    dialect: Dialect,
+    used_flags: &[Flag],
+) -> Result<Vec<(u64, Application)>, ImportReport> {
     let mut rdr = csv_reader(text, dialect);
     let mut rec = csv::StringRecord::new();
     let header_err = |msg: String, field: &str| ImportReport {
