@@ -19,6 +19,8 @@ step() {
   echo "    ($(( now - t_step )) s; $(( (now - t0) / 60 )) min in tutto)"
   t_step=$now
   echo "==> $1"
+  # The disk, too: a CI run once stopped at the linker with none left.
+  df -h . | awk 'NR==2 {print "    (disco: " $4 " liberi)"}'
 }
 
 ensure_apt_packages "${BUILD_PACKAGES[@]}" xvfb xauth webkit2gtk-driver poppler-utils
@@ -51,7 +53,8 @@ cargo check -p sportello-storage
 # tests included, in one invocation: the same feature set as `cargo test
 # --workspace` below, so that nothing is compiled twice.
 step "building the workspace (binaries and tests)"
-cargo build --workspace --all-targets
+# --timings leaves target/cargo-timings/ (which crate took how long).
+cargo build --workspace --all-targets --timings
 
 step "cargo test (workspace, real-window tests under Xvfb)"
 xvfb-run -a -s "-screen 0 1600x1000x24" cargo test --workspace
@@ -61,3 +64,4 @@ xvfb-run -a -s "-screen 0 1600x1000x24" cargo test --workspace
 step "quick benchmarks (complexity)"
 bash scripts/bench-quick.sh --workspace
 step "fine"
+du -sh target 2>/dev/null || true
