@@ -1,6 +1,8 @@
 //! PDF documents (A4, DejaVu Sans embedded from `assets/fonts`): the project
 //! agreement (patto), the convocation letter, the esito of the requirements,
-//! the public ranking, the access log of a case.
+//! the public ranking, the access log of a case, and the reimbursement of a
+//! Misura B2 contribution (the family's statement, the finance office's
+//! payment list).
 //!
 //! OWNER: printing. Contract relied on by the ranking CLI: [`ranking`].
 //! Every document is built as a [`layout::Document`] from an already validated
@@ -23,5 +25,6 @@ pub mod fonts;
 pub mod layout;
 pub mod office;
 pub mod ranking;
+pub mod reimbursement;
 
 pub use office::heading;
