@@ -1,7 +1,6 @@
 //! `sportello agreement` as a script would run it (cli.md).
 
-#[path = "print_support.rs"]
-mod support;
+use crate::print_support as support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

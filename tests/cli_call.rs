@@ -3,7 +3,7 @@
 //! and `sportello document save` (a copy of a stored document in a file).
 //! Same login, roles, case scope and audit as the app.
 
-mod service_support;
+use crate::service_support;
 
 use std::io::Write;
 use std::path::Path;

@@ -5,8 +5,7 @@
 //! the killed command's outputs are all there or none (never a new PDF beside an
 //! old CSV); and a normal run then leaves exactly the outputs, no temporary file.
 
-#[path = "print_support.rs"]
-mod support;
+use crate::print_support as support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

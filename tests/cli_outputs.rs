@@ -5,8 +5,7 @@
 //! inputs refuse unknown and repeated keys; a password and a recovery key
 //! together are refused.
 
-#[path = "print_support.rs"]
-mod support;
+use crate::print_support as support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

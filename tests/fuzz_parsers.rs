@@ -9,12 +9,11 @@
 //! shrinks it), and a refusal is a typed `sportello::Error` with an Italian
 //! message, the line where the file contract names one, never `internal`.
 //!
-//! `SPORTELLO_FUZZ_CASES=100 cargo test -p sportello --release --test fuzz_parsers`
+//! `SPORTELLO_FUZZ_CASES=100 cargo test -p sportello --release --test suite fuzz_parsers::`
 //! multiplies every case count (DEVELOPERS.md).
 
-#[path = "print_support.rs"]
-mod print_support;
-mod service_support;
+use crate::print_support;
+use crate::service_support;
 
 use std::sync::LazyLock;
 

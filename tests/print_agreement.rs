@@ -1,7 +1,6 @@
 //! The printed project agreement, read back with pdftotext.
 
-#[path = "print_support.rs"]
-mod support;
+use crate::print_support as support;
 
 use sportello::calendar::Comuni;
 use sportello::domain::agreement::{AgreementInput, Patto, PattoCommitment};

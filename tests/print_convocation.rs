@@ -1,7 +1,6 @@
 //! The convocation letter, read back with pdftotext.
 
-#[path = "print_support.rs"]
-mod support;
+use crate::print_support as support;
 
 use chrono::NaiveTime;
 use sportello::print::convocation::{self, default_bring, Convocation};

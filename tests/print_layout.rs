@@ -1,7 +1,6 @@
 //! The layout engine end to end: glyphs that must survive into the PDF text.
 
-#[path = "print_support.rs"]
-mod support;
+use crate::print_support as support;
 
 use sportello::print::layout::{Document, Paragraph};
 use support::*;

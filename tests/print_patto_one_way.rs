@@ -3,9 +3,8 @@
 //! same printer: same data, same text; the paper says what the forms said; the
 //! signature lines are the signatures the app asks for.
 
-#[path = "print_support.rs"]
-mod print_support;
-mod service_support;
+use crate::print_support;
+use crate::service_support;
 
 use std::process::Command;
 

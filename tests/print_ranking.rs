@@ -1,7 +1,6 @@
 //! The public ranking PDF: no names, Italian scores, thousands of rows.
 
-#[path = "print_support.rs"]
-mod support;
+use crate::print_support as support;
 
 use sportello::print::ranking::{self, PublicRanking, PublicRow, PublicStatus};
 use sportello::Money;

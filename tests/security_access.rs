@@ -2,7 +2,7 @@
 //! every command is in it, and every pair it forbids answers `forbidden`
 //! without doing anything or leaving a trace.
 
-mod service_support;
+use crate::service_support;
 
 use serde_json::{json, Value};
 use service_support::{analysis_json, create_family, env, project_json, today};
@@ -114,6 +114,19 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
             ipc(json!({ "call_id": Id::new().to_string() }))
         }
         "ranking_publish" => ipc(json!({ "call_id": Id::new().to_string(), "published_on": "2019-06-10" })),
+        "reimbursements_get" => ipc(json!({ "call_id": Id::new().to_string() })),
+        "award_save" => ipc(json!({ "award": {
+            "call_id": Id::new().to_string(), "protocol": "2019/000101", "first_month": "07/2019", "last_month": "06/2020"
+        } })),
+        "award_claims" | "reimbursement_statement" => ipc(json!({ "award_id": Id::new().to_string() })),
+        "reimbursement_preview" | "reimbursement_record" => ipc(json!({ "claim": {
+            "award_id": Id::new().to_string(), "received_on": "2019-08-05", "documents": [{
+                "type": "busta_paga", "issuer": "RSSMRA80A01F205X", "number": "7/2019", "date": "2019-08-01",
+                "month": "2019-07", "amount": "300.00"
+            }]
+        } })),
+        "liquidation_issue" => ipc(json!({ "call_id": Id::new().to_string(), "issued_on": "2019-09-02" })),
+        "liquidation_open" => ipc(json!({ "id": Id::new().to_string() })),
         "ranking_compare" => ipc(json!({ "call_id": Id::new().to_string(), "from": 1, "to": 2 })),
         "appeal_file" => ipc(json!({
             "call_id": Id::new().to_string(), "protocol": "2019/000101", "filed_on": "2019-06-20", "grounds": "ISEE"

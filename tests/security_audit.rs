@@ -2,7 +2,7 @@
 //! rows chained by hash, append-only, and `sportello audit verify` naming the
 //! first row that was tampered with.
 
-mod service_support;
+use crate::service_support;
 
 use serde_json::{json, Value};
 use service_support::{analysis_json, create_family, env, project_json};
@@ -218,6 +218,38 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                 Some(cid),
             ),
             "ranking_export_csv" => (json!({ "call_id": c, "version": 1 }), Some(cid)),
+            // Paying the awards of version 1 (rules.md §7): each step on what
+            // the one before left.
+            "reimbursements_get" => (json!({ "call_id": c }), Some(cid)),
+            "award_save" => {
+                let r = s.call("reimbursements_get", json!({ "call_id": c })).unwrap();
+                let protocol = r["awards"][0]["protocol"].clone();
+                (
+                    json!({ "award": { "call_id": c, "protocol": protocol, "first_month": "07/2019",
+                                       "last_month": "06/2020", "iban": "IT60 X054 2811 1010 0000 0123 456",
+                                       "holder_name": "Rossi Maria", "holder_cf": "RSSMRA41A41F205S" } }),
+                    Some(cid),
+                )
+            }
+            "award_claims" | "reimbursement_statement" | "reimbursement_preview" | "reimbursement_record" => {
+                let r = s.call("reimbursements_get", json!({ "call_id": c })).unwrap();
+                let award = r["awards"][0]["award"]["id"].as_str().expect("an award set").to_string();
+                let aid = Id::parse("id", &award).unwrap();
+                let input = if name.starts_with("reimbursement_p") || name == "reimbursement_record" {
+                    json!({ "claim": { "award_id": award, "received_on": "2019-08-05", "documents": [
+                        { "type": "busta_paga", "issuer": "RSSMRA80A01F205X", "number": "7/2019",
+                          "date": "2019-08-01", "month": "2019-07", "amount": "300.00" } ] } })
+                } else {
+                    json!({ "award_id": award })
+                };
+                (input, Some(aid))
+            }
+            "liquidation_issue" => (json!({ "call_id": c, "issued_on": "2019-09-02" }), Some(cid)),
+            "liquidation_open" => {
+                let r = s.call("reimbursements_get", json!({ "call_id": c })).unwrap();
+                let id = r["liquidations"][0]["id"].as_str().expect("a list issued").to_string();
+                (json!({ "id": id, "format": "csv" }), Some(Id::parse("id", &id).unwrap()))
+            }
             "password_change" => (
                 json!({ "old_password": service_support::PASSWORD, "new_password": "una password nuova e lunga" }),
                 Some(s.operator().id),

@@ -1,7 +1,7 @@
 //! Backups, restore, damaged files, a full disk and the one-writer lock
 //! (issue 5, crash safety and backups).
 
-mod service_support;
+use crate::service_support;
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! way out, then encrypted in place by `sportello encrypt` (its automatic
 //! backups too), after which nothing of it is in clear and its data is whole.
 
-mod service_support;
+use crate::service_support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

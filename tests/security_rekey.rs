@@ -4,7 +4,7 @@
 //! operators get one-time passwords, the recovery key changes; a kill at any
 //! step leaves a database that the old or the new keys open, never neither.
 
-mod service_support;
+use crate::service_support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

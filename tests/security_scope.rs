@@ -3,9 +3,8 @@
 //! attempts are on record; the coordinator reads and exports who looked at a
 //! case (the "Registro degli accessi").
 
-#[path = "print_support.rs"]
-mod print_support;
-mod service_support;
+use crate::print_support;
+use crate::service_support;
 
 use std::process::Command;
 

@@ -4,7 +4,7 @@
 //! checks the file; files are private; SQLCipher's own lines stay off
 //! standard error; backups and restores are on the audit log.
 
-mod service_support;
+use crate::service_support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

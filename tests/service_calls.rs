@@ -3,7 +3,7 @@
 //! publishing freezes, appeals make new versions, roles, and a public PDF that
 //! names nobody.
 
-mod service_support;
+use crate::service_support;
 
 use chrono::{Duration, NaiveDate};
 use proptest::prelude::*;

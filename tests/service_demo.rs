@@ -1,7 +1,7 @@
 //! The demonstration database: thirty households in every state, the same on
 //! every run for the same day, and a board with overdue and close deadlines.
 
-mod service_support;
+use crate::service_support;
 
 use service_support::d;
 use sportello::domain::{BoardKind, BoardState, ProjectStatus};

@@ -1,6 +1,6 @@
 //! Documents of a case: written whole into the case's folder and listed.
 
-mod service_support;
+use crate::service_support;
 
 use service_support::{create_family, env};
 use sportello::domain::{DocumentKind, Id};

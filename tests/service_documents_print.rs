@@ -2,9 +2,8 @@
 //! convocation letter, the esito of the eligibility check, each filed in the
 //! case's folder, listed, and opened through `document_open`.
 
-#[path = "print_support.rs"]
-mod print_support;
-mod service_support;
+use crate::print_support;
+use crate::service_support;
 
 use print_support::{page_count, pdf_text, squash};
 use serde_json::json;

@@ -3,7 +3,7 @@
 //! the forms), a change to the household changes them, and every check is kept
 //! with the rule sets it was decided under.
 
-mod service_support;
+use crate::service_support;
 
 use serde_json::{json, Value};
 use service_support::{create_family, d, env_on, family_input};

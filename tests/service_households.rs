@@ -1,7 +1,7 @@
 //! Households through the service: create, read, edit, validation with the
 //! field at fault, search as you type, the codice fiscale check, the audit log.
 
-mod service_support;
+use crate::service_support;
 
 use serde_json::json;
 use service_support::{create_family, env, family_input, family_json, single_json};

@@ -1,7 +1,7 @@
 //! The contract of docs/ipc.md, through `Service::call` with JSON in and out:
 //! names of commands and fields, enums, dates and money as strings.
 
-mod service_support;
+use crate::service_support;
 
 use serde_json::{json, Value};
 use service_support::{analysis_json, env, family_json, project_json};

@@ -3,7 +3,7 @@
 //! read-only fields of a command's own answer are accepted back, so that a form
 //! can send what it loaded, and so is every shape the UI (ui/js) sends.
 
-mod service_support;
+use crate::service_support;
 
 use serde_json::{json, Value};
 use service_support::{analysis_json, env, family_json, project_json};

@@ -4,9 +4,8 @@
 //! the comune by name (a comune in force, places found by name), birthplaces
 //! by name with a warning when the code did not exist, and the CAP.
 
-#[path = "print_support.rs"]
-mod print_support;
-mod service_support;
+use crate::print_support;
+use crate::service_support;
 
 use print_support::{pdf_text, squash};
 use serde_json::{json, Value};

@@ -1,7 +1,7 @@
 //! Restoring a damaged database from the login screen (src/service/restore.rs):
 //! which automatic backups are offered, to whom, and the restore itself.
 
-mod service_support;
+use crate::service_support;
 
 use service_support::*;
 use sportello::domain::Role;

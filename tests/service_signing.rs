@@ -2,9 +2,8 @@
 //! member by member (a minor's commitments by the parent or guardian), and the
 //! "Scadenze" board shows what is late or close to it.
 
-#[path = "print_support.rs"]
-mod print_support;
-mod service_support;
+use crate::print_support;
+use crate::service_support;
 
 use serde_json::json;
 use service_support::{analysis_json, create_family, d, env, project_json, single_json, today};

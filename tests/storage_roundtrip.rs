@@ -1,7 +1,7 @@
 //! A household written through the storage layer and read back from the file,
 //! field by field, after closing and reopening the database.
 
-mod service_support;
+use crate::service_support;
 
 use service_support::{d, family_input, today};
 use sportello::domain::{CaseNumber, Id, Operator, Role};

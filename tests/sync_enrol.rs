@@ -9,7 +9,7 @@
 //! family (mrossi's) and Marta Colombo (lbianchi's), never Gennaro Esposito
 //! nor Ugo Ferrari (gneri's) — until Ugo Ferrari's case is given to lbianchi.
 
-mod service_support;
+use crate::service_support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

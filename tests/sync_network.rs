@@ -4,7 +4,7 @@
 //! of its own. The devices are replicas made by `Service::sync_copy_replica`;
 //! nothing here depends on how a replica was made.
 
-mod service_support;
+use crate::service_support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};

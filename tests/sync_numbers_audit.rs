@@ -4,7 +4,7 @@
 //! whole at the hub, checked by `sportello audit verify`, named in a case's
 //! access history. The devices are copies made by `Service::sync_copy_replica`.
 
-mod service_support;
+use crate::service_support;
 
 use std::collections::HashSet;
 use std::path::PathBuf;

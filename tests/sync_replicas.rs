@@ -3,7 +3,7 @@
 //! The second replica is a whole copy made by `Service::sync_copy_replica`
 //! (enrolment with a scope is not built yet).
 
-mod service_support;
+use crate::service_support;
 
 use std::path::Path;
 use std::process::Command;

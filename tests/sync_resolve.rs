@@ -2,7 +2,7 @@
 //! conflict") and the household form saved on a stale copy, merged field by
 //! field (docs/ipc.md `household_save`).
 
-mod service_support;
+use crate::service_support;
 
 use serde_json::{json, Value};
 use service_support::operators::as_operator;

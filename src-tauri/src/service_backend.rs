@@ -5,7 +5,8 @@
 //! printing included, and the window's own PDF viewer (`document_view`: the
 //! bytes in memory). The one thing left to the shell is showing a file in the
 //! system's program:
-//! for `document_open` and `ranking_export_csv` the service writes the file,
+//! for `document_open`, `ranking_export_csv`, `reimbursement_statement` and
+//! `liquidation_open` the service writes the file,
 //! decrypted, into its private viewing area and gives the path, and the shell
 //! opens it with the system's program (PDF viewer, spreadsheet). The window
 //! never learns the path: a copy kept elsewhere is the operator's "Salva con
@@ -61,6 +62,17 @@ impl Backend for ServiceBackend {
             "ranking_export_csv" => {
                 let answer = self.service.call("ranking_export_csv", input)?;
                 self.show(path_of(&answer)?, viewer::Kind::Spreadsheet)?;
+                Ok(json!({ "file_name": answer["file_name"] }))
+            }
+            // The family's statement and the finance office's list: PDFs (or
+            // the list's rows as a spreadsheet) shown by the system's program.
+            "reimbursement_statement" | "liquidation_open" => {
+                let kind = match input.get("format").and_then(Value::as_str) {
+                    Some("csv" | "xlsx") => viewer::Kind::Spreadsheet,
+                    _ => viewer::Kind::Pdf,
+                };
+                let answer = self.service.call(command, input)?;
+                self.show(path_of(&answer)?, kind)?;
                 Ok(json!({ "file_name": answer["file_name"] }))
             }
             "operators_list" => {

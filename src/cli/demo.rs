@@ -75,6 +75,10 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
              graduatorie pubblicate, {} ricorsi.",
             report.calls, report.call_applications, report.linked_applications, report.appeals
         );
+        println!(
+            "Contributi assegnati: {}, richieste di rimborso decise: {}, elenchi di liquidazione emessi: {}.",
+            report.awards, report.reimbursement_claims, report.liquidations
+        );
     }
     println!("Il database è cifrato. Account (tutti con la password indicata):");
     println!("  amministratore — Amministratore di sistema (amministratore)");

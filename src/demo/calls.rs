@@ -13,12 +13,14 @@
 use serde_json::{json, Value};
 
 use super::*;
-use crate::service::{AppealDecisionInput, AppealInput, ApplicationInput, CallInput};
+use crate::iban::Iban;
+use crate::service::{AppealDecisionInput, AppealInput, ApplicationInput, AwardInput, CallInput, ClaimInput};
 
-/// The last act of the calls (anziani's second version): a demo whose
-/// "today" is earlier has no calls, rather than calls from its future.
+/// The last act of the calls (the claims of September 2019 against the
+/// awards): a demo whose "today" is earlier has no calls, rather than calls
+/// from its future.
 pub(super) fn last_day() -> NaiveDate {
-    day("2019-07-22")
+    day("2019-09-06")
 }
 
 fn day(s: &str) -> NaiveDate {
@@ -154,6 +156,9 @@ pub(super) struct Played {
     pub applications: usize,
     pub linked: usize,
     pub appeals: usize,
+    pub awards: usize,
+    pub claims: usize,
+    pub liquidations: usize,
 }
 
 /// Plays the two calls. `households` are the demo's, as registered.
@@ -369,7 +374,143 @@ pub(super) fn play_calls(
         "note": "Alla data della domanda la residenza anagrafica era a Sesto San Giovanni (certificato dell'anagrafe \
                  del 10/07/2019): la convivenza di fatto non è la residenza richiesta dall'avviso.",
     }))?)?;
+
+    pay(&at, anziani.summary.id, disabili.summary.id, &mut played)?;
     Ok(played)
+}
+
+/// A codice fiscale of the demo's made-up people, its check letter computed
+/// (the letter typed in the table above is only a placeholder).
+fn fix_cf(cf: &str) -> String {
+    format!("{}{}", &cf[..15], crate::cf::check_letter(&cf[..15]))
+}
+
+/// A valid IBAN that belongs to nobody (a made-up account at a made-up branch).
+fn demo_iban(n: usize) -> Result<String, Error> {
+    Ok(Iban::from_bban("IT", &format!("X0306909606{:012}", 100_000 + n))?.grouped())
+}
+
+/// The reimbursements of the awards (rules.md §7), in every state an office
+/// sees: claims reimbursed whole, reduced by the monthly cap, refused (a
+/// duplicate, a month outside the period, a type the measure does not
+/// reimburse), a list issued and claims waiting for the next; on disabili,
+/// awards with no claim yet and one still to be set.
+fn pay(
+    at: &impl Fn(&str, &str) -> Result<Service, Error>,
+    anziani: Id,
+    disabili: Id,
+    played: &mut Played,
+) -> Result<(), Error> {
+    // The account holders of the applications of people the office has no
+    // case for (the desk copies them from the application form).
+    const HOLDERS: &[(&str, &str)] = &[
+        ("Colombo Ernesto", "CLMRST30D12F205G"),
+        ("Ferrari Giuseppina", "FRRGPP41P43F205L"),
+        ("Esposito Vincenzo", "SPSVCN33A27F205N"),
+        ("Ricci Maria Grazia", "RCCMGR48B51F205D"),
+        ("Marino Anna", "MRNNNA75C55F205Q"),
+        ("Greco Salvatore", "GRCSVT82M02F205U"),
+    ];
+    let award = |call: Id, protocol: &str, n: usize, holder: bool| -> Result<AwardInput, Error> {
+        let (name, cf) = HOLDERS[n % HOLDERS.len()];
+        from_json::<AwardInput>(json!({
+            "call_id": call.to_string(), "protocol": protocol, "first_month": "07/2019",
+            "last_month": "06/2020", "iban": demo_iban(n)?,
+            "holder_name": holder.then_some(name), "holder_cf": holder.then(|| fix_cf(cf)),
+        }))
+    };
+    let linked = |call: Id, protocol: &str| -> Result<bool, Error> {
+        let r = at("averdi", "2019-07-25")?.reimbursements_get(call)?;
+        Ok(r.awards.iter().any(|a| a.protocol == protocol && a.beneficiary.is_some()))
+    };
+    let funded = |call: Id| -> Result<Vec<String>, Error> {
+        Ok(at("averdi", "2019-07-25")?
+            .reimbursements_get(call)?
+            .awards
+            .into_iter()
+            .map(|a| a.protocol)
+            .collect())
+    };
+    let coord = at("averdi", "2019-07-25")?;
+    let old = funded(anziani)?;
+    for (i, p) in old.iter().enumerate() {
+        coord.award_save(award(anziani, p, i, !linked(anziani, p)?)?)?;
+        played.awards += 1;
+    }
+    let young = funded(disabili)?;
+    // The last funded application of disabili waits for its IBAN: no award yet.
+    for (i, p) in young.iter().enumerate().take(young.len().saturating_sub(1)) {
+        at("averdi", "2019-07-26")?.award_save(award(disabili, p, 50 + i, !linked(disabili, p)?)?)?;
+        played.awards += 1;
+    }
+    let award_of = |call: Id, protocol: &str| -> Result<String, Error> {
+        let r = at("averdi", "2019-07-26")?.reimbursements_get(call)?;
+        let a = r.awards.into_iter().find(|a| a.protocol == protocol).and_then(|a| a.award);
+        Ok(a.map(|a| a.id.to_string()).unwrap_or_default())
+    };
+    let claim = |who: &str, on: &str, award: &str, docs: Value| -> Result<(), Error> {
+        let c = from_json::<ClaimInput>(json!({ "award_id": award, "received_on": on, "documents": docs }))?;
+        at(who, on)?.reimbursement_claim(c, true).map(|_| ())
+    };
+    let doc = |kind: &str, issuer: &str, number: &str, date: &str, month: &str, amount: &str| json!({ "type": kind, "issuer": issuer, "number": number, "date": date, "month": month, "amount": amount });
+    // The assistente familiare's codice fiscale, the cooperative's partita IVA.
+    let (badante, coop) = ("PPNMRA75C41Z129F", "08461930159");
+    let (first, second) = (old.first(), old.get(1));
+    if let Some(p) = first {
+        claim(
+            "mbianchi",
+            "2019-08-05",
+            &award_of(anziani, p)?,
+            json!([
+                doc("busta_paga", badante, "7/2019", "2019-07-31", "2019-07", "350.00"),
+                doc("contributi_inps", badante, "MAV 2019-07", "2019-08-02", "2019-07", "120.00"),
+            ]),
+        )?;
+        played.claims += 1;
+    }
+    if let Some(p) = second {
+        claim(
+            "mbianchi",
+            "2019-08-06",
+            &award_of(anziani, p)?,
+            json!([
+                doc("fattura_servizio", coop, "FT 2019/0412", "2019-07-31", "2019-07", "280.00"),
+                // Not a document the measure reimburses.
+                doc("scontrino_farmacia", "03315900158", "1187", "2019-07-18", "2019-07", "42.50"),
+            ]),
+        )?;
+        played.claims += 1;
+    }
+    if first.is_some() {
+        at("averdi", "2019-08-20")?.liquidation_issue(anziani, day("2019-08-20"))?;
+        played.liquidations += 1;
+    }
+    // After the list: claims waiting for the next one.
+    if let Some(p) = first {
+        claim(
+            "mbianchi",
+            "2019-09-04",
+            &award_of(anziani, p)?,
+            json!([
+                doc("busta_paga", badante, "8/2019", "2019-08-31", "2019-08", "350.00"),
+                // Handed in again with the first claim's payslip: refused.
+                doc("busta_paga", badante, "7/2019", "2019-07-31", "2019-07", "350.00"),
+                // June, before the award's period: refused.
+                doc("busta_paga", badante, "6/2019", "2019-06-30", "2019-06", "350.00"),
+            ]),
+        )?;
+        played.claims += 1;
+    }
+    if let Some(p) = second {
+        claim(
+            "mbianchi",
+            "2019-09-06",
+            &award_of(anziani, p)?,
+            json!([doc("fattura_servizio", coop, "FT 2019/0498", "2019-08-31", "2019-08", "280.00"),]),
+        )?;
+        played.claims += 1;
+    }
+    Ok(())
 }
 
 /// The applications typed in at the desk by `who`, each on the day it was

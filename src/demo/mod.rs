@@ -56,6 +56,11 @@ pub struct DemoReport {
     pub call_applications: usize,
     pub linked_applications: usize,
     pub appeals: usize,
+    /// The awards of the funded applications, the claims decided against
+    /// them and the elenchi di liquidazione issued (rules.md §7).
+    pub awards: usize,
+    pub reimbursement_claims: usize,
+    pub liquidations: usize,
     /// Households by situation ("scaduto", "in_scadenza", "in_corso", …).
     pub by_situation: BTreeMap<String, usize>,
     /// The demo database's recovery key.
@@ -220,6 +225,9 @@ fn fill(
         report.call_applications = played.applications;
         report.linked_applications = played.linked;
         report.appeals = played.appeals;
+        report.awards = played.awards;
+        report.reimbursement_claims = played.claims;
+        report.liquidations = played.liquidations;
     }
     Ok(report)
 }

@@ -114,6 +114,18 @@ ipc {
         appeal_file(AppealInput) ALL audit => |s, i| s.appeal_file(i);
         appeal_decide(AppealDecisionInput) COORD audit => |s, i| s.appeal_decide(i);
         ranking_export_csv(RankingExport) ALL audit => |s, i| s.ranking_export(call_id(&i.call_id)?, i.version, i.workbook()?);
+        // Paying what a ranking awarded (rules.md §7): the desk records the
+        // family's claims and prints their statement; the award (period,
+        // IBAN) and the elenco di liquidazione sent to the finance office are
+        // acts of the office's head, like publishing the ranking.
+        reimbursements_get(ByCall) ALL audit => |s, i| s.reimbursements_get(call_id(&i.call_id)?);
+        award_save(AwardSave) COORD audit => |s, i| s.award_save(i.award.ok_or_else(|| Error::invalid("award", "Dati del contributo mancanti"))?);
+        award_claims(ByAward) ALL audit => |s, i| s.award_claims(required_id("award_id", &i.award_id, "il contributo")?);
+        reimbursement_preview(ClaimSend) ALL audit => |s, i| s.reimbursement_claim(i.claim()?, false);
+        reimbursement_record(ClaimSend) ALL audit => |s, i| s.reimbursement_claim(i.claim()?, true);
+        reimbursement_statement(ByAward) ALL audit => |s, i| s.reimbursement_statement(required_id("award_id", &i.award_id, "il contributo")?);
+        liquidation_issue(LiquidationIssue) COORD audit => |s, i| s.liquidation_issue(call_id(&i.call_id)?, form::required_date("issued_on", &i.issued_on, "la data dell'elenco")?);
+        liquidation_open(LiquidationOpen) ALL audit => |s, i| s.liquidation_open(required_id("id", &i.id, "l'elenco")?, super::LiquidationFormat::parse(i.format.as_deref())?);
         // Accounts. Logins and password changes are on record (who opened the
         // database, and how); accounts are the administrator's.
         password_change(PasswordChange) ALL audit => |s, i| { s.password_change(&i.old_password.unwrap_or_default(), &i.new_password.unwrap_or_default())?; s.session() };

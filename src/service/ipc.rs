@@ -391,6 +391,45 @@ impl RankingExport {
     }
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ByAward {
+    award_id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct AwardSave {
+    award: Option<super::AwardInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ClaimSend {
+    claim: Option<super::ClaimInput>,
+}
+
+impl ClaimSend {
+    fn claim(self) -> Result<super::ClaimInput, Error> {
+        self.claim.ok_or_else(|| Error::invalid("claim", "Dati della richiesta di rimborso mancanti"))
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct LiquidationIssue {
+    call_id: Option<String>,
+    issued_on: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct LiquidationOpen {
+    id: Option<String>,
+    /// `pdf` (the default), `csv` or `xlsx`.
+    format: Option<String>,
+}
+
 fn call_id(v: &Option<String>) -> Result<crate::domain::Id, Error> {
     required_id("call_id", v, "l'avviso")
 }

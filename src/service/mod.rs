@@ -49,8 +49,10 @@ use crate::error::{Code, Error};
 use crate::storage::{CaseFilter, Stamp, Storage, Tx};
 
 pub use calls::{
-    AppealDecisionInput, AppealInput, ApplicationInput, CallDetail, CallInput, CallSummary, Comparison,
-    Exported, ImportOutcome, RankingRow, RankingView, RefusedRow, SavedApplication, VersionView,
+    AppealDecisionInput, AppealInput, ApplicationInput, AwardClaims, AwardInput, CallDetail, CallInput,
+    CallSummary, ClaimDecision, ClaimInput, Comparison, DocumentInput, Exported, ImportOutcome,
+    LiquidationFormat, LiquidationView, RankingRow, RankingView, RefusedRow, Reimbursements,
+    SavedApplication, VersionView,
 };
 pub use documents::DocumentView;
 pub use eligibility::{
@@ -158,6 +160,14 @@ string_enum!(
         RankingVersions = "ranking_versions": "consultazione delle graduatorie pubblicate",
         RankingCompare = "ranking_compare": "confronto tra versioni della graduatoria",
         RankingExport = "ranking_export_csv": "esportazione della graduatoria",
+        ReimbursementsGet = "reimbursements_get": "consultazione dei contributi assegnati e dei rimborsi",
+        AwardSave = "award_save": "assegnazione di un contributo (periodo e IBAN)",
+        AwardClaims = "award_claims": "consultazione delle richieste di rimborso di un contributo",
+        ReimbursementPreview = "reimbursement_preview": "calcolo di una richiesta di rimborso",
+        ReimbursementRecord = "reimbursement_record": "registrazione di una richiesta di rimborso",
+        ReimbursementStatement = "reimbursement_statement": "stampa del prospetto dei rimborsi",
+        LiquidationIssue = "liquidation_issue": "emissione di un elenco di liquidazione",
+        LiquidationOpen = "liquidation_open": "apertura di un elenco di liquidazione",
         AppealFile = "appeal_file": "registrazione di un ricorso",
         AppealDecide = "appeal_decide": "decisione di un ricorso",
         AuditHistory = "audit_history": "consultazione degli accessi a un fascicolo",

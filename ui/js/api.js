@@ -170,6 +170,15 @@ export const callsApi = {
   appealFile: (input) => call('appeal_file', input),
   appealDecide: (input) => call('appeal_decide', input),
   exportCsv: (callId, version, format = 'csv') => call('ranking_export_csv', { call_id: callId, version, format }),
+  // Paying the awards (rules.md §7).
+  reimbursements: (callId) => call('reimbursements_get', { call_id: callId }),
+  awardSave: (award) => call('award_save', { award }),
+  awardClaims: (awardId) => call('award_claims', { award_id: awardId }),
+  claimPreview: (claim) => call('reimbursement_preview', { claim }),
+  claimRecord: (claim) => call('reimbursement_record', { claim }),
+  statement: (awardId) => call('reimbursement_statement', { award_id: awardId }),
+  liquidationIssue: (callId, issuedOn) => call('liquidation_issue', { call_id: callId, issued_on: issuedOn }),
+  liquidationOpen: (id, format = 'pdf') => call('liquidation_open', { id, format }),
   householdsSearch: (query) => call('households_search', { query }),
   // The members of the household an application is linked to (the applicant).
   household: (id) => call('household_get', { id }),

@@ -58,10 +58,16 @@ const ROUTES = [
   { path: /^\/avvisi\/nuovo$/, screen: callsNew, nav: 'calls' },
   { path: /^\/avvisi\/([^/]+)$/, screen: callDetail, nav: 'calls', params: (m) => ({ id: m[1], tab: 'domande' }) },
   {
-    path: /^\/avvisi\/([^/]+)\/(graduatoria|versioni|ricorsi)$/,
+    path: /^\/avvisi\/([^/]+)\/(graduatoria|versioni|ricorsi|rimborsi)$/,
     screen: callDetail,
     nav: 'calls',
     params: (m) => ({ id: m[1], tab: m[2] }),
+  },
+  {
+    path: /^\/avvisi\/([^/]+)\/rimborsi\/([^/]+)$/,
+    screen: callDetail,
+    nav: 'calls',
+    params: (m) => ({ id: m[1], tab: 'contributo', award: m[2] }),
   },
   { path: /^\/operatori$/, screen: operators, nav: 'operators' },
   { path: /^\/sincronizzazione$/, screen: sync, nav: 'sync' },

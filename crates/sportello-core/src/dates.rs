@@ -110,6 +110,23 @@ impl Month {
         let month: u32 = t[5..].parse().map_err(|_| bad())?;
         Month::new(year, month).ok_or_else(|| Error::invalid(field, format!("mese inesistente: «{t}»")))
     }
+    /// A month as an office types it: `mm/aaaa` (`7/2019` too) or the file
+    /// form `AAAA-MM`.
+    pub fn parse_office(field: &str, s: &str) -> Result<Month, Error> {
+        let t = s.trim();
+        let Some((m, y)) = t.split_once('/') else {
+            return Month::parse(field, t);
+        };
+        let bad = || Error::invalid(field, format!("mese non valido: «{t}» (formato atteso mm/aaaa)"));
+        let digits = |x: &str, n: std::ops::RangeInclusive<usize>| {
+            n.contains(&x.len()) && x.bytes().all(|b| b.is_ascii_digit())
+        };
+        if !digits(m, 1..=2) || !digits(y, 4..=4) {
+            return Err(bad());
+        }
+        let (month, year): (u32, i32) = (m.parse().map_err(|_| bad())?, y.parse().map_err(|_| bad())?);
+        Month::new(year, month).ok_or_else(|| Error::invalid(field, format!("mese inesistente: «{t}»")))
+    }
     /// `mm/aaaa`, as on screen and paper.
     pub fn format_it(self) -> String {
         format!("{:02}/{:04}", self.month, self.year)
@@ -132,6 +149,17 @@ impl fmt::Display for Month {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_month_is_typed_the_office_way_or_the_file_way() {
+        let july = Month::new(2019, 7).unwrap();
+        for typed in ["07/2019", "7/2019", " 07/2019 ", "2019-07"] {
+            assert_eq!(Month::parse_office("m", typed).unwrap(), july, "{typed}");
+        }
+        for bad in ["13/2019", "00/2019", "07/19", "07-2019", "7/2019/1", "", "luglio 2019"] {
+            assert!(Month::parse_office("m", bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn iso_is_strict() {

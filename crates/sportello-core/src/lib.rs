@@ -21,6 +21,7 @@ pub mod csv_out;
 pub mod dates;
 pub mod domain;
 pub mod error;
+pub mod iban;
 pub mod json_in;
 pub mod money;
 pub mod rules;

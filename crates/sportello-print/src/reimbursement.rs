@@ -270,13 +270,13 @@ pub fn statement_document(s: &Statement) -> Document {
                     // Weights in points of the 482 pt text width: the
                     // dates, months and amounts (up to 99.999,99 €) and a
                     // number like "FT-2020/0157" fit on one line at 8 pt.
-                    Column::new("Documento", 122.0, Align::Left),
-                    Column::new("Emesso da", 77.0, Align::Left),
-                    Column::new("N.", 65.0, Align::Left),
+                    Column::new("Documento", 102.0, Align::Left),
+                    Column::new("Emesso da", 92.0, Align::Left),
+                    Column::new("N.", 66.0, Align::Left),
                     Column::new("Data", 56.0, Align::Left),
                     Column::new("Mese", 43.0, Align::Left),
                     Column::new("Importo", 58.0, Align::Right),
-                    Column::new("Rimborsato", 61.0, Align::Right),
+                    Column::new("Rimborsato", 65.0, Align::Right),
                 ],
                 rows: c
                     .documents
@@ -491,13 +491,13 @@ pub fn liquidation_document(l: &Liquidation) -> Document {
         columns: vec![
             // Weights in points of the 482 pt text width: a codice fiscale
             // and four groups of an IBAN fit on one line at 8 pt.
-            Column::new("N.", 20.0, Align::Right),
-            Column::new("Protocollo", 57.0, Align::Left),
-            Column::new("Beneficiario", 95.0, Align::Left),
+            Column::new("N.", 18.0, Align::Right),
+            Column::new("Protocollo", 66.0, Align::Left),
+            Column::new("Beneficiario", 90.0, Align::Left),
             Column::new("Codice fiscale", 92.0, Align::Left),
             Column::new("IBAN", 96.0, Align::Left),
-            Column::new("Richiesta", 60.0, Align::Left),
-            Column::new("Importo", 62.0, Align::Right),
+            Column::new("Richiesta", 56.0, Align::Left),
+            Column::new("Importo", 64.0, Align::Right),
         ],
         rows,
         size: 8.0,

@@ -18,7 +18,7 @@
 
 // The core's modules under the names the store uses (`crate::domain`…), as
 // they are in the `sportello` crate.
-use sportello_core::{cf, dates, domain, error, money, rules};
+use sportello_core::{cf, dates, domain, error, iban, money, rules};
 
 #[doc(hidden)]
 pub mod crashpoint;

@@ -17,17 +17,20 @@ mod appeals;
 mod applications;
 mod call;
 mod ranking;
-
-use serde_json::json;
+mod reimbursements;
 
 pub use appeals::{AppealDecisionInput, AppealInput};
 pub use applications::{ApplicationInput, ImportOutcome, RefusedRow, SavedApplication};
 pub use call::{CallDetail, CallInput, CallSummary};
 pub use ranking::{Comparison, Exported, RankingRow, RankingView, VersionView};
+pub use reimbursements::{
+    AwardClaims, AwardInput, ClaimDecision, ClaimInput, DocumentInput, LiquidationFormat, LiquidationView,
+    Reimbursements,
+};
 
 use super::not_found;
 use crate::domain::Id;
-use crate::error::{Code, Error};
+use crate::error::Error;
 use crate::rules::appeals::Call;
 use crate::rules::rule_set::RuleSets;
 use crate::storage::{ApplicationRow, CallRow, Tx, VersionRow};
@@ -50,15 +53,13 @@ fn load(tx: &Tx<'_>, id: Id) -> Result<Loaded, Error> {
     let apps = tx.call_applications(id)?;
     let versions = tx.versions_of_call(id)?;
     let appeals = tx.appeals_of_call(id)?;
-    let value = json!({
-        "rule_set": row.rule_set,
-        "measure": row.measure,
-        "budget": row.budget,
-        "applications": apps.iter().map(|a| &a.application).collect::<Vec<_>>(),
-        "versions": versions.iter().map(|v| &v.version).collect::<Vec<_>>(),
-        "appeals": appeals,
-    });
-    let call: Call = serde_json::from_value(value)
-        .map_err(|e| Error::new(Code::Storage, format!("avviso non leggibile dal database: {e}")))?;
+    let call = Call::restore(
+        row.rule_set.clone(),
+        row.measure.clone(),
+        row.budget,
+        apps.iter().map(|a| a.application.clone()).collect(),
+        versions.iter().map(|v| v.version.clone()).collect(),
+        appeals,
+    );
     Ok(Loaded { row, apps, versions, call })
 }

@@ -1,6 +1,8 @@
 //! A call in the real window: create it → import the example CSV → see the
 //! ranking (the CLI's) → publish version 1 → file an appeal and uphold it →
-//! publish version 2, shown beside version 1 with what changed and why.
+//! publish version 2, shown beside version 1 with what changed and why → the
+//! award of a funded application, a claim entered at the desk and decided,
+//! the elenco di liquidazione issued.
 
 use serde_json::json;
 use sportello_e2e::{App, Setup};
@@ -173,7 +175,88 @@ async fn a_call_from_the_csv_to_the_second_version_of_its_ranking() {
     assert_ne!(v2, json!("not_admitted"));
     app.screenshot("graduatoria").await;
 
+    // ---- paying the award: the award, a claim from the desk, the elenco ----------------
+    app.click("call-tab-rimborsi").await;
+    app.el("reimb-awards").await;
+    app.choose("reimb-award-protocol", "2019/000101").await;
+    app.fill("reimb-award-first", "07/2019").await;
+    app.fill("reimb-award-last", "06/2020").await;
+    app.fill("reimb-award-iban", "IT60 X054 2811 1010 0000 0123 465").await;
+    app.click("reimb-award-save").await;
+    // A transposed digit of the IBAN is caught beside the field.
+    let err = app.text_of("error:iban").await;
+    assert!(err.contains("cifre di controllo"), "{err}");
+    app.fill("reimb-award-iban", "IT60 X054 2811 1010 0000 0123 456").await;
+    // The application is of someone the office has no case for: the account's holder.
+    app.fill("reimb-award-holder-name", "Brunetti Giovanna").await;
+    app.fill("reimb-award-holder-cf", "BRNGNN45C52F205Y").await;
+    app.click("reimb-award-save").await;
+    app.click("reimb-open-2019/000101").await;
+    app.el("reimb-claim-form").await;
+    assert!(app.text_of("reimb-award-summary").await.contains("4.800,00"), "the ranking's amount");
+    app.fill("reimb-received-on", "05/08/2019").await;
+    app.choose("reimb-doc-0-type", "busta_paga").await;
+    app.fill("reimb-doc-0-issuer", "brngnn45c12f205u").await;
+    app.fill("reimb-doc-0-number", "7").await;
+    app.fill("reimb-doc-0-date", "31/07/2019").await;
+    app.fill("reimb-doc-0-month", "07/2019").await;
+    app.fill("reimb-doc-0-amount", "520,00").await;
+    app.click("reimb-add-doc").await;
+    // The same payslip again: refused as a duplicate.
+    app.choose("reimb-doc-1-type", "busta_paga").await;
+    app.fill("reimb-doc-1-issuer", "BRNGNN45C12F205U").await;
+    app.fill("reimb-doc-1-number", "7").await;
+    app.fill("reimb-doc-1-date", "31/07/2019").await;
+    app.fill("reimb-doc-1-month", "07/2019").await;
+    app.fill("reimb-doc-1-amount", "520,00").await;
+    assert_eq!(app.value_of("reimb-doc-0-amount").await, "520,00", "the first document kept its values");
+    app.click("reimb-preview-button").await;
+    app.wait_js(r#"return document.querySelectorAll('[data-testid="reimb-preview-docs"] [data-testid="reimb-doc-row"]').length === 2"#).await;
+    let decided =
+        data_of(&app, r#"[data-testid="reimb-preview-docs"] [data-testid="reimb-doc-row"]"#, "codes").await;
+    assert_eq!(decided, ["OVER_MONTHLY_CAP", "DUPLICATE"]);
+    app.click("reimb-record").await;
+    app.click("confirm-ok").await;
+    app.wait_js(r#"return document.querySelectorAll('[data-testid="reimb-claim"]').length === 1"#).await;
+    assert!(app.text_of("reimb-claim-list").await.contains("Non ancora"), "waiting for a list");
+    app.screenshot("rimborsi-contributo").await;
+    app.click("reimb-statement").await;
+    wait_viewed(&app, "rimborsi-2019-000101-").await;
+
+    app.click("reimb-back").await;
+    app.el("reimb-issue-form").await;
+    assert!(app.text_of("reimb-to-liquidate").await.contains("400,00"), "one claim, 400,00 €");
+    app.fill("reimb-issue-date", "20/08/2019").await;
+    app.click("reimb-issue").await;
+    app.click("confirm-ok").await;
+    app.wait_js(r#"return document.querySelectorAll('[data-testid="reimb-list-row"]').length === 1"#).await;
+    app.click("reimb-list-1-pdf").await;
+    wait_viewed(&app, "elenco-liquidazione-1-").await;
+    app.screenshot("rimborsi").await;
+
     app.stop().await;
+}
+
+/// Waits (bounded) for a file named `prefix…` in the private viewing area:
+/// what the system's viewer was handed.
+async fn wait_viewed(app: &App, prefix: &str) {
+    let viewing = app.viewing_dir();
+    let start = std::time::Instant::now();
+    loop {
+        // The area holds one folder per account.
+        let names: Vec<String> = std::fs::read_dir(&viewing)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .flat_map(|account| std::fs::read_dir(account.path()).into_iter().flatten().flatten())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        if names.iter().any(|n| n.starts_with(prefix)) {
+            return;
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(10), "«{prefix}…» not opened: {names:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 /// Protocols or texts of the elements matching `css`, by a data attribute.

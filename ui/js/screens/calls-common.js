@@ -87,7 +87,7 @@ export function callHeader(c, active, today) {
     ),
     h('p', { class: 'muted' }, tc('office', { office: c.office })),
     h('p', { class: c.versions ? 'call-state published' : 'call-state', 'data-testid': 'call-state-head', 'data-versions': String(c.versions) }, stateLine(c, today)),
-    h('nav', { class: 'tabs', 'aria-label': c.title }, tab('domande', ''), tab('graduatoria', '/graduatoria'), tab('versioni', '/versioni'), tab('ricorsi', '/ricorsi')),
+    h('nav', { class: 'tabs', 'aria-label': c.title }, tab('domande', ''), tab('graduatoria', '/graduatoria'), tab('versioni', '/versioni'), tab('ricorsi', '/ricorsi'), tab('rimborsi', '/rimborsi')),
   );
 }
 

@@ -149,6 +149,20 @@ impl Call {
         })
     }
 
+    /// A call as the store holds it: each part was checked when it was
+    /// written (by [`Call::new`], publishing, filing and deciding), so it is
+    /// put back together as it is, with no detour through text.
+    pub fn restore(
+        rule_set: RuleSetRef,
+        measure: String,
+        budget: Money,
+        applications: Vec<Application>,
+        versions: Vec<PublishedVersion>,
+        appeals: Vec<Appeal>,
+    ) -> Call {
+        Call { rule_set, measure, budget, applications, versions, appeals }
+    }
+
     pub fn rule_set(&self) -> &RuleSetRef {
         &self.rule_set
     }

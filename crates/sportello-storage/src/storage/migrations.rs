@@ -81,6 +81,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "cambiamenti restituiti all'ufficio ripristinato",
         sql: include_str!("migrations/0015_returning_to_hub.sql"),
     },
+    Migration {
+        version: 16,
+        name: "contributi assegnati, rimborsi ed elenchi di liquidazione",
+        sql: include_str!("migrations/0016_reimbursements.sql"),
+    },
 ];
 
 /// The version this program writes.

@@ -23,6 +23,7 @@ pub mod lock;
 pub mod migrations;
 mod operators;
 mod projects;
+mod reimbursements;
 pub mod scope;
 pub mod search;
 pub mod sync;
@@ -44,6 +45,7 @@ use crate::keyring::DbKey;
 pub use calls::{ApplicationRow, CallRow, VersionRow};
 pub use households::SearchQuery;
 pub use operators::AuditEntry;
+pub use reimbursements::{AwardRow, ClaimDocumentRow, ClaimRow, LiquidationItem, LiquidationRow};
 pub use scope::{CaseAuditRow, CaseExposure, CaseFilter, ExposureQuery};
 pub use sync_scope::{Enrolled, NewDevice};
 

@@ -53,6 +53,10 @@ const FACT_TABLES: &[&str] = &[
     "eligibility_checks",
     "eligibility_answers",
     "ranking_versions",
+    "reimbursement_claims",
+    "reimbursement_documents",
+    "liquidations",
+    "liquidation_items",
 ];
 
 /// Whether `table` is one whose changes travel between replicas.

@@ -78,7 +78,17 @@ pub(crate) const OFFICE_TABLES: &[&str] = &["operators", "office", "calls"];
 /// carry birth dates and the link to a household of any équipe, and are
 /// ranked together at the office; a device does not need them to work on
 /// its cases. Cheap to send, but not needed: data minimisation wins.
-pub(crate) const HUB_TABLES: &[&str] = &["call_applications", "ranking_versions", "appeals"];
+pub(crate) const HUB_TABLES: &[&str] = &[
+    "call_applications",
+    "ranking_versions",
+    "appeals",
+    // Paying what a ranking awarded (schema 16): the office's, like the ranking.
+    "awards",
+    "reimbursement_claims",
+    "reimbursement_documents",
+    "liquidations",
+    "liquidation_items",
+];
 
 /// Each device's own rows: see [`Home::Device`].
 pub(crate) const DEVICE_TABLES: &[&str] = &["case_blocks"];

@@ -127,6 +127,13 @@ impl ReimbursementCode {
             ReimbursementCode::TypeNotAllowed => "TYPE_NOT_ALLOWED",
         }
     }
+    /// The code as stored and sent (`DUPLICATE`); None for any other text.
+    pub fn parse(s: &str) -> Option<ReimbursementCode> {
+        use ReimbursementCode::*;
+        [Duplicate, NotFunded, OutsidePeriod, OverMonthlyCap, TypeNotAllowed]
+            .into_iter()
+            .find(|c| c.as_str() == s)
+    }
     /// A refusal rejects the whole document; the cap only reduces an accepted one.
     pub fn is_refusal(self) -> bool {
         self != ReimbursementCode::OverMonthlyCap
@@ -240,5 +247,9 @@ mod tests {
             assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
         }
         assert!(!OverMonthlyCap.is_refusal() && Duplicate.is_refusal());
+        for c in codes {
+            assert_eq!(super::ReimbursementCode::parse(c.as_str()), Some(c));
+        }
+        assert_eq!(super::ReimbursementCode::parse("duplicate"), None);
     }
 }

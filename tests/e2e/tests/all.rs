@@ -1,0 +1,16 @@
+//! The real-window tests, one executable: each file here is a module (a
+//! screen or a path through the app). One executable links the library and
+//! the WebDriver client once instead of ten times; the tests still take the
+//! window one at a time (`sportello_e2e`'s turn), as they did when each file
+//! was its own executable.
+
+mod access;
+mod access_log;
+mod calls;
+mod forms;
+mod keyboard;
+mod legal_acts;
+mod path;
+mod sync;
+mod viewer;
+mod window;
