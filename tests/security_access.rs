@@ -90,6 +90,15 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
         "audit_history" => s.audit_history(case.household).map(|_| ()),
         "audit_history_print" => ipc(json!({ "household_id": hid })),
         "household_assign" => ipc(json!({ "household_id": hid, "operator_id": case.owner.to_string() })),
+        // Restricted and lifted at once: the case stays usable for the next pairs.
+        "household_restrict" => {
+            ipc(json!({ "household_id": hid, "reason": "Richiesta dell'interessato" }))?;
+            s.household_restriction_lift(case.household, "Prova").map(|_| ())
+        }
+        "household_restriction_lift" => {
+            s.household_restrict(case.household, "Prova")?;
+            ipc(json!({ "household_id": hid, "reason": "Richiesta evasa" }))
+        }
         "operator_save" => s.operator_save("nuovo", "Nuovo Operatore", Role::Operatore).map(|_| ()),
         "agreement_print" => ipc(json!({ "project_id": case.project.to_string() })),
         "convocation_print" => ipc(json!({

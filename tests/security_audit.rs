@@ -125,6 +125,11 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                 json!({ "household_id": hid.to_string(), "operator_id": s.operator().id.to_string() }),
                 Some(hid),
             ),
+            // Restricted here, lifted by the next command (their order in the table).
+            "household_restrict" | "household_restriction_lift" => (
+                json!({ "household_id": hid.to_string(), "reason": "Richiesta dell'interessata" }),
+                Some(hid),
+            ),
             "audit_history" | "audit_history_print" => {
                 (json!({ "household_id": hid.to_string() }), Some(hid))
             }

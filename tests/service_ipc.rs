@@ -44,11 +44,13 @@ fn the_whole_path_speaks_the_contract() {
         "notes",
         "phone",
         "responsabile",
+        "restriction",
         "updated_at",
         "updated_by",
     ];
     expected.sort();
     assert_eq!(keys(&h), expected);
+    assert!(h["restriction"].is_null(), "a new case is not restricted");
     // A new case is in the charge of who opened it.
     assert_eq!(keys(&h["responsabile"]), ["equipe", "id", "name"]);
     assert_eq!(h["responsabile"]["id"], json!(s.operator().id.to_string()));
@@ -103,7 +105,8 @@ fn the_whole_path_speaks_the_contract() {
             "matched",
             "members",
             "name",
-            "project_status"
+            "project_status",
+            "restricted"
         ]
     );
     assert_eq!(found[0]["project_status"], Value::Null);

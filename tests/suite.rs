@@ -51,6 +51,7 @@ mod service_ipc_strict;
 mod service_people;
 mod service_reimbursements;
 mod service_restore;
+mod service_restriction;
 mod service_signing;
 mod storage_migrations;
 mod storage_roundtrip;

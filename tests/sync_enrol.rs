@@ -325,6 +325,37 @@ fn changes_travel_both_ways_within_the_scope_and_reassigned_cases_leave_or_arriv
 }
 
 #[test]
+fn a_restricted_case_leaves_an_operatores_laptop_and_comes_back_when_the_restriction_is_lifted() {
+    let o = Office::new();
+    o.enrol();
+    let (hub_db, laptop_db) = (o.hub_db(), o.laptop_db());
+    let key = key(&hub_db);
+    assert!(o.laptop("mrossi").unwrap().household_get(o.dellorto.id).is_ok());
+
+    // GDPR art. 18 at the office: the mark travels, and the case with it
+    // leaves the laptop of an operatore who may not open it any more.
+    o.hub().household_restrict(o.dellorto.id, "Richiesta dell'interessato del 19/11/2026").unwrap();
+    let down =
+        carry((&hub_db, ADMIN, Some(DEVICE)), (&laptop_db, "mrossi"), &o.path("giu-limitato.sportello"));
+    assert_eq!(down["conflicts"], json!(0), "{down}");
+    assert!(o.laptop("mrossi").unwrap().household_get(o.dellorto.id).is_err());
+    assert_eq!(count(&laptop_db, &key, "SELECT count(*) FROM households WHERE id = ?1", o.dellorto.id), 0);
+    assert_eq!(
+        count(&laptop_db, &key, "SELECT count(*) FROM members WHERE household_id = ?1", o.dellorto.id),
+        0
+    );
+
+    // Lifted: the case comes back whole.
+    o.hub().household_restriction_lift(o.dellorto.id, "Richiesta evasa").unwrap();
+    let down =
+        carry((&hub_db, ADMIN, Some(DEVICE)), (&laptop_db, "mrossi"), &o.path("giu-revocato.sportello"));
+    assert_eq!(down["conflicts"], json!(0), "{down}");
+    let back = o.laptop("mrossi").unwrap().household_get(o.dellorto.id).unwrap();
+    assert_eq!(back.members.len(), 3);
+    assert!(back.restriction.is_none());
+}
+
+#[test]
 fn a_case_leaving_the_scope_stays_on_the_laptop_until_its_changes_have_reached_the_hub() {
     let o = Office::new();
     o.enrol();

@@ -30,6 +30,10 @@
 //! - Lists (`households_search`, `deadlines_board`) are filtered, not
 //!   refused. Calls and rankings (Misura B2) stay office-level: applications
 //!   are the office's, ranked together.
+//! - A case whose processing is restricted (GDPR art. 18; an objection
+//!   under art. 21 while it is assessed) is out of every operatore's scope,
+//!   theirs included: kept, not used. Coordinatore and amministratore open
+//!   it (they decide on the restriction, and answer the family's requests).
 //! - A refused attempt on a case out of scope IS logged (one row, detail
 //!   `rifiutato`, in its own committed transaction): "who tried to open this
 //!   family's file" is what a coordinator must be able to answer. A refusal by

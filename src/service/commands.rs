@@ -49,6 +49,10 @@ ipc {
         household_save(HouseholdSave) ALL case => |s, i| s.household_save_merged(i.household.ok_or_else(|| Error::invalid("household", "Dati del nucleo mancanti"))?, i.base);
         // Who is in charge of a case: the coordinator distributes the cases.
         household_assign(HouseholdAssign) COORD case => |s, i| s.household_assign(required_id("household_id", &i.household_id, "il nucleo")?, required_id("operator_id", &i.operator_id, "l'operatore responsabile")?);
+        // The families' rights (GDPR art. 18, 21): a case kept but not used,
+        // opened by the coordinator only, until the restriction is lifted.
+        household_restrict(HouseholdReason) COORD case => |s, i| s.household_restrict(required_id("household_id", &i.household_id, "il nucleo")?, i.reason.as_deref().unwrap_or_default());
+        household_restriction_lift(HouseholdReason) COORD case => |s, i| s.household_restriction_lift(required_id("household_id", &i.household_id, "il nucleo")?, i.reason.as_deref().unwrap_or_default());
         // A typed code checked against nothing stored: no one's record is touched.
         cf_check(CfCheckInput) ALL none => |s, i| s.cf_check(i);
         // A date against the office's calendar (holidays, weekends, the patron day).

@@ -61,6 +61,11 @@ pub struct HouseholdSaved {
     pub conflicts: Vec<FormConflict>,
 }
 
+/// A reason typed for the record: one line, not empty.
+fn reason_of(reason: &str, what: &str) -> Result<String, Error> {
+    form::required_line("reason", &Some(reason.to_string()), what)
+}
+
 impl Service {
     /// Households whose members match what was typed: surname or name (in either
     /// order, accents and apostrophes optional), codice fiscale prefix or case
@@ -78,7 +83,48 @@ impl Service {
     /// richiedente's name: what the Nuclei screen opens on before a search.
     pub fn households_caseload(&self) -> Result<Vec<HouseholdSummary>, Error> {
         self.run(Action::HouseholdsCaseload, None, |tx, _| {
-            tx.households_of_operator(self.operator.id, CASELOAD_LIMIT)
+            let mut cases = tx.households_of_operator(self.operator.id, CASELOAD_LIMIT)?;
+            // A restricted case is not used: not even its own operatore's list shows it.
+            if self.case_filter(tx)?.is_some() {
+                cases.retain(|c| !c.restricted);
+            }
+            Ok(cases)
+        })
+    }
+
+    /// Restricts the processing of a case (GDPR art. 18, or an objection
+    /// under art. 21 while it is assessed): kept, not used, opened by the
+    /// coordinator only. The reason goes into the audit row as well.
+    pub fn household_restrict(&self, household_id: Id, reason: &str) -> Result<Household, Error> {
+        let reason =
+            reason_of(reason, "il motivo della limitazione (per esempio: richiesta dell'interessato del …)")?;
+        let today = self.today();
+        self.run_durable_noted(Action::HouseholdRestrict, Some(household_id), |tx, stamp| {
+            let h = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+            if let Some(r) = &h.restriction {
+                return Err(Error::new(
+                    Code::Conflict,
+                    format!("Il trattamento è già limitato dal {}", crate::dates::format_it(r.since)),
+                ));
+            }
+            tx.household_restrict(household_id, Some((today, &reason, stamp.by)))?;
+            let saved = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+            Ok((saved, Some(reason)))
+        })
+    }
+
+    /// Lifts the restriction of a case (the request was answered, the
+    /// objection assessed): the reason is on record in the audit row.
+    pub fn household_restriction_lift(&self, household_id: Id, reason: &str) -> Result<Household, Error> {
+        let reason = reason_of(reason, "il motivo della revoca")?;
+        self.run_durable_noted(Action::HouseholdRestrictionLift, Some(household_id), |tx, _| {
+            let h = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+            if h.restriction.is_none() {
+                return Err(Error::new(Code::Conflict, "Il trattamento di questo nucleo non è limitato"));
+            }
+            tx.household_restrict(household_id, None)?;
+            let saved = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+            Ok((saved, Some(reason)))
         })
     }
 

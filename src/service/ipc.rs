@@ -393,6 +393,13 @@ impl RankingExport {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+struct HouseholdReason {
+    household_id: Option<String>,
+    reason: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 struct ByAward {
     award_id: Option<String>,
 }
@@ -545,6 +552,7 @@ const READ_ONLY: &[(&str, &str, &[&str])] = &[
             "created_by",
             "updated_by",
             "responsabile",
+            "restriction",
             "conflicts",
         ],
     ),
@@ -558,6 +566,7 @@ const READ_ONLY: &[(&str, &str, &[&str])] = &[
             "created_by",
             "updated_by",
             "responsabile",
+            "restriction",
             "conflicts",
         ],
     ),

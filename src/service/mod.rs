@@ -173,6 +173,8 @@ string_enum!(
         AuditHistory = "audit_history": "consultazione degli accessi a un fascicolo",
         AuditHistoryPrint = "audit_history_print": "esportazione del registro degli accessi",
         HouseholdAssign = "household_assign": "assegnazione del fascicolo a un operatore",
+        HouseholdRestrict = "household_restrict": "limitazione del trattamento di un fascicolo (art. 18 GDPR)",
+        HouseholdRestrictionLift = "household_restriction_lift": "revoca della limitazione del trattamento di un fascicolo",
         SyncExport = "sync_export": "esportazione di un pacchetto di sincronizzazione",
         SyncImport = "sync_import": "applicazione di un pacchetto di sincronizzazione",
         SyncConflicts = "sync_conflicts": "consultazione dei conflitti di sincronizzazione",
@@ -341,6 +343,16 @@ impl Service {
         let Some(household) = tx.household_of_record(record)? else { return Ok(None) };
         if tx.case_in_scope(household, &filter)? {
             return Ok(None);
+        }
+        if let Some(since) = tx.case_restricted_on(household)? {
+            return Ok(Some(Error::new(
+                Code::Forbidden,
+                format!(
+                    "Il trattamento dei dati di questo nucleo è limitato dal {} (art. 18 del Regolamento UE \
+                     2016/679): il fascicolo si conserva ma non si usa, e lo apre solo il coordinatore.",
+                    crate::dates::format_it(since)
+                ),
+            )));
         }
         let owner = tx.case_owner(household)?;
         let who = match &owner {

@@ -74,6 +74,9 @@ export const api = {
   householdSyncState: (householdId) => call('household_sync_state', { household_id: householdId }),
   householdAssign: (householdId, operatorId) =>
     call('household_assign', { household_id: householdId, operator_id: operatorId }),
+  // GDPR art. 18: the case kept, not used; the coordinator's (the reason on record).
+  householdRestrict: (householdId, reason) => call('household_restrict', { household_id: householdId, reason }),
+  householdRestrictionLift: (householdId, reason) => call('household_restriction_lift', { household_id: householdId, reason }),
   operatorsList: () => call('operators_list'),
   auditHistory: (householdId) => call('audit_history', { household_id: householdId }),
   auditHistoryPrint: (householdId) => call('audit_history_print', { household_id: householdId }),

@@ -21,7 +21,16 @@ function periodIt(a) {
 }
 
 const cell = (text, cls) => h('td', cls ? { class: cls } : {}, text);
-const head = (keys) => h('thead', {}, h('tr', {}, keys.map((k) => h('th', { scope: 'col' }, tc(`reimb.${k}`)))));
+// Amounts are right-aligned, their headings too.
+const NUMERIC = new Set(['colPosition', 'colFunded', 'colReimbursed', 'colLeft', 'colRows', 'colTotal', 'colAmount', 'colAccepted', 'colCap']);
+const head = (keys) =>
+  h('thead', {}, h('tr', {}, keys.map((k) => h('th', { scope: 'col', class: NUMERIC.has(k) ? 'num' : null }, tc(`reimb.${k}`)))));
+
+/** "IT60 X054 … 3456": the table's short form (the award's page shows it whole). */
+function ibanShort(iban) {
+  const s = String(iban).replace(/\s/g, '');
+  return s.length > 12 ? `${s.slice(0, 4)} ${s.slice(4, 8)} … ${s.slice(-4)}` : iban;
+}
 
 // ---- The tab -------------------------------------------------------------------------
 
@@ -62,8 +71,8 @@ function awardsTable(c, r) {
           cell(x.protocol, 'mono'),
           cell(x.beneficiary || '—'),
           cell(formatMoney(x.funded_amount), 'num'),
-          cell(a ? periodIt(a) : tc('reimb.notSet')),
-          cell(a && a.iban ? a.iban : '—', 'mono'),
+          cell(a ? periodIt(a) : tc('reimb.notSet'), 'nowrap'),
+          a && a.iban ? h('td', { class: 'mono nowrap', title: a.iban }, ibanShort(a.iban)) : cell(a ? tc('reimb.ibanMissing') : '—'),
           cell(a ? formatMoney(a.reimbursed) : '—', 'num'),
           cell(a ? formatMoney(a.left) : '—', 'num'),
           h(

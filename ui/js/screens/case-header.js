@@ -2,6 +2,7 @@
 
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
+import { formatDate } from '../format.js';
 import { t } from '../i18n.js';
 import { responsabileText } from './case-scope.js';
 
@@ -111,6 +112,20 @@ export function caseHeader(household, active, title, role = null) {
         ),
       ),
     ),
+    restrictionBanner(household),
     h('h1', { 'data-testid': 'screen-title' }, title),
+  );
+}
+
+/** A restricted case says so on every tab (GDPR art. 18). */
+function restrictionBanner(household) {
+  const r = household.restriction;
+  if (!r) return null;
+  return h(
+    'p',
+    { class: 'callout warn', role: 'note', 'data-testid': 'case-restricted' },
+    h('strong', {}, t('restriction.banner', { date: formatDate(r.since), by: r.by })),
+    ' ',
+    r.reason,
   );
 }

@@ -2,6 +2,7 @@
 // coordinator's control to reassign it (household_assign).
 
 import { api } from '../api.js';
+import { askText } from '../dialog.js';
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 
@@ -66,4 +67,38 @@ export function assignControl(household, ctx, onAssigned) {
     ' ',
     button,
   );
+}
+
+/**
+ * The coordinator's button to restrict the processing of the case (GDPR art.
+ * 18: kept, not used) or to lift the restriction, each with its reason
+ * asked and kept. `onChanged(household)` gets the household as saved.
+ */
+export function restrictionControl(household, ctx, onChanged) {
+  const restricted = Boolean(household.restriction);
+  const button = h(
+    'button',
+    { type: 'button', class: restricted ? 'secondary' : 'secondary danger', 'data-testid': restricted ? 'case-restriction-lift' : 'case-restrict' },
+    t(restricted ? 'restriction.lift' : 'restriction.restrict'),
+  );
+  button.addEventListener('click', async () => {
+    ctx.showError(null);
+    const reason = await askText({
+      name: 'restriction',
+      title: t(restricted ? 'restriction.liftTitle' : 'restriction.restrictTitle'),
+      body: t(restricted ? 'restriction.liftBody' : 'restriction.restrictBody'),
+      input: { label: t('restriction.reason'), multiline: false },
+      cancel: { label: t('common.cancel') },
+      confirm: { label: t(restricted ? 'restriction.lift' : 'restriction.restrict'), className: restricted ? null : 'danger' },
+    });
+    if (reason === null) return;
+    try {
+      const saved = restricted ? await api.householdRestrictionLift(household.id, reason) : await api.householdRestrict(household.id, reason);
+      ctx.toast(t(restricted ? 'restriction.lifted' : 'restriction.restricted'));
+      onChanged(saved);
+    } catch (e) {
+      ctx.showError(e);
+    }
+  });
+  return h('div', { class: 'case-restriction', 'data-testid': 'case-restriction-control' }, button);
 }

@@ -9,7 +9,7 @@ import { ENUMS, label, t } from '../i18n.js';
 import { placeField } from '../place-picker.js';
 import { caseHeader } from './case-header.js';
 import { accessLogPanel } from './access-log.js';
-import { assignControl, seesWholeOffice } from './case-scope.js';
+import { assignControl, restrictionControl, seesWholeOffice } from './case-scope.js';
 import { eligibilityPanel } from './eligibility.js';
 import { fieldLabel, valueInWords } from './conflicts.js';
 
@@ -589,7 +589,10 @@ export async function mount(view, ctx) {
     const eligibility = model.id ? eligibilityPanel(model, ctx) : null;
     // Registro accessi: the coordinator's, below everything else.
     const accessLog = coordinator ? accessLogPanel(model, ctx) : null;
-    replace(view, h('section', { 'data-testid': 'screen-nucleo' }, header, assign, conflictsNotice(), formEl, eligibility, accessLog));
+    // Restricting the case (art. 18) draws the page again: its header and,
+    // for an operatore, nothing more to see.
+    const restriction = coordinator ? restrictionControl(model, ctx, () => ctx.navigate(location.hash.replace(/^#/, ''))) : null;
+    replace(view, h('section', { 'data-testid': 'screen-nucleo' }, header, assign, restriction, conflictsNotice(), formEl, eligibility, accessLog));
   }
 
   /** The fields the last save left as they stand, with both values. */

@@ -42,6 +42,8 @@ function resultsTable(items, emptyText = t('households.empty')) {
             h('a', { href: `#/nuclei/${encodeURIComponent(item.id)}`, 'data-testid': 'household-link' }, item.name),
             // Found through another member: say whom, so the row is not a mystery.
             item.matched ? h('div', { class: 'muted small', 'data-testid': 'household-matched' }, t('households.matched', { who: item.matched })) : null,
+            // Only a coordinator finds a restricted case: it says so before it is opened.
+            item.restricted ? h('div', { class: 'small', 'data-testid': 'household-restricted' }, t('restriction.listTag')) : null,
           ),
           h('td', { class: 'mono' }, item.codice_fiscale ?? ''),
           h('td', { class: 'num' }, item.members),

@@ -140,6 +140,20 @@ pub struct Household {
     /// and nothing is printed with it. Read-only.
     #[serde(default)]
     pub case_provisional: bool,
+    /// The processing of the case is restricted (GDPR art. 18, or an
+    /// objection under art. 21 being assessed): kept, not used; only a
+    /// coordinatore opens it. Read-only: `household_restrict` sets it.
+    #[serde(default)]
+    pub restriction: Option<Restriction>,
+}
+
+/// Since when and why a case's processing is restricted, and who decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Restriction {
+    pub since: NaiveDate,
+    pub reason: String,
+    /// The coordinator's name.
+    pub by: String,
 }
 
 /// The operator in charge of a case, and their équipe.
@@ -204,6 +218,9 @@ pub struct HouseholdSummary {
     /// The case number is provisional (see [`Household::case_provisional`]).
     #[serde(default)]
     pub case_provisional: bool,
+    /// Its processing is restricted (see [`Household::restriction`]).
+    #[serde(default)]
+    pub restricted: bool,
     /// In search results: the member the search found, when not the
     /// richiedente ("Cognome Nome (figlio/a)"); `None` otherwise.
     #[serde(default)]

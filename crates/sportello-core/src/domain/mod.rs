@@ -39,7 +39,7 @@ pub use board::{BoardKind, BoardRow, BoardState, PermitDue};
 pub use document::{ConvocationPurpose, Document, DocumentKind};
 pub use household::{
     CaseOwner, Citizenship, Education, Employment, Household, HouseholdInput, HouseholdSummary, Isee,
-    IseeKind, Member, Relationship, Sex,
+    IseeKind, Member, Relationship, Restriction, Sex,
 };
 pub use ids::{CaseNumber, Id};
 pub use permit::{PermitInput, PermitKind, ResidencePermit};

@@ -8,7 +8,9 @@ use super::search::{fold, fold_code, prefix_upper_bound};
 use super::{col, date, db_err, opt_col, opt_date, opt_date_sql, opt_word, word, Sql, Stamp, Tx, Values};
 use crate::domain::household::HouseholdDraft;
 use crate::domain::place::place_label;
-use crate::domain::{CaseOwner, Household, HouseholdSummary, Id, Isee, Member, ResidencePermit, StrEnum};
+use crate::domain::{
+    CaseOwner, Household, HouseholdSummary, Id, Isee, Member, ResidencePermit, Restriction, StrEnum,
+};
 use crate::error::Error;
 
 const MEMBER_COLS: &str =
@@ -138,9 +140,11 @@ impl Tx<'_> {
                 "SELECT h.id, h.case_number, h.created_at, h.updated_at, c.name, u.name,
                         h.address, h.comune, h.phone, h.email, h.notes,
                         h.isee_protocol, h.isee_kind, h.isee_value, h.isee_issued_on, h.isee_expires_on,
-                        r.id, r.name, r.equipe, h.case_provisional, h.cap
+                        r.id, r.name, r.equipe, h.case_provisional, h.cap,
+                        h.restricted_on, h.restriction_reason, x.name
                  FROM households h JOIN operators c ON c.id = h.created_by JOIN operators u ON u.id = h.updated_by
                  LEFT JOIN operators r ON r.id = h.responsabile_id
+                 LEFT JOIN operators x ON x.id = h.restricted_by
                  WHERE h.id = ?1",
                 [id.sql()],
                 |r| {
@@ -175,6 +179,14 @@ impl Tx<'_> {
                             None => None,
                         },
                         case_provisional: r.get(19)?,
+                        restriction: match opt_date(r, 21)? {
+                            Some(since) => Some(Restriction {
+                                since,
+                                reason: r.get::<_, Option<String>>(22)?.unwrap_or_default(),
+                                by: r.get::<_, Option<String>>(23)?.unwrap_or_default(),
+                            }),
+                            None => None,
+                        },
                     })
                 },
             )
@@ -467,6 +479,31 @@ impl Tx<'_> {
         Ok(first)
     }
 
+    /// Restricts the processing of a case (`Some`: since when, why, by whom)
+    /// or lifts the restriction (`None`). The form's `updated_at` is left
+    /// alone, as for a reassignment: it is not an edit of the family's data.
+    pub fn household_restrict(
+        &self,
+        household: Id,
+        mark: Option<(NaiveDate, &str, Id)>,
+    ) -> Result<(), Error> {
+        let (on, reason, by) = match mark {
+            Some((on, reason, by)) => (Some(on.to_string()), Some(reason.to_string()), Some(by.sql())),
+            None => (None, None, None),
+        };
+        let n = self
+            .tx
+            .execute(
+                "UPDATE households SET restricted_on = ?2, restriction_reason = ?3, restricted_by = ?4 WHERE id = ?1",
+                params![household.sql(), on, reason, by],
+            )
+            .map_err(db_err)?;
+        if n != 1 {
+            return Err(Error::not_found("nucleo non trovato"));
+        }
+        Ok(())
+    }
+
     /// The cases an operator is in charge of (their caseload), by the
     /// richiedente's name; at most `limit`.
     pub fn households_of_operator(&self, operator: Id, limit: usize) -> Result<Vec<HouseholdSummary>, Error> {
@@ -491,7 +528,8 @@ impl Tx<'_> {
             .prepare_cached(
                 "SELECT h.id, h.case_number, a.last_name || ' ' || a.first_name, h.comune, a.codice_fiscale,
                         (SELECT count(*) FROM members m WHERE m.household_id = h.id),
-                        (SELECT p.status FROM projects p WHERE p.household_id = h.id), h.case_provisional
+                        (SELECT p.status FROM projects p WHERE p.household_id = h.id), h.case_provisional,
+                        h.restricted_on IS NOT NULL
                  FROM households h
                  LEFT JOIN members a ON a.household_id = h.id AND a.relationship = 'richiedente'
                  WHERE h.id = ?1",
@@ -512,6 +550,7 @@ impl Tx<'_> {
                     None => None,
                 },
                 case_provisional: r.get(7)?,
+                restricted: r.get(8)?,
                 matched: None,
             })
         })

@@ -86,6 +86,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "contributi assegnati, rimborsi ed elenchi di liquidazione",
         sql: include_str!("migrations/0016_reimbursements.sql"),
     },
+    Migration {
+        version: 17,
+        name: "trattamento limitato di un fascicolo",
+        sql: include_str!("migrations/0017_restriction.sql"),
+    },
 ];
 
 /// The version this program writes.

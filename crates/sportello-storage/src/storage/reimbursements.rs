@@ -180,6 +180,21 @@ fn liquidation_from_row(r: &Row<'_>) -> rusqlite::Result<LiquidationRow> {
     })
 }
 
+/// The columns of an award that a correction rewrites, for its INSERT and
+/// its UPDATE alike.
+fn award_values<'a>(a: &'a AwardRow, stamp: &'a Stamp) -> Values<'a> {
+    Values::new()
+        .with("ranking_version", a.ranking_version)
+        .with("amount", a.award.amount.sql())
+        .with("first_month", a.award.first_month.to_string())
+        .with("last_month", a.award.last_month.to_string())
+        .with("iban", a.iban.as_ref().map(|i| i.as_str().to_string()))
+        .with("holder_name", &a.holder_name)
+        .with("holder_cf", a.holder_cf.sql())
+        .with("updated_at", &stamp.at)
+        .with("updated_by", stamp.by.sql())
+}
+
 fn one_line(field: &str, s: &str) -> Result<(), Error> {
     if s.contains('\n') {
         return Err(Error::new(Code::Internal, format!("{field}: una spiegazione va su una riga")));
@@ -208,36 +223,18 @@ impl Tx<'_> {
             .map_err(db_err)
     }
 
-    /// Sets the award of an application: a new one, or a correction of one
-    /// that has no claim yet (the schema refuses any other).
+    /// Sets the award of an application: a new one, or a correction (once a
+    /// claim is decided against it the schema refuses a new amount or period).
     pub fn award_put(&self, a: &AwardRow, stamp: &Stamp) -> Result<(), Error> {
-        let values = Values::new()
-            .with("ranking_version", a.ranking_version)
-            .with("amount", a.award.amount.sql())
-            .with("first_month", a.award.first_month.to_string())
-            .with("last_month", a.award.last_month.to_string())
-            .with("iban", a.iban.as_ref().map(|i| i.as_str().to_string()))
-            .with("holder_name", &a.holder_name)
-            .with("holder_cf", a.holder_cf.sql())
-            .with("updated_at", &stamp.at)
-            .with("updated_by", stamp.by.sql());
-        let n = values.update(&self.tx, "awards", &Values::new().with("id", a.id.sql())).map_err(db_err)?;
+        let keys = Values::new().with("id", a.id.sql());
+        let n = award_values(a, stamp).update(&self.tx, "awards", &keys).map_err(db_err)?;
         if n == 0 {
-            Values::new()
+            award_values(a, stamp)
                 .with("id", a.id.sql())
                 .with("call_id", a.call_id.sql())
                 .with("protocol", &a.protocol)
-                .with("ranking_version", a.ranking_version)
-                .with("amount", a.award.amount.sql())
-                .with("first_month", a.award.first_month.to_string())
-                .with("last_month", a.award.last_month.to_string())
-                .with("iban", a.iban.as_ref().map(|i| i.as_str().to_string()))
-                .with("holder_name", &a.holder_name)
-                .with("holder_cf", a.holder_cf.sql())
                 .with("created_at", &stamp.at)
-                .with("updated_at", &stamp.at)
                 .with("created_by", stamp.by.sql())
-                .with("updated_by", stamp.by.sql())
                 .insert(&self.tx, "awards")
                 .map_err(db_err)?;
         }

@@ -2,9 +2,10 @@
 //! history of a case: the storage side of the case scope (service/access.rs
 //! decides; this module only answers questions about the rows).
 
+use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
-use super::{col, db_err, opt_col, word, Sql, Tx};
+use super::{col, db_err, opt_col, opt_date, word, Sql, Tx};
 use crate::domain::{CaseOwner, Id, Role};
 use crate::error::Error;
 
@@ -26,7 +27,8 @@ impl CaseFilter {
         let (o, e) = (first, first + 1);
         format!(
             "{column} IN (SELECT h.id FROM households h LEFT JOIN operators r ON r.id = h.responsabile_id
-               WHERE h.responsabile_id IS NULL OR h.responsabile_id = ?{o} OR r.equipe = ?{e})"
+               WHERE h.restricted_on IS NULL
+                 AND (h.responsabile_id IS NULL OR h.responsabile_id = ?{o} OR r.equipe = ?{e}))"
         )
     }
 }
@@ -115,6 +117,17 @@ impl Tx<'_> {
                 |r| col(r, 0),
             )
             .optional()
+            .map_err(db_err)
+    }
+
+    /// Since when a case's processing is restricted (`None`: it is not).
+    pub fn case_restricted_on(&self, household: Id) -> Result<Option<NaiveDate>, Error> {
+        self.tx
+            .query_row("SELECT restricted_on FROM households WHERE id = ?1", [household.sql()], |r| {
+                opt_date(r, 0)
+            })
+            .optional()
+            .map(Option::flatten)
             .map_err(db_err)
     }
 

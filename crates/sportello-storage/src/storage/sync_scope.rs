@@ -151,8 +151,9 @@ const SCOPE_SQL: &str =
     "SELECT h.id FROM main.households h LEFT JOIN main.operators r ON r.id = h.responsabile_id
     WHERE EXISTS (SELECT 1 FROM main.sync_peer_operators po JOIN main.operators o ON o.id = po.operator_id
         WHERE po.device_id = ?1 AND o.active = 1
-          AND (o.role IN ('coordinatore', 'amministratore') OR h.responsabile_id IS NULL
-               OR h.responsabile_id = o.id OR r.equipe = o.equipe))
+          AND (o.role IN ('coordinatore', 'amministratore')
+               OR (h.restricted_on IS NULL
+                   AND (h.responsabile_id IS NULL OR h.responsabile_id = o.id OR r.equipe = o.equipe))))
     ORDER BY h.id";
 
 fn columns(conn: &Connection, schema: &str, table: &str) -> Result<Vec<(String, bool)>, Error> {
