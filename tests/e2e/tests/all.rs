@@ -11,6 +11,7 @@ mod forms;
 mod keyboard;
 mod legal_acts;
 mod path;
+mod restriction;
 mod sync;
 mod viewer;
 mod window;
