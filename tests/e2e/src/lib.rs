@@ -340,6 +340,13 @@ impl App {
     }
 
     /// Logs in and waits until the app's first screen is drawn.
+    /// "Esci" from the user menu, back to the login screen.
+    pub async fn logout(&self) {
+        self.click("user-button").await;
+        self.click("user-logout").await;
+        self.el("screen-login").await;
+    }
+
     pub async fn login_as(&self, user: &str, password: &str) {
         login(&self.client, user, password).await;
         self.wait_js(

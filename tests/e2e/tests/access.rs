@@ -77,9 +77,7 @@ async fn the_first_run_creates_the_administrator_and_shows_the_recovery_key_once
     assert_eq!(app.text_of("user-role").await, "Amministratore");
 
     // The key just shown opens the database from the login screen ("ho dimenticato la password").
-    app.click("user-button").await;
-    app.click("user-logout").await;
-    app.el("screen-login").await;
+    app.logout().await;
     app.click("login-forgot").await;
     app.fill("login-recovery-key", &key).await;
     app.click("login-submit").await;

@@ -4,6 +4,7 @@
 //! award of a funded application, a claim entered at the desk and decided,
 //! the elenco di liquidazione issued.
 
+use fantoccini::key::Key;
 use serde_json::json;
 use sportello_e2e::{App, Setup};
 
@@ -201,7 +202,12 @@ async fn a_call_from_the_csv_to_the_second_version_of_its_ranking() {
     app.fill("reimb-doc-0-date", "31/07/2019").await;
     app.fill("reimb-doc-0-month", "07/2019").await;
     app.fill("reimb-doc-0-amount", "520,00").await;
-    app.click("reimb-add-doc").await;
+    // By keyboard: from the amount, Tab to "Aggiungi un documento", Enter,
+    // and the new document's first field has the focus.
+    app.tab_to("reimb-add-doc", 3).await;
+    assert_eq!(app.focused().await, "reimb-add-doc");
+    app.key(Key::Enter).await;
+    assert_eq!(app.focused().await, "reimb-doc-1-type", "the focus goes to the new document");
     // The same payslip again: refused as a duplicate.
     app.choose("reimb-doc-1-type", "busta_paga").await;
     app.fill("reimb-doc-1-issuer", "BRNGNN45C12F205U").await;
@@ -368,9 +374,7 @@ async fn the_demo_calls_fit_the_window_and_the_board_is_filtered_by_operator_and
     app.screenshot("avviso-pubblicato").await;
 
     // ---- the desk: no "Nuovo avviso" --------------------------------------------------
-    app.click("user-button").await;
-    app.click("user-logout").await;
-    app.el("screen-login").await;
+    app.logout().await;
     app.login_as("mbianchi", sportello_e2e::PASSWORD).await;
     app.wait_route("/scadenze").await;
     app.click("nav-avvisi").await;

@@ -34,14 +34,14 @@ async fn the_coordinator_restricts_a_case_and_lifts_it() {
     app.screenshot("trattamento-limitato").await;
 
     // The operatore in charge no longer finds it.
-    logout(&app).await;
+    app.logout().await;
     app.login_as("mbianchi", PASSWORD).await;
     app.go("/nuclei").await;
     app.el("households-search").await;
     app.fill("households-search", &name).await;
     app.wait_js(r#"return !document.querySelector('[data-testid="household-row"]')"#).await;
 
-    logout(&app).await;
+    app.logout().await;
     app.login_as("averdi", PASSWORD).await;
     app.go("/nuclei").await;
     app.fill("households-search", &name).await;
@@ -54,10 +54,4 @@ async fn the_coordinator_restricts_a_case_and_lifts_it() {
     assert!(app.all(r#"[data-testid="case-restricted"]"#).await.is_empty());
 
     app.stop().await;
-}
-
-async fn logout(app: &App) {
-    app.click("user-button").await;
-    app.click("user-logout").await;
-    app.el("screen-login").await;
 }
