@@ -181,4 +181,28 @@ fn every_shape_the_ui_sends_is_accepted() {
     )
     .unwrap();
     s.call("ranking_export_csv", json!({ "call_id": call_id, "version": null })).unwrap();
+
+    // The Rimborsi tab (call-reimbursements.js): the award form with its
+    // optional fields left empty, a claim as the form builds it.
+    s.call("ranking_publish", json!({ "call_id": call_id, "published_on": "2019-06-10" })).unwrap();
+    let r = s
+        .call(
+            "award_save",
+            json!({ "award": { "call_id": call_id, "protocol": "2019/000101", "first_month": "07/2019",
+                               "last_month": "06/2020", "iban": "", "holder_name": "", "holder_cf": "" } }),
+        )
+        .unwrap();
+    let award = r["awards"][0]["award"]["id"].clone();
+    let claim = |amount: Value| {
+        json!({ "claim": { "award_id": award, "received_on": "2019-08-05", "documents": [
+            { "type": "busta_paga", "issuer": "RSSMRA80A01F205X", "number": "7", "date": "2019-07-31",
+              "month": "07/2019", "amount": amount } ] } })
+    };
+    s.call("reimbursement_preview", claim(json!("400.00"))).unwrap();
+    // A field left empty is a field error, never an unknown key.
+    let err = s.call("reimbursement_preview", claim(Value::Null)).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("documents[0].amount"), "{err:?}");
+    s.call("household_restrict", json!({ "household_id": id, "reason": "Richiesta dell'interessata" }))
+        .unwrap();
+    s.call("household_restriction_lift", json!({ "household_id": id, "reason": "Richiesta evasa" })).unwrap();
 }
