@@ -67,7 +67,7 @@ step "building the workspace with clippy (binaries and tests)"
 cargo build --workspace --all-targets --timings
 
 step "cargo test (workspace, real-window tests under Xvfb)"
-xvfb-run -a -s "-screen 0 1600x1000x24" cargo test --workspace
+xvfb-run -a -s "-screen 0 1600x1000x24" cargo test --workspace --no-fail-fast
 
 # The benches' quick mode, on the debug build above: fails on a complexity
 # regression (e.g. the ranking gone quadratic), never on noise.

@@ -31,6 +31,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("text_in", &[]),
     ("table", &["error", "money", "csv_out"]),
     ("cf", &["error", "dates"]),
+    // An account where contributions are credited: a checked code, like the cf.
+    ("iban", &["error"]),
     ("catalog", &["error", "dates", "money", "cf"]),
     ("calendar", &["error", "dates", "catalog"]),
     ("rules", &["error", "dates", "money", "cf", "catalog", "calendar", "json_in", "csv_out", "table"]),
