@@ -27,7 +27,8 @@ use crate::print::reimbursement::{
     self as printed, Liquidation, Statement, StatementClaim, StatementDocument, StatementMonth,
 };
 use crate::rules::reimbursement::{
-    normalize_issuer, reimburse, Award, Claim, EarlierDocument, ExpenseDocument, MonthAmount, Outcome,
+    normalize_issuer, reimburse, Award, Claim, DocumentReason, EarlierDocument, ExpenseDocument, MonthAmount,
+    Outcome,
 };
 use crate::rules::rule_set::{Kind, RuleSets};
 use crate::service::printing::printed_office;
@@ -143,12 +144,6 @@ pub struct Reimbursements {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReasonView {
-    pub code: String,
-    pub text: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DocumentView {
     #[serde(rename = "type")]
     pub kind: String,
@@ -159,7 +154,8 @@ pub struct DocumentView {
     pub month: Month,
     pub amount: Money,
     pub accepted: Money,
-    pub reasons: Vec<ReasonView>,
+    /// Each reason's code with its Italian sentence, as the rule gave them.
+    pub reasons: Vec<DocumentReason>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -209,36 +205,30 @@ pub struct ClaimDecision {
 
 // ---- The work ------------------------------------------------------------------------
 
-fn reimbursement_rules(rules: &RuleSets, comune: &str, award: &Award) -> Result<DocumentTypesOf, Error> {
-    let set = rules
-        .covering(Kind::RimborsoB2, comune, award.first_month.first_day())
-        .map_err(|e| e.with_field("first_month"))?;
+/// A measure's title and the document types it reimburses, under the
+/// reimbursement rules in force on `on` (a measure they do not list: its id,
+/// and no type).
+fn measure_rules(
+    rules: &RuleSets,
+    comune: &str,
+    on: NaiveDate,
+    measure: &str,
+) -> Result<(String, Vec<DocumentType>), Error> {
+    let set = rules.covering(Kind::RimborsoB2, comune, on).map_err(|e| e.with_field("first_month"))?;
     let r = set.rimborso_b2().ok_or_else(|| {
         Error::new(Code::Internal, format!("«{}» non è un insieme di regole dei rimborsi B2", set.id))
     })?;
-    Ok(DocumentTypesOf(
-        r.measures
-            .iter()
-            .map(|(id, m)| {
-                let types = m
-                    .documents
-                    .value
-                    .iter()
-                    .map(|(code, label)| DocumentType { code: code.clone(), label: label.clone() })
-                    .collect();
-                (id.clone(), (m.title.clone(), types))
-            })
-            .collect(),
-    ))
-}
-
-/// Measure → (its title, the document types it reimburses).
-struct DocumentTypesOf(HashMap<String, (String, Vec<DocumentType>)>);
-
-impl DocumentTypesOf {
-    fn of(&self, measure: &str) -> (String, Vec<DocumentType>) {
-        self.0.get(measure).cloned().unwrap_or_else(|| (measure.to_string(), Vec::new()))
-    }
+    Ok(match r.measures.get(measure) {
+        Some(m) => (
+            m.title.clone(),
+            m.documents
+                .value
+                .iter()
+                .map(|(code, label)| DocumentType { code: code.clone(), label: label.clone() })
+                .collect(),
+        ),
+        None => (measure.to_string(), Vec::new()),
+    })
 }
 
 /// The comune whose reimbursement rules a call's awards follow: the call's
@@ -345,11 +335,7 @@ fn document_view(d: &ClaimDocumentRow) -> DocumentView {
         month: d.month,
         amount: d.amount,
         accepted: d.accepted,
-        reasons: d
-            .reasons
-            .iter()
-            .map(|(c, t)| ReasonView { code: c.as_str().to_string(), text: t.clone() })
-            .collect(),
+        reasons: d.reasons.clone(),
     }
 }
 
@@ -412,16 +398,18 @@ fn decided_documents(o: &Outcome) -> Vec<ClaimDocumentRow> {
             month: d.month,
             amount: d.amount,
             accepted: d.accepted,
-            reasons: d.reasons.iter().map(|r| (r.code, r.text.clone())).collect(),
+            reasons: d.reasons.clone(),
         })
         .collect()
 }
 
-fn decision(o: &Outcome, number: Option<u32>) -> ClaimDecision {
+/// The answer about a claim: the rule's outcome, with its documents as they
+/// are (or would be) stored.
+fn decision(o: &Outcome, number: Option<u32>, documents: &[ClaimDocumentRow]) -> ClaimDecision {
     ClaimDecision {
         number,
         total: o.total,
-        documents: decided_documents(o).iter().map(document_view).collect(),
+        documents: documents.iter().map(document_view).collect(),
         months: o
             .months
             .iter()
@@ -480,10 +468,9 @@ impl Service {
             }
         }
         let pending = tx.claims_to_liquidate(call_id)?;
-        let today = Month::of(self.today());
-        let probe = Award { amount: Money::from_cents(100), first_month: today, last_month: today };
+        let this_month = Month::of(self.today()).first_day();
         let document_types =
-            reimbursement_rules(rules, &comune, &probe).map(|t| t.of(&l.row.measure).1).unwrap_or_default();
+            measure_rules(rules, &comune, this_month, &l.row.measure).map(|t| t.1).unwrap_or_default();
         Ok(Reimbursements {
             version: l.call.latest().map(|v| v.version),
             awards: lines,
@@ -600,7 +587,7 @@ impl Service {
             let claims = tx.claims_of_award(a.id)?;
             let months = months_of(&a.award, &claims, &rules, &comune, &l.row.measure)?;
             let (measure_title, document_types) =
-                reimbursement_rules(&rules, &comune, &a.award)?.of(&l.row.measure);
+                measure_rules(&rules, &comune, a.award.first_month.first_day(), &l.row.measure)?;
             let views = claims
                 .iter()
                 .map(|c| {
@@ -659,7 +646,7 @@ impl Service {
             };
             let o = reimburse(&claim, &rules)?;
             if !record {
-                return Ok(decision(&o, None));
+                return Ok(decision(&o, None, &decided_documents(&o)));
             }
             let number = earlier.last().map_or(1, |c| c.number + 1);
             let row = ClaimRow {
@@ -673,7 +660,7 @@ impl Service {
                 documents: decided_documents(&o),
             };
             tx.claim_insert(&row, stamp)?;
-            Ok(decision(&o, Some(number)))
+            Ok(decision(&o, Some(number), &row.documents))
         })
     }
 
@@ -688,7 +675,8 @@ impl Service {
             let comune = comune_of_call(&rules, &l);
             let claims = tx.claims_of_award(a.id)?;
             let months = months_of(&a.award, &claims, &rules, &comune, &l.row.measure)?;
-            let (measure_title, _) = reimbursement_rules(&rules, &comune, &a.award)?.of(&l.row.measure);
+            let (measure_title, _) =
+                measure_rules(&rules, &comune, a.award.first_month.first_day(), &l.row.measure)?;
             let o = office(tx)?;
             let s = Statement {
                 office: printed_office(&o)?,
@@ -717,7 +705,7 @@ impl Service {
                                 month: d.month,
                                 amount: d.amount,
                                 accepted: d.accepted,
-                                reasons: d.reasons.iter().map(|(_, t)| t.clone()).collect(),
+                                reasons: d.reasons.iter().map(|r| r.text.clone()).collect(),
                             })
                             .collect(),
                     })
@@ -815,8 +803,10 @@ impl Service {
             let o = office(tx)?;
             let measure_title = pending
                 .first()
-                .and_then(|(a, _)| reimbursement_rules(&rules, &comune, &a.award).ok())
-                .map(|t| t.of(&l.row.measure).0)
+                .and_then(|(a, _)| {
+                    measure_rules(&rules, &comune, a.award.first_month.first_day(), &l.row.measure).ok()
+                })
+                .map(|t| t.0)
                 .unwrap_or_else(|| l.row.measure.clone());
             let list = Liquidation {
                 office: printed_office(&o)?,

@@ -12,7 +12,7 @@ use crate::domain::Id;
 use crate::error::{Code, Error};
 use crate::iban::Iban;
 use crate::money::Money;
-use crate::rules::reimbursement::{Award, ReimbursementCode};
+use crate::rules::reimbursement::{Award, DocumentReason, ReimbursementCode};
 use crate::rules::rule_set::RuleSetRef;
 
 /// The contribution of one funded application, with where it is paid.
@@ -57,7 +57,7 @@ pub struct ClaimDocumentRow {
     pub amount: Money,
     pub accepted: Money,
     /// Each reason's code with its Italian sentence, sorted by code.
-    pub reasons: Vec<(ReimbursementCode, String)>,
+    pub reasons: Vec<DocumentReason>,
 }
 
 /// An issued elenco di liquidazione.
@@ -162,7 +162,7 @@ fn document_from_row(r: &Row<'_>) -> rusqlite::Result<(Id, ClaimDocumentRow)> {
             month: month(r, 6)?,
             amount: col(r, 7)?,
             accepted: col(r, 8)?,
-            reasons: codes.into_iter().zip(texts).collect(),
+            reasons: codes.into_iter().zip(texts).map(|(code, text)| DocumentReason { code, text }).collect(),
         },
     ))
 }
@@ -280,11 +280,11 @@ impl Tx<'_> {
             .insert(&self.tx, "reimbursement_claims")
             .map_err(db_err)?;
         for (i, d) in c.documents.iter().enumerate() {
-            let codes: Vec<&str> = d.reasons.iter().map(|(code, _)| code.as_str()).collect();
-            for (_, text) in &d.reasons {
-                one_line("reason_texts", text)?;
+            let codes: Vec<&str> = d.reasons.iter().map(|r| r.code.as_str()).collect();
+            for r in &d.reasons {
+                one_line("reason_texts", &r.text)?;
             }
-            let texts: Vec<&str> = d.reasons.iter().map(|(_, t)| t.as_str()).collect();
+            let texts: Vec<&str> = d.reasons.iter().map(|r| r.text.as_str()).collect();
             Values::new()
                 .with("id", d.id.sql())
                 .with("claim_id", c.id.sql())
