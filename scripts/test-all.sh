@@ -23,7 +23,7 @@ step() {
   df -h . | awk 'NR==2 {print "    (disco: " $4 " liberi)"}'
 }
 
-ensure_apt_packages "${BUILD_PACKAGES[@]}" xvfb xauth webkit2gtk-driver poppler-utils
+ensure_apt_packages "${BUILD_PACKAGES[@]}" xvfb xauth webkit2gtk-driver poppler-utils libxml2-utils
 ensure_cargo
 
 if ! command -v tauri-driver >/dev/null 2>&1; then

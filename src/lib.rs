@@ -15,7 +15,7 @@
 // The core is its own crate so that it cannot import storage, print or the
 // service: a wrong import does not compile. Its modules keep their paths here.
 pub use sportello_core::{
-    calendar, catalog, cf, csv_out, dates, domain, error, iban, json_in, money, rules, table, text_in,
+    calendar, catalog, cf, csv_out, dates, domain, error, iban, json_in, money, rules, siuss, table, text_in,
 };
 // Printing likewise: above the core, below the service, at its old path.
 pub use sportello_print as print;

@@ -136,6 +136,9 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
         } })),
         "liquidation_issue" => ipc(json!({ "call_id": Id::new().to_string(), "issued_on": "2019-09-02" })),
         "liquidation_open" => ipc(json!({ "id": Id::new().to_string() })),
+        "siuss_save" => {
+            ipc(json!({ "from": "2019-09-01", "to": "2019-09-30", "out": "/nonexistent/flusso.xml" }))
+        }
         "ranking_compare" => ipc(json!({ "call_id": Id::new().to_string(), "from": 1, "to": 2 })),
         "appeal_file" => ipc(json!({
             "call_id": Id::new().to_string(), "protocol": "2019/000101", "filed_on": "2019-06-20", "grounds": "ISEE"

@@ -250,6 +250,10 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                 (input, Some(aid))
             }
             "liquidation_issue" => (json!({ "call_id": c, "issued_on": "2019-09-02" }), Some(cid)),
+            "siuss_save" => {
+                let out = siuss_ready(s, files.path());
+                (json!({ "from": "2019-10-01", "to": "2019-10-31", "out": out }), None)
+            }
             "liquidation_open" => {
                 let r = s.call("reimbursements_get", json!({ "call_id": c })).unwrap();
                 let id = r["liquidations"][0]["id"].as_str().expect("a list issued").to_string();
@@ -483,4 +487,58 @@ fn rows_of_a_schema_1_database_are_sealed_once_on_open() {
     let conn = service_support::keyed(&db, &key);
     let err = conn.execute("UPDATE audit_log SET hash = NULL WHERE seq = 1", []).unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
+}
+
+/// What the SIUSS flow needs to have something to say: the operator's codice
+/// fiscale, and a payment to a person the office has a case for (a call of
+/// its own, one application linked to its applicant, paid on 15/10/2019).
+/// Answers where the flow is to be written.
+fn siuss_ready(s: &Service, dir: &std::path::Path) -> String {
+    let op = s.operator().clone();
+    s.call(
+        "operator_save",
+        json!({ "username": op.username, "name": op.name, "role": "amministratore", "codice_fiscale": "VRDNNA75C41F205R" }),
+    )
+    .unwrap();
+    let h = s
+        .household_save(
+            serde_json::from_value(service_support::single_json("Brambilla", "Ersilia", "1936-02-11", "F"))
+                .unwrap(),
+        )
+        .unwrap();
+    let call = s
+        .call(
+            "call_save",
+            json!({"call": {"title": "Misura B2 anziani — SIUSS", "measure": "b2-anziani",
+                            "rule_set": "milano-b2-2019", "budget": "5000.00"}}),
+        )
+        .unwrap();
+    let c = call["id"].as_str().unwrap().to_string();
+    s.call(
+        "application_save",
+        json!({ "call_id": c, "application": {
+            "protocol": "2019/000901", "submitted_on": "2019-03-01", "birth_date": "1936-02-11",
+            "isee": "9000.00", "isee_expires_on": "2019-12-31", "resident": true, "continuation": false,
+            "non_self_sufficient": true, "other_interventions": false, "amount": "1200.00",
+            "household_id": h.id.to_string(), "member_id": h.members[0].id.to_string() } }),
+    )
+    .unwrap();
+    s.call("ranking_publish", json!({ "call_id": c, "published_on": "2019-06-10" })).unwrap();
+    let r = s
+        .call(
+            "award_save",
+            json!({ "award": { "call_id": c, "protocol": "2019/000901", "first_month": "07/2019",
+                               "last_month": "06/2020", "iban": "IT60 X054 2811 1010 0000 0123 456" } }),
+        )
+        .unwrap();
+    let award = r["awards"][0]["award"]["id"].as_str().unwrap().to_string();
+    s.call(
+        "reimbursement_record",
+        json!({ "claim": { "award_id": award, "received_on": "2019-08-05", "documents": [
+            { "type": "busta_paga", "issuer": "RSSMRA80A01F205X", "number": "9/2019",
+              "date": "2019-08-01", "month": "2019-07", "amount": "100.00" } ] } }),
+    )
+    .unwrap();
+    s.call("liquidation_issue", json!({ "call_id": c, "issued_on": "2019-10-15" })).unwrap();
+    dir.join("flusso-siuss.xml").display().to_string()
 }

@@ -97,7 +97,7 @@ fn the_demo_has_households_in_every_state() {
 #[test]
 fn the_demo_has_the_2019_calls_with_their_rankings_and_appeals() {
     use sportello::rules::appeals::{AppealOutcome, Status};
-    let (_dir, s, report) = demo("2026-11-21");
+    let (dir, s, report) = demo("2026-11-21");
     assert_eq!((report.calls, report.appeals), (2, 2), "{report:?}");
     assert!(report.linked_applications >= 3, "{report:?}");
     let calls = s.calls_list().unwrap();
@@ -140,6 +140,15 @@ fn the_demo_has_the_2019_calls_with_their_rankings_and_appeals() {
         assert_eq!(m.birth_date, a.application.birth_date, "{}", a.application.protocol);
     }
     assert!(s.storage().check().unwrap().is_empty());
+
+    // What the 2019 lists paid goes to INPS: the flow names each person paid
+    // (the coordinatrice's codice fiscale in it) and INPS's schema takes it.
+    let flow = s.siuss_flow(d("2019-01-01"), d("2019-12-31")).unwrap().expect("payments in 2019");
+    assert!(!flow.beneficiaries.is_empty());
+    assert_eq!(flow.ente.cf_operatore.as_str(), "VRDNNA75C41F205R");
+    let file = dir.path().join("flusso.xml");
+    std::fs::write(&file, flow.to_xml()).unwrap();
+    crate::service_siuss::validates(&file).unwrap();
 }
 
 #[test]

@@ -59,6 +59,7 @@ fn the_whole_path_speaks_the_contract() {
     let mut member_keys = vec![
         "birth_date",
         "citizenship",
+        "citizenship_country",
         "codice_fiscale",
         "disability_certified",
         "education",

@@ -53,6 +53,7 @@ mod service_reimbursements;
 mod service_restore;
 mod service_restriction;
 mod service_signing;
+mod service_siuss;
 mod storage_migrations;
 mod storage_roundtrip;
 mod sync_enrol;

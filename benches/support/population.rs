@@ -262,6 +262,7 @@ fn member(
                     sex: if female { Sex::F } else { Sex::M },
                     relationship: rel,
                     citizenship: Citizenship::Italiana,
+                    citizenship_country: None,
                     permit: None,
                     residence_comune: Some("F205".into()),
                     resident_since: None,

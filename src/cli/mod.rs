@@ -26,6 +26,7 @@ mod login;
 mod rank;
 mod reimburse;
 mod rekey;
+mod siuss;
 mod stress;
 mod sync;
 
@@ -50,6 +51,8 @@ enum Command {
     Indicators(indicators::Args),
     /// Rimborso di un contributo B2 assegnato, documento per documento.
     Reimburse(reimburse::Args),
+    /// Flusso SIUSS (INPS) delle prestazioni sociali pagate in un periodo.
+    Siuss(siuss::Args),
     /// Stampa il progetto personalizzato da sottoscrivere.
     Agreement(agreement::Args),
     /// Crea un database con dati dimostrativi.
@@ -85,6 +88,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Rank(a) => rank::run(a),
         Command::Indicators(a) => indicators::run(a),
         Command::Reimburse(a) => reimburse::run(a),
+        Command::Siuss(a) => siuss::run(a),
         Command::Agreement(a) => agreement::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Audit(a) => audit::run(a),

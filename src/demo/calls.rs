@@ -180,7 +180,7 @@ pub(super) fn play_calls(
         "title": "Misura B2 anziani — domande 2019",
         "measure": "b2-anziani",
         "rule_set": "milano-b2-2019",
-        "budget": "20000.00",
+        "budget": "24000.00",
     }))?)?;
     played.calls += 1;
     let mut apps = vec![
@@ -455,7 +455,14 @@ fn pay(
     let doc = |kind: &str, issuer: &str, number: &str, date: &str, month: &str, amount: &str| json!({ "type": kind, "issuer": issuer, "number": number, "date": date, "month": month, "amount": amount });
     // The assistente familiare's codice fiscale, the cooperative's partita IVA.
     let (badante, coop) = ("PPNMRA75C41Z129F", "08461930159");
-    let (first, second) = (old.first(), old.get(1));
+    // The claims are those of people the office has a case for: what is paid
+    // to them goes to INPS in the SIUSS flow, which names each beneficiary.
+    let cases = at("averdi", "2019-07-26")?.call_get(anziani)?.applications;
+    let with_case: Vec<&String> = old
+        .iter()
+        .filter(|p| cases.iter().any(|a| &a.application.protocol == *p && a.household_id.is_some()))
+        .collect();
+    let (first, second) = (with_case.first().copied(), with_case.get(1).copied());
     if let Some(p) = first {
         claim(
             "mbianchi",

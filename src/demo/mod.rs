@@ -192,9 +192,25 @@ fn fill(
     })?;
     let key = admin.key();
     let mut ring = admin.keyring()?;
+    let cf_of = |login: &str| -> Result<Option<crate::cf::Cf>, Error> {
+        OPERATOR_CFS
+            .iter()
+            .find(|(l, _)| *l == login)
+            .map(|(_, c)| crate::cf::Cf::check(c).map_err(|e| e.to_error("codice_fiscale")))
+            .transpose()
+    };
+    let admin_cf = cf_of("amministratore")?;
+    admin.operator_save_with(
+        "amministratore",
+        "Amministratore di sistema",
+        Role::Amministratore,
+        None,
+        Some(admin_cf.as_ref()),
+    )?;
     for (login, name, role) in OPERATORS {
         let equipe = EQUIPES.iter().find(|(l, _)| l == login).map(|(_, e)| *e);
-        admin.operator_save_in(login, name, *role, Some(equipe))?;
+        let cf = cf_of(login)?;
+        admin.operator_save_with(login, name, *role, Some(equipe), Some(cf.as_ref()))?;
         // Demo accounts are ready to use: no forced change at the first login.
         ring.set_password(&key, login, password, &kdf, false)?;
     }

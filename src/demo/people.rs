@@ -12,6 +12,16 @@ pub(super) const OPERATORS: &[(&str, &str, Role)] = &[
     ("kamrani", "Karima El Amrani", Role::Operatore),
 ];
 
+/// The demo accounts' codici fiscali (the SIUSS flow names who prepared it).
+/// The administrator's is the IT officer's who runs the account.
+pub(super) const OPERATOR_CFS: &[(&str, &str)] = &[
+    ("amministratore", "SLAGRG70A01F205H"),
+    ("averdi", "VRDNNA75C41F205R"),
+    ("mbianchi", "BNCMRC82H12F205D"),
+    ("lgallo", "GLLLCU79S63F205K"),
+    ("kamrani", "LMRKRM86B55Z330D"),
+];
+
 /// The demo's two équipe, so that the case scope shows: an operatore of one
 /// sees the cases of their équipe and not the other's.
 pub(super) const EQUIPES: &[(&str, &str)] =
@@ -54,7 +64,19 @@ pub(super) struct Origin {
     pub(super) female: &'static [&'static str],
     /// Belfiore code of the country (Z…) or comune of birth of the adults.
     pub(super) birthplace: &'static [&'static str],
-    pub(super) citizenship: &'static str,
+    pub(super) citizenship: Citizen,
+}
+
+/// A citizenship as the form takes it: the kind and, for a citizen of another
+/// country, its ISO 3166-1 numeric code (SIUSS's `CodiceCittadinanza`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) struct Citizen {
+    pub(super) kind: &'static str,
+    pub(super) country: &'static str,
+}
+
+const fn citizen(kind: &'static str, country: &'static str) -> Citizen {
+    Citizen { kind, country }
 }
 
 pub(super) const ITALIA: Origin = Origin {
@@ -105,7 +127,7 @@ pub(super) const ITALIA: Origin = Origin {
         "Beatrice",
     ],
     birthplace: &["F205", "F205", "F205", "I690", "C895", "F839", "G273", "A662"],
-    citizenship: "italiana",
+    citizenship: citizen("italiana", ""),
 };
 
 pub(super) const FOREIGN: &[Origin] = &[
@@ -114,63 +136,63 @@ pub(super) const FOREIGN: &[Origin] = &[
         male: &["Văn Hùng", "Minh Đức", "Quang Huy"],
         female: &["Thị Lan", "Thị Hoa", "Ngọc Ánh"],
         birthplace: &["Z251"],
-        citizenship: "extra_ue",
+        citizenship: citizen("extra_ue", "704"),
     },
     Origin {
         surnames: &["El Amrani", "Benali", "Aït Lahcen", "Haddad"],
         male: &["Youssef", "Mohamed", "Rachid"],
         female: &["Fatima Zahra", "Khadija", "Salma"],
         birthplace: &["Z330"],
-        citizenship: "extra_ue",
+        citizenship: citizen("extra_ue", "504"),
     },
     Origin {
         surnames: &["Popescu", "Ionescu", "Ștefănescu", "Dumitrașcu"],
         male: &["Ștefan", "Ion", "Andrei"],
         female: &["Ioana", "Mădălina", "Ana-Maria"],
         birthplace: &["Z129"],
-        citizenship: "ue",
+        citizenship: citizen("ue", "642"),
     },
     Origin {
         surnames: &["Núñez", "Quispe", "García", "Mamani"],
         male: &["José Luis", "Jesús", "Iñaki"],
         female: &["María José", "Rocío", "Begoña"],
         birthplace: &["Z611"],
-        citizenship: "extra_ue",
+        citizenship: citizen("extra_ue", "604"),
     },
     Origin {
         surnames: &["Chen", "Wang", "Hu", "Zhou"],
         male: &["Wei", "Jian", "Hao"],
         female: &["Fang", "Xiu Ying", "Li Na"],
         birthplace: &["Z210"],
-        citizenship: "extra_ue",
+        citizenship: citizen("extra_ue", "156"),
     },
     Origin {
         surnames: &["Nowak", "Kowalczyk", "Mazur"],
         male: &["Łukasz", "Paweł"],
         female: &["Małgorzata", "Agnieszka"],
         birthplace: &["Z127"],
-        citizenship: "ue",
+        citizenship: citizen("ue", "616"),
     },
     Origin {
         surnames: &["Fernando", "Perera", "Jayasuriya"],
         male: &["Nuwan", "Chaminda"],
         female: &["Dilani", "Sachini"],
         birthplace: &["Z209"],
-        citizenship: "extra_ue",
+        citizenship: citizen("extra_ue", "144"),
     },
     Origin {
         surnames: &["Kovalenko", "Shevchenko", "Bondarenko"],
         male: &["Oleksandr", "Dmytro"],
         female: &["Oksana", "Nataliia"],
         birthplace: &["Z138"],
-        citizenship: "extra_ue",
+        citizenship: citizen("extra_ue", "804"),
     },
     Origin {
         surnames: &["Hoxha", "Shehu", "Dervishi"],
         male: &["Arben", "Ermal"],
         female: &["Elira", "Besa"],
         birthplace: &["Z100"],
-        citizenship: "extra_ue",
+        citizenship: citizen("extra_ue", "008"),
     },
 ];
 
@@ -265,7 +287,7 @@ pub(super) fn person(
     sex: &str,
     rel: &str,
     birthplace: &str,
-    citizenship: &str,
+    citizenship: Citizen,
     used: &mut HashSet<String>,
 ) -> Result<PlannedMember, Error> {
     let code = unique_code(last, first, birth, sex, birthplace, used)?;
@@ -298,7 +320,8 @@ pub(super) fn person(
             birth_date: Some(birth.to_string()),
             sex: Some(sex.to_string()),
             relationship: Some(rel.to_string()),
-            citizenship: Some(citizenship.to_string()),
+            citizenship: Some(citizenship.kind.to_string()),
+            citizenship_country: (!citizenship.country.is_empty()).then(|| citizenship.country.to_string()),
             permit: None,
             residence_comune: Some("F205".into()),
             resident_since: Some(since.min(on).to_string()),

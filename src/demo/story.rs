@@ -213,7 +213,8 @@ pub(super) fn plan_story(
             let mother_birth = age_date(rng, 28, 46);
             let father_birth = age_date(rng, 30, 50);
             let applicant_is_mother = shape == Shape::SingleParent || rng.chance(40);
-            let mother_last = if origin.citizenship == "italiana" { partner_surname(rng) } else { surname };
+            let mother_last =
+                if origin.citizenship.kind == "italiana" { partner_surname(rng) } else { surname };
             if applicant_is_mother {
                 add!(mother_first, mother_last, mother_birth, "F", "richiedente", place, origin.citizenship);
                 if shape != Shape::SingleParent {
@@ -326,7 +327,7 @@ pub(super) fn plan_story(
         expires_on: Some(NaiveDate::from_ymd_opt(isee_year, 12, 31).expect("date").to_string()),
     };
     // Members from outside the EU have their residence permits.
-    if origin.citizenship == "extra_ue" {
+    if origin.citizenship.kind == "extra_ue" {
         let long_term = rng.chance(25);
         for m in &mut members {
             m.input.permit = Some(permit(rng, is_adult(m.birth, on), long_term, today));

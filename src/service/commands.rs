@@ -129,6 +129,9 @@ ipc {
         reimbursement_record(ClaimSend) ALL audit => |s, i| s.reimbursement_claim(i.claim()?, true);
         reimbursement_statement(ByAward) ALL audit => |s, i| s.reimbursement_statement(required_id("award_id", &i.award_id, "il contributo")?);
         liquidation_issue(LiquidationIssue) COORD audit => |s, i| s.liquidation_issue(call_id(&i.call_id)?, form::required_date("issued_on", &i.issued_on, "la data dell'elenco")?);
+        // The SIUSS flow of what the lists paid (INPS, PS-PSA): the office's
+        // duty, prepared by its head, with their codice fiscale in the flow.
+        siuss_save(SiussSave) COORD audit => |s, i| s.siuss_save(form::required_date("from", &i.from, "l'inizio del periodo")?, form::required_date("to", &i.to, "la fine del periodo")?, &i.out()?);
         liquidation_open(LiquidationOpen) ALL audit => |s, i| s.liquidation_open(required_id("id", &i.id, "l'elenco")?, super::LiquidationFormat::parse(i.format.as_deref())?);
         // Accounts. Logins and password changes are on record (who opened the
         // database, and how); accounts are the administrator's.

@@ -107,6 +107,9 @@ struct OperatorSave {
     /// Absent: the équipe stays as it is; null or "": no équipe.
     #[serde(deserialize_with = "present")]
     equipe: Option<Option<String>>,
+    /// Absent: as it is; null or "": not recorded (SIUSS's `CFOperatore`).
+    #[serde(deserialize_with = "present")]
+    codice_fiscale: Option<Option<String>>,
 }
 
 /// A field that is there, even as null (`Some(None)`), apart from one that
@@ -431,6 +434,20 @@ struct LiquidationIssue {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+struct SiussSave {
+    from: Option<String>,
+    to: Option<String>,
+    out: Option<String>,
+}
+
+impl SiussSave {
+    fn out(&self) -> Result<std::path::PathBuf, Error> {
+        absolute("out", &self.out, "Indicare dove salvare il flusso")
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 struct LiquidationOpen {
     id: Option<String>,
     /// `pdf` (the default), `csv` or `xlsx`.
@@ -480,18 +497,29 @@ fn operator_save(s: &Service, i: OperatorSave) -> Result<Value, Error> {
     if let Some(p) = i.password.as_deref().filter(|p| !p.is_empty()) {
         crate::keyring::check_new_password(p)?;
     }
-    let op = s.operator_save_in(
+    let cf = match i.codice_fiscale.as_ref() {
+        None => None,
+        Some(c) => Some(match crate::domain::form::clean(c) {
+            None => None,
+            Some(text) => {
+                Some(crate::cf::Cf::parse(&text, s.today()).map_err(|e| e.to_error("codice_fiscale"))?)
+            }
+        }),
+    };
+    let op = s.operator_save_with(
         username.trim(),
         &i.name.unwrap_or_default(),
         role,
         i.equipe.as_ref().map(|e| e.as_deref()),
+        cf.as_ref().map(|c| c.as_ref()),
     )?;
     if let Some(p) = i.password.filter(|p| !p.is_empty()) {
         s.operator_set_password(&op.username, &p)?;
     }
-    let equipe = s.store.transaction(|tx| tx.operator_equipe(op.id))?;
+    let (equipe, cf) = s.store.transaction(|tx| Ok((tx.operator_equipe(op.id)?, tx.operator_cf(op.id)?)))?;
     let mut v = output(op)?;
     v["equipe"] = json!(equipe);
+    v["codice_fiscale"] = json!(cf.as_ref().map(|c| c.as_str()));
     Ok(v)
 }
 

@@ -30,6 +30,7 @@ mod projects;
 mod rekey;
 pub mod restore;
 mod session;
+mod siuss;
 mod stale;
 mod support;
 mod sync;
@@ -168,6 +169,7 @@ string_enum!(
         ReimbursementStatement = "reimbursement_statement": "stampa del prospetto dei rimborsi",
         LiquidationIssue = "liquidation_issue": "emissione di un elenco di liquidazione",
         LiquidationOpen = "liquidation_open": "apertura di un elenco di liquidazione",
+        SiussExport = "siuss_save": "flusso SIUSS delle prestazioni pagate",
         AppealFile = "appeal_file": "registrazione di un ricorso",
         AppealDecide = "appeal_decide": "decisione di un ricorso",
         AuditHistory = "audit_history": "consultazione degli accessi a un fascicolo",
@@ -483,6 +485,20 @@ impl Service {
         role: Role,
         equipe: Option<Option<&str>>,
     ) -> Result<Operator, Error> {
+        self.operator_save_with(username, name, role, equipe, None)
+    }
+
+    /// As [`Service::operator_save_in`], also setting the operator's codice
+    /// fiscale (the SIUSS flow's `CFOperatore`): `Some(Some(cf))` records it,
+    /// `Some(None)` clears it, `None` leaves it as it is.
+    pub fn operator_save_with(
+        &self,
+        username: &str,
+        name: &str,
+        role: Role,
+        equipe: Option<Option<&str>>,
+        codice_fiscale: Option<Option<&crate::cf::Cf>>,
+    ) -> Result<Operator, Error> {
         let username =
             crate::domain::form::required_line("username", &Some(username.to_string()), "il nome utente")?;
         let name = crate::domain::form::name("name", &Some(name.to_string()), "il nome dell'operatore")?;
@@ -518,6 +534,9 @@ impl Service {
             };
             if let Some(e) = &equipe {
                 tx.operator_set_equipe(op.id, e.as_deref())?;
+            }
+            if let Some(cf) = codice_fiscale {
+                tx.operator_set_cf(op.id, cf)?;
             }
             Ok(op)
         })

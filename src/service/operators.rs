@@ -26,6 +26,8 @@ pub struct OperatorAccount {
     pub role_label: String,
     /// The operator's équipe (operators of one équipe see each other's cases).
     pub equipe: Option<String>,
+    /// The codice fiscale (the SIUSS flow names who prepared it); `None`: not recorded.
+    pub codice_fiscale: Option<String>,
     pub active: bool,
     /// Has a password in the keys file (can log in).
     pub has_password: bool,
@@ -130,6 +132,7 @@ impl Service {
                     Ok(OperatorAccount {
                         role_label: op.role.label().to_string(),
                         equipe: tx.operator_equipe(op.id)?,
+                        codice_fiscale: tx.operator_cf(op.id)?.map(|c| c.as_str().to_string()),
                         has_password: with_password.contains(&op.username),
                         must_change_password: ring.must_change(&op.username),
                         active,

@@ -79,6 +79,9 @@ pub struct MemberRules {
     pub permit_warning_days: u32,
     pub permit_warning_act: String,
     pub permit_kinds: Vec<PermitKindRule>,
+    /// The countries a citizenship is chosen from (ISO 3166-1 numeric, by
+    /// Italian name; Italy left out: "italiana" says it).
+    pub countries: Vec<&'static crate::catalog::siuss_codes::Country>,
 }
 
 impl Service {
@@ -124,6 +127,10 @@ impl Service {
             permit_kinds: PermitKind::ALL
                 .iter()
                 .map(|&kind| PermitKindRule { kind, expires: kind.expires() })
+                .collect(),
+            countries: crate::catalog::siuss_codes::countries()
+                .into_iter()
+                .filter(|c| c.code != crate::catalog::siuss_codes::ITALY)
                 .collect(),
         })
     }

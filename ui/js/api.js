@@ -182,6 +182,8 @@ export const callsApi = {
   statement: (awardId) => call('reimbursement_statement', { award_id: awardId }),
   liquidationIssue: (callId, issuedOn) => call('liquidation_issue', { call_id: callId, issued_on: issuedOn }),
   liquidationOpen: (id, format = 'pdf') => call('liquidation_open', { id, format }),
+  // The SIUSS flow (INPS) of what the lists paid in a period, written where the coordinator chose.
+  siussSave: (from, to, out) => call('siuss_save', { from, to, out }),
   householdsSearch: (query) => call('households_search', { query }),
   // The members of the household an application is linked to (the applicant).
   household: (id) => call('household_get', { id }),

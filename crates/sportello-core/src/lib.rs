@@ -5,6 +5,7 @@
 //! - [`catalog`]: the one reader of data files (comuni, holidays, the project's
 //!   windows, dated rule sets), below the calendar and the rules;
 //! - [`money`], [`dates`], [`error`]: exact amounts, strict dates, the one error;
+//! - [`siuss`]: the flow of benefits paid that INPS takes (PS-PSA), written from checked records;
 //! - [`json_in`], [`csv_out`], [`text_in`]: JSON read strictly (unknown and repeated keys named),
 //!   CSV written safely (no cell a spreadsheet would run as a formula), text files
 //!   read as offices save them (UTF-8, or Windows-1252).
@@ -25,6 +26,7 @@ pub mod iban;
 pub mod json_in;
 pub mod money;
 pub mod rules;
+pub mod siuss;
 pub mod table;
 pub mod text_in;
 

@@ -37,6 +37,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("calendar", &["error", "dates", "catalog"]),
     ("rules", &["error", "dates", "money", "cf", "catalog", "calendar", "json_in", "csv_out", "table"]),
     ("domain", &["error", "dates", "money", "cf", "catalog", "calendar", "json_in"]),
+    // The flow INPS takes: checked records in, XML out.
+    ("siuss", &["error", "dates", "money", "cf", "catalog", "domain"]),
 ];
 
 /// Modules of `rules` and the other `rules` modules they may name

@@ -1,5 +1,6 @@
 // Avvisi e graduatorie: the list of calls, and the form of a new call.
 
+import { files } from '../api.js';
 import { h, replace } from '../dom.js';
 import { formatDate, formatMoney } from '../format.js';
 import { Form, onSubmit, saveBar } from '../forms.js';
@@ -66,8 +67,58 @@ export async function mount(view, ctx) {
         mayOpenCalls(ctx) ? h('div', { class: 'actions' }, h('a', { href: '#/avvisi/nuovo', class: 'button primary', 'data-testid': 'call-new' }, tc('newCall'))) : null,
       ),
       table(calls, ctx.session?.today),
+      mayOpenCalls(ctx) ? siussCard(ctx) : null,
     ),
   );
+}
+
+/** The last month before `today` (AAAA-MM-GG): the period a monthly flow covers. */
+function lastMonth(today) {
+  const [y, m] = String(today || '').split('-').map(Number);
+  if (!y || !m) return { from: null, to: null };
+  const year = m === 1 ? y - 1 : y;
+  const month = m === 1 ? 12 : m - 1;
+  const pad = (n) => String(n).padStart(2, '0');
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return { from: `${year}-${pad(month)}-01`, to: `${year}-${pad(month)}-${pad(days)}` };
+}
+
+/** "Flusso SIUSS": what the lists paid in a period, as the file INPS takes
+ * (siuss_save, coordinatore and amministratore, like `sportello siuss`). */
+function siussCard(ctx) {
+  const model = lastMonth(ctx.session?.today);
+  const form = new Form();
+  const button = () => el.querySelector('[data-testid="siuss-save"]');
+  const el = h(
+    'form',
+    { class: 'card form', novalidate: true, 'data-testid': 'siuss-form', 'aria-labelledby': 'siuss-title' },
+    h('h2', { id: 'siuss-title' }, tc('siuss.title')),
+    h('p', { class: 'muted' }, tc('siuss.intro')),
+    h(
+      'div',
+      { class: 'grid' },
+      form.date(model, 'from', { label: tc('siuss.from'), field: 'from', testid: 'siuss-from', required: true }),
+      form.date(model, 'to', { label: tc('siuss.to'), field: 'to', testid: 'siuss-to', required: true }),
+    ),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'siuss-save' }, tc('siuss.save'))),
+  );
+  onSubmit(
+    el,
+    form,
+    ctx,
+    async () => {
+      const path = await files.saveAs({
+        title: tc('siuss.dialogTitle'),
+        defaultPath: `flusso-siuss-${model.from}-${model.to}.xml`,
+        filters: [{ name: 'XML', extensions: ['xml'] }],
+      });
+      if (!path) return;
+      const r = await callsApi.siussSave(model.from, model.to, path);
+      ctx.toast(tc('siuss.saved', { name: r.name, path: r.path, beneficiaries: r.beneficiaries, payments: r.payments, total: formatMoney(r.total) }));
+    },
+    { button, busyLabel: tc('siuss.saving') },
+  );
+  return el;
 }
 
 /** The new-call form (route /avvisi/nuovo): the coordinator's act. The rules

@@ -38,6 +38,7 @@ function newMember(relationship, comune) {
     sex: null,
     relationship,
     citizenship: null,
+    citizenship_country: null,
     permit: null,
     residence_comune: comune ?? null,
     resident_since: null,
@@ -176,6 +177,35 @@ export async function mount(view, ctx) {
     const status = statusLine(tid('cf-status'));
     const checker = cfChecker(member, index, card, status);
     const minor = isMinor(member.birth_date, today);
+
+    // ---- the country of citizenship: only for a citizen of another country
+    // (SIUSS asks it; an Italian's is never asked). Shown or hidden in place,
+    // its value kept aside while the citizenship says "italiana".
+    const countrySelect = form.select(member, 'citizenship_country', {
+      label: t('household.citizenshipCountry'),
+      hint: t('household.citizenshipCountryHint'),
+      field: f('citizenship_country'),
+      testid: tid('citizenship-country'),
+      options: rules.countries.map((c) => [c.code, c.name]),
+      allowEmpty: true,
+      emptyLabel: t('household.citizenshipCountryUnknown'),
+    });
+    const countryBlock = h('div', { class: 'country', 'data-testid': tid('country') }, countrySelect);
+    let keptCountry = member.citizenship_country ?? null;
+    function drawCountry() {
+      const foreign = member.citizenship === 'ue' || member.citizenship === 'extra_ue';
+      const select = countrySelect.querySelector('select');
+      if (!foreign) {
+        if (member.citizenship_country) keptCountry = member.citizenship_country;
+        member.citizenship_country = null;
+        countryBlock.hidden = true;
+        return;
+      }
+      member.citizenship_country = member.citizenship_country ?? keptCountry;
+      if (select) select.value = member.citizenship_country ?? '';
+      countryBlock.hidden = false;
+    }
+    drawCountry();
 
     // ---- the residence permit: only for a citizen of a country outside the EU
     const permitBlock = h('div', { class: 'permit', 'data-testid': tid('permit') });
@@ -368,8 +398,12 @@ export async function mount(view, ctx) {
         testid: tid('citizenship'),
         options: options('citizenship'),
         required: true,
-        onChange: () => drawPermit(),
+        onChange: () => {
+          drawCountry();
+          drawPermit();
+        },
       }),
+      countryBlock,
       permitBlock,
       placeField(form, member, 'residence_comune', {
         label: t('household.residenceComune'),

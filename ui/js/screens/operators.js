@@ -51,6 +51,33 @@ export async function mount(view, ctx) {
     pw.focus();
   };
 
+  // The codice fiscale: the SIUSS flow names who prepared it (CFOperatore).
+  const setCf = (account, cell) => {
+    const cf = input({ type: 'text', autocomplete: 'off', spellcheck: 'false', maxlength: 16, 'data-testid': 'operator-cf-input', value: account.codice_fiscale ?? '' });
+    const save = async (e) => {
+      e.preventDefault();
+      ctx.showError(null);
+      try {
+        await api.operatorSave({ username: account.username, name: account.name, role: account.role, codice_fiscale: cf.value.trim() });
+        ctx.toast(t('operators.cfSaved', { name: account.name }));
+        reload();
+      } catch (err) {
+        ctx.showError(err);
+        cf.focus();
+      }
+    };
+    replace(
+      cell,
+      h(
+        'form',
+        { class: 'inline-form', onsubmit: save, 'data-testid': 'operator-cf-form' },
+        labelled(t('operators.cfOf', { name: account.name }), cf, t('operators.cfHint')),
+        h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'operator-cf-save' }, t('operators.cfSave')), h('button', { type: 'button', class: 'link', onclick: reload }, t('operators.cancel'))),
+      ),
+    );
+    cf.focus();
+  };
+
   const revoke = async (account) => {
     const yes = await confirmDialog({
       title: t('operators.revokeTitle'),
@@ -76,6 +103,7 @@ export async function mount(view, ctx) {
       replace(
         actions,
         h('button', { type: 'button', class: 'secondary', 'data-testid': 'operator-set-password', onclick: () => setPassword(a, actions) }, t('operators.setPassword')),
+        h('button', { type: 'button', class: 'secondary', 'data-testid': 'operator-set-cf', onclick: () => setCf(a, actions) }, t('operators.setCf')),
         a.id === me ? null : h('button', { type: 'button', class: 'link danger', 'data-testid': 'operator-revoke', onclick: () => revoke(a) }, t('operators.revoke')),
       );
     }
@@ -85,6 +113,7 @@ export async function mount(view, ctx) {
       h('td', { class: 'mono' }, a.username),
       h('td', { 'data-testid': 'operator-name' }, a.name),
       h('td', {}, roleLabel(a.role)),
+      h('td', { class: 'mono', 'data-testid': 'operator-cf' }, a.codice_fiscale ?? '—'),
       h('td', {}, a.active ? t('operators.active') : t('operators.revoked')),
       h('td', { 'data-testid': 'operator-must-change' }, a.must_change_password ? t('common.yes') : t('common.no')),
       h('td', {}, actions),
@@ -94,7 +123,7 @@ export async function mount(view, ctx) {
   const table = h(
     'table',
     { class: 'data', 'data-testid': 'operators-table' },
-    h('thead', {}, h('tr', {}, ['colUsername', 'colName', 'colRole', 'colActive', 'colMustChange', 'colActions'].map((k) => h('th', { scope: 'col' }, t(`operators.${k}`))))),
+    h('thead', {}, h('tr', {}, ['colUsername', 'colName', 'colRole', 'colCf', 'colActive', 'colMustChange', 'colActions'].map((k) => h('th', { scope: 'col' }, t(`operators.${k}`))))),
     h('tbody', {}, rows),
   );
 
@@ -117,7 +146,8 @@ function addForm(ctx, reload) {
   const name = input({ type: 'text', 'data-testid': 'operator-name-input', 'data-field': 'name' });
   const role = h('select', { id: `op${++nextId}`, 'data-testid': 'operator-role', 'data-field': 'role' }, ROLES.map((r) => h('option', { value: r }, roleLabel(r))));
   const password = input({ type: 'password', autocomplete: 'new-password', 'data-testid': 'operator-password', 'data-field': 'password' });
-  const fields = { username, name, role, password };
+  const cf = input({ type: 'text', autocomplete: 'off', spellcheck: 'false', maxlength: 16, 'data-testid': 'operator-cf-new', 'data-field': 'codice_fiscale' });
+  const fields = { username, name, role, password, codice_fiscale: cf };
   let dirty = false;
   for (const c of Object.values(fields)) {
     c.addEventListener('input', () => {
@@ -129,7 +159,7 @@ function addForm(ctx, reload) {
     e.preventDefault();
     ctx.showError(null);
     try {
-      const op = await api.operatorSave({ username: username.value.trim(), name: name.value, role: role.value, password: password.value });
+      const op = await api.operatorSave({ username: username.value.trim(), name: name.value, role: role.value, password: password.value, codice_fiscale: cf.value.trim() });
       ctx.setDirty(false);
       ctx.toast(t('operators.added', { name: op.name }));
       reload();
@@ -148,6 +178,7 @@ function addForm(ctx, reload) {
       labelled(t('operators.username'), username, t('setup.usernameHint')),
       labelled(t('operators.name'), name),
       labelled(t('operators.role'), role),
+      labelled(t('operators.cf'), cf, t('operators.cfHint')),
       labelled(t('operators.initialPassword'), password, t('operators.initialPasswordHint')),
     ),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'operator-add-submit' }, t('operators.add'))),

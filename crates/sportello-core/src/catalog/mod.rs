@@ -5,7 +5,8 @@
 //! rules about members (`member_rules`: the employment age, the residence
 //! permit's warning; `dated`: the shape both procedure files share) and the
 //! dated rule sets (`rule_set`: the model, the parsing, the set; `rule_sets`:
-//! built-in and administrator's files).
+//! built-in and administrator's files), the codes SIUSS asks for (`siuss_codes`:
+//! ISTAT comuni, ISO countries, the office's classification of its benefits).
 //! Built-in copies are compiled in from `assets/`; an administrator may add or
 //! override comuni and rule sets in a data directory without a rebuild. This
 //! module does the reading; the calendar and the rules receive parsed values.
@@ -21,6 +22,7 @@ pub mod places;
 pub mod procedure;
 pub mod rule_set;
 pub mod rule_sets;
+pub mod siuss_codes;
 
 /// The 1-based line of a byte offset, so that an error names where to look.
 pub(crate) fn line_of(text: &str, offset: usize) -> u64 {

@@ -176,6 +176,11 @@ pub struct Member {
     pub sex: Sex,
     pub relationship: Relationship,
     pub citizenship: Citizenship,
+    /// The country of citizenship, ISO 3166-1 numeric (`504`), of a citizen of
+    /// another country (`None`: Italian, or not recorded yet). INPS's SIUSS
+    /// asks for it; an Italian citizen's is 380, never stored.
+    #[serde(default)]
+    pub citizenship_country: Option<String>,
     /// The residence permit of a citizen of a country outside the EU
     /// (`None`: not recorded yet, or not extra-UE).
     #[serde(default)]
@@ -302,6 +307,8 @@ pub struct MemberInput {
     pub sex: Option<String>,
     pub relationship: Option<String>,
     pub citizenship: Option<String>,
+    /// ISO 3166-1 numeric code of the country (not for an Italian citizen).
+    pub citizenship_country: Option<String>,
     pub permit: Option<PermitInput>,
     pub residence_comune: Option<String>,
     pub resident_since: Option<String>,
@@ -311,6 +318,26 @@ pub struct MemberInput {
     pub employment: Option<String>,
     pub education: Option<String>,
     pub guardian_id: Option<String>,
+}
+
+/// The country of citizenship as typed: a known ISO 3166-1 numeric code, not
+/// Italy's, and only for a citizen of another country (an Italian citizen's is
+/// never asked, and what a form still sends for one is not kept).
+fn citizenship_country(
+    field: &str,
+    input: &Option<String>,
+    citizenship: Citizenship,
+) -> Result<Option<String>, Error> {
+    if citizenship == Citizenship::Italiana {
+        return Ok(None);
+    }
+    let Some(code) = form::clean(input) else { return Ok(None) };
+    let country = crate::catalog::siuss_codes::country(&code)
+        .ok_or_else(|| Error::invalid(field, format!("«{code}» non è il codice di un paese")))?;
+    if country.code == crate::catalog::siuss_codes::ITALY {
+        return Err(Error::invalid(field, "Per la cittadinanza italiana scegliere «italiana», non il paese"));
+    }
+    Ok(Some(country.code.clone()))
 }
 
 /// A household as validated from the form, before storage gives it a case number
@@ -363,6 +390,7 @@ impl From<&Member> for MemberInput {
             sex: Some(m.sex.as_str().into()),
             relationship: Some(m.relationship.as_str().into()),
             citizenship: Some(m.citizenship.as_str().into()),
+            citizenship_country: m.citizenship_country.clone(),
             permit: m.permit.as_ref().map(PermitInput::from),
             residence_comune: m.residence_comune.clone(),
             resident_since: m.resident_since.map(|d| d.to_string()),
@@ -522,6 +550,8 @@ impl MemberInput {
         let relationship =
             form::required_choice(&f("relationship"), &self.relationship, "la relazione con il richiedente")?;
         let citizenship = form::required_choice(&f("citizenship"), &self.citizenship, "la cittadinanza")?;
+        let citizenship_country =
+            citizenship_country(&f("citizenship_country"), &self.citizenship_country, citizenship)?;
         let permit_input = self.permit.clone().unwrap_or_default();
         let permit = permit_input.validate(&f("permit"), today)?;
         if permit.is_some() && citizenship != Citizenship::ExtraUe {
@@ -569,6 +599,7 @@ impl MemberInput {
             sex,
             relationship,
             citizenship,
+            citizenship_country,
             permit,
             residence_comune,
             resident_since,

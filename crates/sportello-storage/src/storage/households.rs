@@ -16,7 +16,7 @@ use crate::error::Error;
 const MEMBER_COLS: &str =
     "id, first_name, last_name, codice_fiscale, birth_date, sex, relationship, citizenship,
     residence_comune, resident_since, invalidity_percent, disability_certified, not_self_sufficient,
-    employment, education, guardian_id, permit_kind, permit_number, permit_expires_on";
+    employment, education, guardian_id, permit_kind, permit_number, permit_expires_on, citizenship_country";
 
 fn member_from_row(r: &Row<'_>) -> rusqlite::Result<Member> {
     Ok(Member {
@@ -44,6 +44,7 @@ fn member_from_row(r: &Row<'_>) -> rusqlite::Result<Member> {
             }),
             None => None,
         },
+        citizenship_country: r.get(19)?,
     })
 }
 
@@ -113,6 +114,7 @@ fn member_values<'a>(pos: usize, m: &'a Member, stamp: &'a Stamp) -> Values<'a> 
         .with("sex", m.sex.as_str())
         .with("relationship", m.relationship.as_str())
         .with("citizenship", m.citizenship.as_str())
+        .with("citizenship_country", &m.citizenship_country)
         .with("residence_comune", &m.residence_comune)
         .with("resident_since", opt_date_sql(m.resident_since))
         .with("invalidity_percent", m.invalidity_percent)
@@ -299,7 +301,7 @@ impl Tx<'_> {
                  ORDER BY permit_expires_on"
             ),
             [until.to_string()],
-            |r| Ok((col(r, 19)?, member_from_row(r)?)),
+            |r| Ok((col(r, 20)?, member_from_row(r)?)),
         )
     }
 

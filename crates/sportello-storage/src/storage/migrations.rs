@@ -91,6 +91,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "trattamento limitato di un fascicolo",
         sql: include_str!("migrations/0017_restriction.sql"),
     },
+    Migration {
+        version: 18,
+        name: "codice fiscale dell'operatore e paese di cittadinanza (SIUSS)",
+        sql: include_str!("migrations/0018_siuss.sql"),
+    },
 ];
 
 /// The version this program writes.

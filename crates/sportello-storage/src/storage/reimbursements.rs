@@ -419,4 +419,50 @@ impl Tx<'_> {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
     }
+
+    /// What the elenchi di liquidazione issued from `from` to `to` (both
+    /// included) pay, item by item, in the order they were issued: the SIUSS
+    /// flow of benefits paid reads them.
+    pub fn payments_between(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<PaidItem>, Error> {
+        self.rows(
+            "SELECT l.issued_on, i.amount, a.protocol, c.measure, ap.member_id, ap.household_id, l.number, i.position
+               FROM liquidation_items i
+               JOIN liquidations l ON l.id = i.liquidation_id
+               JOIN reimbursement_claims rc ON rc.id = i.claim_id
+               JOIN awards a ON a.id = rc.award_id
+               JOIN calls c ON c.id = a.call_id
+               JOIN call_applications ap ON ap.call_id = a.call_id AND ap.protocol = a.protocol
+              WHERE l.issued_on BETWEEN ?1 AND ?2
+              ORDER BY l.issued_on, l.number, i.position",
+            [from.to_string(), to.to_string()],
+            |r| {
+                Ok(PaidItem {
+                    paid_on: date(r, 0)?,
+                    amount: col(r, 1)?,
+                    protocol: r.get(2)?,
+                    measure: r.get(3)?,
+                    member_id: opt_col(r, 4)?,
+                    household_id: opt_col(r, 5)?,
+                    list_number: r.get(6)?,
+                    position: r.get(7)?,
+                })
+            },
+        )
+    }
+}
+
+/// One payment of an issued elenco di liquidazione, with the application it
+/// pays and the person it is linked to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaidItem {
+    /// The day the list was issued: the payment's date for SIUSS.
+    pub paid_on: NaiveDate,
+    pub amount: Money,
+    pub protocol: String,
+    pub measure: String,
+    /// The applicant, when the application names one (schema 14).
+    pub member_id: Option<Id>,
+    pub household_id: Option<Id>,
+    pub list_number: u32,
+    pub position: u32,
 }

@@ -94,6 +94,31 @@ impl Tx<'_> {
             .map_err(db_err)
     }
 
+    /// The operator's codice fiscale, as recorded (`None`: not recorded).
+    pub fn operator_cf(&self, id: Id) -> Result<Option<crate::cf::Cf>, Error> {
+        self.tx
+            .query_row("SELECT codice_fiscale FROM operators WHERE id = ?1", [id.sql()], |r| {
+                r.get::<_, Option<String>>(0)
+            })
+            .optional()
+            .map_err(db_err)?
+            .flatten()
+            .map(|c| {
+                crate::cf::Cf::check(&c).map_err(|e| Error::new(crate::error::Code::Storage, e.messaggio))
+            })
+            .transpose()
+    }
+
+    pub fn operator_set_cf(&self, id: Id, cf: Option<&crate::cf::Cf>) -> Result<(), Error> {
+        self.tx
+            .execute(
+                "UPDATE operators SET codice_fiscale = ?2 WHERE id = ?1",
+                params![id.sql(), cf.map(|c| c.as_str())],
+            )
+            .map_err(db_err)?;
+        Ok(())
+    }
+
     pub fn operator_set_equipe(&self, id: Id, equipe: Option<&str>) -> Result<(), Error> {
         self.tx
             .execute("UPDATE operators SET equipe = ?2 WHERE id = ?1", params![id.sql(), equipe])
