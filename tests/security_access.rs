@@ -136,6 +136,9 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
         } })),
         "liquidation_issue" => ipc(json!({ "call_id": Id::new().to_string(), "issued_on": "2019-09-02" })),
         "liquidation_open" => ipc(json!({ "id": Id::new().to_string() })),
+        "reimbursement_import" => {
+            ipc(json!({ "call_id": Id::new().to_string(), "file_base64": "cHJvdG9jb2xsbwo=" }))
+        }
         "siuss_save" => {
             ipc(json!({ "from": "2019-09-01", "to": "2019-09-30", "out": "/nonexistent/flusso.xml" }))
         }

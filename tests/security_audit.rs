@@ -249,6 +249,17 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                 };
                 (input, Some(aid))
             }
+            "reimbursement_import" => {
+                use base64::Engine;
+                let r = s.call("reimbursements_get", json!({ "call_id": c })).unwrap();
+                let protocol = r["awards"][0]["protocol"].as_str().unwrap().to_string();
+                let csv = format!(
+                    "protocollo;consegnata_il;tipo;emittente;numero;data;mese;importo\n\
+                     {protocol};06/08/2019;busta_paga;RSSMRA80A01F205X;8/2019;31/08/2019;08/2019;250,00\n"
+                );
+                let b64 = base64::engine::general_purpose::STANDARD.encode(csv);
+                (json!({ "call_id": c, "file_base64": b64, "record": true }), Some(cid))
+            }
             "liquidation_issue" => (json!({ "call_id": c, "issued_on": "2019-09-02" }), Some(cid)),
             "siuss_save" => {
                 let out = siuss_ready(s, files.path());

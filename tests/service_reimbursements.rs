@@ -410,3 +410,108 @@ fn the_familys_statement_names_every_document_and_why() {
         assert!(text.contains(want), "«{want}» not in:\n{text}");
     }
 }
+
+fn b64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The office's claims sheet, as an Italian spreadsheet saves it (`;`,
+/// `1.234,56`, `gg/mm/aaaa`, Windows-1252): checked whole, then recorded, each
+/// claim decided as the desk's form decides it.
+#[test]
+fn a_claims_file_is_checked_whole_then_recorded_as_the_desk_records_each_claim() {
+    let e = env();
+    let call = published(&e);
+    let first = award(&e, &call, "2019/000101");
+    let r = e.service.call("reimbursements_get", json!({"call_id": call})).unwrap();
+    let other = r["awards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["protocol"] != "2019/000101" && a["funded_amount"].is_string())
+        .map(|a| a["protocol"].as_str().unwrap().to_string())
+        .unwrap();
+    award(&e, &call, &other);
+    // «Busta paga dell'assistente familiare» is the type's name: read as its code.
+    let sheet = format!(
+        "protocollo;consegnata_il;tipo;emittente;numero;data;mese;importo\r\n\
+         2019/000101;05/08/2019;busta_paga;{BADANTE};7/2019;31/07/2019;07/2019;350,00\r\n\
+         2019/000101;05/08/2019;Busta paga dell'assistente familiare;{BADANTE};7/2019;31/07/2019;07/2019;350,00\r\n\
+         {other};06/08/2019;busta_paga;{BADANTE};N° 8/2019;31/07/2019;07/2019;1.200,00\r\n\
+         2019/000101;04/09/2019;busta_paga;{BADANTE};8/2019;31/08/2019;08/2019;350,00\r\n"
+    );
+    // Windows-1252, as the spreadsheet saved it: «°» is one byte, 0xB0.
+    let bytes: Vec<u8> = sheet.chars().map(|c| if c == '°' { 0xB0 } else { c as u8 }).collect();
+    let file = b64(&bytes);
+    let check =
+        e.service.call("reimbursement_import", json!({"call_id": call, "file_base64": file})).unwrap();
+    assert_eq!(check["saved"], false);
+    assert_eq!(check["rows_read"], 4);
+    let claims = check["claims"].as_array().unwrap();
+    assert_eq!(claims.len(), 3, "{check}");
+    assert_eq!((claims[0]["documents"].as_u64(), claims[0]["claimed"].as_str()), (Some(2), Some("700.00")));
+    assert!(claims.iter().all(|c| c["decision"].is_null()));
+    assert!(check["read_as"].as_str().unwrap().contains("Windows-1252"), "{}", check["read_as"]);
+    // Nothing stored by the check.
+    let before = e.service.call("award_claims", json!({"award_id": first})).unwrap();
+    assert_eq!(before["claims"].as_array().unwrap().len(), 0);
+
+    let done = e
+        .service
+        .call("reimbursement_import", json!({"call_id": call, "file_base64": file, "record": true}))
+        .unwrap();
+    assert_eq!(done["saved"], true);
+    let decided: Vec<&Value> = done["claims"].as_array().unwrap().iter().map(|c| &c["decision"]).collect();
+    // The second row repeats the first document: refused as a duplicate, as the form would.
+    let reasons: Vec<&str> = decided[0]["documents"][1]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, ["DUPLICATE"], "{}", decided[0]);
+    // The same claims typed at the desk decide the same.
+    let after = e.service.call("award_claims", json!({"award_id": first})).unwrap();
+    let stored = after["claims"].as_array().unwrap();
+    assert_eq!(stored.len(), 2, "the 05/08 and the 04/09 claims of the first award");
+    assert_eq!(stored[0]["reimbursed"], decided[0]["total"]);
+    assert_eq!(stored[1]["number"], 2);
+
+    // A refused cell or an application without an award: nothing recorded, every row named.
+    let bad = "protocollo,consegnata_il,tipo,emittente,numero,data,mese,importo\n\
+               2019/000999,2019-08-05,busta_paga,RSSMRA80A01F205X,1,2019-07-31,2019-07,10.00\n\
+               2019/000101,2019-08-05,busta_paga,RSSMRA80A01F205X,2,2019-07-31,2019-07,dieci\n";
+    let out = e
+        .service
+        .call(
+            "reimbursement_import",
+            json!({"call_id": call, "file_base64": b64(bad.as_bytes()), "record": true}),
+        )
+        .unwrap();
+    assert_eq!(out["saved"], false);
+    let refused: Vec<(u64, &str)> = out["refused"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["line"].as_u64().unwrap(), r["column"].as_str().unwrap()))
+        .collect();
+    assert_eq!(refused, [(3, "importo")], "cells first: {out}");
+    let unknown = "protocollo,consegnata_il,tipo,emittente,numero,data,mese,importo\n\
+                   2019/000999,2019-08-05,busta_paga,RSSMRA80A01F205X,1,2019-07-31,2019-07,10.00\n";
+    let out = e
+        .service
+        .call(
+            "reimbursement_import",
+            json!({"call_id": call, "file_base64": b64(unknown.as_bytes()), "record": true}),
+        )
+        .unwrap();
+    assert_eq!(out["refused"][0]["column"], "protocollo");
+    assert_eq!(
+        e.service.call("award_claims", json!({"award_id": first})).unwrap()["claims"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}

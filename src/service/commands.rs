@@ -127,6 +127,7 @@ ipc {
         award_claims(ByAward) ALL audit => |s, i| s.award_claims(required_id("award_id", &i.award_id, "il contributo")?);
         reimbursement_preview(ClaimSend) ALL audit => |s, i| s.reimbursement_claim(i.claim()?, false);
         reimbursement_record(ClaimSend) ALL audit => |s, i| s.reimbursement_claim(i.claim()?, true);
+        reimbursement_import(ClaimsFile) ALL audit => reimbursement_import;
         reimbursement_statement(ByAward) ALL audit => |s, i| s.reimbursement_statement(required_id("award_id", &i.award_id, "il contributo")?);
         liquidation_issue(LiquidationIssue) COORD audit => |s, i| s.liquidation_issue(call_id(&i.call_id)?, form::required_date("issued_on", &i.issued_on, "la data dell'elenco")?);
         // The SIUSS flow of what the lists paid (INPS, PS-PSA): the office's

@@ -434,6 +434,31 @@ struct LiquidationIssue {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+struct ClaimsFile {
+    call_id: Option<String>,
+    /// The file's bytes as saved (base64: a Windows-1252 file is not text).
+    file_base64: Option<String>,
+    /// Absent or false: only checked; true: recorded.
+    record: Option<bool>,
+}
+
+fn reimbursement_import(s: &Service, i: ClaimsFile) -> Result<super::ClaimsImport, Error> {
+    let id = call_id(&i.call_id)?;
+    let bytes = {
+        use base64::Engine;
+        let b64 = i.file_base64.unwrap_or_default();
+        base64::engine::general_purpose::STANDARD
+            .decode(b64.trim())
+            .map_err(|_| Error::invalid("file_base64", "Il file non è arrivato intero: riprovare"))?
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::invalid("file_base64", "Il file delle richieste di rimborso è vuoto"));
+    }
+    s.reimbursement_import(id, &bytes, i.record.unwrap_or(false))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 struct SiussSave {
     from: Option<String>,
     to: Option<String>,

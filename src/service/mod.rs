@@ -51,7 +51,7 @@ use crate::storage::{CaseFilter, Stamp, Storage, Tx};
 
 pub use calls::{
     AppealDecisionInput, AppealInput, ApplicationInput, AwardClaims, AwardInput, CallDetail, CallInput,
-    CallSummary, ClaimDecision, ClaimInput, Comparison, DocumentInput, Exported, ImportOutcome,
+    CallSummary, ClaimDecision, ClaimInput, ClaimsImport, Comparison, DocumentInput, Exported, ImportOutcome,
     LiquidationFormat, LiquidationView, RankingRow, RankingView, RefusedRow, Reimbursements,
     SavedApplication, VersionView,
 };
@@ -166,6 +166,7 @@ string_enum!(
         AwardClaims = "award_claims": "consultazione delle richieste di rimborso di un contributo",
         ReimbursementPreview = "reimbursement_preview": "calcolo di una richiesta di rimborso",
         ReimbursementRecord = "reimbursement_record": "registrazione di una richiesta di rimborso",
+        ReimbursementImport = "reimbursement_import": "importazione delle richieste di rimborso da un file",
         ReimbursementStatement = "reimbursement_statement": "stampa del prospetto dei rimborsi",
         LiquidationIssue = "liquidation_issue": "emissione di un elenco di liquidazione",
         LiquidationOpen = "liquidation_open": "apertura di un elenco di liquidazione",

@@ -179,6 +179,8 @@ export const callsApi = {
   awardClaims: (awardId) => call('award_claims', { award_id: awardId }),
   claimPreview: (claim) => call('reimbursement_preview', { claim }),
   claimRecord: (claim) => call('reimbursement_record', { claim }),
+  // The office's claims file: checked (record false), then recorded whole.
+  claimsImport: (callId, fileBase64, record) => call('reimbursement_import', { call_id: callId, file_base64: fileBase64, record }),
   statement: (awardId) => call('reimbursement_statement', { award_id: awardId }),
   liquidationIssue: (callId, issuedOn) => call('liquidation_issue', { call_id: callId, issued_on: issuedOn }),
   liquidationOpen: (id, format = 'pdf') => call('liquidation_open', { id, format }),

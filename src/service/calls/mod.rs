@@ -24,8 +24,8 @@ pub use applications::{ApplicationInput, ImportOutcome, RefusedRow, SavedApplica
 pub use call::{CallDetail, CallInput, CallSummary};
 pub use ranking::{Comparison, Exported, RankingRow, RankingView, VersionView};
 pub use reimbursements::{
-    AwardClaims, AwardInput, ClaimDecision, ClaimInput, DocumentInput, LiquidationFormat, LiquidationView,
-    Reimbursements,
+    AwardClaims, AwardInput, ClaimDecision, ClaimInput, ClaimsImport, DocumentInput, LiquidationFormat,
+    LiquidationView, Reimbursements,
 };
 
 use super::not_found;

@@ -27,13 +27,13 @@ use crate::print::reimbursement::{
     self as printed, Liquidation, Statement, StatementClaim, StatementDocument, StatementMonth,
 };
 use crate::rules::reimbursement::{
-    normalize_issuer, reimburse, Award, Claim, DocumentReason, EarlierDocument, ExpenseDocument, MonthAmount,
-    Outcome,
+    claims_csv, normalize_issuer, reimburse, Award, Claim, DocumentReason, EarlierDocument, ExpenseDocument,
+    MonthAmount, Outcome,
 };
 use crate::rules::rule_set::{Kind, RuleSets};
 use crate::service::printing::printed_office;
 use crate::service::{not_found, office, Action, Service};
-use crate::storage::{AwardRow, ClaimDocumentRow, ClaimRow, LiquidationItem, LiquidationRow, Tx};
+use crate::storage::{AwardRow, ClaimDocumentRow, ClaimRow, LiquidationItem, LiquidationRow, Stamp, Tx};
 use crate::table::{Table, Value};
 
 // ---- What the screen sends ------------------------------------------------------
@@ -627,40 +627,7 @@ impl Service {
         }
         self.run(action, Some(award_id), |tx, stamp| {
             let a = tx.award_get(award_id)?.ok_or_else(|| not_found("Contributo"))?;
-            let l = load(tx, a.call_id)?;
-            let earlier = tx.claims_of_award(a.id)?;
-            let claim = Claim {
-                measure: l.row.measure.clone(),
-                comune: comune_of_call(&rules, &l),
-                // An appeal can take the funding away after the award: then
-                // every document is refused (NOT_FUNDED), as the rule says.
-                funded: funded_in_force(&l, &a.protocol).is_some(),
-                award: a.award,
-                already_reimbursed: reimbursed_by_month(&earlier),
-                earlier_documents: tx
-                    .documents_of_award(a.id)?
-                    .into_iter()
-                    .map(|(issuer, number)| EarlierDocument { issuer, number })
-                    .collect(),
-                documents,
-            };
-            let o = reimburse(&claim, &rules)?;
-            if !record {
-                return Ok(decision(&o, None, &decided_documents(&o)));
-            }
-            let number = earlier.last().map_or(1, |c| c.number + 1);
-            let row = ClaimRow {
-                id: Id::new(),
-                award_id: a.id,
-                number,
-                received_on,
-                rule_set: o.rule_set.clone(),
-                reimbursed: o.total,
-                created_at: stamp.at.clone(),
-                documents: decided_documents(&o),
-            };
-            tx.claim_insert(&row, stamp)?;
-            Ok(decision(&o, Some(number), &row.documents))
+            decide_claim(tx, stamp, &rules, &a, received_on, documents, record)
         })
     }
 
@@ -939,4 +906,190 @@ fn liquidation_table(tx: &Tx<'_>, l: &Loaded, list: &LiquidationRow) -> Result<T
 /// A protocol as part of a file name: letters, digits and dashes.
 fn file_safe(s: &str) -> String {
     s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect()
+}
+
+/// One claim against `a`, decided by the rule against what earlier claims of
+/// the award took; with `record`, stored as decided (the award's next number).
+/// The desk's form and the file import both come here.
+fn decide_claim(
+    tx: &Tx<'_>,
+    stamp: &Stamp,
+    rules: &RuleSets,
+    a: &AwardRow,
+    received_on: NaiveDate,
+    documents: Vec<ExpenseDocument>,
+    record: bool,
+) -> Result<ClaimDecision, Error> {
+    let l = load(tx, a.call_id)?;
+    let earlier = tx.claims_of_award(a.id)?;
+    let claim = Claim {
+        measure: l.row.measure.clone(),
+        comune: comune_of_call(rules, &l),
+        // An appeal can take the funding away after the award: then
+        // every document is refused (NOT_FUNDED), as the rule says.
+        funded: funded_in_force(&l, &a.protocol).is_some(),
+        award: a.award,
+        already_reimbursed: reimbursed_by_month(&earlier),
+        earlier_documents: tx
+            .documents_of_award(a.id)?
+            .into_iter()
+            .map(|(issuer, number)| EarlierDocument { issuer, number })
+            .collect(),
+        documents,
+    };
+    let o = reimburse(&claim, rules)?;
+    if !record {
+        return Ok(decision(&o, None, &decided_documents(&o)));
+    }
+    let number = earlier.last().map_or(1, |c| c.number + 1);
+    let row = ClaimRow {
+        id: Id::new(),
+        award_id: a.id,
+        number,
+        received_on,
+        rule_set: o.rule_set.clone(),
+        reimbursed: o.total,
+        created_at: stamp.at.clone(),
+        documents: decided_documents(&o),
+    };
+    tx.claim_insert(&row, stamp)?;
+    Ok(decision(&o, Some(number), &row.documents))
+}
+
+// ---- Claims from the office's file ------------------------------------------------
+
+/// What importing a claims file gave: read and checked whole; with `saved`,
+/// every claim recorded (in one transaction), each with its decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimsImport {
+    pub saved: bool,
+    /// Italian, one line: how the file was read (encoding, separator, amounts).
+    pub read_as: String,
+    pub rows_read: usize,
+    pub claims: Vec<ImportedClaim>,
+    pub refused: Vec<super::RefusedRow>,
+    /// Italian, one line: what happened.
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportedClaim {
+    pub line: u64,
+    pub protocol: String,
+    pub award_id: Id,
+    /// "Cognome Nome" of who is paid (the screen's beneficiary).
+    pub beneficiary: Option<String>,
+    pub received_on: NaiveDate,
+    pub documents: usize,
+    /// The sum of the documents' amounts, as handed in.
+    pub claimed: Money,
+    /// As decided when recorded (`None` in the check before recording).
+    pub decision: Option<ClaimDecision>,
+}
+
+impl Service {
+    /// The claims of `call_id` in the office's file (`bytes`: CSV, UTF-8 or
+    /// Windows-1252, `,` or `;`; columns in `claims_csv`), checked whole:
+    /// every cell, an award for every protocol, no claim handed in after
+    /// today. With `record`, and nothing refused, every claim is decided and
+    /// recorded, in file order, as the desk's form records one: all of them
+    /// or none.
+    pub fn reimbursement_import(
+        &self,
+        call_id: Id,
+        bytes: &[u8],
+        record: bool,
+    ) -> Result<ClaimsImport, Error> {
+        let rules = load_rules()?;
+        let today = self.today();
+        let (text, encoding) = crate::text_in::decode(bytes);
+        self.run(Action::ReimbursementImport, Some(call_id), |tx, stamp| {
+            let l = load(tx, call_id)?;
+            let comune = comune_of_call(&rules, &l);
+            let types: Vec<(String, String)> = measure_rules(&rules, &comune, Month::of(today).first_day(), &l.row.measure)
+                .map(|(_, t)| t.into_iter().map(|d| (d.code, d.label)).collect())
+                .unwrap_or_default();
+            let refused_outcome = |read_as: String, rows_read: usize, refused: Vec<super::RefusedRow>| {
+                let lines = {
+                    let mut v: Vec<Option<u64>> = refused.iter().map(|r| r.line).collect();
+                    v.dedup();
+                    v.len()
+                };
+                ClaimsImport {
+                    saved: false,
+                    read_as,
+                    rows_read,
+                    claims: Vec::new(),
+                    summary: format!(
+                        "Importazione rifiutata: {lines} righe con errori su {rows_read} lette; nessuna richiesta registrata"
+                    ),
+                    refused,
+                }
+            };
+            let (dialect, claims) = match claims_csv::read(&text, &types) {
+                Ok(read) => read,
+                Err(report) => {
+                    let refused = report.errors.iter().map(refused_row).collect();
+                    return Ok(refused_outcome(format!("File letto come {encoding}"), report.rows_read, refused));
+                }
+            };
+            let read_as = format!("File letto come {encoding}, {}", dialect.italian());
+            let rows_read: usize = claims.iter().map(|c| c.documents.len()).sum();
+            let awards = tx.awards_of_call(call_id)?;
+            let mut refused = Vec::new();
+            let mut found = Vec::new();
+            for c in &claims {
+                let Some(a) = awards.iter().find(|a| a.protocol == c.protocol) else {
+                    refused.push(super::RefusedRow {
+                        line: Some(c.line),
+                        column: Some("protocollo".into()),
+                        reason: format!("nessun contributo assegnato alla domanda «{}» in questo avviso", c.protocol),
+                    });
+                    continue;
+                };
+                if c.received_on > today {
+                    refused.push(super::RefusedRow {
+                        line: Some(c.line),
+                        column: Some("consegnata_il".into()),
+                        reason: "la data di consegna non può essere futura".into(),
+                    });
+                    continue;
+                }
+                found.push((c, a));
+            }
+            if !refused.is_empty() {
+                return Ok(refused_outcome(read_as, rows_read, refused));
+            }
+            let mut out = Vec::with_capacity(found.len());
+            for (c, a) in found {
+                let documents: Vec<ExpenseDocument> = c.documents.iter().map(|(_, d)| d.clone()).collect();
+                let claimed = sum(documents.iter().map(|d| d.amount));
+                let decision = if record {
+                    Some(decide_claim(tx, stamp, &rules, a, c.received_on, documents.clone(), true)?)
+                } else {
+                    None
+                };
+                out.push(ImportedClaim {
+                    line: c.line,
+                    protocol: c.protocol.clone(),
+                    award_id: a.id,
+                    beneficiary: payee(tx, &l, a)?.0,
+                    received_on: c.received_on,
+                    documents: documents.len(),
+                    claimed,
+                    decision,
+                });
+            }
+            let summary = if record {
+                format!("{} richieste registrate ({} documenti)", out.len(), rows_read)
+            } else {
+                format!("{} richieste pronte da registrare ({} documenti)", out.len(), rows_read)
+            };
+            Ok(ClaimsImport { saved: record, read_as, rows_read, claims: out, refused: Vec::new(), summary })
+        })
+    }
+}
+
+fn refused_row(e: &Error) -> super::RefusedRow {
+    super::RefusedRow { line: e.line, column: e.field.clone(), reason: e.message.clone() }
 }

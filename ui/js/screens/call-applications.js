@@ -12,13 +12,17 @@ import { callsApi, tc, yesNo } from './calls-common.js';
 // ---- Domande -------------------------------------------------------------------
 
 // The file's bytes in base64, by chunks (a call's file can be large).
-async function fileBase64(file) {
+export async function fileBase64(file) {
   const bytes = new Uint8Array(await file.arrayBuffer());
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) {
     binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   }
   return btoa(binary);
+}
+
+export function refusedReport(out) {
+  return importReport(out);
 }
 
 function importReport(out) {

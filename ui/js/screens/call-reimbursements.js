@@ -7,7 +7,9 @@ import { confirmDialog } from '../dialog.js';
 import { h, replace } from '../dom.js';
 import { formatDate, formatMoney } from '../format.js';
 import { Form, onSubmit, showFormError } from '../forms.js';
+import { filePicker } from '../file-picker.js';
 import { t } from '../i18n.js';
+import { fileBase64, refusedReport } from './call-applications.js';
 import { callsApi, tc } from './calls-common.js';
 
 /** "2019-07" → "07/2019". */
@@ -46,6 +48,7 @@ export async function reimbursements(body, c, ctx, reload) {
     h('p', { class: 'muted' }, tc('reimb.awardsHint')),
     awardsTable(c, r),
     r.can_award ? awardForm(c, r, ctx, reload) : h('p', { class: 'muted', 'data-testid': 'reimb-award-not-allowed' }, tc('reimb.awardNotAllowed')),
+    r.awards.some((a) => a.award) ? importCard(c, ctx, reload) : null,
     h('h2', {}, tc('reimb.listsTitle')),
     h('p', { 'data-testid': 'reimb-to-liquidate' }, r.to_liquidate === 0 ? tc('reimb.nothingToLiquidate') : tc('reimb.toLiquidate', { n: r.to_liquidate, total: formatMoney(r.to_liquidate_total) })),
     r.can_issue && r.to_liquidate > 0 ? issueForm(c, r, ctx, reload) : null,
@@ -163,6 +166,90 @@ function issueForm(c, r, ctx, reload) {
     reload();
   });
   return el;
+}
+
+/** The claims the office keeps in a spreadsheet: checked whole first (what
+ * would be recorded, or every refused cell with its line), then recorded
+ * together after a confirmation, each decided as the desk's form decides it. */
+function importCard(c, ctx, reload) {
+  const report = h('div', { 'data-testid': 'claims-import-report', 'aria-live': 'polite' });
+  const file = filePicker({ id: 'claims-file', label: tc('reimb.importFile'), accept: '.csv,text/csv' });
+  const check = async () => {
+    ctx.showError(null);
+    const f = file.file();
+    if (!f) {
+      ctx.showError({ code: 'invalid', message: tc('reimb.importNoFile') });
+      return;
+    }
+    try {
+      const b64 = await fileBase64(f);
+      const out = await callsApi.claimsImport(c.id, b64, false);
+      if (!out.saved && out.refused.length > 0) {
+        replace(report, refusedReport(out));
+        return;
+      }
+      const record = h('button', { type: 'button', class: 'primary', 'data-testid': 'claims-import-record' }, tc('reimb.importRecord', { n: out.claims.length }));
+      record.addEventListener('click', async () => {
+        const yes = await confirmDialog({
+          name: 'confirm',
+          title: tc('reimb.importConfirmTitle'),
+          body: tc('reimb.importConfirm', { n: out.claims.length, docs: out.rows_read }),
+          cancel: { label: t('common.cancel'), id: 'cancel' },
+          confirm: { label: tc('reimb.importRecord', { n: out.claims.length }), id: 'ok' },
+        });
+        if (!yes) return;
+        try {
+          const done = await callsApi.claimsImport(c.id, b64, true);
+          ctx.toast(done.summary);
+          reload();
+        } catch (err) {
+          ctx.showError(err);
+        }
+      });
+      replace(
+        report,
+        h(
+          'div',
+          { class: 'callout', 'data-testid': 'claims-import-ready' },
+          h('p', {}, out.summary),
+          h('p', { class: 'muted' }, out.read_as),
+          h(
+            'table',
+            { class: 'data' },
+            h('thead', {}, h('tr', {}, ['importColLine', 'importColProtocol', 'importColBeneficiary', 'importColReceived', 'importColDocuments', 'importColClaimed'].map((k) => h('th', { scope: 'col' }, tc(`reimb.${k}`))))),
+            h(
+              'tbody',
+              {},
+              out.claims.map((cl) =>
+                h(
+                  'tr',
+                  { 'data-testid': 'claims-import-row', 'data-protocol': cl.protocol },
+                  h('td', { class: 'num' }, String(cl.line)),
+                  h('td', { class: 'mono' }, cl.protocol),
+                  h('td', {}, cl.beneficiary ?? t('common.none')),
+                  h('td', { class: 'nowrap' }, formatDate(cl.received_on)),
+                  h('td', { class: 'num' }, String(cl.documents)),
+                  h('td', { class: 'num nowrap' }, formatMoney(cl.claimed)),
+                ),
+              ),
+            ),
+          ),
+          h('div', { class: 'form-actions' }, record),
+        ),
+      );
+    } catch (err) {
+      ctx.showError(err);
+    }
+  };
+  return h(
+    'div',
+    { class: 'card', 'data-testid': 'claims-import' },
+    h('h2', {}, tc('reimb.importTitle')),
+    h('p', { class: 'muted' }, tc('reimb.importHint')),
+    file.element,
+    h('div', { class: 'form-actions' }, h('button', { type: 'button', class: 'secondary', 'data-testid': 'claims-import-check', onclick: check }, tc('reimb.importCheck'))),
+    report,
+  );
 }
 
 function listsTable(r, ctx) {

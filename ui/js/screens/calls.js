@@ -91,7 +91,7 @@ function siussCard(ctx) {
   const button = () => el.querySelector('[data-testid="siuss-save"]');
   const el = h(
     'form',
-    { class: 'card form', novalidate: true, 'data-testid': 'siuss-form', 'aria-labelledby': 'siuss-title' },
+    { class: 'card form siuss', novalidate: true, 'data-testid': 'siuss-form', 'aria-labelledby': 'siuss-title' },
     h('h2', { id: 'siuss-title' }, tc('siuss.title')),
     h('p', { class: 'muted' }, tc('siuss.intro')),
     h(

@@ -157,6 +157,12 @@ impl Dialect {
 /// [`COLUMNS`]. A header that both would split into every column cannot be
 /// read with certainty: refused, with its line.
 pub fn detect(text: &str) -> Result<Dialect, Error> {
+    detect_with(text, &COLUMNS)
+}
+
+/// [`detect`] for another file of the office's (the claims of a call): the
+/// same reading of the header row, with that file's `columns`.
+pub fn detect_with(text: &str, columns: &[&str]) -> Result<Dialect, Error> {
     let body = text.trim_start_matches('\u{feff}');
     let (index, header) = body.lines().enumerate().find(|(_, l)| !l.trim().is_empty()).unwrap_or((0, ""));
     let line = index as u64 + 1;
@@ -173,7 +179,7 @@ pub fn detect(text: &str) -> Result<Dialect, Error> {
         let mut rdr = csv_reader(header, d);
         let mut rec = csv::StringRecord::new();
         matches!(rdr.read_record(&mut rec), Ok(true))
-            && COLUMNS.iter().all(|c| rec.iter().any(|h| h.trim_start_matches('\u{feff}').trim() == *c))
+            && columns.iter().all(|c| rec.iter().any(|h| h.trim_start_matches('\u{feff}').trim() == *c))
     };
     Ok(match (commas > 0, semicolons > 0) {
         (true, false) => Dialect::Comma,

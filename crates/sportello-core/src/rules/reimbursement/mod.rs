@@ -11,6 +11,7 @@
 //! award's first month: the documents allowed per measure, the minimum monthly
 //! award and how the award is split into caps come from it, never from here.
 
+pub mod claims_csv;
 mod compute;
 mod input;
 mod output;
