@@ -91,6 +91,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "trattamento limitato di un fascicolo",
         sql: include_str!("migrations/0017_restriction.sql"),
     },
+    Migration {
+        version: 20,
+        name: "finanze dei progetti finanziati: impegni, pagamenti, annullamenti",
+        sql: include_str!("migrations/0020_project_finance.sql"),
+    },
 ];
 
 /// The version this program writes.
