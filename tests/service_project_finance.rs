@@ -178,10 +178,18 @@ fn refusals_name_their_field() {
         .call(
             "finance_commitment_record",
             json!({ "commitment": { "project_id": p, "number": "2018/1", "date": "2018-01-11", "act": "DD 2",
-                                    "creditor": "X", "amount": "5.00", "description": "" } }),
+                                    "creditor": "X", "amount": "5.00", "description": "Lavori" } }),
         )
         .unwrap_err();
     assert_eq!((err.code, err.field.as_deref()), (Code::Invalid, Some("number")), "{err:?}");
+    let err = s
+        .call(
+            "finance_commitment_record",
+            json!({ "commitment": { "project_id": p, "number": "2018/9", "date": "2018-01-11", "act": "DD 2",
+                                    "creditor": "X", "amount": "5.00", "description": " " } }),
+        )
+        .unwrap_err();
+    assert_eq!((err.code, err.field.as_deref()), (Code::Invalid, Some("description")), "{err:?}");
     // A commitment of another project.
     let mut other = seed_project();
     other["code"] = json!("MI3.1.1.d");

@@ -452,7 +452,11 @@ impl Service {
             form::required_line("act", &input.act, "l'atto che dispone l'impegno (es. determinazione n. …)")?;
         let creditor = form::required_line("creditor", &input.creditor, "il creditore")?;
         let amount = money("amount", &input.amount, "l'importo")?;
-        let description = form::optional_line("description", &input.description)?.unwrap_or_default();
+        let description = form::required_line(
+            "description",
+            &input.description,
+            "l'oggetto dell'impegno (contratto, affidamento, convenzione)",
+        )?;
         self.run(Action::FinanceCommitmentRecord, Some(project_id), |tx, stamp| {
             let r = Records::load(tx, project_id)?;
             let row = CommitmentRow {

@@ -31,7 +31,6 @@ async fn a_payment_recorded_through_the_form_changes_the_erogato() {
         row.contains("817.000,00 €") && row.contains("748.600,00 €") && row.contains("652.945,00 €"),
         "{row}"
     );
-    app.screenshot("finanziamenti-elenco").await;
 
     app.click("finance-open-MI3.1.1.c").await;
     app.el("screen-finanziamento").await;
@@ -80,10 +79,20 @@ async fn a_payment_recorded_through_the_form_changes_the_erogato() {
         .await;
     assert!(rows.as_array().unwrap().contains(&json!("2019/8120")), "{rows}");
     app.screenshot("finanziamenti-progetto").await;
+    app.js(
+        "document.querySelector('[data-testid=\"finance-payments\"]').scrollIntoView(); return true;",
+        vec![],
+    )
+    .await;
+    app.screenshot("finanziamenti-pagamenti").await;
 
     // The report, opened by the system's program.
     app.click("finance-report-pdf").await;
-    wait_viewed(&app, "avanzamento-finanziario-MI3-1-1-c-").await;
+    let pdf = wait_viewed(&app, "avanzamento-finanziario-MI3-1-1-c-").await;
+    // With SPORTELLO_KEEP_PDF=DIR, a copy for a person to look at (`pdftoppm -png`).
+    if let Some(dir) = std::env::var_os("SPORTELLO_KEEP_PDF") {
+        std::fs::copy(&pdf, std::path::Path::new(&dir).join(pdf.file_name().unwrap())).unwrap();
+    }
 
     // Back to the list: the erogato there changed too.
     app.click("finance-back").await;
@@ -95,6 +104,7 @@ async fn a_payment_recorded_through_the_form_changes_the_erogato() {
         )
         .await;
     assert_eq!(row.as_str().unwrap().replace('\u{a0}', " "), "657.175,00 €");
+    app.screenshot("finanziamenti-elenco").await;
     app.stop().await;
 }
 
@@ -111,20 +121,22 @@ async fn a_desk_operator_does_not_see_the_finances() {
     app.stop().await;
 }
 
-/// Waits (bounded) for a file named `prefix…` in the private viewing area.
-async fn wait_viewed(app: &App, prefix: &str) {
+/// Waits (bounded) for a file named `prefix…` in the private viewing area; its path.
+async fn wait_viewed(app: &App, prefix: &str) -> std::path::PathBuf {
     let viewing = app.viewing_dir();
     let start = std::time::Instant::now();
     loop {
-        let names: Vec<String> = std::fs::read_dir(&viewing)
+        let files: Vec<std::path::PathBuf> = std::fs::read_dir(&viewing)
             .into_iter()
             .flatten()
             .flatten()
             .flat_map(|account| std::fs::read_dir(account.path()).into_iter().flatten().flatten())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .map(|e| e.path())
             .collect();
-        if names.iter().any(|n| n.starts_with(prefix)) {
-            return;
+        let names: Vec<String> =
+            files.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+        if let Some(i) = names.iter().position(|n| n.starts_with(prefix)) {
+            return files[i].clone();
         }
         assert!(start.elapsed() < std::time::Duration::from_secs(10), "«{prefix}…» not opened: {names:?}");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;

@@ -63,7 +63,7 @@ export async function mount(view, ctx) {
         : h(
             'table',
             { class: 'data', 'data-testid': 'finance-list' },
-            head([['colProject'], ['colCup'], ['colPeriod'], ['colProgrammato', true], ['colAmmesso', true], ['colVincolante', true], ['colErogato', true], ['colProgress'], ['colWarnings', true]]),
+            head([['colProject'], ['colProgrammato', true], ['colAmmesso', true], ['colVincolante', true], ['colErogato', true], ['colProgress']]),
             h(
               'tbody',
               {},
@@ -73,18 +73,21 @@ export async function mount(view, ctx) {
                   { 'data-testid': 'finance-row', 'data-code': p.code },
                   h(
                     'td',
-                    {},
-                    h('a', { href: `#/finanziamenti/${encodeURIComponent(p.id)}`, 'data-testid': `finance-open-${p.code}` }, `${p.code} — ${p.title}`),
+                    { class: 'finance-project' },
+                    h('a', { href: `#/finanziamenti/${encodeURIComponent(p.id)}`, 'data-testid': `finance-open-${p.code}` }, h('strong', {}, p.code), ` — ${p.title}`),
                     h('div', { class: 'muted' }, p.programme),
+                    h('div', { class: 'muted' }, tf('cupPeriod', { cup: p.cup, from: formatDate(p.start), to: formatDate(p.end) })),
                   ),
-                  cell(p.cup, 'mono'),
-                  cell(tf('period', { from: formatDate(p.start), to: formatDate(p.end) }), 'nowrap'),
-                  cell(formatMoney(p.amounts.programmato), 'num'),
-                  cell(formatMoney(p.amounts.ammesso), 'num'),
-                  cell(formatMoney(p.amounts.giuridicamente_vincolante), 'num'),
-                  h('td', { class: 'num', 'data-testid': 'finance-row-erogato' }, formatMoney(p.amounts.erogato)),
-                  h('td', {}, progressBar(p.progress, 'finance-row-progress')),
-                  h('td', { class: p.warnings > 0 ? 'num warn' : 'num' }, String(p.warnings)),
+                  cell(formatMoney(p.amounts.programmato), 'num nowrap'),
+                  cell(formatMoney(p.amounts.ammesso), 'num nowrap'),
+                  cell(formatMoney(p.amounts.giuridicamente_vincolante), 'num nowrap'),
+                  h('td', { class: 'num nowrap', 'data-testid': 'finance-row-erogato' }, formatMoney(p.amounts.erogato)),
+                  h(
+                    'td',
+                    {},
+                    progressBar(p.progress, 'finance-row-progress'),
+                    p.warnings > 0 ? h('div', { class: 'warn-text', 'data-testid': 'finance-row-warnings' }, tf(p.warnings === 1 ? 'oneWarning' : 'manyWarnings', { n: p.warnings })) : null,
+                  ),
                 ),
               ),
             ),
@@ -283,8 +286,14 @@ function warningsBox(d) {
   );
 }
 
-function annulledNote(a) {
-  return a ? h('div', { class: 'annulled-note', 'data-testid': 'finance-annulled' }, tf('annulledOn', { date: formatDate(a.on), by: a.by, reason: a.reason })) : null;
+/** In the record's state column: "Annullato il 17/04/2019". */
+function annulledState(a) {
+  return h('span', { class: 'annulled-note nowrap' }, tf('annulledState', { date: formatDate(a.on) }));
+}
+
+/** Under the record's text: why, and by whom. */
+function annulledReason(a) {
+  return a ? h('div', { class: 'annulled-note', 'data-testid': 'finance-annulled' }, tf('annulledWhy', { by: a.by, reason: a.reason })) : null;
 }
 
 /** "Annulla…": asks the reason, then annuls (the record stays, marked). */
@@ -336,11 +345,11 @@ function commitmentsTable(d, ctx, redraw) {
           cell(c.number, 'mono nowrap'),
           cell(formatDate(c.date), 'nowrap'),
           cell(c.act),
-          h('td', {}, c.creditor, c.description ? h('div', { class: 'muted' }, c.description) : null),
-          cell(formatMoney(c.amount), 'num'),
-          cell(c.annulled ? '—' : formatMoney(c.paid), 'num'),
-          cell(c.annulled ? '—' : formatMoney(c.left), c.left.startsWith('-') ? 'num warn' : 'num'),
-          h('td', {}, c.annulled ? annulledNote(c.annulled) : open.has(c.id) ? tf('valid') : annulButton(d, c, tf('commitmentN', { n: c.number }), ctx, redraw)),
+          h('td', {}, c.creditor, c.description ? h('div', { class: 'muted' }, c.description) : null, annulledReason(c.annulled)),
+          cell(formatMoney(c.amount), 'num nowrap'),
+          cell(c.annulled ? '—' : formatMoney(c.paid), 'num nowrap'),
+          cell(c.annulled ? '—' : formatMoney(c.left), c.left.startsWith('-') ? 'num nowrap warn' : 'num nowrap'),
+          h('td', {}, c.annulled ? annulledState(c.annulled) : open.has(c.id) ? tf('valid') : annulButton(d, c, tf('commitmentN', { n: c.number }), ctx, redraw)),
         ),
       ),
     ),
@@ -364,9 +373,9 @@ function paymentsTable(d, ctx, redraw) {
           cell(formatDate(x.date), 'nowrap'),
           cell(x.commitment_number, 'mono nowrap'),
           cell(x.creditor),
-          cell(x.document),
-          cell(formatMoney(x.amount), 'num'),
-          h('td', {}, x.annulled ? annulledNote(x.annulled) : annulButton(d, x, tf('paymentN', { n: x.number }), ctx, redraw)),
+          h('td', {}, x.document, annulledReason(x.annulled)),
+          cell(formatMoney(x.amount), 'num nowrap'),
+          h('td', {}, x.annulled ? annulledState(x.annulled) : annulButton(d, x, tf('paymentN', { n: x.number }), ctx, redraw)),
         ),
       ),
     ),
@@ -388,7 +397,7 @@ function commitmentForm(d, ctx, redraw) {
       form.text(model, 'act', { label: tf('cAct'), field: 'act', testid: 'finance-c-act', required: true, hint: tf('cActHint') }),
       form.text(model, 'creditor', { label: tf('cCreditor'), field: 'creditor', testid: 'finance-c-creditor', required: true }),
       form.money(model, 'amount', { label: tf('cAmount'), field: 'amount', testid: 'finance-c-amount', required: true }),
-      form.text(model, 'description', { label: tf('cDescription'), field: 'description', testid: 'finance-c-description', wide: true }),
+      form.text(model, 'description', { label: tf('cDescription'), field: 'description', testid: 'finance-c-description', required: true, wide: true, hint: tf('cDescriptionHint') }),
     ),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'finance-c-record' }, tf('recordCommitment'))),
   );
