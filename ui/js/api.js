@@ -196,7 +196,7 @@ export const financeApi = {
   paymentRecord: (payment) => call('finance_payment_record', { payment }),
   annul: (projectId, recordId, reason) => call('finance_record_annul', { project_id: projectId, record_id: recordId, reason }),
   // The rapporto di avanzamento finanziario, opened by the system's program.
-  report: (id, format = 'pdf') => call('finance_report', { id, format }),
+  report: (id, format = 'pdf', on = null) => call('finance_report', { id, format, on }),
 };
 
 // The system's file dialogs (tauri-plugin-dialog): the only plugin commands the

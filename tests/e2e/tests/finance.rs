@@ -94,6 +94,11 @@ async fn a_payment_recorded_through_the_form_changes_the_erogato() {
         std::fs::copy(&pdf, std::path::Path::new(&dir).join(pdf.file_name().unwrap())).unwrap();
     }
 
+    // The situation at the end of 2018, as the office's spreadsheet.
+    app.fill("finance-report-on", "31/12/2018").await;
+    app.click("finance-report-csv").await;
+    wait_viewed(&app, "avanzamento-finanziario-MI3-1-1-c-2018-12-31.csv").await;
+
     // Back to the list: the erogato there changed too.
     app.click("finance-back").await;
     app.wait_route("/finanziamenti").await;
@@ -105,6 +110,28 @@ async fn a_payment_recorded_through_the_form_changes_the_erogato() {
         .await;
     assert_eq!(row.as_str().unwrap().replace('\u{a0}', " "), "657.175,00 €");
     app.screenshot("finanziamenti-elenco").await;
+
+    // Traiettorie: its internships paid beyond their commitment, said clearly.
+    app.click("finance-open-AV3-2016-LOM-79").await;
+    app.el("finance-warnings").await;
+    let codes = app
+        .js(
+            "return [...document.querySelectorAll('[data-testid=\"finance-warnings\"] li')].map((l) => l.dataset.code);",
+            vec![],
+        )
+        .await;
+    assert_eq!(codes, json!(["PAYMENTS_OVER_COMMITMENT"]));
+    let text = app.text_of("finance-warnings").await.replace('\u{a0}', " ");
+    assert!(
+        text.contains("54.500,00 €") && text.contains("52.000,00 €") && text.contains("2.500,00 €"),
+        "{text}"
+    );
+    app.js(
+        "document.querySelector('[data-testid=\"finance-warnings\"]').scrollIntoView(); return true;",
+        vec![],
+    )
+    .await;
+    app.screenshot("finanziamenti-avvertenze").await;
     app.stop().await;
 }
 

@@ -194,6 +194,11 @@ function draw(view, ctx, d) {
     },
     tf('editProject'),
   );
+  // The report's date: today unless the office asks for an earlier
+  // situation (e.g. at 31/12 for the annual report).
+  const when = { on: d.amounts.on };
+  const whenForm = new Form({ onChange: () => {} });
+  const whenField = whenForm.date(when, 'on', { label: tf('reportOn'), field: 'on', testid: 'finance-report-on', required: true, hint: tf('reportOnHint') });
   const report = (format, text) =>
     h(
       'button',
@@ -201,11 +206,15 @@ function draw(view, ctx, d) {
         type: 'button',
         class: format === 'pdf' ? 'primary' : 'secondary',
         'data-testid': `finance-report-${format}`,
-        onclick: () =>
-          financeApi.report(p.id, format).then(
+        onclick: () => {
+          if (!whenForm.validate()) return;
+          financeApi.report(p.id, format, when.on).then(
             () => ctx.toast(tf(format === 'pdf' ? 'openedPdf' : 'openedSheet')),
-            (e) => ctx.showError(e),
-          ),
+            (e) => {
+              if (!whenForm.showError(e)) ctx.showError(e);
+            },
+          );
+        },
       },
       text,
     );
@@ -220,11 +229,19 @@ function draw(view, ctx, d) {
         { class: 'screen-head' },
         h('h1', { 'data-testid': 'screen-title' }, p.title),
         h('p', { class: 'muted' }, `${p.programme}${p.azione ? ` — ${p.azione}` : ''}`),
-        h('div', { class: 'actions' }, report('pdf', tf('reportPdf')), report('csv', 'CSV'), report('xlsx', 'XLSX'), edit),
+        h('div', { class: 'actions' }, edit),
       ),
       editBox,
       projectCard(p),
-      amountsBox(d),
+      amountsBox(
+        d,
+        h(
+          'div',
+          { class: 'finance-report', role: 'group', 'aria-label': tf('reportGroup') },
+          whenField,
+          h('div', { class: 'actions' }, report('pdf', tf('reportPdf')), report('csv', 'CSV'), report('xlsx', 'XLSX')),
+        ),
+      ),
       warningsBox(d),
       h('h2', { id: 'finance-commitments-title' }, tf('commitmentsTitle')),
       h('p', { class: 'muted' }, tf('commitmentsHint')),
@@ -255,7 +272,7 @@ function projectCard(p) {
   );
 }
 
-function amountsBox(d) {
+function amountsBox(d, reportGroup) {
   const a = d.amounts;
   const tile = (key, value, testid) =>
     h('div', { class: 'amount-tile' }, h('dt', {}, tf(key)), h('dd', { class: 'num', 'data-testid': testid }, formatMoney(value)));
@@ -273,6 +290,7 @@ function amountsBox(d) {
     ),
     progressBar(d.progress, 'finance-progress'),
     h('p', { class: 'muted' }, tf('amountsHint')),
+    reportGroup,
   );
 }
 
