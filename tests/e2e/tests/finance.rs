@@ -136,6 +136,45 @@ async fn a_payment_recorded_through_the_form_changes_the_erogato() {
 }
 
 #[tokio::test]
+async fn a_new_project_with_a_bad_cup_is_refused_beside_the_field_then_saved() {
+    // An empty database, as its administrator.
+    let app = App::start().await;
+    app.click("nav-finanziamenti").await;
+    app.wait_route("/finanziamenti").await;
+    app.el("finance-empty").await;
+    app.click("finance-new").await;
+    app.wait_route("/finanziamenti/nuovo").await;
+    app.fill("finance-f-title", "Residenzialità Temporanea Sociale").await;
+    app.fill("finance-f-programme", "PON Città Metropolitane 2014-2020").await;
+    app.fill("finance-f-azione", "Azione 3.1.1").await;
+    app.fill("finance-f-code", "MI3.1.1.c").await;
+    app.fill("finance-f-cup", "B49J1700013000").await;
+    app.fill("finance-f-rup", "Guido Gandino").await;
+    app.fill("finance-f-attuatore", "Comune di Milano").await;
+    app.fill("finance-f-start", "01/09/2017").await;
+    app.fill("finance-f-end", "31/12/2019").await;
+    app.fill("finance-f-programmato", "817.000,00").await;
+    app.fill("finance-f-ammesso", "0").await;
+    app.click("finance-project-save").await;
+    // The service's refusal, on its field.
+    app.wait_js(
+        r#"const e = document.querySelector('[data-testid="error:cup"]');
+           return !!e && !e.hidden && e.textContent.includes('14 caratteri invece di 15')"#,
+    )
+    .await;
+    let invalid = app.el("finance-f-cup").await.attr("aria-invalid").await.unwrap();
+    assert_eq!(invalid.as_deref(), Some("true"));
+    app.fill("finance-f-cup", "b49j17000130006").await;
+    app.click("finance-project-save").await;
+    app.el("screen-finanziamento").await;
+    assert_eq!(app.text_of("finance-cup").await, "B49J17000130006");
+    assert_eq!(app.text_of("finance-erogato").await.replace('\u{a0}', " "), "0,00 €");
+    // No commitment yet: no payment can be recorded, and the form says why.
+    app.el("finance-payment-needs-commitment").await;
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn a_desk_operator_does_not_see_the_finances() {
     let app =
         App::start_with(Setup { demo: true, login: Some("mbianchi".to_string()), ..Setup::default() }).await;
