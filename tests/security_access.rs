@@ -142,6 +142,25 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
         "siuss_save" => {
             ipc(json!({ "from": "2019-09-01", "to": "2019-09-30", "out": "/nonexistent/flusso.xml" }))
         }
+        // A funded project's finances: about a project that need not exist.
+        "finance_list" => ipc(Value::Null),
+        "finance_get" | "finance_report" => ipc(json!({ "id": Id::new().to_string() })),
+        "finance_project_save" => ipc(json!({ "project": {
+            "code": "MI3.1.1.c", "title": "Residenzialità Temporanea Sociale", "programme": "PON Città Metropolitane 2014-2020",
+            "cup": "B49J17000130006", "rup": "Guido Gandino", "attuatore": "Comune di Milano",
+            "start": "2017-09-01", "end": "2019-12-31", "programmato": "817000.00", "ammesso": "0"
+        } })),
+        "finance_commitment_record" => ipc(json!({ "commitment": {
+            "project_id": Id::new().to_string(), "number": "2018/1", "date": "2018-01-10", "act": "DD 1/2018",
+            "creditor": "Cooperativa", "amount": "100.00", "description": "lavori"
+        } })),
+        "finance_payment_record" => ipc(json!({ "payment": {
+            "project_id": Id::new().to_string(), "commitment_id": Id::new().to_string(), "number": "2018/7",
+            "date": "2018-02-10", "amount": "100.00", "document": "fattura 1/2018"
+        } })),
+        "finance_record_annul" => ipc(json!({
+            "project_id": Id::new().to_string(), "record_id": Id::new().to_string(), "reason": "errore"
+        })),
         "ranking_compare" => ipc(json!({ "call_id": Id::new().to_string(), "from": 1, "to": 2 })),
         "appeal_file" => ipc(json!({
             "call_id": Id::new().to_string(), "protocol": "2019/000101", "filed_on": "2019-06-20", "grounds": "ISEE"

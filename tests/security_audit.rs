@@ -100,6 +100,17 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
     let cid = Id::parse("id", call["id"].as_str().unwrap()).unwrap();
     let c = cid.to_string();
 
+    // A funded project for the finance commands (seed 004).
+    let project_input = json!({
+        "code": "MI3.1.1.c", "title": "Residenzialità Temporanea Sociale",
+        "programme": "PON Città Metropolitane 2014-2020", "azione": "Azione 3.1.1", "cup": "B49J17000130006",
+        "rup": "Guido Gandino", "attuatore": "Comune di Milano", "start": "2017-09-01", "end": "2019-12-31",
+        "programmato": "817000.00", "ammesso": "817000.00", "act": ""
+    });
+    let fp = s.call("finance_project_save", json!({ "project": project_input.clone() })).unwrap();
+    let fid = Id::parse("id", fp["project"]["id"].as_str().unwrap()).unwrap();
+    let f = fid.to_string();
+
     // A laptop, and a package of its own, for the sync commands.
     let files = tempfile::tempdir().unwrap();
     let laptop_db = files.path().join("portatile.sqlite");
@@ -270,6 +281,37 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                 let id = r["liquidations"][0]["id"].as_str().expect("a list issued").to_string();
                 (json!({ "id": id, "format": "csv" }), Some(Id::parse("id", &id).unwrap()))
             }
+            "finance_list" => (Value::Null, None),
+            "finance_get" => (json!({ "id": f }), Some(fid)),
+            "finance_project_save" => {
+                let mut v = project_input.clone();
+                v["id"] = json!(f);
+                v["ammesso"] = json!("800000.00");
+                (json!({ "project": v }), Some(fid))
+            }
+            "finance_commitment_record" => (
+                json!({ "commitment": { "project_id": f, "number": "2018/4521", "date": "2018-03-01",
+                                        "act": "Determinazione dirigenziale n. 112/2018", "creditor": "Cooperativa Sociale La Casa",
+                                        "amount": "120000.00", "description": "Accompagnamento sociale" } }),
+                Some(fid),
+            ),
+            "finance_payment_record" => {
+                let d = s.call("finance_get", json!({ "id": f })).unwrap();
+                (
+                    json!({ "payment": { "project_id": f, "commitment_id": d["commitments"][0]["id"],
+                                         "number": "2018/10452", "date": "2018-06-15", "amount": "30000.00",
+                                         "document": "Fattura n. 41/2018 del 31/05/2018" } }),
+                    Some(fid),
+                )
+            }
+            "finance_record_annul" => {
+                let d = s.call("finance_get", json!({ "id": f })).unwrap();
+                (
+                    json!({ "project_id": f, "record_id": d["payments"][0]["id"], "reason": "Importo errato" }),
+                    Some(fid),
+                )
+            }
+            "finance_report" => (json!({ "id": f, "format": "csv" }), Some(fid)),
             "password_change" => (
                 json!({ "old_password": service_support::PASSWORD, "new_password": "una password nuova e lunga" }),
                 Some(s.operator().id),

@@ -152,6 +152,42 @@ fn the_demo_has_the_2019_calls_with_their_rankings_and_appeals() {
 }
 
 #[test]
+fn the_demo_has_the_seeds_funded_projects_with_their_finances() {
+    let (_dir, s, report) = demo("2026-11-21");
+    assert_eq!(
+        (
+            report.funded_projects,
+            report.finance_commitments,
+            report.finance_payments,
+            report.finance_annulments
+        ),
+        (2, 6, 18, 1),
+        "{report:?}"
+    );
+    let list = s.finance_list().unwrap();
+    let codes: Vec<&str> = list.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ["AV3-2016-LOM-79", "MI3.1.1.c"], "by start date");
+    // The seed's project (004): its figures, the amounts computed from the records.
+    let rts = s.finance_get(list[1].id).unwrap();
+    assert_eq!(rts.project.cup.as_str(), "B49J17000130006");
+    assert_eq!(
+        (rts.project.rup.as_str(), rts.project.start, rts.project.end),
+        ("Guido Gandino", d("2017-09-01"), d("2019-12-31"))
+    );
+    let money = |m: sportello::Money| m.to_string();
+    assert_eq!(money(rts.amounts.programmato), "817000.00");
+    assert_eq!(money(rts.amounts.giuridicamente_vincolante), "748600.00");
+    assert_eq!(money(rts.amounts.erogato), "652945.00");
+    assert!(rts.warnings.is_empty(), "{:?}", rts.warnings);
+    assert_eq!(rts.payments.iter().filter(|p| p.annulled.is_some()).count(), 1);
+    // Traiettorie (seed 001): its internships paid beyond their commitment.
+    let tr = s.finance_get(list[0].id).unwrap();
+    assert_eq!(money(tr.amounts.programmato), "227424.00");
+    let codes: Vec<&str> = tr.warnings.iter().map(|w| w.code.as_str()).collect();
+    assert_eq!(codes, ["PAYMENTS_OVER_COMMITMENT"]);
+}
+
+#[test]
 fn the_same_day_gives_the_same_demo() {
     let (_a, sa, ra) = demo("2026-03-02");
     let (_b, sb, rb) = demo("2026-03-02");

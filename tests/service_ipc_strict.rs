@@ -205,4 +205,38 @@ fn every_shape_the_ui_sends_is_accepted() {
     s.call("household_restrict", json!({ "household_id": id, "reason": "Richiesta dell'interessata" }))
         .unwrap();
     s.call("household_restriction_lift", json!({ "household_id": id, "reason": "Richiesta evasa" })).unwrap();
+
+    // "Progetti finanziati" (finance.js): the project form with its optional
+    // fields left empty (null), then a commitment and a payment as the forms send them.
+    let p = s
+        .call(
+            "finance_project_save",
+            json!({ "project": { "id": null, "code": "MI3.1.1.c", "title": "Residenzialità Temporanea Sociale",
+                                 "programme": "PON Città Metropolitane 2014-2020", "azione": null,
+                                 "cup": "B49J17000130006", "rup": "Guido Gandino", "attuatore": "Comune di Milano",
+                                 "start": "2017-09-01", "end": "2019-12-31", "programmato": "817000.00",
+                                 "ammesso": "0.00", "act": null } }),
+        )
+        .unwrap();
+    let pid = p["project"]["id"].clone();
+    let d = s
+        .call(
+            "finance_commitment_record",
+            json!({ "commitment": { "project_id": pid, "number": "2017/7812", "date": "2017-11-15",
+                                    "act": "DD 412/2017", "creditor": "Edilnova", "amount": "1000.00",
+                                    "description": "Lavori" } }),
+        )
+        .unwrap();
+    let d = s
+        .call(
+            "finance_payment_record",
+            json!({ "payment": { "project_id": pid, "commitment_id": d["commitments"][0]["id"], "number": "2018/1",
+                                 "date": "2018-01-10", "amount": "10.00", "document": "Fattura n. 1/2018" } }),
+        )
+        .unwrap();
+    s.call(
+        "finance_record_annul",
+        json!({ "project_id": pid, "record_id": d["payments"][0]["id"], "reason": "Errore" }),
+    )
+    .unwrap();
 }

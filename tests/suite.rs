@@ -49,6 +49,7 @@ mod service_households;
 mod service_ipc;
 mod service_ipc_strict;
 mod service_people;
+mod service_project_finance;
 mod service_reimbursements;
 mod service_restore;
 mod service_restriction;

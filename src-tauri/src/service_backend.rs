@@ -5,8 +5,8 @@
 //! printing included, and the window's own PDF viewer (`document_view`: the
 //! bytes in memory). The one thing left to the shell is showing a file in the
 //! system's program:
-//! for `document_open`, `ranking_export_csv`, `reimbursement_statement` and
-//! `liquidation_open` the service writes the file,
+//! for `document_open`, `ranking_export_csv`, `reimbursement_statement`,
+//! `liquidation_open` and `finance_report` the service writes the file,
 //! decrypted, into its private viewing area and gives the path, and the shell
 //! opens it with the system's program (PDF viewer, spreadsheet). The window
 //! never learns the path: a copy kept elsewhere is the operator's "Salva con
@@ -66,7 +66,7 @@ impl Backend for ServiceBackend {
             }
             // The family's statement and the finance office's list: PDFs (or
             // the list's rows as a spreadsheet) shown by the system's program.
-            "reimbursement_statement" | "liquidation_open" => {
+            "reimbursement_statement" | "liquidation_open" | "finance_report" => {
                 let kind = match input.get("format").and_then(Value::as_str) {
                     Some("csv" | "xlsx") => viewer::Kind::Spreadsheet,
                     _ => viewer::Kind::Pdf,

@@ -80,6 +80,15 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             report.awards, report.reimbursement_claims, report.liquidations
         );
     }
+    if report.funded_projects > 0 {
+        println!(
+            "Progetti finanziati: {}, con {} impegni e {} pagamenti registrati ({} registrazioni annullate).",
+            report.funded_projects,
+            report.finance_commitments,
+            report.finance_payments,
+            report.finance_annulments
+        );
+    }
     println!("Il database è cifrato. Account (tutti con la password indicata):");
     println!("  amministratore — Amministratore di sistema (amministratore)");
     for (login, name, role) in sportello::demo::accounts() {

@@ -1,7 +1,8 @@
 //! Demonstration data: about thirty fictional households in every state a desk
 //! sees (registered only; analysis recorded; project to sign, in scadenza or
 //! overdue; signed; in corso; concluso), relative to the "today" given; and
-//! the 2019 calls of the Misura B2 with their rankings and appeals (`calls`).
+//! the 2019 calls of the Misura B2 with their rankings and appeals (`calls`);
+//! the office's funded projects with their commitments and payments (`finance`).
 //!
 //! Deterministic: the same day gives the same people, dates and texts (record
 //! ids and timestamps are UUIDv7 and clock times, by design). Everything goes
@@ -32,6 +33,7 @@ use crate::keyring::{DbKey, KdfParams};
 use crate::service::{Credentials, NewDatabase, Service};
 
 mod calls;
+mod finance;
 pub mod office;
 mod people;
 mod play;
@@ -61,6 +63,12 @@ pub struct DemoReport {
     pub awards: usize,
     pub reimbursement_claims: usize,
     pub liquidations: usize,
+    /// The funded projects (rules.md §8) with their commitments and payments
+    /// recorded (annulled ones included) and the records annulled.
+    pub funded_projects: usize,
+    pub finance_commitments: usize,
+    pub finance_payments: usize,
+    pub finance_annulments: usize,
     /// Households by situation ("scaduto", "in_scadenza", "in_corso", …).
     pub by_situation: BTreeMap<String, usize>,
     /// The demo database's recovery key.
@@ -244,6 +252,14 @@ fn fill(
         report.awards = played.awards;
         report.reimbursement_claims = played.claims;
         report.liquidations = played.liquidations;
+    }
+    // The office's funded projects (seeds 004 and 001), 2017-2019.
+    if today > finance::last_day() {
+        let played = finance::play_finance(db, documents, &key)?;
+        report.funded_projects = played.projects;
+        report.finance_commitments = played.commitments;
+        report.finance_payments = played.payments;
+        report.finance_annulments = played.annulments;
     }
     Ok(report)
 }

@@ -134,6 +134,16 @@ ipc {
         // duty, prepared by its head, with their codice fiscale in the flow.
         siuss_save(SiussSave) COORD audit => |s, i| s.siuss_save(form::required_date("from", &i.from, "l'inizio del periodo")?, form::required_date("to", &i.to, "la fine del periodo")?, &i.out()?);
         liquidation_open(LiquidationOpen) ALL audit => |s, i| s.liquidation_open(required_id("id", &i.id, "l'elenco")?, super::LiquidationFormat::parse(i.format.as_deref())?);
+        // A funded project's finances (rules.md §8): the office's accounts,
+        // read and kept by the coordinator. Commitments and payments are never
+        // edited: a wrong one is annulled with its reason, kept.
+        finance_list(NoInput) COORD audit => |s, _| s.finance_list();
+        finance_get(ById) COORD audit => |s, i| s.finance_get(i.id("il progetto finanziato")?);
+        finance_project_save(FinanceProjectSave) COORD audit => |s, i| s.finance_project_save(i.project.ok_or_else(|| Error::invalid("project", "Dati del progetto mancanti"))?);
+        finance_commitment_record(FinanceCommitmentRecord) COORD audit => |s, i| s.finance_commitment_record(i.commitment.ok_or_else(|| Error::invalid("commitment", "Dati dell'impegno mancanti"))?);
+        finance_payment_record(FinancePaymentRecord) COORD audit => |s, i| s.finance_payment_record(i.payment.ok_or_else(|| Error::invalid("payment", "Dati del pagamento mancanti"))?);
+        finance_record_annul(FinanceRecordAnnul) COORD audit => |s, i| s.finance_record_annul(required_id("project_id", &i.project_id, "il progetto")?, required_id("record_id", &i.record_id, "l'impegno o il pagamento")?, i.reason.as_deref().unwrap_or_default());
+        finance_report(FinanceReportInput) COORD audit => |s, i| s.finance_report(required_id("id", &i.id, "il progetto finanziato")?, super::LiquidationFormat::parse(i.format.as_deref())?, form::optional_date("on", &i.on)?);
         // Accounts. Logins and password changes are on record (who opened the
         // database, and how); accounts are the administrator's.
         password_change(PasswordChange) ALL audit => |s, i| { s.password_change(&i.old_password.unwrap_or_default(), &i.new_password.unwrap_or_default())?; s.session() };

@@ -479,6 +479,42 @@ struct LiquidationOpen {
     format: Option<String>,
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct FinanceProjectSave {
+    project: Option<super::FundedProjectInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct FinanceCommitmentRecord {
+    commitment: Option<super::FinanceCommitmentInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct FinancePaymentRecord {
+    payment: Option<super::FinancePaymentInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct FinanceRecordAnnul {
+    project_id: Option<String>,
+    record_id: Option<String>,
+    reason: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct FinanceReportInput {
+    id: Option<String>,
+    /// `pdf` (the default), `csv` or `xlsx`.
+    format: Option<String>,
+    /// The report's date (ISO; today when missing).
+    on: Option<String>,
+}
+
 fn call_id(v: &Option<String>) -> Result<crate::domain::Id, Error> {
     required_id("call_id", v, "l'avviso")
 }

@@ -26,6 +26,7 @@ pub mod ipc;
 mod operators;
 mod places;
 mod printing;
+mod project_finance;
 mod projects;
 mod rekey;
 pub mod restore;
@@ -65,6 +66,10 @@ pub use households::{CfCheck, CfCheckInput, CfDecoded, HouseholdSaved};
 pub use operators::OperatorAccount;
 pub use places::{MemberRules, PermitKindRule, PlaceFound, PlacesSearch, PLACES_LIMIT};
 pub use printing::ConvocationInput;
+pub use project_finance::{
+    AnnulmentView, CommitmentInput as FinanceCommitmentInput, CommitmentView, FinanceDetail, FinanceSummary,
+    FundedProjectInput, FundedProjectView, PaymentInput as FinancePaymentInput, PaymentView,
+};
 pub use rekey::{OneTimePassword, Rekeyed};
 pub use session::{
     check_username, recovery_administrator, Credentials, DatabaseState, NewDatabase, OpenOptions,
@@ -171,6 +176,13 @@ string_enum!(
         LiquidationIssue = "liquidation_issue": "emissione di un elenco di liquidazione",
         LiquidationOpen = "liquidation_open": "apertura di un elenco di liquidazione",
         SiussExport = "siuss_save": "flusso SIUSS delle prestazioni pagate",
+        FinanceList = "finance_list": "elenco dei progetti finanziati",
+        FinanceGet = "finance_get": "consultazione delle finanze di un progetto finanziato",
+        FinanceProjectSave = "finance_project_save": "modifica dei dati di un progetto finanziato",
+        FinanceCommitmentRecord = "finance_commitment_record": "registrazione di un impegno di un progetto finanziato",
+        FinancePaymentRecord = "finance_payment_record": "registrazione di un pagamento di un progetto finanziato",
+        FinanceRecordAnnul = "finance_record_annul": "annullamento di un impegno o di un pagamento di un progetto finanziato",
+        FinanceReport = "finance_report": "rapporto di avanzamento finanziario di un progetto",
         AppealFile = "appeal_file": "registrazione di un ricorso",
         AppealDecide = "appeal_decide": "decisione di un ricorso",
         AuditHistory = "audit_history": "consultazione degli accessi a un fascicolo",

@@ -191,6 +191,18 @@ export const callsApi = {
   household: (id) => call('household_get', { id }),
 };
 
+// A funded project's finances (rules.md §8): the coordinator's.
+export const financeApi = {
+  list: () => call('finance_list'),
+  get: (id) => call('finance_get', { id }),
+  projectSave: (project) => call('finance_project_save', { project }),
+  commitmentRecord: (commitment) => call('finance_commitment_record', { commitment }),
+  paymentRecord: (payment) => call('finance_payment_record', { payment }),
+  annul: (projectId, recordId, reason) => call('finance_record_annul', { project_id: projectId, record_id: recordId, reason }),
+  // The rapporto di avanzamento finanziario, opened by the system's program.
+  report: (id, format = 'pdf', on = null) => call('finance_report', { id, format, on }),
+};
+
 // The system's file dialogs (tauri-plugin-dialog): the only plugin commands the
 // window may call (capabilities/default.json). They answer a whole path, or
 // null when the operator closes the dialog; no service command runs here.

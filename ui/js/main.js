@@ -33,6 +33,7 @@ const password = lazy(() => import('./screens/password.js'));
 const conflicts = lazy(() => import('./screens/conflicts.js'));
 const sync = lazy(() => import('./screens/sync.js'));
 const about = lazy(() => import('./screens/about.js'));
+const finance = lazy(() => import('./screens/finance.js'));
 
 const ROUTES = [
   { path: /^\/scadenze$/, screen: deadlines, nav: 'deadlines' },
@@ -69,6 +70,8 @@ const ROUTES = [
     nav: 'calls',
     params: (m) => ({ id: m[1], tab: 'contributo', award: m[2] }),
   },
+  { path: /^\/finanziamenti$/, screen: finance, nav: 'finance', params: () => ({ id: null }) },
+  { path: /^\/finanziamenti\/([^/]+)$/, screen: finance, nav: 'finance', params: (m) => ({ id: m[1] }) },
   { path: /^\/operatori$/, screen: operators, nav: 'operators' },
   { path: /^\/sincronizzazione$/, screen: sync, nav: 'sync' },
   { path: /^\/conflitti$/, screen: conflicts, nav: 'conflicts' },
@@ -321,6 +324,8 @@ function buildFrame() {
       navLink('households', '/nuclei', 'nav-nuclei'),
       navLink('newHousehold', '/nuclei/nuovo', 'nav-nuovo-nucleo'),
       navLink('calls', '/avvisi', 'nav-avvisi'),
+      // A funded project's finances are the office's accounts (finance_*: COORD).
+      MAY_SEE_OPERATORS.includes(state.session?.operator?.role) ? navLink('finance', '/finanziamenti', 'nav-finanziamenti') : null,
       navLink('sync', '/sincronizzazione', 'nav-sincronizzazione'),
       // The conflicts are the coordinator's to decide (docs/sync.md).
       MAY_SEE_OPERATORS.includes(state.session?.operator?.role) ? navLink('conflicts', '/conflitti', 'nav-conflitti') : null,

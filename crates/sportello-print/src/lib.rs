@@ -24,6 +24,7 @@ pub mod esito;
 pub mod fonts;
 pub mod layout;
 pub mod office;
+pub mod project_finance;
 pub mod ranking;
 pub mod reimbursement;
 

@@ -7,6 +7,7 @@
 mod access;
 mod access_log;
 mod calls;
+mod finance;
 mod forms;
 mod keyboard;
 mod legal_acts;

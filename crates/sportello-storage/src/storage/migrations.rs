@@ -96,6 +96,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "codice fiscale dell'operatore e paese di cittadinanza (SIUSS)",
         sql: include_str!("migrations/0018_siuss.sql"),
     },
+    Migration {
+        version: 20,
+        name: "finanze dei progetti finanziati: impegni, pagamenti, annullamenti",
+        sql: include_str!("migrations/0020_project_finance.sql"),
+    },
 ];
 
 /// The version this program writes.

@@ -57,6 +57,9 @@ const FACT_TABLES: &[&str] = &[
     "reimbursement_documents",
     "liquidations",
     "liquidation_items",
+    "finance_commitments",
+    "finance_payments",
+    "finance_annulments",
 ];
 
 /// Whether `table` is one whose changes travel between replicas.

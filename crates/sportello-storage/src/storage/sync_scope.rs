@@ -88,6 +88,11 @@ pub(crate) const HUB_TABLES: &[&str] = &[
     "reimbursement_documents",
     "liquidations",
     "liquidation_items",
+    // A funded project's finances (schema 20): the office's accounts.
+    "funded_projects",
+    "finance_commitments",
+    "finance_payments",
+    "finance_annulments",
 ];
 
 /// Each device's own rows: see [`Home::Device`].

@@ -85,6 +85,19 @@ pub struct Amounts {
     pub erogato: Money,
 }
 
+impl Amounts {
+    /// Erogato as a percentage of the ammesso, to one decimal (half-up); None
+    /// while nothing is admitted. What the screen's bar and the report show.
+    pub fn erogato_percent(&self) -> Option<rust_decimal::Decimal> {
+        let ammesso = self.ammesso.as_decimal();
+        if ammesso <= rust_decimal::Decimal::ZERO {
+            return None;
+        }
+        let pc = self.erogato.as_decimal().checked_mul(rust_decimal::Decimal::ONE_HUNDRED)? / ammesso;
+        Some(pc.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+    }
+}
+
 /// Stable warning codes (never renamed). Declared in alphabetical order, so that
 /// sorting by the enum sorts by the code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -129,6 +142,26 @@ pub struct Warning {
 #[cfg(test)]
 mod tests {
     use super::WarningCode::*;
+
+    #[test]
+    fn the_percentage_paid_of_the_admitted_amount() {
+        let m = |s: &str| crate::money::Money::parse(s).unwrap();
+        let a = |ammesso: &str, erogato: &str| super::Amounts {
+            on: chrono::NaiveDate::from_ymd_opt(2019, 12, 31).unwrap(),
+            programmato: m("817000.00"),
+            ammesso: m(ammesso),
+            giuridicamente_vincolante: m("0"),
+            erogato: m(erogato),
+        };
+        let pc = |s: &str| Some(s.parse::<rust_decimal::Decimal>().unwrap());
+        assert_eq!(a("817000.00", "0").erogato_percent(), pc("0"));
+        assert_eq!(a("817000.00", "408500.00").erogato_percent(), pc("50"));
+        // 1/3 = 33.333…: one decimal.
+        assert_eq!(a("300.00", "100.00").erogato_percent(), pc("33.3"));
+        // 0.05 % rounds half-up.
+        assert_eq!(a("2000.00", "1.00").erogato_percent(), pc("0.1"));
+        assert_eq!(a("0", "100.00").erogato_percent(), None);
+    }
 
     #[test]
     fn codes_sort_as_their_text() {
