@@ -9,6 +9,7 @@ mod access_log;
 mod calls;
 mod finance;
 mod forms;
+mod installed;
 mod keyboard;
 mod legal_acts;
 mod path;
