@@ -130,6 +130,16 @@ ipc {
         reimbursement_statement(ByAward) ALL audit => |s, i| s.reimbursement_statement(required_id("award_id", &i.award_id, "il contributo")?);
         liquidation_issue(LiquidationIssue) COORD audit => |s, i| s.liquidation_issue(call_id(&i.call_id)?, form::required_date("issued_on", &i.issued_on, "la data dell'elenco")?);
         liquidation_open(LiquidationOpen) ALL audit => |s, i| s.liquidation_open(required_id("id", &i.id, "l'elenco")?, super::LiquidationFormat::parse(i.format.as_deref())?);
+        // Temporary social housing (rules.md §8): the desk places households
+        // from the waiting list, records prorogations and exits; the units
+        // (addresses, beds, state) are the coordinator's.
+        housing_get(HousingGet) ALL audit => |s, i| { let (from, weeks) = i.read()?; s.housing_get(from, weeks) };
+        unit_save(UnitSave) COORD audit => |s, i| s.unit_save(i.unit.ok_or_else(|| Error::invalid("unit", "Dati dell'alloggio mancanti"))?);
+        stay_place(StayPlace) ALL case => |s, i| s.stay_place(i.stay.ok_or_else(|| Error::invalid("stay", "Dati dell'inserimento mancanti"))?);
+        stay_update(StayUpdate) ALL case => |s, i| s.stay_update(i.stay.ok_or_else(|| Error::invalid("stay", "Dati dell'inserimento mancanti"))?);
+        waiting_add(WaitingAdd) ALL case => |s, i| s.waiting_add(i.waiting.ok_or_else(|| Error::invalid("waiting", "Dati della lista d'attesa mancanti"))?);
+        waiting_withdraw(WaitingWithdraw) ALL case => |s, i| s.waiting_withdraw(required_id("waiting_id", &i.waiting_id, "il nucleo in lista d'attesa")?, i.reason.as_deref());
+        household_housing(ByHousehold) ALL case => |s, i| s.household_housing(i.household()?);
         // Accounts. Logins and password changes are on record (who opened the
         // database, and how); accounts are the administrator's.
         password_change(PasswordChange) ALL audit => |s, i| { s.password_change(&i.old_password.unwrap_or_default(), &i.new_password.unwrap_or_default())?; s.session() };

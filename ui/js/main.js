@@ -29,6 +29,7 @@ const calls = lazy(() => import('./screens/calls.js'));
 const callsNew = lazy(() => import('./screens/calls.js'), 'mountNew');
 const callDetail = lazy(() => import('./screens/calls-detail.js'));
 const operators = lazy(() => import('./screens/operators.js'));
+const housing = lazy(() => import('./screens/housing.js'));
 const password = lazy(() => import('./screens/password.js'));
 const conflicts = lazy(() => import('./screens/conflicts.js'));
 const sync = lazy(() => import('./screens/sync.js'));
@@ -69,6 +70,7 @@ const ROUTES = [
     nav: 'calls',
     params: (m) => ({ id: m[1], tab: 'contributo', award: m[2] }),
   },
+  { path: /^\/alloggi$/, screen: housing, nav: 'housing' },
   { path: /^\/operatori$/, screen: operators, nav: 'operators' },
   { path: /^\/sincronizzazione$/, screen: sync, nav: 'sync' },
   { path: /^\/conflitti$/, screen: conflicts, nav: 'conflicts' },
@@ -321,6 +323,7 @@ function buildFrame() {
       navLink('households', '/nuclei', 'nav-nuclei'),
       navLink('newHousehold', '/nuclei/nuovo', 'nav-nuovo-nucleo'),
       navLink('calls', '/avvisi', 'nav-avvisi'),
+      navLink('housing', '/alloggi', 'nav-alloggi'),
       navLink('sync', '/sincronizzazione', 'nav-sincronizzazione'),
       // The conflicts are the coordinator's to decide (docs/sync.md).
       MAY_SEE_OPERATORS.includes(state.session?.operator?.role) ? navLink('conflicts', '/conflitti', 'nav-conflitti') : null,

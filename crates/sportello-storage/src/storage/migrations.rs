@@ -91,6 +91,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "trattamento limitato di un fascicolo",
         sql: include_str!("migrations/0017_restriction.sql"),
     },
+    Migration {
+        version: 19,
+        name: "residenzialità temporanea: alloggi, inserimenti, lista d'attesa",
+        sql: include_str!("migrations/0019_housing.sql"),
+    },
 ];
 
 /// The version this program writes.

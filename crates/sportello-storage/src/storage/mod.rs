@@ -19,6 +19,7 @@ mod documents;
 pub mod eligibility;
 pub mod encrypt;
 mod households;
+mod housing;
 pub mod lock;
 pub mod migrations;
 mod operators;
@@ -44,6 +45,7 @@ use crate::keyring::DbKey;
 
 pub use calls::{ApplicationRow, CallRow, VersionRow};
 pub use households::SearchQuery;
+pub use housing::{StayRow, UnitRow, WaitingRow, WaitingState};
 pub use operators::AuditEntry;
 pub use reimbursements::{AwardRow, ClaimDocumentRow, ClaimRow, LiquidationItem, LiquidationRow};
 pub use scope::{CaseAuditRow, CaseExposure, CaseFilter, ExposureQuery};
