@@ -8,6 +8,7 @@ mod access;
 mod access_log;
 mod calls;
 mod forms;
+mod housing;
 mod keyboard;
 mod legal_acts;
 mod path;

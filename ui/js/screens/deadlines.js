@@ -59,7 +59,7 @@ export function stayDaysText(days) {
 function row(item) {
   const permit = item.kind === 'permesso';
   const stay = item.kind === 'alloggio';
-  const href = stay ? '#/alloggi' : `#/nuclei/${encodeURIComponent(item.household_id)}${permit ? '' : '/progetto'}`;
+  const href = `#/nuclei/${encodeURIComponent(item.household_id)}${permit || stay ? '' : '/progetto'}`;
   return h(
     'tr',
     {
@@ -100,7 +100,7 @@ function row(item) {
       permit && item.permit
         ? permitText(item.permit)
         : stay && item.stay
-          ? t('deadlines.stayOf', { unit: item.stay.unit, place: item.stay.place })
+          ? h('a', { href: '#/alloggi', 'data-testid': 'deadline-stay' }, t('deadlines.stayOf', { unit: item.stay.unit, place: item.stay.place }))
           : (item.missing_signatures || []).length === 0
           ? t('common.none')
           : h('ul', { class: 'plain' }, item.missing_signatures.map((name) => h('li', {}, name))),

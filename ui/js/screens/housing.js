@@ -13,12 +13,12 @@ import { label, t } from '../i18n.js';
 import { onSessionEnd } from '../session-state.js';
 
 // The grid's first day and width, kept between visits; forgotten at lock and logout.
-const choices = { from: null, weeks: 8 };
+const choices = { from: null, weeks: 6 };
 onSessionEnd(() => {
-  Object.assign(choices, { from: null, weeks: 8 });
+  Object.assign(choices, { from: null, weeks: 6 });
 });
 
-const WEEKS = [4, 8, 12, 26];
+const WEEKS = [4, 6, 8, 12, 26];
 const DESTINATIONS = ['autonomia_abitativa', 'edilizia_residenziale_pubblica', 'rientro_in_famiglia', 'altro_servizio', 'abbandono'];
 
 const cell = (text, cls) => h('td', cls ? { class: cls } : {}, text);
@@ -82,7 +82,7 @@ function draw(body, v, ctx, state, reload) {
   replace(
     body,
     settingsLine(v),
-    gridControls(reload),
+    gridControls(v, reload),
     h('h2', {}, t('housing.occupancyTitle')),
     h('p', { class: 'hint' }, t('housing.occupancyHint')),
     h('p', { 'data-testid': 'housing-free-today' }, t('housing.freeToday', { n: v.free_today })),
@@ -118,8 +118,8 @@ function settingsLine(v) {
   );
 }
 
-function gridControls(reload) {
-  const fromModel = { from: choices.from };
+function gridControls(v, reload) {
+  const fromModel = { from: choices.from || v.from };
   const form = new Form();
   const weeks = h(
     'select',
@@ -163,13 +163,14 @@ function occupancyTable(v) {
       h(
         'thead',
         {},
-        h('tr', {}, th(t('housing.colUnit')), th(t('housing.colPlaces'), 'num'), th(t('housing.colToday', { date: formatDate(v.from) })), v.week_starts.map((w) => th(t('housing.weekOf', { date: formatDate(w).slice(0, 5) }), 'num nowrap'))),
+        h('tr', {}, th(t('housing.colUnit')), th(t('housing.colPlaces'), 'num'), th(t('housing.colToday', { date: formatDate(v.from) })), v.week_starts.map((w) => th(t('housing.weekOf', { date: formatDate(w).slice(0, 5) }), 'week-head'))),
       ),
       h(
         'tbody',
         {},
-        v.units.map((u) =>
-          h(
+        v.units.map((u) => {
+          const over = u.guests.filter((g) => g.overstay).length;
+          return h(
             'tr',
             { 'data-testid': 'occupancy-row', 'data-unit': u.id, 'data-state': u.state },
             h(
@@ -182,74 +183,97 @@ function occupancyTable(v) {
             cell(String(u.places), 'num'),
             h(
               'td',
-              { 'data-testid': 'occupancy-today' },
+              { class: 'today', 'data-testid': 'occupancy-today' },
               u.guests.length === 0 ? h('span', { class: 'muted' }, '—') : h('ul', { class: 'plain' }, u.guests.map((g) => h('li', { class: g.overstay ? 'overstay' : null }, guestLine(g)))),
             ),
-            u.taken.map((n, i) =>
-              h(
+            u.taken.map((n, i) => {
+              // A guest past the planned end with no exit recorded is not
+              // counted in the weeks (the stay ended on paper) but still
+              // holds the place: said beside the count.
+              const held = n + over;
+              const text = [t('housing.cell', { taken: n, places: u.places }), over > 0 ? h('div', { class: 'small' }, t('housing.cellOver', { over })) : null];
+              return h(
                 'td',
                 {
-                  class: `num week ${u.state !== 'attivo' ? 'closed' : n >= u.places ? 'full' : n > 0 ? 'partial' : 'free'}`,
-                  'aria-label': t('housing.cellLabel', { date: formatDate(v.week_starts[i]), taken: n, places: u.places }),
+                  class: `num week ${u.state !== 'attivo' ? 'closed' : held >= u.places ? 'full' : held > 0 ? 'partial' : 'free'}`,
+                  'aria-label': t('housing.cellLabel', { date: formatDate(v.week_starts[i]), taken: n, places: u.places }) + (over > 0 ? `; ${t('housing.overHeld', { over })}` : ''),
                   'data-testid': 'occupancy-cell',
                 },
-                t('housing.cell', { taken: n, places: u.places }),
-              ),
-            ),
-          ),
-        ),
+                text,
+              );
+            }),
+          );
+        }),
       ),
     ),
   );
 }
 
+function candidateText(c) {
+  const people = c.people === 1 ? t('housing.onePerson') : t('housing.nPeople', { n: c.people });
+  return t('housing.candidate', { name: c.household_name, case: c.case_number, people, priority: label('waitingPriority', c.priority), since: formatDate(c.since) });
+}
+
+/** One row per free place: the households that fit it (the list's first chosen), and "Inserisci". */
 function proposals(v, ctx, reload) {
   if (!v.settings) return null;
   if (v.proposals.length === 0) return h('p', { class: 'empty', 'data-testid': 'housing-no-proposals' }, t('housing.noProposals'));
-  return h(
-    'ul',
-    { class: 'plain proposals', 'data-testid': 'housing-proposals' },
-    v.proposals.map((p) => {
-      const where = t('housing.proposalWhere', { unit: p.unit_address, place: placeText(p.place) });
-      return h(
-        'li',
-        { class: 'card proposal', 'data-testid': 'housing-proposal', 'data-unit': p.unit_id, 'data-place': p.place === null ? 'intero' : String(p.place) },
-        h('h3', {}, where),
-        h('p', { class: 'muted small' }, p.free_until ? t('housing.freeUntil', { date: formatDate(p.free_until) }) : t('housing.freeOpen')),
-        p.candidates.length === 0
-          ? h('p', { class: 'muted' }, t('housing.noCandidates'))
-          : h(
-              'ol',
-              {},
-              p.candidates.map((c) =>
-                h(
-                  'li',
-                  { 'data-testid': 'proposal-candidate', 'data-waiting': c.id },
-                  t('housing.candidate', { name: c.household_name, case: c.case_number, people: c.people, priority: c.priority, since: formatDate(c.since) }),
-                  ' ',
-                  h(
-                    'button',
-                    {
-                      type: 'button',
-                      class: 'secondary small',
-                      'aria-label': t('housing.placeLabel', { name: c.household_name, where }),
-                      'data-testid': 'proposal-place',
-                      onclick: (e) => {
-                        const li = e.target.closest('li');
-                        const slot = li.querySelector('.place-form-slot');
-                        replace(slot, placeForm(v, p, c, where, ctx, reload, () => replace(slot)));
-                        slot.querySelector('input')?.focus();
-                      },
+  const slot = h('div', { class: 'place-form-slot', 'data-testid': 'place-form-slot' });
+  // The places someone fits first, then the others.
+  const rows = [...v.proposals].sort((a, b) => (a.candidates.length === 0) - (b.candidates.length === 0));
+  const table = h(
+    'table',
+    { class: 'data proposals', 'data-testid': 'housing-proposals' },
+    h('thead', {}, h('tr', {}, th(t('housing.colFreePlace')), th(t('housing.colFree')), th(t('housing.colCandidates')), th(t('housing.colActions')))),
+    h(
+      'tbody',
+      {},
+      rows.map((p, i) => {
+        const where = t('housing.proposalWhere', { unit: p.unit_address, place: placeText(p.place) });
+        const id = `proposal-${i}`;
+        const select =
+          p.candidates.length === 0
+            ? null
+            : h(
+                'select',
+                { id, 'data-testid': 'proposal-select', 'aria-label': t('housing.chooseFor', { where }) },
+                p.candidates.map((c) => h('option', { value: c.id, 'data-household': c.household_name }, candidateText(c))),
+              );
+        return h(
+          'tr',
+          { 'data-testid': 'housing-proposal', 'data-unit': p.unit_id, 'data-place': p.place === null ? 'intero' : String(p.place) },
+          h('th', { scope: 'row' }, where),
+          cell(p.free_until ? t('housing.freeUntil', { date: formatDate(p.free_until) }) : t('housing.freeOpen')),
+          h('td', {}, select || h('span', { class: 'muted' }, t('housing.noCandidates'))),
+          h(
+            'td',
+            {},
+            select
+              ? h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'secondary small',
+                    'aria-label': t('housing.placeIn', { where }),
+                    'data-testid': 'proposal-place',
+                    onclick: () => {
+                      const c = p.candidates.find((x) => x.id === select.value);
+                      replace(slot, placeForm(v, p, c, where, ctx, reload, () => {
+                        replace(slot);
+                        select.focus();
+                      }));
+                      slot.querySelector('input')?.focus();
                     },
-                    t('housing.place'),
-                  ),
-                  h('div', { class: 'place-form-slot' }),
-                ),
-              ),
-            ),
-      );
-    }),
+                  },
+                  t('housing.place'),
+                )
+              : null,
+          ),
+        );
+      }),
+    ),
   );
+  return [h('div', { class: 'table-scroll' }, table), slot];
 }
 
 /** The entry date and planned end of a placement, confirmed in the dialog. */
