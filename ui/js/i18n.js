@@ -112,7 +112,7 @@ const STRINGS = {
     colAnalysis: 'Analisi preliminare',
     colDeadline: 'Scadenza',
     colDaysLeft: 'Giorni mancanti',
-    daysHint: 'Il termine per le firme si conta in giorni lavorativi dell’ufficio (esclusi sabati, domeniche, festività e santo patrono), tra parentesi i giorni di calendario; la scadenza di un permesso di soggiorno in giorni di calendario.',
+    daysHint: 'Il termine per le firme si conta in giorni lavorativi dell’ufficio (esclusi sabati, domeniche, festività e santo patrono), tra parentesi i giorni di calendario; la scadenza di un permesso di soggiorno e la fine prevista di un inserimento in alloggio in giorni di calendario.',
     calendarDays: '({n} di calendario)',
     colMissing: 'Firme mancanti, permesso o alloggio',
     permitOf: '{name} — {kind}, n. {number}',

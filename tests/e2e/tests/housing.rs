@@ -67,8 +67,11 @@ async fn a_household_of_the_waiting_list_is_placed_in_a_free_place() {
     app.key(Key::Tab).await;
     assert_eq!(app.focused().await, "place-yes");
     app.key(Key::Enter).await;
-    let toast = app.text_of("toast").await;
-    assert!(toast.contains(&household) && toast.contains("inserito"), "{toast}");
+    app.wait_js(&format!(
+        r#"const t = document.querySelector('[data-testid="toast"]'); return t && t.textContent.includes({name}) && t.textContent.includes('inserito');"#,
+        name = serde_json::to_string(&household).unwrap()
+    ))
+    .await;
 
     // In the occupancy view today, and among the stays; off the waiting list.
     app.wait_js(&format!(
@@ -96,8 +99,9 @@ async fn a_household_of_the_waiting_list_is_placed_in_a_free_place() {
     app.click("proroga-save").await;
     assert!(app.text_of("proroga-body").await.contains("20/03/2027"));
     app.click("proroga-yes").await;
-    let toast = app.text_of("toast").await;
-    assert!(toast.contains("20/03/2027"), "{toast}");
+    // The toast of the placement may still be on: wait for this one.
+    app.wait_js(r#"const t = document.querySelector('[data-testid="toast"]'); return t && t.textContent.includes('20/03/2027');"#)
+        .await;
     app.el("stay-card").await;
     app.screenshot("alloggi-scheda").await;
     app.stop().await;
