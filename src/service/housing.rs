@@ -23,6 +23,10 @@
 //!   is not changed any more (a new stay is a new placement).
 //! - A unit with stays not concluded keeps its places and its state
 //!   (attivo): the exits are recorded first.
+//! - Placements and prorogations are recorded on the office's copy (the
+//!   hub) only: an enrolled device holds the stays of its own cases, so a bed
+//!   another équipe's guest takes would look free there. Exits, the waiting
+//!   list and the units are recorded anywhere.
 
 use std::collections::{HashMap, HashSet};
 
@@ -225,6 +229,9 @@ pub struct HousingView {
     pub proposals: Vec<ProposalView>,
     /// The acting operator may add and change units (`unit_save`).
     pub can_manage_units: bool,
+    /// This copy is the office's (the hub): placements and prorogations are
+    /// recorded here only (see [`Service::stay_place`]).
+    pub can_place: bool,
 }
 
 /// The household page's card.
@@ -319,6 +326,23 @@ fn waiting_view(w: &WaitingRow, names: &Names) -> Option<WaitingView> {
         closed_on: w.closed_on,
         close_reason: w.close_reason.clone(),
     })
+}
+
+/// Placing a household and moving a planned end later take places: they are
+/// recorded on the office's copy (the hub), which holds every stay. An
+/// enrolled device holds only the stays of its cases, so a bed another
+/// équipe's guest takes would look free there.
+fn hub_only(tx: &Tx<'_>, what: &str) -> Result<(), Error> {
+    if tx.sync_is_hub()? {
+        return Ok(());
+    }
+    Err(Error::new(
+        Code::Conflict,
+        format!(
+            "{what} si registra sulla copia dell'ufficio: questo computer ha solo gli inserimenti dei propri \
+             fascicoli, e un posto occupato da un altro nucleo potrebbe sembrare libero"
+        ),
+    ))
 }
 
 impl Service {
@@ -509,6 +533,7 @@ impl Service {
                 others_waiting: others,
                 proposals,
                 can_manage_units: super::access::allowed("unit_save", self.operator().role),
+                can_place: tx.sync_is_hub()?,
             })
         })
     }
@@ -714,6 +739,9 @@ impl Service {
                 .with_field("stay_id"));
             }
             let mut detail = Vec::new();
+            if planned_end.is_some_and(|e| e > row.planned_end) {
+                hub_only(tx, "Una proroga")?;
+            }
             if let Some(end) = planned_end.filter(|e| *e != row.planned_end) {
                 detail.push(format!(
                     "fine prevista dal {} al {}",

@@ -278,6 +278,8 @@ const STRINGS = {
     peopleCount: 'Persone da accogliere',
     waitingAdded: 'Nucleo iscritto in lista d’attesa.',
     numberRange: 'Indicare un numero intero da 1 a 30.',
+    notHub: 'Gli inserimenti si registrano sulla copia dell’ufficio: questo computer ha solo gli inserimenti dei propri fascicoli, e un posto occupato da un nucleo di un’altra équipe potrebbe sembrare libero.',
+    prorogaNotHub: 'Le proroghe si registrano sulla copia dell’ufficio; da qui si può registrare l’uscita.',
   },
   places: {
     placeholder: 'Scrivere il nome…',

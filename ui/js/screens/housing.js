@@ -248,7 +248,7 @@ function proposals(v, ctx, reload) {
           h(
             'td',
             {},
-            select
+            select && v.can_place
               ? h(
                   'button',
                   {
@@ -273,7 +273,8 @@ function proposals(v, ctx, reload) {
       }),
     ),
   );
-  return [h('div', { class: 'table-scroll' }, table), slot];
+  const device = v.can_place ? null : h('p', { class: 'callout warn', 'data-testid': 'housing-not-hub' }, t('housing.notHub'));
+  return [device, h('div', { class: 'table-scroll' }, table), slot];
 }
 
 /** The entry date and planned end of a placement, confirmed in the dialog. */
@@ -498,7 +499,8 @@ function stayCard(s, v, ctx, reload, close) {
     ctx.toast(t('housing.exitDone'));
     await reload('housing-stays');
   });
-  return h('section', { class: 'card stay-card', 'data-testid': 'stay-card', 'data-stay': s.id }, head, proroga, exit);
+  const prorogaOrNote = v.can_place ? proroga : h('p', { class: 'muted', 'data-testid': 'proroga-not-hub' }, t('housing.prorogaNotHub'));
+  return h('section', { class: 'card stay-card', 'data-testid': 'stay-card', 'data-stay': s.id }, head, prorogaOrNote, exit);
 }
 
 function unitsSection(v, ctx, reload) {
