@@ -104,5 +104,16 @@ async fn a_household_of_the_waiting_list_is_placed_in_a_free_place() {
         .await;
     app.el("stay-card").await;
     app.screenshot("alloggi-scheda").await;
+
+    // The household placed: its page has the card of its stay.
+    app.js(
+        r#"const a = [...document.querySelectorAll('[data-testid="stay-row"] a')].find((a) => a.textContent === arguments[0]);
+           a.click(); return true;"#,
+        vec![json!(household)],
+    )
+    .await;
+    app.el("screen-nucleo").await;
+    let card = app.text_of("household-housing-stay").await;
+    assert!(card.contains("dal 21/11/2026"), "{card}");
     app.stop().await;
 }
