@@ -216,7 +216,15 @@ fn a_household_is_placed_from_the_waiting_list_and_the_rules_refuse_what_does_no
 
     // Off the list with a reason.
     let dora = single(&later, "Leone", "Dora");
-    let wd = wait(&later, &dora, 1, 3);
+    // As the household page's form sends it: the priority as the select's text.
+    let w = later
+        .call(
+            "waiting_add",
+            json!({ "waiting": { "household_id": dora.id.to_string(), "need": "Sfratto", "priority": "2", "people": 1 } }),
+        )
+        .unwrap();
+    assert_eq!(w["priority"], 2);
+    let wd = w["id"].as_str().unwrap().to_string();
     let gone = later
         .call("waiting_withdraw", json!({ "waiting_id": wd, "reason": "Accolta da una sorella" }))
         .unwrap();
