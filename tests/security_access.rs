@@ -169,6 +169,25 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
             "call_id": Id::new().to_string(), "appeal_id": 1, "decided_on": "2019-07-01", "outcome": "rejected",
             "note": "Motivi non fondati"
         })),
+        // Housing: well-formed inputs about records that need not exist.
+        "housing_get" => ipc(json!({ "weeks": 4 })),
+        "unit_save" => ipc(json!({ "unit": {
+            "address": "Via Padova 104, scala B, int. 5", "places": 2, "managing_body": "Comune di Milano"
+        } })),
+        "stay_place" => ipc(json!({ "stay": {
+            "waiting_id": Id::new().to_string(), "unit_id": Id::new().to_string(), "place": 1,
+            "entry": "2026-11-20", "planned_end": "2027-05-20"
+        } })),
+        "stay_update" => {
+            ipc(json!({ "stay": { "stay_id": Id::new().to_string(), "planned_end": "2027-05-20" } }))
+        }
+        "waiting_add" => {
+            ipc(json!({ "waiting": { "household_id": hid, "need": "Sfratto esecutivo", "people": 1 } }))
+        }
+        "waiting_withdraw" => {
+            ipc(json!({ "waiting_id": Id::new().to_string(), "reason": "Trovata una casa" }))
+        }
+        "household_housing" => ipc(json!({ "household_id": hid })),
         // Sync: no peer and no package here; what matters is forbidden or not.
         "sync_export" => s.sync_export(None).map(|_| ()),
         "sync_import" => s.sync_import(b"non un pacchetto").map(|_| ()),

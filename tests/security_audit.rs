@@ -312,6 +312,59 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                 )
             }
             "finance_report" => (json!({ "id": f, "format": "csv" }), Some(fid)),
+            // Temporary housing: a unit, the family placed from the waiting
+            // list, a proroga, then another household waiting and withdrawn.
+            "housing_get" => (json!({ "weeks": 4 }), None),
+            "unit_save" => (
+                json!({ "unit": { "address": "Via Padova 104, scala B, int. 5", "places": 2,
+                                  "managing_body": "Comune di Milano", "state": "attivo" } }),
+                None,
+            ),
+            "stay_place" => {
+                let w = s
+                    .call(
+                        "waiting_add",
+                        json!({ "waiting": { "household_id": hid.to_string(),
+                        "need": "Sfratto esecutivo", "priority": 1, "people": 1 } }),
+                    )
+                    .unwrap();
+                let unit = s.call("housing_get", json!({})).unwrap()["units"][0]["id"].clone();
+                let wid = Id::parse("id", w["id"].as_str().unwrap()).unwrap();
+                (
+                    json!({ "stay": { "waiting_id": wid.to_string(), "unit_id": unit, "place": 1,
+                                      "entry": "2026-11-20", "planned_end": "2027-05-20" } }),
+                    Some(wid),
+                )
+            }
+            "stay_update" => {
+                let stay = s.call("household_housing", json!({ "household_id": hid.to_string() })).unwrap();
+                let id = Id::parse("id", stay["stays"][0]["id"].as_str().unwrap()).unwrap();
+                (json!({ "stay": { "stay_id": id.to_string(), "planned_end": "2027-08-20" } }), Some(id))
+            }
+            "waiting_add" => {
+                let other = s
+                    .household_save(
+                        serde_json::from_value(service_support::single_json(
+                            "Bianchi",
+                            "Carla",
+                            "1970-03-04",
+                            "F",
+                        ))
+                        .unwrap(),
+                    )
+                    .unwrap();
+                (
+                    json!({ "waiting": { "household_id": other.id.to_string(), "need": "Separazione",
+                                         "people": 1 } }),
+                    Some(other.id),
+                )
+            }
+            "waiting_withdraw" => {
+                let list = s.call("housing_get", json!({})).unwrap();
+                let id = Id::parse("id", list["waiting"][0]["id"].as_str().unwrap()).unwrap();
+                (json!({ "waiting_id": id.to_string(), "reason": "Ha trovato casa da sé" }), Some(id))
+            }
+            "household_housing" => (json!({ "household_id": hid.to_string() }), Some(hid)),
             "password_change" => (
                 json!({ "old_password": service_support::PASSWORD, "new_password": "una password nuova e lunga" }),
                 Some(s.operator().id),

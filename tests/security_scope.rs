@@ -62,6 +62,41 @@ fn audit_len(s: &Service) -> usize {
     s.storage().transaction(|tx| tx.audit_entries(None)).unwrap().len()
 }
 
+/// Temporary housing of the Sud family: a stay, concluded, and the family
+/// back on the waiting list (their ids).
+fn sud_housing(o: &Office) -> (String, String) {
+    let admin = &o.e.service;
+    let unit = admin
+        .call("unit_save", json!({ "unit": { "address": "Via Gola 15, int. 2", "places": 4, "managing_body": "Comune di Milano" } }))
+        .unwrap();
+    let wait = |need: &str| {
+        admin
+            .call(
+                "waiting_add",
+                json!({ "waiting": { "household_id": o.sud.id.to_string(), "need": need, "people": 3 } }),
+            )
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let first = wait("Sfratto");
+    let stay = admin
+        .call(
+            "stay_place",
+            json!({ "stay": { "waiting_id": first, "unit_id": unit["id"], "place": null, "entry": "2026-11-01", "planned_end": "2027-05-01" } }),
+        )
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    admin
+        .call("stay_update", json!({ "stay": { "stay_id": stay, "exit_date": "2026-11-20", "destination": "altro_servizio" } }))
+        .unwrap();
+    let sud_waiting = wait("Di nuovo senza casa");
+    (stay, sud_waiting)
+}
+
 /// Runs the case command `command` as `s` on the case `h` (project and
 /// document given), with a valid input.
 fn run_case(
@@ -70,7 +105,9 @@ fn run_case(
     h: &Household,
     project: Id,
     document: Id,
+    housing: (&str, &str),
 ) -> sportello::Result<Value> {
+    let (stay, waiting) = housing;
     let hid = h.id.to_string();
     let pid = project.to_string();
     match command {
@@ -114,7 +151,14 @@ fn run_case(
             s.call(command, json!({ "household_id": hid, "reference_date": "2026-11-20" }))
         }
         "household_assign" => s.call(command, json!({ "household_id": hid, "operator_id": s.operator().id.to_string() })),
-        "household_sync_state" => s.call(command, json!({ "household_id": hid })),
+        "household_sync_state" | "household_housing" => s.call(command, json!({ "household_id": hid })),
+        "stay_place" => s.call(
+            command,
+            json!({ "stay": { "waiting_id": waiting, "unit_id": Id::new().to_string(), "place": null, "entry": "2026-11-20", "planned_end": "2027-05-20" } }),
+        ),
+        "stay_update" => s.call(command, json!({ "stay": { "stay_id": stay, "planned_end": "2027-05-20" } })),
+        "waiting_add" => s.call(command, json!({ "waiting": { "household_id": hid, "need": "Sfratto", "people": 1 } })),
+        "waiting_withdraw" => s.call(command, json!({ "waiting_id": waiting, "reason": "Ritirato da chi non dovrebbe" })),
         other => panic!("«{other}» is a case command this test cannot run: add it"),
     }
 }
@@ -122,14 +166,16 @@ fn run_case(
 #[test]
 fn an_operatore_of_equipe_nord_is_refused_every_command_on_a_case_of_equipe_sud() {
     let o = office();
+    let housing = sud_housing(&o);
     let before_doc = o.e.service.documents_list(o.sud.id).unwrap().len();
     let before_h = o.e.service.household_get(o.sud.id).unwrap();
     let mut walked = 0;
     for perm in MATRIX.iter().filter(|p| p.case && p.roles.contains(&Role::Operatore)) {
         walked += 1;
         let before = audit_len(&o.nord1);
-        let err = run_case(&o.nord1, perm.command, &o.sud, o.sud_project, o.sud_document)
-            .expect_err(&format!("{} on a case of another équipe must be refused", perm.command));
+        let err =
+            run_case(&o.nord1, perm.command, &o.sud, o.sud_project, o.sud_document, (&housing.0, &housing.1))
+                .expect_err(&format!("{} on a case of another équipe must be refused", perm.command));
         assert_eq!(err.code, Code::Forbidden, "{}: {err:?}", perm.command);
         assert!(err.message.starts_with("Il fascicolo è assegnato a un'altra équipe"), "{}", err.message);
         assert!(err.message.contains("Sara Verdi (Équipe Sud)"), "{}", err.message);

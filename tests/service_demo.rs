@@ -188,6 +188,46 @@ fn the_demo_has_the_seeds_funded_projects_with_their_finances() {
 }
 
 #[test]
+fn the_demo_has_the_seeds_temporary_housing_in_every_state() {
+    use sportello::service::StayStatus;
+    let (_dir, s, report) = demo("2026-11-21");
+    assert_eq!(report.housing_units, 12, "{report:?}");
+    assert_eq!(report.stays, 14, "{report:?}");
+    assert_eq!(report.waiting, 3, "{report:?}");
+    // The coordinator (Anna Verdi) sees every stay.
+    let v = s.housing_get(None, 8).unwrap();
+    assert_eq!(v.units.len(), 12);
+    assert!(v.units.iter().all(|u| u.address.contains(", ")), "Milano addresses with their flats");
+    let states: Vec<&str> = v.units.iter().map(|u| u.state.as_str()).collect();
+    assert!(states.contains(&"in_ristrutturazione") && states.contains(&"fuori_uso"), "{states:?}");
+    assert_eq!(v.stays.len(), 14);
+    for st in [
+        StayStatus::Programmato,
+        StayStatus::InCorso,
+        StayStatus::InScadenza,
+        StayStatus::OltreTermine,
+        StayStatus::Concluso,
+    ] {
+        assert!(v.stays.iter().any(|x| x.status == st), "{st:?} missing");
+    }
+    let destinations: std::collections::HashSet<_> = v.stays.iter().filter_map(|x| x.destination).collect();
+    assert_eq!(destinations.len(), 5, "every destination: {destinations:?}");
+    // A proroga is on record; most stays have their household's project.
+    assert!(v.stays.iter().any(|x| x.project_id.is_some()));
+    // A household waiting fits a free place today.
+    assert_eq!(v.waiting.len(), 3);
+    assert!(v.proposals.iter().any(|p| !p.candidates.is_empty()), "{:?}", v.proposals);
+    assert!(v.free_today > 0);
+    // The Scadenze board reminds of the stays ending soon and overstayed.
+    let board = s.deadlines_board().unwrap();
+    let housing: Vec<_> = board.iter().filter(|r| r.kind == BoardKind::Alloggio).collect();
+    assert_eq!(housing.iter().filter(|r| r.state == BoardState::Scaduto).count(), 2, "{housing:#?}");
+    assert_eq!(housing.iter().filter(|r| r.state == BoardState::InScadenza).count(), 2, "{housing:#?}");
+    // Nobody is ever over capacity, and the log is whole.
+    assert!(s.storage().check().unwrap().is_empty());
+}
+
+#[test]
 fn the_same_day_gives_the_same_demo() {
     let (_a, sa, ra) = demo("2026-03-02");
     let (_b, sb, rb) = demo("2026-03-02");

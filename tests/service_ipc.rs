@@ -185,6 +185,7 @@ fn the_whole_path_speaks_the_contract() {
         "project_id",
         "responsabile",
         "state",
+        "stay",
         "working_days_left",
     ];
     row_keys.sort();

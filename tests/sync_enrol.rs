@@ -776,3 +776,78 @@ fn a_hub_restored_from_a_backup_never_grants_again_the_numbers_it_gave_after_it(
         .unwrap();
     assert_eq!(reserved, 1);
 }
+
+/// Temporary housing (schema 19): the units are everyone's, a stay and a
+/// waiting-list entry go with their case. The laptop of équipe Nord gets
+/// every unit and Marta Colombo's stay, nothing of Gennaro Esposito's.
+#[test]
+fn a_laptop_gets_every_unit_and_the_stays_of_its_cases_only() {
+    let o = Office::new();
+    {
+        let hub = o.hub();
+        let unit = hub
+            .call(
+                "unit_save",
+                json!({ "unit": { "address": "Via Padova 104, scala B, int. 5", "places": 3,
+                                  "managing_body": "Comune di Milano" } }),
+            )
+            .unwrap();
+        for (h, bed) in [(&o.colombo, 1), (&o.esposito, 2)] {
+            let w = hub
+                .call(
+                    "waiting_add",
+                    json!({ "waiting": { "household_id": h.id.to_string(), "need": "Sfratto", "people": 1 } }),
+                )
+                .unwrap();
+            hub.call(
+                "stay_place",
+                json!({ "stay": { "waiting_id": w["id"], "unit_id": unit["id"], "place": bed,
+                                  "entry": "2026-11-20", "planned_end": "2027-05-20" } }),
+            )
+            .unwrap();
+        }
+        // Ferrari waits: his entry is his case's too.
+        hub.call(
+            "waiting_add",
+            json!({ "waiting": { "household_id": o.ferrari.id.to_string(), "need": "Separazione", "people": 1 } }),
+        )
+        .unwrap();
+    }
+    o.enrol();
+    let key = key(&o.hub_db());
+    let laptop = o.laptop_db();
+    let units: i64 =
+        keyed(&laptop, &key).query_row("SELECT count(*) FROM housing_units", [], |r| r.get(0)).unwrap();
+    assert_eq!(units, 1);
+    let stays = "SELECT count(*) FROM housing_stays WHERE household_id = ?1";
+    assert_eq!(count(&laptop, &key, stays, o.colombo.id), 1);
+    assert_eq!(count(&laptop, &key, stays, o.esposito.id), 0);
+    let waiting = "SELECT count(*) FROM housing_waiting WHERE household_id = ?1";
+    assert_eq!(count(&laptop, &key, waiting, o.colombo.id), 1);
+    assert_eq!(count(&laptop, &key, waiting, o.esposito.id), 0);
+    assert_eq!(count(&laptop, &key, waiting, o.ferrari.id), 0);
+    // mrossi on the laptop: the unit's grid counts both beds, names only Marta.
+    let mrossi = o.laptop("mrossi").unwrap();
+    let v = mrossi.housing_get(None, 4).unwrap();
+    assert_eq!(v.stays.len(), 1);
+    assert_eq!(v.stays[0].household_id, o.colombo.id);
+    // On the laptop the bed of a case it does not hold is not there: bed 2
+    // would look free. Placements and prorogations are the hub's.
+    assert_eq!(v.units[0].taken_today, 1);
+    assert!(!v.can_place);
+    let stay = v.stays[0].id.to_string();
+    let err = mrossi
+        .call("stay_update", json!({ "stay": { "stay_id": stay, "planned_end": "2027-08-20" } }))
+        .unwrap_err();
+    assert_eq!(err.code, sportello::Code::Conflict, "{err:?}");
+    assert!(err.message.contains("copia dell'ufficio"), "{}", err.message);
+    // The exit is recorded where the guest is followed.
+    let out = mrossi
+        .call(
+            "stay_update",
+            json!({ "stay": { "stay_id": stay, "exit_date": "2026-11-20", "destination": "rientro_in_famiglia" } }),
+        )
+        .unwrap();
+    assert_eq!(out["status"], "concluso");
+    assert!(o.hub().housing_get(None, 4).unwrap().can_place);
+}

@@ -89,6 +89,12 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             report.finance_annulments
         );
     }
+    if report.housing_units > 0 {
+        println!(
+            "Residenzialità temporanea: {} alloggi, {} inserimenti, {} nuclei in lista d'attesa.",
+            report.housing_units, report.stays, report.waiting
+        );
+    }
     println!("Il database è cifrato. Account (tutti con la password indicata):");
     println!("  amministratore — Amministratore di sistema (amministratore)");
     for (login, name, role) in sportello::demo::accounts() {

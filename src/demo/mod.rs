@@ -34,6 +34,7 @@ use crate::service::{Credentials, NewDatabase, Service};
 
 mod calls;
 mod finance;
+mod housing;
 pub mod office;
 mod people;
 mod play;
@@ -69,6 +70,11 @@ pub struct DemoReport {
     pub finance_commitments: usize,
     pub finance_payments: usize,
     pub finance_annulments: usize,
+    /// Temporary social housing (seed 004): the units, the stays recorded
+    /// (every state), the households still on the waiting list.
+    pub housing_units: usize,
+    pub stays: usize,
+    pub waiting: usize,
     /// Households by situation ("scaduto", "in_scadenza", "in_corso", …).
     pub by_situation: BTreeMap<String, usize>,
     /// The demo database's recovery key.
@@ -240,6 +246,13 @@ fn fill(
     let mut households = Vec::with_capacity(stories.len());
     for story in &stories {
         households.push(play(db, documents, &key, story, &mut rng, today, &mut report)?);
+    }
+    // Temporary housing: stays of some of these households around today.
+    if today >= housing::first_day() {
+        let played = housing::play_housing(db, documents, &key, &households, today)?;
+        report.housing_units = played.units;
+        report.stays = played.stays;
+        report.waiting = played.waiting;
     }
     // The calls of 2019, with applications of some of these households'
     // members: played after them, so the links have someone to point at.

@@ -144,6 +144,16 @@ ipc {
         finance_payment_record(FinancePaymentRecord) COORD audit => |s, i| s.finance_payment_record(i.payment.ok_or_else(|| Error::invalid("payment", "Dati del pagamento mancanti"))?);
         finance_record_annul(FinanceRecordAnnul) COORD audit => |s, i| s.finance_record_annul(required_id("project_id", &i.project_id, "il progetto")?, required_id("record_id", &i.record_id, "l'impegno o il pagamento")?, i.reason.as_deref().unwrap_or_default());
         finance_report(FinanceReportInput) COORD audit => |s, i| s.finance_report(required_id("id", &i.id, "il progetto finanziato")?, super::LiquidationFormat::parse(i.format.as_deref())?, form::optional_date("on", &i.on)?);
+        // Temporary social housing (rules.md §8): the desk places households
+        // from the waiting list, records prorogations and exits; the units
+        // (addresses, beds, state) are the coordinator's.
+        housing_get(HousingGet) ALL audit => |s, i| { let (from, weeks) = i.read()?; s.housing_get(from, weeks) };
+        unit_save(UnitSave) COORD audit => |s, i| s.unit_save(i.unit.ok_or_else(|| Error::invalid("unit", "Dati dell'alloggio mancanti"))?);
+        stay_place(StayPlace) ALL case => |s, i| s.stay_place(i.stay.ok_or_else(|| Error::invalid("stay", "Dati dell'inserimento mancanti"))?);
+        stay_update(StayUpdate) ALL case => |s, i| s.stay_update(i.stay.ok_or_else(|| Error::invalid("stay", "Dati dell'inserimento mancanti"))?);
+        waiting_add(WaitingAdd) ALL case => |s, i| s.waiting_add(i.waiting.ok_or_else(|| Error::invalid("waiting", "Dati della lista d'attesa mancanti"))?);
+        waiting_withdraw(WaitingWithdraw) ALL case => |s, i| s.waiting_withdraw(required_id("waiting_id", &i.waiting_id, "il nucleo in lista d'attesa")?, i.reason.as_deref());
+        household_housing(ByHousehold) ALL case => |s, i| s.household_housing(i.household()?);
         // Accounts. Logins and password changes are on record (who opened the
         // database, and how); accounts are the administrator's.
         password_change(PasswordChange) ALL audit => |s, i| { s.password_change(&i.old_password.unwrap_or_default(), &i.new_password.unwrap_or_default())?; s.session() };

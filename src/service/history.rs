@@ -33,7 +33,8 @@ pub struct AccessRow {
     /// signature recorded after the deadline (`None` for most rows).
     pub detail: Option<String>,
     pub record_id: Option<Id>,
-    /// `nucleo`, `analisi`, `progetto`, `documento`, `verifica_requisiti`.
+    /// `nucleo`, `analisi`, `progetto`, `documento`, `verifica_requisiti`,
+    /// `inserimento`, `lista_attesa`.
     pub record_kind: Option<String>,
     /// The record in words: "nucleo", "documento «Convocazione per il …»".
     pub record: String,
@@ -52,6 +53,8 @@ impl AccessRow {
             (Some("documento"), Some(t)) => format!("documento «{t}»"),
             (Some("verifica_requisiti"), _) => "verifica dei requisiti".to_string(),
             (Some("analisi"), _) => "analisi preliminare".to_string(),
+            (Some("inserimento"), _) => "inserimento in alloggio".to_string(),
+            (Some("lista_attesa"), _) => "lista d'attesa degli alloggi".to_string(),
             (Some(k), _) => k.to_string(),
             (None, _) => String::new(),
         };

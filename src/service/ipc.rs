@@ -427,6 +427,59 @@ impl ClaimSend {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+struct HousingGet {
+    /// The grid's first day (absent: today).
+    from: Option<String>,
+    weeks: Option<form::Scalar>,
+}
+
+impl HousingGet {
+    fn read(&self) -> Result<(Option<chrono::NaiveDate>, u32), Error> {
+        let from = form::optional_date("from", &self.from)?;
+        let weeks = form::integer(
+            "weeks",
+            &self.weeks,
+            1,
+            i64::from(super::MAX_WEEKS),
+            i64::from(super::DEFAULT_WEEKS),
+        )?;
+        Ok((from, weeks as u32))
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct UnitSave {
+    unit: Option<super::UnitInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct StayPlace {
+    stay: Option<super::StayPlaceInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct StayUpdate {
+    stay: Option<super::StayUpdateInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct WaitingAdd {
+    waiting: Option<super::WaitingAddInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct WaitingWithdraw {
+    waiting_id: Option<String>,
+    reason: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 struct LiquidationIssue {
     call_id: Option<String>,
     issued_on: Option<String>,

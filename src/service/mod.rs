@@ -22,6 +22,7 @@ mod eligibility;
 mod files;
 mod history;
 mod households;
+mod housing;
 pub mod ipc;
 mod operators;
 mod places;
@@ -63,6 +64,10 @@ pub use eligibility::{
 pub use files::FileError;
 pub use history::{local_time as history_local_time, AccessRow};
 pub use households::{CfCheck, CfCheckInput, CfDecoded, HouseholdSaved};
+pub use housing::{
+    GuestView, HouseholdHousing, HousingView, ProposalView, SettingsView, StayPlaceInput, StayStatus,
+    StayUpdateInput, StayView, UnitInput, UnitView, WaitingAddInput, WaitingView, DEFAULT_WEEKS, MAX_WEEKS,
+};
 pub use operators::OperatorAccount;
 pub use places::{MemberRules, PermitKindRule, PlaceFound, PlacesSearch, PLACES_LIMIT};
 pub use printing::ConvocationInput;
@@ -202,6 +207,13 @@ string_enum!(
         SyncImportFile = "sync_import_file": "importazione di un pacchetto da file",
         CaseNumbers = "case_numbers": "consultazione dei blocchi di numeri di fascicolo",
         CaseNumbersSet = "case_numbers_set": "modifica della dimensione dei blocchi di numeri di fascicolo",
+        HousingGet = "housing_get": "consultazione degli alloggi temporanei e della lista d'attesa",
+        UnitSave = "unit_save": "modifica di un alloggio temporaneo",
+        StayPlace = "stay_place": "inserimento di un nucleo in un alloggio temporaneo",
+        StayUpdate = "stay_update": "proroga o uscita di un inserimento in alloggio",
+        WaitingAdd = "waiting_add": "iscrizione di un nucleo nella lista d'attesa degli alloggi",
+        WaitingWithdraw = "waiting_withdraw": "ritiro di un nucleo dalla lista d'attesa degli alloggi",
+        HouseholdHousing = "household_housing": "consultazione dell'inserimento in alloggio di un nucleo",
     }
 );
 

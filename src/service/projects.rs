@@ -296,6 +296,7 @@ impl Service {
                     missing_signatures: missing,
                     responsabile: household.responsabile.clone(),
                     permit: None,
+                    stay: None,
                 });
             }
             // Residence permits: from the warning window before their expiry,
@@ -330,8 +331,11 @@ impl Service {
                         kind: permit.kind,
                         number: permit.number.clone(),
                     }),
+                    stay: None,
                 });
             }
+            // Stays in temporary housing ending soon or overstayed.
+            rows.extend(self.housing_board_rows(tx, today, scope.as_ref())?);
             board::sort(&mut rows);
             Ok(rows)
         })

@@ -103,6 +103,15 @@ export const api = {
 
   deadlinesBoard: () => call('deadlines_board'),
 
+  // Temporary social housing (rules.md §8): units, stays, waiting list.
+  housingGet: (from, weeks) => call('housing_get', { from: from || null, weeks: weeks || null }),
+  unitSave: (unit) => call('unit_save', { unit }),
+  stayPlace: (stay) => call('stay_place', { stay }),
+  stayUpdate: (stay) => call('stay_update', { stay }),
+  waitingAdd: (waiting) => call('waiting_add', { waiting }),
+  waitingWithdraw: (waitingId, reason) => call('waiting_withdraw', { waiting_id: waitingId, reason }),
+  householdHousing: (householdId) => call('household_housing', { household_id: householdId }),
+
   convocationPrint: (input) => call('convocation_print', input),
   documentsList: (householdId) => call('documents_list', { household_id: householdId }),
   // The window's own viewer: the PDF in memory, base64 (nothing written to a file).

@@ -29,6 +29,7 @@ const calls = lazy(() => import('./screens/calls.js'));
 const callsNew = lazy(() => import('./screens/calls.js'), 'mountNew');
 const callDetail = lazy(() => import('./screens/calls-detail.js'));
 const operators = lazy(() => import('./screens/operators.js'));
+const housing = lazy(() => import('./screens/housing.js'));
 const password = lazy(() => import('./screens/password.js'));
 const conflicts = lazy(() => import('./screens/conflicts.js'));
 const sync = lazy(() => import('./screens/sync.js'));
@@ -72,6 +73,7 @@ const ROUTES = [
   },
   { path: /^\/finanziamenti$/, screen: finance, nav: 'finance', params: () => ({ id: null }) },
   { path: /^\/finanziamenti\/([^/]+)$/, screen: finance, nav: 'finance', params: (m) => ({ id: m[1] }) },
+  { path: /^\/alloggi$/, screen: housing, nav: 'housing' },
   { path: /^\/operatori$/, screen: operators, nav: 'operators' },
   { path: /^\/sincronizzazione$/, screen: sync, nav: 'sync' },
   { path: /^\/conflitti$/, screen: conflicts, nav: 'conflicts' },
@@ -326,6 +328,7 @@ function buildFrame() {
       navLink('calls', '/avvisi', 'nav-avvisi'),
       // A funded project's finances are the office's accounts (finance_*: COORD).
       MAY_SEE_OPERATORS.includes(state.session?.operator?.role) ? navLink('finance', '/finanziamenti', 'nav-finanziamenti') : null,
+      navLink('housing', '/alloggi', 'nav-alloggi'),
       navLink('sync', '/sincronizzazione', 'nav-sincronizzazione'),
       // The conflicts are the coordinator's to decide (docs/sync.md).
       MAY_SEE_OPERATORS.includes(state.session?.operator?.role) ? navLink('conflicts', '/conflitti', 'nav-conflitti') : null,

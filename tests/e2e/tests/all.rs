@@ -10,6 +10,7 @@ mod calls;
 mod finance;
 mod forms;
 mod installed;
+mod housing;
 mod keyboard;
 mod legal_acts;
 mod path;

@@ -47,9 +47,19 @@ function permitText(p) {
   return t('deadlines.permitOf', { kind: kind.charAt(0).toLowerCase() + kind.slice(1), name: p.member_name, number: p.number });
 }
 
+// A stay's planned end is a calendar date too.
+export function stayDaysText(days) {
+  if (days === 0) return t('deadlines.stayToday');
+  if (days === 1) return t('deadlines.stayTomorrow');
+  if (days === -1) return t('deadlines.stayOverdueOne');
+  if (days < 0) return t('deadlines.stayOverdue', { n: -days });
+  return t('deadlines.stayDaysLeft', { n: days });
+}
+
 function row(item) {
   const permit = item.kind === 'permesso';
-  const href = `#/nuclei/${encodeURIComponent(item.household_id)}${permit ? '' : '/progetto'}`;
+  const stay = item.kind === 'alloggio';
+  const href = `#/nuclei/${encodeURIComponent(item.household_id)}${permit || stay ? '' : '/progetto'}`;
   return h(
     'tr',
     {
@@ -77,7 +87,7 @@ function row(item) {
     ),
     h('td', { class: 'nowrap' }, item.analysis_date ? formatDate(item.analysis_date) : '—'),
     h('td', { class: 'nowrap', 'data-testid': 'deadline-date' }, formatDate(item.deadline)),
-    h('td', { 'data-testid': 'deadline-days' }, permit ? permitDaysText(item.days_left) : daysLeftText(item.working_days_left, item.days_left)),
+    h('td', { 'data-testid': 'deadline-days' }, permit ? permitDaysText(item.days_left) : stay ? stayDaysText(item.days_left) : daysLeftText(item.working_days_left, item.days_left)),
     h(
       'td',
       { 'data-testid': 'deadline-operator' },
@@ -89,7 +99,9 @@ function row(item) {
       { class: 'missing', 'data-testid': 'deadline-detail' },
       permit && item.permit
         ? permitText(item.permit)
-        : (item.missing_signatures || []).length === 0
+        : stay && item.stay
+          ? h('a', { href: '#/alloggi', 'data-testid': 'deadline-stay' }, t('deadlines.stayOf', { unit: item.stay.unit, place: item.stay.place }))
+          : (item.missing_signatures || []).length === 0
           ? t('common.none')
           : h('ul', { class: 'plain' }, item.missing_signatures.map((name) => h('li', {}, name))),
     ),

@@ -10,6 +10,7 @@ import { placeField } from '../place-picker.js';
 import { caseHeader } from './case-header.js';
 import { accessLogPanel } from './access-log.js';
 import { assignControl, restrictionControl, seesWholeOffice } from './case-scope.js';
+import { housingCard } from './housing.js';
 import { eligibilityPanel } from './eligibility.js';
 import { fieldLabel, valueInWords } from './conflicts.js';
 
@@ -621,12 +622,14 @@ export async function mount(view, ctx) {
       : null;
     // Requisiti misure di sostegno: on a saved household, below its form.
     const eligibility = model.id ? eligibilityPanel(model, ctx) : null;
+    // Alloggio temporaneo: the household's stay, or its place on the waiting list.
+    const housing = model.id ? housingCard(model, ctx) : null;
     // Registro accessi: the coordinator's, below everything else.
     const accessLog = coordinator ? accessLogPanel(model, ctx) : null;
     // Restricting the case (art. 18) draws the page again: its header and,
     // for an operatore, nothing more to see.
     const restriction = coordinator ? restrictionControl(model, ctx, () => ctx.navigate(location.hash.replace(/^#/, ''))) : null;
-    replace(view, h('section', { 'data-testid': 'screen-nucleo' }, header, assign, restriction, conflictsNotice(), formEl, eligibility, accessLog));
+    replace(view, h('section', { 'data-testid': 'screen-nucleo' }, header, assign, restriction, conflictsNotice(), formEl, housing, eligibility, accessLog));
   }
 
   /** The fields the last save left as they stand, with both values. */

@@ -16,6 +16,9 @@ string_enum!(
     BoardKind {
         Firma = "firma": "firma del progetto",
         Permesso = "permesso": "permesso di soggiorno",
+        /// A stay in a temporary housing unit near its planned end, or past
+        /// it with no exit recorded (rules.md §8).
+        Alloggio = "alloggio": "fine dell'inserimento in alloggio",
     }
 );
 
@@ -54,6 +57,22 @@ pub struct BoardRow {
     pub responsabile: Option<crate::domain::CaseOwner>,
     /// The permit falling due (kind `permesso`).
     pub permit: Option<PermitDue>,
+    /// The stay ending or overstayed (kind `alloggio`).
+    #[serde(default)]
+    pub stay: Option<StayDue>,
+}
+
+/// A stay in temporary housing on the board: its planned end is the row's
+/// deadline (calendar days, like a permit's expiry).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StayDue {
+    pub stay_id: Id,
+    /// The unit's address.
+    pub unit: String,
+    /// "posto 2" or "alloggio intero".
+    pub place: String,
+    /// The reminder in Italian, as the housing rules word it.
+    pub text: String,
 }
 
 /// A member's residence permit on the board.

@@ -35,7 +35,7 @@ pub use agreement::{Patto, PattoCommitment, PattoMeeting, PattoMember, PattoSupp
 pub use analysis::{
     Analysis, AnalysisInput, AreaAssessment, Employability, LifeArea, Need, Outcome, Profile,
 };
-pub use board::{BoardKind, BoardRow, BoardState, PermitDue};
+pub use board::{BoardKind, BoardRow, BoardState, PermitDue, StayDue};
 pub use document::{ConvocationPurpose, Document, DocumentKind};
 pub use household::{
     CaseOwner, Citizenship, Education, Employment, Household, HouseholdInput, HouseholdSummary, Isee,

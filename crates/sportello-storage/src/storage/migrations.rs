@@ -97,6 +97,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0018_siuss.sql"),
     },
     Migration {
+        version: 19,
+        name: "residenzialità temporanea: alloggi, inserimenti, lista d'attesa",
+        sql: include_str!("migrations/0019_housing.sql"),
+    },
+    Migration {
         version: 20,
         name: "finanze dei progetti finanziati: impegni, pagamenti, annullamenti",
         sql: include_str!("migrations/0020_project_finance.sql"),

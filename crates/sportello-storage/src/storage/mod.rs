@@ -19,6 +19,7 @@ mod documents;
 pub mod eligibility;
 pub mod encrypt;
 mod households;
+mod housing;
 pub mod lock;
 pub mod migrations;
 mod operators;
@@ -45,6 +46,7 @@ use crate::keyring::DbKey;
 
 pub use calls::{ApplicationRow, CallRow, VersionRow};
 pub use households::SearchQuery;
+pub use housing::{StayRow, UnitRow, WaitingRow, WaitingState};
 pub use operators::AuditEntry;
 pub use project_finance::{Annulment, CommitmentRow, FundedProjectRow, PaymentRow};
 pub use reimbursements::{AwardRow, ClaimDocumentRow, ClaimRow, LiquidationItem, LiquidationRow};

@@ -69,10 +69,15 @@ pub(crate) const CASE_TABLES: &[&str] = &[
     "eligibility_checks",
     "eligibility_answers",
     "conflict_resolutions",
+    // Temporary housing (schema 19): a household's place on the waiting
+    // list and its stays (after projects: a stay names its project).
+    "housing_waiting",
+    "housing_stays",
 ];
 
 /// Everyone's tables, copied whole into a device's database.
-pub(crate) const OFFICE_TABLES: &[&str] = &["operators", "office", "calls"];
+/// The housing units (schema 19) are the office's: an address and its beds.
+pub(crate) const OFFICE_TABLES: &[&str] = &["operators", "office", "calls", "housing_units"];
 
 /// The hub's own: see [`Home::Hub`]. Decision: the applications of a call
 /// carry birth dates and the link to a household of any équipe, and are
@@ -100,11 +105,10 @@ pub(crate) const DEVICE_TABLES: &[&str] = &["case_blocks"];
 
 pub(crate) fn home(table: &str) -> Home {
     match table {
-        "operators" | "office" | "calls" => Home::Office,
+        "operators" | "office" | "calls" | "housing_units" => Home::Office,
         "households" => Home::Case,
-        "members" | "analyses" | "projects" | "documents" | "eligibility_facts" | "eligibility_checks" => {
-            Home::Via(&[("household_id", "households")])
-        }
+        "members" | "analyses" | "projects" | "documents" | "eligibility_facts" | "eligibility_checks"
+        | "housing_waiting" | "housing_stays" => Home::Via(&[("household_id", "households")]),
         "analysis_participants" | "analysis_employability" => {
             Home::Via(&[("analysis_id", "analyses"), ("member_id", "members")])
         }
