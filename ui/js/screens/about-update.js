@@ -38,7 +38,7 @@ export function updateCard(ctx) {
       : h('p', { class: 'field-error', role: 'alert', 'data-testid': 'update-verdict' }, t('about.updateRefused', { reason: r.reason?.message ?? '' }));
     const install =
       r.valid && isAdmin
-        ? h('div', { class: 'form-actions' }, h('button', { type: 'button', 'data-testid': 'update-install', onclick: () => installIt(r, path) }, t('about.updateInstall')))
+        ? h('div', { class: 'form-actions' }, h('button', { type: 'button', class: 'primary', 'data-testid': 'update-install', onclick: () => installIt(r, path) }, t('about.updateInstall')))
         : null;
     replace(
       found,
