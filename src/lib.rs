@@ -30,6 +30,7 @@ pub mod outputs;
 pub mod service;
 pub mod support;
 pub mod sync_http;
+pub mod update;
 pub mod xlsx;
 
 pub use error::{Code, Error, Result};

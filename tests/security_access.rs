@@ -201,6 +201,8 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
             ipc(json!({ "path": dir.path().join("pacchetto.sportello").display().to_string() }))
         }
         "sync_status" => ipc(Value::Null),
+        // No package here: refused as not found, never installed.
+        "update_check" | "update_install" => ipc(json!({ "path": "/nonexistent/sportello_9.0.0_amd64.deb" })),
         // Not a device: refused for that (conflict), before any address is used.
         "sync_now" => ipc(json!({ "hub": "http://127.0.0.1:9" })),
         // An unknown operator: refused as not found, not as forbidden.

@@ -65,7 +65,8 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
     // Only these touch nobody's stored data: the session, the list of
     // colleagues' accounts, the check of the log's chain, a typed code, the
     // office's blocks of case numbers (devices and ranges, no family), the
-    // "Informazioni" dialog (program, paths, rule sets).
+    // "Informazioni" dialog (program, paths, rule sets) and the check of an
+    // update package on a stick.
     let unaudited: Vec<&str> =
         access::MATRIX.iter().filter(|p| !p.personal_data).map(|p| p.command).collect();
     // `sync_status` gives counts; `sync_now` leaves the rows of the export
@@ -80,6 +81,7 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
             "places_search",
             "member_rules",
             "about",
+            "update_check",
             "call_template",
             "operators_list",
             "sync_status",
@@ -403,6 +405,23 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
             ),
             "sync_import_file" => (json!({ "path": from_laptop.display().to_string() }), None),
             "sync_status" => (Value::Null, None),
+            // What a package is: read, nobody's data, no row.
+            "update_check" => {
+                let (package, _) = crate::update_support::signed_package(files.path(), "9.0.0", "deb");
+                (json!({ "path": package.display().to_string() }), None)
+            }
+            // The attempt is on record before the check: a forged package
+            // leaves its row, and the installer never runs.
+            "update_install" => {
+                let (package, _) = crate::update_support::forged_package(files.path());
+                let before = entries(s).len();
+                let err = s.call(name, json!({ "path": package.display().to_string() })).unwrap_err();
+                assert_eq!(err.code, sportello::Code::Forbidden, "{err:?}");
+                let new = &entries(s)[before..];
+                assert_eq!(new.len(), 1, "{new:?}");
+                assert_eq!(new[0].action, "update_install");
+                continue;
+            }
             // Not a device: refused, and a refusal writes nothing.
             "sync_now" => {
                 let before = entries(s).len();

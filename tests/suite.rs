@@ -13,6 +13,7 @@
 
 mod print_support;
 mod service_support;
+mod update_support;
 
 mod basics_calendar;
 mod basics_cf;
@@ -22,6 +23,7 @@ mod cli_call;
 mod cli_crash_outputs;
 mod cli_outputs;
 mod cli_rules;
+mod cli_update;
 mod fuzz_parsers;
 mod layering;
 mod print_agreement;
@@ -56,6 +58,7 @@ mod service_restore;
 mod service_restriction;
 mod service_signing;
 mod service_siuss;
+mod service_update;
 mod storage_migrations;
 mod storage_roundtrip;
 mod sync_enrol;

@@ -29,6 +29,7 @@ mod rekey;
 mod siuss;
 mod stress;
 mod sync;
+mod update;
 
 #[derive(Parser)]
 #[command(name = "sportello", version, about = "Sportello: servizi sociali, da riga di comando")]
@@ -75,6 +76,8 @@ enum Command {
     Sync(sync::Args),
     /// Dispositivi collegati all'ufficio (revoca).
     Device(sync::DeviceArgs),
+    /// Aggiornamento da chiavetta: verifica della firma e installazione.
+    Update(update::Args),
     /// Scrive in un ciclo per la prova di arresto improvviso (tests/crash_kill.rs).
     #[command(hide = true)]
     StressWrite(stress::Args),
@@ -100,6 +103,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Document(a) => document::run(a),
         Command::Sync(a) => sync::run(a),
         Command::Device(a) => sync::device(a),
+        Command::Update(a) => update::run(a),
         Command::StressWrite(a) => stress::run(a),
     }
 }

@@ -65,6 +65,10 @@ ipc {
         // IT office's diagnostics bundle (no personal data: sizes, checks, the log).
         about(NoInput) ALL none => |s, _| s.about();
         diagnostics_export(NoInput) ADMIN audit => |s, _| s.diagnostics_export();
+        // An update from a USB stick: anyone may see what a package is; the
+        // administrator installs it (the attempt is on record).
+        update_check(UpdateFile) ALL none => |s, i| s.update_check(&i.path()?, i.signature()?.as_deref());
+        update_install(UpdateFile) ADMIN audit => |s, i| s.update_install(&i.path()?, i.signature()?.as_deref());
         // For the DPO after a lost laptop or a misused account (GDPR art. 33-34).
         access_exposure(ExposureInput) COORD audit => |s, i| s.access_exposure(i.operator.as_deref(), i.device.as_deref(), form::required_date("from", &i.from, "l'inizio del periodo")?, form::required_date("to", &i.to, "la fine del periodo")?);
         // Analysis, project, signatures, deadlines.

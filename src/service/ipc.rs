@@ -227,6 +227,26 @@ impl PackageFile {
     }
 }
 
+/// An update package on a stick, and its signature when not beside it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct UpdateFile {
+    path: Option<String>,
+    signature: Option<String>,
+}
+
+impl UpdateFile {
+    fn path(&self) -> Result<std::path::PathBuf, Error> {
+        absolute("path", &self.path, "Indicare il file dell'aggiornamento")
+    }
+    fn signature(&self) -> Result<Option<std::path::PathBuf>, Error> {
+        match form::clean(&self.signature) {
+            None => Ok(None),
+            Some(_) => absolute("signature", &self.signature, "").map(Some),
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 struct DocumentSave {

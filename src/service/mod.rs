@@ -37,6 +37,7 @@ mod stale;
 mod support;
 mod sync;
 mod sync_net;
+mod update;
 mod viewing;
 
 pub use sync::{ExportedPackage, HouseholdSyncState};
@@ -183,6 +184,8 @@ string_enum!(
         SiussExport = "siuss_save": "flusso SIUSS delle prestazioni pagate",
         FinanceList = "finance_list": "elenco dei progetti finanziati",
         FinanceGet = "finance_get": "consultazione delle finanze di un progetto finanziato",
+        UpdateCheck = "update_check": "verifica di un aggiornamento da chiavetta",
+        UpdateInstall = "update_install": "installazione di un aggiornamento da chiavetta",
         FinanceProjectSave = "finance_project_save": "modifica dei dati di un progetto finanziato",
         FinanceCommitmentRecord = "finance_commitment_record": "registrazione di un impegno di un progetto finanziato",
         FinancePaymentRecord = "finance_payment_record": "registrazione di un pagamento di un progetto finanziato",

@@ -127,6 +127,9 @@ export const api = {
   syncConflictResolve: (id, choice) => call('sync_conflict_resolve', { id, choice }),
   about: () => call('about'),
   diagnosticsExport: () => call('diagnostics_export'),
+  // An update from a USB stick: the signature beside the package (NAME.sig).
+  updateCheck: (path) => call('update_check', { path }),
+  updateInstall: (path) => call('update_install', { path }),
   accessExposure: (operator, from, to) => call('access_exposure', { operator, from, to }),
   syncExportFile: (path, device) => call('sync_export_file', device ? { path, device } : { path }),
   syncImportFile: (path) => call('sync_import_file', { path }),

@@ -8,7 +8,8 @@
 //! - [`siuss`]: the flow of benefits paid that INPS takes (PS-PSA), written from checked records;
 //! - [`json_in`], [`csv_out`], [`text_in`]: JSON read strictly (unknown and repeated keys named),
 //!   CSV written safely (no cell a spreadsheet would run as a formula), text files
-//!   read as offices save them (UTF-8, or Windows-1252).
+//!   read as offices save them (UTF-8, or Windows-1252);
+//! - [`update`]: an update package checked against its signature and the publisher's key.
 //!
 //! This crate has no SQLite, no PDF, no service and no clock (chrono without its
 //! "clock" feature): storage, printing and the service are in the `sportello`
@@ -29,6 +30,7 @@ pub mod rules;
 pub mod siuss;
 pub mod table;
 pub mod text_in;
+pub mod update;
 
 pub use error::{Code, Error, Result};
 pub use money::Money;

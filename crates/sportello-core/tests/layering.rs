@@ -39,6 +39,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("domain", &["error", "dates", "money", "cf", "catalog", "calendar", "json_in"]),
     // The flow INPS takes: checked records in, XML out.
     ("siuss", &["error", "dates", "money", "cf", "catalog", "domain"]),
+    // An update's signature: bytes and keys in, a verdict out.
+    ("update", &["error"]),
 ];
 
 /// Modules of `rules` and the other `rules` modules they may name

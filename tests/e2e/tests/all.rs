@@ -16,5 +16,6 @@ mod legal_acts;
 mod path;
 mod restriction;
 mod sync;
+mod update;
 mod viewer;
 mod window;

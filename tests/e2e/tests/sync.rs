@@ -52,7 +52,7 @@ fn laptop_works_offline(office_db: &Path) {
 /// Answers the app's next file dialog (`files.open` or `files.saveAs` of
 /// ui/js/api.js, the window's one door to the system's dialogs) with `path`:
 /// the app's button then goes on as after a real choice.
-async fn answer_dialog(app: &App, which: &str, path: &Path) {
+pub(crate) async fn answer_dialog(app: &App, which: &str, path: &Path) {
     let ok = app
         .client
         .execute_async(

@@ -1,12 +1,14 @@
 // Informazioni: which program, which schema, where the database and the log
 // are, the rule sets the program knows (with their periods); for an
 // administrator, the diagnostics bundle for the IT office (no personal data:
-// table sizes, the database check, the log of commands and times).
+// table sizes, the database check, the log of commands and times); an update
+// from a USB stick (about-update.js).
 
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { formatDate } from '../format.js';
 import { t } from '../i18n.js';
+import { updateCard } from './about-update.js';
 
 export async function mount(view, ctx) {
   const about = await api.about();
@@ -40,6 +42,7 @@ export async function mount(view, ctx) {
     h('h1', { tabindex: '-1' }, t('about.title')),
     h('div', { class: 'card' }, facts),
     h('div', { class: 'card' }, h('h2', {}, t('about.rulesTitle')), rules),
+    updateCard(ctx),
   ];
   if (ctx.session?.operator?.role === 'amministratore') {
     const result = h('p', { role: 'status', 'data-testid': 'diagnostics-result' });
