@@ -743,6 +743,49 @@ impl App {
         v.as_str().unwrap_or_default().to_string()
     }
 
+    /// Walks the page with Tab from where the focus is, as a keyboard-only
+    /// operator does, until the focus comes back round (or `max` presses), and
+    /// returns what is wrong ("" when nothing): a stop that is not drawn (no
+    /// size, hidden), or one without a visible focus ring (an outline of at
+    /// least 2 px, or a box shadow). Also returns how many stops it saw.
+    pub async fn focus_walk_problems(&self, max: usize) -> (usize, String) {
+        let mut seen: Vec<String> = Vec::new();
+        let mut problems: Vec<String> = Vec::new();
+        for _ in 0..max {
+            self.key(fantoccini::key::Key::Tab).await;
+            let v = self
+                .js(
+                    r#"
+                    const a = document.activeElement;
+                    if (!a || a === document.body) return null;
+                    if (!a.dataset.focusWalk) a.dataset.focusWalk = String(Math.random()).slice(2);
+                    const cs = getComputedStyle(a);
+                    const r = a.getBoundingClientRect();
+                    const ring = (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2)
+                      || (cs.boxShadow && cs.boxShadow !== 'none');
+                    const name = a.dataset.testid || (a.tagName.toLowerCase() + (a.id ? '#' + a.id : '')
+                      + (a.getAttribute('href') ? `[href="${a.getAttribute('href')}"]` : ''));
+                    return { key: a.dataset.focusWalk, name, ring: !!ring,
+                             drawn: r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' };
+                    "#,
+                    vec![],
+                )
+                .await;
+            let Some(key) = v["key"].as_str() else { continue };
+            if seen.iter().any(|k| k == key) {
+                break;
+            }
+            seen.push(key.to_string());
+            let name = v["name"].as_str().unwrap_or("?");
+            if v["drawn"] != Value::Bool(true) {
+                problems.push(format!("il fuoco va su {name}, che non si vede"));
+            } else if v["ring"] != Value::Bool(true) {
+                problems.push(format!("{name} ha il fuoco senza un segno visibile"));
+            }
+        }
+        (seen.len(), problems.join("\n"))
+    }
+
     // ---- looking -------------------------------------------------------------------
 
     /// Saves a screenshot of the window into docs/screenshots/NAME.png.
