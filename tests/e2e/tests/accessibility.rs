@@ -192,6 +192,10 @@ async fn every_main_screen_passes_axe_and_text_at_200_percent() {
             .await;
             app.screenshot("testo-200-graduatoria").await;
             app.js("document.documentElement.style.fontSize = ''; return true;", vec![]).await;
+            // One application's explanation, open under the ranking.
+            click_first(&app, r#"[data-testid="ranking-explain"]"#).await;
+            app.el("explanation").await;
+            found.axe(&app, "Avviso: graduatoria, con la spiegazione").await;
         }
     }
     app.el("reimb-awards").await;
@@ -227,6 +231,39 @@ async fn every_main_screen_passes_axe_and_text_at_200_percent() {
     app.wait_route("/password").await;
     found.axe(&app, "Cambio password").await;
 
+    assert!(found.0.is_empty(), "accessibilità:\n  {}", found.0.join("\n  "));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_first_run_the_recovery_key_and_the_lock_screen_pass_axe() {
+    let app = App::start_with(Setup { fresh: true, login: None, ..Setup::default() }).await;
+    let mut found = Findings::default();
+    app.el("screen-setup").await;
+    found.axe(&app, "Primo avvio").await;
+    found.text_200(&app, "Primo avvio").await;
+    app.fill("setup-username", sportello_e2e::ADMIN).await;
+    app.fill("setup-name", "Amministratore di sistema").await;
+    app.fill("setup-password", PASSWORD).await;
+    app.fill("setup-password-repeat", PASSWORD).await;
+    app.click("setup-submit").await;
+    app.el("screen-recovery-key").await;
+    found.axe(&app, "Chiave di recupero").await;
+    found.text_200(&app, "Chiave di recupero").await;
+    app.tick("recovery-confirm").await;
+    app.click("recovery-continue").await;
+    app.wait_route("/scadenze").await;
+    // An empty office: the board and the lists with nothing in them yet.
+    found.axe(&app, "Scadenze, ufficio vuoto").await;
+    app.click("nav-avvisi").await;
+    app.wait_route("/avvisi").await;
+    found.axe(&app, "Avvisi, nessun avviso").await;
+    app.click("user-button").await;
+    app.click("user-lock").await;
+    app.el("screen-lock").await;
+    found.axe(&app, "Sessione bloccata").await;
+    found.text_200(&app, "Sessione bloccata").await;
+    app.login_as(sportello_e2e::ADMIN, PASSWORD).await;
     assert!(found.0.is_empty(), "accessibilità:\n  {}", found.0.join("\n  "));
     app.stop().await;
 }
