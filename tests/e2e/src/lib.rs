@@ -576,8 +576,8 @@ impl App {
     /// the app) on the page as it is now, against WCAG 2.0 and 2.1, levels A
     /// and AA, and fails the test with every violation of impact "serious" or
     /// "critical" (rule, impact, help, the first elements' selectors); the
-    /// minor and moderate ones are printed. `screen` names the page in the
-    /// messages.
+    /// minor and moderate ones, and axe's best practices beyond WCAG, are
+    /// printed. `screen` names the page in the messages.
     pub async fn axe_check(&self, screen: &str) {
         let blocking = self.axe_serious(screen).await;
         if !blocking.is_empty() {
@@ -590,8 +590,8 @@ impl App {
         }
     }
 
-    /// axe-core on the page as it is now: its serious and critical violations,
-    /// one line each (the minor and moderate ones are printed, not returned).
+    /// axe-core on the page as it is now: its serious and critical violations
+    /// of WCAG 2.x A/AA, one line each (the rest is printed, not returned).
     pub async fn axe_serious(&self, screen: &str) -> Vec<String> {
         let violations = self.axe_violations().await;
         let mut blocking = Vec::new();
@@ -609,7 +609,11 @@ impl App {
                     line.push_str(&format!("\n        {}", summary.replace('\n', " | ")));
                 }
             }
-            if impact == "serious" || impact == "critical" {
+            let wcag = v["wcag"] == Value::Bool(true);
+            if !wcag {
+                // axe's best practices beyond WCAG: shown, not failed.
+                eprintln!("axe {screen} (pratica consigliata, non WCAG): {line}");
+            } else if impact == "serious" || impact == "critical" {
                 blocking.push(line);
             } else {
                 eprintln!("axe {screen}: {line}");
@@ -644,12 +648,13 @@ impl App {
                 r#"
                 const done = arguments[arguments.length - 1];
                 axe.run(document, {
-                  runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+                  runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
                   resultTypes: ['violations'],
                 }).then((r) => done({
                   incomplete: r.incomplete.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} [${(n.any[0] || {}).message || ''}]`).join('; ')}`),
                   violations: r.violations.map((v) => ({
                     id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
+                    wcag: v.tags.some((t) => /^wcag2/.test(t)),
                     nodes: v.nodes.slice(0, 4).map((n) => ({
                       target: n.target, html: n.html.slice(0, 240), summary: n.failureSummary,
                     })),
