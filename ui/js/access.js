@@ -89,9 +89,11 @@ function busy(button, on, text) {
   }
 }
 
+// The gate's card is the page's main landmark (the app's frame, with its own
+// <main>, is not drawn behind the gate).
 function card(testid, ...children) {
   return h(
-    'section',
+    'main',
     { class: 'gate-card', 'data-testid': testid },
     h('div', { class: 'gate-brand' }, h('span', { class: 'brand-name' }, t('app.name')), h('span', { class: 'brand-tag' }, t('app.tagline'))),
     children,
@@ -294,7 +296,7 @@ function recoveryKeySheet(root, { key, appState, session, onDone }) {
   replace(
     root,
     h(
-      'section',
+      'main',
       { class: 'gate-card recovery-sheet', 'data-testid': 'screen-recovery-key' },
       h('h1', {}, t('recovery.title')),
       h('p', { class: 'print-only' }, t('recovery.sheetTitle')),

@@ -9,6 +9,7 @@ const STRINGS = {
     today: 'Oggi: {date}',
     operator: 'Operatore: {name}',
     loading: 'Caricamento…',
+    tableScrolls: 'Tabella: scorre di lato',
   },
   nav: {
     label: 'Navigazione principale',

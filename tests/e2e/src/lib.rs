@@ -35,6 +35,9 @@ const NATIVE_PORT: u16 = 4445;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(60);
 const WAIT: Duration = Duration::from_secs(15);
 
+/// axe-core, for the accessibility checks only (tests/e2e/vendor/axe-core/README.md).
+const AXE_SOURCE: &str = include_str!("../vendor/axe-core/axe.min.js");
+
 // Async-aware: the turn is held for the whole test, across awaits.
 static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -565,6 +568,227 @@ impl App {
             serde_json::to_string(route).unwrap()
         ))
         .await;
+    }
+
+    // ---- accessibility ---------------------------------------------------------------
+
+    /// Runs axe-core (vendored in tests/e2e/vendor/axe-core, never shipped in
+    /// the app) on the page as it is now, against WCAG 2.0 and 2.1, levels A
+    /// and AA, and fails the test with every violation of impact "serious" or
+    /// "critical" (rule, impact, help, the first elements' selectors); the
+    /// minor and moderate ones, and axe's best practices beyond WCAG, are
+    /// printed. `screen` names the page in the messages.
+    pub async fn axe_check(&self, screen: &str) {
+        let blocking = self.axe_serious(screen).await;
+        if !blocking.is_empty() {
+            self.screenshot_debug(&format!("axe-{screen}")).await;
+            panic!(
+                "axe: {} violazioni gravi o critiche in «{screen}»:\n  {}",
+                blocking.len(),
+                blocking.join("\n  ")
+            );
+        }
+    }
+
+    /// axe-core on the page as it is now: its serious and critical violations
+    /// of WCAG 2.x A/AA, one line each (the rest is printed, not returned).
+    pub async fn axe_serious(&self, screen: &str) -> Vec<String> {
+        let violations = self.axe_violations().await;
+        let mut blocking = Vec::new();
+        for v in &violations {
+            let impact = v["impact"].as_str().unwrap_or("?");
+            let mut line = format!(
+                "[{impact}] {} — {} ({} elementi)",
+                v["id"].as_str().unwrap_or("?"),
+                v["help"].as_str().unwrap_or(""),
+                v["count"]
+            );
+            for n in v["nodes"].as_array().into_iter().flatten() {
+                line.push_str(&format!("\n      {} {}", n["target"], n["html"].as_str().unwrap_or("")));
+                if let Some(summary) = n["summary"].as_str() {
+                    line.push_str(&format!("\n        {}", summary.replace('\n', " | ")));
+                }
+            }
+            let wcag = v["wcag"] == Value::Bool(true);
+            if !wcag {
+                // axe's best practices beyond WCAG: shown, not failed.
+                eprintln!("axe {screen} (pratica consigliata, non WCAG): {line}");
+            } else if impact == "serious" || impact == "critical" {
+                blocking.push(line);
+            } else {
+                eprintln!("axe {screen}: {line}");
+            }
+        }
+        blocking
+    }
+
+    /// axe-core's violations on the page as it is now (each with id, impact,
+    /// help, count and its first nodes), axe injected first if the page does
+    /// not have it yet (a hash change keeps it; a reload does not).
+    pub async fn axe_violations(&self) -> Vec<Value> {
+        let present = self.js("return typeof window.axe === 'object';", vec![]).await;
+        if present != Value::Bool(true) {
+            let script = format!("{AXE_SOURCE}\n;return typeof window.axe === 'object';");
+            let injected =
+                self.client.execute(&script, vec![]).await.unwrap_or_else(|e| panic!("axe-core: {e}"));
+            assert_eq!(injected, Value::Bool(true), "axe-core non caricato nella pagina");
+        }
+        // A long page in a debug build: give axe more than WebDriver's default 30 s.
+        let _ = self
+            .client
+            .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+                Some(Duration::from_secs(120)),
+                None,
+                None,
+            ))
+            .await;
+        let answer = self
+            .client
+            .execute_async(
+                r#"
+                const done = arguments[arguments.length - 1];
+                axe.run(document, {
+                  runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+                  resultTypes: ['violations'],
+                }).then((r) => done({
+                  incomplete: r.incomplete.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} [${(n.any[0] || {}).message || ''}]`).join('; ')}`),
+                  violations: r.violations.map((v) => ({
+                    id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
+                    wcag: v.tags.some((t) => /^wcag2/.test(t)),
+                    nodes: v.nodes.slice(0, 4).map((n) => ({
+                      target: n.target, html: n.html.slice(0, 240), summary: n.failureSummary,
+                    })),
+                  })),
+                }), (e) => done({ error: String(e && e.stack || e) }));
+                "#,
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("axe.run: {e}"));
+        if let Some(error) = answer.get("error") {
+            panic!("axe.run: {error}");
+        }
+        if let Some(unsure) = answer["incomplete"].as_array().filter(|a| !a.is_empty()) {
+            // What axe could not decide by itself (e.g. a contrast over a gradient): to be seen by a person.
+            let list: Vec<&str> = unsure.iter().filter_map(Value::as_str).collect();
+            eprintln!("axe: da verificare a mano: {}", list.join(", "));
+        }
+        answer["violations"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Text at 200 % (the root's font size doubled, as a browser's text zoom
+    /// does) must lose nothing: the page does not scroll sideways, nothing in
+    /// the content is clipped by a box that hides its overflow, and whatever
+    /// reaches past the content's right edge sits in a box of its own that
+    /// scrolls. Returns what is wrong ("" when nothing); the font size is put
+    /// back afterwards.
+    pub async fn text_at_200_percent_problems(&self) -> String {
+        let v = self
+            .js(
+                r#"
+                const root = document.documentElement;
+                root.style.fontSize = '200%';
+                void root.offsetWidth;
+                const problems = [];
+                const main = document.querySelector('main') || document.body;
+                const vw = window.innerWidth;
+                const page = document.scrollingElement.scrollWidth;
+                if (page > vw + 1) problems.push(`la pagina scorre di lato: ${page} px su ${vw}`);
+                const mainRight = main.getBoundingClientRect().right;
+                const name = (el) => (el.dataset && el.dataset.testid) || el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ')[0] : '');
+                // A box of its own that scrolls (a table's), not the whole screen.
+                const scroller = (el) => {
+                  for (let a = el.parentElement; a && a !== main && a.parentElement !== main; a = a.parentElement) {
+                    const ox = getComputedStyle(a).overflowX;
+                    if (ox === 'auto' || ox === 'scroll') return a;
+                  }
+                  return null;
+                };
+                // The navigation keeps its links inside its own width.
+                const nav = document.querySelector('nav.sidebar');
+                if (nav) {
+                  const navRight = nav.getBoundingClientRect().right;
+                  const oy = getComputedStyle(nav).overflowY;
+                  if (nav.scrollHeight > nav.clientHeight + 1 && oy !== 'auto' && oy !== 'scroll') {
+                    problems.push(`la barra di navigazione è più alta della finestra e non scorre (${nav.scrollHeight} px in ${nav.clientHeight})`);
+                  }
+                  for (const el of nav.querySelectorAll('a, button, span, p, div')) {
+                    if (el.closest('.visually-hidden')) continue;
+                    const r = el.getBoundingClientRect();
+                    if (r.width > 0 && r.right > navRight + 1) {
+                      problems.push(`${name(el)} esce dalla barra di navigazione (${Math.round(r.right)} px oltre ${Math.round(navRight)})`);
+                    }
+                    if (getComputedStyle(el).overflowX === 'hidden' && el.scrollWidth > el.clientWidth + 1) {
+                      problems.push(`${name(el)} taglia il suo contenuto (${el.scrollWidth} px in ${el.clientWidth})`);
+                    }
+                  }
+                }
+                for (const el of main.querySelectorAll('*')) {
+                  if (el.closest('.visually-hidden')) continue;
+                  const cs = getComputedStyle(el);
+                  if (cs.display === 'none' || cs.visibility === 'hidden') continue;
+                  const r = el.getBoundingClientRect();
+                  if (r.width === 0 && r.height === 0) continue;
+                  if ((cs.overflowX === 'hidden' || cs.overflowX === 'clip') && el.scrollWidth > el.clientWidth + 1) {
+                    problems.push(`${name(el)} taglia il suo contenuto (${el.scrollWidth} px in ${el.clientWidth})`);
+                  }
+                  if (r.right > mainRight + 1) {
+                    const s = scroller(el);
+                    if (!s || s.getBoundingClientRect().right > mainRight + 1) {
+                      problems.push(`${name(el)} esce dal contenuto (${Math.round(r.right)} px oltre ${Math.round(mainRight)})`);
+                    }
+                  }
+                }
+                root.style.fontSize = '';
+                return [...new Set(problems)].slice(0, 20).join('\n');
+                "#,
+                vec![],
+            )
+            .await;
+        v.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Walks the page with Tab from where the focus is, as a keyboard-only
+    /// operator does, until the focus comes back round (or `max` presses), and
+    /// returns what is wrong ("" when nothing): a stop that is not drawn (no
+    /// size, hidden), or one without a visible focus ring (an outline of at
+    /// least 2 px, or a box shadow). Also returns how many stops it saw.
+    pub async fn focus_walk_problems(&self, max: usize) -> (usize, String) {
+        let mut seen: Vec<String> = Vec::new();
+        let mut problems: Vec<String> = Vec::new();
+        for _ in 0..max {
+            self.key(fantoccini::key::Key::Tab).await;
+            let v = self
+                .js(
+                    r#"
+                    const a = document.activeElement;
+                    if (!a || a === document.body) return null;
+                    if (!a.dataset.focusWalk) a.dataset.focusWalk = String(Math.random()).slice(2);
+                    const cs = getComputedStyle(a);
+                    const r = a.getBoundingClientRect();
+                    const ring = (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2)
+                      || (cs.boxShadow && cs.boxShadow !== 'none');
+                    const name = a.dataset.testid || (a.tagName.toLowerCase() + (a.id ? '#' + a.id : '')
+                      + (a.getAttribute('href') ? `[href="${a.getAttribute('href')}"]` : ''));
+                    return { key: a.dataset.focusWalk, name, ring: !!ring,
+                             drawn: r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' };
+                    "#,
+                    vec![],
+                )
+                .await;
+            let Some(key) = v["key"].as_str() else { continue };
+            if seen.iter().any(|k| k == key) {
+                break;
+            }
+            seen.push(key.to_string());
+            let name = v["name"].as_str().unwrap_or("?");
+            if v["drawn"] != Value::Bool(true) {
+                problems.push(format!("il fuoco va su {name}, che non si vede"));
+            } else if v["ring"] != Value::Bool(true) {
+                problems.push(format!("{name} ha il fuoco senza un segno visibile"));
+            }
+        }
+        (seen.len(), problems.join("\n"))
     }
 
     // ---- looking -------------------------------------------------------------------

@@ -6,6 +6,7 @@
 
 mod access;
 mod access_log;
+mod accessibility;
 mod calls;
 mod finance;
 mod forms;

@@ -125,7 +125,8 @@ export async function mount(view, ctx) {
         h(
           'div',
           { class: 'domain', 'data-testid': `domain-${d.domain}` },
-          h('h3', {}, label('domain', d.domain)),
+          // Under the page's h1 (the fieldsets' legends are not headings).
+          h('h2', { class: 'domain-title' }, label('domain', d.domain)),
           h(
             'div',
             { class: 'grid' },
