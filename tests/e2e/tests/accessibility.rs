@@ -207,6 +207,7 @@ async fn every_main_screen_passes_axe_and_text_at_200_percent() {
     // ---- the office -------------------------------------------------------------------------
     for (nav, route, name) in [
         ("nav-finanziamenti", "/finanziamenti", "Progetti finanziati"),
+        ("nav-alloggi", "/alloggi", "Alloggi"),
         ("nav-sincronizzazione", "/sincronizzazione", "Sincronizzazione"),
         ("nav-conflitti", "/conflitti", "Conflitti"),
         ("nav-operatori", "/operatori", "Operatori"),
@@ -216,6 +217,12 @@ async fn every_main_screen_passes_axe_and_text_at_200_percent() {
         app.wait_route(route).await;
         found.axe(&app, name).await;
     }
+    // The occupancy grid (units × weeks) is the widest table of the app.
+    app.click("nav-alloggi").await;
+    app.wait_route("/alloggi").await;
+    app.el("screen-alloggi").await;
+    found.focus_walk(&app, "Alloggi").await;
+    found.text_200(&app, "Alloggi").await;
     app.click("nav-finanziamenti").await;
     app.wait_route("/finanziamenti").await;
     app.click("finance-open-MI3.1.1.c").await;
