@@ -44,8 +44,14 @@ desktop-file-validate /usr/share/applications/sportello.desktop 2>/dev/null || t
 
 echo "==> the installed window, under Xvfb: the login screen of a new office"
 ensure_apt_packages xvfb xauth webkit2gtk-driver
-cargo build -p sportello-e2e --tests
-window=$(ls -t target/debug/deps/window-* | grep -v '\.d$' | head -1)
+# The harness as `scripts/test-all.sh` builds it (the same flags: nothing is
+# rebuilt after a test run); built here only when it is missing.
+window=$(ls -t target/debug/deps/window-* 2>/dev/null | grep -v '\.d$' | head -1 || true)
+if [ -z "$window" ]; then
+  cargo build --workspace --all-targets
+  window=$(ls -t target/debug/deps/window-* | grep -v '\.d$' | head -1)
+fi
+window=$(realpath "$window")
 (cd tests/e2e && SPORTELLO_APP=/usr/bin/sportello-app SPORTELLO_SCREENSHOT_NAME=installato \
   flock /tmp/e2e.lock xvfb-run -a -s "-screen 0 1600x1000x24" "$window" installed:: --test-threads=1)
 
