@@ -97,6 +97,31 @@ impl Service {
     /// write leaves no record of an export that did not happen (and a record
     /// that cannot be committed takes the file away again).
     pub fn document_save_copy(&self, id: Id, out: &Path) -> Result<Document, Error> {
+        self.save_new_file(
+            Action::DocumentSave,
+            Some(id),
+            out,
+            "impossibile salvare la copia del documento",
+            |tx| {
+                let (doc, bytes) = stored_pdf(tx, id)?;
+                Ok((doc, bytes))
+            },
+        )
+    }
+
+    /// Runs `action` and writes the bytes it made as the new file `out`,
+    /// inside its transaction: never over an existing file, whole or not at
+    /// all, private to the account (0600). A file written by a command whose
+    /// transaction then fails is removed, so nothing is exported that the
+    /// audit log does not record. `what` says it in an I/O error.
+    pub(super) fn save_new_file<T>(
+        &self,
+        action: Action,
+        record: Option<Id>,
+        out: &Path,
+        what: &str,
+        make: impl FnOnce(&Tx<'_>) -> Result<(T, Vec<u8>), Error>,
+    ) -> Result<T, Error> {
         let exists = |out: &Path| {
             Error::new(
                 Code::Conflict,
@@ -108,14 +133,14 @@ impl Service {
             return Err(exists(out));
         }
         let mut written = false;
-        let saved = self.run(Action::DocumentSave, Some(id), |tx, _| {
-            let (doc, bytes) = stored_pdf(tx, id)?;
+        let saved = self.run(action, record, |tx, _| {
+            let (answer, bytes) = make(tx)?;
             crate::fsx::write_private_new(out, &bytes).map_err(|e| match e.kind() {
                 std::io::ErrorKind::AlreadyExists => exists(out),
-                _ => io_error(out, "impossibile salvare la copia del documento", e),
+                _ => io_error(out, what, e),
             })?;
             written = true;
-            Ok(doc)
+            Ok(answer)
         });
         if saved.is_err() && written {
             let _ = std::fs::remove_file(out);

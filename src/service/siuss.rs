@@ -9,7 +9,6 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::documents::io_error;
 use super::{office, Action, Service};
 use crate::error::{Code, Error};
 use crate::siuss::{self, Ente, Flusso, Payment, Person};
@@ -39,30 +38,14 @@ impl Service {
     /// Writes the flow of `from`..=`to` into `out` (a new file, whole or not
     /// at all, private to the account). Nothing paid: `not_found`, no file.
     pub fn siuss_save(&self, from: NaiveDate, to: NaiveDate, out: &Path) -> Result<SiussSaved, Error> {
-        let exists = |out: &Path| {
-            Error::new(
-                Code::Conflict,
-                format!("Il file {} esiste già: scegliere un altro nome", out.display()),
-            )
-            .with_field("out")
-        };
-        if out.symlink_metadata().is_ok() {
-            return Err(exists(out));
-        }
-        let mut written = false;
-        let saved = self.run(Action::SiussExport, None, |tx, _| {
+        self.save_new_file(Action::SiussExport, None, out, "impossibile salvare il flusso SIUSS", |tx| {
             let flow = self.flow_in(tx, from, to)?.ok_or_else(|| nothing_paid(from, to))?;
-            crate::fsx::write_private_new(out, flow.to_xml().as_bytes()).map_err(|e| match e.kind() {
-                std::io::ErrorKind::AlreadyExists => exists(out),
-                _ => io_error(out, "impossibile salvare il flusso SIUSS", e),
-            })?;
-            written = true;
             let payments: Vec<_> = flow.beneficiaries.iter().flat_map(|b| &b.benefits).collect();
             let total = payments
                 .iter()
                 .try_fold(crate::money::Money::ZERO, |sum, p| sum.checked_add(p.amount))
                 .ok_or_else(|| Error::new(Code::Internal, "Totale dei pagamenti fuori scala"))?;
-            Ok(SiussSaved {
+            let saved = SiussSaved {
                 name: flow.name.clone(),
                 from,
                 to,
@@ -70,12 +53,9 @@ impl Service {
                 payments: payments.len(),
                 total: total.to_string(),
                 path: out.display().to_string(),
-            })
-        });
-        if saved.is_err() && written {
-            let _ = std::fs::remove_file(out);
-        }
-        saved
+            };
+            Ok((saved, flow.to_xml().into_bytes()))
+        })
     }
 
     fn flow_in(&self, tx: &Tx<'_>, from: NaiveDate, to: NaiveDate) -> Result<Option<Flusso>, Error> {
