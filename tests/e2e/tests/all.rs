@@ -13,6 +13,7 @@ mod forms;
 mod housing;
 mod installed;
 mod keyboard;
+mod keyboard_path;
 mod legal_acts;
 mod path;
 mod restriction;
