@@ -188,6 +188,18 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
             ipc(json!({ "waiting_id": Id::new().to_string(), "reason": "Trovata una casa" }))
         }
         "household_housing" => ipc(json!({ "household_id": hid })),
+        // Programmes: well-formed inputs about records that need not exist.
+        "programme_list" => ipc(Value::Null),
+        "programme_get" => ipc(json!({ "id": Id::new().to_string() })),
+        "programme_save" => ipc(json!({ "programme": {
+            "title": "Traiettorie", "start_on": "2026-01-01", "end_on": "2027-12-31", "budget": "227424.00",
+            "lead_body": "Ambito di Sesto San Giovanni"
+        } })),
+        "household_enrolments" => ipc(json!({ "household_id": hid })),
+        "enrolment_save" => ipc(json!({ "enrolment": {
+            "household_id": hid, "member_id": Id::new().to_string(), "intervention_id": Id::new().to_string(),
+            "project_id": Id::new().to_string(), "entry_date": "2026-11-20"
+        } })),
         // Sync: no peer and no package here; what matters is forbidden or not.
         "sync_export" => s.sync_export(None).map(|_| ()),
         "sync_import" => s.sync_import(b"non un pacchetto").map(|_| ()),

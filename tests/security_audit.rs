@@ -113,6 +113,16 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
     let fid = Id::parse("id", fp["project"]["id"].as_str().unwrap()).unwrap();
     let f = fid.to_string();
 
+    // A programme for its commands (seed 001), with a tirocinio.
+    let programme_input = json!({
+        "title": "Traiettorie per l'inclusione socio lavorativa", "start_on": "2026-01-01",
+        "end_on": "2027-12-31", "budget": "227.424,00", "lead_body": "Ambito di Sesto San Giovanni",
+        "interventions": [{ "kind": "tirocinio", "title": "Tirocinio di inclusione" }]
+    });
+    let pg = s.call("programme_save", json!({ "programme": programme_input.clone() })).unwrap();
+    let pgid = Id::parse("id", pg["programme"]["id"].as_str().unwrap()).unwrap();
+    let tirocinio = pg["programme"]["interventions"][0]["id"].clone();
+
     // A laptop, and a package of its own, for the sync commands.
     let files = tempfile::tempdir().unwrap();
     let laptop_db = files.path().join("portatile.sqlite");
@@ -367,6 +377,49 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                 (json!({ "waiting_id": id.to_string(), "reason": "Ha trovato casa da sé" }), Some(id))
             }
             "household_housing" => (json!({ "household_id": hid.to_string() }), Some(hid)),
+            "programme_list" => (Value::Null, None),
+            "programme_get" => (json!({ "id": pgid.to_string() }), Some(pgid)),
+            "programme_save" => {
+                let mut v = pg["programme"].clone();
+                v["target"] = json!("Beneficiari del contributo economico.");
+                (json!({ "programme": v }), Some(pgid))
+            }
+            "household_enrolments" => (json!({ "household_id": hid.to_string() }), Some(hid)),
+            "enrolment_save" => {
+                // A household of its own with its patto signed.
+                let one = s
+                    .household_save(
+                        serde_json::from_value(service_support::single_json(
+                            "Brambilla",
+                            "Ugo",
+                            "1970-03-03",
+                            "M",
+                        ))
+                        .unwrap(),
+                    )
+                    .unwrap();
+                s.analysis_save(
+                    serde_json::from_value(service_support::analysis_json(
+                        &one,
+                        "2026-11-20",
+                        "progetto_servizio_sociale",
+                    ))
+                    .unwrap(),
+                )
+                .unwrap();
+                let p = s.project_save(serde_json::from_value(project_json(&one)).unwrap()).unwrap();
+                let p = s.project_set_status(p.id, sportello::domain::ProjectStatus::DaFirmare).unwrap();
+                s.signature_record(p.id, one.members[0].id, service_support::today()).unwrap();
+                (
+                    json!({ "enrolment": {
+                        "household_id": one.id.to_string(), "member_id": one.members[0].id.to_string(),
+                        "intervention_id": tirocinio, "project_id": p.id.to_string(), "entry_date": "2026-11-20",
+                        "host": "Cooperativa Stripes", "tutor": "Anna Galli", "planned_end": "2027-05-19",
+                        "hours_week": 20, "allowance": "500,00", "allowance_payer": "Ambito"
+                    } }),
+                    Some(one.id),
+                )
+            }
             "password_change" => (
                 json!({ "old_password": service_support::PASSWORD, "new_password": "una password nuova e lunga" }),
                 Some(s.operator().id),

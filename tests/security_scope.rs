@@ -151,7 +151,15 @@ fn run_case(
             s.call(command, json!({ "household_id": hid, "reference_date": "2026-11-20" }))
         }
         "household_assign" => s.call(command, json!({ "household_id": hid, "operator_id": s.operator().id.to_string() })),
-        "household_sync_state" | "household_housing" => s.call(command, json!({ "household_id": hid })),
+        "household_sync_state" | "household_housing" | "household_enrolments" => {
+            s.call(command, json!({ "household_id": hid }))
+        }
+        "enrolment_save" => s.call(
+            command,
+            json!({ "enrolment": { "household_id": hid, "member_id": h.members[0].id.to_string(),
+                                   "intervention_id": Id::new().to_string(), "project_id": Id::new().to_string(),
+                                   "entry_date": "2026-11-20" } }),
+        ),
         "stay_place" => s.call(
             command,
             json!({ "stay": { "waiting_id": waiting, "unit_id": Id::new().to_string(), "place": null, "entry": "2026-11-20", "planned_end": "2027-05-20" } }),

@@ -52,6 +52,7 @@ mod service_housing;
 mod service_ipc;
 mod service_ipc_strict;
 mod service_people;
+mod service_programmes;
 mod service_project_finance;
 mod service_reimbursements;
 mod service_restore;

@@ -95,6 +95,12 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             report.housing_units, report.stays, report.waiting
         );
     }
+    if report.programmes > 0 {
+        println!(
+            "Programmi finanziati: {}, con {} iscrizioni di componenti agli interventi.",
+            report.programmes, report.enrolments
+        );
+    }
     println!("Il database è cifrato. Account (tutti con la password indicata):");
     println!("  amministratore — Amministratore di sistema (amministratore)");
     for (login, name, role) in sportello::demo::accounts() {

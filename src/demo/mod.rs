@@ -38,6 +38,7 @@ mod housing;
 pub mod office;
 mod people;
 mod play;
+mod programmes;
 mod story;
 
 use people::*;
@@ -75,6 +76,10 @@ pub struct DemoReport {
     pub housing_units: usize,
     pub stays: usize,
     pub waiting: usize,
+    /// The funded programmes (seeds 001 and 003, and one running today) and
+    /// the members enrolled in their interventions.
+    pub programmes: usize,
+    pub enrolments: usize,
     /// Households by situation ("scaduto", "in_scadenza", "in_corso", …).
     pub by_situation: BTreeMap<String, usize>,
     /// The demo database's recovery key.
@@ -273,6 +278,12 @@ fn fill(
         report.finance_commitments = played.commitments;
         report.finance_payments = played.payments;
         report.finance_annulments = played.annulments;
+    }
+    // The programmes and the members enrolled from their signed patti.
+    if today >= programmes::first_day() {
+        let played = programmes::play_programmes(db, documents, &key, &households, today)?;
+        report.programmes = played.programmes;
+        report.enrolments = played.enrolments;
     }
     Ok(report)
 }

@@ -158,6 +158,13 @@ ipc {
         waiting_add(WaitingAdd) ALL case => |s, i| s.waiting_add(i.waiting.ok_or_else(|| Error::invalid("waiting", "Dati della lista d'attesa mancanti"))?);
         waiting_withdraw(WaitingWithdraw) ALL case => |s, i| s.waiting_withdraw(required_id("waiting_id", &i.waiting_id, "il nucleo in lista d'attesa")?, i.reason.as_deref());
         household_housing(ByHousehold) ALL case => |s, i| s.household_housing(i.household()?);
+        // Funded programmes (issue 12): the sheet, partners, governance and
+        // catalogue are the coordinator's; the desk enrols members from the patto.
+        programme_list(NoInput) ALL audit => |s, _| s.programme_list();
+        programme_get(ById) ALL audit => |s, i| s.programme_get(i.id("il programma")?);
+        programme_save(ProgrammeSave) COORD audit => |s, i| s.programme_save(i.programme.ok_or_else(|| Error::invalid("programme", "Dati del programma mancanti"))?);
+        household_enrolments(ByHousehold) ALL case => |s, i| s.household_enrolments(i.household()?);
+        enrolment_save(EnrolmentSave) ALL case => |s, i| s.enrolment_save(i.enrolment.ok_or_else(|| Error::invalid("enrolment", "Dati dell'iscrizione mancanti"))?);
         // Accounts. Logins and password changes are on record (who opened the
         // database, and how); accounts are the administrator's.
         password_change(PasswordChange) ALL audit => |s, i| { s.password_change(&i.old_password.unwrap_or_default(), &i.new_password.unwrap_or_default())?; s.session() };

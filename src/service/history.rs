@@ -55,6 +55,7 @@ impl AccessRow {
             (Some("analisi"), _) => "analisi preliminare".to_string(),
             (Some("inserimento"), _) => "inserimento in alloggio".to_string(),
             (Some("lista_attesa"), _) => "lista d'attesa degli alloggi".to_string(),
+            (Some("iscrizione_intervento"), _) => "iscrizione a un intervento".to_string(),
             (Some(k), _) => k.to_string(),
             (None, _) => String::new(),
         };

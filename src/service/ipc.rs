@@ -475,6 +475,18 @@ struct UnitSave {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+struct ProgrammeSave {
+    programme: Option<crate::domain::programme::ProgrammeInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct EnrolmentSave {
+    enrolment: Option<crate::domain::programme::EnrolmentInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 struct StayPlace {
     stay: Option<super::StayPlaceInput>,
 }

@@ -27,6 +27,7 @@ pub mod ipc;
 mod operators;
 mod places;
 mod printing;
+mod programmes;
 mod project_finance;
 mod projects;
 mod rekey;
@@ -72,6 +73,10 @@ pub use housing::{
 pub use operators::OperatorAccount;
 pub use places::{MemberRules, PermitKindRule, PlaceFound, PlacesSearch, PLACES_LIMIT};
 pub use printing::ConvocationInput;
+pub use programmes::{
+    EnrolmentView, EsfHints, HouseholdEnrolments, InterventionOption, ParticipantView, ProgrammeSummary,
+    ProgrammeView, SupportOption,
+};
 pub use project_finance::{
     AnnulmentView, CommitmentInput as FinanceCommitmentInput, CommitmentView, FinanceDetail, FinanceSummary,
     FundedProjectInput, FundedProjectView, PaymentInput as FinancePaymentInput, PaymentView,
@@ -217,6 +222,11 @@ string_enum!(
         WaitingAdd = "waiting_add": "iscrizione di un nucleo nella lista d'attesa degli alloggi",
         WaitingWithdraw = "waiting_withdraw": "ritiro di un nucleo dalla lista d'attesa degli alloggi",
         HouseholdHousing = "household_housing": "consultazione dell'inserimento in alloggio di un nucleo",
+        ProgrammeList = "programme_list": "consultazione dei programmi finanziati",
+        ProgrammeGet = "programme_get": "consultazione di un programma finanziato",
+        ProgrammeSave = "programme_save": "modifica di un programma finanziato",
+        HouseholdEnrolments = "household_enrolments": "consultazione delle iscrizioni agli interventi di un nucleo",
+        EnrolmentSave = "enrolment_save": "iscrizione di un componente a un intervento",
     }
 );
 

@@ -112,6 +112,13 @@ export const api = {
   waitingWithdraw: (waitingId, reason) => call('waiting_withdraw', { waiting_id: waitingId, reason }),
   householdHousing: (householdId) => call('household_housing', { household_id: householdId }),
 
+  // Funded programmes and their interventions (issue 12).
+  programmeList: () => call('programme_list'),
+  programmeGet: (id) => call('programme_get', { id }),
+  programmeSave: (programme) => call('programme_save', { programme }),
+  householdEnrolments: (householdId) => call('household_enrolments', { household_id: householdId }),
+  enrolmentSave: (enrolment) => call('enrolment_save', { enrolment }),
+
   convocationPrint: (input) => call('convocation_print', input),
   documentsList: (householdId) => call('documents_list', { household_id: householdId }),
   // The window's own viewer: the PDF in memory, base64 (nothing written to a file).

@@ -35,6 +35,8 @@ const conflicts = lazy(() => import('./screens/conflicts.js'));
 const sync = lazy(() => import('./screens/sync.js'));
 const about = lazy(() => import('./screens/about.js'));
 const finance = lazy(() => import('./screens/finance.js'));
+const programmes = lazy(() => import('./screens/programmes.js'));
+const programmeEdit = lazy(() => import('./screens/programmes.js'), 'mountEditRoute');
 
 const ROUTES = [
   { path: /^\/scadenze$/, screen: deadlines, nav: 'deadlines' },
@@ -73,6 +75,9 @@ const ROUTES = [
   },
   { path: /^\/finanziamenti$/, screen: finance, nav: 'finance', params: () => ({ id: null }) },
   { path: /^\/finanziamenti\/([^/]+)$/, screen: finance, nav: 'finance', params: (m) => ({ id: m[1] }) },
+  { path: /^\/programmi$/, screen: programmes, nav: 'programmes', params: () => ({ id: null }) },
+  { path: /^\/programmi\/([^/]+)$/, screen: programmes, nav: 'programmes', params: (m) => ({ id: m[1] }) },
+  { path: /^\/programmi\/([^/]+)\/modifica$/, screen: programmeEdit, nav: 'programmes', params: (m) => ({ id: m[1] }) },
   { path: /^\/alloggi$/, screen: housing, nav: 'housing' },
   { path: /^\/operatori$/, screen: operators, nav: 'operators' },
   { path: /^\/sincronizzazione$/, screen: sync, nav: 'sync' },
@@ -328,6 +333,7 @@ function buildFrame() {
       navLink('calls', '/avvisi', 'nav-avvisi'),
       // A funded project's finances are the office's accounts (finance_*: COORD).
       MAY_SEE_OPERATORS.includes(state.session?.operator?.role) ? navLink('finance', '/finanziamenti', 'nav-finanziamenti') : null,
+      navLink('programmes', '/programmi', 'nav-programmi'),
       navLink('housing', '/alloggi', 'nav-alloggi'),
       navLink('sync', '/sincronizzazione', 'nav-sincronizzazione'),
       // The conflicts are the coordinator's to decide (docs/sync.md).

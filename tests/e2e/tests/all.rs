@@ -16,6 +16,7 @@ mod keyboard;
 mod keyboard_path;
 mod legal_acts;
 mod path;
+mod programmes;
 mod restriction;
 mod sync;
 mod update;

@@ -14,6 +14,7 @@ import { Form, saveBar } from '../forms.js';
 import { ENUMS, label, t } from '../i18n.js';
 import { closedDays, confirmOfficeDays } from '../office-days.js';
 import { caseHeader } from './case-header.js';
+import { enrolmentsCard } from './enrolments.js';
 
 const fullName = (m) => [m.last_name, m.first_name].filter(Boolean).join(' ');
 
@@ -759,7 +760,9 @@ export async function mount(view, ctx) {
     adopt(model);
     drawAll();
     replace(view, h('div', {}, header, section));
-    replace(section, noticeEl, actionsEl, signaturesEl, formEl);
+    // Interventions of the funded programmes: members enrolled from the signed patto.
+    const enrolments = ['sottoscritto', 'in_corso'].includes(model.status) ? enrolmentsCard(household, ctx, { editable: true }) : null;
+    replace(section, noticeEl, actionsEl, signaturesEl, enrolments, formEl);
     return;
   }
   if (!analysis) {

@@ -27,6 +27,7 @@ pub mod ids;
 pub mod permit;
 pub mod place;
 pub mod procedure;
+pub mod programme;
 pub mod project;
 pub mod session;
 pub mod signers;

@@ -106,6 +106,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "finanze dei progetti finanziati: impegni, pagamenti, annullamenti",
         sql: include_str!("migrations/0020_project_finance.sql"),
     },
+    Migration {
+        version: 25,
+        name: "programmi finanziati: partner, governance, interventi, iscrizioni",
+        sql: include_str!("migrations/0025_programmes.sql"),
+    },
 ];
 
 /// The version this program writes.

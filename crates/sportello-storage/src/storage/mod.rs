@@ -23,6 +23,7 @@ mod housing;
 pub mod lock;
 pub mod migrations;
 mod operators;
+mod programmes;
 mod project_finance;
 mod projects;
 mod reimbursements;

@@ -139,6 +139,7 @@ impl Tx<'_> {
                  UNION ALL SELECT household_id FROM eligibility_checks WHERE id = ?1
                  UNION ALL SELECT household_id FROM housing_stays WHERE id = ?1
                  UNION ALL SELECT household_id FROM housing_waiting WHERE id = ?1
+                 UNION ALL SELECT household_id FROM enrolments WHERE id = ?1
                  LIMIT 1",
                 [record.sql()],
                 |r| col(r, 0),
@@ -208,6 +209,7 @@ impl Tx<'_> {
                      UNION ALL SELECT id, 'verifica_requisiti', NULL FROM eligibility_checks WHERE household_id = ?1
                      UNION ALL SELECT id, 'inserimento', NULL FROM housing_stays WHERE household_id = ?1
                      UNION ALL SELECT id, 'lista_attesa', NULL FROM housing_waiting WHERE household_id = ?1
+                     UNION ALL SELECT id, 'iscrizione_intervento', NULL FROM enrolments WHERE household_id = ?1
                  )";
         let read = |r: &rusqlite::Row<'_>| {
             Ok(CaseAuditRow {

@@ -73,11 +73,24 @@ pub(crate) const CASE_TABLES: &[&str] = &[
     // list and its stays (after projects: a stay names its project).
     "housing_waiting",
     "housing_stays",
+    // A member in an intervention of a programme (schema 25), from the patto.
+    "enrolments",
 ];
 
 /// Everyone's tables, copied whole into a device's database.
 /// The housing units (schema 19) are the office's: an address and its beds.
-pub(crate) const OFFICE_TABLES: &[&str] = &["operators", "office", "calls", "housing_units"];
+/// The funded programmes (schema 25), their partners, governance and
+/// catalogue of interventions: organisations and a title, parents first.
+pub(crate) const OFFICE_TABLES: &[&str] = &[
+    "operators",
+    "office",
+    "calls",
+    "housing_units",
+    "programmes",
+    "programme_partners",
+    "programme_bodies",
+    "interventions",
+];
 
 /// The hub's own: see [`Home::Hub`]. Decision: the applications of a call
 /// carry birth dates and the link to a household of any équipe, and are
@@ -105,10 +118,11 @@ pub(crate) const DEVICE_TABLES: &[&str] = &["case_blocks"];
 
 pub(crate) fn home(table: &str) -> Home {
     match table {
-        "operators" | "office" | "calls" | "housing_units" => Home::Office,
+        "operators" | "office" | "calls" | "housing_units" | "programmes" | "programme_partners"
+        | "programme_bodies" | "interventions" => Home::Office,
         "households" => Home::Case,
         "members" | "analyses" | "projects" | "documents" | "eligibility_facts" | "eligibility_checks"
-        | "housing_waiting" | "housing_stays" => Home::Via(&[("household_id", "households")]),
+        | "housing_waiting" | "housing_stays" | "enrolments" => Home::Via(&[("household_id", "households")]),
         "analysis_participants" | "analysis_employability" => {
             Home::Via(&[("analysis_id", "analyses"), ("member_id", "members")])
         }

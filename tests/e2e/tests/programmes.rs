@@ -1,0 +1,135 @@
+//! Funded programmes in the real window (issue 12): the Programmi screen with
+//! the seeds' programmes, their partners and governance; and a member enrolled
+//! in a tirocinio from the signed patto, with its terms and the ESF answers,
+//! shown on the project tab and on the household page.
+
+use serde_json::{json, Value};
+use sportello_e2e::{App, Setup};
+
+/// A demo case with a signed patto and an adult who is not in a tirocinio now.
+async fn case_for_tirocinio(app: &App) -> Value {
+    app.client
+        .execute_async(
+            r#"
+            const done = arguments[arguments.length - 1];
+            const call = (c, input) => window.__TAURI__.core.invoke(c, input === undefined ? {} : { input });
+            (async () => {
+              const ids = new Set();
+              for (const p of await call('programme_list')) {
+                for (const x of (await call('programme_get', { id: p.id })).participants) ids.add(x.household_id);
+              }
+              for (const id of ids) {
+                const row = { id };
+                const x = await call('household_enrolments', { household_id: row.id });
+                if (!x.project_signed) continue;
+                const h = await call('household_get', { id: row.id });
+                const busy = new Set(x.enrolments.filter((e) => !e.enrolment.exit && e.kind === 'tirocinio').map((e) => e.enrolment.member_id));
+                const adult = h.members.find((m) => !busy.has(m.id) && m.birth_date <= '2008-11-21');
+                if (adult) return { id: h.id, member: adult.id, name: `${adult.first_name} ${adult.last_name}`, before: x.enrolments.length };
+              }
+              return null;
+            })().then(done, (e) => done({ error: String(e && e.message || e) }));
+            "#,
+            vec![],
+        )
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_programmes_screen_shows_the_seeds_partnership_and_governance() {
+    let app = App::start_with(Setup { demo: true, ..Setup::default() }).await;
+    app.click("nav-programmi").await;
+    app.wait_route("/programmi").await;
+    let rows = app.all(r#"[data-testid="programme-row"]"#).await;
+    assert_eq!(rows.len(), 3);
+    app.screenshot("programmi").await;
+    let ciao = app
+        .js(
+            r#"return [...document.querySelectorAll('[data-testid="programme-open"]')].findIndex((a) => a.textContent.startsWith('CIAO!'))"#,
+            vec![],
+        )
+        .await;
+    let i = ciao.as_u64().expect("CIAO! listed") as usize;
+    app.all(r#"[data-testid="programme-open"]"#).await[i].click().await.unwrap();
+    app.el("screen-programma").await;
+    let partners = app.all(r#"[data-testid="partner-row"]"#).await;
+    assert_eq!(partners.len(), 22, "7 public, 13 third sector, 2 supporting networks");
+    let bodies = app.text_of("programme-bodies").await;
+    for want in ["Cabina di Regia (CdR)", "Gruppo di coordinamento operativo di progetto", "Comunità di pratica per azione"] {
+        assert!(bodies.contains(want), "«{want}» in {bodies}");
+    }
+    assert!(app.text_of("screen-programma").await.contains("dal 16/07/2020 al 31/12/2021"));
+    app.screenshot("programma-ciao").await;
+    app.axe_check("programma").await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_member_is_enrolled_in_a_tirocinio_from_the_signed_patto() {
+    let app = App::start_with(Setup { demo: true, ..Setup::default() }).await;
+    let case = case_for_tirocinio(&app).await;
+    assert!(case.get("id").is_some(), "nessun caso adatto nella demo: {case}");
+    let hid = case["id"].as_str().unwrap();
+    app.go(&format!("#/nuclei/{hid}/progetto")).await;
+    app.wait_route(&format!("/nuclei/{hid}/progetto")).await;
+    app.click("enrol-open").await;
+    app.choose("enrol-member", case["member"].as_str().unwrap()).await;
+    let tirocinio = app
+        .js(
+            r#"const o = [...document.querySelectorAll('[data-testid="enrol-intervention"] option')]
+                 .find((o) => o.textContent.startsWith('Tirocinio di inclusione') && o.textContent.includes('Percorsi di inclusione attiva'));
+               return o ? o.value : null"#,
+            vec![],
+        )
+        .await;
+    app.choose("enrol-intervention", tirocinio.as_str().expect("the tirocinio is offered")).await;
+    // The tirocinio's own terms appear; the member chosen stays chosen.
+    app.el("enrol-terms").await;
+    assert_eq!(app.value_of("enrol-member").await, case["member"].as_str().unwrap());
+    app.fill("enrol-host", "Falegnameria sociale Il Ponte, via Padova 120, Milano").await;
+    app.fill("enrol-tutor", "Giorgio Brambilla").await;
+    app.fill("enrol-planned-end", "20/05/2027").await;
+    app.fill("enrol-hours-week", "20").await;
+    app.fill("enrol-allowance", "500,00").await;
+    app.fill("enrol-allowance-payer", "Comune di Milano, con i fondi del programma").await;
+    app.choose("enrol-labour-status", "disoccupato").await;
+    app.fill("enrol-unemployed-since", "01/03/2025").await;
+    app.choose("enrol-isced", "2").await;
+    app.screenshot("iscrizione-tirocinio").await;
+    app.click("enrol-save").await;
+    app.wait_js(&format!(
+        "return document.querySelectorAll('[data-testid=\"enrolment-row\"]').length === {}",
+        case["before"].as_u64().unwrap() + 1
+    ))
+    .await;
+    // The newest first: the tirocinio with its terms in words.
+    assert_eq!(app.text_of("enrolment-0-member").await, case["name"].as_str().unwrap());
+    let terms = app.text_of("enrolment-0-terms").await;
+    for want in ["Falegnameria sociale Il Ponte", "tutor Giorgio Brambilla", "20 ore a settimana", "500,00", "20/05/2027"] {
+        assert!(terms.contains(want), "«{want}» in {terms}");
+    }
+    assert_eq!(app.text_of("enrolment-0-status").await, "In corso");
+    // Stored as typed, with the unknown answers left unknown.
+    let saved = app
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             window.__TAURI__.core.invoke('household_enrolments', { input: { household_id: arguments[0] } }).then(done, (e) => done({ error: e }));",
+            vec![json!(hid)],
+        )
+        .await
+        .unwrap();
+    let e = &saved["enrolments"][0]["enrolment"];
+    assert_eq!(e["esf"]["labour_status"], "disoccupato");
+    assert_eq!(e["esf"]["unemployed_since"], "2025-03-01");
+    assert_eq!(e["esf"]["isced"], 2);
+    assert_eq!(e["esf"]["rural"], Value::Null);
+    assert_eq!(e["terms"]["allowance"], "500.00");
+    app.screenshot("iscrizione-salvata").await;
+
+    // The household page shows it too.
+    app.click("tab-nucleo").await;
+    app.wait_js(r#"return document.querySelectorAll('[data-testid="enrolments"] [data-testid="enrolment-row"]').length > 0"#).await;
+    app.stop().await;
+}
