@@ -196,6 +196,7 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
             "lead_body": "Ambito di Sesto San Giovanni"
         } })),
         "household_enrolments" => ipc(json!({ "household_id": hid })),
+        "programme_indicators" => ipc(json!({ "id": Id::new().to_string() })),
         "enrolment_save" => ipc(json!({ "enrolment": {
             "household_id": hid, "member_id": Id::new().to_string(), "intervention_id": Id::new().to_string(),
             "project_id": Id::new().to_string(), "entry_date": "2026-11-20"

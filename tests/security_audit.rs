@@ -385,6 +385,9 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                 (json!({ "programme": v }), Some(pgid))
             }
             "household_enrolments" => (json!({ "household_id": hid.to_string() }), Some(hid)),
+            "programme_indicators" => {
+                (json!({ "id": pgid.to_string(), "copy": "ufficio", "format": "pdf" }), Some(pgid))
+            }
             "enrolment_save" => {
                 // A household of its own with its patto signed.
                 let one = s

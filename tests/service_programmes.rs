@@ -247,6 +247,42 @@ fn a_member_is_enrolled_in_a_tirocinio_from_the_signed_patto_and_leaves_it_hired
     );
     exit["member_id"] = json!(h.members[1].id.to_string());
     assert_eq!(code_field(later.call("enrolment_save", json!({ "enrolment": exit }))).1, "intervention_id");
+    // The ESF indicators on that day: one participant, a long-term
+    // unemployed man at entry, employed at exit.
+    let ind = later.call("programme_indicators", json!({ "id": v["programme"]["id"] })).unwrap();
+    let line = |group: &str, code: &str| {
+        ind[group].as_array().unwrap().iter().find(|l| l["code"] == code).unwrap().clone()
+    };
+    assert_eq!((ind["participants"].clone(), ind["exited"].clone()), (json!(1), json!(1)));
+    assert_eq!(line("outputs", "CO01")["M"], 1);
+    assert_eq!(line("outputs", "CO02")["total"], 1, "unemployed since 01/03/2025: over 12 months at entry");
+    assert_eq!(line("outputs", "CO02")["F"], 0);
+    assert_eq!(line("results", "CR04")["total"], 1);
+    // Before the exit, the same person is in but not out.
+    let before = later.call("programme_indicators", json!({ "id": v["programme"]["id"], "on": "2027-01-10" })).unwrap();
+    assert_eq!((before["participants"].clone(), before["exited"].clone()), (json!(1), json!(0)));
+    // The funder's copy names nobody; the office's lists the participant.
+    let funder = later
+        .call("programme_indicators", json!({ "id": v["programme"]["id"], "format": "pdf" }))
+        .unwrap();
+    let text = crate::print_support::pdf_text(&std::fs::read(funder["file"]["path"].as_str().unwrap()).unwrap());
+    assert!(text.contains("CO02") && text.contains("copia per il finanziatore"), "{text}");
+    assert!(!text.contains("Dell'Orto"), "the funder's copy names nobody");
+    let office = later
+        .call("programme_indicators", json!({ "id": v["programme"]["id"], "format": "pdf", "copy": "ufficio" }))
+        .unwrap();
+    let text = crate::print_support::pdf_text(&std::fs::read(office["file"]["path"].as_str().unwrap()).unwrap());
+    assert!(text.contains("Dell'Orto Niccolò"), "{text}");
+    let csv = later
+        .call("programme_indicators", json!({ "id": v["programme"]["id"], "format": "csv" }))
+        .unwrap();
+    let csv = String::from_utf8(std::fs::read(csv["file"]["path"].as_str().unwrap()).unwrap()).unwrap();
+    assert!(csv.lines().any(|l| l.starts_with("CR04;")), "{csv}");
+    assert_eq!(
+        code_field(later.call("programme_indicators", json!({ "id": v["programme"]["id"], "copy": "tutti" }))).1,
+        "copy"
+    );
+
     // A new enrolment after the exit is fine.
     let pv = later.call("programme_get", json!({ "id": v["programme"]["id"] })).unwrap();
     assert_eq!(pv["counts"][&tirocinio], json!([1, 0]));

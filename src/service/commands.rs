@@ -164,6 +164,7 @@ ipc {
         programme_get(ById) ALL audit => |s, i| s.programme_get(i.id("il programma")?);
         programme_save(ProgrammeSave) COORD audit => |s, i| s.programme_save(i.programme.ok_or_else(|| Error::invalid("programme", "Dati del programma mancanti"))?);
         household_enrolments(ByHousehold) ALL case => |s, i| s.household_enrolments(i.household()?);
+        programme_indicators(ProgrammeIndicators) COORD audit => |s, i| s.programme_indicators(required_id("id", &i.id, "il programma")?, form::optional_date("on", &i.on)?, i.office_copy()?, i.format.as_deref().map(|f| super::LiquidationFormat::parse(Some(f))).transpose()?);
         enrolment_save(EnrolmentSave) ALL case => |s, i| s.enrolment_save(i.enrolment.ok_or_else(|| Error::invalid("enrolment", "Dati dell'iscrizione mancanti"))?);
         // Accounts. Logins and password changes are on record (who opened the
         // database, and how); accounts are the administrator's.

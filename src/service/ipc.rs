@@ -481,6 +481,29 @@ struct ProgrammeSave {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+struct ProgrammeIndicators {
+    id: Option<String>,
+    on: Option<String>,
+    /// `finanziatore` (aggregate only, the default) or `ufficio` (with the list).
+    copy: Option<String>,
+    /// `pdf`, `csv` or `xlsx`: also write the file; absent: the report only.
+    format: Option<String>,
+}
+
+impl ProgrammeIndicators {
+    fn office_copy(&self) -> Result<bool, Error> {
+        match self.copy.as_deref() {
+            None | Some("finanziatore") => Ok(false),
+            Some("ufficio") => Ok(true),
+            Some(o) => {
+                Err(Error::invalid("copy", format!("copia «{o}» non prevista (finanziatore, ufficio)")))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 struct EnrolmentSave {
     enrolment: Option<crate::domain::programme::EnrolmentInput>,
 }

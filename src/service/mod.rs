@@ -74,8 +74,8 @@ pub use operators::OperatorAccount;
 pub use places::{MemberRules, PermitKindRule, PlaceFound, PlacesSearch, PLACES_LIMIT};
 pub use printing::ConvocationInput;
 pub use programmes::{
-    EnrolmentView, EsfHints, HouseholdEnrolments, InterventionOption, ParticipantView, ProgrammeSummary,
-    ProgrammeView, SupportOption,
+    EnrolmentView, EsfHints, HouseholdEnrolments, IndicatorsView, InterventionOption, ParticipantView,
+    ProgrammeSummary, ProgrammeView, SupportOption,
 };
 pub use project_finance::{
     AnnulmentView, CommitmentInput as FinanceCommitmentInput, CommitmentView, FinanceDetail, FinanceSummary,
@@ -227,6 +227,7 @@ string_enum!(
         ProgrammeSave = "programme_save": "modifica di un programma finanziato",
         HouseholdEnrolments = "household_enrolments": "consultazione delle iscrizioni agli interventi di un nucleo",
         EnrolmentSave = "enrolment_save": "iscrizione di un componente a un intervento",
+        ProgrammeIndicators = "programme_indicators": "indicatori FSE dei partecipanti a un programma",
     }
 );
 

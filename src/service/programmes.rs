@@ -501,3 +501,266 @@ impl Service {
 fn signed(status: ProjectStatus) -> bool {
     matches!(status, ProjectStatus::Sottoscritto | ProjectStatus::InCorso)
 }
+
+// ---- The ESF indicators of a programme (issue 12 item 4) -----------------------------
+
+/// The Programmi screen's report, and the file when one was asked.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorsView {
+    pub on: NaiveDate,
+    pub participants: usize,
+    pub exited: usize,
+    /// The rule sets the participants were read under, "" with none.
+    pub rule_sets: Vec<String>,
+    /// CO01-CO19, then CR01-CR05, with their Italian wording.
+    pub outputs: Vec<IndicatorLine>,
+    pub results: Vec<IndicatorLine>,
+    /// The file written to the viewing area (`format` given).
+    pub file: Option<super::calls::Exported>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndicatorLine {
+    pub code: String,
+    pub description: String,
+    #[serde(rename = "F")]
+    pub f: usize,
+    #[serde(rename = "M")]
+    pub m: usize,
+    pub total: usize,
+    pub missing: usize,
+}
+
+fn indicator_lines(lines: &[crate::rules::esf::Line]) -> Vec<IndicatorLine> {
+    lines
+        .iter()
+        .map(|l| IndicatorLine {
+            code: l.code.clone(),
+            description: crate::rules::esf::description(&l.code).unwrap_or("").to_string(),
+            f: l.counts.f,
+            m: l.counts.m,
+            total: l.counts.total,
+            missing: l.missing,
+        })
+        .collect()
+}
+
+/// One person of a programme: their enrolments in it up to the day asked.
+struct Person {
+    household_id: Id,
+    member_id: Id,
+    enrolments: Vec<Enrolment>,
+}
+
+fn esf_participant(p: &Person, h: &Household, on: NaiveDate) -> Option<crate::rules::esf::Participant> {
+    use crate::rules::esf::{self, Participant};
+    let m = h.member(p.member_id)?;
+    let first = p.enrolments.iter().min_by_key(|e| (e.entry_date, e.id.to_string()))?;
+    let x = &first.esf;
+    // Out when every enrolment of the programme ended by `on`: on the last exit.
+    let exits: Option<Vec<_>> =
+        p.enrolments.iter().map(|e| e.exit.as_ref().filter(|x| x.date <= on)).collect();
+    let last = exits.and_then(|xs| xs.into_iter().max_by_key(|x| x.date));
+    Some(Participant {
+        id: p.member_id.to_string(),
+        sex: Some(match m.sex {
+            crate::domain::Sex::M => esf::Sex::M,
+            crate::domain::Sex::F => esf::Sex::F,
+        }),
+        birth_date: Some(m.birth_date),
+        entry_date: first.entry_date,
+        labour_status: x.labour_status.map(|l| match l {
+            LabourStatus::Occupato => esf::LabourStatus::Occupato,
+            LabourStatus::Disoccupato => esf::LabourStatus::Disoccupato,
+            LabourStatus::Inattivo => esf::LabourStatus::Inattivo,
+        }),
+        unemployed_since: x.unemployed_since,
+        in_education: x.in_education,
+        isced: x.isced.and_then(esf::Isced::new),
+        foreign_background: x.foreign_background,
+        disability: x.disability,
+        other_disadvantaged: x.other_disadvantaged,
+        homeless: x.homeless,
+        rural: x.rural,
+        household_jobless: x.household_jobless,
+        dependent_children: x.dependent_children,
+        single_adult: x.single_adult,
+        exit_date: last.map(|x| x.date),
+        exit_status: last.and_then(|x| x.esf_status).map(|s| {
+            use crate::domain::programme::ExitStatus as D;
+            match s {
+                D::InCercaDiLavoro => esf::ExitStatus::InCercaDiLavoro,
+                D::InIstruzioneFormazione => esf::ExitStatus::InIstruzioneFormazione,
+                D::QualificaOttenuta => esf::ExitStatus::QualificaOttenuta,
+                D::Occupato => esf::ExitStatus::Occupato,
+                D::Altro => esf::ExitStatus::Altro,
+            }
+        }),
+    })
+}
+
+impl Service {
+    /// The ESF common indicators of a programme's participants on `on`
+    /// (today when absent); with `format`, also the file: the funder's copy
+    /// (aggregate only) or the office's (`office_copy`: with the list).
+    pub fn programme_indicators(
+        &self,
+        id: Id,
+        on: Option<NaiveDate>,
+        office_copy: bool,
+        format: Option<super::LiquidationFormat>,
+    ) -> Result<IndicatorsView, Error> {
+        let today = self.today();
+        let on = on.unwrap_or(today);
+        if on > today {
+            return Err(Error::invalid("on", "La situazione si chiede a oggi o a una data passata"));
+        }
+        let rules = crate::catalog::rule_sets::load_from_env().map_err(Error::from)?;
+        self.run(Action::ProgrammeIndicators, Some(id), |tx, _| {
+            let programme = tx.programme_get(id)?.ok_or_else(|| not_found("Programma"))?;
+            let mut people: Vec<Person> = Vec::new();
+            for e in tx.enrolments_of_programme(id)?.into_iter().filter(|e| e.entry_date <= on) {
+                match people.iter_mut().find(|p| p.member_id == e.member_id) {
+                    Some(p) => p.enrolments.push(e),
+                    None => people.push(Person {
+                        household_id: e.household_id,
+                        member_id: e.member_id,
+                        enrolments: vec![e],
+                    }),
+                }
+            }
+            let mut households: HashMap<Id, Household> = HashMap::new();
+            let mut participants = Vec::new();
+            let mut lines = Vec::new();
+            for p in &people {
+                if let std::collections::hash_map::Entry::Vacant(v) = households.entry(p.household_id) {
+                    v.insert(tx.household_get(p.household_id)?.ok_or_else(|| not_found("Nucleo"))?);
+                }
+                let h = &households[&p.household_id];
+                let Some(x) = esf_participant(p, h, on) else { continue };
+                let name = h.member(p.member_id).map(|m| m.sort_name()).unwrap_or_default();
+                let titles: Vec<String> = p
+                    .enrolments
+                    .iter()
+                    .filter_map(|e| programme.intervention(e.intervention_id).map(|i| i.title.clone()))
+                    .collect();
+                let last_outcome = x
+                    .exit_date
+                    .and_then(|d| p.enrolments.iter().filter_map(|e| e.exit.as_ref()).find(|e| e.date == d))
+                    .map(|e| e.outcome.label().to_string())
+                    .unwrap_or_default();
+                lines.push(crate::print::esf_report::ParticipantLine {
+                    case_number: h.case_number.clone(),
+                    name,
+                    interventions: titles.join("; "),
+                    entry: x.entry_date,
+                    exit: x.exit_date,
+                    outcome: last_outcome,
+                });
+                participants.push(x);
+            }
+            let report = crate::rules::esf::indicators(&participants, &rules)?;
+            let file = match format {
+                None => None,
+                Some(format) => {
+                    let stem = format!(
+                        "indicatori-fse-{}-{on}{}",
+                        programme
+                            .title
+                            .chars()
+                            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+                            .collect::<String>()
+                            .split('-')
+                            .filter(|s| !s.is_empty())
+                            .take(4)
+                            .collect::<Vec<_>>()
+                            .join("-"),
+                        if office_copy { "-ufficio" } else { "" }
+                    );
+                    let (file_name, bytes) = match format {
+                        super::LiquidationFormat::Pdf => {
+                            let o = super::office(tx)?;
+                            let doc = crate::print::esf_report::EsfReport {
+                                office: super::printing::printed_office(&o)?,
+                                comune_name: self.calendar_of(&o.comune).ok().map(|c| c.nome),
+                                programme_title: programme.title.clone(),
+                                fund: programme.fund.clone(),
+                                programme: programme.programme.clone(),
+                                convention: programme.convention.clone(),
+                                start_on: programme.start_on,
+                                end_on: programme.end_on,
+                                on,
+                                report: report.clone(),
+                                participants: office_copy.then(|| lines.clone()),
+                                issued_on: today,
+                                operator: self.operator.name.clone(),
+                            };
+                            (format!("{stem}.pdf"), crate::print::esf_report::render(&doc)?)
+                        }
+                        f => {
+                            let table = indicators_table(&report, office_copy.then_some(&lines[..]));
+                            if f == super::LiquidationFormat::Xlsx {
+                                (format!("{stem}.xlsx"), crate::xlsx::workbook(&table)?)
+                            } else {
+                                (format!("{stem}.csv"), table.to_csv()?)
+                            }
+                        }
+                    };
+                    let path = self.viewing.write(&file_name, &bytes)?;
+                    Some(super::calls::Exported { path: path.display().to_string(), file_name })
+                }
+            };
+            Ok(IndicatorsView {
+                on,
+                participants: report.participants,
+                exited: report.exited,
+                rule_sets: report.rule_sets.iter().map(|r| format!("{} v{}", r.id, r.version)).collect(),
+                outputs: indicator_lines(&report.outputs),
+                results: indicator_lines(&report.results),
+                file,
+            })
+        })
+    }
+}
+
+/// The funder's table: a row per indicator; the office's: a row per participant.
+fn indicators_table(
+    report: &crate::rules::esf::Report,
+    office: Option<&[crate::print::esf_report::ParticipantLine]>,
+) -> crate::table::Table {
+    use crate::table::{Table, Value};
+    match office {
+        None => {
+            let mut t =
+                Table::new("Indicatori FSE", &["Codice", "Indicatore", "F", "M", "Totale", "Mancanti"]);
+            for l in report.outputs.iter().chain(&report.results) {
+                t.push(vec![
+                    Value::text(&l.code),
+                    Value::text(crate::rules::esf::description(&l.code).unwrap_or("")),
+                    Value::Integer(l.counts.f as i64),
+                    Value::Integer(l.counts.m as i64),
+                    Value::Integer(l.counts.total as i64),
+                    Value::Integer(l.missing as i64),
+                ]);
+            }
+            t
+        }
+        Some(list) => {
+            let mut t = Table::new(
+                "Partecipanti FSE",
+                &["Fascicolo", "Partecipante", "Interventi", "Ingresso", "Uscita", "Esito"],
+            );
+            for p in list {
+                t.push(vec![
+                    Value::text(&p.case_number),
+                    Value::text(&p.name),
+                    Value::text(&p.interventions),
+                    Value::Date(p.entry),
+                    p.exit.map_or(Value::Empty, Value::Date),
+                    Value::text(&p.outcome),
+                ]);
+            }
+            t
+        }
+    }
+}

@@ -118,6 +118,7 @@ export const api = {
   programmeSave: (programme) => call('programme_save', { programme }),
   householdEnrolments: (householdId) => call('household_enrolments', { household_id: householdId }),
   enrolmentSave: (enrolment) => call('enrolment_save', { enrolment }),
+  programmeIndicators: (id, on = null, copy = null, format = null) => call('programme_indicators', { id, on, copy, format }),
 
   convocationPrint: (input) => call('convocation_print', input),
   documentsList: (householdId) => call('documents_list', { household_id: householdId }),

@@ -56,7 +56,11 @@ async fn the_programmes_screen_shows_the_seeds_partnership_and_governance() {
     let partners = app.all(r#"[data-testid="partner-row"]"#).await;
     assert_eq!(partners.len(), 22, "7 public, 13 third sector, 2 supporting networks");
     let bodies = app.text_of("programme-bodies").await;
-    for want in ["Cabina di Regia (CdR)", "Gruppo di coordinamento operativo di progetto", "Comunità di pratica per azione"] {
+    for want in [
+        "Cabina di Regia (CdR)",
+        "Gruppo di coordinamento operativo di progetto",
+        "Comunità di pratica per azione",
+    ] {
         assert!(bodies.contains(want), "«{want}» in {bodies}");
     }
     assert!(app.text_of("screen-programma").await.contains("dal 16/07/2020 al 31/12/2021"));
@@ -106,7 +110,13 @@ async fn a_member_is_enrolled_in_a_tirocinio_from_the_signed_patto() {
     // The newest first: the tirocinio with its terms in words.
     assert_eq!(app.text_of("enrolment-0-member").await, case["name"].as_str().unwrap());
     let terms = app.text_of("enrolment-0-terms").await;
-    for want in ["Falegnameria sociale Il Ponte", "tutor Giorgio Brambilla", "20 ore a settimana", "500,00", "20/05/2027"] {
+    for want in [
+        "Falegnameria sociale Il Ponte",
+        "tutor Giorgio Brambilla",
+        "20 ore a settimana",
+        "500,00",
+        "20/05/2027",
+    ] {
         assert!(terms.contains(want), "«{want}» in {terms}");
     }
     assert_eq!(app.text_of("enrolment-0-status").await, "In corso");

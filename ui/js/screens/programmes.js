@@ -163,6 +163,8 @@ async function mountDetail(view, ctx) {
       : h('p', { class: 'muted' }, tp('noParticipants')),
     d.others ? h('p', { class: 'muted', 'data-testid': 'participants-others' }, tp('others', { n: d.others })) : null,
   );
+  // The ESF indicators: the coordinator's (programme_indicators: COORD).
+  const indicators = d.can_edit && p.esf ? indicatorsCard(p, ctx) : null;
   replace(
     view,
     h(
@@ -176,8 +178,65 @@ async function mountDetail(view, ctx) {
       bodies,
       interventions,
       participants,
+      indicators,
     ),
   );
+}
+
+/** The ESF common indicators on a day, with the funder's and the office's copies. */
+function indicatorsCard(p, ctx) {
+  const when = { on: ctx.session?.today ?? null };
+  const form = new Form({ onChange: () => {} });
+  const table = h('div', { 'data-testid': 'indicators-table-box' });
+  const box = h('section', { class: 'card', 'data-testid': 'programme-indicators' });
+  const show = (x) => {
+    const rows = (lines) =>
+      lines.map((l) =>
+        h('tr', { 'data-testid': `indicator-${l.code}` }, h('td', {}, l.code), h('td', {}, l.description), h('td', { class: 'num' }, String(l.F)), h('td', { class: 'num' }, String(l.M)), h('td', { class: 'num' }, String(l.total)), h('td', { class: 'num' }, String(l.missing))),
+      );
+    replace(
+      table,
+      h('p', { 'data-testid': 'indicators-summary' }, tp('indicatorsSummary', { n: x.participants, out: x.exited, on: formatDate(x.on) })),
+      h(
+        'table',
+        { class: 'data', 'data-testid': 'indicators-table' },
+        head([[tp('colCode')], [tp('colIndicator')], ['F', true], ['M', true], [tp('colTotal'), true], [tp('colMissing'), true]]),
+        h('tbody', {}, rows(x.outputs), rows(x.results)),
+      ),
+    );
+  };
+  const load = (format = null, copy = null) => {
+    if (!form.validate()) return;
+    api.programmeIndicators(p.id, when.on, copy, format).then(
+      (x) => {
+        show(x);
+        if (x.file) ctx.toast(tp('indicatorsOpened', { file: x.file.file_name }));
+      },
+      (e) => {
+        if (!form.showError(e)) ctx.showError(e);
+      },
+    );
+  };
+  const button = (format, copy, text, primary) =>
+    h('button', { type: 'button', class: primary ? 'primary' : 'secondary', 'data-testid': `indicators-${format}-${copy}`, onclick: () => load(format, copy) }, text);
+  replace(
+    box,
+    h('h2', {}, tp('indicators')),
+    h('p', { class: 'muted' }, tp('indicatorsHint')),
+    form.date(when, 'on', { label: tp('indicatorsOn'), field: 'on', testid: 'indicators-on', required: true }),
+    h(
+      'div',
+      { class: 'actions', role: 'group', 'aria-label': tp('indicators') },
+      h('button', { type: 'button', class: 'secondary', 'data-testid': 'indicators-show', onclick: () => load() }, tp('indicatorsShow')),
+      button('pdf', 'finanziatore', tp('pdfFunder'), true),
+      button('csv', 'finanziatore', tp('csvFunder')),
+      button('pdf', 'ufficio', tp('pdfOffice')),
+      button('xlsx', 'ufficio', tp('xlsxOffice')),
+    ),
+    table,
+  );
+  load();
+  return box;
 }
 
 export async function mountEditRoute(view, ctx) {
