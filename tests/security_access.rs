@@ -188,6 +188,20 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
             ipc(json!({ "waiting_id": Id::new().to_string(), "reason": "Trovata una casa" }))
         }
         "household_housing" => ipc(json!({ "household_id": hid })),
+        // Monitoring (issue 12 item 3): the project is a bozza here, so each
+        // is refused as a conflict, never as forbidden for a role that may.
+        "monitoring_record" => ipc(json!({ "project_id": case.project.to_string(), "meeting": {
+            "held_on": "2026-11-25", "operators": ["Mario Rossi"], "progress": []
+        } })),
+        "monitoring_annul" => ipc(json!({
+            "project_id": case.project.to_string(), "meeting_id": Id::new().to_string(), "reason": "registrato per errore"
+        })),
+        "project_redesign" => {
+            ipc(json!({ "project_id": case.project.to_string(), "reason": "nuova situazione lavorativa" }))
+        }
+        "project_close" => ipc(json!({ "project_id": case.project.to_string(), "closure": {
+            "closed_on": "2026-11-25", "reason": "rinuncia", "objectives": []
+        } })),
         // Sync: no peer and no package here; what matters is forbidden or not.
         "sync_export" => s.sync_export(None).map(|_| ()),
         "sync_import" => s.sync_import(b"non un pacchetto").map(|_| ()),

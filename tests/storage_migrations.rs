@@ -25,6 +25,15 @@ const TABLES: &[&str] = &[
     "meetings",
     "signatures",
     "documents",
+    // Schema 24: monitoring, re-design, closure.
+    "project_versions",
+    "project_version_commitments",
+    "monitoring_meetings",
+    "monitoring_participants",
+    "monitoring_progress",
+    "monitoring_annulments",
+    "project_closures",
+    "closure_outcomes",
 ];
 
 #[test]

@@ -22,6 +22,7 @@ mod households;
 mod housing;
 pub mod lock;
 pub mod migrations;
+mod monitoring;
 mod operators;
 mod project_finance;
 mod projects;
