@@ -14,6 +14,8 @@ mod housing;
 mod installed;
 mod keyboard;
 mod legal_acts;
+// Issue 12 item 3: a monitoring meeting in the project tab.
+mod monitoring;
 mod path;
 mod restriction;
 mod sync;
