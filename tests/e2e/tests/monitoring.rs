@@ -36,7 +36,12 @@ async fn a_monitoring_meeting_moves_the_commitment_to_rispettato() {
     app.click("meeting-new").await;
     app.el("meeting-form").await;
     assert_eq!(app.value_of("meeting-held-on").await, "21/11/2026", "today by default");
-    assert_eq!(app.value_of("meeting-operators").await, "Anna Verdi", "the operator logged in");
+    assert_eq!(
+        app.value_of("meeting-operators").await,
+        "Amministratore di sistema",
+        "the operator logged in"
+    );
+    app.fill("meeting-operators", "Amministratore di sistema, Anna Verdi").await;
     app.tick("present-0").await;
     app.fill("other-0-name", "Paola Neri").await;
     app.fill("other-0-role", "Orientatrice del Centro per l'impiego").await;
@@ -67,6 +72,8 @@ async fn a_monitoring_meeting_moves_the_commitment_to_rispettato() {
         .js(r#"return document.querySelector('[data-testid="meeting-progress"]').dataset.progress"#, vec![])
         .await;
     assert_eq!(progress, "rispettato");
+    let who = app.text_of("meeting-held").await;
+    assert!(who.contains("Anna Verdi") && who.contains("Paola Neri (Orientatrice"), "{who}");
     let next = app.text_of("next-meeting").await;
     assert!(next.contains("19/02/2027"), "{next}");
     app.js(r#"document.querySelector('[data-testid="monitoring"]').scrollIntoView()"#, vec![]).await;
