@@ -343,3 +343,43 @@ fn a_meeting_recorded_on_an_enrolled_laptop_reaches_the_hub() {
     assert_eq!(hub.monitoring, there.monitoring);
     assert_eq!(hub.next_meeting, Some(d("2027-03-10")));
 }
+
+#[test]
+fn meetings_versions_and_the_closure_round_trip_through_the_file() {
+    let e = env();
+    let (h, p) = signed(&e);
+    let later = e.reopen(ADMIN, d("2026-12-10"));
+    let mut v = meeting(&p, "2026-12-10", &["rispettato", "sospeso", "non_rispettato"], Some("2027-03-10"));
+    v["note"] = json!("Nota con accenti: è, à, ù — e un «virgolettato».");
+    let p = record(&later, &p, v).unwrap();
+    let p = later.monitoring_annul(p.id, p.monitoring[0].id, "Data sbagliata").unwrap();
+    record(&later, &p, meeting(&p, "2026-12-10", &["in_corso"; 3], Some("2027-03-11"))).unwrap();
+    later.project_redesign(p.id, "Trasferimento del nucleo in un altro quartiere").unwrap();
+    let mine = later
+        .project_close(
+            p.id,
+            serde_json::from_value(json!({ "closed_on": "2026-12-10", "reason": "trasferimento",
+                "note": "Presa in carico dal Municipio 2", "objectives": [{ "outcome": "parzialmente_raggiunto" }] }))
+            .unwrap(),
+        )
+        .unwrap();
+    drop(later);
+
+    // Read under the service: the same values from the file.
+    let store = sportello::storage::Storage::open(&e.db(), &service_support::key(&e.db())).unwrap();
+    let stored = store.transaction(|tx| tx.project_get(p.id)).unwrap().expect("project stored");
+    assert_eq!(stored.monitoring, mine.monitoring);
+    assert_eq!(stored.monitoring.len(), 2);
+    assert_eq!(
+        stored.monitoring[0].note.as_deref(),
+        Some("Nota con accenti: è, à, ù — e un «virgolettato».")
+    );
+    assert_eq!(stored.monitoring[0].members_present.len(), 1);
+    assert_eq!(stored.versions, mine.versions);
+    assert_eq!(stored.versions[0].commitments.len(), 3);
+    assert_eq!(stored.closure, mine.closure);
+    assert_eq!(stored.version, 2);
+    assert_eq!(stored.status, ProjectStatus::Concluso);
+    assert_eq!(h.id, stored.household_id);
+    assert!(store.check().unwrap().is_empty(), "integrity and every reference");
+}
