@@ -78,5 +78,49 @@ async fn a_monitoring_meeting_moves_the_commitment_to_rispettato() {
     assert!(next.contains("19/02/2027"), "{next}");
     app.js(r#"document.querySelector('[data-testid="monitoring"]').scrollIntoView()"#, vec![]).await;
     app.screenshot("monitoraggio-storia").await;
+
+    // ---- «Riprogetta»: asked with its reason; the signed version stays readable ------------
+    app.click("project-redesign").await;
+    app.el("redesign-dialog").await;
+    app.fill("redesign-input", "Niccolò ha trovato un lavoro a tempo determinato").await;
+    app.click("redesign-yes").await;
+    app.wait_js(
+        r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'bozza'"#,
+    )
+    .await;
+    assert_eq!(app.text_of("project-version-number").await, "Versione 2");
+    app.el("project-version").await;
+    assert_eq!(signed(&app).await, 0, "the new version is signed again");
+    // The text can be written again.
+    app.el("project-save").await;
+
+    // ---- «Chiudi il progetto»: each objective's outcome, asked, then read-only -------------
+    app.click("project-close").await;
+    app.el("closure-form").await;
+    app.choose("closure-reason", "rinuncia").await;
+    app.choose("closure-objective-0-outcome", "parzialmente_raggiunto").await;
+    app.click("closure-confirm").await;
+    app.el("close-confirm-dialog").await;
+    app.click("close-confirm-yes").await;
+    app.wait_js(
+        r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'concluso'"#,
+    )
+    .await;
+    app.el("project-closure").await;
+    assert!(app.all(r#"[data-testid="project-save"]"#).await.is_empty(), "a concluded project is read-only");
+    assert!(app.all(r#"[data-testid="meeting-new"]"#).await.is_empty());
+    assert!(app.all(r#"[data-testid="meeting-annul"]"#).await.is_empty());
+    app.js(r#"document.querySelector('[data-testid="monitoring"]').scrollIntoView()"#, vec![]).await;
+    app.screenshot("progetto-chiuso").await;
     app.stop().await;
+}
+
+async fn signed(app: &App) -> u64 {
+    app.js(
+        r#"return document.querySelectorAll('[data-testid="signer-row"][data-signed="true"]').length"#,
+        vec![],
+    )
+    .await
+    .as_u64()
+    .unwrap()
 }
