@@ -188,6 +188,19 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
             ipc(json!({ "waiting_id": Id::new().to_string(), "reason": "Trovata una casa" }))
         }
         "household_housing" => ipc(json!({ "household_id": hid })),
+        // Monitoring (issue 12 item 3): the project is a bozza here, so each
+        // is refused as a conflict, never as forbidden for a role that may.
+        "monitoring_record" => ipc(json!({ "project_id": case.project.to_string(), "meeting": {
+            "held_on": "2026-11-25", "operators": ["Mario Rossi"], "progress": []
+        } })),
+        "monitoring_annul" => ipc(json!({
+            "project_id": case.project.to_string(), "meeting_id": Id::new().to_string(), "reason": "registrato per errore"
+        })),
+        "project_redesign" => {
+            ipc(json!({ "project_id": case.project.to_string(), "reason": "nuova situazione lavorativa" }))
+        }
+        "project_close" => ipc(json!({ "project_id": case.project.to_string(), "closure": {
+            "closed_on": "2026-11-25", "reason": "rinuncia", "objectives": []
         // Programmes: well-formed inputs about records that need not exist.
         "programme_list" => ipc(Value::Null),
         "programme_get" => ipc(json!({ "id": Id::new().to_string() })),

@@ -6,7 +6,7 @@ use crate::service_support;
 
 use serde_json::{json, Value};
 use service_support::{analysis_json, create_family, env, project_json};
-use sportello::domain::{DocumentKind, Id, Office, Role};
+use sportello::domain::{DocumentKind, Id, Office, Role, StrEnum};
 use sportello::service::access;
 use sportello::service::ipc::COMMANDS;
 use sportello::service::Service;
@@ -377,6 +377,56 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                 (json!({ "waiting_id": id.to_string(), "reason": "Ha trovato casa da sé" }), Some(id))
             }
             "household_housing" => (json!({ "household_id": hid.to_string() }), Some(hid)),
+            // Monitoring (issue 12 item 3), in the table's order: the project
+            // signed first, a meeting held, annulled, the project re-designed
+            // and closed.
+            "monitoring_record" => {
+                let p = s.project_get(hid).unwrap().unwrap();
+                if p.status.as_str() == "bozza" {
+                    s.call(
+                        "project_set_status",
+                        json!({ "project_id": pid.to_string(), "status": "da_firmare" }),
+                    )
+                    .unwrap();
+                }
+                for r in &p.required_signers {
+                    if !p.signatures.iter().any(|x| x.member_id == r.member_id) {
+                        s.signature_record(pid, r.member_id, service_support::today()).unwrap();
+                    }
+                }
+                let p = s.project_get(hid).unwrap().unwrap();
+                assert_eq!(p.status.as_str(), "sottoscritto");
+                let progress: Vec<Value> = p
+                    .commitments
+                    .iter()
+                    .map(|c| json!({ "commitment_id": c.id.to_string(), "progress": "in_corso" }))
+                    .collect();
+                (
+                    json!({ "project_id": pid.to_string(), "meeting": { "held_on": "2026-11-20",
+                        "operators": ["Anna Verdi"], "progress": progress, "next_meeting_on": "2027-02-18" } }),
+                    Some(pid),
+                )
+            }
+            "monitoring_annul" => {
+                let p = s.project_get(hid).unwrap().unwrap();
+                (
+                    json!({ "project_id": pid.to_string(), "meeting_id": p.monitoring[0].id.to_string(),
+                            "reason": "registrato sul nucleo sbagliato" }),
+                    Some(pid),
+                )
+            }
+            "project_redesign" => (
+                json!({ "project_id": pid.to_string(), "reason": "Nuovo lavoro della richiedente" }),
+                Some(pid),
+            ),
+            "project_close" => {
+                let p = s.project_get(hid).unwrap().unwrap();
+                let outcomes: Vec<Value> =
+                    p.objectives.iter().map(|_| json!({ "outcome": "non_raggiunto" })).collect();
+                (
+                    json!({ "project_id": pid.to_string(), "closure": { "closed_on": "2026-11-20",
+                        "reason": "trasferimento", "objectives": outcomes } }),
+                    Some(pid),
             "programme_list" => (Value::Null, None),
             "programme_get" => (json!({ "id": pgid.to_string() }), Some(pgid)),
             "programme_save" => {

@@ -167,6 +167,20 @@ fn run_case(
         "stay_update" => s.call(command, json!({ "stay": { "stay_id": stay, "planned_end": "2027-05-20" } })),
         "waiting_add" => s.call(command, json!({ "waiting": { "household_id": hid, "need": "Sfratto", "people": 1 } })),
         "waiting_withdraw" => s.call(command, json!({ "waiting_id": waiting, "reason": "Ritirato da chi non dovrebbe" })),
+        // Monitoring of the signed project (issue 12 item 3).
+        "monitoring_record" => s.call(
+            command,
+            json!({ "project_id": pid, "meeting": { "held_on": "2026-11-20", "operators": ["Chi non dovrebbe"], "progress": [] } }),
+        ),
+        "monitoring_annul" => s.call(
+            command,
+            json!({ "project_id": pid, "meeting_id": Id::new().to_string(), "reason": "annullato da chi non dovrebbe" }),
+        ),
+        "project_redesign" => s.call(command, json!({ "project_id": pid, "reason": "riprogettato da chi non dovrebbe" })),
+        "project_close" => s.call(
+            command,
+            json!({ "project_id": pid, "closure": { "closed_on": "2026-11-20", "reason": "rinuncia", "objectives": [] } }),
+        ),
         other => panic!("«{other}» is a case command this test cannot run: add it"),
     }
 }

@@ -25,6 +25,15 @@ const TABLES: &[&str] = &[
     "meetings",
     "signatures",
     "documents",
+    // Schema 24: monitoring, re-design, closure.
+    "project_versions",
+    "project_version_commitments",
+    "monitoring_meetings",
+    "monitoring_participants",
+    "monitoring_progress",
+    "monitoring_annulments",
+    "project_closures",
+    "closure_outcomes",
 ];
 
 #[test]
@@ -137,4 +146,40 @@ fn raw(path: &std::path::Path) -> rusqlite::Connection {
     let conn = rusqlite::Connection::open(path).unwrap();
     conn.execute_batch(&format!("PRAGMA key = \"{}\";", &*key().sqlcipher_literal())).unwrap();
     conn
+}
+
+/// Schema 24 rebuilds `commitments` (for the status `sospeso`): the rows of a
+/// database of the schema before, and the other members of each commitment
+/// that name them, come through whole, with the foreign keys on again.
+#[test]
+fn schema_24_keeps_the_commitments_and_the_members_involved() {
+    use sportello::storage::migrations::{migrate, MIGRATIONS};
+    let before: Vec<_> = MIGRATIONS.iter().take_while(|m| m.version < 24).collect();
+    let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+    let slice = &MIGRATIONS[..before.len()];
+    migrate(&mut conn, slice).unwrap();
+    conn.execute_batch(include_str!("fixtures/rows-before-schema-24.sql")).unwrap();
+    migrate(&mut conn, MIGRATIONS).unwrap();
+    let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+    assert_eq!(fk, 1, "foreign keys on again after the migrations");
+    let others: Vec<(String, String)> = conn
+        .prepare("SELECT commitment_id, member_id FROM commitment_others")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(others, [("c1".to_string(), "m2".to_string())]);
+    conn.execute("UPDATE commitments SET status = 'sospeso' WHERE id = 'c1'", []).unwrap();
+    let (status, action): (String, String) =
+        conn.query_row("SELECT status, action FROM commitments", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!((status.as_str(), action.as_str()), ("sospeso", "Colloquio al Centro per l'impiego"));
+    let version: i64 = conn.query_row("SELECT version FROM projects", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, 1);
+    // The references hold and cascade as before the rebuild.
+    assert_eq!(sportello::storage::migrations::check(&conn).unwrap(), Vec::<String>::new());
+    conn.execute("DELETE FROM commitments WHERE id = 'c1'", []).unwrap();
+    let left: i64 = conn.query_row("SELECT count(*) FROM commitment_others", [], |r| r.get(0)).unwrap();
+    assert_eq!(left, 0);
 }

@@ -49,8 +49,10 @@ mod service_documents_print;
 mod service_eligibility;
 mod service_households;
 mod service_housing;
+// Issue 12 item 3: monitoring, re-design and closure of the project.
 mod service_ipc;
 mod service_ipc_strict;
+mod service_monitoring;
 mod service_people;
 mod service_programmes;
 mod service_project_finance;

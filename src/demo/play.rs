@@ -2,6 +2,7 @@
 //! happened, so the demo goes through the desk's validation, storage and audit.
 
 use super::*;
+use crate::domain::monitoring::{ClosureInput, MeetingInput, OutcomeInput, ProgressInput};
 
 /// Plays one household's story through the service, each step on its day;
 /// gives the household as registered.
@@ -71,11 +72,66 @@ pub(super) fn play(
     }
     match story.situation {
         Situation::InCorso | Situation::Concluso => {
+            // Monitoring (issue 12 item 3): a meeting about every 90 days
+            // from the start, each fixing the next; the first one starts the
+            // project. Now and then the last one is missed (overdue on the
+            // board); a concluded project is closed after its last meeting.
             let start = days_after(day, rng.range(3, 10)).min(today);
-            at(start)?.project_set_status(p.id, ProjectStatus::InCorso)?;
-            if story.situation == Situation::Concluso {
-                let end = days_after(start, rng.range(300, 380)).min(today);
-                at(end)?.project_set_status(p.id, ProjectStatus::Concluso)?;
+            let end = (story.situation == Situation::Concluso)
+                .then(|| days_after(start, rng.range(300, 380)).min(today));
+            let until = end.unwrap_or(today);
+            let missed = end.is_none() && rng.chance(25);
+            let mut held = start;
+            loop {
+                let next = days_after(held, 90);
+                let last = next > until || (missed && days_after(next, 90) > until);
+                let progress = p
+                    .commitments
+                    .iter()
+                    .map(|c| {
+                        let word = if last && end.is_some() {
+                            "rispettato"
+                        } else {
+                            *rng.pick(&["in_corso", "in_corso", "rispettato", "sospeso"])
+                        };
+                        ProgressInput {
+                            commitment_id: Some(c.id.to_string()),
+                            progress: Some(word.to_string()),
+                            note: None,
+                        }
+                    })
+                    .collect();
+                let meeting = MeetingInput {
+                    held_on: Some(held.to_string()),
+                    members_present: p
+                        .required_signers
+                        .iter()
+                        .map(|r| Some(r.signer_id.to_string()))
+                        .collect(),
+                    operators: vec![Some(at(held)?.operator().name.clone())],
+                    others: Vec::new(),
+                    progress,
+                    note: None,
+                    next_meeting_on: (end.is_none() || !last).then(|| next.to_string()),
+                };
+                at(held)?.monitoring_record(p.id, meeting)?;
+                if last {
+                    break;
+                }
+                held = days_after(next, rng.range(0, 5)).min(until);
+            }
+            if let Some(end) = end {
+                let closure = ClosureInput {
+                    closed_on: Some(end.to_string()),
+                    reason: Some("obiettivi_raggiunti".into()),
+                    note: None,
+                    objectives: p
+                        .objectives
+                        .iter()
+                        .map(|_| OutcomeInput { outcome: Some("raggiunto".into()), note: None })
+                        .collect(),
+                };
+                at(end)?.project_close(p.id, closure)?;
             }
         }
         _ => {}

@@ -158,6 +158,14 @@ ipc {
         waiting_add(WaitingAdd) ALL case => |s, i| s.waiting_add(i.waiting.ok_or_else(|| Error::invalid("waiting", "Dati della lista d'attesa mancanti"))?);
         waiting_withdraw(WaitingWithdraw) ALL case => |s, i| s.waiting_withdraw(required_id("waiting_id", &i.waiting_id, "il nucleo in lista d'attesa")?, i.reason.as_deref());
         household_housing(ByHousehold) ALL case => |s, i| s.household_housing(i.household()?);
+        // Monitoring of the signed project (issue 12 item 3): the desk's work
+        // on its cases. A meeting is never edited: a wrong one is annulled with
+        // its reason, kept; a re-design is a new version signed again; the
+        // closure is final.
+        monitoring_record(MonitoringRecord) ALL case => |s, i| s.monitoring_record(required_id("project_id", &i.project_id, "il progetto")?, i.meeting.ok_or_else(|| Error::invalid("meeting", "Dati dell'incontro mancanti"))?);
+        monitoring_annul(MonitoringAnnul) ALL case => |s, i| s.monitoring_annul(required_id("project_id", &i.project_id, "il progetto")?, required_id("meeting_id", &i.meeting_id, "l'incontro")?, i.reason.as_deref().unwrap_or_default());
+        project_redesign(ProjectRedesign) ALL case => |s, i| s.project_redesign(required_id("project_id", &i.project_id, "il progetto")?, i.reason.as_deref().unwrap_or_default());
+        project_close(ProjectClose) ALL case => |s, i| s.project_close(required_id("project_id", &i.project_id, "il progetto")?, i.closure.ok_or_else(|| Error::invalid("closure", "Dati della chiusura mancanti"))?);
         // Funded programmes (issue 12): the sheet, partners, governance and
         // catalogue are the coordinator's; the desk enrols members from the patto.
         programme_list(NoInput) ALL audit => |s, _| s.programme_list();

@@ -295,6 +295,36 @@ struct SetStatus {
     reason: Option<String>,
 }
 
+/// Monitoring of the signed project (issue 12 item 3).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct MonitoringRecord {
+    project_id: Option<String>,
+    meeting: Option<crate::domain::monitoring::MeetingInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct MonitoringAnnul {
+    project_id: Option<String>,
+    meeting_id: Option<String>,
+    reason: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ProjectRedesign {
+    project_id: Option<String>,
+    reason: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ProjectClose {
+    project_id: Option<String>,
+    closure: Option<crate::domain::monitoring::ClosureInput>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 struct ByProject {
@@ -781,6 +811,12 @@ const READ_ONLY: &[(&str, &str, &[&str])] = &[
             "signed_on",
             "created_at",
             "updated_at",
+            // Monitoring (issue 12 item 3): kept by their own commands.
+            "version",
+            "versions",
+            "monitoring",
+            "next_meeting",
+            "closure",
         ],
     ),
     ("eligibility_facts_save", "", &["updated_at", "updated_by"]),

@@ -24,6 +24,7 @@ mod history;
 mod households;
 mod housing;
 pub mod ipc;
+mod monitoring;
 mod operators;
 mod places;
 mod printing;
@@ -222,6 +223,11 @@ string_enum!(
         WaitingAdd = "waiting_add": "iscrizione di un nucleo nella lista d'attesa degli alloggi",
         WaitingWithdraw = "waiting_withdraw": "ritiro di un nucleo dalla lista d'attesa degli alloggi",
         HouseholdHousing = "household_housing": "consultazione dell'inserimento in alloggio di un nucleo",
+        // Monitoring of the signed project (issue 12 item 3).
+        MonitoringRecord = "monitoring_record": "registrazione di un incontro di monitoraggio",
+        MonitoringAnnul = "monitoring_annul": "annullamento di un incontro di monitoraggio",
+        ProjectRedesign = "project_redesign": "riprogettazione del progetto (nuova versione da firmare)",
+        ProjectClose = "project_close": "chiusura del progetto",
         ProgrammeList = "programme_list": "consultazione dei programmi finanziati",
         ProgrammeGet = "programme_get": "consultazione di un programma finanziato",
         ProgrammeSave = "programme_save": "modifica di un programma finanziato",

@@ -18,6 +18,8 @@ pub(super) fn load_project(tx: &Tx<'_>, id: Id) -> Result<Project, Error> {
     let household = tx.household_get(p.household_id)?.ok_or_else(|| not_found("Nucleo"))?;
     let analysis = tx.analysis_get(p.analysis_id)?.ok_or_else(|| not_found("Analisi preliminare"))?;
     p.required_signers = project::required_signers(&household, &p.commitments, analysis.interview_date);
+    let planned: Vec<NaiveDate> = p.meetings.iter().map(|m| m.date).collect();
+    p.next_meeting = crate::domain::monitoring::next_meeting(&planned, &p.monitoring);
     Ok(p)
 }
 
@@ -193,6 +195,10 @@ impl Service {
             if signed_on < analysis.interview_date {
                 return Err(Error::invalid("signed_on", "La data della firma precede l'analisi preliminare"));
             }
+            // A re-designed version is signed from the day it was opened.
+            if tx.project_version_since(project_id)?.is_some_and(|since| signed_on < since) {
+                return Err(Error::invalid("signed_on", "La data della firma precede la riprogettazione del progetto"));
+            }
             let late = project::signed_late(signed_on, p.signing_deadline);
             let detail = late.then(|| {
                 format!(
@@ -336,6 +342,8 @@ impl Service {
             }
             // Stays in temporary housing ending soon or overstayed.
             rows.extend(self.housing_board_rows(tx, today, scope.as_ref())?);
+            // Monitoring meetings due soon or overdue (issue 12 item 3).
+            rows.extend(self.monitoring_board_rows(tx, today, scope.as_ref())?);
             board::sort(&mut rows);
             Ok(rows)
         })

@@ -96,6 +96,13 @@ export const api = {
   projectSetStatus: (projectId, status, reason) =>
     call('project_set_status', reason ? { project_id: projectId, status, reason } : { project_id: projectId, status }),
   agreementPrint: (projectId) => call('agreement_print', { project_id: projectId }),
+  // Monitoring of the signed project (issue 12 item 3): meetings held (annulled,
+  // never edited), the re-design (a new version signed again), the closure.
+  monitoringRecord: (projectId, meeting) => call('monitoring_record', { project_id: projectId, meeting }),
+  monitoringAnnul: (projectId, meetingId, reason) =>
+    call('monitoring_annul', { project_id: projectId, meeting_id: meetingId, reason }),
+  projectRedesign: (projectId, reason) => call('project_redesign', { project_id: projectId, reason }),
+  projectClose: (projectId, closure) => call('project_close', { project_id: projectId, closure }),
   signatureRecord: (projectId, memberId, signedOn) =>
     call('signature_record', { project_id: projectId, member_id: memberId, signed_on: signedOn }),
   signatureAnnul: (projectId, memberId, reason) =>

@@ -15,6 +15,8 @@ mod installed;
 mod keyboard;
 mod keyboard_path;
 mod legal_acts;
+// Issue 12 item 3: a monitoring meeting in the project tab.
+mod monitoring;
 mod path;
 mod programmes;
 mod restriction;

@@ -13,7 +13,7 @@ const REASON: &str = "Firmato sul foglio della convocazione, non sul patto";
 /// A household of two adults (both sign the patto), taken in charge through
 /// the forms, with its analisi preliminare of Friday 20/11/2026 (deadline
 /// 22/12/2026).
-async fn two_adults_with_analysis(app: &App) {
+pub(crate) async fn two_adults_with_analysis(app: &App) {
     app.click("nav-nuovo-nucleo").await;
     app.wait_route("/nuclei/nuovo").await;
     app.fill("household-address", "via Padova 12, 20127 Milano").await;
@@ -90,7 +90,7 @@ async fn signed_count(app: &App) -> u64 {
 }
 
 /// A project with one commitment for Niccolò, saved as a bozza.
-async fn project_in_draft(app: &App) {
+pub(crate) async fn project_in_draft(app: &App) {
     app.click("tab-progetto").await;
     app.click("project-create").await;
     app.fill("objective-0", "Raggiungere l'autonomia economica entro dodici mesi.").await;

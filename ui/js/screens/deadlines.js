@@ -56,9 +56,19 @@ export function stayDaysText(days) {
   return t('deadlines.stayDaysLeft', { n: days });
 }
 
+// A monitoring meeting's date is a calendar date too (issue 12 item 3).
+export function meetingDaysText(days) {
+  if (days === 0) return t('deadlines.meetingToday');
+  if (days === 1) return t('deadlines.meetingTomorrow');
+  if (days === -1) return t('deadlines.meetingOverdueOne');
+  if (days < 0) return t('deadlines.meetingOverdue', { n: -days });
+  return t('deadlines.meetingDaysLeft', { n: days });
+}
+
 function row(item) {
   const permit = item.kind === 'permesso';
   const stay = item.kind === 'alloggio';
+  const meeting = item.kind === 'monitoraggio';
   const href = `#/nuclei/${encodeURIComponent(item.household_id)}${permit || stay ? '' : '/progetto'}`;
   return h(
     'tr',
@@ -87,7 +97,7 @@ function row(item) {
     ),
     h('td', { class: 'nowrap' }, item.analysis_date ? formatDate(item.analysis_date) : '—'),
     h('td', { class: 'nowrap', 'data-testid': 'deadline-date' }, formatDate(item.deadline)),
-    h('td', { 'data-testid': 'deadline-days' }, permit ? permitDaysText(item.days_left) : stay ? stayDaysText(item.days_left) : daysLeftText(item.working_days_left, item.days_left)),
+    h('td', { 'data-testid': 'deadline-days' }, permit ? permitDaysText(item.days_left) : stay ? stayDaysText(item.days_left) : meeting ? meetingDaysText(item.days_left) : daysLeftText(item.working_days_left, item.days_left)),
     h(
       'td',
       { 'data-testid': 'deadline-operator' },
@@ -101,6 +111,8 @@ function row(item) {
         ? permitText(item.permit)
         : stay && item.stay
           ? h('a', { href: '#/alloggi', 'data-testid': 'deadline-stay' }, t('deadlines.stayOf', { unit: item.stay.unit, place: item.stay.place }))
+          : meeting
+          ? t('deadlines.meetingOf')
           : (item.missing_signatures || []).length === 0
           ? t('common.none')
           : h('ul', { class: 'plain' }, item.missing_signatures.map((name) => h('li', {}, name))),

@@ -14,6 +14,7 @@ import { Form, saveBar } from '../forms.js';
 import { ENUMS, label, t } from '../i18n.js';
 import { closedDays, confirmOfficeDays } from '../office-days.js';
 import { caseHeader } from './case-header.js';
+import { drawMonitoring } from './project-monitoring.js';
 import { enrolmentsCard } from './enrolments.js';
 
 const fullName = (m) => [m.last_name, m.first_name].filter(Boolean).join(' ');
@@ -23,7 +24,8 @@ const MOVES = {
   bozza: ['da_firmare'],
   da_firmare: ['bozza'],
   sottoscritto: ['in_corso'],
-  in_corso: ['concluso'],
+  // Concluded only through "Chiudi il progetto" (each objective's outcome).
+  in_corso: [],
   concluso: [],
 };
 const EDITABLE = new Set(['bozza', 'da_firmare']);
@@ -80,6 +82,8 @@ export async function mount(view, ctx) {
   const noticeEl = h('p', { class: 'callout', 'data-testid': 'project-readonly', role: 'note', hidden: true });
   const formEl = h('form', { class: 'form', novalidate: true, 'data-testid': 'project-form' });
   const signaturesEl = h('section', { class: 'card', 'data-testid': 'signatures' });
+  // Monitoring after the signatures (issue 12 item 3): project-monitoring.js.
+  const monitoringEl = h('section', { class: 'card', 'data-testid': 'monitoring' });
 
   const fail = (err) => {
     if (form.showError(err)) {
@@ -734,6 +738,18 @@ export async function mount(view, ctx) {
     drawActions();
     drawForm();
     drawSignatures();
+    drawMonitoring(monitoringEl, {
+      model,
+      household,
+      ctx,
+      today,
+      dirty,
+      guarded,
+      onProject: (updated) => {
+        adopt(updated);
+        drawAll();
+      },
+    });
   }
 
   formEl.addEventListener('submit', (e) => {
@@ -762,7 +778,7 @@ export async function mount(view, ctx) {
     replace(view, h('div', {}, header, section));
     // Interventions of the funded programmes: members enrolled from the signed patto.
     const enrolments = ['sottoscritto', 'in_corso'].includes(model.status) ? enrolmentsCard(household, ctx, { editable: true }) : null;
-    replace(section, noticeEl, actionsEl, signaturesEl, enrolments, formEl);
+    replace(section, noticeEl, actionsEl, signaturesEl, monitoringEl, enrolments, formEl);
     return;
   }
   if (!analysis) {
@@ -792,7 +808,7 @@ export async function mount(view, ctx) {
         model = blankProject(household, analysis);
         markDirty(true);
         drawAll();
-        replace(section, noticeEl, actionsEl, signaturesEl, formEl);
+        replace(section, noticeEl, actionsEl, signaturesEl, monitoringEl, formEl);
         formEl.querySelector('[data-field="objectives[0]"]')?.focus();
       },
     },

@@ -18,6 +18,7 @@ pub mod comuni;
 pub mod dated;
 pub mod festivita;
 pub mod member_rules;
+pub mod monitoring;
 pub mod places;
 pub mod procedure;
 pub mod rule_set;

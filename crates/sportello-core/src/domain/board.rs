@@ -19,6 +19,9 @@ string_enum!(
         /// A stay in a temporary housing unit near its planned end, or past
         /// it with no exit recorded (rules.md §8).
         Alloggio = "alloggio": "fine dell'inserimento in alloggio",
+        /// A monitoring meeting of a signed project near its planned date, or
+        /// past it with no meeting recorded (issue 12 item 3).
+        Monitoraggio = "monitoraggio": "incontro di monitoraggio",
     }
 );
 

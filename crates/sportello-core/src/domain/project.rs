@@ -24,6 +24,8 @@ string_enum!(CommitmentStatus {
     InCorso = "in_corso": "in corso",
     Rispettato = "rispettato": "rispettato",
     NonRispettato = "non_rispettato": "non rispettato",
+    /// Put on hold at a monitoring meeting (illness, a change in the family).
+    Sospeso = "sospeso": "sospeso",
 });
 
 impl ProjectStatus {
@@ -60,6 +62,25 @@ pub struct Project {
     pub signed_on: Option<NaiveDate>,
     pub created_at: String,
     pub updated_at: String,
+    /// The version in force: 1, then one more at each re-design.
+    #[serde(default = "first_version")]
+    pub version: u32,
+    /// The versions replaced by a re-design, oldest first, as they were signed.
+    #[serde(default)]
+    pub versions: Vec<crate::domain::monitoring::ProjectVersion>,
+    /// The monitoring meetings held, oldest first (annulled ones included, marked).
+    #[serde(default)]
+    pub monitoring: Vec<crate::domain::monitoring::MonitoringMeeting>,
+    /// The next monitoring meeting (`monitoring::next_meeting`).
+    #[serde(default)]
+    pub next_meeting: Option<NaiveDate>,
+    /// The closure (`Some` once concluso through it).
+    #[serde(default)]
+    pub closure: Option<crate::domain::monitoring::Closure>,
+}
+
+fn first_version() -> u32 {
+    1
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -107,6 +107,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0020_project_finance.sql"),
     },
     Migration {
+        version: 24,
+        name: "monitoraggio, riprogettazione e chiusura del progetto personalizzato",
+        sql: include_str!("migrations/0024_monitoring.sql"),
+    },
+    Migration {
         version: 25,
         name: "programmi finanziati: partner, governance, interventi, iscrizioni",
         sql: include_str!("migrations/0025_programmes.sql"),
@@ -124,7 +129,25 @@ pub fn user_version(conn: &Connection) -> Result<u32, Error> {
 }
 
 /// Brings the database to the last version of `migrations`; returns it.
+///
+/// Foreign keys are off while the migrations run (a pragma that cannot change
+/// inside a transaction), so that a migration may rebuild a table the way
+/// SQLite documents (new table, copy, drop, rename) without the drop
+/// cascading to the rows that name it; every reference is checked before
+/// the commit, and the setting is put back as it was.
 pub fn migrate(conn: &mut Connection, migrations: &[Migration]) -> Result<u32, Error> {
+    let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).map_err(db_err)?;
+    if fk != 0 {
+        conn.pragma_update(None, "foreign_keys", "OFF").map_err(db_err)?;
+    }
+    let out = migrate_inner(conn, migrations);
+    if fk != 0 {
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(db_err)?;
+    }
+    out
+}
+
+fn migrate_inner(conn: &mut Connection, migrations: &[Migration]) -> Result<u32, Error> {
     let target = migrations.last().map_or(0, |m| m.version);
     // Strictly increasing (versions are developed on parallel branches, so one
     // branch alone may miss a number that another branch fills).

@@ -22,6 +22,7 @@ mod households;
 mod housing;
 pub mod lock;
 pub mod migrations;
+mod monitoring;
 mod operators;
 mod programmes;
 mod project_finance;

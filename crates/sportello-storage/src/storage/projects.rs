@@ -39,8 +39,9 @@ impl Tx<'_> {
         let head = self
             .tx
             .query_row(
-                "SELECT p.id, p.household_id, p.analysis_id, p.status, a.signing_deadline, p.signed_on,
-                        p.created_at, p.updated_at
+                "SELECT p.id, p.household_id, p.analysis_id, p.status,
+                        COALESCE(p.signing_deadline, a.signing_deadline), p.signed_on,
+                        p.created_at, p.updated_at, p.version
                  FROM projects p JOIN analyses a ON a.id = p.analysis_id WHERE p.id = ?1",
                 [id.sql()],
                 |r| {
@@ -61,12 +62,18 @@ impl Tx<'_> {
                         required_signers: Vec::new(),
                         signatures: Vec::new(),
                         annulled_signatures: Vec::new(),
+                        version: r.get(8)?,
+                        versions: Vec::new(),
+                        monitoring: Vec::new(),
+                        next_meeting: None,
+                        closure: None,
                     })
                 },
             )
             .optional()
             .map_err(db_err)?;
         let Some(mut p) = head else { return Ok(None) };
+        self.monitoring_fill(&mut p)?;
 
         let mut stmt = self
             .tx
@@ -354,10 +361,11 @@ impl Tx<'_> {
         let mut stmt = self
             .tx
             .prepare_cached(
-                "SELECT a.household_id, a.interview_date, a.signing_deadline, a.outcome, p.id
+                "SELECT a.household_id, COALESCE(p.version_since, a.interview_date),
+                        COALESCE(p.signing_deadline, a.signing_deadline), a.outcome, p.id
                  FROM analyses a LEFT JOIN projects p ON p.analysis_id = a.id
                  WHERE p.id IS NULL OR p.status IN ('bozza', 'da_firmare')
-                 ORDER BY a.signing_deadline",
+                 ORDER BY 3",
             )
             .map_err(db_err)?;
         let rows = stmt

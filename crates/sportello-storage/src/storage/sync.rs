@@ -60,6 +60,19 @@ const FACT_TABLES: &[&str] = &[
     "finance_commitments",
     "finance_payments",
     "finance_annulments",
+    // Monitoring of a project (schema 24): meetings held and their
+    // annulments, the versions a re-design replaced, the closure.
+    "project_versions",
+    "project_version_texts",
+    "project_version_commitments",
+    "project_version_supports",
+    "project_version_signatures",
+    "monitoring_meetings",
+    "monitoring_participants",
+    "monitoring_progress",
+    "monitoring_annulments",
+    "project_closures",
+    "closure_outcomes",
 ];
 
 /// Whether `table` is one whose changes travel between replicas.

@@ -73,6 +73,19 @@ pub(crate) const CASE_TABLES: &[&str] = &[
     // list and its stays (after projects: a stay names its project).
     "housing_waiting",
     "housing_stays",
+    // Monitoring, re-design and closure of the project (schema 24): the
+    // project's rows, with the case.
+    "project_versions",
+    "project_version_texts",
+    "project_version_commitments",
+    "project_version_supports",
+    "project_version_signatures",
+    "monitoring_meetings",
+    "monitoring_participants",
+    "monitoring_progress",
+    "monitoring_annulments",
+    "project_closures",
+    "closure_outcomes",
     // A member in an intervention of a programme (schema 25), from the patto.
     "enrolments",
 ];
@@ -132,6 +145,20 @@ pub(crate) fn home(table: &str) -> Home {
             Home::Via(&[("project_id", "projects"), ("member_id", "members")])
         }
         "commitment_others" => Home::Via(&[("commitment_id", "commitments"), ("member_id", "members")]),
+        "project_versions" | "monitoring_meetings" | "project_closures" => {
+            Home::Via(&[("project_id", "projects")])
+        }
+        "project_version_texts" | "project_version_supports" => {
+            Home::Via(&[("version_id", "project_versions")])
+        }
+        "project_version_commitments" | "project_version_signatures" => {
+            Home::Via(&[("version_id", "project_versions"), ("member_id", "members")])
+        }
+        "monitoring_participants" | "monitoring_progress" => {
+            Home::Via(&[("meeting_id", "monitoring_meetings"), ("member_id", "members")])
+        }
+        "monitoring_annulments" => Home::Via(&[("meeting_id", "monitoring_meetings")]),
+        "closure_outcomes" => Home::Via(&[("closure_id", "project_closures")]),
         "eligibility_answers" => Home::Via(&[("check_id", "eligibility_checks")]),
         // A choice on a conflict goes where its case goes; one on a record
         // of no case goes where that record goes (`Resolver::choice_reaches`).
