@@ -188,6 +188,16 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
             ipc(json!({ "waiting_id": Id::new().to_string(), "reason": "Trovata una casa" }))
         }
         "household_housing" => ipc(json!({ "household_id": hid })),
+        // The informativa and the register of processing (GDPR artt. 13-14, 30).
+        "informativa_get" => ipc(Value::Null),
+        "informativa_save" => ipc(json!({
+            "controller": "Comune di Milano", "dpo": "RPD: dpo@comune.milano.it", "body": "Testo dell'informativa."
+        })),
+        "household_informativa" | "informativa_print" => ipc(json!({ "household_id": hid })),
+        "informativa_given_record" => ipc(json!({
+            "household_id": hid, "member_id": case.member.to_string(), "given_on": "2026-11-20", "mode": "a_mano"
+        })),
+        "processing_register_save" => ipc(json!({ "out": "/nonexistent/registro-trattamenti.pdf" })),
         // Sync: no peer and no package here; what matters is forbidden or not.
         "sync_export" => s.sync_export(None).map(|_| ()),
         "sync_import" => s.sync_import(b"non un pacchetto").map(|_| ()),

@@ -49,6 +49,7 @@ mod service_documents_print;
 mod service_eligibility;
 mod service_households;
 mod service_housing;
+mod service_informativa;
 mod service_ipc;
 mod service_ipc_strict;
 mod service_people;

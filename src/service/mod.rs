@@ -23,6 +23,7 @@ mod files;
 mod history;
 mod households;
 mod housing;
+mod informativa;
 pub mod ipc;
 mod operators;
 mod places;
@@ -68,6 +69,10 @@ pub use households::{CfCheck, CfCheckInput, CfDecoded, HouseholdSaved};
 pub use housing::{
     GuestView, HouseholdHousing, HousingView, ProposalView, SettingsView, StayPlaceInput, StayStatus,
     StayUpdateInput, StayView, UnitInput, UnitView, WaitingAddInput, WaitingView, DEFAULT_WEEKS, MAX_WEEKS,
+};
+pub use informativa::{
+    HouseholdInformativa, InformativaGivenInput, InformativaInput, InformativaSettings, MemberInformativa,
+    RegisterSaved, VersionSummary,
 };
 pub use operators::OperatorAccount;
 pub use places::{MemberRules, PermitKindRule, PlaceFound, PlacesSearch, PLACES_LIMIT};
@@ -217,6 +222,13 @@ string_enum!(
         WaitingAdd = "waiting_add": "iscrizione di un nucleo nella lista d'attesa degli alloggi",
         WaitingWithdraw = "waiting_withdraw": "ritiro di un nucleo dalla lista d'attesa degli alloggi",
         HouseholdHousing = "household_housing": "consultazione dell'inserimento in alloggio di un nucleo",
+        // The informativa (GDPR artt. 13-14) and the register of processing (art. 30).
+        InformativaGet = "informativa_get": "consultazione dell'informativa sul trattamento dei dati",
+        InformativaSave = "informativa_save": "nuova versione dell'informativa sul trattamento dei dati",
+        HouseholdInformativa = "household_informativa": "consultazione delle informative consegnate a un nucleo",
+        InformativaGivenRecord = "informativa_given_record": "registrazione della consegna dell'informativa",
+        InformativaPrint = "informativa_print": "stampa dell'informativa sul trattamento dei dati",
+        ProcessingRegisterSave = "processing_register_save": "stampa del registro delle attività di trattamento (art. 30)",
     }
 );
 

@@ -106,6 +106,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "finanze dei progetti finanziati: impegni, pagamenti, annullamenti",
         sql: include_str!("migrations/0020_project_finance.sql"),
     },
+    Migration {
+        version: 21,
+        name: "informativa sul trattamento dei dati: versioni e consegne",
+        sql: include_str!("migrations/0021_informativa.sql"),
+    },
 ];
 
 /// The version this program writes.

@@ -60,6 +60,8 @@ const FACT_TABLES: &[&str] = &[
     "finance_commitments",
     "finance_payments",
     "finance_annulments",
+    // The informativa given (schema 21): a delivery on paper, never undone.
+    "informativa_deliveries",
 ];
 
 /// Whether `table` is one whose changes travel between replicas.

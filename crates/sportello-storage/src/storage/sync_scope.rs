@@ -73,11 +73,15 @@ pub(crate) const CASE_TABLES: &[&str] = &[
     // list and its stays (after projects: a stay names its project).
     "housing_waiting",
     "housing_stays",
+    // The informativa given to a member (schema 21): after members.
+    "informativa_deliveries",
 ];
 
 /// Everyone's tables, copied whole into a device's database.
 /// The housing units (schema 19) are the office's: an address and its beds.
-pub(crate) const OFFICE_TABLES: &[&str] = &["operators", "office", "calls", "housing_units"];
+/// The versions of the informativa (schema 21) are the office's own text.
+pub(crate) const OFFICE_TABLES: &[&str] =
+    &["operators", "office", "calls", "housing_units", "informativa_versions"];
 
 /// The hub's own: see [`Home::Hub`]. Decision: the applications of a call
 /// carry birth dates and the link to a household of any équipe, and are
@@ -105,10 +109,17 @@ pub(crate) const DEVICE_TABLES: &[&str] = &["case_blocks"];
 
 pub(crate) fn home(table: &str) -> Home {
     match table {
-        "operators" | "office" | "calls" | "housing_units" => Home::Office,
+        "operators" | "office" | "calls" | "housing_units" | "informativa_versions" => Home::Office,
         "households" => Home::Case,
-        "members" | "analyses" | "projects" | "documents" | "eligibility_facts" | "eligibility_checks"
-        | "housing_waiting" | "housing_stays" => Home::Via(&[("household_id", "households")]),
+        "members"
+        | "analyses"
+        | "projects"
+        | "documents"
+        | "eligibility_facts"
+        | "eligibility_checks"
+        | "housing_waiting"
+        | "housing_stays"
+        | "informativa_deliveries" => Home::Via(&[("household_id", "households")]),
         "analysis_participants" | "analysis_employability" => {
             Home::Via(&[("analysis_id", "analyses"), ("member_id", "members")])
         }
