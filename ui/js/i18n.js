@@ -842,6 +842,7 @@ const STRINGS = {
     cardTitle: 'Informativa privacy',
     cardIntro: "L'informativa sul trattamento dei dati (artt. 13-14 del Regolamento UE 2016/679) si dà a ogni componente maggiorenne alla presa in carico: registrare il giorno, la versione data e come.",
     noneSaved: "L'informativa dell'ufficio non è ancora stata scritta: la salva l'amministratore in Operatori.",
+    missingOne: "1 componente maggiorenne non ha ancora ricevuto l'informativa (versione in vigore: {version}).",
     missingCount: '{count} componenti maggiorenni non hanno ancora ricevuto l\'informativa (versione in vigore: {version}).',
     allGiven: "Tutti i componenti maggiorenni hanno ricevuto l'informativa (versione in vigore: {version}).",
     colMember: 'Componente',

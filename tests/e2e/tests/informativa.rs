@@ -1,8 +1,9 @@
 //! The informativa (GDPR artt. 13-14) in the real window: the administrator
 //! saves the office's text (the proposed one, with the DPO written in) on
 //! Operatori; an operatore opens a case of theirs, sees the adults without
-//! the informativa flagged, records the one handed to an adult, and the day
-//! appears on the household page as gg/mm/aaaa.
+//! the informativa flagged, records the one handed to an adult (not before
+//! the version existed), and the day appears on the household page as
+//! gg/mm/aaaa.
 
 use sportello_e2e::{App, Setup, PASSWORD};
 
@@ -49,17 +50,22 @@ async fn an_operator_records_the_informativa_given_to_an_adult() {
         .await;
     assert_eq!(flagged, "true");
     assert_eq!(app.value_of("informativa-date").await, "21/11/2026");
+    // Not before the version existed (saved today): said on the date.
     app.fill("informativa-date", "20/11/2026").await;
     app.choose("informativa-mode", "a_mano").await;
+    app.click("informativa-record").await;
+    let err = app.text_of("error:given_on").await;
+    assert!(err.contains("del 21/11/2026"), "{err}");
+    app.fill("informativa-date", "21/11/2026").await;
     app.click("informativa-record").await;
     app.wait_js(&format!(
         r#"const r = document.querySelector('[data-testid="informativa-row"][data-member="{member}"]');
            return r && r.dataset.missing === 'false'
-               && r.querySelector('[data-testid="informativa-delivery"]').textContent.includes('20/11/2026');"#
+               && r.querySelector('[data-testid="informativa-delivery"]').textContent.includes('21/11/2026');"#
     ))
     .await;
     let delivery = app.text_of("informativa-delivery").await;
-    assert!(delivery.contains("Versione 1 consegnata a mano il 20/11/2026"), "{delivery}");
+    assert!(delivery.contains("Versione 1 consegnata a mano il 21/11/2026"), "{delivery}");
     assert!(delivery.contains("Marco Bianchi"), "{delivery}");
     app.js(
         r#"document.querySelector('[data-testid="household-informativa"]').scrollIntoView(); return true;"#,

@@ -48,7 +48,7 @@ export function householdInformativaCard(household, ctx) {
       x.current_version === null
         ? h('p', { class: 'callout', 'data-testid': 'informativa-none' }, t('informativa.noneSaved'))
         : x.missing > 0
-          ? h('p', { class: 'callout warn', role: 'status', 'data-testid': 'informativa-missing-count' }, t('informativa.missingCount', { count: x.missing, version: x.current_version }))
+          ? h('p', { class: 'callout warn', role: 'status', 'data-testid': 'informativa-missing-count' }, t(x.missing === 1 ? 'informativa.missingOne' : 'informativa.missingCount', { count: x.missing, version: x.current_version }))
           : h('p', { class: 'muted', 'data-testid': 'informativa-all-given' }, t('informativa.allGiven', { version: x.current_version }));
     const table = h(
       'table',
@@ -136,7 +136,7 @@ function printButton(household, ctx) {
 
 /** Operatori: the office's informativa (`informativa_get`, `informativa_save`). */
 export function informativaSettingsCard(ctx, admin) {
-  const box = h('section', { class: 'card form', 'data-testid': 'informativa-settings', 'aria-labelledby': 'informativa-settings-title' }, h('h2', { id: 'informativa-settings-title' }, t('informativa.settingsTitle')), h('p', { class: 'muted' }, t('app.loading')));
+  const box = h('section', { class: 'card form informativa-settings', 'data-testid': 'informativa-settings', 'aria-labelledby': 'informativa-settings-title' }, h('h2', { id: 'informativa-settings-title' }, t('informativa.settingsTitle')), h('p', { class: 'muted' }, t('app.loading')));
   const draw = (s) => {
     const versions = h(
       'ul',
@@ -248,7 +248,7 @@ export function processingRegisterCard(ctx) {
   });
   return h(
     'section',
-    { class: 'card', 'data-testid': 'processing-register', 'aria-labelledby': 'processing-register-title' },
+    { class: 'card processing-register', 'data-testid': 'processing-register', 'aria-labelledby': 'processing-register-title' },
     h('h2', { id: 'processing-register-title' }, t('informativa.registerTitle')),
     h('p', { class: 'hint' }, t('informativa.registerIntro')),
     h('div', { class: 'form-actions' }, btn),

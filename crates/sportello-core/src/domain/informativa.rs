@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 
 /// The text the office starts from: a Comune's social services informativa,
 /// for the administrator to adapt (`assets/informativa/informativa.txt`).
-pub const DEFAULT_BODY: &str = include_str!("../../../../assets/informativa/informativa.txt");
+pub use crate::catalog::informativa::DEFAULT_BODY;
 
 /// The DPO line proposed before the administrator writes the real one: empty,
 /// so that the first save asks for it (art. 13(1)(b): the DPO's contacts are
