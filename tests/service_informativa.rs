@@ -392,3 +392,26 @@ fn the_command_line_writes_the_register_of_processing() {
     assert_ne!(code, 0, "{stderr}");
     assert!(stderr.contains("esiste già"), "{stderr}");
 }
+
+#[test]
+fn a_member_who_was_given_the_informativa_stays_in_the_household() {
+    let e = env();
+    let s = &e.service;
+    let mut v = service_support::single_json("Bianchi", "Carla", "1970-03-03", "F");
+    let code =
+        sportello::cf::encode("Bianchi", "Luca", d("1968-05-05"), sportello::cf::Sex::M, "F205").unwrap();
+    v["members"].as_array_mut().unwrap().push(json!({
+        "first_name": "Luca", "last_name": "Bianchi", "codice_fiscale": code, "birth_date": "1968-05-05",
+        "sex": "M", "relationship": "coniuge", "citizenship": "italiana",
+        "employment": "disoccupato", "education": "isced_0_2"
+    }));
+    let h = s.household_save(serde_json::from_value(v).unwrap()).unwrap();
+    let luca = h.members[1].id;
+    save(s, "Comune di Milano", &default_body(s));
+    record(s, &h, luca, "2026-11-20", None).unwrap();
+    let mut form = serde_json::to_value(s.household_get(h.id).unwrap()).unwrap();
+    form["members"].as_array_mut().unwrap().retain(|m| m["id"] != luca.to_string());
+    let err = s.call("household_save", json!({ "household": form })).unwrap_err();
+    assert_eq!((err.code, err.field.as_deref()), (Code::Conflict, Some("members")));
+    assert!(err.message.contains("informativa"), "{}", err.message);
+}
