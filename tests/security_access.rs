@@ -201,6 +201,7 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
         }
         "project_close" => ipc(json!({ "project_id": case.project.to_string(), "closure": {
             "closed_on": "2026-11-25", "reason": "rinuncia", "objectives": []
+        } })),
         // Programmes: well-formed inputs about records that need not exist.
         "programme_list" => ipc(Value::Null),
         "programme_get" => ipc(json!({ "id": Id::new().to_string() })),
@@ -214,6 +215,16 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
             "household_id": hid, "member_id": Id::new().to_string(), "intervention_id": Id::new().to_string(),
             "project_id": Id::new().to_string(), "entry_date": "2026-11-20"
         } })),
+        // The informativa and the register of processing (GDPR artt. 13-14, 30).
+        "informativa_get" => ipc(Value::Null),
+        "informativa_save" => ipc(json!({
+            "controller": "Comune di Milano", "dpo": "RPD: dpo@comune.milano.it", "body": "Testo dell'informativa."
+        })),
+        "household_informativa" | "informativa_print" => ipc(json!({ "household_id": hid })),
+        "informativa_given_record" => ipc(json!({
+            "household_id": hid, "member_id": case.member.to_string(), "given_on": "2026-11-20", "mode": "a_mano"
+        })),
+        "processing_register_save" => ipc(json!({ "out": "/nonexistent/registro-trattamenti.pdf" })),
         // Sync: no peer and no package here; what matters is forbidden or not.
         "sync_export" => s.sync_export(None).map(|_| ()),
         "sync_import" => s.sync_import(b"non un pacchetto").map(|_| ()),

@@ -83,6 +83,7 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
             "about",
             "update_check",
             "call_template",
+            "informativa_get",
             "operators_list",
             "sync_status",
             "sync_now",
@@ -427,6 +428,8 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                     json!({ "project_id": pid.to_string(), "closure": { "closed_on": "2026-11-20",
                         "reason": "trasferimento", "objectives": outcomes } }),
                     Some(pid),
+                )
+            }
             "programme_list" => (Value::Null, None),
             "programme_get" => (json!({ "id": pgid.to_string() }), Some(pgid)),
             "programme_save" => {
@@ -472,6 +475,26 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                     } }),
                     Some(one.id),
                 )
+            }
+            // The informativa: the office's text (not audited to read), a
+            // version saved, given to the richiedente, printed; the register
+            // of processing written as a new file.
+            "informativa_get" => (Value::Null, None),
+            "informativa_save" => (
+                json!({ "controller": "Comune di Milano", "dpo": "RPD: dpo@comune.milano.it",
+                        "body": "Testo dell'informativa." }),
+                None,
+            ),
+            "household_informativa" | "informativa_print" => {
+                (json!({ "household_id": hid.to_string() }), Some(hid))
+            }
+            "informativa_given_record" => (
+                json!({ "household_id": hid.to_string(), "member_id": h.members[0].id.to_string(),
+                        "given_on": "2026-11-20", "mode": "a_mano" }),
+                Some(hid),
+            ),
+            "processing_register_save" => {
+                (json!({ "out": files.path().join("registro-trattamenti.pdf").display().to_string() }), None)
             }
             "password_change" => (
                 json!({ "old_password": service_support::PASSWORD, "new_password": "una password nuova e lunga" }),

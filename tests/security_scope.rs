@@ -160,6 +160,11 @@ fn run_case(
                                    "intervention_id": Id::new().to_string(), "project_id": Id::new().to_string(),
                                    "entry_date": "2026-11-20" } }),
         ),
+        "household_informativa" | "informativa_print" => s.call(command, json!({ "household_id": hid })),
+        "informativa_given_record" => s.call(
+            command,
+            json!({ "household_id": hid, "member_id": h.members[0].id.to_string(), "given_on": "2026-11-20", "mode": "a_mano" }),
+        ),
         "stay_place" => s.call(
             command,
             json!({ "stay": { "waiting_id": waiting, "unit_id": Id::new().to_string(), "place": null, "entry": "2026-11-20", "planned_end": "2027-05-20" } }),

@@ -50,6 +50,7 @@ mod service_eligibility;
 mod service_households;
 mod service_housing;
 // Issue 12 item 3: monitoring, re-design and closure of the project.
+mod service_informativa;
 mod service_ipc;
 mod service_ipc_strict;
 mod service_monitoring;

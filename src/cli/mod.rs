@@ -24,6 +24,7 @@ mod encrypt;
 mod indicators;
 mod login;
 mod rank;
+mod registro;
 mod reimburse;
 mod rekey;
 mod siuss;
@@ -54,6 +55,9 @@ enum Command {
     Reimburse(reimburse::Args),
     /// Flusso SIUSS (INPS) delle prestazioni sociali pagate in un periodo.
     Siuss(siuss::Args),
+    /// Registro delle attività di trattamento (art. 30 GDPR) in PDF, per il DPO.
+    #[command(name = "registro-trattamenti")]
+    RegistroTrattamenti(registro::Args),
     /// Stampa il progetto personalizzato da sottoscrivere.
     Agreement(agreement::Args),
     /// Crea un database con dati dimostrativi.
@@ -92,6 +96,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Indicators(a) => indicators::run(a),
         Command::Reimburse(a) => reimburse::run(a),
         Command::Siuss(a) => siuss::run(a),
+        Command::RegistroTrattamenti(a) => registro::run(a),
         Command::Agreement(a) => agreement::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Audit(a) => audit::run(a),

@@ -174,6 +174,17 @@ ipc {
         household_enrolments(ByHousehold) ALL case => |s, i| s.household_enrolments(i.household()?);
         programme_indicators(ProgrammeIndicators) COORD audit => |s, i| s.programme_indicators(required_id("id", &i.id, "il programma")?, form::optional_date("on", &i.on)?, i.office_copy()?, i.format.as_deref().map(|f| super::LiquidationFormat::parse(Some(f))).transpose()?);
         enrolment_save(EnrolmentSave) ALL case => |s, i| s.enrolment_save(i.enrolment.ok_or_else(|| Error::invalid("enrolment", "Dati dell'iscrizione mancanti"))?);
+        // The informativa (GDPR artt. 13-14): the office's text is the
+        // administrator's, in versions never rewritten (reading it touches
+        // nobody's data); the desk prints it for a case and records the day
+        // each adult member was given it. The register of processing (art.
+        // 30) is printed for the DPO by the office's head.
+        informativa_get(NoInput) ALL none => |s, _| s.informativa_get();
+        informativa_save(InformativaInput) ADMIN audit => |s, i| s.informativa_save(i);
+        household_informativa(ByHousehold) ALL case => |s, i| s.household_informativa(i.household()?);
+        informativa_given_record(InformativaGivenInput) ALL case => |s, i| s.informativa_given_record(i);
+        informativa_print(ByHousehold) ALL case => |s, i| s.informativa_print(i.household()?);
+        processing_register_save(RegisterSave) COORD audit => |s, i| s.processing_register_save(&i.out()?);
         // Accounts. Logins and password changes are on record (who opened the
         // database, and how); accounts are the administrator's.
         password_change(PasswordChange) ALL audit => |s, i| { s.password_change(&i.old_password.unwrap_or_default(), &i.new_password.unwrap_or_default())?; s.session() };

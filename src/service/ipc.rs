@@ -21,6 +21,7 @@ use crate::domain::ProjectStatus;
 use crate::error::{Code, Error};
 
 use super::{CfCheckInput, ConvocationInput, EligibilityFactsInput, PlacesSearch};
+use super::{InformativaGivenInput, InformativaInput};
 
 /// What a row's audit word means: (personal data, case).
 macro_rules! audit {
@@ -593,6 +594,18 @@ fn reimbursement_import(s: &Service, i: ClaimsFile) -> Result<super::ClaimsImpor
         return Err(Error::invalid("file_base64", "Il file delle richieste di rimborso è vuoto"));
     }
     s.reimbursement_import(id, &bytes, i.record.unwrap_or(false))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RegisterSave {
+    out: Option<String>,
+}
+
+impl RegisterSave {
+    fn out(&self) -> Result<std::path::PathBuf, Error> {
+        absolute("out", &self.out, "Indicare dove salvare il registro dei trattamenti")
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -23,6 +23,7 @@ mod files;
 mod history;
 mod households;
 mod housing;
+mod informativa;
 pub mod ipc;
 mod monitoring;
 mod operators;
@@ -70,6 +71,10 @@ pub use households::{CfCheck, CfCheckInput, CfDecoded, HouseholdSaved};
 pub use housing::{
     GuestView, HouseholdHousing, HousingView, ProposalView, SettingsView, StayPlaceInput, StayStatus,
     StayUpdateInput, StayView, UnitInput, UnitView, WaitingAddInput, WaitingView, DEFAULT_WEEKS, MAX_WEEKS,
+};
+pub use informativa::{
+    HouseholdInformativa, InformativaGivenInput, InformativaInput, InformativaSettings, MemberInformativa,
+    RegisterSaved, VersionSummary,
 };
 pub use operators::OperatorAccount;
 pub use places::{MemberRules, PermitKindRule, PlaceFound, PlacesSearch, PLACES_LIMIT};
@@ -234,6 +239,13 @@ string_enum!(
         HouseholdEnrolments = "household_enrolments": "consultazione delle iscrizioni agli interventi di un nucleo",
         EnrolmentSave = "enrolment_save": "iscrizione di un componente a un intervento",
         ProgrammeIndicators = "programme_indicators": "indicatori FSE dei partecipanti a un programma",
+        // The informativa (GDPR artt. 13-14) and the register of processing (art. 30).
+        InformativaGet = "informativa_get": "consultazione dell'informativa sul trattamento dei dati",
+        InformativaSave = "informativa_save": "nuova versione dell'informativa sul trattamento dei dati",
+        HouseholdInformativa = "household_informativa": "consultazione delle informative consegnate a un nucleo",
+        InformativaGivenRecord = "informativa_given_record": "registrazione della consegna dell'informativa",
+        InformativaPrint = "informativa_print": "stampa dell'informativa sul trattamento dei dati",
+        ProcessingRegisterSave = "processing_register_save": "stampa del registro delle attività di trattamento (art. 30)",
     }
 );
 

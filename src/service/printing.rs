@@ -9,6 +9,7 @@ use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 use super::eligibility::{load_rules, role_label};
+use super::informativa::informativa_in_force;
 use super::projects::load_project;
 use super::{not_found, office, Action, Service};
 use crate::catalog::places::Places;
@@ -116,7 +117,13 @@ impl Service {
                 &analysis.operator,
             )
             .map_err(|e| cannot_print("il patto", e))?;
-            let bytes = patto::render(&doc).map_err(|e| cannot_print("il patto", e))?;
+            // The informativa in force follows the patto, from a new page.
+            patto::check(&doc).map_err(|e| cannot_print("il patto", e))?;
+            let mut layout = patto::document(&doc);
+            if let Some(text) = informativa_in_force(tx)? {
+                crate::print::informativa::append(&mut layout, &text);
+            }
+            let bytes = layout.render().map_err(|e| cannot_print("il patto", e))?;
             let title = format!(
                 "Progetto personalizzato (patto) — analisi del {}, da firmare entro il {}",
                 format_it(analysis.interview_date),
@@ -207,7 +214,13 @@ impl Service {
                 notes: notes.clone(),
                 operator: self.operator.name.clone(),
             };
-            let bytes = convocation::render(&letter).map_err(|e| cannot_print("la convocazione", e))?;
+            // The informativa in force follows the letter, from a new page.
+            letter.check().map_err(|e| cannot_print("la convocazione", e))?;
+            let mut layout = convocation::document(&letter);
+            if let Some(text) = informativa_in_force(tx)? {
+                crate::print::informativa::append(&mut layout, &text);
+            }
+            let bytes = layout.render().map_err(|e| cannot_print("la convocazione", e))?;
             let title = format!("Convocazione per il {} alle ore {time_text} — {short}", format_it(date));
             let doc = self.document_store(tx, stamp, household_id, DocumentKind::Convocazione, &title, &bytes)?;
             // The case's history says why the household was called.

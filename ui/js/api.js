@@ -118,6 +118,13 @@ export const api = {
   waitingAdd: (waiting) => call('waiting_add', { waiting }),
   waitingWithdraw: (waitingId, reason) => call('waiting_withdraw', { waiting_id: waitingId, reason }),
   householdHousing: (householdId) => call('household_housing', { household_id: householdId }),
+  // The informativa (GDPR artt. 13-14) and the register of processing (art. 30).
+  informativaGet: () => call('informativa_get'),
+  informativaSave: (text) => call('informativa_save', text),
+  householdInformativa: (householdId) => call('household_informativa', { household_id: householdId }),
+  informativaGivenRecord: (input) => call('informativa_given_record', input),
+  informativaPrint: (householdId) => call('informativa_print', { household_id: householdId }),
+  processingRegisterSave: (out) => call('processing_register_save', { out }),
 
   // Funded programmes and their interventions (issue 12).
   programmeList: () => call('programme_list'),

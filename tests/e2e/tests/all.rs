@@ -11,6 +11,7 @@ mod calls;
 mod finance;
 mod forms;
 mod housing;
+mod informativa;
 mod installed;
 mod keyboard;
 mod keyboard_path;

@@ -12,6 +12,7 @@ import { accessLogPanel } from './access-log.js';
 import { assignControl, restrictionControl, seesWholeOffice } from './case-scope.js';
 import { housingCard } from './housing.js';
 import { enrolmentsCard } from './enrolments.js';
+import { householdInformativaCard } from './informativa.js';
 import { eligibilityPanel } from './eligibility.js';
 import { fieldLabel, valueInWords } from './conflicts.js';
 
@@ -627,12 +628,14 @@ export async function mount(view, ctx) {
     const housing = model.id ? housingCard(model, ctx) : null;
     // Interventi: what each member is doing in the funded programmes (read only here).
     const enrolments = model.id ? enrolmentsCard(model, ctx) : null;
+    // Informativa privacy (GDPR artt. 13-14): who was given it, the adults still without.
+    const informativa = model.id ? householdInformativaCard(model, ctx) : null;
     // Registro accessi: the coordinator's, below everything else.
     const accessLog = coordinator ? accessLogPanel(model, ctx) : null;
     // Restricting the case (art. 18) draws the page again: its header and,
     // for an operatore, nothing more to see.
     const restriction = coordinator ? restrictionControl(model, ctx, () => ctx.navigate(location.hash.replace(/^#/, ''))) : null;
-    replace(view, h('section', { 'data-testid': 'screen-nucleo' }, header, assign, restriction, conflictsNotice(), formEl, housing, enrolments, eligibility, accessLog));
+    replace(view, h('section', { 'data-testid': 'screen-nucleo' }, header, assign, restriction, conflictsNotice(), formEl, informativa, housing, enrolments, eligibility, accessLog));
   }
 
   /** The fields the last save left as they stand, with both values. */

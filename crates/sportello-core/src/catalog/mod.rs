@@ -6,7 +6,8 @@
 //! permit's warning; `dated`: the shape both procedure files share) and the
 //! dated rule sets (`rule_set`: the model, the parsing, the set; `rule_sets`:
 //! built-in and administrator's files), the codes SIUSS asks for (`siuss_codes`:
-//! ISTAT comuni, ISO countries, the office's classification of its benefits).
+//! ISTAT comuni, ISO countries, the office's classification of its benefits),
+//! the proposed text of the office's informativa (`informativa`).
 //! Built-in copies are compiled in from `assets/`; an administrator may add or
 //! override comuni and rule sets in a data directory without a rebuild. This
 //! module does the reading; the calendar and the rules receive parsed values.
@@ -17,6 +18,7 @@
 pub mod comuni;
 pub mod dated;
 pub mod festivita;
+pub mod informativa;
 pub mod member_rules;
 pub mod monitoring;
 pub mod places;

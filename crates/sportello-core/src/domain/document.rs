@@ -9,6 +9,7 @@ string_enum!(DocumentKind {
     Convocazione = "convocazione": "Convocazione",
     EsitoRequisiti = "esito_requisiti": "Esito della verifica dei requisiti",
     RegistroAccessi = "registro_accessi": "Registro degli accessi al fascicolo",
+    Informativa = "informativa": "Informativa sul trattamento dei dati personali",
 });
 
 string_enum!(

@@ -24,6 +24,7 @@ pub mod document;
 pub mod form;
 pub mod household;
 pub mod ids;
+pub mod informativa;
 pub mod monitoring;
 pub mod permit;
 pub mod place;

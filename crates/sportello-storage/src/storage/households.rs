@@ -331,12 +331,13 @@ impl Tx<'_> {
             .map_err(db_err)
     }
 
-    /// Where a member is still referred to (analysis, project, signatures), in
+    /// Where a member is still referred to (analysis, project, signatures, the
+    /// informativa given), in
     /// words for the operator; `None` when the member can be removed.
     pub fn member_references(&self, member: Id) -> Result<Option<&'static str>, Error> {
         // Who signs for a minor is not checked here: the form that removes a
         // member also names the new guardian, and the domain checks that.
-        let checks: [(&str, &'static str); 5] = [
+        let checks: [(&str, &'static str); 6] = [
             ("SELECT 1 FROM analysis_participants WHERE member_id = ?1", "partecipa all'analisi preliminare"),
             (
                 "SELECT 1 FROM analysis_employability WHERE member_id = ?1",
@@ -345,6 +346,11 @@ impl Tx<'_> {
             ("SELECT 1 FROM commitments WHERE member_id = ?1", "ha impegni nel progetto"),
             ("SELECT 1 FROM commitment_others WHERE member_id = ?1", "è coinvolto in impegni del progetto"),
             ("SELECT 1 FROM signatures WHERE member_id = ?1 OR signer_id = ?1", "ha firmato il progetto"),
+            // The informativa given (schema 21): a delivery on paper, kept.
+            (
+                "SELECT 1 FROM informativa_deliveries WHERE member_id = ?1",
+                "ha ricevuto l'informativa sul trattamento dei dati (la consegna resta registrata)",
+            ),
         ];
         for (sql, why) in checks {
             let hit: Option<i64> =

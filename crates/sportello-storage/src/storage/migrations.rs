@@ -107,6 +107,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0020_project_finance.sql"),
     },
     Migration {
+        version: 21,
+        name: "informativa sul trattamento dei dati: versioni e consegne",
+        sql: include_str!("migrations/0021_informativa.sql"),
+    },
+    Migration {
         version: 24,
         name: "monitoraggio, riprogettazione e chiusura del progetto personalizzato",
         sql: include_str!("migrations/0024_monitoring.sql"),

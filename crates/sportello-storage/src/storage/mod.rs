@@ -20,6 +20,7 @@ pub mod eligibility;
 pub mod encrypt;
 mod households;
 mod housing;
+mod informativa;
 pub mod lock;
 pub mod migrations;
 mod monitoring;

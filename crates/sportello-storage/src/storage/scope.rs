@@ -140,6 +140,7 @@ impl Tx<'_> {
                  UNION ALL SELECT household_id FROM housing_stays WHERE id = ?1
                  UNION ALL SELECT household_id FROM housing_waiting WHERE id = ?1
                  UNION ALL SELECT household_id FROM enrolments WHERE id = ?1
+                 UNION ALL SELECT household_id FROM informativa_deliveries WHERE id = ?1
                  LIMIT 1",
                 [record.sql()],
                 |r| col(r, 0),

@@ -73,6 +73,8 @@ const FACT_TABLES: &[&str] = &[
     "monitoring_annulments",
     "project_closures",
     "closure_outcomes",
+    // The informativa given (schema 21): a delivery on paper, never undone.
+    "informativa_deliveries",
 ];
 
 /// Whether `table` is one whose changes travel between replicas.

@@ -88,6 +88,8 @@ pub(crate) const CASE_TABLES: &[&str] = &[
     "closure_outcomes",
     // A member in an intervention of a programme (schema 25), from the patto.
     "enrolments",
+    // The informativa given to a member (schema 21): after members.
+    "informativa_deliveries",
 ];
 
 /// Everyone's tables, copied whole into a device's database.
@@ -103,6 +105,8 @@ pub(crate) const OFFICE_TABLES: &[&str] = &[
     "programme_partners",
     "programme_bodies",
     "interventions",
+    // The versions of the informativa (schema 21) are the office's own text.
+    "informativa_versions",
 ];
 
 /// The hub's own: see [`Home::Hub`]. Decision: the applications of a call
@@ -131,11 +135,26 @@ pub(crate) const DEVICE_TABLES: &[&str] = &["case_blocks"];
 
 pub(crate) fn home(table: &str) -> Home {
     match table {
-        "operators" | "office" | "calls" | "housing_units" | "programmes" | "programme_partners"
-        | "programme_bodies" | "interventions" => Home::Office,
+        "operators"
+        | "office"
+        | "calls"
+        | "housing_units"
+        | "informativa_versions"
+        | "programmes"
+        | "programme_partners"
+        | "programme_bodies"
+        | "interventions" => Home::Office,
         "households" => Home::Case,
-        "members" | "analyses" | "projects" | "documents" | "eligibility_facts" | "eligibility_checks"
-        | "housing_waiting" | "housing_stays" | "enrolments" => Home::Via(&[("household_id", "households")]),
+        "members"
+        | "analyses"
+        | "projects"
+        | "documents"
+        | "eligibility_facts"
+        | "eligibility_checks"
+        | "housing_waiting"
+        | "housing_stays"
+        | "enrolments"
+        | "informativa_deliveries" => Home::Via(&[("household_id", "households")]),
         "analysis_participants" | "analysis_employability" => {
             Home::Via(&[("analysis_id", "analyses"), ("member_id", "members")])
         }
