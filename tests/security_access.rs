@@ -188,6 +188,20 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
             ipc(json!({ "waiting_id": Id::new().to_string(), "reason": "Trovata una casa" }))
         }
         "household_housing" => ipc(json!({ "household_id": hid })),
+        // The data subjects' requests: well-formed inputs; what matters is forbidden or not.
+        "data_requests_list" => ipc(Value::Null),
+        "data_request_record" => ipc(json!({ "request": {
+            "kind": "accesso", "member_id": case.member.to_string(), "requester": "interessato",
+            "received_on": "2026-11-20", "channel": "sportello"
+        } })),
+        "data_request_extend" => ipc(json!({ "id": Id::new().to_string(), "reason": "Richiesta complessa" })),
+        "data_request_answer" => {
+            let dir = tempfile::tempdir().unwrap();
+            ipc(
+                json!({ "id": Id::new().to_string(), "out": dir.path().join("risposta.zip").display().to_string() }),
+            )
+        }
+        "field_history" => ipc(json!({ "household_id": hid })),
         // Sync: no peer and no package here; what matters is forbidden or not.
         "sync_export" => s.sync_export(None).map(|_| ()),
         "sync_import" => s.sync_import(b"non un pacchetto").map(|_| ()),

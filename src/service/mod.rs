@@ -17,6 +17,7 @@ mod analyses;
 mod calendar;
 mod calls;
 mod commands;
+mod data_requests;
 mod documents;
 mod eligibility;
 mod files;
@@ -58,6 +59,7 @@ pub use calls::{
     LiquidationFormat, LiquidationView, RankingRow, RankingView, RefusedRow, Reimbursements,
     SavedApplication, VersionView,
 };
+pub use data_requests::{DataRequestView, FieldChange, BUNDLE_SCHEMA, BUNDLE_VERSION};
 pub use documents::DocumentView;
 pub use eligibility::{
     EligibilityCheck, EligibilityFacts, EligibilityFactsInput, MeasureAnswer, RuleSetInfo,
@@ -217,6 +219,11 @@ string_enum!(
         WaitingAdd = "waiting_add": "iscrizione di un nucleo nella lista d'attesa degli alloggi",
         WaitingWithdraw = "waiting_withdraw": "ritiro di un nucleo dalla lista d'attesa degli alloggi",
         HouseholdHousing = "household_housing": "consultazione dell'inserimento in alloggio di un nucleo",
+        DataRequestsList = "data_requests_list": "consultazione del registro delle richieste degli interessati",
+        DataRequestRecord = "data_request_record": "registrazione di una richiesta dell'interessato (accesso, portabilità)",
+        DataRequestExtend = "data_request_extend": "proroga del termine di risposta a una richiesta dell'interessato",
+        DataRequestAnswer = "data_request_answer": "risposta a una richiesta dell'interessato (copia dei dati personali)",
+        FieldHistory = "field_history": "consultazione dello storico delle modifiche di un fascicolo",
     }
 );
 

@@ -111,6 +111,12 @@ export const api = {
   waitingAdd: (waiting) => call('waiting_add', { waiting }),
   waitingWithdraw: (waitingId, reason) => call('waiting_withdraw', { waiting_id: waitingId, reason }),
   householdHousing: (householdId) => call('household_housing', { household_id: householdId }),
+  // The data subjects' requests (GDPR art. 15, 20) and a case's field history (art. 16).
+  dataRequestsList: () => call('data_requests_list', null),
+  dataRequestRecord: (request) => call('data_request_record', { request }),
+  dataRequestExtend: (id, reason) => call('data_request_extend', { id, reason }),
+  dataRequestAnswer: (id, out) => call('data_request_answer', { id, out }),
+  fieldHistory: (householdId) => call('field_history', { household_id: householdId }),
 
   convocationPrint: (input) => call('convocation_print', input),
   documentsList: (householdId) => call('documents_list', { household_id: householdId }),

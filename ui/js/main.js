@@ -35,6 +35,7 @@ const conflicts = lazy(() => import('./screens/conflicts.js'));
 const sync = lazy(() => import('./screens/sync.js'));
 const about = lazy(() => import('./screens/about.js'));
 const finance = lazy(() => import('./screens/finance.js'));
+const dataRequests = lazy(() => import('./screens/data-requests.js'));
 
 const ROUTES = [
   { path: /^\/scadenze$/, screen: deadlines, nav: 'deadlines' },
@@ -74,6 +75,7 @@ const ROUTES = [
   { path: /^\/finanziamenti$/, screen: finance, nav: 'finance', params: () => ({ id: null }) },
   { path: /^\/finanziamenti\/([^/]+)$/, screen: finance, nav: 'finance', params: (m) => ({ id: m[1] }) },
   { path: /^\/alloggi$/, screen: housing, nav: 'housing' },
+  { path: /^\/richieste$/, screen: dataRequests, nav: 'dataRequests' },
   { path: /^\/operatori$/, screen: operators, nav: 'operators' },
   { path: /^\/sincronizzazione$/, screen: sync, nav: 'sync' },
   { path: /^\/conflitti$/, screen: conflicts, nav: 'conflicts' },
@@ -329,6 +331,8 @@ function buildFrame() {
       // A funded project's finances are the office's accounts (finance_*: COORD).
       MAY_SEE_OPERATORS.includes(state.session?.operator?.role) ? navLink('finance', '/finanziamenti', 'nav-finanziamenti') : null,
       navLink('housing', '/alloggi', 'nav-alloggi'),
+      // The data subjects' requests (GDPR): the coordinator answers for the office.
+      MAY_SEE_OPERATORS.includes(state.session?.operator?.role) ? navLink('dataRequests', '/richieste', 'nav-richieste') : null,
       navLink('sync', '/sincronizzazione', 'nav-sincronizzazione'),
       // The conflicts are the coordinator's to decide (docs/sync.md).
       MAY_SEE_OPERATORS.includes(state.session?.operator?.role) ? navLink('conflicts', '/conflitti', 'nav-conflitti') : null,

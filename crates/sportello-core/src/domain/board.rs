@@ -19,6 +19,9 @@ string_enum!(
         /// A stay in a temporary housing unit near its planned end, or past
         /// it with no exit recorded (rules.md §8).
         Alloggio = "alloggio": "fine dell'inserimento in alloggio",
+        /// A data subject's request (GDPR art. 15, 20) not answered yet: due
+        /// one month from receipt, or three with an extension (art. 12(3)).
+        Richiesta = "richiesta": "risposta a una richiesta dell'interessato (GDPR)",
     }
 );
 
@@ -60,6 +63,23 @@ pub struct BoardRow {
     /// The stay ending or overstayed (kind `alloggio`).
     #[serde(default)]
     pub stay: Option<StayDue>,
+    /// The data subject's request falling due (kind `richiesta`). Its
+    /// `household_id` is the person's household, or the request's own id when
+    /// the person has no case (an applicant of a call).
+    #[serde(default)]
+    pub request: Option<RequestDue>,
+}
+
+/// A data subject's request on the board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestDue {
+    pub request_id: Id,
+    /// "Nome Cognome" of the person whose data are asked.
+    pub person_name: String,
+    /// `accesso`, `portabilita`, `accesso_portabilita`.
+    pub kind: String,
+    pub received_on: NaiveDate,
+    pub extended: bool,
 }
 
 /// A stay in temporary housing on the board: its planned end is the row's

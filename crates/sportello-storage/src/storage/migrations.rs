@@ -106,6 +106,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "finanze dei progetti finanziati: impegni, pagamenti, annullamenti",
         sql: include_str!("migrations/0020_project_finance.sql"),
     },
+    Migration {
+        version: 22,
+        name: "richieste degli interessati (accesso, portabilità) e storico dei campi",
+        sql: include_str!("migrations/0022_data_requests.sql"),
+    },
 ];
 
 /// The version this program writes.
