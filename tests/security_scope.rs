@@ -151,7 +151,9 @@ fn run_case(
             s.call(command, json!({ "household_id": hid, "reference_date": "2026-11-20" }))
         }
         "household_assign" => s.call(command, json!({ "household_id": hid, "operator_id": s.operator().id.to_string() })),
-        "household_sync_state" | "household_housing" => s.call(command, json!({ "household_id": hid })),
+        "household_sync_state" | "household_housing" | "field_history" => {
+            s.call(command, json!({ "household_id": hid }))
+        }
         "stay_place" => s.call(
             command,
             json!({ "stay": { "waiting_id": waiting, "unit_id": Id::new().to_string(), "place": null, "entry": "2026-11-20", "planned_end": "2027-05-20" } }),
