@@ -457,6 +457,9 @@ pub struct RankingPart {
     pub amount: Option<crate::money::Money>,
     /// Why not admitted (codes of the rules).
     pub reasons: Vec<String>,
+    /// How the score or the exclusion was reached: the person's own trace,
+    /// frozen with the version, in words.
+    pub explanation: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -635,6 +638,11 @@ impl Service {
             };
             let mut rankings = Vec::new();
             for v in tx.versions_of_call(call_id)? {
+                let traces: std::collections::BTreeMap<String, crate::rules::Trace> =
+                    serde_json::from_str(&v.explanations_json)
+                        .map_err(|e| Error::new(Code::Storage, format!("spiegazioni non leggibili: {e}")))?;
+                let explanation: Vec<String> =
+                    traces.get(&protocol).map(|t| t.lines().collect()).unwrap_or_default();
                 let r = &v.version.ranking;
                 let part = if let Some(x) = r.funded.iter().find(|x| x.protocol == protocol) {
                     Some(("finanziata", Some(x.position), Some(x.score_shown()), Some(x.amount), Vec::new()))
@@ -653,7 +661,7 @@ impl Service {
                             None,
                             None,
                             None,
-                            x.reasons.iter().map(|c| format!("{c:?}")).collect(),
+                            x.reasons.iter().map(|c| c.as_str().to_string()).collect(),
                         )
                     })
                 };
@@ -666,6 +674,7 @@ impl Service {
                         score,
                         amount,
                         reasons,
+                        explanation,
                     });
                 }
             }
@@ -719,7 +728,11 @@ impl Service {
                 let m = &h.me;
                 Section {
                     title: "1. I Suoi dati personali e il Suo nucleo familiare".into(),
-                    intro: format!("Lei fa parte del nucleo del fascicolo {} (comune {}).", h.case_number, h.comune),
+                    intro: format!(
+                        "Lei fa parte del nucleo del fascicolo {} (comune di {}).",
+                        h.case_number,
+                        self.calendar_of(&h.comune).map(|c| c.nome).unwrap_or_else(|_| h.comune.clone())
+                    ),
                     facts: vec![
                         ("Nome e cognome".into(), m.full_name()),
                         ("Codice fiscale".into(), m.codice_fiscale.to_string()),
@@ -926,6 +939,15 @@ impl Service {
                     })
                     .collect(),
             });
+            // The explanation of the latest version: how the score (or the
+            // exclusion) was reached.
+            if let Some(last) = a.rankings.last() {
+                tables.push(SectionTable {
+                    title: Some(format!("Come è stata valutata la domanda (versione {})", last.version)),
+                    columns: vec!["Passaggio".into()],
+                    rows: last.explanation.iter().map(|l| vec![l.clone()]).collect(),
+                });
+            }
             if let Some(aw) = &a.award {
                 tables.push(SectionTable {
                     title: Some(format!(
@@ -997,7 +1019,15 @@ impl Service {
                     rows: g
                         .waiting
                         .iter()
-                        .map(|w| vec![w.need.clone(), format_it(w.since), w.state.clone()])
+                        .map(|w| {
+                            let state = match w.state.as_str() {
+                                "waiting" => "in attesa",
+                                "placed" => "inserito in alloggio",
+                                "withdrawn" => "ritirato dalla lista",
+                                other => other,
+                            };
+                            vec![w.need.clone(), format_it(w.since), state.to_string()]
+                        })
                         .collect(),
                 },
             ],

@@ -120,12 +120,10 @@ pub fn document(a: &DataAccess) -> Document {
                 size: 9.0,
             }));
         }
-        for t in &s.tables {
+        // An empty table (no signatures yet) says nothing: left out, title and all.
+        for t in s.tables.iter().filter(|t| !t.rows.is_empty()) {
             if let Some(title) = &t.title {
                 doc.paragraph(Paragraph::new(vec![Span::bold(title)]).space_before(4.0).keep_with_next());
-            }
-            if t.rows.is_empty() {
-                continue;
             }
             doc.push(Block::Table(Table {
                 columns: t.columns.iter().map(|c| Column::new(c, 1.0, Align::Left)).collect(),
