@@ -135,7 +135,7 @@ export async function mount(view, ctx) {
 
 /** The form of a new request: a member of a household found by search, or an applicant with no case. */
 function requestForm(ctx, done) {
-  const field = (id, labelText, control) => h('div', { class: 'field' }, h('label', { for: id }, labelText), control, h('div', { class: 'field-error', 'data-error-for': id }));
+  const field = (id, labelText, control) => h('div', { class: 'field' }, h('label', { for: id }, labelText), control, h('div', { class: 'field-error', 'data-error-for': id, id: `${id}-error`, hidden: true }));
   const kind = h('select', { id: 'dr-kind', 'data-testid': 'dr-kind' }, options('requestKind', 'accesso_portabilita'));
   const search = h('input', { type: 'search', id: 'dr-search', 'data-testid': 'dr-search', autocomplete: 'off' });
   const member = h('select', { id: 'dr-member', 'data-testid': 'dr-member' }, h('option', { value: '' }, t('dataRequests.personHint')));
@@ -150,16 +150,25 @@ function requestForm(ctx, done) {
   const received = h('input', { type: 'text', id: 'dr-received', inputmode: 'numeric', placeholder: t('common.dateHint'), 'data-testid': 'dr-received' });
   const channel = h('select', { id: 'dr-channel', 'data-testid': 'dr-channel' }, options('requestChannel', 'sportello'));
   const notes = h('textarea', { id: 'dr-notes', rows: 2, 'data-testid': 'dr-notes' });
-  const memberPart = h('div', { class: 'grid' }, field('dr-search', t('dataRequests.householdSearch'), search), field('dr-member', t('dataRequests.person'), member));
+  const memberPart = h('div', {}, h('div', { class: 'grid' }, field('dr-search', t('dataRequests.householdSearch'), search), field('dr-member', t('dataRequests.person'), member)));
+  // A plain box around each grid: the grid's display would show it through `hidden`.
   const applicantPart = h(
     'div',
-    { class: 'grid', hidden: true },
-    field('dr-person-name', t('dataRequests.personName'), personName),
-    field('dr-cf', t('dataRequests.codiceFiscale'), cf),
-    field('dr-call', t('dataRequests.call'), call),
-    field('dr-protocol', t('dataRequests.protocol'), protocol),
+    { hidden: true, 'data-testid': 'dr-applicant' },
+    h(
+      'div',
+      { class: 'grid' },
+      field('dr-person-name', t('dataRequests.personName'), personName),
+      field('dr-cf', t('dataRequests.codiceFiscale'), cf),
+      field('dr-call', t('dataRequests.call'), call),
+      field('dr-protocol', t('dataRequests.protocol'), protocol),
+    ),
   );
-  const repPart = h('div', { class: 'grid', hidden: true }, field('dr-rep-name', t('dataRequests.representativeName'), repName), field('dr-rep-role', t('dataRequests.representativeRole'), repRole));
+  const repPart = h(
+    'div',
+    { hidden: true, 'data-testid': 'dr-representative' },
+    h('div', { class: 'grid' }, field('dr-rep-name', t('dataRequests.representativeName'), repName), field('dr-rep-role', t('dataRequests.representativeRole'), repRole)),
+  );
   noCase.addEventListener('change', async () => {
     memberPart.hidden = noCase.checked;
     applicantPart.hidden = !noCase.checked;
@@ -195,10 +204,16 @@ function requestForm(ctx, done) {
     }
   });
   const errors = (e) => {
-    for (const el of form.querySelectorAll('[data-error-for]')) el.textContent = '';
+    for (const el of form.querySelectorAll('[data-error-for]')) {
+      el.textContent = '';
+      el.hidden = true;
+    }
     const map = { member_id: 'dr-member', person_name: 'dr-person-name', codice_fiscale: 'dr-cf', representative_name: 'dr-rep-name', representative_role: 'dr-rep-role', received_on: 'dr-received', 'applications[0].protocol': 'dr-protocol', applications: 'dr-protocol' };
     const target = e && e.field ? form.querySelector(`[data-error-for="${map[e.field] ?? ''}"]`) : null;
-    if (target) target.textContent = e.message;
+    if (target) {
+      target.textContent = e.message;
+      target.hidden = false;
+    }
     else if (e) ctx.showError(e);
   };
   const form = h(

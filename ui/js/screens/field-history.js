@@ -6,6 +6,7 @@ import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { t } from '../i18n.js';
+import { fieldLabel, valueInWords } from './conflicts.js';
 
 export function fieldHistoryPanel(household, ctx) {
   const body = h('div', { 'aria-live': 'polite' });
@@ -50,9 +51,10 @@ export function fieldHistoryPanel(household, ctx) {
                     h('td', { class: 'nowrap' }, r.at ? formatDateTime(r.at).replace(', ', ' ') : '—'),
                     h('td', {}, r.username ? `${r.operator_name} (${r.username})` : r.operator_name, r.device ? h('div', { class: 'muted small' }, t('fieldHistory.device', { name: r.device })) : null),
                     h('td', {}, r.record),
-                    h('td', {}, r.field),
-                    h('td', { 'data-testid': 'field-history-old' }, r.old_value ?? '—'),
-                    h('td', { 'data-testid': 'field-history-new' }, r.new_value ?? '—'),
+                    // Fields and values in words, as the conflicts screen names them.
+                    h('td', {}, fieldLabel(r.record_kind, r.field)),
+                    h('td', { 'data-testid': 'field-history-old' }, valueInWords(r.field, r.old_value)),
+                    h('td', { 'data-testid': 'field-history-new' }, valueInWords(r.field, r.new_value)),
                   ),
                 ),
               ),
