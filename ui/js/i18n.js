@@ -774,6 +774,11 @@ const STRINGS = {
       calls: 'Avviso',
     },
     fields: {
+      // Housing (the case's Storico modifiche names them too).
+      planned_end: 'Fine prevista',
+      exit_date: 'Data di uscita',
+      destination: 'Destinazione all’uscita',
+      closed_on: 'Chiuso il',
       address: 'Indirizzo',
       cap: 'CAP',
       comune: 'Comune',

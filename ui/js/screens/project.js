@@ -14,6 +14,7 @@ import { Form, saveBar } from '../forms.js';
 import { ENUMS, label, t } from '../i18n.js';
 import { closedDays, confirmOfficeDays } from '../office-days.js';
 import { caseHeader } from './case-header.js';
+import { fieldHistoryPanel } from './field-history.js';
 
 const fullName = (m) => [m.last_name, m.first_name].filter(Boolean).join(' ');
 
@@ -758,7 +759,8 @@ export async function mount(view, ctx) {
   if (model) {
     adopt(model);
     drawAll();
-    replace(view, h('div', {}, header, section));
+    // Storico modifiche (art. 16): the case's changes, the project's among them.
+    replace(view, h('div', {}, header, section, fieldHistoryPanel(household, ctx)));
     replace(section, noticeEl, actionsEl, signaturesEl, formEl);
     return;
   }
