@@ -150,6 +150,13 @@ fn answer(set: &RuleSet, on: NaiveDate) -> Result<Vec<String>, Code> {
             housing::check_stay(&stay, &unit, &[], &settings).map_err(|e| e.code)?;
             Ok(vec![settings.rule_set.id])
         }
+        Kind::DirittiInteressato => {
+            // A request received that day: its terms are those in force on receipt.
+            let t = sportello::domain::data_request::terms(rule_sets::builtin(), &comune, on)
+                .map_err(|e| e.code)?;
+            assert_eq!(t.answer_months, 1);
+            Ok(vec![t.rule_set.id])
+        }
         kind => {
             let h = household(kind, on, &comune);
             let r = eligibility::evaluate(&h, rule_sets::builtin()).map_err(|e| e.code)?;
@@ -203,6 +210,7 @@ fn the_gaps_are_typed_errors() {
         (Kind::RimborsoB2, "2018-12-31"),
         (Kind::FseIndicatori, "2013-12-31"),
         (Kind::ResidenzialitaTemporanea, "2017-08-31"),
+        (Kind::DirittiInteressato, "2018-05-24"),
     ] {
         let e = sets.covering(kind, "F205", d(day)).unwrap_err();
         assert_eq!(e.code, Code::NoRuleSet, "{kind:?} {day}");

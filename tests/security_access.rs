@@ -225,6 +225,20 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
             "household_id": hid, "member_id": case.member.to_string(), "given_on": "2026-11-20", "mode": "a_mano"
         })),
         "processing_register_save" => ipc(json!({ "out": "/nonexistent/registro-trattamenti.pdf" })),
+        // The data subjects' requests: well-formed inputs; what matters is forbidden or not.
+        "data_requests_list" => ipc(Value::Null),
+        "data_request_record" => ipc(json!({ "request": {
+            "kind": "accesso", "member_id": case.member.to_string(), "requester": "interessato",
+            "received_on": "2026-11-20", "channel": "sportello"
+        } })),
+        "data_request_extend" => ipc(json!({ "id": Id::new().to_string(), "reason": "Richiesta complessa" })),
+        "data_request_answer" => {
+            let dir = tempfile::tempdir().unwrap();
+            ipc(
+                json!({ "id": Id::new().to_string(), "out": dir.path().join("risposta.zip").display().to_string() }),
+            )
+        }
+        "field_history" => ipc(json!({ "household_id": hid })),
         // Sync: no peer and no package here; what matters is forbidden or not.
         "sync_export" => s.sync_export(None).map(|_| ()),
         "sync_import" => s.sync_import(b"non un pacchetto").map(|_| ()),

@@ -496,6 +496,26 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
             "processing_register_save" => {
                 (json!({ "out": files.path().join("registro-trattamenti.pdf").display().to_string() }), None)
             }
+            // A request of the case's first member, extended and answered.
+            "data_requests_list" => (Value::Null, None),
+            "data_request_record" => (
+                json!({ "request": { "kind": "accesso_portabilita", "member_id": h.members[0].id.to_string(),
+                                     "requester": "interessato", "received_on": "2026-11-20", "channel": "sportello" } }),
+                Some(hid),
+            ),
+            "data_request_extend" => {
+                let list = s.call("data_requests_list", Value::Null).unwrap();
+                (
+                    json!({ "id": list[0]["id"], "reason": "Richiesta complessa: più avvisi e un alloggio" }),
+                    None,
+                )
+            }
+            "data_request_answer" => {
+                let list = s.call("data_requests_list", Value::Null).unwrap();
+                let out = files.path().join("risposta-ipc.zip");
+                (json!({ "id": list[0]["id"], "out": out.display().to_string() }), Some(hid))
+            }
+            "field_history" => (json!({ "household_id": hid.to_string() }), Some(hid)),
             "password_change" => (
                 json!({ "old_password": service_support::PASSWORD, "new_password": "una password nuova e lunga" }),
                 Some(s.operator().id),

@@ -151,7 +151,7 @@ fn run_case(
             s.call(command, json!({ "household_id": hid, "reference_date": "2026-11-20" }))
         }
         "household_assign" => s.call(command, json!({ "household_id": hid, "operator_id": s.operator().id.to_string() })),
-        "household_sync_state" | "household_housing" | "household_enrolments" => {
+        "household_sync_state" | "household_housing" | "household_enrolments" | "field_history" => {
             s.call(command, json!({ "household_id": hid }))
         }
         "enrolment_save" => s.call(

@@ -259,27 +259,35 @@ fn a_member_is_enrolled_in_a_tirocinio_from_the_signed_patto_and_leaves_it_hired
     assert_eq!(line("outputs", "CO02")["F"], 0);
     assert_eq!(line("results", "CR04")["total"], 1);
     // Before the exit, the same person is in but not out.
-    let before = later.call("programme_indicators", json!({ "id": v["programme"]["id"], "on": "2027-01-10" })).unwrap();
+    let before = later
+        .call("programme_indicators", json!({ "id": v["programme"]["id"], "on": "2027-01-10" }))
+        .unwrap();
     assert_eq!((before["participants"].clone(), before["exited"].clone()), (json!(1), json!(0)));
     // The funder's copy names nobody; the office's lists the participant.
-    let funder = later
-        .call("programme_indicators", json!({ "id": v["programme"]["id"], "format": "pdf" }))
-        .unwrap();
-    let text = crate::print_support::pdf_text(&std::fs::read(funder["file"]["path"].as_str().unwrap()).unwrap());
+    let funder =
+        later.call("programme_indicators", json!({ "id": v["programme"]["id"], "format": "pdf" })).unwrap();
+    let text =
+        crate::print_support::pdf_text(&std::fs::read(funder["file"]["path"].as_str().unwrap()).unwrap());
     assert!(text.contains("CO02") && text.contains("copia per il finanziatore"), "{text}");
     assert!(!text.contains("Dell'Orto"), "the funder's copy names nobody");
     let office = later
-        .call("programme_indicators", json!({ "id": v["programme"]["id"], "format": "pdf", "copy": "ufficio" }))
+        .call(
+            "programme_indicators",
+            json!({ "id": v["programme"]["id"], "format": "pdf", "copy": "ufficio" }),
+        )
         .unwrap();
-    let text = crate::print_support::pdf_text(&std::fs::read(office["file"]["path"].as_str().unwrap()).unwrap());
+    let text =
+        crate::print_support::pdf_text(&std::fs::read(office["file"]["path"].as_str().unwrap()).unwrap());
     assert!(text.contains("Dell'Orto Niccolò"), "{text}");
-    let csv = later
-        .call("programme_indicators", json!({ "id": v["programme"]["id"], "format": "csv" }))
-        .unwrap();
+    let csv =
+        later.call("programme_indicators", json!({ "id": v["programme"]["id"], "format": "csv" })).unwrap();
     let csv = String::from_utf8(std::fs::read(csv["file"]["path"].as_str().unwrap()).unwrap()).unwrap();
     assert!(csv.lines().any(|l| l.starts_with("CR04;")), "{csv}");
     assert_eq!(
-        code_field(later.call("programme_indicators", json!({ "id": v["programme"]["id"], "copy": "tutti" }))).1,
+        code_field(
+            later.call("programme_indicators", json!({ "id": v["programme"]["id"], "copy": "tutti" }))
+        )
+        .1,
         "copy"
     );
 

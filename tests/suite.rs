@@ -58,6 +58,8 @@ mod service_people;
 mod service_programmes;
 mod service_project_finance;
 mod service_reimbursements;
+// GDPR issue 16 items 2-3 (branch h2): access, portability, field history.
+mod service_data_requests;
 mod service_restore;
 mod service_restriction;
 mod service_signing;

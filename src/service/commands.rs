@@ -185,6 +185,17 @@ ipc {
         informativa_given_record(InformativaGivenInput) ALL case => |s, i| s.informativa_given_record(i);
         informativa_print(ByHousehold) ALL case => |s, i| s.informativa_print(i.household()?);
         processing_register_save(RegisterSave) COORD audit => |s, i| s.processing_register_save(&i.out()?);
+        // The data subjects' requests (GDPR art. 12, 15, 20): the register,
+        // the extension and the answer (everything the office holds about one
+        // person, calls and payments included) are the coordinator's, who
+        // answers for the office.
+        data_requests_list(NoInput) COORD audit => |s, _| s.data_requests_list();
+        data_request_record(DataRequestRecord) COORD audit => |s, i| s.data_request_record(i.request.ok_or_else(|| Error::invalid("request", "Dati della richiesta mancanti"))?);
+        data_request_extend(DataRequestExtend) COORD audit => |s, i| s.data_request_extend(required_id("id", &i.id, "la richiesta")?, i.reason.as_deref().unwrap_or_default());
+        data_request_answer(DataRequestAnswer) COORD audit => |s, i| s.data_request_answer(required_id("id", &i.id, "la richiesta")?, &i.out()?);
+        // What a rectification changed (GDPR art. 16): the history of each
+        // field of a case, for whoever may open the case.
+        field_history(ByHousehold) ALL case => |s, i| s.field_history(i.household()?);
         // Accounts. Logins and password changes are on record (who opened the
         // database, and how); accounts are the administrator's.
         password_change(PasswordChange) ALL audit => |s, i| { s.password_change(&i.old_password.unwrap_or_default(), &i.new_password.unwrap_or_default())?; s.session() };

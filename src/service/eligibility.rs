@@ -266,7 +266,7 @@ fn facts_of(tx: &Tx<'_>, household_id: Id) -> Result<EligibilityFacts, Error> {
     })
 }
 
-fn check_from_row(row: CheckRow) -> Result<EligibilityCheck, Error> {
+pub(super) fn check_from_row(row: CheckRow) -> Result<EligibilityCheck, Error> {
     let stored: StoredInput = from_json(&row.input)?;
     let mut measures = Vec::with_capacity(row.answers.len());
     for a in &row.answers {

@@ -82,7 +82,7 @@ impl AccessRow {
 
 /// The history of the case `household`, without the row of the look being
 /// made now (the history is of the others, and of the earlier looks).
-fn history(tx: &Tx<'_>, household: Id, this_look: Action) -> Result<Vec<AccessRow>, Error> {
+pub(super) fn history(tx: &Tx<'_>, household: Id, this_look: Action) -> Result<Vec<AccessRow>, Error> {
     let mut rows = tx.case_audit_rows(household)?;
     // This look is the last row written here (a device's row may come after
     // it in time, with a clock ahead).

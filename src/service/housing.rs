@@ -923,6 +923,7 @@ impl Service {
                     place: place_label(s.place),
                     text: r.text.clone(),
                 }),
+                request: None,
             });
         }
         Ok(rows)

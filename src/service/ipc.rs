@@ -460,6 +460,32 @@ struct ByAward {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+struct DataRequestRecord {
+    request: Option<crate::domain::data_request::DataRequestInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct DataRequestExtend {
+    id: Option<String>,
+    reason: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct DataRequestAnswer {
+    id: Option<String>,
+    out: Option<String>,
+}
+
+impl DataRequestAnswer {
+    fn out(&self) -> Result<std::path::PathBuf, Error> {
+        absolute("out", &self.out, "Indicare dove salvare la risposta")
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 struct AwardSave {
     award: Option<super::AwardInput>,
 }

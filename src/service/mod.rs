@@ -17,6 +17,7 @@ mod analyses;
 mod calendar;
 mod calls;
 mod commands;
+mod data_requests;
 mod documents;
 mod eligibility;
 mod files;
@@ -61,6 +62,7 @@ pub use calls::{
     LiquidationFormat, LiquidationView, RankingRow, RankingView, RefusedRow, Reimbursements,
     SavedApplication, VersionView,
 };
+pub use data_requests::{DataRequestView, FieldChange, BUNDLE_SCHEMA, BUNDLE_VERSION};
 pub use documents::DocumentView;
 pub use eligibility::{
     EligibilityCheck, EligibilityFacts, EligibilityFactsInput, MeasureAnswer, RuleSetInfo,
@@ -246,6 +248,11 @@ string_enum!(
         InformativaGivenRecord = "informativa_given_record": "registrazione della consegna dell'informativa",
         InformativaPrint = "informativa_print": "stampa dell'informativa sul trattamento dei dati",
         ProcessingRegisterSave = "processing_register_save": "stampa del registro delle attività di trattamento (art. 30)",
+        DataRequestsList = "data_requests_list": "consultazione del registro delle richieste degli interessati",
+        DataRequestRecord = "data_request_record": "registrazione di una richiesta dell'interessato (accesso, portabilità)",
+        DataRequestExtend = "data_request_extend": "proroga del termine di risposta a una richiesta dell'interessato",
+        DataRequestAnswer = "data_request_answer": "risposta a una richiesta dell'interessato (copia dei dati personali)",
+        FieldHistory = "field_history": "consultazione dello storico delle modifiche di un fascicolo",
     }
 );
 

@@ -167,6 +167,7 @@ impl Service {
                 responsabile: household.responsabile.clone(),
                 permit: None,
                 stay: None,
+                request: None,
             });
         }
         Ok(rows)

@@ -303,6 +303,7 @@ impl Service {
                     responsabile: household.responsabile.clone(),
                     permit: None,
                     stay: None,
+                    request: None,
                 });
             }
             // Residence permits: from the warning window before their expiry,
@@ -338,12 +339,15 @@ impl Service {
                         number: permit.number.clone(),
                     }),
                     stay: None,
+                    request: None,
                 });
             }
             // Stays in temporary housing ending soon or overstayed.
             rows.extend(self.housing_board_rows(tx, today, scope.as_ref())?);
             // Monitoring meetings due soon or overdue (issue 12 item 3).
             rows.extend(self.monitoring_board_rows(tx, today, scope.as_ref())?);
+            // Data subjects' requests (GDPR art. 12(3)): the coordinator's.
+            rows.extend(self.data_request_board_rows(tx, today)?);
             board::sort(&mut rows);
             Ok(rows)
         })

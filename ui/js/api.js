@@ -133,6 +133,12 @@ export const api = {
   householdEnrolments: (householdId) => call('household_enrolments', { household_id: householdId }),
   enrolmentSave: (enrolment) => call('enrolment_save', { enrolment }),
   programmeIndicators: (id, on = null, copy = null, format = null) => call('programme_indicators', { id, on, copy, format }),
+  // The data subjects' requests (GDPR art. 15, 20) and a case's field history (art. 16).
+  dataRequestsList: () => call('data_requests_list', null),
+  dataRequestRecord: (request) => call('data_request_record', { request }),
+  dataRequestExtend: (id, reason) => call('data_request_extend', { id, reason }),
+  dataRequestAnswer: (id, out) => call('data_request_answer', { id, out }),
+  fieldHistory: (householdId) => call('field_history', { household_id: householdId }),
 
   convocationPrint: (input) => call('convocation_print', input),
   documentsList: (householdId) => call('documents_list', { household_id: householdId }),

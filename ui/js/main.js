@@ -37,6 +37,7 @@ const about = lazy(() => import('./screens/about.js'));
 const finance = lazy(() => import('./screens/finance.js'));
 const programmes = lazy(() => import('./screens/programmes.js'));
 const programmeEdit = lazy(() => import('./screens/programmes.js'), 'mountEditRoute');
+const dataRequests = lazy(() => import('./screens/data-requests.js'));
 
 const ROUTES = [
   { path: /^\/scadenze$/, screen: deadlines, nav: 'deadlines' },
@@ -79,6 +80,7 @@ const ROUTES = [
   { path: /^\/programmi\/([^/]+)$/, screen: programmes, nav: 'programmes', params: (m) => ({ id: m[1] }) },
   { path: /^\/programmi\/([^/]+)\/modifica$/, screen: programmeEdit, nav: 'programmes', params: (m) => ({ id: m[1] }) },
   { path: /^\/alloggi$/, screen: housing, nav: 'housing' },
+  { path: /^\/richieste$/, screen: dataRequests, nav: 'dataRequests' },
   { path: /^\/operatori$/, screen: operators, nav: 'operators' },
   { path: /^\/sincronizzazione$/, screen: sync, nav: 'sync' },
   { path: /^\/conflitti$/, screen: conflicts, nav: 'conflicts' },
@@ -335,6 +337,8 @@ function buildFrame() {
       MAY_SEE_OPERATORS.includes(state.session?.operator?.role) ? navLink('finance', '/finanziamenti', 'nav-finanziamenti') : null,
       navLink('programmes', '/programmi', 'nav-programmi'),
       navLink('housing', '/alloggi', 'nav-alloggi'),
+      // The data subjects' requests (GDPR): the coordinator answers for the office.
+      MAY_SEE_OPERATORS.includes(state.session?.operator?.role) ? navLink('dataRequests', '/richieste', 'nav-richieste') : null,
       navLink('sync', '/sincronizzazione', 'nav-sincronizzazione'),
       // The conflicts are the coordinator's to decide (docs/sync.md).
       MAY_SEE_OPERATORS.includes(state.session?.operator?.role) ? navLink('conflicts', '/conflitti', 'nav-conflitti') : null,

@@ -20,6 +20,7 @@ use sportello_core::{calendar, dates, domain, error, money, rules, Result};
 pub mod access_log;
 pub mod agreement;
 pub mod convocation;
+pub mod data_access;
 pub mod esf_report;
 pub mod esito;
 pub mod fonts;

@@ -8,6 +8,8 @@ mod access;
 mod access_log;
 mod accessibility;
 mod calls;
+// GDPR issue 16 items 2-3 (branch h2).
+mod data_requests;
 mod finance;
 mod forms;
 mod housing;

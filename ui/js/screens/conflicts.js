@@ -22,6 +22,7 @@ const ENUM_OF = {
   status: 'projectStatus',
   outcome: 'outcome',
   kind: 'documentKind',
+  destination: 'destination',
 };
 const MONEY = new Set(['isee_value', 'amount', 'budget', 'requested', 'value']);
 const YES_NO = new Set(['disability_certified', 'not_self_sufficient', 'urgent_need', 'other_subsidies', 'resident', 'continuation']);

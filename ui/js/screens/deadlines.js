@@ -65,11 +65,19 @@ export function meetingDaysText(days) {
   return t('deadlines.meetingDaysLeft', { n: days });
 }
 
+// A request's due date is a calendar date (art. 12(3): one month from receipt).
+function requestDaysText(days) {
+  if (days === 0) return t('dataRequests.today');
+  if (days < 0) return t('dataRequests.overdue', { n: -days });
+  return t('dataRequests.daysLeft', { n: days });
+}
+
 function row(item) {
   const permit = item.kind === 'permesso';
   const stay = item.kind === 'alloggio';
   const meeting = item.kind === 'monitoraggio';
-  const href = `#/nuclei/${encodeURIComponent(item.household_id)}${permit || stay ? '' : '/progetto'}`;
+  const request = item.kind === 'richiesta';
+  const href = request ? '#/richieste' : `#/nuclei/${encodeURIComponent(item.household_id)}${permit || stay ? '' : '/progetto'}`;
   return h(
     'tr',
     {
@@ -97,7 +105,7 @@ function row(item) {
     ),
     h('td', { class: 'nowrap' }, item.analysis_date ? formatDate(item.analysis_date) : '—'),
     h('td', { class: 'nowrap', 'data-testid': 'deadline-date' }, formatDate(item.deadline)),
-    h('td', { 'data-testid': 'deadline-days' }, permit ? permitDaysText(item.days_left) : stay ? stayDaysText(item.days_left) : meeting ? meetingDaysText(item.days_left) : daysLeftText(item.working_days_left, item.days_left)),
+    h('td', { 'data-testid': 'deadline-days' }, permit ? permitDaysText(item.days_left) : request ? requestDaysText(item.days_left) : stay ? stayDaysText(item.days_left) : meeting ? meetingDaysText(item.days_left) : daysLeftText(item.working_days_left, item.days_left)),
     h(
       'td',
       { 'data-testid': 'deadline-operator' },
@@ -113,6 +121,8 @@ function row(item) {
           ? h('a', { href: '#/alloggi', 'data-testid': 'deadline-stay' }, t('deadlines.stayOf', { unit: item.stay.unit, place: item.stay.place }))
           : meeting
           ? t('deadlines.meetingOf')
+          : request && item.request
+          ? h('a', { href: '#/richieste', 'data-testid': 'deadline-request' }, t('deadlines.requestOf', { kind: label('requestKind', item.request.kind), name: item.request.person_name, date: formatDate(item.request.received_on) }))
           : (item.missing_signatures || []).length === 0
           ? t('common.none')
           : h('ul', { class: 'plain' }, item.missing_signatures.map((name) => h('li', {}, name))),

@@ -9,6 +9,7 @@ import { ENUMS, label, t } from '../i18n.js';
 import { placeField } from '../place-picker.js';
 import { caseHeader } from './case-header.js';
 import { accessLogPanel } from './access-log.js';
+import { fieldHistoryPanel } from './field-history.js';
 import { assignControl, restrictionControl, seesWholeOffice } from './case-scope.js';
 import { housingCard } from './housing.js';
 import { enrolmentsCard } from './enrolments.js';
@@ -632,10 +633,12 @@ export async function mount(view, ctx) {
     const informativa = model.id ? householdInformativaCard(model, ctx) : null;
     // Registro accessi: the coordinator's, below everything else.
     const accessLog = coordinator ? accessLogPanel(model, ctx) : null;
+    // Storico modifiche (art. 16): for whoever may open the case.
+    const fieldHistory = model.id ? fieldHistoryPanel(model, ctx) : null;
     // Restricting the case (art. 18) draws the page again: its header and,
     // for an operatore, nothing more to see.
     const restriction = coordinator ? restrictionControl(model, ctx, () => ctx.navigate(location.hash.replace(/^#/, ''))) : null;
-    replace(view, h('section', { 'data-testid': 'screen-nucleo' }, header, assign, restriction, conflictsNotice(), formEl, informativa, housing, enrolments, eligibility, accessLog));
+    replace(view, h('section', { 'data-testid': 'screen-nucleo' }, header, assign, restriction, conflictsNotice(), formEl, informativa, housing, enrolments, eligibility, fieldHistory, accessLog));
   }
 
   /** The fields the last save left as they stand, with both values. */

@@ -16,6 +16,7 @@ import { closedDays, confirmOfficeDays } from '../office-days.js';
 import { caseHeader } from './case-header.js';
 import { drawMonitoring } from './project-monitoring.js';
 import { enrolmentsCard } from './enrolments.js';
+import { fieldHistoryPanel } from './field-history.js';
 
 const fullName = (m) => [m.last_name, m.first_name].filter(Boolean).join(' ');
 
@@ -775,7 +776,8 @@ export async function mount(view, ctx) {
   if (model) {
     adopt(model);
     drawAll();
-    replace(view, h('div', {}, header, section));
+    // Storico modifiche (art. 16): the case's changes, the project's among them.
+    replace(view, h('div', {}, header, section, fieldHistoryPanel(household, ctx)));
     // Interventions of the funded programmes: members enrolled from the signed patto.
     const enrolments = ['sottoscritto', 'in_corso'].includes(model.status) ? enrolmentsCard(household, ctx, { editable: true }) : null;
     replace(section, noticeEl, actionsEl, signaturesEl, monitoringEl, enrolments, formEl);

@@ -22,6 +22,9 @@ string_enum!(
         /// A monitoring meeting of a signed project near its planned date, or
         /// past it with no meeting recorded (issue 12 item 3).
         Monitoraggio = "monitoraggio": "incontro di monitoraggio",
+        /// A data subject's request (GDPR art. 15, 20) not answered yet: due
+        /// one month from receipt, or three with an extension (art. 12(3)).
+        Richiesta = "richiesta": "risposta a una richiesta dell'interessato (GDPR)",
     }
 );
 
@@ -63,6 +66,23 @@ pub struct BoardRow {
     /// The stay ending or overstayed (kind `alloggio`).
     #[serde(default)]
     pub stay: Option<StayDue>,
+    /// The data subject's request falling due (kind `richiesta`). Its
+    /// `household_id` is the person's household, or the request's own id when
+    /// the person has no case (an applicant of a call).
+    #[serde(default)]
+    pub request: Option<RequestDue>,
+}
+
+/// A data subject's request on the board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestDue {
+    pub request_id: Id,
+    /// "Nome Cognome" of the person whose data are asked.
+    pub person_name: String,
+    /// `accesso`, `portabilita`, `accesso_portabilita`.
+    pub kind: String,
+    pub received_on: NaiveDate,
+    pub extended: bool,
 }
 
 /// A stay in temporary housing on the board: its planned end is the row's

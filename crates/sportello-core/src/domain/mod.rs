@@ -20,6 +20,7 @@ pub use crate::string_enum;
 pub mod agreement;
 pub mod analysis;
 pub mod board;
+pub mod data_request;
 pub mod document;
 pub mod form;
 pub mod household;
@@ -38,7 +39,7 @@ pub use agreement::{Patto, PattoCommitment, PattoMeeting, PattoMember, PattoSupp
 pub use analysis::{
     Analysis, AnalysisInput, AreaAssessment, Employability, LifeArea, Need, Outcome, Profile,
 };
-pub use board::{BoardKind, BoardRow, BoardState, PermitDue, StayDue};
+pub use board::{BoardKind, BoardRow, BoardState, PermitDue, RequestDue, StayDue};
 pub use document::{ConvocationPurpose, Document, DocumentKind};
 pub use household::{
     CaseOwner, Citizenship, Education, Employment, Household, HouseholdInput, HouseholdSummary, Isee,

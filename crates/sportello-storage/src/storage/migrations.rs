@@ -112,6 +112,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0021_informativa.sql"),
     },
     Migration {
+        version: 22,
+        name: "richieste degli interessati (accesso, portabilità) e storico dei campi",
+        sql: include_str!("migrations/0022_data_requests.sql"),
+    },
+    Migration {
         version: 24,
         name: "monitoraggio, riprogettazione e chiusura del progetto personalizzato",
         sql: include_str!("migrations/0024_monitoring.sql"),

@@ -42,7 +42,8 @@ pub use resolve::{Choice, ConflictView, LocalConflict, Resolved};
 /// manifest), the local count of provisional case numbers (final numbers
 /// come in blocks from the hub, `case_blocks`, which travels), SQLite's own,
 /// and sync's bookkeeping.
-const LOCAL_TABLES: &[&str] = &["audit_log", "audit_remote", "case_counters", "sqlite_sequence"];
+const LOCAL_TABLES: &[&str] =
+    &["audit_log", "audit_remote", "case_counters", "sqlite_sequence", "field_history"];
 
 /// Rows that record something that happened on paper or was decided: a
 /// merge adds them, never deletes them (a deletion arriving is a conflict).
@@ -192,6 +193,8 @@ impl<'c> Capture<'c> {
         drop(self);
         // Who and when of a row's last change travel together, always.
         let changeset = super::sync_scope::carry_updated_by(conn, &changeset)?.unwrap_or(changeset);
+        // The history of each field (schema 22), from the same changeset.
+        super::field_history::record(conn, &read_changes(&changeset)?, stamp, origin.map(|o| o.1))?;
         store_change(conn, &changeset, stamp, origin)
     }
 }

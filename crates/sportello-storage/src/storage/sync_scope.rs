@@ -128,6 +128,9 @@ pub(crate) const HUB_TABLES: &[&str] = &[
     "finance_commitments",
     "finance_payments",
     "finance_annulments",
+    // The data subjects' requests (schema 22): the office's register.
+    "data_requests",
+    "data_request_applications",
 ];
 
 /// Each device's own rows: see [`Home::Device`].

@@ -133,6 +133,8 @@ pub enum Kind {
     FseIndicatori,
     /// The office's settings for temporary social housing (rules.md §8).
     ResidenzialitaTemporanea,
+    /// The time limits of the data subject's requests (GDPR art. 12(3)).
+    DirittiInteressato,
 }
 
 impl Kind {
@@ -145,6 +147,7 @@ impl Kind {
             "rimborso-b2" => Some(Kind::RimborsoB2),
             "fse-indicatori" => Some(Kind::FseIndicatori),
             "residenzialita-temporanea" => Some(Kind::ResidenzialitaTemporanea),
+            "diritti-interessato" => Some(Kind::DirittiInteressato),
             _ => None,
         }
     }
@@ -157,6 +160,7 @@ impl Kind {
             Kind::RimborsoB2 => "rimborso-b2",
             Kind::FseIndicatori => "fse-indicatori",
             Kind::ResidenzialitaTemporanea => "residenzialita-temporanea",
+            Kind::DirittiInteressato => "diritti-interessato",
         }
     }
     /// For error messages read by an operator.
@@ -169,6 +173,7 @@ impl Kind {
             Kind::RimborsoB2 => "rimborsi della Misura B2",
             Kind::FseIndicatori => "indicatori comuni del Fondo sociale europeo",
             Kind::ResidenzialitaTemporanea => "residenzialità temporanea sociale",
+            Kind::DirittiInteressato => "richieste dell'interessato (art. 12 GDPR)",
         }
     }
 }
@@ -203,6 +208,7 @@ pub enum Rules {
     RimborsoB2(RimborsoB2Rules),
     FseIndicatori(FseIndicatori),
     ResidenzialitaTemporanea(ResidenzialitaTemporanea),
+    DirittiInteressato(DirittiInteressato),
 }
 
 /// Misure 1-5 (rules.md §3; DGC 1354/2018).
@@ -304,6 +310,18 @@ pub struct ResidenzialitaTemporanea {
     pub warning_days: Param<u32>,
     /// What a guest pays each month, if anything (absent: nothing).
     pub guest_contribution: Option<Param<Money>>,
+}
+
+/// The time limits of a data subject's request (access, portability:
+/// GDPR art. 12(3), 15, 20): dated like any rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirittiInteressato {
+    /// The answer is due within this many calendar months of receipt.
+    pub answer_months: Param<u32>,
+    /// How many further months the office may take, with a reason told to the person.
+    pub extension_months: Param<u32>,
+    /// A request whose due date is at most this many days away is "in scadenza".
+    pub warning_days: Param<u32>,
 }
 
 /// A B2 call (rules.md §4).
@@ -557,6 +575,12 @@ impl RuleSet {
     pub fn residenzialita_temporanea(&self) -> Option<&ResidenzialitaTemporanea> {
         match &self.rules {
             Rules::ResidenzialitaTemporanea(r) => Some(r),
+            _ => None,
+        }
+    }
+    pub fn diritti_interessato(&self) -> Option<&DirittiInteressato> {
+        match &self.rules {
+            Rules::DirittiInteressato(r) => Some(r),
             _ => None,
         }
     }
