@@ -37,6 +37,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin![
     "fse-indicatori-2014",
     "fse-indicatori-2018-omnibus",
     "milano-residenzialita-temporanea-2017",
+    "conservazione-2018",
 ];
 
 /// A rule-set file that could not be used: which file, and the error (with line).

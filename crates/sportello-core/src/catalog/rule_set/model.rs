@@ -133,6 +133,9 @@ pub enum Kind {
     FseIndicatori,
     /// The office's settings for temporary social housing (rules.md §8).
     ResidenzialitaTemporanea,
+    /// The retention schedule (GDPR art. 5(1)(e); issue 16 item 4): how long
+    /// each kind of record is kept after it closes.
+    Conservazione,
 }
 
 impl Kind {
@@ -145,6 +148,7 @@ impl Kind {
             "rimborso-b2" => Some(Kind::RimborsoB2),
             "fse-indicatori" => Some(Kind::FseIndicatori),
             "residenzialita-temporanea" => Some(Kind::ResidenzialitaTemporanea),
+            "conservazione" => Some(Kind::Conservazione),
             _ => None,
         }
     }
@@ -157,6 +161,7 @@ impl Kind {
             Kind::RimborsoB2 => "rimborso-b2",
             Kind::FseIndicatori => "fse-indicatori",
             Kind::ResidenzialitaTemporanea => "residenzialita-temporanea",
+            Kind::Conservazione => "conservazione",
         }
     }
     /// For error messages read by an operator.
@@ -169,6 +174,7 @@ impl Kind {
             Kind::RimborsoB2 => "rimborsi della Misura B2",
             Kind::FseIndicatori => "indicatori comuni del Fondo sociale europeo",
             Kind::ResidenzialitaTemporanea => "residenzialità temporanea sociale",
+            Kind::Conservazione => "tempi di conservazione dei dati (massimario di scarto)",
         }
     }
 }
@@ -203,6 +209,7 @@ pub enum Rules {
     RimborsoB2(RimborsoB2Rules),
     FseIndicatori(FseIndicatori),
     ResidenzialitaTemporanea(ResidenzialitaTemporanea),
+    Conservazione(Conservazione),
 }
 
 /// Misure 1-5 (rules.md §3; DGC 1354/2018).
@@ -304,6 +311,27 @@ pub struct ResidenzialitaTemporanea {
     pub warning_days: Param<u32>,
     /// What a guest pays each month, if anything (absent: nothing).
     pub guest_contribution: Option<Param<Money>>,
+}
+
+/// The retention schedule: for each kind of record, how many whole years it is
+/// kept after the day it closed (GDPR art. 5(1)(e), the office's massimario di
+/// scarto). One parameter per kind: a kind with no term is a file refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conservazione {
+    /// A case with nothing open (household, members, analyses, projects,
+    /// documents, eligibility checks): from its last activity.
+    pub closed_case_years: Param<u32>,
+    /// An application to a call: from the call's last published ranking.
+    pub application_years: Param<u32>,
+    /// A published ranking: from its publication (the names; the positions stay).
+    pub ranking_years: Param<u32>,
+    /// A reimbursement file (claims, expense documents, liquidations): from the
+    /// last liquidation (accounting records).
+    pub reimbursement_years: Param<u32>,
+    /// A stay in temporary housing: from the exit.
+    pub housing_stay_years: Param<u32>,
+    /// The access log: from the day of the access.
+    pub access_log_years: Param<u32>,
 }
 
 /// A B2 call (rules.md §4).
@@ -557,6 +585,12 @@ impl RuleSet {
     pub fn residenzialita_temporanea(&self) -> Option<&ResidenzialitaTemporanea> {
         match &self.rules {
             Rules::ResidenzialitaTemporanea(r) => Some(r),
+            _ => None,
+        }
+    }
+    pub fn conservazione(&self) -> Option<&Conservazione> {
+        match &self.rules {
+            Rules::Conservazione(r) => Some(r),
             _ => None,
         }
     }

@@ -327,6 +327,7 @@ macro_rules! meta {
 // After the macros they use (`raw_file!`, `meta!`): macro scope is textual.
 mod fse;
 mod housing;
+mod retention;
 
 /// A measure's key and title (`[misure.<id>]`, `titolo`), checked alike in every
 /// kind that has measures; the field path of the measure.
@@ -389,7 +390,7 @@ pub fn parse(text: &str, expected_id: Option<&str>) -> Result<RuleSet> {
             &header.tipo.span(),
             "tipo",
             format!(
-                "tipo «{}» sconosciuto (ammessi: sostegno-reddito, assegno-maternita, assegno-tre-figli, b2, rimborso-b2, fse-indicatori, residenzialita-temporanea)",
+                "tipo «{}» sconosciuto (ammessi: sostegno-reddito, assegno-maternita, assegno-tre-figli, b2, rimborso-b2, fse-indicatori, residenzialita-temporanea, conservazione)",
                 header.tipo.get_ref()
             ),
         )
@@ -517,6 +518,7 @@ pub fn parse(text: &str, expected_id: Option<&str>) -> Result<RuleSet> {
         }
         Kind::FseIndicatori => fse::parse(text, kind),
         Kind::ResidenzialitaTemporanea => housing::parse(text, kind),
+        Kind::Conservazione => retention::parse(text, kind),
     }
 }
 
