@@ -56,6 +56,8 @@ mod service_project_finance;
 mod service_reimbursements;
 mod service_restore;
 mod service_restriction;
+// Retention and erasure (issue 16 item 4).
+mod service_retention;
 mod service_signing;
 mod service_siuss;
 mod service_update;

@@ -31,6 +31,7 @@ mod project_finance;
 mod projects;
 mod rekey;
 pub mod restore;
+mod retention;
 mod session;
 mod siuss;
 mod stale;
@@ -77,6 +78,7 @@ pub use project_finance::{
     FundedProjectInput, FundedProjectView, PaymentInput as FinancePaymentInput, PaymentView,
 };
 pub use rekey::{OneTimePassword, Rekeyed};
+pub use retention::{DueCase, ErasureCount, ErasureReport, HeldCase, RetentionDue};
 pub use session::{
     check_username, recovery_administrator, Credentials, DatabaseState, NewDatabase, OpenOptions,
     RECOVERY_NAME, RECOVERY_USERNAME,
@@ -217,6 +219,11 @@ string_enum!(
         WaitingAdd = "waiting_add": "iscrizione di un nucleo nella lista d'attesa degli alloggi",
         WaitingWithdraw = "waiting_withdraw": "ritiro di un nucleo dalla lista d'attesa degli alloggi",
         HouseholdHousing = "household_housing": "consultazione dell'inserimento in alloggio di un nucleo",
+        // Retention and erasure (issue 16 item 4).
+        RetentionDue = "retention_due": "elenco dei fascicoli oltre il tempo di conservazione",
+        RetentionErase = "retention_erase": "cancellazione di un fascicolo oltre il tempo di conservazione",
+        RetentionReports = "retention_reports": "consultazione dei verbali delle cancellazioni",
+        RetentionReportPrint = "retention_report_print": "stampa del verbale di una cancellazione",
     }
 );
 

@@ -20,6 +20,7 @@ use sportello_core::{calendar, dates, domain, error, money, rules, Result};
 pub mod access_log;
 pub mod agreement;
 pub mod convocation;
+pub mod erasure;
 pub mod esito;
 pub mod fonts;
 pub mod layout;

@@ -16,6 +16,8 @@ mod keyboard;
 mod legal_acts;
 mod path;
 mod restriction;
+// Retention and erasure (issue 16 item 4).
+mod retention;
 mod sync;
 mod update;
 mod viewer;

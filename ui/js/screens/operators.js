@@ -8,6 +8,7 @@ import { confirmDialog } from '../dialog.js';
 import { h, replace } from '../dom.js';
 import { roleLabel, t } from '../i18n.js';
 import { exposureCard } from './exposure.js';
+import { retentionCard } from './retention.js';
 
 const ROLES = ['operatore', 'coordinatore', 'amministratore'];
 
@@ -137,6 +138,7 @@ export async function mount(view, ctx) {
       table,
       admin ? addForm(ctx, reload) : null,
       exposureCard(ctx, accounts),
+      retentionCard(ctx),
     ),
   );
 }

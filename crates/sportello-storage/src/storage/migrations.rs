@@ -106,6 +106,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "finanze dei progetti finanziati: impegni, pagamenti, annullamenti",
         sql: include_str!("migrations/0020_project_finance.sql"),
     },
+    Migration {
+        version: 23,
+        name: "conservazione e cancellazione dei fascicoli (verbali delle cancellazioni)",
+        sql: include_str!("migrations/0023_retention.sql"),
+    },
 ];
 
 /// The version this program writes.

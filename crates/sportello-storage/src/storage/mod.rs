@@ -26,6 +26,7 @@ mod operators;
 mod project_finance;
 mod projects;
 mod reimbursements;
+pub mod retention;
 pub mod scope;
 pub mod search;
 pub mod sync;

@@ -60,6 +60,9 @@ const FACT_TABLES: &[&str] = &[
     "finance_commitments",
     "finance_payments",
     "finance_annulments",
+    // The verbali of erasures (schema 23).
+    "erasures",
+    "erasure_counts",
 ];
 
 /// Whether `table` is one whose changes travel between replicas.
@@ -487,6 +490,10 @@ impl Storage {
             super::case_numbers::record_reported(&tx, sender, travel.blocks, stamp)?;
         }
         let mut counts = ImportCounts { hub_went_back: went_back, ..ImportCounts::default() };
+        // Where this import's forwarded changes start (erasures: below).
+        let seq_before: i64 = tx
+            .query_row("SELECT last_seq FROM sync_device WHERE id = 1", [], |r| r.get(0))
+            .map_err(db_err)?;
         let mut applied: Vec<&Entry> = Vec::new();
         let mut merge = Merge {
             conn: &tx,
@@ -626,6 +633,10 @@ impl Storage {
                 .map_err(db_err)?;
             }
         }
+        // Erased cases (schema 23): the erasure just arrived, or a stale
+        // change of an erased case came with the package; purged, never
+        // captured, never resurrected (storage::retention).
+        super::retention::purge_erased(&tx, seq_before)?;
         if peer.hub {
             // Cases that waited to leave until the hub had this device's
             // changes of them: the hub has acknowledged up to `ack`.

@@ -77,7 +77,8 @@ pub(crate) const CASE_TABLES: &[&str] = &[
 
 /// Everyone's tables, copied whole into a device's database.
 /// The housing units (schema 19) are the office's: an address and its beds.
-pub(crate) const OFFICE_TABLES: &[&str] = &["operators", "office", "calls", "housing_units"];
+pub(crate) const OFFICE_TABLES: &[&str] =
+    &["operators", "office", "calls", "housing_units", "erasures", "erasure_counts"];
 
 /// The hub's own: see [`Home::Hub`]. Decision: the applications of a call
 /// carry birth dates and the link to a household of any équipe, and are
@@ -98,6 +99,8 @@ pub(crate) const HUB_TABLES: &[&str] = &[
     "finance_commitments",
     "finance_payments",
     "finance_annulments",
+    // Anonymised statistics of erased cases (schema 23): the office's.
+    "retention_statistics",
 ];
 
 /// Each device's own rows: see [`Home::Device`].
@@ -105,7 +108,9 @@ pub(crate) const DEVICE_TABLES: &[&str] = &["case_blocks"];
 
 pub(crate) fn home(table: &str) -> Home {
     match table {
-        "operators" | "office" | "calls" | "housing_units" => Home::Office,
+        // The verbali of erasures (schema 23) go to every device: each
+        // purges the erased case it holds (storage::retention).
+        "operators" | "office" | "calls" | "housing_units" | "erasures" | "erasure_counts" => Home::Office,
         "households" => Home::Case,
         "members" | "analyses" | "projects" | "documents" | "eligibility_facts" | "eligibility_checks"
         | "housing_waiting" | "housing_stays" => Home::Via(&[("household_id", "households")]),
@@ -134,7 +139,7 @@ pub(crate) fn home(table: &str) -> Home {
 /// An SQL condition on the rows of `table` (in `schema`) that belong to the
 /// cases whose id satisfies `set` (`IN (…)`, `= ?1`), through the first
 /// parent of each step.
-fn case_condition(table: &str, schema: &str, set: &str) -> String {
+pub(super) fn case_condition(table: &str, schema: &str, set: &str) -> String {
     match home(table) {
         Home::Case => format!("id {set}"),
         Home::Via(v) => {
@@ -449,7 +454,7 @@ fn blocks(cs: &[u8]) -> Result<Vec<Block>, Error> {
 
 /// The changeset of the changes of `cs` whose `keep` is true (in the order
 /// the session iterator reads them).
-fn cut(cs: &[u8], keep: &[bool]) -> Result<Vec<u8>, Error> {
+pub(super) fn cut(cs: &[u8], keep: &[bool]) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
     let mut i = 0;
     for (header, changes) in blocks(cs)? {
