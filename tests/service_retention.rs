@@ -28,8 +28,10 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 /// The bytes of a decrypted copy of the database at `db` (with its WAL, if
-/// any): the copy is opened with the key and re-keyed to no key, which
-/// rewrites every page of the file in clear — free pages included.
+/// any). Every page as SQLite reads it, decrypted, free pages included
+/// (`sqlite_dbpage`), when this SQLite has that table; otherwise (and
+/// besides) the rows through a plain export (`sqlcipher_export`; `PRAGMA
+/// rekey = ''` does not decrypt under SQLCipher 4).
 fn plain_bytes(db: &Path, key: &sportello::keyring::DbKey) -> Vec<u8> {
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("copia.sqlite");
@@ -38,14 +40,24 @@ fn plain_bytes(db: &Path, key: &sportello::keyring::DbKey) -> Vec<u8> {
     if wal.exists() {
         std::fs::copy(&wal, dir.path().join("copia.sqlite-wal")).unwrap();
     }
-    {
-        let conn = keyed(&copy, key);
-        // Into the main file first: the WAL's frames are pages too.
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
-        conn.execute_batch("PRAGMA journal_mode = DELETE; PRAGMA rekey = '';").unwrap();
+    let conn = keyed(&copy, key);
+    // Into the main file first: the WAL's frames are pages too.
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    let mut bytes = Vec::new();
+    let pages: rusqlite::Result<Vec<Vec<u8>>> = conn
+        .prepare("SELECT data FROM sqlite_dbpage ORDER BY pgno")
+        .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect());
+    if let Ok(pages) = pages {
+        assert!(!pages.is_empty());
+        bytes.extend(pages.concat());
     }
-    let bytes = std::fs::read(&copy).unwrap();
-    assert!(bytes.starts_with(b"SQLite format 3\0"), "the copy was not decrypted");
+    let plain = dir.path().join("chiaro.sqlite");
+    conn.execute("ATTACH DATABASE ?1 AS chiaro KEY ''", [plain.to_str().unwrap()]).unwrap();
+    conn.query_row("SELECT sqlcipher_export('chiaro')", [], |_| Ok(())).unwrap();
+    conn.execute_batch("DETACH DATABASE chiaro").unwrap();
+    let exported = std::fs::read(&plain).unwrap();
+    assert!(exported.starts_with(b"SQLite format 3\0"), "the copy was not decrypted");
+    bytes.extend(exported);
     bytes
 }
 
@@ -64,6 +76,37 @@ fn sentinel_family(s: &Service) -> (Household, String) {
     let pdf = format!("%PDF-1.7\n% Patto firmato da {NAME} {SURNAME}\n%%EOF\n");
     s.document_add(h.id, DocumentKind::Patto, "Patto firmato", pdf.as_bytes()).unwrap();
     (h, cf.to_string())
+}
+
+/// The tables of `db` whose rows hold `needle` (for a failure's message).
+fn tables_with(db: &Path, key: &sportello::keyring::DbKey, needle: &str) -> Vec<String> {
+    let conn = keyed(db, key);
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut out = Vec::new();
+    for t in tables {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            for i in 0..n {
+                let hay = match r.get::<_, rusqlite::types::Value>(i).unwrap() {
+                    rusqlite::types::Value::Text(s) => s.into_bytes(),
+                    rusqlite::types::Value::Blob(b) => b,
+                    _ => continue,
+                };
+                if contains(&hay, needle.as_bytes()) {
+                    out.push(t.clone());
+                }
+            }
+        }
+    }
+    out
 }
 
 fn assert_clean(bytes: &[u8], sentinels: &[&str], what: &str) {
@@ -115,6 +158,9 @@ fn the_schedule_lists_old_cases_and_an_erasure_leaves_no_trace_in_the_database_n
             json!({ "household_id": h.id.to_string(), "mode": "cancellazione", "confirm": row.case_number }),
         )
         .unwrap();
+    // The WAL was checkpointed and truncated by the erasure.
+    let wal = PathBuf::from(format!("{}-wal", db.display()));
+    assert_eq!(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0), 0, "the WAL was truncated");
     let count = |what: &str| {
         report["counts"]
             .as_array()
@@ -138,12 +184,16 @@ fn the_schedule_lists_old_cases_and_an_erasure_leaves_no_trace_in_the_database_n
     assert_eq!(later.household_get(h.id).unwrap_err().code, Code::NotFound);
     assert_eq!(later.household_get(other.id).unwrap().members.len(), other.members.len());
     // Its audit row: the act, on the case's id.
-    let last = later.storage().transaction(|tx| tx.audit_entries(None)).unwrap().into_iter().last().unwrap();
+    let last = later
+        .storage()
+        .transaction(|tx| tx.audit_entries(None))
+        .unwrap()
+        .into_iter()
+        .rfind(|a| a.action == "retention_erase")
+        .unwrap();
     assert_eq!((last.action.as_str(), last.record_id), ("retention_erase", Some(h.id)));
     assert!(later.storage().audit_verify().unwrap().ok);
     // (a) the database and its WAL, decrypted, hold no copy.
-    let wal = PathBuf::from(format!("{}-wal", db.display()));
-    assert_eq!(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0), 0, "the WAL was truncated");
     assert_clean(&plain_bytes(&db, &key), &sentinels, "database");
     // (b) a backup made after the erasure.
     let after = dir.join("dopo.sqlite");
@@ -289,6 +339,8 @@ fn an_enrolled_laptop_loses_the_erased_case_at_its_next_sync_and_its_stale_chang
         assert_eq!(laptop.household_get(h.id).unwrap_err().code, Code::NotFound);
         assert_eq!(laptop.household_get(other.id).unwrap().id, other.id);
     }
+    let left = tables_with(&laptop_db, &laptop_key, SURNAME);
+    assert!(left.is_empty(), "laptop after its sync: {left:?}");
     assert_clean(&plain_bytes(&laptop_db, &laptop_key), &sentinels, "laptop after its sync");
     // And once more both ways: nothing comes back on either side.
     carry((&laptop_db, "mrossi", None), (&hub_db, ADMIN), &dir.path().join("dal-portatile-2.sportello"));

@@ -482,19 +482,25 @@ fn purge_outbox(tx: &Connection, cases: &[String], after: i64) -> Result<(), Err
 
 /// On import (every replica), after the package's changes: the cases named
 /// by an erasure that are here — the erasure has just arrived, or a stale
-/// change of an erased case came in — are purged, without capture; the
-/// changes this import stored in the outbox (`after`: the last number
-/// before it) lose those of erased cases, and the conflicts it opened on an
-/// erased case's own row go. Returns how many cases were purged.
-pub(super) fn purge_erased(tx: &Connection, after: i64) -> Result<usize, Error> {
-    let erased: Vec<String> = {
-        let mut stmt = tx.prepare_cached("SELECT household_id FROM erasures").map_err(db_err)?;
-        let rows = stmt.query_map([], |r| r.get(0)).map_err(db_err)?;
-        rows.collect::<Result<_, _>>().map_err(db_err)?
+/// change of an erased case came in — are purged, without capture. The
+/// outbox loses the changes of erased cases: all of it for the erasures that
+/// arrived with this import (`erasures_after`: the last rowid of `erasures`
+/// before it; a case that left this device's scope in the same package was
+/// removed by `sync_scope::leave`, which keeps the outbox), and for every
+/// erased case the changes this import stored (`seq_after`: the last number
+/// before it). The conflicts opened on an erased case's own row go too.
+/// Returns how many cases were purged.
+pub(super) fn purge_erased(tx: &Connection, seq_after: i64, erasures_after: i64) -> Result<usize, Error> {
+    let read = |sql: &str, p: i64| -> Result<Vec<String>, Error> {
+        let mut stmt = tx.prepare_cached(sql).map_err(db_err)?;
+        let rows = stmt.query_map([p], |r| r.get(0)).map_err(db_err)?;
+        rows.collect::<Result<_, _>>().map_err(db_err)
     };
+    let erased = read("SELECT household_id FROM erasures WHERE ?1 >= 0", 0)?;
     if erased.is_empty() {
         return Ok(0);
     }
+    let arrived = read("SELECT household_id FROM erasures WHERE rowid > ?1", erasures_after)?;
     tx.execute_batch("PRAGMA secure_delete = ON").map_err(db_err)?;
     let mut purged = 0;
     for h in &erased {
@@ -506,7 +512,10 @@ pub(super) fn purge_erased(tx: &Connection, after: i64) -> Result<usize, Error> 
             purged += 1;
         }
     }
-    purge_outbox(tx, &erased, after)?;
+    if !arrived.is_empty() {
+        purge_outbox(tx, &arrived, 0)?;
+    }
+    purge_outbox(tx, &erased, seq_after)?;
     tx.execute(
         "DELETE FROM sync_conflicts WHERE table_name = 'households'
             AND record IN (SELECT household_id FROM erasures)",

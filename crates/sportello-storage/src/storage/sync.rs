@@ -494,6 +494,8 @@ impl Storage {
         let seq_before: i64 = tx
             .query_row("SELECT last_seq FROM sync_device WHERE id = 1", [], |r| r.get(0))
             .map_err(db_err)?;
+        let erasures_before: i64 =
+            tx.query_row("SELECT coalesce(max(rowid), 0) FROM erasures", [], |r| r.get(0)).map_err(db_err)?;
         let mut applied: Vec<&Entry> = Vec::new();
         let mut merge = Merge {
             conn: &tx,
@@ -636,7 +638,7 @@ impl Storage {
         // Erased cases (schema 23): the erasure just arrived, or a stale
         // change of an erased case came with the package; purged, never
         // captured, never resurrected (storage::retention).
-        super::retention::purge_erased(&tx, seq_before)?;
+        super::retention::purge_erased(&tx, seq_before, erasures_before)?;
         if peer.hub {
             // Cases that waited to leave until the hub had this device's
             // changes of them: the hub has acknowledged up to `ack`.
