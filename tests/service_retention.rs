@@ -28,10 +28,12 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 /// The bytes of a decrypted copy of the database at `db` (with its WAL, if
-/// any). Every page as SQLite reads it, decrypted, free pages included
-/// (`sqlite_dbpage`), when this SQLite has that table; otherwise (and
-/// besides) the rows through a plain export (`sqlcipher_export`; `PRAGMA
-/// rekey = ''` does not decrypt under SQLCipher 4).
+/// any): every page as SQLite reads it, decrypted, free pages included
+/// (`sqlite_dbpage`), when this SQLite has that table — the bundled SQLCipher
+/// is built without it today, so what is scanned is the rows, through a plain
+/// export (`sqlcipher_export`; `PRAGMA rekey = ''` does not decrypt under
+/// SQLCipher 4). The freed pages are zeroed by `secure_delete`, which this
+/// scan does not see; the WAL's emptiness is checked apart.
 fn plain_bytes(db: &Path, key: &sportello::keyring::DbKey) -> Vec<u8> {
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("copia.sqlite");
