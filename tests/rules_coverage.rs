@@ -13,6 +13,7 @@ use sportello::rules::eligibility::{self, Household, Isee, Measure, Member};
 use sportello::rules::esf;
 use sportello::rules::housing::{self, Stay, Unit, UnitState};
 use sportello::rules::reimbursement::{self, Award, Claim, ExpenseDocument};
+use sportello::rules::retention;
 use sportello::rules::rule_set::{Kind, RuleSet};
 use sportello::{Code, Money};
 
@@ -157,6 +158,24 @@ fn answer(set: &RuleSet, on: NaiveDate) -> Result<Vec<String>, Code> {
             assert_eq!(t.answer_months, 1);
             Ok(vec![t.rule_set.id])
         }
+        Kind::Conservazione => {
+            // The schedule of the review day: every kind of record has a
+            // term, and a record closed that long ago is due under it.
+            let sched = retention::schedule(rule_sets::builtin(), &comune, on).map_err(|e| e.code)?;
+            let records: Vec<retention::Record> = retention::RecordKind::ALL
+                .iter()
+                .map(|k| retention::Record { kind: *k, id: k.as_str().into(), closed_on: d("1900-01-01") })
+                .collect();
+            let due =
+                retention::past_term(&records, rule_sets::builtin(), &comune, on).map_err(|e| e.code)?;
+            assert_eq!(
+                due.len(),
+                retention::RecordKind::ALL.len(),
+                "{} on {on}: a kind without a term",
+                set.id
+            );
+            Ok(vec![sched.rule_set.id])
+        }
         kind => {
             let h = household(kind, on, &comune);
             let r = eligibility::evaluate(&h, rule_sets::builtin()).map_err(|e| e.code)?;
@@ -211,6 +230,7 @@ fn the_gaps_are_typed_errors() {
         (Kind::FseIndicatori, "2013-12-31"),
         (Kind::ResidenzialitaTemporanea, "2017-08-31"),
         (Kind::DirittiInteressato, "2018-05-24"),
+        (Kind::Conservazione, "2018-05-24"),
     ] {
         let e = sets.covering(kind, "F205", d(day)).unwrap_err();
         assert_eq!(e.code, Code::NoRuleSet, "{kind:?} {day}");
@@ -220,4 +240,22 @@ fn the_gaps_are_typed_errors() {
         eligibility::evaluate(&household(Kind::AssegnoMaternita, d("2027-01-01"), "F205"), sets).unwrap_err();
     assert_eq!(e.code, Code::NoRuleSet);
     assert!(e.message.contains("2027"), "{}", e.message);
+}
+
+/// The retention schedule (issue 16 item 4): dated, cited, a term for every
+/// kind of record, each term naming an act with a title.
+#[test]
+fn the_retention_schedule_is_dated_cited_and_covers_every_kind_of_record() {
+    let sets = rule_sets::builtin();
+    let schedules: Vec<&RuleSet> = sets.iter().filter(|s| s.kind == Kind::Conservazione).collect();
+    assert!(!schedules.is_empty());
+    for set in schedules {
+        assert!(set.source.as_deref().is_some_and(|s| s.contains("2016/679")), "{}", set.id);
+        let sched = retention::Schedule::from_rule_set(set).unwrap();
+        let kinds: Vec<_> = sched.terms.iter().map(|t| t.kind).collect();
+        assert_eq!(kinds, retention::RecordKind::ALL.to_vec(), "{}", set.id);
+        for t in &sched.terms {
+            assert!(t.years >= 1 && !t.act.title.trim().is_empty(), "{} {t:?}", set.id);
+        }
+    }
 }

@@ -239,6 +239,13 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
             )
         }
         "field_history" => ipc(json!({ "household_id": hid })),
+        // Retention (issue 16 item 4): nothing is past its term here, so an
+        // allowed erasure is refused as a conflict, never as forbidden.
+        "retention_due" | "retention_reports" => ipc(Value::Null),
+        "retention_report_print" => ipc(json!({ "id": Id::new().to_string() })),
+        "retention_erase" => {
+            ipc(json!({ "household_id": hid, "mode": "cancellazione", "confirm": "2026/0001" }))
+        }
         // Sync: no peer and no package here; what matters is forbidden or not.
         "sync_export" => s.sync_export(None).map(|_| ()),
         "sync_import" => s.sync_import(b"non un pacchetto").map(|_| ()),

@@ -516,6 +516,30 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                 (json!({ "id": list[0]["id"], "out": out.display().to_string() }), Some(hid))
             }
             "field_history" => (json!({ "household_id": hid.to_string() }), Some(hid)),
+            "retention_due" | "retention_reports" => (Value::Null, None),
+            // No verbale here: refused as not found, before any row.
+            "retention_report_print" => {
+                let before = entries(s).len();
+                let err = s.call(name, json!({ "id": Id::new().to_string() })).unwrap_err();
+                assert_eq!(err.code, sportello::Code::NotFound, "{err:?}");
+                assert_eq!(entries(s).len(), before);
+                continue;
+            }
+            // Nothing is past its term on the test's day: refused before any
+            // work, and a refusal writes nothing. The erasure's own row is
+            // checked in tests/service_retention.rs.
+            "retention_erase" => {
+                let before = entries(s).len();
+                let err = s
+                    .call(
+                        name,
+                        json!({ "household_id": hid.to_string(), "mode": "cancellazione", "confirm": "x" }),
+                    )
+                    .unwrap_err();
+                assert_eq!(err.code, sportello::Code::Conflict, "{err:?}");
+                assert_eq!(entries(s).len(), before);
+                continue;
+            }
             "password_change" => (
                 json!({ "old_password": service_support::PASSWORD, "new_password": "una password nuova e lunga" }),
                 Some(s.operator().id),

@@ -62,6 +62,8 @@ mod service_reimbursements;
 mod service_data_requests;
 mod service_restore;
 mod service_restriction;
+// Retention and erasure (issue 16 item 4).
+mod service_retention;
 mod service_signing;
 mod service_siuss;
 mod service_update;

@@ -196,6 +196,13 @@ ipc {
         // What a rectification changed (GDPR art. 16): the history of each
         // field of a case, for whoever may open the case.
         field_history(ByHousehold) ALL case => |s, i| s.field_history(i.household()?);
+        // Retention and erasure (issue 16 item 4, GDPR art. 5(1)(e), 17): the
+        // cases past their term, the erasure (confirmed with the case
+        // number, a verbale kept) and the verbali: the coordinator's.
+        retention_due(NoInput) COORD audit => |s, _| s.retention_due();
+        retention_erase(RetentionErase) COORD audit => |s, i| s.retention_erase(required_id("household_id", &i.household_id, "il fascicolo")?, i.mode.as_deref().unwrap_or_default(), i.confirm.as_deref().unwrap_or_default());
+        retention_reports(NoInput) COORD audit => |s, _| s.retention_reports();
+        retention_report_print(ById) COORD audit => |s, i| s.retention_report_print(i.id("il verbale")?);
         // Accounts. Logins and password changes are on record (who opened the
         // database, and how); accounts are the administrator's.
         password_change(PasswordChange) ALL audit => |s, i| { s.password_change(&i.old_password.unwrap_or_default(), &i.new_password.unwrap_or_default())?; s.session() };

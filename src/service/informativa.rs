@@ -275,12 +275,14 @@ impl Service {
                 .with_field("member_id"));
             }
             tx.informativa_delivery_add(household_id, member_id, version.id, given_on, mode, stamp)?;
+            // The audit log is never rewritten, nor erased with the case
+            // (retention): it names the member by id, never by name.
             let detail = format!(
-                "{}: versione {} {} il {}",
-                member.full_name(),
+                "versione {} {} il {} al componente {}",
                 version.version,
                 mode.label(),
-                format_it(given_on)
+                format_it(given_on),
+                member_id
             );
             Ok((self.card(tx, household_id)?, Some(detail)))
         })

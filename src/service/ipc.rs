@@ -445,6 +445,16 @@ impl RankingExport {
     }
 }
 
+/// `retention_erase`: the case, and its number typed again as confirmation.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RetentionErase {
+    household_id: Option<String>,
+    /// `cancellazione` | `anonimizzazione`.
+    mode: Option<String>,
+    confirm: Option<String>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 struct HouseholdReason {

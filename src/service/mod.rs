@@ -35,6 +35,7 @@ mod project_finance;
 mod projects;
 mod rekey;
 pub mod restore;
+mod retention;
 mod session;
 mod siuss;
 mod stale;
@@ -90,6 +91,7 @@ pub use project_finance::{
     FundedProjectInput, FundedProjectView, PaymentInput as FinancePaymentInput, PaymentView,
 };
 pub use rekey::{OneTimePassword, Rekeyed};
+pub use retention::{DueCase, ErasureCount, ErasureReport, HeldCase, RetentionDue};
 pub use session::{
     check_username, recovery_administrator, Credentials, DatabaseState, NewDatabase, OpenOptions,
     RECOVERY_NAME, RECOVERY_USERNAME,
@@ -253,6 +255,11 @@ string_enum!(
         DataRequestExtend = "data_request_extend": "proroga del termine di risposta a una richiesta dell'interessato",
         DataRequestAnswer = "data_request_answer": "risposta a una richiesta dell'interessato (copia dei dati personali)",
         FieldHistory = "field_history": "consultazione dello storico delle modifiche di un fascicolo",
+        // Retention and erasure (issue 16 item 4).
+        RetentionDue = "retention_due": "elenco dei fascicoli oltre il tempo di conservazione",
+        RetentionErase = "retention_erase": "cancellazione di un fascicolo oltre il tempo di conservazione",
+        RetentionReports = "retention_reports": "consultazione dei verbali delle cancellazioni",
+        RetentionReportPrint = "retention_report_print": "stampa del verbale di una cancellazione",
     }
 );
 

@@ -332,6 +332,10 @@ impl Service {
             }
             Credentials::Recovery { .. } => false,
         };
+        // Erasures recorded after the backup this database was restored
+        // from are applied again (service/retention.rs), before the day's
+        // backup, which must not hold them.
+        super::retention::reapply_ledger(&store, database)?;
         // The day's automatic backup, before the operator changes anything.
         let policy = crate::storage::backup::BackupPolicy::from_env(database)?;
         store.rotate_backups(&policy, &now)?;

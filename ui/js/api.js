@@ -159,6 +159,12 @@ export const api = {
   updateCheck: (path) => call('update_check', { path }),
   updateInstall: (path) => call('update_install', { path }),
   accessExposure: (operator, from, to) => call('access_exposure', { operator, from, to }),
+  // Retention and erasure (issue 16 item 4).
+  retentionDue: () => call('retention_due'),
+  retentionErase: (householdId, mode, confirm) => call('retention_erase', { household_id: householdId, mode, confirm }),
+  retentionReports: () => call('retention_reports'),
+  // The verbale as a PDF, opened by the system's program.
+  retentionReportPrint: (id) => call('retention_report_print', { id }),
   syncExportFile: (path, device) => call('sync_export_file', device ? { path, device } : { path }),
   syncImportFile: (path) => call('sync_import_file', { path }),
 

@@ -21,6 +21,7 @@ pub mod access_log;
 pub mod agreement;
 pub mod convocation;
 pub mod data_access;
+pub mod erasure;
 pub mod esf_report;
 pub mod esito;
 pub mod fonts;

@@ -143,6 +143,9 @@ pub struct Setup {
     /// The system's program that opens files (`SPORTELLO_VIEWER`): `true`
     /// unless a test wants another (e.g. one that is not there).
     pub viewer: Option<String>,
+    /// The demo's own "today", when the window opens it on another day
+    /// (`today`): years later, for the retention screen (issue 16 item 4).
+    pub demo_today: Option<String>,
 }
 
 impl Default for Setup {
@@ -155,6 +158,7 @@ impl Default for Setup {
             idle_lock_seconds: None,
             prepare: None,
             viewer: None,
+            demo_today: None,
         }
     }
 }
@@ -224,7 +228,7 @@ impl App {
             let status = Command::new(&cli)
                 .args(["demo", "--database"])
                 .arg(&database)
-                .args(["--today", &setup.today])
+                .args(["--today", setup.demo_today.as_deref().unwrap_or(&setup.today)])
                 .env("SPORTELLO_PASSWORD", PASSWORD)
                 .env("SPORTELLO_KDF_MEMORY_KIB", KDF_MEMORY_KIB)
                 .stdout(Stdio::null())

@@ -23,6 +23,8 @@ mod monitoring;
 mod path;
 mod programmes;
 mod restriction;
+// Retention and erasure (issue 16 item 4).
+mod retention;
 mod sync;
 mod update;
 mod viewer;

@@ -9,6 +9,7 @@ import { h, replace } from '../dom.js';
 import { roleLabel, t } from '../i18n.js';
 import { exposureCard } from './exposure.js';
 import { informativaSettingsCard, processingRegisterCard } from './informativa.js';
+import { retentionCard } from './retention.js';
 
 const ROLES = ['operatore', 'coordinatore', 'amministratore'];
 
@@ -140,6 +141,7 @@ export async function mount(view, ctx) {
       exposureCard(ctx, accounts),
       informativaSettingsCard(ctx, admin),
       processingRegisterCard(ctx),
+      retentionCard(ctx),
     ),
   );
 }

@@ -38,6 +38,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin![
     "fse-indicatori-2018-omnibus",
     "milano-residenzialita-temporanea-2017",
     "gdpr-diritti-interessato-2018",
+    "conservazione-2018",
 ];
 
 /// A rule-set file that could not be used: which file, and the error (with line).

@@ -17,6 +17,7 @@
 //! - [`esf`]: ESF common indicators (CO01-CO19 at entry, CR01-CR05 at exit), rules.md §6.
 //! - [`housing`]: temporary social housing: stays, occupancy, waiting list (rules.md §8).
 //! - [`project_finance`]: a funded project's four amounts and warnings (rules.md §8).
+//! - [`retention`]: which records are past their retention term (GDPR art. 5(1)(e)).
 //!
 //! # Reasons
 //!
@@ -66,6 +67,7 @@ pub mod housing;
 pub mod project_finance;
 pub mod public_ranking;
 pub mod reimbursement;
+pub mod retention;
 pub mod rule_set;
 pub mod trace;
 

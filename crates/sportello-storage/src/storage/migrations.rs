@@ -117,6 +117,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0022_data_requests.sql"),
     },
     Migration {
+        version: 23,
+        name: "conservazione e cancellazione dei fascicoli (verbali delle cancellazioni)",
+        sql: include_str!("migrations/0023_retention.sql"),
+    },
+    Migration {
         version: 24,
         name: "monitoraggio, riprogettazione e chiusura del progetto personalizzato",
         sql: include_str!("migrations/0024_monitoring.sql"),

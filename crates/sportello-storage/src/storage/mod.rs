@@ -31,6 +31,7 @@ mod programmes;
 mod project_finance;
 mod projects;
 mod reimbursements;
+pub mod retention;
 pub mod scope;
 pub mod search;
 pub mod sync;

@@ -76,6 +76,9 @@ const FACT_TABLES: &[&str] = &[
     "closure_outcomes",
     // The informativa given (schema 21): a delivery on paper, never undone.
     "informativa_deliveries",
+    // The verbali of erasures (schema 23).
+    "erasures",
+    "erasure_counts",
 ];
 
 /// Whether `table` is one whose changes travel between replicas.
@@ -505,6 +508,12 @@ impl Storage {
             super::case_numbers::record_reported(&tx, sender, travel.blocks, stamp)?;
         }
         let mut counts = ImportCounts { hub_went_back: went_back, ..ImportCounts::default() };
+        // Where this import's forwarded changes start (erasures: below).
+        let seq_before: i64 = tx
+            .query_row("SELECT last_seq FROM sync_device WHERE id = 1", [], |r| r.get(0))
+            .map_err(db_err)?;
+        let erasures_before: i64 =
+            tx.query_row("SELECT coalesce(max(rowid), 0) FROM erasures", [], |r| r.get(0)).map_err(db_err)?;
         let mut applied: Vec<&Entry> = Vec::new();
         let mut merge = Merge {
             conn: &tx,
@@ -644,6 +653,10 @@ impl Storage {
                 .map_err(db_err)?;
             }
         }
+        // Erased cases (schema 23): the erasure just arrived, or a stale
+        // change of an erased case came with the package; purged, never
+        // captured, never resurrected (storage::retention).
+        super::retention::purge_erased(&tx, seq_before, erasures_before)?;
         if peer.hub {
             // Cases that waited to leave until the hub had this device's
             // changes of them: the hub has acknowledged up to `ack`.

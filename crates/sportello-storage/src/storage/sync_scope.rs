@@ -107,6 +107,9 @@ pub(crate) const OFFICE_TABLES: &[&str] = &[
     "interventions",
     // The versions of the informativa (schema 21) are the office's own text.
     "informativa_versions",
+    // The verbali of erasures (schema 23): every device purges the case they name.
+    "erasures",
+    "erasure_counts",
 ];
 
 /// The hub's own: see [`Home::Hub`]. Decision: the applications of a call
@@ -131,6 +134,8 @@ pub(crate) const HUB_TABLES: &[&str] = &[
     // The data subjects' requests (schema 22): the office's register.
     "data_requests",
     "data_request_applications",
+    // Anonymised statistics of erased cases (schema 23): the office's.
+    "retention_statistics",
 ];
 
 /// Each device's own rows: see [`Home::Device`].
@@ -146,7 +151,11 @@ pub(crate) fn home(table: &str) -> Home {
         | "programmes"
         | "programme_partners"
         | "programme_bodies"
-        | "interventions" => Home::Office,
+        | "interventions"
+        // The verbali of erasures (schema 23) go to every device: each
+        // purges the erased case it holds (storage::retention).
+        | "erasures"
+        | "erasure_counts" => Home::Office,
         "households" => Home::Case,
         "members"
         | "analyses"
@@ -197,7 +206,7 @@ pub(crate) fn home(table: &str) -> Home {
 /// An SQL condition on the rows of `table` (in `schema`) that belong to the
 /// cases whose id satisfies `set` (`IN (…)`, `= ?1`), through the first
 /// parent of each step.
-fn case_condition(table: &str, schema: &str, set: &str) -> String {
+pub(super) fn case_condition(table: &str, schema: &str, set: &str) -> String {
     match home(table) {
         Home::Case => format!("id {set}"),
         Home::Via(v) => {
@@ -512,7 +521,7 @@ fn blocks(cs: &[u8]) -> Result<Vec<Block>, Error> {
 
 /// The changeset of the changes of `cs` whose `keep` is true (in the order
 /// the session iterator reads them).
-fn cut(cs: &[u8], keep: &[bool]) -> Result<Vec<u8>, Error> {
+pub(super) fn cut(cs: &[u8], keep: &[bool]) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
     let mut i = 0;
     for (header, changes) in blocks(cs)? {
@@ -1187,6 +1196,24 @@ pub(super) fn leave(tx: &Connection, household: &str, ack: i64) -> Result<(), Er
     // each of them: a conflict here is the hub's value meeting one of ours,
     // and ours reached the hub (the case left only now), meeting its value
     // there in turn.
+    forget_case_traces(tx, household)?;
+    for table in CASE_TABLES.iter().rev() {
+        tx.execute(
+            &format!("DELETE FROM main.{} WHERE {}", quote(table), case_condition(table, "main", "= ?1")),
+            [household],
+        )
+        .map_err(db_err)?;
+    }
+    tx.execute("DELETE FROM sync_leaving WHERE household_id = ?1", [household]).map_err(db_err)?;
+    Ok(())
+}
+
+/// What a replica keeps beside a case's rows that holds its values: the
+/// conflicts about them (both values of a field) and the history of their
+/// fields (schema 22: old and new values). Removed with the case, whether it
+/// leaves a device's scope or is erased (`retention`): called while the
+/// case's rows are still there to name them.
+pub(super) fn forget_case_traces(tx: &Connection, household: &str) -> Result<(), Error> {
     for table in CASE_TABLES {
         let (cols, pk) = super::sync::table_columns(tx, table)?;
         let keys: Vec<String> = cols.iter().zip(&pk).filter(|(_, k)| **k).map(|(c, _)| quote(c)).collect();
@@ -1205,15 +1232,20 @@ pub(super) fn leave(tx: &Connection, household: &str, ack: i64) -> Result<(), Er
             params![household, table],
         )
         .map_err(db_err)?;
+        // `field_history.row_id` is a row's first key column, as text.
+        if let Some(first) = keys.first() {
+            tx.execute(
+                &format!(
+                    "DELETE FROM field_history WHERE tbl = ?2 AND row_id IN
+                     (SELECT CAST({first} AS TEXT) FROM main.{} WHERE {})",
+                    quote(table),
+                    case_condition(table, "main", "= ?1")
+                ),
+                params![household, table],
+            )
+            .map_err(db_err)?;
+        }
     }
-    for table in CASE_TABLES.iter().rev() {
-        tx.execute(
-            &format!("DELETE FROM main.{} WHERE {}", quote(table), case_condition(table, "main", "= ?1")),
-            [household],
-        )
-        .map_err(db_err)?;
-    }
-    tx.execute("DELETE FROM sync_leaving WHERE household_id = ?1", [household]).map_err(db_err)?;
     Ok(())
 }
 

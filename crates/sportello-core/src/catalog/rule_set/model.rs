@@ -135,6 +135,9 @@ pub enum Kind {
     ResidenzialitaTemporanea,
     /// The time limits of the data subject's requests (GDPR art. 12(3)).
     DirittiInteressato,
+    /// The retention schedule (GDPR art. 5(1)(e); issue 16 item 4): how long
+    /// each kind of record is kept after it closes.
+    Conservazione,
 }
 
 impl Kind {
@@ -148,6 +151,7 @@ impl Kind {
             "fse-indicatori" => Some(Kind::FseIndicatori),
             "residenzialita-temporanea" => Some(Kind::ResidenzialitaTemporanea),
             "diritti-interessato" => Some(Kind::DirittiInteressato),
+            "conservazione" => Some(Kind::Conservazione),
             _ => None,
         }
     }
@@ -161,6 +165,7 @@ impl Kind {
             Kind::FseIndicatori => "fse-indicatori",
             Kind::ResidenzialitaTemporanea => "residenzialita-temporanea",
             Kind::DirittiInteressato => "diritti-interessato",
+            Kind::Conservazione => "conservazione",
         }
     }
     /// For error messages read by an operator.
@@ -174,6 +179,7 @@ impl Kind {
             Kind::FseIndicatori => "indicatori comuni del Fondo sociale europeo",
             Kind::ResidenzialitaTemporanea => "residenzialità temporanea sociale",
             Kind::DirittiInteressato => "richieste dell'interessato (art. 12 GDPR)",
+            Kind::Conservazione => "tempi di conservazione dei dati (massimario di scarto)",
         }
     }
 }
@@ -209,6 +215,7 @@ pub enum Rules {
     FseIndicatori(FseIndicatori),
     ResidenzialitaTemporanea(ResidenzialitaTemporanea),
     DirittiInteressato(DirittiInteressato),
+    Conservazione(Conservazione),
 }
 
 /// Misure 1-5 (rules.md §3; DGC 1354/2018).
@@ -322,6 +329,27 @@ pub struct DirittiInteressato {
     pub extension_months: Param<u32>,
     /// A request whose due date is at most this many days away is "in scadenza".
     pub warning_days: Param<u32>,
+}
+
+/// The retention schedule: for each kind of record, how many whole years it is
+/// kept after the day it closed (GDPR art. 5(1)(e), the office's massimario di
+/// scarto). One parameter per kind: a kind with no term is a file refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conservazione {
+    /// A case with nothing open (household, members, analyses, projects,
+    /// documents, eligibility checks): from its last activity.
+    pub closed_case_years: Param<u32>,
+    /// An application to a call: from the call's last published ranking.
+    pub application_years: Param<u32>,
+    /// A published ranking: from its publication (the names; the positions stay).
+    pub ranking_years: Param<u32>,
+    /// A reimbursement file (claims, expense documents, liquidations): from the
+    /// last liquidation (accounting records).
+    pub reimbursement_years: Param<u32>,
+    /// A stay in temporary housing: from the exit.
+    pub housing_stay_years: Param<u32>,
+    /// The access log: from the day of the access.
+    pub access_log_years: Param<u32>,
 }
 
 /// A B2 call (rules.md §4).
@@ -581,6 +609,12 @@ impl RuleSet {
     pub fn diritti_interessato(&self) -> Option<&DirittiInteressato> {
         match &self.rules {
             Rules::DirittiInteressato(r) => Some(r),
+            _ => None,
+        }
+    }
+    pub fn conservazione(&self) -> Option<&Conservazione> {
+        match &self.rules {
+            Rules::Conservazione(r) => Some(r),
             _ => None,
         }
     }

@@ -328,6 +328,7 @@ macro_rules! meta {
 mod data_requests;
 mod fse;
 mod housing;
+mod retention;
 
 /// A measure's key and title (`[misure.<id>]`, `titolo`), checked alike in every
 /// kind that has measures; the field path of the measure.
@@ -390,7 +391,7 @@ pub fn parse(text: &str, expected_id: Option<&str>) -> Result<RuleSet> {
             &header.tipo.span(),
             "tipo",
             format!(
-                "tipo «{}» sconosciuto (ammessi: sostegno-reddito, assegno-maternita, assegno-tre-figli, b2, rimborso-b2, fse-indicatori, residenzialita-temporanea, diritti-interessato)",
+                "tipo «{}» sconosciuto (ammessi: sostegno-reddito, assegno-maternita, assegno-tre-figli, b2, rimborso-b2, fse-indicatori, residenzialita-temporanea, diritti-interessato, conservazione)",
                 header.tipo.get_ref()
             ),
         )
@@ -519,6 +520,7 @@ pub fn parse(text: &str, expected_id: Option<&str>) -> Result<RuleSet> {
         Kind::FseIndicatori => fse::parse(text, kind),
         Kind::ResidenzialitaTemporanea => housing::parse(text, kind),
         Kind::DirittiInteressato => data_requests::parse(text, kind),
+        Kind::Conservazione => retention::parse(text, kind),
     }
 }
 
