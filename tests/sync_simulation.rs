@@ -413,9 +413,12 @@ fn case_of(table: &str) -> Option<&'static str> {
     })
 }
 
-/// Tables that are this replica's bookkeeping, not data to compare.
+/// Tables that are this replica's bookkeeping, not data to compare. The
+/// history of the fields (schema 22) is each replica's own: its rows say
+/// when a change reached this copy, and from which device.
 fn bookkeeping(table: &str) -> bool {
-    table.starts_with("sync_") || matches!(table, "audit_log" | "audit_remote" | "case_counters")
+    table.starts_with("sync_")
+        || matches!(table, "audit_log" | "audit_remote" | "case_counters" | "field_history")
 }
 
 #[test]
