@@ -270,6 +270,7 @@ fn a_member_is_enrolled_in_a_tirocinio_from_the_signed_patto_and_leaves_it_hired
         crate::print_support::pdf_text(&std::fs::read(funder["file"]["path"].as_str().unwrap()).unwrap());
     assert!(text.contains("CO02") && text.contains("copia per il finanziatore"), "{text}");
     assert!(!text.contains("Dell'Orto"), "the funder's copy names nobody");
+    assert_eq!(crate::print_support::page_count(&text), 1, "the funder's copy is one page: {text}");
     let office = later
         .call(
             "programme_indicators",

@@ -90,12 +90,12 @@ fn lines_table(lines: &[Line]) -> Block {
     Block::Table(Table {
         // 482 pt of text width.
         columns: vec![
-            Column::new("Codice", 38.0, Align::Left),
-            Column::new("Indicatore", 272.0, Align::Left),
-            Column::new("F", 36.0, Align::Right),
-            Column::new("M", 36.0, Align::Right),
-            Column::new("Totale", 46.0, Align::Right),
-            Column::new("Mancanti", 54.0, Align::Right),
+            Column::new("Codice", 40.0, Align::Left),
+            Column::new("Indicatore", 294.0, Align::Left),
+            Column::new("F", 30.0, Align::Right),
+            Column::new("M", 30.0, Align::Right),
+            Column::new("Totale", 40.0, Align::Right),
+            Column::new("Mancanti", 48.0, Align::Right),
         ],
         rows: lines
             .iter()
@@ -110,7 +110,7 @@ fn lines_table(lines: &[Line]) -> Block {
                 ])
             })
             .collect(),
-        size: 7.5,
+        size: 7.0,
     })
 }
 
@@ -126,31 +126,32 @@ pub fn document(r: &EsfReport) -> Document {
     doc.paragraph(
         Paragraph::new(vec![Span::bold(r.programme_title.trim())]).align(Align::Center).space_before(2.0),
     );
+    // Short enough for the funder's copy to stay on one page.
     let mut card = vec![];
-    if !r.programme.trim().is_empty() {
-        card.push(("Programma", r.programme.trim().to_string()));
-    }
-    if !r.fund.trim().is_empty() {
-        card.push(("Fondo", r.fund.trim().to_string()));
+    let programme =
+        [r.programme.trim(), r.fund.trim()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>();
+    if !programme.is_empty() {
+        card.push(("Programma", programme.join(" — ")));
     }
     if !r.convention.trim().is_empty() {
         card.push(("Convenzione", r.convention.trim().to_string()));
     }
-    card.push(("Periodo", format!("dal {} al {}", dates::format_it(r.start_on), dates::format_it(r.end_on))));
-    card.push(("Situazione al", on.clone()));
+    card.push((
+        "Periodo",
+        format!("dal {} al {}; situazione al {on}", dates::format_it(r.start_on), dates::format_it(r.end_on)),
+    ));
     card.push((
         "Partecipanti",
         format!("{} entrati, di cui {} usciti", r.report.participants, r.report.exited),
     ));
     doc.push(Block::Table(Table {
-        columns: vec![Column::new("Dato", 130.0, Align::Left), Column::new("Valore", 352.0, Align::Left)],
+        columns: vec![Column::new("Dato", 110.0, Align::Left), Column::new("Valore", 372.0, Align::Left)],
         rows: card.into_iter().map(|(k, v)| Row::Cells(vec![k.to_string(), v])).collect(),
-        size: 8.5,
+        size: 8.0,
     }));
-    doc.heading(2, "Indicatori di output, all'ingresso");
-    doc.push(lines_table(&r.report.outputs));
-    doc.heading(2, "Indicatori di risultato immediato, all'uscita");
-    doc.push(lines_table(&r.report.results));
+    doc.heading(2, "Indicatori di output (all'ingresso) e di risultato immediato (all'uscita)");
+    let all: Vec<Line> = r.report.outputs.iter().chain(&r.report.results).cloned().collect();
+    doc.push(lines_table(&all));
     let sets: Vec<String> = r.report.rule_sets.iter().map(|s| format!("{} v{}", s.id, s.version)).collect();
     doc.paragraph(
         Paragraph::text(format!(
