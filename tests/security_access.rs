@@ -51,7 +51,14 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
         "cf_check" => ipc(json!({"code": "DLLZOE15P70F205X"})),
         "calendar_check" => ipc(json!({ "date": "2026-12-07" })),
         "places_search" => ipc(json!({ "query": "milano" })),
-        "analysis_get" | "project_get" | "documents_list" => ipc(json!({ "household_id": hid })),
+        "analysis_get" | "quadro_get" | "project_get" | "documents_list" => {
+            ipc(json!({ "household_id": hid }))
+        }
+        // The case's analysis is not the équipe's: refused as invalid, never as forbidden.
+        "quadro_save" => {
+            let h = s.household_get(case.household)?;
+            ipc(json!({ "quadro": service_support::quadro_json(&h, "2026-11-20") }))
+        }
         "analysis_save" => {
             let h = s.household_get(case.household)?;
             ipc(json!({ "analysis": analysis_json(&h, "2026-11-20", "progetto_servizio_sociale") }))

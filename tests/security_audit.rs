@@ -177,6 +177,27 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                     Some(hid),
                 )
             }
+            "quadro_get" => (json!({ "household_id": hid.to_string() }), Some(hid)),
+            "quadro_save" => {
+                // A household of its own that the analysis sends to the équipe.
+                let one = s
+                    .household_save(
+                        serde_json::from_value(service_support::single_json(
+                            "Colombo",
+                            "Noëlle",
+                            "1982-04-04",
+                            "F",
+                        ))
+                        .unwrap(),
+                    )
+                    .unwrap();
+                s.analysis_save(
+                    serde_json::from_value(analysis_json(&one, "2026-11-20", "equipe_multidisciplinare"))
+                        .unwrap(),
+                )
+                .unwrap();
+                (json!({ "quadro": service_support::quadro_json(&one, "2026-11-20") }), Some(one.id))
+            }
             "project_save" => {
                 let h = s.household_get(hid).unwrap();
                 let mut v = project_json(&h);

@@ -120,6 +120,8 @@ fn run_case(
         "analysis_get" | "project_get" | "documents_list" | "eligibility_facts_get" | "eligibility_checks_list"
         | "audit_history" | "audit_history_print" => s.call(command, json!({ "household_id": hid })),
         "analysis_save" => s.call(command, json!({ "analysis": analysis_json(h, "2026-11-20", "progetto_servizio_sociale") })),
+        "quadro_get" => s.call(command, json!({ "household_id": hid })),
+        "quadro_save" => s.call(command, json!({ "quadro": crate::service_support::quadro_json(h, "2026-11-20") })),
         "project_save" => s.call(command, json!({ "project": project_json(h) })),
         "project_set_status" => s.call(command, json!({ "project_id": pid, "status": "da_firmare" })),
         "signature_record" => s.call(

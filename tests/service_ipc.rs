@@ -183,6 +183,7 @@ fn the_whole_path_speaks_the_contract() {
         "missing_signatures",
         "permit",
         "project_id",
+        "quadro_due",
         "request",
         "responsabile",
         "state",

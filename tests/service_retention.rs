@@ -72,10 +72,15 @@ fn sentinel_family(s: &Service, office: &Service) -> (Household, String) {
     family["notes"] = json!(format!("Colloquio riservato con {NAME} {SURNAME}"));
     family["address"] = json!(format!("via {SURNAME} 1, 20100 Milano"));
     let h = s.household_save(serde_json::from_value(family).unwrap()).unwrap();
+    // Sent to the équipe: its quadro di analisi names her in its needs.
     s.analysis_save(
-        serde_json::from_value(analysis_json(&h, "2026-11-20", "progetto_servizio_sociale")).unwrap(),
+        serde_json::from_value(analysis_json(&h, "2026-11-20", "equipe_multidisciplinare")).unwrap(),
     )
     .unwrap();
+    let mut quadro = crate::service_support::quadro_json(&h, "2026-11-20");
+    quadro["areas"][2]["needs"] = json!(format!("{NAME} {SURNAME} cerca lavoro da due anni"));
+    quadro["priorities"][0] = json!(format!("Un lavoro per {NAME} {SURNAME}"));
+    s.call("quadro_save", json!({ "quadro": quadro })).unwrap();
     let p = s.project_save(serde_json::from_value(project_json(&h)).unwrap()).unwrap();
     // The work after the patto, each record with the sentinel: signed, a
     // monitoring meeting held, the member in a tirocinio of a programme, the

@@ -170,6 +170,9 @@ fn only_a_minor_with_commitments_needs_a_signature_and_back_to_draft_annuls_sign
     let e = env();
     let h = create_family(&e.service);
     e.service.analysis_save(analysis(&h, "2026-11-20", "equipe_multidisciplinare")).unwrap();
+    e.service
+        .quadro_save(serde_json::from_value(service_support::quadro_json(&h, "2026-11-20")).unwrap())
+        .unwrap();
     let mut v = project_json(&h);
     v["commitments"].as_array_mut().unwrap().pop(); // Zoë's
     let p = e.service.project_save(serde_json::from_value(v).unwrap()).unwrap();
@@ -338,6 +341,9 @@ fn the_agreement_data_has_everything_the_printed_patto_needs() {
 fn niccolo_has_signed(e: &service_support::Env) -> (Household, sportello::domain::Project) {
     let h = create_family(&e.service);
     e.service.analysis_save(analysis(&h, "2026-11-20", "equipe_multidisciplinare")).unwrap();
+    e.service
+        .quadro_save(serde_json::from_value(service_support::quadro_json(&h, "2026-11-20")).unwrap())
+        .unwrap();
     let mut v = project_json(&h);
     v["commitments"].as_array_mut().unwrap().pop(); // Zoë's: the adults sign
     let p = e.service.project_save(serde_json::from_value(v).unwrap()).unwrap();
@@ -431,6 +437,9 @@ fn a_signature_after_the_deadline_is_flagged_late_on_the_project_and_in_the_hist
     let (niccolo, thi_lan) = (h.members[0].id, h.members[1].id);
     // rules.md §1.3: analysis on Fri 20 Nov 2026 → deadline Tue 22 Dec 2026.
     e.service.analysis_save(analysis(&h, "2026-11-20", "equipe_multidisciplinare")).unwrap();
+    e.service
+        .quadro_save(serde_json::from_value(service_support::quadro_json(&h, "2026-11-20")).unwrap())
+        .unwrap();
     let mut v = project_json(&h);
     v["commitments"].as_array_mut().unwrap().pop();
     let p = e.service.project_save(serde_json::from_value(v).unwrap()).unwrap();

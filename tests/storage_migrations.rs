@@ -17,6 +17,12 @@ const TABLES: &[&str] = &[
     "analysis_participants",
     "analysis_areas",
     "analysis_employability",
+    // Schema 27: the équipe's quadro di analisi.
+    "quadri",
+    "quadro_equipe",
+    "quadro_participants",
+    "quadro_areas",
+    "quadro_priorities",
     "projects",
     "project_texts",
     "commitments",

@@ -57,6 +57,7 @@ mod service_monitoring;
 mod service_people;
 mod service_programmes;
 mod service_project_finance;
+mod service_quadro;
 mod service_reimbursements;
 // GDPR issue 16 items 2-3 (branch h2): access, portability, field history.
 mod service_data_requests;

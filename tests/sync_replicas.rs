@@ -327,6 +327,9 @@ fn a_signature_is_never_dropped_by_a_merge_back_to_draft_at_the_office_is_a_conf
             serde_json::from_value(analysis_json(&h, "2026-11-20", "equipe_multidisciplinare")).unwrap(),
         )
         .unwrap();
+    e.service
+        .quadro_save(serde_json::from_value(service_support::quadro_json(&h, "2026-11-20")).unwrap())
+        .unwrap();
     let mut v = project_json(&h);
     v["commitments"].as_array_mut().unwrap().pop(); // Zoë's: the adults sign
     let p = e.service.project_save(serde_json::from_value(v).unwrap()).unwrap();

@@ -136,6 +136,7 @@ fn a_fact_is_confirmed_never_deleted_by_a_choice() {
         serde_json::from_value(analysis_json(&h, "2026-11-20", "equipe_multidisciplinare")).unwrap(),
     )
     .unwrap();
+    s.quadro_save(serde_json::from_value(service_support::quadro_json(&h, "2026-11-20")).unwrap()).unwrap();
     let mut v = project_json(&h);
     v["commitments"].as_array_mut().unwrap().pop();
     let p = s.project_save(serde_json::from_value(v).unwrap()).unwrap();

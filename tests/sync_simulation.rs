@@ -402,6 +402,10 @@ fn case_of(table: &str) -> Option<&'static str> {
         "analysis_participants" | "analysis_areas" | "analysis_employability" => {
             "(SELECT a.household_id FROM analyses a WHERE a.id = analysis_id)"
         }
+        "quadri" => "household_id",
+        "quadro_equipe" | "quadro_participants" | "quadro_areas" | "quadro_priorities" => {
+            "(SELECT q.household_id FROM quadri q WHERE q.id = quadro_id)"
+        }
         "project_texts" | "supports" | "meetings" | "commitments" | "signatures" => {
             "(SELECT p.household_id FROM projects p WHERE p.id = project_id)"
         }

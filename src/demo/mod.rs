@@ -39,6 +39,7 @@ pub mod office;
 mod people;
 mod play;
 mod programmes;
+mod quadro;
 mod story;
 
 use people::*;

@@ -46,15 +46,28 @@ pub(super) fn play(
     let s = at(interview)?;
     let analysis = s.analysis_save(analysis_input(rng, &h, interview, story.situation))?;
     report.analyses += 1;
+    // Sent to the équipe: its quadro di analisi first, a few days on; the
+    // project is written on it. Of those still waiting for their project,
+    // one in two waits for the équipe too.
+    let mut written = interview;
+    if analysis.outcome == crate::domain::Outcome::EquipeMultidisciplinare {
+        let meeting = quadro::meeting_day(&analysis, today);
+        if story.situation != Situation::DaScrivere || meeting.num_days_from_ce() % 2 == 0 {
+            let e = at(meeting)?;
+            let name = e.operator().name.clone();
+            e.quadro_save(quadro::quadro_input(&h, &analysis, meeting, &name))?;
+            written = meeting;
+        }
+    }
     if matches!(story.situation, Situation::Inviato | Situation::DaScrivere) {
         return Ok(registered);
     }
-    let p = s.project_save(project_input(rng, &h, interview, &story.comune)?)?;
+    let p = at(written)?.project_save(project_input(rng, &h, interview, &story.comune)?)?;
     report.projects += 1;
     if story.situation == Situation::NeiTermini && rng.chance(50) {
         return Ok(registered); // still a bozza
     }
-    let ready = days_after(interview, rng.range(1, 4)).min(today);
+    let ready = days_after(interview, rng.range(1, 4)).max(written).min(today);
     let p = at(ready)?.project_set_status(p.id, ProjectStatus::DaFirmare)?;
     let signed_by = match story.situation {
         Situation::NeiTermini | Situation::InScadenza | Situation::Scaduto => {

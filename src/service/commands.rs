@@ -74,6 +74,9 @@ ipc {
         // Analysis, project, signatures, deadlines.
         analysis_get(ByHousehold) ALL case => |s, i| s.analysis_get(i.household()?);
         analysis_save(AnalysisSave) ALL case => |s, i| s.analysis_save(i.analysis.ok_or_else(|| Error::invalid("analysis", "Dati dell'analisi mancanti"))?);
+        // The équipe's quadro di analisi, when the analysis routes the household to it.
+        quadro_get(ByHousehold) ALL case => |s, i| s.quadro_get(i.household()?);
+        quadro_save(QuadroSave) ALL case => |s, i| s.quadro_save(i.quadro.ok_or_else(|| Error::invalid("quadro", "Dati del quadro di analisi mancanti"))?);
         project_get(ByHousehold) ALL case => |s, i| s.project_get(i.household()?);
         project_save(ProjectSave) ALL case => |s, i| s.project_save(i.project.ok_or_else(|| Error::invalid("project", "Dati del progetto mancanti"))?);
         project_set_status(SetStatus) ALL case => |s, i| s.project_set_status_with(required_id("project_id", &i.project_id, "il progetto")?, form::required_choice::<ProjectStatus>("status", &i.status, "lo stato")?, i.reason.as_deref());

@@ -357,6 +357,7 @@ impl Service {
                     received_on: v.received_on,
                     extended: v.extended_on.is_some(),
                 }),
+                quadro_due: false,
             });
         }
         Ok(rows)
@@ -517,6 +518,8 @@ pub struct DocumentPart {
 pub struct Gathered {
     pub household: Option<HouseholdPart>,
     pub analysis: Option<Analysis>,
+    /// The équipe's quadro di analisi (schema 27), when there is one.
+    pub quadro: Option<crate::domain::quadro::Quadro>,
     pub project: Option<Project>,
     pub eligibility_checks: Vec<EligibilityCheck>,
     pub applications: Vec<ApplicationPart>,
@@ -537,6 +540,7 @@ impl Service {
         let mut g = Gathered {
             household: None,
             analysis: None,
+            quadro: None,
             project: None,
             eligibility_checks: Vec::new(),
             applications: Vec::new(),
@@ -580,6 +584,7 @@ impl Service {
                 me,
             });
             g.analysis = tx.analysis_of_household(hid)?;
+            g.quadro = tx.quadro_of_household(hid)?;
             g.project = match tx.project_of_household(hid)? {
                 Some(p) => Some(super::projects::load_project(tx, p.id)?),
                 None => None,
@@ -785,7 +790,31 @@ impl Service {
                 ),
                 None => "Nessuna analisi preliminare registrata.".into(),
             },
-            facts: Vec::new(),
+            facts: g
+                .quadro
+                .iter()
+                .flat_map(|q| {
+                    let equipe = q
+                        .equipe
+                        .iter()
+                        .map(|m| format!("{} ({})", m.name, m.service.label()))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    [
+                        (
+                            "Quadro di analisi dell'équipe".to_string(),
+                            format!("incontro del {}", format_it(q.meeting_date)),
+                        ),
+                        ("Équipe multidisciplinare".to_string(), equipe),
+                        (
+                            "Esito concordato".to_string(),
+                            format!("{}. {}", q.outcome.label(), q.outcome_reason),
+                        ),
+                    ]
+                    .into_iter()
+                    .chain(q.priorities.iter().map(|p| ("Priorità concordata".to_string(), p.clone())))
+                })
+                .collect(),
             tables: g
                 .analysis
                 .iter()
@@ -798,6 +827,29 @@ impl Service {
                         .map(|d| vec![d.domain.label().to_string(), d.need.label().to_string()])
                         .collect(),
                 })
+                .chain(g.quadro.iter().map(|q| {
+                    SectionTable {
+                        title: Some("Quadro di analisi: le aree approfondite".into()),
+                        columns: vec![
+                            "Area".into(),
+                            "Bisogno".into(),
+                            "Bisogni rilevati".into(),
+                            "Risorse".into(),
+                        ],
+                        rows: q
+                            .areas
+                            .iter()
+                            .map(|a| {
+                                vec![
+                                    a.domain.label().to_string(),
+                                    a.need.label().to_string(),
+                                    a.needs.clone().unwrap_or_default(),
+                                    a.resources.clone().unwrap_or_default(),
+                                ]
+                            })
+                            .collect(),
+                    }
+                }))
                 .collect(),
         });
         // 3. Project.

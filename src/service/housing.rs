@@ -924,6 +924,7 @@ impl Service {
                     text: r.text.clone(),
                 }),
                 request: None,
+                quadro_due: false,
             });
         }
         Ok(rows)

@@ -283,6 +283,12 @@ struct AnalysisSave {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+struct QuadroSave {
+    quadro: Option<crate::domain::quadro::QuadroInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 struct ProjectSave {
     project: Option<ProjectInput>,
 }
@@ -847,6 +853,7 @@ const READ_ONLY: &[(&str, &str, &[&str])] = &[
         ],
     ),
     ("analysis_save", "analysis", &["operator", "signing_deadline", "created_at", "updated_at"]),
+    ("quadro_save", "quadro", &["analysis_id", "operator", "created_at", "updated_at"]),
     (
         "project_save",
         "project",

@@ -33,6 +33,7 @@ mod printing;
 mod programmes;
 mod project_finance;
 mod projects;
+mod quadri;
 mod rekey;
 pub mod restore;
 mod retention;
@@ -155,6 +156,8 @@ string_enum!(
         DiagnosticsExport = "diagnostics_export": "pacchetto di diagnostica per l'assistenza",
         AnalysisGet = "analysis_get": "consultazione dell'analisi preliminare",
         AnalysisSave = "analysis_save": "registrazione dell'analisi preliminare",
+        QuadroGet = "quadro_get": "consultazione del quadro di analisi",
+        QuadroSave = "quadro_save": "registrazione del quadro di analisi",
         ProjectGet = "project_get": "consultazione del progetto",
         ProjectSave = "project_save": "modifica del progetto",
         ProjectSetStatus = "project_set_status": "cambio di stato del progetto",

@@ -168,6 +168,7 @@ impl Service {
                 permit: None,
                 stay: None,
                 request: None,
+                quadro_due: false,
             });
         }
         Ok(rows)

@@ -45,6 +45,9 @@ impl Service {
             })?;
             let draft = input.validate(&household, analysis.interview_date)?;
             let old = tx.project_of_household(household_id)?;
+            if old.is_none() {
+                super::quadri::check_quadro_for_project(tx, &analysis)?;
+            }
             if let Some(given) = draft.id {
                 if old.as_ref().map(|p| p.id) != Some(given) {
                     return Err(not_found("Progetto"));
@@ -304,6 +307,9 @@ impl Service {
                     permit: None,
                     stay: None,
                     request: None,
+                    quadro_due: w.project_id.is_none()
+                        && w.outcome == crate::domain::Outcome::EquipeMultidisciplinare
+                        && !tx.quadro_exists(w.household_id)?,
                 });
             }
             // Residence permits: from the warning window before their expiry,
@@ -340,6 +346,7 @@ impl Service {
                     }),
                     stay: None,
                     request: None,
+                    quadro_due: false,
                 });
             }
             // Stays in temporary housing ending soon or overstayed.

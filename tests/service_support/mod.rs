@@ -195,6 +195,36 @@ pub fn analysis_json(h: &Household, interview: &str, outcome: &str) -> Value {
     })
 }
 
+/// The équipe's quadro di analisi for a household whose analysis (of
+/// `interview`) routed it to the équipe, agreeing on a patto here.
+pub fn quadro_json(h: &Household, meeting: &str) -> Value {
+    let areas: Vec<&str> = <sportello::domain::LifeArea as sportello::domain::StrEnum>::ALL
+        .iter()
+        .map(|a| sportello::domain::StrEnum::as_str(*a))
+        .collect();
+    let needs = ["moderato", "grave", "grave", "nessuno", "moderato", "lieve"];
+    json!({
+        "household_id": h.id.to_string(),
+        "meeting_date": meeting,
+        "equipe": [
+            { "name": "Anna Verdi", "service": "servizio_sociale", "organisation": "Comune di Milano", "role": "assistente sociale" },
+            { "name": "Luca D'Amico", "service": "centro_impiego", "organisation": "AFOL Metropolitana", "role": "operatore" },
+            { "name": "Zoë Ngũgĩ", "service": "servizi_sanitari", "organisation": "ASST Santi Paolo e Carlo", "role": "psicologa" }
+        ],
+        "participants": h.members.iter().filter(|m| m.is_adult_on(d(meeting))).map(|m| m.id.to_string()).collect::<Vec<_>>(),
+        "areas": areas.iter().enumerate().map(|(i, a)| json!({
+            "domain": a,
+            "need": needs[i],
+            "needs": if needs[i] == "nessuno" { Value::Null } else { json!("Bisogno approfondito dall'équipe.") },
+            "resources": "Rete parentale presente a Milano.",
+            "services": "Servizio sociale"
+        })).collect::<Vec<_>>(),
+        "priorities": ["Un lavoro stabile per la richiedente entro un anno.", "Regolarità della frequenza scolastica."],
+        "outcome": "patto_inclusione",
+        "outcome_reason": "Bisogni su più aree che chiedono il lavoro comune dei servizi."
+    })
+}
+
 /// A project with a commitment for each adult and one for every minor.
 pub fn project_json(h: &Household) -> Value {
     json!({

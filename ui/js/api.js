@@ -89,6 +89,8 @@ export const api = {
 
   analysisGet: (householdId) => call('analysis_get', { household_id: householdId }),
   analysisSave: (analysis) => call('analysis_save', { analysis }),
+  quadroGet: (householdId) => call('quadro_get', { household_id: householdId }),
+  quadroSave: (quadro) => call('quadro_save', { quadro }),
 
   projectGet: (householdId) => call('project_get', { household_id: householdId }),
   projectSave: (project) => call('project_save', { project }),

@@ -21,6 +21,7 @@ const lazy = (load, name = 'mount') => ({ mount: async (view, ctx) => (await loa
 const households = lazy(() => import('./screens/households.js'));
 const household = lazy(() => import('./screens/household.js'));
 const analysis = lazy(() => import('./screens/analysis.js'));
+const quadro = lazy(() => import('./screens/quadro.js'));
 const project = lazy(() => import('./screens/project.js'));
 const documents = lazy(() => import('./screens/documents.js'));
 const documentViewer = lazy(() => import('./screens/document-viewer.js'));
@@ -45,6 +46,7 @@ const ROUTES = [
   { path: /^\/nuclei\/nuovo$/, screen: household, nav: 'newHousehold', params: () => ({ id: null }) },
   { path: /^\/nuclei\/([^/]+)$/, screen: household, nav: 'households', params: (m) => ({ id: m[1] }) },
   { path: /^\/nuclei\/([^/]+)\/analisi$/, screen: analysis, nav: 'households', params: (m) => ({ id: m[1] }) },
+  { path: /^\/nuclei\/([^/]+)\/quadro$/, screen: quadro, nav: 'households', params: (m) => ({ id: m[1] }) },
   { path: /^\/nuclei\/([^/]+)\/progetto$/, screen: project, nav: 'households', params: (m) => ({ id: m[1] }) },
   { path: /^\/nuclei\/([^/]+)\/documenti$/, screen: documents, nav: 'households', params: (m) => ({ id: m[1] }) },
   {

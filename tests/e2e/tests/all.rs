@@ -22,6 +22,8 @@ mod legal_acts;
 mod monitoring;
 mod path;
 mod programmes;
+// Issue 12 item 0: the équipe's quadro di analisi.
+mod quadro;
 mod restriction;
 // Retention and erasure (issue 16 item 4).
 mod retention;

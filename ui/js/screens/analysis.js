@@ -54,6 +54,8 @@ export async function mount(view, ctx) {
   normaliseEmployability(model, household, today);
 
   const form = new Form({ onChange: () => ctx.setDirty(true) });
+  // The outcome as last saved (the select may show one not saved yet).
+  let savedOutcome = stored?.outcome ?? null;
   const formEl = h('form', { class: 'form', novalidate: true, 'data-testid': 'analysis-form' });
   const deadlineBox = h('div', { 'data-testid': 'signing-deadline-box' });
   const membersById = new Map(household.members.map((m) => [m.id, m]));
@@ -65,10 +67,22 @@ export async function mount(view, ctx) {
       return;
     }
     deadlineBox.className = 'callout';
+    // Sent to the équipe (as saved): the next step is its quadro di analisi.
+    const toQuadro =
+      savedOutcome === 'equipe_multidisciplinare'
+        ? h(
+            'p',
+            { 'data-testid': 'analysis-to-quadro' },
+            t('analysis.toQuadro'),
+            ' ',
+            h('a', { class: 'button secondary', href: `#/nuclei/${encodeURIComponent(household.id)}/quadro`, 'data-testid': 'go-to-quadro' }, t('analysis.openQuadro')),
+          )
+        : null;
     replace(
       deadlineBox,
       h('p', { 'data-testid': 'signing-deadline', 'data-date': model.signing_deadline }, t('analysis.deadline', { date: formatDate(model.signing_deadline) })),
       h('p', { class: 'muted' }, t('analysis.deadlineHint')),
+      toQuadro,
     );
   }
 
@@ -219,6 +233,7 @@ export async function mount(view, ctx) {
     ctx,
     async () => {
       const saved = await api.analysisSave(model);
+      savedOutcome = saved.outcome;
       Object.assign(model, structuredClone(saved));
       normaliseDomains(model);
       normaliseEmployability(model, household, today);

@@ -123,6 +123,8 @@ function row(item) {
           ? t('deadlines.meetingOf')
           : request && item.request
           ? h('a', { href: '#/richieste', 'data-testid': 'deadline-request' }, t('deadlines.requestOf', { kind: label('requestKind', item.request.kind), name: item.request.person_name, date: formatDate(item.request.received_on) }))
+          : item.quadro_due
+          ? h('a', { href: `#/nuclei/${encodeURIComponent(item.household_id)}/quadro`, 'data-testid': 'deadline-quadro' }, t('deadlines.quadroDue'))
           : (item.missing_signatures || []).length === 0
           ? t('common.none')
           : h('ul', { class: 'plain' }, item.missing_signatures.map((name) => h('li', {}, name))),

@@ -34,14 +34,19 @@ const EDITABLE = new Set(['bozza', 'da_firmare']);
 // refuses it once sottoscritto).
 const ANNULLABLE = new Set(['bozza', 'da_firmare']);
 
-function blankProject(household, analysis) {
+/**
+ * A new project. When the équipe wrote a quadro di analisi, its agreed
+ * priorities are the first objectives (the operator can reword them).
+ */
+function blankProject(household, analysis, quadro = null) {
+  const priorities = quadro && quadro.priorities.length > 0 ? [...quadro.priorities] : [''];
   return {
     id: null,
     household_id: household.id,
     analysis_id: analysis.id,
     status: 'bozza',
     signing_deadline: analysis.signing_deadline ?? null,
-    objectives: [''],
+    objectives: priorities,
     expected_results: [''],
     commitments: [],
     supports: [],
@@ -800,6 +805,28 @@ export async function mount(view, ctx) {
     );
     return;
   }
+  // Sent to the équipe: the project rests on its quadro di analisi, and is
+  // written here only when the équipe agreed on a patto (the service says so too).
+  const quadro = analysis.outcome === 'equipe_multidisciplinare' ? await api.quadroGet(household.id) : null;
+  if (!ctx.isCurrent()) return;
+  if (analysis.outcome === 'equipe_multidisciplinare' && (!quadro || quadro.outcome !== 'patto_inclusione')) {
+    const text = quadro ? t('quadro.projectNotHere', { outcome: label('quadroOutcome', quadro.outcome) }) : t('quadro.projectNeedsQuadro');
+    replace(
+      view,
+      h(
+        'div',
+        {},
+        header,
+        h(
+          'section',
+          { 'data-testid': 'screen-progetto' },
+          h('p', { class: 'callout', 'data-testid': 'project-needs-quadro' }, text),
+          h('a', { class: 'button secondary', 'data-testid': 'go-to-quadro', href: `#/nuclei/${encodeURIComponent(household.id)}/quadro` }, t('quadro.goTo')),
+        ),
+      ),
+    );
+    return;
+  }
   const createBtn = h(
     'button',
     {
@@ -807,7 +834,7 @@ export async function mount(view, ctx) {
       class: 'primary',
       'data-testid': 'project-create',
       onclick: () => {
-        model = blankProject(household, analysis);
+        model = blankProject(household, analysis, quadro);
         markDirty(true);
         drawAll();
         replace(section, noticeEl, actionsEl, signaturesEl, monitoringEl, formEl);
@@ -816,6 +843,15 @@ export async function mount(view, ctx) {
     },
     t('project.create'),
   );
-  replace(section, h('p', { class: 'muted' }, t('project.none')), createBtn);
+  const basis = quadro
+    ? h(
+        'p',
+        { class: 'muted', 'data-testid': 'project-quadro-basis' },
+        t('quadro.projectBasis', { date: formatDate(quadro.meeting_date) }),
+        ' ',
+        h('a', { href: `#/nuclei/${encodeURIComponent(household.id)}/quadro` }, t('quadro.open')),
+      )
+    : null;
+  replace(section, h('p', { class: 'muted' }, t('project.none')), basis, createBtn);
   replace(view, h('div', {}, header, section));
 }

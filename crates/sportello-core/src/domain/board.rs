@@ -71,6 +71,11 @@ pub struct BoardRow {
     /// the person has no case (an applicant of a call).
     #[serde(default)]
     pub request: Option<RequestDue>,
+    /// A household the analysis sent to the équipe whose quadro di analisi
+    /// is not recorded yet (kind `firma`, no project): the step before the
+    /// project, on the same clock.
+    #[serde(default)]
+    pub quadro_due: bool,
 }
 
 /// A data subject's request on the board.

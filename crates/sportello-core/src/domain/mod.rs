@@ -32,6 +32,7 @@ pub mod place;
 pub mod procedure;
 pub mod programme;
 pub mod project;
+pub mod quadro;
 pub mod session;
 pub mod signers;
 

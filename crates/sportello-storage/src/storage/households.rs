@@ -337,8 +337,12 @@ impl Tx<'_> {
     pub fn member_references(&self, member: Id) -> Result<Option<&'static str>, Error> {
         // Who signs for a minor is not checked here: the form that removes a
         // member also names the new guardian, and the domain checks that.
-        let checks: [(&str, &'static str); 6] = [
+        let checks: [(&str, &'static str); 7] = [
             ("SELECT 1 FROM analysis_participants WHERE member_id = ?1", "partecipa all'analisi preliminare"),
+            (
+                "SELECT 1 FROM quadro_participants WHERE member_id = ?1",
+                "ha partecipato al quadro di analisi dell'équipe",
+            ),
             (
                 "SELECT 1 FROM analysis_employability WHERE member_id = ?1",
                 "ha un profilo di occupabilità nell'analisi preliminare",

@@ -131,6 +131,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "programmi finanziati: partner, governance, interventi, iscrizioni",
         sql: include_str!("migrations/0025_programmes.sql"),
     },
+    Migration {
+        version: 27,
+        name: "quadro di analisi dell'équipe multidisciplinare",
+        sql: include_str!("migrations/0027_quadro_analisi.sql"),
+    },
 ];
 
 /// The version this program writes.

@@ -30,6 +30,7 @@ mod operators;
 mod programmes;
 mod project_finance;
 mod projects;
+mod quadri;
 mod reimbursements;
 pub mod retention;
 pub mod scope;

@@ -56,6 +56,12 @@ pub(crate) const CASE_TABLES: &[&str] = &[
     "analysis_participants",
     "analysis_areas",
     "analysis_employability",
+    // The équipe's quadro di analisi (schema 27), after the analysis it deepens.
+    "quadri",
+    "quadro_equipe",
+    "quadro_participants",
+    "quadro_areas",
+    "quadro_priorities",
     "projects",
     "project_texts",
     "commitments",
@@ -166,7 +172,10 @@ pub(crate) fn home(table: &str) -> Home {
         | "housing_waiting"
         | "housing_stays"
         | "enrolments"
-        | "informativa_deliveries" => Home::Via(&[("household_id", "households")]),
+        | "informativa_deliveries"
+        | "quadri" => Home::Via(&[("household_id", "households")]),
+        "quadro_participants" => Home::Via(&[("quadro_id", "quadri"), ("member_id", "members")]),
+        "quadro_equipe" | "quadro_areas" | "quadro_priorities" => Home::Via(&[("quadro_id", "quadri")]),
         "analysis_participants" | "analysis_employability" => {
             Home::Via(&[("analysis_id", "analyses"), ("member_id", "members")])
         }
