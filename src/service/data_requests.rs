@@ -82,7 +82,7 @@ pub struct FieldChange {
     pub username: Option<String>,
     /// The device the change was made on, when not this database.
     pub device: Option<String>,
-    /// `nucleo`, `componente`, `analisi`, `progetto`, `impegno`, `sostegno`,
+    /// `nucleo`, `componente`, `analisi`, `quadro`, `progetto`, `impegno`, `sostegno`,
     /// `incontro`, `requisiti`, `inserimento`, `lista_attesa`.
     pub record_kind: String,
     pub record_id: String,
@@ -98,6 +98,7 @@ fn record_kind(table: &str) -> &'static str {
         "households" => "nucleo",
         "members" => "componente",
         "analyses" => "analisi",
+        "quadri" => "quadro",
         "projects" => "progetto",
         "commitments" => "impegno",
         "supports" => "sostegno",
@@ -382,6 +383,7 @@ fn field_change(r: FieldChangeRow, names: &HashMap<String, String>) -> FieldChan
     let record = match kind {
         "componente" => format!("componente {}", names.get(&r.row_id).cloned().unwrap_or_default()),
         "analisi" => "analisi preliminare".to_string(),
+        "quadro" => "quadro di analisi".to_string(),
         "requisiti" => "dati per i requisiti".to_string(),
         "lista_attesa" => "lista d'attesa degli alloggi".to_string(),
         "inserimento" => "inserimento in alloggio".to_string(),

@@ -1191,6 +1191,7 @@ const STRINGS = {
       urgent_need: 'Bisogno urgente',
       objective: 'Obiettivo',
       interview_date: 'Data del colloquio',
+      meeting_date: 'Data dell’incontro d’équipe',
     },
   },
   restriction: {

@@ -52,12 +52,17 @@ async fn case_with_project(app: &App) -> String {
             const done = arguments[arguments.length - 1];
             const call = (c, input) => window.__TAURI__.core.invoke(c, input === undefined ? {} : { input });
             (async () => {
+              // One the équipe assessed first (its quadro di analisi is
+              // walked too), else any with two members or more.
+              let fallback = null;
               for (const item of await call('deadlines_board')) {
                 if (item.project_id === null) continue;
                 const h = await call('household_get', { id: item.household_id });
-                if (h.members.length >= 2) return h.id;
+                if (h.members.length < 2) continue;
+                if (await call('quadro_get', { household_id: h.id })) return h.id;
+                fallback = fallback || h.id;
               }
-              return null;
+              return fallback;
             })().then(done, (e) => done({ error: String(e && e.message || e) }));
             "#,
             vec![],
@@ -122,6 +127,7 @@ async fn every_main_screen_passes_axe_and_text_at_200_percent() {
     for (section, name) in [
         ("", "Nucleo"),
         ("/analisi", "Analisi"),
+        ("/quadro", "Quadro di analisi"),
         ("/progetto", "Progetto"),
         ("/documenti", "Documenti"),
         ("/convocazione", "Convocazione"),
@@ -130,6 +136,9 @@ async fn every_main_screen_passes_axe_and_text_at_200_percent() {
         app.go(&format!("#{route}")).await;
         app.wait_route(&route).await;
         found.axe(&app, name).await;
+        if section == "/quadro" {
+            found.focus_walk(&app, name).await;
+        }
         if section.is_empty() || section == "/progetto" {
             found.text_200(&app, name).await;
         }

@@ -8,7 +8,7 @@ import { api } from '../api.js';
 import { confirmDialog } from '../dialog.js';
 import { h, replace } from '../dom.js';
 import { formatDate, formatDateTime, formatMoney } from '../format.js';
-import { label, t } from '../i18n.js';
+import { LABELS, label, t } from '../i18n.js';
 
 // The columns shown by name, and the enum of their codes where one has labels.
 const ENUM_OF = {
@@ -52,6 +52,8 @@ export function valueInWords(field, value) {
   if (YES_NO.has(field) && (s === '0' || s === '1' || typeof value === 'boolean')) {
     return value === true || s === '1' ? t('common.yes') : t('common.no');
   }
+  // The quadro's outcome shares the analysis's column name (its own words).
+  if (field === 'outcome' && LABELS.quadroOutcome[s]) return label('quadroOutcome', s);
   if (ENUM_OF[field]) return label(ENUM_OF[field], s);
   if (MONEY.has(field) && /^-?\d+(\.\d+)?$/.test(s)) return formatMoney(s);
   if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return formatDate(s);

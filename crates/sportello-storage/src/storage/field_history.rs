@@ -41,7 +41,7 @@ pub(super) fn record(
         if cached.as_ref().is_none_or(|(t, _)| *t != c.table) {
             cached = Some((c.table.clone(), columns(conn, &c.table)?));
         }
-        let cols = &cached.as_ref().map(|(_, cols)| cols.clone()).unwrap_or_default();
+        let Some((_, cols)) = cached.as_ref() else { continue };
         if cols.len() != c.new.len() {
             continue;
         }
@@ -125,6 +125,7 @@ impl Tx<'_> {
                  WHERE (f.tbl = 'households' AND f.row_id = ?1)
                     OR (f.tbl = 'members' AND f.row_id IN (SELECT id FROM members WHERE household_id = ?1))
                     OR (f.tbl = 'analyses' AND f.row_id IN (SELECT id FROM analyses WHERE household_id = ?1))
+                    OR (f.tbl = 'quadri' AND f.row_id IN (SELECT id FROM quadri WHERE household_id = ?1))
                     OR (f.tbl = 'projects' AND f.row_id IN (SELECT id FROM projects WHERE household_id = ?1))
                     OR (f.tbl = 'commitments' AND f.row_id IN (SELECT c.id FROM commitments c JOIN projects p
                             ON p.id = c.project_id WHERE p.household_id = ?1))

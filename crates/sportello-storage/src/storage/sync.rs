@@ -197,7 +197,7 @@ impl<'c> Capture<'c> {
         // Who and when of a row's last change travel together, always.
         let changeset = super::sync_scope::carry_updated_by(conn, &changeset)?.unwrap_or(changeset);
         // The history of each field (schema 22), from the same changeset.
-        super::field_history::record(conn, &read_changes(&changeset)?, stamp, origin.map(|o| o.1))?;
+        super::field_history::record(conn, &read_updates(&changeset)?, stamp, origin.map(|o| o.1))?;
         store_change(conn, &changeset, stamp, origin)
     }
 }
@@ -1164,14 +1164,28 @@ fn bad_changeset(e: rusqlite::Error) -> Error {
 }
 
 pub(super) fn read_changes(changeset: &[u8]) -> Result<Vec<Change>, Error> {
+    read_changes_of(changeset, |_| true)
+}
+
+/// The UPDATEs of `changeset` only: the others are skipped before their
+/// values are read (a package of new households is all INSERTs, and the
+/// fields' history wants none of them).
+pub(super) fn read_updates(changeset: &[u8]) -> Result<Vec<Change>, Error> {
+    read_changes_of(changeset, |op| op == Op::SQLITE_UPDATE)
+}
+
+fn read_changes_of(changeset: &[u8], keep: impl Fn(Op) -> bool) -> Result<Vec<Change>, Error> {
     let mut input: &[u8] = changeset;
     let reader: &mut dyn Read = &mut input;
     let mut it = ChangesetIter::start_strm(&reader).map_err(bad_changeset)?;
     let mut out = Vec::new();
     while let Some(item) = it.next().map_err(bad_changeset)? {
         let op = item.op().map_err(bad_changeset)?;
-        let n = usize::try_from(op.number_of_columns()).unwrap_or(0);
         let code = op.code();
+        if !keep(code) {
+            continue;
+        }
+        let n = usize::try_from(op.number_of_columns()).unwrap_or(0);
         let table = op.table_name().to_string();
         let pk = item.pk().map_err(bad_changeset)?.iter().map(|b| *b != 0).collect();
         let mut old = Vec::with_capacity(n);
@@ -1194,7 +1208,14 @@ pub(super) fn read_changes(changeset: &[u8]) -> Result<Vec<Change>, Error> {
 }
 
 fn count_changes(changeset: &[u8]) -> Result<u64, Error> {
-    Ok(read_changes(changeset)?.len() as u64)
+    let mut input: &[u8] = changeset;
+    let reader: &mut dyn Read = &mut input;
+    let mut it = ChangesetIter::start_strm(&reader).map_err(bad_changeset)?;
+    let mut n = 0;
+    while it.next().map_err(bad_changeset)?.is_some() {
+        n += 1;
+    }
+    Ok(n)
 }
 
 /// Columns that never conflict: who and when of the last change (the later
