@@ -24,7 +24,7 @@ const ANSWERS = () => [
   ['si', te('yes')],
   ['no', te('no')],
 ];
-const YES_NO = ['in_education', 'foreign_background', 'disability', 'other_disadvantaged', 'homeless', 'rural', 'household_jobless', 'dependent_children', 'single_adult'];
+const YES_NO = ['in_education', 'foreign_background', 'disability', 'other_disadvantaged', 'homeless', 'rural', 'household_jobless', 'dependent_children', 'single_adult', 'third_country_national', 'minority'];
 
 const answerOf = (v) => (v === true ? 'si' : v === false ? 'no' : null);
 

@@ -131,6 +131,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "programmi finanziati: partner, governance, interventi, iscrizioni",
         sql: include_str!("migrations/0025_programmes.sql"),
     },
+    Migration {
+        version: 28,
+        name: "indicatori comuni FSE+ 2021-2027: periodo del programma, nuove risposte all'ingresso",
+        sql: include_str!("migrations/0028_esf_plus.sql"),
+    },
 ];
 
 /// The version this program writes.
