@@ -60,6 +60,11 @@ fn a_2021_2027_programme_reports_the_esf_plus_indicators() {
     for r in &p.required_signers {
         s.signature_record(p.id, r.member_id, today()).unwrap();
     }
+    // The case's citizenship is offered as the EECO13 answer: Niccolò is
+    // Italian, Thị Lan a citizen of a country outside the Union.
+    let card = s.call("household_enrolments", json!({ "household_id": h.id.to_string() })).unwrap();
+    assert_eq!(card["hints"][0]["third_country_national"], false);
+    assert_eq!(card["hints"][1]["third_country_national"], true);
     let form = json!({
         "household_id": h.id.to_string(),
         "member_id": h.members[0].id.to_string(),

@@ -132,6 +132,8 @@ pub struct EsfHints {
     /// Only "nessun titolo" says a level (0); the case's bands do not.
     pub isced: Option<u8>,
     pub foreign_background: Option<bool>,
+    /// FSE+ (EECO13): the case's citizenship says it either way.
+    pub third_country_national: Option<bool>,
     pub disability: Option<bool>,
     pub dependent_children: Option<bool>,
 }
@@ -185,6 +187,7 @@ fn hints(h: &Household) -> Vec<EsfHints> {
             }),
             isced: (m.education == Education::Nessuno).then_some(0),
             foreign_background: (m.citizenship != Citizenship::Italiana).then_some(true),
+            third_country_national: Some(m.citizenship == Citizenship::ExtraUe),
             disability: m.disability_certified.then_some(true),
             dependent_children: (m.relationship != Relationship::Figlio).then_some(has_children),
         })

@@ -195,7 +195,7 @@ export function enrolmentsCard(household, ctx, { editable = false } = {}) {
       };
       set('labour_status', hint.labour_status);
       set('isced', hint.isced === null || hint.isced === undefined ? null : String(hint.isced));
-      for (const k of ['foreign_background', 'disability', 'dependent_children']) set(k, answerOf(hint[k]));
+      for (const k of ['foreign_background', 'third_country_national', 'disability', 'dependent_children']) set(k, answerOf(hint[k]));
     };
 
     const isced = [['', te('unknown')], ...Array.from({ length: 9 }, (_, n) => [String(n), label('isced', String(n))])];
