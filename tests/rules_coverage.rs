@@ -133,6 +133,15 @@ fn answer(set: &RuleSet, on: NaiveDate) -> Result<Vec<String>, Code> {
             assert_eq!(r.participants, 1);
             Ok(r.rule_sets.iter().map(|x| x.id.clone()).collect())
         }
+        Kind::FsePlusIndicatori => {
+            // The same for a 2021-2027 programme's participant: the period is
+            // the programme's, the date picks the set within it.
+            let p = esf::Participant::unknown("p1", on);
+            let r = esf::indicators_for(esf::Period::FsePlus2021, &[p], rule_sets::builtin())
+                .map_err(|e| e.code)?;
+            assert_eq!(r.output("EECO01").unwrap().counts.total, 1);
+            Ok(r.rule_sets.iter().map(|x| x.id.clone()).collect())
+        }
         Kind::ResidenzialitaTemporanea => {
             // The settings are those of the entry date: a stay entering that day,
             // planned for the longest stay they allow, is accepted under them.
@@ -218,7 +227,7 @@ fn every_rule_set_answers_every_day_it_covers_and_no_other() {
 fn the_gaps_are_typed_errors() {
     // Before 2019 no set covers misure 1-5 in Milano; no maternity cap for 2024 or
     // 2027; no misura-7 set before 2019; no B2 reimbursement rules before 2019;
-    // no ESF indicators before 2014; no housing settings before September 2017.
+    // no ESF indicators before 2014, no ESF+ ones before 2021; no housing settings before September 2017.
     let sets = rule_sets::builtin();
     for (kind, day) in [
         (Kind::SostegnoReddito, "2018-12-31"),
@@ -228,6 +237,7 @@ fn the_gaps_are_typed_errors() {
         (Kind::B2, "2020-01-01"),
         (Kind::RimborsoB2, "2018-12-31"),
         (Kind::FseIndicatori, "2013-12-31"),
+        (Kind::FsePlusIndicatori, "2020-12-31"),
         (Kind::ResidenzialitaTemporanea, "2017-08-31"),
         (Kind::DirittiInteressato, "2018-05-24"),
         (Kind::Conservazione, "2018-05-24"),

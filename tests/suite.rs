@@ -75,3 +75,7 @@ mod sync_network;
 mod sync_numbers_audit;
 mod sync_replicas;
 mod sync_resolve;
+// h3: the ESF+ 2021-2027 indicators (issue 12 item 4).
+mod cli_esf_plus;
+mod service_esf_plus;
+mod storage_esf_plus;

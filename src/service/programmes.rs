@@ -132,6 +132,8 @@ pub struct EsfHints {
     /// Only "nessun titolo" says a level (0); the case's bands do not.
     pub isced: Option<u8>,
     pub foreign_background: Option<bool>,
+    /// FSE+ (EECO13): the case's citizenship says it either way.
+    pub third_country_national: Option<bool>,
     pub disability: Option<bool>,
     pub dependent_children: Option<bool>,
 }
@@ -185,6 +187,7 @@ fn hints(h: &Household) -> Vec<EsfHints> {
             }),
             isced: (m.education == Education::Nessuno).then_some(0),
             foreign_background: (m.citizenship != Citizenship::Italiana).then_some(true),
+            third_country_national: Some(m.citizenship == Citizenship::ExtraUe),
             disability: m.disability_certified.then_some(true),
             dependent_children: (m.relationship != Relationship::Figlio).then_some(has_children),
         })
@@ -508,11 +511,17 @@ fn signed(status: ProjectStatus) -> bool {
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorsView {
     pub on: NaiveDate,
+    /// The programme's programming period ("2014-2020", "2021-2027"), which
+    /// picks the set of indicators, and the regulation with its label.
+    pub period: String,
+    pub period_label: String,
+    pub regulation: String,
     pub participants: usize,
     pub exited: usize,
     /// The rule sets the participants were read under, "" with none.
     pub rule_sets: Vec<String>,
-    /// CO01-CO19, then CR01-CR05, with their Italian wording.
+    /// CO01-CO19, then CR01-CR05 (2021-2027: EECO01-EECO17, EECR01-EECR04),
+    /// with their Italian wording.
     pub outputs: Vec<IndicatorLine>,
     pub results: Vec<IndicatorLine>,
     /// The file written to the viewing area (`format` given).
@@ -585,6 +594,8 @@ fn esf_participant(p: &Person, h: &Household, on: NaiveDate) -> Option<crate::ru
         household_jobless: x.household_jobless,
         dependent_children: x.dependent_children,
         single_adult: x.single_adult,
+        third_country_national: x.third_country_national,
+        minority: x.minority,
         exit_date: last.map(|x| x.date),
         exit_status: last.and_then(|x| x.esf_status).map(|s| {
             use crate::domain::programme::ExitStatus as D;
@@ -659,12 +670,19 @@ impl Service {
                 });
                 participants.push(x);
             }
-            let report = crate::rules::esf::indicators(&participants, &rules)?;
+            let period = match programme.esf_period {
+                crate::domain::programme::EsfPeriod::Fse20142020 => crate::rules::esf::Period::Fse2014,
+                crate::domain::programme::EsfPeriod::FsePlus20212027 => {
+                    crate::rules::esf::Period::FsePlus2021
+                }
+            };
+            let report = crate::rules::esf::indicators_for(period, &participants, &rules)?;
             let file = match format {
                 None => None,
                 Some(format) => {
                     let stem = format!(
-                        "indicatori-fse-{}-{on}{}",
+                        "indicatori-{}-{}-{on}{}",
+                        if period == crate::rules::esf::Period::Fse2014 { "fse" } else { "fse-plus" },
                         programme
                             .title
                             .chars()
@@ -712,6 +730,9 @@ impl Service {
             };
             Ok(IndicatorsView {
                 on,
+                period: period.as_str().to_string(),
+                period_label: period.label().to_string(),
+                regulation: period.regulation().to_string(),
                 participants: report.participants,
                 exited: report.exited,
                 rule_sets: report.rule_sets.iter().map(|r| format!("{} v{}", r.id, r.version)).collect(),
@@ -731,8 +752,11 @@ fn indicators_table(
     use crate::table::{Table, Value};
     match office {
         None => {
-            let mut t =
-                Table::new("Indicatori FSE", &["Codice", "Indicatore", "F", "M", "Totale", "Mancanti"]);
+            let title = match report.period {
+                crate::rules::esf::Period::Fse2014 => "Indicatori FSE",
+                _ => "Indicatori FSE+",
+            };
+            let mut t = Table::new(title, &["Codice", "Indicatore", "F", "M", "Totale", "Mancanti"]);
             for l in report.outputs.iter().chain(&report.results) {
                 t.push(vec![
                     Value::text(&l.code),
@@ -747,7 +771,11 @@ fn indicators_table(
         }
         Some(list) => {
             let mut t = Table::new(
-                "Partecipanti FSE",
+                if report.period == crate::rules::esf::Period::Fse2014 {
+                    "Partecipanti FSE"
+                } else {
+                    "Partecipanti FSE+"
+                },
                 &["Fascicolo", "Partecipante", "Interventi", "Ingresso", "Uscita", "Esito"],
             );
             for p in list {

@@ -51,6 +51,8 @@ fn participant(id: usize, sex: impl Strategy<Value = Option<Sex>>) -> impl Strat
             household_jobless: f[5],
             dependent_children: f[6],
             single_adult: f[7],
+            third_country_national: None,
+            minority: None,
             exit_date: exit.map(|(after, _)| entry_date + Duration::days(after)),
             exit_status: exit.and_then(|(_, s)| s.map(|i| ExitStatus::ALL[i])),
         }

@@ -29,6 +29,8 @@ const KEYS: &[(&str, &str)] = &[
     ("famiglia_senza_lavoro", "household_jobless"),
     ("figli_a_carico", "dependent_children"),
     ("unico_adulto", "single_adult"),
+    ("cittadino_paese_terzo", "third_country_national"),
+    ("minoranza", "minority"),
     ("uscita", "exit_date"),
     ("esito_uscita", "exit_status"),
 ];
@@ -67,14 +69,20 @@ fn line<'a>(report: &'a Report, code: &str) -> Option<&'a Line> {
 
 fn check(t: &toml::Table) -> Result<(), String> {
     for k in t.keys() {
-        if !["nome", "descrizione", "partecipanti", "atteso"].contains(&k.as_str()) {
+        if !["nome", "descrizione", "periodo", "partecipanti", "atteso"].contains(&k.as_str()) {
             return Err(format!("chiave «{k}» sconosciuta"));
         }
     }
     let expected = t.get("atteso").and_then(Value::as_table).ok_or("manca [atteso]")?;
     let text = participants_json(t)?;
-    let answer =
-        esf::parse_participants_json(&text).and_then(|ps| esf::indicators(&ps, rule_sets::builtin()));
+    // The programme's programming period; omitted = 2014-2020.
+    let period = match t.get("periodo").map(|v| v.as_str().and_then(esf::Period::parse)) {
+        None => esf::Period::Fse2014,
+        Some(Some(p)) => p,
+        Some(None) => return Err("periodo: atteso \"2014-2020\" o \"2021-2027\"".into()),
+    };
+    let answer = esf::parse_participants_json(&text)
+        .and_then(|ps| esf::indicators_for(period, &ps, rule_sets::builtin()));
     if let Some(code) = expected.get("errore").and_then(Value::as_str) {
         let e = match answer {
             Ok(_) => return Err(format!("atteso l'errore {code}, ottenuto un risultato")),

@@ -18,6 +18,8 @@ use crate::error::{Error, Result};
 use crate::rules::esf::{self, Line, Report};
 
 pub const TITLE: &str = "Indicatori comuni del Fondo sociale europeo";
+/// The title of a 2021-2027 programme's report (Reg. UE 2021/1057).
+pub const TITLE_PLUS: &str = "Indicatori comuni del Fondo sociale europeo Plus (FSE+ 2021-2027)";
 
 /// A participant counted, for the office's copy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,13 +118,15 @@ fn lines_table(lines: &[Line]) -> Block {
 
 pub fn document(r: &EsfReport) -> Document {
     let on = dates::format_it(r.on);
+    let plus = r.report.period == esf::Period::FsePlus2021;
+    let title = if plus { TITLE_PLUS } else { TITLE };
     let copy = if r.participants.is_some() { "copia dell'ufficio" } else { "copia per il finanziatore" };
-    let mut doc = Document::new(format!("{TITLE} — {}", r.programme_title));
-    doc.footer = format!("{TITLE} — {} — al {on} — {copy}", r.programme_title);
-    doc.subject = format!("{TITLE} — {} — al {on}", r.programme_title);
+    let mut doc = Document::new(format!("{title} — {}", r.programme_title));
+    doc.footer = format!("{title} — {} — al {on} — {copy}", r.programme_title);
+    doc.subject = format!("{title} — {} — al {on}", r.programme_title);
     doc.date = Some(r.issued_on);
     office::heading(&mut doc, &r.office, r.comune_name.as_deref());
-    doc.heading(1, TITLE);
+    doc.heading(1, title);
     doc.paragraph(
         Paragraph::new(vec![Span::bold(r.programme_title.trim())]).align(Align::Center).space_before(2.0),
     );
@@ -155,9 +159,13 @@ pub fn document(r: &EsfReport) -> Document {
     let sets: Vec<String> = r.report.rule_sets.iter().map(|s| format!("{} v{}", s.id, s.version)).collect();
     doc.paragraph(
         Paragraph::text(format!(
-            "Reg. (UE) 1304/2013, Allegato I, come modificato dal Reg. (UE, Euratom) 2018/1046 (Omnibus): ogni \
-             partecipante è letto con le regole in vigore alla data del suo ingresso ({}). «Mancanti»: \
-             partecipanti per cui la risposta non è nota, non contati come «no». Copia: {copy}.",
+            "{}: ogni partecipante è letto con le regole in vigore alla data del suo ingresso ({}). \
+             «Mancanti»: partecipanti per cui la risposta non è nota, non contati come «no». Copia: {copy}.",
+            if plus {
+                "Reg. (UE) 2021/1057, Allegato I (programmazione 2021-2027)"
+            } else {
+                "Reg. (UE) 1304/2013, Allegato I, come modificato dal Reg. (UE, Euratom) 2018/1046 (Omnibus)"
+            },
             if sets.is_empty() { "nessun partecipante".to_string() } else { sets.join(", ") }
         ))
         .size(7.5)

@@ -143,3 +143,55 @@ async fn a_member_is_enrolled_in_a_tirocinio_from_the_signed_patto() {
     app.wait_js(r#"return document.querySelectorAll('[data-testid="enrolments"] [data-testid="enrolment-row"]').length > 0"#).await;
     app.stop().await;
 }
+
+/// A 2021-2027 programme (issue 12 item 4): the sheet says its programming
+/// period, the form keeps it, and the indicators card counts the ESF+ codes
+/// (EECO01-EECO17, EECR01-EECR04) of Reg. UE 2021/1057.
+#[tokio::test]
+async fn a_2021_2027_programme_shows_the_esf_plus_indicators() {
+    let app = App::start_with(Setup { demo: true, login: Some("averdi".into()), ..Setup::default() }).await;
+    let saved = app
+        .client
+        .execute_async(
+            r#"
+            const done = arguments[arguments.length - 1];
+            window.__TAURI__.core.invoke('programme_save', { input: { programme: {
+              title: 'Percorsi di autonomia FSE+', fund: 'Fondo Sociale Europeo Plus 2021-2027',
+              programme: 'PN Inclusione e lotta alla povertà', convention: '', cup: '',
+              start_on: '2022-01-01', end_on: '2027-12-31', lead_body: 'Ambito di Sesto San Giovanni',
+              target: '', esf: true, esf_period: '2021-2027', partners: [], bodies: [],
+              interventions: [{ kind: 'orientamento', title: 'Orientamento al lavoro', partner_id: null, description: '' }] } } })
+              .then(done, (e) => done({ error: String(e && e.message || e) }));
+            "#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    let id = saved["programme"]["id"].as_str().unwrap_or_else(|| panic!("{saved}")).to_string();
+    app.go(&format!("#/programmi/{id}")).await;
+    app.el("screen-programma").await;
+    assert!(app.text_of("screen-programma").await.contains("FSE+ 2021-2027 (Reg. UE 2021/1057)"));
+    app.click("indicators-show").await;
+    app.wait_js(r#"return document.querySelector('[data-testid="indicator-EECO17"]') !== null"#).await;
+    let period = app.text_of("indicators-period").await;
+    assert!(period.contains("FSE+ 2021-2027") && period.contains("2021/1057"), "{period}");
+    let codes = app
+        .js(
+            r#"return [...document.querySelectorAll('[data-testid^="indicator-"] td:first-child')].map((td) => td.textContent)"#,
+            vec![],
+        )
+        .await;
+    let codes: Vec<&str> = codes.as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    assert_eq!(codes.len(), 21, "{codes:?}");
+    assert!(codes.iter().all(|c| c.starts_with("EECO") || c.starts_with("EECR")), "{codes:?}");
+    app.screenshot("programma-fse-plus").await;
+    // The form keeps the period.
+    app.click("programme-edit").await;
+    app.el("programme-form").await;
+    let value = app
+        .js(r#"return document.querySelector('[data-testid="programme-f-esf-period"]').value"#, vec![])
+        .await;
+    assert_eq!(value, "2021-2027");
+    app.axe_check("programma-fse-plus").await;
+    app.stop().await;
+}

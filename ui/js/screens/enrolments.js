@@ -24,7 +24,7 @@ const ANSWERS = () => [
   ['si', te('yes')],
   ['no', te('no')],
 ];
-const YES_NO = ['in_education', 'foreign_background', 'disability', 'other_disadvantaged', 'homeless', 'rural', 'household_jobless', 'dependent_children', 'single_adult'];
+const YES_NO = ['in_education', 'foreign_background', 'disability', 'other_disadvantaged', 'homeless', 'rural', 'household_jobless', 'dependent_children', 'single_adult', 'third_country_national', 'minority'];
 
 const answerOf = (v) => (v === true ? 'si' : v === false ? 'no' : null);
 
@@ -195,7 +195,7 @@ export function enrolmentsCard(household, ctx, { editable = false } = {}) {
       };
       set('labour_status', hint.labour_status);
       set('isced', hint.isced === null || hint.isced === undefined ? null : String(hint.isced));
-      for (const k of ['foreign_background', 'disability', 'dependent_children']) set(k, answerOf(hint[k]));
+      for (const k of ['foreign_background', 'third_country_national', 'disability', 'dependent_children']) set(k, answerOf(hint[k]));
     };
 
     const isced = [['', te('unknown')], ...Array.from({ length: 9 }, (_, n) => [String(n), label('isced', String(n))])];

@@ -79,6 +79,7 @@ async function mountDetail(view, ctx) {
     [tp('fBudget'), p.budget ? formatMoney(p.budget) : tp('budgetUnknown')],
     [tp('fLead'), p.lead_body],
     [tp('fEsf'), p.esf ? tp('yes') : tp('no')],
+    [tp('fEsfPeriod'), p.esf ? label('esfPeriod', p.esf_period) : null],
   ].filter(([, v]) => v);
   const partners = h(
     'section',
@@ -196,6 +197,7 @@ function indicatorsCard(p, ctx) {
       );
     replace(
       table,
+      h('p', { 'data-testid': 'indicators-period' }, tp('indicatorsPeriod', { label: x.period_label, reg: x.regulation })),
       h('p', { 'data-testid': 'indicators-summary' }, tp('indicatorsSummary', { n: x.participants, out: x.exited, on: formatDate(x.on) })),
       h(
         'table',
@@ -260,6 +262,7 @@ function mountEdit(view, ctx, p) {
     lead_body: p?.lead_body ?? null,
     target: p?.target || null,
     esf: p?.esf ?? true,
+    esf_period: p?.esf_period ?? '2014-2020',
     funded_project_id: p?.funded_project_id ?? null,
     partners: (p?.partners ?? []).map((x) => ({ ...x })),
     bodies: (p?.bodies ?? []).map((b) => ({ ...b, members: b.members.join('\n') })),
@@ -293,6 +296,7 @@ function mountEdit(view, ctx, p) {
         form.text(model, 'lead_body', { label: tp('fLead'), field: 'lead_body', testid: 'programme-f-lead', required: true }),
         form.text(model, 'target', { label: tp('fTarget'), field: 'target', testid: 'programme-f-target', multiline: true, wide: true }),
         form.checkbox(model, 'esf', { label: tp('fEsfAsk'), field: 'esf', testid: 'programme-f-esf' }),
+        form.select(model, 'esf_period', { label: tp('fEsfPeriod'), field: 'esf_period', testid: 'programme-f-esf-period', required: true, hint: tp('fEsfPeriodHint'), options: ['2014-2020', '2021-2027'].map((v) => [v, label('esfPeriod', v)]) }),
       ),
       h('h2', {}, tp('partners')),
       rowsOf(

@@ -36,6 +36,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin![
     "milano-rimborso-b2-2019",
     "fse-indicatori-2014",
     "fse-indicatori-2018-omnibus",
+    "fse-plus-indicatori-2021",
     "milano-residenzialita-temporanea-2017",
     "gdpr-diritti-interessato-2018",
     "conservazione-2018",

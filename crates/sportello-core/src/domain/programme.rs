@@ -90,6 +90,15 @@ string_enum!(
     }
 );
 
+string_enum!(
+    /// The programming period of the fund: it picks the set of ESF common
+    /// indicators the funder asks for (rules.md §6), whatever the entry date.
+    EsfPeriod {
+        Fse20142020 = "2014-2020": "FSE 2014-2020 (Reg. UE 1304/2013)",
+        FsePlus20212027 = "2021-2027": "FSE+ 2021-2027 (Reg. UE 2021/1057)",
+    }
+);
+
 /// The longest weekly hours of a tirocinio or an activity (a full-time week).
 pub const HOURS_WEEK_MAX: i64 = 40;
 
@@ -144,6 +153,8 @@ pub struct Programme {
     pub target: String,
     /// The funder asks for the ESF common indicators of its participants.
     pub esf: bool,
+    /// The programming period whose indicators the funder asks for.
+    pub esf_period: EsfPeriod,
     /// Its finances (`funded_projects`, at the hub), when recorded there.
     pub funded_project_id: Option<Id>,
     pub partners: Vec<Partner>,
@@ -178,6 +189,8 @@ pub struct ProgrammeInput {
     pub lead_body: Option<String>,
     pub target: Option<String>,
     pub esf: Option<bool>,
+    /// "2014-2020" (when absent) or "2021-2027".
+    pub esf_period: Option<String>,
     pub funded_project_id: Option<String>,
     pub partners: Vec<PartnerInput>,
     pub bodies: Vec<BodyInput>,
@@ -258,6 +271,9 @@ impl ProgrammeInput {
         let lead_body = form::required_line("lead_body", &self.lead_body, "l'ente capofila")?;
         let target = form::optional_text("target", &self.target)?.unwrap_or_default();
         let funded_project_id = form::optional_id("funded_project_id", &self.funded_project_id)?;
+        let esf_period: EsfPeriod =
+            optional_choice("esf_period", &self.esf_period, "il periodo di programmazione")?
+                .unwrap_or(EsfPeriod::Fse20142020);
 
         let mut partners = Vec::new();
         for (i, p) in self.partners.iter().enumerate() {
@@ -343,6 +359,7 @@ impl ProgrammeInput {
             lead_body,
             target,
             esf: flag(self.esf, false),
+            esf_period,
             funded_project_id,
             partners,
             bodies,
@@ -420,6 +437,10 @@ pub struct EsfEntry {
     pub household_jobless: Option<bool>,
     pub dependent_children: Option<bool>,
     pub single_adult: Option<bool>,
+    /// FSE+ 2021-2027 only: not a citizen of the Union (EECO13).
+    pub third_country_national: Option<bool>,
+    /// FSE+ 2021-2027 only: belongs to a minority, the Roma included (EECO15).
+    pub minority: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -478,6 +499,8 @@ pub struct EnrolmentInput {
     pub household_jobless: Option<String>,
     pub dependent_children: Option<String>,
     pub single_adult: Option<String>,
+    pub third_country_national: Option<String>,
+    pub minority: Option<String>,
     pub exit_date: Option<String>,
     pub outcome: Option<String>,
     pub outcome_note: Option<String>,
@@ -597,6 +620,8 @@ impl EnrolmentInput {
             household_jobless: answer("household_jobless", &self.household_jobless)?,
             dependent_children: answer("dependent_children", &self.dependent_children)?,
             single_adult: answer("single_adult", &self.single_adult)?,
+            third_country_national: answer("third_country_national", &self.third_country_national)?,
+            minority: answer("minority", &self.minority)?,
         };
         let exit_date = form::optional_date("exit_date", &self.exit_date)?;
         let outcome = match form::clean(&self.outcome) {

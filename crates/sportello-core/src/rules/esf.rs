@@ -25,9 +25,16 @@
 //!
 //! The JSON shape of `sportello indicators --json` and the Italian table are in
 //! [`output`]; reading the input file is [`input`].
+//!
+//! ESF+ 2021-2027 (Reg. UE 2021/1057, Allegato I: EECO01-EECO17 at entry,
+//! EECR01-EECR04 at exit) is a separate kind of rule set, `fse-plus-indicatori`,
+//! counted by [`plus`]: which one applies is the programme's programming period
+//! ([`Period`]), not the entry date; within a period the dated sets apply by
+//! entry date as above.
 
 mod input;
 mod output;
+mod plus;
 mod tri;
 
 use std::collections::BTreeMap;
@@ -36,7 +43,8 @@ use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::rule_set::{
-    AgeThreshold, FseIndicatori, Kind, RuleSetRef, RuleSets, ESF_OUTPUT_CODES, ESF_RESULT_CODES,
+    AgeThreshold, FseIndicatori, Kind, RuleSetRef, RuleSets, ESF_OUTPUT_CODES, ESF_PLUS_OUTPUT_CODES,
+    ESF_PLUS_RESULT_CODES, ESF_RESULT_CODES,
 };
 use crate::calendar::age_on;
 use crate::dates::format_it;
@@ -44,7 +52,66 @@ use crate::error::{Error, Result};
 
 pub use input::parse_participants_json;
 pub use output::{description, to_json, to_text, JsonReport};
+pub use plus::description as plus_description;
 pub use tri::Tri;
+
+/// The programming period of the programme the participants belong to: it picks
+/// the kind of rule set (2014-2020: `fse-indicatori`, CO/CR codes; 2021-2027:
+/// `fse-plus-indicatori`, EECO/EECR codes).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Period {
+    #[default]
+    #[serde(rename = "2014-2020")]
+    Fse2014,
+    #[serde(rename = "2021-2027")]
+    FsePlus2021,
+}
+
+impl Period {
+    pub const ALL: [Period; 2] = [Period::Fse2014, Period::FsePlus2021];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::Fse2014 => "2014-2020",
+            Period::FsePlus2021 => "2021-2027",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Period> {
+        Period::ALL.into_iter().find(|p| p.as_str() == s.trim())
+    }
+    pub fn kind(self) -> Kind {
+        match self {
+            Period::Fse2014 => Kind::FseIndicatori,
+            Period::FsePlus2021 => Kind::FsePlusIndicatori,
+        }
+    }
+    /// Every output code the period's report shows, in order.
+    pub fn output_codes(self) -> &'static [&'static str] {
+        match self {
+            Period::Fse2014 => &ESF_OUTPUT_CODES,
+            Period::FsePlus2021 => &ESF_PLUS_OUTPUT_CODES,
+        }
+    }
+    pub fn result_codes(self) -> &'static [&'static str] {
+        match self {
+            Period::Fse2014 => &ESF_RESULT_CODES,
+            Period::FsePlus2021 => &ESF_PLUS_RESULT_CODES,
+        }
+    }
+    /// The regulation, for the headings of the reports.
+    pub fn regulation(self) -> &'static str {
+        match self {
+            Period::Fse2014 => "Reg. UE 1304/2013, Allegato I",
+            Period::FsePlus2021 => "Reg. UE 2021/1057, Allegato I",
+        }
+    }
+    /// "FSE 2014-2020", "FSE+ 2021-2027".
+    pub fn label(self) -> &'static str {
+        match self {
+            Period::Fse2014 => "FSE 2014-2020",
+            Period::FsePlus2021 => "FSE+ 2021-2027",
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Sex {
@@ -154,6 +221,11 @@ pub struct Participant {
     pub household_jobless: Option<bool>,
     pub dependent_children: Option<bool>,
     pub single_adult: Option<bool>,
+    /// Not a citizen of the Union (stateless persons included): FSE+ EECO13.
+    pub third_country_national: Option<bool>,
+    /// Belongs to a minority, marginalised communities such as the Roma
+    /// included (national definition): FSE+ EECO15.
+    pub minority: Option<bool>,
     /// None = not exited (yet): not counted in the result indicators.
     pub exit_date: Option<NaiveDate>,
     pub exit_status: Option<ExitStatus>,
@@ -179,6 +251,8 @@ impl Participant {
             household_jobless: None,
             dependent_children: None,
             single_adult: None,
+            third_country_national: None,
+            minority: None,
             exit_date: None,
             exit_status: None,
         }
@@ -221,14 +295,17 @@ pub struct Line {
 /// The aggregate report: counts only, never a list of names (rules.md §6).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
+    /// The programming period whose codes the report has.
+    #[serde(default)]
+    pub period: Period,
     pub participants: usize,
     /// Participants with an exit date (the population of the result indicators).
     pub exited: usize,
     /// The rule sets used, in date order.
     pub rule_sets: Vec<RuleSetRef>,
-    /// CO01-CO19, always all of them, in order.
+    /// CO01-CO19 (EECO01-EECO17), always all of them, in order.
     pub outputs: Vec<Line>,
-    /// CR01-CR05, always all of them, in order.
+    /// CR01-CR05 (EECR01-EECR04), always all of them, in order.
     pub results: Vec<Line>,
 }
 
@@ -241,10 +318,23 @@ impl Report {
     }
 }
 
-/// Counts the indicators of `participants`, each under the rule set in force on
-/// their entry date.
+/// Counts the 2014-2020 indicators of `participants`, each under the rule set in
+/// force on their entry date (`sportello indicators` without `--periodo`).
 pub fn indicators(participants: &[Participant], rules: &RuleSets) -> Result<Report> {
+    indicators_for(Period::Fse2014, participants, rules)
+}
+
+/// Counts the indicators of the programming period `period`: each participant
+/// under that period's rule set in force on their entry date.
+pub fn indicators_for(period: Period, participants: &[Participant], rules: &RuleSets) -> Result<Report> {
     validate(participants)?;
+    match period {
+        Period::Fse2014 => indicators_2014(participants, rules),
+        Period::FsePlus2021 => plus::indicators(participants, rules),
+    }
+}
+
+fn indicators_2014(participants: &[Participant], rules: &RuleSets) -> Result<Report> {
     let mut outputs: Vec<Line> = ESF_OUTPUT_CODES.iter().map(|c| empty_line(c)).collect();
     let mut results: Vec<Line> = ESF_RESULT_CODES.iter().map(|c| empty_line(c)).collect();
     let mut used: BTreeMap<(NaiveDate, String), RuleSetRef> = BTreeMap::new();
@@ -268,6 +358,7 @@ pub fn indicators(participants: &[Participant], rules: &RuleSets) -> Result<Repo
         }
     }
     Ok(Report {
+        period: Period::Fse2014,
         participants: participants.len(),
         exited,
         rule_sets: used.into_values().collect(),
@@ -367,12 +458,17 @@ impl<'a> Facts<'a> {
 /// Unemployed for more than the set's months (fewer below the youth age) on the
 /// entry date. Without an age, decided only when both windows agree.
 fn long_term(p: &Participant, r: &FseIndicatori, young: Tri) -> Tri {
+    long_term_by(p, r.long_term_months.value, r.long_term_months_youth.value, young)
+}
+
+/// Unemployed for more than `adult` months (`youth` when young) on the entry date.
+fn long_term_by(p: &Participant, adult: u32, youth: u32, young: Tri) -> Tri {
     let Some(since) = p.unemployed_since else { return Tri::Unknown };
     // chrono clamps to the month's last day: 31 August + 6 months = end of February.
     let beyond = |months: u32| {
         Tri::from(since.checked_add_months(Months::new(months)).is_some_and(|d| p.entry_date > d))
     };
-    let (adult, youth) = (beyond(r.long_term_months.value), beyond(r.long_term_months_youth.value));
+    let (adult, youth) = (beyond(adult), beyond(youth));
     match young {
         Tri::Yes => youth,
         Tri::No => adult,

@@ -136,6 +136,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "quadro di analisi dell'équipe multidisciplinare",
         sql: include_str!("migrations/0027_quadro_analisi.sql"),
     },
+    Migration {
+        version: 28,
+        name: "indicatori comuni FSE+ 2021-2027: periodo del programma, nuove risposte all'ingresso",
+        sql: include_str!("migrations/0028_esf_plus.sql"),
+    },
 ];
 
 /// The version this program writes.

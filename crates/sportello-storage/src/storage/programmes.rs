@@ -14,7 +14,7 @@ use crate::error::{Code, Error};
 use crate::money::Money;
 
 const PROGRAMME_COLUMNS: &str = "id, title, fund, programme, convention, cup, start_on, end_on, budget, \
-                                 lead_body, target, esf, funded_project_id";
+                                 lead_body, target, esf, funded_project_id, esf_period";
 
 fn programme_from_row(r: &Row<'_>) -> rusqlite::Result<Programme> {
     Ok(Programme {
@@ -31,6 +31,7 @@ fn programme_from_row(r: &Row<'_>) -> rusqlite::Result<Programme> {
         target: r.get(10)?,
         esf: r.get(11)?,
         funded_project_id: opt_col(r, 12)?,
+        esf_period: word(r, 13)?,
         partners: Vec::new(),
         bodies: Vec::new(),
         interventions: Vec::new(),
@@ -69,7 +70,7 @@ const ENROLMENT_COLUMNS: &str = "e.id, e.household_id, e.member_id, e.interventi
      e.allowance_payer, e.agency, e.hours_attended, e.labour_status, e.unemployed_since, e.in_education, \
      e.isced, e.foreign_background, e.disability, e.other_disadvantaged, e.homeless, e.rural, \
      e.household_jobless, e.dependent_children, e.single_adult, e.exit_date, e.outcome, e.outcome_note, \
-     e.exit_status";
+     e.exit_status, e.third_country_national, e.minority";
 
 fn missing(idx: usize, what: &str) -> rusqlite::Error {
     super::conversion(idx, Error::new(Code::Storage, format!("{what} mancante nel database")))
@@ -138,6 +139,8 @@ fn enrolment_from_row(r: &Row<'_>) -> rusqlite::Result<Enrolment> {
             household_jobless: r.get(25)?,
             dependent_children: r.get(26)?,
             single_adult: r.get(27)?,
+            third_country_national: r.get(32)?,
+            minority: r.get(33)?,
         },
         exit,
     })
@@ -204,6 +207,8 @@ fn enrolment_values<'a>(e: &'a Enrolment, stamp: &'a Stamp) -> Values<'a> {
         .with("household_jobless", x.household_jobless)
         .with("dependent_children", x.dependent_children)
         .with("single_adult", x.single_adult)
+        .with("third_country_national", x.third_country_national)
+        .with("minority", x.minority)
         .with("exit_date", opt_date_sql(e.exit.as_ref().map(|x| x.date)))
         .with("outcome", e.exit.as_ref().map(|x| x.outcome.as_str()))
         .with("outcome_note", e.exit.as_ref().and_then(|x| x.note.as_deref()))
@@ -317,6 +322,7 @@ impl Tx<'_> {
                     .with("lead_body", pr.lead_body.clone())
                     .with("target", pr.target.clone())
                     .with("esf", pr.esf)
+                    .with("esf_period", pr.esf_period.as_str())
                     .with("funded_project_id", pr.funded_project_id.sql())
                     .with("updated_at", owned.at.clone())
                     .with("updated_by", owned.by.sql())

@@ -131,6 +131,10 @@ pub enum Kind {
     RimborsoB2,
     /// ESF common indicators of the participants of a co-financed project (rules.md §6).
     FseIndicatori,
+    /// ESF+ 2021-2027 common indicators (Reg. UE 2021/1057, Allegato I): a
+    /// separate kind, since the programming period is the programme's, not the
+    /// entry date's (rules.md §6).
+    FsePlusIndicatori,
     /// The office's settings for temporary social housing (rules.md §8).
     ResidenzialitaTemporanea,
     /// The time limits of the data subject's requests (GDPR art. 12(3)).
@@ -149,6 +153,7 @@ impl Kind {
             "b2" => Some(Kind::B2),
             "rimborso-b2" => Some(Kind::RimborsoB2),
             "fse-indicatori" => Some(Kind::FseIndicatori),
+            "fse-plus-indicatori" => Some(Kind::FsePlusIndicatori),
             "residenzialita-temporanea" => Some(Kind::ResidenzialitaTemporanea),
             "diritti-interessato" => Some(Kind::DirittiInteressato),
             "conservazione" => Some(Kind::Conservazione),
@@ -163,6 +168,7 @@ impl Kind {
             Kind::B2 => "b2",
             Kind::RimborsoB2 => "rimborso-b2",
             Kind::FseIndicatori => "fse-indicatori",
+            Kind::FsePlusIndicatori => "fse-plus-indicatori",
             Kind::ResidenzialitaTemporanea => "residenzialita-temporanea",
             Kind::DirittiInteressato => "diritti-interessato",
             Kind::Conservazione => "conservazione",
@@ -177,6 +183,7 @@ impl Kind {
             Kind::B2 => "Misura B2",
             Kind::RimborsoB2 => "rimborsi della Misura B2",
             Kind::FseIndicatori => "indicatori comuni del Fondo sociale europeo",
+            Kind::FsePlusIndicatori => "indicatori comuni del Fondo sociale europeo Plus (FSE+ 2021-2027)",
             Kind::ResidenzialitaTemporanea => "residenzialità temporanea sociale",
             Kind::DirittiInteressato => "richieste dell'interessato (art. 12 GDPR)",
             Kind::Conservazione => "tempi di conservazione dei dati (massimario di scarto)",
@@ -213,6 +220,7 @@ pub enum Rules {
     B2(B2Rules),
     RimborsoB2(RimborsoB2Rules),
     FseIndicatori(FseIndicatori),
+    FsePlusIndicatori(FsePlusIndicatori),
     ResidenzialitaTemporanea(ResidenzialitaTemporanea),
     DirittiInteressato(DirittiInteressato),
     Conservazione(Conservazione),
@@ -268,6 +276,16 @@ pub const ESF_OUTPUT_CODES: [&str; 19] = [
 /// The ESF common immediate result indicators (CR01-CR05) at exit.
 pub const ESF_RESULT_CODES: [&str; 5] = ["CR01", "CR02", "CR03", "CR04", "CR05"];
 
+/// The ESF+ 2021-2027 common output indicators on participants (EECO01-EECO17,
+/// Reg. UE 2021/1057, Allegato I, punto 1; codes of the Commission's SFC2021).
+pub const ESF_PLUS_OUTPUT_CODES: [&str; 17] = [
+    "EECO01", "EECO02", "EECO03", "EECO04", "EECO05", "EECO06", "EECO07", "EECO08", "EECO09", "EECO10",
+    "EECO11", "EECO12", "EECO13", "EECO14", "EECO15", "EECO16", "EECO17",
+];
+
+/// The ESF+ common immediate result indicators on participants (EECR01-EECR04).
+pub const ESF_PLUS_RESULT_CODES: [&str; 4] = ["EECR01", "EECR02", "EECR03", "EECR04"];
+
 /// An age threshold: the condition holds when `age <cmp> years`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgeThreshold {
@@ -304,6 +322,32 @@ pub struct FseIndicatori {
     pub results: Param<Vec<String>>,
     /// The output codes of which one "yes" makes a participant disadvantaged (CR05).
     pub disadvantaged: Param<Vec<String>>,
+}
+
+/// ESF+ 2021-2027 indicators (Reg. UE 2021/1057, Allegato I) for the participants
+/// of a 2021-2027 programme who entered in the period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FsePlusIndicatori {
+    /// EECO06: children, `age <cmp> years` (below 18).
+    pub child_age: Param<AgeThreshold>,
+    /// EECO07, lower bound: `age <cmp> years` (18 and above).
+    pub young_from: Param<AgeThreshold>,
+    /// EECO07, upper bound: `age <cmp> years` (29 and below).
+    pub young_to: Param<AgeThreshold>,
+    /// EECO08: `age <cmp> years` (55 and above).
+    pub older_age: Param<AgeThreshold>,
+    /// Long-term unemployment: the shorter window holds for `age <cmp> years`.
+    pub long_term_youth_age: Param<AgeThreshold>,
+    /// Long-term unemployment: more than this many months.
+    pub long_term_months: Param<u32>,
+    /// The same below `long_term_youth_age`.
+    pub long_term_months_youth: Param<u32>,
+    /// EECO09, EECO10, EECO11 (in the fields `co09`, `co10`, `co11`).
+    pub isced_bands: Param<IscedBands>,
+    /// The output codes reported, in EECO order.
+    pub outputs: Param<Vec<String>>,
+    /// The result codes reported at exit, in EECR order.
+    pub results: Param<Vec<String>>,
 }
 
 /// Temporary social housing (rules.md §8): the office's settings, dated like any
@@ -597,6 +641,12 @@ impl RuleSet {
     pub fn fse_indicatori(&self) -> Option<&FseIndicatori> {
         match &self.rules {
             Rules::FseIndicatori(r) => Some(r),
+            _ => None,
+        }
+    }
+    pub fn fse_plus_indicatori(&self) -> Option<&FsePlusIndicatori> {
+        match &self.rules {
+            Rules::FsePlusIndicatori(r) => Some(r),
             _ => None,
         }
     }

@@ -327,6 +327,7 @@ macro_rules! meta {
 // After the macros they use (`raw_file!`, `meta!`): macro scope is textual.
 mod data_requests;
 mod fse;
+mod fse_plus;
 mod housing;
 mod retention;
 
@@ -391,7 +392,7 @@ pub fn parse(text: &str, expected_id: Option<&str>) -> Result<RuleSet> {
             &header.tipo.span(),
             "tipo",
             format!(
-                "tipo «{}» sconosciuto (ammessi: sostegno-reddito, assegno-maternita, assegno-tre-figli, b2, rimborso-b2, fse-indicatori, residenzialita-temporanea, diritti-interessato, conservazione)",
+                "tipo «{}» sconosciuto (ammessi: sostegno-reddito, assegno-maternita, assegno-tre-figli, b2, rimborso-b2, fse-indicatori, fse-plus-indicatori, residenzialita-temporanea, diritti-interessato, conservazione)",
                 header.tipo.get_ref()
             ),
         )
@@ -518,6 +519,7 @@ pub fn parse(text: &str, expected_id: Option<&str>) -> Result<RuleSet> {
             Ok(meta.with(Rules::RimborsoB2(rules)))
         }
         Kind::FseIndicatori => fse::parse(text, kind),
+        Kind::FsePlusIndicatori => fse_plus::parse(text, kind),
         Kind::ResidenzialitaTemporanea => housing::parse(text, kind),
         Kind::DirittiInteressato => data_requests::parse(text, kind),
         Kind::Conservazione => retention::parse(text, kind),

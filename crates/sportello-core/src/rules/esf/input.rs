@@ -26,6 +26,8 @@ const PARTICIPANT_KEYS: &[&str] = &[
     "household_jobless",
     "dependent_children",
     "single_adult",
+    "third_country_national",
+    "minority",
     "exit_date",
     "exit_status",
 ];
@@ -94,6 +96,8 @@ fn participant(v: &Value, path: &str) -> Result<Participant> {
         household_jobless: r.flag("household_jobless")?,
         dependent_children: r.flag("dependent_children")?,
         single_adult: r.flag("single_adult")?,
+        third_country_national: r.flag("third_country_national")?,
+        minority: r.flag("minority")?,
         exit_date: r.date("exit_date")?,
         exit_status: r.word("exit_status", &ExitStatus::ALL.map(|s| (s.as_str(), s)))?,
     })

@@ -11,6 +11,10 @@ use super::{Counts, Line, Report};
 /// order; the codes' maps are ordered by code (CO01 … CO19 sort as text).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JsonReport {
+    /// "2021-2027" for the ESF+ indicators (`--periodo 2021-2027`); absent for
+    /// 2014-2020, whose document is the contract's, unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<&'static str>,
     /// The ids of the rule sets used, in date order, joined with ", "; "" when no
     /// participant was given.
     pub rule_set: String,
@@ -25,6 +29,7 @@ pub struct JsonReport {
 pub fn to_json(report: &Report) -> JsonReport {
     let counts = |lines: &[Line]| lines.iter().map(|l| (l.code.clone(), l.counts)).collect();
     JsonReport {
+        period: (report.period != super::Period::Fse2014).then(|| report.period.as_str()),
         rule_set: super::rule_set_ids(report),
         participants: report.participants,
         indicators: counts(&report.outputs),
@@ -33,8 +38,12 @@ pub fn to_json(report: &Report) -> JsonReport {
     }
 }
 
-/// The Italian wording of a code (Allegato I del Reg. UE 1304/2013, shortened).
+/// The Italian wording of a code (Allegato I del Reg. UE 1304/2013, shortened;
+/// the ESF+ codes, EECO/EECR, from Allegato I del Reg. UE 2021/1057).
 pub fn description(code: &str) -> Option<&'static str> {
+    if code.starts_with("EE") {
+        return super::plus::description(code);
+    }
     Some(match code {
         "CO01" => "disoccupati, compresi i disoccupati di lunga durata",
         "CO02" => "disoccupati di lunga durata",
@@ -68,7 +77,10 @@ pub fn description(code: &str) -> Option<&'static str> {
 /// codes not reported for every participant (CO12-CO14 after the Omnibus change).
 pub fn to_text(report: &Report) -> String {
     let mut s = String::new();
-    s.push_str("Indicatori comuni FSE (Reg. UE 1304/2013, Allegato I)\n");
+    s.push_str(&match report.period {
+        super::Period::Fse2014 => "Indicatori comuni FSE (Reg. UE 1304/2013, Allegato I)\n".to_string(),
+        p => format!("Indicatori comuni {} ({})\n", p.label(), p.regulation()),
+    });
     s.push_str(&format!("Partecipanti: {}\n", report.participants));
     let sets = super::rule_set_ids(report);
     s.push_str(&format!(

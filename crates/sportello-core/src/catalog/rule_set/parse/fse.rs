@@ -61,7 +61,11 @@ pub(super) fn parse(text: &str, kind: Kind) -> Result<RuleSet> {
     Ok(meta.with(Rules::FseIndicatori(rules)))
 }
 
-fn age(ctx: &Ctx<'_>, raw: &Spanned<RawThreshold<i64>>, name: &str) -> Result<Param<AgeThreshold>> {
+pub(super) fn age(
+    ctx: &Ctx<'_>,
+    raw: &Spanned<RawThreshold<i64>>,
+    name: &str,
+) -> Result<Param<AgeThreshold>> {
     let r = raw.get_ref();
     if let Some(t) = &r.tipo_isee {
         return Err(ctx.err(&t.span(), &format!("{name}.tipo_isee"), "campo non previsto per un'età"));
@@ -78,7 +82,7 @@ fn age(ctx: &Ctx<'_>, raw: &Spanned<RawThreshold<i64>>, name: &str) -> Result<Pa
 }
 
 /// Codes from `known`, each once, kept in the order of `known` (the report's order).
-fn codes(
+pub(super) fn codes(
     ctx: &Ctx<'_>,
     list: &Spanned<Vec<Spanned<String>>>,
     field: &str,
@@ -103,6 +107,18 @@ fn codes(
 
 fn isced(ctx: &Ctx<'_>, raw: &Spanned<RawIsced>) -> Result<Param<IscedBands>> {
     let r = raw.get_ref();
+    bands(ctx, [(&r.co09, "CO09"), (&r.co10, "CO10"), (&r.co11, "CO11")], &r.atto, &r.nota)
+}
+
+type Band<'a> = (&'a Spanned<Vec<Spanned<i64>>>, &'a str);
+
+/// Three ISCED bands, none empty, no level in two of them.
+pub(super) fn bands(
+    ctx: &Ctx<'_>,
+    [b09, b10, b11]: [Band<'_>; 3],
+    atto: &Spanned<String>,
+    nota: &Option<String>,
+) -> Result<Param<IscedBands>> {
     let mut seen = HashSet::new();
     let mut band = |list: &Spanned<Vec<Spanned<i64>>>, code: &str| -> Result<Vec<u8>> {
         let field = format!("fasce_isced.{code}");
@@ -124,15 +140,12 @@ fn isced(ctx: &Ctx<'_>, raw: &Spanned<RawIsced>) -> Result<Param<IscedBands>> {
         levels.sort_unstable();
         Ok(levels)
     };
-    let bands = IscedBands {
-        co09: band(&r.co09, "CO09")?,
-        co10: band(&r.co10, "CO10")?,
-        co11: band(&r.co11, "CO11")?,
-    };
+    let bands =
+        IscedBands { co09: band(b09.0, b09.1)?, co10: band(b10.0, b10.1)?, co11: band(b11.0, b11.1)? };
     Ok(Param {
         name: "fasce_isced".into(),
         value: bands,
-        act: ctx.act(&r.atto, "fasce_isced")?,
-        note: r.nota.clone(),
+        act: ctx.act(atto, "fasce_isced")?,
+        note: nota.clone(),
     })
 }
