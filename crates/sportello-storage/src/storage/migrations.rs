@@ -131,6 +131,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "programmi finanziati: partner, governance, interventi, iscrizioni",
         sql: include_str!("migrations/0025_programmes.sql"),
     },
+    Migration {
+        version: 26,
+        name: "conservazione di domande, graduatorie, rimborsi e registro degli accessi",
+        sql: include_str!("migrations/0026_retention_records.sql"),
+    },
 ];
 
 /// The version this program writes.

@@ -32,6 +32,7 @@ mod project_finance;
 mod projects;
 mod reimbursements;
 pub mod retention;
+pub mod retention_records;
 pub mod scope;
 pub mod search;
 pub mod sync;
