@@ -455,7 +455,11 @@ fn an_anonymisation_keeps_the_statistics_and_no_name_and_the_calls_rankings_are_
 /// unused space of an interior page of `sync_outbox` — bytes left there by
 /// ordinary writes before the erasure, which `secure_delete` (it zeroes only
 /// what is deleted while it is on) never sees. Hence `storage::retention::
-/// scrub`: `VACUUM` and a truncating checkpoint after every erasure.
+/// scrub`: `VACUUM` and a truncating checkpoint after every erasure. With
+/// both (`secure_delete` and `VACUUM`) turned off by hand it fails too; with
+/// `secure_delete` off and `VACUUM` on it passes (the rebuilt file holds no
+/// free space at all): `secure_delete` still keeps the erasure's own WAL
+/// frames clean until the checkpoint.
 #[test]
 fn the_erased_case_is_in_no_freed_page_of_the_file_nor_of_its_wal() {
     std::env::remove_var("SPORTELLO_BACKUP_DIR");

@@ -302,3 +302,68 @@ fn the_access_logs_old_rows_go_and_the_chain_still_verifies_from_an_anchor_that_
     ));
     assert!(!report.ok);
 }
+
+/// The same erasures on a PLAIN database (the benchmark's opening, which
+/// only skips the cipher; tests/service_retention.rs has the case's), whose
+/// file and WAL are read raw, free space included: the award's holder, code
+/// and IBAN and the spending documents' issuer are found before and nowhere
+/// after the reimbursement file, the applications and the ranking's names
+/// are gone. Checked by hand that it can fail: with `secure_delete` off and
+/// no `VACUUM` after the erasure, the holder's name stays in the file.
+#[test]
+fn the_erased_records_are_in_no_freed_page_of_the_file_nor_of_its_wal() {
+    std::env::remove_var("SPORTELLO_BACKUP_DIR");
+    std::env::remove_var("SPORTELLO_BACKUP_KEEP");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("chiaro.sqlite");
+    let docs = dir.path().join("documenti");
+    let open = |username: &str, on: &str| {
+        Service::create_unencrypted_for_benchmark(sportello::service::NewDatabase {
+            database: db.clone(),
+            documents_dir: docs.clone(),
+            username: username.into(),
+            name: "Anna Verdi".into(),
+            password: String::new().into(),
+            today: Some(d(on)),
+            kdf: sportello::keyring::KdfParams::for_tests(),
+        })
+        .unwrap()
+    };
+    let raw_bytes = || {
+        let mut bytes = std::fs::read(&db).unwrap();
+        if let Ok(w) = std::fs::read(format!("{}-wal", db.display())) {
+            bytes.extend(w);
+        }
+        bytes
+    };
+    let has = |bytes: &[u8], needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+    let iban = IBAN.replace(' ', "");
+    let s = open("admin", "2026-11-20");
+    let call = call_with_file(&s);
+    drop(s);
+    let before = raw_bytes();
+    assert!(before.starts_with(b"SQLite format 3\0"));
+    for needle in [HOLDER, HOLDER_CF, iban.as_str(), "BRNGNN45C12F205U"] {
+        assert!(has(&before, needle), "the scan sees «{needle}» before");
+    }
+    // 15/01/2037: everything of the call is past its term.
+    let later = open("admin2", "2037-01-15");
+    for kind in ["rimborso", "domanda", "graduatoria"] {
+        later
+            .call("retention_erase_records", json!({"kind": kind, "call_id": call, "confirm": TITLE}))
+            .unwrap();
+    }
+    let due = later.call("retention_due", Value::Null).unwrap();
+    assert!(due["records"].as_array().unwrap().iter().all(|r| r["call_id"] != call.as_str()), "{due}");
+    for (what, bytes) in [
+        ("open", raw_bytes()),
+        ("closed", {
+            drop(later);
+            raw_bytes()
+        }),
+    ] {
+        for needle in [HOLDER, HOLDER_CF, iban.as_str(), "BRNGNN45C12F205U"] {
+            assert!(!has(&bytes, needle), "{what}: «{needle}» is still in the file or its WAL");
+        }
+    }
+}

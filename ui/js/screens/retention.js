@@ -57,7 +57,7 @@ function recordReportBlock(ctx, r) {
   return h(
     'div',
     { class: 'card', 'data-testid': 'retention-record-report' },
-    h('h3', {}, t('retentionRecords.reportTitle', { kind, subject: r.subject, mode: r.mode })),
+    h('h3', {}, r.call_id ? t('retentionRecords.reportTitle', { kind, subject: r.subject, mode: r.mode }) : t('retentionRecords.reportTitleLog', { kind, mode: r.mode })),
     h(
       'dl',
       { class: 'facts' },
@@ -114,7 +114,7 @@ function recordsSection(ctx, due, done, reload) {
       : h(
           'table',
           { class: 'data', 'data-testid': 'retention-records-table' },
-          h('thead', {}, h('tr', {}, ['colKind', 'colSubject', 'colCount', 'colFrom', 'colUntil', 'colAct', 'colAction'].map((k) => h('th', { scope: 'col' }, t(`retentionRecords.${k}`))))),
+          h('thead', {}, h('tr', {}, ['colKind', 'colSubject', 'colCount', 'colFrom', 'colUntil', 'colAction'].map((k) => h('th', { scope: 'col' }, t(`retentionRecords.${k}`))))),
           h(
             'tbody',
             {},
@@ -122,12 +122,12 @@ function recordsSection(ctx, due, done, reload) {
               h(
                 'tr',
                 { 'data-testid': 'retention-record-row', 'data-kind': r.kind },
-                h('td', {}, t(`retentionRecords.kind.${r.kind}`)),
+                // The act is in the schedule's list above; here on hover too.
+                h('td', { title: `${r.entry} — ${r.act}` }, t(`retentionRecords.kind.${r.kind}`)),
                 h('td', {}, r.before_day ? t('retentionRecords.logSubject', { from: formatDate(r.closed_on), until: formatDate(r.before_day) }) : r.subject),
                 h('td', { class: 'nowrap' }, r.held > 0 ? `${r.count} (${t('retentionRecords.held', { n: r.held })})` : String(r.count)),
                 h('td', { class: 'nowrap' }, formatDate(r.closed_on)),
                 h('td', { class: 'nowrap' }, formatDate(r.kept_until)),
-                h('td', { class: 'muted' }, `${r.entry} — ${r.act}`),
                 h(
                   'td',
                   { class: 'nowrap' },
