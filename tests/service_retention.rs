@@ -374,6 +374,21 @@ fn an_enrolled_laptop_loses_the_erased_case_at_its_next_sync_and_its_stale_chang
         let due = hub.retention_due().unwrap();
         let row = due.due.iter().find(|c| c.household_id == h.id).unwrap();
         hub.retention_erase(h.id, "cancellazione", &row.case_number).unwrap();
+        // The access log's rows of 2026 too (schema 26): among them the
+        // row the laptop's chain hangs from, which the anchor keeps.
+        let due = hub.call("retention_due", serde_json::Value::Null).unwrap();
+        let log = due["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["kind"] == "registro_accessi")
+            .unwrap()
+            .clone();
+        hub.call(
+            "retention_erase_records",
+            json!({ "kind": "registro_accessi", "call_id": null, "confirm": log["confirm"] }),
+        )
+        .unwrap();
     }
     let sentinels = [SURNAME, cf.as_str()];
     assert_clean(&plain_bytes(&hub_db, &hub_key), &sentinels, "hub after the erasure");
@@ -408,6 +423,18 @@ fn an_enrolled_laptop_loses_the_erased_case_at_its_next_sync_and_its_stale_chang
     );
     assert_clean(&plain_bytes(&hub_db, &hub_key), &sentinels, "hub at the end");
     assert_clean(&plain_bytes(&laptop_db, &laptop_key), &sentinels, "laptop at the end");
+    // The verbale of the access log's cut reached the laptop (the rows are
+    // the hub's own: nothing to purge there); the hub's chain, and the
+    // laptop's chain kept at the hub, still verify from the anchor.
+    let n: i64 = keyed(&laptop_db, &laptop_key)
+        .query_row("SELECT count(*) FROM record_erasures WHERE record_kind = 'registro_accessi'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(n, 1);
+    let report = sportello::storage::audit::verify_file(&hub_db, Some(&hub_key)).unwrap();
+    assert!(report.ok && report.anchor.is_some(), "{report:?}");
+    assert!(!report.devices.is_empty() && report.devices.iter().all(|d| d.ok), "{report:?}");
     let _ = Id::new();
 }
 
