@@ -367,3 +367,41 @@ fn the_erased_records_are_in_no_freed_page_of_the_file_nor_of_its_wal() {
         }
     }
 }
+
+/// A backup taken before the erasure, restored: the next opening applies
+/// the erasure again from the ledger beside the database
+/// (`<database>.cancellazioni-atti`) and writes its verbale with its id.
+#[test]
+fn a_restored_backup_loses_the_erased_records_again_at_its_next_opening() {
+    std::env::remove_var("SPORTELLO_BACKUP_DIR");
+    std::env::remove_var("SPORTELLO_BACKUP_KEEP");
+    let e = env();
+    let call = call_with_file(&e.service);
+    let before = e.dir.path().join("prima.sqlite");
+    e.service.backup_to(&before).unwrap();
+    let later = e.reopen(ADMIN, d("2029-08-21"));
+    let report = later
+        .call("retention_erase_records", json!({"kind": "rimborso", "call_id": call, "confirm": TITLE}))
+        .unwrap();
+    drop(later);
+    let ledger = std::fs::read_to_string(format!("{}.cancellazioni-atti", e.db().display())).unwrap();
+    assert!(ledger.contains(report["id"].as_str().unwrap()));
+    assert!(!ledger.contains(HOLDER) && !ledger.contains(HOLDER_CF));
+    sportello::service::Service::restore_file(
+        &before,
+        &e.db(),
+        &sportello::service::Credentials::password(ADMIN, PASSWORD),
+    )
+    .unwrap();
+    assert_eq!(n(&e, "SELECT count(*) FROM awards"), 1, "the backup holds the file");
+    let restored = e.reopen(ADMIN, d("2029-08-22"));
+    for t in
+        ["awards", "reimbursement_claims", "reimbursement_documents", "liquidations", "liquidation_items"]
+    {
+        assert_eq!(n(&e, &format!("SELECT count(*) FROM {t}")), 0, "{t} after the restore");
+    }
+    let reports = restored.call("retention_record_reports", Value::Null).unwrap();
+    assert_eq!(reports.as_array().unwrap().len(), 1, "the verbale, written again with its id");
+    assert_eq!(reports[0]["id"], report["id"]);
+    assert!(restored.storage().audit_verify().unwrap().ok);
+}
