@@ -228,7 +228,7 @@ fn the_access_logs_old_rows_go_and_the_chain_still_verifies_from_an_anchor_that_
     std::env::remove_var("SPORTELLO_BACKUP_DIR");
     std::env::remove_var("SPORTELLO_BACKUP_KEEP");
     let e = env();
-    create_family(&e.service);
+    let h = create_family(&e.service);
     let rows_before = n(&e, "SELECT count(*) FROM audit_log");
     // Two years and a day after: not yet (the rows of 20/11/2026 are kept
     // through 20/11/2028).
@@ -274,6 +274,11 @@ fn the_access_logs_old_rows_go_and_the_chain_still_verifies_from_an_anchor_that_
         let dir = tempfile::tempdir().unwrap();
         let copy = dir.path().join("copia.sqlite");
         std::fs::copy(&db, &copy).unwrap();
+        // The WAL too: the first service of the test is still open.
+        let wal = format!("{}-wal", db.display());
+        if std::path::Path::new(&wal).exists() {
+            std::fs::copy(&wal, format!("{}-wal", copy.display())).unwrap();
+        }
         let conn = keyed(&copy, &key(&db));
         conn.execute_batch(sql).unwrap();
         let report = sportello::storage::audit::verify(&conn).unwrap();
@@ -285,8 +290,15 @@ fn the_access_logs_old_rows_go_and_the_chain_still_verifies_from_an_anchor_that_
     );
     assert!(!report.ok, "an edited kept row");
     // A forged anchor: rows removed by other means, with an anchor that
-    // names the last removed row's hash — no kept row states it.
-    let first_kept: i64 = raw(&db).query_row("SELECT min(seq) FROM audit_log", [], |r| r.get(0)).unwrap();
+    // names the last removed row's hash — and the statement of it typed
+    // beforehand as the reason of an act (a kept row of another action):
+    // not believed, only the erasure's own row confirms an anchor.
+    let (first_kept, hash): (i64, String) = raw(&db)
+        .query_row("SELECT seq, hash FROM audit_log ORDER BY seq LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    let token = sportello::storage::audit::anchor_token(first_kept, &hash);
+    e.reopen(ADMIN, d("2028-11-21")).household_restrict(h.id, &token).unwrap();
+    assert!(e.reopen(ADMIN, d("2028-11-21")).storage().audit_verify().unwrap().ok);
     let (_d, report) = tamper(&format!(
         "DROP TRIGGER audit_log_no_delete;
          INSERT INTO audit_anchors (id, through_seq, removed, last_hash, before_day, erasure_id, at, by)

@@ -72,11 +72,16 @@ pub struct Anchor {
     pub by: String,
 }
 
+/// The action of the row written with a removal (the service's
+/// `retention_erase_records`): only a row of this action confirms an
+/// anchor — never a text an operator typed (a reason in another act's row).
+pub const ANCHOR_ACTION: &str = "retention_erase_records";
+
 /// What the row written with a removal says of its anchor: the last row
-/// removed and its hash. A kept row — itself in the chain — carrying it is
-/// what makes the anchor believed.
+/// removed and its hash. A kept row — itself in the chain — of
+/// [`ANCHOR_ACTION`] carrying it is what makes the anchor believed.
 pub fn anchor_token(through_seq: i64, last_hash: &str) -> String {
-    format!("ancora del registro: rimosse le righe fino alla {through_seq}, impronta dell'ultima {last_hash}")
+    format!("ancora del registro: rimosse le righe fino alla {through_seq}, impronta della riga {through_seq} {last_hash}")
 }
 
 /// The latest anchor, if any (a file before schema 26 has none).
@@ -367,7 +372,9 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport, Error> {
     for (row, stored_prev, stored_hash) in read_rows(conn)? {
         count += 1;
         if let (Some(t), Some(d)) = (&token, &row.detail) {
-            confirmed |= d.contains(t.as_str());
+            confirmed |= row.action == ANCHOR_ACTION
+                && row.seq > anchor.as_ref().map_or(0, |a| a.through_seq)
+                && d.contains(t.as_str());
         }
         let reason = if stored_prev.as_deref() != Some(prev.as_str()) {
             Some("non segue la riga precedente (righe rimosse, inserite o riordinate)")

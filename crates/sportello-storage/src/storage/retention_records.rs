@@ -244,8 +244,15 @@ impl Tx<'_> {
             .map_err(db_err)
     }
 
-    /// The day of the oldest row of the access log (None: empty).
+    /// The day of the oldest row of the access log (None: empty, or this
+    /// replica is not the hub). Decision: the log is cut at the hub only. A
+    /// device's rows travel to the hub (`audit_remote`), which checks its
+    /// chain row by row: a device cutting its own log would open a gap there
+    /// for every row not yet sent.
     pub fn access_log_oldest(&self) -> Result<Option<String>, Error> {
+        if !super::case_numbers::is_hub(&self.tx)? {
+            return Ok(None);
+        }
         self.tx.query_row("SELECT min(substr(at, 1, 10)) FROM audit_log", [], |r| r.get(0)).map_err(db_err)
     }
 }
