@@ -216,6 +216,11 @@ fn a_calls_applications_ranking_and_reimbursements_go_each_after_its_own_term() 
     let id = reports[0]["id"].as_str().unwrap();
     let printed = later.call("retention_record_report_print", json!({"id": id})).unwrap();
     assert!(std::fs::read(printed["path"].as_str().unwrap()).unwrap().starts_with(b"%PDF"));
+    // With `SPORTELLO_KEEP_PDF=DIR`, a copy for a person to look at.
+    if let Some(dir) = std::env::var_os("SPORTELLO_KEEP_PDF") {
+        let path = std::path::Path::new(printed["path"].as_str().unwrap());
+        std::fs::copy(path, std::path::Path::new(&dir).join(path.file_name().unwrap())).unwrap();
+    }
     // The hub-only records were in no changeset waiting for a device.
     assert!(later.storage().audit_verify().unwrap().ok);
     drop(later);

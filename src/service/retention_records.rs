@@ -356,6 +356,7 @@ impl Service {
                 anonymised: report.mode == "anonimizzazione",
                 kind,
                 subject: report.subject.clone(),
+                access_log: report.record_kind == RecordKind::RegistroAccessi.as_str(),
                 schedule: match &schedule {
                     Some(s) => format!("{} ({}, versione {})", s.rule_set_title, report.schedule_id, report.schedule_version),
                     None => format!("{}, versione {}", report.schedule_id, report.schedule_version),

@@ -26,6 +26,8 @@ pub struct RecordErasureVerbale {
     pub kind: String,
     /// The call's title, or "registro degli accessi".
     pub subject: String,
+    /// The access log's oldest rows (the closing note speaks of the anchor).
+    pub access_log: bool,
     /// "Tempi di conservazione … (conservazione-2018, versione 1)".
     pub schedule: String,
     /// The entry and its act: "fascicolo_chiuso_anni — 10 anni — Piano di …".
@@ -118,12 +120,18 @@ pub fn document(v: &RecordErasureVerbale) -> Document {
     }));
     doc.paragraph(
         Paragraph::text(
-            "La cancellazione ha riguardato il database (con sovrascrittura delle pagine liberate), il suo \
-             registro delle modifiche (WAL) e le copie dei dati in attesa di sincronizzazione. Questi dati \
-             restano solo nel database dell'ufficio: nessun portatile iscritto li riceve; questo verbale \
-             li raggiunge alla prossima sincronizzazione. Le righe rimosse dal registro degli accessi sono \
-             sostituite da un'ancora (impronta dell'ultima riga e numero delle righe), dalla quale la \
-             verifica del registro riparte.",
+            if v.access_log {
+                "Le righe più vecchie del registro degli accessi sono state cancellate dal database (con \
+                 sovrascrittura delle pagine liberate e ricostruzione del file) e dal suo registro delle \
+                 modifiche (WAL). Al loro posto resta un'ancora datata (impronta dell'ultima riga cancellata, \
+                 numero delle righe, chi e quando), confermata da una riga del registro stesso: la verifica \
+                 della catena riparte da lì. Questo verbale raggiunge i portatili alla prossima sincronizzazione."
+            } else {
+                "La cancellazione ha riguardato il database (con sovrascrittura delle pagine liberate e \
+                 ricostruzione del file), il suo registro delle modifiche (WAL) e le copie dei dati in attesa \
+                 di sincronizzazione. Questi dati restano solo nel database dell'ufficio: nessun portatile \
+                 iscritto li riceve; questo verbale li raggiunge alla prossima sincronizzazione."
+            },
         )
         .size(8.5)
         .space_before(8.0),
