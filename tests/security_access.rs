@@ -253,6 +253,11 @@ fn run(s: &Service, command: &str, case: &Case) -> sportello::Result<()> {
         "retention_erase" => {
             ipc(json!({ "household_id": hid, "mode": "cancellazione", "confirm": "2026/0001" }))
         }
+        "retention_record_reports" => ipc(Value::Null),
+        "retention_record_report_print" => ipc(json!({ "id": Id::new().to_string() })),
+        "retention_erase_records" => {
+            ipc(json!({ "kind": "registro_accessi", "call_id": null, "confirm": "01/01/2020" }))
+        }
         // Sync: no peer and no package here; what matters is forbidden or not.
         "sync_export" => s.sync_export(None).map(|_| ()),
         "sync_import" => s.sync_import(b"non un pacchetto").map(|_| ()),

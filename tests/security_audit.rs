@@ -537,7 +537,25 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                 (json!({ "id": list[0]["id"], "out": out.display().to_string() }), Some(hid))
             }
             "field_history" => (json!({ "household_id": hid.to_string() }), Some(hid)),
-            "retention_due" | "retention_reports" => (Value::Null, None),
+            "retention_due" | "retention_reports" | "retention_record_reports" => (Value::Null, None),
+            "retention_record_report_print" => {
+                let before = entries(s).len();
+                let err = s.call(name, json!({ "id": Id::new().to_string() })).unwrap_err();
+                assert_eq!(err.code, sportello::Code::NotFound, "{err:?}");
+                assert_eq!(entries(s).len(), before);
+                continue;
+            }
+            // Nothing past its term on the test's day (schema 26): refused
+            // before any work; the erasure's row is in tests/service_retention.rs.
+            "retention_erase_records" => {
+                let before = entries(s).len();
+                let err = s
+                    .call(name, json!({ "kind": "registro_accessi", "call_id": null, "confirm": "x" }))
+                    .unwrap_err();
+                assert_eq!(err.code, sportello::Code::Conflict, "{err:?}");
+                assert_eq!(entries(s).len(), before);
+                continue;
+            }
             // No verbale here: refused as not found, before any row.
             "retention_report_print" => {
                 let before = entries(s).len();

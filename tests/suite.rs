@@ -65,6 +65,7 @@ mod service_restore;
 mod service_restriction;
 // Retention and erasure (issue 16 item 4).
 mod service_retention;
+mod service_retention_records;
 mod service_signing;
 mod service_siuss;
 mod service_update;

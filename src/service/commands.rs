@@ -206,6 +206,11 @@ ipc {
         retention_erase(RetentionErase) COORD audit => |s, i| s.retention_erase(required_id("household_id", &i.household_id, "il fascicolo")?, i.mode.as_deref().unwrap_or_default(), i.confirm.as_deref().unwrap_or_default());
         retention_reports(NoInput) COORD audit => |s, _| s.retention_reports();
         retention_report_print(ById) COORD audit => |s, i| s.retention_report_print(i.id("il verbale")?);
+        // The same for a call's applications, rankings (anonymised) and
+        // reimbursement files, and the access log's oldest rows (schema 26).
+        retention_erase_records(RetentionEraseRecords) COORD audit => |s, i| s.retention_erase_records(i.kind.as_deref().unwrap_or_default(), i.call()?, i.confirm.as_deref().unwrap_or_default());
+        retention_record_reports(NoInput) COORD audit => |s, _| s.retention_record_reports();
+        retention_record_report_print(ById) COORD audit => |s, i| s.retention_record_report_print(i.id("il verbale")?);
         // Accounts. Logins and password changes are on record (who opened the
         // database, and how); accounts are the administrator's.
         password_change(PasswordChange) ALL audit => |s, i| { s.password_change(&i.old_password.unwrap_or_default(), &i.new_password.unwrap_or_default())?; s.session() };

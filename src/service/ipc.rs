@@ -461,6 +461,25 @@ struct RetentionErase {
     confirm: Option<String>,
 }
 
+/// `retention_erase_records`: the kind, the call (none for the access log)
+/// and what the list asks to type as confirmation.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RetentionEraseRecords {
+    kind: Option<String>,
+    call_id: Option<String>,
+    confirm: Option<String>,
+}
+
+impl RetentionEraseRecords {
+    fn call(&self) -> Result<Option<crate::domain::Id>, Error> {
+        match self.call_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(s) => s.parse().map(Some).map_err(|_| Error::invalid("call_id", "Avviso non valido")),
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 struct HouseholdReason {

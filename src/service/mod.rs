@@ -37,6 +37,7 @@ mod quadri;
 mod rekey;
 pub mod restore;
 mod retention;
+mod retention_records;
 mod session;
 mod siuss;
 mod stale;
@@ -93,6 +94,7 @@ pub use project_finance::{
 };
 pub use rekey::{OneTimePassword, Rekeyed};
 pub use retention::{DueCase, ErasureCount, ErasureReport, HeldCase, RetentionDue};
+pub use retention_records::{DueRecord, RecordErasureReport};
 pub use session::{
     check_username, recovery_administrator, Credentials, DatabaseState, NewDatabase, OpenOptions,
     RECOVERY_NAME, RECOVERY_USERNAME,
@@ -263,6 +265,10 @@ string_enum!(
         RetentionErase = "retention_erase": "cancellazione di un fascicolo oltre il tempo di conservazione",
         RetentionReports = "retention_reports": "consultazione dei verbali delle cancellazioni",
         RetentionReportPrint = "retention_report_print": "stampa del verbale di una cancellazione",
+        // Retention of calls' records and of the access log (schema 26).
+        RetentionEraseRecords = "retention_erase_records": "cancellazione di domande, graduatorie, rimborsi o righe del registro degli accessi oltre il tempo di conservazione",
+        RetentionRecordReports = "retention_record_reports": "consultazione dei verbali delle cancellazioni di domande, graduatorie, rimborsi e registro",
+        RetentionRecordReportPrint = "retention_record_report_print": "stampa del verbale di una cancellazione di domande, graduatorie, rimborsi o registro",
     }
 );
 

@@ -33,6 +33,9 @@ pub struct RetentionDue {
     pub due: Vec<DueCase>,
     /// Cases past their term that are not erased now, with why.
     pub held: Vec<HeldCase>,
+    /// What is not a case, past its term: calls' applications, rankings
+    /// and reimbursement files, the access log (service::retention_records).
+    pub records: Vec<super::retention_records::DueRecord>,
 }
 
 #[derive(Debug, Serialize)]
@@ -178,6 +181,8 @@ fn ledger_append(database: &Path, r: &ErasureRow) -> Result<(), Error> {
 /// not reflect (it was restored from a backup taken before them) are
 /// applied again. Returns the cases erased again.
 pub(super) fn reapply_ledger(store: &Storage, database: &Path) -> Result<Vec<Id>, Error> {
+    // The erasures of calls' records too (their own ledger).
+    super::retention_records::reapply_ledger(store, database)?;
     let rows = ledger_read(database)?;
     if rows.is_empty() {
         return Ok(Vec::new());
@@ -216,6 +221,19 @@ fn what_label(what: &str) -> &str {
         "housing_waiting" => "iscrizioni in lista d'attesa",
         "housing_stays" => "inserimenti in alloggio",
         "call_applications_links" => "domande scollegate dal fascicolo",
+        "project_versions" => "versioni precedenti dei progetti",
+        "project_version_texts" => "testi delle versioni precedenti",
+        "project_version_commitments" => "impegni delle versioni precedenti",
+        "project_version_supports" => "sostegni delle versioni precedenti",
+        "project_version_signatures" => "firme delle versioni precedenti",
+        "monitoring_meetings" => "incontri di monitoraggio",
+        "monitoring_participants" => "partecipanti ai monitoraggi",
+        "monitoring_progress" => "avanzamenti degli impegni",
+        "monitoring_annulments" => "annullamenti di monitoraggi",
+        "project_closures" => "chiusure dei progetti",
+        "closure_outcomes" => "esiti delle chiusure",
+        "enrolments" => "iscrizioni a interventi",
+        "informativa_deliveries" => "consegne dell'informativa",
         other => other,
     }
 }
@@ -268,7 +286,8 @@ fn due_on(tx: &Tx<'_>, today: NaiveDate) -> Result<RetentionDue, Error> {
                 }),
             }
         }
-        Ok(RetentionDue { schedule, due: out, held })
+        let records = super::retention_records::records_due(tx, &schedule, today)?;
+        Ok(RetentionDue { schedule, due: out, held, records })
     }
 }
 

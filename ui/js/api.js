@@ -167,6 +167,11 @@ export const api = {
   retentionReports: () => call('retention_reports'),
   // The verbale as a PDF, opened by the system's program.
   retentionReportPrint: (id) => call('retention_report_print', { id }),
+  // What is not a case (schema 26): a call's applications, rankings and
+  // reimbursement files, the access log's oldest rows.
+  retentionEraseRecords: (kind, callId, confirm) => call('retention_erase_records', { kind, call_id: callId ?? null, confirm }),
+  retentionRecordReports: () => call('retention_record_reports'),
+  retentionRecordReportPrint: (id) => call('retention_record_report_print', { id }),
   syncExportFile: (path, device) => call('sync_export_file', device ? { path, device } : { path }),
   syncImportFile: (path) => call('sync_import_file', { path }),
 

@@ -31,6 +31,7 @@ pub mod office;
 pub mod processing_register;
 pub mod project_finance;
 pub mod ranking;
+pub mod record_erasure;
 pub mod reimbursement;
 
 pub use office::heading;

@@ -52,6 +52,100 @@ function reportBlock(ctx, r) {
   );
 }
 
+function recordReportBlock(ctx, r) {
+  const kind = t(`retentionRecords.kind.${r.record_kind}`);
+  return h(
+    'div',
+    { class: 'card', 'data-testid': 'retention-record-report' },
+    h('h3', {}, r.call_id ? t('retentionRecords.reportTitle', { kind, subject: r.subject, mode: r.mode }) : t('retentionRecords.reportTitleLog', { kind, mode: r.mode })),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, t('retention.decidedBy')),
+      h('dd', {}, `${r.by_name ?? r.by} — ${formatDateTime(r.at)}`),
+      h('dt', {}, t('retention.entry')),
+      h('dd', {}, `${r.schedule_entry} (${r.schedule_id} v${r.schedule_version})`),
+      h('dt', {}, t('retentionRecords.colFrom')),
+      h('dd', {}, `${formatDate(r.closed_on)} — ${t('retention.keptUntil')} ${formatDate(r.kept_until)}`),
+      h('dt', {}, t('retention.removed')),
+      h('dd', { 'data-testid': 'retention-record-report-counts' }, r.counts.map((c) => `${t(`retentionRecords.what.${c.what}`)}: ${c.count}`).join('; ')),
+    ),
+    h(
+      'div',
+      { class: 'form-actions' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          'data-testid': 'retention-record-report-print',
+          onclick: () => api.retentionRecordReportPrint(r.id).then(() => ctx.toast(t('retention.printed')), (e) => ctx.showError(e)),
+        },
+        t('retentionRecords.print'),
+      ),
+    ),
+  );
+}
+
+// The batches of what is not a case past its term, and their verbali.
+function recordsSection(ctx, due, done, reload) {
+  const erase = async (r) => {
+    const vars = { kind: t(`retentionRecords.kind.${r.kind}`), subject: r.subject, count: r.count, confirm: r.confirm };
+    const typed = await askText({
+      name: 'retention-erase-records',
+      title: t(`retentionRecords.confirmTitle.${r.mode}`, vars),
+      body: t(`retentionRecords.confirmBody.${r.mode}`, vars),
+      cancel: { label: t('common.cancel'), id: 'cancel' },
+      confirm: { label: t(`retentionRecords.action.${r.mode}`), id: 'confirm', className: 'danger' },
+      input: { label: t('retentionRecords.confirmInput') },
+    });
+    if (typed === null) return;
+    ctx.showError(null);
+    try {
+      await api.retentionEraseRecords(r.kind, r.call_id, typed);
+      await reload();
+    } catch (err) {
+      ctx.showError(err);
+    }
+  };
+  const list =
+    due.records.length === 0
+      ? h('p', { 'data-testid': 'retention-records-none' }, t('retentionRecords.none'))
+      : h(
+          'table',
+          { class: 'data', 'data-testid': 'retention-records-table' },
+          h('thead', {}, h('tr', {}, ['colKind', 'colSubject', 'colCount', 'colFrom', 'colUntil', 'colAction'].map((k) => h('th', { scope: 'col' }, t(`retentionRecords.${k}`))))),
+          h(
+            'tbody',
+            {},
+            due.records.map((r) =>
+              h(
+                'tr',
+                { 'data-testid': 'retention-record-row', 'data-kind': r.kind },
+                // The act is in the schedule's list above; here on hover too.
+                h('td', { title: `${r.entry} — ${r.act}` }, t(`retentionRecords.kind.${r.kind}`)),
+                h('td', {}, r.before_day ? t('retentionRecords.logSubject', { from: formatDate(r.closed_on), until: formatDate(r.before_day) }) : r.subject),
+                h('td', { class: 'nowrap' }, r.held > 0 ? `${r.count} (${t('retentionRecords.held', { n: r.held })})` : String(r.count)),
+                h('td', { class: 'nowrap' }, formatDate(r.closed_on)),
+                h('td', { class: 'nowrap' }, formatDate(r.kept_until)),
+                h(
+                  'td',
+                  { class: 'nowrap' },
+                  h('button', { type: 'button', class: r.mode === 'anonimizzazione' ? 'secondary' : 'danger', 'data-testid': 'retention-record-erase', onclick: () => erase(r) }, t(`retentionRecords.action.${r.mode}`)),
+                ),
+              ),
+            ),
+          ),
+        );
+  return [
+    h('h3', {}, t('retentionRecords.title')),
+    h('p', { class: 'muted' }, t('retentionRecords.hint')),
+    list,
+    h('h3', {}, t('retentionRecords.reportsTitle')),
+    h('div', { 'data-testid': 'retention-record-reports' }, done.map((r) => recordReportBlock(ctx, r))),
+  ];
+}
+
 export function retentionCard(ctx) {
   const body = h('div', { 'data-testid': 'retention-body' });
   const reports = h('div', { 'data-testid': 'retention-reports' });
@@ -78,7 +172,7 @@ export function retentionCard(ctx) {
   };
 
   const reload = async () => {
-    const [due, done] = await Promise.all([api.retentionDue(), api.retentionReports()]);
+    const [due, done, doneRecords] = await Promise.all([api.retentionDue(), api.retentionReports(), api.retentionRecordReports()]);
     const schedule = h('p', { class: 'muted', 'data-testid': 'retention-schedule' }, t('retention.schedule', { title: due.schedule.rule_set_title }));
     const terms = h(
       'ul',
@@ -114,7 +208,7 @@ export function retentionCard(ctx) {
             ),
           );
     const held = due.held.map((c) => h('p', { class: 'callout', 'data-testid': 'retention-held' }, t(`retention.held.${c.reason}`, { case: c.case_number })));
-    replace(body, schedule, terms, list, ...held);
+    replace(body, schedule, terms, list, ...held, ...recordsSection(ctx, due, doneRecords, reload));
     replace(reports, ...done.map((r) => reportBlock(ctx, r)));
   };
 

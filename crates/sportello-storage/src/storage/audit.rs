@@ -51,6 +51,126 @@ pub struct VerifyReport {
     /// `ok` is false when any of them is broken.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub devices: Vec<DeviceChain>,
+    /// The rows removed past their term (schema 26): the chain starts from
+    /// this anchor instead of the genesis.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<Anchor>,
+}
+
+/// The start of a log whose oldest rows were removed past their term
+/// (issue 16 item 4; `audit_anchors`, schema 26): the rows up to
+/// `through_seq` are gone, `last_hash` is the hash of the last of them.
+/// Believed only when a kept row states it ([`anchor_token`] in its detail).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Anchor {
+    pub through_seq: i64,
+    pub removed: i64,
+    pub last_hash: String,
+    /// The rows of the days before this one were removed.
+    pub before_day: String,
+    pub at: String,
+    pub by: String,
+}
+
+/// The action of the row written with a removal (the service's
+/// `retention_erase_records`): only a row of this action confirms an
+/// anchor — never a text an operator typed (a reason in another act's row).
+pub const ANCHOR_ACTION: &str = "retention_erase_records";
+
+/// What the row written with a removal says of its anchor: the last row
+/// removed and its hash. A kept row — itself in the chain — of
+/// [`ANCHOR_ACTION`] carrying it is what makes the anchor believed.
+pub fn anchor_token(through_seq: i64, last_hash: &str) -> String {
+    format!("ancora del registro: rimosse le righe fino alla {through_seq}, impronta della riga {through_seq} {last_hash}")
+}
+
+/// The latest anchor, if any (a file before schema 26 has none).
+pub fn latest_anchor(conn: &Connection) -> Result<Option<Anchor>, Error> {
+    if !has_table(conn, "audit_anchors") {
+        return Ok(None);
+    }
+    conn.query_row(
+        "SELECT through_seq, removed, last_hash, before_day, at, by FROM audit_anchors
+         ORDER BY through_seq DESC LIMIT 1",
+        [],
+        |r| {
+            Ok(Anchor {
+                through_seq: r.get(0)?,
+                removed: r.get(1)?,
+                last_hash: r.get(2)?,
+                before_day: r.get(3)?,
+                at: r.get(4)?,
+                by: r.get(5)?,
+            })
+        },
+    )
+    .map(Some)
+    .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
+    .map_err(db_err)
+}
+
+/// What [`remove_before`] removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cut {
+    pub through_seq: i64,
+    pub removed: i64,
+    pub last_hash: String,
+}
+
+/// Removes the oldest rows of the log, those of the days before
+/// `before_day` (ISO), as a prefix of the chain: up to the row before the
+/// first row of `before_day` or later. Records the anchor (and the hashes of
+/// removed rows a device's chain hangs from). The append-only trigger is
+/// lifted for the deletion and put back in the same transaction. The caller
+/// must then append a row carrying [`anchor_token`] (in the same
+/// transaction), or the anchor is not believed. `None`: nothing to remove.
+pub(crate) fn remove_before(
+    conn: &Connection,
+    before_day: &str,
+    erasure_id: &str,
+    at: &str,
+    by: &str,
+) -> Result<Option<Cut>, Error> {
+    let first_kept: Option<i64> = conn
+        .query_row("SELECT min(seq) FROM audit_log WHERE substr(at, 1, 10) >= ?1", [before_day], |r| r.get(0))
+        .map_err(db_err)?;
+    let through: Option<i64> = match first_kept {
+        Some(k) => conn.query_row("SELECT max(seq) FROM audit_log WHERE seq < ?1", [k], |r| r.get(0)),
+        None => conn.query_row("SELECT max(seq) FROM audit_log", [], |r| r.get(0)),
+    }
+    .map_err(db_err)?;
+    let Some(through) = through else { return Ok(None) };
+    let removed: i64 = conn
+        .query_row("SELECT count(*) FROM audit_log WHERE seq <= ?1", [through], |r| r.get(0))
+        .map_err(db_err)?;
+    let last_hash: Option<String> = conn
+        .query_row("SELECT hash FROM audit_log WHERE seq = ?1", [through], |r| r.get(0))
+        .map_err(db_err)?;
+    let last_hash = last_hash.ok_or_else(|| {
+        Error::new(Code::Storage, format!("Registro degli accessi: la riga {through} non è sigillata"))
+    })?;
+    let anchor_id = crate::domain::Id::new().to_string();
+    conn.execute(
+        "INSERT INTO audit_anchors (id, through_seq, removed, last_hash, before_day, erasure_id, at, by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![anchor_id, through, removed, last_hash, before_day, erasure_id, at, by],
+    )
+    .map_err(db_err)?;
+    if has_table(conn, "sync_peers") {
+        conn.execute(
+            "INSERT INTO audit_anchor_links (id, anchor_id, seq, hash)
+             SELECT lower(hex(randomblob(16))), ?1, l.seq, l.hash FROM audit_log l
+             WHERE l.seq <= ?2 AND l.seq IN (SELECT audit_from FROM sync_peers WHERE audit_from > 0)
+               AND l.seq NOT IN (SELECT seq FROM audit_anchor_links)",
+            params![anchor_id, through],
+        )
+        .map_err(db_err)?;
+    }
+    let guard = GUARDS.iter().find(|(n, _)| *n == "audit_log_no_delete").expect("the guard is listed");
+    conn.execute_batch("DROP TRIGGER audit_log_no_delete").map_err(db_err)?;
+    conn.execute("DELETE FROM audit_log WHERE seq <= ?1", [through]).map_err(db_err)?;
+    conn.execute_batch(guard.1).map_err(db_err)?;
+    Ok(Some(Cut { through_seq: through, removed, last_hash }))
 }
 
 /// The check of one device's audit chain kept at the hub.
@@ -112,7 +232,10 @@ fn last_link(conn: &Connection) -> Result<(i64, String), Error> {
         .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
         .map_err(db_err)?;
     match last {
-        None => Ok((0, GENESIS.to_string())),
+        None => Ok(match latest_anchor(conn)? {
+            Some(a) => (a.through_seq, a.last_hash),
+            None => (0, GENESIS.to_string()),
+        }),
         Some((seq, Some(hash))) => Ok((seq, hash)),
         Some((seq, None)) => Err(Error::new(
             Code::Storage,
@@ -241,10 +364,18 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport, Error> {
             "Il registro degli accessi di questo database non è ancora concatenato: aprirlo una volta con questa versione di Sportello",
         ));
     }
-    let mut prev = GENESIS.to_string();
+    let anchor = latest_anchor(conn)?;
+    let token = anchor.as_ref().map(|a| anchor_token(a.through_seq, &a.last_hash));
+    let mut confirmed = false;
+    let mut prev = anchor.as_ref().map_or_else(|| GENESIS.to_string(), |a| a.last_hash.clone());
     let mut count = 0u64;
     for (row, stored_prev, stored_hash) in read_rows(conn)? {
         count += 1;
+        if let (Some(t), Some(d)) = (&token, &row.detail) {
+            confirmed |= row.action == ANCHOR_ACTION
+                && row.seq > anchor.as_ref().map_or(0, |a| a.through_seq)
+                && d.contains(t.as_str());
+        }
         let reason = if stored_prev.as_deref() != Some(prev.as_str()) {
             Some("non segue la riga precedente (righe rimosse, inserite o riordinate)")
         } else {
@@ -268,9 +399,32 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport, Error> {
                 file_problems: Vec::new(),
                 guards_missing: Vec::new(),
                 devices: Vec::new(),
+                anchor,
             });
         }
         prev = stored_hash.unwrap_or_default();
+    }
+    if let (Some(a), false) = (&anchor, confirmed) {
+        // An anchor no kept row states: rows removed by other means, with an
+        // anchor forged to hide it.
+        return Ok(VerifyReport {
+            ok: false,
+            rows: count,
+            head: None,
+            broken: Some(BrokenRow {
+                seq: a.through_seq,
+                at: a.at.clone(),
+                action: "ancora".into(),
+                reason: format!(
+                    "le righe fino alla {} risultano rimosse, ma nessuna riga del registro conferma la rimozione (ancora non confermata)",
+                    a.through_seq
+                ),
+            }),
+            file_problems: Vec::new(),
+            guards_missing: Vec::new(),
+            devices: Vec::new(),
+            anchor,
+        });
     }
     Ok(VerifyReport {
         ok: true,
@@ -280,6 +434,7 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport, Error> {
         file_problems: Vec::new(),
         guards_missing: Vec::new(),
         devices: Vec::new(),
+        anchor,
     })
 }
 
@@ -315,11 +470,21 @@ pub fn verify_devices(conn: &Connection) -> Result<Vec<DeviceChain>, Error> {
         let anchor: Option<String> = if from == 0 {
             Some(GENESIS.to_string())
         } else {
-            conn.query_row("SELECT hash FROM audit_log WHERE seq = ?1", [from], |r| r.get(0))
-                .map(Some)
-                .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
-                .map_err(db_err)?
-                .flatten()
+            // Our row, or its hash kept by the anchor that removed it.
+            let links = if has_table(conn, "audit_anchor_links") {
+                " UNION ALL SELECT hash FROM audit_anchor_links WHERE seq = ?1"
+            } else {
+                ""
+            };
+            conn.query_row(
+                &format!("SELECT hash FROM audit_log WHERE seq = ?1{links} LIMIT 1"),
+                [from],
+                |r| r.get(0),
+            )
+            .map(Some)
+            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
+            .map_err(db_err)?
+            .flatten()
         };
         let mut stmt = conn
             .prepare(
@@ -395,6 +560,7 @@ pub fn verify_file(path: &Path, key: Option<&crate::keyring::DbKey>) -> Result<V
             file_problems: vec![e.message],
             guards_missing: Vec::new(),
             devices: Vec::new(),
+            anchor: None,
         },
         Err(e) => return Err(e),
     };

@@ -132,6 +132,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0025_programmes.sql"),
     },
     Migration {
+        version: 26,
+        name: "conservazione di domande, graduatorie, rimborsi e registro degli accessi",
+        sql: include_str!("migrations/0026_retention_records.sql"),
+    },
+    Migration {
         version: 27,
         name: "quadro di analisi dell'équipe multidisciplinare",
         sql: include_str!("migrations/0027_quadro_analisi.sql"),

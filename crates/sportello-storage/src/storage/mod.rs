@@ -33,6 +33,7 @@ mod projects;
 mod quadri;
 mod reimbursements;
 pub mod retention;
+pub mod retention_records;
 pub mod scope;
 pub mod search;
 pub mod sync;

@@ -25,8 +25,9 @@
 //! The deletion is done with `secure_delete` on (freed pages are zeroed),
 //! and is not captured as a change: the erasure travels as its own record
 //! (`erasures`, an insert), and every replica purges the case when it meets
-//! it ([`purge_erased`]). After the commit the WAL is checkpointed with
-//! TRUNCATE, so no old page of the case stays in it.
+//! it ([`purge_erased`]). After the commit the file is rebuilt (`VACUUM`)
+//! and the WAL checkpointed with TRUNCATE ([`scrub`]), so no page of the
+//! file nor of the WAL keeps old bytes of the case.
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
@@ -73,8 +74,8 @@ pub struct ErasureRow {
 impl Storage {
     /// Erases the case `row.household_id` (see the module's notes), after
     /// `gate` allowed it (`Ok(Err(refusal))`: its audit row alone is
-    /// committed, nothing else). `row.counts` is filled here. The WAL is
-    /// checkpointed (TRUNCATE) after the commit.
+    /// committed, nothing else). `row.counts` is filled here. The file is
+    /// rebuilt and the WAL truncated after the commit ([`scrub`]).
     pub fn erase_case(
         &self,
         mut row: ErasureRow,
@@ -116,7 +117,7 @@ impl Storage {
             Ok(row)
         })();
         let row = out?;
-        checkpoint(&conn)?;
+        scrub(&conn)?;
         Ok(row)
     }
 
@@ -168,7 +169,7 @@ impl Storage {
             return Ok(again);
         }
         tx.commit().map_err(db_err)?;
-        checkpoint(&conn)?;
+        scrub(&conn)?;
         Ok(again)
     }
 }
@@ -286,8 +287,16 @@ impl Storage {
     }
 }
 
-/// Makes the WAL give back its pages: a checkpoint that truncates it.
-fn checkpoint(conn: &Connection) -> Result<(), Error> {
+/// After an erasure's commit: the file is rebuilt from its live rows
+/// (`VACUUM`, in memory: `temp_store` is MEMORY) and the WAL checkpointed
+/// and truncated. `secure_delete` zeroes what the erasure deletes, but not
+/// what ordinary writes left behind before it — an old value of a field
+/// rewritten, a changeset rewritten by the outbox's cut — in the unused
+/// space of pages still in use (found by the plain-file scan of
+/// tests/service_retention.rs: an interior page of `sync_outbox` still held
+/// the surname of an erased case). A rebuilt file has no such space.
+pub(super) fn scrub(conn: &Connection) -> Result<(), Error> {
+    conn.execute_batch("VACUUM").map_err(db_err)?;
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(db_err)
 }
 

@@ -42,8 +42,16 @@ pub use resolve::{Choice, ConflictView, LocalConflict, Resolved};
 /// manifest), the local count of provisional case numbers (final numbers
 /// come in blocks from the hub, `case_blocks`, which travels), SQLite's own,
 /// and sync's bookkeeping.
-const LOCAL_TABLES: &[&str] =
-    &["audit_log", "audit_remote", "case_counters", "sqlite_sequence", "field_history"];
+const LOCAL_TABLES: &[&str] = &[
+    "audit_log",
+    "audit_remote",
+    "case_counters",
+    "sqlite_sequence",
+    "field_history",
+    // The access log's anchors (schema 26): local, like the log.
+    "audit_anchors",
+    "audit_anchor_links",
+];
 
 /// Rows that record something that happened on paper or was decided: a
 /// merge adds them, never deletes them (a deletion arriving is a conflict).
@@ -656,7 +664,7 @@ impl Storage {
         // Erased cases (schema 23): the erasure just arrived, or a stale
         // change of an erased case came with the package; purged, never
         // captured, never resurrected (storage::retention).
-        super::retention::purge_erased(&tx, seq_before, erasures_before)?;
+        let purged = super::retention::purge_erased(&tx, seq_before, erasures_before)?;
         if peer.hub {
             // Cases that waited to leave until the hub had this device's
             // changes of them: the hub has acknowledged up to `ack`.
@@ -698,6 +706,10 @@ impl Storage {
                 db_err(e)
             }
         })?;
+        // A case erased here: no page of the file keeps its old bytes.
+        if purged > 0 {
+            super::retention::scrub(&conn)?;
+        }
         Ok(counts)
     }
 }

@@ -116,6 +116,10 @@ pub(crate) const OFFICE_TABLES: &[&str] = &[
     // The verbali of erasures (schema 23): every device purges the case they name.
     "erasures",
     "erasure_counts",
+    // The verbali of the other erasures (schema 26): the records they name
+    // are hub-only or local; the verbale travels.
+    "record_erasures",
+    "record_erasure_counts",
 ];
 
 /// The hub's own: see [`Home::Hub`]. Decision: the applications of a call
@@ -161,7 +165,9 @@ pub(crate) fn home(table: &str) -> Home {
         // The verbali of erasures (schema 23) go to every device: each
         // purges the erased case it holds (storage::retention).
         | "erasures"
-        | "erasure_counts" => Home::Office,
+        | "erasure_counts"
+        | "record_erasures"
+        | "record_erasure_counts" => Home::Office,
         "households" => Home::Case,
         "members"
         | "analyses"
