@@ -210,7 +210,7 @@ function participantsList(rows) {
       pages > 1
         ? h(
             'nav',
-            { class: 'actions', 'aria-label': tp('pagesOf') },
+            { class: 'actions pager', 'aria-label': tp('pagesOf') },
             prev,
             h('span', { 'data-testid': 'participants-page', 'aria-live': 'polite' }, tp('pageRows', { from: from + 1, to: from + shown.length, n: rows.length })),
             next,

@@ -35,7 +35,7 @@ pub mod project;
 pub mod session;
 pub mod signers;
 
-pub use agreement::{Patto, PattoCommitment, PattoMeeting, PattoMember, PattoSupport};
+pub use agreement::{FollowUp, Patto, PattoCommitment, PattoMeeting, PattoMember, PattoSupport};
 pub use analysis::{
     Analysis, AnalysisInput, AreaAssessment, Employability, LifeArea, Need, Outcome, Profile,
 };
