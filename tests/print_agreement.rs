@@ -316,3 +316,103 @@ fn the_deadline_is_twenty_working_days_in_the_comunes_calendar() {
     assert!(flat.contains("Comune di Sesto San Giovanni"));
     assert!(flat.contains("da sottoscrivere entro il 21/12/2026"));
 }
+
+#[test]
+fn a_followed_project_prints_its_meetings_the_next_one_and_the_closure_and_a_new_one_prints_none() {
+    use sportello::domain::agreement::{FollowUp, HeldMeeting, PattoClosure, PattoProgress};
+    // A patto to sign has no follow-up: none of its words on the paper.
+    let plain = squash(&pdf_text(&agreement::render(&example_document()).unwrap()));
+    for word in ["Andamento del progetto", "Prossimo incontro", "Chiusura del progetto"] {
+        assert!(!plain.contains(word), "{word}");
+    }
+
+    let mut doc = example_document();
+    let progress = |commitment: &str, progress: &str, note: Option<&str>| PattoProgress {
+        commitment: commitment.into(),
+        progress: progress.into(),
+        note: note.map(String::from),
+    };
+    doc.follow_up = FollowUp {
+        meetings: vec![
+            HeldMeeting {
+                held_on: date("2027-02-15"),
+                members_present: vec!["Niccolò Dell'Orto".into(), "Thị Lan Nguyễn".into()],
+                others: vec![
+                    "Anna Verdi".into(),
+                    "Paola Neri, orientatrice del Centro per l'impiego (AFOL)".into(),
+                ],
+                progress: vec![
+                    progress(
+                        "Niccolò Dell'Orto: Presentarsi al Centro per l'impiego",
+                        "in corso",
+                        Some("Colloquio fissato per il 3 marzo."),
+                    ),
+                    progress("Thị Lan Nguyễn: Frequentare il corso di lingua italiana", "rispettato", None),
+                ],
+                note: Some("La famiglia ha portato l'ISEE aggiornato.".into()),
+            },
+            HeldMeeting {
+                held_on: date("2027-05-17"),
+                members_present: vec!["Niccolò Dell'Orto".into()],
+                others: vec!["Anna Verdi".into()],
+                progress: vec![progress(
+                    "Niccolò Dell'Orto: Presentarsi al Centro per l'impiego",
+                    "sospeso",
+                    Some("Ricovero ospedaliero di aprile."),
+                )],
+                note: None,
+            },
+        ],
+        next_meeting: Some(date("2027-08-16")),
+        closure: None,
+    };
+    let text = squash(&pdf_text(&agreement::render(&doc).unwrap()));
+    for want in [
+        "Andamento del progetto",
+        "Incontro di monitoraggio di lunedì 15/02/2027",
+        "Presenti per il nucleo: Niccolò Dell'Orto, Thị Lan Nguyễn",
+        "Paola Neri, orientatrice del Centro per l'impiego (AFOL)",
+        "Colloquio fissato per il 3 marzo.",
+        "rispettato",
+        "sospeso",
+        "Ricovero ospedaliero di aprile.",
+        "La famiglia ha portato l'ISEE aggiornato.",
+        "Incontro di monitoraggio di lunedì 17/05/2027",
+        "Prossimo incontro di monitoraggio: lunedì 16/08/2027",
+    ] {
+        assert!(text.contains(&squash(want)), "«{want}» in {text}");
+    }
+    assert!(!text.contains("Chiusura del progetto"));
+
+    // Closed: the closure with each objective's outcome, no next meeting.
+    doc.follow_up.next_meeting = None;
+    doc.follow_up.closure = Some(PattoClosure {
+        closed_on: date("2027-11-30"),
+        reason: "obiettivi raggiunti".into(),
+        note: Some("Contratto a tempo indeterminato.".into()),
+        objectives: vec![
+            (doc.objectives[0].clone(), "raggiunto".into(), None),
+            (
+                doc.objectives[1].clone(),
+                "parzialmente raggiunto".into(),
+                Some("Assenze in primavera.".into()),
+            ),
+        ],
+    });
+    let bytes = agreement::render(&doc).unwrap();
+    let text = squash(&pdf_text(&bytes));
+    for want in [
+        "Chiusura del progetto",
+        "Progetto concluso il 30/11/2027: obiettivi raggiunti. Contratto a tempo indeterminato.",
+        "Obiettivo",
+        "Esito",
+        "parzialmente raggiunto",
+        "Assenze in primavera.",
+    ] {
+        assert!(text.contains(&squash(want)), "«{want}» in {text}");
+    }
+    assert!(!text.contains("Prossimo incontro"));
+    if let Ok(dir) = std::env::var("SPORTELLO_KEEP_PDF") {
+        std::fs::write(std::path::Path::new(&dir).join("patto-andamento.pdf"), &bytes).unwrap();
+    }
+}

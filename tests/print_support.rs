@@ -158,6 +158,7 @@ pub fn example_document() -> Patto {
             SignLine { member: 1, signer: 1 },
             SignLine { member: 2, signer: 1 },
         ],
+        follow_up: Default::default(),
     }
 }
 

@@ -117,7 +117,7 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
     // A programme for its commands (seed 001), with a tirocinio.
     let programme_input = json!({
         "title": "Traiettorie per l'inclusione socio lavorativa", "start_on": "2026-01-01",
-        "end_on": "2027-12-31", "budget": "227.424,00", "lead_body": "Ambito di Sesto San Giovanni",
+        "end_on": "2027-12-31", "budget": "227424.00", "lead_body": "Ambito di Sesto San Giovanni",
         "interventions": [{ "kind": "tirocinio", "title": "Tirocinio di inclusione" }]
     });
     let pg = s.call("programme_save", json!({ "programme": programme_input.clone() })).unwrap();
@@ -492,7 +492,7 @@ fn every_command_that_touches_a_person_leaves_exactly_one_row() {
                         "household_id": one.id.to_string(), "member_id": one.members[0].id.to_string(),
                         "intervention_id": tirocinio, "project_id": p.id.to_string(), "entry_date": "2026-11-20",
                         "host": "Cooperativa Stripes", "tutor": "Anna Galli", "planned_end": "2027-05-19",
-                        "hours_week": 20, "allowance": "500,00", "allowance_payer": "Ambito"
+                        "hours_week": 20, "allowance": "500.00", "allowance_payer": "Ambito"
                     } }),
                     Some(one.id),
                 )

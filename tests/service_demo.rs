@@ -91,7 +91,53 @@ fn the_demo_has_households_in_every_state() {
     // Foreign letters and apostrophes are part of the demo.
     let all = names.join(" ");
     assert!(!all.is_ascii(), "{all}");
+
+    // The seeds' programmes have their participants (issue 12 item 5): about
+    // 400 people of households of 2018-2021, all closed, in every way out;
+    // the ESF report of each means something on a day within it.
+    assert!((390..=420).contains(&report.participants), "{report:?}");
+    assert!(
+        report.programme_households > 250 && report.participant_enrolments > report.participants,
+        "{report:?}"
+    );
+    let list = s.programme_list().unwrap();
+    let count = |prefix: &str| {
+        list.iter().find(|p| p.title.starts_with(prefix)).map(|p| (p.id, p.participants)).unwrap()
+    };
+    let (traiettorie, people) = count("Traiettorie");
+    assert!(people >= 280, "{people}");
+    let (ciao, people) = count("CIAO");
+    assert!(people >= 100, "{people}");
+    let view = s.programme_get(traiettorie).unwrap();
+    assert_eq!(view.participants.len() + view.others, report.participant_enrolments - view_len(&s, ciao));
+    for outcome in ["completato", "assunto", "ritirato", "altro_servizio"] {
+        assert!(view.participants.iter().any(|x| x.outcome.as_deref() == Some(outcome)), "{outcome}");
+    }
+    assert!(
+        view.participants.iter().all(|x| x.exit_date.is_some()),
+        "the programme is over: every exit recorded"
+    );
+    let during = s.programme_indicators(traiettorie, Some(d("2019-12-31")), false, None).unwrap();
+    assert!(
+        during.participants > 100 && during.exited > 20 && during.exited < during.participants,
+        "{during:?}"
+    );
+    let line =
+        |code: &str| during.outputs.iter().chain(&during.results).find(|l| l.code == code).unwrap().clone();
+    for code in ["CO01", "CO02", "CO03", "CO05", "CO06", "CO07", "CO15", "CO16"] {
+        assert!(line(code).total > 0, "{code}: {during:?}");
+    }
+    assert!(line("CO01").missing > 0, "unknown answers counted apart");
+    let after = s.programme_indicators(ciao, None, false, None).unwrap();
+    assert_eq!(after.exited, after.participants, "{after:?}");
+    // The households' projects are closed: none of them is on the board.
+    assert!(board.iter().all(|r| !r.case_number.starts_with("2018") && !r.case_number.starts_with("2019")));
     assert!(s.storage().check().unwrap().is_empty());
+}
+
+fn view_len(s: &Service, id: sportello::domain::Id) -> usize {
+    let v = s.programme_get(id).unwrap();
+    v.participants.len() + v.others
 }
 
 #[test]

@@ -278,6 +278,8 @@ fn the_closure_records_each_objectives_outcome_and_makes_the_project_read_only()
     let (h, p) = signed(&e);
     let later = e.reopen(ADMIN, d("2026-12-10"));
     let p = record(&later, &p, meeting(&p, "2026-12-10", &["rispettato"; 3], Some("2027-03-10"))).unwrap();
+    // While open, the patto tells the next meeting too.
+    assert_eq!(later.agreement_data(p.id).unwrap().follow_up.next_meeting, Some(d("2027-03-10")));
     let close = |v: Value| later.project_close(p.id, serde_json::from_value(v).unwrap());
     let err = close(json!({ "closed_on": "2026-12-10", "reason": "obiettivi_raggiunti", "objectives": [] }))
         .unwrap_err();
@@ -299,6 +301,21 @@ fn the_closure_records_each_objectives_outcome_and_makes_the_project_read_only()
         "objectives": [{ "outcome": "parzialmente_raggiunto", "note": "Lavoro trovato, reddito ancora basso" }] }))
     .unwrap();
     assert_eq!(c.status, ProjectStatus::Concluso);
+    // The printed patto tells the meeting held and the closure.
+    let patto = later.agreement_data(c.id).unwrap();
+    let f = &patto.follow_up;
+    assert_eq!(f.meetings.len(), 1);
+    assert_eq!(f.meetings[0].held_on, d("2026-12-10"));
+    assert_eq!(f.meetings[0].members_present.len(), 1);
+    assert!(f.meetings[0].others.iter().any(|o| o.starts_with("Paola Neri, orientatrice")), "{f:?}");
+    assert_eq!(f.meetings[0].progress.len(), p.commitments.len());
+    assert!(f.meetings[0].progress.iter().all(|x| x.progress == "rispettato" && x.note.is_some()));
+    assert_eq!(f.next_meeting, None, "closed: no next meeting");
+    let closed = f.closure.as_ref().unwrap();
+    assert_eq!((closed.closed_on, closed.reason.as_str()), (d("2026-12-10"), "obiettivi raggiunti"));
+    assert_eq!(closed.objectives[0].1, "parzialmente raggiunto");
+    let printed = later.agreement_print(c.id).unwrap();
+    assert!(printed.title.contains("concluso il 10/12/2026"), "{}", printed.title);
     let closure = c.closure.clone().unwrap();
     assert_eq!(closure.closed_on, d("2026-12-10"));
     assert_eq!(closure.objectives[0].objective, p.objectives[0]);

@@ -114,7 +114,7 @@ fn sentinel_family(s: &Service, office: &Service) -> (Household, String) {
             "household_id": h.id.to_string(), "member_id": h.members[0].id.to_string(),
             "intervention_id": programme["programme"]["interventions"][0]["id"], "project_id": p.id.to_string(),
             "entry_date": "2026-11-20", "host": format!("Bottega {SURNAME}"), "tutor": format!("{NAME} {SURNAME}"),
-            "planned_end": "2027-05-19", "hours_week": 20, "allowance": "500,00", "allowance_payer": "Comune" } }),
+            "planned_end": "2027-05-19", "hours_week": 20, "allowance": "500.00", "allowance_payer": "Comune" } }),
     )
     .unwrap();
     office.call(

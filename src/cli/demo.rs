@@ -101,6 +101,12 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             report.programmes, report.enrolments
         );
     }
+    if report.participants > 0 {
+        println!(
+            "Partecipanti a «Traiettorie» e «CIAO!» (2018-2021): {} persone di {} nuclei con il patto sottoscritto, {} iscrizioni, progetti conclusi.",
+            report.participants, report.programme_households, report.participant_enrolments
+        );
+    }
     println!("Il database è cifrato. Account (tutti con la password indicata):");
     println!("  amministratore — Amministratore di sistema (amministratore)");
     for (login, name, role) in sportello::demo::accounts() {

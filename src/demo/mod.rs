@@ -36,6 +36,7 @@ mod calls;
 mod finance;
 mod housing;
 pub mod office;
+mod participants;
 mod people;
 mod play;
 mod programmes;
@@ -81,6 +82,12 @@ pub struct DemoReport {
     /// the members enrolled in their interventions.
     pub programmes: usize,
     pub enrolments: usize,
+    /// The participants of the seeds' two programmes (2018-2021): people,
+    /// their households (besides the thirty above, all with the project
+    /// closed) and their enrolments.
+    pub participants: usize,
+    pub programme_households: usize,
+    pub participant_enrolments: usize,
     /// Households by situation ("scaduto", "in_scadenza", "in_corso", …).
     pub by_situation: BTreeMap<String, usize>,
     /// The demo database's recovery key.
@@ -285,6 +292,20 @@ fn fill(
         let played = programmes::play_programmes(db, documents, &key, &households, today)?;
         report.programmes = played.programmes;
         report.enrolments = played.enrolments;
+        // The seeds' programmes with their participants of 2018-2021.
+        let played = participants::play_participants(
+            db,
+            documents,
+            &key,
+            &played.seeds,
+            &mut rng,
+            &mut used_codes,
+            &comune,
+            today,
+        )?;
+        report.participants = played.participants;
+        report.programme_households = played.households;
+        report.participant_enrolments = played.enrolments;
     }
     Ok(report)
 }

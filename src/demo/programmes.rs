@@ -45,7 +45,14 @@ pub(super) fn first_day() -> NaiveDate {
 pub(super) struct PlayedProgrammes {
     pub programmes: usize,
     pub enrolments: usize,
+    /// The seeds' two programmes, with the participants each should get.
+    pub seeds: Vec<(crate::domain::programme::Programme, usize)>,
 }
+
+/// How many people take part in each of the seeds' programmes: seed 001
+/// speaks of about 400 citizens for Traiettorie; CIAO! gives no number.
+const TRAIETTORIE_PARTICIPANTS: usize = 290;
+const CIAO_PARTICIPANTS: usize = 110;
 
 fn partner(name: &str, kind: &str, role: &str) -> Value {
     json!({ "name": name, "kind": kind, "role": role })
@@ -60,7 +67,7 @@ fn traiettorie(funded_project: Option<String>) -> Value {
         "cup": "",
         "start_on": "2017-01-01",
         "end_on": "2020-12-31",
-        "budget": "227.424,00",
+        "budget": "227424.00",
         "lead_body": "Ambito di Sesto San Giovanni",
         "target": "Cittadini beneficiari del contributo economico (SIA, REI, Reddito di Cittadinanza) dei Comuni di Sesto San Giovanni e Cologno Monzese e i loro nuclei.",
         "esf": true,
@@ -156,7 +163,7 @@ fn percorsi() -> Value {
         "cup": "",
         "start_on": "2024-01-15",
         "end_on": "2027-12-31",
-        "budget": "1.250.000,00",
+        "budget": "1250000.00",
         "lead_body": "Comune di Milano — Area Servizi sociali territoriali",
         "target": "Persone e nuclei in carico ai servizi sociali territoriali con un progetto personalizzato, in età da lavoro e non occupati.",
         "esf": true,
@@ -209,10 +216,20 @@ pub(super) fn play_programmes(
         .finance_list()
         .ok()
         .and_then(|l| l.into_iter().find(|p| p.title.starts_with("Traiettorie")).map(|p| p.id.to_string()));
-    for p in [traiettorie(funded), ciao(), percorsi()] {
-        coord.programme_save(from_json::<ProgrammeInput>(p)?)?;
+    drop(coord);
+    // Each recorded on the day it started, as the office would have.
+    for (p, wanted) in
+        [(traiettorie(funded), TRAIETTORIE_PARTICIPANTS), (ciao(), CIAO_PARTICIPANTS), (percorsi(), 0)]
+    {
+        let input = from_json::<ProgrammeInput>(p)?;
+        let start = crate::dates::parse_iso("start_on", input.start_on.as_deref().unwrap_or_default())?;
+        let saved = at("averdi", start)?.programme_save(input)?;
         played.programmes += 1;
+        if wanted > 0 {
+            played.seeds.push((saved.programme, wanted));
+        }
     }
+    let coord = at("averdi", first_day())?;
     let running = coord
         .programme_list()?
         .into_iter()
@@ -277,7 +294,7 @@ pub(super) fn play_programmes(
                     form["planned_end"] =
                         json!((entry + Duration::days(182)).min(programme.end_on).to_string());
                     form["hours_week"] = json!(20 + 5 * (n % 3));
-                    form["allowance"] = json!("500,00");
+                    form["allowance"] = json!("500.00");
                     form["allowance_payer"] = json!("Comune di Milano, con i fondi del programma");
                 }
                 "corso" => form["hours_attended"] = json!((entry - signed).num_days().clamp(0, 60)),

@@ -124,10 +124,15 @@ impl Service {
                 crate::print::informativa::append(&mut layout, &text);
             }
             let bytes = layout.render().map_err(|e| cannot_print("il patto", e))?;
+            // Printed again after the signatures, it says how far it got.
+            let state = match (&doc.follow_up.closure, doc.follow_up.meetings.last()) {
+                (Some(c), _) => format!("concluso il {}", format_it(c.closed_on)),
+                (None, Some(m)) => format!("con il monitoraggio al {}", format_it(m.held_on)),
+                (None, None) => format!("da firmare entro il {}", format_it(p.signing_deadline)),
+            };
             let title = format!(
-                "Progetto personalizzato (patto) — analisi del {}, da firmare entro il {}",
-                format_it(analysis.interview_date),
-                format_it(p.signing_deadline)
+                "Progetto personalizzato (patto) — analisi del {}, {state}",
+                format_it(analysis.interview_date)
             );
             let filed = self.document_store(tx, stamp, household.id, DocumentKind::Patto, &title, &bytes)?;
             if p.status == ProjectStatus::Bozza {

@@ -51,7 +51,8 @@ pub struct ProgrammeSummary {
     /// Running today.
     pub running: bool,
     pub interventions: usize,
-    /// Every enrolment, of every case (a count: nobody's name).
+    /// The people enrolled, of every case (one person in two of its
+    /// interventions counts once; a count: nobody's name).
     pub participants: usize,
 }
 
@@ -60,6 +61,7 @@ pub struct ProgrammeSummary {
 pub struct ParticipantView {
     pub enrolment_id: Id,
     pub household_id: Id,
+    pub member_id: Id,
     pub case_number: String,
     pub member_name: String,
     pub intervention_id: Id,
@@ -194,28 +196,40 @@ fn hints(h: &Household) -> Vec<EsfHints> {
         .collect()
 }
 
+/// What a list of enrolment views shares: each programme, household and
+/// project is read once, however many enrolments point at it.
+#[derive(Default)]
+struct Looked {
+    programmes: HashMap<Id, Programme>,
+    households: HashMap<Id, Household>,
+    projects: HashMap<Id, Option<crate::domain::Project>>,
+}
+
 impl Service {
-    fn enrolment_view(
-        &self,
-        tx: &Tx<'_>,
-        e: Enrolment,
-        programmes: &mut HashMap<Id, Programme>,
-    ) -> Result<EnrolmentView, Error> {
+    fn enrolment_view(&self, tx: &Tx<'_>, e: Enrolment, looked: &mut Looked) -> Result<EnrolmentView, Error> {
         let pid = tx.programme_of_intervention(e.intervention_id)?.ok_or_else(|| not_found("Intervento"))?;
-        if let std::collections::hash_map::Entry::Vacant(v) = programmes.entry(pid) {
+        if let std::collections::hash_map::Entry::Vacant(v) = looked.programmes.entry(pid) {
             v.insert(tx.programme_get(pid)?.ok_or_else(|| not_found("Programma"))?);
         }
-        let p = &programmes[&pid];
-        let i = p.intervention(e.intervention_id).ok_or_else(|| not_found("Intervento"))?;
-        let h = tx.household_get(e.household_id)?.ok_or_else(|| not_found("Nucleo"))?;
+        if let std::collections::hash_map::Entry::Vacant(v) = looked.households.entry(e.household_id) {
+            v.insert(tx.household_get(e.household_id)?.ok_or_else(|| not_found("Nucleo"))?);
+        }
+        let h = &looked.households[&e.household_id];
         let member_name = h.member(e.member_id).map(|m| m.full_name()).unwrap_or_default();
         let support = match e.support_id {
-            Some(sid) => tx
-                .project_get(e.project_id)?
-                .and_then(|pr| pr.supports.into_iter().find(|s| s.id == sid))
-                .map(|s| s.description),
+            Some(sid) => {
+                if let std::collections::hash_map::Entry::Vacant(v) = looked.projects.entry(e.project_id) {
+                    v.insert(tx.project_get(e.project_id)?);
+                }
+                looked.projects[&e.project_id]
+                    .as_ref()
+                    .and_then(|pr| pr.supports.iter().find(|s| s.id == sid))
+                    .map(|s| s.description.clone())
+            }
             None => None,
         };
+        let p = &looked.programmes[&pid];
+        let i = p.intervention(e.intervention_id).ok_or_else(|| not_found("Intervento"))?;
         Ok(EnrolmentView {
             member_name,
             programme_id: p.id,
@@ -235,10 +249,12 @@ impl Service {
     pub fn programme_list(&self) -> Result<Vec<ProgrammeSummary>, Error> {
         let today = self.today();
         self.run(Action::ProgrammeList, None, |tx, _| {
-            tx.programmes()?
+            let counts: HashMap<Id, usize> = tx.programme_participant_counts()?.into_iter().collect();
+            Ok(tx
+                .programmes()?
                 .iter()
-                .map(|p| Ok(summary(p, tx.enrolments_of_programme(p.id)?.len(), today)))
-                .collect()
+                .map(|p| summary(p, counts.get(&p.id).copied().unwrap_or(0), today))
+                .collect())
         })
     }
 
@@ -269,6 +285,7 @@ impl Service {
             participants.push(ParticipantView {
                 enrolment_id: e.id,
                 household_id: e.household_id,
+                member_id: e.member_id,
                 case_number: h.case_number.clone(),
                 member_name: h.member(e.member_id).map(|m| m.sort_name()).unwrap_or_default(),
                 intervention_id: e.intervention_id,
@@ -373,11 +390,12 @@ impl Service {
         let today = self.today();
         self.run(Action::HouseholdEnrolments, Some(household_id), |tx, _| {
             let h = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
-            let mut programmes = HashMap::new();
+            let mut looked = Looked::default();
+            looked.households.insert(household_id, h.clone());
             let enrolments = tx
                 .enrolments_of_household(household_id)?
                 .into_iter()
-                .map(|e| self.enrolment_view(tx, e, &mut programmes))
+                .map(|e| self.enrolment_view(tx, e, &mut looked))
                 .collect::<Result<_, _>>()?;
             let project = tx.project_of_household(household_id)?;
             let signed = project.as_ref().is_some_and(|p| signed(p.status));
@@ -495,8 +513,12 @@ impl Service {
                 }
             }
             tx.enrolment_put(&e, stamp)?;
-            let mut programmes = HashMap::from([(programme.id, programme)]);
-            self.enrolment_view(tx, e, &mut programmes)
+            let mut looked = Looked {
+                programmes: HashMap::from([(programme.id, programme)]),
+                households: HashMap::from([(h.id, h)]),
+                projects: HashMap::from([(project.id, Some(project))]),
+            };
+            self.enrolment_view(tx, e, &mut looked)
         })
     }
 }

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use super::calls::Exported;
 use super::printing::printed_office;
 use super::{not_found, office, Action, LiquidationFormat, Service};
+use crate::domain::form::money;
 use crate::domain::{form, Id};
 use crate::error::{Code, Error};
 use crate::money::Money;
@@ -300,11 +301,6 @@ fn add(a: Money, b: Money) -> Money {
 
 fn progress(a: &Amounts) -> Option<String> {
     a.erogato_percent().map(|p| p.to_string())
-}
-
-fn money(field: &str, v: &Option<String>, what: &str) -> Result<Money, Error> {
-    let text = form::required_line(field, v, what)?;
-    Money::parse(&text).map_err(|e| e.with_field(field))
 }
 
 fn not_future(field: &str, d: NaiveDate, today: NaiveDate) -> Result<(), Error> {

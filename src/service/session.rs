@@ -277,6 +277,17 @@ impl Service {
         Service::with_store(store, database, documents_dir, key, credentials, today)
     }
 
+    /// Sets the day of a fixed-day session: the demo generator plays the
+    /// stories of hundreds of households through one session per operator,
+    /// each step on its day, because every opening of the database checks
+    /// the whole file (`quick_check`) and would make the demo quadratic.
+    /// A session on the computer's clock is never moved.
+    pub(crate) fn set_fixed_day(&mut self, day: NaiveDate) {
+        if let Clock::Fixed(_) = self.clock {
+            self.clock = Clock::Fixed(day);
+        }
+    }
+
     /// A service on a PLAIN database, for the benchmark that measures what
     /// encryption costs (`benches/encryption.rs`). Never for real data.
     #[doc(hidden)]

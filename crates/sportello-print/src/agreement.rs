@@ -13,7 +13,7 @@ use super::fonts::check_printable;
 use super::layout::{Align, Block, Column, Document, Paragraph, Row, Signature, Span, Table};
 use super::office::{self, long_date};
 use crate::dates;
-use crate::domain::agreement::Patto;
+use crate::domain::agreement::{FollowUp, Patto};
 use crate::error::Result;
 
 /// Refuses a patto with a text the embedded font cannot print, naming the
@@ -45,6 +45,27 @@ pub fn check(p: &Patto) -> Result<()> {
         for (field, v) in [("place", &m.place), ("notes", &m.notes), ("evaluation", &m.evaluation)] {
             if let Some(v) = v {
                 check_printable(&format!("meetings[{i}].{field}"), v)?;
+            }
+        }
+    }
+    let f = &p.follow_up;
+    for (i, m) in f.meetings.iter().enumerate() {
+        for t in m.members_present.iter().chain(&m.others).chain(&m.note) {
+            check_printable(&format!("monitoring[{i}]"), t)?;
+        }
+        for (j, c) in m.progress.iter().enumerate() {
+            for t in std::iter::once(&c.commitment).chain(&c.note) {
+                check_printable(&format!("monitoring[{i}].progress[{j}]"), t)?;
+            }
+        }
+    }
+    if let Some(c) = &f.closure {
+        for t in c.note.iter() {
+            check_printable("closure.note", t)?;
+        }
+        for (i, (objective, _, note)) in c.objectives.iter().enumerate() {
+            for t in std::iter::once(objective).chain(note) {
+                check_printable(&format!("closure.objectives[{i}]"), t)?;
             }
         }
     }
@@ -204,7 +225,95 @@ pub fn document(a: &Patto) -> Document {
             Span::bold(&a.operator),
         ],
     }));
+    follow_up(&mut doc, &a.follow_up);
     doc
+}
+
+/// After the signatures, what happened since (only what exists): the
+/// monitoring meetings held with each commitment's progress, the next
+/// meeting, the closure with each objective's outcome.
+fn follow_up(doc: &mut Document, f: &FollowUp) {
+    if f.is_empty() {
+        return;
+    }
+    doc.heading(2, "Andamento del progetto");
+    for m in &f.meetings {
+        doc.heading(3, format!("Incontro di monitoraggio di {}", long_date(m.held_on)));
+        let mut who = Vec::new();
+        if !m.members_present.is_empty() {
+            who.push(Span::regular("Presenti per il nucleo: "));
+            who.push(Span::bold(m.members_present.join(", ")));
+        } else {
+            who.push(Span::regular("Nessun componente del nucleo presente"));
+        }
+        if !m.others.is_empty() {
+            who.push(Span::regular(format!("; per i servizi: {}", m.others.join("; "))));
+        }
+        who.push(Span::regular("."));
+        doc.paragraph(Paragraph::new(who).keep_with_next());
+        if !m.progress.is_empty() {
+            doc.push(Block::Table(Table {
+                columns: vec![
+                    Column::new("Impegno", 5.2, Align::Left),
+                    Column::new("Andamento", 1.6, Align::Left),
+                    Column::new("Nota", 3.0, Align::Left),
+                ],
+                rows: m
+                    .progress
+                    .iter()
+                    .map(|c| {
+                        Row::Cells(vec![
+                            c.commitment.clone(),
+                            c.progress.clone(),
+                            c.note.clone().unwrap_or_default(),
+                        ])
+                    })
+                    .collect(),
+                size: 9.0,
+            }));
+        }
+        if let Some(note) = &m.note {
+            doc.paragraph(
+                Paragraph::new(vec![Span::regular("Note: "), Span::regular(note)]).space_before(2.0),
+            );
+        }
+    }
+    if let Some(next) = f.next_meeting {
+        doc.paragraph(
+            Paragraph::new(vec![
+                Span::regular("Prossimo incontro di monitoraggio: "),
+                Span::bold(long_date(next)),
+            ])
+            .space_before(8.0),
+        );
+    }
+    if let Some(c) = &f.closure {
+        doc.heading(3, "Chiusura del progetto");
+        let mut line = vec![
+            Span::regular("Progetto concluso il "),
+            Span::bold(dates::format_it(c.closed_on)),
+            Span::regular(format!(": {}.", c.reason)),
+        ];
+        if let Some(note) = &c.note {
+            line.push(Span::regular(format!(" {note}")));
+        }
+        doc.paragraph(Paragraph::new(line).keep_with_next());
+        doc.push(Block::Table(Table {
+            columns: vec![
+                Column::new("Obiettivo", 5.2, Align::Left),
+                Column::new("Esito", 1.8, Align::Left),
+                Column::new("Nota", 2.8, Align::Left),
+            ],
+            rows: c
+                .objectives
+                .iter()
+                .map(|(o, outcome, note)| {
+                    Row::Cells(vec![o.clone(), outcome.clone(), note.clone().unwrap_or_default()])
+                })
+                .collect(),
+            size: 9.0,
+        }));
+    }
 }
 
 /// The agreement as PDF bytes; a text the font cannot print is refused first.

@@ -103,6 +103,32 @@ pub(crate) async fn project_in_draft(app: &App) {
     app.wait_js(r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'bozza' && document.body.dataset.dirty === 'false'"#).await;
 }
 
+/// Sends the bozza to signing: asked, and confirmed.
+pub(crate) async fn send_to_signing(app: &App) {
+    app.click("status-to-da_firmare").await;
+    app.el("to-da-firmare-dialog").await;
+    app.click("to-da-firmare-yes").await;
+    app.wait_js(
+        r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'da_firmare'"#,
+    )
+    .await;
+}
+
+/// Sends the bozza to signing and records every signature on `day`
+/// (gg/mm/aaaa), each confirmed: the project is sottoscritto.
+pub(crate) async fn sign_all(app: &App, day: &str) {
+    send_to_signing(app).await;
+    let signers = app.all(r#"[data-testid="signer-row"]"#).await.len();
+    for i in 0..signers {
+        app.fill(&format!("signer-{i}-date"), day).await;
+        app.click(&format!("signer-{i}-record")).await;
+        app.click("sign-confirm-yes").await;
+        app.el(&format!("signer-{i}-signed")).await;
+    }
+    app.wait_js(r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'sottoscritto'"#)
+        .await;
+}
+
 async fn status(app: &App) -> String {
     app.js(r#"return document.querySelector('[data-testid="project-status"]').dataset.status"#, vec![])
         .await
@@ -118,13 +144,7 @@ async fn a_signature_is_recorded_after_asking_and_annulled_only_with_a_reason_ke
     project_in_draft(&app).await;
 
     // Sent to signing after asking.
-    app.click("status-to-da_firmare").await;
-    app.el("to-da-firmare-dialog").await;
-    app.click("to-da-firmare-yes").await;
-    app.wait_js(
-        r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'da_firmare'"#,
-    )
-    .await;
+    send_to_signing(&app).await;
     // Nobody has signed: the fields are still editable.
     app.el("project-save").await;
     assert_eq!(app.all(r#"[data-testid="signer-row"]"#).await.len(), 2, "both adults sign");

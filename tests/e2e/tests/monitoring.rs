@@ -6,7 +6,7 @@
 
 use sportello_e2e::App;
 
-use crate::legal_acts::{project_in_draft, two_adults_with_analysis};
+use crate::legal_acts::{project_in_draft, sign_all, two_adults_with_analysis};
 
 #[tokio::test]
 async fn a_monitoring_meeting_moves_the_commitment_to_rispettato() {
@@ -15,20 +15,8 @@ async fn a_monitoring_meeting_moves_the_commitment_to_rispettato() {
     project_in_draft(&app).await;
 
     // Sent to signing, signed by both adults on the day of the analysis.
-    app.click("status-to-da_firmare").await;
-    app.click("to-da-firmare-yes").await;
-    app.wait_js(
-        r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'da_firmare'"#,
-    )
-    .await;
-    for i in 0..2 {
-        app.fill(&format!("signer-{i}-date"), "20/11/2026").await;
-        app.click(&format!("signer-{i}-record")).await;
-        app.click("sign-confirm-yes").await;
-        app.el(&format!("signer-{i}-signed")).await;
-    }
-    app.wait_js(r#"return document.querySelector('[data-testid="project-status"]')?.dataset.status === 'sottoscritto'"#)
-        .await;
+    sign_all(&app, "20/11/2026").await;
+    assert_eq!(signed(&app).await, 2, "both adults sign");
     // The patto planned no meeting: nothing fixed yet.
     app.el("next-meeting").await;
 

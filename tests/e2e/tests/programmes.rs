@@ -15,7 +15,7 @@ async fn case_for_tirocinio(app: &App) -> Value {
             const call = (c, input) => window.__TAURI__.core.invoke(c, input === undefined ? {} : { input });
             (async () => {
               const ids = new Set();
-              for (const p of await call('programme_list')) {
+              for (const p of (await call('programme_list')).filter((p) => p.running)) {
                 for (const x of (await call('programme_get', { id: p.id })).participants) ids.add(x.household_id);
               }
               for (const id of ids) {
@@ -64,6 +64,13 @@ async fn the_programmes_screen_shows_the_seeds_partnership_and_governance() {
         assert!(bodies.contains(want), "«{want}» in {bodies}");
     }
     assert!(app.text_of("screen-programma").await.contains("dal 16/07/2020 al 31/12/2021"));
+    // Its hundred-odd participants (issue 12 item 5), fifty rows at a time.
+    let summary = app.text_of("participants-summary").await;
+    assert!(summary.contains("iscrizioni di") && summary.contains("0 in corso"), "{summary}");
+    assert_eq!(app.all(r#"[data-testid="participant-row"]"#).await.len(), 50);
+    assert!(app.text_of("participants-page").await.starts_with("Righe 1–50 di "));
+    app.click("participants-next").await;
+    assert!(app.text_of("participants-page").await.starts_with("Righe 51–100 di "));
     app.screenshot("programma-ciao").await;
     app.axe_check("programma").await;
     app.stop().await;

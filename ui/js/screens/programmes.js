@@ -140,28 +140,7 @@ async function mountDetail(view, ctx) {
     'section',
     { class: 'card', 'data-testid': 'programme-participants-card' },
     h('h2', {}, tp('participants')),
-    d.participants.length
-      ? h(
-          'table',
-          { class: 'data', 'data-testid': 'participants-table' },
-          head([[tp('colMember')], [tp('colCase')], [tp('colIntervention')], [tp('colEntry')], [tp('colExit')]]),
-          h(
-            'tbody',
-            {},
-            d.participants.map((x) =>
-              h(
-                'tr',
-                { 'data-testid': 'participant-row' },
-                h('td', {}, h('a', { href: `#/nuclei/${encodeURIComponent(x.household_id)}/progetto` }, x.member_name)),
-                h('td', { class: 'nowrap' }, x.case_number),
-                h('td', {}, x.intervention_title),
-                h('td', { class: 'nowrap' }, formatDate(x.entry_date)),
-                h('td', {}, x.exit_date ? `${formatDate(x.exit_date)} — ${x.outcome_label}` : tp('inProgress')),
-              ),
-            ),
-          ),
-        )
-      : h('p', { class: 'muted' }, tp('noParticipants')),
+    d.participants.length ? participantsList(d.participants) : h('p', { class: 'muted' }, tp('noParticipants')),
     d.others ? h('p', { class: 'muted', 'data-testid': 'participants-others' }, tp('others', { n: d.others })) : null,
   );
   // The ESF indicators: the coordinator's (programme_indicators: COORD).
@@ -182,6 +161,70 @@ async function mountDetail(view, ctx) {
       indicators,
     ),
   );
+}
+
+/** Rows of the participants' table shown at once: a programme has hundreds. */
+const PARTICIPANTS_PAGE = 50;
+
+/**
+ * The participants' enrolments, by entry date, a page at a time: how many
+ * people, how many still in, how each way out counts; then 50 rows with the
+ * previous and next page.
+ */
+function participantsList(rows) {
+  const people = new Set(rows.map((x) => x.member_id)).size;
+  const open = rows.filter((x) => !x.exit_date).length;
+  const byOutcome = new Map();
+  for (const x of rows) if (x.outcome_label) byOutcome.set(x.outcome_label, (byOutcome.get(x.outcome_label) ?? 0) + 1);
+  const outcomes = [...byOutcome].map(([k, n]) => `${k} ${n}`).join(', ');
+  const pages = Math.ceil(rows.length / PARTICIPANTS_PAGE);
+  const box = h('div', { 'data-testid': 'participants-box' });
+  let page = 0;
+  const draw = (focus) => {
+    const from = page * PARTICIPANTS_PAGE;
+    const shown = rows.slice(from, from + PARTICIPANTS_PAGE);
+    const prev = h('button', { type: 'button', class: 'secondary', 'data-testid': 'participants-prev', disabled: page === 0, onclick: () => { page -= 1; draw('participants-prev'); } }, tp('pagePrev'));
+    const next = h('button', { type: 'button', class: 'secondary', 'data-testid': 'participants-next', disabled: page >= pages - 1, onclick: () => { page += 1; draw('participants-next'); } }, tp('pageNext'));
+    replace(
+      box,
+      h('p', { 'data-testid': 'participants-summary' }, tp('participantsSummary', { n: rows.length, people, open }), outcomes ? ` ${tp('participantsOut', { list: outcomes })}` : null),
+      h(
+        'table',
+        { class: 'data', 'data-testid': 'participants-table', 'aria-label': tp('participants') },
+        head([[tp('colMember')], [tp('colCase')], [tp('colIntervention')], [tp('colEntry')], [tp('colExit')]]),
+        h(
+          'tbody',
+          {},
+          shown.map((x) =>
+            h(
+              'tr',
+              { 'data-testid': 'participant-row' },
+              h('td', {}, h('a', { href: `#/nuclei/${encodeURIComponent(x.household_id)}/progetto` }, x.member_name)),
+              h('td', { class: 'nowrap' }, x.case_number),
+              h('td', {}, x.intervention_title),
+              h('td', { class: 'nowrap' }, formatDate(x.entry_date)),
+              h('td', {}, x.exit_date ? `${formatDate(x.exit_date)} — ${x.outcome_label}` : tp('inProgress')),
+            ),
+          ),
+        ),
+      ),
+      pages > 1
+        ? h(
+            'nav',
+            { class: 'actions pager', 'aria-label': tp('pagesOf') },
+            prev,
+            h('span', { 'data-testid': 'participants-page', 'aria-live': 'polite' }, tp('pageRows', { from: from + 1, to: from + shown.length, n: rows.length })),
+            next,
+          )
+        : null,
+    );
+    if (focus) {
+      const again = box.querySelector(`[data-testid="${focus}"]`);
+      (again && !again.disabled ? again : box.querySelector('[data-testid="participants-page"]'))?.focus?.();
+    }
+  };
+  draw(null);
+  return box;
 }
 
 /** The ESF common indicators on a day, with the funder's and the office's copies. */

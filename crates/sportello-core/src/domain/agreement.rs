@@ -51,6 +51,118 @@ pub struct Patto {
     pub signing_working_days: u32,
     /// One line per signature, in the members' order ([`who_signs`]).
     pub signatures: Vec<SignLine>,
+    /// What happened after the signatures (issue 12): the monitoring
+    /// meetings held, the next one, the closure. Empty for a patto still to
+    /// sign, and always from the command line (its file has none).
+    pub follow_up: FollowUp,
+}
+
+/// The project's course after it was signed, as the printed patto reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FollowUp {
+    /// The meetings held, oldest first; annulled ones are left out.
+    pub meetings: Vec<HeldMeeting>,
+    /// The next meeting planned, while the project is open.
+    pub next_meeting: Option<NaiveDate>,
+    pub closure: Option<PattoClosure>,
+}
+
+impl FollowUp {
+    pub fn is_empty(&self) -> bool {
+        self.meetings.is_empty() && self.next_meeting.is_none() && self.closure.is_none()
+    }
+}
+
+/// A monitoring meeting held: who was there, each commitment's progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HeldMeeting {
+    pub held_on: NaiveDate,
+    /// The members present, by name, in the household's order.
+    pub members_present: Vec<String>,
+    /// The operators, and the others with their role ("Giulia Sala, educatrice").
+    pub others: Vec<String>,
+    pub progress: Vec<PattoProgress>,
+    pub note: Option<String>,
+}
+
+/// One commitment as a meeting found it (its text as it was then).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PattoProgress {
+    /// "Niccolò Dell'Orto: Presentarsi al Centro per l'impiego…".
+    pub commitment: String,
+    /// "rispettato", "in corso", "non rispettato", "sospeso".
+    pub progress: String,
+    pub note: Option<String>,
+}
+
+/// The closure: the day, why, and each objective's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PattoClosure {
+    pub closed_on: NaiveDate,
+    pub reason: String,
+    pub note: Option<String>,
+    /// (objective, outcome in words, note).
+    pub objectives: Vec<(String, String, Option<String>)>,
+}
+
+impl FollowUp {
+    /// From the stored project: its meetings (not annulled), the next one
+    /// while it is open, its closure.
+    pub fn of(household: &Household, project: &Project) -> FollowUp {
+        use crate::domain::StrEnum;
+        let name = |id| household.member(id).map(|m| m.full_name());
+        let meetings: Vec<HeldMeeting> = project
+            .monitoring
+            .iter()
+            .filter(|m| m.annulled.is_none())
+            .map(|m| HeldMeeting {
+                held_on: m.held_on,
+                members_present: m.members_present.iter().filter_map(|id| name(*id)).collect(),
+                others: m
+                    .operators
+                    .iter()
+                    .cloned()
+                    .chain(m.others.iter().map(|o| {
+                        if o.role.is_empty() {
+                            o.name.clone()
+                        } else {
+                            format!("{}, {}", o.name, o.role)
+                        }
+                    }))
+                    .collect(),
+                progress: m
+                    .progress
+                    .iter()
+                    .map(|c| PattoProgress {
+                        commitment: match name(c.member_id) {
+                            Some(who) => format!("{who}: {}", c.action),
+                            None => c.action.clone(),
+                        },
+                        progress: c.progress.label().to_string(),
+                        note: c.note.clone(),
+                    })
+                    .collect(),
+                note: m.note.clone(),
+            })
+            .collect();
+        let closure = project.closure.as_ref().map(|c| PattoClosure {
+            closed_on: c.closed_on,
+            reason: c.reason.label().to_string(),
+            note: c.note.clone(),
+            objectives: c
+                .objectives
+                .iter()
+                .map(|o| (o.objective.clone(), o.outcome.label().to_string(), o.note.clone()))
+                .collect(),
+        });
+        FollowUp {
+            // The planned meetings are already on the patto: the next one
+            // is told once the follow-up has begun.
+            next_meeting: if closure.is_none() && !meetings.is_empty() { project.next_meeting } else { None },
+            meetings,
+            closure,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -214,6 +326,7 @@ impl Patto {
             signing_deadline: project.signing_deadline,
             signing_working_days,
             signatures,
+            follow_up: FollowUp::of(household, project),
         })
     }
 }
@@ -406,6 +519,7 @@ impl AgreementInput {
             signing_deadline,
             signing_working_days,
             signatures,
+            follow_up: FollowUp::default(),
         })
     }
 

@@ -66,6 +66,15 @@ pub fn name(field: &str, v: &Option<String>, what: &str) -> Result<String, Error
     Ok(s)
 }
 
+/// An amount as the app's forms send it: plain, with a dot before the cents
+/// (`1234.56`; the UI's money fields turn what was typed the Italian way into
+/// this). The one reader of amounts in a form: never a guess between the two
+/// conventions (a text file's amounts go through `Money::parse_it`).
+pub fn money(field: &str, v: &Option<String>, what: &str) -> Result<crate::money::Money, Error> {
+    let text = required_line(field, v, what)?;
+    crate::money::Money::parse(&text).map_err(|e| e.with_field(field))
+}
+
 pub fn required_line(field: &str, v: &Option<String>, what: &str) -> Result<String, Error> {
     optional_line(field, v)?.ok_or_else(|| Error::invalid(field, format!("Indicare {what}")))
 }

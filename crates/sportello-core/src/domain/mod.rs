@@ -36,7 +36,7 @@ pub mod quadro;
 pub mod session;
 pub mod signers;
 
-pub use agreement::{Patto, PattoCommitment, PattoMeeting, PattoMember, PattoSupport};
+pub use agreement::{FollowUp, Patto, PattoCommitment, PattoMeeting, PattoMember, PattoSupport};
 pub use analysis::{
     Analysis, AnalysisInput, AreaAssessment, Employability, LifeArea, Need, Outcome, Profile,
 };

@@ -184,7 +184,7 @@ pub struct ProgrammeInput {
     pub cup: Option<String>,
     pub start_on: Option<String>,
     pub end_on: Option<String>,
-    /// Italian (`227.424,00`) or plain (`227424.00`).
+    /// Plain (`227424.00`), as the UI's money field sends it.
     pub budget: Option<String>,
     pub lead_body: Option<String>,
     pub target: Option<String>,
@@ -230,14 +230,9 @@ pub struct InterventionInput {
     pub active: Option<bool>,
 }
 
-/// An amount as a form sends it: the Italian way (`1.234,56`), or plain
-/// with a dot before the cents (`1234.56`) as the app's own fields send it.
-pub fn money(field: &str, v: &Option<String>, what: &str) -> Result<Money, Error> {
-    let text = form::required_line(field, v, what)?;
-    let plain =
-        text.contains('.') && !text.contains(',') && text.rsplit('.').next().is_some_and(|f| f.len() != 3);
-    let parsed = if plain { Money::parse(&text) } else { Money::parse_it(&text) };
-    let m = parsed.map_err(|e| Error::invalid(field, e.message))?;
+/// A non-negative amount, plain as the forms send it ([`form::money`]).
+fn money(field: &str, v: &Option<String>, what: &str) -> Result<Money, Error> {
+    let m = form::money(field, v, what)?;
     if m.is_negative() {
         return Err(Error::invalid(field, "l'importo non può essere negativo"));
     }
@@ -702,6 +697,20 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
+    #[test]
+    fn amounts_are_read_plain_and_never_guessed() {
+        let read = |s: &str| money("allowance", &Some(s.to_string()), "l'indennità");
+        assert_eq!(read("500.00").unwrap(), Money::parse("500.00").unwrap());
+        assert_eq!(read("227424.00").unwrap(), Money::parse("227424.00").unwrap());
+        // The Italian way is the UI field's to turn into plain: here it is
+        // refused, on its field, rather than guessed (12.345 could be either).
+        for typed in ["500,00", "227.424,00", "12.345", "1.234.567"] {
+            let e = read(typed).unwrap_err();
+            assert_eq!(e.field.as_deref(), Some("allowance"), "{typed}");
+        }
+        assert_eq!(read("-1.00").unwrap_err().field.as_deref(), Some("allowance"));
+    }
+
     fn tirocinio() -> Intervention {
         Intervention {
             id: Id::new(),
@@ -725,7 +734,7 @@ mod tests {
             tutor: Some("Anna Galli".into()),
             planned_end: Some("2027-03-31".into()),
             hours_week: Some(Scalar::Int(20)),
-            allowance: Some("500,00".into()),
+            allowance: Some("500.00".into()),
             allowance_payer: Some("Comune di Milano (fondi PON)".into()),
             ..EnrolmentInput::default()
         }
@@ -809,7 +818,7 @@ mod tests {
             title: Some("Traiettorie per l'inclusione socio lavorativa".into()),
             start_on: Some("2017-01-01".into()),
             end_on: Some("2020-12-31".into()),
-            budget: Some("227.424,00".into()),
+            budget: Some("227424.00".into()),
             lead_body: Some("Ambito di Sesto San Giovanni".into()),
             partners: vec![PartnerInput {
                 name: Some("AFOL Metropolitana".into()),

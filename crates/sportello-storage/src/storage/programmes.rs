@@ -431,6 +431,18 @@ impl Tx<'_> {
         )
     }
 
+    /// The people each programme has enrolled, counted by the database (a
+    /// person in two of its interventions counts once); a programme with
+    /// none is absent.
+    pub fn programme_participant_counts(&self) -> Result<Vec<(Id, usize)>, Error> {
+        self.rows(
+            "SELECT i.programme_id, count(DISTINCT e.member_id) FROM enrolments e
+             JOIN interventions i ON i.id = e.intervention_id GROUP BY i.programme_id",
+            [],
+            |r| Ok((col::<Id>(r, 0)?, r.get::<_, i64>(1)? as usize)),
+        )
+    }
+
     pub fn enrolment_get(&self, id: Id) -> Result<Option<Enrolment>, Error> {
         self.tx
             .query_row(
