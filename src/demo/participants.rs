@@ -508,8 +508,16 @@ pub(super) fn play_participants(
             played.members += h.members.len();
             s.set_fixed_day(interview.min(today));
             let analysis = s.analysis_save(analysis_input(rng, &h, interview, Situation::Sottoscritto))?;
+            // Sent to the équipe: its quadro di analisi before the project.
+            let mut written = interview;
+            if analysis.outcome == crate::domain::Outcome::EquipeMultidisciplinare {
+                written = super::quadro::meeting_day(&analysis, today);
+                s.set_fixed_day(written);
+                let name = s.operator().name.clone();
+                s.quadro_save(super::quadro::quadro_input(&h, &analysis, written, &name))?;
+            }
             let p = s.project_save(project_input(rng, &h, interview, comune)?)?;
-            let ready = days_after(interview, rng.range(1, 4)).min(today);
+            let ready = days_after(interview, rng.range(1, 4)).max(written).min(today);
             s.set_fixed_day(ready);
             let p = s.project_set_status(p.id, ProjectStatus::DaFirmare)?;
             let last_day = analysis.signing_deadline.min(today);
