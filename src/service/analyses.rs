@@ -6,6 +6,30 @@ use crate::domain::analysis::AnalysisInput;
 use crate::domain::{procedure, Analysis, Id, StrEnum};
 use crate::error::{Code, Error};
 
+/// What the project rests on (the analysis, the équipe's quadro) changes
+/// only while nobody has signed the project: once a signature is in, the
+/// text on paper is what was signed, and what it was built on with it.
+pub(super) fn unsigned_project(
+    tx: &crate::storage::Tx<'_>,
+    household_id: Id,
+    basis: &str,
+) -> Result<(), Error> {
+    let Some(p) = tx.project_of_household(household_id)? else { return Ok(()) };
+    if !p.status.editable() {
+        return Err(Error::new(
+            Code::Conflict,
+            format!("Il progetto è «{}»: {basis} su cui si basa non si può più modificare", p.status.label()),
+        ));
+    }
+    if !p.signatures.is_empty() {
+        return Err(Error::new(
+            Code::Conflict,
+            format!("Sono già state registrate firme del progetto: riportare il progetto in bozza prima di modificare {basis}"),
+        ));
+    }
+    Ok(())
+}
+
 impl Service {
     pub fn analysis_get(&self, household_id: Id) -> Result<Option<Analysis>, Error> {
         self.run(Action::AnalysisGet, Some(household_id), |tx, _| {
@@ -31,20 +55,7 @@ impl Service {
                     return Err(not_found("Analisi preliminare"));
                 }
             }
-            if let Some(p) = tx.project_of_household(household_id)? {
-                if !p.status.editable() {
-                    return Err(Error::new(
-                        Code::Conflict,
-                        format!("Il progetto è «{}»: l'analisi preliminare su cui si basa non si può più modificare", p.status.label()),
-                    ));
-                }
-                if !p.signatures.is_empty() {
-                    return Err(Error::new(
-                        Code::Conflict,
-                        "Sono già state registrate firme del progetto: riportare il progetto in bozza prima di modificare l'analisi",
-                    ));
-                }
-            }
+            unsigned_project(tx, household_id, "l'analisi preliminare")?;
             let window = procedure::signing_window(draft.interview_date)?;
             let comune = self.calendar_of(&office(tx)?.comune)?;
             let deadline = try_add_working_days(draft.interview_date, window.working_days, &comune)?;

@@ -26,6 +26,7 @@ mod households;
 mod housing;
 mod informativa;
 pub mod ipc;
+mod ledger;
 mod monitoring;
 mod operators;
 mod places;

@@ -25,7 +25,10 @@ impl Service {
         self.run(Action::QuadroSave, Some(household_id), |tx, stamp| {
             let household = tx.household_get(household_id)?.ok_or_else(|| not_found("Nucleo"))?;
             let analysis = tx.analysis_of_household(household_id)?.ok_or_else(|| {
-                Error::new(Code::Conflict, "Registrare prima l'analisi preliminare: il quadro di analisi la approfondisce")
+                Error::new(
+                    Code::Conflict,
+                    "Registrare prima l'analisi preliminare: il quadro di analisi la approfondisce",
+                )
             })?;
             let members: Vec<Id> = household.members.iter().map(|m| m.id).collect();
             let draft = input.validate(&analysis, &members, today)?;
@@ -35,20 +38,7 @@ impl Service {
                     return Err(not_found("Quadro di analisi"));
                 }
             }
-            if let Some(p) = tx.project_of_household(household_id)? {
-                if !p.status.editable() {
-                    return Err(Error::new(
-                        Code::Conflict,
-                        format!("Il progetto è «{}»: il quadro di analisi su cui si basa non si può più modificare", p.status.label()),
-                    ));
-                }
-                if !p.signatures.is_empty() {
-                    return Err(Error::new(
-                        Code::Conflict,
-                        "Sono già state registrate firme del progetto: riportare il progetto in bozza prima di modificare il quadro di analisi",
-                    ));
-                }
-            }
+            super::analyses::unsigned_project(tx, household_id, "il quadro di analisi")?;
             let id = old.as_ref().map_or_else(Id::new, |q| q.id);
             tx.quadro_write(id, old.is_some(), &draft, stamp)?;
             tx.quadro_get(id)?.ok_or_else(|| not_found("Quadro di analisi"))

@@ -99,8 +99,8 @@ pub fn ledger_path(database: &Path) -> PathBuf {
 
 const LEDGER_FIELDS: usize = 13;
 
-fn ledger_line(r: &ErasureRow) -> String {
-    [
+fn ledger_line(r: &ErasureRow) -> Vec<String> {
+    vec![
         r.id.to_string(),
         r.household_id.to_string(),
         r.case_number.clone(),
@@ -115,66 +115,37 @@ fn ledger_line(r: &ErasureRow) -> String {
         r.by.to_string(),
         r.mode.clone(),
     ]
-    .join("\t")
 }
 
 fn ledger_read(database: &Path) -> Result<Vec<ErasureRow>, Error> {
     let path = ledger_path(database);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => {
-            return Err(Error::new(Code::Io, format!("registro delle cancellazioni non leggibile: {e}")))
-        }
-    };
-    let bad = |n: usize| {
-        Error::new(
-            Code::Corrupt,
-            format!("registro delle cancellazioni {}: riga {} non valida", path.display(), n + 1),
-        )
-    };
     let mut rows = Vec::new();
-    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let f: Vec<&str> = line.split('\t').collect();
-        if f.len() != LEDGER_FIELDS {
-            return Err(bad(n));
-        }
-        let id = |s: &str| s.parse::<Id>().map_err(|_| bad(n));
+    for (n, f) in super::ledger::read(&path, LEDGER_FIELDS)? {
+        let bad = || super::ledger::bad_line(&path, n);
+        let id = |s: &str| s.parse::<Id>().map_err(|_| bad());
         rows.push(ErasureRow {
-            id: id(f[0])?,
-            household_id: id(f[1])?,
-            case_number: f[2].into(),
-            record_kind: f[3].into(),
-            schedule_id: f[4].into(),
-            schedule_version: f[5].parse().map_err(|_| bad(n))?,
-            schedule_entry: f[6].into(),
-            closed_on: f[7].into(),
-            kept_until: f[8].into(),
-            decided_on: f[9].into(),
-            at: f[10].into(),
-            by: id(f[11])?,
-            mode: f[12].into(),
+            id: id(&f[0])?,
+            household_id: id(&f[1])?,
+            case_number: f[2].clone(),
+            record_kind: f[3].clone(),
+            schedule_id: f[4].clone(),
+            schedule_version: f[5].parse().map_err(|_| bad())?,
+            schedule_entry: f[6].clone(),
+            closed_on: f[7].clone(),
+            kept_until: f[8].clone(),
+            decided_on: f[9].clone(),
+            at: f[10].clone(),
+            by: id(&f[11])?,
+            mode: f[12].clone(),
             counts: Vec::new(),
         });
     }
     Ok(rows)
 }
 
-/// Appends the erasure to the ledger (whole file rewritten privately and
-/// atomically: a crash leaves the old ledger or the new one).
+/// Appends the erasure to the ledger.
 fn ledger_append(database: &Path, r: &ErasureRow) -> Result<(), Error> {
-    let path = ledger_path(database);
-    let mut text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => {
-            return Err(Error::new(Code::Io, format!("registro delle cancellazioni non leggibile: {e}")))
-        }
-    };
-    text.push_str(&ledger_line(r));
-    text.push('\n');
-    crate::fsx::write_private_atomic(&path, text.as_bytes())
-        .map_err(|e| Error::new(Code::Io, format!("registro delle cancellazioni non scritto: {e}")))
+    super::ledger::append(&ledger_path(database), &ledger_line(r))
 }
 
 /// At every opening: the erasures of the ledger that this database does

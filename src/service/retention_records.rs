@@ -146,8 +146,8 @@ pub fn ledger_path(database: &Path) -> PathBuf {
 
 const LEDGER_FIELDS: usize = 13;
 
-fn ledger_line(r: &RecordErasureRow) -> String {
-    [
+fn ledger_line(r: &RecordErasureRow) -> Vec<String> {
+    vec![
         r.id.to_string(),
         r.record_kind.clone(),
         r.mode.clone(),
@@ -163,45 +163,28 @@ fn ledger_line(r: &RecordErasureRow) -> String {
         r.at.clone(),
         r.by.to_string(),
     ]
-    .join("\t")
 }
 
 fn ledger_read(database: &Path) -> Result<Vec<RecordErasureRow>, Error> {
     let path = ledger_path(database);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => {
-            return Err(Error::new(Code::Io, format!("registro delle cancellazioni non leggibile: {e}")))
-        }
-    };
-    let bad = |n: usize| {
-        Error::new(
-            Code::Corrupt,
-            format!("registro delle cancellazioni {}: riga {} non valida", path.display(), n + 1),
-        )
-    };
     let mut rows = Vec::new();
-    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let f: Vec<&str> = line.split('\t').collect();
-        if f.len() != LEDGER_FIELDS {
-            return Err(bad(n));
-        }
-        let id = |s: &str| s.parse::<Id>().map_err(|_| bad(n));
+    for (n, f) in super::ledger::read(&path, LEDGER_FIELDS)? {
+        let bad = || super::ledger::bad_line(&path, n);
+        let id = |s: &str| s.parse::<Id>().map_err(|_| bad());
         rows.push(RecordErasureRow {
-            id: id(f[0])?,
-            record_kind: f[1].into(),
-            mode: f[2].into(),
-            call_id: if f[3].is_empty() { None } else { Some(id(f[3])?) },
-            subject: f[4].into(),
-            schedule_id: f[5].into(),
-            schedule_version: f[6].parse().map_err(|_| bad(n))?,
-            schedule_entry: f[7].into(),
-            closed_on: f[8].into(),
-            kept_until: f[9].into(),
-            decided_on: f[10].into(),
-            at: f[11].into(),
-            by: id(f[12])?,
+            id: id(&f[0])?,
+            record_kind: f[1].clone(),
+            mode: f[2].clone(),
+            call_id: if f[3].is_empty() { None } else { Some(id(&f[3])?) },
+            subject: f[4].clone(),
+            schedule_id: f[5].clone(),
+            schedule_version: f[6].parse().map_err(|_| bad())?,
+            schedule_entry: f[7].clone(),
+            closed_on: f[8].clone(),
+            kept_until: f[9].clone(),
+            decided_on: f[10].clone(),
+            at: f[11].clone(),
+            by: id(&f[12])?,
             counts: Vec::new(),
         });
     }
@@ -209,18 +192,7 @@ fn ledger_read(database: &Path) -> Result<Vec<RecordErasureRow>, Error> {
 }
 
 fn ledger_append(database: &Path, r: &RecordErasureRow) -> Result<(), Error> {
-    let path = ledger_path(database);
-    let mut text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => {
-            return Err(Error::new(Code::Io, format!("registro delle cancellazioni non leggibile: {e}")))
-        }
-    };
-    text.push_str(&ledger_line(r));
-    text.push('\n');
-    crate::fsx::write_private_atomic(&path, text.as_bytes())
-        .map_err(|e| Error::new(Code::Io, format!("registro delle cancellazioni non scritto: {e}")))
+    super::ledger::append(&ledger_path(database), &ledger_line(r))
 }
 
 /// At every opening (with the cases' ledger): the erasures of calls'

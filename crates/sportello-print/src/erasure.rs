@@ -71,20 +71,83 @@ impl ErasureVerbale {
 }
 
 pub fn document(v: &ErasureVerbale) -> Document {
-    let mut doc = Document::new(v.title());
-    doc.footer = v.title();
-    doc.subject = v.title();
+    layout_verbale(&VerbaleText {
+        office: &v.office,
+        comune_name: v.comune_name.as_deref(),
+        title: v.title(),
+        subject: None,
+        by: &v.by,
+        at: &v.at,
+        schedule: &v.schedule,
+        entry: &v.entry,
+        start_label: "Ultima attività del fascicolo",
+        closed_on: v.closed_on,
+        kept_until: v.kept_until,
+        decided_on: v.decided_on,
+        intro: if v.anonymised {
+            "Del fascicolo restano solo dati statistici non identificativi (sesso, fascia dell'anno di nascita, \
+             comune, numero dei componenti, fascia ISEE), sommati a quelli degli altri fascicoli anonimizzati \
+             nello stesso anno e non collegati a questo verbale. Tutti gli altri dati sono stati cancellati:"
+        } else {
+            "Tutti i dati del fascicolo sono stati cancellati:"
+        },
+        counts: &v.counts,
+        scope:
+            "La cancellazione ha riguardato il database (con sovrascrittura delle pagine liberate), il suo \
+             registro delle modifiche (WAL), le copie dei dati in attesa di sincronizzazione e i conflitti; \
+             raggiunge i portatili iscritti alla loro prossima sincronizzazione. Il registro degli accessi, \
+             a sola aggiunta, conserva soltanto identificativi, che non identificano più nessuno.",
+        backups: &v.backups,
+        issued_on: v.issued_on,
+        operator: &v.operator,
+    })
+}
+
+/// What a verbale says, whatever was erased (a case, a call's records, the
+/// access log's oldest rows): the one layout of both kinds of verbale.
+pub(crate) struct VerbaleText<'a> {
+    pub office: &'a Office,
+    pub comune_name: Option<&'a str>,
+    pub title: String,
+    /// What was erased, when the title does not say it («Dati: …»).
+    pub subject: Option<&'a str>,
+    pub by: &'a str,
+    pub at: &'a str,
+    pub schedule: &'a str,
+    pub entry: &'a str,
+    /// The label of the day the term started from.
+    pub start_label: &'a str,
+    pub closed_on: NaiveDate,
+    pub kept_until: NaiveDate,
+    pub decided_on: NaiveDate,
+    /// The sentence before the table of what was removed.
+    pub intro: &'a str,
+    pub counts: &'a [(String, u64)],
+    /// Where the erasure reached (database, WAL, devices), in small print.
+    pub scope: &'a str,
+    pub backups: &'a str,
+    pub issued_on: NaiveDate,
+    pub operator: &'a str,
+}
+
+pub(crate) fn layout_verbale(v: &VerbaleText<'_>) -> Document {
+    let mut doc = Document::new(v.title.clone());
+    doc.footer = v.title.clone();
+    doc.subject = v.title.clone();
     doc.date = Some(v.issued_on);
-    office::heading(&mut doc, &v.office, v.comune_name.as_deref());
-    doc.heading(1, v.title());
+    office::heading(&mut doc, v.office, v.comune_name);
+    doc.heading(1, v.title.clone());
     let line = |label: &str, value: String| {
         Paragraph::new(vec![Span::regular(format!("{label}: ")), Span::bold(value)]).space_before(3.0)
     };
+    if let Some(subject) = v.subject {
+        doc.paragraph(line("Dati", subject.to_string()));
+    }
     doc.paragraph(line("Disposta da", format!("{} il {}", v.by, v.at)));
-    doc.paragraph(line("Tempi di conservazione applicati", v.schedule.clone()));
-    doc.paragraph(line("Voce", v.entry.clone()));
+    doc.paragraph(line("Tempi di conservazione applicati", v.schedule.to_string()));
+    doc.paragraph(line("Voce", v.entry.to_string()));
     doc.paragraph(line(
-        "Ultima attività del fascicolo",
+        v.start_label,
         format!(
             "{}; da conservare fino al {}; decisione del {}",
             dates::format_it(v.closed_on),
@@ -92,16 +155,7 @@ pub fn document(v: &ErasureVerbale) -> Document {
             dates::format_it(v.decided_on)
         ),
     ));
-    doc.paragraph(
-        Paragraph::text(if v.anonymised {
-            "Del fascicolo restano solo dati statistici non identificativi (sesso, fascia dell'anno di nascita, \
-             comune, numero dei componenti, fascia ISEE), sommati a quelli degli altri fascicoli anonimizzati \
-             nello stesso anno e non collegati a questo verbale. Tutti gli altri dati sono stati cancellati:"
-        } else {
-            "Tutti i dati del fascicolo sono stati cancellati:"
-        })
-        .space_before(8.0),
-    );
+    doc.paragraph(Paragraph::text(v.intro).space_before(8.0));
     doc.push(Block::Table(Table {
         columns: vec![
             Column::new("Dati cancellati", 4.0, Align::Left),
@@ -110,18 +164,9 @@ pub fn document(v: &ErasureVerbale) -> Document {
         rows: v.counts.iter().map(|(what, n)| Row::Cells(vec![what.clone(), n.to_string()])).collect(),
         size: 9.0,
     }));
-    doc.paragraph(
-        Paragraph::text(
-            "La cancellazione ha riguardato il database (con sovrascrittura delle pagine liberate), il suo \
-             registro delle modifiche (WAL), le copie dei dati in attesa di sincronizzazione e i conflitti; \
-             raggiunge i portatili iscritti alla loro prossima sincronizzazione. Il registro degli accessi, \
-             a sola aggiunta, conserva soltanto identificativi, che non identificano più nessuno.",
-        )
-        .size(8.5)
-        .space_before(8.0),
-    );
-    doc.paragraph(line("Copie di sicurezza", v.backups.clone()));
-    let place_date = match &v.comune_name {
+    doc.paragraph(Paragraph::text(v.scope).size(8.5).space_before(8.0));
+    doc.paragraph(line("Copie di sicurezza", v.backups.to_string()));
+    let place_date = match v.comune_name {
         Some(n) => format!("{n}, {}", dates::format_it(v.issued_on)),
         None => dates::format_it(v.issued_on),
     };

@@ -9,10 +9,10 @@
 
 use chrono::NaiveDate;
 
+use super::erasure::{layout_verbale, VerbaleText};
 use super::fonts::check_printable;
-use super::layout::{Align, Block, Column, Document, Paragraph, Row, Signature, Span, Table};
+use super::layout::Document;
 use super::office;
-use crate::dates;
 use crate::domain::Office;
 use crate::error::{Error, Result};
 
@@ -78,73 +78,43 @@ impl RecordErasureVerbale {
 }
 
 pub fn document(v: &RecordErasureVerbale) -> Document {
-    let mut doc = Document::new(v.title());
-    doc.footer = v.title();
-    doc.subject = v.title();
-    doc.date = Some(v.issued_on);
-    office::heading(&mut doc, &v.office, v.comune_name.as_deref());
-    doc.heading(1, v.title());
-    let line = |label: &str, value: String| {
-        Paragraph::new(vec![Span::regular(format!("{label}: ")), Span::bold(value)]).space_before(3.0)
-    };
-    doc.paragraph(line("Dati", v.subject.clone()));
-    doc.paragraph(line("Disposta da", format!("{} il {}", v.by, v.at)));
-    doc.paragraph(line("Tempi di conservazione applicati", v.schedule.clone()));
-    doc.paragraph(line("Voce", v.entry.clone()));
-    doc.paragraph(line(
-        "Il tempo di conservazione decorre dal",
-        format!(
-            "{}; da conservare fino al {}; decisione del {}",
-            dates::format_it(v.closed_on),
-            dates::format_it(v.kept_until),
-            dates::format_it(v.decided_on)
-        ),
-    ));
-    doc.paragraph(
-        Paragraph::text(if v.anonymised {
+    layout_verbale(&VerbaleText {
+        office: &v.office,
+        comune_name: v.comune_name.as_deref(),
+        title: v.title(),
+        subject: Some(&v.subject),
+        by: &v.by,
+        at: &v.at,
+        schedule: &v.schedule,
+        entry: &v.entry,
+        start_label: "Il tempo di conservazione decorre dal",
+        closed_on: v.closed_on,
+        kept_until: v.kept_until,
+        decided_on: v.decided_on,
+        intro: if v.anonymised {
             "Della graduatoria restano le posizioni, i numeri di protocollo, i punteggi e gli importi delle \
              versioni pubblicate, senza nomi né codici fiscali; è stato cancellato ciò che collegava una \
              posizione a una persona:"
         } else {
             "Sono stati cancellati:"
-        })
-        .space_before(8.0),
-    );
-    doc.push(Block::Table(Table {
-        columns: vec![
-            Column::new("Dati cancellati", 4.0, Align::Left),
-            Column::new("Quantità", 1.0, Align::Right),
-        ],
-        rows: v.counts.iter().map(|(what, n)| Row::Cells(vec![what.clone(), n.to_string()])).collect(),
-        size: 9.0,
-    }));
-    doc.paragraph(
-        Paragraph::text(
-            if v.access_log {
-                "Le righe più vecchie del registro degli accessi sono state cancellate dal database (con \
-                 sovrascrittura delle pagine liberate e ricostruzione del file) e dal suo registro delle \
-                 modifiche (WAL). Al loro posto resta un'ancora datata (impronta dell'ultima riga cancellata, \
-                 numero delle righe, chi e quando), confermata da una riga del registro stesso: la verifica \
-                 della catena riparte da lì. Questo verbale raggiunge i portatili alla prossima sincronizzazione."
-            } else {
-                "La cancellazione ha riguardato il database (con sovrascrittura delle pagine liberate e \
-                 ricostruzione del file), il suo registro delle modifiche (WAL) e le copie dei dati in attesa \
-                 di sincronizzazione. Questi dati restano solo nel database dell'ufficio: nessun portatile \
-                 iscritto li riceve; questo verbale li raggiunge alla prossima sincronizzazione."
-            },
-        )
-        .size(8.5)
-        .space_before(8.0),
-    );
-    doc.paragraph(line("Copie di sicurezza", v.backups.clone()));
-    let place_date = match &v.comune_name {
-        Some(n) => format!("{n}, {}", dates::format_it(v.issued_on)),
-        None => dates::format_it(v.issued_on),
-    };
-    doc.push(Block::Signature(Signature {
-        label: vec![Span::regular(format!("{place_date} — stampato da: ")), Span::bold(v.operator.trim())],
-    }));
-    doc
+        },
+        counts: &v.counts,
+        scope: if v.access_log {
+            "Le righe più vecchie del registro degli accessi sono state cancellate dal database (con \
+             sovrascrittura delle pagine liberate e ricostruzione del file) e dal suo registro delle \
+             modifiche (WAL). Al loro posto resta un'ancora datata (impronta dell'ultima riga cancellata, \
+             numero delle righe, chi e quando), confermata da una riga del registro stesso: la verifica \
+             della catena riparte da lì. Questo verbale raggiunge i portatili alla prossima sincronizzazione."
+        } else {
+            "La cancellazione ha riguardato il database (con sovrascrittura delle pagine liberate e \
+             ricostruzione del file), il suo registro delle modifiche (WAL) e le copie dei dati in attesa \
+             di sincronizzazione. Questi dati restano solo nel database dell'ufficio: nessun portatile \
+             iscritto li riceve; questo verbale li raggiunge alla prossima sincronizzazione."
+        },
+        backups: &v.backups,
+        issued_on: v.issued_on,
+        operator: &v.operator,
+    })
 }
 
 pub fn render(v: &RecordErasureVerbale) -> Result<Vec<u8>> {

@@ -100,6 +100,30 @@ export async function mount(view, ctx) {
     return h('fieldset', { class: 'field wide' }, h('legend', {}, t('quadro.participants')), h('div', { class: 'checks' }, boxes));
   }
 
+  // The lists (équipe, priorities): a row removed hands the focus to the
+  // list's "add" button; a row added takes it.
+  function removeButton(list, i, base) {
+    if (locked || list.length < 2) return null;
+    const onclick = () => {
+      list.splice(i, 1);
+      ctx.setDirty(true);
+      draw();
+      formEl.querySelector(`[data-testid="${base}-add"]`)?.focus();
+    };
+    return h('button', { type: 'button', class: 'link danger', 'data-testid': `${base}-${i}-remove`, onclick }, t('common.remove'));
+  }
+
+  function addButton(list, base, text, blank, focusSuffix) {
+    if (locked) return null;
+    const onclick = () => {
+      list.push(blank());
+      ctx.setDirty(true);
+      draw();
+      formEl.querySelector(`[data-testid="${base}-${list.length - 1}${focusSuffix}"]`)?.focus();
+    };
+    return h('button', { type: 'button', class: 'secondary', 'data-testid': `${base}-add`, onclick }, text);
+  }
+
   function equipeRows() {
     const slot = h('div', { class: 'field-error', 'data-testid': 'error:equipe', hidden: true });
     const rows = model.equipe.map((m, i) =>
@@ -110,42 +134,10 @@ export async function mount(view, ctx) {
         form.select(m, 'service', { label: t('quadro.service'), field: `equipe[${i}].service`, testid: `equipe-${i}-service`, options: options('equipeService'), disabled: locked }),
         form.text(m, 'organisation', { label: t('quadro.organisation'), field: `equipe[${i}].organisation`, testid: `equipe-${i}-organisation`, disabled: locked }),
         form.text(m, 'role', { label: t('quadro.role'), field: `equipe[${i}].role`, testid: `equipe-${i}-role`, disabled: locked }),
-        !locked && model.equipe.length > 1
-          ? h(
-              'button',
-              {
-                type: 'button',
-                class: 'link danger',
-                'data-testid': `equipe-${i}-remove`,
-                onclick: () => {
-                  model.equipe.splice(i, 1);
-                  ctx.setDirty(true);
-                  draw();
-                  formEl.querySelector('[data-testid="equipe-add"]')?.focus();
-                },
-              },
-              t('common.remove'),
-            )
-          : null,
+        removeButton(model.equipe, i, 'equipe'),
       ),
     );
-    const add = locked
-      ? null
-      : h(
-          'button',
-          {
-            type: 'button',
-            class: 'secondary',
-            'data-testid': 'equipe-add',
-            onclick: () => {
-              model.equipe.push({ name: null, service: null, organisation: null, role: null });
-              ctx.setDirty(true);
-              draw();
-              formEl.querySelector(`[data-testid="equipe-${model.equipe.length - 1}-name"]`)?.focus();
-            },
-          },
-          t('quadro.addMember'),
-        );
+    const add = addButton(model.equipe, 'equipe', t('quadro.addMember'), () => ({ name: null, service: null, organisation: null, role: null }), '-name');
     form.fields.set('equipe', { control: formEl.querySelector('[data-testid="equipe-0-name"]') ?? formEl, slot });
     return h('fieldset', { class: 'card' }, h('legend', {}, t('quadro.sectionEquipe')), h('p', { class: 'muted small' }, t('quadro.equipeHint')), rows, slot, add);
   }
@@ -166,42 +158,10 @@ export async function mount(view, ctx) {
           emptyAsNull: false,
           disabled: locked,
         }),
-        !locked && model.priorities.length > 1
-          ? h(
-              'button',
-              {
-                type: 'button',
-                class: 'link danger',
-                'data-testid': `priority-${i}-remove`,
-                onclick: () => {
-                  model.priorities.splice(i, 1);
-                  ctx.setDirty(true);
-                  draw();
-                  formEl.querySelector('[data-testid="priority-add"]')?.focus();
-                },
-              },
-              t('common.remove'),
-            )
-          : null,
+        removeButton(model.priorities, i, 'priority'),
       ),
     );
-    const add = locked
-      ? null
-      : h(
-          'button',
-          {
-            type: 'button',
-            class: 'secondary',
-            'data-testid': 'priority-add',
-            onclick: () => {
-              model.priorities.push('');
-              ctx.setDirty(true);
-              draw();
-              formEl.querySelector(`[data-testid="priority-${model.priorities.length - 1}"]`)?.focus();
-            },
-          },
-          t('quadro.addPriority'),
-        );
+    const add = addButton(model.priorities, 'priority', t('quadro.addPriority'), () => '', '');
     form.fields.set('priorities', { control: formEl.querySelector('[data-testid="priority-0"]') ?? formEl, slot });
     return h('div', {}, rows, slot, add);
   }
