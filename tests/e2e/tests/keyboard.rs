@@ -20,9 +20,18 @@ async fn case_without_project(app: &App) -> (String, Vec<String>) {
             const call = (c, input) => window.__TAURI__.core.invoke(c, input === undefined ? {} : { input });
             (async () => {
               for (const item of await call('deadlines_board')) {
-                if (item.project_id !== null) continue;
+                // A signature row with no project yet (a permit's row has no project either).
+                if (item.kind !== 'firma' || item.project_id !== null) continue;
                 const h = await call('household_get', { id: item.household_id });
-                if (h.members.length >= 2) return { id: h.id, members: h.members.map((m) => m.id) };
+                if (h.members.length < 2) continue;
+                // The project of a household sent to the équipe starts from
+                // the quadro's priorities: this test types its own, so the
+                // analysis is recorded again as the social service's.
+                const a = await call('analysis_get', { household_id: h.id });
+                if (a.outcome === 'equipe_multidisciplinare') {
+                  await call('analysis_save', { analysis: { ...a, outcome: 'progetto_servizio_sociale' } });
+                }
+                return { id: h.id, members: h.members.map((m) => m.id) };
               }
               return null;
             })().then(done, (e) => done({ error: String(e && e.message || e) }));
