@@ -13,11 +13,22 @@ use crate::domain::Id;
 use crate::error::Error;
 
 /// Columns whose change is not the person's data: who and when (the row's
-/// own stamp, in every history row already), creation, search keys and the
-/// order of lists.
+/// own stamp, in every history row already), creation, search keys, the
+/// order of lists, and the case number the office gives (a provisional
+/// number of a laptop made final by the hub at its next import: the office's
+/// numbering, not a rectification; thousands of them in one import).
 fn bookkeeping(col: &str) -> bool {
-    matches!(col, "updated_at" | "updated_by" | "created_at" | "created_by" | "position" | "seq")
-        || col.ends_with("_key")
+    matches!(
+        col,
+        "updated_at"
+            | "updated_by"
+            | "created_at"
+            | "created_by"
+            | "position"
+            | "seq"
+            | "case_number"
+            | "case_provisional"
+    ) || col.ends_with("_key")
 }
 
 fn columns(conn: &Connection, table: &str) -> Result<Vec<String>, Error> {
